@@ -1,0 +1,1 @@
+"""Procurement maturity self-assessment: frameworks, scores, roll-ups, storage and exports."""

@@ -1,0 +1,297 @@
+"""Framework models (pydantic) and the YAML loader that reports every problem with its line.
+
+A framework is a maturity model kept as data: level scale -> themes -> key areas (each with a
+rubric of one descriptor per level) -> objectives (each may override the rubric per level).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Iterator
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from .errors import InvalidFile, NotFound, Problem
+from .yamlsource import Source, fail_if, problems_from_validation, read_yaml
+
+FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent / "frameworks"
+SCHEMA_PATH = FRAMEWORKS_DIR / "schema.json"
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
+                                      pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class Level(_Strict):
+    value: int = Field(ge=1, description="Level number, 1 for the lowest")
+    name: Text = Field(description="Level name, e.g. 'Mature'")
+
+
+class Objective(_Strict):
+    id: Id = Field(description="Stable id, e.g. the NPS number '17'")
+    title: Text
+    description: Text | None = None
+    levels: dict[int, Text] = Field(
+        default_factory=dict,
+        description="The objective's own level descriptors, overriding the key area's rubric")
+
+
+class KeyArea(_Strict):
+    id: Id
+    title: Text
+    description: Text | None = None
+    half_steps: bool | None = Field(
+        default=None, description="Overrides the framework's half_steps for this key area")
+    rubric: dict[int, Text] = Field(description="One descriptor for every level of the scale")
+    objectives: list[Objective] = Field(min_length=1)
+
+
+class Theme(_Strict):
+    id: Id
+    title: Text
+    description: Text | None = None
+    key_areas: list[KeyArea] = Field(min_length=1)
+
+
+class Framework(_Strict):
+    """A maturity model: the level scale and the themes, key areas and objectives."""
+
+    id: Id
+    title: Text
+    version: Text
+    source: Text | None = None
+    half_steps: bool = Field(default=True, description="May a score sit between two levels ('2/3')?")
+    levels: list[Level] = Field(min_length=2)
+    themes: list[Theme] = Field(min_length=1)
+
+    # Look-ups, computed once (the model is frozen).
+    @cached_property
+    def level_names(self) -> dict[int, str]:
+        return {level.value: level.name for level in self.levels}
+
+    @property
+    def max_level(self) -> int:
+        return self.levels[-1].value
+
+    @cached_property
+    def key_areas(self) -> dict[str, KeyArea]:
+        return {ka.id: ka for theme in self.themes for ka in theme.key_areas}
+
+    @cached_property
+    def objectives(self) -> dict[str, Objective]:
+        return {o.id: o for ka in self.key_areas.values() for o in ka.objectives}
+
+    @cached_property
+    def key_area_of(self) -> dict[str, str]:
+        """Objective id -> key area id."""
+        return {o.id: ka.id for ka in self.key_areas.values() for o in ka.objectives}
+
+    @cached_property
+    def theme_of(self) -> dict[str, str]:
+        """Key area id -> theme id."""
+        return {ka.id: theme.id for theme in self.themes for ka in theme.key_areas}
+
+    def iter_objectives(self) -> Iterator[tuple[Theme, KeyArea, Objective]]:
+        for theme in self.themes:
+            for ka in theme.key_areas:
+                for objective in ka.objectives:
+                    yield theme, ka, objective
+
+    def allows_half_steps(self, key_area_id: str) -> bool:
+        ka = self.key_areas[key_area_id]
+        return self.half_steps if ka.half_steps is None else ka.half_steps
+
+    def descriptor(self, objective_id: str, level: int) -> str:
+        """The descriptor that applies to an objective at a level (its own, else the rubric's)."""
+        objective = self.objectives[objective_id]
+        return objective.levels.get(level) or self.key_areas[self.key_area_of[objective_id]].rubric[level]
+
+    def as_json(self) -> dict[str, Any]:
+        """The shape `framework show --format json` prints."""
+        return {
+            "id": self.id, "title": self.title, "version": self.version, "source": self.source,
+            "half_steps": self.half_steps,
+            "levels": [{"value": lv.value, "name": lv.name} for lv in self.levels],
+            "themes": [{
+                "id": th.id, "title": th.title, "description": th.description,
+                "key_areas": [{
+                    "id": ka.id, "title": ka.title, "description": ka.description,
+                    "half_steps": self.allows_half_steps(ka.id),
+                    "rubric": {str(k): v for k, v in sorted(ka.rubric.items())},
+                    "objectives": [{
+                        "id": o.id, "title": o.title, "description": o.description,
+                        "levels": {str(k): v for k, v in sorted(o.levels.items())},
+                    } for o in ka.objectives],
+                } for ka in th.key_areas],
+            } for th in self.themes],
+        }
+
+
+def json_schema() -> dict[str, Any]:
+    schema = Framework.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "frameworks/schema.json"
+    return schema
+
+
+def schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+# ---------------------------------------------------------------- loading and checking
+
+def load_framework(path: str | Path, display: str | None = None) -> Framework:
+    """Load and validate a framework file; raise `InvalidFile` listing every problem."""
+    data, source = read_yaml(path, display)
+    return framework_from_data(data, source)
+
+
+def framework_from_data(data: Any, source: Source) -> Framework:
+    if not isinstance(data, dict):
+        raise InvalidFile([source.problem((), "a framework file must be a mapping of keys "
+                                              "(id, title, version, levels, themes)")])
+    problems = _cross_checks(data, source)
+    try:
+        framework = Framework.model_validate(data)
+    except ValidationError as exc:
+        problems = problems_from_validation(exc, source) + problems
+        fail_if(_unique(problems))
+        raise  # pragma: no cover - fail_if always raises here
+    fail_if(problems)
+    return framework
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen, out = set(), []
+    for p in problems:
+        if (p.line, p.where, p.message) not in seen:
+            seen.add((p.line, p.where, p.message))
+            out.append(p)
+    return out
+
+
+def _cross_checks(data: dict, source: Source) -> list[Problem]:
+    """Checks that span several parts of the file, run on the raw data so that they are
+    reported together with any type errors."""
+    problems: list[Problem] = []
+    levels = data.get("levels")
+    values: list[int] = []
+    if isinstance(levels, list):
+        names: dict[str, int] = {}
+        for i, level in enumerate(levels):
+            if not isinstance(level, dict):
+                continue
+            value = level.get("value")
+            if isinstance(value, int) and not isinstance(value, bool):
+                values.append(value)
+                if value != i + 1:
+                    problems.append(source.problem(("levels", i, "value"),
+                                                   f"levels must be numbered 1, 2, 3 ... in order; expected {i + 1}, found {value}"))
+            name = level.get("name")
+            if isinstance(name, str) and name.strip():
+                key = name.strip().lower()
+                if key in names:
+                    problems.append(source.problem(("levels", i, "name"),
+                                                   f"level name '{name.strip()}' is used twice (also level {names[key]})"))
+                names[key] = i + 1
+    scale = set(values)
+    seen: dict[str, dict[str, Any]] = {"theme": {}, "key area": {}, "objective": {}}
+
+    def check_id(kind: str, loc: tuple, item: dict) -> None:
+        value = item.get("id")
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            key = str(value).strip()
+            if key in seen[kind]:
+                problems.append(source.problem(loc + ("id",),
+                                               f"duplicate {kind} id '{key}' (first at line {seen[kind][key]}); ids must be unique"))
+            else:
+                seen[kind][key] = source.line(loc + ("id",))
+
+    def check_levels(loc: tuple, mapping: Any, complete: bool) -> None:
+        if not isinstance(mapping, dict) or not scale:
+            return
+        keys = set()
+        for key in mapping:
+            try:
+                number = int(key)
+            except (TypeError, ValueError):
+                problems.append(source.problem(loc + (key,), f"'{key}' is not a level number"))
+                continue
+            keys.add(number)
+            if number not in scale:
+                problems.append(source.problem(loc + (key,),
+                                               f"level {number} is not on the scale ({_scale_text(values)})"))
+        missing = sorted(scale - keys)
+        if complete and missing:
+            problems.append(source.problem(loc, "the rubric needs a descriptor for every level; missing "
+                                                + ", ".join(str(m) for m in missing)))
+
+    for t, theme in enumerate(_dicts(data.get("themes"))):
+        check_id("theme", ("themes", t), theme)
+        for k, ka in enumerate(_dicts(theme.get("key_areas"))):
+            ka_loc = ("themes", t, "key_areas", k)
+            check_id("key area", ka_loc, ka)
+            check_levels(ka_loc + ("rubric",), ka.get("rubric"), complete=True)
+            for o, objective in enumerate(_dicts(ka.get("objectives"))):
+                obj_loc = ka_loc + ("objectives", o)
+                check_id("objective", obj_loc, objective)
+                check_levels(obj_loc + ("levels",), objective.get("levels"), complete=False)
+    return problems
+
+
+def _dicts(value: Any) -> list[dict]:
+    return [x if isinstance(x, dict) else {} for x in value] if isinstance(value, list) else []
+
+
+def _scale_text(values: list[int]) -> str:
+    return f"{min(values)}–{max(values)}" if values else "none"
+
+
+# ---------------------------------------------------------------- finding frameworks
+
+def framework_files(directory: Path = FRAMEWORKS_DIR) -> list[Path]:
+    return sorted(p for p in directory.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+
+
+def find_framework(id_or_path: str, directory: Path = FRAMEWORKS_DIR) -> Framework:
+    """A framework by id (a file in `frameworks/` whose id matches) or by path."""
+    candidate = Path(id_or_path)
+    if candidate.suffix in (".yaml", ".yml") and candidate.exists():
+        return load_framework(candidate)
+    direct = directory / f"{id_or_path}.yaml"
+    if direct.exists():
+        framework = load_framework(direct, _display(direct))
+        if framework.id == id_or_path:
+            return framework
+    for path in framework_files(directory):
+        try:
+            framework = load_framework(path, _display(path))
+        except InvalidFile:
+            continue
+        if framework.id == id_or_path:
+            return framework
+    known = ", ".join(available_frameworks(directory)) or "none"
+    raise NotFound(f"no framework with id '{id_or_path}' in {_display(directory)} (available: {known})")
+
+
+def available_frameworks(directory: Path = FRAMEWORKS_DIR) -> list[str]:
+    ids = []
+    for path in framework_files(directory):
+        try:
+            ids.append(load_framework(path).id)
+        except InvalidFile:
+            continue
+    return ids
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

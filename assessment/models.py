@@ -1,0 +1,126 @@
+"""Database tables (SQLAlchemy 2). Changes to these go through an Alembic migration
+(`assessment/migrations/versions/`); a test checks the two agree."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str | None] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    baseline_agreed: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    assessments: Mapped[list["AssessmentRow"]] = relationship(back_populates="organisation",
+                                                              cascade="all, delete-orphan")
+    baselines: Mapped[list["BaselineRow"]] = relationship(cascade="all, delete-orphan")
+
+
+class BaselineRow(Base):
+    """The agreed starting score of one objective for one organisation."""
+    __tablename__ = "baselines"
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    objective_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    score: Mapped[float | None] = mapped_column(Float)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AssessmentRow(Base):
+    """One organisation's record for one period against one framework version."""
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("organisation_id", "period", name="uq_assessment_org_period"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(16))
+    framework_id: Mapped[str] = mapped_column(String(64))
+    framework_version: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    organisation: Mapped[OrganisationRow] = relationship(back_populates="assessments")
+    entries: Mapped[list["EntryRow"]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
+
+
+class EntryRow(Base):
+    """Score, target, comment of one objective (kind 'objective') or key area (kind 'key_area')."""
+    __tablename__ = "entries"
+    __table_args__ = (UniqueConstraint("assessment_id", "kind", "item_id", name="uq_entry_item"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="objective")
+    item_id: Mapped[str] = mapped_column(String(64))
+    score: Mapped[float | None] = mapped_column(Float)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    target: Mapped[float | None] = mapped_column(Float)
+    target_period: Mapped[str | None] = mapped_column(String(16))
+    comment: Mapped[str | None] = mapped_column(Text)
+    previous_comment: Mapped[str | None] = mapped_column(Text)
+    carried: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    assessment: Mapped[AssessmentRow] = relationship(back_populates="entries")
+    actions: Mapped[list["ActionRow"]] = relationship(back_populates="entry", cascade="all, delete-orphan",
+                                                      order_by="ActionRow.id")
+    evidence: Mapped[list["EvidenceRow"]] = relationship(cascade="all, delete-orphan", order_by="EvidenceRow.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ActionRow(Base):
+    __tablename__ = "actions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    due: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(32), default="open")
+    rag: Mapped[str | None] = mapped_column(String(8))
+    carried_from: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="SET NULL"))
+    updated_by: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    entry: Mapped[EntryRow] = relationship(back_populates="actions")
+
+
+class EvidenceRow(Base):
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(String(300))
+
+
+class EntryHistoryRow(Base):
+    """A snapshot of an entry after every save: who, when, which version, what it said."""
+    __tablename__ = "entry_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float | None] = mapped_column(Float)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    target: Mapped[float | None] = mapped_column(Float)
+    comment: Mapped[str | None] = mapped_column(Text)
+    changed_by: Mapped[str | None] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SettingRow(Base):
+    """User settings (key/value), kept with the data so that a backup carries them."""
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str | None] = mapped_column(Text)

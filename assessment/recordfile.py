@@ -1,0 +1,256 @@
+"""Record files (YAML): one organisation's assessments for any number of periods.
+
+`load_record` reads and checks a file against its framework and returns an
+`OrganisationRecord`, or raises `InvalidFile` listing every problem with its line.
+`record_as_data` writes a record back to the same plain shape (also the JSON export).
+See docs/record-format.md.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Callable, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+from .errors import InvalidFile, Problem, ScoreError
+from .framework import Framework
+from .record import (ACTION_STATUSES, STATUSES, Action, Entry, Evidence, Organisation,
+                     OrganisationRecord, PeriodRecord, valid_period)
+from .scores import UNSCORED, Score, parse_score
+from .yamlsource import Source, fail_if, problems_from_validation, read_yaml
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+OrgId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+ScoreText = str | int | float | None
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=False)
+
+
+class OrganisationIn(_Strict):
+    id: OrgId
+    name: Text
+    type: Text | None = None
+    region: Text | None = None
+
+
+class FrameworkRef(_Strict):
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+    id: Text
+    version: Text
+
+
+class ActionIn(_Strict):
+    text: Text
+    owner: Text | None = None
+    due: date | None = None
+    status: Literal[ACTION_STATUSES] = "open"  # type: ignore[valid-type]
+    rag: Literal["red", "amber", "green"] | None = None
+
+
+class EvidenceIn(_Strict):
+    url: Text
+    title: Text | None = None
+
+
+class _EntryBase(_Strict):
+    score: ScoreText = None
+    target: ScoreText = None
+    target_period: Annotated[str, StringConstraints(strip_whitespace=True)] | int | None = None
+    comment: str | None = None
+    previous_comment: str | None = None
+    carried: bool = False
+    actions: list[ActionIn] = Field(default_factory=list)
+    evidence: list[EvidenceIn] = Field(default_factory=list)
+
+
+class EntryIn(_EntryBase):
+    objective: str | int
+
+
+class KeyAreaEntryIn(_EntryBase):
+    key_area: Text
+
+
+class PeriodIn(_Strict):
+    period: str | int
+    status: Literal[STATUSES] = "draft"  # type: ignore[valid-type]
+    entries: list[EntryIn] = Field(default_factory=list)
+    key_areas: list[KeyAreaEntryIn] = Field(default_factory=list)
+
+
+class BaselinesIn(_Strict):
+    agreed: str | None = None
+    scores: dict[str | int, ScoreText] = Field(default_factory=dict)
+
+
+class RecordFile(_Strict):
+    organisation: OrganisationIn
+    framework: FrameworkRef
+    source: str | None = None
+    baselines: BaselinesIn | None = None
+    periods: list[PeriodIn] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- reading
+
+def read_record_file(path: str | Path, display: str | None = None) -> tuple[RecordFile, Source]:
+    """Parse and check the shape of a record file (not yet against a framework)."""
+    data, source = read_yaml(path, display)
+    return record_file_from_data(data, source)
+
+
+def record_file_from_data(data: Any, source: Source) -> tuple[RecordFile, Source]:
+    if not isinstance(data, dict):
+        raise InvalidFile([source.problem((), "a record file must be a mapping with organisation, "
+                                              "framework and periods")])
+    try:
+        return RecordFile.model_validate(data), source
+    except ValidationError as exc:
+        raise InvalidFile(problems_from_validation(exc, source)) from None
+
+
+def load_record(path: str | Path, frameworks: Callable[[str], Framework], display: str | None = None) -> OrganisationRecord:
+    """Read a record file and check it against its framework (found through `frameworks`)."""
+    parsed, source = read_record_file(path, display)
+    framework = frameworks(parsed.framework.id)
+    return to_record(parsed, source, framework)
+
+
+def to_record(parsed: RecordFile, source: Source, framework: Framework) -> OrganisationRecord:
+    problems: list[Problem] = []
+    if parsed.framework.version != framework.version:
+        problems.append(source.problem(("framework", "version"),
+                                       f"the record is for version '{parsed.framework.version}' of {framework.id}, "
+                                       f"but the framework file is version '{framework.version}'"))
+
+    def score(raw: ScoreText, loc: tuple, what: str, key_area: str | None) -> Score:
+        try:
+            half = framework.allows_half_steps(key_area) if key_area else None
+            return parse_score(raw, framework, where=what, half_steps=half)
+        except ScoreError as exc:
+            problems.append(source.problem(loc, str(exc)))
+            return UNSCORED
+
+    record = OrganisationRecord(
+        organisation=Organisation(**parsed.organisation.model_dump()),
+        framework_id=framework.id, framework_version=framework.version, source=parsed.source)
+    if parsed.baselines:
+        record.baseline_agreed = parsed.baselines.agreed
+        for key, raw in parsed.baselines.scores.items():
+            objective_id = str(key)
+            loc = ("baselines", "scores", key)
+            if objective_id not in framework.objectives:
+                problems.append(source.problem(loc, f"objective '{objective_id}' is not in {framework.id}"))
+                continue
+            record.baselines[objective_id] = score(raw, loc, f"baseline of objective {objective_id}",
+                                                   framework.key_area_of[objective_id])
+    seen_periods: dict[str, int | None] = {}
+    for p, period_in in enumerate(parsed.periods):
+        name = str(period_in.period).strip()
+        ploc = ("periods", p)
+        if not valid_period(name):
+            problems.append(source.problem(ploc + ("period",),
+                                           f"'{name}' is not a period; write a year such as 2023 or 2023/24"))
+        if name in seen_periods:
+            problems.append(source.problem(ploc + ("period",),
+                                           f"period '{name}' appears twice (first at line {seen_periods[name]})"))
+        seen_periods[name] = source.line(ploc + ("period",))
+        period = PeriodRecord(period=name, status=period_in.status)
+        for e, entry_in in enumerate(period_in.entries):
+            eloc = ploc + ("entries", e)
+            objective_id = str(entry_in.objective).strip()
+            if objective_id not in framework.objectives:
+                problems.append(source.problem(eloc + ("objective",),
+                                               f"objective '{objective_id}' is not in {framework.id}"))
+                continue
+            if objective_id in period.entries:
+                problems.append(source.problem(eloc + ("objective",),
+                                               f"objective {objective_id} appears twice in period {name}"))
+                continue
+            period.entries[objective_id] = _entry(entry_in, objective_id, "objective", eloc, score,
+                                                  f"objective {objective_id}", framework.key_area_of[objective_id])
+        for k, ka_in in enumerate(period_in.key_areas):
+            kloc = ploc + ("key_areas", k)
+            if ka_in.key_area not in framework.key_areas:
+                problems.append(source.problem(kloc + ("key_area",),
+                                               f"key area '{ka_in.key_area}' is not in {framework.id}"))
+                continue
+            if ka_in.key_area in period.key_area_entries:
+                problems.append(source.problem(kloc + ("key_area",),
+                                               f"key area {ka_in.key_area} appears twice in period {name}"))
+                continue
+            period.key_area_entries[ka_in.key_area] = _entry(ka_in, ka_in.key_area, "key_area", kloc, score,
+                                                             f"key area {ka_in.key_area}", ka_in.key_area)
+        record.periods.append(period)
+    fail_if(problems)
+    return record
+
+
+def _entry(entry_in: _EntryBase, item: str, kind: str, loc: tuple, score: Callable, what: str, key_area: str) -> Entry:
+    return Entry(
+        item=item, kind=kind,
+        score=score(entry_in.score, loc + ("score",), what, key_area),
+        target=score(entry_in.target, loc + ("target",), f"target of {what}", key_area),
+        target_period=str(entry_in.target_period) if entry_in.target_period is not None else None,
+        comment=entry_in.comment, previous_comment=entry_in.previous_comment, carried=entry_in.carried,
+        actions=[Action(**a.model_dump()) for a in entry_in.actions],
+        evidence=[Evidence(**ev.model_dump()) for ev in entry_in.evidence],
+    )
+
+
+# ---------------------------------------------------------------- writing
+
+def record_as_data(record: OrganisationRecord, *, include_meta: bool = False) -> dict[str, Any]:
+    """The record in the record-file shape; scores written as people write them."""
+    org = record.organisation
+    out: dict[str, Any] = {
+        "organisation": _drop_none({"id": org.id, "name": org.name, "type": org.type, "region": org.region}),
+        "framework": {"id": record.framework_id, "version": record.framework_version},
+    }
+    if record.source:
+        out["source"] = record.source
+    if record.baselines or record.baseline_agreed:
+        out["baselines"] = _drop_none({
+            "agreed": record.baseline_agreed,
+            "scores": {k: s.written for k, s in record.baselines.items()},
+        })
+    out["periods"] = []
+    for period in record.sorted_periods():
+        p: dict[str, Any] = {"period": period.period, "status": period.status}
+        if period.entries:
+            p["entries"] = [_entry_data("objective", e, record, include_meta) for e in period.entries.values()]
+        if period.key_area_entries:
+            p["key_areas"] = [_entry_data("key_area", e, record, include_meta) for e in period.key_area_entries.values()]
+        out["periods"].append(p)
+    return out
+
+
+def _entry_data(key: str, entry: Entry, record: OrganisationRecord, include_meta: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {key: entry.item, "score": entry.score.written}
+    if include_meta and key == "objective":
+        baseline = record.baselines.get(entry.item)
+        data["baseline"] = baseline.written if baseline else None
+    data["target"] = entry.target.written
+    data["target_period"] = entry.target_period
+    data["comment"] = entry.comment
+    data["previous_comment"] = entry.previous_comment
+    if entry.carried:
+        data["carried"] = True
+    data["actions"] = [_drop_none({
+        "text": a.text, "owner": a.owner, "due": a.due.isoformat() if a.due else None,
+        "status": a.status, "rag": a.rag}) for a in entry.actions]
+    data["evidence"] = [_drop_none({"url": ev.url, "title": ev.title}) for ev in entry.evidence]
+    if include_meta:
+        data["version"] = entry.version
+        data["updated_by"] = entry.updated_by
+        data["updated_at"] = entry.updated_at.isoformat() if entry.updated_at else None
+        return data
+    return {k: v for k, v in data.items() if v not in (None, [], False) or k in (key, "score")}
+
+
+def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}

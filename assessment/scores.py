@@ -1,0 +1,152 @@
+"""Score values: whole levels, half steps ("2/3", held as 2.5), not applicable, not yet scored.
+
+Scores are read as people write them and written back the same way.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .errors import ScoreError
+from .framework import Framework
+
+NOT_APPLICABLE_WORDS = {"n/a", "na", "n.a.", "not applicable"}
+UNSCORED_WORDS = {"", "-", "–", "not yet scored", "not scored", "unscored"}
+
+
+@dataclass(frozen=True, order=True)
+class Score:
+    """A score: `value` is a level (2.0) or half step (2.5); None when n/a or not yet scored."""
+
+    value: float | None = None
+    not_applicable: bool = False
+
+    @property
+    def state(self) -> str:
+        if self.not_applicable:
+            return "n/a"
+        return "unscored" if self.value is None else "scored"
+
+    @property
+    def is_scored(self) -> bool:
+        return self.value is not None and not self.not_applicable
+
+    @property
+    def is_half_step(self) -> bool:
+        return self.value is not None and self.value != int(self.value)
+
+    @property
+    def written(self) -> str | None:
+        """As people write it: '3', '2/3', 'n/a', or None when not yet scored."""
+        if self.not_applicable:
+            return "n/a"
+        if self.value is None:
+            return None
+        return written_value(self.value)
+
+    def label(self, framework: Framework) -> str:
+        """For people: '3 – Mature', '2/3', 'n/a', 'not yet scored'."""
+        if self.not_applicable:
+            return "n/a"
+        if self.value is None:
+            return "not yet scored"
+        return level_label(self.value, framework)
+
+
+NOT_APPLICABLE = Score(None, True)
+UNSCORED = Score(None, False)
+
+
+def written_value(value: float) -> str:
+    if value == int(value):
+        return str(int(value))
+    low = math.floor(value)
+    return f"{low}/{low + 1}"
+
+
+def level_label(value: float, framework: Framework) -> str:
+    """'3 – Mature' for whole levels; '2/3' for half steps; means shown to one decimal place."""
+    if value == int(value):
+        name = framework.level_names.get(int(value))
+        return f"{int(value)} – {name}" if name else str(int(value))
+    if value * 2 == int(value * 2):
+        return written_value(value)
+    return f"{value:.1f}"
+
+
+_HALF = re.compile(r"^(\d+)\s*/\s*(\d+)$")
+_NUMBER_NAME = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:[-–—:]\s*|\s+)(.+)$")
+
+
+def parse_score(raw: object, framework: Framework, *, where: str = "", half_steps: bool | None = None) -> Score:
+    """Read a score as people write it: '3', '3 - Mature', 'Mature', '2/3', '2.5', 'n/a', blank.
+
+    Raises `ScoreError` naming the value and `where` (e.g. "objective 17") for anything else.
+    """
+    allow_half = framework.half_steps if half_steps is None else half_steps
+    if raw is None:
+        return UNSCORED
+    if isinstance(raw, bool):
+        raise ScoreError(_refuse(raw, where, "is not a score"))
+    if isinstance(raw, (int, float)):
+        return _from_number(float(raw), raw, framework, where, allow_half)
+    if not isinstance(raw, str):
+        raise ScoreError(_refuse(raw, where, "is not a score"))
+    text = " ".join(raw.split())
+    lower = text.lower()
+    if lower in UNSCORED_WORDS:
+        return UNSCORED
+    if lower in NOT_APPLICABLE_WORDS:
+        return NOT_APPLICABLE
+    names = {name.lower(): value for value, name in framework.level_names.items()}
+    if lower in names:
+        return Score(float(names[lower]))
+    match = _HALF.match(text)
+    if match:
+        low, high = int(match.group(1)), int(match.group(2))
+        if high != low + 1 or low not in framework.level_names or high not in framework.level_names:
+            raise ScoreError(_refuse(raw, where, "is not a score: a half step is written between two "
+                                                 f"adjacent levels, such as '2/3' ({_scale(framework)})"))
+        return _from_number(low + 0.5, raw, framework, where, allow_half)
+    match = _NUMBER_NAME.match(text)
+    if match and match.group(2).lower() in names:
+        number = float(match.group(1))
+        if names[match.group(2).lower()] != number:
+            raise ScoreError(_refuse(raw, where, f"names level {match.group(2)!r} with the number of another level"))
+        return _from_number(number, raw, framework, where, allow_half)
+    try:
+        number = float(text)
+    except ValueError:
+        raise ScoreError(_refuse(raw, where, f"is not a score; write a level ({_scale(framework)}), "
+                                             "a half step such as '2/3', or 'n/a'")) from None
+    return _from_number(number, raw, framework, where, allow_half)
+
+
+def _from_number(number: float, raw: object, framework: Framework, where: str, allow_half: bool) -> Score:
+    levels = framework.level_names
+    if math.isnan(number) or number * 2 != int(number * 2):
+        raise ScoreError(_refuse(raw, where, f"is not a level or a half step ({_scale(framework)})"))
+    if number == int(number):
+        if int(number) not in levels:
+            raise ScoreError(_refuse(raw, where, f"is not a level of the scale ({_scale(framework)})"))
+        return Score(float(number))
+    low = math.floor(number)
+    if low not in levels or low + 1 not in levels:
+        raise ScoreError(_refuse(raw, where, f"is outside the scale ({_scale(framework)})"))
+    if not allow_half:
+        raise ScoreError(_refuse(raw, where, "is a half step, which this key area does not allow; "
+                                             "choose a whole level"))
+    return Score(number)
+
+
+def _scale(framework: Framework) -> str:
+    values = sorted(framework.level_names)
+    return f"levels {values[0]}–{values[-1]}"
+
+
+def _refuse(raw: object, where: str, reason: str) -> str:
+    shown = raw if isinstance(raw, str) else repr(raw)
+    prefix = f"{where}: " if where else ""
+    return f"{prefix}'{shown}' {reason}"

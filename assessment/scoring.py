@@ -1,0 +1,304 @@
+"""Roll-ups, year-on-year comparison, gaps to target and carrying a period forward.
+
+The roll-up rule (say it wherever a rolled-up number is shown): a key area's, theme's or the
+overall score is the mean of the applicable scored objectives beneath it, shown with their
+count n; the level reached is the whole level at or below that mean. Records kept one level per
+key area (seed 000) roll up the same way, with the key areas as the items.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from typing import Iterable
+
+from .framework import Framework
+from .record import Action, Entry, OrganisationRecord, PeriodRecord
+from .scores import UNSCORED, Score
+
+ROLL_UP_RULE = ("Rolled-up scores are the mean of the applicable scored objectives beneath them "
+                "(n = how many); the level reached is the whole level at or below the mean.")
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """Mean of `n` scores and the whole level reached; mean is None when nothing is scored."""
+
+    mean: float | None
+    n: int
+    level: int | None
+    not_applicable: int = 0
+    unscored: int = 0
+
+    @property
+    def written(self) -> str:
+        return "–" if self.mean is None else f"{self.mean:.2f}".rstrip("0").rstrip(".")
+
+
+def roll_up(scores: Iterable[Score]) -> Rollup:
+    halves, n, na, unscored = 0, 0, 0, 0
+    for score in scores:
+        if score.not_applicable:
+            na += 1
+        elif score.value is None:
+            unscored += 1
+        else:
+            halves += round(score.value * 2)
+            n += 1
+    if n == 0:
+        return Rollup(None, 0, None, na, unscored)
+    exact = Fraction(halves, 2 * n)
+    return Rollup(float(exact), n, math.floor(exact), na, unscored)
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    """One key area (or theme, or the whole framework) in one period."""
+
+    id: str
+    title: str
+    score: Rollup
+    target: Rollup
+    mode: str  # "objectives" when rolled up from objectives, "key_area" when scored directly
+
+    @property
+    def gap(self) -> float | None:
+        """How far below its target (positive) or above it (negative); None if either is missing."""
+        if self.score.mean is None or self.target.mean is None:
+            return None
+        return self.target.mean - self.score.mean
+
+
+def _objective_scores(framework: Framework, period: PeriodRecord, key_area_id: str, attr: str) -> list[Score]:
+    return [getattr(period.entries[o.id], attr) if o.id in period.entries else UNSCORED
+            for o in framework.key_areas[key_area_id].objectives]
+
+
+def _uses_objectives(framework: Framework, period: PeriodRecord, key_area_id: str) -> bool:
+    """Objective entries win; a key area scored directly (seed 000) is used when none exist."""
+    if key_area_id not in period.key_area_entries:
+        return True
+    return any(period.entries[o.id].score.state != "unscored"
+               for o in framework.key_areas[key_area_id].objectives if o.id in period.entries)
+
+
+def key_area_summary(framework: Framework, period: PeriodRecord, key_area_id: str) -> AreaSummary:
+    ka = framework.key_areas[key_area_id]
+    direct = period.key_area_entries.get(key_area_id)
+    if _uses_objectives(framework, period, key_area_id):
+        score = roll_up(_objective_scores(framework, period, key_area_id, "score"))
+        mode = "objectives"
+    else:
+        score = roll_up([direct.score])
+        mode = "key_area"
+    if direct is not None and direct.target.is_scored:
+        target = roll_up([direct.target])
+    else:
+        target = roll_up(_objective_scores(framework, period, key_area_id, "target"))
+    return AreaSummary(ka.id, ka.title, score, target, mode)
+
+
+def key_area_summaries(framework: Framework, period: PeriodRecord) -> list[AreaSummary]:
+    return [key_area_summary(framework, period, ka_id) for ka_id in framework.key_areas]
+
+
+def _item_scores(framework: Framework, period: PeriodRecord, key_area_ids: Iterable[str], attr: str) -> list[Score]:
+    """The scores a theme or the whole framework rolls up: objectives, or direct key-area scores."""
+    scores: list[Score] = []
+    for ka_id in key_area_ids:
+        direct = period.key_area_entries.get(ka_id)
+        if _uses_objectives(framework, period, ka_id):
+            objective_scores = _objective_scores(framework, period, ka_id, attr)
+            if attr == "target" and direct is not None and direct.target.is_scored \
+                    and not any(s.is_scored for s in objective_scores):
+                scores.append(direct.target)
+            else:
+                scores.extend(objective_scores)
+        else:
+            scores.append(getattr(direct, attr))
+    return scores
+
+
+def theme_summaries(framework: Framework, period: PeriodRecord) -> list[AreaSummary]:
+    out = []
+    for theme in framework.themes:
+        ids = [ka.id for ka in theme.key_areas]
+        out.append(AreaSummary(theme.id, theme.title,
+                               roll_up(_item_scores(framework, period, ids, "score")),
+                               roll_up(_item_scores(framework, period, ids, "target")),
+                               "objectives"))
+    return out
+
+
+def overall_summary(framework: Framework, period: PeriodRecord) -> AreaSummary:
+    ids = list(framework.key_areas)
+    return AreaSummary(framework.id, framework.title,
+                       roll_up(_item_scores(framework, period, ids, "score")),
+                       roll_up(_item_scores(framework, period, ids, "target")), "objectives")
+
+
+# ---------------------------------------------------------------- completion
+
+@dataclass(frozen=True)
+class Completion:
+    scored: int
+    not_applicable: int
+    left: int
+    carried: int  # carried forward and not yet confirmed
+
+    @property
+    def total(self) -> int:
+        return self.scored + self.not_applicable + self.left
+
+    @property
+    def done(self) -> int:
+        return self.scored + self.not_applicable
+
+
+def completion(framework: Framework, period: PeriodRecord, key_area_id: str | None = None) -> Completion:
+    ids = [o.id for o in framework.key_areas[key_area_id].objectives] if key_area_id else list(framework.objectives)
+    scored = na = left = carried = 0
+    for oid in ids:
+        entry = period.entries.get(oid)
+        state = entry.score.state if entry else "unscored"
+        if entry is not None and entry.carried:
+            carried += 1
+            left += 1
+        elif state == "scored":
+            scored += 1
+        elif state == "n/a":
+            na += 1
+        else:
+            left += 1
+    return Completion(scored, na, left, carried)
+
+
+# ---------------------------------------------------------------- year on year
+
+@dataclass(frozen=True)
+class ObjectiveMovement:
+    objective_id: str
+    key_area_id: str
+    before: Score
+    after: Score
+    target: Score
+    comment: str | None
+
+    @property
+    def change(self) -> float | None:
+        if self.before.is_scored and self.after.is_scored:
+            return self.after.value - self.before.value  # type: ignore[operator]
+        return None
+
+    @property
+    def direction(self) -> str:
+        change = self.change
+        if change is None:
+            return "not comparable"
+        return "improved" if change > 0 else "declined" if change < 0 else "unchanged"
+
+    @property
+    def gap(self) -> float | None:
+        if self.after.is_scored and self.target.is_scored:
+            return self.target.value - self.after.value  # type: ignore[operator]
+        return None
+
+
+@dataclass(frozen=True)
+class AreaMovement:
+    before: AreaSummary
+    after: AreaSummary
+
+    @property
+    def change(self) -> float | None:
+        if self.before.score.mean is None or self.after.score.mean is None:
+            return None
+        return self.after.score.mean - self.before.score.mean
+
+    @property
+    def direction(self) -> str:
+        change = self.change
+        if change is None:
+            return "not comparable"
+        return "improved" if change > 0 else "declined" if change < 0 else "unchanged"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    before: str
+    after: str
+    objectives: list[ObjectiveMovement] = field(default_factory=list)
+    key_areas: list[AreaMovement] = field(default_factory=list)
+
+    def count(self, direction: str) -> int:
+        return sum(1 for m in self.objectives if m.direction == direction)
+
+    @property
+    def improved(self) -> int:
+        return self.count("improved")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
+
+    @property
+    def declined(self) -> int:
+        return self.count("declined")
+
+    @property
+    def with_target(self) -> int:
+        return sum(1 for m in self.objectives if m.gap is not None)
+
+    @property
+    def at_or_above_target(self) -> int:
+        return sum(1 for m in self.objectives if m.gap is not None and m.gap <= 0)
+
+
+def compare(framework: Framework, record: OrganisationRecord, before: str, after: str) -> Comparison:
+    """Movement from period `before` to period `after`, per objective and per key area."""
+    a, b = record.period(before), record.period(after)
+    movements = []
+    for _, ka, objective in framework.iter_objectives():
+        entry_b = b.entries.get(objective.id)
+        movements.append(ObjectiveMovement(
+            objective.id, ka.id, a.score(objective.id), b.score(objective.id),
+            entry_b.target if entry_b else UNSCORED, entry_b.comment if entry_b else None))
+    areas = [AreaMovement(x, y) for x, y in zip(key_area_summaries(framework, a), key_area_summaries(framework, b))]
+    return Comparison(before, after, movements, areas)
+
+
+def previous_period(record: OrganisationRecord, period: str) -> str | None:
+    names = [p.period for p in record.sorted_periods()]
+    if period not in names:
+        return None
+    index = names.index(period)
+    return names[index - 1] if index > 0 else None
+
+
+# ---------------------------------------------------------------- carry forward
+
+def carry_forward(previous: PeriodRecord, new_period: str) -> PeriodRecord:
+    """A new period started from the last one.
+
+    Scores and targets are carried and marked `carried` (not yet confirmed); last period's comment
+    becomes `previous_comment` (the new comment starts empty); open actions are carried with a
+    link to the action they continue. Evidence is not carried.
+    """
+    def carry(entry: Entry) -> Entry:
+        return Entry(
+            item=entry.item, kind=entry.kind, score=entry.score, target=entry.target,
+            target_period=entry.target_period, comment=None, previous_comment=entry.comment,
+            carried=entry.score.state != "unscored",
+            actions=[Action(text=a.text, owner=a.owner, due=a.due,
+                            status="in progress" if a.status == "in progress" else "open",
+                            rag=a.rag, carried_from=a.id) for a in entry.actions if a.is_open])
+    return PeriodRecord(
+        period=new_period, status="draft",
+        entries={k: carry(e) for k, e in previous.entries.items()},
+        key_area_entries={k: carry(e) for k, e in previous.key_area_entries.items()})
+
+
+def confirm(entry: Entry, score: Score | None = None) -> Entry:
+    """Confirm a carried entry (optionally with a new score)."""
+    return replace(entry, score=score if score is not None else entry.score, carried=False)

@@ -1,0 +1,370 @@
+"""Persistence: organisations, assessments, entries, actions, evidence and history.
+
+SQLite file under `data/` by default; PostgreSQL when `DATABASE_URL` says so. One transaction per
+user action: every public method opens a short session and commits or rolls back as a whole, so
+a crash mid-save leaves the last saved state intact. Entries carry a version number; a save that
+names an older version is refused with `StaleEntry` rather than overwriting someone else's work.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from .errors import AlreadyExists, AssessmentError, NotFound, StaleEntry
+from .framework import Framework
+from .models import (ActionRow, AssessmentRow, BaselineRow, EntryHistoryRow, EntryRow, EvidenceRow,
+                     OrganisationRow)
+from .record import (STATUSES, Action, Entry, Evidence, Organisation, OrganisationRecord, PeriodRecord,
+                     period_key, valid_period)
+from .scores import Score
+from .scoring import carry_forward
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEFAULT_DB = DATA_DIR / "assessment.db"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+LOCAL_USER = "local user"
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DB}"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_store(url: str | None = None) -> "Store":
+    engine = make_engine(url)
+    migrate(engine)
+    return Store(engine)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _score(row_score: float | None, na: bool) -> Score:
+    return Score(row_score, bool(na))
+
+
+class Store:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commits at the end, rolls back everything on any error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    # ------------------------------------------------------------ organisations
+
+    def add_organisation(self, org: Organisation) -> None:
+        with self.transaction() as s:
+            if s.get(OrganisationRow, org.id) is not None:
+                raise AlreadyExists(f"organisation '{org.id}' already exists")
+            s.add(OrganisationRow(id=org.id, name=org.name, type=org.type, region=org.region))
+
+    def organisations(self) -> list[tuple[Organisation, list[str]]]:
+        """Every organisation with its periods, oldest first."""
+        with self.transaction() as s:
+            rows = s.scalars(select(OrganisationRow).options(selectinload(OrganisationRow.assessments))
+                             .order_by(OrganisationRow.name)).all()
+            return [(Organisation(r.id, r.name, r.type, r.region),
+                     sorted((a.period for a in r.assessments), key=period_key)) for r in rows]
+
+    def organisation(self, org_id: str) -> Organisation:
+        with self.transaction() as s:
+            row = self._org(s, org_id)
+            return Organisation(row.id, row.name, row.type, row.region)
+
+    def _org(self, s: Session, org_id: str) -> OrganisationRow:
+        row = s.get(OrganisationRow, org_id)
+        if row is None:
+            known = ", ".join(s.scalars(select(OrganisationRow.id).order_by(OrganisationRow.id))) or "none yet"
+            raise NotFound(f"no organisation '{org_id}' (known: {known})")
+        return row
+
+    def _assessment(self, s: Session, org_id: str, period: str) -> AssessmentRow:
+        self._org(s, org_id)
+        row = s.scalar(select(AssessmentRow).where(AssessmentRow.organisation_id == org_id,
+                                                   AssessmentRow.period == period))
+        if row is None:
+            raise NotFound(f"{org_id} has no period '{period}'")
+        return row
+
+    # ------------------------------------------------------------ whole records
+
+    def save_record(self, record: OrganisationRecord, *, user: str = LOCAL_USER, replace: bool = False) -> dict[str, int]:
+        """Store a whole record (from a file) in one transaction: all of it, or nothing.
+
+        A period that already exists is refused unless `replace` is set. Returns counts.
+        """
+        org = record.organisation
+        counts = {"periods": 0, "entries": 0, "actions": 0}
+        with self.transaction() as s:
+            row = s.get(OrganisationRow, org.id)
+            if row is None:
+                row = OrganisationRow(id=org.id, name=org.name, type=org.type, region=org.region)
+                s.add(row)
+            else:
+                existing = {a.period: a for a in row.assessments}
+                clash = [p.period for p in record.periods if p.period in existing]
+                if clash and not replace:
+                    raise AlreadyExists(f"{org.id} already has period(s) {', '.join(clash)}; "
+                                        "nothing was imported (use --replace to overwrite them)")
+                for name in clash:
+                    s.delete(existing[name])
+                s.flush()
+            if record.baseline_agreed:
+                row.baseline_agreed = record.baseline_agreed
+            if record.source:
+                row.source = record.source
+            for objective_id, score in record.baselines.items():
+                s.merge(BaselineRow(organisation_id=org.id, objective_id=objective_id,
+                                    score=score.value, not_applicable=score.not_applicable))
+            for period in record.sorted_periods():
+                assessment = AssessmentRow(organisation_id=org.id, period=period.period,
+                                           framework_id=record.framework_id,
+                                           framework_version=record.framework_version, status=period.status)
+                s.add(assessment)
+                s.flush()
+                for entry in [*period.entries.values(), *period.key_area_entries.values()]:
+                    self._insert_entry(s, assessment, entry, user)
+                    counts["entries"] += 1
+                    counts["actions"] += len(entry.actions)
+                counts["periods"] += 1
+        return counts
+
+    def load_record(self, org_id: str) -> OrganisationRecord:
+        with self.transaction() as s:
+            row = self._org(s, org_id)
+            assessments = s.scalars(
+                select(AssessmentRow).where(AssessmentRow.organisation_id == org_id)
+                .options(selectinload(AssessmentRow.entries).selectinload(EntryRow.actions),
+                         selectinload(AssessmentRow.entries).selectinload(EntryRow.evidence))).all()
+            baselines = s.scalars(select(BaselineRow).where(BaselineRow.organisation_id == org_id)).all()
+            framework_id = assessments[0].framework_id if assessments else ""
+            framework_version = assessments[0].framework_version if assessments else ""
+            record = OrganisationRecord(
+                organisation=Organisation(row.id, row.name, row.type, row.region),
+                framework_id=framework_id, framework_version=framework_version,
+                baselines={b.objective_id: _score(b.score, b.not_applicable) for b in baselines},
+                baseline_agreed=row.baseline_agreed, source=row.source)
+            for a in sorted(assessments, key=lambda a: period_key(a.period)):
+                period = PeriodRecord(period=a.period, status=a.status)
+                for e in sorted(a.entries, key=lambda e: e.id):
+                    target = (period.entries if e.kind == "objective" else period.key_area_entries)
+                    target[e.item_id] = _entry_from_row(e)
+                record.periods.append(period)
+            return record
+
+    def period_record(self, org_id: str, period: str) -> PeriodRecord:
+        return self.load_record(org_id).period(period)
+
+    # ------------------------------------------------------------ one entry at a time
+
+    def save_entry(self, org_id: str, period: str, entry: Entry, *, expected_version: int | None,
+                   user: str = LOCAL_USER) -> Entry:
+        """Save one objective's (or key area's) entry with its actions and evidence.
+
+        `expected_version` is the version the user started from (0 or None for a new entry).
+        If the stored entry has moved on, `StaleEntry` is raised carrying the stored entry, and
+        nothing is written.
+        """
+        with self.transaction() as s:
+            assessment = self._assessment(s, org_id, period)
+            row = s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id,
+                                                  EntryRow.kind == entry.kind, EntryRow.item_id == entry.item)
+                           .with_for_update())
+            if row is None:
+                if expected_version:
+                    raise StaleEntry(f"{entry.kind.replace('_', ' ')} {entry.item} was removed since you opened it")
+                row = self._insert_entry(s, assessment, entry, user)
+            else:
+                if (expected_version or 0) != row.version:
+                    raise StaleEntry(
+                        f"{entry.kind.replace('_', ' ')} {entry.item} was saved by {row.updated_by or 'someone else'} "
+                        f"at {row.updated_at:%H:%M on %d %B %Y} (version {row.version}) after you opened "
+                        f"version {expected_version or 0}; nothing was overwritten",
+                        current=_entry_from_row(row))
+                self._update_entry(s, row, entry, user)
+            s.flush()
+            return _entry_from_row(row)
+
+    def _insert_entry(self, s: Session, assessment: AssessmentRow, entry: Entry, user: str) -> EntryRow:
+        row = EntryRow(assessment_id=assessment.id, kind=entry.kind, item_id=entry.item)
+        _fill_entry(row, entry, user)
+        row.actions = [_action_row(a, user) for a in entry.actions]
+        row.evidence = [EvidenceRow(url=e.url, title=e.title) for e in entry.evidence]
+        s.add(row)
+        s.flush()
+        s.add(_history(row))
+        return row
+
+    def _update_entry(self, s: Session, row: EntryRow, entry: Entry, user: str) -> None:
+        _fill_entry(row, entry, user)
+        by_id = {a.id: a for a in row.actions}
+        kept = []
+        for action in entry.actions:
+            existing = by_id.get(action.id) if action.id is not None else None
+            if existing is None:
+                kept.append(_action_row(action, user))
+            else:
+                if (existing.text, existing.owner, existing.due, existing.status, existing.rag) != \
+                        (action.text, action.owner, action.due, action.status, action.rag):
+                    existing.text, existing.owner, existing.due = action.text, action.owner, action.due
+                    existing.status, existing.rag = action.status, action.rag
+                    existing.updated_by, existing.updated_at = user, _now()
+                kept.append(existing)
+        row.actions = kept
+        row.evidence = [EvidenceRow(url=e.url, title=e.title) for e in entry.evidence]
+        s.flush()  # the mapper's version counter moves on here
+        s.add(_history(row))
+
+    def history(self, org_id: str, period: str, item: str, kind: str = "objective") -> list[dict]:
+        with self.transaction() as s:
+            assessment = self._assessment(s, org_id, period)
+            entry = s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id,
+                                                    EntryRow.kind == kind, EntryRow.item_id == item))
+            if entry is None:
+                return []
+            rows = s.scalars(select(EntryHistoryRow).where(EntryHistoryRow.entry_id == entry.id)
+                             .order_by(EntryHistoryRow.version)).all()
+            return [{"version": h.version, "score": _score(h.score, h.not_applicable).written,
+                     "target": _score(h.target, False).written, "comment": h.comment,
+                     "changed_by": h.changed_by, "changed_at": h.changed_at} for h in rows]
+
+    # ------------------------------------------------------------ periods
+
+    def start_period(self, org_id: str, new_period: str, framework: Framework, *, carry: bool = True,
+                     user: str = LOCAL_USER) -> PeriodRecord:
+        """Open a new period, blank or carried forward from the latest one (in one transaction)."""
+        if not valid_period(new_period):
+            raise AssessmentError(f"'{new_period}' is not a period; write a year such as 2024 or 2024/25")
+        with self.transaction() as s:
+            org = self._org(s, org_id)
+            existing = sorted(org.assessments, key=lambda a: period_key(a.period))
+            if any(a.period == new_period for a in existing):
+                raise AlreadyExists(f"{org_id} already has period '{new_period}'")
+            assessment = AssessmentRow(organisation_id=org_id, period=new_period, framework_id=framework.id,
+                                       framework_version=framework.version, status="draft")
+            s.add(assessment)
+            s.flush()
+            if carry and existing:
+                last = existing[-1]
+                previous = PeriodRecord(period=last.period, status=last.status)
+                for e in last.entries:
+                    bucket = previous.entries if e.kind == "objective" else previous.key_area_entries
+                    bucket[e.item_id] = _entry_from_row(e)
+                new = carry_forward(previous, new_period)
+                for entry in [*new.entries.values(), *new.key_area_entries.values()]:
+                    self._insert_entry(s, assessment, entry, user)
+                for e in last.entries:
+                    for a in e.actions:
+                        if a.status in ("open", "in progress"):
+                            a.status, a.updated_by, a.updated_at = "carried forward", user, _now()
+        return self.period_record(org_id, new_period)
+
+    def set_status(self, org_id: str, period: str, status: str) -> None:
+        if status not in STATUSES:
+            raise AssessmentError(f"'{status}' is not a status; use one of {', '.join(STATUSES)}")
+        with self.transaction() as s:
+            self._assessment(s, org_id, period).status = status
+
+    # ------------------------------------------------------------ many organisations
+
+    def regional_rollup(self, framework: Framework, organisation_ids: list[str] | None = None
+                        ) -> dict[tuple[str, str], tuple[float, int]]:
+        """Mean score per (period, key area) over many organisations' applicable scored objectives.
+
+        The database averages per period and objective; the key-area means are then combined
+        from those sums, so each objective score counts once.
+        """
+        query = (select(AssessmentRow.period, EntryRow.item_id, func.sum(EntryRow.score), func.count(EntryRow.score))
+                 .join(EntryRow, EntryRow.assessment_id == AssessmentRow.id)
+                 .where(EntryRow.kind == "objective", EntryRow.score.is_not(None),
+                        EntryRow.not_applicable.is_(False), AssessmentRow.framework_id == framework.id)
+                 .group_by(AssessmentRow.period, EntryRow.item_id))
+        if organisation_ids is not None:
+            query = query.where(AssessmentRow.organisation_id.in_(organisation_ids))
+        sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0])
+        key_area_of = framework.key_area_of
+        with self.engine.connect() as connection:
+            for period, objective_id, total, count in connection.execute(query):
+                ka = key_area_of.get(objective_id)
+                if ka is not None:
+                    bucket = sums[(period, ka)]
+                    bucket[0] += total
+                    bucket[1] += count
+        return {key: (total / count, count) for key, (total, count) in sums.items() if count}
+
+
+def _fill_entry(row: EntryRow, entry: Entry, user: str) -> None:
+    row.score, row.not_applicable = entry.score.value, entry.score.not_applicable
+    row.target = entry.target.value
+    row.target_period = entry.target_period
+    row.comment, row.previous_comment = entry.comment, entry.previous_comment
+    row.carried = entry.carried
+    row.updated_by, row.updated_at = user, _now()
+
+
+def _action_row(action: Action, user: str) -> ActionRow:
+    return ActionRow(text=action.text, owner=action.owner, due=action.due, status=action.status,
+                     rag=action.rag, carried_from=action.carried_from, updated_by=user, updated_at=_now())
+
+
+def _history(row: EntryRow) -> EntryHistoryRow:
+    return EntryHistoryRow(entry_id=row.id, version=row.version, score=row.score,
+                           not_applicable=row.not_applicable, target=row.target, comment=row.comment,
+                           changed_by=row.updated_by, changed_at=row.updated_at)
+
+
+def _entry_from_row(row: EntryRow) -> Entry:
+    updated = row.updated_at
+    if updated is not None and updated.tzinfo is None:
+        updated = updated.replace(tzinfo=timezone.utc)
+    return Entry(
+        item=row.item_id, kind=row.kind, score=_score(row.score, row.not_applicable),
+        target=_score(row.target, False), target_period=row.target_period,
+        comment=row.comment, previous_comment=row.previous_comment, carried=bool(row.carried),
+        actions=[Action(text=a.text, owner=a.owner, due=a.due, status=a.status, rag=a.rag, id=a.id,
+                        carried_from=a.carried_from) for a in row.actions],
+        evidence=[Evidence(url=e.url, title=e.title) for e in row.evidence],
+        version=row.version, updated_by=row.updated_by, updated_at=updated)

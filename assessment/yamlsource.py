@@ -1,0 +1,222 @@
+"""Read YAML with line numbers kept, and turn validation errors into located problems.
+
+Parse, then validate: `read_yaml` returns the plain data and a `Source` that knows the line of
+every key and list item; `problems_from_validation` maps pydantic's errors onto those lines so
+every message reads `PATH:LINE: where.in.file: plain message`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import InvalidFile, Problem
+
+Loc = tuple[Any, ...]
+
+
+class Source:
+    """The file a piece of data came from, with the line of each path in it."""
+
+    def __init__(self, file: str, lines: dict[Loc, int] | None = None, data: Any = None):
+        self.file = file
+        self.lines = lines or {}
+        self.data = data
+
+    def line(self, loc: Iterable[Any]) -> int | None:
+        """The line of `loc`, or of its nearest ancestor that has one."""
+        loc = tuple(loc)
+        while True:
+            if loc in self.lines:
+                return self.lines[loc]
+            if not loc:
+                return None
+            loc = loc[:-1]
+
+    def where(self, loc: Iterable[Any]) -> str:
+        """A readable path: list items are named by their id where they have one."""
+        parts: list[str] = []
+        node = self.data
+        for part in loc:
+            if isinstance(part, int) and isinstance(node, list):
+                item = node[part] if 0 <= part < len(node) else None
+                label = _item_label(item)
+                parts[-1:] = [f"{parts[-1]}[{label if label is not None else part}]"] if parts else [f"[{part}]"]
+                node = item
+            else:
+                parts.append(str(part))
+                node = node.get(part) if isinstance(node, dict) else None
+        return ".".join(parts)
+
+    def problem(self, loc: Iterable[Any], message: str) -> Problem:
+        loc = tuple(loc)
+        return Problem(self.file, self.line(loc), self.where(loc), message)
+
+
+def _item_label(item: Any) -> str | None:
+    if isinstance(item, dict):
+        for key in ("id", "objective", "key_area", "period", "value"):
+            value = item.get(key)
+            if isinstance(value, (str, int)) and not isinstance(value, bool):
+                return str(value)
+    return None
+
+
+def read_yaml(path: str | Path, display: str | None = None) -> tuple[Any, Source]:
+    """Read a UTF-8 YAML file; raise `InvalidFile` for unreadable, non-UTF-8 or malformed YAML."""
+    path = Path(path)
+    name = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidFile([Problem(name, None, "(file)", "no such file")]) from None
+    except IsADirectoryError:
+        raise InvalidFile([Problem(name, None, "(file)", "is a folder, not a file")]) from None
+    except OSError as exc:
+        raise InvalidFile([Problem(name, None, "(file)", f"cannot be read: {exc.strerror}")]) from None
+    return parse_yaml(raw, name)
+
+
+def parse_yaml(raw: bytes | str, name: str) -> tuple[Any, Source]:
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise InvalidFile([Problem(
+                name, line, "(file)",
+                f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read); save it as UTF-8",
+            )]) from None
+    else:
+        text = raw
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        message = " ".join(x for x in (exc.context, exc.problem) if x) or "cannot be read"
+        raise InvalidFile([Problem(name, line, "(yaml syntax)", message)]) from None
+    except yaml.YAMLError as exc:
+        raise InvalidFile([Problem(name, None, "(yaml syntax)", str(exc))]) from None
+    finally:
+        loader.dispose()
+    lines: dict[Loc, int] = {}
+    problems: list[Problem] = []
+    if node is not None:
+        _walk(node, (), lines, problems, name)
+    source = Source(name, lines, data)
+    if problems:
+        raise InvalidFile([Problem(p.file, p.line, source.where(_loc_of(p)), p.message) for p in problems])
+    return data, source
+
+
+def _loc_of(problem: Problem) -> Loc:
+    return tuple(problem.where.split("\x1f")) if problem.where else ()
+
+
+_scalar_builder = yaml.SafeLoader("")
+
+
+def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[Problem], name: str) -> None:
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = _scalar_builder.construct_object(key_node)
+            else:
+                key = repr(key_node)
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                problems.append(Problem(
+                    name, line, "\x1f".join(str(x) for x in loc),
+                    f"duplicate key {key!r} (first at line {seen[key]}); a key may appear only once",
+                ))
+                continue
+            seen[key] = line
+            lines[loc + (key,)] = line
+            _walk(value_node, loc + (key,), lines, problems, name)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[loc + (index,)] = item.start_mark.line + 1
+            _walk(item, loc + (index,), lines, problems, name)
+
+
+_MESSAGES = {
+    "missing": lambda e, k: f"missing required key '{k}'" if k else "a value is required",
+    "extra_forbidden": lambda e, k: f"unknown key '{k}'",
+    "string_too_short": lambda e, k: "must not be empty",
+    "too_short": lambda e, k: f"needs at least {e.get('ctx', {}).get('min_length', 1)} item(s)",
+}
+
+
+def problems_from_validation(error: ValidationError, source: Source, prefix: Loc = ()) -> list[Problem]:
+    """One `Problem` per pydantic error, with pydantic's jargon turned into plain words."""
+    problems = []
+    for err in error.errors(include_url=False):
+        loc = prefix + tuple(err["loc"])
+        # Drop pydantic's own union/tagged-union markers so the location matches the file.
+        loc = tuple(x for x in loc if not (isinstance(x, str) and ("[" in x or x in {"str", "int", "float", "bool"}) and x not in _keys_at(source.data, loc)))
+        kind = err["type"]
+        key = loc[-1] if loc else ""
+        if kind in _MESSAGES:
+            message = _MESSAGES[kind](err, key)
+            where_loc = loc[:-1] if kind in ("missing", "extra_forbidden") else loc
+        else:
+            message = _plain(err)
+            where_loc = loc
+        if kind == "missing":
+            line = source.line(where_loc)
+        else:
+            line = source.line(loc)
+        problems.append(Problem(source.file, line, source.where(where_loc), message))
+    return problems
+
+
+def _keys_at(data: Any, loc: Loc) -> set[str]:
+    keys: set[str] = set()
+    node = data
+    for part in loc:
+        if isinstance(node, dict):
+            keys.update(str(k) for k in node)
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return keys
+
+
+def _plain(err: dict[str, Any]) -> str:
+    message = err["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+    message = message[0].lower() + message[1:] if message else message
+    if err["type"].endswith("_type") and "input" in err:
+        message += f" (found {_describe(err['input'])})"
+    return message
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"true/false value {str(value).lower()}"
+    if isinstance(value, (dict,)):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"{type(value).__name__} {value!r}"
+
+
+def fail_if(problems: list[Problem]) -> None:
+    if problems:
+        raise InvalidFile(problems)
