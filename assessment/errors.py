@@ -19,7 +19,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        line = self.line if self.line is not None else "?"
+        line = self.line if self.line is not None else 1
         where = self.where or "(file)"
         return f"{self.file}:{line}: {where}: {self.message}"
 

@@ -153,6 +153,8 @@ def load_framework(path: str | Path, display: str | None = None) -> Framework:
 
 
 def framework_from_data(data: Any, source: Source) -> Framework:
+    if data is None:
+        raise InvalidFile([source.problem((), "the file is empty")])
     if not isinstance(data, dict):
         raise InvalidFile([source.problem((), "a framework file must be a mapping of keys "
                                               "(id, title, version, levels, themes)")])
@@ -160,7 +162,7 @@ def framework_from_data(data: Any, source: Source) -> Framework:
     try:
         framework = Framework.model_validate(data)
     except ValidationError as exc:
-        problems = problems_from_validation(exc, source) + problems
+        problems = problems_from_validation(exc, source, model=Framework) + problems
         fail_if(_unique(problems))
         raise  # pragma: no cover - fail_if always raises here
     fail_if(problems)

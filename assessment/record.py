@@ -109,7 +109,8 @@ def valid_period(name: str) -> bool:
         return False
     if match.group(2):
         start, end = int(match.group(1)), int(match.group(2))
-        end = end if end >= 100 else (start // 100) * 100 + end
+        if end < 100:
+            return end == (start + 1) % 100
         return end == start + 1
     return True
 

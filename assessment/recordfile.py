@@ -8,13 +8,14 @@ See docs/record-format.md.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from .errors import InvalidFile, Problem, ScoreError
+from .errors import InvalidFile, NotFound, Problem, ScoreError
 from .framework import Framework
 from .record import (ACTION_STATUSES, STATUSES, Action, Entry, Evidence, Organisation,
                      OrganisationRecord, PeriodRecord, valid_period)
@@ -97,27 +98,71 @@ class RecordFile(_Strict):
 
 # ---------------------------------------------------------------- reading
 
-def read_record_file(path: str | Path, display: str | None = None) -> tuple[RecordFile, Source]:
-    """Parse and check the shape of a record file (not yet against a framework)."""
+def load_record(path: str | Path, frameworks: Callable[[str], Framework], display: str | None = None) -> OrganisationRecord:
+    """Read a record file and check it against its framework (found through `frameworks`)."""
     data, source = read_yaml(path, display)
-    return record_file_from_data(data, source)
+    return record_from_data(data, source, frameworks)
 
 
-def record_file_from_data(data: Any, source: Source) -> tuple[RecordFile, Source]:
+def record_from_data(data: Any, source: Source, frameworks: Callable[[str], Framework]) -> OrganisationRecord:
+    """Check the shape and then the content against the framework, reporting every problem at once.
+
+    Where parts of the file are malformed, the parts that are well formed are still checked
+    against the framework, so one run lists everything to fix.
+    """
+    if data is None:
+        raise InvalidFile([source.problem((), "the file is empty")])
     if not isinstance(data, dict):
         raise InvalidFile([source.problem((), "a record file must be a mapping with organisation, "
                                               "framework and periods")])
     try:
-        return RecordFile.model_validate(data), source
+        parsed = RecordFile.model_validate(data)
+        shape_problems: list[Problem] = []
     except ValidationError as exc:
-        raise InvalidFile(problems_from_validation(exc, source)) from None
+        shape_problems = problems_from_validation(exc, source, model=RecordFile)
+        parsed = _salvage(data)
+        if parsed is None:
+            raise InvalidFile(shape_problems) from None
+    try:
+        framework = frameworks(parsed.framework.id)
+    except NotFound as exc:
+        raise InvalidFile(shape_problems + [source.problem(("framework", "id"), str(exc))]) from None
+    try:
+        record = to_record(parsed, source, framework)
+    except InvalidFile as exc:
+        raise InvalidFile(shape_problems + exc.problems) from None
+    fail_if(shape_problems)
+    return record
 
 
-def load_record(path: str | Path, frameworks: Callable[[str], Framework], display: str | None = None) -> OrganisationRecord:
-    """Read a record file and check it against its framework (found through `frameworks`)."""
-    parsed, source = read_record_file(path, display)
-    framework = frameworks(parsed.framework.id)
-    return to_record(parsed, source, framework)
+def _valid(model: type[BaseModel], value: Any) -> BaseModel | None:
+    try:
+        return model.model_validate(value)
+    except ValidationError:
+        return None
+
+
+def _salvage(data: dict) -> RecordFile | None:
+    """The well-formed parts of a malformed file, so that they can still be checked."""
+    organisation = _valid(OrganisationIn, data.get("organisation")) or OrganisationIn.model_construct(id="?", name="?")
+    framework = _valid(FrameworkRef, data.get("framework"))
+    if framework is None:
+        return None
+    periods = []
+    for raw in data.get("periods") or []:
+        if not isinstance(raw, dict):
+            periods.append(PeriodIn.model_construct(period="?", status="draft", entries=[], key_areas=[]))
+            continue
+        entries = raw.get("entries") if isinstance(raw.get("entries"), list) else []
+        key_areas = raw.get("key_areas") if isinstance(raw.get("key_areas"), list) else []
+        periods.append(PeriodIn.model_construct(
+            period=raw.get("period") if isinstance(raw.get("period"), (str, int)) else "?",
+            status="draft",
+            entries=[_valid(EntryIn, e) for e in entries],
+            key_areas=[_valid(KeyAreaEntryIn, k) for k in key_areas]))
+    baselines = _valid(BaselinesIn, data.get("baselines")) if data.get("baselines") is not None else None
+    return RecordFile.model_construct(organisation=organisation, framework=framework, source=None,
+                                      baselines=baselines, periods=periods)
 
 
 def to_record(parsed: RecordFile, source: Source, framework: Framework) -> OrganisationRecord:
@@ -152,7 +197,9 @@ def to_record(parsed: RecordFile, source: Source, framework: Framework) -> Organ
     for p, period_in in enumerate(parsed.periods):
         name = str(period_in.period).strip()
         ploc = ("periods", p)
-        if not valid_period(name):
+        if name == "?":
+            pass
+        elif not valid_period(name):
             problems.append(source.problem(ploc + ("period",),
                                            f"'{name}' is not a period; write a year such as 2023 or 2023/24"))
         if name in seen_periods:
@@ -161,6 +208,8 @@ def to_record(parsed: RecordFile, source: Source, framework: Framework) -> Organ
         seen_periods[name] = source.line(ploc + ("period",))
         period = PeriodRecord(period=name, status=period_in.status)
         for e, entry_in in enumerate(period_in.entries):
+            if entry_in is None:  # malformed: already reported
+                continue
             eloc = ploc + ("entries", e)
             objective_id = str(entry_in.objective).strip()
             if objective_id not in framework.objectives:
@@ -174,6 +223,8 @@ def to_record(parsed: RecordFile, source: Source, framework: Framework) -> Organ
             period.entries[objective_id] = _entry(entry_in, objective_id, "objective", eloc, score,
                                                   f"objective {objective_id}", framework.key_area_of[objective_id])
         for k, ka_in in enumerate(period_in.key_areas):
+            if ka_in is None:
+                continue
             kloc = ploc + ("key_areas", k)
             if ka_in.key_area not in framework.key_areas:
                 problems.append(source.problem(kloc + ("key_area",),
@@ -216,7 +267,7 @@ def record_as_data(record: OrganisationRecord, *, include_meta: bool = False) ->
     if record.baselines or record.baseline_agreed:
         out["baselines"] = _drop_none({
             "agreed": record.baseline_agreed,
-            "scores": {k: s.written for k, s in record.baselines.items()},
+            "scores": {k: record.baselines[k].written for k in sorted(record.baselines, key=natural_key)},
         })
     out["periods"] = []
     for period in record.sorted_periods():
@@ -250,6 +301,12 @@ def _entry_data(key: str, entry: Entry, record: OrganisationRecord, include_meta
         data["updated_at"] = entry.updated_at.isoformat() if entry.updated_at else None
         return data
     return {k: v for k, v in data.items() if v not in (None, [], False) or k in (key, "score")}
+
+
+def natural_key(text: str) -> tuple:
+    """Objective ids in reading order: '2' before '10'."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", text) if part)
 
 
 def _drop_none(d: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
-from pydantic import ValidationError
+import difflib
+import typing
+
+from pydantic import BaseModel, ValidationError
 
 from .errors import InvalidFile, Problem
 
@@ -44,7 +47,8 @@ class Source:
             if isinstance(part, int) and isinstance(node, list):
                 item = node[part] if 0 <= part < len(node) else None
                 label = _item_label(item)
-                parts[-1:] = [f"{parts[-1]}[{label if label is not None else part}]"] if parts else [f"[{part}]"]
+                shown = label if label is not None else f"item {part + 1}"
+                parts[-1:] = [f"{parts[-1]}[{shown}]"] if parts else [f"[{shown}]"]
                 node = item
             else:
                 parts.append(str(part))
@@ -58,7 +62,7 @@ class Source:
 
 def _item_label(item: Any) -> str | None:
     if isinstance(item, dict):
-        for key in ("id", "objective", "key_area", "period", "value"):
+        for key in ("id", "objective", "key_area", "period"):
             value = item.get(key)
             if isinstance(value, (str, int)) and not isinstance(value, bool):
                 return str(value)
@@ -101,30 +105,30 @@ def parse_yaml(raw: bytes | str, name: str) -> tuple[Any, Source]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        message = " ".join(x for x in (exc.context, exc.problem) if x) or "cannot be read"
+        message = exc.problem or "cannot be read"
+        if exc.context:
+            started = exc.context_mark
+            at = f" (from line {started.line + 1})" if started and mark and started.line != mark.line else ""
+            message = f"{exc.context}{at}: {message}"
         raise InvalidFile([Problem(name, line, "(yaml syntax)", message)]) from None
     except yaml.YAMLError as exc:
         raise InvalidFile([Problem(name, None, "(yaml syntax)", str(exc))]) from None
     finally:
         loader.dispose()
     lines: dict[Loc, int] = {}
-    problems: list[Problem] = []
+    found: list[tuple[Loc, int, str]] = []
     if node is not None:
-        _walk(node, (), lines, problems, name)
+        _walk(node, (), lines, found)
     source = Source(name, lines, data)
-    if problems:
-        raise InvalidFile([Problem(p.file, p.line, source.where(_loc_of(p)), p.message) for p in problems])
+    if found:
+        raise InvalidFile([Problem(name, line, source.where(loc), message) for loc, line, message in found])
     return data, source
-
-
-def _loc_of(problem: Problem) -> Loc:
-    return tuple(problem.where.split("\x1f")) if problem.where else ()
 
 
 _scalar_builder = yaml.SafeLoader("")
 
 
-def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[Problem], name: str) -> None:
+def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], found: list[tuple[Loc, int, str]]) -> None:
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
@@ -135,30 +139,35 @@ def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[Probl
                 key = repr(key_node)
             line = key_node.start_mark.line + 1
             if key in seen:
-                problems.append(Problem(
-                    name, line, "\x1f".join(str(x) for x in loc),
-                    f"duplicate key {key!r} (first at line {seen[key]}); a key may appear only once",
-                ))
+                found.append((loc, line, f"duplicate key {key!r} (first at line {seen[key]}); "
+                                         "a key may appear only once"))
                 continue
             seen[key] = line
             lines[loc + (key,)] = line
-            _walk(value_node, loc + (key,), lines, problems, name)
+            _walk(value_node, loc + (key,), lines, found)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             lines[loc + (index,)] = item.start_mark.line + 1
-            _walk(item, loc + (index,), lines, problems, name)
+            _walk(item, loc + (index,), lines, found)
 
 
 _MESSAGES = {
     "missing": lambda e, k: f"missing required key '{k}'" if k else "a value is required",
     "extra_forbidden": lambda e, k: f"unknown key '{k}'",
     "string_too_short": lambda e, k: "must not be empty",
-    "too_short": lambda e, k: f"needs at least {e.get('ctx', {}).get('min_length', 1)} item(s)",
+    "string_pattern_mismatch": lambda e, k: (f"'{e.get('input')}' is not a valid id: use lower case letters, "
+                                             "digits, '-' and '_', starting with a letter or digit"),
+    "too_short": lambda e, k: ("must not be an empty list" if e.get("ctx", {}).get("min_length", 1) == 1
+                               else f"needs at least {e['ctx']['min_length']} items"),
 }
 
 
-def problems_from_validation(error: ValidationError, source: Source, prefix: Loc = ()) -> list[Problem]:
-    """One `Problem` per pydantic error, with pydantic's jargon turned into plain words."""
+def problems_from_validation(error: ValidationError, source: Source, prefix: Loc = (),
+                             model: type[BaseModel] | None = None) -> list[Problem]:
+    """One `Problem` per pydantic error, with pydantic's jargon turned into plain words.
+
+    Given the `model` that was validated, an unknown key is answered with the keys allowed there.
+    """
     problems = []
     for err in error.errors(include_url=False):
         loc = prefix + tuple(err["loc"])
@@ -168,6 +177,8 @@ def problems_from_validation(error: ValidationError, source: Source, prefix: Loc
         key = loc[-1] if loc else ""
         if kind in _MESSAGES:
             message = _MESSAGES[kind](err, key)
+            if kind == "extra_forbidden" and model is not None:
+                message += _allowed_hint(model, tuple(err["loc"])[:-1], str(key))
             where_loc = loc[:-1] if kind in ("missing", "extra_forbidden") else loc
         else:
             message = _plain(err)
@@ -178,6 +189,37 @@ def problems_from_validation(error: ValidationError, source: Source, prefix: Loc
             line = source.line(loc)
         problems.append(Problem(source.file, line, source.where(where_loc), message))
     return problems
+
+
+def _allowed_hint(model: type[BaseModel], loc: Loc, key: str) -> str:
+    allowed = _fields_at(model, loc)
+    if not allowed:
+        return ""
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return f"{hint} (allowed here: {', '.join(allowed)})"
+
+
+def _fields_at(model: Any, loc: Loc) -> list[str]:
+    """The keys the model allows at `loc`, following list items and optional fields."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
+            return []
+        model = _inner_model(model.model_fields[part].annotation)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    """list[X] -> X, X | None -> X, dict[K, X] -> X; anything else unchanged."""
+    for arg in typing.get_args(annotation) or ():
+        inner = _inner_model(arg)
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            return inner
+    return annotation
 
 
 def _keys_at(data: Any, loc: Loc) -> set[str]:
@@ -200,7 +242,7 @@ def _plain(err: dict[str, Any]) -> str:
         if message.startswith(prefix):
             message = message[len(prefix):]
     message = message[0].lower() + message[1:] if message else message
-    if err["type"].endswith("_type") and "input" in err:
+    if (err["type"].endswith(("_type", "_parsing")) or err["type"] == "literal_error") and "input" in err:
         message += f" (found {_describe(err['input'])})"
     return message
 

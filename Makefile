@@ -1,0 +1,40 @@
+# Two commands for a fresh machine:  `make run` (the app)  and  `make test` (the whole suite).
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8501
+PYTHON ?= python3
+
+.PHONY: run test bench schema demo clean-db
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+## Install into .venv and start the app on the embedded default (SQLite, NPS 2018, example data).
+run: $(VENV)/.installed
+	$(PY) -m streamlit run app.py --server.headless=true --server.port=$(PORT) --browser.gatherUsageStats=false
+
+## Install test packages and system packages (PostgreSQL, ...) if missing, then run every test.
+test: $(VENV)/.test-installed
+	bash scripts/test.sh
+
+## Benchmarks (not part of the tests): ratios against floors measured in the same run.
+bench: $(VENV)/.test-installed
+	$(PY) -m bench
+
+## Regenerate frameworks/schema.json from the pydantic models.
+schema: $(VENV)/.installed
+	$(PY) -m assessment schema
+
+## Load the example records into the configured database.
+demo: $(VENV)/.installed
+	$(PY) -m assessment demo
+
+clean-db:
+	rm -f data/assessment.db

@@ -1,0 +1,308 @@
+"""`python -m assessment ...`: a thin shell over the core.
+
+Errors a user can cause are printed as one line (or one line per problem) on standard error with
+exit status 2; nothing here holds a business rule.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import AssessmentError, InvalidFile
+from .framework import available_frameworks, find_framework, framework_files, load_framework, schema_text, SCHEMA_PATH
+from .record import Organisation
+from .yamlsource import read_yaml
+
+FORMATS = click.Choice(["table", "json"])
+
+
+class Context:
+    def __init__(self, database: str | None):
+        self.database = database
+        self._store = None
+
+    @property
+    def store(self):
+        if self._store is None:
+            from .store import open_store
+            self._store = open_store(self.database)
+        return self._store
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--database", metavar="URL", envvar="DATABASE_URL",
+              help="Database URL (default: the SQLite file data/assessment.db; or set DATABASE_URL).")
+@click.pass_context
+def cli(ctx: click.Context, database: str | None) -> None:
+    """Procurement maturity self-assessment against the National Procurement Strategy (NPS 2018)
+    or any framework file: validate files, keep organisations' records, summarise and compare."""
+    ctx.obj = Context(database)
+
+
+# ---------------------------------------------------------------- validate
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check framework files and record files; print every problem as PATH:LINE: where: message.
+
+    Exits 0 only when every file is valid.
+    """
+    from .framework import framework_from_data
+    from .recordfile import record_from_data
+    failed = False
+    for path in paths:
+        try:
+            data, source = read_yaml(path)
+            kind = file_kind(data)
+            if kind == "framework":
+                fw = framework_from_data(data, source)
+                click.echo(f"{path}: valid framework {fw.id} version {fw.version} "
+                           f"({len(fw.key_areas)} key areas, {len(fw.objectives)} objectives)")
+            elif kind == "record":
+                record = record_from_data(data, source, find_framework)
+                click.echo(f"{path}: valid record for {record.organisation.name} "
+                           f"({len(record.periods)} period(s): {', '.join(p.period for p in record.sorted_periods())})")
+            elif data is None:
+                raise InvalidFile([source.problem((), "the file is empty")])
+            else:
+                raise InvalidFile([source.problem((), "is neither a framework file (with levels and themes) "
+                                                      "nor a record file (with organisation and periods)")])
+        except InvalidFile as exc:
+            failed = True
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+        except AssessmentError as exc:
+            failed = True
+            click.echo(f"{path}: {exc}", err=True)
+    if failed:
+        sys.exit(2)
+
+
+def file_kind(data: Any) -> str | None:
+    """'framework', 'record', or None when the data looks like neither."""
+    if isinstance(data, dict):
+        if "organisation" in data or "periods" in data:
+            return "record"
+        if "themes" in data or "levels" in data:
+            return "framework"
+    return None
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Only check that frameworks/schema.json is current.")
+def schema(check: bool) -> None:
+    """Write the JSON Schema for framework files to frameworks/schema.json."""
+    text = schema_text()
+    if check:
+        current = SCHEMA_PATH.read_text(encoding="utf-8") if SCHEMA_PATH.exists() else ""
+        if current != text:
+            raise AssessmentError("frameworks/schema.json is out of date; run `python -m assessment schema`")
+        click.echo("frameworks/schema.json is current")
+        return
+    SCHEMA_PATH.write_text(text, encoding="utf-8")
+    click.echo(f"wrote {SCHEMA_PATH}")
+
+
+# ---------------------------------------------------------------- frameworks
+
+@cli.group()
+def framework() -> None:
+    """Frameworks in frameworks/ (or given by path)."""
+
+
+@framework.command("list")
+def framework_list() -> None:
+    """List the frameworks in frameworks/ with their versions."""
+    for path in framework_files():
+        try:
+            fw = load_framework(path)
+            click.echo(f"{fw.id}\t{fw.version}\t{fw.title}")
+        except InvalidFile as exc:
+            click.echo(f"{path.name}\t(invalid: {len(exc.problems)} problem(s); run validate)")
+
+
+@framework.command("show")
+@click.argument("framework_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def framework_show(framework_id: str, fmt: str) -> None:
+    """Show a framework (by id, or a path to a framework file)."""
+    fw = find_framework(framework_id)
+    if fmt == "json":
+        _json(fw.as_json())
+        return
+    click.echo(f"{fw.title} ({fw.id}, version {fw.version})")
+    click.echo("Levels: " + ", ".join(f"{lv.value} – {lv.name}" for lv in fw.levels))
+    for theme in fw.themes:
+        click.echo(f"\n{theme.title}")
+        for ka in theme.key_areas:
+            click.echo(f"  {ka.title} [{ka.id}]")
+            for o in ka.objectives:
+                click.echo(f"    {o.id:>3}  {o.title}")
+
+
+# ---------------------------------------------------------------- organisations and records
+
+@cli.command()
+@click.pass_obj
+def demo(obj: Context) -> None:
+    """Load the example records (data/examples/) into the database; safe to run again."""
+    from .examples import load_examples
+    loaded = load_examples(obj.store)
+    click.echo(f"loaded: {', '.join(loaded)}" if loaded else "the example records are already loaded")
+
+
+@cli.group()
+def orgs() -> None:
+    """Organisations (councils)."""
+
+
+@orgs.command("list")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.pass_obj
+def orgs_list(obj: Context, fmt: str) -> None:
+    """List organisations with their periods."""
+    rows = obj.store.organisations()
+    if fmt == "json":
+        _json([{"id": o.id, "name": o.name, "type": o.type, "region": o.region, "periods": periods}
+               for o, periods in rows])
+        return
+    if not rows:
+        click.echo("no organisations yet (python -m assessment demo loads the examples)")
+    for o, periods in rows:
+        click.echo(f"{o.id}\t{o.name}\t{', '.join(periods) or 'no periods'}")
+
+
+@orgs.command("add")
+@click.argument("org_id")
+@click.option("--name", required=True, help="The organisation's name, e.g. 'Medway Council'.")
+@click.option("--type", "org_type", help="e.g. 'Unitary authority', 'County council'.")
+@click.option("--region", help="e.g. 'South East'.")
+@click.pass_obj
+def orgs_add(obj: Context, org_id: str, name: str, org_type: str | None, region: str | None) -> None:
+    """Add an organisation with a short id (lower case letters, digits, '-' and '_')."""
+    from .recordfile import OrganisationIn
+    from pydantic import ValidationError
+    try:
+        OrganisationIn(id=org_id, name=name, type=org_type, region=region)
+    except ValidationError as exc:
+        fields = ", ".join(str(e["loc"][0]) for e in exc.errors())
+        raise AssessmentError(f"cannot add '{org_id}': check {fields} (an id is lower case letters, "
+                              "digits, '-' and '_'; a name may not be empty)") from None
+    obj.store.add_organisation(Organisation(org_id, name.strip(), org_type, region))
+    click.echo(f"added {org_id} ({name.strip()})")
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--replace", is_flag=True, help="Overwrite periods that already exist.")
+@click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+@click.pass_obj
+def import_(obj: Context, path: Path, replace: bool, dry_run: bool) -> None:
+    """Load a record file (YAML): all of it, or nothing."""
+    from .recordfile import load_record
+    record = load_record(path, find_framework)
+    entries = sum(len(p.entries) + len(p.key_area_entries) for p in record.periods)
+    what = (f"{record.organisation.id}: {len(record.periods)} period(s) "
+            f"({', '.join(p.period for p in record.sorted_periods())}), {entries} entries")
+    if dry_run:
+        click.echo(f"would load {what}; nothing written (dry run)")
+        return
+    counts = obj.store.save_record(record, replace=replace, user=f"import {path.name}")
+    click.echo(f"loaded {what}, {counts['actions']} actions")
+
+
+@cli.group()
+def period() -> None:
+    """Assessment periods."""
+
+
+@period.command("start")
+@click.argument("new_period")
+@click.option("--org", "org_id", required=True)
+@click.option("--framework", "framework_id", default="nps-2018", show_default=True)
+@click.option("--blank", is_flag=True, help="Start empty instead of carrying the last period forward.")
+@click.pass_obj
+def period_start(obj: Context, new_period: str, org_id: str, framework_id: str, blank: bool) -> None:
+    """Start a new period, carried forward from the latest one unless --blank."""
+    fw = find_framework(framework_id)
+    record = obj.store.start_period(org_id, new_period, fw, carry=not blank)
+    carried = sum(1 for e in record.entries.values() if e.carried)
+    click.echo(f"started {org_id} {new_period}: {carried} score(s) carried forward, to be confirmed")
+
+
+@cli.group()
+def export() -> None:
+    """Write an organisation's record in another format."""
+
+
+@export.command("json")
+@click.option("--org", "org_id", required=True)
+@click.option("--out", type=click.Path(path_type=Path), help="File to write (default: standard output).")
+@click.pass_obj
+def export_json(obj: Context, org_id: str, out: Path | None) -> None:
+    """The organisation's whole record as JSON: scores written as people write them."""
+    from .exports.json_export import record_json
+    data = record_json(obj.store.load_record(org_id))
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if out:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {out}")
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.option("--org", "org_id", required=True)
+@click.option("--period", "period_name", required=True)
+@click.option("--compare", "compare_with", help="Another period to compare with, e.g. last year.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.pass_obj
+def summary(obj: Context, org_id: str, period_name: str, compare_with: str | None, fmt: str) -> None:
+    """Key-area roll-ups with n, level, target, gap and movement."""
+    from .summary import period_summary, summary_table
+    record = obj.store.load_record(org_id)
+    if not record.periods:
+        raise AssessmentError(f"{org_id} has no periods yet")
+    fw = find_framework(record.framework_id)
+    data = period_summary(fw, record, period_name, compare_with)
+    if fmt == "json":
+        _json(data)
+    else:
+        click.echo(summary_table(data, fw), nl=False)
+
+
+def _json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; turn user errors into one-line messages (exit 2), never a traceback."""
+    try:
+        cli.main(args=argv, prog_name="python -m assessment", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except InvalidFile as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        return 2
+    except AssessmentError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no tracebacks for users
+        if os.environ.get("ASSESSMENT_DEBUG"):
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        click.echo(f"error: unexpected {type(exc).__name__}: {first} (set ASSESSMENT_DEBUG=1 for details)", err=True)
+        return 1
+    return 0

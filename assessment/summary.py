@@ -1,0 +1,119 @@
+"""Plain-data summaries of a period (and its movement since another) for the CLI, UI and exports."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from .framework import Framework
+from .record import OrganisationRecord
+from .scores import level_label
+from .scoring import (ROLL_UP_RULE, AreaSummary, Rollup, compare, key_area_summaries, overall_summary,
+                      theme_summaries)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else float(two_places(value))
+
+
+def two_places(value: float) -> str:
+    """A mean as people round it: half away from zero (3.625 -> 3.63), two decimal places."""
+    return str(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def _rollup_data(r: Rollup, framework: Framework) -> dict[str, Any]:
+    return {"mean": _round(r.mean), "n": r.n, "level": r.level,
+            "level_name": framework.level_names.get(r.level) if r.level else None}
+
+
+def _area_data(a: AreaSummary, framework: Framework, before: AreaSummary | None) -> dict[str, Any]:
+    data = {"id": a.id, "title": a.title, **_rollup_data(a.score, framework),
+            "target": _round(a.target.mean), "gap": _round(a.gap), "scored_as": a.mode}
+    if before is not None:
+        previous = before.score.mean
+        change = None if previous is None or a.score.mean is None else a.score.mean - previous
+        data.update({"previous": _round(previous), "movement": _round(change),
+                     "direction": "not comparable" if change is None else
+                     "improved" if change > 0 else "declined" if change < 0 else "unchanged"})
+    return data
+
+
+def period_summary(framework: Framework, record: OrganisationRecord, period: str,
+                   compare_with: str | None = None) -> dict[str, Any]:
+    """Key-area, theme and overall roll-ups with n, level, target, gap and (optionally) movement."""
+    now = record.period(period)
+    before = record.period(compare_with) if compare_with else None
+    ka_now = key_area_summaries(framework, now)
+    ka_before = key_area_summaries(framework, before) if before else [None] * len(ka_now)
+    th_now = theme_summaries(framework, now)
+    th_before = theme_summaries(framework, before) if before else [None] * len(th_now)
+    out: dict[str, Any] = {
+        "organisation": {"id": record.organisation.id, "name": record.organisation.name},
+        "framework": {"id": framework.id, "version": framework.version},
+        "period": period, "compare": compare_with, "rule": ROLL_UP_RULE,
+        "key_areas": [_area_data(a, framework, b) for a, b in zip(ka_now, ka_before)],
+        "themes": [_area_data(a, framework, b) for a, b in zip(th_now, th_before)],
+        "overall": _area_data(overall_summary(framework, now), framework,
+                              overall_summary(framework, before) if before else None),
+    }
+    if before is not None:
+        comparison = compare(framework, record, compare_with, period)  # type: ignore[arg-type]
+        out["objectives"] = {"improved": comparison.improved, "unchanged": comparison.unchanged,
+                             "declined": comparison.declined,
+                             "not_comparable": comparison.count("not comparable"),
+                             "with_target": comparison.with_target,
+                             "at_or_above_target": comparison.at_or_above_target}
+    return out
+
+
+def summary_table(summary: dict[str, Any], framework: Framework) -> str:
+    """The summary as a fixed-width text table for a terminal."""
+    compare_with = summary["compare"]
+    headers = ["Key area", "n", "Mean", "Level", "Target", "Gap"]
+    if compare_with:
+        headers += [compare_with, "Movement"]
+    rows = []
+    for area in [*summary["key_areas"], None, *summary["themes"], None, summary["overall"]]:
+        if area is None:
+            rows.append(None)
+            continue
+        row = [area["title"], str(area["n"]), _num(area["mean"]),
+               level_label(area["level"], framework) if area["level"] else "–",
+               _num(area["target"]), _signed(area["gap"])]
+        if compare_with:
+            row += [_num(area.get("previous")), _movement(area)]
+        rows.append(row)
+    widths = [max(len(headers[i]), *(len(r[i]) for r in rows if r)) for i in range(len(headers))]
+    widths[0] = min(widths[0], 44)
+
+    def line(cells: list[str]) -> str:
+        first = cells[0] if len(cells[0]) <= widths[0] else cells[0][: widths[0] - 1] + "…"
+        rest = [c.rjust(w) for c, w in zip(cells[1:], widths[1:])]
+        return "  ".join([first.ljust(widths[0]), *rest]).rstrip()
+
+    out = [f"{summary['organisation']['name']} – {summary['period']}"
+           + (f" compared with {compare_with}" if compare_with else ""), "",
+           line(headers), line(["-" * w for w in widths])]
+    out += [line(["-" * w for w in widths]) if r is None else line(r) for r in rows]
+    if "objectives" in summary:
+        o = summary["objectives"]
+        out += ["", f"Objectives since {compare_with}: {o['improved']} improved, {o['unchanged']} unchanged, "
+                    f"{o['declined']} declined, {o['not_comparable']} not comparable; "
+                    f"{o['at_or_above_target']} of {o['with_target']} with a target are at or above it."]
+    out += ["", summary["rule"]]
+    return "\n".join(out) + "\n"
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else two_places(value)
+
+
+def _signed(value: float | None) -> str:
+    return "–" if value is None else ("+" if value >= 0 else "") + two_places(value)
+
+
+def _movement(area: dict[str, Any]) -> str:
+    if area.get("movement") is None:
+        return "–"
+    arrow = {"improved": "▲", "declined": "▼", "unchanged": "="}[area["direction"]]
+    return f"{arrow} {_signed(area['movement'])}"

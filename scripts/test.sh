@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite: system packages, a throwaway PostgreSQL server, then pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PY:-.venv/bin/python}
+bash scripts/system-deps.sh
+pgdir=$(mktemp -d /tmp/assessment-pg.XXXXXX)/data
+cleanup() { bash scripts/pg-throwaway.sh stop "$pgdir"; }
+trap cleanup EXIT
+export TEST_POSTGRES_URL=$(bash scripts/pg-throwaway.sh start "$pgdir")
+echo "PostgreSQL for the tests: $TEST_POSTGRES_URL"
+"$PY" -m pytest "$@"

@@ -1,0 +1,81 @@
+"""Shared fixtures: the shipped framework, the example records, and real databases.
+
+`db_url` runs each storage test twice: on a fresh SQLite file and on a real PostgreSQL server.
+`scripts/test.sh` starts a throwaway server and sets TEST_POSTGRES_URL; when pytest is run on its
+own, this file starts one itself (the PostgreSQL tests never skip silently).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from assessment.framework import Framework, find_framework, load_framework
+from assessment.recordfile import load_record
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def nps() -> Framework:
+    return find_framework("nps-2018")
+
+
+@pytest.fixture(scope="session")
+def tiny() -> Framework:
+    return load_framework(FIXTURES / "frameworks" / "tiny.yaml")
+
+
+@pytest.fixture
+def medway(nps):
+    return load_record(ROOT / "data" / "examples" / "medway.yaml", find_framework)
+
+
+@pytest.fixture
+def worcestershire(nps):
+    return load_record(ROOT / "data" / "examples" / "worcestershire.yaml", find_framework)
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    url = os.environ.get("TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    folder = Path(tempfile.mkdtemp(prefix="assessment-pg-")) / "data"
+    script = ROOT / "scripts" / "pg-throwaway.sh"
+    result = subprocess.run(["bash", str(script), "start", str(folder)], capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.fail(f"could not start PostgreSQL for the tests: {result.stderr.strip()}")
+    try:
+        yield result.stdout.strip()
+    finally:
+        subprocess.run(["bash", str(script), "stop", str(folder)], capture_output=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.db'}"
+    url = request.getfixturevalue("postgres_url")
+    engine = create_engine(url)
+    with engine.begin() as connection:  # a clean schema for every test
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def store(db_url):
+    from assessment.store import open_store
+    s = open_store(db_url)
+    yield s
+    s.engine.dispose()

@@ -1,0 +1,66 @@
+"""Reading and writing scores as people write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from assessment.errors import ScoreError
+from assessment.scores import NOT_APPLICABLE, UNSCORED, Score, parse_score
+
+
+@pytest.mark.parametrize("raw, value", [
+    ("3", 3.0), (3, 3.0), ("3 - Mature", 3.0), ("3 – Mature", 3.0), ("3 Mature", 3.0), ("Mature", 3.0),
+    ("mature", 3.0), ("2/3", 2.5), ("2 / 3", 2.5), ("2.5", 2.5), (2.5, 2.5), ("  4 ", 4.0), ("5", 5.0),
+    ("1", 1.0),
+])
+def test_accepted_scores(nps, raw, value):
+    assert parse_score(raw, nps, where="objective 1") == Score(value)
+
+
+@pytest.mark.parametrize("raw", ["n/a", "N/A", "NA", "not applicable"])
+def test_not_applicable_is_a_state(nps, raw):
+    score = parse_score(raw, nps)
+    assert score == NOT_APPLICABLE and score.state == "n/a" and not score.is_scored
+
+
+@pytest.mark.parametrize("raw", [None, "", "  "])
+def test_blank_is_not_yet_scored(nps, raw):
+    assert parse_score(raw, nps) == UNSCORED
+    assert UNSCORED.state == "unscored" and UNSCORED.written is None
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("6", "objective 17: '6' is not a level of the scale (levels 1–5)"),
+    ("0", "objective 17: '0' is not a level of the scale (levels 1–5)"),
+    ("3/5", "objective 17: '3/5' is not a score: a half step is written between two adjacent levels"),
+    ("5/6", "objective 17: '5/6' is not a score: a half step is written between two adjacent levels"),
+    ("2.25", "objective 17: '2.25' is not a level or a half step (levels 1–5)"),
+    ("5.5", "objective 17: '5.5' is outside the scale (levels 1–5)"),
+    ("great", "objective 17: 'great' is not a score; write a level (levels 1–5)"),
+    ("3 - Leader", "objective 17: '3 - Leader' names level 'Leader' with the number of another level"),
+    (True, "objective 17: 'True' is not a score"),
+])
+def test_impossible_scores_are_refused_with_the_value_and_objective(nps, raw, message):
+    with pytest.raises(ScoreError) as caught:
+        parse_score(raw, nps, where="objective 17")
+    assert str(caught.value).startswith(message)
+
+
+def test_half_steps_refused_where_the_framework_says_so(tiny):
+    with pytest.raises(ScoreError, match="half step, which this key area does not allow"):
+        parse_score("1/2", tiny, where="objective S1")
+    assert parse_score("1/2", tiny, half_steps=True) == Score(1.5)
+    assert parse_score("Excellent", tiny) == Score(3.0)
+    with pytest.raises(ScoreError, match="not a level of the scale"):
+        parse_score("4", tiny)
+
+
+@pytest.mark.parametrize("score, written, label", [
+    (Score(3.0), "3", "3 – Mature"), (Score(2.5), "2/3", "2/3"), (NOT_APPLICABLE, "n/a", "n/a"),
+    (UNSCORED, None, "not yet scored"), (Score(1.0), "1", "1 – Minimum"),
+])
+def test_scores_are_written_as_people_write_them(nps, score, written, label):
+    assert score.written == written
+    assert score.label(nps) == label
+    if written is not None:
+        assert parse_score(written, nps) == score

@@ -1,0 +1,131 @@
+"""Roll-ups, comparisons, completion and carrying a period forward."""
+
+from __future__ import annotations
+
+import pytest
+
+from assessment.record import Action, Entry, OrganisationRecord, Organisation, PeriodRecord, next_period, period_key
+from assessment.scores import NOT_APPLICABLE, UNSCORED, Score
+from assessment.scoring import (carry_forward, compare, completion, key_area_summary, overall_summary, roll_up,
+                                theme_summaries)
+
+
+def period(name: str, scores: dict[str, Score], targets: dict[str, Score] | None = None) -> PeriodRecord:
+    targets = targets or {}
+    return PeriodRecord(period=name, entries={
+        k: Entry(item=k, score=v, target=targets.get(k, UNSCORED)) for k, v in scores.items()})
+
+
+def test_roll_up_is_the_mean_of_applicable_scored_items_with_n():
+    r = roll_up([Score(2.0), Score(2.5), Score(4.0), NOT_APPLICABLE, UNSCORED])
+    assert r.n == 3 and r.not_applicable == 1 and r.unscored == 1
+    assert r.mean == pytest.approx(8.5 / 3)
+    assert r.level == 2  # the whole level at or below 2.83
+
+
+def test_level_reached_is_exact_at_whole_levels():
+    assert roll_up([Score(2.5), Score(3.5)]).level == 3
+    assert roll_up([Score(2.5), Score(3.0), Score(3.0), Score(3.5)]).level == 3
+    assert roll_up([Score(2.5), Score(3.0), Score(3.0), Score(3.0)]).level == 2
+    assert roll_up([NOT_APPLICABLE, UNSCORED]) .mean is None
+
+
+def test_key_area_roll_up_of_medway_2023(nps, medway):
+    # Engaging Councillors 2023: objectives 1, 2, 3 scored 3, 3, 2/3 in seed 002.
+    summary = key_area_summary(nps, medway.period("2023"), "engaging-councillors")
+    assert summary.score.n == 3
+    assert summary.score.mean == pytest.approx((3 + 3 + 2.5) / 3)
+    assert summary.score.level == 2
+    assert summary.target.mean is None and summary.gap is None
+
+
+def test_theme_and_overall_count_objectives_not_key_areas(nps, medway):
+    p = medway.period("2022")
+    themes = {t.id: t for t in theme_summaries(nps, p)}
+    assert [themes[t].score.n for t in themes] == [13, 17, 25, 4]
+    overall = overall_summary(nps, p)
+    values = [e.score.value for e in p.entries.values()]
+    assert overall.score.n == 59 and overall.score.mean == pytest.approx(sum(values) / 59)
+
+
+def test_key_area_records_roll_up_the_same_way(nps, worcestershire):
+    p = worcestershire.period("2022")
+    risk = key_area_summary(nps, p, "managing-strategic-risk")
+    assert (risk.mode, risk.score.mean, risk.score.n, risk.target.mean, risk.gap) == ("key_area", 3.0, 1, 5.0, 2.0)
+    overall = overall_summary(nps, p)
+    assert overall.score.n == 10  # the ten key areas Worcestershire scored
+    assert overall.score.mean == pytest.approx((2 * 8 + 1 + 3) / 10)
+
+
+def test_targets_per_objective_and_gap(tiny):
+    p = period("2024", {"S1": Score(1.0), "S2": Score(2.0), "D1": Score(2.5)},
+               {"S1": Score(3.0), "S2": Score(2.0), "D1": Score(2.0)})
+    skills = key_area_summary(tiny, p, "skills")
+    assert skills.score.mean == 1.5 and skills.target.mean == 2.5 and skills.gap == 1.0
+
+
+def test_a_key_area_target_wins_over_objective_targets(tiny):
+    p = period("2024", {"S1": Score(1.0), "S2": Score(2.0)}, {"S1": Score(2.0)})
+    p.key_area_entries["skills"] = Entry(item="skills", kind="key_area", target=Score(3.0))
+    summary = key_area_summary(tiny, p, "skills")
+    assert summary.mode == "objectives" and summary.score.mean == 1.5 and summary.target.mean == 3.0
+
+
+def test_year_on_year_comparison_of_medway(nps, medway):
+    c = compare(nps, medway, "2022", "2023")
+    assert (c.improved, c.unchanged, c.declined) == (24, 35, 0)
+    moves = {m.objective_id: m for m in c.objectives}
+    assert moves["3"].change == 0.5 and moves["3"].direction == "improved"   # 2 -> 2/3
+    assert moves["18"].change == 0.5                                          # 2/3 -> 3
+    assert moves["1"].direction == "unchanged"
+    risk = {a.after.id: a for a in c.key_areas}["managing-strategic-risk"]
+    assert risk.change == pytest.approx(3.4 - 3.0)
+
+
+def test_comparison_counts_decline_targets_and_not_comparable(tiny):
+    record = OrganisationRecord(Organisation("t", "T"), "tiny-kit", "0.1", periods=[
+        period("2023", {"S1": Score(2.0), "S2": Score(2.0), "D1": NOT_APPLICABLE}),
+        period("2024", {"S1": Score(1.0), "S2": Score(3.0), "D1": Score(2.0)},
+               {"S1": Score(2.0), "S2": Score(3.0)}),
+    ])
+    c = compare(tiny, record, "2023", "2024")
+    assert (c.improved, c.declined, c.unchanged, c.count("not comparable")) == (1, 1, 0, 1)
+    assert (c.with_target, c.at_or_above_target) == (2, 1)
+
+
+def test_completion_counts_carried_scores_as_left_to_do(tiny):
+    p = period("2024", {"S1": Score(1.0), "S2": NOT_APPLICABLE})
+    p.entries["D1"] = Entry(item="D1", score=Score(2.0), carried=True)
+    done = completion(tiny, p)
+    assert (done.scored, done.not_applicable, done.left, done.carried, done.total) == (1, 1, 1, 1, 3)
+    assert completion(tiny, p, "data").left == 1
+
+
+def test_carry_forward_marks_scores_keeps_previous_comment_and_open_actions():
+    last = PeriodRecord("2023", "approved", entries={
+        "1": Entry(item="1", score=Score(2.5), target=Score(4.0), target_period="2025",
+                   comment="Working on it.", actions=[
+                       Action("Train councillors", owner="Category Management", status="open", id=11),
+                       Action("Old task", status="done", id=12),
+                       Action("Half way", status="in progress", id=13)]),
+        "2": Entry(item="2"),
+    })
+    new = carry_forward(last, "2024")
+    one = new.entries["1"]
+    assert new.period == "2024" and new.status == "draft"
+    assert one.score == Score(2.5) and one.target == Score(4.0) and one.target_period == "2025"
+    assert one.carried and one.comment is None and one.previous_comment == "Working on it."
+    assert [(a.text, a.status, a.carried_from) for a in one.actions] == [
+        ("Train councillors", "open", 11), ("Half way", "in progress", 13)]
+    assert not new.entries["2"].carried  # nothing to confirm where nothing was scored
+    assert last.entries["1"].comment == "Working on it."  # the old period is untouched
+
+
+@pytest.mark.parametrize("name, following", [("2023", "2024"), ("2023/24", "2024/25"), ("1999/00", "2000/01"),
+                                             ("2023/2024", "2024/2025")])
+def test_next_period(name, following):
+    assert next_period(name) == following
+
+
+def test_periods_sort_by_year():
+    assert sorted(["2023/24", "2022", "2024", "2022/23"], key=period_key) == ["2022", "2022/23", "2023/24", "2024"]
