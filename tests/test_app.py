@@ -1,0 +1,41 @@
+"""The app through Streamlit's AppTest, on a fresh SQLite file."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from .conftest import ROOT
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_empty_database_starts_with_the_examples(app):
+    org = app.selectbox(key="home.org")
+    assert org.options == ["Medway Council", "Worcestershire County Council"]
+    assert app.selectbox(key="home.period").value == "2023"
+    text = " ".join(m.value for m in app.markdown)
+    assert "Overall: **3 – Mature**" in text and "n = 59" in text
+    assert "24 objectives improved, 35 unchanged, 0 declined" in text
+
+
+def test_key_area_table_and_rule(app):
+    table = app.dataframe[0].value
+    assert list(table["Key area"])[:2] == ["Engaging Councillors", "Engaging Senior Members"]
+    assert list(table["n"])[:2] == [3, 4]
+    assert list(table["Level"])[0] == "2 – Developing"
+    assert any("whole level at or below the mean" in c.value for c in app.caption)
+
+
+def test_switching_to_a_key_area_record(app):
+    app.selectbox(key="home.org").select("worcestershire").run()
+    table = app.dataframe[0].value
+    row = table[table["Key area"] == "Managing Strategic Risk"].iloc[0]
+    assert (row["n"], row["Mean"], row["Target"], row["Gap"]) == (1, 3.0, 5.0, 2.0)

@@ -1,0 +1,150 @@
+"""Every CLI command, run as a user would: `python -m assessment ...` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from assessment.cli import cli
+
+from .conftest import FIXTURES, ROOT
+
+
+@pytest.fixture
+def run(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+
+    def run(*args: str, code: int = 0) -> subprocess.CompletedProcess:
+        result = subprocess.run([sys.executable, "-m", "assessment", "--database", url, *args],
+                                cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert result.returncode == code, (result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr
+        return result
+    return run
+
+
+def test_validate_good_files(run):
+    out = run("validate", "frameworks/nps-2018.yaml", "data/examples/medway.yaml",
+              "data/examples/worcestershire.yaml").stdout
+    assert "valid framework nps-2018 version 2018 (14 key areas, 59 objectives)" in out
+    assert "valid record for Medway Council (2 period(s): 2022, 2023)" in out
+
+
+def test_validate_reports_every_problem_with_file_and_line(run):
+    bad = FIXTURES / "records" / "bad" / "many_problems.yaml"
+    result = run("validate", "frameworks/nps-2018.yaml", str(bad), code=2)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == len((bad.with_suffix(".expected")).read_text(encoding="utf-8").strip().splitlines())
+    assert all(re.match(rf"^{re.escape(str(bad))}:\d+: ", line) for line in lines)
+
+
+def test_validate_a_missing_file(run):
+    assert "no-such.yaml:1: (file): no such file" in run("validate", "no-such.yaml", code=2).stderr
+
+
+def test_framework_show_json_shape(run):
+    data = json.loads(run("framework", "show", "nps-2018", "--format", "json").stdout)
+    assert {"id", "title", "version", "levels", "themes"} <= set(data)
+    assert data["levels"][2] == {"value": 3, "name": "Mature"}
+    ka = data["themes"][0]["key_areas"][0]
+    assert {"id", "title", "rubric", "objectives"} <= set(ka) and set(ka["rubric"]) == {"1", "2", "3", "4", "5"}
+    objective = ka["objectives"][0]
+    assert {"id", "title", "description", "levels"} <= set(objective) and objective["id"] == "1"
+    assert sum(len(k["objectives"]) for t in data["themes"] for k in t["key_areas"]) == 59
+
+
+def test_framework_show_by_path_and_list(run):
+    out = run("framework", "show", str(FIXTURES / "frameworks" / "tiny.yaml")).stdout
+    assert "Tiny maturity kit (tiny-kit, version 0.1)" in out and "S2  Qualifications" in out
+    assert "nps-2018\t2018\t" in run("framework", "list").stdout
+    assert "no framework with id 'nope'" in run("framework", "show", "nope", code=2).stderr
+
+
+def test_demo_is_idempotent_and_orgs_list(run):
+    assert "loaded: medway, worcestershire" in run("demo").stdout
+    assert "already loaded" in run("demo").stdout
+    orgs = json.loads(run("orgs", "list", "--format", "json").stdout)
+    assert [(o["id"], o["name"], o["periods"]) for o in orgs] == [
+        ("medway", "Medway Council", ["2022", "2023"]),
+        ("worcestershire", "Worcestershire County Council", ["2022"])]
+
+
+def test_orgs_add(run):
+    assert "added kent (Kent County Council)" in run("orgs", "add", "kent", "--name", "Kent County Council").stdout
+    assert "already exists" in run("orgs", "add", "kent", "--name", "Kent", code=2).stderr
+    assert "cannot add 'Kent CC'" in run("orgs", "add", "Kent CC", "--name", "Kent", code=2).stderr
+    assert "kent\tKent County Council\tno periods" in run("orgs", "list").stdout
+
+
+def test_import_all_or_nothing(run):
+    bad = FIXTURES / "records" / "bad" / "many_problems.yaml"
+    assert "is not a level of the scale" in run("import", str(bad), code=2).stderr
+    assert "no organisations yet" in run("orgs", "list").stdout
+    assert "would load medway: 2 period(s)" in run("import", "data/examples/medway.yaml", "--dry-run").stdout
+    assert "no organisations yet" in run("orgs", "list").stdout
+    out = run("import", "data/examples/medway.yaml").stdout
+    assert "loaded medway: 2 period(s) (2022, 2023), 118 entries, 22 actions" in out
+    assert "already has period(s) 2022, 2023; nothing was imported" in run(
+        "import", "data/examples/medway.yaml", code=2).stderr
+
+
+def test_export_json_shape(run, tmp_path):
+    run("demo")
+    data = json.loads(run("export", "json", "--org", "medway").stdout)
+    assert data["organisation"]["id"] == "medway" and data["framework"] == {"id": "nps-2018", "version": "2018"}
+    p2022, p2023 = data["periods"]
+    assert p2022["period"] == "2022" and p2022["status"] == "approved"
+    entries = {e["objective"]: e for e in p2023["entries"]}
+    assert entries["3"]["score"] == "2/3" and entries["1"]["score"] == "3"
+    assert {"objective", "score", "target", "baseline", "comment", "actions"} <= set(entries["1"])
+    assert entries["1"]["baseline"] == "3" and entries["3"]["baseline"] is None
+    assert entries["3"]["actions"][0]["status"] == "open"
+    out = tmp_path / "medway.json"
+    run("export", "json", "--org", "medway", "--out", str(out))
+    assert json.loads(out.read_text(encoding="utf-8")) == data
+    assert "no organisation 'nobody'" in run("export", "json", "--org", "nobody", code=2).stderr
+
+
+def test_summary_table_and_json(run):
+    run("demo")
+    table = run("summary", "--org", "medway", "--period", "2023", "--compare", "2022").stdout
+    assert "Engaging Councillors" in table and "24 improved, 35 unchanged, 0 declined" in table
+    assert "the whole level at or below the mean" in table
+    data = json.loads(run("summary", "--org", "worcestershire", "--period", "2022", "--format", "json").stdout)
+    risk = {k["id"]: k for k in data["key_areas"]}["managing-strategic-risk"]
+    assert (risk["n"], risk["mean"], risk["level"], risk["level_name"], risk["target"], risk["gap"]) == \
+        (1, 3.0, 3, "Mature", 5.0, 2.0)
+    assert "has no period '2031'" in run("summary", "--org", "medway", "--period", "2031", code=2).stderr
+
+
+def test_period_start_carries_forward(run):
+    run("demo")
+    assert "started medway 2024: 59 score(s) carried forward" in run("period", "start", "2024", "--org", "medway").stdout
+    data = json.loads(run("export", "json", "--org", "medway").stdout)
+    entry = data["periods"][-1]["entries"][2]
+    assert entry["carried"] is True and entry["score"] == "2/3" and entry["comment"] is None
+    assert "not a period" in run("period", "start", "next year", "--org", "medway", code=2).stderr
+
+
+def test_schema_check(run):
+    assert "is current" in run("schema", "--check").stdout
+
+
+def _commands(group, prefix=()):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _commands(command, prefix + (name,))
+        else:
+            yield prefix + (name,)
+
+
+@pytest.mark.parametrize("command", list(_commands(cli)), ids=" ".join)
+def test_every_command_has_help_and_is_documented(run, command):
+    out = run(*command, "--help").stdout
+    assert "Usage:" in out and len(out.splitlines()) > 3
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert " ".join(command) in readme, f"README does not mention `{' '.join(command)}`"
