@@ -64,3 +64,28 @@ def test_scores_are_written_as_people_write_them(nps, score, written, label):
     assert score.label(nps) == label
     if written is not None:
         assert parse_score(written, nps) == score
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+halves = st.integers(min_value=2, max_value=10).map(lambda h: h / 2)
+
+
+@given(halves)
+def test_every_score_on_the_scale_round_trips_through_its_written_form(value):
+    from assessment.framework import find_framework
+    nps = find_framework("nps-2018")
+    assert parse_score(Score(value).written, nps) == Score(value)
+
+
+@given(st.lists(st.one_of(halves.map(Score), st.just(NOT_APPLICABLE), st.just(UNSCORED)), max_size=30))
+def test_roll_up_level_is_the_whole_level_at_or_below_the_mean(scores):
+    from assessment.scoring import roll_up
+    r = roll_up(scores)
+    scored = [s.value for s in scores if s.is_scored]
+    assert r.n == len(scored)
+    if scored:
+        assert r.level <= r.mean < r.level + 1
+        assert abs(r.mean - sum(scored) / len(scored)) < 1e-9
+    else:
+        assert r.mean is None and r.level is None

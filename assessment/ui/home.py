@@ -5,12 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment.scoring import previous_period
-from assessment.summary import period_summary
+from assessment.summary import period_summary, two_places
 from assessment.ui import state
 
 st.title("Procurement maturity self-assessment")
 st.caption("National Procurement Strategy for Local Government 2018: 59 objectives, levels 1 – Minimum "
            "to 5 – Innovator.")
+
+
+
+def number(value: float | None) -> str:
+    return "–" if value is None else two_places(value)
+
 
 store = state.store()
 organisations = store.organisations()
@@ -33,7 +39,7 @@ summary = period_summary(framework, record, period, before)
 overall = summary["overall"]
 st.subheader(f"{names[org_id]}, {period}")
 level = f"{overall['level']} – {overall['level_name']}" if overall["level"] else "not yet scored"
-st.markdown(f"Overall: **{level}** (mean {overall['mean'] if overall['mean'] is not None else '–'} "
+st.markdown(f"Overall: **{level}** (mean {number(overall['mean'])} "
             f"of n = {overall['n']} scored objectives).")
 if before and "objectives" in summary:
     o = summary["objectives"]
@@ -42,12 +48,12 @@ if before and "objectives" in summary:
 
 rows = []
 for area in summary["key_areas"]:
-    row = {"Key area": area["title"], "n": area["n"], "Mean": area["mean"],
+    row = {"Key area": area["title"], "n": area["n"], "Mean": number(area["mean"]),
            "Level": f"{area['level']} – {area['level_name']}" if area["level"] else "–",
-           "Target": area["target"], "Gap": area["gap"]}
+           "Target": number(area["target"]), "Gap": number(area["gap"])}
     if before:
-        row[before] = area.get("previous")
+        row[before] = number(area.get("previous"))
         row["Movement"] = area.get("direction")
     rows.append(row)
-st.dataframe(rows, hide_index=True, width="stretch", key="home.table")
+st.dataframe(rows, hide_index=True, width="stretch", height=38 + 35 * len(rows), key="home.table")
 st.caption(summary["rule"])
