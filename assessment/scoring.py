@@ -8,9 +8,7 @@ key area (seed 000) roll up the same way, with the key areas as the items.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
-from fractions import Fraction
 from typing import Iterable
 
 from .framework import Framework
@@ -48,8 +46,8 @@ def roll_up(scores: Iterable[Score]) -> Rollup:
             n += 1
     if n == 0:
         return Rollup(None, 0, None, na, unscored)
-    exact = Fraction(halves, 2 * n)
-    return Rollup(float(exact), n, math.floor(exact), na, unscored)
+    # Scores are whole or half levels, so `halves` is exact and so is the floor of the mean.
+    return Rollup(halves / (2 * n), n, halves // (2 * n), na, unscored)
 
 
 @dataclass(frozen=True)
@@ -86,16 +84,16 @@ def _uses_objectives(framework: Framework, period: PeriodRecord, key_area_id: st
 def key_area_summary(framework: Framework, period: PeriodRecord, key_area_id: str) -> AreaSummary:
     ka = framework.key_areas[key_area_id]
     direct = period.key_area_entries.get(key_area_id)
-    if _uses_objectives(framework, period, key_area_id):
-        score = roll_up(_objective_scores(framework, period, key_area_id, "score"))
-        mode = "objectives"
+    entries = [period.entries.get(o.id) for o in ka.objectives]
+    scores = [e.score if e is not None else UNSCORED for e in entries]
+    if direct is None or any(s.state != "unscored" for s in scores):
+        score, mode = roll_up(scores), "objectives"
     else:
-        score = roll_up([direct.score])
-        mode = "key_area"
+        score, mode = roll_up([direct.score]), "key_area"
     if direct is not None and direct.target.is_scored:
         target = roll_up([direct.target])
     else:
-        target = roll_up(_objective_scores(framework, period, key_area_id, "target"))
+        target = roll_up([e.target if e is not None else UNSCORED for e in entries])
     return AreaSummary(ka.id, ka.title, score, target, mode)
 
 

@@ -165,10 +165,10 @@ class Store:
                                            framework_version=record.framework_version, status=period.status)
                 s.add(assessment)
                 s.flush()
-                for entry in [*period.entries.values(), *period.key_area_entries.values()]:
-                    self._insert_entry(s, assessment, entry, user)
-                    counts["entries"] += 1
-                    counts["actions"] += len(entry.actions)
+                entries = [*period.entries.values(), *period.key_area_entries.values()]
+                self._insert_entries(s, assessment, entries, user)
+                counts["entries"] += len(entries)
+                counts["actions"] += sum(len(e.actions) for e in entries)
                 counts["periods"] += 1
         return counts
 
@@ -229,14 +229,21 @@ class Store:
             return _entry_from_row(row)
 
     def _insert_entry(self, s: Session, assessment: AssessmentRow, entry: Entry, user: str) -> EntryRow:
-        row = EntryRow(assessment_id=assessment.id, kind=entry.kind, item_id=entry.item)
-        _fill_entry(row, entry, user)
-        row.actions = [_action_row(a, user) for a in entry.actions]
-        row.evidence = [EvidenceRow(url=e.url, title=e.title) for e in entry.evidence]
-        s.add(row)
+        return self._insert_entries(s, assessment, [entry], user)[0]
+
+    def _insert_entries(self, s: Session, assessment: AssessmentRow, entries: list[Entry], user: str) -> list[EntryRow]:
+        """New entries with their actions, evidence and first history row (one flush for all)."""
+        rows = []
+        for entry in entries:
+            row = EntryRow(assessment_id=assessment.id, kind=entry.kind, item_id=entry.item)
+            _fill_entry(row, entry, user)
+            row.actions = [_action_row(a, user) for a in entry.actions]
+            row.evidence = [EvidenceRow(url=e.url, title=e.title) for e in entry.evidence]
+            rows.append(row)
+        s.add_all(rows)
         s.flush()
-        s.add(_history(row))
-        return row
+        s.add_all([_history(row) for row in rows])
+        return rows
 
     def _update_entry(self, s: Session, row: EntryRow, entry: Entry, user: str) -> None:
         _fill_entry(row, entry, user)
@@ -294,8 +301,7 @@ class Store:
                     bucket = previous.entries if e.kind == "objective" else previous.key_area_entries
                     bucket[e.item_id] = _entry_from_row(e)
                 new = carry_forward(previous, new_period)
-                for entry in [*new.entries.values(), *new.key_area_entries.values()]:
-                    self._insert_entry(s, assessment, entry, user)
+                self._insert_entries(s, assessment, [*new.entries.values(), *new.key_area_entries.values()], user)
                 for e in last.entries:
                     for a in e.actions:
                         if a.status in ("open", "in progress"):

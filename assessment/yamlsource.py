@@ -98,10 +98,14 @@ def parse_yaml(raw: bytes | str, name: str) -> tuple[Any, Source]:
         text = raw
     if text.startswith("\ufeff"):
         text = text[1:]
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+        lines: dict[Loc, int] = {}
+        found: list[tuple[Loc, int, str]] = []
+        if node is not None:
+            _walk(node, (), lines, found, loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -115,26 +119,25 @@ def parse_yaml(raw: bytes | str, name: str) -> tuple[Any, Source]:
         raise InvalidFile([Problem(name, None, "(yaml syntax)", str(exc))]) from None
     finally:
         loader.dispose()
-    lines: dict[Loc, int] = {}
-    found: list[tuple[Loc, int, str]] = []
-    if node is not None:
-        _walk(node, (), lines, found)
     source = Source(name, lines, data)
     if found:
         raise InvalidFile([Problem(name, line, source.where(loc), message) for loc, line, message in found])
     return data, source
 
 
-_scalar_builder = yaml.SafeLoader("")
+# libyaml's parser where it is installed (about eight times faster), with the same safe constructor
+# and the same line marks; PyYAML's pure-Python parser otherwise.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], found: list[tuple[Loc, int, str]]) -> None:
+def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], found: list[tuple[Loc, int, str]],
+          loader: yaml.SafeLoader) -> None:
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
-                key = _scalar_builder.construct_object(key_node)
+                key = loader.construct_object(key_node)
             else:
                 key = repr(key_node)
             line = key_node.start_mark.line + 1
@@ -144,11 +147,11 @@ def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], found: list[tuple[Lo
                 continue
             seen[key] = line
             lines[loc + (key,)] = line
-            _walk(value_node, loc + (key,), lines, found)
+            _walk(value_node, loc + (key,), lines, found, loader)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             lines[loc + (index,)] = item.start_mark.line + 1
-            _walk(item, loc + (index,), lines, found)
+            _walk(item, loc + (index,), lines, found, loader)
 
 
 _MESSAGES = {

@@ -42,18 +42,20 @@ def test_key_area_record_round_trip(store, worcestershire):
 
 
 def test_import_is_all_or_nothing(store, medway, monkeypatch):
+    """The second period fails after the first has been written (flushed): nothing remains."""
     calls = {"n": 0}
-    original = type(store)._insert_entry
+    original = type(store)._insert_entries
 
-    def failing(self, s, assessment, entry, user):
+    def failing(self, s, assessment, entries, user):
         calls["n"] += 1
-        if calls["n"] == 100:
+        if calls["n"] == 2:
             raise RuntimeError("disk full")
-        return original(self, s, assessment, entry, user)
+        return original(self, s, assessment, entries, user)
 
-    monkeypatch.setattr(type(store), "_insert_entry", failing)
+    monkeypatch.setattr(type(store), "_insert_entries", failing)
     with pytest.raises(RuntimeError):
         store.save_record(medway)
+    assert calls["n"] == 2
     assert store.organisations() == []
 
 
