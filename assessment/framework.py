@@ -88,6 +88,11 @@ class Framework(_Strict):
         return {o.id: o for ka in self.key_areas.values() for o in ka.objectives}
 
     @cached_property
+    def objective_ids(self) -> dict[str, tuple[str, ...]]:
+        """Key area id -> its objective ids, in order."""
+        return {ka.id: tuple(o.id for o in ka.objectives) for ka in self.key_areas.values()}
+
+    @cached_property
     def key_area_of(self) -> dict[str, str]:
         """Objective id -> key area id."""
         return {o.id: ka.id for ka in self.key_areas.values() for o in ka.objectives}

@@ -9,7 +9,7 @@ key area (seed 000) roll up the same way, with the key areas as the items.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from .framework import Framework
 from .record import Action, Entry, OrganisationRecord, PeriodRecord
@@ -19,8 +19,7 @@ ROLL_UP_RULE = ("Rolled-up scores are the mean of the applicable scored objectiv
                 "(n = how many); the level reached is the whole level at or below the mean.")
 
 
-@dataclass(frozen=True)
-class Rollup:
+class Rollup(NamedTuple):
     """Mean of `n` scores and the whole level reached; mean is None when nothing is scored."""
 
     mean: float | None
@@ -37,12 +36,13 @@ class Rollup:
 def roll_up(scores: Iterable[Score]) -> Rollup:
     halves, n, na, unscored = 0, 0, 0, 0
     for score in scores:
+        value = score.value
         if score.not_applicable:
             na += 1
-        elif score.value is None:
+        elif value is None:
             unscored += 1
         else:
-            halves += round(score.value * 2)
+            halves += int(value * 2)
             n += 1
     if n == 0:
         return Rollup(None, 0, None, na, unscored)
@@ -50,8 +50,7 @@ def roll_up(scores: Iterable[Score]) -> Rollup:
     return Rollup(halves / (2 * n), n, halves // (2 * n), na, unscored)
 
 
-@dataclass(frozen=True)
-class AreaSummary:
+class AreaSummary(NamedTuple):
     """One key area (or theme, or the whole framework) in one period."""
 
     id: str
@@ -84,16 +83,24 @@ def _uses_objectives(framework: Framework, period: PeriodRecord, key_area_id: st
 def key_area_summary(framework: Framework, period: PeriodRecord, key_area_id: str) -> AreaSummary:
     ka = framework.key_areas[key_area_id]
     direct = period.key_area_entries.get(key_area_id)
-    entries = [period.entries.get(o.id) for o in ka.objectives]
-    scores = [e.score if e is not None else UNSCORED for e in entries]
-    if direct is None or any(s.state != "unscored" for s in scores):
-        score, mode = roll_up(scores), "objectives"
-    else:
+    get = period.entries.get
+    scores, targets = [], []
+    for objective_id in framework.objective_ids[key_area_id]:
+        entry = get(objective_id)
+        if entry is None:
+            scores.append(UNSCORED)
+            targets.append(UNSCORED)
+        else:
+            scores.append(entry.score)
+            targets.append(entry.target)
+    score = roll_up(scores)
+    mode = "objectives"
+    if direct is not None and score.n == 0 and score.not_applicable == 0:
         score, mode = roll_up([direct.score]), "key_area"
     if direct is not None and direct.target.is_scored:
         target = roll_up([direct.target])
     else:
-        target = roll_up([e.target if e is not None else UNSCORED for e in entries])
+        target = roll_up(targets)
     return AreaSummary(ka.id, ka.title, score, target, mode)
 
 

@@ -94,53 +94,62 @@ def ten_year_record(framework: Framework, seed: int = SEED) -> OrganisationRecor
     record = OrganisationRecord(Organisation("bench-council", "Bench Council", "county", "South East"),
                                 framework.id, framework.version)
     for name in PERIODS:
-        entries = {oid: Entry(item=oid, score=random_score(rng, 0.05, 0.03)) for oid in framework.objectives}
+        entries = {oid: Entry(item=oid, score=random_score(rng, 0.05, 0.03),
+                              target=Score(4.0) if rng.random() < 0.5 else UNSCORED)
+                   for oid in framework.objectives}
         record.periods.append(PeriodRecord(period=name, status="approved", entries=entries))
     return record
 
 
-def floor_key_area_means(scores: dict[str, float | None], key_area_of: dict[str, str],
-                         key_area_ids: list[str]) -> dict[str, tuple[float | None, int]]:
-    """Mean and count of the scored objectives per key area: one pass, a sum and a count each.
+def floor_key_area_means(period: PeriodRecord, key_area_of: dict[str, str],
+                         key_area_ids: list[str]) -> dict[str, tuple[float | None, int, float | None, int]]:
+    """Mean and count of the scored objectives, and of the targets, per key area: one pass.
 
-    The least work that gives the roll-up's numbers: the input is already a plain dict of floats
-    (None for n/a or unscored), the objective -> key area map is precomputed.
+    The least work that gives the roll-up's numbers from the same input the project gets (the
+    period's entries), with a precomputed objective -> key area map and no objects built.
     """
     sums = dict.fromkeys(key_area_ids, 0.0)
     counts = dict.fromkeys(key_area_ids, 0)
-    for objective_id, value in scores.items():
-        if value is not None:
-            key_area = key_area_of[objective_id]
-            sums[key_area] += value
+    target_sums = dict.fromkeys(key_area_ids, 0.0)
+    target_counts = dict.fromkeys(key_area_ids, 0)
+    for objective_id, entry in period.entries.items():
+        key_area = key_area_of[objective_id]
+        score, target = entry.score, entry.target
+        if score.value is not None and not score.not_applicable:
+            sums[key_area] += score.value
             counts[key_area] += 1
-    return {ka: (sums[ka] / counts[ka] if counts[ka] else None, counts[ka]) for ka in key_area_ids}
+        if target.value is not None:
+            target_sums[key_area] += target.value
+            target_counts[key_area] += 1
+    return {ka: (sums[ka] / counts[ka] if counts[ka] else None, counts[ka],
+                 target_sums[ka] / target_counts[ka] if target_counts[ka] else None, target_counts[ka])
+            for ka in key_area_ids}
 
 
 def bench_key_area_rollup(framework: Framework, repeat: int = 30) -> Iterator[Result]:
     """`key_area_summaries` for each of 10 periods against `floor_key_area_means`.
 
-    Floor: the same means and counts per key area, from plain {objective id: float | None}
-    dicts built beforehand (untimed) with a precomputed objective -> key area map. It is a fair
-    floor for the score roll-up: any implementation must at least visit every objective's score
-    once and add it to its key area. (The project also rolls up targets and builds summary
-    objects; that is part of what the ratio measures.)
+    Floor: the same means and counts per key area (scores and targets) computed straight from
+    the same `PeriodRecord`s in one loop with a precomputed objective -> key area map. Any
+    implementation must visit every objective's score and target once and add it to its key
+    area; the ratio is the cost of the project's summary objects and state handling.
     """
     record = ten_year_record(framework)
     key_area_of = dict(framework.key_area_of)
     key_area_ids = list(framework.key_areas)
-    plain = [{oid: (e.score.value if e.score.is_scored else None) for oid, e in period.entries.items()}
-             for period in record.periods]
 
     def project():
         return [key_area_summaries(framework, period) for period in record.periods]
 
     def floor():
-        return [floor_key_area_means(scores, key_area_of, key_area_ids) for scores in plain]
+        return [floor_key_area_means(period, key_area_of, key_area_ids) for period in record.periods]
 
     problems = []
     for period, summaries, means in zip(record.periods, project(), floor()):
         for summary in summaries:
-            expected_mean, expected_n = means[summary.id]
+            expected_mean, expected_n, expected_target, expected_target_n = means[summary.id]
+            if (summary.target.mean, summary.target.n) != (expected_target, expected_target_n):
+                problems.append(f"{period.period} {summary.id}: target differs")
             same_mean = (summary.score.mean is None and expected_mean is None) or (
                 summary.score.mean is not None and expected_mean is not None
                 and abs(summary.score.mean - expected_mean) <= 1e-12)
