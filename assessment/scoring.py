@@ -181,6 +181,13 @@ def completion(framework: Framework, period: PeriodRecord, key_area_id: str | No
 
 # ---------------------------------------------------------------- year on year
 
+def direction(change: float | None) -> str:
+    """'improved', 'declined', 'unchanged', or 'not comparable' when either side is missing."""
+    if change is None:
+        return "not comparable"
+    return "improved" if change > 0 else "declined" if change < 0 else "unchanged"
+
+
 @dataclass(frozen=True)
 class ObjectiveMovement:
     objective_id: str
@@ -198,10 +205,7 @@ class ObjectiveMovement:
 
     @property
     def direction(self) -> str:
-        change = self.change
-        if change is None:
-            return "not comparable"
-        return "improved" if change > 0 else "declined" if change < 0 else "unchanged"
+        return direction(self.change)
 
     @property
     def gap(self) -> float | None:
@@ -223,10 +227,7 @@ class AreaMovement:
 
     @property
     def direction(self) -> str:
-        change = self.change
-        if change is None:
-            return "not comparable"
-        return "improved" if change > 0 else "declined" if change < 0 else "unchanged"
+        return direction(self.change)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from typing import Any
 from .framework import Framework
 from .record import OrganisationRecord
 from .scores import level_label
-from .scoring import (ROLL_UP_RULE, AreaSummary, Rollup, compare, key_area_summaries, overall_summary,
-                      theme_summaries)
+from .scoring import (ROLL_UP_RULE, AreaSummary, Rollup, compare, direction, key_area_summaries,
+                      overall_summary, theme_summaries)
 
 
 def _round(value: float | None) -> float | None:
@@ -32,9 +32,7 @@ def _area_data(a: AreaSummary, framework: Framework, before: AreaSummary | None)
     if before is not None:
         previous = before.score.mean
         change = None if previous is None or a.score.mean is None else a.score.mean - previous
-        data.update({"previous": _round(previous), "movement": _round(change),
-                     "direction": "not comparable" if change is None else
-                     "improved" if change > 0 else "declined" if change < 0 else "unchanged"})
+        data.update({"previous": _round(previous), "movement": _round(change), "direction": direction(change)})
     return data
 
 
