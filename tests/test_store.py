@@ -178,3 +178,32 @@ def test_a_crash_mid_save_leaves_the_last_saved_state(db_url, medway):
     assert entry.score == Score(4.0) and entry.comment == medway.period("2023").entries["5"].comment
     assert entry.version == 1
     again.engine.dispose()
+
+
+def test_another_framework_end_to_end(store, tiny, tmp_path):
+    """Nothing is hard-wired to NPS 2018: a record against the tiny framework loads, stores, rolls up."""
+    from assessment.recordfile import load_record
+    from assessment.summary import period_summary
+    path = tmp_path / "tiny-record.yaml"
+    path.write_text(textwrap.dedent("""
+        organisation: {id: smallville, name: Smallville Council}
+        framework: {id: tiny-kit, version: "0.1"}
+        periods:
+          - period: "2024/25"
+            entries:
+              - {objective: S1, score: Starting, target: "3"}
+              - {objective: S2, score: "2 - Established"}
+              - {objective: D1, score: "1/2"}
+    """), encoding="utf-8")
+    record = load_record(path, lambda framework_id: tiny)
+    store.save_record(record)
+    again = store.load_record("smallville")
+    assert again.framework_id == "tiny-kit"
+    summary = period_summary(tiny, again, "2024/25")
+    skills = {k["id"]: k for k in summary["key_areas"]}["skills"]
+    assert (skills["n"], skills["mean"], skills["level_name"], skills["target"]) == (2, 1.5, "Starting", 3.0)
+    assert summary["overall"]["n"] == 3
+    bad = path.read_text(encoding="utf-8").replace("score: Starting", "score: '1/2'")
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(Exception, match="half step, which this key area does not allow"):
+        load_record(path, lambda framework_id: tiny)
