@@ -1,22 +1,23 @@
-"""Home: pick an organisation and a period and see where it stands, key area by key area."""
+"""Start: choose organisation and period, start a new period, see what is left to do."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from assessment.scoring import previous_period
+from assessment.errors import AssessmentError
+from assessment.record import next_period
+from assessment.scoring import completion, previous_period
 from assessment.summary import period_summary, two_places
 from assessment.ui import state
-
-st.title("Procurement maturity self-assessment")
-st.caption("National Procurement Strategy for Local Government 2018: 59 objectives, levels 1 – Minimum "
-           "to 5 – Innovator.")
-
 
 
 def number(value: float | None) -> str:
     return "–" if value is None else two_places(value)
 
+
+st.title("Procurement maturity self-assessment")
+st.caption("National Procurement Strategy for Local Government 2018: 59 objectives, levels 1 – Minimum "
+           "to 5 – Innovator.")
 
 store = state.store()
 organisations = store.organisations()
@@ -25,27 +26,67 @@ if not organisations:
     st.stop()
 
 names = {org.id: org.name for org, _ in organisations}
+if st.session_state.get("home.org") not in names:  # first visit, or back from another page
+    st.session_state["home.org"] = st.session_state.get("org") if st.session_state.get("org") in names \
+        else next(iter(names))
 org_id = st.selectbox("Organisation", list(names), format_func=names.get, key="home.org")
+st.session_state["org"] = org_id
 record = store.load_record(org_id)
-if not record.periods:
-    st.info(f"{names[org_id]} has no assessment periods yet.")
-    st.stop()
 periods = [p.period for p in record.sorted_periods()]
-period = st.selectbox("Period", periods, index=len(periods) - 1, key="home.period")
+if periods:
+    if st.session_state.get("home.period") not in periods:
+        st.session_state["home.period"] = st.session_state.get("period") \
+            if st.session_state.get("period") in periods else periods[-1]
+    st.session_state["period"] = st.selectbox("Period", periods, key="home.period")
+
+with st.expander("Start a new period", expanded=not periods):
+    suggested = next_period(periods[-1]) if periods else "2026"
+    new_name = st.text_input("New period", value=suggested, key="home.new_period",
+                             help="A year such as 2026, or a financial year such as 2026/27.")
+    how = st.radio("Start from", ["Carried forward from the latest period", "Blank"], key="home.new_how",
+                   disabled=not periods, horizontal=True)
+    if st.button("Start period", key="home.start"):
+        framework_id = record.framework_id or "nps-2018"
+        try:
+            store.start_period(org_id, new_name.strip(), state.framework(framework_id),
+                               carry=bool(periods) and how.startswith("Carried"), user=state.user())
+        except AssessmentError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["period"] = new_name.strip()
+            st.session_state.pop("home.period", None)  # shown again from "period" on the rerun
+            st.rerun()
+
+if not periods:
+    st.stop()
+period = st.session_state["period"]
+record = store.load_record(org_id)
 framework = state.framework(record.framework_id)
+current = record.period(period)
+
+st.subheader(f"{names[org_id]}, {period}")
+done = completion(framework, current)
+st.markdown(f"**{done.scored}** scored, **{done.not_applicable}** not applicable, **{done.left}** left to do"
+            + (f" (of which {done.carried} carried forward, to confirm)" if done.carried else "")
+            + f" — of {done.total} objectives.")
+left = [ka for ka in framework.key_areas if completion(framework, current, ka).left]
+if left:
+    cols = st.columns(min(4, len(left)))
+    for i, ka in enumerate(left):
+        c = completion(framework, current, ka)
+        if cols[i % len(cols)].button(f"{framework.key_areas[ka].title}: {c.left} left", key=f"home.jump.{ka}"):
+            st.session_state["score.key_area"] = ka
+            st.switch_page("assessment/ui/score.py")
+
 before = previous_period(record, period)
 summary = period_summary(framework, record, period, before)
-
 overall = summary["overall"]
-st.subheader(f"{names[org_id]}, {period}")
 level = f"{overall['level']} – {overall['level_name']}" if overall["level"] else "not yet scored"
-st.markdown(f"Overall: **{level}** (mean {number(overall['mean'])} "
-            f"of n = {overall['n']} scored objectives).")
+st.markdown(f"Overall: **{level}** (mean {number(overall['mean'])} of n = {overall['n']} scored objectives).")
 if before and "objectives" in summary:
     o = summary["objectives"]
     st.markdown(f"Since {before}: {o['improved']} objectives improved, {o['unchanged']} unchanged, "
                 f"{o['declined']} declined.")
-
 rows = []
 for area in summary["key_areas"]:
     row = {"Key area": area["title"], "n": area["n"], "Mean": number(area["mean"]),

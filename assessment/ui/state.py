@@ -6,7 +6,7 @@ import streamlit as st
 
 from assessment.examples import ensure_examples
 from assessment.framework import Framework, find_framework
-from assessment.store import Store, database_url, open_store
+from assessment.store import LOCAL_USER, Store, database_url, open_store
 
 
 @st.cache_resource(show_spinner=False)
@@ -23,3 +23,24 @@ def store() -> Store:
 @st.cache_resource(show_spinner=False)
 def framework(framework_id: str) -> Framework:
     return find_framework(framework_id)
+
+
+def selection() -> tuple[str | None, str | None]:
+    """The organisation and period chosen on the Start page (kept across pages)."""
+    return st.session_state.get("org"), st.session_state.get("period")
+
+
+def user() -> str:
+    """Who is saving: the signed-in user where auth is set up, else this machine's local user."""
+    try:
+        if st.user.is_logged_in:  # type: ignore[attr-defined]
+            return str(st.user.get("email") or st.user.get("name"))
+    except Exception:  # noqa: BLE001 - no auth configured: single-user local mode
+        pass
+    return LOCAL_USER
+
+
+def forget_widgets(prefix: str) -> None:
+    """Drop widget values under a key prefix so the widgets show stored values again."""
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(prefix)]:
+        del st.session_state[key]

@@ -1,0 +1,25 @@
+"""Framework: browse the rubric of any framework, key area by key area (read-only)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assessment.framework import available_frameworks
+from assessment.ui import state
+
+st.title("Framework")
+framework_id = st.selectbox("Framework", available_frameworks(), key="framework.id")
+framework = state.framework(framework_id)
+st.caption(f"{framework.title}, version {framework.version}. {framework.source or ''}")
+key_area_id = st.selectbox("Key area", list(framework.key_areas), key="framework.key_area",
+                           format_func=lambda k: framework.key_areas[k].title)
+key_area = framework.key_areas[key_area_id]
+st.subheader(key_area.title)
+st.table({"Level": [f"{lv.value} – {lv.name}" for lv in framework.levels],
+          "Descriptor": [key_area.rubric[lv.value] for lv in framework.levels]})
+for objective in key_area.objectives:
+    st.markdown(f"**{objective.id}. {objective.title}**")
+    if objective.description:
+        st.text(objective.description)
+    for level, text in sorted(objective.levels.items()):
+        st.caption(f"{level} – {framework.level_names[level]} for this objective: {text}")

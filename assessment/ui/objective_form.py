@@ -1,0 +1,133 @@
+"""One objective on the scoring page: rubric, history, score, target, comment and actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from assessment.checks import entry_warnings
+from assessment.errors import ScoreError
+from assessment.framework import Framework
+from assessment.record import ACTION_STATUSES, RAG, Entry, OrganisationRecord
+from assessment.scores import UNSCORED, written_value
+from assessment.ui import drafts
+from assessment.ui.drafts import long_date
+
+
+def score_options(framework: Framework, key_area_id: str) -> list[str]:
+    """'not yet scored', '1 – Minimum', '1/2', '2 – Developing', ... , 'n/a'."""
+    options = ["not yet scored"]
+    half = framework.allows_half_steps(key_area_id)
+    for level in framework.levels:
+        if half and level.value > 1:
+            options.append(written_value(level.value - 0.5))
+        options.append(f"{level.value} – {level.name}")
+    return options + ["n/a"]
+
+
+def _label(score, framework: Framework) -> str:
+    return score.label(framework)
+
+
+def render(framework: Framework, record: OrganisationRecord, period: str, key_area_id: str, entry: Entry) -> None:
+    org = record.organisation.id
+    objective = framework.objectives[entry.item]
+    prefix = f"score.{org}.{period}.{entry.item}"
+    draft = drafts.draft_for(org, period, entry)
+    st.markdown(f"#### {objective.id}. {objective.title}")
+    if objective.description:
+        st.caption(objective.description)
+    left, right = st.columns([3, 2])
+    with right:
+        _rubric(framework, key_area_id, objective.id)
+        _history(framework, record, period, objective.id)
+    with left:
+        if entry.carried and draft is None:
+            st.info("Carried forward from last period: confirm the score or change it.")
+        options = score_options(framework, key_area_id)
+
+        def changed(field: str) -> None:
+            drafts.update(org, period, entry, **{field: st.session_state[f"{prefix}.{field}"]})
+
+        for field, label, stored in (("score", "Score", entry.score), ("target", "Target (where we want to be)",
+                                                                          entry.target)):
+            key = f"{prefix}.{field}"
+            if key not in st.session_state:
+                value = draft.get(field) if draft and field in draft else _label(stored, framework)
+                st.session_state[key] = value if value in options else options[0]
+            st.selectbox(label, options, key=key, on_change=changed, args=(field,))
+        key = f"{prefix}.comment"
+        if key not in st.session_state:
+            st.session_state[key] = draft["comment"] if draft and "comment" in draft else (entry.comment or "")
+        st.text_area("Comment", key=key, on_change=changed, args=("comment",), height=100,
+                     help="Last period's comment is shown beside; it is not copied into this one.")
+        _actions(org, period, entry, prefix, draft)
+        _warnings(framework, record, period, key_area_id, entry, draft)
+
+
+def _rubric(framework: Framework, key_area_id: str, objective_id: str) -> None:
+    objective = framework.objectives[objective_id]
+    with st.expander("Level descriptors"):
+        for level in framework.levels:
+            own = " (this objective's own descriptor)" if level.value in objective.levels else ""
+            st.markdown(f"**{level.value} – {level.name}**{own}")
+            st.text(framework.descriptor(objective_id, level.value))
+
+
+def _history(framework: Framework, record: OrganisationRecord, period: str, objective_id: str) -> None:
+    earlier = [p for p in record.sorted_periods() if p.period < period][-3:]
+    if not earlier:
+        st.caption("No earlier periods.")
+        return
+    for p in reversed(earlier):
+        old = p.entries.get(objective_id)
+        score = old.score if old else UNSCORED
+        st.markdown(f"**{p.period}: {score.label(framework)}**")
+        if old and old.comment:
+            st.text(old.comment)
+
+
+def _actions(org: str, period: str, entry: Entry, prefix: str, draft: dict[str, Any] | None) -> None:
+    rows = drafts.action_rows(entry, draft)
+    with st.expander(f"Actions ({len(rows)})", expanded=bool(rows)):
+        for i, row in enumerate(rows):
+            st.markdown(f"{i + 1}. {row['text']} — {row.get('owner') or 'no owner'}, "
+                        f"{long_date(row.get('due'))}, {row.get('status')}"
+                        + (f", {row['rag']}" if row.get("rag") else ""))
+            cols = st.columns(2)
+            status = cols[0].selectbox("Status", ACTION_STATUSES, index=ACTION_STATUSES.index(row.get("status") or "open"),
+                                       key=f"{prefix}.action.{i}.status")
+            rag = cols[1].selectbox("Red/amber/green", ["none", *RAG], index=(["none", *RAG].index(row["rag"])
+                                                                               if row.get("rag") else 0),
+                                    key=f"{prefix}.action.{i}.rag")
+            if status != row.get("status") or (rag if rag != "none" else None) != row.get("rag"):
+                new_rows = [dict(r) for r in rows]
+                new_rows[i].update(status=status, rag=None if rag == "none" else rag)
+                drafts.update(org, period, entry, actions=new_rows)
+        st.markdown("**New action**")
+        text = st.text_input("Action", key=f"{prefix}.new.text")
+        cols = st.columns(2)
+        owner = cols[0].text_input("Owner", key=f"{prefix}.new.owner")
+        due = cols[1].date_input("Due date", value=None, key=f"{prefix}.new.due", format="DD/MM/YYYY")
+        if st.button("Add action", key=f"{prefix}.new.add", disabled=not text.strip()):
+            drafts.update(org, period, entry, actions=[*rows, {"text": text.strip(), "owner": owner.strip(),
+                                                               "due": due, "status": "open", "rag": None}])
+            for k in ("text", "owner", "due"):
+                st.session_state.pop(f"{prefix}.new.{k}", None)
+            st.rerun()
+
+
+def _warnings(framework, record, period, key_area_id, entry, draft) -> None:
+    if draft is None:
+        current = entry
+    else:
+        try:
+            current = drafts.to_entry(framework, key_area_id, draft)
+        except ScoreError as exc:
+            st.error(str(exc))
+            return
+    earlier = [p for p in record.sorted_periods() if p.period < period]
+    previous = earlier[-1].entries.get(entry.item) if earlier else None
+    for warning in entry_warnings(framework, current, previous, earlier[-1].period if earlier else None):
+        st.warning(warning)

@@ -1,0 +1,137 @@
+"""The head of procurement's workflow through AppTest: what is saved is read back from the database."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assessment.scores import Score
+from assessment.store import open_store
+
+from .conftest import ROOT
+
+SCORE_PAGE = "assessment/ui/score.py"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'ui.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+def new_app(org: str = "medway", period: str | None = "2023") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    at.selectbox(key="home.org").set_value(org).run()
+    if period:
+        at.selectbox(key="home.period").set_value(period).run()
+    return at
+
+
+def open_score_page(at: AppTest) -> AppTest:
+    at.switch_page(SCORE_PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_score_a_half_step_with_comment_and_action(db):
+    at = open_score_page(new_app())
+    assert at.selectbox(key="score.key_area").value == "engaging-councillors"
+    at.selectbox(key="score.medway.2023.1.score").set_value("4 – Leader").run()
+    at.text_area(key="score.medway.2023.1.comment").input("Cabinet member now champions procurement.").run()
+    at.text_input(key="score.medway.2023.1.new.text").input("Brief the new portfolio holder").run()
+    at.text_input(key="score.medway.2023.1.new.owner").input("Head of Procurement").run()
+    at.button(key="score.medway.2023.1.new.add").click().run()
+    at.selectbox(key="score.medway.2023.2.score").set_value("3/4").run()
+    assert any("Unsaved changes in 2 objective(s)" in w.value for w in at.warning)
+    at.button(key="score.save").click().run()
+    assert not at.exception, at.exception
+    assert any("Saved 2 objective(s) of Engaging Councillors" in s.value for s in at.success)
+    stored = open_store(db).period_record("medway", "2023").entries
+    assert stored["1"].score == Score(4.0) and stored["1"].comment == "Cabinet member now champions procurement."
+    assert [(a.text, a.owner, a.status) for a in stored["1"].actions] == [
+        ("Brief the new portfolio holder", "Head of Procurement", "open")]
+    assert stored["2"].score == Score(3.5) and stored["2"].version == 2
+    assert stored["3"].version == 1  # untouched objectives are not rewritten
+
+
+def test_checks_as_you_go(db):
+    at = open_score_page(new_app())
+    at.selectbox(key="score.medway.2023.1.score").set_value("5 – Innovator").run()
+    at.text_area(key="score.medway.2023.1.comment").input("").run()
+    at.selectbox(key="score.medway.2023.1.target").set_value("4 – Leader").run()
+    warnings = [w.value for w in at.warning]
+    assert "The score moved from 3 – Mature to 5 – Innovator since 2022 without a comment: say what changed." \
+        in warnings
+    assert "The target (4 – Leader) is below today's score (5 – Innovator)." in warnings
+
+
+def test_unsaved_edits_survive_moving_between_key_areas_and_pages(db):
+    at = open_score_page(new_app())
+    at.text_area(key="score.medway.2023.2.comment").input("Draft words").run()
+    at.button(key="score.next").click().run()
+    assert at.selectbox(key="score.key_area").value == "engaging-senior-managers"
+    assert any("Unsaved changes in other key areas: objective(s) 2" in c.value for c in at.caption)
+    at.switch_page("assessment/ui/framework_page.py").run()
+    at.switch_page(SCORE_PAGE).run()
+    at.selectbox(key="score.key_area").set_value("engaging-councillors").run()
+    assert at.text_area(key="score.medway.2023.2.comment").value == "Draft words"
+    assert open_store(db).period_record("medway", "2023").entries["2"].comment != "Draft words"
+
+
+def test_a_stale_save_shows_both_versions_and_lets_the_user_choose(db):
+    alice, bob = open_score_page(new_app()), open_score_page(new_app())
+    alice.text_area(key="score.medway.2023.3.comment").input("Alice: training booked").run()
+    bob.text_area(key="score.medway.2023.3.comment").input("Bob: training cancelled").run()
+    alice.button(key="score.save").click().run()
+    bob.button(key="score.save").click().run()
+    assert any("were changed by someone else" in e.value for e in bob.error)
+    assert any("Theirs: 2/3 — “Alice: training booked”" in e.value for e in bob.error)
+    store = open_store(db)
+    assert store.period_record("medway", "2023").entries["3"].comment == "Alice: training booked"
+    bob.button(key="score.3.keep_mine").click().run()
+    bob.button(key="score.save").click().run()
+    entry = store.period_record("medway", "2023").entries["3"]
+    assert entry.comment == "Bob: training cancelled" and entry.version == 3
+
+
+def test_use_theirs_drops_my_draft(db):
+    alice, bob = open_score_page(new_app()), open_score_page(new_app())
+    alice.text_area(key="score.medway.2023.3.comment").input("Alice wins").run()
+    bob.text_area(key="score.medway.2023.3.comment").input("Bob loses").run()
+    alice.button(key="score.save").click().run()
+    bob.button(key="score.save").click().run()
+    bob.button(key="score.3.use_theirs").click().run()
+    assert bob.text_area(key="score.medway.2023.3.comment").value == "Alice wins"
+    assert open_store(db).period_record("medway", "2023").entries["3"].comment == "Alice wins"
+
+
+def test_start_the_next_period_carried_forward_and_confirm_a_score(db):
+    at = new_app()
+    assert at.text_input(key="home.new_period").value == "2024"
+    at.button(key="home.start").click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="home.period").value == "2024"
+    assert any("59 carried forward, to confirm" in m.value for m in at.markdown)
+    stored = open_store(db).period_record("medway", "2024").entries
+    assert stored["3"].carried and stored["3"].score == Score(2.5) and stored["3"].comment is None
+    open_score_page(at)
+    assert any("Carried forward from last period" in i.value for i in at.info)
+    at.selectbox(key="score.medway.2024.3.score").set_value("3 – Mature").run()
+    at.text_area(key="score.medway.2024.3.comment").input("Member training delivered.").run()
+    at.button(key="score.save").click().run()
+    entry = open_store(db).period_record("medway", "2024").entries["3"]
+    assert entry.score == Score(3.0) and not entry.carried
+
+
+def test_framework_page_shows_the_rubric(db):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("assessment/ui/framework_page.py").run()
+    at.selectbox(key="framework.key_area").set_value("managing-strategic-risk").run()
+    assert not at.exception, at.exception
+    table = at.table[0].value
+    assert list(table["Level"]) == ["1 – Minimum", "2 – Developing", "3 – Mature", "4 – Leader", "5 – Innovator"]
+    assert list(table["Descriptor"])[0] == "Compliance driven. Doing enough to meet statutory requirements."
