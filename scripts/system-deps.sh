@@ -4,6 +4,8 @@ set -euo pipefail
 need=()
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/initdb" ] || need+=(postgresql)
+# The real-browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
+[ -x /usr/lib/chromium/chromium ] || need+=(chromium fonts-liberation)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing Debian packages: ${need[*]} (run as root, or install them: apt-get install ${need[*]})" >&2

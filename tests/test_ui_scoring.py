@@ -41,9 +41,11 @@ def test_score_a_half_step_with_comment_and_action(db):
     assert at.selectbox(key="score.key_area").value == "engaging-councillors"
     at.selectbox(key="score.medway.2023.1.score").set_value("4 – Leader").run()
     at.text_area(key="score.medway.2023.1.comment").input("Cabinet member now champions procurement.").run()
-    at.text_input(key="score.medway.2023.1.new.text").input("Brief the new portfolio holder").run()
-    at.text_input(key="score.medway.2023.1.new.owner").input("Head of Procurement").run()
+    at.text_input(key="score.medway.2023.1.new.text").input("Brief the new portfolio holder")
+    at.text_input(key="score.medway.2023.1.new.owner").input("Head of Procurement")
     at.button(key="score.medway.2023.1.new.add").click().run()
+    assert any(m.value.startswith("1. Brief the new portfolio holder — Head of Procurement, no due date, open")
+               for m in at.markdown)
     at.selectbox(key="score.medway.2023.2.score").set_value("3/4").run()
     assert any("Unsaved changes in 2 objective(s)" in w.value for w in at.warning)
     at.button(key="score.save").click().run()
@@ -135,3 +137,8 @@ def test_framework_page_shows_the_rubric(db):
     table = at.table[0].value
     assert list(table["Level"]) == ["1 – Minimum", "2 – Developing", "3 – Mature", "4 – Leader", "5 – Innovator"]
     assert list(table["Descriptor"])[0] == "Compliance driven. Doing enough to meet statutory requirements."
+
+
+def test_movement_since_last_year_is_shown(db):
+    at = open_score_page(new_app())
+    assert any("Movement since 2022 (as saved): **▲ up** 0.5 level(s)" in m.value for m in at.markdown)

@@ -26,22 +26,23 @@ if not organisations:
     st.stop()
 
 names = {org.id: org.name for org, _ in organisations}
+chosen_org, chosen_period = state.selection()
 if st.session_state.get("home.org") not in names:  # first visit, or back from another page
-    st.session_state["home.org"] = st.session_state.get("org") if st.session_state.get("org") in names \
-        else next(iter(names))
+    st.session_state["home.org"] = chosen_org if chosen_org in names else next(iter(names))
 org_id = st.selectbox("Organisation", list(names), format_func=names.get, key="home.org")
-st.session_state["org"] = org_id
 record = store.load_record(org_id)
 periods = [p.period for p in record.sorted_periods()]
 if periods:
     if st.session_state.get("home.period") not in periods:
-        st.session_state["home.period"] = st.session_state.get("period") \
-            if st.session_state.get("period") in periods else periods[-1]
-    st.session_state["period"] = st.selectbox("Period", periods, key="home.period")
+        st.session_state["home.period"] = chosen_period if chosen_period in periods else periods[-1]
+    st.selectbox("Period", periods, key="home.period")
+state.remember(org_id, st.session_state.get("home.period") if periods else None)
 
 with st.expander("Start a new period", expanded=not periods):
     suggested = next_period(periods[-1]) if periods else "2026"
-    new_name = st.text_input("New period", value=suggested, key="home.new_period",
+    if st.session_state.pop("home.new_period.reset", False) or "home.new_period" not in st.session_state:
+        st.session_state["home.new_period"] = suggested
+    new_name = st.text_input("New period", key="home.new_period",
                              help="A year such as 2026, or a financial year such as 2026/27.")
     how = st.radio("Start from", ["Carried forward from the latest period", "Blank"], key="home.new_how",
                    disabled=not periods, horizontal=True)
@@ -55,6 +56,7 @@ with st.expander("Start a new period", expanded=not periods):
         else:
             st.session_state["period"] = new_name.strip()
             st.session_state.pop("home.period", None)  # shown again from "period" on the rerun
+            st.session_state["home.new_period.reset"] = True  # suggest the period after this one
             st.rerun()
 
 if not periods:

@@ -9,7 +9,7 @@ import streamlit as st
 from assessment.checks import entry_warnings
 from assessment.errors import ScoreError
 from assessment.framework import Framework
-from assessment.record import ACTION_STATUSES, RAG, Entry, OrganisationRecord
+from assessment.record import ACTION_STATUSES, RAG, Entry, OrganisationRecord, period_key
 from assessment.scores import UNSCORED, written_value
 from assessment.ui import drafts
 from assessment.ui.drafts import long_date
@@ -41,7 +41,7 @@ def render(framework: Framework, record: OrganisationRecord, period: str, key_ar
     left, right = st.columns([3, 2])
     with right:
         _rubric(framework, key_area_id, objective.id)
-        _history(framework, record, period, objective.id)
+        _history(framework, record, period, objective.id, entry)
     with left:
         if entry.carried and draft is None:
             st.info("Carried forward from last period: confirm the score or change it.")
@@ -75,11 +75,18 @@ def _rubric(framework: Framework, key_area_id: str, objective_id: str) -> None:
             st.text(framework.descriptor(objective_id, level.value))
 
 
-def _history(framework: Framework, record: OrganisationRecord, period: str, objective_id: str) -> None:
-    earlier = [p for p in record.sorted_periods() if p.period < period][-3:]
+def _history(framework: Framework, record: OrganisationRecord, period: str, objective_id: str,
+             entry: Entry) -> None:
+    earlier = [p for p in record.sorted_periods() if period_key(p.period) < period_key(period)][-3:]
     if not earlier:
         st.caption("No earlier periods.")
         return
+    last = earlier[-1].entries.get(objective_id)
+    if last is not None and last.score.is_scored and entry.score.is_scored:
+        change = entry.score.value - last.score.value  # type: ignore[operator]
+        arrow = "▲ up" if change > 0 else "▼ down" if change < 0 else "= no change"
+        st.markdown(f"Movement since {earlier[-1].period} (as saved): **{arrow}**"
+                    + (f" {abs(change):g} level(s)" if change else ""))
     for p in reversed(earlier):
         old = p.entries.get(objective_id)
         score = old.score if old else UNSCORED
@@ -105,17 +112,18 @@ def _actions(org: str, period: str, entry: Entry, prefix: str, draft: dict[str, 
                 new_rows = [dict(r) for r in rows]
                 new_rows[i].update(status=status, rag=None if rag == "none" else rag)
                 drafts.update(org, period, entry, actions=new_rows)
-        st.markdown("**New action**")
-        text = st.text_input("Action", key=f"{prefix}.new.text")
-        cols = st.columns(2)
-        owner = cols[0].text_input("Owner", key=f"{prefix}.new.owner")
-        due = cols[1].date_input("Due date", value=None, key=f"{prefix}.new.due", format="DD/MM/YYYY")
-        if st.button("Add action", key=f"{prefix}.new.add", disabled=not text.strip()):
-            drafts.update(org, period, entry, actions=[*rows, {"text": text.strip(), "owner": owner.strip(),
-                                                               "due": due, "status": "open", "rag": None}])
-            for k in ("text", "owner", "due"):
-                st.session_state.pop(f"{prefix}.new.{k}", None)
-            st.rerun()
+        with st.form(key=f"{prefix}.new", clear_on_submit=True, border=False):
+            st.markdown("**New action**")
+            text = st.text_input("Action", key=f"{prefix}.new.text")
+            cols = st.columns(2)
+            owner = cols[0].text_input("Owner", key=f"{prefix}.new.owner")
+            due = cols[1].date_input("Due date", value=None, key=f"{prefix}.new.due", format="DD/MM/YYYY")
+            if st.form_submit_button("Add action", key=f"{prefix}.new.add"):
+                if text.strip():
+                    drafts.update(org, period, entry, actions=[*rows, {"text": text.strip(), "owner": owner.strip(),
+                                                                       "due": due, "status": "open", "rag": None}])
+                    st.rerun()
+                st.warning("Write the action before adding it.")
 
 
 def _warnings(framework, record, period, key_area_id, entry, draft) -> None:
@@ -127,7 +135,7 @@ def _warnings(framework, record, period, key_area_id, entry, draft) -> None:
         except ScoreError as exc:
             st.error(str(exc))
             return
-    earlier = [p for p in record.sorted_periods() if p.period < period]
+    earlier = [p for p in record.sorted_periods() if period_key(p.period) < period_key(period)]
     previous = earlier[-1].entries.get(entry.item) if earlier else None
     for warning in entry_warnings(framework, current, previous, earlier[-1].period if earlier else None):
         st.warning(warning)

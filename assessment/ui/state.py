@@ -26,8 +26,22 @@ def framework(framework_id: str) -> Framework:
 
 
 def selection() -> tuple[str | None, str | None]:
-    """The organisation and period chosen on the Start page (kept across pages)."""
-    return st.session_state.get("org"), st.session_state.get("period")
+    """The organisation and period chosen on the Start page: kept in the session across pages
+    and in the address (?org=...&period=...) so that a reload or a bookmark keeps them."""
+    org = st.session_state.get("org") or st.query_params.get("org")
+    period = st.session_state.get("period") or st.query_params.get("period")
+    if org and period:
+        remember(org, period)
+    return org, period
+
+
+def remember(org: str, period: str | None) -> None:
+    st.session_state["org"] = org
+    if period:
+        st.session_state["period"] = period
+    params = {"org": org, **({"period": period} if period else {})}
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
 
 
 def user() -> str:

@@ -1,0 +1,138 @@
+"""A new user in a real browser: headless Debian Chromium driven by Playwright against
+`streamlit run app.py` on a free loopback port with a fresh database.
+
+Screenshots of each step are kept in test-artifacts/browser/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from assessment.scores import Score
+from assessment.store import open_store
+
+from .conftest import ROOT
+
+SHOTS = ROOT / "test-artifacts" / "browser"
+
+
+def chromium_binary() -> str:
+    for candidate in ("/usr/lib/chromium/chromium", shutil.which("chromium") or ""):
+        if candidate and Path(candidate).exists():
+            return candidate
+    pytest.fail("Debian's chromium is not installed (scripts/system-deps.sh installs it)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path):
+    port, url = free_port(), f"sqlite:///{tmp_path / 'browser.db'}"
+    env = {**os.environ, "DATABASE_URL": url}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+         "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
+            time.sleep(0.3)
+    yield base, url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture
+def page():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_binary(), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
+            "--disable-background-networking", "--disable-component-update"])
+        yield browser.new_page(viewport={"width": 1400, "height": 1000})
+        browser.close()
+
+
+def widget(page: Page, key: str):
+    """The container Streamlit marks with the widget's key (dots become dashes in the class)."""
+    return page.locator(f'[class~="st-key-{key.replace(".", "-")}"]')
+
+
+def choose(page: Page, key: str, option: str) -> None:
+    widget(page, key).click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def shot(page: Page, name: str) -> None:
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_new_user_scores_an_objective_and_finds_it_after_a_reload(server, page):
+    base, url = server
+    page.goto(base)
+    expect(page.get_by_text("Overall:")).to_be_visible(timeout=30000)
+    expect(widget(page, "home.org").locator("input")).to_have_value("Medway Council")
+    shot(page, "1-start")
+
+    page.get_by_text("Start a new period").click()
+    expect(widget(page, "home.new_period").locator("input")).to_have_value("2024")
+    widget(page, "home.start").locator("button").click()
+    expect(page.get_by_text("59 carried forward, to confirm")).to_be_visible(timeout=30000)
+    expect(widget(page, "home.new_period").locator("input")).to_have_value("2025")
+    shot(page, "2-period-started")
+
+    page.get_by_role("link", name="Score a key area").click()
+    expect(page.get_by_text("Score: Medway Council, 2024")).to_be_visible(timeout=30000)
+    choose(page, "score.medway.2024.1.score", "3/4")
+    comment = widget(page, "score.medway.2024.1.comment").locator("textarea")
+    comment.fill("Leader in waiting: the cabinet member briefs the group monthly.")
+    comment.blur()
+    expect(page.get_by_text("Unsaved changes in 1 objective(s) of this key area")).to_be_visible(timeout=30000)
+    page.locator("summary", has_text="Actions (0)").first.click()
+    action = widget(page, "score.medway.2024.1.new.text").locator("input")
+    action.fill("Present the procurement pipeline to Cabinet")
+    widget(page, "score.medway.2024.1.new.owner").locator("input").fill("Head of Category Management")
+    widget(page, "score.medway.2024.1.new.add").locator("button").click()
+    expect(page.get_by_text("Present the procurement pipeline to Cabinet — Head of Category Management"))\
+        .to_be_visible(timeout=30000)
+    expect(action).to_have_value("")  # the new-action form is cleared for the next one
+    shot(page, "3-scored")
+    widget(page, "score.save").locator("button").click()
+    expect(page.get_by_text("Saved 1 objective(s) of Engaging Councillors.")).to_be_visible(timeout=30000)
+    shot(page, "4-saved")
+
+    stored = open_store(url).period_record("medway", "2024").entries["1"]
+    assert stored.score == Score(3.5) and not stored.carried
+    assert stored.comment == "Leader in waiting: the cabinet member briefs the group monthly."
+    assert [(a.text, a.owner) for a in stored.actions] == [
+        ("Present the procurement pipeline to Cabinet", "Head of Category Management")]
+
+    page.reload()
+    expect(page.get_by_text("Score: Medway Council, 2024")).to_be_visible(timeout=30000)
+    expect(widget(page, "score.medway.2024.1.score").locator("input")).to_have_value("3/4")
+    expect(widget(page, "score.medway.2024.1.comment").locator("textarea"))\
+        .to_have_value("Leader in waiting: the cabinet member briefs the group monthly.")
+    expect(page.get_by_text("Actions (1)").first).to_be_visible()
+    shot(page, "5-after-reload")
