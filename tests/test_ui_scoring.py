@@ -76,6 +76,8 @@ def test_unsaved_edits_survive_moving_between_key_areas_and_pages(db):
     at.button(key="score.next").click().run()
     assert at.selectbox(key="score.key_area").value == "engaging-senior-managers"
     assert any("Unsaved changes in other key areas: objective(s) 2" in c.value for c in at.caption)
+    at.switch_page("assessment/ui/home.py").run()
+    assert any("unsaved changes in objective(s) 2" in w.value for w in at.warning)
     at.switch_page("assessment/ui/framework_page.py").run()
     at.switch_page(SCORE_PAGE).run()
     at.selectbox(key="score.key_area").set_value("engaging-councillors").run()
@@ -141,4 +143,41 @@ def test_framework_page_shows_the_rubric(db):
 
 def test_movement_since_last_year_is_shown(db):
     at = open_score_page(new_app())
+    assert any(c.value == "Baseline: 3 – Mature (agreed November 2021)" for c in at.caption)
     assert any("Movement since 2022 (as saved): **▲ up** 0.5 level(s)" in m.value for m in at.markdown)
+
+
+def test_key_area_mode_for_a_key_area_record(db):
+    at = open_score_page(new_app("worcestershire", "2022"))
+    assert any("one level per key area" in c.value for c in at.caption)
+    prefix = "score.worcestershire.2022.ka.managing-strategic-risk"
+    assert at.selectbox(key=f"{prefix}.score").value == "3 – Mature"
+    assert at.selectbox(key=f"{prefix}.target").value == "5 – Innovator"
+    at.selectbox(key=f"{prefix}.score").set_value("4 – Leader").run()
+    at.selectbox(key="score.worcestershire.2022.ka.developing-talent.score").set_value("2 – Developing").run()
+    at.button(key="score.save_key_areas").click().run()
+    assert not at.exception, at.exception
+    assert any("Saved 2 key area(s)." in s.value for s in at.success)
+    stored = open_store(db).period_record("worcestershire", "2022").key_area_entries
+    assert stored["managing-strategic-risk"].score == Score(4.0)
+    assert stored["managing-strategic-risk"].target == Score(5.0)
+    assert stored["developing-talent"].score == Score(2.0)
+
+
+def test_actions_page_filters_and_edits_in_place(db):
+    at = new_app()
+    at.switch_page("assessment/ui/actions_page.py").run()
+    assert not at.exception, at.exception
+    assert any("22 of 22 actions shown" in m.value for m in at.markdown)
+    at.multiselect(key="actions.status").set_value(["carried forward"]).run()
+    assert any("2 of 22 actions shown" in m.value for m in at.markdown)
+    assert list(at.dataframe[0].value["Objective"]) == ["3. Councillor Development", "7. Senior managers development"]
+    at.selectbox(key="actions.pick").set_value(1).run()
+    at.selectbox(key="actions.edit.status").set_value("done")
+    at.text_input(key="actions.edit.owner").input("Workforce Development")
+    at.selectbox(key="actions.edit.rag").set_value("green")
+    at.button(key="actions.edit.save").click().run()
+    assert not at.exception, at.exception
+    assert any(s.value.startswith("Saved: Category Management to create") for s in at.success)
+    action = open_store(db).period_record("medway", "2022").entries["7"].actions[0]
+    assert (action.status, action.owner, action.rag) == ("done", "Workforce Development", "green")

@@ -22,8 +22,9 @@ DRAFTS = "drafts"
 CONFLICTS = "conflicts"
 
 
-def _key(org: str, period: str, item: str) -> str:
-    return f"{org}|{period}|{item}"
+def _key(org: str, period: str, item: str, kind: str = "objective") -> str:
+    """Objectives by id; key areas (key-area mode) as 'key area:<id>'."""
+    return f"{org}|{period}|{item}" if kind == "objective" else f"{org}|{period}|key area:{item}"
 
 
 def drafts() -> dict[str, dict[str, Any]]:
@@ -35,19 +36,19 @@ def conflicts() -> dict[str, Entry]:
 
 
 def draft_for(org: str, period: str, entry: Entry) -> dict[str, Any] | None:
-    return drafts().get(_key(org, period, entry.item))
+    return drafts().get(_key(org, period, entry.item, entry.kind))
 
 
 def update(org: str, period: str, entry: Entry, **values: Any) -> None:
-    """Record edited values for an objective (starting the draft from the stored entry)."""
-    key = _key(org, period, entry.item)
+    """Record edited values for an objective or key area (starting the draft from the stored entry)."""
+    key = _key(org, period, entry.item, entry.kind)
     draft = drafts().setdefault(key, {"version": entry.version, "base": entry})
     draft.update(values)
 
 
-def discard(org: str, period: str, item: str) -> None:
-    drafts().pop(_key(org, period, item), None)
-    conflicts().pop(_key(org, period, item), None)
+def discard(org: str, period: str, item: str, kind: str = "objective") -> None:
+    drafts().pop(_key(org, period, item, kind), None)
+    conflicts().pop(_key(org, period, item, kind), None)
 
 
 def unsaved(org: str, period: str) -> list[str]:
@@ -59,7 +60,7 @@ def to_entry(framework: Framework, key_area_id: str, draft: dict[str, Any]) -> E
     """The entry a draft describes; raises ScoreError for an impossible score."""
     base: Entry = draft["base"]
     half = framework.allows_half_steps(key_area_id)
-    what = f"objective {base.item}"
+    what = f"objective {base.item}" if base.kind == "objective" else f"key area {framework.key_areas[base.item].title}"
     changes: dict[str, Any] = {"carried": False}
     if "score" in draft:
         changes["score"] = parse_score(draft["score"], framework, where=what, half_steps=half)
@@ -75,15 +76,23 @@ def to_entry(framework: Framework, key_area_id: str, draft: dict[str, Any]) -> E
     return replace(base, **changes)
 
 
-def save(store, framework: Framework, org: str, period: str, key_area_id: str, user: str) -> tuple[int, list[str]]:
-    """Save every draft of one key area. Returns (saved count, items refused as stale)."""
+def save(store, framework: Framework, org: str, period: str, key_area_id: str | None, user: str) -> tuple[int, list[str]]:
+    """Save every draft of one key area's objectives, or (key_area_id None) every key-area draft.
+
+    Returns (saved count, items refused as stale). Impossible scores raise before anything is saved.
+    """
+    if key_area_id is None:
+        wanted = [(ka, "key_area", ka) for ka in framework.key_areas]
+    else:
+        wanted = [(item, "objective", key_area_id) for item in framework.objective_ids[key_area_id]]
+    ready = []
+    for item, kind, ka in wanted:
+        key = _key(org, period, item, kind)
+        if key in drafts():
+            ready.append((key, item, to_entry(framework, ka, drafts()[key])))
     saved, stale = 0, []
-    for item in framework.objective_ids[key_area_id]:
-        key = _key(org, period, item)
-        draft = drafts().get(key)
-        if draft is None:
-            continue
-        entry = to_entry(framework, key_area_id, draft)
+    for key, item, entry in ready:
+        draft = drafts()[key]
         try:
             store.save_entry(org, period, entry, expected_version=draft["version"], user=user)
         except StaleEntry as exc:
@@ -96,9 +105,9 @@ def save(store, framework: Framework, org: str, period: str, key_area_id: str, u
     return saved, stale
 
 
-def keep_mine(org: str, period: str, item: str) -> None:
+def keep_mine(org: str, period: str, item: str, kind: str = "objective") -> None:
     """After a conflict: base the draft on the version now stored, so saving overwrites it knowingly."""
-    key = _key(org, period, item)
+    key = _key(org, period, item, kind)
     current = conflicts().pop(key, None)
     if current is not None and key in drafts():
         drafts()[key]["version"] = current.version

@@ -8,7 +8,7 @@ from assessment.errors import AssessmentError
 from assessment.record import next_period
 from assessment.scoring import completion, previous_period
 from assessment.summary import period_summary, two_places
-from assessment.ui import state
+from assessment.ui import drafts, state
 
 
 def number(value: float | None) -> str:
@@ -67,6 +67,9 @@ framework = state.framework(record.framework_id)
 current = record.period(period)
 
 st.subheader(f"{names[org_id]}, {period}")
+waiting = drafts.unsaved(org_id, period)
+if waiting:
+    st.warning(f"You have unsaved changes in objective(s) {', '.join(waiting)}: open Score a key area and save them.")
 done = completion(framework, current)
 st.markdown(f"**{done.scored}** scored, **{done.not_applicable}** not applicable, **{done.left}** left to do"
             + (f" (of which {done.carried} carried forward, to confirm)" if done.carried else "")

@@ -45,6 +45,10 @@ def render(framework: Framework, record: OrganisationRecord, period: str, key_ar
     with left:
         if entry.carried and draft is None:
             st.info("Carried forward from last period: confirm the score or change it.")
+        baseline = record.baselines.get(entry.item)
+        if baseline is not None:
+            agreed = f" (agreed {record.baseline_agreed})" if record.baseline_agreed else ""
+            st.caption(f"Baseline: {baseline.label(framework)}{agreed}")
         options = score_options(framework, key_area_id)
 
         def changed(field: str) -> None:

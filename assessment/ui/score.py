@@ -7,7 +7,7 @@ import streamlit as st
 from assessment.errors import ScoreError
 from assessment.record import Entry
 from assessment.scoring import completion
-from assessment.ui import drafts, objective_form, state
+from assessment.ui import drafts, key_area_mode, objective_form, state
 
 org, period = state.selection()
 if not org or not period:
@@ -19,6 +19,11 @@ record = store.load_record(org)
 framework = state.framework(record.framework_id)
 current = record.period(period)
 key_areas = list(framework.key_areas)
+
+if key_area_mode.uses_key_area_mode(current):
+    st.title(f"Score: {record.organisation.name}, {period}")
+    key_area_mode.render(store, framework, record, current)
+    st.stop()
 
 if "score.key_area" not in st.session_state:
     st.session_state["score.key_area"] = st.session_state.get("jump_to") or key_areas[0]
