@@ -46,6 +46,8 @@ def test_score_a_half_step_with_comment_and_action(db):
     at.button(key="score.medway.2023.1.new.add").click().run()
     assert any(m.value.startswith("1. Brief the new portfolio holder — Head of Procurement, no due date, open")
                for m in at.markdown)
+    at.text_area(key="score.medway.2023.1.evidence").input(
+        "Cabinet portfolio | https://example.org/cabinet\nhttps://example.org/minutes").run()
     at.selectbox(key="score.medway.2023.2.score").set_value("3/4").run()
     assert any("Unsaved changes in 2 objective(s)" in w.value for w in at.warning)
     at.button(key="score.save").click().run()
@@ -55,6 +57,8 @@ def test_score_a_half_step_with_comment_and_action(db):
     assert stored["1"].score == Score(4.0) and stored["1"].comment == "Cabinet member now champions procurement."
     assert [(a.text, a.owner, a.status) for a in stored["1"].actions] == [
         ("Brief the new portfolio holder", "Head of Procurement", "open")]
+    assert [(e.title, e.url) for e in stored["1"].evidence] == [
+        ("Cabinet portfolio", "https://example.org/cabinet"), (None, "https://example.org/minutes")]
     assert stored["2"].score == Score(3.5) and stored["2"].version == 2
     assert stored["3"].version == 1  # untouched objectives are not rewritten
 

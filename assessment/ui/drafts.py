@@ -15,7 +15,7 @@ import streamlit as st
 
 from assessment.errors import StaleEntry
 from assessment.framework import Framework
-from assessment.record import Action, Entry
+from assessment.record import Action, Entry, Evidence
 from assessment.scores import parse_score
 
 DRAFTS = "drafts"
@@ -68,12 +68,25 @@ def to_entry(framework: Framework, key_area_id: str, draft: dict[str, Any]) -> E
         changes["target"] = parse_score(draft["target"], framework, where=f"target of {what}", half_steps=half)
     if "comment" in draft:
         changes["comment"] = draft["comment"].strip() or None
+    if "evidence" in draft:
+        changes["evidence"] = parse_evidence(draft["evidence"])
     if "actions" in draft:
         changes["actions"] = [Action(text=a["text"].strip(), owner=(a.get("owner") or "").strip() or None,
                                      due=a.get("due"), status=a.get("status") or "open", rag=a.get("rag") or None,
                                      id=a.get("id"), carried_from=a.get("carried_from"))
                               for a in draft["actions"] if a.get("text", "").strip()]
     return replace(base, **changes)
+
+
+def parse_evidence(text: str) -> list[Evidence]:
+    """'Title | https://...' or a bare address, one per line; blank lines ignored."""
+    links = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        title, _, url = line.rpartition("|")
+        links.append(Evidence(url=url.strip(), title=title.strip() or None))
+    return links
 
 
 def save(store, framework: Framework, org: str, period: str, key_area_id: str | None, user: str) -> tuple[int, list[str]]:

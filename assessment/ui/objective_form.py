@@ -66,6 +66,12 @@ def render(framework: Framework, record: OrganisationRecord, period: str, key_ar
             st.session_state[key] = draft["comment"] if draft and "comment" in draft else (entry.comment or "")
         st.text_area("Comment", key=key, on_change=changed, args=("comment",), height=100,
                      help="Last period's comment is shown beside; it is not copied into this one.")
+        key = f"{prefix}.evidence"
+        if key not in st.session_state:
+            st.session_state[key] = draft["evidence"] if draft and "evidence" in draft else \
+                "\n".join(f"{e.title} | {e.url}" if e.title else e.url for e in entry.evidence)
+        st.text_area("Evidence links (one per line: title | address)", key=key, height=68,
+                     on_change=changed, args=("evidence",))
         _actions(org, period, entry, prefix, draft)
         _warnings(framework, record, period, key_area_id, entry, draft)
 
