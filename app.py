@@ -6,8 +6,8 @@ st.set_page_config(page_title="Procurement maturity", page_icon=":bar_chart:", l
 
 pages = [
     st.Page("assessment/ui/home.py", title="Start", default=True),
-    st.Page("assessment/ui/score.py", title="Score a key area"),
-    st.Page("assessment/ui/actions_page.py", title="Actions"),
-    st.Page("assessment/ui/framework_page.py", title="Framework"),
+    st.Page("assessment/ui/score.py", title="Score a key area", url_path="score"),
+    st.Page("assessment/ui/actions_page.py", title="Actions", url_path="actions"),
+    st.Page("assessment/ui/framework_page.py", title="Framework", url_path="framework"),
 ]
 st.navigation(pages).run()
