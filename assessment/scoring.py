@@ -44,6 +44,10 @@ def roll_up(scores: Iterable[Score]) -> Rollup:
         else:
             halves += int(value * 2)
             n += 1
+    return _rollup(halves, n, na, unscored)
+
+
+def _rollup(halves: int, n: int, na: int, unscored: int) -> Rollup:
     if n == 0:
         return Rollup(None, 0, None, na, unscored)
     # Scores are whole or half levels, so `halves` is exact and so is the floor of the mean.
@@ -84,24 +88,39 @@ def key_area_summary(framework: Framework, period: PeriodRecord, key_area_id: st
     ka = framework.key_areas[key_area_id]
     direct = period.key_area_entries.get(key_area_id)
     get = period.entries.get
-    scores, targets = [], []
+    # One pass over the objectives for both the score and the target roll-up (the hot loop of
+    # every summary): counts in half levels, so the mean and its floor are exact.
+    s_halves = s_n = s_na = s_unscored = t_halves = t_n = t_na = t_unscored = 0
     for objective_id in framework.objective_ids[key_area_id]:
         entry = get(objective_id)
         if entry is None:
-            scores.append(UNSCORED)
-            targets.append(UNSCORED)
+            s_unscored += 1
+            t_unscored += 1
+            continue
+        score, target = entry.score, entry.target
+        if score.not_applicable:
+            s_na += 1
+        elif score.value is None:
+            s_unscored += 1
         else:
-            scores.append(entry.score)
-            targets.append(entry.target)
-    score = roll_up(scores)
+            s_halves += int(score.value * 2)
+            s_n += 1
+        if target.not_applicable:
+            t_na += 1
+        elif target.value is None:
+            t_unscored += 1
+        else:
+            t_halves += int(target.value * 2)
+            t_n += 1
+    score_rollup = _rollup(s_halves, s_n, s_na, s_unscored)
     mode = "objectives"
-    if direct is not None and score.n == 0 and score.not_applicable == 0:
-        score, mode = roll_up([direct.score]), "key_area"
+    if direct is not None and s_n == 0 and s_na == 0:
+        score_rollup, mode = roll_up([direct.score]), "key_area"
     if direct is not None and direct.target.is_scored:
-        target = roll_up([direct.target])
+        target_rollup = roll_up([direct.target])
     else:
-        target = roll_up(targets)
-    return AreaSummary(ka.id, ka.title, score, target, mode)
+        target_rollup = _rollup(t_halves, t_n, t_na, t_unscored)
+    return AreaSummary(ka.id, ka.title, score_rollup, target_rollup, mode)
 
 
 def key_area_summaries(framework: Framework, period: PeriodRecord) -> list[AreaSummary]:
