@@ -1,0 +1,40 @@
+"""Radar chart data, its table alternative, and rendering to PNG."""
+
+from __future__ import annotations
+
+import json
+
+from assessment.charts import chart_png, radar_chart, radar_rows, radar_table
+
+
+def test_radar_rows_carry_today_target_and_last_year(nps, medway):
+    rows = radar_rows(nps, medway, "2023")
+    assert len(rows) == 14 * 3
+    councillors = {r["series"]: r for r in rows if r["key_area"] == "Engaging Councillors"}
+    assert councillors["today"]["value"] == 2.83 and councillors["today"]["n"] == 3
+    assert councillors["last year"]["label"] == "2022" and councillors["last year"]["value"] == 2.67
+    assert councillors["target"]["value"] is None  # Medway sets no targets
+
+
+def test_the_table_says_the_same_numbers(nps, worcestershire):
+    rows = radar_rows(nps, worcestershire, "2022")
+    table = {r["Key area"]: r for r in radar_table(rows)}
+    assert table["Managing Strategic Risk"] == {"Key area": "Managing Strategic Risk", "2022": 3.0, "n": 1,
+                                                "Target": 5.0}
+    assert table["Developing talent"]["2022"] is None
+
+
+def test_radar_spec_closes_polygons_and_names_levels(nps, medway):
+    spec = json.loads(radar_chart(radar_rows(nps, medway, "2023"), nps).to_json())
+    datasets = json.dumps(spec)
+    assert "3 \\u2013 Mature" in datasets or "3 – Mature" in datasets
+    series_layer = next(layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "line"
+                        and "transform" in layer)
+    values = series_layer["data"]["values"]
+    today = [v for v in values if v["series"] == "today"]
+    assert today[0]["order"] == 0 and today[-1]["order"] == 14 and today[-1]["value"] == today[0]["value"]
+
+
+def test_radar_renders_to_png(nps, medway):
+    png = chart_png(radar_chart(radar_rows(nps, medway, "2023"), nps, title="Medway Council, 2023"))
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
