@@ -258,6 +258,28 @@ def export_json(obj: Context, org_id: str, out: Path | None) -> None:
         click.echo(text, nl=False)
 
 
+@export.command("appendix")
+@click.option("--org", "org_id", required=True)
+@click.option("--periods", "periods", multiple=True, metavar="P",
+              help="A period to include; repeat, or separate with commas (default: the last two).")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The .docx file to write.")
+@click.pass_obj
+def export_appendix(obj: Context, org_id: str, periods: tuple[str, ...], out: Path) -> None:
+    """The objectives appendix for committee papers (Word, landscape A4, as in Medway's appendix)."""
+    from .exports.appendix import appendix_docx
+    record = obj.store.load_record(org_id)
+    if not record.periods:
+        raise AssessmentError(f"{org_id} has no periods yet")
+    chosen = [p.strip() for item in periods for p in item.split(",") if p.strip()]
+    for name in chosen:
+        record.period(name)  # a clear error for a period the record lacks
+    result = appendix_docx(find_framework(record.framework_id), record, chosen or None)
+    out.write_bytes(result.data)
+    replaced = f"; {result.replaced_characters} character(s) Word cannot hold were replaced with \ufffd" \
+        if result.replaced_characters else ""
+    click.echo(f"wrote {out}{replaced}")
+
+
 @cli.command()
 @click.option("--org", "org_id", required=True)
 @click.option("--period", "period_name", required=True)

@@ -6,6 +6,9 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/initdb" ] || need+=(postgresql)
 # The real-browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
 [ -x /usr/lib/chromium/chromium ] || need+=(chromium fonts-liberation)
+# Word exports are rendered to PDF (LibreOffice) and measured (poppler's pdfinfo) by the tests.
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing Debian packages: ${need[*]} (run as root, or install them: apt-get install ${need[*]})" >&2

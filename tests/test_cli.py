@@ -148,3 +148,14 @@ def test_every_command_has_help_and_is_documented(run, command):
     assert "Usage:" in out and len(out.splitlines()) > 3
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert " ".join(command) in readme, f"README does not mention `{' '.join(command)}`"
+
+
+def test_export_appendix(run, tmp_path):
+    from docx import Document
+    run("demo")
+    out = tmp_path / "appendix.docx"
+    assert f"wrote {out}" in run("export", "appendix", "--org", "medway", "--periods", "2023", "--out", str(out)).stdout
+    header = [c.text for c in Document(str(out)).tables[1].rows[0].cells]
+    assert header == ["#", "Objective", "Description", "2023 Score", "2023 Comments and Action"]
+    assert "has no period '2031'" in run("export", "appendix", "--org", "medway", "--periods", "2022,2031",
+                                         "--out", str(out), code=2).stderr

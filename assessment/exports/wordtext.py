@@ -1,0 +1,30 @@
+"""Text that is safe for Word and Excel: characters XML cannot hold are replaced and counted.
+
+python-docx raises ValueError on control characters and UnicodeEncodeError on lone surrogates;
+user text is cleaned here first, so an export never fails on what someone typed, and the report
+can say how many characters were replaced. Welsh letters, emoji and right-to-left text pass
+through unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+REPLACEMENT = "\ufffd"
+# XML 1.0 forbids C0 controls other than tab, line feed and carriage return, the surrogates
+# (which can only appear in Python strings as lone halves) and U+FFFE/U+FFFF.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class TextCleaner:
+    """Cleans text and keeps count of what it replaced."""
+
+    def __init__(self) -> None:
+        self.replaced = 0
+
+    def __call__(self, text: str | None) -> str:
+        if not text:
+            return ""
+        cleaned, count = _FORBIDDEN.subn(REPLACEMENT, text)
+        self.replaced += count
+        return cleaned

@@ -1,0 +1,92 @@
+"""The Word objectives appendix: opened again and checked, and rendered by LibreOffice."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import date
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+
+from assessment.exports.appendix import appendix_docx
+
+
+def _open(data: bytes):
+    return Document(io.BytesIO(data))
+
+
+def _objective_rows(document):
+    rows = {}
+    for table in document.tables:
+        header = [c.text for c in table.rows[0].cells]
+        if header[:3] == ["#", "Objective", "Description"]:
+            for row in table.rows[1:]:
+                cells = [c.text for c in row.cells]
+                rows[cells[0]] = dict(zip(header, cells))
+    return rows
+
+
+def test_medway_appendix_content(nps, medway):
+    out = appendix_docx(nps, medway, today=date(2026, 11, 21))
+    document = _open(out.data)
+    section = document.sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE and section.page_width > section.page_height
+    rows = _objective_rows(document)
+    assert list(rows) == [str(n) for n in range(1, 60)]
+    assert rows["18"]["2022 Score"] == "2/3" and rows["3"]["2023 Score"] == "2/3" and rows["1"]["2023 Score"] == "3"
+    assert rows["35"]["2023 Comments and Action"] == "As per previous year's comment."
+    assert rows["1"]["2022 Comments and Action"] == medway.period("2022").entries["1"].comment
+    assert rows["2"]["2023 Comments and Action"] == medway.period("2023").entries["2"].comment  # keeps its break
+    rubric = document.tables[0]
+    assert [c.text for c in rubric.rows[0].cells][1:] == ["1 – Minimum", "2 – Developing", "3 – Mature",
+                                                         "4 – Leader", "5 – Innovator"]
+    assert rubric.rows[1].cells[1].text == nps.key_areas["engaging-councillors"].rubric[1]
+    for table in document.tables:
+        assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert "version 2018" in section.footer.paragraphs[0].text and "21 November 2026" in section.footer.paragraphs[0].text
+    assert out.replaced_characters == 0
+
+
+def test_actions_not_quoted_in_the_comment_are_added(nps, medway):
+    from assessment.record import Action
+    entry = medway.period("2023").entries["1"]
+    entry.actions.append(Action("Brief the portfolio holder", owner="Head of Procurement", due=date(2027, 3, 31)))
+    rows = _objective_rows(_open(appendix_docx(nps, medway).data))
+    assert rows["1"]["2023 Comments and Action"].endswith(
+        "Action: Brief the portfolio holder (Head of Procurement, 31 March 2027, open)")
+    # Medway's own actions are quoted in its comments, so they are not repeated.
+    assert rows["3"]["2022 Comments and Action"].count("Category Management to create") == 1
+
+
+def test_awkward_text_is_cleaned_or_kept(nps, medway):
+    long = "Long comment. " * 800
+    entries = medway.period("2023").entries
+    entries["1"].comment = "Bell\x07 and form feed\x0c and lone \ud800 surrogate"
+    entries["2"].comment = "Cymraeg: ŵ ŷ — emoji 🎉 — עברית and العربية\nsecond line"
+    entries["2"].actions = []
+    entries["4"].comment = long
+    out = appendix_docx(nps, medway, periods=["2023"])
+    assert out.replaced_characters == 3
+    rows = _objective_rows(_open(out.data))
+    assert rows["1"]["2023 Comments and Action"] == "Bell\ufffd and form feed\ufffd and lone \ufffd surrogate"
+    assert rows["2"]["2023 Comments and Action"] == "Cymraeg: ŵ ŷ — emoji 🎉 — עברית and العربية\nsecond line"
+    assert rows["4"]["2023 Comments and Action"] == long
+    assert "2022 Score" not in rows["1"]
+
+
+def test_libreoffice_renders_a_sane_number_of_landscape_pages(nps, medway, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is not installed (scripts/system-deps.sh installs it)"
+    path = tmp_path / "appendix.docx"
+    path.write_bytes(appendix_docx(nps, medway).data)
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "appendix.pdf")], capture_output=True, text=True, check=True)
+    fields = dict(line.split(":", 1) for line in info.stdout.splitlines() if ":" in line)
+    pages = int(fields["Pages"])
+    assert 10 <= pages <= 40  # 59 objectives, two periods: about 18 pages
+    width, _, height = fields["Page size"].split()[:3]
+    assert float(width) > float(height)
