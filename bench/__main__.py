@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .harness import machine
 
-MODULES = ["foundation", "ui"]
+MODULES = ["foundation", "ui", "exports"]
 RESULTS_DIR = Path(__file__).resolve().parent.parent / "bench-results"
 
 

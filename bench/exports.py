@@ -1,0 +1,72 @@
+"""Export benchmarks: the Word objectives appendix and the radar PNG.
+
+Appendix floor: bare python-docx writing a document with the same tables, rows, columns and
+cell text (read back from the project's own output, so the text is identical), with no styling,
+widths, repeated headers or cleaning. Any appendix writer has to put at least that into the file.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import time
+from typing import Iterator
+
+from docx import Document
+
+from assessment.charts import chart_png, radar_chart, radar_rows
+from assessment.exports.appendix import appendix_docx
+from assessment.framework import find_framework
+from assessment.recordfile import load_record
+from assessment.record import next_period
+
+from .harness import Info, Ratio, Result, time_pair
+from .foundation import ROOT
+
+
+def five_periods(record):
+    """Medway's two printed years followed by three more copies, so the appendix has 5 periods."""
+    record = copy.deepcopy(record)
+    last = record.sorted_periods()[-1]
+    for _ in range(3):
+        extra = copy.deepcopy(last)
+        extra.period = next_period(last.period)
+        record.periods.append(extra)
+        last = extra
+    return record
+
+
+def cell_texts(data: bytes) -> list[list[list[str]]]:
+    return [[[cell.text for cell in row.cells] for row in table.rows] for table in Document(io.BytesIO(data)).tables]
+
+
+def bare_docx(tables: list[list[list[str]]]) -> bytes:
+    document = Document()
+    for rows in tables:
+        table = document.add_table(rows=len(rows), cols=len(rows[0]))
+        for row, texts in zip(table.rows, rows):
+            for cell, text in zip(row.cells, texts):
+                cell.text = text
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def run() -> Iterator[Result]:
+    framework = find_framework("nps-2018")
+    medway = load_record(ROOT / "data" / "examples" / "medway.yaml", find_framework)
+    for label, record in (("2 periods", medway), ("5 periods", five_periods(medway))):
+        periods = [p.period for p in record.sorted_periods()]
+        tables = cell_texts(appendix_docx(framework, record, periods).data)
+        subject, floor = time_pair(lambda: appendix_docx(framework, record, periods),
+                                   lambda: bare_docx(tables), repeat=7, warmup=1)
+        yield Ratio(f"appendix docx, {label}", "bare python-docx, same cells", subject, floor, aim=1.5,
+                    details={"tables": len(tables), "cells": sum(len(r) * len(r[0]) for r in tables)})
+    chart = radar_chart(radar_rows(framework, medway, "2023"), framework)
+    chart_png(chart)  # warm-up: vl-convert starts its engine on first use
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        chart_png(radar_chart(radar_rows(framework, medway, "2023"), framework))
+        times.append(time.perf_counter() - start)
+    yield Info("radar PNG after warm-up (median)", sorted(times)[2], "aim under 0.3 s")
