@@ -100,6 +100,11 @@ class OrganisationRecord:
         return sorted(self.periods, key=lambda p: period_key(p.period))
 
 
+def long_date(day: date | None, missing: str = "no due date") -> str:
+    """Dates as people in councils write them: 21 November 2026."""
+    return f"{day.day} {day:%B %Y}" if day else missing
+
+
 _PERIOD = re.compile(r"^(\d{4})(?:/(\d{2}|\d{4}))?$")
 
 

@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from ..framework import Framework
-from ..record import Entry, OrganisationRecord
+from ..record import Entry, OrganisationRecord, long_date
 from .wordtext import TextCleaner
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Cm(29.7), Cm(21.0), Cm(1.5)
@@ -34,10 +34,6 @@ class WordExport:
 
     data: bytes
     replaced_characters: int = 0
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def appendix_docx(framework: Framework, record: OrganisationRecord, periods: list[str] | None = None,

@@ -11,7 +11,7 @@ from assessment.action_list import action_rows, filter_rows
 from assessment.errors import StaleEntry
 from assessment.record import ACTION_STATUSES, RAG
 from assessment.ui import state
-from assessment.ui.drafts import long_date
+from assessment.record import long_date
 
 org, _ = state.selection()
 if not org:

@@ -8,7 +8,6 @@ which refuses a stale version; a refused draft stays, with the stored entry besi
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 import streamlit as st
@@ -132,7 +131,3 @@ def action_rows(entry: Entry, draft: dict[str, Any] | None) -> list[dict[str, An
         return draft["actions"]
     return [{"id": a.id, "text": a.text, "owner": a.owner or "", "due": a.due, "status": a.status,
              "rag": a.rag, "carried_from": a.carried_from} for a in entry.actions]
-
-
-def long_date(value: date | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else "no due date"

@@ -12,7 +12,7 @@ from assessment.framework import Framework
 from assessment.record import ACTION_STATUSES, RAG, Entry, OrganisationRecord, period_key
 from assessment.scores import UNSCORED, written_value
 from assessment.ui import drafts
-from assessment.ui.drafts import long_date
+from assessment.record import long_date
 
 
 def score_options(framework: Framework, key_area_id: str) -> list[str]:
