@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from .errors import AssessmentError, InvalidFile
-from .framework import available_frameworks, find_framework, framework_files, load_framework, schema_text, SCHEMA_PATH
+from .framework import find_framework, framework_files, load_framework, schema_text, SCHEMA_PATH
 from .record import Organisation
 from .yamlsource import read_yaml
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from .errors import AssessmentError, NotFound
 from .scores import UNSCORED, Score
 
 STATUSES = ("draft", "submitted", "approved")
@@ -92,7 +93,6 @@ class OrganisationRecord:
         for record in self.periods:
             if record.period == name:
                 return record
-        from .errors import NotFound
         known = ", ".join(p.period for p in self.periods) or "none"
         raise NotFound(f"{self.organisation.id} has no period '{name}' (periods: {known})")
 
@@ -130,7 +130,6 @@ def next_period(name: str) -> str:
     """'2023' -> '2024'; '2023/24' -> '2024/25'."""
     match = _PERIOD.match(name)
     if not match:
-        from .errors import AssessmentError
         raise AssessmentError(f"'{name}' is not a period; write a year such as 2024 or 2024/25")
     start = int(match.group(1)) + 1
     if match.group(2) is None:

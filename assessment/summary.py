@@ -75,11 +75,11 @@ def summary_table(summary: dict[str, Any], framework: Framework) -> str:
         if area is None:
             rows.append(None)
             continue
-        row = [area["title"], str(area["n"]), _num(area["mean"]),
+        row = [area["title"], str(area["n"]), format_mean(area["mean"]),
                level_label(area["level"], framework) if area["level"] else "–",
-               _num(area["target"]), _signed(area["gap"])]
+               format_mean(area["target"]), _signed(area["gap"])]
         if compare_with:
-            row += [_num(area.get("previous")), _movement(area)]
+            row += [format_mean(area.get("previous")), _movement(area)]
         rows.append(row)
     widths = [max(len(headers[i]), *(len(r[i]) for r in rows if r)) for i in range(len(headers))]
     widths[0] = min(widths[0], 44)
@@ -102,7 +102,8 @@ def summary_table(summary: dict[str, Any], framework: Framework) -> str:
     return "\n".join(out) + "\n"
 
 
-def _num(value: float | None) -> str:
+def format_mean(value: float | None) -> str:
+    """A rolled-up number for people: two decimal places, or '–' when there is none."""
     return "–" if value is None else two_places(value)
 
 

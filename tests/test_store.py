@@ -14,7 +14,7 @@ from alembic.migration import MigrationContext
 
 from assessment.errors import AlreadyExists, NotFound, StaleEntry
 from assessment.models import Base
-from assessment.record import Action, Entry, Evidence, Organisation
+from assessment.record import Action, Evidence, Organisation
 from assessment.recordfile import record_as_data
 from assessment.scores import Score
 from assessment.scoring import key_area_summaries

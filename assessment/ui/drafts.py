@@ -34,6 +34,11 @@ def conflicts() -> dict[str, Entry]:
     return st.session_state.setdefault(CONFLICTS, {})
 
 
+def conflict_for(org: str, period: str, item: str, kind: str = "objective") -> Entry | None:
+    """The stored entry that someone else saved while this user was editing, if any."""
+    return conflicts().get(_key(org, period, item, kind))
+
+
 def draft_for(org: str, period: str, entry: Entry) -> dict[str, Any] | None:
     return drafts().get(_key(org, period, entry.item, entry.kind))
 

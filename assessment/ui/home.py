@@ -7,12 +7,8 @@ import streamlit as st
 from assessment.errors import AssessmentError
 from assessment.record import next_period
 from assessment.scoring import completion, previous_period
-from assessment.summary import period_summary, two_places
+from assessment.summary import format_mean, period_summary
 from assessment.ui import drafts, state
-
-
-def number(value: float | None) -> str:
-    return "–" if value is None else two_places(value)
 
 
 st.title("Procurement maturity self-assessment")
@@ -87,18 +83,18 @@ before = previous_period(record, period)
 summary = period_summary(framework, record, period, before)
 overall = summary["overall"]
 level = f"{overall['level']} – {overall['level_name']}" if overall["level"] else "not yet scored"
-st.markdown(f"Overall: **{level}** (mean {number(overall['mean'])} of n = {overall['n']} scored objectives).")
+st.markdown(f"Overall: **{level}** (mean {format_mean(overall['mean'])} of n = {overall['n']} scored objectives).")
 if before and "objectives" in summary:
     o = summary["objectives"]
     st.markdown(f"Since {before}: {o['improved']} objectives improved, {o['unchanged']} unchanged, "
                 f"{o['declined']} declined.")
 rows = []
 for area in summary["key_areas"]:
-    row = {"Key area": area["title"], "n": area["n"], "Mean": number(area["mean"]),
+    row = {"Key area": area["title"], "n": area["n"], "Mean": format_mean(area["mean"]),
            "Level": f"{area['level']} – {area['level_name']}" if area["level"] else "–",
-           "Target": number(area["target"]), "Gap": number(area["gap"])}
+           "Target": format_mean(area["target"]), "Gap": format_mean(area["gap"])}
     if before:
-        row[before] = number(area.get("previous"))
+        row[before] = format_mean(area.get("previous"))
         row["Movement"] = area.get("direction")
     rows.append(row)
 st.dataframe(rows, hide_index=True, width="stretch", height=38 + 35 * len(rows), key="home.table")

@@ -23,7 +23,7 @@ def render(store, framework: Framework, record: OrganisationRecord, period: Peri
         draft = drafts.draft_for(org, period.period, entry)
         prefix = f"score.{org}.{period.period}.ka.{ka.id}"
         st.markdown(f"#### {ka.title}")
-        conflict = drafts.conflicts().get(f"{org}|{period.period}|key area:{ka.id}")
+        conflict = drafts.conflict_for(org, period.period, ka.id, "key_area")
         if conflict is not None:
             st.error(f"{ka.title} was saved by {conflict.updated_by or 'someone else'} while you were editing "
                      f"(theirs: today {conflict.score.label(framework)}, target {conflict.target.label(framework)}).")

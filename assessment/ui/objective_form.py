@@ -9,7 +9,7 @@ import streamlit as st
 from assessment.checks import entry_warnings
 from assessment.errors import ScoreError
 from assessment.framework import Framework
-from assessment.record import ACTION_STATUSES, RAG, Entry, OrganisationRecord, period_key
+from assessment.record import ACTION_STATUSES, RAG, Entry, OrganisationRecord, PeriodRecord, period_key
 from assessment.scores import UNSCORED, written_value
 from assessment.ui import drafts
 from assessment.record import long_date
@@ -26,10 +26,6 @@ def score_options(framework: Framework, key_area_id: str) -> list[str]:
     return options + ["n/a"]
 
 
-def _label(score, framework: Framework) -> str:
-    return score.label(framework)
-
-
 def render(framework: Framework, record: OrganisationRecord, period: str, key_area_id: str, entry: Entry) -> None:
     org = record.organisation.id
     objective = framework.objectives[entry.item]
@@ -38,10 +34,11 @@ def render(framework: Framework, record: OrganisationRecord, period: str, key_ar
     st.markdown(f"#### {objective.id}. {objective.title}")
     if objective.description:
         st.caption(objective.description)
+    earlier = [p for p in record.sorted_periods() if period_key(p.period) < period_key(period)]
     left, right = st.columns([3, 2])
     with right:
         _rubric(framework, key_area_id, objective.id)
-        _history(framework, record, period, objective.id, entry)
+        _history(framework, earlier[-3:], objective.id, entry)
     with left:
         if entry.carried and draft is None:
             st.info("Carried forward from last period: confirm the score or change it.")
@@ -58,7 +55,7 @@ def render(framework: Framework, record: OrganisationRecord, period: str, key_ar
                                                                           entry.target)):
             key = f"{prefix}.{field}"
             if key not in st.session_state:
-                value = draft.get(field) if draft and field in draft else _label(stored, framework)
+                value = draft.get(field) if draft and field in draft else stored.label(framework)
                 st.session_state[key] = value if value in options else options[0]
             st.selectbox(label, options, key=key, on_change=changed, args=(field,))
         key = f"{prefix}.comment"
@@ -73,7 +70,7 @@ def render(framework: Framework, record: OrganisationRecord, period: str, key_ar
         st.text_area("Evidence links (one per line: title | address)", key=key, height=68,
                      on_change=changed, args=("evidence",))
         _actions(org, period, entry, prefix, draft)
-        _warnings(framework, record, period, key_area_id, entry, draft)
+        _warnings(framework, earlier[-1] if earlier else None, key_area_id, entry, draft)
 
 
 def _rubric(framework: Framework, key_area_id: str, objective_id: str) -> None:
@@ -85,9 +82,7 @@ def _rubric(framework: Framework, key_area_id: str, objective_id: str) -> None:
             st.text(framework.descriptor(objective_id, level.value))
 
 
-def _history(framework: Framework, record: OrganisationRecord, period: str, objective_id: str,
-             entry: Entry) -> None:
-    earlier = [p for p in record.sorted_periods() if period_key(p.period) < period_key(period)][-3:]
+def _history(framework: Framework, earlier: list[PeriodRecord], objective_id: str, entry: Entry) -> None:
     if not earlier:
         st.caption("No earlier periods.")
         return
@@ -136,7 +131,8 @@ def _actions(org: str, period: str, entry: Entry, prefix: str, draft: dict[str, 
                 st.warning("Write the action before adding it.")
 
 
-def _warnings(framework, record, period, key_area_id, entry, draft) -> None:
+def _warnings(framework: Framework, last: PeriodRecord | None, key_area_id: str, entry: Entry,
+              draft: dict[str, Any] | None) -> None:
     if draft is None:
         current = entry
     else:
@@ -145,7 +141,6 @@ def _warnings(framework, record, period, key_area_id, entry, draft) -> None:
         except ScoreError as exc:
             st.error(str(exc))
             return
-    earlier = [p for p in record.sorted_periods() if period_key(p.period) < period_key(period)]
-    previous = earlier[-1].entries.get(entry.item) if earlier else None
-    for warning in entry_warnings(framework, current, previous, earlier[-1].period if earlier else None):
+    previous = last.entries.get(entry.item) if last else None
+    for warning in entry_warnings(framework, current, previous, last.period if last else None):
         st.warning(warning)

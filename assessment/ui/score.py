@@ -53,7 +53,7 @@ with st.expander(f"Rubric: {key_area.title}"):
 
 for objective_id in framework.objective_ids[key_area_id]:
     entry = current.entries.get(objective_id) or Entry(item=objective_id)
-    conflict = drafts.conflicts().get(f"{org}|{period}|{objective_id}")
+    conflict = drafts.conflict_for(org, period, objective_id)
     if conflict is not None:
         st.error(f"Objective {objective_id} was saved by {conflict.updated_by or 'someone else'} while you "
                  f"were editing. Theirs: {conflict.score.label(framework)} — “{conflict.comment or ''}”. "
