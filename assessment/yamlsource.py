@@ -173,9 +173,7 @@ def problems_from_validation(error: ValidationError, source: Source, prefix: Loc
     """
     problems = []
     for err in error.errors(include_url=False):
-        loc = prefix + tuple(err["loc"])
-        # Drop pydantic's own union/tagged-union markers so the location matches the file.
-        loc = tuple(x for x in loc if not (isinstance(x, str) and ("[" in x or x in {"str", "int", "float", "bool"}) and x not in _keys_at(source.data, loc)))
+        loc = _file_loc(source.data, prefix + tuple(err["loc"]))
         kind = err["type"]
         key = loc[-1] if loc else ""
         if kind in _MESSAGES:
@@ -225,18 +223,25 @@ def _inner_model(annotation: Any) -> Any:
     return annotation
 
 
-def _keys_at(data: Any, loc: Loc) -> set[str]:
-    keys: set[str] = set()
+_UNION_MARKERS = {"str", "int", "float", "bool", "date", "none"}
+
+
+def _file_loc(data: Any, loc: Loc) -> Loc:
+    """Where an error is in the file. Pydantic adds union members ('str', 'int') and validator
+    names ('function-after[...]') to its locations; they are not keys of the file, so they go."""
+    out: list[Any] = []
     node = data
     for part in loc:
-        if isinstance(node, dict):
-            keys.update(str(k) for k in node)
-            node = node.get(part)
+        if isinstance(node, dict) and part in node:
+            node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
+        elif isinstance(part, str) and ("[" in part or part in _UNION_MARKERS):
+            continue
         else:
             node = None
-    return keys
+        out.append(part)
+    return tuple(out)
 
 
 def _plain(err: dict[str, Any]) -> str:

@@ -89,12 +89,18 @@ def test_unsaved_edits_survive_moving_between_key_areas_and_pages(db):
     assert open_store(db).period_record("medway", "2023").entries["2"].comment != "Draft words"
 
 
-def test_a_stale_save_shows_both_versions_and_lets_the_user_choose(db):
+def both_edit_objective_3(alice_says: str, bob_says: str) -> AppTest:
+    """Two sessions edit objective 3's comment; Alice saves first, Bob's save is then stale."""
     alice, bob = open_score_page(new_app()), open_score_page(new_app())
-    alice.text_area(key="score.medway.2023.3.comment").input("Alice: training booked").run()
-    bob.text_area(key="score.medway.2023.3.comment").input("Bob: training cancelled").run()
+    alice.text_area(key="score.medway.2023.3.comment").input(alice_says).run()
+    bob.text_area(key="score.medway.2023.3.comment").input(bob_says).run()
     alice.button(key="score.save").click().run()
     bob.button(key="score.save").click().run()
+    return bob
+
+
+def test_a_stale_save_shows_both_versions_and_lets_the_user_choose(db):
+    bob = both_edit_objective_3("Alice: training booked", "Bob: training cancelled")
     assert any("were changed by someone else" in e.value for e in bob.error)
     assert any("Theirs: 2/3 — “Alice: training booked”" in e.value for e in bob.error)
     store = open_store(db)
@@ -106,11 +112,7 @@ def test_a_stale_save_shows_both_versions_and_lets_the_user_choose(db):
 
 
 def test_use_theirs_drops_my_draft(db):
-    alice, bob = open_score_page(new_app()), open_score_page(new_app())
-    alice.text_area(key="score.medway.2023.3.comment").input("Alice wins").run()
-    bob.text_area(key="score.medway.2023.3.comment").input("Bob loses").run()
-    alice.button(key="score.save").click().run()
-    bob.button(key="score.save").click().run()
+    bob = both_edit_objective_3("Alice wins", "Bob loses")
     bob.button(key="score.3.use_theirs").click().run()
     assert bob.text_area(key="score.medway.2023.3.comment").value == "Alice wins"
     assert open_store(db).period_record("medway", "2023").entries["3"].comment == "Alice wins"
