@@ -293,6 +293,9 @@ def compare(framework: Framework, record: OrganisationRecord, before: str, after
     return Comparison(before, after, movements, areas)
 
 
+PREVIOUS = "previous"  # "compare with the period before" (never a valid period name)
+
+
 def previous_period(record: OrganisationRecord, period: str) -> str | None:
     names = [p.period for p in record.sorted_periods()]
     if period not in names:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from assessment.charts import chart_png, radar_chart, radar_rows, radar_table
 
 
@@ -25,14 +23,26 @@ def test_the_table_says_the_same_numbers(nps, worcestershire):
 
 
 def test_radar_spec_closes_polygons_and_names_levels(nps, medway):
-    spec = json.loads(radar_chart(radar_rows(nps, medway, "2023"), nps).to_json())
-    datasets = json.dumps(spec)
-    assert "3 \\u2013 Mature" in datasets or "3 – Mature" in datasets
+    spec = radar_chart(radar_rows(nps, medway, "2023"), nps)
+    assert [r["name"] for r in spec["datasets"]["ring_names"]] == [
+        "1 – Minimum", "2 – Developing", "3 – Mature", "4 – Leader", "5 – Innovator"]
     series_layer = next(layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "line"
                         and "transform" in layer)
-    values = series_layer["data"]["values"]
+    values = spec["datasets"][series_layer["data"]["name"]]
     today = [v for v in values if v["series"] == "today"]
     assert today[0]["order"] == 0 and today[-1]["order"] == 14 and today[-1]["value"] == today[0]["value"]
+    # Medway sets no targets, so the legend names only the two periods.
+    legend = next(layer for layer in spec["layer"] if layer is series_layer)["encoding"]["color"]["scale"]["domain"]
+    assert legend == ["2023 (where we are today)", "2022 (last year)"]
+
+
+def test_the_spec_is_valid_vega_lite_for_any_shape(nps, worcestershire):
+    import altair as alt
+    for ids in (None, [ka.id for ka in nps.themes[0].key_areas]):
+        spec = radar_chart(radar_rows(nps, worcestershire, "2022", key_area_ids=ids), nps, title="Worcestershire")
+        alt.LayerChart.from_dict(spec, validate=True)  # raises on an invalid spec
+        target = next(layer for layer in spec["layer"] if "transform" in layer)["encoding"]["color"]["scale"]
+        assert target["domain"] == ["2022 (where we are today)", "Target (where we want to be)"]
 
 
 def test_radar_renders_to_png(nps, medway):

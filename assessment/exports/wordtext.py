@@ -28,3 +28,17 @@ class TextCleaner:
         cleaned, count = _FORBIDDEN.subn(REPLACEMENT, text)
         self.replaced += count
         return cleaned
+
+
+def unsafe_characters(record) -> int:
+    """How many characters of a record's user text the exports will replace."""
+    count = TextCleaner()
+    count(record.organisation.name)
+    for period in record.periods:
+        for entry in [*period.entries.values(), *period.key_area_entries.values()]:
+            count(entry.comment)
+            count(entry.previous_comment)
+            for action in entry.actions:
+                count(action.text)
+                count(action.owner)
+    return count.replaced

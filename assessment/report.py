@@ -1,0 +1,317 @@
+"""The members' progress report as plain data: where we are today, where we want to be, what moved.
+
+One function, `progress_report`, gathers everything the report page and the Word report show:
+key-area and theme roll-ups with last period, target, gap and direction; the objectives that
+moved, with their comments; a heatmap of objectives (or key areas) by period; the open and overdue
+actions per key area; and a one-paragraph summary in plain English, computed from the numbers.
+It works for a single period (nothing to compare with) and for records kept one level per key
+area (seed 000).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .action_list import ActionRow, action_rows
+from .framework import Framework
+from .record import OrganisationRecord, long_date, period_key
+from .scores import Score, level_label
+from .scoring import (PREVIOUS, ROLL_UP_RULE, AreaSummary, Completion, Rollup, completion, direction,
+                      key_area_summaries, overall_summary, previous_period, theme_summaries)
+from .summary import two_places
+
+LIVE_ACTION_STATUSES = ("open", "in progress")  # "carried forward" lives on in the next period
+
+
+@dataclass(frozen=True)
+class AreaLine:
+    """One key area (or theme, or the whole framework) in the report period, against the one before."""
+
+    id: str
+    title: str
+    now: Rollup
+    target: Rollup
+    before: Rollup | None  # None when there is no earlier period to compare with
+    scored_as: str = "objectives"
+
+    @property
+    def gap(self) -> float | None:
+        if self.now.mean is None or self.target.mean is None:
+            return None
+        return self.target.mean - self.now.mean
+
+    @property
+    def change(self) -> float | None:
+        if self.before is None or self.before.mean is None or self.now.mean is None:
+            return None
+        return self.now.mean - self.before.mean
+
+    @property
+    def direction(self) -> str:
+        return direction(self.change)
+
+
+@dataclass(frozen=True)
+class Mover:
+    """An objective (or a key area scored directly) whose score changed since the earlier period."""
+
+    id: str
+    title: str
+    key_area: str
+    before: Score
+    after: Score
+    comment: str | None
+
+    @property
+    def change(self) -> float:
+        return self.after.value - self.before.value  # type: ignore[operator]
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    id: str
+    title: str
+    key_area: str
+    period: str
+    score: Score
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    key_area: str
+    row: ActionRow
+    overdue: bool
+
+
+@dataclass
+class ProgressReport:
+    organisation: str
+    framework_title: str
+    framework_version: str
+    period: str
+    compare_with: str | None
+    periods: list[str]
+    today: date
+    overall: AreaLine
+    themes: list[AreaLine]
+    key_areas: list[AreaLine]
+    completion: Completion
+    mode: str                                   # "objectives" or "key_area"
+    improved: list[Mover] = field(default_factory=list)
+    declined: list[Mover] = field(default_factory=list)
+    unchanged: int = 0
+    not_comparable: int = 0
+    heatmap: list[HeatCell] = field(default_factory=list)
+    actions: list[ActionLine] = field(default_factory=list)
+    summary: str = ""
+    rule: str = ROLL_UP_RULE
+
+    @property
+    def overdue(self) -> list[ActionLine]:
+        return [a for a in self.actions if a.overdue]
+
+    @property
+    def has_targets(self) -> bool:
+        return any(line.target.mean is not None for line in self.key_areas)
+
+
+def progress_report(framework: Framework, record: OrganisationRecord, period: str,
+                    compare_with: str | None = PREVIOUS, *, today: date | None = None) -> ProgressReport:
+    """Everything the progress report shows for `period`, compared with `compare_with`: by default
+    the period before it (none when it is the first); None to compare with nothing."""
+    today = today or date.today()
+    now = record.period(period)
+    if compare_with == PREVIOUS:
+        compare_with = previous_period(record, period)
+    before = record.period(compare_with) if compare_with else None
+    ka_now = key_area_summaries(framework, now)
+    ka_before = key_area_summaries(framework, before) if before else [None] * len(ka_now)
+    th_now = theme_summaries(framework, now)
+    th_before = theme_summaries(framework, before) if before else [None] * len(th_now)
+    mode = "key_area" if now.key_area_entries and not any(
+        e.score.is_scored or e.score.not_applicable for e in now.entries.values()) else "objectives"
+    report = ProgressReport(
+        organisation=record.organisation.name, framework_title=framework.title,
+        framework_version=framework.version, period=period, compare_with=compare_with,
+        periods=[p.period for p in record.sorted_periods()], today=today,
+        overall=_line(overall_summary(framework, now), overall_summary(framework, before) if before else None),
+        themes=[_line(a, b) for a, b in zip(th_now, th_before)],
+        key_areas=[_line(a, b) for a, b in zip(ka_now, ka_before)],
+        completion=completion(framework, now), mode=mode)
+    if before is not None:
+        _movers(framework, report, before, now)
+    report.heatmap = _heatmap(framework, record, mode, period)
+    report.actions = _actions(framework, record, period, today)
+    report.summary = summary_paragraph(report, framework)
+    return report
+
+
+def _line(now: AreaSummary, before: AreaSummary | None) -> AreaLine:
+    return AreaLine(now.id, now.title, now.score, now.target, before.score if before else None, now.mode)
+
+
+def _movers(framework: Framework, report: ProgressReport, before, now) -> None:
+    if report.mode == "key_area":
+        items = [(ka.id, ka.title, ka.title, before.key_area_entries.get(ka.id), now.key_area_entries.get(ka.id))
+                 for ka in framework.key_areas.values()]
+    else:
+        items = [(o.id, f"{o.id}. {o.title}", ka.title, before.entries.get(o.id), now.entries.get(o.id))
+                 for _, ka, o in framework.iter_objectives()]
+    for item_id, title, key_area, old, new in items:
+        if old is None or new is None or not (old.score.is_scored and new.score.is_scored):
+            report.not_comparable += 1 if (old or new) else 0
+            continue
+        mover = Mover(item_id, title, key_area, old.score, new.score, new.comment)
+        if mover.change > 0:
+            report.improved.append(mover)
+        elif mover.change < 0:
+            report.declined.append(mover)
+        else:
+            report.unchanged += 1
+    report.improved.sort(key=lambda m: -m.change)
+    report.declined.sort(key=lambda m: m.change)
+
+
+def _heatmap(framework: Framework, record: OrganisationRecord, mode: str, up_to: str) -> list[HeatCell]:
+    cells = []
+    periods = [p for p in record.sorted_periods() if period_key(p.period) <= period_key(up_to)]
+    for p in periods:
+        if mode == "key_area":
+            for ka in framework.key_areas.values():
+                entry = p.key_area_entries.get(ka.id)
+                if entry is not None:
+                    cells.append(HeatCell(ka.id, ka.title, ka.title, p.period, entry.score))
+        else:
+            for _, ka, o in framework.iter_objectives():
+                entry = p.entries.get(o.id)
+                if entry is not None:
+                    cells.append(HeatCell(o.id, f"{o.id}. {o.title}", ka.title, p.period, entry.score))
+    return cells
+
+
+def _actions(framework: Framework, record: OrganisationRecord, period: str, today: date) -> list[ActionLine]:
+    """Actions still live at `period`: open or in progress, from this period or an earlier one."""
+    lines = []
+    for row in action_rows(framework, record):
+        if period_key(row.period) > period_key(period) or row.action.status not in LIVE_ACTION_STATUSES:
+            continue
+        key_area = framework.key_areas[row.key_area_id].title if row.key_area_id in framework.key_areas else ""
+        lines.append(ActionLine(key_area, row, row.overdue(today)))
+    order = {ka.title: i for i, ka in enumerate(framework.key_areas.values())}
+    lines.sort(key=lambda a: (order.get(a.key_area, 99), a.row.action.due or date.max))
+    return lines
+
+
+# ---------------------------------------------------------------- words
+
+def levels(value: float) -> str:
+    """'1 level', '1.5 levels', '0.33 levels'."""
+    text = two_places(abs(value)).rstrip("0").rstrip(".")
+    return f"{text} level" + ("" if text == "1" else "s")
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _names(titles: list[str]) -> str:
+    """Titles such as "Local SME and Micro-Business Engagement" hold "and", so semicolons part them."""
+    return "; ".join(titles)
+
+
+def summary_paragraph(report: ProgressReport, framework: Framework) -> str:
+    """One paragraph in plain English, every number taken from the report."""
+    items = "key areas" if report.mode == "key_area" else "objectives"
+    o = report.overall
+    parts = []
+    if o.now.mean is None:
+        parts.append(f"Nothing has been scored for {report.period} yet.")
+    else:
+        scored = (sum(1 for k in report.key_areas if k.now.mean is not None) if report.mode == "key_area"
+                  else report.completion.scored)
+        total = len(report.key_areas) if report.mode == "key_area" else report.completion.total
+        parts.append(f"In {report.period}, {report.organisation} scored {scored} of {total} {items}; "
+                     f"overall it is at {level_label(o.now.level, framework)} "
+                     f"(mean {two_places(o.now.mean)}, n = {o.now.n}).")
+    if report.compare_with:
+        moved = []
+        if report.improved:
+            moved.append(f"{_count(len(report.improved), items[:-1])} improved")
+        if report.declined:
+            moved.append(f"{_count(len(report.declined), items[:-1])} declined")
+        if not moved:
+            parts.append(f"No {items} moved since {report.compare_with}.")
+        else:
+            declined = "" if report.declined else ", none declined"
+            parts.append(f"Since {report.compare_with}, {' and '.join(moved)}{declined}; "
+                         f"{report.unchanged} stayed the same.")
+    else:
+        parts.append("This is the first period recorded, so there is nothing to compare with yet.")
+    below = sorted((k for k in report.key_areas if k.gap is not None and k.gap > 0), key=lambda k: -k.gap)
+    with_target = [k for k in report.key_areas if k.gap is not None]
+    if not report.has_targets:
+        parts.append("No targets have been set, so there is no gap to report.")
+    elif not below:
+        parts.append(f"All {_count(len(with_target), 'key area')} with a target have reached it.")
+    else:
+        furthest, others = below[0], below[1:]
+        still = "still " if report.compare_with else ""
+        sentence = f"{furthest.title} is {still}{levels(furthest.gap)} below its target"
+        if others:
+            sentence += (f"; {_count(len(others), 'other key area')} {'is' if len(others) == 1 else 'are'} "
+                         f"below target too (next furthest: {_names([k.title for k in others[:3]])})")
+        reached = len(with_target) - len(below)
+        parts.append(sentence + ". " + (f"{reached} of the {len(with_target)} key areas with a target "
+                                        f"{'has' if reached == 1 else 'have'} reached it." if reached else
+                                        f"None of the {_count(len(with_target), 'key area')} with a target "
+                                        "has reached it yet."))
+    if report.actions:
+        overdue = len(report.overdue)
+        parts.append(f"{_count(len(report.actions), 'action')} {'is' if len(report.actions) == 1 else 'are'} open"
+                     + (f", {overdue} of them overdue at {long_date(report.today)}." if overdue else
+                        ", none overdue."))
+    return " ".join(parts)
+
+
+# ---------------------------------------------------------------- tables (shared by the page and the Word report)
+
+def _mean(rollup: Rollup | None) -> str:
+    return "–" if rollup is None or rollup.mean is None else two_places(rollup.mean)
+
+
+def _signed(value: float | None) -> str:
+    return "–" if value is None else ("+" if value > 0 else "") + two_places(value)
+
+
+ARROWS = {"improved": "▲ up", "declined": "▼ down", "unchanged": "= same", "not comparable": "–"}
+
+
+def movement_table(report: ProgressReport, framework: Framework) -> list[dict[str, str]]:
+    """Per key area: last period, this period (with level), target, gap and direction; then the overall line."""
+    rows = []
+    for line in [*report.key_areas, report.overall]:
+        row = {"Key area": line.title if line is not report.overall else "Overall"}
+        if report.compare_with:
+            row[report.compare_with] = _mean(line.before)
+        row[report.period] = _mean(line.now)
+        row["n"] = str(line.now.n)
+        row["Level"] = level_label(line.now.level, framework) if line.now.level else "–"
+        row["Target"] = _mean(line.target)
+        row["Gap"] = _signed(line.gap)
+        if report.compare_with:
+            row["Direction"] = ARROWS[line.direction]
+        rows.append(row)
+    return rows
+
+
+def mover_table(movers: list[Mover]) -> list[dict[str, str]]:
+    return [{"Objective": m.title, "Key area": m.key_area, "From": m.before.written or "",
+             "To": m.after.written or "", "Comment": m.comment or ""} for m in movers]
+
+
+def action_table(lines: list[ActionLine]) -> list[dict[str, str]]:
+    return [{"Key area": a.key_area or "–", "Objective": a.row.title, "Action": a.row.action.text,
+             "Owner": a.row.action.owner or "no owner", "Due": long_date(a.row.action.due),
+             "Status": a.row.action.status, "Overdue": "⚠ overdue" if a.overdue else "",
+             "From": a.row.period} for a in lines]

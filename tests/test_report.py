@@ -1,0 +1,139 @@
+"""The progress report's plain data: numbers, movers, heatmap, actions and the summary paragraph."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import date
+
+from assessment.charts import heatmap_chart, heatmap_rows, heatmap_table, radar_rows
+from assessment.record import Action, next_period
+from assessment.report import levels, movement_table, progress_report
+from assessment.scores import Score
+
+TODAY = date(2026, 11, 21)
+
+
+def _by_hand(record, before, after):
+    """Improved / unchanged / declined objectives counted straight from the record."""
+    a, b = record.period(before).entries, record.period(after).entries
+    changes = [b[k].score.value - a[k].score.value for k in b if k in a
+               and a[k].score.is_scored and b[k].score.is_scored]
+    return sum(c > 0 for c in changes), sum(c == 0 for c in changes), sum(c < 0 for c in changes)
+
+
+def test_medway_2023_movement_and_summary(nps, medway):
+    report = progress_report(nps, medway, "2023", today=TODAY)
+    up, same, down = _by_hand(medway, "2022", "2023")
+    assert up > 0 and (len(report.improved), report.unchanged, len(report.declined)) == (up, same, down)
+    assert up + same + down == 59
+    assert report.compare_with == "2022" and report.mode == "objectives"
+    assert f"Since 2022, {up} objectives improved, none declined; {same} stayed the same." in report.summary
+    assert "In 2023, Medway Council scored 59 of 59 objectives" in report.summary
+    assert "No targets have been set" in report.summary
+    # Movers carry this year's comment, biggest rise first.
+    first = report.improved[0]
+    assert first.comment == medway.period("2023").entries[first.id].comment
+    assert [m.change for m in report.improved] == sorted((m.change for m in report.improved), reverse=True)
+    # Objective 3 went from 2 to 2/3: half a level.
+    three = next(m for m in report.improved if m.id == "3")
+    assert (three.before.written, three.after.written, three.change) == ("2", "2/3", 0.5)
+
+
+def test_overall_mean_in_the_summary_is_the_mean_of_the_59_scores(nps, medway):
+    report = progress_report(nps, medway, "2023", today=TODAY)
+    scores = [e.score.value for e in medway.period("2023").entries.values() if e.score.is_scored]
+    mean = sum(scores) / len(scores)
+    assert f"(mean {mean:.2f}, n = {len(scores)})" in report.summary
+    assert report.overall.now.level == int(mean)
+
+
+def test_first_period_has_nothing_to_compare(nps, medway):
+    report = progress_report(nps, medway, "2022", today=TODAY)
+    assert report.compare_with is None and not report.improved and not report.declined
+    assert "first period recorded" in report.summary
+    assert list(movement_table(report, nps)[0]) == ["Key area", "2022", "n", "Level", "Target", "Gap"]
+
+
+def test_comparing_with_nothing_on_request(nps, medway):
+    report = progress_report(nps, medway, "2023", None, today=TODAY)
+    assert report.compare_with is None and report.unchanged == 0
+    assert "Direction" not in movement_table(report, nps)[0]
+    assert all(r["series"] != "last year" for r in radar_rows(nps, medway, "2023", None))
+
+
+def test_gap_to_target_names_the_furthest_key_area(nps, medway):
+    for objective in nps.key_areas["managing-strategic-risk"].objectives:
+        medway.period("2023").entries[objective.id].target = Score(4)
+    report = progress_report(nps, medway, "2023", today=TODAY)
+    scores = [medway.period("2023").entries[o.id].score.value for o in nps.key_areas["managing-strategic-risk"].objectives]
+    gap = 4 - sum(scores) / len(scores)
+    line = next(k for k in report.key_areas if k.id == "managing-strategic-risk")
+    assert line.gap == gap and gap > 0
+    assert f"Managing Strategic Risk is still {levels(gap)} below its target." in report.summary
+    assert "None of the 1 key area with a target has reached it yet." in report.summary
+    row = next(r for r in movement_table(report, nps) if r["Key area"] == "Managing Strategic Risk")
+    assert row["Target"] == "4.00" and row["Gap"].startswith("+")
+
+
+def test_levels_in_words():
+    assert (levels(1), levels(1.5), levels(2), levels(1 / 3)) == ("1 level", "1.5 levels", "2 levels", "0.33 levels")
+
+
+def test_key_area_record_worcestershire(nps, worcestershire):
+    report = progress_report(nps, worcestershire, "2022", today=TODAY)
+    entries = worcestershire.period("2022").key_area_entries
+    gaps = {k: e.target.value - e.score.value for k, e in entries.items() if e.score.is_scored and e.target.is_scored}
+    furthest = max(gaps, key=gaps.get)
+    assert report.mode == "key_area" and len(report.heatmap) == len(entries)
+    assert f"scored {len(entries)} of 14 key areas" in report.summary
+    assert f"{nps.key_areas[furthest].title} is {levels(gaps[furthest])} below its target" in report.summary
+    assert f"{len(gaps) - 1} other key areas are below target too" in report.summary
+
+
+def test_key_area_record_over_two_periods_lists_moving_key_areas(nps, worcestershire):
+    later = copy.deepcopy(worcestershire.period("2022"))
+    later.period = "2023"
+    moved = next(iter(later.key_area_entries.values()))
+    moved.score = Score(moved.score.value + 1)
+    moved.comment = "Strategy adopted by Cabinet."
+    worcestershire.periods.append(later)
+    report = progress_report(nps, worcestershire, "2023", today=TODAY)
+    assert [m.id for m in report.improved] == [moved.item] and report.improved[0].comment == "Strategy adopted by Cabinet."
+    assert "Since 2022, 1 key area improved, none declined" in report.summary
+
+
+def test_twelve_periods(nps, medway):
+    last = medway.sorted_periods()[-1]
+    for _ in range(10):
+        last = copy.deepcopy(last)
+        last.period = next_period(last.period)
+        medway.periods.append(last)
+    report = progress_report(nps, medway, "2033", today=TODAY)
+    assert report.compare_with == "2032" and len(report.periods) == 12
+    assert len(report.heatmap) == 59 * 12
+    table = heatmap_table(heatmap_rows(report.heatmap))
+    assert len(table) == 59 and list(table[0])[2:] == report.periods
+    spec = json.loads(heatmap_chart(heatmap_rows(report.heatmap), nps).to_json())
+    assert spec["layer"][0]["mark"]["type"] == "rect"
+
+
+def test_open_and_overdue_actions(nps, medway):
+    entry = medway.period("2023").entries["1"]
+    entry.actions.append(Action("Brief the portfolio holder", owner="Head of Procurement", due=date(2026, 3, 31)))
+    entry.actions.append(Action("Later", owner="Head of Procurement", due=date(2027, 3, 31)))
+    entry.actions.append(Action("Finished", due=date(2026, 1, 1), status="done"))
+    report = progress_report(nps, medway, "2023", today=TODAY)
+    live = [a for p in medway.periods for e in p.entries.values() for a in e.actions if a.status in ("open", "in progress")]
+    assert len(report.actions) == len(live)
+    assert [a.row.action.text for a in report.overdue] == ["Brief the portfolio holder"]
+    assert report.overdue[0].key_area == "Engaging Councillors"
+    assert f"{len(live)} actions are open, 1 of them overdue at 21 November 2026." in report.summary
+    # Actions "carried forward" live on in the next period and are not counted twice.
+    assert all(a.row.action.status != "carried forward" for a in report.actions)
+
+
+def test_theme_radar_has_only_that_themes_key_areas(nps, medway):
+    theme = nps.themes[1]
+    rows = radar_rows(nps, medway, "2023", key_area_ids=[ka.id for ka in theme.key_areas])
+    assert {r["key_area"] for r in rows} == {ka.title for ka in theme.key_areas}
