@@ -90,3 +90,45 @@ def test_libreoffice_renders_a_sane_number_of_landscape_pages(nps, medway, tmp_p
     assert 10 <= pages <= 40  # 59 objectives, two periods: about 18 pages
     width, _, height = fields["Page size"].split()[:3]
     assert float(width) > float(height)
+
+
+def test_cell_text_is_written_as_python_docx_writes_a_run():
+    from docx.oxml.parser import parse_xml
+
+    from assessment.exports.appendix import W_NS, _paragraphs
+
+    def shape(element):  # tag, attributes, text and children, ignoring namespace declarations
+        return (element.tag, sorted(element.attrib.items()), element.text,
+                [shape(child) for child in element if not (child.tag == qn("w:rPr") and len(child) == 0)])
+    for text in ("plain", " leading and trailing ", "tab\there", "carriage\rreturn", "a & b < c > d",
+                 "\ttab first", "ends with tab\t", "Cymraeg: ŵ ŷ — 🎉 — עברית"):
+        for bold in (False, True):
+            ours = parse_xml(f'<w:body xmlns:w="{W_NS}">{_paragraphs(text, bold=bold)}</w:body>')[0]
+            theirs = Document().add_paragraph()
+            theirs.add_run(text).bold = bold or None
+            assert shape(ours) == shape(theirs._p), text
+
+
+def test_appendix_after_a_portrait_report(nps, medway):
+    from docx.enum.section import WD_SECTION
+
+    from assessment.exports.appendix import write_appendix
+    from assessment.exports.wordtext import TextCleaner
+    document = Document()
+    document.add_heading("Procurement maturity: report to members", level=1)
+    document.add_paragraph("Where we are today and where we want to be.")
+    document.sections[0].footer.paragraphs[0].text = "Report footer"
+    clean = TextCleaner()
+    write_appendix(document, nps, medway, ["2022", "2023"], clean, new_section=True, today=date(2026, 11, 21))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    reopened = _open(buffer.getvalue())
+    first, last = reopened.sections[0], reopened.sections[-1]
+    assert len(reopened.sections) == 2 and last.start_type == WD_SECTION.NEW_PAGE
+    assert first.orientation == WD_ORIENT.PORTRAIT and first.page_width < first.page_height
+    assert last.orientation == WD_ORIENT.LANDSCAPE and last.page_width > last.page_height
+    assert reopened.paragraphs[0].text == "Procurement maturity: report to members"
+    assert list(_objective_rows(reopened)) == [str(n) for n in range(1, 60)]
+    assert first.footer.paragraphs[0].text == "Report footer"
+    assert not last.footer.is_linked_to_previous and "21 November 2026" in last.footer.paragraphs[0].text
+    assert clean.replaced == 0

@@ -5,27 +5,37 @@ Landscape A4; a title; per key area a heading, the rubric table (a row of "1 –
 Description, then "<period> Score" and "<period> Comments and Action" for each chosen period.
 Header rows repeat across pages; widths are set on columns and cells with autofit off so that
 Word and LibreOffice agree; the footer names the framework, its version and the date.
+
+`appendix_docx` returns a document of its own; `write_appendix` puts the same content into a
+document the caller already has (e.g. after a portrait members' report, in a landscape section
+of its own). The table helpers here (`Layout`, `write_framework_tables`) are shared with the blank
+questionnaire in `blank.py`.
+
+For speed, the body is written as WordprocessingML text and parsed once by lxml, rather than
+cell by cell through python-docx's proxies (which cost about as much again as the content itself):
+the XML is the same as python-docx's own `add_table` / `cell.width` / `add_run` would write.
 """
 
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.oxml.parser import parse_xml
+from docx.shared import Cm, Emu, Length, Pt
 
-from ..framework import Framework
+from ..framework import Framework, KeyArea, Objective
 from ..record import Entry, OrganisationRecord, long_date
 from .wordtext import TextCleaner
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Cm(29.7), Cm(21.0), Cm(1.5)
 USABLE = PAGE_WIDTH - 2 * MARGIN
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 @dataclass
@@ -40,66 +50,32 @@ def appendix_docx(framework: Framework, record: OrganisationRecord, periods: lis
                   *, today: date | None = None) -> WordExport:
     """The objectives appendix for `periods` (default: the last two) as a .docx."""
     chosen = periods or [p.period for p in record.sorted_periods()][-2:]
-    period_records = [record.period(p) for p in chosen]
     clean = TextCleaner()
     document = Document()
-    _landscape(document)
-    _styles(document)
-    document.add_heading(f"Appendix – Complete Objectives List: {clean(record.organisation.name)}", level=1)
-    document.add_paragraph(f"{framework.title} (version {framework.version}). Scores for "
-                           f"{' and '.join(chosen)}, with comments and actions. Levels: "
-                           + ", ".join(f"{lv.value} – {lv.name}" for lv in framework.levels)
-                           + '. A score such as "2/3" is between two levels.')
-    for theme in framework.themes:
-        if len(theme.key_areas) > 1 and all(len(ka.objectives) == 1 for ka in theme.key_areas):
-            # Enablers: a heading, their rubric tables, then one objectives table (as the seed does).
-            document.add_heading(theme.title, level=2)
-            if theme.description:
-                document.add_paragraph(clean(theme.description))
-            for ka in theme.key_areas:
-                _rubric_table(document, framework, ka, f"{ka.objectives[0].id} – {ka.title} – scoring criteria")
-            _objectives_table(document, framework, [o for ka in theme.key_areas for o in ka.objectives],
-                              chosen, period_records, clean)
-            continue
-        for ka in theme.key_areas:
-            document.add_heading(ka.title, level=2)
-            _rubric_table(document, framework, ka, None)
-            _objectives_table(document, framework, ka.objectives, chosen, period_records, clean)
-    _footer(document, f"{framework.title}, version {framework.version}. Generated {long_date(today or date.today())}.")
-    out = io.BytesIO()
-    document.save(out)
-    return WordExport(out.getvalue(), clean.replaced)
+    set_text_style(document)
+    write_appendix(document, framework, record, chosen, clean, new_section=False, today=today)
+    return WordExport(save(document), clean.replaced)
 
 
-def _landscape(document) -> None:
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, MARGIN)
+def write_appendix(document, framework: Framework, record: OrganisationRecord, periods: Sequence[str],
+                   clean: TextCleaner, *, new_section: bool, today: date | None = None) -> None:
+    """Write the objectives appendix for `periods` at the end of `document` (a python-docx Document).
 
-
-def _styles(document) -> None:
-    normal = document.styles["Normal"]
-    normal.font.name = "Arial"
-    normal.font.size = Pt(9)
-
-
-def _rubric_table(document, framework: Framework, ka, caption: str | None) -> None:
-    if caption:
-        document.add_paragraph(caption).runs[0].bold = True
-    table = document.add_table(rows=2, cols=len(framework.levels) + 1)
-    _prepare(table, [Cm(3.2)] + [(USABLE - Cm(3.2)) // len(framework.levels)] * len(framework.levels))
-    _cell(table.rows[0].cells[0], "Score:", bold=True)
-    _cell(table.rows[1].cells[0], "Subsection high level principle/ specific behaviour:")
-    for i, level in enumerate(framework.levels, start=1):
-        _cell(table.rows[0].cells[i], f"{level.value} – {level.name}", bold=True)
-        _cell(table.rows[1].cells[i], ka.rubric[level.value])
-    _repeat_header(table.rows[0])
-    document.add_paragraph()
-
-
-def _objectives_table(document, framework: Framework, objectives, chosen, period_records, clean) -> None:
+    With `new_section`, the appendix starts on a new page in a landscape A4 section of its own
+    (so it can follow a portrait report) with its own footer; without it, the document's last
+    section is made landscape A4. The text takes the document's Normal style (`appendix_docx`
+    sets Arial 9 pt with `set_text_style`). User text goes through `clean`, which counts what it
+    replaced.
+    """
+    chosen = list(periods)
+    period_records = [record.period(p) for p in chosen]
+    layout = Layout(document)
+    start_landscape(document, new_section=new_section)
+    layout.heading(f"Appendix – Complete Objectives List: {clean(record.organisation.name)}", 1)
+    layout.paragraph(f"{framework.title} (version {framework.version}). Scores for "
+                     f"{' and '.join(chosen)}, with comments and actions. Levels: "
+                     + ", ".join(f"{lv.value} – {lv.name}" for lv in framework.levels)
+                     + '. A score such as "2/3" is between two levels.')
     headers = ["#", "Objective", "Description"]
     for name in chosen:
         headers += [f"{name} Score", f"{name} Comments and Action"]
@@ -107,21 +83,18 @@ def _objectives_table(document, framework: Framework, objectives, chosen, period
     score_width = Cm(1.6)
     comment_width = (USABLE - sum(fixed) - score_width * len(chosen)) // max(1, len(chosen))
     widths = fixed + [score_width, comment_width] * len(chosen)
-    table = document.add_table(rows=1 + len(objectives), cols=len(headers))
-    _prepare(table, widths)
-    for cell, text in zip(table.rows[0].cells, headers):
-        _cell(cell, text, bold=True)
-    _repeat_header(table.rows[0])
-    for row, objective in zip(table.rows[1:], objectives):
-        cells = row.cells
-        _cell(cells[0], objective.id)
-        _cell(cells[1], objective.title)
-        _cell(cells[2], objective.description or "")
-        for i, period in enumerate(period_records):
+
+    def cells(objective: Objective) -> list[str]:
+        texts = [objective.id, objective.title, objective.description or ""]
+        for period in period_records:
             entry = period.entries.get(objective.id)
-            _cell(cells[3 + 2 * i], (entry.score.written or "") if entry else "")
-            _cell(cells[4 + 2 * i], clean(comments_and_action(entry)) if entry else "")
-    document.add_paragraph()
+            texts.append((entry.score.written or "") if entry else "")
+            texts.append(clean(comments_and_action(entry)) if entry else "")
+        return texts
+
+    write_framework_tables(layout, framework, clean, headers, widths, cells)
+    layout.flush()
+    footer(document, f"{framework.title}, version {framework.version}. Generated {long_date(today or date.today())}.")
 
 
 def comments_and_action(entry: Entry) -> str:
@@ -136,35 +109,189 @@ def comments_and_action(entry: Entry) -> str:
     return "\n".join(parts)
 
 
-def _prepare(table, widths) -> None:
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    for column, width in zip(table.columns, widths):
-        column.width = width
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            cell.width = width
+# --- the shared layout: sections, styles, key-area groups, tables -------------------------------------
 
 
-def _cell(cell, text: str, bold: bool = False) -> None:
-    lines = text.split("\n") if text else [""]
-    paragraph = cell.paragraphs[0]
-    for i, line in enumerate(lines):
-        if i:
-            paragraph = cell.add_paragraph()
-        run = paragraph.add_run(line)
-        run.bold = bold or None
+def set_text_style(document) -> None:
+    """Arial 9 pt for the Normal style: the appendix's wide tables are measured for it."""
+    normal = document.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(9)
 
 
-def _repeat_header(row) -> None:
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    header.set(qn("w:val"), "true")
-    properties.append(header)
+def start_landscape(document, *, new_section: bool) -> None:
+    """Landscape A4 with 1.5 cm margins: a new section on a new page, or the last section as it is."""
+    section = document.add_section(WD_SECTION.NEW_PAGE) if new_section else document.sections[-1]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, MARGIN)
 
 
-def _footer(document, text: str) -> None:
-    paragraph = document.sections[0].footer.paragraphs[0]
+def footer(document, text: str) -> None:
+    """The last section's own footer (not inherited from a section before it), in 8 pt."""
+    section = document.sections[-1]
+    section.footer.is_linked_to_previous = False
+    paragraph = section.footer.paragraphs[0]
     paragraph.text = text
     paragraph.runs[0].font.size = Pt(8)
+
+
+def save(document) -> bytes:
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@dataclass
+class Group:
+    """What goes under one heading: the key areas' rubric tables, then one objectives table.
+
+    Most key areas are a group of their own. A theme whose key areas hold one objective each
+    (the NPS enablers) is one group, as in the seed: the theme's heading and description, a
+    captioned rubric table per key area, then a single objectives table.
+    """
+
+    heading: str
+    description: str | None
+    rubrics: list[tuple[KeyArea, str | None]]
+    objectives: list[Objective]
+
+
+def groups(framework: Framework) -> Iterator[Group]:
+    for theme in framework.themes:
+        if len(theme.key_areas) > 1 and all(len(ka.objectives) == 1 for ka in theme.key_areas):
+            yield Group(theme.title, theme.description,
+                        [(ka, f"{ka.objectives[0].id} – {ka.title} – scoring criteria") for ka in theme.key_areas],
+                        [o for ka in theme.key_areas for o in ka.objectives])
+            continue
+        for ka in theme.key_areas:
+            yield Group(ka.title, None, [(ka, None)], list(ka.objectives))
+
+
+def write_framework_tables(layout: Layout, framework: Framework, clean: TextCleaner, headers: list[str],
+                           widths: list[Length], cells: Callable[[Objective], list[str]],
+                           *, row_height: Length | None = None, whole_rows: bool = False) -> None:
+    """Every group of the framework: heading, rubric table(s), then the objectives table whose
+    columns are `headers` (bold, repeated on every page) and whose rows are `cells(objective)`,
+    each at least `row_height` high and, with `whole_rows`, never split across pages."""
+    for group in groups(framework):
+        layout.heading(group.heading, 2)
+        if group.description:
+            layout.paragraph(clean(group.description))
+        for ka, caption in group.rubrics:
+            rubric_table(layout, framework, ka, caption)
+        layout.table(widths, headers, [cells(o) for o in group.objectives], row_height=row_height,
+                     whole_rows=whole_rows)
+        layout.paragraph("")
+
+
+def rubric_table(layout: Layout, framework: Framework, ka: KeyArea, caption: str | None) -> None:
+    """A row of "1 – Minimum" … over a row of the key area's descriptors, then an empty paragraph."""
+    if caption:
+        layout.paragraph(caption, bold=True)
+    levels = framework.levels
+    widths = [Cm(3.2)] + [(USABLE - Cm(3.2)) // len(levels)] * len(levels)
+    layout.table(widths, ["Score:"] + [f"{level.value} – {level.name}" for level in levels],
+                 [["Subsection high level principle/ specific behaviour:"] + [ka.rubric[level.value] for level in levels]])
+    layout.paragraph("")
+
+
+# --- WordprocessingML written as text ----------------------------------------------------------------
+
+_BOLD_RUN = "<w:r><w:rPr><w:b/></w:rPr>"
+_SPECIAL = re.compile(r"[\t\r]")
+_TABLE_LOOK = ('<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
+               'w:noHBand="0" w:noVBand="1" w:val="04A0"/>')
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _t(text: str) -> str:
+    space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+    return f"<w:t{space}>{_escape(text)}</w:t>"
+
+
+def _run_content(line: str) -> str:
+    """As python-docx's add_run: text in w:t, a tab as w:tab, a carriage return as w:br."""
+    if not _SPECIAL.search(line):
+        return _t(line)
+    parts = []
+    start = 0
+    for match in _SPECIAL.finditer(line):
+        if match.start() > start:
+            parts.append(_t(line[start:match.start()]))
+        parts.append("<w:tab/>" if match.group() == "\t" else "<w:br/>")
+        start = match.end()
+    if start < len(line):
+        parts.append(_t(line[start:]))
+    return "".join(parts)
+
+
+def _paragraphs(text: str, bold: bool = False, style: str = "") -> str:
+    """One w:p per line of `text` (an empty line is an empty paragraph)."""
+    ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    run = _BOLD_RUN if bold else "<w:r>"
+    return "".join(f"<w:p>{ppr}{run}{_run_content(line)}</w:r></w:p>" if line else f"<w:p>{ppr}</w:p>"
+                   for line in text.split("\n"))
+
+
+def _twips(width: Length | int) -> int:
+    return Emu(width).twips
+
+
+class Layout:
+    """Collects body content as WordprocessingML text and adds it to the document on `flush`.
+
+    Tables are written as python-docx writes them: the document's "Table Grid" style, centred,
+    fixed layout (autofit off), each width on its w:gridCol and on every cell's w:tcW, the
+    header row marked to repeat on every page, header text bold.
+    """
+
+    def __init__(self, document) -> None:
+        self.document = document
+        styles = document.styles
+        self._style_ids = {name: styles[name].style_id for name in ("Table Grid", "Heading 1", "Heading 2")}
+        self._parts: list[str] = []
+
+    def heading(self, text: str, level: int) -> None:
+        self._parts.append(_paragraphs(text, style=self._style_ids[f"Heading {level}"]))
+
+    def paragraph(self, text: str, *, bold: bool = False) -> None:
+        self._parts.append(_paragraphs(text, bold=bold))
+
+    def table(self, widths: Sequence[Length], headers: Sequence[str], rows: Sequence[Sequence[str]],
+              *, row_height: Length | None = None, whole_rows: bool = False) -> None:
+        """A table of `headers` over `rows` of cell texts; line breaks become paragraphs; each
+        body row at least `row_height` high if given (room to write by hand) and, with
+        `whole_rows`, kept on one page."""
+        twips = [_twips(w) for w in widths]
+        tcs = [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{w}"/></w:tcPr>' for w in twips]
+        body_trpr = (("<w:cantSplit/>" if whole_rows else "")
+                     + (f'<w:trHeight w:val="{_twips(row_height)}" w:hRule="atLeast"/>' if row_height else ""))
+        body_trpr = f"<w:trPr>{body_trpr}</w:trPr>" if body_trpr else ""
+        parts = [(f'<w:tbl><w:tblPr><w:tblStyle w:val="{self._style_ids["Table Grid"]}"/>'
+                  '<w:tblW w:type="auto" w:w="0"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+                  f'{_TABLE_LOOK}</w:tblPr><w:tblGrid>'),
+                 "".join(f'<w:gridCol w:w="{w}"/>' for w in twips),
+                 '</w:tblGrid><w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>']
+        parts += [tc + _paragraphs(text, bold=True) + "</w:tc>" for tc, text in zip(tcs, headers)]
+        parts.append("</w:tr>")
+        for row in rows:
+            parts.append("<w:tr>" + body_trpr)
+            parts += [tc + _paragraphs(text) + "</w:tc>" for tc, text in zip(tcs, row)]
+            parts.append("</w:tr>")
+        parts.append("</w:tbl>")
+        self._parts.append("".join(parts))
+
+    def flush(self) -> None:
+        """Add what was collected at the end of the document's body (before its last w:sectPr)."""
+        if not self._parts:
+            return
+        body = parse_xml(f'<w:body xmlns:w="{W_NS}">{"".join(self._parts)}</w:body>')
+        self._parts = []
+        end = self.document.element.body.get_or_add_sectPr()
+        for child in list(body):
+            end.addprevious(child)
