@@ -7,6 +7,7 @@ st.set_page_config(page_title="Procurement maturity", page_icon=":bar_chart:", l
 pages = [
     st.Page("assessment/ui/home.py", title="Start", default=True),
     st.Page("assessment/ui/score.py", title="Score a key area", url_path="score"),
+    st.Page("assessment/ui/report_page.py", title="Progress report", url_path="report"),
     st.Page("assessment/ui/actions_page.py", title="Actions", url_path="actions"),
     st.Page("assessment/ui/framework_page.py", title="Framework", url_path="framework"),
 ]

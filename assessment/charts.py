@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from functools import lru_cache
 from typing import Any
 
@@ -47,17 +48,20 @@ def radar_rows(framework: Framework, record: OrganisationRecord, period: str,
 
 
 def radar_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The same numbers as a table: one row per key area, a column per series."""
+    """The same numbers as a table: one row per key area; the earlier period, today, n, the target."""
     table: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        line = table.setdefault(row["key_area"], {"Key area": row["key_area"]})
-        line[row["label"] if row["series"] != "target" else "Target"] = row["value"]
-        if row["series"] == "today":
-            line["n"] = row["n"]
+    for kind in ("last year", "today", "target"):
+        for row in rows:
+            if row["series"] == kind:
+                line = table.setdefault(row["key_area"], {"Key area": row["key_area"]})
+                line[row["label"] if kind != "target" else "Target"] = row["value"]
+                if kind == "today":
+                    line["n"] = row["n"]
     return list(table.values())
 
 
-def radar_chart(rows: list[dict[str, Any]], framework: Framework, *, title: str = "", size: int = 520) -> dict[str, Any]:
+def radar_chart(rows: list[dict[str, Any]], framework: Framework, *, title: str = "", size: int = 520,
+                font_size: int = 11) -> dict[str, Any]:
     """Today, target and last year as closed polygons on the level scale, level names on the rings.
 
     Returns the Vega-Lite spec (a dict, for `st.vega_lite_chart` and `chart_png`). Altair builds and
@@ -78,10 +82,18 @@ def radar_chart(rows: list[dict[str, Any]], framework: Framework, *, title: str 
              for lv in framework.levels for i in range(73)]
     spokes = [{"order": i, "end": end, "x": end * top * math.sin(2 * math.pi * i / n),
                "y": end * top * math.cos(2 * math.pi * i / n)} for i in range(n) for end in (0, 1)]
-    labels = [{"text": r["key_area"], "x": outer * math.sin(2 * math.pi * r["order"] / n),
-               "y": outer * math.cos(2 * math.pi * r["order"] / n),
-               "align": _align(2 * math.pi * r["order"] / n)} for r in rows if r["series"] == "today"]
-    spec = json.loads(_radar_layers(n, top, present, tuple(names[k] for k in present), title, size))
+    labels = []
+    for r in rows:
+        if r["series"] != "today":
+            continue
+        angle, lines = 2 * math.pi * r["order"] / n, textwrap.wrap(r["key_area"], 18)
+        # Labels above and below the centre move out by their own height so they clear the rings.
+        reach = outer + (0.2 + 0.35 * len(lines) * font_size / 11 if abs(math.cos(angle)) > 0.8 else 0)
+        labels.append({"text": "\n".join(lines), "x": reach * math.sin(angle), "y": reach * math.cos(angle),
+                       "align": _align(angle)})
+    spec = json.loads(_radar_layers(n, top, present, tuple(names[k] for k in present), title, size,
+                                   font_size))
+    spec["autosize"] = {"type": "pad"}  # the labels lie outside the plot: keep the rings round
     spec["datasets"] = {"rings": rings, "ring_names": [r for r in rings if r["step"] == 0], "spokes": spokes,
                         "series": closed, **{f"labels_{a}": [lab for lab in labels if lab["align"] == a]
                                              for a in ("left", "center", "right")}}
@@ -89,24 +101,26 @@ def radar_chart(rows: list[dict[str, Any]], framework: Framework, *, title: str 
 
 
 @lru_cache(maxsize=64)
-def _radar_layers(n: int, top: int, present: tuple[str, ...], legend: tuple[str, ...], title: str, size: int) -> str:
+def _radar_layers(n: int, top: int, present: tuple[str, ...], legend: tuple[str, ...], title: str, size: int,
+                  font_size: int) -> str:
     """The radar's layers as validated Vega-Lite JSON, with named (empty) datasets."""
     outer = top + 0.9
-    scale = alt.Scale(domain=[-outer - 1.2, outer + 1.2], nice=False)
+    scale = alt.Scale(domain=[-outer - 1.6, outer + 1.6], nice=False)
     x = alt.X("x:Q", scale=scale, axis=None)
     y = alt.Y("y:Q", scale=scale, axis=None)
     ring_layer = alt.Chart(alt.Data(name="rings")).mark_line(color="#b1b4b6", strokeWidth=0.8).encode(
         x=x, y=y, detail="level:N", order="step:Q")
     ring_names = alt.Chart(alt.Data(name="ring_names")).mark_text(
-        align="left", dx=4, dy=-6, fontSize=10, color="#505a5f").encode(x=x, y=y, text="name:N")
+        align="left", dx=4, dy=-6, fontSize=font_size - 1, color="#505a5f").encode(x=x, y=y, text="name:N")
     spoke_layer = alt.Chart(alt.Data(name="spokes")).mark_line(color="#b1b4b6", strokeWidth=0.6).encode(
         x=x, y=y, detail="order:N", order="end:Q")
     label_layers = [alt.Chart(alt.Data(name=f"labels_{align}")).mark_text(
-        align=align, fontSize=11, color="#0b0c0c").encode(x=x, y=y, text="text:N")
+        align=align, baseline="middle", lineBreak="\n", fontSize=font_size, color="#0b0c0c").encode(x=x, y=y, text="text:N")
         for align in ("left", "center", "right")]
     colour = alt.Color("legend:N", title=None,
                        scale=alt.Scale(domain=list(legend), range=[SERIES_COLOURS[k] for k in present]),
-                       legend=alt.Legend(orient="bottom"))
+                       legend=alt.Legend(orient="bottom", labelFontSize=font_size, symbolSize=font_size * 8,
+                                         labelLimit=0))
     tooltip = [alt.Tooltip("key_area:N", title="Key area"), alt.Tooltip("label:N", title="Series"),
                alt.Tooltip("value:Q", title="Mean", format=".2f"), alt.Tooltip("n:Q", title="n")]
     base = alt.Chart(alt.Data(name="series")).transform_calculate(

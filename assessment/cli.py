@@ -267,17 +267,68 @@ def export_json(obj: Context, org_id: str, out: Path | None) -> None:
 def export_appendix(obj: Context, org_id: str, periods: tuple[str, ...], out: Path) -> None:
     """The objectives appendix for committee papers (Word, landscape A4, as in Medway's appendix)."""
     from .exports.appendix import appendix_docx
-    record = obj.store.load_record(org_id)
-    if not record.periods:
-        raise AssessmentError(f"{org_id} has no periods yet")
+    record = _record_with_periods(obj, org_id)
     chosen = [p.strip() for item in periods for p in item.split(",") if p.strip()]
     for name in chosen:
         record.period(name)  # a clear error for a period the record lacks
-    result = appendix_docx(find_framework(record.framework_id), record, chosen or None)
+    _write(out, appendix_docx(find_framework(record.framework_id), record, chosen or None))
+
+
+def _write(out: Path, result) -> None:
+    """Write an export's bytes and say how many characters of user text had to be replaced."""
     out.write_bytes(result.data)
-    replaced = f"; {result.replaced_characters} character(s) Word cannot hold were replaced with \ufffd" \
-        if result.replaced_characters else ""
+    replaced = f"; {result.replaced_characters} character(s) Word or Excel cannot hold were replaced " \
+        "with \ufffd" if result.replaced_characters else ""
     click.echo(f"wrote {out}{replaced}")
+
+
+def _record_with_periods(obj: Context, org_id: str):
+    record = obj.store.load_record(org_id)
+    if not record.periods:
+        raise AssessmentError(f"{org_id} has no periods yet")
+    return record
+
+
+@export.command("report")
+@click.option("--org", "org_id", required=True)
+@click.option("--period", "period_name", required=True)
+@click.option("--compare", "compare_with", help="The period to compare with (default: the one before).")
+@click.option("--no-compare", is_flag=True, help="Show this period only.")
+@click.option("--appendix", "attach", is_flag=True, help="Attach the objectives appendix (last two periods).")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The .docx file to write.")
+@click.pass_obj
+def export_report(obj: Context, org_id: str, period_name: str, compare_with: str | None, no_compare: bool,
+                  attach: bool, out: Path) -> None:
+    """The members' progress report (Word): summary, radar chart and table, movement, overdue actions."""
+    from .exports.report_docx import report_docx
+    from .scoring import PREVIOUS
+    record = _record_with_periods(obj, org_id)
+    for name in (period_name, compare_with):
+        if name:
+            record.period(name)  # a clear error for a period the record lacks
+    compare = None if no_compare else (compare_with or PREVIOUS)
+    _write(out, report_docx(find_framework(record.framework_id), record, period_name, compare,
+                            attach_appendix=attach))
+
+
+@export.command("xlsx")
+@click.option("--org", "org_id", required=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The .xlsx file to write.")
+@click.pass_obj
+def export_xlsx(obj: Context, org_id: str, out: Path) -> None:
+    """An Excel workbook: a summary sheet, a sheet per period and an actions sheet."""
+    from .exports.workbook import workbook_xlsx
+    record = _record_with_periods(obj, org_id)
+    _write(out, workbook_xlsx(find_framework(record.framework_id), record))
+
+
+@export.command("blank")
+@click.option("--framework", "framework_id", default="nps-2018", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The .docx file to write.")
+def export_blank(framework_id: str, out: Path) -> None:
+    """A blank questionnaire (Word): rubrics and objectives with empty score and comment columns."""
+    from .exports.blank import blank_docx
+    _write(out, blank_docx(find_framework(framework_id)))
 
 
 @cli.command()

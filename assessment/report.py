@@ -36,10 +36,16 @@ class AreaLine:
     scored_as: str = "objectives"
 
     @property
+    def targets_complete(self) -> bool:
+        """Every scored item beneath has a target, so the two means measure the same things."""
+        return self.target.mean is not None and self.target.n >= self.now.n
+
+    @property
     def gap(self) -> float | None:
-        if self.now.mean is None or self.target.mean is None:
+        """How far below its target (positive); None unless every scored item has a target."""
+        if self.now.mean is None or not self.targets_complete:
             return None
-        return self.target.mean - self.now.mean
+        return self.target.mean - self.now.mean  # type: ignore[operator]
 
     @property
     def change(self) -> float | None:
@@ -231,9 +237,13 @@ def summary_paragraph(report: ProgressReport, framework: Framework) -> str:
         scored = (sum(1 for k in report.key_areas if k.now.mean is not None) if report.mode == "key_area"
                   else report.completion.scored)
         total = len(report.key_areas) if report.mode == "key_area" else report.completion.total
-        parts.append(f"In {report.period}, {report.organisation} scored {scored} of {total} {items}; "
-                     f"overall it is at {level_label(o.now.level, framework)} "
-                     f"(mean {two_places(o.now.mean)}, n = {o.now.n}).")
+        carried = report.completion.carried if report.mode == "objectives" else 0
+        parts.append(f"In {report.period}, {report.organisation} scored {scored} of {total} {items}"
+                     + (f" ({carried} more carried forward from the last period, not yet confirmed)"
+                        if carried else "")
+                     + f"; overall it is at {level_label(o.now.level, framework)} "
+                     f"(mean {two_places(o.now.mean)}, n = {o.now.n}"
+                     + (", carried scores included" if carried else "") + ").")
     if report.compare_with:
         moved = []
         if report.improved:
@@ -264,8 +274,7 @@ def summary_paragraph(report: ProgressReport, framework: Framework) -> str:
         reached = len(with_target) - len(below)
         parts.append(sentence + ". " + (f"{reached} of the {len(with_target)} key areas with a target "
                                         f"{'has' if reached == 1 else 'have'} reached it." if reached else
-                                        f"None of the {_count(len(with_target), 'key area')} with a target "
-                                        "has reached it yet."))
+                                        "No key area with a target has reached it yet."))
     if report.actions:
         overdue = len(report.overdue)
         parts.append(f"{_count(len(report.actions), 'action')} {'is' if len(report.actions) == 1 else 'are'} open"
@@ -297,7 +306,8 @@ def movement_table(report: ProgressReport, framework: Framework) -> list[dict[st
         row[report.period] = _mean(line.now)
         row["n"] = str(line.now.n)
         row["Level"] = level_label(line.now.level, framework) if line.now.level else "–"
-        row["Target"] = _mean(line.target)
+        row["Target"] = _mean(line.target) if line.targets_complete or line.target.mean is None else \
+            f"{_mean(line.target)} (n = {line.target.n})"
         row["Gap"] = _signed(line.gap)
         if report.compare_with:
             row["Direction"] = ARROWS[line.direction]

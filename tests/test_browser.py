@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from docx import Document
 from playwright.sync_api import Page, expect, sync_playwright
 
 from assessment.scores import Score
@@ -136,3 +137,28 @@ def test_new_user_scores_an_objective_and_finds_it_after_a_reload(server, page):
         .to_have_value("Leader in waiting: the cabinet member briefs the group monthly.")
     expect(page.get_by_text("Actions (1)").first).to_be_visible()
     shot(page, "5-after-reload")
+
+    # A councillor opens the progress report and a clerk downloads the appendix.
+    page.get_by_role("link", name="Progress report").click()
+    expect(page.get_by_text("Progress report: Medway Council, 2024")).to_be_visible(timeout=30000)
+    expect(page.get_by_text("Since 2023, 1 objective improved, none declined; 58 stayed the same.")) \
+        .to_be_visible(timeout=30000)
+    expect(page.get_by_text("In 2024, Medway Council scored 1 of 59 objectives (58 more carried forward")) \
+        .to_be_visible()
+    radar = widget(page, "report.radar").locator("canvas, svg").first
+    expect(radar).to_be_visible(timeout=30000)
+    shot(page, "6-progress-report")
+    radar.scroll_into_view_if_needed()
+    shot(page, "7-progress-report-radar")
+    with page.expect_download(timeout=60000) as download:
+        widget(page, "report.download_appendix").locator("button").click()
+    path = SHOTS / "appendix-download.docx"
+    download.value.save_as(path)
+    rows = {}
+    for table in Document(str(path)).tables:
+        header = [c.text for c in table.rows[0].cells]
+        if header[:1] == ["#"]:
+            rows.update({r.cells[0].text: dict(zip(header, (c.text for c in r.cells))) for r in table.rows[1:]})
+    assert len(rows) == 59
+    assert rows["1"]["2024 Score"] == "3/4" and rows["1"]["2023 Score"] == "3"
+    assert rows["1"]["2024 Comments and Action"].startswith("Leader in waiting: the cabinet member briefs")

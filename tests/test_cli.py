@@ -159,3 +159,28 @@ def test_export_appendix(run, tmp_path):
     assert header == ["#", "Objective", "Description", "2023 Score", "2023 Comments and Action"]
     assert "has no period '2031'" in run("export", "appendix", "--org", "medway", "--periods", "2022,2031",
                                          "--out", str(out), code=2).stderr
+
+
+def test_export_report_xlsx_and_blank(run, tmp_path):
+    from docx import Document
+    from openpyxl import load_workbook
+    run("demo")
+    report = tmp_path / "report.docx"
+    assert f"wrote {report}" in run("export", "report", "--org", "medway", "--period", "2023",
+                                    "--out", str(report)).stdout
+    text = "\n".join(p.text for p in Document(str(report)).paragraphs)
+    assert "Self-assessment for 2023, compared with 2022" in text
+    run("export", "report", "--org", "medway", "--period", "2023", "--no-compare", "--appendix", "--out", str(report))
+    document = Document(str(report))
+    assert "compared with" not in "\n".join(p.text for p in document.paragraphs) and len(document.sections) == 2
+    assert "has no period '2019'" in run("export", "report", "--org", "medway", "--period", "2023", "--compare",
+                                         "2019", "--out", str(report), code=2).stderr
+    workbook = tmp_path / "medway.xlsx"
+    run("export", "xlsx", "--org", "worcestershire", "--out", str(workbook))
+    assert load_workbook(workbook).sheetnames == ["Summary", "2022", "Actions"]
+    blank = tmp_path / "blank.docx"
+    run("export", "blank", "--framework", "nps-2018", "--out", str(blank))
+    numbers = [r.cells[0].text for t in Document(str(blank)).tables if t.rows[0].cells[0].text == "#" for r in t.rows[1:]]
+    assert numbers == [str(n) for n in range(1, 60)]
+    assert "no framework with id 'nps-2099'" in run("export", "blank", "--framework", "nps-2099", "--out", str(blank),
+                                            code=2).stderr

@@ -71,9 +71,12 @@ def test_gap_to_target_names_the_furthest_key_area(nps, medway):
     line = next(k for k in report.key_areas if k.id == "managing-strategic-risk")
     assert line.gap == gap and gap > 0
     assert f"Managing Strategic Risk is still {levels(gap)} below its target." in report.summary
-    assert "None of the 1 key area with a target has reached it yet." in report.summary
-    row = next(r for r in movement_table(report, nps) if r["Key area"] == "Managing Strategic Risk")
-    assert row["Target"] == "4.00" and row["Gap"].startswith("+")
+    assert "No key area with a target has reached it yet." in report.summary
+    table = movement_table(report, nps)
+    row = next(r for r in table if r["Key area"] == "Managing Strategic Risk")
+    assert row["Target"] == "4.00" and row["Gap"] == "+" + f"{gap:.2f}"
+    # Overall, only 5 of 59 objectives have a target: the means are not comparable, so no gap.
+    assert (table[-1]["Target"], table[-1]["Gap"]) == ("4.00 (n = 5)", "–")
 
 
 def test_levels_in_words():
@@ -137,3 +140,12 @@ def test_theme_radar_has_only_that_themes_key_areas(nps, medway):
     theme = nps.themes[1]
     rows = radar_rows(nps, medway, "2023", key_area_ids=[ka.id for ka in theme.key_areas])
     assert {r["key_area"] for r in rows} == {ka.title for ka in theme.key_areas}
+
+
+def test_carried_scores_are_named_in_the_summary(nps, medway):
+    from assessment.scoring import carry_forward
+    medway.periods.append(carry_forward(medway.period("2023"), "2024"))
+    report = progress_report(nps, medway, "2024", today=TODAY)
+    assert report.summary.startswith("In 2024, Medway Council scored 0 of 59 objectives (59 more carried forward "
+                                     "from the last period, not yet confirmed)")
+    assert "n = 59, carried scores included" in report.summary

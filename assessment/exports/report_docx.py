@@ -1,0 +1,182 @@
+"""The members' progress report (Word): what a councillor reads in two minutes.
+
+Portrait A4: a title page; the plain-English summary; the radar chart as an image (vl-convert)
+with the same numbers in a table beneath it; the movement table per key area; the objectives that
+moved, with their comments; the overdue actions; and, optionally, the objectives appendix in a
+landscape section at the end. Built from `report.progress_report`, the same data as the page.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from ..charts import chart_png, radar_chart, radar_rows, radar_table
+from ..framework import Framework
+from ..record import OrganisationRecord, long_date
+from ..report import ProgressReport, action_table, mover_table, movement_table, progress_report
+from ..scoring import PREVIOUS
+from ..summary import format_mean
+from .appendix import WordExport, write_appendix
+from .wordtext import TextCleaner
+
+PORTRAIT_USABLE = Cm(21.0 - 2 * 2.0)
+
+
+def report_docx(framework: Framework, record: OrganisationRecord, period: str,
+                compare_with: str | None = PREVIOUS, *, attach_appendix: bool = False,
+                appendix_periods: list[str] | None = None, today: date | None = None) -> WordExport:
+    """The members' progress report for `period` as a .docx (optionally with the appendix)."""
+    today = today or date.today()
+    report = progress_report(framework, record, period, compare_with, today=today)
+    clean = TextCleaner()
+    document = Document()
+    _page(document)
+    _title_page(document, report, clean)
+
+    document.add_heading("Summary", level=1)
+    document.add_paragraph(clean(report.summary))
+    _note(document, report.rule)
+
+    document.add_heading("Where we are today and where we want to be", level=1)
+    rows = radar_rows(framework, record, period, report.compare_with)
+    document.add_picture(io.BytesIO(chart_png(radar_chart(rows, framework, size=420, font_size=15), scale=2)),
+                         width=Cm(16.5))
+    document.paragraphs[-1].alignment = 1  # centred
+    caption = (f"Figure 1: key areas in {period} (blue), the targets (red, dashed)"
+               + (f" and {report.compare_with} (grey)" if report.compare_with else "")
+               + ". The same numbers are in the table below.")
+    _note(document, caption)
+    radar = [{k: format_mean(v) if k not in ("Key area", "n") else v for k, v in line.items()}
+             for line in radar_table(rows)]
+    _table(document, radar, clean, widths=_share(len(radar[0]), first=Cm(8)))
+    if not report.has_targets:
+        _note(document, "No targets have been set, so the chart has no target line.")
+
+    document.add_heading("Movement by key area", level=1)
+    movement = movement_table(report, framework)
+    _table(document, movement, clean, widths=_movement_widths(list(movement[0])), bold_last=True)
+
+    if report.compare_with:
+        document.add_heading(f"What moved since {report.compare_with}", level=1)
+        for heading, movers in (("Improved", report.improved), ("Declined", report.declined)):
+            document.add_heading(f"{heading} ({len(movers)})", level=2)
+            if movers:
+                _table(document, mover_table(movers), clean,
+                       widths=[Cm(4.0), Cm(3.0), Cm(1.2), Cm(1.2), PORTRAIT_USABLE - Cm(9.4)])
+            else:
+                document.add_paragraph(f"No objectives {heading.lower()}.")
+
+    document.add_heading("Overdue actions", level=1)
+    document.add_paragraph(f"{len(report.actions)} actions are open; {len(report.overdue)} of them are "
+                           f"overdue at {long_date(today)}.")
+    if report.overdue:
+        overdue = [{k: v for k, v in row.items() if k not in ("Overdue", "Status")}
+                   for row in action_table(report.overdue)]
+        _table(document, overdue, clean, widths=[Cm(3.0), Cm(3.0), PORTRAIT_USABLE - Cm(12.6), Cm(2.6),
+                                                 Cm(2.6), Cm(1.4)])
+    if attach_appendix:
+        chosen = appendix_periods or report.periods[:report.periods.index(period) + 1][-2:]
+        write_appendix(document, framework, record, chosen, clean, new_section=True)
+    _footer(document, f"{report.organisation}: procurement maturity progress report, {period}. "
+                      f"{framework.title}, version {framework.version}. Generated {long_date(today)}. Page ")
+    out = io.BytesIO()
+    document.save(out)
+    return WordExport(out.getvalue(), clean.replaced)
+
+
+def _page(document) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.0))
+    normal = document.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(10.5)
+    for name in ("Title", "Heading 1", "Heading 2"):
+        document.styles[name].font.name = "Arial"
+
+
+def _title_page(document, report: ProgressReport, clean: TextCleaner) -> None:
+    for _ in range(6):
+        document.add_paragraph()
+    document.add_paragraph(clean(report.organisation), style="Title")
+    document.add_paragraph("Procurement maturity: progress report", style="Subtitle")
+    lines = [f"Self-assessment for {report.period}"
+             + (f", compared with {report.compare_with}" if report.compare_with else ""),
+             f"Against the {report.framework_title} (version {report.framework_version})",
+             f"Prepared {long_date(report.today)}"]
+    for line in lines:
+        document.add_paragraph(line).runs[0].font.size = Pt(13)
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _note(document, text: str) -> None:
+    run = document.add_paragraph().add_run(text)
+    run.italic = True
+    run.font.size = Pt(9)
+    run.font.color.rgb = RGBColor(0x50, 0x5A, 0x5F)
+
+
+def _share(columns: int, first) -> list:
+    rest = (PORTRAIT_USABLE - first) // max(1, columns - 1)
+    return [first] + [rest] * (columns - 1)
+
+
+def _movement_widths(headers: list[str]) -> list:
+    fixed = {"n": Cm(0.9), "Level": Cm(2.9), "Target": Cm(1.5), "Gap": Cm(1.5), "Direction": Cm(1.9)}
+    periods = [h for h in headers if h not in fixed and h != "Key area"]
+    rest = PORTRAIT_USABLE - sum(fixed[h] for h in headers if h in fixed) - Cm(1.5) * len(periods)
+    return [rest if h == "Key area" else fixed.get(h, Cm(1.5)) for h in headers]
+
+
+def _table(document, rows: list[dict], clean: TextCleaner, *, widths: list, bold_last: bool = False) -> None:
+    """A plain table of dict rows: bold header row repeated on every page, fixed widths."""
+    headers = list(rows[0])
+    table = document.add_table(rows=1 + len(rows), cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    for r, row in enumerate(table.rows):
+        texts = headers if r == 0 else ["" if v is None else str(v) for v in rows[r - 1].values()]
+        bold = r == 0 or (bold_last and r == len(rows))
+        for cell, text, width in zip(row.cells, texts, widths):
+            cell.width = width
+            paragraph = cell.paragraphs[0]
+            for i, line in enumerate(clean(text).split("\n")):
+                if i:
+                    paragraph = cell.add_paragraph()
+                run = paragraph.add_run(line)
+                run.bold = bold or None
+                run.font.size = Pt(9)
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(header)
+    document.add_paragraph()
+
+
+def _footer(document, text: str) -> None:
+    """Footer text followed by the page number (a PAGE field), in every section."""
+    paragraph = document.sections[0].footer.paragraphs[0]
+    run = paragraph.add_run(text)
+    run.font.size = Pt(8)
+    field = paragraph.add_run()
+    field.font.size = Pt(8)
+    for kind, value in (("begin", None), ("instr", " PAGE "), ("separate", None), ("end", None)):
+        if kind == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = value
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        field._r.append(element)

@@ -1,0 +1,88 @@
+"""Progress report (read-only): where we are today against where we want to be, and what moved."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from assessment.charts import heatmap_chart, heatmap_rows, heatmap_table, radar_chart, radar_rows, radar_table
+from assessment.report import action_table, mover_table, movement_table, progress_report
+from assessment.ui import downloads, state
+
+org, chosen = state.selection()
+if not org:
+    st.info("Choose an organisation on the Start page first.")
+    st.stop()
+record = state.store().load_record(org)
+periods = [p.period for p in record.sorted_periods()]
+if not periods:
+    st.info(f"{record.organisation.name} has no periods yet: start one on the Start page.")
+    st.stop()
+framework = state.framework(record.framework_id)
+period = chosen if chosen in periods else periods[-1]
+st.title(f"Progress report: {record.organisation.name}, {period}")
+
+earlier = [p for p in periods if periods.index(p) < periods.index(period)]
+options = ["none", *reversed(earlier)]
+compare = st.selectbox("Compare with", options, index=1 if earlier else 0, key="report.compare",
+                       format_func=lambda p: "Nothing (show this period only)" if p == "none" else p)
+compare_with = None if compare == "none" else compare
+today = date.today()
+report = progress_report(framework, record, period, compare_with, today=today)
+
+st.markdown(report.summary)
+st.caption(report.rule)
+
+st.header("Where we are today and where we want to be")
+themes = {"all": "The whole framework", **{t.id: t.title for t in framework.themes}}
+scope = st.selectbox("Radar for", list(themes), format_func=themes.get, key="report.scope")
+ids = None if scope == "all" else [ka.id for ka in framework.themes[[t.id for t in framework.themes].index(scope)].key_areas]
+rows = radar_rows(framework, record, period, compare_with, key_area_ids=ids)
+chart_col, table_col = st.columns([3, 2])
+chart_col.container(key="report.radar").vega_lite_chart(radar_chart(rows, framework, size=340), width="content")
+table_col.markdown("**The same numbers** (mean of scored objectives; n = how many)")
+table_col.dataframe(radar_table(rows), hide_index=True, width="stretch", key="report.radar_table",
+                    column_config={c: st.column_config.NumberColumn(format="%.2f") for c in radar_table(rows)[0]
+                                   if c not in ("Key area", "n")})
+if not report.has_targets:
+    table_col.info("No targets are set yet, so the chart has no “where we want to be” line.")
+
+st.header("Movement by key area")
+movement = movement_table(report, framework)
+st.dataframe(movement, hide_index=True, width="stretch", height=38 + 35 * len(movement), key="report.movement")
+
+if compare_with:
+    st.header(f"What moved since {compare_with}")
+    up, down = st.columns(2)
+    up.subheader(f"Improved ({len(report.improved)})")
+    for mover in report.improved:
+        up.markdown(f"**{mover.title}** ({mover.key_area}): {mover.before.written} → {mover.after.written}")
+        if mover.comment:
+            up.caption(mover.comment)
+    down.subheader(f"Declined ({len(report.declined)})")
+    if not report.declined:
+        down.write("None declined.")
+    for mover in report.declined:
+        down.markdown(f"**{mover.title}** ({mover.key_area}): {mover.before.written} → {mover.after.written}")
+        if mover.comment:
+            down.caption(mover.comment)
+    with st.expander("The movers as a table"):
+        st.dataframe(mover_table(report.improved + report.declined), hide_index=True, width="stretch")
+
+st.header("Scores by period")
+heat = heatmap_rows(report.heatmap)
+if heat:
+    heat_col, heat_table_col = st.columns([3, 2])
+    heat_col.altair_chart(heatmap_chart(heat, framework), key="report.heatmap")
+    heat_table_col.markdown("**The same scores as a table**")
+    heat_table_col.dataframe(heatmap_table(heat), hide_index=True, width="stretch", key="report.heat_table")
+
+st.header("Open actions")
+overdue = len(report.overdue)
+st.markdown(f"{len(report.actions)} open, **{overdue} overdue** at {today.day} {today:%B %Y}.")
+if report.actions:
+    st.dataframe(action_table(report.actions), hide_index=True, width="stretch", key="report.actions")
+
+st.header("Download")
+downloads.offer(framework, record, period, compare_with, today)
