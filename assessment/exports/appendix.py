@@ -178,7 +178,7 @@ def write_framework_tables(layout: Layout, framework: Framework, clean: TextClea
     for group in groups(framework):
         layout.heading(group.heading, 2)
         if group.description:
-            layout.paragraph(clean(group.description))
+            layout.paragraph(clean(group.description), keep_next=True)
         for ka, caption in group.rubrics:
             rubric_table(layout, framework, ka, caption)
         layout.table(widths, headers, [cells(o) for o in group.objectives], row_height=row_height,
@@ -189,12 +189,13 @@ def write_framework_tables(layout: Layout, framework: Framework, clean: TextClea
 def rubric_table(layout: Layout, framework: Framework, ka: KeyArea, caption: str | None) -> None:
     """A row of "1 – Minimum" … over a row of the key area's descriptors, then an empty paragraph."""
     if caption:
-        layout.paragraph(caption, bold=True)
+        layout.paragraph(caption, bold=True, keep_next=True)
     levels = framework.levels
     widths = [Cm(3.2)] + [(USABLE - Cm(3.2)) // len(levels)] * len(levels)
     layout.table(widths, ["Score:"] + [f"{level.value} – {level.name}" for level in levels],
-                 [["Subsection high level principle/ specific behaviour:"] + [ka.rubric[level.value] for level in levels]])
-    layout.paragraph("")
+                 [["Subsection high level principle/ specific behaviour:"] + [ka.rubric[level.value] for level in levels]],
+                 keep_next=True)
+    layout.paragraph("", keep_next=True)
 
 
 # --- WordprocessingML written as text ----------------------------------------------------------------
@@ -230,9 +231,11 @@ def _run_content(line: str) -> str:
     return "".join(parts)
 
 
-def _paragraphs(text: str, bold: bool = False, style: str = "") -> str:
-    """One w:p per line of `text` (an empty line is an empty paragraph)."""
-    ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+def _paragraphs(text: str, bold: bool = False, style: str = "", keep_next: bool = False) -> str:
+    """One w:p per line of `text` (an empty line is an empty paragraph); `keep_next` keeps it on
+    the same page as what follows."""
+    inner = (f'<w:pStyle w:val="{style}"/>' if style else "") + ("<w:keepNext/>" if keep_next else "")
+    ppr = f"<w:pPr>{inner}</w:pPr>" if inner else ""
     run = _BOLD_RUN if bold else "<w:r>"
     return "".join(f"<w:p>{ppr}{run}{_run_content(line)}</w:r></w:p>" if line else f"<w:p>{ppr}</w:p>"
                    for line in text.split("\n"))
@@ -259,14 +262,16 @@ class Layout:
     def heading(self, text: str, level: int) -> None:
         self._parts.append(_paragraphs(text, style=self._style_ids[f"Heading {level}"]))
 
-    def paragraph(self, text: str, *, bold: bool = False) -> None:
-        self._parts.append(_paragraphs(text, bold=bold))
+    def paragraph(self, text: str, *, bold: bool = False, keep_next: bool = False) -> None:
+        self._parts.append(_paragraphs(text, bold=bold, keep_next=keep_next))
 
     def table(self, widths: Sequence[Length], headers: Sequence[str], rows: Sequence[Sequence[str]],
-              *, row_height: Length | None = None, whole_rows: bool = False) -> None:
+              *, row_height: Length | None = None, whole_rows: bool = False, keep_next: bool = False) -> None:
         """A table of `headers` over `rows` of cell texts; line breaks become paragraphs; each
         body row at least `row_height` high if given (room to write by hand) and, with
-        `whole_rows`, kept on one page."""
+        `whole_rows`, kept on one page; with `keep_next`, the whole table stays on the page of
+        what follows it (a rubric with the start of its objectives)."""
+        whole_rows = whole_rows or keep_next
         twips = [_twips(w) for w in widths]
         tcs = [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{w}"/></w:tcPr>' for w in twips]
         body_trpr = (("<w:cantSplit/>" if whole_rows else "")
@@ -277,11 +282,11 @@ class Layout:
                   f'{_TABLE_LOOK}</w:tblPr><w:tblGrid>'),
                  "".join(f'<w:gridCol w:w="{w}"/>' for w in twips),
                  '</w:tblGrid><w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>']
-        parts += [tc + _paragraphs(text, bold=True) + "</w:tc>" for tc, text in zip(tcs, headers)]
+        parts += [tc + _paragraphs(text, bold=True, keep_next=keep_next) + "</w:tc>" for tc, text in zip(tcs, headers)]
         parts.append("</w:tr>")
         for row in rows:
             parts.append("<w:tr>" + body_trpr)
-            parts += [tc + _paragraphs(text) + "</w:tc>" for tc, text in zip(tcs, row)]
+            parts += [tc + _paragraphs(text, keep_next=keep_next) + "</w:tc>" for tc, text in zip(tcs, row)]
             parts.append("</w:tr>")
         parts.append("</w:tbl>")
         self._parts.append("".join(parts))
