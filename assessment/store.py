@@ -308,6 +308,31 @@ class Store:
                             a.status, a.updated_by, a.updated_at = "carried forward", user, _now()
         return self.period_record(org_id, new_period)
 
+    def import_periods(self, org_id: str, framework: Framework, periods: list[PeriodRecord], *,
+                       user: str = LOCAL_USER) -> None:
+        """Write imported periods in one transaction: new periods are created; in a saved period an
+        entry that exists is updated (a new version with a history row), others are added."""
+        with self.transaction() as s:
+            org = self._org(s, org_id)
+            saved = {a.period: a for a in org.assessments}
+            for period in sorted(periods, key=lambda p: period_key(p.period)):
+                assessment = saved.get(period.period)
+                if assessment is None:
+                    assessment = AssessmentRow(organisation_id=org_id, period=period.period,
+                                               framework_id=framework.id, framework_version=framework.version,
+                                               status=period.status)
+                    s.add(assessment)
+                    s.flush()
+                rows = {(e.kind, e.item_id): e for e in assessment.entries}
+                fresh = []
+                for entry in [*period.entries.values(), *period.key_area_entries.values()]:
+                    row = rows.get((entry.kind, entry.item))
+                    if row is None:
+                        fresh.append(entry)
+                    elif not _unchanged(row, entry):
+                        self._update_entry(s, row, entry, user)
+                self._insert_entries(s, assessment, fresh, user)
+
     def set_status(self, org_id: str, period: str, status: str) -> None:
         if status not in STATUSES:
             raise AssessmentError(f"'{status}' is not a status; use one of {', '.join(STATUSES)}")
@@ -349,6 +374,14 @@ def _fill_entry(row: EntryRow, entry: Entry, user: str) -> None:
     row.comment, row.previous_comment = entry.comment, entry.previous_comment
     row.carried = entry.carried
     row.updated_by, row.updated_at = user, _now()
+
+
+def _unchanged(row: EntryRow, entry: Entry) -> bool:
+    """Nothing an import writes differs from the saved entry (so no new version is made)."""
+    saved = _entry_from_row(row)
+    return (saved.score, saved.target, saved.comment or "", saved.carried) == \
+        (entry.score, entry.target, entry.comment or "", entry.carried) and \
+        [a.text for a in saved.actions] == [a.text for a in entry.actions]
 
 
 def _action_row(action: Action, user: str) -> ActionRow:
