@@ -34,11 +34,13 @@ class AreaLine:
     target: Rollup
     before: Rollup | None  # None when there is no earlier period to compare with
     scored_as: str = "objectives"
+    target_direct: bool = False  # set for the key area as a whole
 
     @property
     def targets_complete(self) -> bool:
-        """Every scored item beneath has a target, so the two means measure the same things."""
-        return self.target.mean is not None and self.target.n >= self.now.n
+        """The target is for the key area as a whole, or every scored item beneath has one:
+        either way the target and today's mean measure the same thing."""
+        return self.target.mean is not None and (self.target_direct or self.target.n >= self.now.n)
 
     @property
     def gap(self) -> float | None:
@@ -154,7 +156,8 @@ def progress_report(framework: Framework, record: OrganisationRecord, period: st
 
 
 def _line(now: AreaSummary, before: AreaSummary | None) -> AreaLine:
-    return AreaLine(now.id, now.title, now.score, now.target, before.score if before else None, now.mode)
+    return AreaLine(now.id, now.title, now.score, now.target, before.score if before else None, now.mode,
+                    now.target_direct)
 
 
 def _movers(framework: Framework, report: ProgressReport, before, now) -> None:

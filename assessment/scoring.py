@@ -62,11 +62,16 @@ class AreaSummary(NamedTuple):
     score: Rollup
     target: Rollup
     mode: str  # "objectives" when rolled up from objectives, "key_area" when scored directly
+    target_direct: bool = False  # the target was set for the key area as a whole
 
     @property
     def gap(self) -> float | None:
-        """How far below its target (positive) or above it (negative); None if either is missing."""
+        """How far below its target (positive) or above it (negative). None if either is missing,
+        or if only some of the scored objectives have a target (the two means would not measure
+        the same things); a target set for the key area as a whole always counts."""
         if self.score.mean is None or self.target.mean is None:
+            return None
+        if not (self.target_direct or self.target.n >= self.score.n):
             return None
         return self.target.mean - self.score.mean
 
@@ -116,11 +121,12 @@ def key_area_summary(framework: Framework, period: PeriodRecord, key_area_id: st
     mode = "objectives"
     if direct is not None and s_n == 0 and s_na == 0:
         score_rollup, mode = roll_up([direct.score]), "key_area"
-    if direct is not None and direct.target.is_scored:
+    target_direct = direct is not None and direct.target.is_scored
+    if target_direct:
         target_rollup = roll_up([direct.target])
     else:
         target_rollup = _rollup(t_halves, t_n, t_na, t_unscored)
-    return AreaSummary(ka.id, ka.title, score_rollup, target_rollup, mode)
+    return AreaSummary(ka.id, ka.title, score_rollup, target_rollup, mode, target_direct)
 
 
 def key_area_summaries(framework: Framework, period: PeriodRecord) -> list[AreaSummary]:

@@ -149,3 +149,12 @@ def test_carried_scores_are_named_in_the_summary(nps, medway):
     assert report.summary.startswith("In 2024, Medway Council scored 0 of 59 objectives (59 more carried forward "
                                      "from the last period, not yet confirmed)")
     assert "n = 59, carried scores included" in report.summary
+
+
+def test_a_target_for_the_whole_key_area_gives_a_gap(tiny):
+    from assessment.record import Entry, Organisation, OrganisationRecord, PeriodRecord
+    period = PeriodRecord("2024", entries={"S1": Entry("S1", score=Score(1.0)), "S2": Entry("S2", score=Score(2.0))},
+                          key_area_entries={"skills": Entry("skills", kind="key_area", target=Score(3.0))})
+    record = OrganisationRecord(Organisation("x", "X Council"), tiny.id, tiny.version, [period])
+    line = next(k for k in progress_report(tiny, record, "2024", today=TODAY).key_areas if k.id == "skills")
+    assert line.target.n == 1 and line.now.n == 2 and line.gap == 1.5
