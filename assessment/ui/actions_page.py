@@ -13,13 +13,8 @@ from assessment.record import ACTION_STATUSES, RAG
 from assessment.ui import state
 from assessment.record import long_date
 
-org, _ = state.selection()
-if not org:
-    st.info("Choose an organisation on the Start page first.")
-    st.stop()
-store = state.store()
-record = store.load_record(org)
-framework = state.framework(record.framework_id)
+record, framework, _ = state.chosen_record()
+org, store = record.organisation.id, state.store()
 today = date.today()
 st.title(f"Actions: {record.organisation.name}")
 

@@ -10,16 +10,11 @@ from assessment.charts import heatmap_chart, heatmap_rows, heatmap_table, radar_
 from assessment.report import action_table, mover_table, movement_table, progress_report
 from assessment.ui import downloads, state
 
-org, chosen = state.selection()
-if not org:
-    st.info("Choose an organisation on the Start page first.")
-    st.stop()
-record = state.store().load_record(org)
+record, framework, chosen = state.chosen_record()
 periods = [p.period for p in record.sorted_periods()]
 if not periods:
     st.info(f"{record.organisation.name} has no periods yet: start one on the Start page.")
     st.stop()
-framework = state.framework(record.framework_id)
 period = chosen if chosen in periods else periods[-1]
 st.title(f"Progress report: {record.organisation.name}, {period}")
 

@@ -35,6 +35,18 @@ def selection() -> tuple[str | None, str | None]:
     return org, period
 
 
+def chosen_record():
+    """The organisation chosen on the Start page, its saved record and framework; or a pointer
+    back to Start (and the page stops) when none is chosen yet."""
+    org, period = selection()
+    if not org:
+        st.info("Choose an organisation on the Start page first.")
+        st.stop()
+    record = store().load_record(org)
+    fw = framework(record.framework_id if record.periods else "nps-2018")
+    return record, fw, period
+
+
 def remember(org: str, period: str | None) -> None:
     st.session_state["org"] = org
     if period:
