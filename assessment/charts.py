@@ -19,6 +19,7 @@ import altair as alt
 from .framework import Framework
 from .record import OrganisationRecord
 from .scoring import PREVIOUS, key_area_summaries, previous_period
+from .summary import two_places
 
 SERIES_COLOURS = {"today": "#1d70b8", "target": "#d4351c", "last year": "#505a5f"}  # GOV.UK palette
 
@@ -43,7 +44,7 @@ def radar_rows(framework: Framework, record: OrganisationRecord, period: str,
             series.append(("last year", compare_with, before[ka_id].score))
         for kind, label, rollup in series:
             rows.append({"order": order, "key_area": title, "series": kind, "label": label,
-                         "value": None if rollup.mean is None else round(rollup.mean, 2), "n": rollup.n})
+                         "value": None if rollup.mean is None else float(two_places(rollup.mean)), "n": rollup.n})
     return rows
 
 
@@ -179,7 +180,8 @@ def heatmap_chart(rows: list[dict[str, Any]], framework: Framework, *, width: in
     items = sorted({(r["order"], r["item"]) for r in rows})
     periods = list(dict.fromkeys(r["period"] for r in rows))
     levels = [lv.value for lv in framework.levels]
-    y = alt.Y("item:N", sort=[name for _, name in items], title=None, axis=alt.Axis(labelLimit=320))
+    y = alt.Y("item:N", sort=[name for _, name in items], title=None,
+              axis=alt.Axis(labelLimit=320, labelOverlap=False, labelFontSize=11))
     x = alt.X("period:N", sort=periods, title=None, axis=alt.Axis(orient="top", labelAngle=0))
     colour = alt.Color("value:Q", title="Score", scale=alt.Scale(domain=[levels[0], levels[-1]], scheme="blues"),
                        legend=alt.Legend(values=levels, orient="bottom"))
@@ -190,4 +192,4 @@ def heatmap_chart(rows: list[dict[str, Any]], framework: Framework, *, width: in
     text = base.mark_text(fontSize=11).encode(
         x=x, y=y, text="written:N",
         color=alt.condition(alt.datum.value >= (levels[0] + levels[-1]) / 2, alt.value("white"), alt.value("#0b0c0c")))
-    return alt.layer(cells, text).properties(width=min(width, 70 * len(periods) + 10), height=18 * len(items))
+    return alt.layer(cells, text).properties(width=min(width, 70 * len(periods) + 10), height=20 * len(items))

@@ -150,6 +150,10 @@ def test_new_user_scores_an_objective_and_finds_it_after_a_reload(server, page):
     shot(page, "6-progress-report")
     radar.scroll_into_view_if_needed()
     shot(page, "7-progress-report-radar")
+    for name, heading in (("8-report-movement", "Movement by key area"), ("9-report-heatmap", "Scores by period"),
+                          ("10-report-downloads", "Download")):
+        page.get_by_role("heading", name=heading, exact=True).scroll_into_view_if_needed()
+        shot(page, name)
     with page.expect_download(timeout=60000) as download:
         widget(page, "report.download_appendix").locator("button").click()
     path = SHOTS / "appendix-download.docx"

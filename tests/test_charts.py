@@ -48,3 +48,9 @@ def test_the_spec_is_valid_vega_lite_for_any_shape(nps, worcestershire):
 def test_radar_renders_to_png(nps, medway):
     png = chart_png(radar_chart(radar_rows(nps, medway, "2023"), nps, title="Medway Council, 2023"))
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+
+
+def test_chart_numbers_round_as_the_tables_do(nps, medway):
+    # Engaging Senior Members 2023 is 3.625: the movement table shows 3.63, so must the radar table.
+    row = next(r for r in radar_table(radar_rows(nps, medway, "2023")) if r["Key area"] == "Engaging Senior Members")
+    assert row["2023"] == 3.63
