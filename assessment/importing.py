@@ -19,6 +19,14 @@ from .record import Entry, OrganisationRecord, PeriodRecord, period_key
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a 59-objective, 10-period appendix is well under 1 MB
 
 
+def size_problem(size: int) -> str | None:
+    """The message for a file too big to import, or None."""
+    if size <= MAX_UPLOAD_BYTES:
+        return None
+    return (f"the file is {size / 1024 / 1024:.1f} MB; files up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB "
+            "can be imported")
+
+
 class InvalidImport(AssessmentError):
     """The file cannot be imported; every problem is listed and nothing was written."""
 
