@@ -10,6 +10,7 @@ saved before is lost); actions not already saved are added; periods not yet save
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 
 from .errors import AssessmentError
@@ -23,8 +24,8 @@ def size_problem(size: int) -> str | None:
     """The message for a file too big to import, or None."""
     if size <= MAX_UPLOAD_BYTES:
         return None
-    return (f"the file is {size / 1024 / 1024:.1f} MB; files up to {MAX_UPLOAD_BYTES // 1024 // 1024} MB "
-            "can be imported")
+    megabytes = math.ceil(size * 10 / 2**20) / 10  # rounded up: 20.01 MB is "20.1 MB", never "20.0 MB"
+    return f"the file is {megabytes:.1f} MB; files up to {MAX_UPLOAD_BYTES // 2**20} MB can be imported"
 
 
 class InvalidImport(AssessmentError):

@@ -101,3 +101,10 @@ def test_a_failure_half_way_leaves_the_saved_record_as_it_was(store, nps, medway
     with pytest.raises(RuntimeError, match="disk full"):
         apply_import(store, "medway", plan, nps, user="test")
     assert calls == ["2024", "2025"] and store.load_record("medway") == before
+
+
+def test_size_limit_message_rounds_up():
+    from assessment.importing import MAX_UPLOAD_BYTES, size_problem
+    assert size_problem(MAX_UPLOAD_BYTES) is None
+    assert size_problem(MAX_UPLOAD_BYTES + 1) == "the file is 20.1 MB; files up to 20 MB can be imported"
+    assert size_problem(50 * 2**20) == "the file is 50.0 MB; files up to 20 MB can be imported"
