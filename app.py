@@ -9,6 +9,7 @@ pages = [
     st.Page("assessment/ui/score.py", title="Score a key area", url_path="score"),
     st.Page("assessment/ui/report_page.py", title="Progress report", url_path="report"),
     st.Page("assessment/ui/actions_page.py", title="Actions", url_path="actions"),
+    st.Page("assessment/ui/import_page.py", title="Import", url_path="import"),
     st.Page("assessment/ui/framework_page.py", title="Framework", url_path="framework"),
 ]
 st.navigation(pages).run()

@@ -1,0 +1,63 @@
+"""Import: bring last year's Word appendix or a spreadsheet in, see what it would change, then confirm."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assessment.errors import AssessmentError
+from assessment.exports.appendix_reader import read_appendix
+from assessment.exports.spreadsheet import read_spreadsheet, template_csv, template_xlsx
+from assessment.importing import apply_import, preview, size_problem
+from assessment.ui import state
+
+saved, framework, _ = state.chosen_record()
+org, store = saved.organisation.id, state.store()
+st.title(f"Import: {saved.organisation.name}")
+st.markdown("Bring in scores and comments you already hold: a **Word objectives appendix** laid out like "
+            "Medway's (a table per key area with “2023 Score” and “2023 Comments and Action” columns), "
+            "the **spreadsheet template** below, or a workbook exported from this tool. You see what would "
+            "be imported and overwritten first; nothing is saved until you confirm, and then all of it or "
+            "nothing is.")
+
+periods = [p.period for p in saved.sorted_periods()] or ["2026"]
+left, right = st.columns(2)
+left.download_button("Spreadsheet template (Excel)", key="import.template_xlsx", on_click="ignore",
+                     data=lambda: template_xlsx(framework, periods[-1:]), file_name=f"{framework.id}-template.xlsx",
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+right.download_button("Spreadsheet template (CSV)", key="import.template_csv", on_click="ignore",
+                      data=lambda: template_csv(framework, periods[-1:]), file_name=f"{framework.id}-template.csv",
+                      mime="text/csv")
+
+upload = st.file_uploader("File to import", type=["docx", "xlsx", "csv"], key=f"import.file.{org}")
+if upload is None:
+    st.stop()
+too_big = size_problem(upload.size)
+if too_big:
+    st.error(f"{upload.name}: {too_big}. Nothing was imported.")
+    st.stop()
+reader = read_appendix if upload.name.lower().endswith(".docx") else read_spreadsheet
+plan = reader(upload.getvalue(), framework, source=upload.name)
+if plan.problems:
+    st.error(f"{upload.name} cannot be imported, so nothing was saved. Please correct these and upload it again:")
+    st.markdown("\n".join(f"- {problem}" for problem in plan.problems))
+    st.stop()
+for warning in plan.warnings:
+    st.warning(warning)
+report = preview(plan, saved)
+st.subheader("What would be imported")
+st.dataframe([{"Period": p.period, "Entries": p.entries, "Scored": p.scored, "n/a": p.not_applicable,
+               "Blank": p.blank, "Comments": p.comments, "Actions": p.actions,
+               "Effect": "new period" if p.new_period else f"{len(p.changed)} overwritten, {p.new_entries} new, "
+                                                            f"{p.unchanged} unchanged"}
+              for p in report], hide_index=True, width="stretch", key="import.preview")
+for p in report:
+    if p.changed:
+        st.caption(f"{p.period}: the saved score or comment of objective(s) {', '.join(p.changed)} would be "
+                   "replaced (the saved versions stay in each objective's history).")
+if st.button(f"Import {len(report)} period(s) into {saved.organisation.name}", type="primary", key="import.confirm"):
+    try:
+        apply_import(store, org, plan, framework, user=state.user())
+    except AssessmentError as exc:
+        st.error(str(exc))
+    else:
+        st.success(f"Imported {', '.join(p.period for p in report)} from {upload.name}.")

@@ -1,0 +1,75 @@
+"""The Import page through AppTest: a preview first, nothing saved until confirmed, then all of it."""
+
+from __future__ import annotations
+
+import copy
+
+from assessment.exports.appendix import appendix_docx
+from assessment.exports.spreadsheet import template_csv
+from assessment.framework import find_framework
+from assessment.scores import Score
+from assessment.store import open_store
+
+from .test_ui_scoring import db, new_app  # noqa: F401 - db is a fixture
+
+IMPORT_PAGE = "assessment/ui/import_page.py"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def open_import(at):
+    at.switch_page(IMPORT_PAGE).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_upload_an_appendix_preview_then_confirm(db):  # noqa: F811
+    nps = find_framework("nps-2018")
+    store = open_store(db)
+    at = open_import(new_app("medway", "2023"))
+    record = store.load_record("medway")
+    edited = copy.deepcopy(record)
+    edited.period("2023").entries["1"].score = Score(4.0)
+    later = copy.deepcopy(edited.period("2023"))
+    later.period = "2024"
+    edited.periods.append(later)
+    data = appendix_docx(nps, edited, ["2023", "2024"]).data
+
+    at.file_uploader(key="import.file.medway").upload("medway-appendix.docx", data, DOCX).run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert list(table["Period"]) == ["2023", "2024"] and list(table["Scored"]) == [59, 59]
+    assert table.iloc[1]["Effect"] == "new period" and table.iloc[0]["Effect"].startswith("1 overwritten")
+    assert any("objective(s) 1 would be replaced" in c.value for c in at.caption)
+    assert [p.period for p in store.load_record("medway").periods] == ["2022", "2023"]  # nothing saved yet
+
+    at.button(key="import.confirm").click().run()
+    assert any("Imported 2023, 2024 from medway-appendix.docx" in s.value for s in at.success)
+    saved = store.load_record("medway")
+    assert [p.period for p in saved.sorted_periods()] == ["2022", "2023", "2024"]
+    assert saved.period("2023").entries["1"].score == Score(4.0)
+    assert saved.period("2024").entries["18"].comment == record.period("2023").entries["18"].comment
+
+
+def test_a_file_that_is_not_an_appendix_is_refused_and_nothing_changes(db):  # noqa: F811
+    at = open_import(new_app("medway", "2023"))
+    before = open_store(db).load_record("medway")
+    at.file_uploader(key="import.file.medway").upload("notes.docx", b"just some notes\n", DOCX).run()
+    assert "cannot be imported, so nothing was saved" in at.error[0].value
+    assert "notes.docx: the file is plain text, not a Word document (.docx)" in at.markdown[-1].value
+    assert not any(b.key == "import.confirm" for b in at.button)
+    assert open_store(db).load_record("medway") == before
+
+
+def test_a_filled_spreadsheet_template(db):  # noqa: F811
+    nps = find_framework("nps-2018")
+    at = open_import(new_app("worcestershire", "2022"))
+    lines = template_csv(nps, ["2025"]).decode("utf-8-sig").splitlines()
+    header, first = lines[0], lines[1].split(",")
+    first[4], first[6] = "2/3", "Cabinet briefed; ŵ ŷ 🙂"
+    csv = ("\ufeff" + header + "\n" + ",".join(first) + "\n").encode("utf-8")
+    at.file_uploader(key="import.file.worcestershire").upload("scores.csv", csv, "text/csv").run()
+    assert not at.exception, at.exception
+    assert list(at.dataframe[0].value["Period"]) == ["2025"]
+    at.button(key="import.confirm").click().run()
+    entry = open_store(db).load_record("worcestershire").period("2025").entries["1"]
+    assert entry.score == Score(2.5) and entry.comment == "Cabinet briefed; ŵ ŷ 🙂"
