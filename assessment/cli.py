@@ -199,12 +199,17 @@ def orgs_add(obj: Context, org_id: str, name: str, org_type: str | None, region:
     click.echo(f"added {org_id} ({name.strip()})")
 
 
-@cli.command("import")
+@cli.group("import")
+def import_() -> None:
+    """Bring records in: a record file (YAML), a Word appendix, or a spreadsheet."""
+
+
+@import_.command("record")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--replace", is_flag=True, help="Overwrite periods that already exist.")
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 @click.pass_obj
-def import_(obj: Context, path: Path, replace: bool, dry_run: bool) -> None:
+def import_record(obj: Context, path: Path, replace: bool, dry_run: bool) -> None:
     """Load a record file (YAML): all of it, or nothing."""
     from .recordfile import load_record
     record = load_record(path, find_framework)
@@ -216,6 +221,80 @@ def import_(obj: Context, path: Path, replace: bool, dry_run: bool) -> None:
         return
     counts = obj.store.save_record(record, replace=replace, user=f"import {path.name}")
     click.echo(f"loaded {what}, {counts['actions']} actions")
+
+
+_ORG = click.option("--org", "org_id", required=True, help="The organisation (it must exist: `orgs add`).")
+_DRY = click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
+_FRAMEWORK = click.option("--framework", "framework_id",
+                          help="The framework the file follows (default: the organisation's, else nps-2018).")
+
+
+@import_.command("appendix")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@_ORG
+@_FRAMEWORK
+@_DRY
+@click.pass_obj
+def import_appendix(obj: Context, path: Path, org_id: str, framework_id: str | None, dry_run: bool) -> None:
+    """Scores and comments from a Word objectives appendix (.docx) laid out like Medway's."""
+    from .exports.appendix_reader import read_appendix
+    _import(obj, path, org_id, framework_id, dry_run, read_appendix)
+
+
+@import_.command("xlsx")
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@_ORG
+@_FRAMEWORK
+@_DRY
+@click.pass_obj
+def import_xlsx(obj: Context, path: Path, org_id: str, framework_id: str | None, dry_run: bool) -> None:
+    """Scores and comments from the spreadsheet template (.xlsx or .csv) or our own Excel export."""
+    from .exports.spreadsheet import read_spreadsheet
+    _import(obj, path, org_id, framework_id, dry_run, read_spreadsheet)
+
+
+def _import(obj: Context, path: Path, org_id: str, framework_id: str | None, dry_run: bool, reader) -> None:
+    """Read, show the preview per period, then (unless a dry run) write it all or nothing."""
+    from .importing import InvalidImport, apply_import, preview, size_problem
+    store = obj.store
+    store.organisation(org_id)  # an import never creates an organisation
+    saved = store.load_record(org_id)
+    framework = find_framework(framework_id or (saved.framework_id if saved.periods else "nps-2018"))
+    too_big = size_problem(path.stat().st_size)
+    if too_big:  # refused before reading it into memory
+        raise InvalidImport(path.name, [too_big])
+    plan = reader(path.read_bytes(), framework, source=path.name).check()
+    for warning in plan.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    lines = [p.summary for p in preview(plan, saved)]
+    if dry_run:
+        click.echo("\n".join(f"would import {line}" for line in lines) + "\nnothing written (dry run)")
+        return
+    apply_import(store, org_id, plan, framework, user=f"import {path.name}")
+    click.echo("\n".join(f"imported {line}" for line in lines))
+
+
+# ---------------------------------------------------------------- backup
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The backup file to write (JSON).")
+@click.pass_obj
+def backup(obj: Context, out: Path) -> None:
+    """Write the whole database (every organisation, period, entry, action, history row and setting)."""
+    from .backup import backup as make_backup
+    data = make_backup(obj.store)
+    out.write_bytes(data)
+    click.echo(f"wrote {out} ({len(data):,} bytes)")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.pass_obj
+def restore(obj: Context, path: Path) -> None:
+    """Load a backup into an empty database (e.g. a new PostgreSQL one): all of it, or nothing."""
+    from .backup import restore as load_backup
+    counts = load_backup(obj.store, path.read_bytes(), source=path.name)
+    click.echo(f"restored {path}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
 
 
 @cli.group()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .harness import machine
 
-MODULES = ["foundation", "ui", "exports"]
+MODULES = ["foundation", "ui", "exports", "backup", "imports"]
 RESULTS_DIR = Path(__file__).resolve().parent.parent / "bench-results"
 
 

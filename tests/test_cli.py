@@ -82,14 +82,14 @@ def test_orgs_add(run):
 
 def test_import_all_or_nothing(run):
     bad = FIXTURES / "records" / "bad" / "many_problems.yaml"
-    assert "is not a level of the scale" in run("import", str(bad), code=2).stderr
+    assert "is not a level of the scale" in run("import", "record", str(bad), code=2).stderr
     assert "no organisations yet" in run("orgs", "list").stdout
-    assert "would load medway: 2 period(s)" in run("import", "data/examples/medway.yaml", "--dry-run").stdout
+    assert "would load medway: 2 period(s)" in run("import", "record", "data/examples/medway.yaml", "--dry-run").stdout
     assert "no organisations yet" in run("orgs", "list").stdout
-    out = run("import", "data/examples/medway.yaml").stdout
+    out = run("import", "record", "data/examples/medway.yaml").stdout
     assert "loaded medway: 2 period(s) (2022, 2023), 118 entries, 22 actions" in out
     assert "already has period(s) 2022, 2023; nothing was imported" in run(
-        "import", "data/examples/medway.yaml", code=2).stderr
+        "import", "record", "data/examples/medway.yaml", code=2).stderr
 
 
 def test_export_json_shape(run, tmp_path):
@@ -184,3 +184,25 @@ def test_export_report_xlsx_and_blank(run, tmp_path):
     assert numbers == [str(n) for n in range(1, 60)]
     assert "no framework with id 'nps-2099'" in run("export", "blank", "--framework", "nps-2099", "--out", str(blank),
                                             code=2).stderr
+
+
+def test_import_appendix_and_xlsx_into_an_existing_organisation(run, tmp_path):
+    run("demo")
+    appendix, workbook = tmp_path / "medway.docx", tmp_path / "medway.xlsx"
+    run("export", "appendix", "--org", "medway", "--out", str(appendix))
+    run("export", "xlsx", "--org", "medway", "--out", str(workbook))
+    assert "no organisation 'copy'" in run("import", "appendix", str(appendix), "--org", "copy", code=2).stderr
+    run("orgs", "add", "copy", "--name", "Copy Council")
+    dry = run("import", "appendix", str(appendix), "--org", "copy", "--dry-run").stdout
+    assert "would import 2022: 59 entries (59 scored, 0 n/a, 0 blank), 59 comments" in dry
+    assert "nothing written (dry run)" in dry
+    assert "no periods yet" in run("summary", "--org", "copy", "--period", "2023", code=2).stderr
+    assert "imported 2023: 59 entries" in run("import", "appendix", str(appendix), "--org", "copy").stdout
+    same = [run("summary", "--org", org, "--period", "2023", "--format", "json").stdout for org in ("medway", "copy")]
+    assert json.loads(same[0])["key_areas"] == json.loads(same[1])["key_areas"]
+    again = run("import", "xlsx", str(workbook), "--org", "copy", "--dry-run").stdout
+    assert "would import 2023: 59 entries" in again and "no saved score or comment changes" in again
+    bad = tmp_path / "notes.docx"
+    bad.write_text("just notes")
+    err = run("import", "appendix", str(bad), "--org", "copy", code=2).stderr
+    assert "notes.docx: nothing was imported:" in err and "the file is plain text, not a Word document" in err

@@ -1,0 +1,778 @@
+"""Backup and restore of the whole database as one JSON file (format described in
+`docs/backup-format.md`).
+
+`backup(store)` reads every table in one consistent snapshot and writes them nested
+(organisation -> baselines, assessments -> entries -> actions, evidence, history) with keys in a
+fixed order and rows sorted by their natural keys, so the same database always gives the same
+bytes: there is deliberately no creation time in the file. `restore(store, data)` checks the
+file (format, format version, schema revision, then every row with pydantic, every problem
+located to `file:line: json.path`) and writes it into an *empty* database in one transaction.
+
+Ids: action ids are kept (an action's `carried_from` names another action's id, and the app
+matches actions by id when an entry is saved). No other surrogate id appears in the file; the
+restore numbers assessments, entries, evidence and history rows 1, 2, 3 ... in file order, which
+keeps their order (each is listed in id order). On PostgreSQL the id sequences are then moved
+past the largest id so later inserts work.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import AwareDatetime, ConfigDict, TypeAdapter, ValidationError
+from sqlalchemy import Connection, bindparam, func, insert, select, text, update
+from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
+
+from .errors import AssessmentError, Problem
+from .models import (ActionRow, AssessmentRow, BaselineRow, EntryHistoryRow, EntryRow, EvidenceRow,
+                     OrganisationRow, SettingRow)
+from .record import period_key
+from .recordfile import natural_key
+
+FORMAT = "procurement-maturity-backup"
+FORMAT_VERSION = 1
+CREATED_BY = "procurement maturity self-assessment (assessment.backup)"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+COUNTED = ("organisations", "baselines", "assessments", "entries", "actions", "evidence",
+           "entry_history", "settings")
+MAX_LISTED = 20      # problems listed in one message; the rest are counted
+
+_ORGS, _BASELINES, _ASSESSMENTS = OrganisationRow.__table__, BaselineRow.__table__, AssessmentRow.__table__
+_ENTRIES, _ACTIONS, _EVIDENCE = EntryRow.__table__, ActionRow.__table__, EvidenceRow.__table__
+_HISTORY, _SETTINGS = EntryHistoryRow.__table__, SettingRow.__table__
+SERIAL_TABLES = ("assessments", "entries", "actions", "evidence", "entry_history")
+
+
+class BackupError(AssessmentError):
+    """A restore was refused before anything was written; the message says why."""
+
+
+class InvalidBackup(BackupError):
+    """The file's content has problems; all of them (up to MAX_LISTED) are listed."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source, self.problems = source, problems
+        shown = [f"  {p}" for p in problems[:MAX_LISTED]]
+        if len(problems) > MAX_LISTED:
+            shown.append(f"  ... and {len(problems) - MAX_LISTED} more")
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(f"{source} has {len(problems)} {noun}: nothing was restored\n" + "\n".join(shown))
+
+
+# ====================================================================== the file's shape (v1)
+
+# Typed dicts rather than models: validated straight from the JSON text, they are about twice
+# as quick for a large file (no model instances). Strict: in JSON, times and dates are strings
+# in ISO 8601, whole numbers are accepted for scores, and nothing else is converted.
+_STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
+
+
+class SettingData(TypedDict):
+    __pydantic_config__ = _STRICT
+    key: str
+    value: str | None
+
+
+class BaselineData(TypedDict):
+    __pydantic_config__ = _STRICT
+    objective_id: str
+    score: float | None
+    not_applicable: bool
+
+
+class ActionData(TypedDict):
+    __pydantic_config__ = _STRICT
+    id: int
+    text: str
+    owner: str | None
+    due: date | None
+    status: str
+    rag: str | None
+    carried_from: int | None
+    updated_by: str | None
+    updated_at: AwareDatetime
+
+
+class EvidenceData(TypedDict):
+    __pydantic_config__ = _STRICT
+    url: str
+    title: str | None
+
+
+class HistoryData(TypedDict):
+    __pydantic_config__ = _STRICT
+    version: int
+    score: float | None
+    not_applicable: bool
+    target: float | None
+    comment: str | None
+    changed_by: str | None
+    changed_at: AwareDatetime
+
+
+class EntryData(TypedDict):
+    __pydantic_config__ = _STRICT
+    kind: str
+    item_id: str
+    score: float | None
+    not_applicable: bool
+    target: float | None
+    target_period: str | None
+    comment: str | None
+    previous_comment: str | None
+    carried: bool
+    version: int
+    updated_by: str | None
+    updated_at: AwareDatetime
+    actions: list[ActionData]
+    evidence: list[EvidenceData]
+    history: list[HistoryData]
+
+
+class AssessmentData(TypedDict):
+    __pydantic_config__ = _STRICT
+    period: str
+    framework_id: str
+    framework_version: str
+    status: str
+    created_at: AwareDatetime
+    entries: list[EntryData]
+
+
+class OrganisationData(TypedDict):
+    __pydantic_config__ = _STRICT
+    id: str
+    name: str
+    type: str | None
+    region: str | None
+    baseline_agreed: str | None
+    source: str | None
+    created_at: AwareDatetime
+    baselines: list[BaselineData]
+    assessments: list[AssessmentData]
+
+
+class BackupData(TypedDict):
+    __pydantic_config__ = _STRICT
+    format: str
+    format_version: int
+    schema_revision: str
+    created_by: str
+    counts: dict[str, int]
+    settings: list[SettingData]
+    organisations: list[OrganisationData]
+
+
+class _Header(TypedDict, total=False):
+    """Read first, and leniently, to say whether the rest can be read at all."""
+    __pydantic_config__ = ConfigDict(extra="ignore")
+    format: Any
+    format_version: Any
+    schema_revision: Any
+
+
+_BACKUP = TypeAdapter(BackupData)
+_HEADER = TypeAdapter(_Header)
+
+
+# ====================================================================== backup
+
+def backup(store) -> bytes:
+    """The whole database as UTF-8 JSON bytes (see docs/backup-format.md); the same database
+    always gives the same bytes."""
+    with store.engine.connect() as connection:
+        connection = _snapshot(connection)
+        try:
+            data = _read_all(connection)
+        finally:
+            connection.rollback()
+    return (_dumps(data) + "\n").encode("utf-8")
+
+
+def _dumps(value: Any, depth: int = 0) -> str:
+    """Exactly what `json.dumps(value, ensure_ascii=False, indent=1)` writes (a test checks it),
+    about twice as fast: Python's encoder is pure Python once `indent` is set, so here each run of
+    plain values in an object (most rows are nothing else) is written by the C encoder in one
+    call, with an item separator that carries the line break and the indent."""
+    pad = "\n" + " " * (depth + 1)
+    if type(value) is dict:
+        if not value:
+            return "{}"
+        if not [1 for item in value.values() if (type(item) is list or type(item) is dict) and item]:
+            return "{" + pad + _items(value, depth) + pad[:-1] + "}"     # a row of plain values
+        parts, run = [], {}
+        for key, item in value.items():
+            if (type(item) is list or type(item) is dict) and item:
+                if run:
+                    parts.append(_items(run, depth))
+                    run = {}
+                parts.append(f"{_PLAIN.encode(key)}: {_dumps(item, depth + 1)}")
+            else:
+                run[key] = item
+        if run:
+            parts.append(_items(run, depth))
+        return "{" + pad + ("," + pad).join(parts) + pad[:-1] + "}"
+    if type(value) is list:
+        if not value:
+            return "[]"
+        return "[" + pad + ("," + pad).join([_dumps(item, depth + 1) for item in value]) + pad[:-1] + "]"
+    return _PLAIN.encode(value)
+
+
+_PLAIN = json.JSONEncoder(ensure_ascii=False)
+_ROWS: dict[int, json.JSONEncoder] = {}
+
+
+def _items(value: dict, depth: int) -> str:
+    """`"a": 1,<line break + indent>"b": 2` for an object of plain values (or empty lists)."""
+    encoder = _ROWS.get(depth)
+    if encoder is None:
+        encoder = _ROWS[depth] = json.JSONEncoder(ensure_ascii=False, separators=(",\n" + " " * (depth + 1), ": "))
+    return encoder.encode(value)[1:-1]
+
+
+def _snapshot(connection: Connection) -> Connection:
+    """One consistent view of every table for the length of the backup."""
+    if connection.dialect.name == "postgresql":
+        connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        connection.begin()
+    elif connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")   # pysqlite would not start a transaction for reads
+    return connection
+
+
+def _read_all(connection: Connection) -> dict[str, Any]:
+    def rows(*columns):
+        return connection.execute(select(*columns).order_by(*_ORDER.get(columns[0].table.name, ())))
+
+    settings = sorted(({"key": key, "value": value} for key, value in rows(_SETTINGS.c.key, _SETTINGS.c.value)),
+                      key=lambda s: _natural(s["key"]))
+    a, e, h = _ACTIONS.c, _EVIDENCE.c, _HISTORY.c
+    actions = defaultdict(list)
+    for entry_id, *row in rows(a.entry_id, a.id, a.text, a.owner, a.due, a.status, a.rag, a.carried_from,
+                               a.updated_by, a.updated_at):
+        action_id, text_, owner, due, status, rag, carried_from, updated_by, updated_at = row
+        actions[entry_id].append({
+            "id": action_id, "text": text_, "owner": owner, "due": due.isoformat() if due is not None else None,
+            "status": status, "rag": rag, "carried_from": carried_from, "updated_by": updated_by,
+            "updated_at": _when(updated_at)})
+    evidence = defaultdict(list)
+    for entry_id, url, title in rows(e.entry_id, e.url, e.title):
+        evidence[entry_id].append({"url": url, "title": title})
+    history = defaultdict(list)
+    for entry_id, version, score, na, target, comment, changed_by, changed_at in rows(
+            h.entry_id, h.version, h.score, h.not_applicable, h.target, h.comment, h.changed_by, h.changed_at):
+        history[entry_id].append({
+            "version": version, "score": _float(score), "not_applicable": bool(na), "target": _float(target),
+            "comment": comment, "changed_by": changed_by, "changed_at": _when(changed_at)})
+
+    c = _ENTRIES.c
+    entries = defaultdict(list)
+    for (entry_id, assessment_id, kind, item_id, score, na, target, target_period, comment, previous,
+         carried, version, updated_by, updated_at) in rows(
+            c.id, c.assessment_id, c.kind, c.item_id, c.score, c.not_applicable, c.target, c.target_period,
+            c.comment, c.previous_comment, c.carried, c.version, c.updated_by, c.updated_at):
+        entries[assessment_id].append({
+            "kind": kind, "item_id": item_id, "score": _float(score), "not_applicable": bool(na),
+            "target": _float(target), "target_period": target_period, "comment": comment,
+            "previous_comment": previous, "carried": bool(carried), "version": version,
+            "updated_by": updated_by, "updated_at": _when(updated_at),
+            "actions": actions.pop(entry_id, []), "evidence": evidence.pop(entry_id, []),
+            "history": history.pop(entry_id, [])})
+
+    c = _ASSESSMENTS.c
+    assessments = defaultdict(list)
+    for assessment_id, org_id, period, framework_id, framework_version, status, created_at in rows(
+            c.id, c.organisation_id, c.period, c.framework_id, c.framework_version, c.status, c.created_at):
+        assessments[org_id].append({
+            "period": period, "framework_id": framework_id, "framework_version": framework_version,
+            "status": status, "created_at": _when(created_at),
+            "entries": sorted(entries.pop(assessment_id, []), key=_entry_order)})
+    c = _BASELINES.c
+    baselines = defaultdict(list)
+    for org_id, objective_id, score, na in rows(c.organisation_id, c.objective_id, c.score, c.not_applicable):
+        baselines[org_id].append({"objective_id": objective_id, "score": _float(score), "not_applicable": bool(na)})
+
+    c = _ORGS.c
+    organisations = [{
+        "id": org_id, "name": name, "type": type_, "region": region, "baseline_agreed": agreed,
+        "source": source, "created_at": _when(created_at),
+        "baselines": sorted(baselines.pop(org_id, []), key=lambda b: _natural(b["objective_id"])),
+        "assessments": sorted(assessments.pop(org_id, []), key=lambda a: (period_key(a["period"]), a["period"])),
+    } for org_id, name, type_, region, agreed, source, created_at in sorted(
+        rows(c.id, c.name, c.type, c.region, c.baseline_agreed, c.source, c.created_at),
+        key=lambda r: _natural(r[0]))]
+
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "schema_revision": _database_revision(connection),
+        "created_by": CREATED_BY,
+        "counts": _count(settings, organisations),
+        "settings": settings,
+        "organisations": organisations,
+    }
+
+
+# Children come out of the database in the order they are written in: actions and evidence by
+# id (the order the app shows them in), history by version.
+# (Every other list is sorted here, by natural keys.)
+_ORDER = {"actions": (_ACTIONS.c.id,), "evidence": (_EVIDENCE.c.id,),
+          "entry_history": (_HISTORY.c.version, _HISTORY.c.id)}
+
+
+@lru_cache(maxsize=4096)
+def _natural(text_: str) -> tuple:
+    return (natural_key(text_), text_)
+
+
+def _entry_order(entry: dict) -> tuple:
+    """Objectives first, then key areas (then any other kind), each in reading order."""
+    return (entry["kind"] != "objective", entry["kind"], _natural(entry["item_id"]))
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _when(value: datetime | None) -> str | None:
+    """Timezone-aware UTC with microseconds; SQLite hands back naive datetimes, which are UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.isoformat(timespec="microseconds") + "+00:00"
+    return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def _count(settings: list, organisations: list) -> dict[str, int]:
+    counts = dict.fromkeys(COUNTED, 0)
+    counts["settings"] = len(settings)
+    counts["organisations"] = len(organisations)
+    for org in organisations:
+        counts["baselines"] += len(org["baselines"])
+        counts["assessments"] += len(org["assessments"])
+        for assessment in org["assessments"]:
+            counts["entries"] += len(assessment["entries"])
+            for entry in assessment["entries"]:
+                counts["actions"] += len(entry["actions"])
+                counts["evidence"] += len(entry["evidence"])
+                counts["entry_history"] += len(entry["history"])
+    return counts
+
+
+# ====================================================================== schema revisions
+
+def _scripts():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config)
+
+
+def head_revision() -> str:
+    """The newest schema revision this version of the tool knows."""
+    return _scripts().get_current_head()
+
+
+def known_revisions() -> set[str]:
+    return {script.revision for script in _scripts().walk_revisions()}
+
+
+def _database_revision(connection: Connection) -> str:
+    from alembic.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision() or head_revision()
+
+
+# ====================================================================== restore
+
+def restore(store, data: bytes, *, source: str = "backup.json") -> dict[str, int]:
+    """Write a backup into an empty database in one transaction; return the counts restored.
+
+    Refused, with nothing written, if the database holds anything, if the file is not a backup,
+    was written by a newer version (format or schema revision), or has any problem in its content.
+    `source` names the file in messages.
+    """
+    text_ = _decode(data, source)
+    _check_header(_header(text_, source), source)
+    where_and_what: list[tuple[tuple, str]] = []
+    try:
+        backup_ = _BACKUP.validate_json(text_)
+    except ValidationError as exc:
+        backup_ = None
+        where_and_what += [(err["loc"], err["msg"]) for err in exc.errors(include_url=False)]
+    where_and_what += _content_problems(backup_ if backup_ is not None else _loads(text_, source))
+    dialect = store.engine.dialect.name
+    if backup_ is not None and dialect == "postgresql":
+        where_and_what += _postgresql_problems(backup_, "\\u0000" in text_)
+    if where_and_what:
+        problems = [_problem(text_, source, where, message) for where, message in where_and_what]
+        raise InvalidBackup(source, sorted(problems, key=lambda p: (p.line or 0, p.where)))
+    tables = _rows(backup_)
+    with store.engine.connect() as connection:
+        if dialect == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")   # take the write lock before looking
+        try:
+            _refuse_if_not_empty(connection, source)
+            _write(connection, tables)
+            if dialect == "postgresql":
+                _reset_sequences(connection)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+    return {name: len(rows) for name, rows in tables.items()}
+
+
+def _decode(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise BackupError(f"{source}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}): "
+                          "nothing was restored") from None
+
+
+def _header(text_: str, source: str) -> Any:
+    """The header's three keys (parsing the whole text once, quickly); None if the text is JSON
+    but not an object. Text that is not JSON is reported with Python's own JSON message."""
+    try:
+        return _HEADER.validate_json(text_)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        if error["type"] != "json_invalid":
+            return None
+        _loads(text_, source)
+        raise BackupError(f"{source}: not valid JSON ({error['ctx']['error']}): nothing was restored") from None
+
+
+def _loads(text_: str, source: str) -> Any:
+    try:
+        return json.loads(text_, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise BackupError(f"{source}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}): "
+                          "nothing was restored") from None
+
+
+def _no_constant(name: str):
+    raise json.JSONDecodeError(f"{name} is not a JSON number", "", 0)
+
+
+def _check_header(raw: Any, source: str) -> None:
+    found = raw.get("format") if isinstance(raw, dict) else None
+    if found != FORMAT:
+        what = f"its \"format\" is {json.dumps(found, ensure_ascii=False)}" if found is not None \
+            else "it has no \"format\""
+        raise BackupError(f"{source} is not a backup made by this tool ({what}; expected \"{FORMAT}\"): "
+                          "nothing was restored")
+    version = raw.get("format_version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise BackupError(f"{source}: \"format_version\" must be a whole number from 1 (found "
+                          f"{json.dumps(version, ensure_ascii=False)}): nothing was restored")
+    if version > FORMAT_VERSION:
+        raise BackupError(f"{source} was written by a newer version of this tool (format {version}; "
+                          f"this version reads format {FORMAT_VERSION}): nothing was restored")
+    revision = raw.get("schema_revision")
+    if isinstance(revision, str) and revision not in known_revisions():
+        raise BackupError(f"{source} was written by a newer version of this tool (database schema revision "
+                          f"{revision}; this version knows revisions up to {head_revision()}): "
+                          "nothing was restored")
+
+
+def _content_problems(raw: dict) -> list[tuple[tuple, str]]:
+    """What pydantic cannot see: natural keys given twice, links to actions not in the file, and
+    counts in the header that the rows do not add up to. Read from the raw data (with care, as it
+    may also have type problems) so that every problem is reported at once."""
+    problems: list[tuple[tuple, str]] = []
+    counts = dict.fromkeys(COUNTED, 0)
+    settings = _list(raw, "settings")
+    counts["settings"] = len(settings)
+    problems += _duplicates((("settings", i, "key"), _field(s, "key")) for i, s in enumerate(settings))
+    organisations = _list(raw, "organisations")
+    counts["organisations"] = len(organisations)
+    problems += _duplicates((("organisations", i, "id"), _field(o, "id")) for i, o in enumerate(organisations))
+    action_ids: dict[int, tuple] = {}
+    links = []
+    for o, org in enumerate(organisations):
+        at = ("organisations", o)
+        baselines, assessments = _list(org, "baselines"), _list(org, "assessments")
+        counts["baselines"] += len(baselines)
+        counts["assessments"] += len(assessments)
+        problems += _duplicates(((*at, "baselines", b, "objective_id"), _field(base, "objective_id"))
+                                for b, base in enumerate(baselines))
+        problems += _duplicates(((*at, "assessments", a, "period"), _field(assessment, "period"))
+                                for a, assessment in enumerate(assessments))
+        for a, assessment in enumerate(assessments):
+            at_a = (*at, "assessments", a)
+            entries = _list(assessment, "entries")
+            counts["entries"] += len(entries)
+            keys = [(_field(entry, "kind"), _field(entry, "item_id")) for entry in entries]
+            if len(set(keys)) < len(keys):
+                problems += _duplicates(((*at_a, "entries", e, "item_id"), key) for e, key in enumerate(keys))
+            for e, entry in enumerate(entries):
+                actions = _list(entry, "actions")
+                counts["evidence"] += len(_list(entry, "evidence"))
+                counts["entry_history"] += len(_list(entry, "history"))
+                if not actions:
+                    continue
+                counts["actions"] += len(actions)
+                for n, action in enumerate(actions):
+                    where = (*at_a, "entries", e, "actions", n)
+                    action_id, link = _field(action, "id", int), _field(action, "carried_from", int)
+                    if action_id in action_ids:
+                        problems.append(((*where, "id"), f"action id {action_id} appears twice "
+                                                         f"(first at {_path(action_ids[action_id])})"))
+                    elif action_id is not None:
+                        action_ids[action_id] = where
+                    if link is not None:
+                        links.append(((*where, "carried_from"), link))
+    problems += [(where, f"no action with id {link} in this backup") for where, link in links
+                 if link not in action_ids]
+    stated = raw.get("counts")
+    if isinstance(stated, dict):
+        problems += _count_problems(stated, counts)
+    return problems
+
+
+def _list(obj: Any, key: str) -> list:
+    value = obj.get(key) if type(obj) is dict else None
+    return value if type(value) is list else []
+
+
+def _field(obj: Any, key: str, kind: type = str) -> Any:
+    """The value if it has the right type (else None: pydantic reports it)."""
+    value = obj.get(key) if type(obj) is dict else None
+    return value if type(value) is kind else None
+
+
+def _count_problems(stated: dict, found: dict[str, int]) -> Iterable[tuple[tuple, str]]:
+    """The header's counts against the rows: a file cut short (or edited) does not add up."""
+    for name in COUNTED:
+        said = stated.get(name)
+        if said != found[name] and (said is None or isinstance(said, int)):
+            said_text = "nothing" if said is None else str(said)
+            yield ("counts", name), (f"the header says {said_text} but the file holds {found[name]} "
+                                     "(was the file cut short or edited?)")
+    for name in sorted(set(stated) - set(COUNTED)):
+        yield ("counts", name), f"unknown count (known: {', '.join(COUNTED)})"
+
+
+def _duplicates(keyed: Iterable[tuple[tuple, Any]]) -> Iterable[tuple[tuple, str]]:
+    first: dict[Any, tuple] = {}
+    for where, key in keyed:
+        if key is None or (isinstance(key, tuple) and None in key):
+            continue
+        if key in first:
+            shown = " ".join(key) if isinstance(key, tuple) else key
+            yield where, f"'{shown}' appears twice (first at {_path(first[key])})"
+        else:
+            first[key] = where
+
+
+_LIMITS = {shape: {name: _table.columns[name].type.length for name in shape.__annotations__
+                   if name in _table.columns and getattr(_table.columns[name].type, "length", None)}
+           for shape, _table in ((SettingData, _SETTINGS), (OrganisationData, _ORGS), (BaselineData, _BASELINES),
+                                 (AssessmentData, _ASSESSMENTS), (EntryData, _ENTRIES), (ActionData, _ACTIONS),
+                                 (EvidenceData, _EVIDENCE), (HistoryData, _HISTORY))}
+
+
+def _postgresql_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tuple[tuple, str]]:
+    """PostgreSQL enforces column lengths (SQLite does not) and cannot store the NUL character."""
+    def check(row: dict, shape: type, where: tuple):
+        for name, limit in _LIMITS[shape].items():
+            value = row[name]
+            if value is not None and len(value) > limit:
+                yield (*where, name), f"{len(value)} characters; the database holds at most {limit} here"
+        if may_hold_nul:
+            for name, value in row.items():
+                if isinstance(value, str) and "\x00" in value:
+                    yield (*where, name), "contains the NUL character (\\u0000), which PostgreSQL cannot store"
+
+    for i, setting in enumerate(backup_["settings"]):
+        yield from check(setting, SettingData, ("settings", i))
+    for o, org in enumerate(backup_["organisations"]):
+        at = ("organisations", o)
+        yield from check(org, OrganisationData, at)
+        for b, base in enumerate(org["baselines"]):
+            yield from check(base, BaselineData, (*at, "baselines", b))
+        for a, assessment in enumerate(org["assessments"]):
+            at_a = (*at, "assessments", a)
+            yield from check(assessment, AssessmentData, at_a)
+            for e, entry in enumerate(assessment["entries"]):
+                at_e = (*at_a, "entries", e)
+                yield from check(entry, EntryData, at_e)
+                for kind, shape in (("actions", ActionData), ("evidence", EvidenceData), ("history", HistoryData)):
+                    for n, row in enumerate(entry[kind]):
+                        yield from check(row, shape, (*at_e, kind, n))
+
+
+def _rows(backup_: BackupData) -> dict[str, list[dict]]:
+    """The rows to insert, table by table, with assessment/entry/evidence/history ids numbered in
+    file order and action ids as written; times in UTC."""
+    tables: dict[str, list[dict]] = {name: [] for name in COUNTED}
+    tables["settings"] = [dict(s) for s in backup_["settings"]]
+    assessments, entries, actions = tables["assessments"], tables["entries"], tables["actions"]
+    evidence, history = tables["evidence"], tables["entry_history"]
+    for org in backup_["organisations"]:
+        org_id = org["id"]
+        tables["organisations"].append({key: value for key, value in org.items()
+                                        if key not in ("baselines", "assessments")}
+                                       | {"created_at": _utc(org["created_at"])})
+        tables["baselines"].extend({"organisation_id": org_id, **b} for b in org["baselines"])
+        for assessment in org["assessments"]:
+            assessment_id = len(assessments) + 1
+            row = {key: value for key, value in assessment.items() if key != "entries"}
+            assessments.append(row | {"id": assessment_id, "organisation_id": org_id,
+                                      "created_at": _utc(assessment["created_at"])})
+            for entry in assessment["entries"]:
+                entry_id = len(entries) + 1
+                row = dict(entry)
+                children = row.pop("actions"), row.pop("evidence"), row.pop("history")
+                row.update(id=entry_id, assessment_id=assessment_id, updated_at=_utc(entry["updated_at"]))
+                entries.append(row)
+                if children[0]:
+                    actions.extend({**a, "entry_id": entry_id, "updated_at": _utc(a["updated_at"])}
+                                   for a in children[0])
+                for e in children[1]:
+                    evidence.append({**e, "id": len(evidence) + 1, "entry_id": entry_id})
+                for h in children[2]:
+                    history.append({**h, "id": len(history) + 1, "entry_id": entry_id,
+                                    "changed_at": _utc(h["changed_at"])})
+    actions.sort(key=lambda a: a["id"])
+    return tables
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(timezone.utc) if value.utcoffset() else value
+
+
+_TABLES = {"organisations": _ORGS, "baselines": _BASELINES, "assessments": _ASSESSMENTS, "entries": _ENTRIES,
+           "actions": _ACTIONS, "evidence": _EVIDENCE, "entry_history": _HISTORY, "settings": _SETTINGS}
+_NOUNS = {"organisations": ("organisation", "organisations"), "baselines": ("baseline score", "baseline scores"),
+          "assessments": ("period", "periods"), "entries": ("entry", "entries"), "actions": ("action", "actions"),
+          "evidence": ("evidence link", "evidence links"),
+          "entry_history": ("history row", "history rows"), "settings": ("setting", "settings")}
+
+
+def _refuse_if_not_empty(connection: Connection, source: str) -> None:
+    held = []
+    for name in COUNTED:
+        n = connection.execute(select(func.count()).select_from(_TABLES[name])).scalar_one()
+        if not n:
+            continue
+        words = f"{n} {_NOUNS[name][n != 1]}"
+        if name == "organisations":
+            ids = connection.execute(select(_ORGS.c.id).order_by(_ORGS.c.id).limit(5)).scalars().all()
+            words += f" ({', '.join(ids)}{', ...' if n > 5 else ''})"
+        held.append(words)
+    if held:
+        raise BackupError(f"cannot restore {source}: the database is not empty (it holds {', '.join(held)}): "
+                          "nothing was restored; restore into a new, empty database")
+
+
+def _write(connection: Connection, tables: dict[str, list[dict]]) -> None:
+    """Parents before children. An action linked to a later action (by id) gets its link after
+    every action is in, so the foreign key never points at a row not yet written."""
+    later = [{"b_id": a["id"], "b_from": a["carried_from"]} for a in tables["actions"]
+             if a["carried_from"] is not None and a["carried_from"] >= a["id"]]
+    for a in tables["actions"]:
+        if a["carried_from"] is not None and a["carried_from"] >= a["id"]:
+            a["carried_from"] = None
+    for name in ("organisations", "baselines", "assessments", "entries", "actions", "evidence",
+                 "entry_history", "settings"):
+        for start in range(0, len(tables[name]), 50_000):    # in slices: less memory at once
+            connection.execute(insert(_TABLES[name]), tables[name][start:start + 50_000])
+    if later:
+        connection.execute(update(_ACTIONS).where(_ACTIONS.c.id == bindparam("b_id"))
+                           .values(carried_from=bindparam("b_from")), later)
+
+
+def _reset_sequences(connection: Connection) -> None:
+    """After explicit ids, move each PostgreSQL id sequence past the largest id."""
+    for name in SERIAL_TABLES:
+        connection.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {name}"))
+
+
+# ====================================================================== locating problems
+
+def _path(loc: Iterable) -> str:
+    out = ""
+    for step in loc:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out or "(file)"
+
+
+def _problem(text_: str, source: str, loc: tuple, message: str) -> Problem:
+    return Problem(source, _line_of(text_, loc), _path(loc), message)
+
+
+_WS = re.compile(r"[ \t\r\n]*")
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.S)
+_SCALAR = re.compile(r"[^,\]}\s]+")
+
+
+def _line_of(text_: str, loc: tuple) -> int | None:
+    """The line on which the value at `loc` starts (or, if it is missing, its container starts)."""
+    try:
+        pos = _WS.match(text_, 0).end()
+        for step in loc:
+            container = pos
+            found = False
+            if isinstance(step, str) and text_[pos] == "{":
+                pos = _WS.match(text_, pos + 1).end()
+                while text_[pos] == '"':
+                    end = _skip(text_, pos)
+                    key = json.loads(text_[pos:end])
+                    pos = _WS.match(text_, end).end() + 1          # past ':'
+                    pos = _WS.match(text_, pos).end()
+                    if key == step:
+                        found = True
+                        break
+                    pos = _WS.match(text_, _skip(text_, pos)).end()
+                    if text_[pos] == ",":
+                        pos = _WS.match(text_, pos + 1).end()
+            elif isinstance(step, int) and text_[pos] == "[":
+                pos = _WS.match(text_, pos + 1).end()
+                index = 0
+                while text_[pos] != "]":
+                    if index == step:
+                        found = True
+                        break
+                    pos = _WS.match(text_, _skip(text_, pos)).end()
+                    if text_[pos] == ",":
+                        pos = _WS.match(text_, pos + 1).end()
+                    index += 1
+            if not found:
+                pos = container
+                break
+        return text_.count("\n", 0, pos) + 1
+    except (IndexError, ValueError):
+        return None
+
+
+def _skip(text_: str, pos: int) -> int:
+    """The position just after the JSON value starting at `pos`."""
+    first = text_[pos]
+    if first == '"':
+        return _STRING.match(text_, pos).end()
+    if first not in "[{":
+        return _SCALAR.match(text_, pos).end()
+    depth = 0
+    for match in _TOKEN.finditer(text_, pos):
+        token = match.group()
+        if token[0] == '"':
+            continue
+        depth += 1 if token in "[{" else -1
+        if depth == 0:
+            return match.end()
+    return len(text_)

@@ -1,0 +1,360 @@
+"""Backup and restore of the whole database (assessment/backup.py), on SQLite and PostgreSQL.
+
+Golden files of bad backups are in tests/fixtures/backups/: `NAME.json` and the exact message
+in `NAME.expected` (`{head}` there stands for the newest schema revision, which moves on with
+every migration).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from assessment import backup as backup_module
+from assessment.backup import BackupError, InvalidBackup, backup, head_revision, restore
+from assessment.examples import load_examples
+from assessment.models import ActionRow, Base, SettingRow
+from assessment.record import Action, Entry, Evidence, Organisation
+from assessment.scores import NOT_APPLICABLE, Score
+from assessment.store import open_store
+
+from .conftest import FIXTURES, ROOT
+
+BACKUPS = FIXTURES / "backups"
+BAD = sorted(p for p in BACKUPS.glob("*.json") if p.with_suffix(".expected").exists())
+
+WELSH = "Cyngor Sir Ynys Môn: ŵ ŷ Ŵ Ŷ â ê î ô û ŵ ŷ – “dyfynodau” ‘sengl’"
+EMOJI = "✅ 👍🏽 👩‍👩‍👧‍👦 🏴󠁧󠁢󠁷󠁬󠁳󠁿 🇬🇧 𝔘𝔫𝔦𝔠𝔬𝔡𝔢"   # with skin tone, ZWJ family, Welsh flag (tag characters), astral letters
+RTL = "العربية עברית (mixed \u200fRTL\u200e marks) اردو"
+BREAKS = "line one\nline two\r\nline three\rline four\ttab\u2028LS\u2029PS \"quotes\" \\backslash\\ </script>"
+LONG = ("Long comment ŵ 👍 ب " * 1000)[:10_000]
+
+
+# ---------------------------------------------------------------- helpers
+
+def wipe_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def empty(db_url, tmp_path, store):
+    """Makes an empty database of the same kind as `store`. On PostgreSQL it is the same
+    database wiped clean (so read what you need from `store` first)."""
+    made = []
+
+    def make():
+        if db_url.startswith("sqlite"):
+            url = f"sqlite:///{tmp_path / f'restored-{len(made)}.db'}"
+        else:
+            store.engine.dispose()
+            for other in made:
+                other.engine.dispose()
+            wipe_postgres(db_url)
+            url = db_url
+        made.append(open_store(url))
+        return made[-1]
+
+    yield make
+    for s in made:
+        s.engine.dispose()
+
+
+def fill(store, nps) -> None:
+    """The example records, saves that make history (with evidence and a new action), two
+    settings, a not-applicable entry, and a carried-forward period (actions with carried_from)."""
+    assert load_examples(store) == ["medway", "worcestershire"]
+    entry = store.period_record("medway", "2023").entries["3"]
+    entry = replace(entry, comment="Revised after the audit.", target=Score(4.0), target_period="2026",
+                    evidence=[Evidence("https://example.org/audit", "Internal audit 2023")],
+                    actions=[*entry.actions, Action("Publish the pipeline", "Category Management",
+                                                    date(2024, 3, 31), "open", "red")])
+    entry = store.save_entry("medway", "2023", entry, expected_version=entry.version, user="Siân Jones")
+    entry = store.save_entry("medway", "2023", replace(entry, score=Score(3.0)), expected_version=entry.version,
+                             user="Dafydd ap Gwilym")
+    na = store.period_record("medway", "2023").entries["5"]
+    store.save_entry("medway", "2023", replace(na, score=NOT_APPLICABLE), expected_version=na.version)
+    key_area = store.period_record("worcestershire", "2022").key_area_entries["engaging-councillors"]
+    store.save_entry("worcestershire", "2022", replace(key_area, comment="Briefings every quarter."),
+                     expected_version=key_area.version)
+    with store.transaction() as s:
+        s.add_all([SettingRow(key="report.title", value="Adroddiad cynnydd / Progress report"),
+                   SettingRow(key="ui.mode", value=None)])
+    store.start_period("medway", "2024", nps, user="Siân Jones")
+
+
+def records(store) -> dict:
+    return {org.id: store.load_record(org.id) for org, _ in store.organisations()}
+
+
+def table_counts(store) -> dict[str, int]:
+    with store.engine.connect() as connection:
+        return {name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+                for name, table in Base.metadata.tables.items()}
+
+
+def canonical(data: bytes) -> bytes:
+    """What Python's own encoder writes for the same data (backup() has a faster writer)."""
+    return (json.dumps(json.loads(data), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def header(data: bytes) -> dict:
+    return json.loads(data)["counts"]
+
+
+# ---------------------------------------------------------------- round trips
+
+def test_backup_restore_backup_gives_identical_bytes(store, empty, nps):
+    fill(store, nps)
+    first = backup(store)
+    assert backup(store) == first                      # the same database, the same bytes
+    assert first == canonical(first)
+    before = records(store)
+    counts = header(first)
+    assert counts["settings"] == 2 and counts["evidence"] == 1 and counts["actions"] > 22
+    assert counts["entry_history"] > counts["entries"]  # saves made history rows
+
+    target = empty()
+    assert restore(target, first) == counts
+    assert table_counts(target) == counts
+    assert backup(target) == first
+    assert records(target) == before
+
+
+def test_carried_forward_links_survive(store, empty, nps):
+    fill(store, nps)
+    data = backup(store)
+    target = empty()
+    restore(target, data)
+    with target.engine.connect() as connection:
+        pairs = connection.execute(
+            select(ActionRow.text, ActionRow.carried_from).where(ActionRow.carried_from.is_not(None))).all()
+        texts = dict(connection.execute(select(ActionRow.id, ActionRow.text)).all())
+    assert len(pairs) >= 10
+    assert all(texts[carried_from] == action_text for action_text, carried_from in pairs)
+    carried = target.period_record("medway", "2024").entries["3"].actions
+    assert [a.text for a in carried] == [a.text for a in target.period_record("medway", "2023").entries["3"].actions
+                                         if a.status == "carried forward"]
+    assert all(a.carried_from is not None for a in carried)
+
+
+def test_saving_after_a_restore_works(store, empty, nps):
+    """Explicit ids were written: the id sequences (PostgreSQL) must have moved past them."""
+    fill(store, nps)
+    data = backup(store)
+    largest = max(a.id for r in records(store).values() for p in r.periods
+                  for e in [*p.entries.values(), *p.key_area_entries.values()] for a in e.actions)
+    target = empty()
+    restore(target, data)
+    entry = target.period_record("medway", "2024").entries["7"]
+    saved = target.save_entry("medway", "2024", replace(
+        entry, comment="Saved after the restore", evidence=[Evidence("https://example.org/new")],
+        actions=[*entry.actions, Action("A new action")]), expected_version=entry.version)
+    assert saved.version == entry.version + 1
+    assert saved.actions[-1].id == largest + 1
+    assert target.history("medway", "2024", "7")[-1]["comment"] == "Saved after the restore"
+    target.start_period("medway", "2025", nps)           # new assessment, entries, history rows
+    target.add_organisation(Organisation("newtown", "Newtown Council"))
+    assert len(target.period_record("medway", "2025").entries) == 59
+
+
+def test_datetimes_round_trip_exactly(store, empty, nps):
+    fill(store, nps)
+    data = backup(store)
+    history = store.history("medway", "2023", "3")
+    target = empty()
+    restore(target, data)
+    again = target.history("medway", "2023", "3")
+    assert [h["changed_at"] for h in again] == [h["changed_at"] for h in history]
+    assert len(again) == 3
+    stamps = re.findall(rb'"(?:created|updated|changed)_at": "([^"]+)"', data)
+    assert stamps and all(re.fullmatch(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00", s) for s in stamps)
+    assert b'"due": "2024-03-31"' in data and b'"score": 2.5' in data
+
+
+def test_move_from_sqlite_to_postgresql(tmp_path, postgres_url, nps):
+    sqlite = open_store(f"sqlite:///{tmp_path / 'source.db'}")
+    fill(sqlite, nps)
+    first = backup(sqlite)
+    wipe_postgres(postgres_url)
+    postgres = open_store(postgres_url)
+    try:
+        assert restore(postgres, first, source="source.json") == header(first)
+        assert backup(postgres) == first
+        for org_id, record in records(sqlite).items():
+            assert postgres.load_record(org_id) == record
+        entry = postgres.period_record("medway", "2024").entries["1"]
+        saved = postgres.save_entry("medway", "2024", replace(entry, comment="Now on PostgreSQL",
+                                                              actions=[Action("First action on PostgreSQL")]),
+                                    expected_version=entry.version)
+        assert saved.actions[0].id == max(int(n) for n in re.findall(rb'"id": (\d+)', first)) + 1
+        assert postgres.history("medway", "2024", "1")[-1]["comment"] == "Now on PostgreSQL"
+    finally:
+        postgres.engine.dispose()
+        sqlite.engine.dispose()
+
+
+def test_every_character_survives(store, empty, nps):
+    store.add_organisation(Organisation("ynys-mon", WELSH[:200], "Cyngor ŵ", RTL[:100]))
+    with store.transaction() as s:
+        s.add(SettingRow(key="emoji 👍", value=EMOJI))
+    store.start_period("ynys-mon", "2024", nps, carry=False)
+    texts = {"1": WELSH, "2": EMOJI, "3": RTL, "4": BREAKS, "5": LONG}
+    for item, comment in texts.items():
+        store.save_entry("ynys-mon", "2024", Entry(item, comment=comment, actions=[Action(comment, owner=EMOJI)],
+                                                   evidence=[Evidence(f"https://example.org/{comment[:20]}", RTL)]),
+                         expected_version=0, user=WELSH[:50])
+    data = backup(store)
+    assert data == canonical(data)
+    for comment in texts.values():                      # written as characters, not \u escapes
+        assert json.dumps(comment, ensure_ascii=False).encode("utf-8") in data
+    before = records(store)
+    target = empty()
+    restore(target, data)
+    period = target.period_record("ynys-mon", "2024")
+    assert {item: period.entries[item].comment for item in texts} == texts
+    assert period.entries["5"].comment == LONG and len(LONG) == 10_000
+    assert period.entries["4"].actions[0].text == BREAKS
+    assert target.organisation("ynys-mon").name == WELSH[:200]
+    assert records(target) == before
+    assert backup(target) == data
+
+
+def test_what_postgresql_cannot_store_is_named_and_nothing_is_written(tmp_path, postgres_url):
+    """SQLite stores U+0000 and text longer than a column's length; PostgreSQL does not. The
+    backup moves between SQLite files; into PostgreSQL it is refused, each place named."""
+    sqlite = open_store(f"sqlite:///{tmp_path / 'nul.db'}")
+    sqlite.add_organisation(Organisation("long", "x" * 201))
+    with sqlite.transaction() as s:
+        s.add(SettingRow(key="note", value="before\x00after"))
+    data = backup(sqlite)
+    copy = open_store(f"sqlite:///{tmp_path / 'copy.db'}")
+    restore(copy, data)
+    assert backup(copy) == data
+    wipe_postgres(postgres_url)
+    postgres = open_store(postgres_url)
+    try:
+        with pytest.raises(InvalidBackup) as caught:
+            restore(postgres, data, source="nul.json")
+        assert str(caught.value) == (
+            "nul.json has 2 problems: nothing was restored\n"
+            "  nul.json:19: settings[0].value: contains the NUL character (\\u0000), which PostgreSQL cannot store\n"
+            "  nul.json:25: organisations[0].name: 201 characters; the database holds at most 200 here")
+        assert sum(table_counts(postgres).values()) == 0
+    finally:
+        for s in (sqlite, copy, postgres):
+            s.engine.dispose()
+
+
+def test_the_minimal_fixture_and_the_documented_example_round_trip(store, empty):
+    """The small golden backup restores and is written back byte for byte; the example in
+    docs/backup-format.md is that same file."""
+    data = (BACKUPS / "minimal.json").read_bytes()
+    assert restore(store, data) == header(data)
+    assert backup(store) == data
+    record = store.load_record("ynys-mon")
+    assert record.period("2024").entries["3"].actions[0].carried_from == 1
+    assert record.period("2023").entries["3"].updated_at == datetime(2023, 11, 20, 10, 15, 2, 125000,
+                                                                       tzinfo=timezone.utc)
+    docs = (ROOT / "docs" / "backup-format.md").read_text(encoding="utf-8")
+    example = re.search(r"```json\n(.*?)```", docs, re.S).group(1)
+    assert example.encode("utf-8") == data
+
+
+# ---------------------------------------------------------------- refusals
+
+def test_restore_into_a_database_that_is_not_empty_is_refused(store, empty, nps):
+    fill(store, nps)
+    data = backup(store)
+    target = empty()
+    target.add_organisation(Organisation("alpha", "Alpha Council"))
+    with target.transaction() as s:
+        s.add(SettingRow(key="x", value="y"))
+    before = backup(target)
+    with pytest.raises(BackupError) as caught:
+        restore(target, data, source="full.json")
+    assert str(caught.value) == ("cannot restore full.json: the database is not empty (it holds 1 organisation "
+                                 "(alpha), 1 setting): nothing was restored; restore into a new, empty database")
+    assert backup(target) == before
+
+
+@pytest.mark.parametrize("path", BAD, ids=lambda p: p.stem)
+def test_bad_backups_are_refused_with_exact_messages(store, path):
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8").rstrip("\n")
+    expected = expected.replace("{head}", head_revision())
+    with pytest.raises(BackupError) as caught:
+        restore(store, path.read_bytes(), source=path.name)
+    assert str(caught.value) == expected
+    assert sum(table_counts(store).values()) == 0
+
+
+def test_a_backup_cut_short_names_the_line_and_writes_nothing(store, empty, nps):
+    fill(store, nps)
+    data = backup(store)
+    target = empty()
+    cut = data[:data.rindex(b"\n", 0, len(data) * 2 // 3)]   # whole characters
+    line = cut.count(b"\n") + 1
+    with pytest.raises(BackupError) as caught:
+        restore(target, cut, source="cut.json")
+    assert str(caught.value).startswith(f"cut.json:{line}: not valid JSON (")
+    assert str(caught.value).endswith("): nothing was restored")
+    missing = json.loads(data)
+    del missing["organisations"][-1]                    # well-formed, but an organisation short
+    with pytest.raises(InvalidBackup) as caught:
+        restore(target, json.dumps(missing, indent=1).encode(), source="short.json")
+    assert "short.json:7: counts.organisations: the header says 2 but the file holds 1" in str(caught.value)
+    assert sum(table_counts(target).values()) == 0
+
+
+def test_a_failure_while_writing_leaves_the_database_empty(store, empty, nps, monkeypatch):
+    """All or nothing: every row has been inserted when the failure comes; none stays."""
+    fill(store, nps)
+    data = backup(store)
+    target = empty()
+    written = {}
+    original = backup_module._write
+
+    def write_then_fail(connection, tables):
+        original(connection, tables)
+        written["organisations"] = connection.execute(text("SELECT COUNT(*) FROM organisations")).scalar_one()
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(backup_module, "_write", write_then_fail)
+    with pytest.raises(RuntimeError):
+        restore(target, data)
+    assert written == {"organisations": 2}
+    assert sum(table_counts(target).values()) == 0
+    monkeypatch.undo()
+    restore(target, data)                               # and the same file then restores
+    assert backup(target) == data
+
+
+SHAPES = {"organisations": backup_module.OrganisationData, "baselines": backup_module.BaselineData,
+          "assessments": backup_module.AssessmentData, "entries": backup_module.EntryData,
+          "actions": backup_module.ActionData, "evidence": backup_module.EvidenceData,
+          "entry_history": backup_module.HistoryData, "settings": backup_module.SettingData}
+NOT_IN_THE_FILE = {"organisations": set(), "baselines": {"organisation_id"}, "settings": set(),
+                   "assessments": {"id", "organisation_id"}, "entries": {"id", "assessment_id"},
+                   "actions": {"entry_id"}, "evidence": {"id", "entry_id"}, "entry_history": {"id", "entry_id"}}
+
+
+def test_every_table_and_column_is_in_the_backup():
+    """A new table or column (a migration) must be added to the backup and its documentation;
+    only surrogate ids and the links that the nesting already says are left out."""
+    assert set(Base.metadata.tables) == {*backup_module.COUNTED}
+    for name, table in Base.metadata.tables.items():
+        assert {c.name for c in table.columns} - NOT_IN_THE_FILE[name] <= set(SHAPES[name].__annotations__), name
+    docs = (ROOT / "docs" / "backup-format.md").read_text(encoding="utf-8")
+    for model in (backup_module.OrganisationData, backup_module.EntryData, backup_module.ActionData,
+                  backup_module.HistoryData, backup_module.EvidenceData, backup_module.BaselineData,
+                  backup_module.AssessmentData, backup_module.SettingData):
+        for name in model.__annotations__:
+            assert f"`{name}`" in docs, f"{model.__name__}.{name} is not documented"
