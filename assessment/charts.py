@@ -12,7 +12,7 @@ import json
 import math
 import textwrap
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import altair as alt
 
@@ -65,74 +65,174 @@ def radar_chart(rows: list[dict[str, Any]], framework: Framework, *, title: str 
                 font_size: int = 11) -> dict[str, Any]:
     """Today, target and last year as closed polygons on the level scale, level names on the rings.
 
+    Key areas with nothing in any series are left off the chart (`radar_left_off` names them, for
+    a note beside it); a series missing a key area that others have is broken there, never drawn
+    across it. Key-area labels are placed outside the rings and moved apart where they would
+    overlap (their size estimated from the font). `size` is the width of the rings plus a margin
+    for the labels; the chart grows where the labels need more room.
+
     Returns the Vega-Lite spec (a dict, for `st.vega_lite_chart` and `chart_png`). Altair builds and
-    validates the chart's layers once per shape (number of key areas, levels, series, size); the
-    data goes in as named datasets, so a new period or organisation costs no revalidation.
+    validates the layers once per shape; the data goes in as named datasets.
     """
-    n = max(r["order"] for r in rows) + 1
+    left_off = set(radar_left_off(rows))
+    place = {t: i for i, t in enumerate(t for t in dict.fromkeys(r["key_area"] for r in rows) if t not in left_off)}
+    n = max(len(place), 1)
     top = framework.max_level
-    outer = top + 0.9
-    # Close each polygon by repeating its first point at the end.
-    points = [r for r in rows if r["value"] is not None]
-    present = tuple(kind for kind in SERIES_COLOURS if any(r["series"] == kind for r in points))
+    unit = size / (2 * (top + _MARGIN))      # pixels per level
+    present = tuple(kind for kind in SERIES_COLOURS if any(r["series"] == kind and r["value"] is not None
+                                                          for r in rows))
     names = {r["series"]: _legend_name(r) for r in rows}
-    closed = [{**r, "legend": names[r["series"]]} for r in points] + \
-        [{**r, "order": n, "legend": names[r["series"]]} for r in points if r["order"] == 0]
-    rings = [{"level": lv.value, "name": f"{lv.value} – {lv.name}", "step": i,
-              "x": lv.value * math.sin(2 * math.pi * i / 72), "y": lv.value * math.cos(2 * math.pi * i / 72)}
-             for lv in framework.levels for i in range(73)]
+    # Every series has a point per key area shown (None where it has no value, which breaks the
+    # line there); each polygon is closed by repeating its first point at the end.
+    # Drawn in the order given: the earlier period first, today last, on top.
+    series = [{**r, "order": place[r["key_area"]], "legend": names[r["series"]]}
+              for kind in reversed(present) for r in rows
+              if r["series"] == kind and r["key_area"] in place]
+    closed = series + [{**r, "order": n} for r in series if r["order"] == 0]
+    for r in closed:
+        angle = 2 * math.pi * r["order"] / n
+        r["x"] = None if r["value"] is None else round(r["value"] * math.sin(angle), 6)
+        r["y"] = None if r["value"] is None else round(r["value"] * math.cos(angle), 6)
+    rings = [{"level": lv.value, "step": i, "x": lv.value * math.sin(2 * math.pi * i / 72),
+              "y": lv.value * math.cos(2 * math.pi * i / 72)} for lv in framework.levels for i in range(73)]
     spokes = [{"order": i, "end": end, "x": end * top * math.sin(2 * math.pi * i / n),
                "y": end * top * math.cos(2 * math.pi * i / n)} for i in range(n) for end in (0, 1)]
-    labels = []
-    for r in rows:
-        if r["series"] != "today":
-            continue
-        angle, lines = 2 * math.pi * r["order"] / n, textwrap.wrap(r["key_area"], 18)
-        # Labels above and below the centre move out by their own height so they clear the rings.
-        reach = outer + (0.2 + 0.35 * len(lines) * font_size / 11 if abs(math.cos(angle)) > 0.8 else 0)
-        labels.append({"text": "\n".join(lines), "x": reach * math.sin(angle), "y": reach * math.cos(angle),
-                       "align": _align(angle)})
-    spec = json.loads(_radar_layers(n, top, present, tuple(names[k] for k in present), title, size,
-                                   font_size))
-    spec["autosize"] = {"type": "pad"}  # the labels lie outside the plot: keep the rings round
-    spec["datasets"] = {"rings": rings, "ring_names": [r for r in rings if r["step"] == 0], "spokes": spokes,
-                        "series": closed, **{f"labels_{a}": [lab for lab in labels if lab["align"] == a]
-                                             for a in ("left", "center", "right")}}
+    # Ring names run up the first spoke, just above each ring; they are obstacles for the labels.
+    ring_font = font_size - 1
+    ring_names = [{"name": f"{lv.value} – {lv.name}", "x": 3 / unit, "y": lv.value + 2 / unit}
+                  for lv in framework.levels]
+    fixed = [_Box(r["x"], r["x"] + _width(r["name"], ring_font) / unit, r["y"], r["y"] + _line(ring_font) / unit)
+             for r in ring_names]
+    labels = _place_labels(list(place), n, top + 0.5, unit, font_size, fixed)
+    x_reach = max([top + 0.5, *(max(abs(b.x0), abs(b.x1)) for _, _, b in labels)]) + 0.2
+    y_low = min([-top - 0.5, *(b.y0 for _, _, b in labels)]) - 0.2
+    y_high = max([top + 0.5, *(b.y1 for _, _, b in labels), *(b.y1 for b in fixed)]) + 0.2
+    spec = json.loads(_radar_layers(n, present, tuple(names[k] for k in present), title, font_size,
+                                    round(x_reach, 2), round(y_low, 2), round(y_high, 2), round(unit, 3)))
+    spec["autosize"] = {"type": "pad"}
+    spec["datasets"] = {"rings": rings, "ring_names": ring_names, "spokes": spokes, "series": closed,
+                        **{f"labels_{a}": [{"text": text_, "x": box.x0 if a == "left" else box.x1 if a == "right"
+                                            else (box.x0 + box.x1) / 2, "y": box.y1}
+                                           for text_, align, box in labels if align == a]
+                           for a in ("left", "center", "right")}}
     return spec
 
 
+def radar_left_off(rows: list[dict[str, Any]]) -> list[str]:
+    """The key areas the radar leaves off: nothing scored, no target, nothing earlier."""
+    has_value = {r["key_area"] for r in rows if r["value"] is not None}
+    return [t for t in dict.fromkeys(r["key_area"] for r in rows) if t not in has_value]
+
+
+def radar_caption(rows: list[dict[str, Any]]) -> str:
+    """What the chart shows, in words: its series and the key areas it leaves off."""
+    labels = {r["series"]: r["label"] for r in rows if r["value"] is not None}
+    parts = []
+    if "today" in labels:
+        parts.append(f"{labels['today']}, where we are today (blue)")
+    if "target" in labels:
+        parts.append("the targets, where we want to be (red, dashed)")
+    if "last year" in labels:
+        parts.append(f"{labels['last year']} (grey)")
+    text_ = ("Key areas: " + _and(parts) + "." if parts else "Nothing is scored yet, so the chart is empty.")
+    left_off = radar_left_off(rows)
+    if left_off and parts:
+        text_ += f" Not on the chart (no score or target): {_and(left_off)}."
+    return text_
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+_MARGIN = 2.7          # levels of room outside the outer ring, each side, in `size`
+
+
+class _Box(NamedTuple):
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+
+    def overlaps(self, other: "_Box", pad: float) -> bool:
+        return (self.x0 < other.x1 + pad and other.x0 < self.x1 + pad
+                and self.y0 < other.y1 + pad and other.y0 < self.y1 + pad)
+
+
+def _line(font_size: int) -> float:
+    return round(font_size * 1.2)
+
+
+def _width(text_: str, font_size: int) -> float:
+    """A generous estimate of the text's width in pixels (sans-serif averages about 0.5 em)."""
+    return len(text_) * font_size * 0.56
+
+
+def _place_labels(titles: list[str], n: int, reach: float, unit: float, font_size: int,
+                  fixed: list[_Box]) -> list[tuple[str, str, _Box]]:
+    """Each key area's label as (text, align, box in levels), just outside the rings at its spoke;
+    labels that would overlap each other or a fixed box move away from the centre, upwards in
+    the top half and downwards in the bottom half, until none does."""
+    placed = []
+    gap = 5 / unit
+    for order, title_ in enumerate(titles):
+        angle = 2 * math.pi * order / n
+        s, c = math.sin(angle), math.cos(angle)
+        align = "center" if abs(s) < 0.2 else "left" if s > 0 else "right"
+        lines = textwrap.wrap(title_, 16 if align == "center" else 22)
+        w = max(_width(line, font_size) for line in lines) / unit
+        h = len(lines) * _line(font_size) / unit
+        x, y = reach * s, reach * c
+        x0 = x - w / 2 if align == "center" else x + gap if align == "left" else x - gap - w
+        y0 = y + gap if c > 0.8 else y - gap - h if c < -0.8 else y - h / 2
+        placed.append(["\n".join(lines), align, _Box(x0, x0 + w, y0, y0 + h), 1 if c >= 0 else -1])
+    for _ in range(40):
+        moved = False
+        for i, (_, _, box, way) in enumerate(placed):
+            others = [p[2] for j, p in enumerate(placed) if j != i and abs(p[2].y0) + abs(p[2].y1) <=
+                      abs(box.y0) + abs(box.y1)] + fixed
+            for other in others:
+                if box.overlaps(other, gap / 2):
+                    step = (other.y1 - box.y0 if way > 0 else box.y1 - other.y0) + gap / 2
+                    box = placed[i][2] = box._replace(y0=box.y0 + way * step, y1=box.y1 + way * step)
+                    moved = True
+        if not moved:
+            break
+    return [(text_, align, box) for text_, align, box, _ in placed]
+
+
 @lru_cache(maxsize=64)
-def _radar_layers(n: int, top: int, present: tuple[str, ...], legend: tuple[str, ...], title: str, size: int,
-                  font_size: int) -> str:
+def _radar_layers(n: int, present: tuple[str, ...], legend: tuple[str, ...], title: str, font_size: int,
+                  x_reach: float, y_low: float, y_high: float, unit: float) -> str:
     """The radar's layers as validated Vega-Lite JSON, with named (empty) datasets."""
-    outer = top + 0.9
-    scale = alt.Scale(domain=[-outer - 1.6, outer + 1.6], nice=False)
-    x = alt.X("x:Q", scale=scale, axis=None)
-    y = alt.Y("y:Q", scale=scale, axis=None)
+    x = alt.X("x:Q", scale=alt.Scale(domain=[-x_reach, x_reach], nice=False, zero=False), axis=None)
+    y = alt.Y("y:Q", scale=alt.Scale(domain=[y_low, y_high], nice=False, zero=False), axis=None)
     ring_layer = alt.Chart(alt.Data(name="rings")).mark_line(color="#b1b4b6", strokeWidth=0.8).encode(
         x=x, y=y, detail="level:N", order="step:Q")
-    ring_names = alt.Chart(alt.Data(name="ring_names")).mark_text(
-        align="left", dx=4, dy=-6, fontSize=font_size - 1, color="#505a5f").encode(x=x, y=y, text="name:N")
     spoke_layer = alt.Chart(alt.Data(name="spokes")).mark_line(color="#b1b4b6", strokeWidth=0.6).encode(
         x=x, y=y, detail="order:N", order="end:Q")
+    # Ring names over the lines, each on a white halo so that a line crossing it does not hide it.
+    ring_text = dict(align="left", baseline="bottom", fontSize=font_size - 1)
+    ring_halo = alt.Chart(alt.Data(name="ring_names")).mark_text(
+        **ring_text, color="white", stroke="white", strokeWidth=3, strokeJoin="round").encode(x=x, y=y, text="name:N")
+    ring_names = alt.Chart(alt.Data(name="ring_names")).mark_text(**ring_text, color="#505a5f").encode(
+        x=x, y=y, text="name:N")
     label_layers = [alt.Chart(alt.Data(name=f"labels_{align}")).mark_text(
-        align=align, baseline="middle", lineBreak="\n", fontSize=font_size, color="#0b0c0c").encode(x=x, y=y, text="text:N")
-        for align in ("left", "center", "right")]
+        align=align, baseline="top", lineBreak="\n", lineHeight=_line(font_size), fontSize=font_size,
+        color="#0b0c0c").encode(x=x, y=y, text="text:N") for align in ("left", "center", "right")]
     colour = alt.Color("legend:N", title=None,
                        scale=alt.Scale(domain=list(legend), range=[SERIES_COLOURS[k] for k in present]),
                        legend=alt.Legend(orient="bottom", labelFontSize=font_size, symbolSize=font_size * 8,
-                                         labelLimit=0))
+                                         labelLimit=0, columns=max(len(present), 1), offset=4))
     tooltip = [alt.Tooltip("key_area:N", title="Key area"), alt.Tooltip("label:N", title="Series"),
                alt.Tooltip("value:Q", title="Mean", format=".2f"), alt.Tooltip("n:Q", title="n")]
-    base = alt.Chart(alt.Data(name="series")).transform_calculate(
-        angle=f"2 * PI * datum.order / {n}",
-        x="datum.value * sin(datum.angle)", y="datum.value * cos(datum.angle)")
-    lines = base.mark_line(strokeWidth=2).encode(
+    base = alt.Chart(alt.Data(name="series"))
+    lines = base.mark_line(strokeWidth=2, invalid="break-paths-show-domains").encode(
         x=x, y=y, color=colour, detail="legend:N", order="order:Q",
         strokeDash=alt.condition(alt.datum.series == "target", alt.value([6, 4]), alt.value([1, 0])))
-    dots = base.mark_point(filled=True, size=40).encode(x=x, y=y, color=colour, tooltip=tooltip)
-    chart = alt.layer(ring_layer, spoke_layer, ring_names, *label_layers, lines, dots).properties(
-        width=size, height=size).configure_view(stroke=None)
+    dots = base.mark_point(filled=True, size=40, opacity=1).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    chart = alt.layer(ring_layer, spoke_layer, lines, dots, ring_halo, ring_names, *label_layers).properties(
+        width=round(unit * 2 * x_reach), height=round(unit * (y_high - y_low))).configure_view(stroke=None)
     return (chart.properties(title=title) if title else chart).to_json()
 
 
@@ -141,9 +241,6 @@ def _legend_name(row: dict[str, Any]) -> str:
             "last year": f"{row['label']} (last year)"}[row["series"]]
 
 
-def _align(angle: float) -> str:
-    s = math.sin(angle)
-    return "center" if abs(s) < 0.2 else "left" if s > 0 else "right"
 
 
 def chart_png(chart: alt.TopLevelMixin | dict[str, Any], scale: float = 2) -> bytes:
@@ -167,10 +264,13 @@ def heatmap_rows(cells) -> list[dict[str, Any]]:
 
 
 def heatmap_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The heatmap as a table: one row per objective, a column per period, scores as written."""
+    """The heatmap as a table: one row per objective (or key area, for a record kept per key area),
+    a column per period, scores as written."""
     table: dict[str, dict[str, Any]] = {}
+    by_key_area = all(row["item"] == row["key_area"] for row in rows)  # a record kept per key area
     for row in rows:
-        line = table.setdefault(row["item"], {"Objective": row["item"], "Key area": row["key_area"]})
+        first = {"Key area": row["item"]} if by_key_area else {"Objective": row["item"], "Key area": row["key_area"]}
+        line = table.setdefault(row["item"], first)
         line[row["period"]] = row["written"]
     return list(table.values())
 
@@ -184,7 +284,7 @@ def heatmap_chart(rows: list[dict[str, Any]], framework: Framework, *, width: in
               axis=alt.Axis(labelLimit=320, labelOverlap=False, labelFontSize=11))
     x = alt.X("period:N", sort=periods, title=None, axis=alt.Axis(orient="top", labelAngle=0))
     colour = alt.Color("value:Q", title="Score", scale=alt.Scale(domain=[levels[0], levels[-1]], scheme="blues"),
-                       legend=alt.Legend(values=levels, orient="bottom"))
+                       legend=alt.Legend(values=levels, orient="bottom", gradientLength=120))
     tooltip = [alt.Tooltip("item:N", title="Objective"), alt.Tooltip("period:N", title="Period"),
                alt.Tooltip("written:N", title="Score")]
     base = alt.Chart(alt.Data(values=rows))
@@ -192,4 +292,7 @@ def heatmap_chart(rows: list[dict[str, Any]], framework: Framework, *, width: in
     text = base.mark_text(fontSize=11).encode(
         x=x, y=y, text="written:N",
         color=alt.condition(alt.datum.value >= (levels[0] + levels[-1]) / 2, alt.value("white"), alt.value("#0b0c0c")))
-    return alt.layer(cells, text).properties(width=min(width, 70 * len(periods) + 10), height=20 * len(items))
+    # The size given is the whole chart's, labels and legend included ("fit"), as Streamlit lays it out.
+    return alt.layer(cells, text).properties(
+        width=330 + max(150, min(width, 70 * len(periods) + 10)), height=20 * len(items) + 110,
+        autosize=alt.AutoSizeParams(type="fit", contains="padding"))

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from assessment.charts import chart_png, radar_chart, radar_rows, radar_table
+import math
+
+import pytest
+
+from assessment.charts import (_Box, _place_labels, chart_png, radar_caption, radar_chart, radar_left_off, radar_rows,
+                               radar_table)
 
 
 def test_radar_rows_carry_today_target_and_last_year(nps, medway):
@@ -26,8 +31,7 @@ def test_radar_spec_closes_polygons_and_names_levels(nps, medway):
     spec = radar_chart(radar_rows(nps, medway, "2023"), nps)
     assert [r["name"] for r in spec["datasets"]["ring_names"]] == [
         "1 – Minimum", "2 – Developing", "3 – Mature", "4 – Leader", "5 – Innovator"]
-    series_layer = next(layer for layer in spec["layer"] if layer.get("mark", {}).get("type") == "line"
-                        and "transform" in layer)
+    series_layer = next(layer for layer in spec["layer"] if layer["data"]["name"] == "series")
     values = spec["datasets"][series_layer["data"]["name"]]
     today = [v for v in values if v["series"] == "today"]
     assert today[0]["order"] == 0 and today[-1]["order"] == 14 and today[-1]["value"] == today[0]["value"]
@@ -41,7 +45,7 @@ def test_the_spec_is_valid_vega_lite_for_any_shape(nps, worcestershire):
     for ids in (None, [ka.id for ka in nps.themes[0].key_areas]):
         spec = radar_chart(radar_rows(nps, worcestershire, "2022", key_area_ids=ids), nps, title="Worcestershire")
         alt.LayerChart.from_dict(spec, validate=True)  # raises on an invalid spec
-        target = next(layer for layer in spec["layer"] if "transform" in layer)["encoding"]["color"]["scale"]
+        target = next(layer for layer in spec["layer"] if layer["data"]["name"] == "series")["encoding"]["color"]["scale"]
         assert target["domain"] == ["2022 (where we are today)", "Target (where we want to be)"]
 
 
@@ -54,3 +58,56 @@ def test_chart_numbers_round_as_the_tables_do(nps, medway):
     # Engaging Senior Members 2023 is 3.625: the movement table shows 3.63, so must the radar table.
     row = next(r for r in radar_table(radar_rows(nps, medway, "2023")) if r["Key area"] == "Engaging Senior Members")
     assert row["2023"] == 3.63
+
+
+def _label_boxes(spec):
+    """Each key-area label's text and anchor as placed in the spec."""
+    return [(lab["text"], a, lab["x"], lab["y"]) for a in ("left", "center", "right")
+            for lab in spec["datasets"][f"labels_{a}"]]
+
+
+def test_key_areas_with_nothing_are_left_off_and_named(nps, worcestershire):
+    rows = radar_rows(nps, worcestershire, "2022")
+    left_off = radar_left_off(rows)
+    # Worcestershire scores ten key areas; the four enablers have no score and no target.
+    assert left_off == ["Developing talent", "Exploiting digital technology", "Enabling innovation",
+                        "Embedding change"]
+    spec = radar_chart(rows, nps)
+    on_chart = {text.replace("\n", " ") for text, *_ in _label_boxes(spec)}
+    assert len(on_chart) == 10 and not on_chart & set(left_off)
+    assert {p["key_area"] for p in spec["datasets"]["series"]}.isdisjoint(left_off)
+    assert radar_caption(rows) == (
+        "Key areas: 2022, where we are today (blue) and the targets, where we want to be (red, dashed). "
+        "Not on the chart (no score or target): Developing talent, Exploiting digital technology, "
+        "Enabling innovation and Embedding change.")
+
+
+def test_a_series_with_a_gap_is_broken_there_not_drawn_across(nps, medway):
+    rows = radar_rows(nps, medway, "2023")
+    gap = next(r for r in rows if r["series"] == "last year" and r["key_area"] == "Managing Strategic Risk")
+    gap["value"] = None
+    points = [p for p in radar_chart(rows, nps)["datasets"]["series"] if p["series"] == "last year"]
+    missing = [p for p in points if p["key_area"] == "Managing Strategic Risk"]
+    assert len(missing) == 1 and missing[0]["x"] is None and missing[0]["y"] is None
+    assert len(points) == 15  # 14 key areas and the first repeated to close the polygon
+
+
+@pytest.mark.parametrize("size, font", [(340, 11), (420, 15), (520, 11)])
+def test_labels_never_overlap_each_other_or_the_ring_names(nps, size, font):
+    titles = [ka.title for ka in nps.key_areas.values()]
+    unit = size / (2 * (nps.max_level + 2.7))
+    ring = [_Box(0, 100 / unit, level, level + 14 / unit) for level in range(1, 6)]
+    for count in range(3, len(titles) + 1):
+        placed = _place_labels(titles[:count], count, nps.max_level + 0.5, unit, font, ring)
+        boxes = [box for _, _, box in placed]
+        for i, box in enumerate(boxes):
+            assert not any(box.overlaps(other, 0) for other in boxes[i + 1:] + ring), (count, placed[i][0])
+            assert math.hypot((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2) > nps.max_level  # outside the rings
+
+
+def test_every_label_lies_inside_the_drawn_area(nps, medway):
+    spec = radar_chart(radar_rows(nps, medway, "2023"), nps, size=420, font_size=15)
+    x_domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    y_domain = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
+    for text, align, x, y in _label_boxes(spec):
+        assert x_domain[0] <= x <= x_domain[1] and y_domain[0] <= y <= y_domain[1], text

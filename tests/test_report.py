@@ -158,3 +158,10 @@ def test_a_target_for_the_whole_key_area_gives_a_gap(tiny):
     record = OrganisationRecord(Organisation("x", "X Council"), tiny.id, tiny.version, [period])
     line = next(k for k in progress_report(tiny, record, "2024", today=TODAY).key_areas if k.id == "skills")
     assert line.target.n == 1 and line.now.n == 2 and line.gap == 1.5
+
+
+def test_a_record_kept_per_key_area_has_a_key_area_heatmap_table(nps, worcestershire):
+    report = progress_report(nps, worcestershire, "2022", today=TODAY)
+    table = heatmap_table(heatmap_rows(report.heatmap))
+    assert table[0] == {"Key area": "Engaging Councillors", "2022": "2"}
+    assert {row["Key area"]: row["2022"] for row in table}["Managing Strategic Risk"] == "3"

@@ -11,7 +11,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from assessment.exports.report_docx import report_docx
+from assessment.exports.report_docx import open_actions_sentence, report_docx
 from assessment.record import Action
 from assessment.report import progress_report
 
@@ -49,6 +49,8 @@ def test_report_content(nps, medway):
     assert len(improved) == 1 + len(report.improved)
     row3 = next(r for r in improved if r[0].startswith("3. "))
     assert row3[2:4] == ["2", "2/3"] and row3[4] == medway.period("2023").entries["3"].comment
+    assert "Figure 1. Key areas: 2023, where we are today (blue) and 2022 (grey). The same numbers" in text
+    assert "21 actions are open; 1 of them is overdue at 21 November 2026." in text
     overdue = tables[-1]
     assert overdue[0] == ["Key area", "Objective", "Action", "Owner", "Due", "From"]
     assert overdue[1][2:5] == ["Agree the contract change procedure", "Head of Category Management", "30 June 2026"]
@@ -100,3 +102,9 @@ def test_libreoffice_renders_the_report(nps, medway, tmp_path):
     assert 4 <= int(fields["Pages"]) <= 12, fields["Pages"]
     width, _, height = fields["Page size"].split()[:3]
     assert round(float(width)) == 595 and round(float(height)) == 842  # A4 portrait, in points
+
+
+def test_the_open_actions_sentence_counts_in_words():
+    assert open_actions_sentence(0, 0, TODAY) == "No actions are open at 21 November 2026."
+    assert open_actions_sentence(1, 0, TODAY) == "1 action is open; none is overdue at 21 November 2026."
+    assert open_actions_sentence(3, 2, TODAY) == "3 actions are open; 2 of them are overdue at 21 November 2026."

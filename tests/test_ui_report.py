@@ -70,4 +70,9 @@ def test_report_page_for_a_key_area_record(db):  # noqa: F811
     assert "scored 10 of 14 key areas" in summary and "below its target" in summary
     radar = frame(at, "Key area", "Target", lacking=("Gap",))
     risk = radar[radar["Key area"] == "Managing Strategic Risk"].iloc[0]
-    assert (risk["2022"], risk["Target"]) == (3.0, 5.0)
+    assert (risk["2022"], risk["Target"]) == ("3.00", "5.00")
+    # The enablers are not scored: in the table with dashes, named under the chart, not drawn on it.
+    assert radar[radar["Key area"] == "Developing talent"].iloc[0]["2022"] == "–"
+    assert any("Not on the chart (no score or target): Developing talent" in c.value for c in at.caption)
+    heat = frame(at, "Key area", "2022", lacking=("Target", "n"))
+    assert list(heat.columns) == ["Key area", "2022"] and len(heat) == 10

@@ -18,7 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ..charts import chart_png, radar_chart, radar_rows, radar_table
+from ..charts import chart_png, radar_caption, radar_chart, radar_rows, radar_table
 from ..framework import Framework
 from ..record import OrganisationRecord, long_date
 from ..report import ProgressReport, action_table, mover_table, movement_table, progress_report
@@ -47,13 +47,10 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
 
     document.add_heading("Where we are today and where we want to be", level=1)
     rows = radar_rows(framework, record, period, report.compare_with)
-    document.add_picture(io.BytesIO(chart_png(radar_chart(rows, framework, size=420, font_size=15), scale=2)),
+    document.add_picture(io.BytesIO(chart_png(radar_chart(rows, framework, size=500, font_size=15), scale=2)),
                          width=Cm(16.5))
     document.paragraphs[-1].alignment = 1  # centred
-    caption = (f"Figure 1: key areas in {period} (blue), the targets (red, dashed)"
-               + (f" and {report.compare_with} (grey)" if report.compare_with else "")
-               + ". The same numbers are in the table below.")
-    _note(document, caption)
+    _note(document, f"Figure 1. {radar_caption(rows)} The same numbers are in the table below.")
     radar = [{k: format_mean(v) if k not in ("Key area", "n") else v for k, v in line.items()}
              for line in radar_table(rows)]
     _table(document, radar, clean, widths=_share(len(radar[0]), first=Cm(8)))
@@ -75,8 +72,7 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
                 document.add_paragraph(f"No objectives {heading.lower()}.")
 
     document.add_heading("Overdue actions", level=1)
-    document.add_paragraph(f"{len(report.actions)} actions are open; {len(report.overdue)} of them are "
-                           f"overdue at {long_date(today)}.")
+    document.add_paragraph(open_actions_sentence(len(report.actions), len(report.overdue), today))
     if report.overdue:
         overdue = [{k: v for k, v in row.items() if k not in ("Overdue", "Status")}
                    for row in action_table(report.overdue)]
@@ -90,6 +86,15 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
     out = io.BytesIO()
     document.save(out)
     return WordExport(out.getvalue(), clean.replaced)
+
+
+def open_actions_sentence(open_: int, overdue: int, today: date) -> str:
+    """E.g. "3 actions are open; 1 of them is overdue at 1 December 2026." """
+    if not open_:
+        return f"No actions are open at {long_date(today)}."
+    are = "action is" if open_ == 1 else "actions are"
+    late = "none is overdue" if not overdue else f"{overdue} of them {'is' if overdue == 1 else 'are'} overdue"
+    return f"{open_} {are} open; {late} at {long_date(today)}."
 
 
 def _page(document) -> None:

@@ -6,8 +6,10 @@ from datetime import date
 
 import streamlit as st
 
-from assessment.charts import heatmap_chart, heatmap_rows, heatmap_table, radar_chart, radar_rows, radar_table
+from assessment.charts import (heatmap_chart, heatmap_rows, heatmap_table, radar_caption, radar_chart, radar_rows,
+                               radar_table)
 from assessment.report import action_table, mover_table, movement_table, progress_report
+from assessment.summary import format_mean
 from assessment.ui import downloads, state
 
 record, framework, chosen = state.chosen_record()
@@ -34,12 +36,13 @@ themes = {"all": "The whole framework", **{t.id: t.title for t in framework.them
 scope = st.selectbox("Radar for", list(themes), format_func=themes.get, key="report.scope")
 ids = None if scope == "all" else [ka.id for ka in framework.themes[[t.id for t in framework.themes].index(scope)].key_areas]
 rows = radar_rows(framework, record, period, compare_with, key_area_ids=ids)
-chart_col, table_col = st.columns([3, 2])
-chart_col.container(key="report.radar").vega_lite_chart(radar_chart(rows, framework, size=340), width="content")
+chart_col, table_col = st.columns([5, 4])
+chart_col.container(key="report.radar").vega_lite_chart(radar_chart(rows, framework, size=350, font_size=12), width="content")
+chart_col.caption(radar_caption(rows))
 table_col.markdown("**The same numbers** (mean of scored objectives; n = how many)")
-table_col.dataframe(radar_table(rows), hide_index=True, width="stretch", key="report.radar_table",
-                    column_config={c: st.column_config.NumberColumn(format="%.2f") for c in radar_table(rows)[0]
-                                   if c not in ("Key area", "n")})
+numbers = [{k: v if k in ("Key area", "n") else format_mean(v) for k, v in line.items()} for line in radar_table(rows)]
+table_col.dataframe(numbers, hide_index=True, width="stretch", height=38 + 35 * len(numbers), key="report.radar_table",
+                    column_config={"Key area": st.column_config.TextColumn(width="medium")})
 if not report.has_targets:
     table_col.info("No targets are set yet, so the chart has no “where we want to be” line.")
 
@@ -69,9 +72,11 @@ st.header("Scores by period")
 heat = heatmap_rows(report.heatmap)
 if heat:
     heat_col, heat_table_col = st.columns([3, 2])
-    heat_col.altair_chart(heatmap_chart(heat, framework), key="report.heatmap")
+    heat_col.altair_chart(heatmap_chart(heat, framework), width="content", key="report.heatmap")
     heat_table_col.markdown("**The same scores as a table**")
-    heat_table_col.dataframe(heatmap_table(heat), hide_index=True, width="stretch", key="report.heat_table")
+    heat_table_col.dataframe(heatmap_table(heat), hide_index=True, width="stretch", key="report.heat_table",
+                             column_config={"Objective": st.column_config.TextColumn(width="medium"),
+                                            "Key area": st.column_config.TextColumn(width="small")})
 
 st.header("Open actions")
 overdue = len(report.overdue)
