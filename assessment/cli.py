@@ -187,15 +187,8 @@ def orgs_list(obj: Context, fmt: str) -> None:
 @click.pass_obj
 def orgs_add(obj: Context, org_id: str, name: str, org_type: str | None, region: str | None) -> None:
     """Add an organisation with a short id (lower case letters, digits, '-' and '_')."""
-    from .recordfile import OrganisationIn
-    from pydantic import ValidationError
-    try:
-        OrganisationIn(id=org_id, name=name, type=org_type, region=region)
-    except ValidationError as exc:
-        fields = ", ".join(str(e["loc"][0]) for e in exc.errors())
-        raise AssessmentError(f"cannot add '{org_id}': check {fields} (an id is lower case letters, "
-                              "digits, '-' and '_'; a name may not be empty)") from None
-    obj.store.add_organisation(Organisation(org_id, name.strip(), org_type, region))
+    from .recordfile import new_organisation
+    obj.store.add_organisation(new_organisation(org_id, name, org_type, region))
     click.echo(f"added {org_id} ({name.strip()})")
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from .errors import InvalidFile, NotFound, Problem, ScoreError
+from .errors import AssessmentError, InvalidFile, NotFound, Problem, ScoreError
 from .framework import Framework
 from .record import (ACTION_STATUSES, STATUSES, Action, Entry, Evidence, Organisation,
                      OrganisationRecord, PeriodRecord, valid_period)
@@ -36,6 +36,27 @@ class OrganisationIn(_Strict):
     name: Text
     type: Text | None = None
     region: Text | None = None
+
+
+def new_organisation(org_id: str | None, name: str, org_type: str | None = None,
+                     region: str | None = None) -> Organisation:
+    """An organisation checked as a record file's would be; with no id given, one is made from the
+    name ("Kent County Council" -> "kent-county-council"). Raises AssessmentError saying what to fix."""
+    name = (name or "").strip()
+    org_id = (org_id or "").strip() or suggest_id(name)
+    try:
+        checked = OrganisationIn(id=org_id, name=name, type=(org_type or "").strip() or None,
+                                 region=(region or "").strip() or None)
+    except ValidationError as exc:
+        fields = ", ".join(dict.fromkeys(str(e["loc"][0]) for e in exc.errors()))
+        raise AssessmentError(f"cannot add '{org_id or name}': check {fields} (an id is lower case letters, "
+                              "digits, '-' and '_'; a name may not be empty)") from None
+    return Organisation(checked.id, checked.name, checked.type, checked.region)
+
+
+def suggest_id(name: str) -> str:
+    """A short id from a name: lower case, runs of other characters as one '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-_")[:64]
 
 
 class FrameworkRef(_Strict):

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,44 @@ def test_new_user_scores_an_objective_and_finds_it_after_a_reload(server, page):
     assert len(rows) == 59
     assert rows["1"]["2024 Score"] == "3/4" and rows["1"]["2023 Score"] == "3"
     assert rows["1"]["2024 Comments and Action"].startswith("Leader in waiting: the cabinet member briefs")
+
+
+def test_a_new_council_uploads_last_years_appendix(server, page, tmp_path):
+    """A council new to the tool adds itself, uploads an appendix, sees the preview, confirms."""
+    base, url = server
+    page.goto(base)
+    expect(page.get_by_text("Overall:")).to_be_visible(timeout=30000)
+    medway = open_store(url).load_record("medway")
+    from assessment.exports.appendix import appendix_docx
+    from assessment.framework import find_framework
+    appendix = tmp_path / "kent-appendix-2022-2023.docx"
+    appendix.write_bytes(appendix_docx(find_framework("nps-2018"), medway, ["2022", "2023"]).data)
+
+    page.get_by_text("Add an organisation").click()
+    widget(page, "home.add.name").locator("input").fill("Kent County Council")
+    widget(page, "home.add.region").locator("input").fill("South East")
+    page.get_by_role("button", name="Add organisation").click()
+    expect(page.get_by_text("Added Kent County Council (id kent-county-council)")).to_be_visible(timeout=30000)
+    expect(widget(page, "home.org").locator("input")).to_have_value("Kent County Council")
+    expect(widget(page, "home.add.name").locator("input")).to_have_value("")  # ready for the next one
+    expect(widget(page, "home.new_period").locator("input")).to_have_value(str(date.today().year))
+    shot(page, "11-organisation-added")
+
+    page.get_by_role("link", name="Import").click()
+    expect(page.get_by_text("Import: Kent County Council")).to_be_visible(timeout=30000)
+    widget(page, "import.file.kent-county-council").locator("input[type=file]").set_input_files(str(appendix))
+    expect(page.get_by_text("What would be imported")).to_be_visible(timeout=60000)
+    shot(page, "12-import-preview")
+    assert open_store(url).load_record("kent-county-council").periods == []  # nothing saved before confirming
+    page.get_by_role("button", name="Import 2 period(s) into Kent County Council").click()
+    expect(page.get_by_text("Imported 2022, 2023 from kent-appendix-2022-2023.docx into Kent County Council"))\
+        .to_be_visible(timeout=60000)
+    shot(page, "13-imported")
+    expect(page.get_by_role("heading", name="What would be imported")).to_have_count(0)
+
+    kent = open_store(url).load_record("kent-county-council")
+    assert [p.period for p in kent.sorted_periods()] == ["2022", "2023"]
+    for period in ("2022", "2023"):
+        for number, entry in medway.period(period).entries.items():
+            assert kent.period(period).entries[number].score == entry.score
+            assert kent.period(period).entries[number].comment == entry.comment

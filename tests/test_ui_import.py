@@ -43,7 +43,8 @@ def test_upload_an_appendix_preview_then_confirm(db):  # noqa: F811
     assert [p.period for p in store.load_record("medway").periods] == ["2022", "2023"]  # nothing saved yet
 
     at.button(key="import.confirm").click().run()
-    assert any("Imported 2023, 2024 from medway-appendix.docx" in s.value for s in at.success)
+    assert any("Imported 2023, 2024 from medway-appendix.docx into Medway Council" in s.value for s in at.success)
+    assert not any(b.key == "import.confirm" for b in at.button)  # no stale preview offered again
     saved = store.load_record("medway")
     assert [p.period for p in saved.sorted_periods()] == ["2022", "2023", "2024"]
     assert saved.period("2023").entries["1"].score == Score(4.0)
@@ -73,3 +74,41 @@ def test_a_filled_spreadsheet_template(db):  # noqa: F811
     at.button(key="import.confirm").click().run()
     entry = open_store(db).load_record("worcestershire").period("2025").entries["1"]
     assert entry.score == Score(2.5) and entry.comment == "Cabinet briefed; ŵ ŷ 🙂"
+
+
+def test_a_new_council_is_added_on_start_then_imports_its_appendix(db):  # noqa: F811
+    nps = find_framework("nps-2018")
+    store = open_store(db)
+    at = new_app("medway", "2023")
+    at.text_input(key="home.add.name").input("Kent County Council")
+    at.text_input(key="home.add.id").input("Kent CC")
+    at.button(key="FormSubmitter:home.add-Add organisation").click().run()
+    assert "cannot add 'Kent CC': check id" in at.error[0].value
+    assert "kent-county-council" not in {org.id for org, _ in store.organisations()}
+
+    at.text_input(key="home.add.id").input("")
+    at.text_input(key="home.add.type").input("County council")
+    at.button(key="FormSubmitter:home.add-Add organisation").click().run()
+    assert not at.exception, at.exception
+    assert "Added Kent County Council (id kent-county-council)" in at.success[0].value
+    assert at.selectbox(key="home.org").value == "kent-county-council"
+    assert store.organisation("kent-county-council").type == "County council"
+
+    at = open_import(at)
+    assert at.title[0].value == "Import: Kent County Council"
+    data = appendix_docx(nps, store.load_record("medway"), ["2022", "2023"]).data
+    at.file_uploader(key="import.file.kent-county-council").upload("medway.docx", data, DOCX).run()
+    assert list(at.dataframe[0].value["Effect"]) == ["new period", "new period"]
+    at.button(key="import.confirm").click().run()
+    kent = store.load_record("kent-county-council")
+    assert [p.period for p in kent.sorted_periods()] == ["2022", "2023"]
+    assert kent.period("2023").entries["3"].score == Score(2.5)
+
+
+def test_a_50_mb_upload_is_refused_with_the_limit_named(db):  # noqa: F811
+    at = open_import(new_app("medway", "2023"))
+    before = open_store(db).load_record("medway")
+    at.file_uploader(key="import.file.medway").upload("huge.docx", bytes(50 * 2**20), DOCX).run()
+    assert at.error[0].value == "huge.docx: the file is 50.0 MB; files up to 20 MB can be imported. Nothing was imported."
+    assert not any(b.key == "import.confirm" for b in at.button)
+    assert open_store(db).load_record("medway") == before

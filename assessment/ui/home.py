@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from assessment.errors import AssessmentError
@@ -9,6 +11,7 @@ from assessment.record import next_period
 from assessment.scoring import completion, previous_period
 from assessment.summary import format_mean, period_summary
 from assessment.ui import drafts, state
+from assessment.ui.organisation_form import add_organisation
 
 
 st.title("Procurement maturity self-assessment")
@@ -18,8 +21,12 @@ st.caption("National Procurement Strategy for Local Government 2018: 59 objectiv
 store = state.store()
 organisations = store.organisations()
 if not organisations:
-    st.info("There are no organisations yet. Load the examples with `python -m assessment demo`.")
+    st.info("There are no organisations yet: add yours below, or load the examples with "
+            "`python -m assessment demo`.")
+    add_organisation(store, expanded=True)
     st.stop()
+if "home.added" in st.session_state:
+    st.success(st.session_state.pop("home.added"))
 
 names = {org.id: org.name for org, _ in organisations}
 chosen_org, chosen_period = state.selection()
@@ -33,11 +40,14 @@ if periods:
         st.session_state["home.period"] = chosen_period if chosen_period in periods else periods[-1]
     st.selectbox("Period", periods, key="home.period")
 state.remember(org_id, st.session_state.get("home.period") if periods else None)
+add_organisation(store)
 
 with st.expander("Start a new period", expanded=not periods):
-    suggested = next_period(periods[-1]) if periods else "2026"
-    if st.session_state.pop("home.new_period.reset", False) or "home.new_period" not in st.session_state:
+    suggested = next_period(periods[-1]) if periods else str(date.today().year)
+    if (st.session_state.pop("home.new_period.reset", False) or "home.new_period" not in st.session_state
+            or st.session_state.get("home.new_period.org") != org_id):  # suggest afresh for another organisation
         st.session_state["home.new_period"] = suggested
+        st.session_state["home.new_period.org"] = org_id
     new_name = st.text_input("New period", key="home.new_period",
                              help="A year such as 2026, or a financial year such as 2026/27.")
     how = st.radio("Start from", ["Carried forward from the latest period", "Blank"], key="home.new_how",

@@ -28,7 +28,13 @@ right.download_button("Spreadsheet template (CSV)", key="import.template_csv", o
                       data=lambda: template_csv(framework, periods[-1:]), file_name=f"{framework.id}-template.csv",
                       mime="text/csv")
 
-upload = st.file_uploader("File to import", type=["docx", "xlsx", "csv"], key=f"import.file.{org}")
+done = st.session_state.pop("import.done", None)
+if done:
+    st.success(done)
+# After an import the uploader starts empty again (a new key), so a stale preview is never offered twice.
+round_ = st.session_state.get(f"import.round.{org}", 0)
+upload = st.file_uploader("File to import", type=["docx", "xlsx", "csv"],
+                          key=f"import.file.{org}" + (f".{round_}" if round_ else ""))
 if upload is None:
     st.stop()
 too_big = size_problem(upload.size)
@@ -60,4 +66,8 @@ if st.button(f"Import {len(report)} period(s) into {saved.organisation.name}", t
     except AssessmentError as exc:
         st.error(str(exc))
     else:
-        st.success(f"Imported {', '.join(p.period for p in report)} from {upload.name}.")
+        st.session_state["import.done"] = (
+            f"Imported {', '.join(p.period for p in report)} from {upload.name} into {saved.organisation.name}. "
+            "Choose a period on the Start page to score it, or open the Progress report.")
+        st.session_state[f"import.round.{org}"] = round_ + 1
+        st.rerun()
