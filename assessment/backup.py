@@ -662,6 +662,11 @@ _NOUNS = {"organisations": ("organisation", "organisations"), "baselines": ("bas
           "entry_history": ("history row", "history rows"), "settings": ("setting", "settings")}
 
 
+def describe_counts(counts: dict[str, int]) -> str:
+    """E.g. "2 organisations, 41 baseline scores, 3 periods, ..." in people's words."""
+    return ", ".join(f"{n} {_NOUNS[name][n != 1]}" for name, n in counts.items())
+
+
 def _refuse_if_not_empty(connection: Connection, source: str) -> None:
     held = []
     for name in COUNTED:

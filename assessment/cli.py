@@ -285,9 +285,9 @@ def backup(obj: Context, out: Path) -> None:
 @click.pass_obj
 def restore(obj: Context, path: Path) -> None:
     """Load a backup into an empty database (e.g. a new PostgreSQL one): all of it, or nothing."""
-    from .backup import restore as load_backup
+    from .backup import describe_counts, restore as load_backup
     counts = load_backup(obj.store, path.read_bytes(), source=path.name)
-    click.echo(f"restored {path}: " + ", ".join(f"{n} {what}" for what, n in counts.items()))
+    click.echo(f"restored {path}: {describe_counts(counts)}")
 
 
 @cli.group()

@@ -206,3 +206,27 @@ def test_import_appendix_and_xlsx_into_an_existing_organisation(run, tmp_path):
     bad.write_text("just notes")
     err = run("import", "appendix", str(bad), "--org", "copy", code=2).stderr
     assert "notes.docx: nothing was imported:" in err and "the file is plain text, not a Word document" in err
+
+
+def test_backup_then_restore_into_a_new_database(run, tmp_path):
+    run("demo")
+    out = tmp_path / "backup.json"
+    assert f"wrote {out}" in run("backup", "--out", str(out)).stdout
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+
+    def elsewhere(*args: str, code: int = 0) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "assessment", "--database", other, *args],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120, check=code == 0)
+
+    restored = elsewhere("restore", str(out)).stdout
+    assert re.search(r"restored .*backup\.json: 2 organisations, 41 baseline scores, 3 periods, \d+ entries, "
+                     r"22 actions, 0 evidence links, \d+ history rows, 0 settings", restored), restored
+    again = tmp_path / "again.json"
+    elsewhere("backup", "--out", str(again))
+    assert again.read_bytes() == out.read_bytes()
+    refused = elsewhere("restore", str(out), code=2)
+    assert refused.returncode == 2 and "the database is not empty" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    bad = tmp_path / "notes.json"
+    bad.write_text('{"notes": true}')
+    assert "notes.json is not a backup made by this tool" in run("restore", str(bad), code=2).stderr
