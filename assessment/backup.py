@@ -673,7 +673,7 @@ def _refuse_if_not_empty(connection: Connection, source: str) -> None:
         n = connection.execute(select(func.count()).select_from(_TABLES[name])).scalar_one()
         if not n:
             continue
-        words = f"{n} {_NOUNS[name][n != 1]}"
+        words = describe_counts({name: n})
         if name == "organisations":
             ids = connection.execute(select(_ORGS.c.id).order_by(_ORGS.c.id).limit(5)).scalars().all()
             words += f" ({', '.join(ids)}{', ...' if n > 5 else ''})"

@@ -19,7 +19,7 @@ import altair as alt
 from .framework import Framework
 from .record import OrganisationRecord
 from .scoring import PREVIOUS, key_area_summaries, previous_period
-from .summary import two_places
+from .summary import format_mean, two_places
 
 SERIES_COLOURS = {"today": "#1d70b8", "target": "#d4351c", "last year": "#505a5f"}  # GOV.UK palette
 
@@ -59,6 +59,11 @@ def radar_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 if kind == "today":
                     line["n"] = row["n"]
     return list(table.values())
+
+
+def radar_text_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`radar_table` as people read it: means with two places, "–" where there is none."""
+    return [{k: v if k in ("Key area", "n") else format_mean(v) for k, v in line.items()} for line in radar_table(rows)]
 
 
 def radar_chart(rows: list[dict[str, Any]], framework: Framework, *, title: str = "", size: int = 520,

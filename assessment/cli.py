@@ -16,7 +16,6 @@ import click
 
 from .errors import AssessmentError, InvalidFile
 from .framework import find_framework, framework_files, load_framework, schema_text, SCHEMA_PATH
-from .record import Organisation
 from .yamlsource import read_yaml
 
 FORMATS = click.Choice(["table", "json"])
@@ -188,8 +187,9 @@ def orgs_list(obj: Context, fmt: str) -> None:
 def orgs_add(obj: Context, org_id: str, name: str, org_type: str | None, region: str | None) -> None:
     """Add an organisation with a short id (lower case letters, digits, '-' and '_')."""
     from .recordfile import new_organisation
-    obj.store.add_organisation(new_organisation(org_id, name, org_type, region))
-    click.echo(f"added {org_id} ({name.strip()})")
+    org = new_organisation(org_id, name, org_type, region)
+    obj.store.add_organisation(org)
+    click.echo(f"added {org.id} ({org.name})")
 
 
 @cli.group("import")
@@ -252,7 +252,7 @@ def _import(obj: Context, path: Path, org_id: str, framework_id: str | None, dry
     store = obj.store
     store.organisation(org_id)  # an import never creates an organisation
     saved = store.load_record(org_id)
-    framework = find_framework(framework_id or (saved.framework_id if saved.periods else "nps-2018"))
+    framework = find_framework(framework_id or saved.framework_or())
     too_big = size_problem(path.stat().st_size)
     if too_big:  # refused before reading it into memory
         raise InvalidImport(path.name, [too_big])

@@ -19,6 +19,9 @@ OPEN_ACTION_STATUSES = ("open", "in progress", "carried forward")
 RAG = ("red", "amber", "green")
 
 
+DEFAULT_FRAMEWORK = "nps-2018"   # the framework of an organisation that has no period yet
+
+
 @dataclass
 class Organisation:
     id: str
@@ -88,6 +91,10 @@ class OrganisationRecord:
     baselines: dict[str, Score] = field(default_factory=dict)
     baseline_agreed: str | None = None
     source: str | None = None
+
+    def framework_or(self, default: str = DEFAULT_FRAMEWORK) -> str:
+        """The framework id the record's periods follow, or `default` for a record with none yet."""
+        return self.framework_id if self.periods and self.framework_id else default
 
     def period(self, name: str) -> PeriodRecord:
         for record in self.periods:

@@ -224,6 +224,14 @@ def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
+def open_actions_sentence(open_: int, overdue: int, today: date) -> str:
+    """For the members' report, e.g. "3 actions are open; 1 of them is overdue at 1 December 2026." """
+    if not open_:
+        return f"No actions are open at {long_date(today)}."
+    late = f"{overdue} of them {'is' if overdue == 1 else 'are'} overdue" if overdue else "none is overdue"
+    return f"{_count(open_, 'action')} {'is' if open_ == 1 else 'are'} open; {late} at {long_date(today)}."
+
+
 def _names(titles: list[str]) -> str:
     """Titles such as "Local SME and Micro-Business Engagement" hold "and", so semicolons part them."""
     return "; ".join(titles)

@@ -20,6 +20,8 @@ import pytest
 from docx import Document
 from playwright.sync_api import Page, expect, sync_playwright
 
+from assessment.exports.appendix import appendix_docx
+from assessment.framework import find_framework
 from assessment.scores import Score
 from assessment.store import open_store
 
@@ -175,8 +177,6 @@ def test_a_new_council_uploads_last_years_appendix(server, page, tmp_path):
     page.goto(base)
     expect(page.get_by_text("Overall:")).to_be_visible(timeout=30000)
     medway = open_store(url).load_record("medway")
-    from assessment.exports.appendix import appendix_docx
-    from assessment.framework import find_framework
     appendix = tmp_path / "kent-appendix-2022-2023.docx"
     appendix.write_bytes(appendix_docx(find_framework("nps-2018"), medway, ["2022", "2023"]).data)
 

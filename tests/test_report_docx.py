@@ -11,9 +11,9 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from assessment.exports.report_docx import open_actions_sentence, report_docx
+from assessment.exports.report_docx import report_docx
 from assessment.record import Action
-from assessment.report import progress_report
+from assessment.report import open_actions_sentence, progress_report
 
 TODAY = date(2026, 11, 21)
 

@@ -18,12 +18,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ..charts import chart_png, radar_caption, radar_chart, radar_rows, radar_table
+from ..charts import chart_png, radar_caption, radar_chart, radar_rows, radar_text_table
 from ..framework import Framework
 from ..record import OrganisationRecord, long_date
-from ..report import ProgressReport, action_table, mover_table, movement_table, progress_report
+from ..report import (ProgressReport, action_table, mover_table, movement_table, open_actions_sentence,
+                      progress_report)
 from ..scoring import PREVIOUS
-from ..summary import format_mean
 from .appendix import WordExport, write_appendix
 from .wordtext import TextCleaner
 
@@ -51,8 +51,7 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
                          width=Cm(16.5))
     document.paragraphs[-1].alignment = 1  # centred
     _note(document, f"Figure 1. {radar_caption(rows)} The same numbers are in the table below.")
-    radar = [{k: format_mean(v) if k not in ("Key area", "n") else v for k, v in line.items()}
-             for line in radar_table(rows)]
+    radar = radar_text_table(rows)
     _table(document, radar, clean, widths=_share(len(radar[0]), first=Cm(8)))
     if not report.has_targets:
         _note(document, "No targets have been set, so the chart has no target line.")
@@ -86,15 +85,6 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
     out = io.BytesIO()
     document.save(out)
     return WordExport(out.getvalue(), clean.replaced)
-
-
-def open_actions_sentence(open_: int, overdue: int, today: date) -> str:
-    """E.g. "3 actions are open; 1 of them is overdue at 1 December 2026." """
-    if not open_:
-        return f"No actions are open at {long_date(today)}."
-    are = "action is" if open_ == 1 else "actions are"
-    late = "none is overdue" if not overdue else f"{overdue} of them {'is' if overdue == 1 else 'are'} overdue"
-    return f"{open_} {are} open; {late} at {long_date(today)}."
 
 
 def _page(document) -> None:

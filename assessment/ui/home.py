@@ -53,9 +53,8 @@ with st.expander("Start a new period", expanded=not periods):
     how = st.radio("Start from", ["Carried forward from the latest period", "Blank"], key="home.new_how",
                    disabled=not periods, horizontal=True)
     if st.button("Start period", key="home.start"):
-        framework_id = record.framework_id or "nps-2018"
         try:
-            store.start_period(org_id, new_name.strip(), state.framework(framework_id),
+            store.start_period(org_id, new_name.strip(), state.framework(record.framework_or()),
                                carry=bool(periods) and how.startswith("Carried"), user=state.user())
         except AssessmentError as exc:
             st.error(str(exc))

@@ -7,9 +7,8 @@ from datetime import date
 import streamlit as st
 
 from assessment.charts import (heatmap_chart, heatmap_rows, heatmap_table, radar_caption, radar_chart, radar_rows,
-                               radar_table)
+                               radar_text_table)
 from assessment.report import action_table, mover_table, movement_table, progress_report
-from assessment.summary import format_mean
 from assessment.ui import downloads, state
 
 record, framework, chosen = state.chosen_record()
@@ -40,7 +39,7 @@ chart_col, table_col = st.columns([5, 4])
 chart_col.container(key="report.radar").vega_lite_chart(radar_chart(rows, framework, size=350, font_size=12), width="content")
 chart_col.caption(radar_caption(rows))
 table_col.markdown("**The same numbers** (mean of scored objectives; n = how many)")
-numbers = [{k: v if k in ("Key area", "n") else format_mean(v) for k, v in line.items()} for line in radar_table(rows)]
+numbers = radar_text_table(rows)
 table_col.dataframe(numbers, hide_index=True, width="stretch", height=38 + 35 * len(numbers), key="report.radar_table",
                     column_config={"Key area": st.column_config.TextColumn(width="medium")})
 if not report.has_targets:

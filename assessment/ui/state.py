@@ -43,7 +43,7 @@ def chosen_record():
         st.info("Choose an organisation on the Start page first.")
         st.stop()
     record = store().load_record(org)
-    fw = framework(record.framework_id if record.periods else "nps-2018")
+    fw = framework(record.framework_or())
     return record, fw, period
 
 
