@@ -2,6 +2,8 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
+# Only this machine can reach the app until sign-in exists; ADDRESS=0.0.0.0 exposes it deliberately.
+ADDRESS ?= 127.0.0.1
 PYTHON ?= python3
 
 .PHONY: run test bench schema demo clean-db
@@ -18,7 +20,7 @@ $(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed
 
 ## Install into .venv and start the app on the embedded default (SQLite, NPS 2018, example data).
 run: $(VENV)/.installed
-	$(PY) -m streamlit run app.py --server.headless=true --server.port=$(PORT) --browser.gatherUsageStats=false
+	$(PY) -m streamlit run app.py --server.headless=true --server.address=$(ADDRESS) --server.port=$(PORT) --browser.gatherUsageStats=false
 
 ## Install test packages and system packages (PostgreSQL, ...) if missing, then run every test.
 test: $(VENV)/.test-installed

@@ -20,7 +20,8 @@ from assessment.recordfile import load_record
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = FIXTURES / "seeds"  # extracts of the council documents the product comes from
+SEED_002_PATH = SEEDS / "medway-appendix-2022-2023.txt"  # Medway's appendix, 2022 and 2023
 
 
 @pytest.fixture(scope="session")

@@ -11,10 +11,10 @@ import pytest
 from assessment.errors import InvalidFile
 from assessment.framework import SCHEMA_PATH, Framework, framework_files, load_framework, schema_text
 
-from .conftest import FIXTURES, ROOT, SEEDS
+from .conftest import FIXTURES, ROOT, SEED_002_PATH
 
 BAD = FIXTURES / "frameworks" / "bad"
-SEED_002 = SEEDS / "002_e562e9eda554d7cd.txt"
+SEED_002 = SEED_002_PATH
 
 
 def test_nps_has_the_seed_counts(nps: Framework):

@@ -12,10 +12,10 @@ from assessment.record import valid_period
 from assessment.recordfile import load_record, record_as_data
 from assessment.scores import Score
 
-from .conftest import FIXTURES, SEEDS
+from .conftest import FIXTURES, SEED_002_PATH
 
 BAD = FIXTURES / "records" / "bad"
-SEED_002 = " ".join((SEEDS / "002_e562e9eda554d7cd.txt").read_text(encoding="utf-8").split())
+SEED_002 = " ".join(SEED_002_PATH.read_text(encoding="utf-8").split())
 
 
 def test_medway_has_two_full_years(medway):

@@ -10,13 +10,13 @@ from docx import Document
 
 from assessment.exports.appendix_reader import read_appendix
 
-from .conftest import SEEDS
+from .conftest import SEED_002_PATH
 
 
 def seed_as_docx() -> bytes:
     """Each objectives table of the seed as a Word table ("Table Grid"); lines that continue a
     row's cells (they start with tabs) become further paragraphs of those cells, as in the PDF."""
-    lines = next(SEEDS.glob("002_*.txt")).read_text(encoding="utf-8").splitlines()
+    lines = SEED_002_PATH.read_text(encoding="utf-8").splitlines()
     document, table = Document(), None
     for line in lines:
         cells = line.split("\t")
