@@ -18,51 +18,33 @@ past the largest id so later inserts work.
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from datetime import date, datetime, timezone
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable
 
 from pydantic import AwareDatetime, ConfigDict, TypeAdapter, ValidationError
 from sqlalchemy import Connection, bindparam, func, insert, select, text, update
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
-from .errors import AssessmentError, Problem
-from .models import (ActionRow, AssessmentRow, BaselineRow, EntryHistoryRow, EntryRow, EvidenceRow,
+from .errors import BackupError, InvalidBackup
+from .tables import (ActionRow, AssessmentRow, BaselineRow, EntryHistoryRow, EntryRow, EvidenceRow,
                      OrganisationRow, SettingRow)
+from .jsonsource import located, path
 from .record import period_key
+from .store import alembic_config
 from .recordfile import natural_key
 
 FORMAT = "procurement-maturity-backup"
 FORMAT_VERSION = 1
 CREATED_BY = "procurement maturity self-assessment (assessment.backup)"
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 COUNTED = ("organisations", "baselines", "assessments", "entries", "actions", "evidence",
            "entry_history", "settings")
-MAX_LISTED = 20      # problems listed in one message; the rest are counted
 
 _ORGS, _BASELINES, _ASSESSMENTS = OrganisationRow.__table__, BaselineRow.__table__, AssessmentRow.__table__
 _ENTRIES, _ACTIONS, _EVIDENCE = EntryRow.__table__, ActionRow.__table__, EvidenceRow.__table__
 _HISTORY, _SETTINGS = EntryHistoryRow.__table__, SettingRow.__table__
 SERIAL_TABLES = ("assessments", "entries", "actions", "evidence", "entry_history")
-
-
-class BackupError(AssessmentError):
-    """A restore was refused before anything was written; the message says why."""
-
-
-class InvalidBackup(BackupError):
-    """The file's content has problems; all of them (up to MAX_LISTED) are listed."""
-
-    def __init__(self, source: str, problems: list[Problem]):
-        self.source, self.problems = source, problems
-        shown = [f"  {p}" for p in problems[:MAX_LISTED]]
-        if len(problems) > MAX_LISTED:
-            shown.append(f"  ... and {len(problems) - MAX_LISTED} more")
-        noun = "problem" if len(problems) == 1 else "problems"
-        super().__init__(f"{source} has {len(problems)} {noun}: nothing was restored\n" + "\n".join(shown))
 
 
 # ====================================================================== the file's shape (v1)
@@ -192,49 +174,7 @@ def backup(store) -> bytes:
             data = _read_all(connection)
         finally:
             connection.rollback()
-    return (_dumps(data) + "\n").encode("utf-8")
-
-
-def _dumps(value: Any, depth: int = 0) -> str:
-    """Exactly what `json.dumps(value, ensure_ascii=False, indent=1)` writes (a test checks it),
-    about twice as fast: Python's encoder is pure Python once `indent` is set, so here each run of
-    plain values in an object (most rows are nothing else) is written by the C encoder in one
-    call, with an item separator that carries the line break and the indent."""
-    pad = "\n" + " " * (depth + 1)
-    if type(value) is dict:
-        if not value:
-            return "{}"
-        if not [1 for item in value.values() if (type(item) is list or type(item) is dict) and item]:
-            return "{" + pad + _items(value, depth) + pad[:-1] + "}"     # a row of plain values
-        parts, run = [], {}
-        for key, item in value.items():
-            if (type(item) is list or type(item) is dict) and item:
-                if run:
-                    parts.append(_items(run, depth))
-                    run = {}
-                parts.append(f"{_PLAIN.encode(key)}: {_dumps(item, depth + 1)}")
-            else:
-                run[key] = item
-        if run:
-            parts.append(_items(run, depth))
-        return "{" + pad + ("," + pad).join(parts) + pad[:-1] + "}"
-    if type(value) is list:
-        if not value:
-            return "[]"
-        return "[" + pad + ("," + pad).join([_dumps(item, depth + 1) for item in value]) + pad[:-1] + "]"
-    return _PLAIN.encode(value)
-
-
-_PLAIN = json.JSONEncoder(ensure_ascii=False)
-_ROWS: dict[int, json.JSONEncoder] = {}
-
-
-def _items(value: dict, depth: int) -> str:
-    """`"a": 1,<line break + indent>"b": 2` for an object of plain values (or empty lists)."""
-    encoder = _ROWS.get(depth)
-    if encoder is None:
-        encoder = _ROWS[depth] = json.JSONEncoder(ensure_ascii=False, separators=(",\n" + " " * (depth + 1), ": "))
-    return encoder.encode(value)[1:-1]
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def _snapshot(connection: Connection) -> Connection:
@@ -369,12 +309,9 @@ def _count(settings: list, organisations: list) -> dict[str, int]:
 # ====================================================================== schema revisions
 
 def _scripts():
-    from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    return ScriptDirectory.from_config(config)
+    return ScriptDirectory.from_config(alembic_config())
 
 
 def head_revision() -> str:
@@ -414,7 +351,7 @@ def restore(store, data: bytes, *, source: str = "backup.json") -> dict[str, int
     if backup_ is not None and dialect == "postgresql":
         where_and_what += _postgresql_problems(backup_, "\\u0000" in text_)
     if where_and_what:
-        problems = [_problem(text_, source, where, message) for where, message in where_and_what]
+        problems = [located(text_, source, where, message) for where, message in where_and_what]
         raise InvalidBackup(source, sorted(problems, key=lambda p: (p.line or 0, p.where)))
     tables = _rows(backup_)
     with store.engine.connect() as connection:
@@ -529,7 +466,7 @@ def _content_problems(raw: dict) -> list[tuple[tuple, str]]:
                     action_id, link = _field(action, "id", int), _field(action, "carried_from", int)
                     if action_id in action_ids:
                         problems.append(((*where, "id"), f"action id {action_id} appears twice "
-                                                         f"(first at {_path(action_ids[action_id])})"))
+                                                         f"(first at {path(action_ids[action_id])})"))
                     elif action_id is not None:
                         action_ids[action_id] = where
                     if link is not None:
@@ -572,7 +509,7 @@ def _duplicates(keyed: Iterable[tuple[tuple, Any]]) -> Iterable[tuple[tuple, str
             continue
         if key in first:
             shown = " ".join(key) if isinstance(key, tuple) else key
-            yield where, f"'{shown}' appears twice (first at {_path(first[key])})"
+            yield where, f"'{shown}' appears twice (first at {path(first[key])})"
         else:
             first[key] = where
 
@@ -705,79 +642,3 @@ def _reset_sequences(connection: Connection) -> None:
     for name in SERIAL_TABLES:
         connection.execute(text(
             f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {name}"))
-
-
-# ====================================================================== locating problems
-
-def _path(loc: Iterable) -> str:
-    out = ""
-    for step in loc:
-        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
-    return out or "(file)"
-
-
-def _problem(text_: str, source: str, loc: tuple, message: str) -> Problem:
-    return Problem(source, _line_of(text_, loc), _path(loc), message)
-
-
-_WS = re.compile(r"[ \t\r\n]*")
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
-_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.S)
-_SCALAR = re.compile(r"[^,\]}\s]+")
-
-
-def _line_of(text_: str, loc: tuple) -> int | None:
-    """The line on which the value at `loc` starts (or, if it is missing, its container starts)."""
-    try:
-        pos = _WS.match(text_, 0).end()
-        for step in loc:
-            container = pos
-            found = False
-            if isinstance(step, str) and text_[pos] == "{":
-                pos = _WS.match(text_, pos + 1).end()
-                while text_[pos] == '"':
-                    end = _skip(text_, pos)
-                    key = json.loads(text_[pos:end])
-                    pos = _WS.match(text_, end).end() + 1          # past ':'
-                    pos = _WS.match(text_, pos).end()
-                    if key == step:
-                        found = True
-                        break
-                    pos = _WS.match(text_, _skip(text_, pos)).end()
-                    if text_[pos] == ",":
-                        pos = _WS.match(text_, pos + 1).end()
-            elif isinstance(step, int) and text_[pos] == "[":
-                pos = _WS.match(text_, pos + 1).end()
-                index = 0
-                while text_[pos] != "]":
-                    if index == step:
-                        found = True
-                        break
-                    pos = _WS.match(text_, _skip(text_, pos)).end()
-                    if text_[pos] == ",":
-                        pos = _WS.match(text_, pos + 1).end()
-                    index += 1
-            if not found:
-                pos = container
-                break
-        return text_.count("\n", 0, pos) + 1
-    except (IndexError, ValueError):
-        return None
-
-
-def _skip(text_: str, pos: int) -> int:
-    """The position just after the JSON value starting at `pos`."""
-    first = text_[pos]
-    if first == '"':
-        return _STRING.match(text_, pos).end()
-    if first not in "[{":
-        return _SCALAR.match(text_, pos).end()
-    depth = 0
-    for match in _TOKEN.finditer(text_, pos):
-        token = match.group()
-        if token[0] == '"':
-            continue
-        depth += 1 if token in "[{" else -1
-        if depth == 0:
-            return match.end()
-    return len(text_)

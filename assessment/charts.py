@@ -4,6 +4,8 @@ Altair has no polar line, so the radar is drawn on x/y axes: each series point s
 x = r·sin(2πi/n), y = r·cos(2πi/n) (computed in `transform_calculate`), each polygon is closed
 by repeating its first point, and rings (one per level), spokes and labels are layered beneath.
 Every chart has a plain table of the same numbers beside it (`radar_table`).
+
+Charts take plain rolled-up data (`report.radar_rows`, `report.HeatCell`s): nothing is scored here.
 """
 
 from __future__ import annotations
@@ -17,35 +19,9 @@ from typing import Any, NamedTuple
 import altair as alt
 
 from .framework import Framework
-from .record import OrganisationRecord
-from .scoring import PREVIOUS, key_area_summaries, previous_period
-from .summary import format_mean, two_places
+from .numbers import format_mean
 
 SERIES_COLOURS = {"today": "#1d70b8", "target": "#d4351c", "last year": "#505a5f"}  # GOV.UK palette
-
-
-def radar_rows(framework: Framework, record: OrganisationRecord, period: str,
-               compare_with: str | None = PREVIOUS, key_area_ids: list[str] | None = None) -> list[dict[str, Any]]:
-    """Plain rows for the radar and its table: one per key area and series (today, target, last year).
-
-    `compare_with` defaults to the period before `period`; None leaves the earlier series out.
-    Key areas with nothing scored still take their place round the chart, with no point.
-    """
-    if compare_with == PREVIOUS:
-        compare_with = previous_period(record, period)
-    ids = key_area_ids or list(framework.key_areas)
-    now = {s.id: s for s in key_area_summaries(framework, record.period(period))}
-    before = {s.id: s for s in key_area_summaries(framework, record.period(compare_with))} if compare_with else {}
-    rows = []
-    for order, ka_id in enumerate(ids):
-        title = framework.key_areas[ka_id].title
-        series = [("today", period, now[ka_id].score), ("target", "target", now[ka_id].target)]
-        if compare_with:
-            series.append(("last year", compare_with, before[ka_id].score))
-        for kind, label, rollup in series:
-            rows.append({"order": order, "key_area": title, "series": kind, "label": label,
-                         "value": None if rollup.mean is None else float(two_places(rollup.mean)), "n": rollup.n})
-    return rows
 
 
 def radar_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -14,23 +14,29 @@ from typing import Any
 
 import click
 
+from . import workflows
 from .errors import AssessmentError, InvalidFile
-from .framework import find_framework, framework_files, load_framework, schema_text, SCHEMA_PATH
+from .framework import SCHEMA_PATH, find_framework, framework_files, load_framework, schema_text
+from .record import DEFAULT_FRAMEWORK
+from .workflows import queries
 from .yamlsource import read_yaml
 
 FORMATS = click.Choice(["table", "json"])
 
 
 class Context:
+    """The database (opened when a command first needs it) and who is acting: with no sign-in on
+    the command line, the local user."""
+
     def __init__(self, database: str | None):
         self.database = database
+        self.actor = workflows.LOCAL_ACTOR
         self._store = None
 
     @property
     def store(self):
         if self._store is None:
-            from .store import open_store
-            self._store = open_store(self.database)
+            self._store = workflows.connect(self.database)
         return self._store
 
 
@@ -152,8 +158,7 @@ def framework_show(framework_id: str, fmt: str) -> None:
 @click.pass_obj
 def demo(obj: Context) -> None:
     """Load the example records (data/examples/) into the database; safe to run again."""
-    from .examples import load_examples
-    loaded = load_examples(obj.store)
+    loaded = workflows.load_examples(obj.store, obj.actor)
     click.echo(f"loaded: {', '.join(loaded)}" if loaded else "the example records are already loaded")
 
 
@@ -167,15 +172,15 @@ def orgs() -> None:
 @click.pass_obj
 def orgs_list(obj: Context, fmt: str) -> None:
     """List organisations with their periods."""
-    rows = obj.store.organisations()
+    rows = queries.organisations(obj.store, obj.actor)
     if fmt == "json":
-        _json([{"id": o.id, "name": o.name, "type": o.type, "region": o.region, "periods": periods}
-               for o, periods in rows])
+        _json([{"id": o.id, "name": o.name, "type": o.organisation.type, "region": o.organisation.region,
+                "periods": o.periods} for o in rows])
         return
     if not rows:
         click.echo("no organisations yet (python -m assessment demo loads the examples)")
-    for o, periods in rows:
-        click.echo(f"{o.id}\t{o.name}\t{', '.join(periods) or 'no periods'}")
+    for o in rows:
+        click.echo(f"{o.id}\t{o.name}\t{', '.join(o.periods) or 'no periods'}")
 
 
 @orgs.command("add")
@@ -186,9 +191,7 @@ def orgs_list(obj: Context, fmt: str) -> None:
 @click.pass_obj
 def orgs_add(obj: Context, org_id: str, name: str, org_type: str | None, region: str | None) -> None:
     """Add an organisation with a short id (lower case letters, digits, '-' and '_')."""
-    from .recordfile import new_organisation
-    org = new_organisation(org_id, name, org_type, region)
-    obj.store.add_organisation(org)
+    org = workflows.add_organisation(obj.store, obj.actor, org_id, name, org_type, region)
     click.echo(f"added {org.id} ({org.name})")
 
 
@@ -212,7 +215,7 @@ def import_record(obj: Context, path: Path, replace: bool, dry_run: bool) -> Non
     if dry_run:
         click.echo(f"would load {what}; nothing written (dry run)")
         return
-    counts = obj.store.save_record(record, replace=replace, user=f"import {path.name}")
+    counts = workflows.import_record(obj.store, obj.actor, record, replace=replace, source=path.name)
     click.echo(f"loaded {what}, {counts['actions']} actions")
 
 
@@ -230,8 +233,7 @@ _FRAMEWORK = click.option("--framework", "framework_id",
 @click.pass_obj
 def import_appendix(obj: Context, path: Path, org_id: str, framework_id: str | None, dry_run: bool) -> None:
     """Scores and comments from a Word objectives appendix (.docx) laid out like Medway's."""
-    from .exports.appendix_reader import read_appendix
-    _import(obj, path, org_id, framework_id, dry_run, read_appendix)
+    _import(obj, path, org_id, framework_id, dry_run, "appendix")
 
 
 @import_.command("xlsx")
@@ -242,29 +244,20 @@ def import_appendix(obj: Context, path: Path, org_id: str, framework_id: str | N
 @click.pass_obj
 def import_xlsx(obj: Context, path: Path, org_id: str, framework_id: str | None, dry_run: bool) -> None:
     """Scores and comments from the spreadsheet template (.xlsx or .csv) or our own Excel export."""
-    from .exports.spreadsheet import read_spreadsheet
-    _import(obj, path, org_id, framework_id, dry_run, read_spreadsheet)
+    _import(obj, path, org_id, framework_id, dry_run, "spreadsheet")
 
 
-def _import(obj: Context, path: Path, org_id: str, framework_id: str | None, dry_run: bool, reader) -> None:
-    """Read, show the preview per period, then (unless a dry run) write it all or nothing."""
-    from .importing import InvalidImport, apply_import, preview, size_problem
-    store = obj.store
-    store.organisation(org_id)  # an import never creates an organisation
-    saved = store.load_record(org_id)
-    framework = find_framework(framework_id or saved.framework_or())
-    too_big = size_problem(path.stat().st_size)
-    if too_big:  # refused before reading it into memory
-        raise InvalidImport(path.name, [too_big])
-    plan = reader(path.read_bytes(), framework, source=path.name).check()
-    for warning in plan.warnings:
+def _import(obj: Context, path: Path, org_id: str, framework_id: str | None, dry_run: bool, kind: str) -> None:
+    """Show the preview per period, then (unless a dry run) write it all or nothing."""
+    prepared = workflows.preview_import(obj.store, obj.actor, org_id, path.name, path, kind=kind,
+                                        framework_id=framework_id)
+    for warning in prepared.warnings:
         click.echo(f"warning: {warning}", err=True)
-    lines = [p.summary for p in preview(plan, saved)]
     if dry_run:
-        click.echo("\n".join(f"would import {line}" for line in lines) + "\nnothing written (dry run)")
+        click.echo("\n".join(f"would import {p.summary}" for p in prepared.periods) + "\nnothing written (dry run)")
         return
-    apply_import(store, org_id, plan, framework, user=f"import {path.name}")
-    click.echo("\n".join(f"imported {line}" for line in lines))
+    done = workflows.apply_import(obj.store, obj.actor, prepared)
+    click.echo("\n".join(f"imported {p.summary}" for p in done))
 
 
 # ---------------------------------------------------------------- backup
@@ -274,8 +267,7 @@ def _import(obj: Context, path: Path, org_id: str, framework_id: str | None, dry
 @click.pass_obj
 def backup(obj: Context, out: Path) -> None:
     """Write the whole database (every organisation, period, entry, action, history row and setting)."""
-    from .backup import backup as make_backup
-    data = make_backup(obj.store)
+    data = workflows.backup(obj.store, obj.actor)
     out.write_bytes(data)
     click.echo(f"wrote {out} ({len(data):,} bytes)")
 
@@ -285,9 +277,8 @@ def backup(obj: Context, out: Path) -> None:
 @click.pass_obj
 def restore(obj: Context, path: Path) -> None:
     """Load a backup into an empty database (e.g. a new PostgreSQL one): all of it, or nothing."""
-    from .backup import describe_counts, restore as load_backup
-    counts = load_backup(obj.store, path.read_bytes(), source=path.name)
-    click.echo(f"restored {path}: {describe_counts(counts)}")
+    counts = workflows.restore(obj.store, obj.actor, path.read_bytes(), source=path.name)
+    click.echo(f"restored {path}: {workflows.describe_counts(counts)}")
 
 
 @cli.group()
@@ -298,15 +289,16 @@ def period() -> None:
 @period.command("start")
 @click.argument("new_period")
 @click.option("--org", "org_id", required=True)
-@click.option("--framework", "framework_id", default="nps-2018", show_default=True)
+@click.option("--framework", "framework_id",
+              help="For an organisation's first period: the framework (default nps-2018). Later periods follow "
+                   "the organisation's framework.")
 @click.option("--blank", is_flag=True, help="Start empty instead of carrying the last period forward.")
 @click.pass_obj
-def period_start(obj: Context, new_period: str, org_id: str, framework_id: str, blank: bool) -> None:
+def period_start(obj: Context, new_period: str, org_id: str, framework_id: str | None, blank: bool) -> None:
     """Start a new period, carried forward from the latest one unless --blank."""
-    fw = find_framework(framework_id)
-    record = obj.store.start_period(org_id, new_period, fw, carry=not blank)
-    carried = sum(1 for e in record.entries.values() if e.carried)
-    click.echo(f"started {org_id} {new_period}: {carried} score(s) carried forward, to be confirmed")
+    started = workflows.start_period(obj.store, obj.actor, org_id, new_period, carry=not blank,
+                                     framework_id=framework_id)
+    click.echo(f"started {org_id} {new_period}: {started.carried} score(s) carried forward, to be confirmed")
 
 
 @cli.group()
@@ -321,7 +313,7 @@ def export() -> None:
 def export_json(obj: Context, org_id: str, out: Path | None) -> None:
     """The organisation's whole record as JSON: scores written as people write them."""
     from .exports.json_export import record_json
-    data = record_json(obj.store.load_record(org_id))
+    data = record_json(queries.record(obj.store, obj.actor, org_id).record)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if out:
         out.write_text(text, encoding="utf-8")
@@ -339,11 +331,9 @@ def export_json(obj: Context, org_id: str, out: Path | None) -> None:
 def export_appendix(obj: Context, org_id: str, periods: tuple[str, ...], out: Path) -> None:
     """The objectives appendix for committee papers (Word, landscape A4, as in Medway's appendix)."""
     from .exports.appendix import appendix_docx
-    record = _record_with_periods(obj, org_id)
     chosen = [p.strip() for item in periods for p in item.split(",") if p.strip()]
-    for name in chosen:
-        record.period(name)  # a clear error for a period the record lacks
-    _write(out, appendix_docx(find_framework(record.framework_id), record, chosen or None))
+    view = queries.record_with_periods(obj.store, obj.actor, org_id, *chosen)
+    _write(out, appendix_docx(view.framework, view.record, chosen or None))
 
 
 def _write(out: Path, result) -> None:
@@ -352,13 +342,6 @@ def _write(out: Path, result) -> None:
     replaced = f"; {result.replaced_characters} character(s) Word or Excel cannot hold were replaced " \
         "with \ufffd" if result.replaced_characters else ""
     click.echo(f"wrote {out}{replaced}")
-
-
-def _record_with_periods(obj: Context, org_id: str):
-    record = obj.store.load_record(org_id)
-    if not record.periods:
-        raise AssessmentError(f"{org_id} has no periods yet")
-    return record
 
 
 @export.command("report")
@@ -374,13 +357,9 @@ def export_report(obj: Context, org_id: str, period_name: str, compare_with: str
     """The members' progress report (Word): summary, radar chart and table, movement, overdue actions."""
     from .exports.report_docx import report_docx
     from .scoring import PREVIOUS
-    record = _record_with_periods(obj, org_id)
-    for name in (period_name, compare_with):
-        if name:
-            record.period(name)  # a clear error for a period the record lacks
+    view = queries.record_with_periods(obj.store, obj.actor, org_id, period_name, compare_with)
     compare = None if no_compare else (compare_with or PREVIOUS)
-    _write(out, report_docx(find_framework(record.framework_id), record, period_name, compare,
-                            attach_appendix=attach))
+    _write(out, report_docx(view.framework, view.record, period_name, compare, attach_appendix=attach))
 
 
 @export.command("xlsx")
@@ -390,17 +369,24 @@ def export_report(obj: Context, org_id: str, period_name: str, compare_with: str
 def export_xlsx(obj: Context, org_id: str, out: Path) -> None:
     """An Excel workbook: a summary sheet, a sheet per period and an actions sheet."""
     from .exports.workbook import workbook_xlsx
-    record = _record_with_periods(obj, org_id)
-    _write(out, workbook_xlsx(find_framework(record.framework_id), record))
+    view = queries.record_with_periods(obj.store, obj.actor, org_id)
+    _write(out, workbook_xlsx(view.framework, view.record))
 
 
 @export.command("blank")
-@click.option("--framework", "framework_id", default="nps-2018", show_default=True)
+@click.option("--org", "org_id", help="The organisation: its framework, and its name on the form.")
+@click.option("--framework", "framework_id", help="The framework (default: the organisation's, else nps-2018).")
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="The .docx file to write.")
-def export_blank(framework_id: str, out: Path) -> None:
+@click.pass_obj
+def export_blank(obj: Context, org_id: str | None, framework_id: str | None, out: Path) -> None:
     """A blank questionnaire (Word): rubrics and objectives with empty score and comment columns."""
     from .exports.blank import blank_docx
-    _write(out, blank_docx(find_framework(framework_id)))
+    if org_id:
+        record = queries.record(obj.store, obj.actor, org_id).record
+        framework = workflows.framework_of(record, framework_id)
+        _write(out, blank_docx(framework, organisation_name=record.organisation.name))
+    else:
+        _write(out, blank_docx(queries.framework(framework_id or DEFAULT_FRAMEWORK)))
 
 
 @cli.command()
@@ -411,16 +397,12 @@ def export_blank(framework_id: str, out: Path) -> None:
 @click.pass_obj
 def summary(obj: Context, org_id: str, period_name: str, compare_with: str | None, fmt: str) -> None:
     """Key-area roll-ups with n, level, target, gap and movement."""
-    from .summary import period_summary, summary_table
-    record = obj.store.load_record(org_id)
-    if not record.periods:
-        raise AssessmentError(f"{org_id} has no periods yet")
-    fw = find_framework(record.framework_id)
-    data = period_summary(fw, record, period_name, compare_with)
+    from .summary import summary_table
+    data = queries.period_summary(obj.store, obj.actor, org_id, period_name, compare_with)
     if fmt == "json":
         _json(data)
     else:
-        click.echo(summary_table(data, fw), nl=False)
+        click.echo(summary_table(data), nl=False)
 
 
 def _json(data: Any) -> None:

@@ -1,8 +1,15 @@
-"""Small named exceptions that the CLI and the UI turn into one-line messages."""
+"""Every error a user can cause, and the one shape of a located problem.
+
+The CLI turns each into one line (or one line per problem) and exit status 2; the app shows the
+message as text. A `Problem` is a place in a file (a line where the file has lines, else a place
+such as "table 3, row 4") and a message; every reader and checker reports in that shape.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+MAX_LISTED = 20      # problems listed in one message; the rest are counted
 
 
 class AssessmentError(Exception):
@@ -11,7 +18,8 @@ class AssessmentError(Exception):
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem found in a file, located to a line where the file has one."""
+    """One problem found in a file: `file:line: where: message`, or `file: where: message` where
+    the file has no lines (a Word table, a spreadsheet cell)."""
 
     file: str
     line: int | None
@@ -19,9 +27,16 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        line = self.line if self.line is not None else 1
-        where = self.where or "(file)"
-        return f"{self.file}:{line}: {where}: {self.message}"
+        head = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{head}: {self.where}: {self.message}" if self.where else f"{head}: {self.message}"
+
+
+def listed(problems: list[Problem], limit: int = MAX_LISTED) -> list[str]:
+    """The first `limit` problems as lines, then "... and N more" (a long list is never shown whole)."""
+    lines = [str(p) for p in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"... and {len(problems) - limit} more")
+    return lines
 
 
 class InvalidFile(AssessmentError):
@@ -32,16 +47,42 @@ class InvalidFile(AssessmentError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class InvalidImport(AssessmentError):
+    """A file cannot be imported; every problem is listed and nothing was written."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source, self.problems = source, problems
+        super().__init__(f"{source}: nothing was imported:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+class BackupError(AssessmentError):
+    """A restore was refused before anything was written; the message says why."""
+
+
+class InvalidBackup(BackupError):
+    """A backup file's content has problems; all of them (up to MAX_LISTED) are listed."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        self.source, self.problems = source, problems
+        noun = "problem" if len(problems) == 1 else "problems"
+        super().__init__(f"{source} has {len(problems)} {noun}: nothing was restored\n"
+                         + "\n".join(f"  {line}" for line in listed(problems)))
+
+
 class ScoreError(AssessmentError):
     """A score or target that cannot be read, or that the scale does not allow."""
 
 
 class NotFound(AssessmentError):
-    """An organisation, period, framework or objective that does not exist."""
+    """An organisation, period, framework, objective or action that does not exist."""
 
 
 class AlreadyExists(AssessmentError):
     """Something that would be created twice."""
+
+
+class NotAllowed(AssessmentError):
+    """The person acting may not do this (or see this) here."""
 
 
 class StaleEntry(AssessmentError):

@@ -7,7 +7,7 @@ rubric of one descriptor per level) -> objectives (each may override the rubric 
 from __future__ import annotations
 
 import json
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Iterator
 
@@ -266,6 +266,16 @@ def framework_files(directory: Path = FRAMEWORKS_DIR) -> list[Path]:
     return sorted(p for p in directory.glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
 
 
+@lru_cache(maxsize=32)
+def _loaded(path: str, modified: int, display: str) -> Framework:
+    return load_framework(path, display)
+
+
+def _load(path: Path, display: str | None = None) -> Framework:
+    """A framework file, read once for as long as it is not changed (frameworks are frozen)."""
+    return _loaded(str(path.resolve()), path.stat().st_mtime_ns, display or _display(path))
+
+
 def find_framework(id_or_path: str, directory: Path = FRAMEWORKS_DIR) -> Framework:
     """A framework by id (a file in `frameworks/` whose id matches) or by path."""
     candidate = Path(id_or_path)
@@ -273,12 +283,12 @@ def find_framework(id_or_path: str, directory: Path = FRAMEWORKS_DIR) -> Framewo
         return load_framework(candidate)
     direct = directory / f"{id_or_path}.yaml"
     if direct.exists():
-        framework = load_framework(direct, _display(direct))
+        framework = _load(direct)
         if framework.id == id_or_path:
             return framework
     for path in framework_files(directory):
         try:
-            framework = load_framework(path, _display(path))
+            framework = _load(path)
         except InvalidFile:
             continue
         if framework.id == id_or_path:
@@ -291,7 +301,7 @@ def available_frameworks(directory: Path = FRAMEWORKS_DIR) -> list[str]:
     ids = []
     for path in framework_files(directory):
         try:
-            ids.append(load_framework(path).id)
+            ids.append(_load(path).id)
         except InvalidFile:
             continue
     return ids

@@ -15,7 +15,9 @@ from .scores import UNSCORED, Score
 
 STATUSES = ("draft", "submitted", "approved")
 ACTION_STATUSES = ("open", "in progress", "done", "carried forward", "dropped")
-OPEN_ACTION_STATUSES = ("open", "in progress", "carried forward")
+# The one rule for which actions are open (live, and overdue once past their due date). An action
+# marked "carried forward" is closed in its period: a copy of it is open in the next one.
+OPEN_ACTION_STATUSES = ("open", "in progress")
 RAG = ("red", "amber", "green")
 
 
@@ -49,6 +51,33 @@ class Action:
 class Evidence:
     url: str
     title: str | None = None
+
+    @property
+    def line(self) -> str:
+        """As people write it, one link a line: 'title | address', or the bare address."""
+        return f"{self.title} | {self.url}" if self.title else self.url
+
+
+def evidence_text(evidence: list[Evidence]) -> str:
+    """Evidence links as text, one a line ('title | address'): in the app, Word and Excel alike."""
+    return "\n".join(e.line for e in evidence)
+
+
+_OLD_TITLED = re.compile(r"^(.*): (\S+://\S+)$")   # 'title: address', as workbooks before 2026-12 wrote it
+
+
+def parse_evidence(text: str | None) -> list[Evidence]:
+    """`evidence_text` read back: 'title | address' or a bare address a line; blank lines ignored.
+    ('title: address', as earlier workbooks wrote it, is read too.)"""
+    links = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        title, bar, url = line.rpartition("|")
+        if not bar and (old := _OLD_TITLED.match(line.strip())):
+            title, url = old.group(1), old.group(2)
+        links.append(Evidence(url=url.strip(), title=title.strip() or None))
+    return links
 
 
 @dataclass
@@ -106,6 +135,15 @@ class OrganisationRecord:
     def sorted_periods(self) -> list[PeriodRecord]:
         return sorted(self.periods, key=lambda p: period_key(p.period))
 
+    def appendix_periods(self, up_to: str | None = None) -> list[str]:
+        """The periods an objectives appendix shows unless told otherwise: the last two up to and
+        including `up_to` (default: the latest), as Medway prints this year beside last year."""
+        names = [p.period for p in self.sorted_periods()]
+        if up_to is not None:
+            self.period(up_to)  # NotFound for a period the record lacks
+            names = names[:names.index(up_to) + 1]
+        return names[-2:]
+
 
 def long_date(day: date | None, missing: str = "no due date") -> str:
     """Dates as people in councils write them: 21 November 2026."""
@@ -113,6 +151,16 @@ def long_date(day: date | None, missing: str = "no due date") -> str:
 
 
 _PERIOD = re.compile(r"^(\d{4})(?:/(\d{2}|\d{4}))?$")
+
+
+PERIOD_HINT = "write a year such as 2024 or a financial year such as 2024/25"
+
+
+def check_period(name: str) -> str:
+    """`name` if it is a period, else an error saying how one is written."""
+    if not valid_period(name):
+        raise AssessmentError(f"'{name}' is not a period; {PERIOD_HINT}")
+    return name
 
 
 def valid_period(name: str) -> bool:
@@ -135,9 +183,7 @@ def period_key(name: str) -> tuple[int, str]:
 
 def next_period(name: str) -> str:
     """'2023' -> '2024'; '2023/24' -> '2024/25'."""
-    match = _PERIOD.match(name)
-    if not match:
-        raise AssessmentError(f"'{name}' is not a period; write a year such as 2024 or 2024/25")
+    match = _PERIOD.match(check_period(name))
     start = int(match.group(1)) + 1
     if match.group(2) is None:
         return str(start)

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from .errors import AssessmentError, InvalidFile, NotFound, Problem, ScoreError
 from .framework import Framework
-from .record import (ACTION_STATUSES, STATUSES, Action, Entry, Evidence, Organisation,
+from .record import (ACTION_STATUSES, PERIOD_HINT, STATUSES, Action, Entry, Evidence, Organisation,
                      OrganisationRecord, PeriodRecord, valid_period)
 from .scores import UNSCORED, Score, parse_score
 from .yamlsource import Source, fail_if, problems_from_validation, read_yaml
@@ -222,7 +222,7 @@ def to_record(parsed: RecordFile, source: Source, framework: Framework) -> Organ
             pass
         elif not valid_period(name):
             problems.append(source.problem(ploc + ("period",),
-                                           f"'{name}' is not a period; write a year such as 2023 or 2023/24"))
+                                           f"'{name}' is not a period; {PERIOD_HINT}"))
         if name in seen_periods:
             problems.append(source.problem(ploc + ("period",),
                                            f"period '{name}' appears twice (first at line {seen_periods[name]})"))

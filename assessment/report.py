@@ -12,16 +12,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from . import movement
 from .action_list import ActionRow, action_rows
 from .framework import Framework
+from .numbers import format_mean, levels_text, rounded, signed, two_places
 from .record import OrganisationRecord, long_date, period_key
 from .scores import Score, level_label
-from .scoring import (PREVIOUS, ROLL_UP_RULE, AreaSummary, Completion, Rollup, completion, direction,
-                      key_area_summaries, overall_summary, previous_period, theme_summaries)
-from .summary import two_places
-
-LIVE_ACTION_STATUSES = ("open", "in progress")  # "carried forward" lives on in the next period
+from .scoring import (PREVIOUS, ROLL_UP_RULE, AreaSummary, Completion, Rollup, completion, gap, key_area_summaries,
+                      overall_summary, previous_period, scored_by_key_area, target_covers, theme_summaries)
 
 
 @dataclass(frozen=True)
@@ -38,26 +38,19 @@ class AreaLine:
 
     @property
     def targets_complete(self) -> bool:
-        """The target is for the key area as a whole, or every scored item beneath has one:
-        either way the target and today's mean measure the same thing."""
-        return self.target.mean is not None and (self.target_direct or self.target.n >= self.now.n)
+        return target_covers(self.now, self.target, self.target_direct)
 
     @property
     def gap(self) -> float | None:
-        """How far below its target (positive); None unless every scored item has a target."""
-        if self.now.mean is None or not self.targets_complete:
-            return None
-        return self.target.mean - self.now.mean  # type: ignore[operator]
+        return gap(self.now, self.target, self.target_direct)
 
     @property
     def change(self) -> float | None:
-        if self.before is None or self.before.mean is None or self.now.mean is None:
-            return None
-        return self.now.mean - self.before.mean
+        return movement.change(self.before.mean if self.before else None, self.now.mean)
 
     @property
     def direction(self) -> str:
-        return direction(self.change)
+        return movement.direction(self.change)
 
 
 @dataclass(frozen=True)
@@ -137,8 +130,7 @@ def progress_report(framework: Framework, record: OrganisationRecord, period: st
     ka_before = key_area_summaries(framework, before) if before else [None] * len(ka_now)
     th_now = theme_summaries(framework, now)
     th_before = theme_summaries(framework, before) if before else [None] * len(th_now)
-    mode = "key_area" if now.key_area_entries and not any(
-        e.score.is_scored or e.score.not_applicable for e in now.entries.values()) else "objectives"
+    mode = "key_area" if scored_by_key_area(now) else "objectives"
     report = ProgressReport(
         organisation=record.organisation.name, framework_title=framework.title,
         framework_version=framework.version, period=period, compare_with=compare_with,
@@ -200,10 +192,10 @@ def _heatmap(framework: Framework, record: OrganisationRecord, mode: str, up_to:
 
 
 def _actions(framework: Framework, record: OrganisationRecord, period: str, today: date) -> list[ActionLine]:
-    """Actions still live at `period`: open or in progress, from this period or an earlier one."""
+    """Actions open at `period` (`Action.is_open`), from this period or an earlier one."""
     lines = []
     for row in action_rows(framework, record):
-        if period_key(row.period) > period_key(period) or row.action.status not in LIVE_ACTION_STATUSES:
+        if period_key(row.period) > period_key(period) or not row.action.is_open:
             continue
         key_area = framework.key_areas[row.key_area_id].title if row.key_area_id in framework.key_areas else ""
         lines.append(ActionLine(key_area, row, row.overdue(today)))
@@ -213,12 +205,6 @@ def _actions(framework: Framework, record: OrganisationRecord, period: str, toda
 
 
 # ---------------------------------------------------------------- words
-
-def levels(value: float) -> str:
-    """'1 level', '1.5 levels', '0.33 levels'."""
-    text = two_places(abs(value)).rstrip("0").rstrip(".")
-    return f"{text} level" + ("" if text == "1" else "s")
-
 
 def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
@@ -278,7 +264,7 @@ def summary_paragraph(report: ProgressReport, framework: Framework) -> str:
     else:
         furthest, others = below[0], below[1:]
         still = "still " if report.compare_with else ""
-        sentence = f"{furthest.title} is {still}{levels(furthest.gap)} below its target"
+        sentence = f"{furthest.title} is {still}{levels_text(furthest.gap)} below its target"
         if others:
             sentence += (f"; {_count(len(others), 'other key area')} {'is' if len(others) == 1 else 'are'} "
                          f"below target too (next furthest: {_names([k.title for k in others[:3]])})")
@@ -297,14 +283,7 @@ def summary_paragraph(report: ProgressReport, framework: Framework) -> str:
 # ---------------------------------------------------------------- tables (shared by the page and the Word report)
 
 def _mean(rollup: Rollup | None) -> str:
-    return "–" if rollup is None or rollup.mean is None else two_places(rollup.mean)
-
-
-def _signed(value: float | None) -> str:
-    return "–" if value is None else ("+" if value > 0 else "") + two_places(value)
-
-
-ARROWS = {"improved": "▲ up", "declined": "▼ down", "unchanged": "= same", "not comparable": "–"}
+    return format_mean(rollup.mean if rollup is not None else None)
 
 
 def movement_table(report: ProgressReport, framework: Framework) -> list[dict[str, str]]:
@@ -319,9 +298,9 @@ def movement_table(report: ProgressReport, framework: Framework) -> list[dict[st
         row["Level"] = level_label(line.now.level, framework) if line.now.level else "–"
         row["Target"] = _mean(line.target) if line.targets_complete or line.target.mean is None else \
             f"{_mean(line.target)} (n = {line.target.n})"
-        row["Gap"] = _signed(line.gap)
+        row["Gap"] = signed(line.gap)
         if report.compare_with:
-            row["Direction"] = ARROWS[line.direction]
+            row["Direction"] = movement.label(line.change)
         rows.append(row)
     return rows
 
@@ -336,3 +315,29 @@ def action_table(lines: list[ActionLine]) -> list[dict[str, str]]:
              "Owner": a.row.action.owner or "no owner", "Due": long_date(a.row.action.due),
              "Status": a.row.action.status, "Overdue": "⚠ overdue" if a.overdue else "",
              "From": a.row.period} for a in lines]
+
+
+# ---------------------------------------------------------------- the radar's data
+
+def radar_rows(framework: Framework, record: OrganisationRecord, period: str,
+               compare_with: str | None = PREVIOUS, key_area_ids: list[str] | None = None) -> list[dict[str, Any]]:
+    """Plain rows for the radar and its table: one per key area and series (today, target, last year).
+
+    `compare_with` defaults to the period before `period`; None leaves the earlier series out.
+    Key areas with nothing scored still take their place round the chart, with no point.
+    """
+    if compare_with == PREVIOUS:
+        compare_with = previous_period(record, period)
+    ids = key_area_ids or list(framework.key_areas)
+    now = {s.id: s for s in key_area_summaries(framework, record.period(period))}
+    before = {s.id: s for s in key_area_summaries(framework, record.period(compare_with))} if compare_with else {}
+    rows = []
+    for order, ka_id in enumerate(ids):
+        title = framework.key_areas[ka_id].title
+        series = [("today", period, now[ka_id].score), ("target", "target", now[ka_id].target)]
+        if compare_with:
+            series.append(("last year", compare_with, before[ka_id].score))
+        for kind, label, rollup in series:
+            rows.append({"order": order, "key_area": title, "series": kind, "label": label,
+                         "value": rounded(rollup.mean), "n": rollup.n})
+    return rows

@@ -51,12 +51,30 @@ class Score:
         if self.not_applicable:
             return "n/a"
         if self.value is None:
-            return "not yet scored"
+            return UNSCORED_LABEL
         return level_label(self.value, framework)
 
 
 NOT_APPLICABLE = Score(None, True)
 UNSCORED = Score(None, False)
+UNSCORED_LABEL = "not yet scored"
+
+
+def score_choices(framework: Framework, half_steps: bool) -> list[Score]:
+    """Every score that can be given, in order: each level, then the half step above it where half
+    steps are allowed ("2/3" after 2), and n/a last. Forms and spreadsheet lists all use this."""
+    levels = [lv.value for lv in framework.levels]
+    out: list[Score] = []
+    for low, high in zip(levels, levels[1:] + [None]):
+        out.append(Score(float(low)))
+        if half_steps and high is not None and high == low + 1:
+            out.append(Score(low + 0.5))
+    return out + [NOT_APPLICABLE]
+
+
+def choice_labels(framework: Framework, key_area_id: str) -> list[str]:
+    """The choices of a score or target in a form: 'not yet scored', '1 – Minimum', '1/2', … 'n/a'."""
+    return [UNSCORED_LABEL] + [s.label(framework) for s in score_choices(framework, framework.allows_half_steps(key_area_id))]
 
 
 def written_value(value: float) -> str:

@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Iterable, NamedTuple
 
+from .errors import AlreadyExists
 from .framework import Framework
-from .record import Action, Entry, OrganisationRecord, PeriodRecord
+from .movement import change, direction
+from .record import Action, Entry, OrganisationRecord, PeriodRecord, check_period
 from .scores import UNSCORED, Score
 
 ROLL_UP_RULE = ("Rolled-up scores are the mean of the applicable scored objectives beneath them "
@@ -27,10 +29,6 @@ class Rollup(NamedTuple):
     level: int | None
     not_applicable: int = 0
     unscored: int = 0
-
-    @property
-    def written(self) -> str:
-        return "–" if self.mean is None else f"{self.mean:.2f}".rstrip("0").rstrip(".")
 
 
 def roll_up(scores: Iterable[Score]) -> Rollup:
@@ -54,6 +52,22 @@ def _rollup(halves: int, n: int, na: int, unscored: int) -> Rollup:
     return Rollup(halves / (2 * n), n, halves // (2 * n), na, unscored)
 
 
+# ---------------------------------------------------------------- gap to target
+
+def target_covers(score: Rollup, target: Rollup, target_direct: bool = False) -> bool:
+    """Whether a target and today's mean measure the same thing: the target is set for the key area
+    as a whole, or every scored item beneath it has one."""
+    return target.mean is not None and (target_direct or target.n >= score.n)
+
+
+def gap(score: Rollup, target: Rollup, target_direct: bool = False) -> float | None:
+    """How far below its target (positive) or above it (negative); None if either is missing, or if
+    only some of the scored items have a target (the two means would not measure the same things)."""
+    if score.mean is None or not target_covers(score, target, target_direct):
+        return None
+    return target.mean - score.mean  # type: ignore[operator]
+
+
 class AreaSummary(NamedTuple):
     """One key area (or theme, or the whole framework) in one period."""
 
@@ -66,14 +80,7 @@ class AreaSummary(NamedTuple):
 
     @property
     def gap(self) -> float | None:
-        """How far below its target (positive) or above it (negative). None if either is missing,
-        or if only some of the scored objectives have a target (the two means would not measure
-        the same things); a target set for the key area as a whole always counts."""
-        if self.score.mean is None or self.target.mean is None:
-            return None
-        if not (self.target_direct or self.target.n >= self.score.n):
-            return None
-        return self.target.mean - self.score.mean
+        return gap(self.score, self.target, self.target_direct)
 
 
 def _objective_scores(framework: Framework, period: PeriodRecord, key_area_id: str, attr: str) -> list[Score]:
@@ -81,12 +88,24 @@ def _objective_scores(framework: Framework, period: PeriodRecord, key_area_id: s
             for o in framework.key_areas[key_area_id].objectives]
 
 
+# ---------------------------------------------------------------- scored per objective or per key area
+
+def scored_by_key_area(period: PeriodRecord) -> bool:
+    """Whether a period is kept one level per key area (seed 000): it has key-area entries and no
+    objective is scored or marked n/a."""
+    return bool(period.key_area_entries) and not any(e.score.state != "unscored" for e in period.entries.values())
+
+
+def _key_area_scored_directly(direct: Entry | None, objectives_scored: int, objectives_na: int) -> bool:
+    """Within one key area: objective entries win; the key area's own score (seed 000) is used when
+    it has one and none of its objectives is scored or n/a."""
+    return direct is not None and objectives_scored == 0 and objectives_na == 0
+
+
 def _uses_objectives(framework: Framework, period: PeriodRecord, key_area_id: str) -> bool:
-    """Objective entries win; a key area scored directly (seed 000) is used when none exist."""
-    if key_area_id not in period.key_area_entries:
-        return True
-    return any(period.entries[o.id].score.state != "unscored"
-               for o in framework.key_areas[key_area_id].objectives if o.id in period.entries)
+    states = [period.entries[o].score.state for o in framework.objective_ids[key_area_id] if o in period.entries]
+    return not _key_area_scored_directly(period.key_area_entries.get(key_area_id), states.count("scored"),
+                                         states.count("n/a"))
 
 
 def key_area_summary(framework: Framework, period: PeriodRecord, key_area_id: str) -> AreaSummary:
@@ -119,7 +138,7 @@ def key_area_summary(framework: Framework, period: PeriodRecord, key_area_id: st
             t_n += 1
     score_rollup = _rollup(s_halves, s_n, s_na, s_unscored)
     mode = "objectives"
-    if direct is not None and s_n == 0 and s_na == 0:
+    if _key_area_scored_directly(direct, s_n, s_na):
         score_rollup, mode = roll_up([direct.score]), "key_area"
     target_direct = direct is not None and direct.target.is_scored
     if target_direct:
@@ -206,13 +225,6 @@ def completion(framework: Framework, period: PeriodRecord, key_area_id: str | No
 
 # ---------------------------------------------------------------- year on year
 
-def direction(change: float | None) -> str:
-    """'improved', 'declined', 'unchanged', or 'not comparable' when either side is missing."""
-    if change is None:
-        return "not comparable"
-    return "improved" if change > 0 else "declined" if change < 0 else "unchanged"
-
-
 @dataclass(frozen=True)
 class ObjectiveMovement:
     objective_id: str
@@ -224,9 +236,8 @@ class ObjectiveMovement:
 
     @property
     def change(self) -> float | None:
-        if self.before.is_scored and self.after.is_scored:
-            return self.after.value - self.before.value  # type: ignore[operator]
-        return None
+        return change(self.before.value if self.before.is_scored else None,
+                      self.after.value if self.after.is_scored else None)
 
     @property
     def direction(self) -> str:
@@ -234,9 +245,7 @@ class ObjectiveMovement:
 
     @property
     def gap(self) -> float | None:
-        if self.after.is_scored and self.target.is_scored:
-            return self.target.value - self.after.value  # type: ignore[operator]
-        return None
+        return gap(roll_up([self.after]), roll_up([self.target]))
 
 
 @dataclass(frozen=True)
@@ -246,9 +255,7 @@ class AreaMovement:
 
     @property
     def change(self) -> float | None:
-        if self.before.score.mean is None or self.after.score.mean is None:
-            return None
-        return self.after.score.mean - self.before.score.mean
+        return change(self.before.score.mean, self.after.score.mean)
 
     @property
     def direction(self) -> str:
@@ -310,14 +317,40 @@ def previous_period(record: OrganisationRecord, period: str) -> str | None:
     return names[index - 1] if index > 0 else None
 
 
-# ---------------------------------------------------------------- carry forward
+# ---------------------------------------------------------------- starting a period, carry forward
 
-def carry_forward(previous: PeriodRecord, new_period: str) -> PeriodRecord:
+@dataclass(frozen=True)
+class NewPeriod:
+    """A period about to be started, and the open actions of the last period it continues."""
+
+    period: PeriodRecord
+    carried_from: str | None = None
+    closed_actions: tuple[int, ...] = ()   # ids of actions continued by a copy in the new period
+
+    @property
+    def carried(self) -> int:
+        """How many scores were carried forward, to be confirmed."""
+        return sum(1 for e in [*self.period.entries.values(), *self.period.key_area_entries.values()] if e.carried)
+
+
+def new_period(record: OrganisationRecord, name: str, *, carry: bool = True) -> NewPeriod:
+    """Period `name` of `record`, blank or (with `carry`, when there is an earlier period) carried
+    forward from the latest one. Raises for a name that is not a period or that the record has."""
+    check_period(name)
+    if any(p.period == name for p in record.periods):
+        raise AlreadyExists(f"{record.organisation.id} already has period '{name}'")
+    if carry and record.periods:
+        return carry_forward(record.sorted_periods()[-1], name)
+    return NewPeriod(PeriodRecord(period=name, status="draft"))
+
+
+def carry_forward(previous: PeriodRecord, new_period: str) -> NewPeriod:
     """A new period started from the last one.
 
     Scores and targets are carried and marked `carried` (not yet confirmed); last period's comment
-    becomes `previous_comment` (the new comment starts empty); open actions are carried with a
-    link to the action they continue. Evidence is not carried.
+    becomes `previous_comment` (the new comment starts empty); open actions are copied into the new
+    period with a link to the action they continue, and the originals are closed as "carried
+    forward" (`closed_actions`). Evidence is not carried.
     """
     def carry(entry: Entry) -> Entry:
         return Entry(
@@ -327,10 +360,21 @@ def carry_forward(previous: PeriodRecord, new_period: str) -> PeriodRecord:
             actions=[Action(text=a.text, owner=a.owner, due=a.due,
                             status="in progress" if a.status == "in progress" else "open",
                             rag=a.rag, carried_from=a.id) for a in entry.actions if a.is_open])
-    return PeriodRecord(
-        period=new_period, status="draft",
-        entries={k: carry(e) for k, e in previous.entries.items()},
-        key_area_entries={k: carry(e) for k, e in previous.key_area_entries.items()})
+    entries = [*previous.entries.values(), *previous.key_area_entries.values()]
+    return NewPeriod(
+        PeriodRecord(period=new_period, status="draft",
+                     entries={k: carry(e) for k, e in previous.entries.items()},
+                     key_area_entries={k: carry(e) for k, e in previous.key_area_entries.items()}),
+        previous.period,
+        tuple(a.id for e in entries for a in e.actions if a.is_open and a.id is not None))
+
+
+def reopened_by_deleting(period: PeriodRecord) -> dict[int, str]:
+    """Deleting a period undoes its carry-forward: each action it continued gets back the status
+    its copy has (or "open", were the copy itself carried on), by action id."""
+    return {a.carried_from: a.status if a.status != "carried forward" else "open"
+            for e in [*period.entries.values(), *period.key_area_entries.values()]
+            for a in e.actions if a.carried_from is not None}
 
 
 def confirm(entry: Entry, score: Score | None = None) -> Entry:

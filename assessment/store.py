@@ -1,8 +1,10 @@
 """Persistence: organisations, assessments, entries, actions, evidence and history.
 
-SQLite file under `data/` by default; PostgreSQL when `DATABASE_URL` says so. One transaction per
-user action: every public method opens a short session and commits or rolls back as a whole, so
-a crash mid-save leaves the last saved state intact. Entries carry a version number; a save that
+SQLite file under `data/` by default; PostgreSQL when `DATABASE_URL` says so. Everything goes
+through `Store.transaction()`, which gives a `Transaction`: one unit of work that commits as a whole
+at the end, or rolls back as a whole on any error, so a crash mid-save leaves the last saved state
+intact. The application layer (`assessment.workflows`) opens one per user action; nothing here
+decides what may be written, only how it is kept. Entries carry a version number; a save that
 names an older version is refused with `StaleEntry` rather than overwriting someone else's work.
 """
 
@@ -13,24 +15,23 @@ from collections import defaultdict
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from .errors import AlreadyExists, AssessmentError, NotFound, StaleEntry
 from .framework import Framework
-from .models import (ActionRow, AssessmentRow, BaselineRow, EntryHistoryRow, EntryRow, EvidenceRow,
-                     OrganisationRow)
 from .record import (STATUSES, Action, Entry, Evidence, Organisation, OrganisationRecord, PeriodRecord,
-                     period_key, valid_period)
+                     period_key)
 from .scores import Score
-from .scoring import carry_forward
+from .tables import (ActionRow, AssessmentRow, BaselineRow, EntryHistoryRow, EntryRow, EvidenceRow,
+                     OrganisationRow)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_DB = DATA_DIR / "assessment.db"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-LOCAL_USER = "local user"
 
 
 def database_url() -> str:
@@ -56,13 +57,20 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
-    from alembic import command
+def alembic_config():
+    """The Alembic configuration of this package's migrations (for upgrades, backup and restore)."""
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision."""
+    from alembic import command
+
+    config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
@@ -83,155 +91,201 @@ def _score(row_score: float | None, na: bool) -> Score:
 
 
 class Store:
+    """The database: an engine made once, and a short unit of work per user action."""
+
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
+    def transaction(self) -> Iterator["Transaction"]:
         """One unit of work: commits at the end, rolls back everything on any error."""
         with self._sessions() as session, session.begin():
-            yield session
+            yield Transaction(session)
+
+
+class Transaction:
+    """Reads and writes inside one transaction (`Store.transaction()`)."""
+
+    def __init__(self, session: Session):
+        self.s = session
 
     # ------------------------------------------------------------ organisations
 
     def add_organisation(self, org: Organisation) -> None:
-        with self.transaction() as s:
-            if s.get(OrganisationRow, org.id) is not None:
-                raise AlreadyExists(f"organisation '{org.id}' already exists")
-            s.add(OrganisationRow(id=org.id, name=org.name, type=org.type, region=org.region))
+        if self.s.get(OrganisationRow, org.id) is not None:
+            raise AlreadyExists(f"organisation '{org.id}' already exists")
+        self.s.add(OrganisationRow(id=org.id, name=org.name, type=org.type, region=org.region))
+        self.s.flush()
 
     def organisations(self) -> list[tuple[Organisation, list[str]]]:
         """Every organisation with its periods, oldest first."""
-        with self.transaction() as s:
-            rows = s.scalars(select(OrganisationRow).options(selectinload(OrganisationRow.assessments))
-                             .order_by(OrganisationRow.name)).all()
-            return [(Organisation(r.id, r.name, r.type, r.region),
-                     sorted((a.period for a in r.assessments), key=period_key)) for r in rows]
+        rows = self.s.scalars(select(OrganisationRow).options(selectinload(OrganisationRow.assessments))
+                              .order_by(OrganisationRow.name)).all()
+        return [(Organisation(r.id, r.name, r.type, r.region),
+                 sorted((a.period for a in r.assessments), key=period_key)) for r in rows]
 
     def organisation(self, org_id: str) -> Organisation:
-        with self.transaction() as s:
-            row = self._org(s, org_id)
-            return Organisation(row.id, row.name, row.type, row.region)
+        row = self._org(org_id)
+        return Organisation(row.id, row.name, row.type, row.region)
 
-    def _org(self, s: Session, org_id: str) -> OrganisationRow:
-        row = s.get(OrganisationRow, org_id)
+    def _org(self, org_id: str) -> OrganisationRow:
+        row = self.s.get(OrganisationRow, org_id)
         if row is None:
-            known = ", ".join(s.scalars(select(OrganisationRow.id).order_by(OrganisationRow.id))) or "none yet"
-            raise NotFound(f"no organisation '{org_id}' (known: {known})")
+            raise NotFound(f"no organisation '{org_id}'")
         return row
 
-    def _assessment(self, s: Session, org_id: str, period: str) -> AssessmentRow:
-        self._org(s, org_id)
-        row = s.scalar(select(AssessmentRow).where(AssessmentRow.organisation_id == org_id,
-                                                   AssessmentRow.period == period))
+    def _assessment(self, org_id: str, period: str) -> AssessmentRow:
+        self._org(org_id)
+        row = self.s.scalar(select(AssessmentRow).where(AssessmentRow.organisation_id == org_id,
+                                                        AssessmentRow.period == period))
         if row is None:
             raise NotFound(f"{org_id} has no period '{period}'")
         return row
 
     # ------------------------------------------------------------ whole records
 
-    def save_record(self, record: OrganisationRecord, *, user: str = LOCAL_USER, replace: bool = False) -> dict[str, int]:
-        """Store a whole record (from a file) in one transaction: all of it, or nothing.
+    def save_record(self, record: OrganisationRecord, *, user: str, replace: bool = False) -> dict[str, int]:
+        """Store a whole record (from a file): the organisation if new, its baselines and periods.
 
         A period that already exists is refused unless `replace` is set. Returns counts.
         """
-        org = record.organisation
+        org, s = record.organisation, self.s
         counts = {"periods": 0, "entries": 0, "actions": 0}
-        with self.transaction() as s:
-            row = s.get(OrganisationRow, org.id)
-            if row is None:
-                row = OrganisationRow(id=org.id, name=org.name, type=org.type, region=org.region)
-                s.add(row)
-            else:
-                existing = {a.period: a for a in row.assessments}
-                clash = [p.period for p in record.periods if p.period in existing]
-                if clash and not replace:
-                    raise AlreadyExists(f"{org.id} already has period(s) {', '.join(clash)}; "
-                                        "nothing was imported (use --replace to overwrite them)")
-                for name in clash:
-                    s.delete(existing[name])
-                s.flush()
-            if record.baseline_agreed:
-                row.baseline_agreed = record.baseline_agreed
-            if record.source:
-                row.source = record.source
-            for objective_id, score in record.baselines.items():
-                s.merge(BaselineRow(organisation_id=org.id, objective_id=objective_id,
-                                    score=score.value, not_applicable=score.not_applicable))
-            for period in record.sorted_periods():
-                assessment = AssessmentRow(organisation_id=org.id, period=period.period,
-                                           framework_id=record.framework_id,
-                                           framework_version=record.framework_version, status=period.status)
-                s.add(assessment)
-                s.flush()
-                entries = [*period.entries.values(), *period.key_area_entries.values()]
-                self._insert_entries(s, assessment, entries, user)
-                counts["entries"] += len(entries)
-                counts["actions"] += sum(len(e.actions) for e in entries)
-                counts["periods"] += 1
+        row = s.get(OrganisationRow, org.id)
+        if row is None:
+            row = OrganisationRow(id=org.id, name=org.name, type=org.type, region=org.region)
+            s.add(row)
+            s.flush()
+        else:
+            existing = {a.period: a for a in row.assessments}
+            clash = [p.period for p in record.periods if p.period in existing]
+            if clash and not replace:
+                raise AlreadyExists(f"{org.id} already has period(s) {', '.join(clash)}; "
+                                    "nothing was imported (use --replace to overwrite them)")
+            for name in clash:
+                s.delete(existing[name])
+            s.flush()
+        if record.baseline_agreed:
+            row.baseline_agreed = record.baseline_agreed
+        if record.source:
+            row.source = record.source
+        for objective_id, score in record.baselines.items():
+            s.merge(BaselineRow(organisation_id=org.id, objective_id=objective_id,
+                                score=score.value, not_applicable=score.not_applicable))
+        for period in record.sorted_periods():
+            self.add_period(org.id, period, record.framework_id, record.framework_version, user=user)
+            entries = [*period.entries.values(), *period.key_area_entries.values()]
+            counts["entries"] += len(entries)
+            counts["actions"] += sum(len(e.actions) for e in entries)
+            counts["periods"] += 1
         return counts
 
     def load_record(self, org_id: str) -> OrganisationRecord:
-        with self.transaction() as s:
-            row = self._org(s, org_id)
-            assessments = s.scalars(
-                select(AssessmentRow).where(AssessmentRow.organisation_id == org_id)
-                .options(selectinload(AssessmentRow.entries).selectinload(EntryRow.actions),
-                         selectinload(AssessmentRow.entries).selectinload(EntryRow.evidence))).all()
-            baselines = s.scalars(select(BaselineRow).where(BaselineRow.organisation_id == org_id)).all()
-            framework_id = assessments[0].framework_id if assessments else ""
-            framework_version = assessments[0].framework_version if assessments else ""
-            record = OrganisationRecord(
-                organisation=Organisation(row.id, row.name, row.type, row.region),
-                framework_id=framework_id, framework_version=framework_version,
-                baselines={b.objective_id: _score(b.score, b.not_applicable) for b in baselines},
-                baseline_agreed=row.baseline_agreed, source=row.source)
-            for a in sorted(assessments, key=lambda a: period_key(a.period)):
-                period = PeriodRecord(period=a.period, status=a.status)
-                for e in sorted(a.entries, key=lambda e: e.id):
-                    target = (period.entries if e.kind == "objective" else period.key_area_entries)
-                    target[e.item_id] = _entry_from_row(e)
-                record.periods.append(period)
-            return record
+        row = self._org(org_id)
+        assessments = self.s.scalars(
+            select(AssessmentRow).where(AssessmentRow.organisation_id == org_id)
+            .options(selectinload(AssessmentRow.entries).selectinload(EntryRow.actions),
+                     selectinload(AssessmentRow.entries).selectinload(EntryRow.evidence))).all()
+        baselines = self.s.scalars(select(BaselineRow).where(BaselineRow.organisation_id == org_id)).all()
+        framework_id = assessments[0].framework_id if assessments else ""
+        framework_version = assessments[0].framework_version if assessments else ""
+        record = OrganisationRecord(
+            organisation=Organisation(row.id, row.name, row.type, row.region),
+            framework_id=framework_id, framework_version=framework_version,
+            baselines={b.objective_id: _score(b.score, b.not_applicable) for b in baselines},
+            baseline_agreed=row.baseline_agreed, source=row.source)
+        for a in sorted(assessments, key=lambda a: period_key(a.period)):
+            period = PeriodRecord(period=a.period, status=a.status)
+            for e in sorted(a.entries, key=lambda e: e.id):
+                target = (period.entries if e.kind == "objective" else period.key_area_entries)
+                target[e.item_id] = _entry_from_row(e)
+            record.periods.append(period)
+        return record
 
-    def period_record(self, org_id: str, period: str) -> PeriodRecord:
-        return self.load_record(org_id).period(period)
+    # ------------------------------------------------------------ periods
+
+    def add_period(self, org_id: str, period: PeriodRecord, framework_id: str, framework_version: str, *,
+                   user: str) -> None:
+        """A new period with its entries (their actions, evidence and first history rows)."""
+        self._org(org_id)
+        assessment = AssessmentRow(organisation_id=org_id, period=period.period, framework_id=framework_id,
+                                   framework_version=framework_version, status=period.status)
+        self.s.add(assessment)
+        try:
+            self.s.flush()
+        except IntegrityError:  # started at the same moment by someone else
+            raise AlreadyExists(f"{org_id} already has period '{period.period}'") from None
+        self._insert_entries(assessment, [*period.entries.values(), *period.key_area_entries.values()], user)
+
+    def delete_period(self, org_id: str, period: str) -> None:
+        """A period and everything in it (entries, actions, evidence, history)."""
+        assessment = self._assessment(org_id, period)
+        self.s.delete(assessment)
+        self.s.flush()
+
+    def set_status(self, org_id: str, period: str, status: str) -> None:
+        if status not in STATUSES:
+            raise AssessmentError(f"'{status}' is not a status; use one of {', '.join(STATUSES)}")
+        self._assessment(org_id, period).status = status
+
+    def set_action_statuses(self, org_id: str, action_ids: Iterable[int], status: str, *, user: str) -> None:
+        """Give the organisation's actions with these ids a new status."""
+        ids = list(action_ids)
+        if not ids:
+            return
+        rows = self.s.scalars(select(ActionRow).join(EntryRow).join(AssessmentRow)
+                              .where(ActionRow.id.in_(ids), AssessmentRow.organisation_id == org_id)).all()
+        for row in rows:
+            row.status, row.updated_by, row.updated_at = status, user, _now()
 
     # ------------------------------------------------------------ one entry at a time
 
     def save_entry(self, org_id: str, period: str, entry: Entry, *, expected_version: int | None,
-                   user: str = LOCAL_USER) -> Entry:
+                   user: str) -> Entry:
         """Save one objective's (or key area's) entry with its actions and evidence.
 
         `expected_version` is the version the user started from (0 or None for a new entry).
         If the stored entry has moved on, `StaleEntry` is raised carrying the stored entry, and
         nothing is written.
         """
-        with self.transaction() as s:
-            assessment = self._assessment(s, org_id, period)
-            row = s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id,
-                                                  EntryRow.kind == entry.kind, EntryRow.item_id == entry.item)
-                           .with_for_update())
-            if row is None:
-                if expected_version:
-                    raise StaleEntry(f"{entry.kind.replace('_', ' ')} {entry.item} was removed since you opened it")
-                row = self._insert_entry(s, assessment, entry, user)
-            else:
-                if (expected_version or 0) != row.version:
-                    raise StaleEntry(
-                        f"{entry.kind.replace('_', ' ')} {entry.item} was saved by {row.updated_by or 'someone else'} "
-                        f"at {row.updated_at:%H:%M on %d %B %Y} (version {row.version}) after you opened "
-                        f"version {expected_version or 0}; nothing was overwritten",
-                        current=_entry_from_row(row))
-                self._update_entry(s, row, entry, user)
-            s.flush()
-            return _entry_from_row(row)
+        assessment = self._assessment(org_id, period)
+        row = self.s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id,
+                                                   EntryRow.kind == entry.kind, EntryRow.item_id == entry.item)
+                            .with_for_update())
+        if row is None:
+            if expected_version:
+                raise StaleEntry(f"{entry.kind.replace('_', ' ')} {entry.item} was removed since you opened it")
+            row = self._insert_entries(assessment, [entry], user)[0]
+        else:
+            if (expected_version or 0) != row.version:
+                raise StaleEntry(
+                    f"{entry.kind.replace('_', ' ')} {entry.item} was saved by {row.updated_by or 'someone else'} "
+                    f"at {row.updated_at:%H:%M on %d %B %Y} (version {row.version}) after you opened "
+                    f"version {expected_version or 0}; nothing was overwritten",
+                    current=_entry_from_row(row))
+            self._update_entry(row, entry, user)
+        self.s.flush()
+        return _entry_from_row(row)
 
-    def _insert_entry(self, s: Session, assessment: AssessmentRow, entry: Entry, user: str) -> EntryRow:
-        return self._insert_entries(s, assessment, [entry], user)[0]
+    def write_entries(self, org_id: str, period: str, framework: Framework, *, new: list[Entry],
+                      changed: list[Entry], status: str = "draft", user: str) -> None:
+        """Add `new` entries and update `changed` ones (each a new version with history) in a period,
+        which is created (for `framework`, with `status`) if it does not exist yet."""
+        self._org(org_id)
+        assessment = self.s.scalar(select(AssessmentRow).where(AssessmentRow.organisation_id == org_id,
+                                                               AssessmentRow.period == period))
+        if assessment is None:
+            assessment = AssessmentRow(organisation_id=org_id, period=period, framework_id=framework.id,
+                                       framework_version=framework.version, status=status)
+            self.s.add(assessment)
+            self.s.flush()
+        rows = {(e.kind, e.item_id): e for e in assessment.entries}
+        for entry in changed:
+            self._update_entry(rows[(entry.kind, entry.item)], entry, user)
+        self._insert_entries(assessment, new, user)
 
-    def _insert_entries(self, s: Session, assessment: AssessmentRow, entries: list[Entry], user: str) -> list[EntryRow]:
+    def _insert_entries(self, assessment: AssessmentRow, entries: list[Entry], user: str) -> list[EntryRow]:
         """New entries with their actions, evidence and first history row (one flush for all)."""
         rows = []
         for entry in entries:
@@ -240,12 +294,12 @@ class Store:
             row.actions = [_action_row(a, user) for a in entry.actions]
             row.evidence = [EvidenceRow(url=e.url, title=e.title) for e in entry.evidence]
             rows.append(row)
-        s.add_all(rows)
-        s.flush()
-        s.add_all([_history(row) for row in rows])
+        self.s.add_all(rows)
+        self.s.flush()
+        self.s.add_all([_history(row) for row in rows])
         return rows
 
-    def _update_entry(self, s: Session, row: EntryRow, entry: Entry, user: str) -> None:
+    def _update_entry(self, row: EntryRow, entry: Entry, user: str) -> None:
         _fill_entry(row, entry, user)
         by_id = {a.id: a for a in row.actions}
         kept = []
@@ -262,82 +316,20 @@ class Store:
                 kept.append(existing)
         row.actions = kept
         row.evidence = [EvidenceRow(url=e.url, title=e.title) for e in entry.evidence]
-        s.flush()  # the mapper's version counter moves on here
-        s.add(_history(row))
+        self.s.flush()  # the mapper's version counter moves on here
+        self.s.add(_history(row))
 
     def history(self, org_id: str, period: str, item: str, kind: str = "objective") -> list[dict]:
-        with self.transaction() as s:
-            assessment = self._assessment(s, org_id, period)
-            entry = s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id,
-                                                    EntryRow.kind == kind, EntryRow.item_id == item))
-            if entry is None:
-                return []
-            rows = s.scalars(select(EntryHistoryRow).where(EntryHistoryRow.entry_id == entry.id)
-                             .order_by(EntryHistoryRow.version)).all()
-            return [{"version": h.version, "score": _score(h.score, h.not_applicable).written,
-                     "target": _score(h.target, False).written, "comment": h.comment,
-                     "changed_by": h.changed_by, "changed_at": h.changed_at} for h in rows]
-
-    # ------------------------------------------------------------ periods
-
-    def start_period(self, org_id: str, new_period: str, framework: Framework, *, carry: bool = True,
-                     user: str = LOCAL_USER) -> PeriodRecord:
-        """Open a new period, blank or carried forward from the latest one (in one transaction)."""
-        if not valid_period(new_period):
-            raise AssessmentError(f"'{new_period}' is not a period; write a year such as 2024 or 2024/25")
-        with self.transaction() as s:
-            org = self._org(s, org_id)
-            existing = sorted(org.assessments, key=lambda a: period_key(a.period))
-            if any(a.period == new_period for a in existing):
-                raise AlreadyExists(f"{org_id} already has period '{new_period}'")
-            assessment = AssessmentRow(organisation_id=org_id, period=new_period, framework_id=framework.id,
-                                       framework_version=framework.version, status="draft")
-            s.add(assessment)
-            s.flush()
-            if carry and existing:
-                last = existing[-1]
-                previous = PeriodRecord(period=last.period, status=last.status)
-                for e in last.entries:
-                    bucket = previous.entries if e.kind == "objective" else previous.key_area_entries
-                    bucket[e.item_id] = _entry_from_row(e)
-                new = carry_forward(previous, new_period)
-                self._insert_entries(s, assessment, [*new.entries.values(), *new.key_area_entries.values()], user)
-                for e in last.entries:
-                    for a in e.actions:
-                        if a.status in ("open", "in progress"):
-                            a.status, a.updated_by, a.updated_at = "carried forward", user, _now()
-        return self.period_record(org_id, new_period)
-
-    def import_periods(self, org_id: str, framework: Framework, periods: list[PeriodRecord], *,
-                       user: str = LOCAL_USER) -> None:
-        """Write imported periods in one transaction: new periods are created; in a saved period an
-        entry that exists is updated (a new version with a history row), others are added."""
-        with self.transaction() as s:
-            org = self._org(s, org_id)
-            saved = {a.period: a for a in org.assessments}
-            for period in sorted(periods, key=lambda p: period_key(p.period)):
-                assessment = saved.get(period.period)
-                if assessment is None:
-                    assessment = AssessmentRow(organisation_id=org_id, period=period.period,
-                                               framework_id=framework.id, framework_version=framework.version,
-                                               status=period.status)
-                    s.add(assessment)
-                    s.flush()
-                rows = {(e.kind, e.item_id): e for e in assessment.entries}
-                fresh = []
-                for entry in [*period.entries.values(), *period.key_area_entries.values()]:
-                    row = rows.get((entry.kind, entry.item))
-                    if row is None:
-                        fresh.append(entry)
-                    elif not _unchanged(row, entry):
-                        self._update_entry(s, row, entry, user)
-                self._insert_entries(s, assessment, fresh, user)
-
-    def set_status(self, org_id: str, period: str, status: str) -> None:
-        if status not in STATUSES:
-            raise AssessmentError(f"'{status}' is not a status; use one of {', '.join(STATUSES)}")
-        with self.transaction() as s:
-            self._assessment(s, org_id, period).status = status
+        assessment = self._assessment(org_id, period)
+        entry = self.s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id,
+                                                     EntryRow.kind == kind, EntryRow.item_id == item))
+        if entry is None:
+            return []
+        rows = self.s.scalars(select(EntryHistoryRow).where(EntryHistoryRow.entry_id == entry.id)
+                              .order_by(EntryHistoryRow.version)).all()
+        return [{"version": h.version, "score": _score(h.score, h.not_applicable).written,
+                 "target": _score(h.target, False).written, "comment": h.comment,
+                 "changed_by": h.changed_by, "changed_at": h.changed_at} for h in rows]
 
     # ------------------------------------------------------------ many organisations
 
@@ -357,13 +349,12 @@ class Store:
             query = query.where(AssessmentRow.organisation_id.in_(organisation_ids))
         sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0])
         key_area_of = framework.key_area_of
-        with self.engine.connect() as connection:
-            for period, objective_id, total, count in connection.execute(query):
-                ka = key_area_of.get(objective_id)
-                if ka is not None:
-                    bucket = sums[(period, ka)]
-                    bucket[0] += total
-                    bucket[1] += count
+        for period, objective_id, total, count in self.s.execute(query):
+            ka = key_area_of.get(objective_id)
+            if ka is not None:
+                bucket = sums[(period, ka)]
+                bucket[0] += total
+                bucket[1] += count
         return {key: (total / count, count) for key, (total, count) in sums.items() if count}
 
 
@@ -374,14 +365,6 @@ def _fill_entry(row: EntryRow, entry: Entry, user: str) -> None:
     row.comment, row.previous_comment = entry.comment, entry.previous_comment
     row.carried = entry.carried
     row.updated_by, row.updated_at = user, _now()
-
-
-def _unchanged(row: EntryRow, entry: Entry) -> bool:
-    """Nothing an import writes differs from the saved entry (so no new version is made)."""
-    saved = _entry_from_row(row)
-    return (saved.score, saved.target, saved.comment or "", saved.carried) == \
-        (entry.score, entry.target, entry.comment or "", entry.carried) and \
-        [a.text for a in saved.actions] == [a.text for a in entry.actions]
 
 
 def _action_row(action: Action, user: str) -> ActionRow:

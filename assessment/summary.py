@@ -2,37 +2,29 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from . import movement
 from .framework import Framework
+from .numbers import format_mean, rounded as _round, signed
 from .record import OrganisationRecord
 from .scores import level_label
-from .scoring import (ROLL_UP_RULE, AreaSummary, Rollup, compare, direction, key_area_summaries,
-                      overall_summary, theme_summaries)
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else float(two_places(value))
-
-
-def two_places(value: float) -> str:
-    """A mean as people round it: half away from zero (3.625 -> 3.63), two decimal places."""
-    return str(Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+from .scoring import ROLL_UP_RULE, AreaSummary, Rollup, compare, key_area_summaries, overall_summary, theme_summaries
 
 
 def _rollup_data(r: Rollup, framework: Framework) -> dict[str, Any]:
     return {"mean": _round(r.mean), "n": r.n, "level": r.level,
-            "level_name": framework.level_names.get(r.level) if r.level else None}
+            "level_name": framework.level_names.get(r.level) if r.level else None,
+            "level_label": level_label(r.level, framework) if r.level else None}
 
 
 def _area_data(a: AreaSummary, framework: Framework, before: AreaSummary | None) -> dict[str, Any]:
     data = {"id": a.id, "title": a.title, **_rollup_data(a.score, framework),
             "target": _round(a.target.mean), "gap": _round(a.gap), "scored_as": a.mode}
     if before is not None:
-        previous = before.score.mean
-        change = None if previous is None or a.score.mean is None else a.score.mean - previous
-        data.update({"previous": _round(previous), "movement": _round(change), "direction": direction(change)})
+        change = movement.change(before.score.mean, a.score.mean)
+        data.update({"previous": _round(before.score.mean), "movement": _round(change),
+                     "direction": movement.direction(change)})
     return data
 
 
@@ -64,7 +56,7 @@ def period_summary(framework: Framework, record: OrganisationRecord, period: str
     return out
 
 
-def summary_table(summary: dict[str, Any], framework: Framework) -> str:
+def summary_table(summary: dict[str, Any]) -> str:
     """The summary as a fixed-width text table for a terminal."""
     compare_with = summary["compare"]
     headers = ["Key area", "n", "Mean", "Level", "Target", "Gap"]
@@ -76,10 +68,10 @@ def summary_table(summary: dict[str, Any], framework: Framework) -> str:
             rows.append(None)
             continue
         row = [area["title"], str(area["n"]), format_mean(area["mean"]),
-               level_label(area["level"], framework) if area["level"] else "–",
-               format_mean(area["target"]), _signed(area["gap"])]
+               area["level_label"] or "–",
+               format_mean(area["target"]), signed(area["gap"])]
         if compare_with:
-            row += [format_mean(area.get("previous")), _movement(area)]
+            row += [format_mean(area.get("previous")), movement.label(area.get("movement"), amount="mean")]
         rows.append(row)
     widths = [max(len(headers[i]), *(len(r[i]) for r in rows if r)) for i in range(len(headers))]
     widths[0] = min(widths[0], 44)
@@ -100,19 +92,3 @@ def summary_table(summary: dict[str, Any], framework: Framework) -> str:
                     f"{o['at_or_above_target']} of {o['with_target']} with a target are at or above it."]
     out += ["", summary["rule"]]
     return "\n".join(out) + "\n"
-
-
-def format_mean(value: float | None) -> str:
-    """A rolled-up number for people: two decimal places, or '–' when there is none."""
-    return "–" if value is None else two_places(value)
-
-
-def _signed(value: float | None) -> str:
-    return "–" if value is None else ("+" if value >= 0 else "") + two_places(value)
-
-
-def _movement(area: dict[str, Any]) -> str:
-    if area.get("movement") is None:
-        return "–"
-    arrow = {"improved": "▲", "declined": "▼", "unchanged": "="}[area["direction"]]
-    return f"{arrow} {_signed(area['movement'])}"

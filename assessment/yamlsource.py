@@ -57,7 +57,7 @@ class Source:
 
     def problem(self, loc: Iterable[Any], message: str) -> Problem:
         loc = tuple(loc)
-        return Problem(self.file, self.line(loc), self.where(loc), message)
+        return Problem(self.file, self.line(loc) or 1, self.where(loc) or "(file)", message)
 
 
 def _item_label(item: Any) -> str | None:
@@ -76,11 +76,11 @@ def read_yaml(path: str | Path, display: str | None = None) -> tuple[Any, Source
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InvalidFile([Problem(name, None, "(file)", "no such file")]) from None
+        raise InvalidFile([Problem(name, 1, "(file)", "no such file")]) from None
     except IsADirectoryError:
-        raise InvalidFile([Problem(name, None, "(file)", "is a folder, not a file")]) from None
+        raise InvalidFile([Problem(name, 1, "(file)", "is a folder, not a file")]) from None
     except OSError as exc:
-        raise InvalidFile([Problem(name, None, "(file)", f"cannot be read: {exc.strerror}")]) from None
+        raise InvalidFile([Problem(name, 1, "(file)", f"cannot be read: {exc.strerror}")]) from None
     return parse_yaml(raw, name)
 
 
@@ -108,7 +108,7 @@ def parse_yaml(raw: bytes | str, name: str) -> tuple[Any, Source]:
             _walk(node, (), lines, found, loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
+        line = mark.line + 1 if mark else 1
         message = exc.problem or "cannot be read"
         if exc.context:
             started = exc.context_mark
@@ -116,12 +116,12 @@ def parse_yaml(raw: bytes | str, name: str) -> tuple[Any, Source]:
             message = f"{exc.context}{at}: {message}"
         raise InvalidFile([Problem(name, line, "(yaml syntax)", message)]) from None
     except yaml.YAMLError as exc:
-        raise InvalidFile([Problem(name, None, "(yaml syntax)", str(exc))]) from None
+        raise InvalidFile([Problem(name, 1, "(yaml syntax)", str(exc))]) from None
     finally:
         loader.dispose()
     source = Source(name, lines, data)
     if found:
-        raise InvalidFile([Problem(name, line, source.where(loc), message) for loc, line, message in found])
+        raise InvalidFile([Problem(name, line, source.where(loc) or "(file)", message) for loc, line, message in found])
     return data, source
 
 
@@ -188,7 +188,7 @@ def problems_from_validation(error: ValidationError, source: Source, prefix: Loc
             line = source.line(where_loc)
         else:
             line = source.line(loc)
-        problems.append(Problem(source.file, line, source.where(where_loc), message))
+        problems.append(Problem(source.file, line or 1, source.where(where_loc) or "(file)", message))
     return problems
 
 

@@ -35,7 +35,7 @@ from sqlalchemy import func, select
 
 from assessment.backup import backup, restore
 from assessment.framework import load_framework
-from assessment.models import Base
+from assessment.tables import Base
 from assessment.store import open_store
 
 from .foundation import FRAMEWORK_FILE, ORGANISATIONS, PERIODS, seed_database

@@ -22,7 +22,8 @@ import vl_convert as vlc
 from docx import Document
 from docx.oxml.parser import parse_xml
 
-from assessment.charts import chart_png, radar_chart, radar_rows
+from assessment.charts import chart_png, radar_chart
+from assessment.report import radar_rows
 from assessment.exports.appendix import appendix_docx
 from assessment.exports.report_docx import report_docx
 from assessment.framework import find_framework

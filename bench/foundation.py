@@ -21,7 +21,7 @@ import yaml
 from sqlalchemy import insert
 
 from assessment.framework import Framework, load_framework
-from assessment.models import AssessmentRow, EntryRow, OrganisationRow
+from assessment.tables import AssessmentRow, EntryRow, OrganisationRow
 from assessment.record import Entry, Organisation, OrganisationRecord, PeriodRecord
 from assessment.scores import NOT_APPLICABLE, UNSCORED, Score
 from assessment.scoring import key_area_summaries
@@ -287,7 +287,8 @@ def bench_regional_rollup(framework: Framework, repeat: int = 20) -> Iterator[Re
                        f"{entries / seeded:,.0f} entries/s")
 
             def project():
-                return store.regional_rollup(framework)
+                with store.transaction() as tx:
+                    return tx.regional_rollup(framework)
 
             def query(sql: str, params: tuple):
                 def floor():

@@ -23,8 +23,9 @@ from collections.abc import Iterator
 from docx import Document
 from lxml import etree
 
-from assessment.exports.appendix import appendix_docx, comments_and_action
-from assessment.exports.appendix_reader import read_appendix
+from assessment.exports.appendix import appendix_docx
+from assessment.layouts import comments_and_action
+from assessment.readers.appendix import read_appendix
 from assessment.framework import find_framework
 from assessment.recordfile import load_record
 

@@ -80,3 +80,22 @@ def store(db_url):
     s = open_store(db_url)
     yield s
     s.engine.dispose()
+
+
+# ---------------------------------------------------------------- reading and writing through the application layer
+
+def save_record(store, record, **kwargs) -> dict[str, int]:
+    """Store a whole record as `import record` does (the local user acting)."""
+    from assessment import workflows
+    return workflows.import_record(store, workflows.LOCAL_ACTOR, record, **kwargs)
+
+
+def stored(store, org_id: str):
+    """An organisation's record as saved, read as the app reads it."""
+    from assessment.workflows import LOCAL_ACTOR, queries
+    return queries.record(store, LOCAL_ACTOR, org_id).record
+
+
+def texts(problems) -> list[str]:
+    """Problems (or warnings) as the lines people read."""
+    return [str(p) for p in problems]

@@ -38,6 +38,6 @@ def test_switching_to_a_key_area_record(app):
     app.selectbox(key="home.org").select("worcestershire").run()
     table = app.dataframe[0].value
     row = table[table["Key area"] == "Managing Strategic Risk"].iloc[0]
-    assert (row["n"], row["Mean"], row["Target"], row["Gap"]) == (1, "3.00", "5.00", "2.00")
+    assert (row["n"], row["Mean"], row["Target"], row["Gap"]) == (1, "3.00", "5.00", "+2.00")
     developing = table[table["Key area"] == "Developing talent"].iloc[0]
     assert (developing["n"], developing["Mean"], developing["Level"]) == (0, "–", "–")

@@ -16,14 +16,22 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from assessment import backup as backup_module
-from assessment.backup import BackupError, InvalidBackup, backup, head_revision, restore
-from assessment.examples import load_examples
-from assessment.models import ActionRow, Base, SettingRow
+from assessment.backup import backup, head_revision, restore
+from assessment.errors import BackupError, InvalidBackup
+from assessment import workflows
+from assessment.tables import ActionRow, Base, SettingRow
 from assessment.record import Action, Entry, Evidence, Organisation
 from assessment.scores import NOT_APPLICABLE, Score
 from assessment.store import open_store
 
-from .conftest import FIXTURES, ROOT
+from assessment.workflows import LOCAL_ACTOR, queries
+
+from .conftest import FIXTURES, ROOT, stored
+
+
+def save_entry(store, org_id, period, entry, *, expected_version, user="local user"):
+    with store.transaction() as tx:
+        return tx.save_entry(org_id, period, entry, expected_version=expected_version, user=user)
 
 BACKUPS = FIXTURES / "backups"
 BAD = sorted(p for p in BACKUPS.glob("*.json") if p.with_suffix(".expected").exists())
@@ -71,28 +79,28 @@ def empty(db_url, tmp_path, store):
 def fill(store, nps) -> None:
     """The example records, saves that make history (with evidence and a new action), two
     settings, a not-applicable entry, and a carried-forward period (actions with carried_from)."""
-    assert load_examples(store) == ["medway", "worcestershire"]
-    entry = store.period_record("medway", "2023").entries["3"]
+    assert workflows.load_examples(store, LOCAL_ACTOR) == ["medway", "worcestershire"]
+    entry = stored(store, "medway").period("2023").entries["3"]
     entry = replace(entry, comment="Revised after the audit.", target=Score(4.0), target_period="2026",
                     evidence=[Evidence("https://example.org/audit", "Internal audit 2023")],
                     actions=[*entry.actions, Action("Publish the pipeline", "Category Management",
                                                     date(2024, 3, 31), "open", "red")])
-    entry = store.save_entry("medway", "2023", entry, expected_version=entry.version, user="Siân Jones")
-    entry = store.save_entry("medway", "2023", replace(entry, score=Score(3.0)), expected_version=entry.version,
+    entry = save_entry(store, "medway", "2023", entry, expected_version=entry.version, user="Siân Jones")
+    entry = save_entry(store, "medway", "2023", replace(entry, score=Score(3.0)), expected_version=entry.version,
                              user="Dafydd ap Gwilym")
-    na = store.period_record("medway", "2023").entries["5"]
-    store.save_entry("medway", "2023", replace(na, score=NOT_APPLICABLE), expected_version=na.version)
-    key_area = store.period_record("worcestershire", "2022").key_area_entries["engaging-councillors"]
-    store.save_entry("worcestershire", "2022", replace(key_area, comment="Briefings every quarter."),
+    na = stored(store, "medway").period("2023").entries["5"]
+    save_entry(store, "medway", "2023", replace(na, score=NOT_APPLICABLE), expected_version=na.version)
+    key_area = stored(store, "worcestershire").period("2022").key_area_entries["engaging-councillors"]
+    save_entry(store, "worcestershire", "2022", replace(key_area, comment="Briefings every quarter."),
                      expected_version=key_area.version)
-    with store.transaction() as s:
-        s.add_all([SettingRow(key="report.title", value="Adroddiad cynnydd / Progress report"),
+    with store.transaction() as tx:
+        tx.s.add_all([SettingRow(key="report.title", value="Adroddiad cynnydd / Progress report"),
                    SettingRow(key="ui.mode", value=None)])
-    store.start_period("medway", "2024", nps, user="Siân Jones")
+    workflows.start_period(store, workflows.Actor("Siân Jones", administers_all=True), "medway", "2024")
 
 
 def records(store) -> dict:
-    return {org.id: store.load_record(org.id) for org, _ in store.organisations()}
+    return {org.id: stored(store, org.id) for org in queries.organisations(store, LOCAL_ACTOR)}
 
 
 def table_counts(store) -> dict[str, int]:
@@ -140,8 +148,8 @@ def test_carried_forward_links_survive(store, empty, nps):
         texts = dict(connection.execute(select(ActionRow.id, ActionRow.text)).all())
     assert len(pairs) >= 10
     assert all(texts[carried_from] == action_text for action_text, carried_from in pairs)
-    carried = target.period_record("medway", "2024").entries["3"].actions
-    assert [a.text for a in carried] == [a.text for a in target.period_record("medway", "2023").entries["3"].actions
+    carried = stored(target, "medway").period("2024").entries["3"].actions
+    assert [a.text for a in carried] == [a.text for a in stored(target, "medway").period("2023").entries["3"].actions
                                          if a.status == "carried forward"]
     assert all(a.carried_from is not None for a in carried)
 
@@ -154,25 +162,25 @@ def test_saving_after_a_restore_works(store, empty, nps):
                   for e in [*p.entries.values(), *p.key_area_entries.values()] for a in e.actions)
     target = empty()
     restore(target, data)
-    entry = target.period_record("medway", "2024").entries["7"]
-    saved = target.save_entry("medway", "2024", replace(
+    entry = stored(target, "medway").period("2024").entries["7"]
+    saved = save_entry(target, "medway", "2024", replace(
         entry, comment="Saved after the restore", evidence=[Evidence("https://example.org/new")],
         actions=[*entry.actions, Action("A new action")]), expected_version=entry.version)
     assert saved.version == entry.version + 1
     assert saved.actions[-1].id == largest + 1
-    assert target.history("medway", "2024", "7")[-1]["comment"] == "Saved after the restore"
-    target.start_period("medway", "2025", nps)           # new assessment, entries, history rows
-    target.add_organisation(Organisation("newtown", "Newtown Council"))
-    assert len(target.period_record("medway", "2025").entries) == 59
+    assert queries.history(target, LOCAL_ACTOR, "medway", "2024", "7")[-1]["comment"] == "Saved after the restore"
+    workflows.start_period(target, LOCAL_ACTOR, "medway", "2025")           # new assessment, entries, history rows
+    workflows.add_organisation(target, LOCAL_ACTOR, "newtown", "Newtown Council")
+    assert len(stored(target, "medway").period("2025").entries) == 59
 
 
 def test_datetimes_round_trip_exactly(store, empty, nps):
     fill(store, nps)
     data = backup(store)
-    history = store.history("medway", "2023", "3")
+    history = queries.history(store, LOCAL_ACTOR, "medway", "2023", "3")
     target = empty()
     restore(target, data)
-    again = target.history("medway", "2023", "3")
+    again = queries.history(target, LOCAL_ACTOR, "medway", "2023", "3")
     assert [h["changed_at"] for h in again] == [h["changed_at"] for h in history]
     assert len(again) == 3
     stamps = re.findall(rb'"(?:created|updated|changed)_at": "([^"]+)"', data)
@@ -190,26 +198,26 @@ def test_move_from_sqlite_to_postgresql(tmp_path, postgres_url, nps):
         assert restore(postgres, first, source="source.json") == header(first)
         assert backup(postgres) == first
         for org_id, record in records(sqlite).items():
-            assert postgres.load_record(org_id) == record
-        entry = postgres.period_record("medway", "2024").entries["1"]
-        saved = postgres.save_entry("medway", "2024", replace(entry, comment="Now on PostgreSQL",
+            assert stored(postgres, org_id) == record
+        entry = stored(postgres, "medway").period("2024").entries["1"]
+        saved = save_entry(postgres, "medway", "2024", replace(entry, comment="Now on PostgreSQL",
                                                               actions=[Action("First action on PostgreSQL")]),
                                     expected_version=entry.version)
         assert saved.actions[0].id == max(int(n) for n in re.findall(rb'"id": (\d+)', first)) + 1
-        assert postgres.history("medway", "2024", "1")[-1]["comment"] == "Now on PostgreSQL"
+        assert queries.history(postgres, LOCAL_ACTOR, "medway", "2024", "1")[-1]["comment"] == "Now on PostgreSQL"
     finally:
         postgres.engine.dispose()
         sqlite.engine.dispose()
 
 
 def test_every_character_survives(store, empty, nps):
-    store.add_organisation(Organisation("ynys-mon", WELSH[:200], "Cyngor ŵ", RTL[:100]))
-    with store.transaction() as s:
-        s.add(SettingRow(key="emoji 👍", value=EMOJI))
-    store.start_period("ynys-mon", "2024", nps, carry=False)
+    workflows.add_organisation(store, LOCAL_ACTOR, "ynys-mon", WELSH[:200], "Cyngor ŵ", RTL[:100])
+    with store.transaction() as tx:
+        tx.s.add(SettingRow(key="emoji 👍", value=EMOJI))
+    workflows.start_period(store, LOCAL_ACTOR, "ynys-mon", "2024", carry=False)
     texts = {"1": WELSH, "2": EMOJI, "3": RTL, "4": BREAKS, "5": LONG}
     for item, comment in texts.items():
-        store.save_entry("ynys-mon", "2024", Entry(item, comment=comment, actions=[Action(comment, owner=EMOJI)],
+        save_entry(store, "ynys-mon", "2024", Entry(item, comment=comment, actions=[Action(comment, owner=EMOJI)],
                                                    evidence=[Evidence(f"https://example.org/{comment[:20]}", RTL)]),
                          expected_version=0, user=WELSH[:50])
     data = backup(store)
@@ -219,11 +227,11 @@ def test_every_character_survives(store, empty, nps):
     before = records(store)
     target = empty()
     restore(target, data)
-    period = target.period_record("ynys-mon", "2024")
+    period = stored(target, "ynys-mon").period("2024")
     assert {item: period.entries[item].comment for item in texts} == texts
     assert period.entries["5"].comment == LONG and len(LONG) == 10_000
     assert period.entries["4"].actions[0].text == BREAKS
-    assert target.organisation("ynys-mon").name == WELSH[:200]
+    assert stored(target, "ynys-mon").organisation.name == WELSH[:200]
     assert records(target) == before
     assert backup(target) == data
 
@@ -232,9 +240,9 @@ def test_what_postgresql_cannot_store_is_named_and_nothing_is_written(tmp_path, 
     """SQLite stores U+0000 and text longer than a column's length; PostgreSQL does not. The
     backup moves between SQLite files; into PostgreSQL it is refused, each place named."""
     sqlite = open_store(f"sqlite:///{tmp_path / 'nul.db'}")
-    sqlite.add_organisation(Organisation("long", "x" * 201))
-    with sqlite.transaction() as s:
-        s.add(SettingRow(key="note", value="before\x00after"))
+    with sqlite.transaction() as tx:   # the store itself: SQLite keeps what the app would not let in
+        tx.add_organisation(Organisation("long", "x" * 201))
+        tx.s.add(SettingRow(key="note", value="before\x00after"))
     data = backup(sqlite)
     copy = open_store(f"sqlite:///{tmp_path / 'copy.db'}")
     restore(copy, data)
@@ -260,7 +268,7 @@ def test_the_minimal_fixture_and_the_documented_example_round_trip(store, empty)
     data = (BACKUPS / "minimal.json").read_bytes()
     assert restore(store, data) == header(data)
     assert backup(store) == data
-    record = store.load_record("ynys-mon")
+    record = stored(store, "ynys-mon")
     assert record.period("2024").entries["3"].actions[0].carried_from == 1
     assert record.period("2023").entries["3"].updated_at == datetime(2023, 11, 20, 10, 15, 2, 125000,
                                                                        tzinfo=timezone.utc)
@@ -275,9 +283,9 @@ def test_restore_into_a_database_that_is_not_empty_is_refused(store, empty, nps)
     fill(store, nps)
     data = backup(store)
     target = empty()
-    target.add_organisation(Organisation("alpha", "Alpha Council"))
-    with target.transaction() as s:
-        s.add(SettingRow(key="x", value="y"))
+    workflows.add_organisation(target, LOCAL_ACTOR, "alpha", "Alpha Council")
+    with target.transaction() as tx:
+        tx.s.add(SettingRow(key="x", value="y"))
     before = backup(target)
     with pytest.raises(BackupError) as caught:
         restore(target, data, source="full.json")

@@ -25,7 +25,7 @@ from assessment.framework import find_framework
 from assessment.scores import Score
 from assessment.store import open_store
 
-from .conftest import ROOT
+from .conftest import ROOT, stored
 
 SHOTS = ROOT / "test-artifacts" / "browser"
 
@@ -127,10 +127,10 @@ def test_new_user_scores_an_objective_and_finds_it_after_a_reload(server, page):
     expect(page.get_by_text("Saved 1 objective(s) of Engaging Councillors.")).to_be_visible(timeout=30000)
     shot(page, "4-saved")
 
-    stored = open_store(url).period_record("medway", "2024").entries["1"]
-    assert stored.score == Score(3.5) and not stored.carried
-    assert stored.comment == "Leader in waiting: the cabinet member briefs the group monthly."
-    assert [(a.text, a.owner) for a in stored.actions] == [
+    saved = stored(open_store(url), "medway").period("2024").entries["1"]
+    assert saved.score == Score(3.5) and not saved.carried
+    assert saved.comment == "Leader in waiting: the cabinet member briefs the group monthly."
+    assert [(a.text, a.owner) for a in saved.actions] == [
         ("Present the procurement pipeline to Cabinet", "Head of Category Management")]
 
     page.reload()
@@ -176,7 +176,7 @@ def test_a_new_council_uploads_last_years_appendix(server, page, tmp_path):
     base, url = server
     page.goto(base)
     expect(page.get_by_text("Overall:")).to_be_visible(timeout=30000)
-    medway = open_store(url).load_record("medway")
+    medway = stored(open_store(url), "medway")
     appendix = tmp_path / "kent-appendix-2022-2023.docx"
     appendix.write_bytes(appendix_docx(find_framework("nps-2018"), medway, ["2022", "2023"]).data)
 
@@ -195,14 +195,14 @@ def test_a_new_council_uploads_last_years_appendix(server, page, tmp_path):
     widget(page, "import.file.kent-county-council").locator("input[type=file]").set_input_files(str(appendix))
     expect(page.get_by_text("What would be imported")).to_be_visible(timeout=60000)
     shot(page, "12-import-preview")
-    assert open_store(url).load_record("kent-county-council").periods == []  # nothing saved before confirming
+    assert stored(open_store(url), "kent-county-council").periods == []  # nothing saved before confirming
     page.get_by_role("button", name="Import 2 period(s) into Kent County Council").click()
     expect(page.get_by_text("Imported 2022, 2023 from kent-appendix-2022-2023.docx into Kent County Council"))\
         .to_be_visible(timeout=60000)
     shot(page, "13-imported")
     expect(page.get_by_role("heading", name="What would be imported")).to_have_count(0)
 
-    kent = open_store(url).load_record("kent-county-council")
+    kent = stored(open_store(url), "kent-county-council")
     assert [p.period for p in kent.sorted_periods()] == ["2022", "2023"]
     for period in ("2022", "2023"):
         for number, entry in medway.period(period).entries.items():

@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from assessment.charts import (_Box, _place_labels, chart_png, radar_caption, radar_chart, radar_left_off, radar_rows,
+from assessment.report import radar_rows
+from assessment.charts import (_Box, _place_labels, chart_png, radar_caption, radar_chart, radar_left_off,
                                radar_table)
 
 

@@ -6,9 +6,10 @@ import copy
 import json
 from datetime import date
 
-from assessment.charts import heatmap_chart, heatmap_rows, heatmap_table, radar_rows
+from assessment.charts import heatmap_chart, heatmap_rows, heatmap_table
 from assessment.record import Action, next_period
-from assessment.report import levels, movement_table, progress_report
+from assessment.numbers import levels_text as levels
+from assessment.report import movement_table, progress_report, radar_rows
 from assessment.scores import Score
 
 TODAY = date(2026, 11, 21)
@@ -144,7 +145,7 @@ def test_theme_radar_has_only_that_themes_key_areas(nps, medway):
 
 def test_carried_scores_are_named_in_the_summary(nps, medway):
     from assessment.scoring import carry_forward
-    medway.periods.append(carry_forward(medway.period("2023"), "2024"))
+    medway.periods.append(carry_forward(medway.period("2023"), "2024").period)
     report = progress_report(nps, medway, "2024", today=TODAY)
     assert report.summary.startswith("In 2024, Medway Council scored 0 of 59 objectives (59 more carried forward "
                                      "from the last period, not yet confirmed)")

@@ -89,3 +89,20 @@ def test_roll_up_level_is_the_whole_level_at_or_below_the_mean(scores):
         assert abs(r.mean - sum(scored) / len(scored)) < 1e-9
     else:
         assert r.mean is None and r.level is None
+
+
+def test_score_choices_are_one_list_for_forms_and_spreadsheets(nps, tiny):
+    """The form's options and the template's list were written twice; both come from `score_choices`."""
+    from assessment.exports.template import template_xlsx
+    from assessment.scores import choice_labels, score_choices
+    assert [s.written for s in score_choices(nps, True)] == ["1", "1/2", "2", "2/3", "3", "3/4", "4", "4/5", "5", "n/a"]
+    assert [s.written for s in score_choices(nps, False)] == ["1", "2", "3", "4", "5", "n/a"]
+    assert choice_labels(nps, "engaging-councillors") == [
+        "not yet scored", "1 – Minimum", "1/2", "2 – Developing", "2/3", "3 – Mature", "3/4", "4 – Leader", "4/5",
+        "5 – Innovator", "n/a"]
+    import io
+
+    import openpyxl
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx(nps, ["2024"])))
+    lists = {v.formula1 for v in book["Scores"].data_validations.dataValidation}
+    assert lists == {'"' + ",".join(s.written for s in score_choices(nps, True)) + '"'}

@@ -110,7 +110,9 @@ def test_carry_forward_marks_scores_keeps_previous_comment_and_open_actions():
                        Action("Half way", status="in progress", id=13)]),
         "2": Entry(item="2"),
     })
-    new = carry_forward(last, "2024")
+    carried = carry_forward(last, "2024")
+    new = carried.period
+    assert (carried.carried_from, carried.closed_actions, carried.carried) == ("2023", (11, 13), 1)
     one = new.entries["1"]
     assert new.period == "2024" and new.status == "draft"
     assert one.score == Score(2.5) and one.target == Score(4.0) and one.target_period == "2025"
@@ -129,3 +131,65 @@ def test_next_period(name, following):
 
 def test_periods_sort_by_year():
     assert sorted(["2023/24", "2022", "2024", "2022/23"], key=period_key) == ["2022", "2022/23", "2023/24", "2024"]
+
+
+# ---------------------------------------------------------------- one home each: gap, scoring mode, starting a period
+
+def test_gap_only_where_the_target_covers_what_is_scored():
+    from assessment.scoring import gap, target_covers
+    three = roll_up([Score(3.0), Score(3.0), Score(4.0)])
+    assert gap(three, roll_up([Score(4.0)] * 3)) == pytest.approx(4.0 - 10 / 3)
+    assert not target_covers(three, roll_up([Score(4.0)]))            # one target for three scores
+    assert gap(three, roll_up([Score(4.0)])) is None
+    assert gap(three, roll_up([Score(4.0)]), target_direct=True) == pytest.approx(4.0 - 10 / 3)
+    assert gap(roll_up([UNSCORED]), roll_up([Score(4.0)])) is None
+    assert gap(three, roll_up([UNSCORED])) is None
+
+
+def test_the_report_and_the_summary_use_the_one_gap(tiny):
+    """The report's key-area lines and the summary's each had their own copy of the gap rule."""
+    from assessment.report import progress_report
+    from assessment.summary import period_summary
+    p = period("2024", {"S1": Score(1.0), "S2": Score(2.0)}, {"S1": Score(3.0)})
+    record = OrganisationRecord(Organisation("x", "X"), tiny.id, tiny.version, [p])
+    line = next(k for k in progress_report(tiny, record, "2024").key_areas if k.id == "skills")
+    data = next(k for k in period_summary(tiny, record, "2024")["key_areas"] if k["id"] == "skills")
+    assert line.gap is None and data["gap"] is None and not line.targets_complete
+    p.entries["S2"].target = Score(3.0)
+    line = next(k for k in progress_report(tiny, record, "2024").key_areas if k.id == "skills")
+    data = next(k for k in period_summary(tiny, record, "2024")["key_areas"] if k["id"] == "skills")
+    assert line.gap == data["gap"] == 1.5
+
+
+def test_scored_by_key_area(worcestershire, medway):
+    from assessment.scoring import scored_by_key_area
+    assert scored_by_key_area(worcestershire.period("2022"))
+    assert not scored_by_key_area(medway.period("2023"))
+    assert not scored_by_key_area(PeriodRecord("2024"))
+    mixed = worcestershire.period("2022")
+    mixed.entries["1"] = Entry("1", score=NOT_APPLICABLE)
+    assert not scored_by_key_area(mixed)
+
+
+def test_new_period_checks_the_name_and_carries_from_the_latest(medway):
+    from assessment.errors import AlreadyExists, AssessmentError
+    from assessment.scoring import new_period
+    with pytest.raises(AssessmentError, match="'24' is not a period"):
+        new_period(medway, "24")
+    with pytest.raises(AlreadyExists, match="medway already has period '2023'"):
+        new_period(medway, "2023")
+    carried = new_period(medway, "2024")
+    assert carried.carried_from == "2023" and carried.carried == 59
+    assert len(carried.closed_actions) == 0   # the example record's actions have no ids until saved
+    blank = new_period(medway, "2024", carry=False)
+    assert blank.period.entries == {} and blank.carried_from is None and blank.closed_actions == ()
+
+
+def test_deleting_a_carried_period_reopens_what_it_continued():
+    from assessment.scoring import reopened_by_deleting
+    last = PeriodRecord("2023", entries={"1": Entry("1", actions=[
+        Action("Train councillors", status="open", id=11), Action("Half way", status="in progress", id=13),
+        Action("Old task", status="done", id=12)])})
+    new = carry_forward(last, "2024").period
+    new.entries["1"].actions[0].status = "done"          # finished in the period deleted
+    assert reopened_by_deleting(new) == {11: "done", 13: "in progress"}

@@ -13,10 +13,14 @@ import openpyxl
 import pytest
 
 from assessment.errors import AssessmentError
-from assessment.exports.spreadsheet import COLUMNS, read_spreadsheet, template_csv, template_xlsx
+from assessment.exports.template import COLUMNS, template_csv, template_xlsx
+from assessment.readers.spreadsheet import read_spreadsheet
 from assessment.exports.workbook import workbook_xlsx
-from assessment.importing import MAX_UPLOAD_BYTES, InvalidImport, preview
+from assessment.errors import InvalidImport
+from assessment.importing import MAX_UPLOAD_BYTES, preview
 from assessment.scores import NOT_APPLICABLE, UNSCORED, Score
+
+from .conftest import texts
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "imports" / "spreadsheets"
 TODAY = date(2026, 11, 21)
@@ -55,7 +59,7 @@ def _csv(rows: list[list], *, encoding: str = "utf-8-sig", delimiter: str = ",")
 
 
 def _check_filled(plan, period: str = "2023/24") -> None:
-    assert plan.problems == []
+    assert texts(plan.problems) == []
     record = {p.period: p for p in plan.check().periods}[period]
     assert list(record.entries) == list(FILLED)  # objective 5 (comment only) is kept; blank rows are not
     for item, (_, _, comment, score, target) in FILLED.items():
@@ -120,7 +124,7 @@ def test_a_filled_xlsx_template_reads_back(nps):
     later = plan.periods[1]
     assert later.period == "2024/25" and later.status == "draft"
     assert later.entries["7"].score == Score(2.5) and later.entries["7"].target == Score(4.0)
-    assert plan.warnings == [
+    assert texts(plan.warnings) == [
         "scores.xlsx: 2023/24: 53 of the 59 objectives are not in the file or left blank; what is saved for "
         "them is kept",
         "scores.xlsx: 2024/25: 58 of the 59 objectives are not in the file or left blank; what is saved for "
@@ -144,7 +148,7 @@ def test_columns_in_any_order_any_case_and_extra_columns_are_ignored(nps):
     entry = plan.check().periods[0].entries["12"]
     assert (entry.score, entry.comment) == (Score(2.5), "Línea uno\nline two")
     assert list(plan.periods[0].entries) == ["12"]  # row 3 has no score or comment: skipped
-    assert plan.warnings[0] == 'mine.csv: row 1: columns "Notes", "RAG" ignored: not one of the template\'s columns'
+    assert texts(plan.warnings)[0] == 'mine.csv: row 1: columns "Notes", "RAG" ignored: not one of the template\'s columns'
 
 
 def test_the_format_is_told_by_content_not_by_name(nps):
@@ -158,7 +162,7 @@ def test_a_changed_title_is_a_warning_and_the_number_decides(nps):
     data = _csv([list(COLUMNS), ["2023-24", "17", "Our own words", "", "3", "", ""]])
     plan = read_spreadsheet(data, nps, source="s.csv")
     assert plan.check().periods[0].period == "2023/24" and "17" in plan.periods[0].entries
-    assert plan.warnings[0] == (f"s.csv: row 2, column \"Objective\": objective 17 is called 'Our own words' here "
+    assert texts(plan.warnings)[0] == (f"s.csv: row 2, column \"Objective\": objective 17 is called 'Our own words' here "
                                 f"but '{nps.objectives['17'].title}' in {nps.title}; it was read as objective 17")
 
 
@@ -166,13 +170,13 @@ def test_a_windows_1252_csv_is_read_with_a_warning(nps):
     data = _csv([list(COLUMNS), ["2024", "1", "", "", "3", "", "Café meeting"]], encoding="cp1252")
     plan = read_spreadsheet(data, nps, source="old.csv")
     assert plan.check().periods[0].entries["1"].comment == "Café meeting"
-    assert any("read as Windows-1252" in w for w in plan.warnings)
+    assert any("read as Windows-1252" in w for w in texts(plan.warnings))
 
 
 def test_half_steps_only_where_the_key_area_allows_them(tiny):
     data = _csv([list(COLUMNS), ["2024", "S1", "", "", "2/3", "", ""], ["2024", "D1", "", "", "2/3", "", ""]])
     plan = read_spreadsheet(data, tiny, source="t.csv")
-    assert plan.problems == ["t.csv: row 2, column \"Score\": '2/3' is a half step, which this key area does not "
+    assert texts(plan.problems) == ["t.csv: row 2, column \"Score\": '2/3' is a half step, which this key area does not "
                              "allow; choose a whole level"]
     assert plan.periods == []  # a plan with problems holds nothing to write
     allowed = _csv([list(COLUMNS), ["2024", "S1", "", "", "2", "", ""], ["2024", "D1", "", "", "2/3", "", ""]])
@@ -204,7 +208,7 @@ def test_a_key_area_record_round_trips(nps, worcestershire):
     fields = lambda e: (e.kind, e.score, e.target, e.target_period, e.comment)  # noqa: E731
     assert {k: fields(e) for k, e in read.key_area_entries.items()} == \
         {k: fields(e) for k, e in saved.key_area_entries.items()}
-    assert plan.warnings == ["w.xlsx: 2022: 4 of the 14 key areas are not in the file or left blank; what is "
+    assert texts(plan.warnings) == ["w.xlsx: 2022: 4 of the 14 key areas are not in the file or left blank; what is "
                              "saved for them is kept"]
 
 
@@ -229,17 +233,17 @@ BAD = sorted(p for p in FIXTURES.iterdir() if p.suffix not in (".py", ".expected
 def test_bad_spreadsheets_give_the_golden_messages(nps, path: Path):
     expected = path.with_name(path.name + ".expected").read_text(encoding="utf-8").strip().splitlines()
     plan = read_spreadsheet(path.read_bytes(), nps, source=path.name)
-    assert plan.problems == expected
+    assert texts(plan.problems) == expected
     with pytest.raises(InvalidImport) as caught:
         plan.check()
-    assert caught.value.problems == expected
+    assert texts(caught.value.problems) == expected
     assert all(line.startswith(f"{path.name}: ") for line in expected)
 
 
 def test_a_file_over_the_limit_is_refused_before_it_is_read(nps):
     expected = (FIXTURES / "too_big.xlsx.expected").read_text(encoding="utf-8").strip().splitlines()
     plan = read_spreadsheet(bytes(MAX_UPLOAD_BYTES + 1536 * 1024), nps, source="too_big.xlsx")
-    assert plan.problems == expected and plan.periods == []
+    assert texts(plan.problems) == expected and plan.periods == []
     with pytest.raises(InvalidImport):
         plan.check()
 

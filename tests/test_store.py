@@ -12,136 +12,148 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from assessment import workflows
 from assessment.errors import AlreadyExists, NotFound, StaleEntry
-from assessment.models import Base
 from assessment.record import Action, Evidence, Organisation
 from assessment.recordfile import record_as_data
 from assessment.scores import Score
 from assessment.scoring import key_area_summaries
+from assessment.store import Transaction
+from assessment.tables import Base
+from assessment.workflows import LOCAL_ACTOR, queries
 
-from .conftest import ROOT
+from .conftest import ROOT, save_record, stored
 
 
-def test_migrations_match_the_models(store):
+def save_entry(store, org_id, period, entry, *, expected_version, user="local user"):
+    with store.transaction() as tx:
+        return tx.save_entry(org_id, period, entry, expected_version=expected_version, user=user)
+
+
+def test_migrations_match_the_tables(store):
     with store.engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
 
 
 def test_whole_record_round_trip(store, medway):
-    counts = store.save_record(medway)
+    counts = save_record(store, medway)
     assert counts == {"periods": 2, "entries": 118, "actions": 22}
-    again = store.load_record("medway")
+    again = stored(store, "medway")
     assert record_as_data(again) == record_as_data(medway)
     assert again.period("2023").entries["3"].score == Score(2.5)
 
 
 def test_key_area_record_round_trip(store, worcestershire):
-    store.save_record(worcestershire)
-    assert record_as_data(store.load_record("worcestershire")) == record_as_data(worcestershire)
+    save_record(store, worcestershire)
+    assert record_as_data(stored(store, "worcestershire")) == record_as_data(worcestershire)
 
 
 def test_import_is_all_or_nothing(store, medway, monkeypatch):
     """The second period fails after the first has been written (flushed): nothing remains."""
     calls = {"n": 0}
-    original = type(store)._insert_entries
+    original = Transaction._insert_entries
 
-    def failing(self, s, assessment, entries, user):
+    def failing(self, assessment, entries, user):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("disk full")
-        return original(self, s, assessment, entries, user)
+        return original(self, assessment, entries, user)
 
-    monkeypatch.setattr(type(store), "_insert_entries", failing)
+    monkeypatch.setattr(Transaction, "_insert_entries", failing)
     with pytest.raises(RuntimeError):
-        store.save_record(medway)
+        save_record(store, medway)
     assert calls["n"] == 2
-    assert store.organisations() == []
+    assert queries.organisations(store, LOCAL_ACTOR) == []
 
 
 def test_existing_periods_are_refused_unless_replaced(store, medway):
-    store.save_record(medway)
+    save_record(store, medway)
     with pytest.raises(AlreadyExists, match="already has period"):
-        store.save_record(medway)
+        save_record(store, medway)
     medway.period("2023").entries["1"].comment = "Replaced."
-    store.save_record(medway, replace=True)
-    assert store.load_record("medway").period("2023").entries["1"].comment == "Replaced."
+    save_record(store, medway, replace=True)
+    assert stored(store, "medway").period("2023").entries["1"].comment == "Replaced."
 
 
 def test_save_entry_versions_and_history(store, medway):
-    store.save_record(medway)
-    entry = store.period_record("medway", "2023").entries["3"]
+    save_record(store, medway)
+    entry = stored(store, "medway").period("2023").entries["3"]
     assert entry.version == 1
     changed = replace(entry, score=Score(3.0), comment="Training delivered.",
                       actions=[*entry.actions, Action("Publish the programme", owner="HR", status="open")],
                       evidence=[Evidence("https://example.org/training", "Training plan")])
-    saved = store.save_entry("medway", "2023", changed, expected_version=1, user="head of procurement")
+    saved = save_entry(store, "medway", "2023", changed, expected_version=1, user="head of procurement")
     assert saved.version == 2 and saved.updated_by == "head of procurement"
-    stored = store.period_record("medway", "2023").entries["3"]
-    assert stored.score == Score(3.0) and stored.comment == "Training delivered."
-    assert [a.text for a in stored.actions][-1] == "Publish the programme"
-    assert stored.evidence[0].title == "Training plan"
-    history = store.history("medway", "2023", "3")
+    again = stored(store, "medway").period("2023").entries["3"]
+    assert again.score == Score(3.0) and again.comment == "Training delivered."
+    assert [a.text for a in again.actions][-1] == "Publish the programme"
+    assert again.evidence[0].title == "Training plan"
+    history = queries.history(store, LOCAL_ACTOR, "medway", "2023", "3")
     assert [(h["version"], h["score"]) for h in history] == [(1, "2/3"), (2, "3")]
     assert history[1]["changed_by"] == "head of procurement"
 
 
 def test_a_stale_save_is_refused_and_nothing_is_lost(store, medway):
-    store.save_record(medway)
-    first = store.period_record("medway", "2023").entries["7"]
-    store.save_entry("medway", "2023", replace(first, comment="Alice's words"), expected_version=first.version,
-                     user="alice")
+    save_record(store, medway)
+    first = stored(store, "medway").period("2023").entries["7"]
+    save_entry(store, "medway", "2023", replace(first, comment="Alice's words"), expected_version=first.version,
+               user="alice")
     with pytest.raises(StaleEntry) as caught:
-        store.save_entry("medway", "2023", replace(first, comment="Bob's words"), expected_version=first.version,
-                         user="bob")
+        save_entry(store, "medway", "2023", replace(first, comment="Bob's words"), expected_version=first.version,
+                   user="bob")
     assert "alice" in str(caught.value) and caught.value.current.comment == "Alice's words"
-    assert store.period_record("medway", "2023").entries["7"].comment == "Alice's words"
+    assert stored(store, "medway").period("2023").entries["7"].comment == "Alice's words"
 
 
 def test_action_edits_keep_their_ids(store, medway):
-    store.save_record(medway)
-    entry = store.period_record("medway", "2022").entries["3"]
+    save_record(store, medway)
+    entry = stored(store, "medway").period("2022").entries["3"]
     action = entry.actions[0]
     edited = replace(entry, actions=[replace(action, status="done", rag="green")])
-    store.save_entry("medway", "2022", edited, expected_version=entry.version)
-    again = store.period_record("medway", "2022").entries["3"].actions
+    save_entry(store, "medway", "2022", edited, expected_version=entry.version)
+    again = stored(store, "medway").period("2022").entries["3"].actions
     assert [(a.id, a.status, a.rag) for a in again] == [(action.id, "done", "green")]
 
 
-def test_start_period_carries_forward(store, medway, nps):
-    store.save_record(medway)
-    new = store.start_period("medway", "2024", nps)
-    three = new.entries["3"]
+def test_start_period_carries_forward(store, medway):
+    save_record(store, medway)
+    started = workflows.start_period(store, LOCAL_ACTOR, "medway", "2024")
+    assert (started.carried_from, started.carried) == ("2023", 59)
+    three = stored(store, "medway").period("2024").entries["3"]
     assert three.carried and three.score == Score(2.5) and three.comment is None
     assert three.previous_comment == medway.period("2023").entries["3"].comment
     assert [a.text for a in three.actions] == [a.text for a in medway.period("2023").entries["3"].actions]
-    old = store.period_record("medway", "2023").entries["3"].actions
+    old = stored(store, "medway").period("2023").entries["3"].actions
     assert all(a.status == "carried forward" for a in old)
     assert three.actions[0].carried_from == old[0].id
     with pytest.raises(AlreadyExists):
-        store.start_period("medway", "2024", nps)
-    blank = store.start_period("medway", "2025", nps, carry=False)
-    assert blank.entries == {}
+        workflows.start_period(store, LOCAL_ACTOR, "medway", "2024")
+    workflows.start_period(store, LOCAL_ACTOR, "medway", "2025", carry=False)
+    assert stored(store, "medway").period("2025").entries == {}
 
 
 def test_organisations_and_not_found(store):
-    store.add_organisation(Organisation("kent", "Kent County Council", "County council", "South East"))
+    workflows.add_organisation(store, LOCAL_ACTOR, "kent", "Kent County Council", "County council", "South East")
     with pytest.raises(AlreadyExists):
-        store.add_organisation(Organisation("kent", "Kent again"))
-    assert [(o.id, periods) for o, periods in store.organisations()] == [("kent", [])]
+        workflows.add_organisation(store, LOCAL_ACTOR, "kent", "Kent again")
+    assert [(o.id, o.periods) for o in queries.organisations(store, LOCAL_ACTOR)] == [("kent", [])]
+    assert queries.organisations(store, LOCAL_ACTOR)[0].organisation == \
+        Organisation("kent", "Kent County Council", "County council", "South East")
     with pytest.raises(NotFound, match="no organisation 'surrey'"):
-        store.load_record("surrey")
+        stored(store, "surrey")
 
 
 def test_regional_roll_up_matches_the_per_organisation_numbers(store, medway, nps):
-    store.save_record(medway)
+    save_record(store, medway)
     mine = {s.id: s.score for s in key_area_summaries(nps, medway.period("2023"))}
     other = replace(copy.deepcopy(medway), organisation=Organisation("twin", "Twin Council"))
     for p in other.periods:
         for e in p.entries.values():
             e.score = Score(1.0) if e.item == "1" else e.score
-    store.save_record(other)
-    regional = store.regional_rollup(nps)
+    save_record(store, other)
+    with store.transaction() as tx:
+        regional = tx.regional_rollup(nps)
     mean, n = regional[("2023", "engaging-councillors")]
     assert n == 6 and mean == pytest.approx((mine["engaging-councillors"].mean * 3 * 2 - 3 + 1) / 6)
     assert regional[("2023", "obtaining-social-value")] == (pytest.approx(mine["obtaining-social-value"].mean), 20)
@@ -151,30 +163,28 @@ def test_a_crash_mid_save_leaves_the_last_saved_state(db_url, medway):
     """A process that dies in the middle of saving an entry leaves the stored entry as it was."""
     from assessment.store import open_store
     store = open_store(db_url)
-    store.save_record(medway)
+    save_record(store, medway)
     store.engine.dispose()
     child = textwrap.dedent(f"""
         import os
         from dataclasses import replace
-        from assessment.store import Store, open_store
-        from assessment.scores import Score
-        store = open_store({db_url!r})
-        entry = store.period_record("medway", "2023").entries["5"]
-        def die(self, s, assessment, entry, user):
+        from assessment import workflows
+        from assessment.edits import EntryEdit
+        from assessment.store import Transaction
+        store = workflows.connect({db_url!r})
+        original = Transaction._update_entry
+        def update_then_die(self, row, entry, user):
+            original(self, row, entry, user)
+            self.s.flush()
             os._exit(9)
-        original = Store._update_entry
-        def update_then_die(self, s, row, entry, user):
-            original(self, s, row, entry, user)
-            s.flush()
-            os._exit(9)
-        Store._update_entry = update_then_die
-        store.save_entry("medway", "2023", replace(entry, score=Score(1.0), comment="half written"),
-                         expected_version=entry.version)
+        Transaction._update_entry = update_then_die
+        workflows.save_edits(store, workflows.LOCAL_ACTOR, "medway", "2023",
+                             [EntryEdit("5", base_version=1, score="1", comment="half written")])
     """)
     result = subprocess.run([sys.executable, "-c", child], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 9, result.stderr
     again = open_store(db_url)
-    entry = again.period_record("medway", "2023").entries["5"]
+    entry = stored(again, "medway").period("2023").entries["5"]
     assert entry.score == Score(4.0) and entry.comment == medway.period("2023").entries["5"].comment
     assert entry.version == 1
     again.engine.dispose()
@@ -196,8 +206,9 @@ def test_another_framework_end_to_end(store, tiny, tmp_path):
               - {objective: D1, score: "1/2"}
     """), encoding="utf-8")
     record = load_record(path, lambda framework_id: tiny)
-    store.save_record(record)
-    again = store.load_record("smallville")
+    save_record(store, record)
+    with store.transaction() as tx:   # tiny-kit is not among the deployment's frameworks: read the store itself
+        again = tx.load_record("smallville")
     assert again.framework_id == "tiny-kit"
     summary = period_summary(tiny, again, "2024/25")
     skills = {k["id"]: k for k in summary["key_areas"]}["skills"]

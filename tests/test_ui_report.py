@@ -5,6 +5,7 @@ from __future__ import annotations
 from assessment.framework import find_framework
 from assessment.store import open_store
 
+from .conftest import stored
 from .test_ui_scoring import db, new_app  # noqa: F401 - db is a fixture
 
 REPORT_PAGE = "assessment/ui/report_page.py"
@@ -27,7 +28,7 @@ def frame(at, *having: str, lacking: tuple[str, ...] = ()):
 
 
 def _hand_counts(url):
-    record = open_store(url).load_record("medway")
+    record = stored(open_store(url), "medway")
     a, b = record.period("2022").entries, record.period("2023").entries
     changes = [b[k].score.value - a[k].score.value for k in b]
     return sum(c > 0 for c in changes), sum(c == 0 for c in changes)

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from assessment.scores import Score
 from assessment.store import open_store
 
-from .conftest import ROOT
+from .conftest import ROOT, stored
 
 SCORE_PAGE = "assessment/ui/score.py"
 
@@ -53,14 +53,14 @@ def test_score_a_half_step_with_comment_and_action(db):
     at.button(key="score.save").click().run()
     assert not at.exception, at.exception
     assert any("Saved 2 objective(s) of Engaging Councillors" in s.value for s in at.success)
-    stored = open_store(db).period_record("medway", "2023").entries
-    assert stored["1"].score == Score(4.0) and stored["1"].comment == "Cabinet member now champions procurement."
-    assert [(a.text, a.owner, a.status) for a in stored["1"].actions] == [
+    saved = stored(open_store(db), "medway").period("2023").entries
+    assert saved["1"].score == Score(4.0) and saved["1"].comment == "Cabinet member now champions procurement."
+    assert [(a.text, a.owner, a.status) for a in saved["1"].actions] == [
         ("Brief the new portfolio holder", "Head of Procurement", "open")]
-    assert [(e.title, e.url) for e in stored["1"].evidence] == [
+    assert [(e.title, e.url) for e in saved["1"].evidence] == [
         ("Cabinet portfolio", "https://example.org/cabinet"), (None, "https://example.org/minutes")]
-    assert stored["2"].score == Score(3.5) and stored["2"].version == 2
-    assert stored["3"].version == 1  # untouched objectives are not rewritten
+    assert saved["2"].score == Score(3.5) and saved["2"].version == 2
+    assert saved["3"].version == 1  # untouched objectives are not rewritten
 
 
 def test_checks_as_you_go(db):
@@ -86,7 +86,7 @@ def test_unsaved_edits_survive_moving_between_key_areas_and_pages(db):
     at.switch_page(SCORE_PAGE).run()
     at.selectbox(key="score.key_area").set_value("engaging-councillors").run()
     assert at.text_area(key="score.medway.2023.2.comment").value == "Draft words"
-    assert open_store(db).period_record("medway", "2023").entries["2"].comment != "Draft words"
+    assert stored(open_store(db), "medway").period("2023").entries["2"].comment != "Draft words"
 
 
 def both_edit_objective_3(alice_says: str, bob_says: str) -> AppTest:
@@ -104,10 +104,10 @@ def test_a_stale_save_shows_both_versions_and_lets_the_user_choose(db):
     assert any("were changed by someone else" in e.value for e in bob.error)
     assert any("Theirs: 2/3 — “Alice: training booked”" in e.value for e in bob.error)
     store = open_store(db)
-    assert store.period_record("medway", "2023").entries["3"].comment == "Alice: training booked"
+    assert stored(store, "medway").period("2023").entries["3"].comment == "Alice: training booked"
     bob.button(key="score.3.keep_mine").click().run()
     bob.button(key="score.save").click().run()
-    entry = store.period_record("medway", "2023").entries["3"]
+    entry = stored(store, "medway").period("2023").entries["3"]
     assert entry.comment == "Bob: training cancelled" and entry.version == 3
 
 
@@ -115,7 +115,7 @@ def test_use_theirs_drops_my_draft(db):
     bob = both_edit_objective_3("Alice wins", "Bob loses")
     bob.button(key="score.3.use_theirs").click().run()
     assert bob.text_area(key="score.medway.2023.3.comment").value == "Alice wins"
-    assert open_store(db).period_record("medway", "2023").entries["3"].comment == "Alice wins"
+    assert stored(open_store(db), "medway").period("2023").entries["3"].comment == "Alice wins"
 
 
 def test_start_the_next_period_carried_forward_and_confirm_a_score(db):
@@ -125,14 +125,14 @@ def test_start_the_next_period_carried_forward_and_confirm_a_score(db):
     assert not at.exception, at.exception
     assert at.selectbox(key="home.period").value == "2024"
     assert any("59 carried forward, to confirm" in m.value for m in at.markdown)
-    stored = open_store(db).period_record("medway", "2024").entries
-    assert stored["3"].carried and stored["3"].score == Score(2.5) and stored["3"].comment is None
+    saved = stored(open_store(db), "medway").period("2024").entries
+    assert saved["3"].carried and saved["3"].score == Score(2.5) and saved["3"].comment is None
     open_score_page(at)
     assert any("Carried forward from last period" in i.value for i in at.info)
     at.selectbox(key="score.medway.2024.3.score").set_value("3 – Mature").run()
     at.text_area(key="score.medway.2024.3.comment").input("Member training delivered.").run()
     at.button(key="score.save").click().run()
-    entry = open_store(db).period_record("medway", "2024").entries["3"]
+    entry = stored(open_store(db), "medway").period("2024").entries["3"]
     assert entry.score == Score(3.0) and not entry.carried
 
 
@@ -150,7 +150,7 @@ def test_framework_page_shows_the_rubric(db):
 def test_movement_since_last_year_is_shown(db):
     at = open_score_page(new_app())
     assert any(c.value == "Baseline: 3 – Mature (agreed November 2021)" for c in at.caption)
-    assert any("Movement since 2022 (as saved): **▲ up** 0.5 level(s)" in m.value for m in at.markdown)
+    assert any("Movement since 2022 (as saved): **▲ up 0.5 levels**" in m.value for m in at.markdown)
 
 
 def test_key_area_mode_for_a_key_area_record(db):
@@ -164,10 +164,10 @@ def test_key_area_mode_for_a_key_area_record(db):
     at.button(key="score.save_key_areas").click().run()
     assert not at.exception, at.exception
     assert any("Saved 2 key area(s)." in s.value for s in at.success)
-    stored = open_store(db).period_record("worcestershire", "2022").key_area_entries
-    assert stored["managing-strategic-risk"].score == Score(4.0)
-    assert stored["managing-strategic-risk"].target == Score(5.0)
-    assert stored["developing-talent"].score == Score(2.0)
+    saved = stored(open_store(db), "worcestershire").period("2022").key_area_entries
+    assert saved["managing-strategic-risk"].score == Score(4.0)
+    assert saved["managing-strategic-risk"].target == Score(5.0)
+    assert saved["developing-talent"].score == Score(2.0)
 
 
 def test_actions_page_filters_and_edits_in_place(db):
@@ -185,5 +185,5 @@ def test_actions_page_filters_and_edits_in_place(db):
     at.button(key="actions.edit.save").click().run()
     assert not at.exception, at.exception
     assert any(s.value.startswith("Saved: Category Management to create") for s in at.success)
-    action = open_store(db).period_record("medway", "2022").entries["7"].actions[0]
+    action = stored(open_store(db), "medway").period("2022").entries["7"].actions[0]
     assert (action.status, action.owner, action.rag) == ("done", "Workforce Development", "green")

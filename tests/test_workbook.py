@@ -12,7 +12,8 @@ from assessment.exports.workbook import CELL_LIMIT, workbook_xlsx
 from assessment.record import Action, Entry, Organisation, OrganisationRecord, PeriodRecord
 from assessment.scores import NOT_APPLICABLE, Score
 from assessment.scoring import ROLL_UP_RULE, key_area_summaries, overall_summary, theme_summaries
-from assessment.summary import period_summary, two_places
+from assessment.numbers import two_places
+from assessment.summary import period_summary
 
 TODAY = date(2026, 11, 21)
 

@@ -1,1 +1,1 @@
-"""Writers (and, later, readers) for other formats; each writer returns bytes or plain data."""
+"""Writers for other formats (Word, Excel, JSON): each takes plain data and returns bytes."""

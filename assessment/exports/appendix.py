@@ -30,7 +30,8 @@ from docx.oxml.parser import parse_xml
 from docx.shared import Cm, Emu, Length, Pt
 
 from ..framework import Framework, KeyArea, Objective
-from ..record import Entry, OrganisationRecord, long_date
+from ..layouts import appendix_columns, comments_and_action
+from ..record import OrganisationRecord, long_date
 from .wordtext import TextCleaner
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Cm(29.7), Cm(21.0), Cm(1.5)
@@ -48,8 +49,8 @@ class WordExport:
 
 def appendix_docx(framework: Framework, record: OrganisationRecord, periods: list[str] | None = None,
                   *, today: date | None = None) -> WordExport:
-    """The objectives appendix for `periods` (default: the last two) as a .docx."""
-    chosen = periods or [p.period for p in record.sorted_periods()][-2:]
+    """The objectives appendix for `periods` (default: `record.appendix_periods()`) as a .docx."""
+    chosen = periods or record.appendix_periods()
     clean = TextCleaner()
     document = Document()
     set_text_style(document)
@@ -78,7 +79,7 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
                      + '. A score such as "2/3" is between two levels.')
     headers = ["#", "Objective", "Description"]
     for name in chosen:
-        headers += [f"{name} Score", f"{name} Comments and Action"]
+        headers += appendix_columns(name)
     fixed = [Cm(1.0), Cm(3.6), Cm(4.6)]
     score_width = Cm(1.6)
     comment_width = (USABLE - sum(fixed) - score_width * len(chosen)) // max(1, len(chosen))
@@ -95,18 +96,6 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
     write_framework_tables(layout, framework, clean, headers, widths, cells)
     layout.flush()
     footer(document, f"{framework.title}, version {framework.version}. Generated {long_date(today or date.today())}.")
-
-
-def comments_and_action(entry: Entry) -> str:
-    """The comment as written, then any action not already quoted in it."""
-    parts = [entry.comment] if entry.comment else []
-    for action in entry.actions:
-        if entry.comment and action.text in entry.comment:
-            continue
-        details = ", ".join(x for x in (action.owner, long_date(action.due) if action.due else None,
-                                        action.status) if x)
-        parts.append(f"Action: {action.text} ({details})")
-    return "\n".join(parts)
 
 
 # --- the shared layout: sections, styles, key-area groups, tables -------------------------------------

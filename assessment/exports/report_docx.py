@@ -18,11 +18,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ..charts import chart_png, radar_caption, radar_chart, radar_rows, radar_text_table
+from ..charts import chart_png, radar_caption, radar_chart, radar_text_table
 from ..framework import Framework
 from ..record import OrganisationRecord, long_date
 from ..report import (ProgressReport, action_table, mover_table, movement_table, open_actions_sentence,
-                      progress_report)
+                      progress_report, radar_rows)
 from ..scoring import PREVIOUS
 from .appendix import WordExport, write_appendix
 from .wordtext import TextCleaner
@@ -78,7 +78,7 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
         _table(document, overdue, clean, widths=[Cm(3.0), Cm(3.0), PORTRAIT_USABLE - Cm(12.6), Cm(2.6),
                                                  Cm(2.6), Cm(1.4)])
     if attach_appendix:
-        chosen = appendix_periods or report.periods[:report.periods.index(period) + 1][-2:]
+        chosen = appendix_periods or record.appendix_periods(period)
         write_appendix(document, framework, record, chosen, clean, new_section=True)
     _footer(document, f"{report.organisation}: procurement maturity progress report, {period}. "
                       f"{framework.title}, version {framework.version}. Generated {long_date(today)}. Page ")

@@ -24,10 +24,11 @@ from openpyxl.utils import get_column_letter
 
 from ..action_list import action_rows
 from ..framework import Framework
-from ..record import Entry, OrganisationRecord, PeriodRecord, long_date
+from ..layouts import ACTIONS_SHEET_COLUMNS, KEY_AREA_ROW, PERIOD_SHEET_COLUMNS
+from ..numbers import rounded
+from ..record import OPEN_ACTION_STATUSES, Entry, OrganisationRecord, PeriodRecord, evidence_text, long_date
 from ..scores import Score, level_label
 from ..scoring import ROLL_UP_RULE, AreaSummary, key_area_summaries, overall_summary, theme_summaries
-from ..summary import two_places
 from .wordtext import TextCleaner
 
 CELL_LIMIT = 32_767  # characters per cell, as Excel counts them (UTF-16 code units)
@@ -129,14 +130,10 @@ def _id(item: str) -> int | str:
     return int(item) if item.isascii() and item.isdigit() and str(int(item)) == item else item
 
 
-def _rounded(value: float | None) -> float | None:  # as the other summaries: 3.625 -> 3.63
-    return None if value is None else float(two_places(value))
-
-
 def _rollup_cells(area: AreaSummary, framework: Framework) -> list:
     s = area.score
-    return [s.n, _rounded(s.mean), level_label(s.level, framework) if s.level is not None else "–",
-            _rounded(area.target.mean), _rounded(area.gap)]
+    return [s.n, rounded(s.mean), level_label(s.level, framework) if s.level is not None else "–",
+            rounded(area.target.mean), rounded(area.gap)]
 
 
 def _summary(w: _Writer, ws, framework: Framework, record: OrganisationRecord, periods: list[PeriodRecord],
@@ -171,10 +168,10 @@ def _summary(w: _Writer, ws, framework: Framework, record: OrganisationRecord, p
 
 def _entry_cells(entry: Entry | None, framework: Framework) -> list:
     entry = entry or Entry("")
-    evidence = "\n".join(f"{e.title}: {e.url}" if e.title else e.url for e in entry.evidence)
     return [_number(entry.score), entry.score.label(framework), _number(entry.target),
             entry.target.label(framework) if entry.target.state != "unscored" else "", entry.target_period or "",
-            entry.comment or "", entry.previous_comment or "", evidence, "Yes" if entry.carried else "No"]
+            entry.comment or "", entry.previous_comment or "", evidence_text(entry.evidence),
+            "Yes" if entry.carried else "No"]
 
 
 def _period_sheet(w: _Writer, ws, framework: Framework, record: OrganisationRecord, period: PeriodRecord) -> None:
@@ -185,17 +182,14 @@ def _period_sheet(w: _Writer, ws, framework: Framework, record: OrganisationReco
     if period.entries or not period.key_area_entries:
         rows += [[_id(o.id), o.title, ka.title, *_entry_cells(period.entries.get(o.id), framework)]
                  for _, ka, o in framework.iter_objectives()]
-    rows += [["", "(key area as a whole)", ka.title, *_entry_cells(period.key_area_entries[ka.id], framework)]
+    rows += [["", KEY_AREA_ROW, ka.title, *_entry_cells(period.key_area_entries[ka.id], framework)]
              for ka in framework.key_areas.values() if ka.id in period.key_area_entries]
-    columns = [("#", 5), ("Objective", 30), ("Key area", 26), ("Score", 7), ("Score label", 14), ("Target", 7),
-               ("Target label", 14), ("Target by", 9), ("Comment", 70), ("Previous comment", 50),
-               ("Evidence", 30), ("Carried forward?", 10)]
-    w.table(ws, 4, columns, rows, wrap={1, 2, 8, 9, 10}, freeze_after=2)
+    w.table(ws, 4, list(PERIOD_SHEET_COLUMNS), rows, wrap={1, 2, 8, 9, 10}, freeze_after=2)
 
 
 def _actions(w: _Writer, ws, framework: Framework, record: OrganisationRecord, today: date) -> None:
     w.put(ws, 1, 1, f"{record.organisation.name} – actions", font=TITLE)
-    w.put(ws, 2, 1, f"Overdue: open, in progress or carried forward, and due before {long_date(today)}.")
+    w.put(ws, 2, 1, f"Overdue: {' or '.join(OPEN_ACTION_STATUSES)}, and due before {long_date(today)}.")
     rows = []
     for row in action_rows(framework, record):
         a = row.action
@@ -203,9 +197,7 @@ def _actions(w: _Writer, ws, framework: Framework, record: OrganisationRecord, t
         rows.append([row.period, _id(row.item) if row.kind == "objective" else "", row.title, key_area, a.text,
                      a.owner or "", a.due, a.status, (a.rag or "").capitalize(),
                      "Yes" if row.overdue(today) else "No"])
-    columns = [("Period", 9), ("#", 5), ("Objective / key area", 32), ("Key area", 26), ("Action", 70),
-               ("Owner", 20), ("Due", 17), ("Status", 14), ("RAG", 8), ("Overdue?", 9)]
-    w.table(ws, 4, columns, rows, wrap={2, 3, 4, 5}, formats={6: DAY}, freeze_after=3)
+    w.table(ws, 4, list(ACTIONS_SHEET_COLUMNS), rows, wrap={2, 3, 4, 5}, formats={6: DAY}, freeze_after=3)
     if not rows:
         w.put(ws, 5, 1, "No actions recorded.")
     for r, values in enumerate(rows, start=5):

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import streamlit as st
 
-from assessment.action_list import action_rows, filter_rows
-from assessment.errors import StaleEntry
-from assessment.record import ACTION_STATUSES, RAG
+from assessment import workflows
+from assessment.action_list import filter_rows
+from assessment.errors import AssessmentError
+from assessment.record import ACTION_STATUSES, RAG, long_date
 from assessment.ui import state
-from assessment.record import long_date
+from assessment.workflows import queries
 
-record, framework, _ = state.chosen_record()
-org, store = record.organisation.id, state.store()
+(record, framework), _ = state.chosen_record()
+org = record.organisation.id
 today = date.today()
 st.title(f"Actions: {record.organisation.name}")
 
-rows = action_rows(framework, record)
+rows, _ = queries.actions(state.store(), state.actor(), org)
 cols = st.columns(4)
 owners = cols[0].multiselect("Owner", sorted({r.action.owner or "no owner" for r in rows}), key="actions.owner")
 statuses = cols[1].multiselect("Status", ACTION_STATUSES, key="actions.status")
@@ -30,7 +30,7 @@ shown = filter_rows(rows, owners=owners, statuses=statuses, key_areas=key_areas,
                     overdue_only=overdue_only, today=today)
 overdue = sum(1 for r in shown if r.overdue(today))
 st.markdown(f"{len(shown)} of {len(rows)} actions shown; **{overdue} overdue** (open and past their due date, "
-            f"{today.day} {today:%B %Y}).")
+            f"{long_date(today)}).")
 table = [{"Overdue": "⚠ overdue" if r.overdue(today) else "", "Period": r.period, "Objective": r.title,
           "Action": r.action.text, "Owner": r.action.owner or "–", "Due": long_date(r.action.due),
           "Status": r.action.status, "RAG": r.action.rag or "–"} for r in shown]
@@ -50,15 +50,10 @@ if shown:
         rag = c[3].selectbox("Red/amber/green", ["none", *RAG], key="actions.edit.rag",
                              index=["none", *RAG].index(row.action.rag or "none"))
         if st.form_submit_button("Save action", key="actions.edit.save"):
-            period = store.period_record(org, row.period)
-            entry = (period.entries if row.kind == "objective" else period.key_area_entries)[row.item]
-            changed = [replace(a, status=status, owner=owner.strip() or None, due=due,
-                               rag=None if rag == "none" else rag) if a.id == row.action.id else a
-                       for a in entry.actions]
             try:
-                store.save_entry(org, row.period, replace(entry, actions=changed), expected_version=entry.version,
-                                 user=state.user())
-            except StaleEntry as exc:
+                workflows.edit_action(state.store(), state.actor(), org, row.action.id, status=status, owner=owner,
+                                      due=due, rag=None if rag == "none" else rag)
+            except AssessmentError as exc:
                 st.error(str(exc))
             else:
                 st.session_state["actions.saved"] = row.action.text

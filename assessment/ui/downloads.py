@@ -45,8 +45,8 @@ def offer(framework: Framework, record: OrganisationRecord, period: str, compare
             data=lambda: blank_docx(framework, organisation_name=record.organisation.name, today=today).data)
     with right:
         st.markdown("**Objectives appendix** (Word), laid out for committee papers.")
-        up_to = periods[: periods.index(period) + 1]
-        chosen = st.multiselect("Periods in the appendix", periods, default=up_to[-2:], key="report.appendix_periods")
+        chosen = st.multiselect("Periods in the appendix", periods, default=record.appendix_periods(period),
+                                key="report.appendix_periods")
         st.download_button(
             "Download the objectives appendix", key="report.download_appendix", mime=DOCX, on_click="ignore",
             disabled=not chosen, file_name=f"{org}-objectives-appendix-{'-'.join(chosen).replace('/', '-')}.docx",

@@ -1,21 +1,21 @@
 """Unsaved edits, kept under our own session keys so they survive moving between pages.
 
-A draft is plain data per (organisation, period, objective): the form's values and the version
-of the stored entry it started from. Saving turns drafts into entries and hands them to the store,
-which refuses a stale version; a refused draft stays, with the stored entry beside it.
+A draft is the form's values per (organisation, period, objective or key area), with the saved
+entry it started from. Saving hands them to the application layer as `EntryEdit`s
+(`workflows.save_edits`), which checks and writes them; an edit refused as stale stays, with the
+saved entry beside it.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import streamlit as st
 
-from assessment.errors import StaleEntry
+from assessment import workflows
+from assessment.edits import EntryEdit, FIELDS, apply_edit
 from assessment.framework import Framework
-from assessment.record import Action, Entry, Evidence
-from assessment.scores import parse_score
+from assessment.record import Entry
 
 DRAFTS = "drafts"
 CONFLICTS = "conflicts"
@@ -60,66 +60,28 @@ def unsaved(org: str, period: str) -> list[str]:
     return [k[len(prefix):] for k in drafts() if k.startswith(prefix)]
 
 
-def to_entry(framework: Framework, key_area_id: str, draft: dict[str, Any]) -> Entry:
-    """The entry a draft describes; raises ScoreError for an impossible score."""
+def edit_of(draft: dict[str, Any]) -> EntryEdit:
     base: Entry = draft["base"]
-    half = framework.allows_half_steps(key_area_id)
-    what = f"objective {base.item}" if base.kind == "objective" else f"key area {framework.key_areas[base.item].title}"
-    changes: dict[str, Any] = {"carried": False}
-    if "score" in draft:
-        changes["score"] = parse_score(draft["score"], framework, where=what, half_steps=half)
-    if "target" in draft:
-        changes["target"] = parse_score(draft["target"], framework, where=f"target of {what}", half_steps=half)
-    if "comment" in draft:
-        changes["comment"] = draft["comment"].strip() or None
-    if "evidence" in draft:
-        changes["evidence"] = parse_evidence(draft["evidence"])
-    if "actions" in draft:
-        changes["actions"] = [Action(text=a["text"].strip(), owner=(a.get("owner") or "").strip() or None,
-                                     due=a.get("due"), status=a.get("status") or "open", rag=a.get("rag") or None,
-                                     id=a.get("id"), carried_from=a.get("carried_from"))
-                              for a in draft["actions"] if a.get("text", "").strip()]
-    return replace(base, **changes)
+    return EntryEdit(base.item, base.kind, draft["version"], **{f: draft[f] for f in FIELDS if f in draft})
 
 
-def parse_evidence(text: str) -> list[Evidence]:
-    """'Title | https://...' or a bare address, one per line; blank lines ignored."""
-    links = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        title, _, url = line.rpartition("|")
-        links.append(Evidence(url=url.strip(), title=title.strip() or None))
-    return links
+def as_entry(framework: Framework, draft: dict[str, Any]) -> Entry:
+    """The entry the draft would save (for checks as you go); raises ScoreError for an impossible score."""
+    return apply_edit(framework, draft["base"], edit_of(draft))
 
 
-def save(store, framework: Framework, org: str, period: str, key_area_id: str | None, user: str) -> tuple[int, list[str]]:
-    """Save every draft of one key area's objectives, or (key_area_id None) every key-area draft.
-
-    Returns (saved count, items refused as stale). Impossible scores raise before anything is saved.
-    """
-    if key_area_id is None:
-        wanted = [(ka, "key_area", ka) for ka in framework.key_areas]
-    else:
-        wanted = [(item, "objective", key_area_id) for item in framework.objective_ids[key_area_id]]
-    ready = []
-    for item, kind, ka in wanted:
-        key = _key(org, period, item, kind)
-        if key in drafts():
-            ready.append((key, item, to_entry(framework, ka, drafts()[key])))
-    saved, stale = 0, []
-    for key, item, entry in ready:
-        draft = drafts()[key]
-        try:
-            store.save_entry(org, period, entry, expected_version=draft["version"], user=user)
-        except StaleEntry as exc:
-            conflicts()[key] = exc.current
-            stale.append(item)
-            continue
-        drafts().pop(key)
-        conflicts().pop(key, None)
-        saved += 1
-    return saved, stale
+def save(org: str, period: str, items: list[tuple[str, str]], store, actor) -> tuple[int, list[str]]:
+    """Save the drafts of these (kind, item) pairs in one go. Returns (saved count, items refused as
+    stale); an impossible score raises ScoreError and nothing is saved."""
+    waiting = {(kind, item): _key(org, period, item, kind) for kind, item in items}
+    waiting = {pair: key for pair, key in waiting.items() if key in drafts()}
+    result = workflows.save_edits(store, actor, org, period, [edit_of(drafts()[key]) for key in waiting.values()])
+    for pair in result.saved:
+        drafts().pop(waiting[pair], None)
+        conflicts().pop(waiting[pair], None)
+    for pair, current in result.stale.items():
+        conflicts()[waiting[pair]] = current
+    return len(result.saved), [item for _, item in result.stale]
 
 
 def keep_mine(org: str, period: str, item: str, kind: str = "objective") -> None:
@@ -129,10 +91,3 @@ def keep_mine(org: str, period: str, item: str, kind: str = "objective") -> None
     if current is not None and key in drafts():
         drafts()[key]["version"] = current.version
         drafts()[key]["base"] = current
-
-
-def action_rows(entry: Entry, draft: dict[str, Any] | None) -> list[dict[str, Any]]:
-    if draft is not None and "actions" in draft:
-        return draft["actions"]
-    return [{"id": a.id, "text": a.text, "owner": a.owner or "", "due": a.due, "status": a.status,
-             "rag": a.rag, "carried_from": a.carried_from} for a in entry.actions]

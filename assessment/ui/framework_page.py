@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assessment.framework import available_frameworks
-from assessment.ui import state
+from assessment.workflows import queries
 
 st.title("Framework")
-framework_id = st.selectbox("Framework", available_frameworks(), key="framework.id")
-framework = state.framework(framework_id)
+framework_id = st.selectbox("Framework", queries.frameworks(), key="framework.id")
+framework = queries.framework(framework_id)
 st.caption(f"{framework.title}, version {framework.version}. {framework.source or ''}")
 key_area_id = st.selectbox("Key area", list(framework.key_areas), key="framework.key_area",
                            format_func=lambda k: framework.key_areas[k].title)

@@ -6,41 +6,44 @@ from datetime import date
 
 import streamlit as st
 
+from assessment import movement, workflows
 from assessment.errors import AssessmentError
+from assessment.numbers import format_mean, signed
 from assessment.record import next_period
 from assessment.scoring import completion, previous_period
-from assessment.summary import format_mean, period_summary
+from assessment.summary import period_summary
 from assessment.ui import drafts, state
 from assessment.ui.organisation_form import add_organisation
+from assessment.workflows import queries
 
 
 st.title("Procurement maturity self-assessment")
 st.caption("National Procurement Strategy for Local Government 2018: 59 objectives, levels 1 – Minimum "
            "to 5 – Innovator.")
 
-store = state.store()
-organisations = store.organisations()
+store, actor = state.store(), state.actor()
+organisations = queries.organisations(store, actor)
 if not organisations:
     st.info("There are no organisations yet: add yours below, or load the examples with "
             "`python -m assessment demo`.")
-    add_organisation(store, expanded=True)
+    add_organisation(expanded=True)
     st.stop()
 if "home.added" in st.session_state:
     st.success(st.session_state.pop("home.added"))
 
-names = {org.id: org.name for org, _ in organisations}
+names = {org.id: org.name for org in organisations}
 chosen_org, chosen_period = state.selection()
 if st.session_state.get("home.org") not in names:  # first visit, or back from another page
     st.session_state["home.org"] = chosen_org if chosen_org in names else next(iter(names))
 org_id = st.selectbox("Organisation", list(names), format_func=names.get, key="home.org")
-record = store.load_record(org_id)
+record, framework = queries.record(store, actor, org_id)
 periods = [p.period for p in record.sorted_periods()]
 if periods:
     if st.session_state.get("home.period") not in periods:
         st.session_state["home.period"] = chosen_period if chosen_period in periods else periods[-1]
     st.selectbox("Period", periods, key="home.period")
 state.remember(org_id, st.session_state.get("home.period") if periods else None)
-add_organisation(store)
+add_organisation()
 
 with st.expander("Start a new period", expanded=not periods):
     suggested = next_period(periods[-1]) if periods else str(date.today().year)
@@ -54,8 +57,7 @@ with st.expander("Start a new period", expanded=not periods):
                    disabled=not periods, horizontal=True)
     if st.button("Start period", key="home.start"):
         try:
-            store.start_period(org_id, new_name.strip(), state.framework(record.framework_or()),
-                               carry=bool(periods) and how.startswith("Carried"), user=state.user())
+            workflows.start_period(store, actor, org_id, new_name, carry=bool(periods) and how.startswith("Carried"))
         except AssessmentError as exc:
             st.error(str(exc))
         else:
@@ -67,8 +69,6 @@ with st.expander("Start a new period", expanded=not periods):
 if not periods:
     st.stop()
 period = st.session_state["period"]
-record = store.load_record(org_id)
-framework = state.framework(record.framework_id)
 current = record.period(period)
 
 st.subheader(f"{names[org_id]}, {period}")
@@ -91,7 +91,7 @@ if left:
 before = previous_period(record, period)
 summary = period_summary(framework, record, period, before)
 overall = summary["overall"]
-level = f"{overall['level']} – {overall['level_name']}" if overall["level"] else "not yet scored"
+level = overall["level_label"] or "not yet scored"
 st.markdown(f"Overall: **{level}** (mean {format_mean(overall['mean'])} of n = {overall['n']} scored objectives).")
 if before and "objectives" in summary:
     o = summary["objectives"]
@@ -100,11 +100,11 @@ if before and "objectives" in summary:
 rows = []
 for area in summary["key_areas"]:
     row = {"Key area": area["title"], "n": area["n"], "Mean": format_mean(area["mean"]),
-           "Level": f"{area['level']} – {area['level_name']}" if area["level"] else "–",
-           "Target": format_mean(area["target"]), "Gap": format_mean(area["gap"])}
+           "Level": area["level_label"] or "–",
+           "Target": format_mean(area["target"]), "Gap": signed(area["gap"])}
     if before:
         row[before] = format_mean(area.get("previous"))
-        row["Movement"] = area.get("direction")
+        row["Movement"] = movement.label(area.get("movement"), amount="mean")
     rows.append(row)
 st.dataframe(rows, hide_index=True, width="stretch", height=38 + 35 * len(rows), key="home.table")
 st.caption(summary["rule"])

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assessment.errors import AssessmentError
-from assessment.exports.appendix_reader import read_appendix
-from assessment.exports.spreadsheet import read_spreadsheet, template_csv, template_xlsx
-from assessment.importing import apply_import, preview, size_problem
+from assessment import workflows
+from assessment.errors import AssessmentError, InvalidImport
+from assessment.exports.template import template_csv, template_xlsx
 from assessment.ui import state
 
-saved, framework, _ = state.chosen_record()
-org, store = saved.organisation.id, state.store()
+(saved, framework), _ = state.chosen_record()
+org = saved.organisation.id
 st.title(f"Import: {saved.organisation.name}")
 st.markdown("Bring in scores and comments you already hold: a **Word objectives appendix** laid out like "
             "Medway's (a table per key area with “2023 Score” and “2023 Comments and Action” columns), "
@@ -37,19 +36,18 @@ upload = st.file_uploader("File to import", type=["docx", "xlsx", "csv"],
                           key=f"import.file.{org}" + (f".{round_}" if round_ else ""))
 if upload is None:
     st.stop()
-too_big = size_problem(upload.size)
-if too_big:
-    st.error(f"{upload.name}: {too_big}. Nothing was imported.")
+try:
+    prepared = workflows.preview_import(state.store(), state.actor(), org, upload.name, upload.getvalue())
+except InvalidImport as exc:
+    if len(exc.problems) == 1 and exc.problems[0].where == "":
+        st.error(f"{exc.problems[0]}. Nothing was imported.")
+    else:
+        st.error(f"{upload.name} cannot be imported, so nothing was saved. Please correct these and upload it again:")
+        st.markdown("\n".join(f"- {problem}" for problem in exc.problems))
     st.stop()
-reader = read_appendix if upload.name.lower().endswith(".docx") else read_spreadsheet
-plan = reader(upload.getvalue(), framework, source=upload.name)
-if plan.problems:
-    st.error(f"{upload.name} cannot be imported, so nothing was saved. Please correct these and upload it again:")
-    st.markdown("\n".join(f"- {problem}" for problem in plan.problems))
-    st.stop()
-for warning in plan.warnings:
-    st.warning(warning)
-report = preview(plan, saved)
+for warning in prepared.warnings:
+    st.warning(str(warning))
+report = prepared.periods
 st.subheader("What would be imported")
 st.dataframe([{"Period": p.period, "Entries": p.entries, "Scored": p.scored, "n/a": p.not_applicable,
                "Blank": p.blank, "Comments": p.comments, "Actions": p.actions,
@@ -58,11 +56,11 @@ st.dataframe([{"Period": p.period, "Entries": p.entries, "Scored": p.scored, "n/
               for p in report], hide_index=True, width="stretch", key="import.preview")
 for p in report:
     if p.changed:
-        st.caption(f"{p.period}: the saved score or comment of objective(s) {', '.join(p.changed)} would be "
-                   "replaced (the saved versions stay in each objective's history).")
+        st.caption(f"{p.period}: the saved score, target, comment or actions of objective(s) {', '.join(p.changed)} "
+                   "would be replaced (the saved versions stay in each objective's history).")
 if st.button(f"Import {len(report)} period(s) into {saved.organisation.name}", type="primary", key="import.confirm"):
     try:
-        apply_import(store, org, plan, framework, user=state.user())
+        workflows.apply_import(state.store(), state.actor(), prepared)
     except AssessmentError as exc:
         st.error(str(exc))
     else:

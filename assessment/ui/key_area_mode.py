@@ -7,15 +7,11 @@ import streamlit as st
 from assessment.errors import ScoreError
 from assessment.framework import Framework
 from assessment.record import Entry, OrganisationRecord, PeriodRecord
+from assessment.scores import choice_labels
 from assessment.ui import drafts, state
-from assessment.ui.objective_form import score_options
 
 
-def uses_key_area_mode(period: PeriodRecord) -> bool:
-    return bool(period.key_area_entries) and not any(e.score.state != "unscored" for e in period.entries.values())
-
-
-def render(store, framework: Framework, record: OrganisationRecord, period: PeriodRecord) -> None:
+def render(framework: Framework, record: OrganisationRecord, period: PeriodRecord) -> None:
     org = record.organisation.id
     st.caption("This record scores one level per key area: where we are today and where we want to be.")
     for ka in framework.key_areas.values():
@@ -34,7 +30,7 @@ def render(store, framework: Framework, record: OrganisationRecord, period: Peri
             st.table({"Level": [f"{lv.value} – {lv.name}" for lv in framework.levels],
                       "Descriptor": [ka.rubric[lv.value] for lv in framework.levels]})
         with left:
-            options = score_options(framework, ka.id)
+            options = choice_labels(framework, ka.id)
             for field, label, stored in (("score", "Where we are today", entry.score),
                                          ("target", "Where we want to be", entry.target)):
                 key = f"{prefix}.{field}"
@@ -50,7 +46,8 @@ def render(store, framework: Framework, record: OrganisationRecord, period: Peri
         st.divider()
     if st.button("Save key areas", key="score.save_key_areas", type="primary"):
         try:
-            saved, stale = drafts.save(store, framework, org, period.period, None, user=state.user())
+            saved, stale = drafts.save(org, period.period, [("key_area", k) for k in framework.key_areas],
+                                       state.store(), state.actor())
         except ScoreError as exc:
             st.error(f"Nothing was saved: {exc}")
             return

@@ -6,24 +6,15 @@ from typing import Any
 
 import streamlit as st
 
+from assessment import movement
 from assessment.checks import entry_warnings
+from assessment.edits import action_rows
 from assessment.errors import ScoreError
 from assessment.framework import Framework
-from assessment.record import ACTION_STATUSES, RAG, Entry, OrganisationRecord, PeriodRecord, period_key
-from assessment.scores import UNSCORED, written_value
+from assessment.record import (ACTION_STATUSES, RAG, Entry, OrganisationRecord, PeriodRecord, evidence_text,
+                               long_date, period_key)
+from assessment.scores import UNSCORED, choice_labels
 from assessment.ui import drafts
-from assessment.record import long_date
-
-
-def score_options(framework: Framework, key_area_id: str) -> list[str]:
-    """'not yet scored', '1 – Minimum', '1/2', '2 – Developing', ... , 'n/a'."""
-    options = ["not yet scored"]
-    half = framework.allows_half_steps(key_area_id)
-    for level in framework.levels:
-        if half and level.value > 1:
-            options.append(written_value(level.value - 0.5))
-        options.append(f"{level.value} – {level.name}")
-    return options + ["n/a"]
 
 
 def render(framework: Framework, record: OrganisationRecord, period: str, key_area_id: str, entry: Entry) -> None:
@@ -46,7 +37,7 @@ def render(framework: Framework, record: OrganisationRecord, period: str, key_ar
         if baseline is not None:
             agreed = f" (agreed {record.baseline_agreed})" if record.baseline_agreed else ""
             st.caption(f"Baseline: {baseline.label(framework)}{agreed}")
-        options = score_options(framework, key_area_id)
+        options = choice_labels(framework, key_area_id)
 
         def changed(field: str) -> None:
             drafts.update(org, period, entry, **{field: st.session_state[f"{prefix}.{field}"]})
@@ -65,8 +56,7 @@ def render(framework: Framework, record: OrganisationRecord, period: str, key_ar
                      help="Last period's comment is shown beside; it is not copied into this one.")
         key = f"{prefix}.evidence"
         if key not in st.session_state:
-            st.session_state[key] = draft["evidence"] if draft and "evidence" in draft else \
-                "\n".join(f"{e.title} | {e.url}" if e.title else e.url for e in entry.evidence)
+            st.session_state[key] = draft["evidence"] if draft and "evidence" in draft else evidence_text(entry.evidence)
         st.text_area("Evidence links (one per line: title | address)", key=key, height=68,
                      on_change=changed, args=("evidence",))
         _actions(org, period, entry, prefix, draft)
@@ -88,10 +78,8 @@ def _history(framework: Framework, earlier: list[PeriodRecord], objective_id: st
         return
     last = earlier[-1].entries.get(objective_id)
     if last is not None and last.score.is_scored and entry.score.is_scored:
-        change = entry.score.value - last.score.value  # type: ignore[operator]
-        arrow = "▲ up" if change > 0 else "▼ down" if change < 0 else "= no change"
-        st.markdown(f"Movement since {earlier[-1].period} (as saved): **{arrow}**"
-                    + (f" {abs(change):g} level(s)" if change else ""))
+        moved = movement.change(last.score.value, entry.score.value)
+        st.markdown(f"Movement since {earlier[-1].period} (as saved): **{movement.label(moved, amount='levels')}**")
     for p in reversed(earlier):
         old = p.entries.get(objective_id)
         score = old.score if old else UNSCORED
@@ -101,7 +89,7 @@ def _history(framework: Framework, earlier: list[PeriodRecord], objective_id: st
 
 
 def _actions(org: str, period: str, entry: Entry, prefix: str, draft: dict[str, Any] | None) -> None:
-    rows = drafts.action_rows(entry, draft)
+    rows = draft["actions"] if draft is not None and "actions" in draft else action_rows(entry)
     with st.expander(f"Actions ({len(rows)})", expanded=bool(rows)):
         for i, row in enumerate(rows):
             st.markdown(f"{i + 1}. {row['text']} — {row.get('owner') or 'no owner'}, "
@@ -137,7 +125,7 @@ def _warnings(framework: Framework, last: PeriodRecord | None, key_area_id: str,
         current = entry
     else:
         try:
-            current = drafts.to_entry(framework, key_area_id, draft)
+            current = drafts.as_entry(framework, draft)
         except ScoreError as exc:
             st.error(str(exc))
             return

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from assessment import workflows
 from assessment.errors import AssessmentError
-from assessment.recordfile import new_organisation
+from assessment.ui import state
 
 FIELDS = ("home.add.name", "home.add.id", "home.add.type", "home.add.region")
 
 
-def add_organisation(store, *, expanded: bool = False) -> None:
+def add_organisation(*, expanded: bool = False) -> None:
     """A form for a new organisation; on success it becomes the chosen one."""
     if st.session_state.pop("home.add.clear", False):
         for key in FIELDS:
@@ -28,8 +29,7 @@ def add_organisation(store, *, expanded: bool = False) -> None:
         if not submitted:
             return
         try:
-            org = new_organisation(org_id, name, org_type, region)
-            store.add_organisation(org)
+            org = workflows.add_organisation(state.store(), state.actor(), org_id, name, org_type, region)
         except AssessmentError as exc:
             st.error(str(exc))
             return

@@ -6,12 +6,12 @@ from datetime import date
 
 import streamlit as st
 
-from assessment.charts import (heatmap_chart, heatmap_rows, heatmap_table, radar_caption, radar_chart, radar_rows,
-                               radar_text_table)
-from assessment.report import action_table, mover_table, movement_table, progress_report
+from assessment.charts import heatmap_chart, heatmap_rows, heatmap_table, radar_caption, radar_chart, radar_text_table
+from assessment.record import long_date
+from assessment.report import action_table, mover_table, movement_table, progress_report, radar_rows
 from assessment.ui import downloads, state
 
-record, framework, chosen = state.chosen_record()
+(record, framework), chosen = state.chosen_record()
 periods = [p.period for p in record.sorted_periods()]
 if not periods:
     st.info(f"{record.organisation.name} has no periods yet: start one on the Start page.")
@@ -79,7 +79,7 @@ if heat:
 
 st.header("Open actions")
 overdue = len(report.overdue)
-st.markdown(f"{len(report.actions)} open, **{overdue} overdue** at {today.day} {today:%B %Y}.")
+st.markdown(f"{len(report.actions)} open, **{overdue} overdue** at {long_date(today)}.")
 if report.actions:
     st.dataframe(action_table(report.actions), hide_index=True, width="stretch", key="report.actions")
 

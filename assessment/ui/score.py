@@ -6,7 +6,7 @@ import streamlit as st
 
 from assessment.errors import ScoreError
 from assessment.record import Entry
-from assessment.scoring import completion
+from assessment.scoring import completion, scored_by_key_area
 from assessment.ui import drafts, key_area_mode, objective_form, state
 
 org, period = state.selection()
@@ -14,15 +14,13 @@ if not org or not period:
     st.info("Choose an organisation and a period on the Start page first.")
     st.stop()
 
-store = state.store()
-record = store.load_record(org)
-framework = state.framework(record.framework_id)
+(record, framework), _ = state.chosen_record()
 current = record.period(period)
 key_areas = list(framework.key_areas)
 
-if key_area_mode.uses_key_area_mode(current):
+if scored_by_key_area(current):
     st.title(f"Score: {record.organisation.name}, {period}")
-    key_area_mode.render(store, framework, record, current)
+    key_area_mode.render(framework, record, current)
     st.stop()
 
 if "score.key_area" not in st.session_state:
@@ -71,7 +69,8 @@ for objective_id in framework.objective_ids[key_area_id]:
 pending = [i for i in drafts.unsaved(org, period) if i in framework.objective_ids[key_area_id]]
 if st.button(f"Save {key_area.title}", key="score.save", type="primary"):
     try:
-        saved, stale = drafts.save(store, framework, org, period, key_area_id, user=state.user())
+        saved, stale = drafts.save(org, period, [("objective", o) for o in framework.objective_ids[key_area_id]],
+                                   state.store(), state.actor())
     except ScoreError as exc:
         st.error(f"Nothing was saved: {exc}")
     else:

@@ -1,28 +1,34 @@
-"""Shared resources for the pages: one engine per process, plain data cached by ids."""
+"""Shared resources for the pages: one database per process, who is acting, what is chosen."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from assessment.examples import ensure_examples
-from assessment.framework import Framework, find_framework
-from assessment.store import LOCAL_USER, Store, database_url, open_store
+from assessment import workflows
+from assessment.workflows import Actor, queries
 
 
 @st.cache_resource(show_spinner=False)
-def _store(url: str) -> Store:
-    store = open_store(url)
-    ensure_examples(store)  # an empty database starts with the example records
+def _store(url: str):
+    store = workflows.connect(url)
+    workflows.ensure_examples(store)  # an empty database starts with the example records
     return store
 
 
-def store() -> Store:
-    return _store(database_url())
+def store():
+    """The database (opened once per process), to hand to workflows and queries."""
+    return _store(workflows.database_url())
 
 
-@st.cache_resource(show_spinner=False)
-def framework(framework_id: str) -> Framework:
-    return find_framework(framework_id)
+def actor() -> Actor:
+    """Who is acting: the signed-in person where sign-in is set up, else this machine's local user
+    (who administers every organisation: single-user local mode)."""
+    try:
+        if st.user.is_logged_in:  # type: ignore[attr-defined]
+            return Actor(str(st.user.get("email") or st.user.get("name")), administers_all=True)
+    except Exception:  # noqa: BLE001 - no auth configured: single-user local mode
+        pass
+    return workflows.LOCAL_ACTOR
 
 
 def selection() -> tuple[str | None, str | None]:
@@ -35,16 +41,14 @@ def selection() -> tuple[str | None, str | None]:
     return org, period
 
 
-def chosen_record():
-    """The organisation chosen on the Start page, its saved record and framework; or a pointer
-    back to Start (and the page stops) when none is chosen yet."""
+def chosen_record() -> tuple[queries.RecordView, str | None]:
+    """The organisation chosen on the Start page (its record and framework) and the chosen period;
+    or a pointer back to Start (and the page stops) when none is chosen yet."""
     org, period = selection()
     if not org:
         st.info("Choose an organisation on the Start page first.")
         st.stop()
-    record = store().load_record(org)
-    fw = framework(record.framework_or())
-    return record, fw, period
+    return queries.record(store(), actor(), org), period
 
 
 def remember(org: str, period: str | None) -> None:
@@ -54,16 +58,6 @@ def remember(org: str, period: str | None) -> None:
     params = {"org": org, **({"period": period} if period else {})}
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
-
-
-def user() -> str:
-    """Who is saving: the signed-in user where auth is set up, else this machine's local user."""
-    try:
-        if st.user.is_logged_in:  # type: ignore[attr-defined]
-            return str(st.user.get("email") or st.user.get("name"))
-    except Exception:  # noqa: BLE001 - no auth configured: single-user local mode
-        pass
-    return LOCAL_USER
 
 
 def forget_widgets(prefix: str) -> None:

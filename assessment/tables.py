@@ -1,5 +1,5 @@
-"""Database tables (SQLAlchemy 2). Changes to these go through an Alembic migration
-(`assessment/migrations/versions/`); a test checks the two agree."""
+"""Database tables (SQLAlchemy 2): the one description of what is stored. Changes to these go
+through an Alembic migration (`assessment/migrations/versions/`); a test checks the two agree."""
 
 from __future__ import annotations
 

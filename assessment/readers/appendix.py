@@ -7,7 +7,7 @@ tables are passed over and other columns ("RAG") ignored with a warning; a split
 header (or is read with the previous table's columns); repeated header rows and banners are skipped.
 A cell spanning columns counts for its first column; one merged down is read for each row it covers.
 Cell text is its paragraphs joined by "\\n", stripped; trailing lines `Action: <text> (<owner>, <21 March
-2027>, <status>)`, exactly as `appendix.comments_and_action` writes them, become actions.
+2027>, <status>)`, exactly as `layouts.comments_and_action` writes them, become actions.
 Every problem is collected, located as `<source>: table T, row R (objective N), column "...": ...`
 (counted from 1, as Word shows them); a plan with problems holds no periods.
 """
@@ -19,14 +19,14 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
 
 from docx import Document
 
-from ..errors import ScoreError
+from ..errors import Problem, ScoreError
 from ..framework import Framework
 from ..importing import ImportPlan, size_problem
-from ..record import ACTION_STATUSES, Action, Entry, PeriodRecord, period_key, valid_period
+from ..layouts import split_actions
+from ..record import PERIOD_HINT, Entry, PeriodRecord, period_key, valid_period
 from ..scores import parse_score
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -38,7 +38,6 @@ _DELETED = {W + "del", W + "moveFrom"}                         # tracked deletio
 ID_NAMES = {"#", "no", "no.", "ref", "ref.", "number", "id"}
 TITLE_NAMES = {"objective", "objectives", "objective title"}
 _PERIOD_COLUMN = re.compile(r"^(.+?)\s+(score|comments?(?:\s+(?:and|&)\s+actions?)?)$", re.IGNORECASE)
-_DATE = re.compile(r"\d{1,2} \w+ \d{4}")   # as record.long_date writes it: 21 March 2027
 _NOT_DOCX = ((b"%PDF", "a PDF"), (b"\xd0\xcf\x11\xe0", "an old Word (.doc) or other Office 97–2003 file"),
              (b"{\\rtf", "a Rich Text (.rtf) file"))
 
@@ -61,9 +60,9 @@ def read_appendix(data: bytes, framework: Framework, *, source: str) -> ImportPl
     plan = ImportPlan(source, framework.id, framework.version)
     too_big = size_problem(len(data))
     if too_big:
-        plan.problems.append(f"{source}: {too_big}")
+        plan.problem("", too_big)
         return plan
-    body = _open(data, source, plan.problems)
+    body = _open(data, plan)
     if body is not None:
         _Reader(framework, source, plan).read(body)
     if plan.problems:
@@ -71,27 +70,27 @@ def read_appendix(data: bytes, framework: Framework, *, source: str) -> ImportPl
     return plan
 
 
-def _open(data: bytes, source: str, problems: list[str]):
-    """The document's body element, or None with the reason added to `problems`."""
+def _open(data: bytes, plan: ImportPlan):
+    """The document's body element, or None with the reason added to the plan's problems."""
     if not data:
-        problems.append(f"{source}: the file is empty (0 bytes)")
+        plan.problem("", "the file is empty (0 bytes)")
         return None
     if not data.startswith(b"PK"):
         kind = next((name for magic, name in _NOT_DOCX if data.startswith(magic)), None)
         text = data[:4096].decode("utf-8", "replace")
         plain = text.count("\ufffd") <= 1 and all(c.isprintable() or c.isspace() for c in text)
-        problems.append(f"{source}: the file is {kind or ('plain text' if plain else 'something else')}, not a "
+        plan.problem("", f"the file is {kind or ('plain text' if plain else 'something else')}, not a "
                         "Word document (.docx); open it in Word and save it as a Word document (.docx)")
         return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "xl/workbook.xml" in archive.namelist():
-                problems.append(f"{source}: the file is an Excel workbook, not a Word document (.docx); "
+                plan.problem("", "the file is an Excel workbook, not a Word document (.docx); "
                                 "import it as a spreadsheet")
                 return None
         return Document(io.BytesIO(data)).element.body
     except Exception:  # noqa: BLE001 - zip, zlib, XML and python-docx errors all mean the same here
-        problems.append(f"{source}: the file is damaged: it starts like a Word document (.docx) but cannot "
+        plan.problem("", "the file is damaged: it starts like a Word document (.docx) but cannot "
                         "be opened; open it in Word, save it again and import the copy")
         return None
 
@@ -104,7 +103,7 @@ class _Reader:
         self.seen: dict[tuple[str, str], str] = {}     # (period, objective) -> the row it was read from
         self.ignored: dict[str, list[int]] = {}        # column name -> tables
         self.rows = 0                                  # rows with an objective number
-        self.foreign: list[tuple[bool, str]] = []      # (a problem?, where: what) for unknown numbers and titles
+        self.foreign: list[tuple[bool, str, str]] = []  # (a problem?, where, what) for unknown numbers and titles
 
     def read(self, body) -> None:
         tables, previous = list(body.iter(TBL)), None
@@ -113,7 +112,7 @@ class _Reader:
             header = _find_header(grid)
             if header is None and previous and len(grid[0]) == previous[1] and self._id(grid[0][previous[2]]):
                 header = previous[0], 0
-                self.plan.warnings.append(f"{self.source}: table {number} has no header row; it is read with "
+                self.plan.warn("", f"table {number} has no header row; it is read with "
                                           "the columns of the table before it")
             if header:
                 id_column = next(c.index for c in header[0] if c.kind == "id")
@@ -122,16 +121,16 @@ class _Reader:
         if previous:
             self._finish()
         elif not tables and not any((t.text or "").strip() for t in body.iter(T)):
-            self.plan.problems.append(f"{self.source}: the document is empty")
+            self.plan.problem("", "the document is empty")
         else:
-            self.plan.problems.append(
-                f'{self.source}: no objectives table was found: the appendix needs a table whose header row has '
+            self.plan.problem(
+                "", 'no objectives table was found: the appendix needs a table whose header row has '
                 f'"#", "Objective" and "<period> Score" or "<period> Comments and Action" columns (such as '
                 f'"2023 Score"); this document has {len(tables) or "no"} table{"" if len(tables) == 1 else "s"} '
                 'and none has that header')
 
     def _table(self, number: int, grid: list[list[_Cell | None]], columns: list[_Column], start: int) -> None:
-        where_table = f"{self.source}: table {number}"
+        where_table = f"table {number}"
         periods: dict[str, dict[str, _Column]] = {}
         bad: dict[str, list[str]] = {}
         for column in columns:
@@ -141,11 +140,11 @@ class _Reader:
                 self.ignored.setdefault(column.name, []).append(number)
             elif column.kind in ("score", "comment"):
                 if column.kind in periods.setdefault(column.period, {}):
-                    self.plan.problems.append(f'{where_table}: there are two "{column.name}" columns')
+                    self.plan.problem(where_table, f'there are two "{column.name}" columns')
                 periods[column.period].setdefault(column.kind, column)
         for period, names in bad.items():
-            self.plan.problems.append(f"{where_table}, column{'s' * (len(names) > 1)} {' and '.join(names)}: "
-                                      f"'{period}' is not a period; write a year such as 2023 or 2023/24")
+            self.plan.problem(f"{where_table}, column{'s' * (len(names) > 1)} {' and '.join(names)}",
+                              f"'{period}' is not a period; {PERIOD_HINT}")
         first = {c.kind: c.index for c in reversed(columns)}
         header_rows = {_labels(row) for row in grid[:start]}
         for r in range(start, len(grid)):
@@ -156,40 +155,39 @@ class _Reader:
             place = f"table {number}, row {r + 1}"
             if not labels[first["id"]]:
                 if any(labels[c.index] for cols in periods.values() for c in cols.values()):
-                    self.plan.problems.append(f"{self.source}: {place}: has a score or comment but no objective number")
+                    self.plan.problem(place, "has a score or comment but no objective number")
                 continue
             self.rows += 1
             objective_id = self._id(row[first["id"]])
             if objective_id is None:
-                missing = f'{place}: there is no objective "{labels[first["id"]]}" in {self.framework.id}'
-                self.foreign.append((True, missing))
+                self.foreign.append((True, place, f'there is no objective "{labels[first["id"]]}" in {self.framework.id}'))
                 continue
             title, expected = labels[first["title"]], self.framework.objectives[objective_id].title
             if title and _title_key(title) != _title_key(expected):
                 differs = f'objective {objective_id} is titled "{expected}" in {self.framework.id} but "{title}" here'
-                self.foreign.append((False, f"{place}: {differs}"))
-            where = f"{self.source}: {place} (objective {objective_id})"
+                self.foreign.append((False, place, differs))
+            where = f"{place} (objective {objective_id})"
             for column in (c for cols in periods.values() for c in cols.values()):
                 if row[column.index] is not None and row[column.index] is above[column.index] and labels[column.index]:
-                    self.plan.warnings.append(f'{where}: "{column.name}" is merged with the row above; its text '
-                                              "is read for both rows")
+                    self.plan.warn(where, f'"{column.name}" is merged with the row above; its text '
+                                          "is read for both rows")
             self._row(place, where, objective_id, [_cell_text(row, i) for i in range(len(row))], periods)
 
     def _row(self, place: str, where: str, objective_id: str, text: list[str],
              periods: dict[str, dict[str, _Column]]) -> None:
         twice = [p for p in periods if (p, objective_id) in self.seen]
         if twice:
-            self.plan.problems.append(f"{where}: objective {objective_id} appears twice for {' and '.join(twice)} "
-                                      f"(also {self.seen[twice[0], objective_id]})")
+            self.plan.problem(where, f"objective {objective_id} appears twice for {' and '.join(twice)} "
+                                     f"(also {self.seen[twice[0], objective_id]})")
             return
         half = self.framework.allows_half_steps(self.framework.key_area_of[objective_id])
         for period, cols in periods.items():
             self.seen[period, objective_id] = place
             try:
-                score = parse_score(text[cols["score"].index], self.framework, half_steps=half,
-                                    where=f'{where}, column "{cols["score"].name}"') if "score" in cols else None
+                score = parse_score(text[cols["score"].index], self.framework,
+                                    half_steps=half) if "score" in cols else None
             except ScoreError as exc:
-                self.plan.problems.append(str(exc))
+                self.plan.problem(f'{where}, column "{cols["score"].name}"', str(exc))
                 continue
             comment, actions = split_actions(text[cols["comment"].index]) if "comment" in cols else (None, [])
             if (score and (score.is_scored or score.not_applicable)) or comment or actions:
@@ -206,15 +204,15 @@ class _Reader:
     def _finish(self) -> None:
         source, plan = self.source, self.plan
         if self.rows and len(self.foreign) * 2 > self.rows:
-            plan.problems.insert(0, f"{source}: this looks like an appendix for another framework: "
-                                    f"{len(self.foreign)} of {self.rows} objective rows have numbers or titles "
-                                    f"that are not those of {self.framework.id} ({self.framework.title}), e.g. "
-                                    f"{self.foreign[0][1]}; choose the framework the file follows")
+            plan.problems.insert(0, Problem(source, None, "", (
+                f"this looks like an appendix for another framework: {len(self.foreign)} of {self.rows} objective "
+                f"rows have numbers or titles that are not those of {self.framework.id} ({self.framework.title}), "
+                f"e.g. {self.foreign[0][1]}: {self.foreign[0][2]}; choose the framework the file follows")))
         else:
-            for is_problem, message in self.foreign:
-                (plan.problems if is_problem else plan.warnings).append(f"{source}: {message}")
+            for is_problem, where, message in self.foreign:
+                (plan.problem if is_problem else plan.warn)(where, message)
         if self.ignored:
-            plan.warnings.append(f"{source}: these columns are not read: " + ", ".join(
+            plan.warn("", "these columns are not read: " + ", ".join(
                 f'"{name}" (table{"s" if len(t) > 1 else ""} {", ".join(map(str, t))})'
                 for name, t in self.ignored.items()))
         ids = list(self.framework.objectives)
@@ -222,12 +220,11 @@ class _Reader:
             missing = [i for i in ids if (period, i) not in self.seen]
             if missing:
                 shown = ", ".join(missing[:20]) + (f" and {len(missing) - 20} more" if len(missing) > 20 else "")
-                plan.warnings.append(f"{source}: {period}: {len(missing)} of {len(ids)} objectives not in the "
-                                     f"file: {shown}")
+                plan.warn(period, f"{len(missing)} of {len(ids)} objectives not in the file: {shown}")
             if period in self.entries:
                 plan.periods.append(PeriodRecord(period, entries=self.entries[period]))
             else:
-                plan.warnings.append(f"{source}: {period} has columns but no scores or comments; it is not imported")
+                plan.warn("", f"{period} has columns but no scores or comments; it is not imported")
 
 
 # --- the grid, the header and the text of a cell ------------------------------------------------------
@@ -327,38 +324,3 @@ def _columns(labels: tuple[str, ...]) -> list[_Column] | None:
 def _title_key(title: str) -> str:
     """Titles compared by letters, digits and '&' only (case, spaces, dashes and punctuation aside)."""
     return "".join(ch for ch in unicodedata.normalize("NFKC", title).casefold() if ch.isalnum() or ch == "&")
-
-
-# --- actions, as appendix.comments_and_action writes them ------------------------------------------------
-
-
-def split_actions(text: str) -> tuple[str | None, list[Action]]:
-    """The comment, and the actions on the lines after it as `Action: text (owner, date, status)`."""
-    lines = text.strip().split("\n")
-    actions: list[Action] = []
-    while lines and (action := _action(lines[-1])) is not None:
-        actions.insert(0, action)
-        lines.pop()
-    return "\n".join(lines).strip() or None, actions
-
-
-def _action(line: str) -> Action | None:
-    if not (line.startswith("Action: ") and line.endswith(")")):
-        return None
-    body = line[len("Action: "):-1]
-    at = len(body)
-    while (at := body.rfind(" (", 0, at)) > 0:  # the last " (" after which the brackets balance
-        details = body[at + 2:]
-        if details.count("(") == details.count(")"):
-            break
-    if at <= 0 or not body[:at].strip():
-        return None
-    parts = details.split(", ")
-    if parts[-1] not in ACTION_STATUSES:
-        return None
-    status, due = parts.pop(), None
-    try:
-        due = datetime.strptime(parts[-1], "%d %B %Y").date() if parts and _DATE.fullmatch(parts[-1]) else None
-    except ValueError:  # not a date after all (e.g. 31 February): part of the owner
-        pass
-    return Action(body[:at], owner=", ".join(parts[:-1] if due else parts) or None, due=due, status=status)

@@ -1,15 +1,14 @@
-"""The spreadsheet template (.xlsx or .csv) to fill in, and the reader that imports it.
+"""Reading spreadsheets in: the filled-in template (.xlsx or .csv) and the workbook this tool exports.
 
-The template has one row per objective per period and the columns `COLUMNS`; Objective and Key
-area are prefilled to help the reader and are not read back (a title that differs from the
-framework's is only a warning). `read_spreadsheet` tells an .xlsx (a zip) from CSV text by content,
-and reads (a) any sheet or CSV whose header row has the template's columns, in any order, matched
-without regard to case or spacing, and (b) the workbook that `workbook.workbook_xlsx` writes: its
-period sheets (the period is in the title cell, "Medway Council – 2023/24 (approved)"), key areas
-scored as a whole, and its Actions sheet. Every problem is located by sheet, row and column and
-all are collected (a plan with problems holds no periods); rows with no score, target or comment
-are skipped; text keeps its line breaks and letters but not surrounding spaces. CSV may be UTF-8 (with or
-without BOM), UTF-16 or, with a warning, Windows-1252; comma, semicolon or tab separated.
+`read_spreadsheet` tells an .xlsx (a zip) from CSV text by content, and reads (a) any sheet or CSV
+whose header row has the template's columns (`layouts.TEMPLATE_COLUMNS`), in any order, matched
+without regard to case or spacing, and (b) the workbook that `exports.workbook.workbook_xlsx`
+writes: its period sheets (the period is in the title cell, "Medway Council – 2023/24 (approved)"),
+key areas scored as a whole, and its Actions sheet. Every problem is located by sheet, row and
+column and all are collected (a plan with problems holds no periods); rows with no score, target
+or comment are skipped; text keeps its line breaks and letters but not surrounding spaces. CSV may
+be UTF-8 (with or without BOM), UTF-16 or, with a warning, Windows-1252; comma, semicolon or tab
+separated.
 """
 
 from __future__ import annotations
@@ -21,119 +20,27 @@ import re
 import warnings
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import groupby
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl import load_workbook
 
-from ..errors import AssessmentError, ScoreError
+from ..errors import ScoreError
 from ..framework import Framework
 from ..importing import ImportPlan, size_problem
-from ..record import ACTION_STATUSES, RAG, STATUSES, Action, Entry, Evidence, PeriodRecord, period_key, valid_period
+from ..layouts import (ACTIONS_SHEET_REQUIRED, KEY_AREA_ROW, PERIOD_HINT, PERIOD_SHEET_REQUIRED,
+                       TEMPLATE_COLUMNS as COLUMNS, TEMPLATE_REQUIRED as REQUIRED)
+from ..record import ACTION_STATUSES, RAG, STATUSES, Action, Entry, PeriodRecord, parse_evidence, period_key, valid_period
 from ..scores import Score, parse_score
 
-COLUMNS = ("Period", "Objective number", "Objective", "Key area", "Score", "Target", "Comment")
-REQUIRED = ("Period", "Objective number", "Score", "Comment")
-WIDTHS = (10, 11, 50, 30, 9, 9, 80)
-EXPORT_REQUIRED = ("#", "Objective", "Key area", "Score", "Score label", "Comment")
-ACTIONS_REQUIRED = ("Period", "#", "Objective / key area", "Key area", "Action", "Status")
 TEMPLATE_KEYS = {" ".join(c.split()).casefold() for c in COLUMNS}
 TEMPLATE_LAYOUT = "the template's columns are " + ", ".join(COLUMNS)
-EXPORT_LAYOUT = "a period sheet of this tool's workbook has the columns " + ", ".join(EXPORT_REQUIRED) + ", …"
-ACTIONS_LAYOUT = "the Actions sheet of this tool's workbook has the columns " + ", ".join(ACTIONS_REQUIRED) + ", …"
-KEY_AREA_ROW = "(key area as a whole)"
+EXPORT_LAYOUT = "a period sheet of this tool's workbook has the columns " + ", ".join(PERIOD_SHEET_REQUIRED) + ", …"
+ACTIONS_LAYOUT = ("the Actions sheet of this tool's workbook has the columns " + ", ".join(ACTIONS_SHEET_REQUIRED)
+                  + ", …")
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and .xlsx files with a password
-PERIOD_HINT = "write a year such as 2024 or a financial year such as 2024/25"
 
 
 def _norm(value) -> str:
     return " ".join(str(value).split()).casefold() if value is not None else ""
-
-
-def score_choices(framework: Framework, half_steps: bool) -> list[str]:
-    """'1', '1/2', '2', … '5', 'n/a' (no half steps where they are not allowed)."""
-    levels, out = [lv.value for lv in framework.levels], []
-    for low, high in zip(levels, levels[1:] + [None]):
-        out += [str(low)] + ([f"{low}/{high}"] if half_steps and high is not None else [])
-    return out + ["n/a"]
-
-
-def _rows(framework: Framework, periods: list[str]):
-    for period in periods or [""]:  # no period given: the Period column is left to fill in
-        if period and not valid_period(period):
-            raise AssessmentError(f"'{period}' is not a period; {PERIOD_HINT}")
-        for _, ka, o in framework.iter_objectives():
-            yield period, ka, o
-
-
-def template_csv(framework: Framework, periods: list[str]) -> bytes:
-    """The template as CSV: UTF-8 with a BOM, so that Excel shows Welsh letters such as ŵ correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    writer.writerows([period, o.id, o.title, ka.title, "", "", ""] for period, ka, o in _rows(framework, periods))
-    return out.getvalue().encode("utf-8-sig")
-
-
-def template_xlsx(framework: Framework, periods: list[str]) -> bytes:
-    """The template as an .xlsx: sheet "Scores", with a list of scores on Score and Target (half
-    steps only in key areas that allow them), and sheet "How to fill this in"."""
-    book = Workbook()
-    ws = book.active
-    ws.title = "Scores"
-    ws.append(COLUMNS)
-    for i, width in enumerate(WIDTHS):
-        ws.cell(1, i + 1).font = Font(bold=True)
-        ws.column_dimensions[chr(65 + i)].width = width
-    rows = list(_rows(framework, periods))
-    for r, (period, ka, o) in enumerate(rows, start=2):
-        ws.append([int(period) if period.isdigit() else period, int(o.id) if o.id.isdigit() else o.id,
-                   o.title, ka.title, None, None, None])
-        for column in "AEFG":  # text, so that Excel keeps "2/3" as it is written rather than as a date
-            ws[f"{column}{r}"].number_format = "@"
-        for column in "CDG":
-            ws[f"{column}{r}"].alignment = Alignment(vertical="top", wrap_text=True)
-    first = 2
-    for half, run in groupby(framework.allows_half_steps(ka.id) for _, ka, _ in rows):
-        choices = score_choices(framework, half)
-        last = first + len(list(run)) - 1
-        ws.add_data_validation(DataValidation(
-            type="list", formula1='"' + ",".join(choices) + '"', sqref=f"E{first}:F{last}", allow_blank=True,
-            showErrorMessage=True, errorTitle="Not a score", error="Choose from the list: " + ", ".join(choices)))
-        first = last + 1
-    ws.freeze_panes, ws.auto_filter.ref = "A2", f"A1:G{ws.max_row}"
-    _instructions(book.create_sheet("How to fill this in"), framework)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _instructions(ws, framework: Framework) -> None:
-    whole = [ka.title for ka in framework.key_areas.values() if not framework.allows_half_steps(ka.id)]
-    lines = [
-        "How to fill this in",
-        f"This template is for {framework.title} (version {framework.version}). Each row of the sheet "
-        "“Scores” is one objective in one period.",
-        "Score: choose from the list. " + "; ".join(f"{lv.value} is {lv.name}" for lv in framework.levels)
-        + ". A half step such as 2/3 means the objective is between two levels. Write n/a when the "
-          "objective does not apply, and leave the cell empty when it is not yet scored.",
-        ("Half steps are not allowed in: " + ", ".join(whole) + "." if whole else ""),
-        "Target: the level you want to reach, written in the same way (optional).",
-        "Comment: write as much as you need. Line breaks (Alt+Enter) and letters such as ŵ and ŷ are kept.",
-        f"Period: {PERIOD_HINT}. To fill in another period, copy the rows and change the Period.",
-        "Objective number: leave it as it is. Objective and Key area are there to help you; they are not read.",
-        "Rows with no score, target or comment are skipped, and what is saved for those objectives is kept.",
-        "Keep the column headings. You may move columns or add your own; added columns are ignored.",
-        "Saving as CSV: choose “CSV UTF-8” so that Welsh letters are kept. If you fill in the CSV file in "
-        "Excel, format the Score and Target columns as Text first, or Excel will turn 2/3 into a date.",
-        "Importing: choose Import, then upload this file. You will see what would change before anything "
-        "is saved, and every problem is listed with its row and column.",
-    ]
-    ws.column_dimensions["A"].width = 110
-    for r, line in enumerate([x for x in lines if x], start=1):
-        ws.cell(r, 1, line).alignment = Alignment(vertical="top", wrap_text=True)
-    ws["A1"].font = Font(bold=True, size=14)
 
 
 class _Unreadable(Exception):
@@ -229,11 +136,11 @@ class _Reader:
         self.pending: list[tuple[str, str, str, Action]] = []  # actions, attached once every sheet is read
         self.key_areas = {_norm(ka.title): ka.id for ka in framework.key_areas.values()}
 
-    def problem(self, message: str) -> None:
-        self.plan.problems.append(f"{self.plan.source}: {message}")
+    def problem(self, where: str, message: str) -> None:
+        self.plan.problem(where, message)
 
-    def warn(self, message: str) -> None:
-        self.plan.warnings.append(f"{self.plan.source}: {message}")
+    def warn(self, where: str, message: str) -> None:
+        self.plan.warn(where, message)
 
     def table(self, sheet, rows, top: int, required: tuple, layout: str) -> list[_Row]:
         """The rows under the header at `top`; none (after a problem) when a required column is missing."""
@@ -244,12 +151,12 @@ class _Reader:
         missing = [name for name in required if _norm(name) not in cols]
         if missing:
             plural = len(missing) > 1
-            self.problem(f"{_at(sheet, top + 1)}: the column{'s' * plural} {_quoted(missing)} "
+            self.problem(_at(sheet, top + 1), f"the column{'s' * plural} {_quoted(missing)} "
                          f"{'are' if plural else 'is'} missing (columns found: "
                          f"{_quoted(n for _, n in cols.values()) or 'none'}); {layout}")
             return []
         if layout == TEMPLATE_LAYOUT and (extra := [n for k, (_, n) in cols.items() if k not in TEMPLATE_KEYS]):
-            self.warn(f"{_at(sheet, top + 1)}: column{'s' * (len(extra) > 1)} {_quoted(extra)} ignored: "
+            self.warn(_at(sheet, top + 1), f"column{'s' * (len(extra) > 1)} {_quoted(extra)} ignored: "
                       "not one of the template's columns")
         return [_Row(sheet, r, values, cols) for r, values in enumerate(rows[top + 1:], start=top + 2)]
 
@@ -266,14 +173,14 @@ class _Reader:
                     break
         if not tables:
             where = f"no sheet ({_quoted(s for s, _ in sheets)}) has" if is_book else "none of the first 20 rows is"
-            self.problem(f"{where} a header row with the template's columns ({', '.join(COLUMNS)})"
+            self.problem("", f"{where} a header row with the template's columns ({', '.join(COLUMNS)})"
                          + (", and this is not a workbook exported by this tool" if is_book else ""))
         for period, kind, item, action in self.pending:
             record = self.periods.setdefault(period, PeriodRecord(period))
             entries = record.entries if kind == "objective" else record.key_area_entries
             entries.setdefault(item, Entry(item, kind)).actions.append(action)
         if tables and not self.periods and not self.plan.problems:
-            self.problem("no row has a score, target or comment, so there is nothing to import")
+            self.problem("", "no row has a score, target or comment, so there is nothing to import")
         if self.plan.problems:  # as the appendix reader: a plan with problems holds no periods
             return
         for name in sorted(self.periods, key=period_key):
@@ -283,7 +190,7 @@ class _Reader:
             expected, what = (self.fw.key_areas, "key areas") if whole else (self.fw.objectives, "objectives")
             missing = len(expected) - len(record.key_area_entries if whole else record.entries)
             if missing:
-                self.warn(f"{name}: {missing} of the {len(expected)} {what} {'is' if missing == 1 else 'are'} not "
+                self.warn(name, f"{missing} of the {len(expected)} {what} {'is' if missing == 1 else 'are'} not "
                           f"in the file or left blank; what is saved for {'it' if missing == 1 else 'them'} is kept")
             self.plan.periods.append(record)
 
@@ -293,7 +200,7 @@ class _Reader:
             text = text.replace("-", "/")  # "2023-24", as in sheet names
         if not valid_period(text):
             what = f"'{text}' is not a period" if text else "the period is empty"
-            self.problem(f"{where}: {what}; {PERIOD_HINT}")
+            self.problem(where, f"{what}; {PERIOD_HINT}")
             return None
         return text
 
@@ -302,17 +209,17 @@ class _Reader:
         if item not in self.fw.objectives:
             ids = list(self.fw.objectives)
             known = f"{ids[0]}–{ids[-1]}" if len(ids) > 6 else ", ".join(ids)
-            self.problem(f"{where}: " + (f"'{item}' is not an objective number of {self.fw.title} (objectives "
+            self.problem(where, (f"'{item}' is not an objective number of {self.fw.title} (objectives "
                                          f"{known})" if item else "the objective number is empty"))
             return None
         if _text(title) and _norm(title) != _norm(self.fw.objectives[item].title):
-            self.warn(f"{title_where}: objective {item} is called '{_text(title).strip()}' here but "
+            self.warn(title_where, f"objective {item} is called '{_text(title).strip()}' here but "
                       f"'{self.fw.objectives[item].title}' in {self.fw.title}; it was read as objective {item}")
         return item
 
     def key_area(self, raw, where: str) -> str | None:
         if _norm(raw) not in self.key_areas:
-            self.problem(f"{where}: '{_text(raw) or ''}' is not a key area of {self.fw.title}")
+            self.problem(where, f"'{_text(raw) or ''}' is not a key area of {self.fw.title}")
         return self.key_areas.get(_norm(raw))
 
     def score(self, row: _Row, column: str, item: str | None, kind: str = "objective") -> Score | None:
@@ -320,7 +227,7 @@ class _Reader:
         try:
             return parse_score(row(column), self.fw, half_steps=self.fw.allows_half_steps(area) if area else None)
         except ScoreError as exc:
-            self.problem(f"{row.at(column)}: {exc}")
+            self.problem(row.at(column), str(exc))
             return None
 
     def add(self, period: str | None, entry: Entry, where: str, status: str = "draft") -> None:
@@ -330,7 +237,7 @@ class _Reader:
         key = (period, entry.kind, entry.item)
         if key in self.seen:
             what = "objective" if entry.kind == "objective" else "key area"
-            self.problem(f"{where}: {what} {entry.item} is in period {period} twice (also {self.seen[key]}); "
+            self.problem(where, f"{what} {entry.item} is in period {period} twice (also {self.seen[key]}); "
                          "keep one of the rows")
             return
         self.seen[key] = where.rsplit(", column", 1)[0]
@@ -350,7 +257,7 @@ class _Reader:
 
     def export(self, sheet, rows, top: int) -> None:
         """A period sheet of our own workbook: the label ("2/3", "3 – Mature") is read, else the number."""
-        table = self.table(sheet, rows, top, EXPORT_REQUIRED, EXPORT_LAYOUT)
+        table = self.table(sheet, rows, top, PERIOD_SHEET_REQUIRED, EXPORT_LAYOUT)
         match = re.match(r"^.* – (.+?) \(([^()]*)\)$", _text(rows[0][0] if rows[0] else None) or "")
         period = self.period(match.group(1) if match else sheet.replace("-", "/"), _at(sheet, 1))
         status = match.group(2) if match and match.group(2) in STATUSES else "draft"
@@ -361,22 +268,21 @@ class _Reader:
             score = self.score(row, "Score label" if row("Score label") is not None else "Score", item, kind)
             number = self.score(row, "Score", item, kind) if row("Score label") is not None else None
             if score and number and number != score and row("Score") is not None:
-                self.problem(f"{row.at('Score')}: {row('Score')} disagrees with the Score label "
+                self.problem(row.at('Score'), f"{row('Score')} disagrees with the Score label "
                              f"'{row('Score label')}'; correct one of them")
                 score = None
             target = self.score(row, "Target label" if row("Target label") is not None else "Target", item, kind)
             if score == Score() and target == Score() and _text(row("Comment")) is None:
                 continue
             by = self.period(row("Target by"), row.at("Target by")) if row("Target by") is not None else ""
-            evidence = [Evidence(m.group(2), m.group(1)) if (m := re.match(r"^(.*): (\S+://\S+)$", line))
-                        else Evidence(line) for line in (_text(row("Evidence")) or "").splitlines() if line.strip()]
+            evidence = parse_evidence(_text(row("Evidence")))
             self.add(period if by is not None else None,
                      Entry(item or "", kind, score, target, by or None, _text(row("Comment")),
                            _text(row("Previous comment")), _norm(row("Carried forward?")) == "yes", evidence=evidence),
                      row.at("#"), status)
 
     def actions(self, sheet, rows, top: int) -> None:
-        for row in self.table(sheet, rows, top, ACTIONS_REQUIRED, ACTIONS_LAYOUT):
+        for row in self.table(sheet, rows, top, ACTIONS_SHEET_REQUIRED, ACTIONS_LAYOUT):
             if _text(row("Action")) is None:
                 continue
             period = self.period(row("Period"), row.at("Period"))
@@ -389,13 +295,13 @@ class _Reader:
             elif isinstance(due, str) and due.strip():
                 due = next((d for form in ("%d %B %Y", "%Y-%m-%d", "%d/%m/%Y") if (d := _date(due, form))), due)
                 if isinstance(due, str):
-                    self.problem(f"{row.at('Due')}: '{due}' is not a date; write it as 21 November 2026")
+                    self.problem(row.at('Due'), f"'{due}' is not a date; write it as 21 November 2026")
             status, rag = _norm(row("Status")) or "open", _norm(row("RAG")) or None
             if status not in ACTION_STATUSES:
-                self.problem(f"{row.at('Status')}: '{row('Status')}' is not an action status "
+                self.problem(row.at('Status'), f"'{row('Status')}' is not an action status "
                              f"({', '.join(ACTION_STATUSES)})")
             if rag not in (None, *RAG):
-                self.problem(f"{row.at('RAG')}: '{row('RAG')}' is not red, amber or green")
+                self.problem(row.at('RAG'), f"'{row('RAG')}' is not red, amber or green")
             if period and item and not isinstance(due, str):
                 self.pending.append((period, kind, item,
                                      Action(_text(row("Action")), _text(row("Owner")), due or None, status, rag)))
@@ -413,14 +319,15 @@ def read_spreadsheet(data: bytes, framework: Framework, *, source: str) -> Impor
     plan = ImportPlan(source, framework.id, framework.version)
     too_big = size_problem(len(data))
     if too_big:
-        plan.problems.append(f"{source}: {too_big}")
+        plan.problem("", too_big)
         return plan
     notes: list[str] = []
     try:
         is_book, sheets = _sheets(data, notes)
     except _Unreadable as exc:
-        plan.problems.append(f"{source}: {exc}")
+        plan.problem("", str(exc))
         return plan
-    plan.warnings += [f"{source}: {note}" for note in notes]
+    for note in notes:
+        plan.warn("", note)
     _Reader(framework, plan).read(is_book, sheets)
     return plan

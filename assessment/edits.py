@@ -1,0 +1,80 @@
+"""An edit to one objective's (or key area's) entry, as a person makes it in a form.
+
+An `EntryEdit` holds only what was changed, as it was chosen or typed ("3 – Mature", "2/3", a
+comment, evidence lines, action rows), and the version of the saved entry it started from. It is
+plain data, so it can wait as a draft and be saved later; `apply_edit` turns it into the entry to
+save, refusing an impossible score. Saving an edit confirms a carried score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from .framework import Framework
+from .record import Action, Entry, parse_evidence
+from .scores import parse_score
+
+FIELDS = ("score", "target", "comment", "evidence", "actions")
+
+
+@dataclass
+class EntryEdit:
+    """What was changed in one entry; a field left None was not touched."""
+
+    item: str
+    kind: str = "objective"            # "objective" | "key_area"
+    base_version: int = 0              # the saved entry's version when editing started (0: none saved)
+    score: str | None = None           # as chosen: "3 – Mature", "2/3", "n/a", "not yet scored"
+    target: str | None = None
+    comment: str | None = None
+    evidence: str | None = None        # one link a line: "title | address"
+    actions: list[dict[str, Any]] | None = field(default=None)  # rows: text, owner, due, status, rag, id, ...
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.item)
+
+    @property
+    def changed(self) -> list[str]:
+        return [name for name in FIELDS if getattr(self, name) is not None]
+
+
+def what(framework: Framework, kind: str, item: str) -> str:
+    """'objective 17' or 'key area Engaging Councillors', for messages."""
+    return f"objective {item}" if kind == "objective" else f"key area {framework.key_areas[item].title}"
+
+
+def apply_edit(framework: Framework, base: Entry, edit: EntryEdit) -> Entry:
+    """The entry `edit` makes of `base`, confirmed (no longer carried); raises ScoreError for a
+    score or target the scale, or the key area, does not allow."""
+    key_area_id = base.item if base.kind == "key_area" else framework.key_area_of[base.item]
+    half = framework.allows_half_steps(key_area_id)
+    name = what(framework, base.kind, base.item)
+    changes: dict[str, Any] = {"carried": False}
+    if edit.score is not None:
+        changes["score"] = parse_score(edit.score, framework, where=name, half_steps=half)
+    if edit.target is not None:
+        changes["target"] = parse_score(edit.target, framework, where=f"target of {name}", half_steps=half)
+    if edit.comment is not None:
+        changes["comment"] = edit.comment.strip() or None
+    if edit.evidence is not None:
+        changes["evidence"] = parse_evidence(edit.evidence)
+    if edit.actions is not None:
+        changes["actions"] = [action_from_row(row) for row in edit.actions if (row.get("text") or "").strip()]
+    return replace(base, **changes)
+
+
+def action_from_row(row: dict[str, Any]) -> Action:
+    """An action from a form's row (text and owner trimmed; empty owner, status and RAG as none)."""
+    due = row.get("due")
+    return Action(text=row["text"].strip(), owner=(row.get("owner") or "").strip() or None,
+                  due=due if isinstance(due, date) else None, status=row.get("status") or "open",
+                  rag=row.get("rag") or None, id=row.get("id"), carried_from=row.get("carried_from"))
+
+
+def action_rows(entry: Entry) -> list[dict[str, Any]]:
+    """An entry's actions as a form's rows (what `action_from_row` reads back)."""
+    return [{"id": a.id, "text": a.text, "owner": a.owner or "", "due": a.due, "status": a.status,
+             "rag": a.rag, "carried_from": a.carried_from} for a in entry.actions]

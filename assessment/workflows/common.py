@@ -1,0 +1,23 @@
+"""What the workflows and queries share: opening the database, and an organisation's framework."""
+
+from __future__ import annotations
+
+from ..errors import AssessmentError
+from ..framework import Framework, find_framework
+from ..record import OrganisationRecord
+from ..store import Store, database_url, open_store  # noqa: F401 - database_url for the app
+
+
+def connect(url: str | None = None) -> Store:
+    """The database at `url` (default: `DATABASE_URL`, else the SQLite file under data/), its schema
+    brought up to date. Pass it to every workflow and query."""
+    return open_store(url or database_url())
+
+
+def framework_of(record: OrganisationRecord, requested: str | None = None) -> Framework:
+    """The framework an organisation's record follows; for one with no period yet, `requested` (else
+    the default, NPS 2018). A `requested` framework other than the one its periods follow is refused."""
+    if requested and record.periods and requested != record.framework_id:
+        raise AssessmentError(f"{record.organisation.id} is assessed against {record.framework_id}, "
+                              f"not {requested}")
+    return find_framework(requested or record.framework_or())

@@ -1,0 +1,51 @@
+"""The database as a whole: the example records, backup and restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import backup as backup_file
+from ..backup import describe_counts  # noqa: F401 - for the command line's words
+from ..framework import find_framework
+from ..recordfile import load_record
+from ..store import DATA_DIR, Store
+from .access import EXAMPLES_ACTOR, Actor, allow_deployment
+
+EXAMPLES_DIR = DATA_DIR / "examples"
+
+
+def example_files() -> list[Path]:
+    return sorted(EXAMPLES_DIR.glob("*.yaml"))
+
+
+def load_examples(store: Store, actor: Actor) -> list[str]:
+    """Load every example organisation that is not yet in the database, in one transaction; return
+    the ids loaded. An organisation already present is left exactly as it is."""
+    allow_deployment(actor, "load the example records")
+    records = [load_record(path, find_framework, display=f"data/examples/{path.name}") for path in example_files()]
+    with store.transaction() as tx:
+        present = {org.id for org, _ in tx.organisations()}
+        for record in records:
+            if record.organisation.id not in present:
+                tx.save_record(record, user=actor.name)
+    return [r.organisation.id for r in records if r.organisation.id not in present]
+
+
+def ensure_examples(store: Store) -> list[str]:
+    """When the app starts on an empty database (no organisations at all), load the examples."""
+    with store.transaction() as tx:
+        if tx.organisations():
+            return []
+    return load_examples(store, EXAMPLES_ACTOR)
+
+
+def backup(store: Store, actor: Actor) -> bytes:
+    """The whole database as a backup file's bytes (docs/backup-format.md)."""
+    allow_deployment(actor, "back up the database")
+    return backup_file.backup(store)
+
+
+def restore(store: Store, actor: Actor, data: bytes, *, source: str) -> dict[str, int]:
+    """Load a backup into an empty database, all or nothing; the counts restored."""
+    allow_deployment(actor, "restore a backup")
+    return backup_file.restore(store, data, source=source)

@@ -1,0 +1,19 @@
+"""Adding an organisation (a council): nothing else creates one, not even an import."""
+
+from __future__ import annotations
+
+from ..record import Organisation
+from ..recordfile import new_organisation
+from ..store import Store
+from .access import Actor, allow_deployment
+
+
+def add_organisation(store: Store, actor: Actor, org_id: str | None, name: str, org_type: str | None = None,
+                     region: str | None = None) -> Organisation:
+    """A new organisation, checked as a record file's would be (with no id given, one is made from
+    the name: "Kent County Council" -> "kent-county-council"). Only the deployment's administrator."""
+    allow_deployment(actor, "add an organisation")
+    org = new_organisation(org_id, name, org_type, region)
+    with store.transaction() as tx:
+        tx.add_organisation(org)
+    return org

@@ -1,0 +1,77 @@
+"""Periods: start one (blank or carried forward), confirm carried scores, delete one started by mistake."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..errors import NotFound
+from ..record import PeriodRecord
+from ..scoring import new_period, reopened_by_deleting
+from ..store import Store
+from .access import ADMINISTER, EDIT, Actor, allow
+from .common import framework_of
+
+
+@dataclass(frozen=True)
+class StartedPeriod:
+    period: PeriodRecord
+    carried_from: str | None     # the period it was carried forward from, if any
+    carried: int                 # scores carried forward, to be confirmed
+    actions: int                 # open actions carried forward
+
+
+def start_period(store: Store, actor: Actor, org_id: str, name: str, *, carry: bool = True,
+                 framework_id: str | None = None) -> StartedPeriod:
+    """Start period `name`, carried forward from the latest one unless `carry` is false (or there is
+    none). Against the organisation's framework; `framework_id` only chooses one for its first period."""
+    allow(actor, org_id, EDIT)
+    with store.transaction() as tx:
+        record = tx.load_record(org_id)
+        framework = framework_of(record, framework_id)
+        new = new_period(record, name.strip(), carry=carry)
+        tx.add_period(org_id, new.period, framework.id, framework.version, user=actor.name)
+        tx.set_action_statuses(org_id, new.closed_actions, "carried forward", user=actor.name)
+    return StartedPeriod(new.period, new.carried_from, new.carried, len(new.closed_actions))
+
+
+@dataclass(frozen=True)
+class DeletedPeriod:
+    period: str
+    entries: int
+    reopened_actions: int        # actions of the period before, open again
+
+
+def delete_period(store: Store, actor: Actor, org_id: str, name: str) -> DeletedPeriod:
+    """Delete a period with everything in it; the actions it had carried forward are open again
+    where they were. An administrator's act."""
+    allow(actor, org_id, ADMINISTER)
+    with store.transaction() as tx:
+        period = tx.load_record(org_id).period(name)
+        reopened = reopened_by_deleting(period)
+        tx.delete_period(org_id, name)
+        for status in sorted(set(reopened.values())):
+            tx.set_action_statuses(org_id, [i for i, s in reopened.items() if s == status], status, user=actor.name)
+    return DeletedPeriod(name, len(period.entries) + len(period.key_area_entries), len(reopened))
+
+
+def confirm_scores(store: Store, actor: Actor, org_id: str, period: str,
+                   items: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+    """Confirm carried scores as they stand: the given (kind, item) pairs, or every carried entry of
+    the period. Each is saved as a new version (with history); returns the pairs confirmed."""
+    allow(actor, org_id, EDIT)
+    with store.transaction() as tx:
+        record = tx.load_record(org_id)
+        current = record.period(period)
+        entries = {(e.kind, e.item): e for e in [*current.entries.values(), *current.key_area_entries.values()]}
+        wanted = items if items is not None else list(entries)
+        unknown = [item for kind, item in wanted if (kind, item) not in entries]
+        if unknown:
+            raise NotFound(f"{org_id} {period} has no entry for {', '.join(unknown)}")
+        confirmed = []
+        for key in wanted:
+            entry = entries[key]
+            if entry.carried:
+                tx.save_entry(org_id, period, replace(entry, carried=False), expected_version=entry.version,
+                              user=actor.name)
+                confirmed.append(key)
+    return confirmed

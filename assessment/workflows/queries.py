@@ -1,0 +1,105 @@
+"""What pages and commands show: plain data, read in one transaction, with who is asking checked.
+
+A query never changes anything. Each takes the `Actor` asking and refuses (NotAllowed) what they
+may not see; the list of organisations holds only those they may see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, NamedTuple
+
+from ..action_list import ActionRow, action_rows
+from ..errors import AssessmentError
+from ..framework import Framework, available_frameworks, find_framework
+from ..record import Organisation, OrganisationRecord
+from ..report import ProgressReport, progress_report
+from ..scoring import PREVIOUS
+from ..store import Store
+from ..summary import period_summary as summarise
+from .access import READ, Actor, allow
+from .common import framework_of
+
+
+@dataclass(frozen=True)
+class OrganisationSummary:
+    organisation: Organisation
+    periods: list[str]           # oldest first
+
+    @property
+    def id(self) -> str:
+        return self.organisation.id
+
+    @property
+    def name(self) -> str:
+        return self.organisation.name
+
+
+class RecordView(NamedTuple):
+    """An organisation's whole record and the framework it follows."""
+
+    record: OrganisationRecord
+    framework: Framework
+
+
+def organisations(store: Store, actor: Actor) -> list[OrganisationSummary]:
+    """The organisations `actor` may see, by name, each with its periods."""
+    with store.transaction() as tx:
+        rows = tx.organisations()
+    return [OrganisationSummary(org, periods) for org, periods in rows if actor.may(org.id, READ)]
+
+
+def record(store: Store, actor: Actor, org_id: str) -> RecordView:
+    """An organisation's record (every period, entry, action and baseline) and its framework."""
+    allow(actor, org_id, READ)
+    with store.transaction() as tx:
+        loaded = tx.load_record(org_id)
+    return RecordView(loaded, framework_of(loaded))
+
+
+def record_with_periods(store: Store, actor: Actor, org_id: str, *periods: str | None) -> RecordView:
+    """`record`, refused unless it has at least one period and every period named."""
+    view = record(store, actor, org_id)
+    if not view.record.periods:
+        raise AssessmentError(f"{org_id} has no periods yet")
+    for name in periods:
+        if name:
+            view.record.period(name)   # NotFound, naming the periods it has
+    return view
+
+
+def period_summary(store: Store, actor: Actor, org_id: str, period: str,
+                   compare_with: str | None = None) -> dict[str, Any]:
+    """Key-area, theme and overall roll-ups of a period (and movement since `compare_with`)."""
+    view = record_with_periods(store, actor, org_id, period, compare_with)
+    return summarise(view.framework, view.record, period, compare_with)
+
+
+def report(store: Store, actor: Actor, org_id: str, period: str, compare_with: str | None = PREVIOUS, *,
+           today: date | None = None) -> tuple[ProgressReport, RecordView]:
+    """The progress report of a period (see `report.progress_report`), with the record it is made of."""
+    view = record_with_periods(store, actor, org_id, period, None if compare_with == PREVIOUS else compare_with)
+    return progress_report(view.framework, view.record, period, compare_with, today=today), view
+
+
+def actions(store: Store, actor: Actor, org_id: str) -> tuple[list[ActionRow], RecordView]:
+    """Every action of an organisation across periods, with the record."""
+    view = record(store, actor, org_id)
+    return action_rows(view.framework, view.record), view
+
+
+def history(store: Store, actor: Actor, org_id: str, period: str, item: str, kind: str = "objective") -> list[dict]:
+    """Every saved version of one entry: version, score, target, comment, who and when."""
+    allow(actor, org_id, READ)
+    with store.transaction() as tx:
+        return tx.history(org_id, period, item, kind)
+
+
+def frameworks() -> list[str]:
+    """The ids of the frameworks in frameworks/ (every framework is public)."""
+    return available_frameworks()
+
+
+def framework(framework_id: str) -> Framework:
+    return find_framework(framework_id)

@@ -1,0 +1,179 @@
+"""The application layer (assessment/workflows): every change and every read goes through it, each
+in one transaction, with who is acting checked. Run on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assessment import workflows
+from assessment.edits import EntryEdit
+from assessment.errors import AlreadyExists, AssessmentError, NotAllowed, NotFound, ScoreError
+from assessment.scores import Score
+from assessment.workflows import LOCAL_ACTOR, Actor, queries
+
+from .conftest import FIXTURES, save_record, stored
+
+VISITOR = Actor("visitor")                                              # signed in, no role anywhere
+REVIEWER = Actor("councillor", roles={"medway": "reviewer"})
+OTHER_EDITOR = Actor("kent officer", roles={"kent": "editor"})
+EDITOR = Actor("medway officer", roles={"medway": "editor"})
+
+
+@pytest.fixture
+def medway_saved(store, medway):
+    save_record(store, medway)
+    return store
+
+
+def _every_change(store):
+    """Each workflow that changes data, called on Medway as an editor would call it."""
+    appendix = FIXTURES / "imports" / "docx" / "styled.docx"
+    return {
+        "start a period": lambda actor: workflows.start_period(store, actor, "medway", "2024"),
+        "confirm carried scores": lambda actor: workflows.confirm_scores(store, actor, "medway", "2023"),
+        "save a key area": lambda actor: workflows.save_edits(store, actor, "medway", "2023",
+                                                              [EntryEdit("1", base_version=1, comment="x")]),
+        "edit an action": lambda actor: workflows.edit_action(store, actor, "medway", 1, status="done", owner=None,
+                                                              due=None, rag=None),
+        "preview an import": lambda actor: workflows.preview_import(store, actor, "medway", appendix.name, appendix),
+        "delete a period": lambda actor: workflows.delete_period(store, actor, "medway", "2022"),
+        "add an organisation": lambda actor: workflows.add_organisation(store, actor, "kent", "Kent County Council"),
+        "load the examples": lambda actor: workflows.load_examples(store, actor),
+        "restore": lambda actor: workflows.restore(store, actor, b"{}", source="x.json"),
+    }
+
+
+def _every_read(store):
+    return {
+        "record": lambda actor: queries.record(store, actor, "medway"),
+        "summary": lambda actor: queries.period_summary(store, actor, "medway", "2023"),
+        "report": lambda actor: queries.report(store, actor, "medway", "2023"),
+        "actions": lambda actor: queries.actions(store, actor, "medway"),
+        "history": lambda actor: queries.history(store, actor, "medway", "2023", "1"),
+        "backup": lambda actor: workflows.backup(store, actor),
+    }
+
+
+@pytest.mark.parametrize("actor", [VISITOR, REVIEWER, OTHER_EDITOR], ids=["visitor", "reviewer", "other editor"])
+def test_every_change_is_refused_to_someone_without_the_right(medway_saved, actor):
+    before = stored(medway_saved, "medway")
+    for what, change in _every_change(medway_saved).items():
+        with pytest.raises(NotAllowed):
+            change(actor)
+            pytest.fail(f"{what} was allowed to {actor.name}")
+    assert stored(medway_saved, "medway") == before
+    assert [o.id for o in queries.organisations(medway_saved, LOCAL_ACTOR)] == ["medway"]
+
+
+@pytest.mark.parametrize("actor", [VISITOR, OTHER_EDITOR], ids=["visitor", "other editor"])
+def test_every_read_is_refused_to_someone_of_another_organisation(medway_saved, actor):
+    for what, read in _every_read(medway_saved).items():
+        with pytest.raises(NotAllowed):
+            read(actor)
+            pytest.fail(f"{what} was shown to {actor.name}")
+    assert queries.organisations(medway_saved, actor) == []
+
+
+def test_a_reviewer_reads_and_an_editor_edits_but_does_not_administer(medway_saved):
+    assert queries.record(medway_saved, REVIEWER, "medway").record.organisation.name == "Medway Council"
+    assert [o.id for o in queries.organisations(medway_saved, REVIEWER)] == ["medway"]
+    workflows.start_period(medway_saved, EDITOR, "medway", "2024")
+    with pytest.raises(NotAllowed, match="medway officer may not administer the records of 'medway'"):
+        workflows.delete_period(medway_saved, EDITOR, "medway", "2024")
+    history = queries.history(medway_saved, EDITOR, "medway", "2024", "1")
+    assert history[0]["changed_by"] == "medway officer"
+
+
+def test_start_period_follows_the_organisations_framework(medway_saved, tiny):
+    with pytest.raises(AssessmentError, match="medway is assessed against nps-2018, not tiny-kit"):
+        workflows.start_period(medway_saved, LOCAL_ACTOR, "medway", "2024", framework_id="tiny-kit")
+    started = workflows.start_period(medway_saved, LOCAL_ACTOR, "medway", "2024")
+    assert (started.carried, started.carried_from) == (59, "2023")
+    assert stored(medway_saved, "medway").framework_id == "nps-2018"
+    with pytest.raises(AlreadyExists):
+        workflows.start_period(medway_saved, LOCAL_ACTOR, "medway", "2024")
+    with pytest.raises(AssessmentError, match="is not a period"):
+        workflows.start_period(medway_saved, LOCAL_ACTOR, "medway", "next year")
+
+
+def test_starting_closes_the_actions_it_carries_and_deleting_reopens_them(medway_saved):
+    def statuses(period):
+        return sorted({a.status for e in stored(medway_saved, "medway").period(period).entries.values()
+                       for a in e.actions})
+    assert statuses("2023") == ["open"]
+    started = workflows.start_period(medway_saved, LOCAL_ACTOR, "medway", "2024")
+    assert started.actions == 10 and statuses("2023") == ["carried forward"]
+    deleted = workflows.delete_period(medway_saved, LOCAL_ACTOR, "medway", "2024")
+    assert (deleted.entries, deleted.reopened_actions) == (59, 10)
+    assert statuses("2023") == ["open"]
+    assert [p.period for p in stored(medway_saved, "medway").periods] == ["2022", "2023"]
+    with pytest.raises(NotFound):
+        workflows.delete_period(medway_saved, LOCAL_ACTOR, "medway", "2024")
+
+
+def test_confirm_carried_scores(medway_saved):
+    workflows.start_period(medway_saved, LOCAL_ACTOR, "medway", "2024")
+    assert workflows.confirm_scores(medway_saved, LOCAL_ACTOR, "medway", "2024", [("objective", "3")]) == \
+        [("objective", "3")]
+    period = stored(medway_saved, "medway").period("2024")
+    assert not period.entries["3"].carried and period.entries["3"].version == 2
+    assert period.entries["3"].score == Score(2.5) and period.entries["4"].carried
+    assert len(workflows.confirm_scores(medway_saved, LOCAL_ACTOR, "medway", "2024")) == 58
+    with pytest.raises(NotFound):
+        workflows.confirm_scores(medway_saved, LOCAL_ACTOR, "medway", "2024", [("objective", "99")])
+
+
+def test_save_edits_is_all_checked_first_then_one_transaction(medway_saved):
+    edits = [EntryEdit("1", base_version=1, score="4 – Leader", comment="Better."),
+             EntryEdit("2", base_version=1, score="7")]
+    with pytest.raises(ScoreError, match="objective 2: '7' is not a level"):
+        workflows.save_edits(medway_saved, LOCAL_ACTOR, "medway", "2023", edits)
+    assert stored(medway_saved, "medway").period("2023").entries["1"].version == 1   # nothing written
+    with pytest.raises(NotFound, match="nps-2018 has no objective '999'"):
+        workflows.save_edits(medway_saved, LOCAL_ACTOR, "medway", "2023", [EntryEdit("999", comment="x")])
+    result = workflows.save_edits(medway_saved, LOCAL_ACTOR, "medway", "2023", edits[:1])
+    assert result.saved == [("objective", "1")] and result.stale == {}
+    again = workflows.save_edits(medway_saved, Actor("bob", administers_all=True), "medway", "2023",
+                                 [EntryEdit("1", base_version=1, comment="Bob's words."),
+                                  EntryEdit("5", base_version=1, comment="Fine.")])
+    assert again.saved == [("objective", "5")]
+    assert again.stale[("objective", "1")].comment == "Better."
+    assert stored(medway_saved, "medway").period("2023").entries["1"].comment == "Better."
+
+
+def test_edit_an_action_and_a_made_up_one(medway_saved, tmp_path):
+    action = stored(medway_saved, "medway").period("2023").entries["3"].actions[0]
+    changed = workflows.edit_action(medway_saved, LOCAL_ACTOR, "medway", action.id, status="in progress",
+                                    owner=" Category Management ", due=date(2027, 3, 21), rag="amber")
+    assert (changed.status, changed.owner, changed.rag) == ("in progress", "Category Management", "amber")
+    again = stored(medway_saved, "medway").period("2023").entries["3"]
+    assert (again.actions[0].status, again.actions[0].due, again.version) == ("in progress", date(2027, 3, 21), 2)
+    with pytest.raises(NotFound, match="medway has no action 999999"):
+        workflows.edit_action(medway_saved, LOCAL_ACTOR, "medway", 999999, status="done", owner=None, due=None,
+                              rag=None)
+    with pytest.raises(AssessmentError, match="'finished' is not an action status"):
+        workflows.edit_action(medway_saved, LOCAL_ACTOR, "medway", action.id, status="finished", owner=None,
+                              due=None, rag=None)
+
+
+def test_an_action_of_another_organisation_cannot_be_reached(medway_saved, worcestershire):
+    save_record(medway_saved, worcestershire)
+    workflows.add_organisation(medway_saved, LOCAL_ACTOR, "kent", "Kent County Council")
+    medway_action = stored(medway_saved, "medway").period("2023").entries["3"].actions[0]
+    kent_editor = Actor("kent officer", roles={"kent": "editor"})
+    with pytest.raises(NotFound):
+        workflows.edit_action(medway_saved, kent_editor, "kent", medway_action.id, status="done", owner=None,
+                              due=None, rag=None)
+
+
+def test_the_import_workflow_refuses_what_it_cannot_read(medway_saved, tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("notes")
+    with pytest.raises(AssessmentError, match="choose a Word appendix"):
+        workflows.preview_import(medway_saved, LOCAL_ACTOR, "medway", path.name, path)
+    styled = FIXTURES / "imports" / "docx" / "styled.docx"
+    prepared = workflows.preview_import(medway_saved, LOCAL_ACTOR, "medway", styled.name, styled)
+    assert prepared.organisation == "Medway Council" and prepared.framework.id == "nps-2018"
+    assert [p.period for p in prepared.periods] == [p.period for p in prepared.plan.periods]
