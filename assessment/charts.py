@@ -80,7 +80,7 @@ def radar_chart(rows: list[dict[str, Any]], framework: Framework, *, title: str 
                "y": end * top * math.cos(2 * math.pi * i / n)} for i in range(n) for end in (0, 1)]
     # Ring names run up the first spoke, just above each ring; they are obstacles for the labels.
     ring_font = font_size - 1
-    ring_names = [{"name": f"{lv.value} – {lv.name}", "x": 3 / unit, "y": lv.value + 2 / unit}
+    ring_names = [{"name": lv.label, "x": 3 / unit, "y": lv.value + 2 / unit}
                   for lv in framework.levels]
     fixed = [_Box(r["x"], r["x"] + _width(r["name"], ring_font) / unit, r["y"], r["y"] + _line(ring_font) / unit)
              for r in ring_names]

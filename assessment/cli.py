@@ -143,7 +143,7 @@ def framework_show(framework_id: str, fmt: str) -> None:
         _json(fw.as_json())
         return
     click.echo(f"{fw.title} ({fw.id}, version {fw.version})")
-    click.echo("Levels: " + ", ".join(f"{lv.value} – {lv.name}" for lv in fw.levels))
+    click.echo("Levels: " + ", ".join(lv.label for lv in fw.levels))
     for theme in fw.themes:
         click.echo(f"\n{theme.title}")
         for ka in theme.key_areas:

@@ -32,6 +32,11 @@ class Level(_Strict):
     value: int = Field(ge=1, description="Level number, 1 for the lowest")
     name: Text = Field(description="Level name, e.g. 'Mature'")
 
+    @property
+    def label(self) -> str:
+        """As people read a level: number and name, '3 – Mature'."""
+        return f"{self.value} – {self.name}"
+
 
 class Objective(_Strict):
     id: Id = Field(description="Stable id, e.g. the NPS number '17'")
@@ -74,6 +79,10 @@ class Framework(_Strict):
     @cached_property
     def level_names(self) -> dict[int, str]:
         return {level.value: level.name for level in self.levels}
+
+    @cached_property
+    def levels_by_value(self) -> dict[int, Level]:
+        return {level.value: level for level in self.levels}
 
     @property
     def max_level(self) -> int:

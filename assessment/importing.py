@@ -41,6 +41,16 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)   # any problem: nothing may be written
     warnings: list[Problem] = field(default_factory=list)   # worth a look, not a reason to refuse
 
+    @classmethod
+    def for_file(cls, source: str, framework, size: int) -> "ImportPlan":
+        """An empty plan for a file of `size` bytes read against `framework`; a file too big to
+        import gets its problem at once (and a reader reads no further)."""
+        plan = cls(source, framework.id, framework.version)
+        too_big = size_problem(size)
+        if too_big:
+            plan.problem("", too_big)
+        return plan
+
     def problem(self, where: str, message: str) -> None:
         self.problems.append(Problem(self.source, None, where, message))
 

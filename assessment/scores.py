@@ -87,8 +87,8 @@ def written_value(value: float) -> str:
 def level_label(value: float, framework: Framework) -> str:
     """'3 – Mature' for whole levels; '2/3' for half steps; means shown to one decimal place."""
     if value == int(value):
-        name = framework.level_names.get(int(value))
-        return f"{int(value)} – {name}" if name else str(int(value))
+        level = framework.levels_by_value.get(int(value))
+        return level.label if level else str(int(value))
     if value * 2 == int(value * 2):
         return written_value(value)
     return f"{value:.1f}"

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from .errors import AlreadyExists, AssessmentError, NotFound, StaleEntry
 from .framework import Framework
 from .record import (STATUSES, Action, Entry, Evidence, Organisation, OrganisationRecord, PeriodRecord,
-                     period_key)
+                     long_date, period_key)
 from .scores import Score
 from .tables import (ActionRow, AssessmentRow, BaselineRow, EntryHistoryRow, EntryRow, EvidenceRow,
                      OrganisationRow)
@@ -261,7 +261,7 @@ class Transaction:
             if (expected_version or 0) != row.version:
                 raise StaleEntry(
                     f"{entry.kind.replace('_', ' ')} {entry.item} was saved by {row.updated_by or 'someone else'} "
-                    f"at {row.updated_at:%H:%M on %d %B %Y} (version {row.version}) after you opened "
+                    f"at {row.updated_at:%H:%M} on {long_date(row.updated_at)} (version {row.version}) after you opened "
                     f"version {expected_version or 0}; nothing was overwritten",
                     current=_entry_from_row(row))
             self._update_entry(row, entry, user)

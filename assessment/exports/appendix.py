@@ -75,7 +75,7 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
     layout.heading(f"Appendix – Complete Objectives List: {clean(record.organisation.name)}", 1)
     layout.paragraph(f"{framework.title} (version {framework.version}). Scores for "
                      f"{' and '.join(chosen)}, with comments and actions. Levels: "
-                     + ", ".join(f"{lv.value} – {lv.name}" for lv in framework.levels)
+                     + ", ".join(lv.label for lv in framework.levels)
                      + '. A score such as "2/3" is between two levels.')
     headers = ["#", "Objective", "Description"]
     for name in chosen:
@@ -181,7 +181,7 @@ def rubric_table(layout: Layout, framework: Framework, ka: KeyArea, caption: str
         layout.paragraph(caption, bold=True, keep_next=True)
     levels = framework.levels
     widths = [Cm(3.2)] + [(USABLE - Cm(3.2)) // len(levels)] * len(levels)
-    layout.table(widths, ["Score:"] + [f"{level.value} – {level.name}" for level in levels],
+    layout.table(widths, ["Score:"] + [level.label for level in levels],
                  [["Subsection high level principle/ specific behaviour:"] + [ka.rubric[level.value] for level in levels]],
                  keep_next=True)
     layout.paragraph("", keep_next=True)

@@ -58,7 +58,7 @@ def blank_docx(framework: Framework, *, periods_label: str | None = None, organi
 def instructions(framework: Framework) -> str:
     """How to score, in the framework's own levels."""
     levels = framework.levels
-    names = [f"{lv.value} – {lv.name}" for lv in levels]
+    names = [lv.label for lv in levels]
     text = (f"For each objective, read the scoring criteria for its key area and write in the Score column "
             f"the level the organisation has reached today: {', '.join(names[:-1])} or {names[-1]}. ")
     key_areas = list(framework.key_areas.values())
@@ -77,10 +77,10 @@ def instructions(framework: Framework) -> str:
 
 
 def _cells(framework: Framework):
-    names = framework.level_names
+    levels = framework.levels_by_value
 
     def cells(objective: Objective) -> list[str]:
-        own = [f"For this objective, {value} – {names[value]} means: {text}"
+        own = [f"For this objective, {levels[value].label} means: {text}"
                for value, text in sorted(objective.levels.items())]
         description = "\n".join([objective.description] + own if objective.description else own)
         return [objective.id, objective.title, description, "", "", ""]

@@ -143,7 +143,7 @@ def _summary(w: _Writer, ws, framework: Framework, record: OrganisationRecord, p
     w.put(ws, 2, 1, f"Framework: {framework.title}, version {framework.version}")
     w.put(ws, 3, 1, f"Generated {long_date(today)}")
     w.put(ws, 4, 1, ROLL_UP_RULE)
-    w.put(ws, 5, 1, "Levels: " + ", ".join(f"{lv.value} – {lv.name}" for lv in framework.levels)
+    w.put(ws, 5, 1, "Levels: " + ", ".join(lv.label for lv in framework.levels)
           + '. A score such as "2/3" is between two levels. Gap = target minus mean; above 0 is short of target.')
     columns = [("Key area", 42), ("Theme", 28)]
     formats: dict[int, str] = {}

@@ -24,7 +24,7 @@ from docx import Document
 
 from ..errors import Problem, ScoreError
 from ..framework import Framework
-from ..importing import ImportPlan, size_problem
+from ..importing import ImportPlan
 from ..layouts import split_actions
 from ..record import PERIOD_HINT, Entry, PeriodRecord, period_key, valid_period
 from ..scores import parse_score
@@ -57,10 +57,8 @@ class _Column:
 
 def read_appendix(data: bytes, framework: Framework, *, source: str) -> ImportPlan:
     """The periods, scores, comments and actions of a Word objectives appendix, or all its problems."""
-    plan = ImportPlan(source, framework.id, framework.version)
-    too_big = size_problem(len(data))
-    if too_big:
-        plan.problem("", too_big)
+    plan = ImportPlan.for_file(source, framework, len(data))
+    if plan.problems:
         return plan
     body = _open(data, plan)
     if body is not None:

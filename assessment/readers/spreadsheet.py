@@ -25,10 +25,11 @@ from openpyxl import load_workbook
 
 from ..errors import ScoreError
 from ..framework import Framework
-from ..importing import ImportPlan, size_problem
+from ..importing import ImportPlan
 from ..layouts import (ACTIONS_SHEET_REQUIRED, KEY_AREA_ROW, PERIOD_HINT, PERIOD_SHEET_REQUIRED,
                        TEMPLATE_COLUMNS as COLUMNS, TEMPLATE_REQUIRED as REQUIRED)
-from ..record import ACTION_STATUSES, RAG, STATUSES, Action, Entry, PeriodRecord, parse_evidence, period_key, valid_period
+from ..record import (ACTION_STATUSES, RAG, STATUSES, Action, Entry, PeriodRecord, long_date, parse_evidence,
+                      period_key, valid_period)
 from ..scores import Score, parse_score
 
 TEMPLATE_KEYS = {" ".join(c.split()).casefold() for c in COLUMNS}
@@ -95,7 +96,7 @@ def _plain(value):
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, datetime):
-        return f"{value.day} {value:%B %Y}"
+        return long_date(value.date())
     if isinstance(value, str):
         return value.replace("\r\n", "\n").replace("\r", "\n").strip() or None
     return value
@@ -316,10 +317,8 @@ def _date(text: str, form: str) -> date | None:
 
 def read_spreadsheet(data: bytes, framework: Framework, *, source: str) -> ImportPlan:
     """The periods, problems and warnings found in a filled-in template or an exported workbook."""
-    plan = ImportPlan(source, framework.id, framework.version)
-    too_big = size_problem(len(data))
-    if too_big:
-        plan.problem("", too_big)
+    plan = ImportPlan.for_file(source, framework, len(data))
+    if plan.problems:
         return plan
     notes: list[str] = []
     try:

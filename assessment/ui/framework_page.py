@@ -14,11 +14,11 @@ key_area_id = st.selectbox("Key area", list(framework.key_areas), key="framework
                            format_func=lambda k: framework.key_areas[k].title)
 key_area = framework.key_areas[key_area_id]
 st.subheader(key_area.title)
-st.table({"Level": [f"{lv.value} – {lv.name}" for lv in framework.levels],
+st.table({"Level": [lv.label for lv in framework.levels],
           "Descriptor": [key_area.rubric[lv.value] for lv in framework.levels]})
 for objective in key_area.objectives:
     st.markdown(f"**{objective.id}. {objective.title}**")
     if objective.description:
         st.text(objective.description)
     for level, text in sorted(objective.levels.items()):
-        st.caption(f"{level} – {framework.level_names[level]} for this objective: {text}")
+        st.caption(f"{framework.levels_by_value[level].label} for this objective: {text}")

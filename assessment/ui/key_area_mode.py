@@ -27,7 +27,7 @@ def render(framework: Framework, record: OrganisationRecord, period: PeriodRecor
                       args=(org, period.period, ka.id, "key_area"))
         left, right = st.columns([2, 3])
         with right:
-            st.table({"Level": [f"{lv.value} – {lv.name}" for lv in framework.levels],
+            st.table({"Level": [lv.label for lv in framework.levels],
                       "Descriptor": [ka.rubric[lv.value] for lv in framework.levels]})
         with left:
             options = choice_labels(framework, ka.id)

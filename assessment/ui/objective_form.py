@@ -68,7 +68,7 @@ def _rubric(framework: Framework, key_area_id: str, objective_id: str) -> None:
     with st.expander("Level descriptors"):
         for level in framework.levels:
             own = " (this objective's own descriptor)" if level.value in objective.levels else ""
-            st.markdown(f"**{level.value} – {level.name}**{own}")
+            st.markdown(f"**{level.label}**{own}")
             st.text(framework.descriptor(objective_id, level.value))
 
 

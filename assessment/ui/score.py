@@ -47,7 +47,7 @@ nav[2].button("Next key area →", key="score.next", on_click=step, args=(1,),
 key_area_id = st.session_state["score.key_area"]
 key_area = framework.key_areas[key_area_id]
 with st.expander(f"Rubric: {key_area.title}"):
-    st.table({f"{lv.value} – {lv.name}": [key_area.rubric[lv.value]] for lv in framework.levels})
+    st.table({lv.label: [key_area.rubric[lv.value]] for lv in framework.levels})
 
 for objective_id in framework.objective_ids[key_area_id]:
     entry = current.entries.get(objective_id) or Entry(item=objective_id)
