@@ -23,6 +23,7 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from typing import Any, Iterable
 
+import orjson
 from pydantic import AwareDatetime, ConfigDict, TypeAdapter, ValidationError
 from sqlalchemy import Connection, bindparam, func, insert, select, text, update
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
@@ -174,7 +175,7 @@ def backup(store) -> bytes:
             data = _read_all(connection)
         finally:
             connection.rollback()
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
 
 
 def _snapshot(connection: Connection) -> Connection:
