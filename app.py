@@ -1,6 +1,9 @@
-"""Streamlit entry point: page config and navigation, nothing else."""
+"""Streamlit entry point: page config and navigation, nothing else (a refusal or an unavailable
+database is shown as a one-line message, not a traceback)."""
 
 import streamlit as st
+
+from assessment.ui.errors import shown_plainly
 
 st.set_page_config(page_title="Procurement maturity", page_icon=":bar_chart:", layout="wide")
 
@@ -12,4 +15,5 @@ pages = [
     st.Page("assessment/ui/import_page.py", title="Import", url_path="import"),
     st.Page("assessment/ui/framework_page.py", title="Framework", url_path="framework"),
 ]
-st.navigation(pages).run()
+with shown_plainly():
+    st.navigation(pages).run()

@@ -29,7 +29,7 @@ from sqlalchemy import Connection, bindparam, func, insert, select, text, update
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from .errors import BackupError, InvalidBackup
-from .tables import (ActionRow, AssessmentRow, BaselineRow, EntryHistoryRow, EntryRow, EvidenceRow,
+from .tables import (ActionRow, AssessmentRow, BaselineRow, DraftRow, EntryHistoryRow, EntryRow, EvidenceRow,
                      OrganisationRow, SettingRow)
 from .jsonsource import located, path
 from .record import period_key
@@ -37,18 +37,18 @@ from .store import alembic_config
 from .recordfile import natural_key
 
 FORMAT = "procurement-maturity-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2    # 2: targets may be n/a; drafts. Format 1 files are read too.
 CREATED_BY = "procurement maturity self-assessment (assessment.backup)"
 COUNTED = ("organisations", "baselines", "assessments", "entries", "actions", "evidence",
-           "entry_history", "settings")
+           "entry_history", "drafts", "settings")
 
 _ORGS, _BASELINES, _ASSESSMENTS = OrganisationRow.__table__, BaselineRow.__table__, AssessmentRow.__table__
 _ENTRIES, _ACTIONS, _EVIDENCE = EntryRow.__table__, ActionRow.__table__, EvidenceRow.__table__
-_HISTORY, _SETTINGS = EntryHistoryRow.__table__, SettingRow.__table__
-SERIAL_TABLES = ("assessments", "entries", "actions", "evidence", "entry_history")
+_HISTORY, _SETTINGS, _DRAFTS = EntryHistoryRow.__table__, SettingRow.__table__, DraftRow.__table__
+SERIAL_TABLES = ("assessments", "entries", "actions", "evidence", "entry_history", "drafts")
 
 
-# ====================================================================== the file's shape (v1)
+# ====================================================================== the file's shape (v2)
 
 # Typed dicts rather than models: validated straight from the JSON text, they are about twice
 # as quick for a large file (no model instances). Strict: in JSON, times and dates are strings
@@ -94,6 +94,7 @@ class HistoryData(TypedDict):
     score: float | None
     not_applicable: bool
     target: float | None
+    target_not_applicable: bool
     comment: str | None
     changed_by: str | None
     changed_at: AwareDatetime
@@ -106,6 +107,7 @@ class EntryData(TypedDict):
     score: float | None
     not_applicable: bool
     target: float | None
+    target_not_applicable: bool
     target_period: str | None
     comment: str | None
     previous_comment: str | None
@@ -118,6 +120,16 @@ class EntryData(TypedDict):
     history: list[HistoryData]
 
 
+class DraftData(TypedDict):
+    __pydantic_config__ = _STRICT
+    person: str
+    kind: str
+    item_id: str
+    base_version: int
+    fields: str
+    updated_at: AwareDatetime
+
+
 class AssessmentData(TypedDict):
     __pydantic_config__ = _STRICT
     period: str
@@ -126,6 +138,7 @@ class AssessmentData(TypedDict):
     status: str
     created_at: AwareDatetime
     entries: list[EntryData]
+    drafts: list[DraftData]
 
 
 class OrganisationData(TypedDict):
@@ -183,8 +196,8 @@ def _snapshot(connection: Connection) -> Connection:
     if connection.dialect.name == "postgresql":
         connection = connection.execution_options(isolation_level="REPEATABLE READ")
         connection.begin()
-    elif connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")   # pysqlite would not start a transaction for reads
+    else:
+        connection.begin()   # SQLite: the store's engine emits BEGIN; WAL keeps the view steady
     return connection
 
 
@@ -207,21 +220,31 @@ def _read_all(connection: Connection) -> dict[str, Any]:
     for entry_id, url, title in rows(e.entry_id, e.url, e.title):
         evidence[entry_id].append({"url": url, "title": title})
     history = defaultdict(list)
-    for entry_id, version, score, na, target, comment, changed_by, changed_at in rows(
-            h.entry_id, h.version, h.score, h.not_applicable, h.target, h.comment, h.changed_by, h.changed_at):
+    for entry_id, version, score, na, target, target_na, comment, changed_by, changed_at in rows(
+            h.entry_id, h.version, h.score, h.not_applicable, h.target, h.target_not_applicable, h.comment,
+            h.changed_by, h.changed_at):
         history[entry_id].append({
             "version": version, "score": _float(score), "not_applicable": bool(na), "target": _float(target),
-            "comment": comment, "changed_by": changed_by, "changed_at": _when(changed_at)})
+            "target_not_applicable": bool(target_na), "comment": comment, "changed_by": changed_by,
+            "changed_at": _when(changed_at)})
+    d = _DRAFTS.c
+    drafts = defaultdict(list)
+    for assessment_id, person, kind, item_id, base_version, fields, updated_at in rows(
+            d.assessment_id, d.person, d.kind, d.item_id, d.base_version, d.fields, d.updated_at):
+        drafts[assessment_id].append({"person": person, "kind": kind, "item_id": item_id,
+                                      "base_version": base_version, "fields": fields,
+                                      "updated_at": _when(updated_at)})
 
     c = _ENTRIES.c
     entries = defaultdict(list)
-    for (entry_id, assessment_id, kind, item_id, score, na, target, target_period, comment, previous,
+    for (entry_id, assessment_id, kind, item_id, score, na, target, target_na, target_period, comment, previous,
          carried, version, updated_by, updated_at) in rows(
-            c.id, c.assessment_id, c.kind, c.item_id, c.score, c.not_applicable, c.target, c.target_period,
-            c.comment, c.previous_comment, c.carried, c.version, c.updated_by, c.updated_at):
+            c.id, c.assessment_id, c.kind, c.item_id, c.score, c.not_applicable, c.target, c.target_not_applicable,
+            c.target_period, c.comment, c.previous_comment, c.carried, c.version, c.updated_by, c.updated_at):
         entries[assessment_id].append({
             "kind": kind, "item_id": item_id, "score": _float(score), "not_applicable": bool(na),
-            "target": _float(target), "target_period": target_period, "comment": comment,
+            "target": _float(target), "target_not_applicable": bool(target_na), "target_period": target_period,
+            "comment": comment,
             "previous_comment": previous, "carried": bool(carried), "version": version,
             "updated_by": updated_by, "updated_at": _when(updated_at),
             "actions": actions.pop(entry_id, []), "evidence": evidence.pop(entry_id, []),
@@ -234,7 +257,9 @@ def _read_all(connection: Connection) -> dict[str, Any]:
         assessments[org_id].append({
             "period": period, "framework_id": framework_id, "framework_version": framework_version,
             "status": status, "created_at": _when(created_at),
-            "entries": sorted(entries.pop(assessment_id, []), key=_entry_order)})
+            "entries": sorted(entries.pop(assessment_id, []), key=_entry_order),
+            "drafts": sorted(drafts.pop(assessment_id, []),
+                             key=lambda x: (x["person"], x["kind"] != "objective", _natural(x["item_id"])))})
     c = _BASELINES.c
     baselines = defaultdict(list)
     for org_id, objective_id, score, na in rows(c.organisation_id, c.objective_id, c.score, c.not_applicable):
@@ -300,6 +325,7 @@ def _count(settings: list, organisations: list) -> dict[str, int]:
         counts["assessments"] += len(org["assessments"])
         for assessment in org["assessments"]:
             counts["entries"] += len(assessment["entries"])
+            counts["drafts"] += len(assessment["drafts"])
             for entry in assessment["entries"]:
                 counts["actions"] += len(entry["actions"])
                 counts["evidence"] += len(entry["evidence"])
@@ -340,14 +366,18 @@ def restore(store, data: bytes, *, source: str = "backup.json") -> dict[str, int
     `source` names the file in messages.
     """
     text_ = _decode(data, source)
-    _check_header(_header(text_, source), source)
+    header_ = _header(text_, source)
+    _check_header(header_, source)
+    checked = text_
+    if header_.get("format_version") == 1:   # read as format 2: no target is n/a, there are no drafts
+        checked = orjson.dumps(_from_format_1(_loads(text_, source))).decode("utf-8")
     where_and_what: list[tuple[tuple, str]] = []
     try:
-        backup_ = _BACKUP.validate_json(text_)
+        backup_ = _BACKUP.validate_json(checked)
     except ValidationError as exc:
         backup_ = None
         where_and_what += [(err["loc"], err["msg"]) for err in exc.errors(include_url=False)]
-    where_and_what += _content_problems(backup_ if backup_ is not None else _loads(text_, source))
+    where_and_what += _content_problems(backup_ if backup_ is not None else _loads(checked, source))
     dialect = store.engine.dialect.name
     if backup_ is not None and dialect == "postgresql":
         where_and_what += _postgresql_problems(backup_, "\\u0000" in text_)
@@ -355,9 +385,7 @@ def restore(store, data: bytes, *, source: str = "backup.json") -> dict[str, int
         problems = [located(text_, source, where, message) for where, message in where_and_what]
         raise InvalidBackup(source, sorted(problems, key=lambda p: (p.line or 0, p.where)))
     tables = _rows(backup_)
-    with store.engine.connect() as connection:
-        if dialect == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")   # take the write lock before looking
+    with store.engine.connect().execution_options(writing=True) as connection:   # SQLite: the write lock first
         try:
             _refuse_if_not_empty(connection, source)
             _write(connection, tables)
@@ -368,6 +396,26 @@ def restore(store, data: bytes, *, source: str = "backup.json") -> dict[str, int
             connection.rollback()
             raise
     return {name: len(rows) for name, rows in tables.items()}
+
+
+def _from_format_1(raw: Any) -> Any:
+    """A format 1 file's content as format 2: every target and history target not n/a, no drafts."""
+    if not isinstance(raw, dict):
+        return raw
+    raw = {**raw, "format_version": FORMAT_VERSION}
+    if isinstance(raw.get("counts"), dict):
+        raw["counts"] = {**raw["counts"], "drafts": 0}
+    for org in _list(raw, "organisations"):
+        for assessment in _list(org, "assessments"):
+            if isinstance(assessment, dict):
+                assessment.setdefault("drafts", [])
+            for entry in _list(assessment, "entries"):
+                if isinstance(entry, dict):
+                    entry.setdefault("target_not_applicable", False)
+                for row in _list(entry, "history"):
+                    if isinstance(row, dict):
+                        row.setdefault("target_not_applicable", False)
+    return raw
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -452,6 +500,11 @@ def _content_problems(raw: dict) -> list[tuple[tuple, str]]:
             at_a = (*at, "assessments", a)
             entries = _list(assessment, "entries")
             counts["entries"] += len(entries)
+            drafts = _list(assessment, "drafts")
+            counts["drafts"] += len(drafts)
+            problems += _duplicates(((*at_a, "drafts", d, "item_id"),
+                                     (_field(x, "person"), _field(x, "kind"), _field(x, "item_id")))
+                                    for d, x in enumerate(drafts))
             keys = [(_field(entry, "kind"), _field(entry, "item_id")) for entry in entries]
             if len(set(keys)) < len(keys):
                 problems += _duplicates(((*at_a, "entries", e, "item_id"), key) for e, key in enumerate(keys))
@@ -519,7 +572,7 @@ _LIMITS = {shape: {name: _table.columns[name].type.length for name in shape.__an
                    if name in _table.columns and getattr(_table.columns[name].type, "length", None)}
            for shape, _table in ((SettingData, _SETTINGS), (OrganisationData, _ORGS), (BaselineData, _BASELINES),
                                  (AssessmentData, _ASSESSMENTS), (EntryData, _ENTRIES), (ActionData, _ACTIONS),
-                                 (EvidenceData, _EVIDENCE), (HistoryData, _HISTORY))}
+                                 (EvidenceData, _EVIDENCE), (HistoryData, _HISTORY), (DraftData, _DRAFTS))}
 
 
 def _postgresql_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tuple[tuple, str]]:
@@ -544,6 +597,8 @@ def _postgresql_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tu
         for a, assessment in enumerate(org["assessments"]):
             at_a = (*at, "assessments", a)
             yield from check(assessment, AssessmentData, at_a)
+            for d, draft in enumerate(assessment["drafts"]):
+                yield from check(draft, DraftData, (*at_a, "drafts", d))
             for e, entry in enumerate(assessment["entries"]):
                 at_e = (*at_a, "entries", e)
                 yield from check(entry, EntryData, at_e)
@@ -567,9 +622,12 @@ def _rows(backup_: BackupData) -> dict[str, list[dict]]:
         tables["baselines"].extend({"organisation_id": org_id, **b} for b in org["baselines"])
         for assessment in org["assessments"]:
             assessment_id = len(assessments) + 1
-            row = {key: value for key, value in assessment.items() if key != "entries"}
+            row = {key: value for key, value in assessment.items() if key not in ("entries", "drafts")}
             assessments.append(row | {"id": assessment_id, "organisation_id": org_id,
                                       "created_at": _utc(assessment["created_at"])})
+            for draft in assessment["drafts"]:
+                tables["drafts"].append({**draft, "id": len(tables["drafts"]) + 1, "assessment_id": assessment_id,
+                                         "updated_at": _utc(draft["updated_at"])})
             for entry in assessment["entries"]:
                 entry_id = len(entries) + 1
                 row = dict(entry)
@@ -593,11 +651,13 @@ def _utc(value: datetime) -> datetime:
 
 
 _TABLES = {"organisations": _ORGS, "baselines": _BASELINES, "assessments": _ASSESSMENTS, "entries": _ENTRIES,
-           "actions": _ACTIONS, "evidence": _EVIDENCE, "entry_history": _HISTORY, "settings": _SETTINGS}
+           "actions": _ACTIONS, "evidence": _EVIDENCE, "entry_history": _HISTORY, "drafts": _DRAFTS,
+           "settings": _SETTINGS}
 _NOUNS = {"organisations": ("organisation", "organisations"), "baselines": ("baseline score", "baseline scores"),
           "assessments": ("period", "periods"), "entries": ("entry", "entries"), "actions": ("action", "actions"),
           "evidence": ("evidence link", "evidence links"),
-          "entry_history": ("history row", "history rows"), "settings": ("setting", "settings")}
+          "entry_history": ("history row", "history rows"), "drafts": ("unsaved draft", "unsaved drafts"),
+          "settings": ("setting", "settings")}
 
 
 def describe_counts(counts: dict[str, int]) -> str:
@@ -630,7 +690,7 @@ def _write(connection: Connection, tables: dict[str, list[dict]]) -> None:
         if a["carried_from"] is not None and a["carried_from"] >= a["id"]:
             a["carried_from"] = None
     for name in ("organisations", "baselines", "assessments", "entries", "actions", "evidence",
-                 "entry_history", "settings"):
+                 "entry_history", "drafts", "settings"):
         for start in range(0, len(tables[name]), 50_000):    # in slices: less memory at once
             connection.execute(insert(_TABLES[name]), tables[name][start:start + 50_000])
     if later:

@@ -301,6 +301,24 @@ def period_start(obj: Context, new_period: str, org_id: str, framework_id: str |
     click.echo(f"started {org_id} {new_period}: {started.carried} score(s) carried forward, to be confirmed")
 
 
+@period.command("delete")
+@click.argument("name")
+@click.option("--org", "org_id", required=True)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def period_delete(obj: Context, name: str, org_id: str, yes: bool) -> None:
+    """Delete a period started by mistake, with its entries, actions, history and drafts; the actions
+    it carried forward are open again in the period before."""
+    record = queries.record_with_periods(obj.store, obj.actor, org_id, name).record
+    chosen = record.period(name)
+    entries = len(chosen.entries) + len(chosen.key_area_entries)
+    if not yes:
+        click.confirm(f"Delete {org_id} {name} with its {entries} entries, their actions, history and drafts?",
+                      abort=True)
+    gone = workflows.delete_period(obj.store, obj.actor, org_id, name)
+    click.echo(f"deleted {org_id} {gone.period} ({gone.entries} entries); {gone.reopened_actions} action(s) open again")
+
+
 @cli.group()
 def export() -> None:
     """Write an organisation's record in another format."""
@@ -311,9 +329,8 @@ def export() -> None:
 @click.option("--out", type=click.Path(path_type=Path), help="File to write (default: standard output).")
 @click.pass_obj
 def export_json(obj: Context, org_id: str, out: Path | None) -> None:
-    """The organisation's whole record as JSON: scores written as people write them."""
-    from .exports.json_export import record_json
-    data = record_json(queries.record(obj.store, obj.actor, org_id).record)
+    """The organisation's whole record as JSON (scores written as people write them), with unsaved drafts."""
+    data = queries.record_export(obj.store, obj.actor, org_id)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if out:
         out.write_text(text, encoding="utf-8")

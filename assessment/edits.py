@@ -8,8 +8,9 @@ save, refusing an impossible score. Saving an edit confirms a carried score.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from .framework import Framework
@@ -78,3 +79,52 @@ def action_rows(entry: Entry) -> list[dict[str, Any]]:
     """An entry's actions as a form's rows (what `action_from_row` reads back)."""
     return [{"id": a.id, "text": a.text, "owner": a.owner or "", "due": a.due, "status": a.status,
              "rag": a.rag, "carried_from": a.carried_from} for a in entry.actions]
+
+
+# ---------------------------------------------------------------- drafts: an edit waiting to be saved
+
+@dataclass
+class Draft:
+    """One person's unsaved edit to one entry of a period, as kept in the database."""
+
+    period: str
+    person: str
+    edit: EntryEdit
+    updated_at: datetime | None = None
+
+
+def merged(old: EntryEdit | None, new: EntryEdit) -> EntryEdit:
+    """`old` with the fields `new` changed (a draft is written a field at a time); it keeps the
+    version `old` started from, so a draft never silently moves on past someone else's save."""
+    if old is None:
+        return new
+    return replace(old, **{name: getattr(new, name) for name in new.changed})
+
+
+def fields_json(edit: EntryEdit) -> str:
+    """The changed fields as JSON text (dates as 2027-03-21)."""
+    data: dict[str, Any] = {name: getattr(edit, name) for name in edit.changed}
+    if "actions" in data:
+        data["actions"] = [{**row, "due": row["due"].isoformat() if isinstance(row.get("due"), date) else None}
+                           for row in data["actions"]]
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def edit_from_json(item: str, kind: str, base_version: int, text: str) -> EntryEdit:
+    """`fields_json` read back; anything that is not a field of an edit is left out."""
+    data = json.loads(text) if text else {}
+    data = {name: value for name, value in data.items() if name in FIELDS} if isinstance(data, dict) else {}
+    for name in ("score", "target", "comment", "evidence"):
+        if name in data and not isinstance(data[name], str):
+            del data[name]
+    if "actions" in data:
+        rows = data["actions"] if isinstance(data["actions"], list) else []
+        data["actions"] = [{**row, "due": _day(row.get("due"))} for row in rows if isinstance(row, dict)]
+    return EntryEdit(item, kind, base_version, **data)
+
+
+def _day(text: Any) -> date | None:
+    try:
+        return date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None

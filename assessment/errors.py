@@ -85,6 +85,10 @@ class NotAllowed(AssessmentError):
     """The person acting may not do this (or see this) here."""
 
 
+class DatabaseUnavailable(AssessmentError):
+    """The database is busy, read-only or out of reach: nothing was saved; the message says which."""
+
+
 class StaleEntry(AssessmentError):
     """Someone else saved the same entry since it was read: the save is refused, nothing lost."""
 

@@ -86,10 +86,11 @@ def _key(entry: Entry) -> tuple[str, str]:
 
 def merge(saved: Entry, imported: Entry) -> Entry:
     """The saved entry updated from the file: score and comment from the file, the target where the
-    file has one, the file's actions added to the saved ones (by text); confirmed, not carried."""
+    file has one (a level, or n/a), the file's actions added to the saved ones (by text); confirmed,
+    not carried."""
     known = {a.text for a in saved.actions}
     return replace(saved, score=imported.score,
-                   target=imported.target if imported.target.is_scored else saved.target,
+                   target=imported.target if imported.target.state != "unscored" else saved.target,
                    comment=imported.comment, carried=False,
                    actions=[*saved.actions, *(a for a in imported.actions if a.text not in known)])
 

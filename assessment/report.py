@@ -138,7 +138,7 @@ def progress_report(framework: Framework, record: OrganisationRecord, period: st
         overall=_line(overall_summary(framework, now), overall_summary(framework, before) if before else None),
         themes=[_line(a, b) for a, b in zip(th_now, th_before)],
         key_areas=[_line(a, b) for a, b in zip(ka_now, ka_before)],
-        completion=completion(framework, now), mode=mode)
+        completion=completion(framework, now, by_key_area=mode == "key_area"), mode=mode)
     if before is not None:
         _movers(framework, report, before, now)
     report.heatmap = _heatmap(framework, record, mode, period)
@@ -218,6 +218,21 @@ def open_actions_sentence(open_: int, overdue: int, today: date) -> str:
     return f"{_count(open_, 'action')} {'is' if open_ == 1 else 'are'} open; {late} at {long_date(today)}."
 
 
+def overall_words(level: str | None, mean: float | None, n: int, done: Completion) -> str:
+    """'3 – Mature (mean 3.29 of n = 59 objectives, 59 of them carried forward and not yet confirmed)'."""
+    if mean is None:
+        return "not yet scored"
+    carried = (f", {done.carried_scored} of them carried forward and not yet confirmed"
+               if done.carried_scored else "")
+    return f"{level} (mean {two_places(mean)} of n = {n} {done.items}{carried})"
+
+
+def overall_sentence(overall: dict[str, Any], done: Completion) -> str:
+    """The Start page's line for the whole framework, from `summary.period_summary`'s overall."""
+    level = f"**{overall['level_label']}**" if overall["level_label"] else None
+    return f"Overall: {overall_words(level, overall['mean'], overall['n'], done)}."
+
+
 def _names(titles: list[str]) -> str:
     """Titles such as "Local SME and Micro-Business Engagement" hold "and", so semicolons part them."""
     return "; ".join(titles)
@@ -231,16 +246,11 @@ def summary_paragraph(report: ProgressReport, framework: Framework) -> str:
     if o.now.mean is None:
         parts.append(f"Nothing has been scored for {report.period} yet.")
     else:
-        scored = (sum(1 for k in report.key_areas if k.now.mean is not None) if report.mode == "key_area"
-                  else report.completion.scored)
-        total = len(report.key_areas) if report.mode == "key_area" else report.completion.total
-        carried = report.completion.carried if report.mode == "objectives" else 0
-        parts.append(f"In {report.period}, {report.organisation} scored {scored} of {total} {items}"
-                     + (f" ({carried} more carried forward from the last period, not yet confirmed)"
-                        if carried else "")
-                     + f"; overall it is at {level_label(o.now.level, framework)} "
-                     f"(mean {two_places(o.now.mean)}, n = {o.now.n}"
-                     + (", carried scores included" if carried else "") + ").")
+        done = report.completion
+        parts.append(f"In {report.period}, {report.organisation} scored {done.scored} of {done.total} {items}"
+                     + (f" ({done.carried} more carried forward from the last period, not yet confirmed)"
+                        if done.carried else "")
+                     + f"; overall it is at {overall_words(level_label(o.now.level, framework), o.now.mean, o.now.n, done)}.")
     if report.compare_with:
         moved = []
         if report.improved:

@@ -14,7 +14,7 @@ from typing import Iterable, NamedTuple
 from .errors import AlreadyExists
 from .framework import Framework
 from .movement import change, direction
-from .record import Action, Entry, OrganisationRecord, PeriodRecord, check_period
+from .record import Action, Entry, OrganisationRecord, PeriodRecord, check_period, period_key
 from .scores import UNSCORED, Score
 
 ROLL_UP_RULE = ("Rolled-up scores are the mean of the applicable scored objectives beneath them "
@@ -94,6 +94,18 @@ def scored_by_key_area(period: PeriodRecord) -> bool:
     """Whether a period is kept one level per key area (seed 000): it has key-area entries and no
     objective is scored or marked n/a."""
     return bool(period.key_area_entries) and not any(e.score.state != "unscored" for e in period.entries.values())
+
+
+def kept_by_key_area(record: OrganisationRecord, period: str) -> bool:
+    """Whether `period` of the record is scored one level per key area: as its entries say, or,
+    while it has none scored yet (a period started blank), as the latest period before it that has."""
+    target = record.period(period)
+    if target.key_area_entries or any(e.score.state != "unscored" for e in target.entries.values()):
+        return scored_by_key_area(target)
+    earlier = [p for p in record.sorted_periods() if p.period != period and (
+        p.key_area_entries or any(e.score.state != "unscored" for e in p.entries.values()))]
+    before = [p for p in earlier if period_key(p.period) < period_key(period)] or earlier
+    return scored_by_key_area(before[-1]) if before else False
 
 
 def _key_area_scored_directly(direct: Entry | None, objectives_scored: int, objectives_na: int) -> bool:
@@ -191,36 +203,62 @@ def overall_summary(framework: Framework, period: PeriodRecord) -> AreaSummary:
 
 @dataclass(frozen=True)
 class Completion:
-    scored: int
-    not_applicable: int
-    left: int
-    carried: int  # carried forward and not yet confirmed
+    """What is done and left in a period (or one key area of it), counted in objectives, or in key
+    areas for a record kept one level per key area."""
+
+    confirmed: int          # scored, not carried, the same as in the period before
+    changed: int            # scored, not carried, other than in the period before (or new)
+    not_applicable: int     # marked n/a (and not carried)
+    carried: int            # carried forward and not yet confirmed
+    unscored: int           # not yet scored
+    items: str = "objectives"   # or "key areas"
+    compared: bool = False      # there is a period before to compare with
+    carried_scored: int = 0     # of the carried, those with a score (so in the roll-ups' n)
 
     @property
-    def total(self) -> int:
-        return self.scored + self.not_applicable + self.left
+    def scored(self) -> int:
+        return self.confirmed + self.changed
+
+    @property
+    def left(self) -> int:
+        return self.carried + self.unscored
 
     @property
     def done(self) -> int:
         return self.scored + self.not_applicable
 
+    @property
+    def total(self) -> int:
+        return self.done + self.left
 
-def completion(framework: Framework, period: PeriodRecord, key_area_id: str | None = None) -> Completion:
-    ids = [o.id for o in framework.key_areas[key_area_id].objectives] if key_area_id else list(framework.objectives)
-    scored = na = left = carried = 0
-    for oid in ids:
-        entry = period.entries.get(oid)
-        state = entry.score.state if entry else "unscored"
+
+def completion(framework: Framework, period: PeriodRecord, key_area_id: str | None = None,
+               previous: PeriodRecord | None = None, *, by_key_area: bool | None = None) -> Completion:
+    """Count a period's objectives (or, kept per key area, its key areas): confirmed, changed, n/a,
+    carried and unscored. `by_key_area` defaults to how the period is kept (`scored_by_key_area`)."""
+    by_key_area = scored_by_key_area(period) if by_key_area is None else by_key_area
+    if by_key_area:
+        ids = [key_area_id] if key_area_id else list(framework.key_areas)
+        now, before = period.key_area_entries, previous.key_area_entries if previous else {}
+    else:
+        ids = list(framework.objective_ids[key_area_id]) if key_area_id else list(framework.objectives)
+        now, before = period.entries, previous.entries if previous else {}
+    confirmed = changed = na = carried = unscored = carried_scored = 0
+    for item in ids:
+        entry = now.get(item)
         if entry is not None and entry.carried:
             carried += 1
-            left += 1
-        elif state == "scored":
-            scored += 1
-        elif state == "n/a":
+            carried_scored += entry.score.is_scored
+        elif entry is None or entry.score.state == "unscored":
+            unscored += 1
+        elif entry.score.not_applicable:
             na += 1
+        elif item in before and before[item].score == entry.score:
+            confirmed += 1
         else:
-            left += 1
-    return Completion(scored, na, left, carried)
+            changed += 1
+    return Completion(confirmed, changed, na, carried, unscored, "key areas" if by_key_area else "objectives",
+                      previous is not None, carried_scored)
 
 
 # ---------------------------------------------------------------- year on year

@@ -11,6 +11,7 @@ names an older version is refused with `StaleEntry` rather than overwriting some
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections import defaultdict
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -18,16 +19,41 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from sqlalchemy import Engine, create_engine, event, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from .errors import AlreadyExists, AssessmentError, NotFound, StaleEntry
+from .edits import Draft, EntryEdit, edit_from_json, fields_json
+from .errors import (
+    AlreadyExists,
+    AssessmentError,
+    DatabaseUnavailable,
+    NotFound,
+    StaleEntry,
+)
 from .framework import Framework
-from .record import (STATUSES, Action, Entry, Evidence, Organisation, OrganisationRecord, PeriodRecord,
-                     long_date, period_key)
+from .record import (
+    STATUSES,
+    Action,
+    Entry,
+    Evidence,
+    Organisation,
+    OrganisationRecord,
+    PeriodRecord,
+    long_date,
+    period_key,
+)
 from .scores import Score
-from .tables import (ActionRow, AssessmentRow, BaselineRow, EntryHistoryRow, EntryRow, EvidenceRow,
-                     OrganisationRow)
+from .tables import (
+    ActionRow,
+    AssessmentRow,
+    BaselineRow,
+    DraftRow,
+    EntryHistoryRow,
+    EntryRow,
+    EvidenceRow,
+    OrganisationRow,
+)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_DB = DATA_DIR / "assessment.db"
@@ -38,19 +64,36 @@ def database_url() -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DB}"
 
 
+SQLITE_BUSY_SECONDS = 10   # how long a save waits for another writer before saying the database is busy
+
+
 def make_engine(url: str | None = None) -> Engine:
+    """An engine for `url`. SQLite: WAL (readers never wait for a writer), foreign keys on, a busy
+    timeout (`?timeout=` in the URL overrides it), and transactions begun by us: a writing unit of
+    work takes the write lock at its start (BEGIN IMMEDIATE), so two saves queue rather than fail
+    half way, and savepoints work."""
     url = url or database_url()
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        path = url.split("///", 1)[-1].split("?", 1)[0]
+        if path and path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={} if "timeout=" in url else {"timeout": SQLITE_BUSY_SECONDS})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+            dbapi_connection.isolation_level = None   # pysqlite begins nothing itself: see _sqlite_begin
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError:   # a read-only file keeps its journal mode
+                pass
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):  # pragma: no cover - trivial
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get("writing")
+                                       else "BEGIN")
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
@@ -71,7 +114,7 @@ def migrate(engine: Engine) -> None:
     from alembic import command
 
     config = alembic_config()
-    with engine.begin() as connection:
+    with unavailable_as_error(), engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
@@ -80,6 +123,31 @@ def open_store(url: str | None = None) -> "Store":
     engine = make_engine(url)
     migrate(engine)
     return Store(engine)
+
+
+@contextmanager
+def unavailable_as_error() -> Iterator[None]:
+    """A database that is busy, read-only or out of reach raises `DatabaseUnavailable`: one line
+    for people, with none of the SQL or its parameters."""
+    try:
+        yield
+    except DBAPIError as exc:
+        if isinstance(exc, IntegrityError) or not isinstance(exc, (OperationalError, InterfaceError)):
+            raise
+        raise DatabaseUnavailable(_describe(exc)) from None
+
+
+def _describe(exc: DBAPIError) -> str:
+    said = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+    lower = said.lower()
+    if "locked" in lower or "busy" in lower:
+        return ("the database is busy: someone else is saving to it just now, so nothing was saved; "
+                "please try again")
+    if "readonly" in lower or "read-only" in lower or "read only" in lower:
+        return "the database is read-only here, so nothing can be saved; ask whoever runs the tool"
+    if "unable to open" in lower:
+        return "the database file cannot be opened; check its folder exists and may be written to"
+    return f"the database cannot be used just now ({said[:200]}); nothing was saved"
 
 
 def _now() -> datetime:
@@ -96,11 +164,13 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._writing = sessionmaker(engine.execution_options(writing=True), expire_on_commit=False)
 
     @contextmanager
-    def transaction(self) -> Iterator["Transaction"]:
-        """One unit of work: commits at the end, rolls back everything on any error."""
-        with self._sessions() as session, session.begin():
+    def transaction(self, *, write: bool = True) -> Iterator["Transaction"]:
+        """One unit of work: commits at the end, rolls back everything on any error. A writing one
+        holds SQLite's write lock from its start (readers go on reading)."""
+        with unavailable_as_error(), (self._writing if write else self._sessions)() as session, session.begin():
             yield Transaction(session)
 
 
@@ -253,19 +323,20 @@ class Transaction:
         row = self.s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id,
                                                    EntryRow.kind == entry.kind, EntryRow.item_id == entry.item)
                             .with_for_update())
+        what = f"{entry.kind.replace('_', ' ')} {entry.item}"
         if row is None:
             if expected_version:
-                raise StaleEntry(f"{entry.kind.replace('_', ' ')} {entry.item} was removed since you opened it")
+                raise StaleEntry(f"{what} was removed since you opened it")
             row = self._insert_entries(assessment, [entry], user)[0]
-        else:
-            if (expected_version or 0) != row.version:
-                raise StaleEntry(
-                    f"{entry.kind.replace('_', ' ')} {entry.item} was saved by {row.updated_by or 'someone else'} "
-                    f"at {row.updated_at:%H:%M} on {long_date(row.updated_at)} (version {row.version}) after you opened "
-                    f"version {expected_version or 0}; nothing was overwritten",
-                    current=_entry_from_row(row))
-            self._update_entry(row, entry, user)
-        self.s.flush()
+            return _entry_from_row(row)
+        if (expected_version or 0) != row.version:
+            raise _stale(what, row, expected_version)
+        try:
+            with self.s.begin_nested():   # a save someone else made meanwhile undoes this entry only
+                self._update_entry(row, entry, user)
+        except StaleDataError:
+            self.s.expire(row)
+            raise _stale(what, row, expected_version) from None
         return _entry_from_row(row)
 
     def write_entries(self, org_id: str, period: str, framework: Framework, *, new: list[Entry],
@@ -319,6 +390,48 @@ class Transaction:
         self.s.flush()  # the mapper's version counter moves on here
         self.s.add(_history(row))
 
+    # ------------------------------------------------------------ drafts
+
+    def drafts(self, org_id: str, period: str | None = None, person: str | None = None) -> list[Draft]:
+        """Drafts of an organisation (of one period, of one person), oldest period first."""
+        query = (select(DraftRow, AssessmentRow.period).join(AssessmentRow)
+                 .where(AssessmentRow.organisation_id == org_id))
+        if period is not None:
+            query = query.where(AssessmentRow.period == period)
+        if person is not None:
+            query = query.where(DraftRow.person == person)
+        rows = self.s.execute(query.order_by(DraftRow.id)).all()
+        out = [Draft(name, row.person, edit_from_json(row.item_id, row.kind, row.base_version, row.fields),
+                     _utc(row.updated_at)) for row, name in rows]
+        return sorted(out, key=lambda d: period_key(d.period))
+
+    def put_draft(self, org_id: str, period: str, person: str, edit: EntryEdit) -> None:
+        """Keep `edit` as the person's draft of that entry (replacing what was kept)."""
+        assessment = self._assessment(org_id, period)
+        row = self.s.scalar(select(DraftRow).where(DraftRow.assessment_id == assessment.id, DraftRow.person == person,
+                                                   DraftRow.kind == edit.kind, DraftRow.item_id == edit.item))
+        if row is None:
+            row = DraftRow(assessment_id=assessment.id, person=person, kind=edit.kind, item_id=edit.item)
+            self.s.add(row)
+        row.base_version, row.fields, row.updated_at = edit.base_version, fields_json(edit), _now()
+        self.s.flush()
+
+    def delete_drafts(self, org_id: str, period: str, person: str | None,
+                      keys: Iterable[tuple[str, str]] | None = None) -> int:
+        """Delete drafts of a period (one person's, or everyone's with None; only `keys` if given)."""
+        assessment = self._assessment(org_id, period)
+        query = select(DraftRow).where(DraftRow.assessment_id == assessment.id)
+        if person is not None:
+            query = query.where(DraftRow.person == person)
+        wanted = None if keys is None else set(keys)
+        gone = 0
+        for row in self.s.scalars(query).all():
+            if wanted is None or (row.kind, row.item_id) in wanted:
+                self.s.delete(row)
+                gone += 1
+        self.s.flush()
+        return gone
+
     def history(self, org_id: str, period: str, item: str, kind: str = "objective") -> list[dict]:
         assessment = self._assessment(org_id, period)
         entry = self.s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id,
@@ -328,7 +441,7 @@ class Transaction:
         rows = self.s.scalars(select(EntryHistoryRow).where(EntryHistoryRow.entry_id == entry.id)
                               .order_by(EntryHistoryRow.version)).all()
         return [{"version": h.version, "score": _score(h.score, h.not_applicable).written,
-                 "target": _score(h.target, False).written, "comment": h.comment,
+                 "target": _score(h.target, h.target_not_applicable).written, "comment": h.comment,
                  "changed_by": h.changed_by, "changed_at": h.changed_at} for h in rows]
 
     # ------------------------------------------------------------ many organisations
@@ -358,9 +471,17 @@ class Transaction:
         return {key: (total / count, count) for key, (total, count) in sums.items() if count}
 
 
+def _stale(what: str, row: EntryRow, expected_version: int | None) -> StaleEntry:
+    """The conflict: someone saved `row` after the version the person started from."""
+    return StaleEntry(
+        f"{what} was saved by {row.updated_by or 'someone else'} at {row.updated_at:%H:%M} on "
+        f"{long_date(row.updated_at)} (version {row.version}) after you opened version {expected_version or 0}; "
+        "nothing was overwritten", current=_entry_from_row(row))
+
+
 def _fill_entry(row: EntryRow, entry: Entry, user: str) -> None:
     row.score, row.not_applicable = entry.score.value, entry.score.not_applicable
-    row.target = entry.target.value
+    row.target, row.target_not_applicable = entry.target.value, entry.target.not_applicable
     row.target_period = entry.target_period
     row.comment, row.previous_comment = entry.comment, entry.previous_comment
     row.carried = entry.carried
@@ -374,17 +495,21 @@ def _action_row(action: Action, user: str) -> ActionRow:
 
 def _history(row: EntryRow) -> EntryHistoryRow:
     return EntryHistoryRow(entry_id=row.id, version=row.version, score=row.score,
-                           not_applicable=row.not_applicable, target=row.target, comment=row.comment,
+                           not_applicable=row.not_applicable, target=row.target,
+                           target_not_applicable=row.target_not_applicable, comment=row.comment,
                            changed_by=row.updated_by, changed_at=row.updated_at)
 
 
+def _utc(when: datetime | None) -> datetime | None:
+    """SQLite hands back naive times, which are UTC."""
+    return when.replace(tzinfo=timezone.utc) if when is not None and when.tzinfo is None else when
+
+
 def _entry_from_row(row: EntryRow) -> Entry:
-    updated = row.updated_at
-    if updated is not None and updated.tzinfo is None:
-        updated = updated.replace(tzinfo=timezone.utc)
+    updated = _utc(row.updated_at)
     return Entry(
         item=row.item_id, kind=row.kind, score=_score(row.score, row.not_applicable),
-        target=_score(row.target, False), target_period=row.target_period,
+        target=_score(row.target, row.target_not_applicable), target_period=row.target_period,
         comment=row.comment, previous_comment=row.previous_comment, carried=bool(row.carried),
         actions=[Action(text=a.text, owner=a.owner, due=a.due, status=a.status, rag=a.rag, id=a.id,
                         carried_from=a.carried_from) for a in row.actions],

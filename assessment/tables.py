@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -54,6 +54,7 @@ class AssessmentRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     organisation: Mapped[OrganisationRow] = relationship(back_populates="assessments")
     entries: Mapped[list["EntryRow"]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
+    drafts: Mapped[list["DraftRow"]] = relationship(cascade="all, delete-orphan")
 
 
 class EntryRow(Base):
@@ -67,6 +68,7 @@ class EntryRow(Base):
     score: Mapped[float | None] = mapped_column(Float)
     not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
     target: Mapped[float | None] = mapped_column(Float)
+    target_not_applicable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     target_period: Mapped[str | None] = mapped_column(String(16))
     comment: Mapped[str | None] = mapped_column(Text)
     previous_comment: Mapped[str | None] = mapped_column(Text)
@@ -114,9 +116,25 @@ class EntryHistoryRow(Base):
     score: Mapped[float | None] = mapped_column(Float)
     not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
     target: Mapped[float | None] = mapped_column(Float)
+    target_not_applicable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     comment: Mapped[str | None] = mapped_column(Text)
     changed_by: Mapped[str | None] = mapped_column(String(200))
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DraftRow(Base):
+    """One person's unsaved edit to one entry of a period: the fields changed (JSON) and the version
+    of the saved entry it started from. Kept until it is saved or discarded."""
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("assessment_id", "person", "kind", "item_id", name="uq_draft_item"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    person: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), default="objective")
+    item_id: Mapped[str] = mapped_column(String(64))
+    base_version: Mapped[int] = mapped_column(Integer, default=0)
+    fields: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class SettingRow(Base):

@@ -19,6 +19,7 @@ from assessment import backup as backup_module
 from assessment.backup import backup, head_revision, restore
 from assessment.errors import BackupError, InvalidBackup
 from assessment import workflows
+from assessment.edits import EntryEdit
 from assessment.tables import ActionRow, Base, SettingRow
 from assessment.record import Action, Entry, Evidence, Organisation
 from assessment.scores import NOT_APPLICABLE, Score
@@ -96,7 +97,12 @@ def fill(store, nps) -> None:
     with store.transaction() as tx:
         tx.s.add_all([SettingRow(key="report.title", value="Adroddiad cynnydd / Progress report"),
                    SettingRow(key="ui.mode", value=None)])
-    workflows.start_period(store, workflows.Actor("Siân Jones", administers_all=True), "medway", "2024")
+    sian = workflows.Actor("Siân Jones", administers_all=True)
+    workflows.start_period(store, sian, "medway", "2024")
+    workflows.save_edits(store, sian, "medway", "2024", [EntryEdit("2", base_version=1, target="n/a")])
+    workflows.keep_draft(store, sian, "medway", "2024", EntryEdit("1", base_version=1, comment="Wedi’i ddrafftio"))
+    workflows.keep_draft(store, LOCAL_ACTOR, "worcestershire", "2022",
+                         EntryEdit("managing-strategic-risk", "key_area", 1, score="4 – Leader"))
 
 
 def records(store) -> dict:
@@ -254,12 +260,27 @@ def test_what_postgresql_cannot_store_is_named_and_nothing_is_written(tmp_path, 
             restore(postgres, data, source="nul.json")
         assert str(caught.value) == (
             "nul.json has 2 problems: nothing was restored\n"
-            "  nul.json:19: settings[0].value: contains the NUL character (\\u0000), which PostgreSQL cannot store\n"
-            "  nul.json:25: organisations[0].name: 201 characters; the database holds at most 200 here")
+            "  nul.json:20: settings[0].value: contains the NUL character (\\u0000), which PostgreSQL cannot store\n"
+            "  nul.json:26: organisations[0].name: 201 characters; the database holds at most 200 here")
         assert sum(table_counts(postgres).values()) == 0
     finally:
         for s in (sqlite, copy, postgres):
             s.engine.dispose()
+
+
+def test_a_backup_of_format_1_still_restores(store):
+    """Before December 2026 backups had no n/a targets and no drafts (format 1); they restore as
+    format 2 with none of either, and are written back as format 2."""
+    old = (BACKUPS / "minimal-format-1.json").read_bytes()
+    counts = restore(store, old, source="old.json")
+    assert counts == {**header(old), "drafts": 0}
+    again = json.loads(backup(store))
+    assert again["format_version"] == 2 and again["counts"]["drafts"] == 0
+    entries = [e for o in again["organisations"] for a in o["assessments"] for e in a["entries"]]
+    assert entries and not any(e["target_not_applicable"] for e in entries)
+    first = json.loads(old)
+    assert [e["comment"] for o in first["organisations"] for a in o["assessments"] for e in a["entries"]] == \
+        [e["comment"] for e in entries]
 
 
 def test_the_minimal_fixture_and_the_documented_example_round_trip(store, empty):
@@ -270,6 +291,9 @@ def test_the_minimal_fixture_and_the_documented_example_round_trip(store, empty)
     assert backup(store) == data
     record = stored(store, "ynys-mon")
     assert record.period("2024").entries["3"].actions[0].carried_from == 1
+    assert record.period("2024").entries["3"].target.not_applicable
+    (draft,) = queries.drafts(store, workflows.Actor("Siân Jones", administers_all=True), "ynys-mon")
+    assert (draft.period, draft.edit.score, draft.edit.base_version) == ("2024", "3 – Mature", 1)
     assert record.period("2023").entries["3"].updated_at == datetime(2023, 11, 20, 10, 15, 2, 125000,
                                                                        tzinfo=timezone.utc)
     docs = (ROOT / "docs" / "backup-format.md").read_text(encoding="utf-8")
@@ -348,10 +372,12 @@ def test_a_failure_while_writing_leaves_the_database_empty(store, empty, nps, mo
 SHAPES = {"organisations": backup_module.OrganisationData, "baselines": backup_module.BaselineData,
           "assessments": backup_module.AssessmentData, "entries": backup_module.EntryData,
           "actions": backup_module.ActionData, "evidence": backup_module.EvidenceData,
-          "entry_history": backup_module.HistoryData, "settings": backup_module.SettingData}
+          "entry_history": backup_module.HistoryData, "settings": backup_module.SettingData,
+          "drafts": backup_module.DraftData}
 NOT_IN_THE_FILE = {"organisations": set(), "baselines": {"organisation_id"}, "settings": set(),
                    "assessments": {"id", "organisation_id"}, "entries": {"id", "assessment_id"},
-                   "actions": {"entry_id"}, "evidence": {"id", "entry_id"}, "entry_history": {"id", "entry_id"}}
+                   "actions": {"entry_id"}, "evidence": {"id", "entry_id"}, "entry_history": {"id", "entry_id"},
+                   "drafts": {"id", "assessment_id"}}
 
 
 def test_every_table_and_column_is_in_the_backup():
@@ -363,6 +389,6 @@ def test_every_table_and_column_is_in_the_backup():
     docs = (ROOT / "docs" / "backup-format.md").read_text(encoding="utf-8")
     for model in (backup_module.OrganisationData, backup_module.EntryData, backup_module.ActionData,
                   backup_module.HistoryData, backup_module.EvidenceData, backup_module.BaselineData,
-                  backup_module.AssessmentData, backup_module.SettingData):
+                  backup_module.AssessmentData, backup_module.SettingData, backup_module.DraftData):
         for name in model.__annotations__:
             assert f"`{name}`" in docs, f"{model.__name__}.{name} is not documented"

@@ -128,6 +128,28 @@ def test_period_start_carries_forward(run):
     entry = data["periods"][-1]["entries"][2]
     assert entry["carried"] is True and entry["score"] == "2/3" and entry["comment"] is None
     assert "not a period" in run("period", "start", "next year", "--org", "medway", code=2).stderr
+    assert "medway is assessed against nps-2018, not tiny-kit" in run(
+        "period", "start", "2025", "--org", "medway", "--framework", "tiny-kit", code=2).stderr
+
+
+def test_period_delete_asks_first(run):
+    run("demo")
+    run("period", "start", "2024", "--org", "medway")
+    assert "aborted" in run("period", "delete", "2024", "--org", "medway", code=1).stderr   # no answer: nothing
+    assert "2024" in run("orgs", "list").stdout
+    out = run("period", "delete", "2024", "--org", "medway", "--yes").stdout
+    assert out.strip() == "deleted medway 2024 (59 entries); 10 action(s) open again"
+    assert "medway\tMedway Council\t2022, 2023" in run("orgs", "list").stdout
+    assert "medway has no period '2030'" in run("period", "delete", "2030", "--org", "medway", "--yes",
+                                                code=2).stderr
+
+
+def test_export_blank_follows_the_organisation(run, tmp_path):
+    run("demo")
+    out = tmp_path / "blank.docx"
+    run("export", "blank", "--org", "medway", "--out", str(out))
+    from docx import Document
+    assert "Organisation: Medway Council" in "\n".join(p.text for p in Document(str(out)).paragraphs)
 
 
 def test_schema_check(run):
@@ -226,7 +248,7 @@ def test_backup_then_restore_into_a_new_database(run, tmp_path):
 
     restored = elsewhere("restore", str(out)).stdout
     assert re.search(r"restored .*backup\.json: 2 organisations, 41 baseline scores, 3 periods, \d+ entries, "
-                     r"22 actions, 0 evidence links, \d+ history rows, 0 settings", restored), restored
+                     r"22 actions, 0 evidence links, \d+ history rows, 0 unsaved drafts, 0 settings", restored), restored
     again = tmp_path / "again.json"
     elsewhere("backup", "--out", str(again))
     assert again.read_bytes() == out.read_bytes()
@@ -236,3 +258,18 @@ def test_backup_then_restore_into_a_new_database(run, tmp_path):
     bad = tmp_path / "notes.json"
     bad.write_text('{"notes": true}')
     assert "notes.json is not a backup made by this tool" in run("restore", str(bad), code=2).stderr
+
+
+def test_export_json_carries_drafts_and_n_a_targets(run, tmp_path):
+    run("demo")
+    from assessment import workflows
+    from assessment.edits import EntryEdit
+    store = workflows.connect(f"sqlite:///{tmp_path / 'cli.db'}")
+    workflows.save_edits(store, workflows.LOCAL_ACTOR, "medway", "2023", [EntryEdit("4", base_version=1, target="n/a")])
+    workflows.keep_draft(store, workflows.LOCAL_ACTOR, "medway", "2023",
+                         EntryEdit("5", base_version=1, comment="Half written"))
+    store.engine.dispose()
+    data = json.loads(run("export", "json", "--org", "medway").stdout)
+    assert data["periods"][1]["entries"][3]["target"] == "n/a"
+    assert [(d["period"], d["person"], d["item"], d["base_version"], d["fields"]) for d in data["drafts"]] == \
+        [("2023", "local user", "5", 1, {"comment": "Half written"})]

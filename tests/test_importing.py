@@ -165,3 +165,15 @@ def test_size_limit_message_rounds_up():
     assert size_problem(MAX_UPLOAD_BYTES) is None
     assert size_problem(MAX_UPLOAD_BYTES + 1) == "the file is 20.1 MB; files up to 20 MB can be imported"
     assert size_problem(50 * 2**20) == "the file is 50.0 MB; files up to 20 MB can be imported"
+
+
+def test_a_target_of_n_a_is_imported_and_kept(store, nps, medway):
+    """An imported "n/a" target was passed over (only a level counted as a target)."""
+    from assessment.scores import NOT_APPLICABLE
+    save_record(store, medway)
+    saved = medway.period("2023").entries["4"]
+    plan = _plan([PeriodRecord("2023", entries={"4": Entry("4", score=saved.score, comment=saved.comment,
+                                                           target=NOT_APPLICABLE)})])
+    assert preview(plan, stored(store, "medway"))[0].changed == ["4"]
+    _apply(store, "medway", plan, nps)
+    assert stored(store, "medway").period("2023").entries["4"].target == NOT_APPLICABLE

@@ -45,7 +45,7 @@ def test_overall_mean_in_the_summary_is_the_mean_of_the_59_scores(nps, medway):
     report = progress_report(nps, medway, "2023", today=TODAY)
     scores = [e.score.value for e in medway.period("2023").entries.values() if e.score.is_scored]
     mean = sum(scores) / len(scores)
-    assert f"(mean {mean:.2f}, n = {len(scores)})" in report.summary
+    assert f"(mean {mean:.2f} of n = {len(scores)} objectives)" in report.summary
     assert report.overall.now.level == int(mean)
 
 
@@ -149,7 +149,7 @@ def test_carried_scores_are_named_in_the_summary(nps, medway):
     report = progress_report(nps, medway, "2024", today=TODAY)
     assert report.summary.startswith("In 2024, Medway Council scored 0 of 59 objectives (59 more carried forward "
                                      "from the last period, not yet confirmed)")
-    assert "n = 59, carried scores included" in report.summary
+    assert "(mean 3.29 of n = 59 objectives, 59 of them carried forward and not yet confirmed)" in report.summary
 
 
 def test_a_target_for_the_whole_key_area_gives_a_gap(tiny):

@@ -218,3 +218,61 @@ def test_another_framework_end_to_end(store, tiny, tmp_path):
     path.write_text(bad, encoding="utf-8")
     with pytest.raises(Exception, match="half step, which this key area does not allow"):
         load_record(path, lambda framework_id: tiny)
+
+
+def test_upgrading_a_saved_database_keeps_every_row(db_url):
+    """A database made by the first schema (0001), with rows in it, is upgraded in place: nothing lost."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from assessment.store import alembic_config, make_engine, open_store
+    engine = make_engine(db_url)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO organisations (id, name, created_at) VALUES ('x', 'X Council', "
+                                "CURRENT_TIMESTAMP)"))
+        connection.execute(text("INSERT INTO assessments (id, organisation_id, period, framework_id, framework_version,"
+                                " status, created_at) VALUES (1, 'x', '2023', 'nps-2018', '2018', 'draft', "
+                                "CURRENT_TIMESTAMP)"))
+        connection.execute(text("INSERT INTO entries (id, assessment_id, kind, item_id, score, not_applicable, target,"
+                                " carried, version, updated_at) VALUES (1, 1, 'objective', '3', 2.5, false, 4, false,"
+                                " 1, CURRENT_TIMESTAMP)"))
+        connection.execute(text("INSERT INTO actions (id, entry_id, text, status, updated_at) VALUES "
+                                "(1, 1, 'Train councillors', 'open', CURRENT_TIMESTAMP)"))
+        connection.execute(text("INSERT INTO entry_history (id, entry_id, version, score, not_applicable, target, "
+                                "changed_at) VALUES (1, 1, 1, 2.5, false, 4, CURRENT_TIMESTAMP)"))
+    engine.dispose()
+    store = open_store(db_url)
+    with store.transaction() as tx:
+        entry = tx.load_record("x").period("2023").entries["3"]
+        assert tx.history("x", "2023", "3")[0]["target"] == "4"
+    assert (entry.score, entry.target, [a.text for a in entry.actions]) == \
+        (Score(2.5), Score(4.0), ["Train councillors"])
+    store.engine.dispose()
+
+
+def test_a_target_of_n_a_is_kept(store, tiny, tmp_path):
+    """It was offered in the form, then saved as nothing and read back as "not yet scored"."""
+    from assessment.recordfile import load_record, record_as_data
+    from assessment.scores import NOT_APPLICABLE
+    path = tmp_path / "record.yaml"
+    path.write_text(textwrap.dedent("""
+        organisation: {id: smallville, name: Smallville Council}
+        framework: {id: tiny-kit, version: "0.1"}
+        periods:
+          - period: "2024"
+            entries:
+              - {objective: S1, score: "2", target: n/a}
+    """), encoding="utf-8")
+    record = load_record(path, lambda framework_id: tiny)
+    assert record.period("2024").entries["S1"].target == NOT_APPLICABLE
+    save_record(store, record)
+    with store.transaction() as tx:
+        again = tx.load_record("smallville")
+        history = tx.history("smallville", "2024", "S1")
+    assert again.period("2024").entries["S1"].target == NOT_APPLICABLE
+    assert record_as_data(again)["periods"][0]["entries"][0]["target"] == "n/a"
+    assert history[0]["target"] == "n/a"

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from assessment import workflows
+from assessment.edits import EntryEdit
 from assessment.scores import Score
+from assessment.workflows import LOCAL_ACTOR, Actor, queries
 from assessment.store import open_store
 
 from .conftest import ROOT, stored
@@ -49,10 +52,10 @@ def test_score_a_half_step_with_comment_and_action(db):
     at.text_area(key="score.medway.2023.1.evidence").input(
         "Cabinet portfolio | https://example.org/cabinet\nhttps://example.org/minutes").run()
     at.selectbox(key="score.medway.2023.2.score").set_value("3/4").run()
-    assert any("Unsaved changes in 2 objective(s)" in w.value for w in at.warning)
+    assert any("Unsaved changes in objectives 1, 2 (kept as your draft" in w.value for w in at.warning)
     at.button(key="score.save").click().run()
     assert not at.exception, at.exception
-    assert any("Saved 2 objective(s) of Engaging Councillors" in s.value for s in at.success)
+    assert any(s.value == "Saved 2 of Engaging Councillors: objectives 1, 2." for s in at.success)
     saved = stored(open_store(db), "medway").period("2023").entries
     assert saved["1"].score == Score(4.0) and saved["1"].comment == "Cabinet member now champions procurement."
     assert [(a.text, a.owner, a.status) for a in saved["1"].actions] == [
@@ -79,9 +82,9 @@ def test_unsaved_edits_survive_moving_between_key_areas_and_pages(db):
     at.text_area(key="score.medway.2023.2.comment").input("Draft words").run()
     at.button(key="score.next").click().run()
     assert at.selectbox(key="score.key_area").value == "engaging-senior-managers"
-    assert any("Unsaved changes in other key areas: objective(s) 2" in c.value for c in at.caption)
+    assert any("Your unsaved changes elsewhere in 2023: objective 2." in c.value for c in at.caption)
     at.switch_page("assessment/ui/home.py").run()
-    assert any("unsaved changes in objective(s) 2" in w.value for w in at.warning)
+    assert any("You have unsaved changes in objective 2." in w.value for w in at.warning)
     at.switch_page("assessment/ui/framework_page.py").run()
     at.switch_page(SCORE_PAGE).run()
     at.selectbox(key="score.key_area").set_value("engaging-councillors").run()
@@ -89,33 +92,79 @@ def test_unsaved_edits_survive_moving_between_key_areas_and_pages(db):
     assert stored(open_store(db), "medway").period("2023").entries["2"].comment != "Draft words"
 
 
-def both_edit_objective_3(alice_says: str, bob_says: str) -> AppTest:
-    """Two sessions edit objective 3's comment; Alice saves first, Bob's save is then stale."""
-    alice, bob = open_score_page(new_app()), open_score_page(new_app())
-    alice.text_area(key="score.medway.2023.3.comment").input(alice_says).run()
+def test_a_draft_is_restored_in_a_fresh_session_and_saved_from_start(db):
+    """A reload, a new tab or a restarted server is a new session: the draft is in the database."""
+    first = open_score_page(new_app())
+    first.selectbox(key="score.key_area").set_value("engaging-senior-managers").run()
+    first.selectbox(key="score.medway.2023.5.score").set_value("4/5").run()
+    first.text_area(key="score.medway.2023.5.comment").input("Risk register now reviewed monthly.").run()
+    fresh = new_app()                                  # nothing carried over in the session
+    assert any("You have unsaved changes in objective 5." in w.value for w in fresh.warning)
+    fresh.button(key="home.drafts.open.engaging-senior-managers").click().run()
+    assert fresh.selectbox(key="score.key_area").value == "engaging-senior-managers"
+    assert fresh.selectbox(key="score.medway.2023.5.score").value == "4/5"
+    assert fresh.text_area(key="score.medway.2023.5.comment").value == "Risk register now reviewed monthly."
+    assert any("Movement since 2022 (with your unsaved change)" in m.value for m in fresh.markdown)
+    again = new_app()
+    again.button(key="home.drafts.save.engaging-senior-managers").click().run()
+    assert any(s.value == "Saved objective 5." for s in again.success)
+    entry = stored(open_store(db), "medway").period("2023").entries["5"]
+    assert (entry.score, entry.comment) == (Score(4.5), "Risk register now reviewed monthly.")
+    assert not any("unsaved changes" in w.value for w in new_app().warning)
+
+
+def test_a_draft_can_be_discarded_per_objective_and_per_key_area(db):
+    at = open_score_page(new_app())
+    at.text_area(key="score.medway.2023.1.comment").input("one").run()
+    at.text_area(key="score.medway.2023.2.comment").input("two").run()
+    at.button(key="score.medway.2023.1.discard").click().run()
+    assert at.text_area(key="score.medway.2023.1.comment").value == \
+        stored(open_store(db), "medway").period("2023").entries["1"].comment
+    assert any("Unsaved changes in objective 2 (kept" in w.value for w in at.warning)
+    at.button(key="score.discard_all").click().run()
+    assert not any("Unsaved changes" in w.value for w in at.warning)
+    assert queries.drafts(open_store(db), LOCAL_ACTOR, "medway") == []
+
+
+def alice_saves_objective_3_after_bob_began(db, alice_says: str, bob_says: str) -> AppTest:
+    """Bob (this session, the local user) edits objective 3's comment; meanwhile Alice, elsewhere,
+    saves objective 3; then Bob saves, and his save is stale."""
+    bob = open_score_page(new_app())
     bob.text_area(key="score.medway.2023.3.comment").input(bob_says).run()
-    alice.button(key="score.save").click().run()
+    store = open_store(db)
+    workflows.save_edits(store, Actor("alice", administers_all=True), "medway", "2023",
+                         [EntryEdit("3", base_version=1, comment=alice_says)])
     bob.button(key="score.save").click().run()
     return bob
 
 
 def test_a_stale_save_shows_both_versions_and_lets_the_user_choose(db):
-    bob = both_edit_objective_3("Alice: training booked", "Bob: training cancelled")
-    assert any("were changed by someone else" in e.value for e in bob.error)
+    bob = alice_saves_objective_3_after_bob_began(db, "Alice: training booked", "Bob: training cancelled")
+    assert any("objective 3 were saved by someone else meanwhile" in e.value for e in bob.error)
     assert any("Theirs: 2/3 — “Alice: training booked”" in e.value for e in bob.error)
     store = open_store(db)
     assert stored(store, "medway").period("2023").entries["3"].comment == "Alice: training booked"
-    bob.button(key="score.3.keep_mine").click().run()
+    assert bob.text_area(key="score.medway.2023.3.comment").value == "Bob: training cancelled"
+    bob.button(key="score.medway.2023.3.keep_mine").click().run()
     bob.button(key="score.save").click().run()
     entry = stored(store, "medway").period("2023").entries["3"]
     assert entry.comment == "Bob: training cancelled" and entry.version == 3
 
 
+def test_a_conflict_is_still_offered_after_a_reload(db):
+    """The draft remembers the version it started from, so a fresh session reaches the choice too."""
+    alice_saves_objective_3_after_bob_began(db, "Alice's words", "Bob's words")
+    fresh = open_score_page(new_app())
+    assert any("Theirs: 2/3 — “Alice's words”" in e.value for e in fresh.error)
+    assert fresh.text_area(key="score.medway.2023.3.comment").value == "Bob's words"
+
+
 def test_use_theirs_drops_my_draft(db):
-    bob = both_edit_objective_3("Alice wins", "Bob loses")
-    bob.button(key="score.3.use_theirs").click().run()
+    bob = alice_saves_objective_3_after_bob_began(db, "Alice wins", "Bob loses")
+    bob.button(key="score.medway.2023.3.use_theirs").click().run()
     assert bob.text_area(key="score.medway.2023.3.comment").value == "Alice wins"
     assert stored(open_store(db), "medway").period("2023").entries["3"].comment == "Alice wins"
+    assert queries.drafts(open_store(db), LOCAL_ACTOR, "medway") == []
 
 
 def test_start_the_next_period_carried_forward_and_confirm_a_score(db):
@@ -128,7 +177,7 @@ def test_start_the_next_period_carried_forward_and_confirm_a_score(db):
     saved = stored(open_store(db), "medway").period("2024").entries
     assert saved["3"].carried and saved["3"].score == Score(2.5) and saved["3"].comment is None
     open_score_page(at)
-    assert any("Carried forward from last period" in i.value for i in at.info)
+    assert any("Carried forward from 2023: confirm the score as it stands" in i.value for i in at.info)
     at.selectbox(key="score.medway.2024.3.score").set_value("3 – Mature").run()
     at.text_area(key="score.medway.2024.3.comment").input("Member training delivered.").run()
     at.button(key="score.save").click().run()
@@ -161,9 +210,10 @@ def test_key_area_mode_for_a_key_area_record(db):
     assert at.selectbox(key=f"{prefix}.target").value == "5 – Innovator"
     at.selectbox(key=f"{prefix}.score").set_value("4 – Leader").run()
     at.selectbox(key="score.worcestershire.2022.ka.developing-talent.score").set_value("2 – Developing").run()
-    at.button(key="score.save_key_areas").click().run()
+    at.button(key="score.save").click().run()
     assert not at.exception, at.exception
-    assert any("Saved 2 key area(s)." in s.value for s in at.success)
+    assert any(s.value == "Saved 2 of the key areas: key areas Managing Strategic Risk; Developing talent."
+               for s in at.success)
     saved = stored(open_store(db), "worcestershire").period("2022").key_area_entries
     assert saved["managing-strategic-risk"].score == Score(4.0)
     assert saved["managing-strategic-risk"].target == Score(5.0)
@@ -187,3 +237,63 @@ def test_actions_page_filters_and_edits_in_place(db):
     assert any(s.value.startswith("Saved: Category Management to create") for s in at.success)
     action = stored(open_store(db), "medway").period("2022").entries["7"].actions[0]
     assert (action.status, action.owner, action.rag) == ("done", "Workforce Development", "green")
+
+
+def test_confirm_a_carried_score_and_a_whole_key_area(db):
+    at = new_app()
+    at.button(key="home.start").click().run()
+    assert any(s.value == "Started 2024, carried forward from 2023: 59 score(s) to confirm or change, 10 open "
+                          "action(s) carried." for s in at.success)
+    assert any(m.value == "**0** confirmed as in 2023, **0** changed, **0** not applicable, **59** left to do "
+                          "(59 carried forward, to confirm) — of 59 objectives." for m in at.markdown)
+    assert any("(mean 3.29 of n = 59 objectives, 59 of them carried forward and not yet confirmed)" in m.value
+               for m in at.markdown)
+    open_score_page(at)
+    at.button(key="score.medway.2024.1.confirm").click().run()          # one objective, as it stands
+    entry = stored(open_store(db), "medway").period("2024").entries["1"]
+    assert not entry.carried and entry.score == Score(3.0) and entry.version == 2
+    assert not any(b.key == "score.medway.2024.1.confirm" for b in at.button)
+    at.selectbox(key="score.medway.2024.2.score").set_value("4 – Leader").run()   # a change waits as a draft
+    at.button(key="score.confirm_all").click().run()                  # confirms 3, leaves 2 to its draft
+    assert any(s.value == "Confirmed 1 carried score(s) of Engaging Councillors." for s in at.success)
+    saved = stored(open_store(db), "medway").period("2024").entries
+    assert (saved["2"].carried, saved["3"].carried) == (True, False)
+    at.button(key="score.save").click().run()
+    at.switch_page("assessment/ui/home.py").run()
+    assert any(m.value == "**2** confirmed as in 2023, **1** changed, **0** not applicable, **56** left to do "
+                          "(56 carried forward, to confirm) — of 59 objectives." for m in at.markdown)
+
+
+def test_starting_a_period_closes_the_form_and_a_second_click_starts_nothing(db):
+    at = new_app()
+    assert at.expander[1].label == "Start a new period"
+    at.button(key="home.start").click().run()
+    assert at.selectbox(key="home.period").value == "2024"
+    assert at.text_input(key="home.new_period").value == "2025"     # the next suggestion, in a closed form
+    assert not any(e.label == "Start a new period" and e.proto.expanded for e in at.expander)
+    assert [p.period for p in stored(open_store(db), "medway").periods] == ["2022", "2023", "2024"]
+
+
+def test_an_administrator_deletes_a_period_started_by_mistake(db):
+    at = new_app()
+    at.button(key="home.start").click().run()
+    assert at.button(key="home.delete").disabled                       # not until it is confirmed
+    at.selectbox(key="home.delete.period").set_value("2024").run()
+    at.checkbox(key="home.delete.sure").check().run()
+    at.button(key="home.delete").click().run()
+    assert any(s.value == "Deleted 2024 (59 entries); 10 action(s) open again." for s in at.success)
+    record = stored(open_store(db), "medway")
+    assert [p.period for p in record.periods] == ["2022", "2023"]
+    assert {a.status for e in record.period("2023").entries.values() for a in e.actions} == {"open"}
+
+
+@pytest.mark.parametrize("address", [{"org": "no-such-council", "period": "2023"}, {"org": "medway", "period": "1999"}])
+def test_a_made_up_address_gets_a_short_message_and_the_usual_choice(db, address):
+    for page in ("assessment/ui/home.py", SCORE_PAGE, "assessment/ui/report_page.py"):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params.update(address)
+        at.switch_page(page).run()        # the first page run is the one the address names
+        assert not at.exception, (page, at.exception)
+        said = " ".join(w.value for w in at.warning)
+        assert ("no organisation “no-such-council”" in said or "has no period “1999”" in said), (page, said)
+        assert "medway, worcestershire" not in said

@@ -1,9 +1,11 @@
-"""Unsaved edits, kept under our own session keys so they survive moving between pages.
+"""Unsaved edits, kept in the database as the person's drafts (`workflows.keep_draft`).
 
-A draft is the form's values per (organisation, period, objective or key area), with the saved
-entry it started from. Saving hands them to the application layer as `EntryEdit`s
-(`workflows.save_edits`), which checks and writes them; an edit refused as stale stays, with the
-saved entry beside it.
+Each field's `on_change` keeps what was changed at once, so a reload, a new tab or a server restart
+finds the draft again (a text area sends its text when it loses focus). A draft remembers the
+version of the saved entry it started from; when someone else has saved since, the page offers
+"Keep mine" or "Use theirs". Widget values live under keys namespaced by page, organisation,
+period and entry, and are dropped when a draft is saved or discarded so the widgets show what is
+saved.
 """
 
 from __future__ import annotations
@@ -13,81 +15,55 @@ from typing import Any
 import streamlit as st
 
 from assessment import workflows
-from assessment.edits import EntryEdit, FIELDS, apply_edit
-from assessment.framework import Framework
+from assessment.edits import Draft, EntryEdit
 from assessment.record import Entry
-
-DRAFTS = "drafts"
-CONFLICTS = "conflicts"
-
-
-def _key(org: str, period: str, item: str, kind: str = "objective") -> str:
-    """Objectives by id; key areas (key-area mode) as 'key area:<id>'."""
-    return f"{org}|{period}|{item}" if kind == "objective" else f"{org}|{period}|key area:{item}"
+from assessment.ui import state
+from assessment.workflows import queries
 
 
-def drafts() -> dict[str, dict[str, Any]]:
-    return st.session_state.setdefault(DRAFTS, {})
+def prefix(org: str, period: str, kind: str, item: str) -> str:
+    """The widget keys of one entry: objectives as 'score.<org>.<period>.<id>', key areas with '.ka.'."""
+    return f"score.{org}.{period}.{item}" if kind == "objective" else f"score.{org}.{period}.ka.{item}"
 
 
-def conflicts() -> dict[str, Entry]:
-    return st.session_state.setdefault(CONFLICTS, {})
+def mine(org: str, period: str) -> dict[tuple[str, str], Draft]:
+    """The acting person's drafts of the period, by (kind, item)."""
+    return {d.edit.key: d for d in queries.drafts(state.store(), state.actor(), org, period)}
 
 
-def conflict_for(org: str, period: str, item: str, kind: str = "objective") -> Entry | None:
-    """The stored entry that someone else saved while this user was editing, if any."""
-    return conflicts().get(_key(org, period, item, kind))
+def keep(org: str, period: str, entry: Entry, **values: Any) -> None:
+    """Keep changed values of an entry in the person's draft (started from the entry's version)."""
+    workflows.keep_draft(state.store(), state.actor(), org, period,
+                         EntryEdit(entry.item, entry.kind, entry.version, **values))
 
 
-def draft_for(org: str, period: str, entry: Entry) -> dict[str, Any] | None:
-    return drafts().get(_key(org, period, entry.item, entry.kind))
+def keep_widget(org: str, period: str, entry: Entry, field: str, key: str) -> None:
+    """A widget's on_change: keep its value as the draft's `field`."""
+    keep(org, period, entry, **{field: st.session_state[key]})
 
 
-def update(org: str, period: str, entry: Entry, **values: Any) -> None:
-    """Record edited values for an objective or key area (starting the draft from the stored entry)."""
-    key = _key(org, period, entry.item, entry.kind)
-    draft = drafts().setdefault(key, {"version": entry.version, "base": entry})
-    draft.update(values)
+def forget(org: str, period: str, keys) -> None:
+    """Drop the widget values of these (kind, item) entries so the widgets show what is saved."""
+    for kind, item in keys:
+        state.forget_widgets(prefix(org, period, kind, item) + ".")
 
 
-def discard(org: str, period: str, item: str, kind: str = "objective") -> None:
-    drafts().pop(_key(org, period, item, kind), None)
-    conflicts().pop(_key(org, period, item, kind), None)
+def discard(org: str, period: str, keys: list[tuple[str, str]]) -> None:
+    workflows.discard_drafts(state.store(), state.actor(), org, period, keys)
+    forget(org, period, keys)
 
 
-def unsaved(org: str, period: str) -> list[str]:
-    prefix = f"{org}|{period}|"
-    return [k[len(prefix):] for k in drafts() if k.startswith(prefix)]
+def keep_mine(org: str, period: str, key: tuple[str, str]) -> None:
+    workflows.keep_mine(state.store(), state.actor(), org, period, key)
 
 
-def edit_of(draft: dict[str, Any]) -> EntryEdit:
-    base: Entry = draft["base"]
-    return EntryEdit(base.item, base.kind, draft["version"], **{f: draft[f] for f in FIELDS if f in draft})
-
-
-def as_entry(framework: Framework, draft: dict[str, Any]) -> Entry:
-    """The entry the draft would save (for checks as you go); raises ScoreError for an impossible score."""
-    return apply_edit(framework, draft["base"], edit_of(draft))
-
-
-def save(org: str, period: str, items: list[tuple[str, str]], store, actor) -> tuple[int, list[str]]:
-    """Save the drafts of these (kind, item) pairs in one go. Returns (saved count, items refused as
-    stale); an impossible score raises ScoreError and nothing is saved."""
-    waiting = {(kind, item): _key(org, period, item, kind) for kind, item in items}
-    waiting = {pair: key for pair, key in waiting.items() if key in drafts()}
-    result = workflows.save_edits(store, actor, org, period, [edit_of(drafts()[key]) for key in waiting.values()])
-    for pair in result.saved:
-        drafts().pop(waiting[pair], None)
-        conflicts().pop(waiting[pair], None)
-    for pair, current in result.stale.items():
-        conflicts()[waiting[pair]] = current
-    return len(result.saved), [item for _, item in result.stale]
-
-
-def keep_mine(org: str, period: str, item: str, kind: str = "objective") -> None:
-    """After a conflict: base the draft on the version now stored, so saving overwrites it knowingly."""
-    key = _key(org, period, item, kind)
-    current = conflicts().pop(key, None)
-    if current is not None and key in drafts():
-        drafts()[key]["version"] = current.version
-        drafts()[key]["base"] = current
+def names(framework, keys) -> str:
+    """'objectives 3, 17' / 'key areas Engaging Councillors; Tendering' for messages."""
+    objectives = [item for kind, item in keys if kind == "objective"]
+    areas = [framework.key_areas[item].title for kind, item in keys if kind == "key_area" and item in framework.key_areas]
+    parts = []
+    if objectives:
+        parts.append(f"objective{'s' if len(objectives) > 1 else ''} {', '.join(objectives)}")
+    if areas:
+        parts.append(f"key area{'s' if len(areas) > 1 else ''} {'; '.join(areas)}")
+    return " and ".join(parts)

@@ -1,90 +1,106 @@
-"""Score a key area: one key area at a time, every objective with its rubric and history."""
+"""Score a key area: one key area at a time (kept in the address as ?ka=), every objective with
+its rubric and history; or, for a record kept per key area, every key area on one page."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from assessment.errors import ScoreError
+from assessment import workflows
+from assessment.errors import AssessmentError, ScoreError
 from assessment.record import Entry
-from assessment.scoring import completion, scored_by_key_area
-from assessment.ui import drafts, key_area_mode, objective_form, state
+from assessment.scoring import completion, kept_by_key_area, previous_period
+from assessment.ui import drafts, entry_form, state
 
-org, period = state.selection()
-if not org or not period:
-    st.info("Choose an organisation and a period on the Start page first.")
-    st.stop()
-
-(record, framework), _ = state.chosen_record()
-current = record.period(period)
-key_areas = list(framework.key_areas)
-
-if scored_by_key_area(current):
-    st.title(f"Score: {record.organisation.name}, {period}")
-    key_area_mode.render(framework, record, current)
-    st.stop()
-
-if "score.key_area" not in st.session_state:
-    st.session_state["score.key_area"] = st.session_state.get("jump_to") or key_areas[0]
-st.session_state.pop("jump_to", None)
-
-
-def step(offset: int) -> None:
-    index = key_areas.index(st.session_state["score.key_area"]) + offset
-    st.session_state["score.key_area"] = key_areas[max(0, min(len(key_areas) - 1, index))]
-
-
+(record, framework), period = state.chosen_record(need_period=True)
+org, current = record.organisation.id, record.period(period)
+mine = drafts.mine(org, period)
+before = previous_period(record, period)
+previous = record.period(before) if before else None
+by_key_area = kept_by_key_area(record, period)
 st.title(f"Score: {record.organisation.name}, {period}")
-nav = st.columns([1, 4, 1])
-nav[0].button("← Previous key area", key="score.prev", on_click=step, args=(-1,),
-              disabled=st.session_state["score.key_area"] == key_areas[0])
-nav[1].selectbox("Key area", key_areas, key="score.key_area", label_visibility="collapsed",
-                 format_func=lambda k: f"{framework.key_areas[k].title} "
-                                       f"({completion(framework, current, k).done} of "
-                                       f"{len(framework.key_areas[k].objectives)} done)")
-nav[2].button("Next key area →", key="score.next", on_click=step, args=(1,),
-              disabled=st.session_state["score.key_area"] == key_areas[-1])
 
-key_area_id = st.session_state["score.key_area"]
-key_area = framework.key_areas[key_area_id]
-with st.expander(f"Rubric: {key_area.title}"):
-    st.table({lv.label: [key_area.rubric[lv.value]] for lv in framework.levels})
+if by_key_area:
+    st.caption("This record scores one level per key area: where we are today and where we want to be.")
+    keys = [("key_area", ka) for ka in framework.key_areas]
+    title = "the key areas"
+else:
+    key_areas = list(framework.key_areas)
+    asked = st.query_params.get("ka")
+    if st.session_state.get("score.key_area") not in key_areas:
+        st.session_state["score.key_area"] = asked if asked in key_areas else key_areas[0]
 
-for objective_id in framework.objective_ids[key_area_id]:
-    entry = current.entries.get(objective_id) or Entry(item=objective_id)
-    conflict = drafts.conflict_for(org, period, objective_id)
-    if conflict is not None:
-        st.error(f"Objective {objective_id} was saved by {conflict.updated_by or 'someone else'} while you "
-                 f"were editing. Theirs: {conflict.score.label(framework)} — “{conflict.comment or ''}”. "
-                 "Yours is still in the form below. Choose which to keep.")
-        cols = st.columns(2)
-        cols[0].button("Keep mine", key=f"score.{objective_id}.keep_mine",
-                       on_click=drafts.keep_mine, args=(org, period, objective_id))
-        if cols[1].button("Use theirs", key=f"score.{objective_id}.use_theirs"):
-            drafts.discard(org, period, objective_id)
-            state.forget_widgets(f"score.{org}.{period}.{objective_id}.")
-            st.rerun()
-    objective_form.render(framework, record, period, key_area_id, entry)
+    def step(offset: int) -> None:
+        index = key_areas.index(st.session_state["score.key_area"]) + offset
+        st.session_state["score.key_area"] = key_areas[max(0, min(len(key_areas) - 1, index))]
+
+    nav = st.columns([1, 4, 1])
+    nav[0].button("← Previous key area", key="score.prev", on_click=step, args=(-1,),
+                  disabled=st.session_state["score.key_area"] == key_areas[0])
+    nav[1].selectbox("Key area", key_areas, key="score.key_area", label_visibility="collapsed",
+                     format_func=lambda k: f"{framework.key_areas[k].title} "
+                                           f"({completion(framework, current, k, previous).done} of "
+                                           f"{len(framework.key_areas[k].objectives)} done)")
+    nav[2].button("Next key area →", key="score.next", on_click=step, args=(1,),
+                  disabled=st.session_state["score.key_area"] == key_areas[-1])
+    key_area_id = st.session_state["score.key_area"]
+    state.remember(org, period, ka=key_area_id)   # a reload returns to this key area
+    key_area = framework.key_areas[key_area_id]
+    title = key_area.title
+    with st.expander(f"Rubric: {key_area.title}"):
+        st.table({lv.label: [key_area.rubric[lv.value]] for lv in framework.levels})
+    keys = [("objective", o) for o in framework.objective_ids[key_area_id]]
+
+
+def entry_of(kind: str, item: str) -> Entry:
+    found = (current.entries if kind == "objective" else current.key_area_entries).get(item)
+    return found or Entry(item=item, kind=kind)
+
+
+unchanged = [k for k in keys if entry_of(*k).carried and k not in mine]
+if unchanged and st.button(f"Confirm all {len(unchanged)} unchanged carried score(s) of {title}", key="score.confirm_all",
+                           help="Confirms, as they stand, the carried scores here that you have not changed."):
+    try:
+        done = workflows.confirm_scores(state.store(), state.actor(), org, period, unchanged,
+                                        versions={k: entry_of(*k).version for k in unchanged})
+    except AssessmentError as exc:
+        st.error(str(exc))
+    else:
+        st.session_state["score.confirmed"] = f"Confirmed {len(done)} carried score(s) of {title}."
+        st.rerun()
+if "score.confirmed" in st.session_state:
+    st.success(st.session_state.pop("score.confirmed"))
+
+for kind, item in keys:
+    entry_form.render(framework, record, period, entry_of(kind, item), mine.get((kind, item)))
     st.divider()
 
-pending = [i for i in drafts.unsaved(org, period) if i in framework.objective_ids[key_area_id]]
-if st.button(f"Save {key_area.title}", key="score.save", type="primary"):
+waiting_here = [k for k in keys if k in mine]
+left, right = st.columns([1, 1])
+if left.button(f"Save {title}", key="score.save", type="primary", disabled=not waiting_here):
     try:
-        saved, stale = drafts.save(org, period, [("objective", o) for o in framework.objective_ids[key_area_id]],
-                                   state.store(), state.actor())
+        result = workflows.save_drafts(state.store(), state.actor(), org, period, waiting_here)
     except ScoreError as exc:
         st.error(f"Nothing was saved: {exc}")
     else:
-        st.session_state["score.saved"] = (key_area.title, saved, stale)
+        drafts.forget(org, period, result.saved)
+        message = f"Saved {len(result.saved)} of {title}: {drafts.names(framework, result.saved)}." \
+            if result.saved else "Nothing was saved."
+        if result.stale:
+            message += (f" {drafts.names(framework, list(result.stale))} were saved by someone else meanwhile: "
+                        "nothing of theirs was overwritten; choose below which to keep.")
+        if result.waiting:
+            message += f" Still unsaved elsewhere: {drafts.names(framework, result.waiting)}."
+        st.session_state["score.flash"] = ("error" if result.stale else "success", message)
         st.rerun()
-if "score.saved" in st.session_state:
-    title, saved, stale = st.session_state.pop("score.saved")
-    if stale:
-        st.error(f"Saved {saved} objective(s) of {title}; {len(stale)} were changed by someone else meanwhile: "
-                 f"objective(s) {', '.join(stale)}. Nothing of theirs was overwritten.")
-    else:
-        st.success(f"Saved {saved} objective(s) of {title}.")
-elif pending:
-    st.warning(f"Unsaved changes in {len(pending)} objective(s) of this key area. Save before you leave.")
-other = [i for i in drafts.unsaved(org, period) if i not in framework.objective_ids[key_area_id]]
-if other:
-    st.caption(f"Unsaved changes in other key areas: objective(s) {', '.join(other)}.")
+if waiting_here and right.button(f"Discard my changes in {title}", key="score.discard_all"):
+    drafts.discard(org, period, waiting_here)
+    st.rerun()
+if "score.flash" in st.session_state:
+    kind, message = st.session_state.pop("score.flash")
+    (st.error if kind == "error" else st.success)(message)
+elif waiting_here:
+    st.warning(f"Unsaved changes in {drafts.names(framework, waiting_here)} (kept as your draft until you save "
+               "or discard them).")
+elsewhere = [k for k in mine if k not in keys]
+if elsewhere:
+    st.caption(f"Your unsaved changes elsewhere in {period}: {drafts.names(framework, elsewhere)}.")

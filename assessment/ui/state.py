@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment import workflows
+from assessment.errors import NotAllowed, NotFound
 from assessment.workflows import Actor, queries
 
 
@@ -36,26 +37,49 @@ def selection() -> tuple[str | None, str | None]:
     and in the address (?org=...&period=...) so that a reload or a bookmark keeps them."""
     org = st.session_state.get("org") or st.query_params.get("org")
     period = st.session_state.get("period") or st.query_params.get("period")
-    if org and period:
-        remember(org, period)
     return org, period
 
 
-def chosen_record() -> tuple[queries.RecordView, str | None]:
-    """The organisation chosen on the Start page (its record and framework) and the chosen period;
-    or a pointer back to Start (and the page stops) when none is chosen yet."""
+def chosen_record(*, need_period: bool = False) -> tuple[queries.RecordView, str | None]:
+    """The organisation chosen on the Start page (its record and framework) and the chosen period.
+    With none chosen, or one that does not exist (an old bookmark, a mistyped address), the page
+    says so in a line and stops, pointing back to Start."""
     org, period = selection()
     if not org:
         st.info("Choose an organisation on the Start page first.")
         st.stop()
-    return queries.record(store(), actor(), org), period
+    try:
+        view = queries.record(store(), actor(), org)
+    except (NotFound, NotAllowed):
+        forget_choice()
+        st.warning(f"There is no organisation “{org}” that you can open. Choose one on the Start page.")
+        st.stop()
+    periods = [p.period for p in view.record.periods]
+    if period is not None and period not in periods:
+        st.session_state.pop("period", None)
+        st.warning(f"{view.record.organisation.name} has no period “{period}”. Choose one on the Start page.")
+        st.stop()
+    if need_period and period is None:
+        st.info("Choose a period on the Start page first.")
+        st.stop()
+    remember(org, period)
+    return view, period
 
 
-def remember(org: str, period: str | None) -> None:
+def forget_choice() -> None:
+    for key in ("org", "period", "home.org", "home.period"):
+        st.session_state.pop(key, None)
+    st.query_params.clear()
+
+
+def remember(org: str, period: str | None, **more: str) -> None:
+    """Keep the choice in the session and the address (with `more`, such as the key area)."""
     st.session_state["org"] = org
     if period:
         st.session_state["period"] = period
-    params = {"org": org, **({"period": period} if period else {})}
+    params = {"org": org, **({"period": period} if period else {}), **more}
+    if "ka" in st.query_params and "ka" not in more and st.query_params.get("ka"):
+        params["ka"] = st.query_params["ka"]   # the key area a reload of the score page returns to
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 

@@ -10,12 +10,12 @@ from . import queries
 from .access import ADMINISTER, EDIT, EXAMPLES_ACTOR, LOCAL_ACTOR, READ, Actor
 from .common import connect, database_url, framework_of
 from .data import backup, describe_counts, ensure_examples, example_files, load_examples, restore
-from .entries import SaveResult, edit_action, save_edits
+from .entries import SaveResult, discard_drafts, edit_action, keep_draft, keep_mine, save_drafts, save_edits
 from .imports import ImportPreview, apply_import, import_record, preview_import
 from .organisations import add_organisation
 from .periods import DeletedPeriod, StartedPeriod, confirm_scores, delete_period, start_period
 
 __all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "READ", "Actor", "DeletedPeriod", "ImportPreview",
            "SaveResult", "StartedPeriod", "add_organisation", "apply_import", "backup", "confirm_scores", "connect",
-           "database_url", "delete_period", "describe_counts", "edit_action", "ensure_examples", "example_files", "framework_of", "import_record",
-           "load_examples", "preview_import", "queries", "restore", "save_edits", "start_period"]
+           "database_url", "delete_period", "describe_counts", "discard_drafts", "edit_action", "ensure_examples", "example_files", "framework_of", "import_record", "keep_draft", "keep_mine",
+           "load_examples", "preview_import", "queries", "restore", "save_drafts", "save_edits", "start_period"]

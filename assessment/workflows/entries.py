@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ..edits import EntryEdit, apply_edit
+from ..edits import Draft, EntryEdit, apply_edit, merged
 from ..errors import AssessmentError, NotFound, StaleEntry
 from ..record import ACTION_STATUSES, RAG, Action, Entry
 from ..store import Store
@@ -15,10 +15,12 @@ from .common import framework_of
 
 @dataclass
 class SaveResult:
-    """What a save did: the entries saved, and those someone else saved meanwhile (with theirs)."""
+    """What a save did: the entries saved, those someone else saved meanwhile (with theirs), and the
+    person's drafts still waiting elsewhere in the period."""
 
     saved: list[tuple[str, str]] = field(default_factory=list)          # (kind, item)
-    stale: dict[tuple[str, str], Entry] = field(default_factory=dict)   # (kind, item) -> the entry saved now
+    stale: dict[tuple[str, str], Entry | None] = field(default_factory=dict)   # (kind, item) -> the entry now
+    waiting: list[tuple[str, str]] = field(default_factory=list)        # drafts not saved by this save
 
 
 def save_edits(store: Store, actor: Actor, org_id: str, period: str, edits: list[EntryEdit]) -> SaveResult:
@@ -29,30 +31,91 @@ def save_edits(store: Store, actor: Actor, org_id: str, period: str, edits: list
     now is not written; it comes back in `stale`, with the saved entry, for the person to choose.
     """
     allow(actor, org_id, EDIT)
-    result = SaveResult()
     with store.transaction() as tx:
         record = tx.load_record(org_id)
-        framework = framework_of(record)
-        current = record.period(period)
-        ready = []
-        for edit in edits:
-            known = framework.objectives if edit.kind == "objective" else framework.key_areas
-            if edit.item not in known:
-                raise NotFound(f"{framework.id} has no {edit.kind.replace('_', ' ')} '{edit.item}'")
-            saved = (current.entries if edit.kind == "objective" else current.key_area_entries).get(edit.item)
-            base = saved or Entry(item=edit.item, kind=edit.kind)
-            ready.append((edit, saved, apply_edit(framework, base, edit)))   # ScoreError before any write
-        for edit, saved, entry in ready:
-            if (saved.version if saved else 0) != edit.base_version:
-                result.stale[edit.key] = saved
-                continue
-            try:
-                tx.save_entry(org_id, period, entry, expected_version=edit.base_version, user=actor.name)
-            except StaleEntry as exc:   # saved by someone else between our read and our write
-                result.stale[edit.key] = exc.current
-                continue
-            result.saved.append(edit.key)
+        return _save(tx, actor, framework_of(record), org_id, record.period(period), edits)
+
+
+def _save(tx, actor: Actor, framework, org_id: str, current, edits: list[EntryEdit]) -> SaveResult:
+    result = SaveResult()
+    ready = []
+    for edit in edits:
+        _check_item(framework, edit.kind, edit.item)
+        saved = (current.entries if edit.kind == "objective" else current.key_area_entries).get(edit.item)
+        base = saved or Entry(item=edit.item, kind=edit.kind)
+        ready.append((edit, saved, apply_edit(framework, base, edit)))   # ScoreError before any write
+    for edit, saved, entry in ready:
+        if (saved.version if saved else 0) != edit.base_version:
+            result.stale[edit.key] = saved
+            continue
+        try:
+            tx.save_entry(org_id, current.period, entry, expected_version=edit.base_version, user=actor.name)
+        except StaleEntry as exc:   # saved by someone else between our read and our write
+            result.stale[edit.key] = exc.current
+            continue
+        result.saved.append(edit.key)
     return result
+
+
+def _check_item(framework, kind: str, item: str) -> None:
+    known = framework.objectives if kind == "objective" else framework.key_areas if kind == "key_area" else {}
+    if item not in known:
+        raise NotFound(f"{framework.id} has no {kind.replace('_', ' ')} '{item}'")
+
+
+# ---------------------------------------------------------------- drafts
+
+def keep_draft(store: Store, actor: Actor, org_id: str, period: str, edit: EntryEdit) -> Draft:
+    """Keep what was just changed in a field as the person's draft of that entry (the fields changed
+    before are kept, and so is the version the draft started from)."""
+    allow(actor, org_id, EDIT)
+    with store.transaction() as tx:
+        record = tx.load_record(org_id)
+        record.period(period)
+        _check_item(framework_of(record), edit.kind, edit.item)
+        before = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name)}.get(edit.key)
+        kept = merged(before, edit)
+        tx.put_draft(org_id, period, actor.name, kept)
+    return Draft(period, actor.name, kept)
+
+
+def discard_drafts(store: Store, actor: Actor, org_id: str, period: str,
+                   keys: list[tuple[str, str]] | None = None) -> int:
+    """Throw away the person's drafts of a period (only those of `keys` if given); how many."""
+    allow(actor, org_id, EDIT)
+    with store.transaction() as tx:
+        return tx.delete_drafts(org_id, period, actor.name, keys)
+
+
+def save_drafts(store: Store, actor: Actor, org_id: str, period: str,
+                keys: list[tuple[str, str]] | None = None) -> SaveResult:
+    """Save the person's drafts of a period (those of `keys`, or all), in one transaction, as
+    `save_edits` saves edits. Saved drafts are gone; a stale one stays, for the person to choose
+    (`keep_mine`, or discard it to use theirs); `waiting` lists the drafts this save left alone."""
+    allow(actor, org_id, EDIT)
+    with store.transaction() as tx:
+        record = tx.load_record(org_id)
+        drafts = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name)}
+        chosen = [drafts[k] for k in (keys if keys is not None else list(drafts)) if k in drafts]
+        result = _save(tx, actor, framework_of(record), org_id, record.period(period), chosen)
+        tx.delete_drafts(org_id, period, actor.name, result.saved)
+        result.waiting = [k for k in drafts if k not in {e.key for e in chosen}]
+    return result
+
+
+def keep_mine(store: Store, actor: Actor, org_id: str, period: str, key: tuple[str, str]) -> Draft:
+    """After someone else saved an entry the person has a draft of: base the draft on what is saved
+    now, so that saving it overwrites theirs knowingly (their version stays in the history)."""
+    allow(actor, org_id, EDIT)
+    with store.transaction() as tx:
+        current = tx.load_record(org_id).period(period)
+        draft = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name)}.get(key)
+        if draft is None:
+            raise NotFound(f"there is no draft of {key[0].replace('_', ' ')} {key[1]} in {period}")
+        saved = (current.entries if key[0] == "objective" else current.key_area_entries).get(key[1])
+        draft = replace(draft, base_version=saved.version if saved else 0)
+        tx.put_draft(org_id, period, actor.name, draft)
+    return Draft(period, actor.name, draft)
 
 
 def edit_action(store: Store, actor: Actor, org_id: str, action_id: int, *, status: str, owner: str | None,

@@ -55,9 +55,12 @@ def delete_period(store: Store, actor: Actor, org_id: str, name: str) -> Deleted
 
 
 def confirm_scores(store: Store, actor: Actor, org_id: str, period: str,
-                   items: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+                   items: list[tuple[str, str]] | None = None, *,
+                   versions: dict[tuple[str, str], int] | None = None) -> list[tuple[str, str]]:
     """Confirm carried scores as they stand: the given (kind, item) pairs, or every carried entry of
-    the period. Each is saved as a new version (with history); returns the pairs confirmed."""
+    the period. Each is saved as a new version (with history); returns the pairs confirmed. With
+    `versions` (the versions the person saw), an entry saved since by someone else is refused
+    (StaleEntry) and nothing is confirmed."""
     allow(actor, org_id, EDIT)
     with store.transaction() as tx:
         record = tx.load_record(org_id)
@@ -70,8 +73,8 @@ def confirm_scores(store: Store, actor: Actor, org_id: str, period: str,
         confirmed = []
         for key in wanted:
             entry = entries[key]
-            if entry.carried:
-                tx.save_entry(org_id, period, replace(entry, carried=False), expected_version=entry.version,
-                              user=actor.name)
+            seen = (versions or {}).get(key, entry.version)
+            if entry.carried or seen != entry.version:
+                tx.save_entry(org_id, period, replace(entry, carried=False), expected_version=seen, user=actor.name)
                 confirmed.append(key)
     return confirmed

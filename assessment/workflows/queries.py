@@ -11,14 +11,16 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from ..action_list import ActionRow, action_rows
+from ..edits import Draft
 from ..errors import AssessmentError
+from ..exports.json_export import record_json
 from ..framework import Framework, available_frameworks, find_framework
 from ..record import Organisation, OrganisationRecord
 from ..report import ProgressReport, progress_report
 from ..scoring import PREVIOUS
 from ..store import Store
 from ..summary import period_summary as summarise
-from .access import READ, Actor, allow
+from .access import EDIT, READ, Actor, allow
 from .common import framework_of
 
 
@@ -45,7 +47,7 @@ class RecordView(NamedTuple):
 
 def organisations(store: Store, actor: Actor) -> list[OrganisationSummary]:
     """The organisations `actor` may see, by name, each with its periods."""
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         rows = tx.organisations()
     return [OrganisationSummary(org, periods) for org, periods in rows if actor.may(org.id, READ)]
 
@@ -53,7 +55,7 @@ def organisations(store: Store, actor: Actor) -> list[OrganisationSummary]:
 def record(store: Store, actor: Actor, org_id: str) -> RecordView:
     """An organisation's record (every period, entry, action and baseline) and its framework."""
     allow(actor, org_id, READ)
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         loaded = tx.load_record(org_id)
     return RecordView(loaded, framework_of(loaded))
 
@@ -92,8 +94,25 @@ def actions(store: Store, actor: Actor, org_id: str) -> tuple[list[ActionRow], R
 def history(store: Store, actor: Actor, org_id: str, period: str, item: str, kind: str = "objective") -> list[dict]:
     """Every saved version of one entry: version, score, target, comment, who and when."""
     allow(actor, org_id, READ)
-    with store.transaction() as tx:
+    with store.transaction(write=False) as tx:
         return tx.history(org_id, period, item, kind)
+
+
+def drafts(store: Store, actor: Actor, org_id: str, period: str | None = None) -> list[Draft]:
+    """The acting person's drafts of an organisation (of one period if given)."""
+    allow(actor, org_id, READ)
+    with store.transaction(write=False) as tx:
+        return tx.drafts(org_id, period, actor.name)
+
+
+def record_export(store: Store, actor: Actor, org_id: str) -> dict[str, Any]:
+    """An organisation's whole record as the JSON export has it; for those who may edit it, with
+    everyone's unsaved drafts (so that nothing is lost when a record moves)."""
+    allow(actor, org_id, READ)
+    with store.transaction(write=False) as tx:
+        loaded = tx.load_record(org_id)
+        drafts = tx.drafts(org_id) if actor.may(org_id, EDIT) else []
+    return record_json(loaded, drafts)
 
 
 def frameworks() -> list[str]:

@@ -1,0 +1,179 @@
+"""One entry on the scoring page: an objective, or (in a record kept per key area) a key area.
+
+The rubric and earlier periods beside the form; score, target, comment, evidence and actions in
+it, each kept as the person's draft as soon as it changes; a Confirm control for a carried score;
+the choice between "Keep mine" and "Use theirs" when someone else saved meanwhile; movement since
+last period as the unsaved edit would make it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assessment import movement, workflows
+from assessment.checks import entry_warnings
+from assessment.edits import Draft, action_rows, apply_edit
+from assessment.errors import AssessmentError, ScoreError
+from assessment.framework import Framework
+from assessment.record import (ACTION_STATUSES, RAG, Entry, OrganisationRecord, PeriodRecord, evidence_text,
+                               long_date, period_key)
+from assessment.scores import UNSCORED, choice_labels
+from assessment.ui import drafts, state
+
+LABELS = {"objective": ("Score", "Target (where we want to be)"),
+          "key_area": ("Where we are today", "Where we want to be")}
+
+
+def render(framework: Framework, record: OrganisationRecord, period: str, entry: Entry, draft: Draft | None) -> None:
+    org, kind, item = record.organisation.id, entry.kind, entry.item
+    p = drafts.prefix(org, period, kind, item)
+    edit = draft.edit if draft else None
+    key_area_id = item if kind == "key_area" else framework.key_area_of[item]
+    if kind == "objective":
+        objective = framework.objectives[item]
+        st.markdown(f"#### {objective.id}. {objective.title}")
+        description = objective.description
+    else:
+        st.markdown(f"#### {framework.key_areas[item].title}")
+        description = framework.key_areas[item].description
+    if description:
+        st.caption(description)
+    earlier = [x for x in record.sorted_periods() if period_key(x.period) < period_key(period)]
+    if edit is not None and edit.base_version != entry.version:
+        _conflict(framework, org, period, entry, p)
+    left, right = st.columns([3, 2])
+    with right:
+        _rubric(framework, kind, item)
+        _history(framework, earlier[-3:], entry, edit)
+    with left:
+        if entry.carried and edit is None:
+            _confirm(org, period, entry, p, earlier[-1].period if earlier else None)
+        baseline = record.baselines.get(item) if kind == "objective" else None
+        if baseline is not None:
+            agreed = f" (agreed {record.baseline_agreed})" if record.baseline_agreed else ""
+            st.caption(f"Baseline: {baseline.label(framework)}{agreed}")
+        options = choice_labels(framework, key_area_id)
+        for field, label, stored in (("score", LABELS[kind][0], entry.score), ("target", LABELS[kind][1], entry.target)):
+            key = f"{p}.{field}"
+            if key not in st.session_state:
+                value = getattr(edit, field) if edit and getattr(edit, field) is not None else stored.label(framework)
+                st.session_state[key] = value if value in options else options[0]
+            st.selectbox(label, options, key=key, on_change=drafts.keep_widget, args=(org, period, entry, field, key))
+        for field, label, stored, height in (
+                ("comment", "Comment", entry.comment or "", 100),
+                ("evidence", "Evidence links (one per line: title | address)", evidence_text(entry.evidence), 68)):
+            key = f"{p}.{field}"
+            if key not in st.session_state:
+                st.session_state[key] = getattr(edit, field) if edit and getattr(edit, field) is not None else stored
+            st.text_area(label, key=key, height=height, on_change=drafts.keep_widget,
+                         args=(org, period, entry, field, key),
+                         help="Last period's comment is shown beside; it is not copied into this one."
+                         if field == "comment" else None)
+        _actions(org, period, entry, p, edit.actions if edit and edit.actions is not None else action_rows(entry))
+        _warnings(framework, earlier[-1] if earlier else None, entry, edit)
+        if draft is not None:
+            st.button("Discard my changes here", key=f"{p}.discard", on_click=drafts.discard,
+                      args=(org, period, [(kind, item)]))
+
+
+def _conflict(framework: Framework, org: str, period: str, entry: Entry, p: str) -> None:
+    what = "Objective " + entry.item if entry.kind == "objective" else framework.key_areas[entry.item].title
+    st.error(f"{what} was saved by {entry.updated_by or 'someone else'} after you started changing it. "
+             f"Theirs: {entry.score.label(framework)} — “{entry.comment or ''}”. Yours is still in the form "
+             "below. Choose which to keep.")
+    left, right = st.columns(2)
+    left.button("Keep mine", key=f"{p}.keep_mine", on_click=drafts.keep_mine,
+                args=(org, period, (entry.kind, entry.item)))
+    right.button("Use theirs", key=f"{p}.use_theirs", on_click=drafts.discard,
+                 args=(org, period, [(entry.kind, entry.item)]))
+
+
+def _confirm(org: str, period: str, entry: Entry, p: str, previous: str | None) -> None:
+    since = f" from {previous}" if previous else ""
+    st.info(f"Carried forward{since}: confirm the score as it stands, or change it below.")
+    if st.button("Confirm this score", key=f"{p}.confirm"):
+        try:
+            workflows.confirm_scores(state.store(), state.actor(), org, period, [(entry.kind, entry.item)],
+                                     versions={(entry.kind, entry.item): entry.version})
+        except AssessmentError as exc:
+            st.error(str(exc))
+        else:
+            st.rerun()
+
+
+def _rubric(framework: Framework, kind: str, item: str) -> None:
+    with st.expander("Level descriptors"):
+        if kind == "key_area":
+            st.table({"Level": [lv.label for lv in framework.levels],
+                      "Descriptor": [framework.key_areas[item].rubric[lv.value] for lv in framework.levels]})
+            return
+        objective = framework.objectives[item]
+        for level in framework.levels:
+            own = " (this objective's own descriptor)" if level.value in objective.levels else ""
+            st.markdown(f"**{level.label}**{own}")
+            st.text(framework.descriptor(item, level.value))
+
+
+def _history(framework: Framework, earlier: list[PeriodRecord], entry: Entry, edit) -> None:
+    if not earlier:
+        st.caption("No earlier periods.")
+        return
+    def old(period: PeriodRecord) -> Entry | None:
+        return (period.entries if entry.kind == "objective" else period.key_area_entries).get(entry.item)
+    last, now, unsaved = old(earlier[-1]), entry, False
+    if edit is not None:
+        try:
+            now, unsaved = apply_edit(framework, entry, edit), edit.score is not None
+        except ScoreError:
+            pass
+    if last is not None and last.score.is_scored and now.score.is_scored:
+        moved = movement.change(last.score.value, now.score.value)
+        how = "with your unsaved change" if unsaved else "as saved"
+        st.markdown(f"Movement since {earlier[-1].period} ({how}): **{movement.label(moved, amount='levels')}**")
+    for period in reversed(earlier):
+        before = old(period)
+        st.markdown(f"**{period.period}: {(before.score if before else UNSCORED).label(framework)}**")
+        if before and before.comment:
+            st.text(before.comment)
+
+
+def _actions(org: str, period: str, entry: Entry, p: str, rows: list[dict]) -> None:
+    with st.expander(f"Actions ({len(rows)})", expanded=bool(rows)):
+        for i, row in enumerate(rows):
+            st.markdown(f"{i + 1}. {row['text']} — {row.get('owner') or 'no owner'}, "
+                        f"{long_date(row.get('due'))}, {row.get('status')}"
+                        + (f", {row['rag']}" if row.get("rag") else ""))
+            cols = st.columns(2)
+            status = cols[0].selectbox("Status", ACTION_STATUSES, key=f"{p}.action.{i}.status",
+                                       index=ACTION_STATUSES.index(row.get("status") or "open"))
+            rag = cols[1].selectbox("Red/amber/green", ["none", *RAG], key=f"{p}.action.{i}.rag",
+                                    index=["none", *RAG].index(row["rag"]) if row.get("rag") else 0)
+            if status != row.get("status") or (rag if rag != "none" else None) != row.get("rag"):
+                changed = [dict(r) for r in rows]
+                changed[i].update(status=status, rag=None if rag == "none" else rag)
+                drafts.keep(org, period, entry, actions=changed)
+        with st.form(key=f"{p}.new", clear_on_submit=True, border=False):
+            st.markdown("**New action**")
+            text = st.text_input("Action", key=f"{p}.new.text")
+            cols = st.columns(2)
+            owner = cols[0].text_input("Owner", key=f"{p}.new.owner")
+            due = cols[1].date_input("Due date", value=None, key=f"{p}.new.due", format="DD/MM/YYYY")
+            if st.form_submit_button("Add action", key=f"{p}.new.add"):
+                if text.strip():
+                    drafts.keep(org, period, entry, actions=[*rows, {"text": text.strip(), "owner": owner.strip(),
+                                                                    "due": due, "status": "open", "rag": None}])
+                    st.rerun()
+                st.warning("Write the action before adding it.")
+
+
+def _warnings(framework: Framework, last: PeriodRecord | None, entry: Entry, edit) -> None:
+    try:
+        current = apply_edit(framework, entry, edit) if edit is not None else entry
+    except ScoreError as exc:
+        st.error(str(exc))
+        return
+    previous = None
+    if last is not None:
+        previous = (last.entries if entry.kind == "objective" else last.key_area_entries).get(entry.item)
+    for warning in entry_warnings(framework, current, previous, last.period if last else None):
+        st.warning(warning)

@@ -1,0 +1,70 @@
+"""On Start: start a new period (blank or carried forward), and delete one started by mistake."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from assessment import workflows
+from assessment.errors import AssessmentError
+from assessment.record import OrganisationRecord, next_period
+from assessment.ui import state
+from assessment.workflows import ADMINISTER
+
+
+def start_period(record: OrganisationRecord, periods: list[str]) -> None:
+    """The form closes once a period is started, and says what was started; a second click does
+    not start another."""
+    org = record.organisation.id
+    expanded = not periods and "home.started" not in st.session_state
+    with st.expander("Start a new period", expanded=expanded):
+        if st.session_state.get("home.new_period.org") != org:  # suggest afresh for another organisation
+            st.session_state["home.new_period"] = next_period(periods[-1]) if periods else str(date.today().year)
+            st.session_state["home.new_period.org"] = org
+        with st.form("home.start_form", border=False):
+            name = st.text_input("New period", key="home.new_period",
+                                 help="A year such as 2026, or a financial year such as 2026/27.")
+            how = st.radio("Start from", ["Carried forward from the latest period", "Blank"], key="home.new_how",
+                           disabled=not periods, horizontal=True)
+            if not st.form_submit_button("Start period", key="home.start"):
+                return
+    try:
+        started = workflows.start_period(state.store(), state.actor(), org, name,
+                                         carry=bool(periods) and how.startswith("Carried"))
+    except AssessmentError as exc:
+        st.error(str(exc))
+        return
+    new = started.period.period
+    st.session_state["home.started"] = (
+        f"Started {new}, carried forward from {started.carried_from}: {started.carried} score(s) to confirm or "
+        f"change, {started.actions} open action(s) carried." if started.carried_from else f"Started {new}, blank.")
+    st.session_state["period"] = new
+    st.session_state.pop("home.period", None)   # shown again from "period" on the rerun
+    st.session_state.pop("home.new_period.org", None)   # the next suggestion follows the new period
+    st.rerun()
+
+
+def delete_period(record: OrganisationRecord, periods: list[str]) -> None:
+    """For an administrator: delete a period with everything in it, after saying what goes."""
+    org = record.organisation.id
+    if not state.actor().may(org, ADMINISTER):
+        return
+    with st.expander("Delete a period started by mistake"):
+        name = st.selectbox("Period to delete", list(reversed(periods)), key="home.delete.period")
+        chosen = record.period(name)
+        entries = len(chosen.entries) + len(chosen.key_area_entries)
+        sure = st.checkbox(f"Delete {name} with its {entries} entries, their actions, history and everyone's "
+                           "unsaved drafts. Actions it carried forward are open again in the period before.",
+                           key="home.delete.sure")
+        if st.button(f"Delete {name}", key="home.delete", disabled=not sure, type="secondary"):
+            try:
+                gone = workflows.delete_period(state.store(), state.actor(), org, name)
+            except AssessmentError as exc:
+                st.error(str(exc))
+                return
+            st.session_state["home.deleted"] = (f"Deleted {gone.period} ({gone.entries} entries); "
+                                                f"{gone.reopened_actions} action(s) open again.")
+            for key in ("period", "home.period", "home.delete.sure", "home.delete.period"):
+                st.session_state.pop(key, None)
+            st.rerun()
