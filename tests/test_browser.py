@@ -93,7 +93,9 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_new_user_scores_an_objective_and_finds_it_after_a_reload(server, page):
+def test_a_year_started_confirmed_edited_reloaded_and_saved(server, page):
+    """Start 2024 carried forward, confirm a key area, edit another, reload before saving: the draft
+    is there, in the key area last worked on; save it."""
     base, url = server
     page.goto(base)
     expect(page.get_by_text("Overall:")).to_be_visible(timeout=30000)
@@ -103,72 +105,61 @@ def test_new_user_scores_an_objective_and_finds_it_after_a_reload(server, page):
     page.get_by_text("Start a new period").click()
     expect(widget(page, "home.new_period").locator("input")).to_have_value("2024")
     widget(page, "home.start").locator("button").click()
+    expect(page.get_by_text("Started 2024, carried forward from 2023: 59 score(s) to confirm or change, 10 open "
+                            "action(s) carried.")).to_be_visible(timeout=30000)
     expect(page.get_by_text("59 carried forward, to confirm")).to_be_visible(timeout=30000)
-    expect(widget(page, "home.new_period").locator("input")).to_have_value("2025")
     shot(page, "2-period-started")
 
     page.get_by_role("link", name="Score a key area").click()
     expect(page.get_by_text("Score: Medway Council, 2024")).to_be_visible(timeout=30000)
-    choose(page, "score.medway.2024.1.score", "3/4")
-    comment = widget(page, "score.medway.2024.1.comment").locator("textarea")
-    comment.fill("Leader in waiting: the cabinet member briefs the group monthly.")
-    comment.blur()
-    expect(page.get_by_text("Unsaved changes in 1 objective(s) of this key area")).to_be_visible(timeout=30000)
-    page.locator("summary", has_text="Actions (0)").first.click()
-    action = widget(page, "score.medway.2024.1.new.text").locator("input")
-    action.fill("Present the procurement pipeline to Cabinet")
-    widget(page, "score.medway.2024.1.new.owner").locator("input").fill("Head of Category Management")
-    widget(page, "score.medway.2024.1.new.add").locator("button").click()
-    expect(page.get_by_text("Present the procurement pipeline to Cabinet — Head of Category Management"))\
-        .to_be_visible(timeout=30000)
-    expect(action).to_have_value("")  # the new-action form is cleared for the next one
-    shot(page, "3-scored")
-    widget(page, "score.save").locator("button").click()
-    expect(page.get_by_text("Saved 1 objective(s) of Engaging Councillors.")).to_be_visible(timeout=30000)
-    shot(page, "4-saved")
+    widget(page, "score.confirm_all").locator("button").first.click()
+    expect(page.get_by_text("Confirmed 3 carried score(s) of Engaging Councillors.")).to_be_visible(timeout=30000)
+    page.get_by_role("link", name="Start").click()
+    expect(page.get_by_text("3 confirmed as in 2023, 0 changed, 0 not applicable, 56 left to do (56 carried "
+                            "forward, to confirm) — of 59 objectives.")).to_be_visible(timeout=30000)
+    shot(page, "3-start-after-confirming-a-key-area")
 
-    saved = stored(open_store(url), "medway").period("2024").entries["1"]
-    assert saved.score == Score(3.5) and not saved.carried
-    assert saved.comment == "Leader in waiting: the cabinet member briefs the group monthly."
-    assert [(a.text, a.owner) for a in saved.actions] == [
-        ("Present the procurement pipeline to Cabinet", "Head of Category Management")]
-
-    page.reload()
+    page.get_by_role("link", name="Score a key area").click()
     expect(page.get_by_text("Score: Medway Council, 2024")).to_be_visible(timeout=30000)
-    expect(widget(page, "score.medway.2024.1.score").locator("input")).to_have_value("3/4")
-    expect(widget(page, "score.medway.2024.1.comment").locator("textarea"))\
-        .to_have_value("Leader in waiting: the cabinet member briefs the group monthly.")
-    expect(page.get_by_text("Actions (1)").first).to_be_visible()
-    shot(page, "5-after-reload")
+    widget(page, "score.next").locator("button").click()
+    expect(widget(page, "score.key_area").locator("input")).to_have_value(
+        "Engaging Senior Members (0 of 4 done)", timeout=30000)
+    choose(page, "score.medway.2024.4.score", "3/4")
+    comment = widget(page, "score.medway.2024.4.comment").locator("textarea")
+    comment.fill("Leader in waiting: directors now sponsor every major procurement.")
+    comment.blur()
+    expect(page.get_by_text("Unsaved changes in objective 4 (kept as your draft")).to_be_visible(timeout=30000)
+    page.locator("summary", has_text="Actions (").nth(0).click()
+    action = widget(page, "score.medway.2024.4.new.text").locator("input")
+    action.fill("Present the procurement pipeline to Corporate Management Team")
+    widget(page, "score.medway.2024.4.new.owner").locator("input").fill("Head of Category Management")
+    widget(page, "score.medway.2024.4.new.add").locator("button").click()
+    expect(page.get_by_text("Present the procurement pipeline to Corporate Management Team — Head of Category "
+                            "Management")).to_be_visible(timeout=30000)
+    expect(action).to_have_value("")  # the new-action form is cleared for the next one
+    assert stored(open_store(url), "medway").period("2024").entries["4"].comment is None   # not saved yet
 
-    # A councillor opens the progress report and a clerk downloads the appendix.
-    page.get_by_role("link", name="Progress report").click()
-    expect(page.get_by_text("Progress report: Medway Council, 2024")).to_be_visible(timeout=30000)
-    expect(page.get_by_text("Since 2023, 1 objective improved, none declined; 58 stayed the same.")) \
-        .to_be_visible(timeout=30000)
-    expect(page.get_by_text("In 2024, Medway Council scored 1 of 59 objectives (58 more carried forward")) \
-        .to_be_visible()
-    radar = widget(page, "report.radar").locator("canvas, svg").first
-    expect(radar).to_be_visible(timeout=30000)
-    shot(page, "6-progress-report")
-    radar.scroll_into_view_if_needed()
-    shot(page, "7-progress-report-radar")
-    for name, heading in (("8-report-movement", "Movement by key area"), ("9-report-heatmap", "Scores by period"),
-                          ("10-report-downloads", "Download")):
-        page.get_by_role("heading", name=heading, exact=True).scroll_into_view_if_needed()
-        shot(page, name)
-    with page.expect_download(timeout=60000) as download:
-        widget(page, "report.download_appendix").locator("button").click()
-    path = SHOTS / "appendix-download.docx"
-    download.value.save_as(path)
-    rows = {}
-    for table in Document(str(path)).tables:
-        header = [c.text for c in table.rows[0].cells]
-        if header[:1] == ["#"]:
-            rows.update({r.cells[0].text: dict(zip(header, (c.text for c in r.cells))) for r in table.rows[1:]})
-    assert len(rows) == 59
-    assert rows["1"]["2024 Score"] == "3/4" and rows["1"]["2023 Score"] == "3"
-    assert rows["1"]["2024 Comments and Action"].startswith("Leader in waiting: the cabinet member briefs")
+    page.reload()                                     # a new session: only the database remembers
+    expect(page.get_by_text("Score: Medway Council, 2024")).to_be_visible(timeout=30000)
+    assert "ka=engaging-senior-managers" in page.url
+    expect(widget(page, "score.medway.2024.4.score").locator("input")).to_have_value("3/4", timeout=30000)
+    expect(widget(page, "score.medway.2024.4.comment").locator("textarea"))\
+        .to_have_value("Leader in waiting: directors now sponsor every major procurement.")
+    expect(page.get_by_text("Movement since 2023 (with your unsaved change)")).to_be_visible()
+    shot(page, "4-draft-restored-after-a-reload")
+    widget(page, "score.save").locator("button").click()
+    expect(page.get_by_text("Saved 1 of Engaging Senior Members: objective 4.")).to_be_visible(timeout=30000)
+    shot(page, "5-saved")
+
+    saved = stored(open_store(url), "medway").period("2024").entries
+    assert saved["4"].score == Score(3.5) and not saved["4"].carried
+    assert saved["4"].comment == "Leader in waiting: directors now sponsor every major procurement."
+    assert [(a.text, a.owner) for a in saved["4"].actions][-1] == \
+        ("Present the procurement pipeline to Corporate Management Team", "Head of Category Management")
+    assert [saved[k].carried for k in ("1", "2", "3", "5")] == [False, False, False, True]
+    page.reload()
+    expect(widget(page, "score.medway.2024.4.score").locator("input")).to_have_value("3/4", timeout=30000)
+    expect(page.get_by_text("Unsaved changes in objective 4")).to_have_count(0)
 
 
 def test_a_new_council_uploads_last_years_appendix(server, page, tmp_path):

@@ -297,3 +297,44 @@ def test_a_made_up_address_gets_a_short_message_and_the_usual_choice(db, address
         said = " ".join(w.value for w in at.warning)
         assert ("no organisation “no-such-council”" in said or "has no period “1999”" in said), (page, said)
         assert "medway, worcestershire" not in said
+
+
+def test_key_area_mode_has_comments_actions_and_evidence_and_counts_key_areas(db):
+    at = new_app("worcestershire", "2022")
+    assert any(m.value.endswith("— of 14 key areas.") for m in at.markdown)
+    open_score_page(at)
+    prefix = "score.worcestershire.2022.ka.obtaining-social-value"
+    at.text_area(key=f"{prefix}.comment").input("Social value policy adopted in June.").run()
+    at.text_area(key=f"{prefix}.evidence").input("Social value policy | https://example.org/sv").run()
+    at.text_input(key=f"{prefix}.new.text").input("Report social value quarterly")
+    at.text_input(key=f"{prefix}.new.owner").input("Procurement Manager")
+    at.button(key=f"{prefix}.new.add").click().run()
+    at.button(key="score.save").click().run()
+    assert not at.exception, at.exception
+    entry = stored(open_store(db), "worcestershire").period("2022").key_area_entries["obtaining-social-value"]
+    assert entry.comment == "Social value policy adopted in June."
+    assert [(e.title, e.url) for e in entry.evidence] == [("Social value policy", "https://example.org/sv")]
+    assert [(a.text, a.owner) for a in entry.actions] == [("Report social value quarterly", "Procurement Manager")]
+
+
+def test_a_blank_period_of_a_key_area_record_is_scored_per_key_area(db):
+    at = new_app("worcestershire", "2022")
+    at.radio(key="home.new_how").set_value("Blank")
+    at.button(key="home.start").click().run()        # a form: filled and sent in one run
+    assert any(s.value == "Started 2023, blank." for s in at.success)
+    assert any(m.value.startswith("**0** confirmed as in 2022") and m.value.endswith("— of 14 key areas.")
+               for m in at.markdown)
+    open_score_page(at)
+    at.selectbox(key="score.worcestershire.2023.ka.managing-strategic-risk.score").set_value("4 – Leader").run()
+    at.button(key="score.save").click().run()
+    saved = stored(open_store(db), "worcestershire").period("2023")
+    assert saved.key_area_entries["managing-strategic-risk"].score == Score(4.0) and saved.entries == {}
+
+
+def test_a_target_of_n_a_is_saved_and_shown(db):
+    at = open_score_page(new_app())
+    at.selectbox(key="score.medway.2023.2.target").set_value("n/a").run()
+    at.button(key="score.save").click().run()
+    assert stored(open_store(db), "medway").period("2023").entries["2"].target.not_applicable
+    fresh = open_score_page(new_app())
+    assert fresh.selectbox(key="score.medway.2023.2.target").value == "n/a"

@@ -28,7 +28,11 @@ def show(record: OrganisationRecord, framework: Framework, period: str) -> None:
         _jumps(framework, current, record.period(before) if before else None)
     summary = period_summary(framework, record, period, before)
     st.markdown(overall_sentence(summary["overall"], done))
-    if before and "objectives" in summary:
+    if before and by_key_area:
+        moved = [area.get("direction") for area in summary["key_areas"]]
+        st.markdown(f"Since {before}: {moved.count('improved')} key areas improved, {moved.count('unchanged')} "
+                    f"unchanged, {moved.count('declined')} declined.")
+    elif before and "objectives" in summary:
         o = summary["objectives"]
         st.markdown(f"Since {before}: {o['improved']} objectives improved, {o['unchanged']} unchanged, "
                     f"{o['declined']} declined.")
