@@ -11,7 +11,7 @@ from .record import Action, OrganisationRecord
 
 @dataclass(frozen=True)
 class ActionRow:
-    period: str
+    period: str        # the period it was raised in
     item: str          # objective id, or key area id for key-area entries
     kind: str
     key_area_id: str
@@ -19,7 +19,12 @@ class ActionRow:
     action: Action
 
     def overdue(self, today: date) -> bool:
+        """Open now and past its due date."""
         return self.action.is_open and self.action.due is not None and self.action.due < today
+
+    def open_at(self, period: str, end: date | None = None) -> bool:
+        """Raised in or before `period` and not closed by its end (`Action.open_at`)."""
+        return self.action.open_at(self.period, period, end)
 
 
 def action_rows(framework: Framework, record: OrganisationRecord) -> list[ActionRow]:
@@ -38,11 +43,16 @@ def action_rows(framework: Framework, record: OrganisationRecord) -> list[Action
 
 def filter_rows(rows: list[ActionRow], *, owners: list[str] | None = None, statuses: list[str] | None = None,
                 key_areas: list[str] | None = None, due_by: date | None = None,
-                overdue_only: bool = False, today: date | None = None) -> list[ActionRow]:
+                overdue_only: bool = False, today: date | None = None, raised_in: list[str] | None = None,
+                open_at: str | None = None) -> list[ActionRow]:
     today = today or date.today()
     out = []
     for row in rows:
         a = row.action
+        if raised_in and row.period not in raised_in:
+            continue
+        if open_at and not row.open_at(open_at):
+            continue
         if owners and (a.owner or "no owner") not in owners:
             continue
         if statuses and a.status not in statuses:

@@ -8,10 +8,10 @@ bytes: there is deliberately no creation time in the file. `restore(store, data)
 file (format, format version, schema revision, then every row with pydantic, every problem
 located to `file:line: json.path`) and writes it into an *empty* database in one transaction.
 
-Ids: action ids are kept (an action's `carried_from` names another action's id, and the app
-matches actions by id when an entry is saved). No other surrogate id appears in the file; the
-restore numbers assessments, entries, evidence and history rows 1, 2, 3 ... in file order, which
-keeps their order (each is listed in id order). On PostgreSQL the id sequences are then moved
+Ids: action ids are kept (the app matches actions by id when an entry is saved). No other
+surrogate id appears in the file; the restore numbers assessments, entries, evidence, history
+rows, action status changes and drafts 1, 2, 3 ... in file order, which keeps their order (each
+is listed in id order). Files of older formats are read as the newest (see `_from_older`). On PostgreSQL the id sequences are then moved
 past the largest id so later inserts work.
 """
 
@@ -25,30 +25,32 @@ from typing import Any, Iterable
 
 import orjson
 from pydantic import AwareDatetime, ConfigDict, TypeAdapter, ValidationError
-from sqlalchemy import Connection, bindparam, func, insert, select, text, update
+from sqlalchemy import Connection, func, insert, select, text
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from .errors import BackupError, InvalidBackup
-from .tables import (ActionRow, AssessmentRow, BaselineRow, DraftRow, EntryHistoryRow, EntryRow, EvidenceRow,
-                     OrganisationRow, SettingRow)
+from .migrations.legacy import merged_actions
+from .tables import (ActionRow, ActionUpdateRow, AssessmentRow, BaselineRow, DraftRow, EntryHistoryRow, EntryRow,
+                     EvidenceRow, OrganisationRow, SettingRow)
 from .jsonsource import located, path
 from .record import period_key
 from .store import alembic_config
 from .recordfile import natural_key
 
 FORMAT = "procurement-maturity-backup"
-FORMAT_VERSION = 2    # 2: targets may be n/a; drafts. Format 1 files are read too.
+FORMAT_VERSION = 3    # 2: targets may be n/a, drafts; 3: an action lives once, with its status changes.
 CREATED_BY = "procurement maturity self-assessment (assessment.backup)"
-COUNTED = ("organisations", "baselines", "assessments", "entries", "actions", "evidence",
+COUNTED = ("organisations", "baselines", "assessments", "entries", "actions", "action_updates", "evidence",
            "entry_history", "drafts", "settings")
 
 _ORGS, _BASELINES, _ASSESSMENTS = OrganisationRow.__table__, BaselineRow.__table__, AssessmentRow.__table__
 _ENTRIES, _ACTIONS, _EVIDENCE = EntryRow.__table__, ActionRow.__table__, EvidenceRow.__table__
 _HISTORY, _SETTINGS, _DRAFTS = EntryHistoryRow.__table__, SettingRow.__table__, DraftRow.__table__
-SERIAL_TABLES = ("assessments", "entries", "actions", "evidence", "entry_history", "drafts")
+_UPDATES = ActionUpdateRow.__table__
+SERIAL_TABLES = ("assessments", "entries", "actions", "action_updates", "evidence", "entry_history", "drafts")
 
 
-# ====================================================================== the file's shape (v2)
+# ====================================================================== the file's shape (v3)
 
 # Typed dicts rather than models: validated straight from the JSON text, they are about twice
 # as quick for a large file (no model instances). Strict: in JSON, times and dates are strings
@@ -69,6 +71,16 @@ class BaselineData(TypedDict):
     not_applicable: bool
 
 
+class ActionUpdateData(TypedDict):
+    __pydantic_config__ = _STRICT
+    status: str
+    on: date | None
+    note: str | None
+    period: str | None
+    changed_by: str | None
+    changed_at: AwareDatetime
+
+
 class ActionData(TypedDict):
     __pydantic_config__ = _STRICT
     id: int
@@ -77,9 +89,9 @@ class ActionData(TypedDict):
     due: date | None
     status: str
     rag: str | None
-    carried_from: int | None
     updated_by: str | None
     updated_at: AwareDatetime
+    updates: list[ActionUpdateData]
 
 
 class EvidenceData(TypedDict):
@@ -209,13 +221,20 @@ def _read_all(connection: Connection) -> dict[str, Any]:
                       key=lambda s: _natural(s["key"]))
     a, e, h = _ACTIONS.c, _EVIDENCE.c, _HISTORY.c
     actions = defaultdict(list)
-    for entry_id, *row in rows(a.entry_id, a.id, a.text, a.owner, a.due, a.status, a.rag, a.carried_from,
+    u = _UPDATES.c
+    changes = defaultdict(list)
+    for action_id, status, on, note, period, changed_by, changed_at in rows(
+            u.action_id, u.status, u.on, u.note, u.period, u.changed_by, u.changed_at):
+        changes[action_id].append({"status": status, "on": on.isoformat() if on is not None else None,
+                                   "note": note, "period": period, "changed_by": changed_by,
+                                   "changed_at": _when(changed_at)})
+    for entry_id, *row in rows(a.entry_id, a.id, a.text, a.owner, a.due, a.status, a.rag,
                                a.updated_by, a.updated_at):
-        action_id, text_, owner, due, status, rag, carried_from, updated_by, updated_at = row
+        action_id, text_, owner, due, status, rag, updated_by, updated_at = row
         actions[entry_id].append({
             "id": action_id, "text": text_, "owner": owner, "due": due.isoformat() if due is not None else None,
-            "status": status, "rag": rag, "carried_from": carried_from, "updated_by": updated_by,
-            "updated_at": _when(updated_at)})
+            "status": status, "rag": rag, "updated_by": updated_by, "updated_at": _when(updated_at),
+            "updates": changes.pop(action_id, [])})
     evidence = defaultdict(list)
     for entry_id, url, title in rows(e.entry_id, e.url, e.title):
         evidence[entry_id].append({"url": url, "title": title})
@@ -328,6 +347,7 @@ def _count(settings: list, organisations: list) -> dict[str, int]:
             counts["drafts"] += len(assessment["drafts"])
             for entry in assessment["entries"]:
                 counts["actions"] += len(entry["actions"])
+                counts["action_updates"] += sum(len(a["updates"]) for a in entry["actions"])
                 counts["evidence"] += len(entry["evidence"])
                 counts["entry_history"] += len(entry["history"])
     return counts
@@ -369,8 +389,8 @@ def restore(store, data: bytes, *, source: str = "backup.json") -> dict[str, int
     header_ = _header(text_, source)
     _check_header(header_, source)
     checked = text_
-    if header_.get("format_version") == 1:   # read as format 2: no target is n/a, there are no drafts
-        checked = orjson.dumps(_from_format_1(_loads(text_, source))).decode("utf-8")
+    if header_.get("format_version") < FORMAT_VERSION:   # an older format, read as the newest
+        checked = orjson.dumps(_from_older(_loads(text_, source), header_["format_version"])).decode("utf-8")
     where_and_what: list[tuple[tuple, str]] = []
     try:
         backup_ = _BACKUP.validate_json(checked)
@@ -398,24 +418,65 @@ def restore(store, data: bytes, *, source: str = "backup.json") -> dict[str, int
     return {name: len(rows) for name, rows in tables.items()}
 
 
-def _from_format_1(raw: Any) -> Any:
-    """A format 1 file's content as format 2: every target and history target not n/a, no drafts."""
+def _from_older(raw: Any, version: int) -> Any:
+    """An older format's content as the newest. From 1: no target is n/a and there are no drafts.
+    From 1 and 2: an action carried forward into later periods was copied there (`carried_from`);
+    each chain of copies is folded into its first action, the copies' changes of status becoming
+    its dated status changes (`migrations.legacy.merged_actions`, as migration 0003 does)."""
     if not isinstance(raw, dict):
         return raw
     raw = {**raw, "format_version": FORMAT_VERSION}
-    if isinstance(raw.get("counts"), dict):
-        raw["counts"] = {**raw["counts"], "drafts": 0}
+    counts = raw.get("counts")
+    removed = added = 0
     for org in _list(raw, "organisations"):
+        owned = []   # (entry, action, period) of every well-formed action of the organisation
         for assessment in _list(org, "assessments"):
-            if isinstance(assessment, dict):
+            if isinstance(assessment, dict) and version < 2:
                 assessment.setdefault("drafts", [])
             for entry in _list(assessment, "entries"):
-                if isinstance(entry, dict):
+                if isinstance(entry, dict) and version < 2:
                     entry.setdefault("target_not_applicable", False)
                 for row in _list(entry, "history"):
-                    if isinstance(row, dict):
+                    if isinstance(row, dict) and version < 2:
                         row.setdefault("target_not_applicable", False)
+                owned += [(entry, action, assessment.get("period")) for action in _list(entry, "actions")
+                          if isinstance(action, dict) and isinstance(action.get("id"), int)]
+        gone, changed = _fold_copies(owned)
+        removed, added = removed + gone, added + changed
+    if isinstance(counts, dict):   # the header still says what the file held, less the copies folded in
+        actions = counts.get("actions")
+        raw["counts"] = {**counts, "drafts": counts.get("drafts", 0), "action_updates": added,
+                         "actions": actions - removed if isinstance(actions, int) and not isinstance(actions, bool)
+                         else actions}
     return raw
+
+
+def _fold_copies(owned: list[tuple[dict, dict, Any]]) -> tuple[int, int]:
+    """Fold copies into first actions, in place; (copies removed, status changes added)."""
+    rows = [{**action, "period": period, "updated_at": _parsed_time(action.get("updated_at"))}
+            for _, action, period in owned]
+    kept, changes = merged_actions(rows)
+    kept_ids = {a["id"] for a in kept}
+    by_id = {a["id"]: a for a in kept}
+    for entry, action, _ in owned:
+        if action["id"] not in kept_ids:
+            entry["actions"] = [a for a in entry["actions"] if a is not action]
+            continue
+        first = by_id[action["id"]]
+        action.pop("carried_from", None)
+        action.update(status=first["status"], owner=first["owner"], due=first["due"], rag=first["rag"],
+                      updates=[{"status": c["status"], "on": c["on"].isoformat() if c["on"] else None, "note": None,
+                                "period": c["period"], "changed_by": c["changed_by"],
+                                "changed_at": action.get("updated_at") if c["changed_at"] is None else
+                                c["changed_at"].isoformat()} for c in changes if c["action_id"] == action["id"]])
+    return len(owned) - len(kept), len(changes)
+
+
+def _parsed_time(text_: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text_) if isinstance(text_, str) else None
+    except ValueError:
+        return None
 
 
 def _decode(data: bytes, source: str) -> str:
@@ -486,7 +547,6 @@ def _content_problems(raw: dict) -> list[tuple[tuple, str]]:
     counts["organisations"] = len(organisations)
     problems += _duplicates((("organisations", i, "id"), _field(o, "id")) for i, o in enumerate(organisations))
     action_ids: dict[int, tuple] = {}
-    links = []
     for o, org in enumerate(organisations):
         at = ("organisations", o)
         baselines, assessments = _list(org, "baselines"), _list(org, "assessments")
@@ -517,16 +577,13 @@ def _content_problems(raw: dict) -> list[tuple[tuple, str]]:
                 counts["actions"] += len(actions)
                 for n, action in enumerate(actions):
                     where = (*at_a, "entries", e, "actions", n)
-                    action_id, link = _field(action, "id", int), _field(action, "carried_from", int)
+                    counts["action_updates"] += len(_list(action, "updates"))
+                    action_id = _field(action, "id", int)
                     if action_id in action_ids:
                         problems.append(((*where, "id"), f"action id {action_id} appears twice "
                                                          f"(first at {path(action_ids[action_id])})"))
                     elif action_id is not None:
                         action_ids[action_id] = where
-                    if link is not None:
-                        links.append(((*where, "carried_from"), link))
-    problems += [(where, f"no action with id {link} in this backup") for where, link in links
-                 if link not in action_ids]
     stated = raw.get("counts")
     if isinstance(stated, dict):
         problems += _count_problems(stated, counts)
@@ -572,7 +629,8 @@ _LIMITS = {shape: {name: _table.columns[name].type.length for name in shape.__an
                    if name in _table.columns and getattr(_table.columns[name].type, "length", None)}
            for shape, _table in ((SettingData, _SETTINGS), (OrganisationData, _ORGS), (BaselineData, _BASELINES),
                                  (AssessmentData, _ASSESSMENTS), (EntryData, _ENTRIES), (ActionData, _ACTIONS),
-                                 (EvidenceData, _EVIDENCE), (HistoryData, _HISTORY), (DraftData, _DRAFTS))}
+                                 (EvidenceData, _EVIDENCE), (HistoryData, _HISTORY), (DraftData, _DRAFTS),
+                                 (ActionUpdateData, _UPDATES))}
 
 
 def _postgresql_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tuple[tuple, str]]:
@@ -605,6 +663,9 @@ def _postgresql_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tu
                 for kind, shape in (("actions", ActionData), ("evidence", EvidenceData), ("history", HistoryData)):
                     for n, row in enumerate(entry[kind]):
                         yield from check(row, shape, (*at_e, kind, n))
+                for n, action in enumerate(entry["actions"]):
+                    for m, change in enumerate(action["updates"]):
+                        yield from check(change, ActionUpdateData, (*at_e, "actions", n, "updates", m))
 
 
 def _rows(backup_: BackupData) -> dict[str, list[dict]]:
@@ -634,9 +695,12 @@ def _rows(backup_: BackupData) -> dict[str, list[dict]]:
                 children = row.pop("actions"), row.pop("evidence"), row.pop("history")
                 row.update(id=entry_id, assessment_id=assessment_id, updated_at=_utc(entry["updated_at"]))
                 entries.append(row)
-                if children[0]:
-                    actions.extend({**a, "entry_id": entry_id, "updated_at": _utc(a["updated_at"])}
-                                   for a in children[0])
+                for a in children[0]:
+                    actions.append({key: value for key, value in a.items() if key != "updates"}
+                                   | {"entry_id": entry_id, "updated_at": _utc(a["updated_at"])})
+                    tables["action_updates"].extend(
+                        {**u, "id": len(tables["action_updates"]) + 1, "action_id": a["id"],
+                         "changed_at": _utc(u["changed_at"])} for u in a["updates"])
                 for e in children[1]:
                     evidence.append({**e, "id": len(evidence) + 1, "entry_id": entry_id})
                 for h in children[2]:
@@ -651,10 +715,12 @@ def _utc(value: datetime) -> datetime:
 
 
 _TABLES = {"organisations": _ORGS, "baselines": _BASELINES, "assessments": _ASSESSMENTS, "entries": _ENTRIES,
-           "actions": _ACTIONS, "evidence": _EVIDENCE, "entry_history": _HISTORY, "drafts": _DRAFTS,
+           "actions": _ACTIONS, "action_updates": _UPDATES, "evidence": _EVIDENCE, "entry_history": _HISTORY,
+           "drafts": _DRAFTS,
            "settings": _SETTINGS}
 _NOUNS = {"organisations": ("organisation", "organisations"), "baselines": ("baseline score", "baseline scores"),
           "assessments": ("period", "periods"), "entries": ("entry", "entries"), "actions": ("action", "actions"),
+          "action_updates": ("action status change", "action status changes"),
           "evidence": ("evidence link", "evidence links"),
           "entry_history": ("history row", "history rows"), "drafts": ("unsaved draft", "unsaved drafts"),
           "settings": ("setting", "settings")}
@@ -682,20 +748,11 @@ def _refuse_if_not_empty(connection: Connection, source: str) -> None:
 
 
 def _write(connection: Connection, tables: dict[str, list[dict]]) -> None:
-    """Parents before children. An action linked to a later action (by id) gets its link after
-    every action is in, so the foreign key never points at a row not yet written."""
-    later = [{"b_id": a["id"], "b_from": a["carried_from"]} for a in tables["actions"]
-             if a["carried_from"] is not None and a["carried_from"] >= a["id"]]
-    for a in tables["actions"]:
-        if a["carried_from"] is not None and a["carried_from"] >= a["id"]:
-            a["carried_from"] = None
-    for name in ("organisations", "baselines", "assessments", "entries", "actions", "evidence",
+    """Parents before children."""
+    for name in ("organisations", "baselines", "assessments", "entries", "actions", "action_updates", "evidence",
                  "entry_history", "drafts", "settings"):
         for start in range(0, len(tables[name]), 50_000):    # in slices: less memory at once
             connection.execute(insert(_TABLES[name]), tables[name][start:start + 50_000])
-    if later:
-        connection.execute(update(_ACTIONS).where(_ACTIONS.c.id == bindparam("b_id"))
-                           .values(carried_from=bindparam("b_from")), later)
 
 
 def _reset_sequences(connection: Connection) -> None:

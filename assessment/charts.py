@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import altair as alt
 
 from .framework import Framework
+from .layouts import CARRIED
 from .numbers import format_mean
 
 SERIES_COLOURS = {"today": "#1d70b8", "target": "#d4351c", "last year": "#505a5f"}  # GOV.UK palette
@@ -31,7 +32,7 @@ def radar_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for row in rows:
             if row["series"] == kind:
                 line = table.setdefault(row["key_area"], {"Key area": row["key_area"]})
-                line[row["label"] if kind != "target" else "Target"] = row["value"]
+                line[row["label"] if kind != "target" else "Target"] = row.get("partial") or row["value"]
                 if kind == "today":
                     line["n"] = row["n"]
     return list(table.values())
@@ -39,7 +40,8 @@ def radar_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def radar_text_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """`radar_table` as people read it: means with two places, "–" where there is none."""
-    return [{k: v if k in ("Key area", "n") else format_mean(v) for k, v in line.items()} for line in radar_table(rows)]
+    return [{k: v if k in ("Key area", "n") or isinstance(v, str) else format_mean(v) for k, v in line.items()}
+            for line in radar_table(rows)]
 
 
 def radar_chart(rows: list[dict[str, Any]], framework: Framework, *, title: str = "", size: int = 520,
@@ -119,6 +121,11 @@ def radar_caption(rows: list[dict[str, Any]]) -> str:
     left_off = radar_left_off(rows)
     if left_off and parts:
         text_ += f" Not on the chart (no score or target): {_and(left_off)}."
+    partial = [r["key_area"] for r in rows if r.get("partial")]
+    if partial:
+        text_ += (f" The target{'s' if len(partial) > 1 else ''} of {_and(partial)} cover{'s' if len(partial) == 1 else ''}"
+                  " only some of what is scored, so "
+                  f"{'it is' if len(partial) == 1 else 'they are'} not drawn (the table gives {'it' if len(partial) == 1 else 'them'}).")
     return text_
 
 
@@ -239,8 +246,10 @@ def heatmap_rows(cells) -> list[dict[str, Any]]:
     for cell in cells:
         order.setdefault(cell.id, len(order))
         score = cell.score
+        written = score.written or ("n/a" if score.not_applicable else "")
         rows.append({"item": cell.title, "order": order[cell.id], "key_area": cell.key_area, "period": cell.period,
-                     "value": score.value, "written": score.written or ("n/a" if score.not_applicable else "")})
+                     "value": score.value, "written": written,
+                     "marked": f"{written} {CARRIED}" if cell.carried and written else written})
     return rows
 
 
@@ -252,7 +261,7 @@ def heatmap_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         first = {"Key area": row["item"]} if by_key_area else {"Objective": row["item"], "Key area": row["key_area"]}
         line = table.setdefault(row["item"], first)
-        line[row["period"]] = row["written"]
+        line[row["period"]] = row.get("marked", row["written"])
     return list(table.values())
 
 

@@ -230,10 +230,14 @@ _FRAMEWORK = click.option("--framework", "framework_id",
 @_ORG
 @_FRAMEWORK
 @_DRY
+@click.option("--track-actions", is_flag=True,
+              help='Also track the actions the comments state in their own words ("Action: ..."); '
+                   "the comments stay as written.")
 @click.pass_obj
-def import_appendix(obj: Context, path: Path, org_id: str, framework_id: str | None, dry_run: bool) -> None:
+def import_appendix(obj: Context, path: Path, org_id: str, framework_id: str | None, dry_run: bool,
+                    track_actions: bool) -> None:
     """Scores and comments from a Word objectives appendix (.docx) laid out like Medway's."""
-    _import(obj, path, org_id, framework_id, dry_run, "appendix")
+    _import(obj, path, org_id, framework_id, dry_run, "appendix", track_actions)
 
 
 @import_.command("xlsx")
@@ -247,16 +251,20 @@ def import_xlsx(obj: Context, path: Path, org_id: str, framework_id: str | None,
     _import(obj, path, org_id, framework_id, dry_run, "spreadsheet")
 
 
-def _import(obj: Context, path: Path, org_id: str, framework_id: str | None, dry_run: bool, kind: str) -> None:
+def _import(obj: Context, path: Path, org_id: str, framework_id: str | None, dry_run: bool, kind: str,
+            track_actions: bool = False) -> None:
     """Show the preview per period, then (unless a dry run) write it all or nothing."""
     prepared = workflows.preview_import(obj.store, obj.actor, org_id, path.name, path, kind=kind,
                                         framework_id=framework_id)
     for warning in prepared.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if prepared.sentence_actions:
+        click.echo(f"{prepared.sentence_actions} action(s) are stated in the comments (\"Action: ...\"); "
+                   + ("they will be tracked" if track_actions else "add --track-actions to track them"))
     if dry_run:
         click.echo("\n".join(f"would import {p.summary}" for p in prepared.periods) + "\nnothing written (dry run)")
         return
-    done = workflows.apply_import(obj.store, obj.actor, prepared)
+    done = workflows.apply_import(obj.store, obj.actor, prepared, track_actions=track_actions)
     click.echo("\n".join(f"imported {p.summary}" for p in done))
 
 
@@ -298,7 +306,8 @@ def period_start(obj: Context, new_period: str, org_id: str, framework_id: str |
     """Start a new period, carried forward from the latest one unless --blank."""
     started = workflows.start_period(obj.store, obj.actor, org_id, new_period, carry=not blank,
                                      framework_id=framework_id)
-    click.echo(f"started {org_id} {new_period}: {started.carried} score(s) carried forward, to be confirmed")
+    click.echo(f"started {org_id} {new_period}: {started.carried} score(s) carried forward, to be confirmed; "
+               f"{started.actions} action(s) of earlier periods still open")
 
 
 @period.command("delete")
@@ -307,8 +316,8 @@ def period_start(obj: Context, new_period: str, org_id: str, framework_id: str |
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.pass_obj
 def period_delete(obj: Context, name: str, org_id: str, yes: bool) -> None:
-    """Delete a period started by mistake, with its entries, actions, history and drafts; the actions
-    it carried forward are open again in the period before."""
+    """Delete a period started by mistake, with its entries, the actions raised in it, their history
+    and everyone's drafts."""
     record = queries.record_with_periods(obj.store, obj.actor, org_id, name).record
     chosen = record.period(name)
     entries = len(chosen.entries) + len(chosen.key_area_entries)
@@ -316,7 +325,7 @@ def period_delete(obj: Context, name: str, org_id: str, yes: bool) -> None:
         click.confirm(f"Delete {org_id} {name} with its {entries} entries, their actions, history and drafts?",
                       abort=True)
     gone = workflows.delete_period(obj.store, obj.actor, org_id, name)
-    click.echo(f"deleted {org_id} {gone.period} ({gone.entries} entries); {gone.reopened_actions} action(s) open again")
+    click.echo(f"deleted {org_id} {gone.period} ({gone.entries} entries, {gone.actions} action(s) raised in it)")
 
 
 @cli.group()

@@ -72,13 +72,13 @@ def action_from_row(row: dict[str, Any]) -> Action:
     due = row.get("due")
     return Action(text=row["text"].strip(), owner=(row.get("owner") or "").strip() or None,
                   due=due if isinstance(due, date) else None, status=row.get("status") or "open",
-                  rag=row.get("rag") or None, id=row.get("id"), carried_from=row.get("carried_from"))
+                  rag=row.get("rag") or None, id=row.get("id"))
 
 
 def action_rows(entry: Entry) -> list[dict[str, Any]]:
     """An entry's actions as a form's rows (what `action_from_row` reads back)."""
     return [{"id": a.id, "text": a.text, "owner": a.owner or "", "due": a.due, "status": a.status,
-             "rag": a.rag, "carried_from": a.carried_from} for a in entry.actions]
+             "rag": a.rag} for a in entry.actions]
 
 
 # ---------------------------------------------------------------- drafts: an edit waiting to be saved

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from .errors import InvalidImport, Problem
-from .record import Entry, OrganisationRecord, PeriodRecord, period_key
+from .record import Action, Entry, OrganisationRecord, PeriodRecord, period_key
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a 59-objective, 10-period appendix is well under 1 MB
 
@@ -40,6 +40,24 @@ class ImportPlan:
     periods: list[PeriodRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)   # any problem: nothing may be written
     warnings: list[Problem] = field(default_factory=list)   # worth a look, not a reason to refuse
+    # Actions a comment states in its own words ("Action: ..."), offered to be tracked: (period, item)
+    sentence_actions: dict[tuple[str, str], list[Action]] = field(default_factory=dict)
+
+    def tracking_sentence_actions(self) -> "ImportPlan":
+        """The plan with the actions its comments state added to their entries (comments unchanged)."""
+        periods = []
+        for period in self.periods:
+            entries = dict(period.entries)
+            for item, entry in period.entries.items():
+                known = {a.text for a in entry.actions}
+                extra = [a for a in self.sentence_actions.get((period.period, item), []) if a.text not in known]
+                if extra:
+                    entries[item] = replace(entry, actions=[*entry.actions, *extra])
+            periods.append(replace(period, entries=entries))
+        return replace(self, periods=periods, sentence_actions={})
+
+    def sentence_action_count(self, period: str) -> int:
+        return sum(len(v) for (p, _), v in self.sentence_actions.items() if p == period)
 
     @classmethod
     def for_file(cls, source: str, framework, size: int) -> "ImportPlan":

@@ -23,7 +23,8 @@ PERIOD_SHEET_COLUMNS = (("#", 5), ("Objective", 30), ("Key area", 26), ("Score",
                         ("Previous comment", 50), ("Evidence", 30), ("Carried forward?", 10))
 PERIOD_SHEET_REQUIRED = ("#", "Objective", "Key area", "Score", "Score label", "Comment")
 ACTIONS_SHEET_COLUMNS = (("Period", 9), ("#", 5), ("Objective / key area", 32), ("Key area", 26), ("Action", 70),
-                         ("Owner", 20), ("Due", 17), ("Status", 14), ("RAG", 8), ("Overdue?", 9))
+                         ("Owner", 20), ("Due", 17), ("Status", 14), ("RAG", 8), ("Overdue?", 9),
+                         ("Latest progress", 50))
 ACTIONS_SHEET_REQUIRED = ("Period", "#", "Objective / key area", "Key area", "Action", "Status")
 KEY_AREA_ROW = "(key area as a whole)"   # the Objective cell of a key area scored as a whole
 
@@ -31,6 +32,26 @@ KEY_AREA_ROW = "(key area as a whole)"   # the Objective cell of a key area scor
 # The objectives appendix: "<period> Score" and "<period> Comments and Action" for each period.
 def appendix_columns(period: str) -> list[str]:
     return [f"{period} Score", f"{period} Comments and Action"]
+
+
+# ---------------------------------------------------------------- a score cell
+
+CARRIED = "(carried)"   # after a score carried forward from the period before and not yet confirmed
+
+
+def score_cell(entry: Entry | None) -> str:
+    """A score as the appendix prints it: '3', '2/3', 'n/a', and '3 (carried)' while it is carried."""
+    if entry is None or entry.score.written is None:
+        return ""
+    return f"{entry.score.written} {CARRIED}" if entry.carried else entry.score.written
+
+
+def read_score_cell(text: str) -> tuple[str, bool]:
+    """`score_cell` read back: the score as written, and whether it was marked carried."""
+    stripped = text.strip()
+    if stripped.lower().endswith(CARRIED):
+        return stripped[: -len(CARRIED)].strip(), True
+    return text, False
 
 
 # ---------------------------------------------------------------- actions in a comment cell
@@ -59,6 +80,22 @@ def split_actions(text: str) -> tuple[str | None, list[Action]]:
         actions.insert(0, action)
         lines.pop()
     return "\n".join(lines).strip() or None, actions
+
+
+_SENTENCE_ACTION = re.compile(r"\bAction\s*:\s*(.+?)(?=\s*\bAction\s*:|$)", re.S)
+
+
+def actions_in_sentences(comment: str | None) -> list[Action]:
+    """Actions that a comment states in its own words, as Medway's appendix does ("... Action: To
+    address any further request."): the text after each "Action:" to the end of its paragraph.
+    The comment itself is left as it is; these are offered to be tracked."""
+    found = []
+    for paragraph in (comment or "").split("\n"):
+        if parse_action_line(paragraph) is not None:
+            continue
+        found += [Action(" ".join(m.group(1).split())) for m in _SENTENCE_ACTION.finditer(paragraph)
+                  if m.group(1).strip()]
+    return found
 
 
 def parse_action_line(line: str) -> Action | None:

@@ -14,10 +14,12 @@ from .errors import AssessmentError, NotFound
 from .scores import UNSCORED, Score
 
 STATUSES = ("draft", "submitted", "approved")
-ACTION_STATUSES = ("open", "in progress", "done", "carried forward", "dropped")
-# The one rule for which actions are open (live, and overdue once past their due date). An action
-# marked "carried forward" is closed in its period: a copy of it is open in the next one.
+ACTION_STATUSES = ("open", "in progress", "done", "dropped")
+# The one rule for which actions are open (live, and overdue once past their due date).
 OPEN_ACTION_STATUSES = ("open", "in progress")
+# Earlier versions copied an open action into the next period and marked the old one "carried
+# forward": the action went on, so read that status as "open".
+OLD_ACTION_STATUSES = {"carried forward": "open"}
 RAG = ("red", "amber", "green")
 
 
@@ -33,18 +35,52 @@ class Organisation:
 
 
 @dataclass
+class ActionUpdate:
+    """A dated change of an action's status, with an optional progress note. `period` is the
+    period that was current when it was recorded; `on` may be unknown (None) in a record
+    transcribed from papers that give only the period."""
+
+    status: str
+    on: date | None = None
+    note: str | None = None
+    period: str | None = None
+    by: str | None = None
+    at: datetime | None = None
+
+
+@dataclass
 class Action:
+    """An action for its whole life: kept with the entry of the period it was raised in, its
+    status now, and every dated status change and progress note since (`updates`, oldest first)."""
+
     text: str
     owner: str | None = None
     due: date | None = None
     status: str = "open"
     rag: str | None = None
     id: int | None = None
-    carried_from: int | None = None
+    updates: list[ActionUpdate] = field(default_factory=list)
 
     @property
     def is_open(self) -> bool:
+        """Open now: its status is open or in progress."""
         return self.status in OPEN_ACTION_STATUSES
+
+    def status_at(self, raised_in: str, period: str, end: date | None = None) -> str | None:
+        """Its status at the end of `period` (None if it was raised later): the last change recorded
+        in `period` or before (and, where the period's end date is known, on or before it); with
+        none, "open" if it changed later, else its status now."""
+        if period_key(raised_in) > period_key(period):
+            return None
+        known = [u for u in self.updates if (u.period is None or period_key(u.period) <= period_key(period))
+                 and (end is None or u.on is None or u.on <= end)]
+        if known:
+            return known[-1].status
+        return "open" if self.updates else self.status
+
+    def open_at(self, raised_in: str, period: str, end: date | None = None) -> bool:
+        """The one rule: raised in or before `period` and not closed by its end."""
+        return self.status_at(raised_in, period, end) in OPEN_ACTION_STATUSES
 
 
 @dataclass

@@ -17,8 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from .errors import AssessmentError, InvalidFile, NotFound, Problem, ScoreError
 from .framework import Framework
-from .record import (ACTION_STATUSES, PERIOD_HINT, STATUSES, Action, Entry, Evidence, Organisation,
-                     OrganisationRecord, PeriodRecord, valid_period)
+from .record import (ACTION_STATUSES, OLD_ACTION_STATUSES, PERIOD_HINT, STATUSES, Action, ActionUpdate, Entry,
+                     Evidence, Organisation, OrganisationRecord, PeriodRecord, valid_period)
 from .scores import UNSCORED, Score, parse_score
 from .yamlsource import Source, fail_if, problems_from_validation, read_yaml
 
@@ -65,12 +65,20 @@ class FrameworkRef(_Strict):
     version: Text
 
 
+class ActionUpdateIn(_Strict):
+    status: Literal[ACTION_STATUSES]  # type: ignore[valid-type]
+    on: date | None = None
+    period: Annotated[str, StringConstraints(strip_whitespace=True)] | int | None = None
+    note: Text | None = None
+
+
 class ActionIn(_Strict):
     text: Text
     owner: Text | None = None
     due: date | None = None
-    status: Literal[ACTION_STATUSES] = "open"  # type: ignore[valid-type]
+    status: Literal[(*ACTION_STATUSES, *OLD_ACTION_STATUSES)] = "open"  # type: ignore[valid-type]
     rag: Literal["red", "amber", "green"] | None = None
+    updates: list[ActionUpdateIn] = Field(default_factory=list)
 
 
 class EvidenceIn(_Strict):
@@ -269,7 +277,10 @@ def _entry(entry_in: _EntryBase, item: str, kind: str, loc: tuple, score: Callab
         target=score(entry_in.target, loc + ("target",), f"target of {what}", key_area),
         target_period=str(entry_in.target_period) if entry_in.target_period is not None else None,
         comment=entry_in.comment, previous_comment=entry_in.previous_comment, carried=entry_in.carried,
-        actions=[Action(**a.model_dump()) for a in entry_in.actions],
+        actions=[Action(a.text, a.owner, a.due, OLD_ACTION_STATUSES.get(a.status, a.status), a.rag,
+                        updates=[ActionUpdate(u.status, u.on, u.note, str(u.period) if u.period is not None else None)
+                                 for u in a.updates])
+                 for a in entry_in.actions],
         evidence=[Evidence(**ev.model_dump()) for ev in entry_in.evidence],
     )
 
@@ -314,7 +325,9 @@ def _entry_data(key: str, entry: Entry, record: OrganisationRecord, include_meta
         data["carried"] = True
     data["actions"] = [_drop_none({
         "text": a.text, "owner": a.owner, "due": a.due.isoformat() if a.due else None,
-        "status": a.status, "rag": a.rag}) for a in entry.actions]
+        "status": a.status, "rag": a.rag,
+        "updates": [_drop_none({"status": u.status, "on": u.on.isoformat() if u.on else None, "period": u.period,
+                                "note": u.note}) for u in a.updates] or None}) for a in entry.actions]
     data["evidence"] = [_drop_none({"url": ev.url, "title": ev.title}) for ev in entry.evidence]
     if include_meta:
         data["version"] = entry.version

@@ -76,6 +76,7 @@ class HeatCell:
     key_area: str
     period: str
     score: Score
+    carried: bool = False   # carried forward, not yet confirmed
 
 
 @dataclass(frozen=True)
@@ -182,20 +183,20 @@ def _heatmap(framework: Framework, record: OrganisationRecord, mode: str, up_to:
             for ka in framework.key_areas.values():
                 entry = p.key_area_entries.get(ka.id)
                 if entry is not None:
-                    cells.append(HeatCell(ka.id, ka.title, ka.title, p.period, entry.score))
+                    cells.append(HeatCell(ka.id, ka.title, ka.title, p.period, entry.score, entry.carried))
         else:
             for _, ka, o in framework.iter_objectives():
                 entry = p.entries.get(o.id)
                 if entry is not None:
-                    cells.append(HeatCell(o.id, f"{o.id}. {o.title}", ka.title, p.period, entry.score))
+                    cells.append(HeatCell(o.id, f"{o.id}. {o.title}", ka.title, p.period, entry.score, entry.carried))
     return cells
 
 
 def _actions(framework: Framework, record: OrganisationRecord, period: str, today: date) -> list[ActionLine]:
-    """Actions open at `period` (`Action.is_open`), from this period or an earlier one."""
+    """Actions open at `period` (`ActionRow.open_at`): raised in it or before, not closed by its end."""
     lines = []
     for row in action_rows(framework, record):
-        if period_key(row.period) > period_key(period) or not row.action.is_open:
+        if not row.open_at(period):
             continue
         key_area = framework.key_areas[row.key_area_id].title if row.key_area_id in framework.key_areas else ""
         lines.append(ActionLine(key_area, row, row.overdue(today)))
@@ -216,6 +217,44 @@ def open_actions_sentence(open_: int, overdue: int, today: date) -> str:
         return f"No actions are open at {long_date(today)}."
     late = f"{overdue} of them {'is' if overdue == 1 else 'are'} overdue" if overdue else "none is overdue"
     return f"{_count(open_, 'action')} {'is' if open_ == 1 else 'are'} open; {late} at {long_date(today)}."
+
+
+def target_sentences(report: ProgressReport) -> list[str]:
+    """What the targets say, in the same terms as the movement table and the radar: a gap only
+    where a key area's target covers what is scored (or is set for the key area as a whole)."""
+    with_target = [k for k in report.key_areas if k.target.mean is not None]
+    if not with_target:
+        return ["No targets have been set, so there is no gap to report."]
+    complete = [k for k in with_target if k.gap is not None]
+    partial = [k for k in with_target if k.gap is None]
+    out = []
+    below = sorted((k for k in complete if k.gap > 0), key=lambda k: -k.gap)
+    if below:
+        furthest, others = below[0], below[1:]
+        still = "still " if report.compare_with else ""
+        sentence = f"{furthest.title} is {still}{levels_text(furthest.gap)} below its target"
+        if others:
+            sentence += (f"; {_count(len(others), 'other key area')} {'is' if len(others) == 1 else 'are'} "
+                         f"below target too (next furthest: {_names([k.title for k in others[:3]])})")
+        reached = len(complete) - len(below)
+        out.append(sentence + ". " + (f"{reached} of the {len(complete)} key areas with a target for all they "
+                                      f"score {'has' if reached == 1 else 'have'} reached it." if reached else
+                                      "No key area with a target has reached it yet."))
+    elif complete:
+        out.append(f"{'The' if len(complete) == 1 else 'All'} {_count(len(complete), 'key area')} with a target "
+                   f"for all {'it scores' if len(complete) == 1 else 'they score'} "
+                   f"{'has' if len(complete) == 1 else 'have'} reached it.")
+    if partial:
+        named = _names([f"{k.title}, {target_cover(k)}" for k in partial])
+        out.append(f"{_count(len(partial), 'key area')} {'has' if len(partial) == 1 else 'have'} a target for only "
+                   f"some of {'its' if len(partial) == 1 else 'their'} {report.completion.items} ({named}), so no "
+                   "gap is given there.")
+    return out
+
+
+def target_cover(line: AreaLine) -> str:
+    """'1 of 3 scored objectives' (a target that covers only part of what is scored)."""
+    return f"{line.target.n} of {line.now.n} scored"
 
 
 def overall_words(level: str | None, mean: float | None, n: int, done: Completion) -> str:
@@ -265,23 +304,7 @@ def summary_paragraph(report: ProgressReport, framework: Framework) -> str:
                          f"{report.unchanged} stayed the same.")
     else:
         parts.append("This is the first period recorded, so there is nothing to compare with yet.")
-    below = sorted((k for k in report.key_areas if k.gap is not None and k.gap > 0), key=lambda k: -k.gap)
-    with_target = [k for k in report.key_areas if k.gap is not None]
-    if not report.has_targets:
-        parts.append("No targets have been set, so there is no gap to report.")
-    elif not below:
-        parts.append(f"All {_count(len(with_target), 'key area')} with a target have reached it.")
-    else:
-        furthest, others = below[0], below[1:]
-        still = "still " if report.compare_with else ""
-        sentence = f"{furthest.title} is {still}{levels_text(furthest.gap)} below its target"
-        if others:
-            sentence += (f"; {_count(len(others), 'other key area')} {'is' if len(others) == 1 else 'are'} "
-                         f"below target too (next furthest: {_names([k.title for k in others[:3]])})")
-        reached = len(with_target) - len(below)
-        parts.append(sentence + ". " + (f"{reached} of the {len(with_target)} key areas with a target "
-                                        f"{'has' if reached == 1 else 'have'} reached it." if reached else
-                                        "No key area with a target has reached it yet."))
+    parts += target_sentences(report)
     if report.actions:
         overdue = len(report.overdue)
         parts.append(f"{_count(len(report.actions), 'action')} {'is' if len(report.actions) == 1 else 'are'} open"
@@ -307,7 +330,7 @@ def movement_table(report: ProgressReport, framework: Framework) -> list[dict[st
         row["n"] = str(line.now.n)
         row["Level"] = level_label(line.now.level, framework) if line.now.level else "–"
         row["Target"] = _mean(line.target) if line.targets_complete or line.target.mean is None else \
-            f"{_mean(line.target)} (n = {line.target.n})"
+            f"{_mean(line.target)} ({target_cover(line)})"
         row["Gap"] = signed(line.gap)
         if report.compare_with:
             row["Direction"] = movement.label(line.change)
@@ -344,10 +367,16 @@ def radar_rows(framework: Framework, record: OrganisationRecord, period: str,
     rows = []
     for order, ka_id in enumerate(ids):
         title = framework.key_areas[ka_id].title
-        series = [("today", period, now[ka_id].score), ("target", "target", now[ka_id].target)]
+        area = now[ka_id]
+        covers = target_covers(area.score, area.target, area.target_direct)
+        series = [("today", period, area.score), ("target", "target", area.target)]
         if compare_with:
             series.append(("last year", compare_with, before[ka_id].score))
         for kind, label, rollup in series:
-            rows.append({"order": order, "key_area": title, "series": kind, "label": label,
-                         "value": rounded(rollup.mean), "n": rollup.n})
+            row = {"order": order, "key_area": title, "series": kind, "label": label,
+                   "value": rounded(rollup.mean), "n": rollup.n}
+            if kind == "target" and rollup.mean is not None and not covers:
+                # A target for only part of what is scored is not drawn; the table says how much it covers.
+                row.update(value=None, partial=f"{format_mean(rollup.mean)} ({rollup.n} of {area.score.n} scored)")
+            rows.append(row)
     return rows

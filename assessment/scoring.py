@@ -14,7 +14,7 @@ from typing import Iterable, NamedTuple
 from .errors import AlreadyExists
 from .framework import Framework
 from .movement import change, direction
-from .record import Action, Entry, OrganisationRecord, PeriodRecord, check_period, period_key
+from .record import Entry, OrganisationRecord, PeriodRecord, check_period, period_key
 from .scores import UNSCORED, Score
 
 ROLL_UP_RULE = ("Rolled-up scores are the mean of the applicable scored objectives beneath them "
@@ -359,11 +359,10 @@ def previous_period(record: OrganisationRecord, period: str) -> str | None:
 
 @dataclass(frozen=True)
 class NewPeriod:
-    """A period about to be started, and the open actions of the last period it continues."""
+    """A period about to be started."""
 
     period: PeriodRecord
     carried_from: str | None = None
-    closed_actions: tuple[int, ...] = ()   # ids of actions continued by a copy in the new period
 
     @property
     def carried(self) -> int:
@@ -386,33 +385,20 @@ def carry_forward(previous: PeriodRecord, new_period: str) -> NewPeriod:
     """A new period started from the last one.
 
     Scores and targets are carried and marked `carried` (not yet confirmed); last period's comment
-    becomes `previous_comment` (the new comment starts empty); open actions are copied into the new
-    period with a link to the action they continue, and the originals are closed as "carried
-    forward" (`closed_actions`). Evidence is not carried.
+    becomes `previous_comment` (the new comment starts empty). Actions are not copied: each stays
+    with the period it was raised in, and is shown in later periods while it is open
+    (`Action.open_at`). Evidence is not carried.
     """
     def carry(entry: Entry) -> Entry:
         return Entry(
             item=entry.item, kind=entry.kind, score=entry.score, target=entry.target,
             target_period=entry.target_period, comment=None, previous_comment=entry.comment,
-            carried=entry.score.state != "unscored",
-            actions=[Action(text=a.text, owner=a.owner, due=a.due,
-                            status="in progress" if a.status == "in progress" else "open",
-                            rag=a.rag, carried_from=a.id) for a in entry.actions if a.is_open])
-    entries = [*previous.entries.values(), *previous.key_area_entries.values()]
+            carried=entry.score.state != "unscored")
     return NewPeriod(
         PeriodRecord(period=new_period, status="draft",
                      entries={k: carry(e) for k, e in previous.entries.items()},
                      key_area_entries={k: carry(e) for k, e in previous.key_area_entries.items()}),
-        previous.period,
-        tuple(a.id for e in entries for a in e.actions if a.is_open and a.id is not None))
-
-
-def reopened_by_deleting(period: PeriodRecord) -> dict[int, str]:
-    """Deleting a period undoes its carry-forward: each action it continued gets back the status
-    its copy has (or "open", were the copy itself carried on), by action id."""
-    return {a.carried_from: a.status if a.status != "carried forward" else "open"
-            for e in [*period.entries.values(), *period.key_area_entries.values()]
-            for a in e.actions if a.carried_from is not None}
+        previous.period)
 
 
 def confirm(entry: Entry, score: Score | None = None) -> Entry:

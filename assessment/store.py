@@ -24,36 +24,13 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from .edits import Draft, EntryEdit, edit_from_json, fields_json
-from .errors import (
-    AlreadyExists,
-    AssessmentError,
-    DatabaseUnavailable,
-    NotFound,
-    StaleEntry,
-)
+from .errors import AlreadyExists, AssessmentError, DatabaseUnavailable, NotFound, StaleEntry
 from .framework import Framework
-from .record import (
-    STATUSES,
-    Action,
-    Entry,
-    Evidence,
-    Organisation,
-    OrganisationRecord,
-    PeriodRecord,
-    long_date,
-    period_key,
-)
+from .record import (STATUSES, Action, ActionUpdate, Entry, Evidence, Organisation, OrganisationRecord, PeriodRecord,
+                     long_date, period_key)
 from .scores import Score
-from .tables import (
-    ActionRow,
-    AssessmentRow,
-    BaselineRow,
-    DraftRow,
-    EntryHistoryRow,
-    EntryRow,
-    EvidenceRow,
-    OrganisationRow,
-)
+from .tables import (ActionRow, ActionUpdateRow, AssessmentRow, BaselineRow, DraftRow, EntryHistoryRow, EntryRow,
+                     EvidenceRow, OrganisationRow)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_DB = DATA_DIR / "assessment.db"
@@ -255,7 +232,8 @@ class Transaction:
         row = self._org(org_id)
         assessments = self.s.scalars(
             select(AssessmentRow).where(AssessmentRow.organisation_id == org_id)
-            .options(selectinload(AssessmentRow.entries).selectinload(EntryRow.actions),
+            .options(selectinload(AssessmentRow.entries).selectinload(EntryRow.actions)
+                     .selectinload(ActionRow.updates),
                      selectinload(AssessmentRow.entries).selectinload(EntryRow.evidence))).all()
         baselines = self.s.scalars(select(BaselineRow).where(BaselineRow.organisation_id == org_id)).all()
         framework_id = assessments[0].framework_id if assessments else ""
@@ -294,20 +272,28 @@ class Transaction:
         self.s.delete(assessment)
         self.s.flush()
 
+    def update_action(self, org_id: str, action_id: int, *, owner: str | None, due, rag: str | None,
+                      change: ActionUpdate | None, user: str) -> Action:
+        """Change an action's owner, due date and red/amber/green, and record a dated status change
+        or progress note (`change`) in its life. Its entry is not given a new version: an action's
+        progress is its own history."""
+        row = self.s.scalar(select(ActionRow).join(EntryRow).join(AssessmentRow)
+                            .where(ActionRow.id == action_id, AssessmentRow.organisation_id == org_id))
+        if row is None:
+            raise NotFound(f"{org_id} has no action {action_id}")
+        row.owner, row.due, row.rag = owner, due, rag
+        if change is not None:
+            row.updates.append(ActionUpdateRow(status=change.status, on=change.on, note=change.note,
+                                               period=change.period, changed_by=user, changed_at=_now()))
+            row.status = change.status
+        row.updated_by, row.updated_at = user, _now()
+        self.s.flush()
+        return _action_from_row(row)
+
     def set_status(self, org_id: str, period: str, status: str) -> None:
         if status not in STATUSES:
             raise AssessmentError(f"'{status}' is not a status; use one of {', '.join(STATUSES)}")
         self._assessment(org_id, period).status = status
-
-    def set_action_statuses(self, org_id: str, action_ids: Iterable[int], status: str, *, user: str) -> None:
-        """Give the organisation's actions with these ids a new status."""
-        ids = list(action_ids)
-        if not ids:
-            return
-        rows = self.s.scalars(select(ActionRow).join(EntryRow).join(AssessmentRow)
-                              .where(ActionRow.id.in_(ids), AssessmentRow.organisation_id == org_id)).all()
-        for row in rows:
-            row.status, row.updated_by, row.updated_at = status, user, _now()
 
     # ------------------------------------------------------------ one entry at a time
 
@@ -379,6 +365,10 @@ class Transaction:
             if existing is None:
                 kept.append(_action_row(action, user))
             else:
+                if existing.status != action.status:   # a status change is kept, dated, for the action's life
+                    existing.updates.append(ActionUpdateRow(status=action.status, on=_now().date(),
+                                                            period=row.assessment.period, changed_by=user,
+                                                            changed_at=_now()))
                 if (existing.text, existing.owner, existing.due, existing.status, existing.rag) != \
                         (action.text, action.owner, action.due, action.status, action.rag):
                     existing.text, existing.owner, existing.due = action.text, action.owner, action.due
@@ -490,7 +480,16 @@ def _fill_entry(row: EntryRow, entry: Entry, user: str) -> None:
 
 def _action_row(action: Action, user: str) -> ActionRow:
     return ActionRow(text=action.text, owner=action.owner, due=action.due, status=action.status,
-                     rag=action.rag, carried_from=action.carried_from, updated_by=user, updated_at=_now())
+                     rag=action.rag, updated_by=user, updated_at=_now(),
+                     updates=[ActionUpdateRow(status=u.status, on=u.on, note=u.note, period=u.period,
+                                              changed_by=u.by or user, changed_at=u.at or _now())
+                              for u in action.updates])
+
+
+def _action_from_row(a: ActionRow) -> Action:
+    return Action(text=a.text, owner=a.owner, due=a.due, status=a.status, rag=a.rag, id=a.id,
+                  updates=[ActionUpdate(status=u.status, on=u.on, note=u.note, period=u.period, by=u.changed_by,
+                                        at=_utc(u.changed_at)) for u in a.updates])
 
 
 def _history(row: EntryRow) -> EntryHistoryRow:
@@ -511,7 +510,6 @@ def _entry_from_row(row: EntryRow) -> Entry:
         item=row.item_id, kind=row.kind, score=_score(row.score, row.not_applicable),
         target=_score(row.target, row.target_not_applicable), target_period=row.target_period,
         comment=row.comment, previous_comment=row.previous_comment, carried=bool(row.carried),
-        actions=[Action(text=a.text, owner=a.owner, due=a.due, status=a.status, rag=a.rag, id=a.id,
-                        carried_from=a.carried_from) for a in row.actions],
+        actions=[_action_from_row(a) for a in row.actions],
         evidence=[Evidence(url=e.url, title=e.title) for e in row.evidence],
         version=row.version, updated_by=row.updated_by, updated_at=updated)

@@ -93,10 +93,25 @@ class ActionRow(Base):
     due: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(32), default="open")
     rag: Mapped[str | None] = mapped_column(String(8))
-    carried_from: Mapped[int | None] = mapped_column(ForeignKey("actions.id", ondelete="SET NULL"))
     updated_by: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     entry: Mapped[EntryRow] = relationship(back_populates="actions")
+    updates: Mapped[list["ActionUpdateRow"]] = relationship(cascade="all, delete-orphan",
+                                                            order_by="ActionUpdateRow.id")
+
+
+class ActionUpdateRow(Base):
+    """A dated change of an action's status, with an optional progress note; `period` is the period
+    current when it was recorded (`on` may be unknown for a record transcribed from papers)."""
+    __tablename__ = "action_updates"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+    on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    period: Mapped[str | None] = mapped_column(String(16))
+    changed_by: Mapped[str | None] = mapped_column(String(200))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class EvidenceRow(Base):

@@ -26,6 +26,7 @@ def test_filters_and_overdue(nps, medway):
     overdue = filter_rows(rows, overdue_only=True, today=today)
     assert [(r.period, r.item) for r in overdue] == [("2023", "3")]  # the done one is not overdue
     assert len(filter_rows(rows, owners=["HR"])) == 1
-    assert len(filter_rows(rows, statuses=["carried forward"])) == 2
+    assert len(filter_rows(rows, statuses=["done"])) == 2     # the social value policy, and "Finished"
+    assert len(filter_rows(rows, raised_in=["2022"])) == 12
     assert {r.key_area_id for r in filter_rows(rows, key_areas=["obtaining-social-value"])} == {"obtaining-social-value"}
     assert [r.item for r in filter_rows(rows, due_by=date(2026, 6, 1))] == ["3", "3"]

@@ -20,7 +20,7 @@ from assessment.backup import backup, head_revision, restore
 from assessment.errors import BackupError, InvalidBackup
 from assessment import workflows
 from assessment.edits import EntryEdit
-from assessment.tables import ActionRow, Base, SettingRow
+from assessment.tables import Base, SettingRow
 from assessment.record import Action, Entry, Evidence, Organisation
 from assessment.scores import NOT_APPLICABLE, Score
 from assessment.store import open_store
@@ -79,7 +79,7 @@ def empty(db_url, tmp_path, store):
 
 def fill(store, nps) -> None:
     """The example records, saves that make history (with evidence and a new action), two
-    settings, a not-applicable entry, and a carried-forward period (actions with carried_from)."""
+    settings, a not-applicable entry, a carried-forward period, an action's dated progress and drafts."""
     assert workflows.load_examples(store, LOCAL_ACTOR) == ["medway", "worcestershire"]
     entry = stored(store, "medway").period("2023").entries["3"]
     entry = replace(entry, comment="Revised after the audit.", target=Score(4.0), target_period="2026",
@@ -99,6 +99,10 @@ def fill(store, nps) -> None:
                    SettingRow(key="ui.mode", value=None)])
     sian = workflows.Actor("Siân Jones", administers_all=True)
     workflows.start_period(store, sian, "medway", "2024")
+    pipeline = next(a for a in stored(store, "medway").period("2023").entries["3"].actions
+                    if a.text == "Publish the pipeline")
+    workflows.edit_action(store, sian, "medway", pipeline.id, owner=pipeline.owner, due=pipeline.due, rag="amber",
+                          status="in progress", note="Draft shared with the Cabinet member", on=date(2024, 4, 2))
     workflows.save_edits(store, sian, "medway", "2024", [EntryEdit("2", base_version=1, target="n/a")])
     workflows.keep_draft(store, sian, "medway", "2024", EntryEdit("1", base_version=1, comment="Wedi’i ddrafftio"))
     workflows.keep_draft(store, LOCAL_ACTOR, "worcestershire", "2022",
@@ -143,21 +147,29 @@ def test_backup_restore_backup_gives_identical_bytes(store, empty, nps):
     assert records(target) == before
 
 
-def test_carried_forward_links_survive(store, empty, nps):
+def test_an_actions_status_changes_survive(store, empty, nps):
     fill(store, nps)
     data = backup(store)
     target = empty()
     restore(target, data)
-    with target.engine.connect() as connection:
-        pairs = connection.execute(
-            select(ActionRow.text, ActionRow.carried_from).where(ActionRow.carried_from.is_not(None))).all()
-        texts = dict(connection.execute(select(ActionRow.id, ActionRow.text)).all())
-    assert len(pairs) >= 10
-    assert all(texts[carried_from] == action_text for action_text, carried_from in pairs)
-    carried = stored(target, "medway").period("2024").entries["3"].actions
-    assert [a.text for a in carried] == [a.text for a in stored(target, "medway").period("2023").entries["3"].actions
-                                         if a.status == "carried forward"]
-    assert all(a.carried_from is not None for a in carried)
+    action = stored(target, "medway").period("2023").entries["3"].actions[-1]
+    assert action.text == "Publish the pipeline"
+    assert [(u.status, u.on, u.note, u.period, u.by) for u in action.updates] == [
+        ("in progress", date(2024, 4, 2), "Draft shared with the Cabinet member", "2024", "Siân Jones")]
+
+
+def test_older_backups_fold_copies_of_carried_actions_into_one(store):
+    """Formats 1 and 2 held a copy of each open action in every later period (`carried_from`)."""
+    old = json.loads((BACKUPS / "minimal-format-2.json").read_bytes())
+    texts = [(a["period"], x["id"], x.get("carried_from"), x["status"]) for o in old["organisations"]
+             for a in o["assessments"] for e in a["entries"] for x in e["actions"]]
+    assert texts == [("2023", 1, None, "carried forward"), ("2024", 2, 1, "open")]
+    counts = restore(store, (BACKUPS / "minimal-format-2.json").read_bytes(), source="old.json")
+    assert (counts["actions"], counts["action_updates"]) == (1, 0)
+    record = stored(store, "ynys-mon")
+    (action,) = record.period("2023").entries["3"].actions
+    assert (action.status, action.updates) == ("open", [])
+    assert record.period("2024").entries["3"].actions == []
 
 
 def test_saving_after_a_restore_works(store, empty, nps):
@@ -260,8 +272,8 @@ def test_what_postgresql_cannot_store_is_named_and_nothing_is_written(tmp_path, 
             restore(postgres, data, source="nul.json")
         assert str(caught.value) == (
             "nul.json has 2 problems: nothing was restored\n"
-            "  nul.json:20: settings[0].value: contains the NUL character (\\u0000), which PostgreSQL cannot store\n"
-            "  nul.json:26: organisations[0].name: 201 characters; the database holds at most 200 here")
+            "  nul.json:21: settings[0].value: contains the NUL character (\\u0000), which PostgreSQL cannot store\n"
+            "  nul.json:27: organisations[0].name: 201 characters; the database holds at most 200 here")
         assert sum(table_counts(postgres).values()) == 0
     finally:
         for s in (sqlite, copy, postgres):
@@ -269,13 +281,13 @@ def test_what_postgresql_cannot_store_is_named_and_nothing_is_written(tmp_path, 
 
 
 def test_a_backup_of_format_1_still_restores(store):
-    """Before December 2026 backups had no n/a targets and no drafts (format 1); they restore as
-    format 2 with none of either, and are written back as format 2."""
+    """Before December 2026 backups had no n/a targets and no drafts (format 1) and copied carried
+    actions; they restore as the newest format, and are written back in it."""
     old = (BACKUPS / "minimal-format-1.json").read_bytes()
     counts = restore(store, old, source="old.json")
-    assert counts == {**header(old), "drafts": 0}
+    assert counts == {**header(old), "drafts": 0, "actions": header(old)["actions"] - 1, "action_updates": 0}
     again = json.loads(backup(store))
-    assert again["format_version"] == 2 and again["counts"]["drafts"] == 0
+    assert again["format_version"] == 3 and again["counts"]["drafts"] == 0
     entries = [e for o in again["organisations"] for a in o["assessments"] for e in a["entries"]]
     assert entries and not any(e["target_not_applicable"] for e in entries)
     first = json.loads(old)
@@ -290,7 +302,9 @@ def test_the_minimal_fixture_and_the_documented_example_round_trip(store, empty)
     assert restore(store, data) == header(data)
     assert backup(store) == data
     record = stored(store, "ynys-mon")
-    assert record.period("2024").entries["3"].actions[0].carried_from == 1
+    (action,) = record.period("2023").entries["3"].actions
+    assert (action.status, action.updates[0].note) == ("in progress",
+                                                      "Drafft cyntaf wedi’i rannu / First draft shared with Cabinet")
     assert record.period("2024").entries["3"].target.not_applicable
     (draft,) = queries.drafts(store, workflows.Actor("Siân Jones", administers_all=True), "ynys-mon")
     assert (draft.period, draft.edit.score, draft.edit.base_version) == ("2024", "3 – Mature", 1)
@@ -373,11 +387,11 @@ SHAPES = {"organisations": backup_module.OrganisationData, "baselines": backup_m
           "assessments": backup_module.AssessmentData, "entries": backup_module.EntryData,
           "actions": backup_module.ActionData, "evidence": backup_module.EvidenceData,
           "entry_history": backup_module.HistoryData, "settings": backup_module.SettingData,
-          "drafts": backup_module.DraftData}
+          "drafts": backup_module.DraftData, "action_updates": backup_module.ActionUpdateData}
 NOT_IN_THE_FILE = {"organisations": set(), "baselines": {"organisation_id"}, "settings": set(),
                    "assessments": {"id", "organisation_id"}, "entries": {"id", "assessment_id"},
                    "actions": {"entry_id"}, "evidence": {"id", "entry_id"}, "entry_history": {"id", "entry_id"},
-                   "drafts": {"id", "assessment_id"}}
+                   "drafts": {"id", "assessment_id"}, "action_updates": {"id", "action_id"}}
 
 
 def test_every_table_and_column_is_in_the_backup():
@@ -389,6 +403,7 @@ def test_every_table_and_column_is_in_the_backup():
     docs = (ROOT / "docs" / "backup-format.md").read_text(encoding="utf-8")
     for model in (backup_module.OrganisationData, backup_module.EntryData, backup_module.ActionData,
                   backup_module.HistoryData, backup_module.EvidenceData, backup_module.BaselineData,
-                  backup_module.AssessmentData, backup_module.SettingData, backup_module.DraftData):
+                  backup_module.AssessmentData, backup_module.SettingData, backup_module.DraftData,
+                  backup_module.ActionUpdateData):
         for name in model.__annotations__:
             assert f"`{name}`" in docs, f"{model.__name__}.{name} is not documented"

@@ -138,7 +138,7 @@ def test_period_delete_asks_first(run):
     assert "aborted" in run("period", "delete", "2024", "--org", "medway", code=1).stderr   # no answer: nothing
     assert "2024" in run("orgs", "list").stdout
     out = run("period", "delete", "2024", "--org", "medway", "--yes").stdout
-    assert out.strip() == "deleted medway 2024 (59 entries); 10 action(s) open again"
+    assert out.strip() == "deleted medway 2024 (59 entries, 0 action(s) raised in it)"
     assert "medway\tMedway Council\t2022, 2023" in run("orgs", "list").stdout
     assert "medway has no period '2030'" in run("period", "delete", "2030", "--org", "medway", "--yes",
                                                 code=2).stderr
@@ -248,7 +248,7 @@ def test_backup_then_restore_into_a_new_database(run, tmp_path):
 
     restored = elsewhere("restore", str(out)).stdout
     assert re.search(r"restored .*backup\.json: 2 organisations, 41 baseline scores, 3 periods, \d+ entries, "
-                     r"22 actions, 0 evidence links, \d+ history rows, 0 unsaved drafts, 0 settings", restored), restored
+                     r"22 actions, 1 action status change, 0 evidence links, \d+ history rows, 0 unsaved drafts, 0 settings", restored), restored
     again = tmp_path / "again.json"
     elsewhere("backup", "--out", str(again))
     assert again.read_bytes() == out.read_bytes()

@@ -11,7 +11,6 @@ import sqlite3
 import subprocess
 import sys
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from assessment import workflows

@@ -40,5 +40,5 @@ def test_an_impossible_score_is_refused_with_where_it_is(nps, tiny):
 
 
 def test_action_rows_read_back():
-    entry = Entry("1", actions=[Action("Train", "HR", date(2027, 1, 5), "in progress", "amber", 4, 2)])
+    entry = Entry("1", actions=[Action("Train", "HR", date(2027, 1, 5), "in progress", "amber", 4)])
     assert [action_from_row(row) for row in action_rows(entry)] == entry.actions

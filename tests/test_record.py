@@ -6,11 +6,9 @@ from datetime import date
 
 import pytest
 
-from assessment.action_list import action_rows, filter_rows
 from assessment.errors import AssessmentError, NotFound
-from assessment.record import (ACTION_STATUSES, OPEN_ACTION_STATUSES, Action, Entry, Evidence, Organisation,
-                               OrganisationRecord, PeriodRecord, check_period, evidence_text, parse_evidence)
-from assessment.scoring import carry_forward
+from assessment.record import (ACTION_STATUSES, OPEN_ACTION_STATUSES, Action, ActionUpdate, Evidence, PeriodRecord,
+                               check_period, evidence_text, parse_evidence)
 
 
 def test_open_actions_are_open_or_in_progress():
@@ -18,18 +16,23 @@ def test_open_actions_are_open_or_in_progress():
     assert {s for s in ACTION_STATUSES if Action("x", status=s).is_open} == set(OPEN_ACTION_STATUSES)
 
 
-def test_an_action_carried_forward_is_counted_once(nps):
-    """After a period is carried forward, the old action ("carried forward") and its copy both
-    counted as open and overdue on the Actions page and in the workbook; only the copy is open."""
-    old = Action("Publish the strategy", owner="Head of Procurement", due=date(2024, 3, 31), status="open", id=7)
-    first = PeriodRecord("2023", entries={"1": Entry("1", actions=[old])})
-    carried = carry_forward(first, "2024")
-    first.entries["1"].actions[0].status = "carried forward"      # as the start-period workflow closes it
-    record = OrganisationRecord(Organisation("x", "X Council"), nps.id, nps.version, [first, carried.period])
-    rows = action_rows(nps, record)
-    assert [(r.period, r.action.status) for r in rows] == [("2023", "carried forward"), ("2024", "open")]
-    overdue = filter_rows(rows, overdue_only=True, today=date(2024, 6, 1))
-    assert [(r.period, r.action.text) for r in overdue] == [("2024", "Publish the strategy")]
+def test_an_action_is_open_at_a_period_until_it_is_closed():
+    """One row per action for its whole life: raised in 2022, in progress in 2023, done in 2024."""
+    action = Action("Publish the strategy", status="done", updates=[
+        ActionUpdate("in progress", date(2023, 5, 1), "Drafted", "2023"),
+        ActionUpdate("done", date(2024, 7, 9), "Published", "2024")])
+    assert [action.status_at("2022", p) for p in ("2021", "2022", "2023", "2024", "2025")] == \
+        [None, "open", "in progress", "done", "done"]
+    assert [action.open_at("2022", p) for p in ("2021", "2022", "2023", "2024")] == [False, True, True, False]
+    # Where a period's end date is known (its approval, once sign-off exists), a later change does not count.
+    assert action.open_at("2022", "2024", end=date(2024, 6, 30))
+    assert not action.is_open
+
+
+def test_without_recorded_changes_the_status_now_holds_for_every_period():
+    done = Action("Imported as done", status="done")
+    assert [done.open_at("2022", p) for p in ("2022", "2023")] == [False, False]
+    assert Action("Still open").open_at("2022", "2030")
 
 
 def test_evidence_text_round_trips():

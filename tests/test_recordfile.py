@@ -53,8 +53,21 @@ def test_medway_actions(medway):
     actions = [a for p in medway.periods for e in p.entries.values() for a in e.actions]
     assert len(actions) == 22
     three = medway.period("2022").entries["3"].actions[0]
-    assert three.owner == "Category Management" and three.status == "carried forward"
+    assert three.owner == "Category Management" and three.status == "open"   # "To be carried forward to 2023"
     assert three.text in medway.period("2022").entries["3"].comment
+    policy = medway.period("2022").entries["40"].actions[0]   # its 2023 comment says the policy exists
+    assert (policy.text, policy.status) == ("Organisation to create a social value policy.", "done")
+    assert [(u.status, u.on, u.period) for u in policy.updates] == [("done", None, "2023")]
+    assert policy.updates[0].note in medway.period("2023").entries["40"].comment
+
+
+def test_an_old_record_file_saying_carried_forward_is_read_as_open(tiny, tmp_path):
+    path = tmp_path / "old.yaml"
+    path.write_text("organisation: {id: x, name: X}\nframework: {id: tiny-kit, version: '0.1'}\nperiods:\n"
+                    "  - period: '2024'\n    entries:\n      - objective: S1\n        score: '2'\n        actions:\n"
+                    "          - {text: Train staff, status: carried forward}\n", encoding="utf-8")
+    record = load_record(path, lambda framework_id: tiny)
+    assert record.period("2024").entries["S1"].actions[0].status == "open"
 
 
 def test_worcestershire_key_area_record(worcestershire):

@@ -77,7 +77,7 @@ def test_gap_to_target_names_the_furthest_key_area(nps, medway):
     row = next(r for r in table if r["Key area"] == "Managing Strategic Risk")
     assert row["Target"] == "4.00" and row["Gap"] == "+" + f"{gap:.2f}"
     # Overall, only 5 of 59 objectives have a target: the means are not comparable, so no gap.
-    assert (table[-1]["Target"], table[-1]["Gap"]) == ("4.00 (n = 5)", "–")
+    assert (table[-1]["Target"], table[-1]["Gap"]) == ("4.00 (5 of 59 scored)", "–")
 
 
 def test_levels_in_words():

@@ -50,7 +50,8 @@ def test_report_content(nps, medway):
     row3 = next(r for r in improved if r[0].startswith("3. "))
     assert row3[2:4] == ["2", "2/3"] and row3[4] == medway.period("2023").entries["3"].comment
     assert "Figure 1. Key areas: 2023, where we are today (blue) and 2022 (grey). The same numbers" in text
-    assert "21 actions are open; 1 of them is overdue at 21 November 2026." in text
+    # Open at 2023: 11 raised in 2022 (the social value policy was done in 2023), 10 raised in 2023, 1 added here.
+    assert "22 actions are open; 1 of them is overdue at 21 November 2026." in text
     overdue = tables[-1]
     assert overdue[0] == ["Key area", "Objective", "Action", "Owner", "Due", "From"]
     assert overdue[1][2:5] == ["Agree the contract change procedure", "Head of Category Management", "30 June 2026"]

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -123,10 +124,9 @@ def test_start_period_carries_forward(store, medway):
     three = stored(store, "medway").period("2024").entries["3"]
     assert three.carried and three.score == Score(2.5) and three.comment is None
     assert three.previous_comment == medway.period("2023").entries["3"].comment
-    assert [a.text for a in three.actions] == [a.text for a in medway.period("2023").entries["3"].actions]
+    assert three.actions == []                             # not copied: each action stays where it was raised
     old = stored(store, "medway").period("2023").entries["3"].actions
-    assert all(a.status == "carried forward" for a in old)
-    assert three.actions[0].carried_from == old[0].id
+    assert [a.status for a in old] == ["open"] and old[0].open_at("2023", "2024")
     with pytest.raises(AlreadyExists):
         workflows.start_period(store, LOCAL_ACTOR, "medway", "2024")
     workflows.start_period(store, LOCAL_ACTOR, "medway", "2025", carry=False)
@@ -241,7 +241,17 @@ def test_upgrading_a_saved_database_keeps_every_row(db_url):
                                 " carried, version, updated_at) VALUES (1, 1, 'objective', '3', 2.5, false, 4, false,"
                                 " 1, CURRENT_TIMESTAMP)"))
         connection.execute(text("INSERT INTO actions (id, entry_id, text, status, updated_at) VALUES "
-                                "(1, 1, 'Train councillors', 'open', CURRENT_TIMESTAMP)"))
+                                "(1, 1, 'Train councillors', 'carried forward', CURRENT_TIMESTAMP)"))
+        # 2024 was started from 2023: the action was copied there, and the copy was then done.
+        connection.execute(text("INSERT INTO assessments (id, organisation_id, period, framework_id, framework_version,"
+                                " status, created_at) VALUES (2, 'x', '2024', 'nps-2018', '2018', 'draft', "
+                                "CURRENT_TIMESTAMP)"))
+        connection.execute(text("INSERT INTO entries (id, assessment_id, kind, item_id, score, not_applicable, target,"
+                                " carried, version, updated_at) VALUES (2, 2, 'objective', '3', 2.5, false, 4, true,"
+                                " 1, CURRENT_TIMESTAMP)"))
+        connection.execute(text("INSERT INTO actions (id, entry_id, text, owner, status, carried_from, updated_by, "
+                                "updated_at) VALUES (2, 2, 'Train councillors', 'HR', 'done', 1, 'alice', "
+                                "'2024-03-05 10:00:00')"))
         connection.execute(text("INSERT INTO entry_history (id, entry_id, version, score, not_applicable, target, "
                                 "changed_at) VALUES (1, 1, 1, 2.5, false, 4, CURRENT_TIMESTAMP)"))
     engine.dispose()
@@ -251,6 +261,13 @@ def test_upgrading_a_saved_database_keeps_every_row(db_url):
         assert tx.history("x", "2023", "3")[0]["target"] == "4"
     assert (entry.score, entry.target, [a.text for a in entry.actions]) == \
         (Score(2.5), Score(4.0), ["Train councillors"])
+    with store.transaction() as tx:
+        record = tx.load_record("x")
+    (action,) = record.period("2023").entries["3"].actions            # one action, for its whole life
+    assert (action.status, action.owner) == ("done", "HR")
+    assert [(u.status, u.on, u.period, u.by) for u in action.updates] == [("done", date(2024, 3, 5), "2024", "alice")]
+    assert record.period("2024").entries["3"].actions == []
+    assert action.open_at("2023", "2023") and not action.open_at("2023", "2024")
     store.engine.dispose()
 
 

@@ -220,30 +220,37 @@ def test_key_area_mode_for_a_key_area_record(db):
     assert saved["developing-talent"].score == Score(2.0)
 
 
-def test_actions_page_filters_and_edits_in_place(db):
+def test_actions_page_filters_records_progress_and_downloads(db):
     at = new_app()
     at.switch_page("assessment/ui/actions_page.py").run()
     assert not at.exception, at.exception
     assert any("22 of 22 actions shown" in m.value for m in at.markdown)
-    at.multiselect(key="actions.status").set_value(["carried forward"]).run()
-    assert any("2 of 22 actions shown" in m.value for m in at.markdown)
-    assert list(at.dataframe[0].value["Objective"]) == ["3. Councillor Development", "7. Senior managers development"]
+    at.multiselect(key="actions.raised").set_value(["2022"]).run()
+    assert any("12 of 22 actions shown" in m.value for m in at.markdown)
+    at.selectbox(key="actions.open_at").set_value("2023").run()          # the policy was done in 2023
+    assert any("11 of 22 actions shown" in m.value for m in at.markdown)
+    assert list(at.dataframe[0].value["Objective"])[:2] == ["3. Councillor Development", "7. Senior managers development"]
     at.selectbox(key="actions.pick").set_value(1).run()
     at.selectbox(key="actions.edit.status").set_value("done")
     at.text_input(key="actions.edit.owner").input("Workforce Development")
     at.selectbox(key="actions.edit.rag").set_value("green")
+    at.text_area(key="actions.edit.note").input("Programme launched with the new rules.")
     at.button(key="actions.edit.save").click().run()
     assert not at.exception, at.exception
     assert any(s.value.startswith("Saved: Category Management to create") for s in at.success)
     action = stored(open_store(db), "medway").period("2022").entries["7"].actions[0]
     assert (action.status, action.owner, action.rag) == ("done", "Workforce Development", "green")
-
+    assert [(u.status, u.note, u.period) for u in action.updates] == [
+        ("done", "Programme launched with the new rules.", "2023")]
+    assert any("10 of 22 actions shown" in m.value for m in at.markdown)   # no longer open at 2023
+    assert [b.label for b in at.get("download_button")] == ["Download these actions (Excel)",
+                                                             "Download these actions (CSV)"]
 
 def test_confirm_a_carried_score_and_a_whole_key_area(db):
     at = new_app()
     at.button(key="home.start").click().run()
-    assert any(s.value == "Started 2024, carried forward from 2023: 59 score(s) to confirm or change, 10 open "
-                          "action(s) carried." for s in at.success)
+    assert any(s.value == "Started 2024, carried forward from 2023: 59 score(s) to confirm or change; 21 action(s) "
+                          "of earlier periods are still open." for s in at.success)
     assert any(m.value == "**0** confirmed as in 2023, **0** changed, **0** not applicable, **59** left to do "
                           "(59 carried forward, to confirm) — of 59 objectives." for m in at.markdown)
     assert any("(mean 3.29 of n = 59 objectives, 59 of them carried forward and not yet confirmed)" in m.value
@@ -281,7 +288,7 @@ def test_an_administrator_deletes_a_period_started_by_mistake(db):
     at.selectbox(key="home.delete.period").set_value("2024").run()
     at.checkbox(key="home.delete.sure").check().run()
     at.button(key="home.delete").click().run()
-    assert any(s.value == "Deleted 2024 (59 entries); 10 action(s) open again." for s in at.success)
+    assert any(s.value == "Deleted 2024 (59 entries, 0 action(s) raised in it)." for s in at.success)
     record = stored(open_store(db), "medway")
     assert [p.period for p in record.periods] == ["2022", "2023"]
     assert {a.status for e in record.period("2023").entries.values() for a in e.actions} == {"open"}

@@ -81,7 +81,11 @@ def test_actions_sheet(nps, medway):
     assert len(rows) == len(action_rows(nps, medway)) == 22
     first = rows[0]
     assert (first["Period"], first["#"], first["Owner"], first["Status"]) == (
-        "2022", 3, "Category Management", "carried forward")
+        "2022", 3, "Category Management", "open")
+    policy = next(r for r in rows if r["Action"] == "Organisation to create a social value policy.")
+    assert (policy["Status"], policy["Latest progress"]) == (
+        "done", "in 2023: done – Social Value policy has been produced and is on the Category Management intranet "
+        "pages.")
     assert first["Objective / key area"] == "3. Councillor Development"
     assert first["Action"].startswith("Category Management to create Councillor development programmes")
 

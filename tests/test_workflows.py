@@ -98,17 +98,18 @@ def test_start_period_follows_the_organisations_framework(medway_saved, tiny):
         workflows.start_period(medway_saved, LOCAL_ACTOR, "medway", "next year")
 
 
-def test_starting_closes_the_actions_it_carries_and_deleting_reopens_them(medway_saved):
-    def statuses(period):
-        return sorted({a.status for e in stored(medway_saved, "medway").period(period).entries.values()
-                       for a in e.actions})
-    assert statuses("2023") == ["open"]
+def test_starting_a_period_copies_no_actions_and_deleting_it_takes_only_its_own(medway_saved):
+    def counts():
+        record = stored(medway_saved, "medway")
+        return {p.period: sum(len(e.actions) for e in p.entries.values()) for p in record.periods}
+    assert counts() == {"2022": 12, "2023": 10}
     started = workflows.start_period(medway_saved, LOCAL_ACTOR, "medway", "2024")
-    assert started.actions == 10 and statuses("2023") == ["carried forward"]
+    assert started.actions == 21 and counts() == {"2022": 12, "2023": 10, "2024": 0}
+    workflows.save_edits(medway_saved, LOCAL_ACTOR, "medway", "2024",
+                         [EntryEdit("1", base_version=1, actions=[{"text": "Brief the new cabinet"}])])
     deleted = workflows.delete_period(medway_saved, LOCAL_ACTOR, "medway", "2024")
-    assert (deleted.entries, deleted.reopened_actions) == (59, 10)
-    assert statuses("2023") == ["open"]
-    assert [p.period for p in stored(medway_saved, "medway").periods] == ["2022", "2023"]
+    assert (deleted.entries, deleted.actions) == (59, 1)
+    assert counts() == {"2022": 12, "2023": 10}
     with pytest.raises(NotFound):
         workflows.delete_period(medway_saved, LOCAL_ACTOR, "medway", "2024")
 
@@ -143,13 +144,20 @@ def test_save_edits_is_all_checked_first_then_one_transaction(medway_saved):
     assert stored(medway_saved, "medway").period("2023").entries["1"].comment == "Better."
 
 
-def test_edit_an_action_and_a_made_up_one(medway_saved, tmp_path):
+def test_edit_an_action_and_record_its_progress(medway_saved):
     action = stored(medway_saved, "medway").period("2023").entries["3"].actions[0]
     changed = workflows.edit_action(medway_saved, LOCAL_ACTOR, "medway", action.id, status="in progress",
-                                    owner=" Category Management ", due=date(2027, 3, 21), rag="amber")
+                                    owner=" Category Management ", due=date(2027, 3, 21), rag="amber",
+                                    note="Programme drafted", on=date(2026, 11, 30))
     assert (changed.status, changed.owner, changed.rag) == ("in progress", "Category Management", "amber")
     again = stored(medway_saved, "medway").period("2023").entries["3"]
-    assert (again.actions[0].status, again.actions[0].due, again.version) == ("in progress", date(2027, 3, 21), 2)
+    assert (again.actions[0].status, again.actions[0].due, again.version) == ("in progress", date(2027, 3, 21), 1)
+    assert [(u.status, u.on, u.note, u.period, u.by) for u in again.actions[0].updates] == [
+        ("in progress", date(2026, 11, 30), "Programme drafted", "2023", "local user")]
+    note_only = workflows.edit_action(medway_saved, LOCAL_ACTOR, "medway", action.id, owner="Category Management",
+                                      due=None, rag=None, note="Waiting for the new rules")
+    assert [u.note for u in note_only.updates] == ["Programme drafted", "Waiting for the new rules"]
+    assert note_only.updates[-1].status == "in progress" and note_only.updates[-1].on == date.today()
     with pytest.raises(NotFound, match="medway has no action 999999"):
         workflows.edit_action(medway_saved, LOCAL_ACTOR, "medway", 999999, status="done", owner=None, due=None,
                               rag=None)

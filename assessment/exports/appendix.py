@@ -30,7 +30,7 @@ from docx.oxml.parser import parse_xml
 from docx.shared import Cm, Emu, Length, Pt
 
 from ..framework import Framework, KeyArea, Objective
-from ..layouts import appendix_columns, comments_and_action
+from ..layouts import CARRIED, appendix_columns, comments_and_action, score_cell
 from ..record import OrganisationRecord, long_date
 from .wordtext import TextCleaner
 
@@ -74,9 +74,9 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
     start_landscape(document, new_section=new_section)
     layout.heading(f"Appendix – Complete Objectives List: {clean(record.organisation.name)}", 1)
     layout.paragraph(f"{framework.title} (version {framework.version}). Scores for "
-                     f"{' and '.join(chosen)}, with comments and actions. Levels: "
+                     f"{' and '.join(chosen)}, with comments and the actions raised in each period. Levels: "
                      + ", ".join(lv.label for lv in framework.levels)
-                     + '. A score such as "2/3" is between two levels.')
+                     + '. A score such as "2/3" is between two levels.' + carried_note(period_records))
     headers = ["#", "Objective", "Description"]
     for name in chosen:
         headers += appendix_columns(name)
@@ -89,7 +89,7 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
         texts = [objective.id, objective.title, objective.description or ""]
         for period in period_records:
             entry = period.entries.get(objective.id)
-            texts.append((entry.score.written or "") if entry else "")
+            texts.append(score_cell(entry))
             texts.append(clean(comments_and_action(entry)) if entry else "")
         return texts
 
@@ -99,6 +99,19 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
 
 
 # --- the shared layout: sections, styles, key-area groups, tables -------------------------------------
+
+
+def carried_note(periods) -> str:
+    """' In 2024, 12 of the 59 scores are carried forward from the period before and not yet
+    confirmed; they are marked "3 (carried)".' ('' when none is)."""
+    parts = []
+    for period in periods:
+        entries = [*period.entries.values(), *period.key_area_entries.values()]
+        carried = sum(1 for e in entries if e.carried and e.score.written)
+        if carried:
+            parts.append(f"In {period.period}, {carried} of the {sum(1 for e in entries if e.score.written)} scores "
+                         "are carried forward from the period before and not yet confirmed")
+    return (" " + "; ".join(parts) + f'; they are marked "3 {CARRIED}".') if parts else ""
 
 
 def set_text_style(document) -> None:

@@ -13,6 +13,7 @@ characters per cell; each cut is noted.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..action_list import action_rows
+from ..action_list import ActionRow, action_rows
 from ..framework import Framework
 from ..layouts import ACTIONS_SHEET_COLUMNS, KEY_AREA_ROW, PERIOD_SHEET_COLUMNS
 from ..numbers import rounded
@@ -188,18 +189,68 @@ def _period_sheet(w: _Writer, ws, framework: Framework, record: OrganisationReco
 
 
 def _actions(w: _Writer, ws, framework: Framework, record: OrganisationRecord, today: date) -> None:
-    w.put(ws, 1, 1, f"{record.organisation.name} – actions", font=TITLE)
-    w.put(ws, 2, 1, f"Overdue: {' or '.join(OPEN_ACTION_STATUSES)}, and due before {long_date(today)}.")
-    rows = []
-    for row in action_rows(framework, record):
-        a = row.action
-        key_area = framework.key_areas[row.key_area_id].title if row.key_area_id in framework.key_areas else ""
-        rows.append([row.period, _id(row.item) if row.kind == "objective" else "", row.title, key_area, a.text,
-                     a.owner or "", a.due, a.status, (a.rag or "").capitalize(),
-                     "Yes" if row.overdue(today) else "No"])
-    w.table(ws, 4, list(ACTIONS_SHEET_COLUMNS), rows, wrap={2, 3, 4, 5}, formats={6: DAY}, freeze_after=3)
-    if not rows:
+    actions_sheet(w, ws, framework, record.organisation.name, action_rows(framework, record), today)
+
+
+def actions_sheet(w: _Writer, ws, framework: Framework, organisation: str, rows: list[ActionRow], today: date,
+                  shown: str | None = None) -> None:
+    """One row per action: the period it was raised in, where it belongs, what, who, when, its status
+    now, red/amber/green, whether it is overdue, and its latest dated progress."""
+    w.put(ws, 1, 1, f"{organisation} – actions" + (f" ({shown})" if shown else ""), font=TITLE)
+    w.put(ws, 2, 1, f"Overdue: {' or '.join(OPEN_ACTION_STATUSES)}, and due before {long_date(today)}. "
+                    "Period: the period the action was raised in.")
+    cells = [action_cells(row, framework, today) for row in rows]
+    w.table(ws, 4, list(ACTIONS_SHEET_COLUMNS), cells, wrap={2, 3, 4, 5, 10}, formats={6: DAY}, freeze_after=3)
+    if not cells:
         w.put(ws, 5, 1, "No actions recorded.")
-    for r, values in enumerate(rows, start=5):
+    for r, values in enumerate(cells, start=5):
         if values[8].lower() in RAG_FILLS:
             ws.cell(r, 9).fill = RAG_FILLS[values[8].lower()]
+
+
+def action_cells(row: ActionRow, framework: Framework, today: date) -> list:
+    """The cells of `layouts.ACTIONS_SHEET_COLUMNS` for one action."""
+    a = row.action
+    key_area = framework.key_areas[row.key_area_id].title if row.key_area_id in framework.key_areas else ""
+    return [row.period, _id(row.item) if row.kind == "objective" else "", row.title, key_area, a.text,
+            a.owner or "", a.due, a.status, (a.rag or "").capitalize(), "Yes" if row.overdue(today) else "No",
+            latest_progress(a)]
+
+
+def latest_progress(action) -> str:
+    """'21 November 2026: done – Programme launched.', or '' with no change recorded."""
+    if not action.updates:
+        return ""
+    u = action.updates[-1]
+    when = long_date(u.on, missing=f"in {u.period}" if u.period else "undated")
+    return f"{when}: {u.status}" + (f" – {u.note}" if u.note else "")
+
+
+def actions_xlsx(framework: Framework, organisation: str, rows: list[ActionRow], *, today: date | None = None,
+                 shown: str | None = None) -> WorkbookExport:
+    """The action list as shown (already filtered) as a workbook of one sheet, for monitoring."""
+    today, writer, book = today or date.today(), _Writer(), Workbook()
+    ws = book.active
+    ws.title = "Actions"
+    actions_sheet(writer, ws, framework, organisation, rows, today, shown)
+    out = io.BytesIO()
+    book.save(out)
+    return WorkbookExport(out.getvalue(), writer.clean.replaced, writer.notes)
+
+
+def actions_csv(framework: Framework, rows: list[ActionRow], *, today: date | None = None) -> bytes:
+    """The same list as CSV (UTF-8 with a BOM, so that Excel keeps Welsh letters), dates as 21 November
+    2026, every cell text (nothing that starts with "=" is read as a formula)."""
+    today, clean = today or date.today(), TextCleaner()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([name for name, _ in ACTIONS_SHEET_COLUMNS])
+    for row in rows:
+        cells = action_cells(row, framework, today)
+        cells[6] = long_date(cells[6], missing="")
+        writer.writerow([_csv_safe(clean(str(c))) if c not in (None, "") else "" for c in cells])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _csv_safe(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

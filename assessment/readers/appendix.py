@@ -25,7 +25,7 @@ from docx import Document
 from ..errors import Problem, ScoreError
 from ..framework import Framework
 from ..importing import ImportPlan
-from ..layouts import split_actions
+from ..layouts import actions_in_sentences, read_score_cell, split_actions
 from ..record import PERIOD_HINT, Entry, PeriodRecord, period_key, valid_period
 from ..scores import parse_score
 
@@ -181,15 +181,19 @@ class _Reader:
         half = self.framework.allows_half_steps(self.framework.key_area_of[objective_id])
         for period, cols in periods.items():
             self.seen[period, objective_id] = place
+            written, carried = read_score_cell(text[cols["score"].index]) if "score" in cols else ("", False)
             try:
-                score = parse_score(text[cols["score"].index], self.framework,
-                                    half_steps=half) if "score" in cols else None
+                score = parse_score(written, self.framework, half_steps=half) if "score" in cols else None
             except ScoreError as exc:
                 self.plan.problem(f'{where}, column "{cols["score"].name}"', str(exc))
                 continue
             comment, actions = split_actions(text[cols["comment"].index]) if "comment" in cols else (None, [])
+            stated = [a for a in actions_in_sentences(comment) if a.text not in {x.text for x in actions}]
+            if stated:
+                self.plan.sentence_actions[(period, objective_id)] = stated
             if (score and (score.is_scored or score.not_applicable)) or comment or actions:
-                entry = Entry(objective_id, comment=comment, actions=actions, **({"score": score} if score else {}))
+                entry = Entry(objective_id, comment=comment, actions=actions, carried=carried and bool(score),
+                              **({"score": score} if score else {}))
                 self.entries.setdefault(period, {})[objective_id] = entry
 
     def _id(self, cell: _Cell | None) -> str | None:

@@ -28,8 +28,8 @@ from ..framework import Framework
 from ..importing import ImportPlan
 from ..layouts import (ACTIONS_SHEET_REQUIRED, KEY_AREA_ROW, PERIOD_HINT, PERIOD_SHEET_REQUIRED,
                        TEMPLATE_COLUMNS as COLUMNS, TEMPLATE_REQUIRED as REQUIRED)
-from ..record import (ACTION_STATUSES, RAG, STATUSES, Action, Entry, PeriodRecord, long_date, parse_evidence,
-                      period_key, valid_period)
+from ..record import (ACTION_STATUSES, OLD_ACTION_STATUSES, RAG, STATUSES, Action, Entry, PeriodRecord, long_date,
+                      parse_evidence, period_key, valid_period)
 from ..scores import Score, parse_score
 
 TEMPLATE_KEYS = {" ".join(c.split()).casefold() for c in COLUMNS}
@@ -298,6 +298,7 @@ class _Reader:
                 if isinstance(due, str):
                     self.problem(row.at('Due'), f"'{due}' is not a date; write it as 21 November 2026")
             status, rag = _norm(row("Status")) or "open", _norm(row("RAG")) or None
+            status = OLD_ACTION_STATUSES.get(status, status)   # workbooks before December 2026
             if status not in ACTION_STATUSES:
                 self.problem(row.at('Status'), f"'{row('Status')}' is not an action status "
                              f"({', '.join(ACTION_STATUSES)})")

@@ -1,4 +1,5 @@
-"""Actions: every action across objectives and periods, filterable, overdue ones highlighted."""
+"""Actions: every action once, with the period it was raised in; filtered, downloaded for monthly
+monitoring, and followed with dated status changes and progress notes."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import streamlit as st
 from assessment import workflows
 from assessment.action_list import filter_rows
 from assessment.errors import AssessmentError
+from assessment.exports.workbook import actions_csv, actions_xlsx, latest_progress
 from assessment.record import ACTION_STATUSES, RAG, long_date
 from assessment.ui import state
 from assessment.workflows import queries
@@ -17,42 +19,65 @@ from assessment.workflows import queries
 org = record.organisation.id
 today = date.today()
 st.title(f"Actions: {record.organisation.name}")
+periods = [p.period for p in record.sorted_periods()]
 
 rows, _ = queries.actions(state.store(), state.actor(), org)
 cols = st.columns(4)
 owners = cols[0].multiselect("Owner", sorted({r.action.owner or "no owner" for r in rows}), key="actions.owner")
-statuses = cols[1].multiselect("Status", ACTION_STATUSES, key="actions.status")
+statuses = cols[1].multiselect("Status now", ACTION_STATUSES, key="actions.status")
 key_areas = cols[2].multiselect("Key area", list(framework.key_areas), key="actions.key_area",
                                 format_func=lambda k: framework.key_areas[k].title)
 due_by = cols[3].date_input("Due by", value=None, key="actions.due_by", format="DD/MM/YYYY")
-overdue_only = st.checkbox("Only overdue actions", key="actions.overdue")
+cols = st.columns(3)
+raised = cols[0].multiselect("Raised in", periods, key="actions.raised")
+open_at = cols[1].selectbox("Open at the end of", ["any period", *reversed(periods)], key="actions.open_at")
+overdue_only = cols[2].checkbox("Only overdue actions", key="actions.overdue")
 shown = filter_rows(rows, owners=owners, statuses=statuses, key_areas=key_areas, due_by=due_by,
-                    overdue_only=overdue_only, today=today)
+                    overdue_only=overdue_only, today=today, raised_in=raised,
+                    open_at=None if open_at == "any period" else open_at)
 overdue = sum(1 for r in shown if r.overdue(today))
 st.markdown(f"{len(shown)} of {len(rows)} actions shown; **{overdue} overdue** (open and past their due date, "
-            f"{long_date(today)}).")
-table = [{"Overdue": "⚠ overdue" if r.overdue(today) else "", "Period": r.period, "Objective": r.title,
+            f"{long_date(today)}). An action is open at the end of a period if it was raised in or before it and "
+            "not done or dropped by then.")
+table = [{"Overdue": "⚠ overdue" if r.overdue(today) else "", "Raised in": r.period, "Objective": r.title,
           "Action": r.action.text, "Owner": r.action.owner or "–", "Due": long_date(r.action.due),
-          "Status": r.action.status, "RAG": r.action.rag or "–"} for r in shown]
+          "Status": r.action.status, "RAG": r.action.rag or "–", "Latest progress": latest_progress(r.action) or "–"}
+         for r in shown]
 st.dataframe(table, hide_index=True, width="stretch", key="actions.table")
+left, right = st.columns(2)
+left.download_button("Download these actions (Excel)", key="actions.download_xlsx", on_click="ignore",
+                     file_name=f"{org}-actions-{today.isoformat()}.xlsx",
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     data=lambda: actions_xlsx(framework, record.organisation.name, shown, today=today,
+                                               shown=f"{len(shown)} of {len(rows)}").data)
+right.download_button("Download these actions (CSV)", key="actions.download_csv", on_click="ignore",
+                      file_name=f"{org}-actions-{today.isoformat()}.csv", mime="text/csv",
+                      data=lambda: actions_csv(framework, shown, today=today))
 
 if shown:
-    st.subheader("Edit an action")
+    st.subheader("Record progress")
     labels = [f"{r.period} · {r.title} · {r.action.text[:70]}" for r in shown]
     index = st.selectbox("Action", range(len(shown)), format_func=labels.__getitem__, key="actions.pick")
     row = shown[index]
+    if row.action.updates:
+        st.dataframe([{"Date": long_date(u.on, missing=f"in {u.period}" if u.period else "–"), "Status": u.status,
+                       "Note": u.note or "", "By": u.by or ""} for u in row.action.updates],
+                     hide_index=True, width="stretch", key="actions.history")
     with st.form(key=f"actions.edit.{row.action.id}"):
-        c = st.columns(4)
+        c = st.columns(3)
         status = c[0].selectbox("Status", ACTION_STATUSES, index=ACTION_STATUSES.index(row.action.status),
                                 key="actions.edit.status")
-        owner = c[1].text_input("Owner", value=row.action.owner or "", key="actions.edit.owner")
-        due = c[2].date_input("Due date", value=row.action.due, key="actions.edit.due", format="DD/MM/YYYY")
-        rag = c[3].selectbox("Red/amber/green", ["none", *RAG], key="actions.edit.rag",
+        on = c[1].date_input("On", value=today, key="actions.edit.on", format="DD/MM/YYYY")
+        rag = c[2].selectbox("Red/amber/green", ["none", *RAG], key="actions.edit.rag",
                              index=["none", *RAG].index(row.action.rag or "none"))
-        if st.form_submit_button("Save action", key="actions.edit.save"):
+        note = st.text_area("Progress note (optional)", key="actions.edit.note", height=68)
+        c = st.columns(2)
+        owner = c[0].text_input("Owner", value=row.action.owner or "", key="actions.edit.owner")
+        due = c[1].date_input("Due date", value=row.action.due, key="actions.edit.due", format="DD/MM/YYYY")
+        if st.form_submit_button("Save progress", key="actions.edit.save"):
             try:
                 workflows.edit_action(state.store(), state.actor(), org, row.action.id, status=status, owner=owner,
-                                      due=due, rag=None if rag == "none" else rag)
+                                      due=due, rag=None if rag == "none" else rag, note=note, on=on)
             except AssessmentError as exc:
                 st.error(str(exc))
             else:

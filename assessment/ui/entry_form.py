@@ -69,6 +69,7 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
                          args=(org, period, entry, field, key),
                          help="Last period's comment is shown beside; it is not copied into this one."
                          if field == "comment" else None)
+        _earlier_actions(earlier, entry, period)
         _actions(org, period, entry, p, edit.actions if edit and edit.actions is not None else action_rows(entry))
         _warnings(framework, earlier[-1] if earlier else None, entry, edit)
         if draft is not None:
@@ -137,8 +138,23 @@ def _history(framework: Framework, earlier: list[PeriodRecord], entry: Entry, ed
             st.text(before.comment)
 
 
+def _earlier_actions(earlier: list[PeriodRecord], entry: Entry, period: str) -> None:
+    """Actions raised in earlier periods and still open at this one: they live where they were
+    raised (their progress is recorded on the Actions page), and are shown here until closed."""
+    still = [(p.period, a) for p in earlier
+             for a in ((p.entries if entry.kind == "objective" else p.key_area_entries).get(entry.item) or
+                       Entry(entry.item)).actions if a.open_at(p.period, period)]
+    if not still:
+        return
+    with st.expander(f"Open actions from earlier periods ({len(still)})", expanded=True):
+        for raised, a in still:
+            st.markdown(f"- {raised}: {a.text} — {a.owner or 'no owner'}, {long_date(a.due)}, {a.status}"
+                        + (f", {a.rag}" if a.rag else ""))
+        st.caption("Record their progress, or close them, on the Actions page.")
+
+
 def _actions(org: str, period: str, entry: Entry, p: str, rows: list[dict]) -> None:
-    with st.expander(f"Actions ({len(rows)})", expanded=bool(rows)):
+    with st.expander(f"Actions raised in {period} ({len(rows)})", expanded=bool(rows)):
         for i, row in enumerate(rows):
             st.markdown(f"{i + 1}. {row['text']} — {row.get('owner') or 'no owner'}, "
                         f"{long_date(row.get('due'))}, {row.get('status')}"

@@ -53,14 +53,19 @@ st.dataframe([{"Period": p.period, "Entries": p.entries, "Scored": p.scored, "n/
                "Blank": p.blank, "Comments": p.comments, "Actions": p.actions,
                "Effect": "new period" if p.new_period else f"{len(p.changed)} overwritten, {p.new_entries} new, "
                                                             f"{p.unchanged} unchanged"}
+              | ({"Actions stated in comments": prepared.plan.sentence_action_count(p.period)}
+                 if prepared.sentence_actions else {})
               for p in report], hide_index=True, width="stretch", key="import.preview")
+track = prepared.sentence_actions > 0 and st.checkbox(
+    f"Also track the {prepared.sentence_actions} action(s) the comments state in their own words (“Action: …”); "
+    "the comments stay exactly as written", value=True, key="import.track")
 for p in report:
     if p.changed:
         st.caption(f"{p.period}: the saved score, target, comment or actions of objective(s) {', '.join(p.changed)} "
                    "would be replaced (the saved versions stay in each objective's history).")
 if st.button(f"Import {len(report)} period(s) into {saved.organisation.name}", type="primary", key="import.confirm"):
     try:
-        workflows.apply_import(state.store(), state.actor(), prepared)
+        workflows.apply_import(state.store(), state.actor(), prepared, track_actions=bool(track))
     except AssessmentError as exc:
         st.error(str(exc))
     else:

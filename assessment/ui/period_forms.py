@@ -38,7 +38,8 @@ def start_period(record: OrganisationRecord, periods: list[str]) -> None:
     new = started.period.period
     st.session_state["home.started"] = (
         f"Started {new}, carried forward from {started.carried_from}: {started.carried} score(s) to confirm or "
-        f"change, {started.actions} open action(s) carried." if started.carried_from else f"Started {new}, blank.")
+        f"change; {started.actions} action(s) of earlier periods are still open." if started.carried_from
+        else f"Started {new}, blank.")
     st.session_state["period"] = new
     st.session_state.pop("home.period", None)   # shown again from "period" on the rerun
     st.session_state.pop("home.new_period.org", None)   # the next suggestion follows the new period
@@ -54,17 +55,16 @@ def delete_period(record: OrganisationRecord, periods: list[str]) -> None:
         name = st.selectbox("Period to delete", list(reversed(periods)), key="home.delete.period")
         chosen = record.period(name)
         entries = len(chosen.entries) + len(chosen.key_area_entries)
-        sure = st.checkbox(f"Delete {name} with its {entries} entries, their actions, history and everyone's "
-                           "unsaved drafts. Actions it carried forward are open again in the period before.",
-                           key="home.delete.sure")
+        sure = st.checkbox(f"Delete {name} with its {entries} entries, the actions raised in it, their history "
+                           "and everyone's unsaved drafts.", key="home.delete.sure")
         if st.button(f"Delete {name}", key="home.delete", disabled=not sure, type="secondary"):
             try:
                 gone = workflows.delete_period(state.store(), state.actor(), org, name)
             except AssessmentError as exc:
                 st.error(str(exc))
                 return
-            st.session_state["home.deleted"] = (f"Deleted {gone.period} ({gone.entries} entries); "
-                                                f"{gone.reopened_actions} action(s) open again.")
+            st.session_state["home.deleted"] = (f"Deleted {gone.period} ({gone.entries} entries, {gone.actions} "
+                                                "action(s) raised in it).")
             for key in ("period", "home.period", "home.delete.sure", "home.delete.period"):
                 st.session_state.pop(key, None)
             st.rerun()

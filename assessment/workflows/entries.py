@@ -7,7 +7,7 @@ from datetime import date
 
 from ..edits import Draft, EntryEdit, apply_edit, merged
 from ..errors import AssessmentError, NotFound, StaleEntry
-from ..record import ACTION_STATUSES, RAG, Action, Entry
+from ..record import ACTION_STATUSES, RAG, Action, ActionUpdate, Entry
 from ..store import Store
 from .access import EDIT, Actor, allow
 from .common import framework_of
@@ -118,25 +118,27 @@ def keep_mine(store: Store, actor: Actor, org_id: str, period: str, key: tuple[s
     return Draft(period, actor.name, draft)
 
 
-def edit_action(store: Store, actor: Actor, org_id: str, action_id: int, *, status: str, owner: str | None,
-                due: date | None, rag: str | None) -> Action:
-    """Change one action's status, owner, due date and red/amber/green (a new version of its entry)."""
+def edit_action(store: Store, actor: Actor, org_id: str, action_id: int, *, owner: str | None, due: date | None,
+                rag: str | None, status: str | None = None, note: str | None = None,
+                on: date | None = None) -> Action:
+    """Change an action's owner, due date and red/amber/green; with a new `status` or a progress
+    `note`, record a dated change in its life (`on`, default today), in the organisation's latest
+    period. An action is edited wherever it was raised; the entry it belongs to keeps its version."""
     allow(actor, org_id, EDIT)
-    if status not in ACTION_STATUSES:
-        raise AssessmentError(f"'{status}' is not an action status ({', '.join(ACTION_STATUSES)})")
     if rag not in (None, *RAG):
         raise AssessmentError(f"'{rag}' is not red, amber or green")
+    if status is not None and status not in ACTION_STATUSES:
+        raise AssessmentError(f"'{status}' is not an action status ({', '.join(ACTION_STATUSES)})")
+    note = (note or "").strip() or None
     with store.transaction() as tx:
         record = tx.load_record(org_id)
-        for period in record.periods:
-            for entry in [*period.entries.values(), *period.key_area_entries.values()]:
-                for action in entry.actions:
-                    if action.id == action_id:
-                        changed = replace(action, status=status, owner=(owner or "").strip() or None, due=due,
-                                          rag=rag)
-                        tx.save_entry(org_id, period.period,
-                                      replace(entry, actions=[changed if a.id == action_id else a
-                                                              for a in entry.actions]),
-                                      expected_version=entry.version, user=actor.name)
-                        return changed
-    raise NotFound(f"{org_id} has no action {action_id}")
+        current = next((a for p in record.periods for e in [*p.entries.values(), *p.key_area_entries.values()]
+                        for a in e.actions if a.id == action_id), None)
+        if current is None:
+            raise NotFound(f"{org_id} has no action {action_id}")
+        change = None
+        if (status is not None and status != current.status) or note:
+            latest = record.sorted_periods()[-1].period
+            change = ActionUpdate(status=status or current.status, on=on or date.today(), note=note, period=latest)
+        return tx.update_action(org_id, action_id, owner=(owner or "").strip() or None, due=due, rag=rag,
+                                change=change, user=actor.name)

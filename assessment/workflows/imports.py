@@ -38,6 +38,11 @@ class ImportPreview:
     def warnings(self) -> list[Problem]:
         return self.plan.warnings
 
+    @property
+    def sentence_actions(self) -> int:
+        """How many actions the file's comments state in their own words ("Action: ...")."""
+        return sum(len(found) for found in self.plan.sentence_actions.values())
+
 
 def preview_import(store: Store, actor: Actor, org_id: str, source: str, data: bytes | Path, *,
                    kind: str | None = None, framework_id: str | None = None) -> ImportPreview:
@@ -61,11 +66,15 @@ def preview_import(store: Store, actor: Actor, org_id: str, source: str, data: b
     return ImportPreview(org_id, saved.organisation.name, source, framework, plan, preview(plan, saved))
 
 
-def apply_import(store: Store, actor: Actor, prepared: ImportPreview) -> list[PeriodPreview]:
+def apply_import(store: Store, actor: Actor, prepared: ImportPreview, *, track_actions: bool = False
+                 ) -> list[PeriodPreview]:
     """Write a previewed import in one transaction: all of it, or nothing. What is saved is read
-    again first, so the import and what it reports are against the record as it is now."""
+    again first, so the import and what it reports are against the record as it is now. With
+    `track_actions`, the actions the comments state ("Action: ...") become tracked actions too."""
     allow(actor, prepared.org_id, EDIT)
     plan = prepared.plan.check()
+    if track_actions:
+        plan = plan.tracking_sentence_actions()
     user = f"{actor.name} (import {prepared.source})"
     with store.transaction() as tx:
         saved = tx.load_record(prepared.org_id)

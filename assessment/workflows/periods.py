@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from ..errors import NotFound
 from ..record import PeriodRecord
-from ..scoring import new_period, reopened_by_deleting
+from ..scoring import new_period
 from ..store import Store
 from .access import ADMINISTER, EDIT, Actor, allow
 from .common import framework_of
@@ -17,7 +17,7 @@ class StartedPeriod:
     period: PeriodRecord
     carried_from: str | None     # the period it was carried forward from, if any
     carried: int                 # scores carried forward, to be confirmed
-    actions: int                 # open actions carried forward
+    actions: int                 # actions of earlier periods still open, shown in this one
 
 
 def start_period(store: Store, actor: Actor, org_id: str, name: str, *, carry: bool = True,
@@ -30,28 +30,27 @@ def start_period(store: Store, actor: Actor, org_id: str, name: str, *, carry: b
         framework = framework_of(record, framework_id)
         new = new_period(record, name.strip(), carry=carry)
         tx.add_period(org_id, new.period, framework.id, framework.version, user=actor.name)
-        tx.set_action_statuses(org_id, new.closed_actions, "carried forward", user=actor.name)
-    return StartedPeriod(new.period, new.carried_from, new.carried, len(new.closed_actions))
+    still_open = sum(a.is_open for p in record.periods for e in [*p.entries.values(), *p.key_area_entries.values()]
+                     for a in e.actions)
+    return StartedPeriod(new.period, new.carried_from, new.carried, still_open)
 
 
 @dataclass(frozen=True)
 class DeletedPeriod:
     period: str
     entries: int
-    reopened_actions: int        # actions of the period before, open again
+    actions: int                 # actions raised in it, gone with it
 
 
 def delete_period(store: Store, actor: Actor, org_id: str, name: str) -> DeletedPeriod:
-    """Delete a period with everything in it; the actions it had carried forward are open again
-    where they were. An administrator's act."""
+    """Delete a period with everything in it: its entries, the actions raised in it, their history
+    and everyone's drafts. An administrator's act."""
     allow(actor, org_id, ADMINISTER)
     with store.transaction() as tx:
         period = tx.load_record(org_id).period(name)
-        reopened = reopened_by_deleting(period)
         tx.delete_period(org_id, name)
-        for status in sorted(set(reopened.values())):
-            tx.set_action_statuses(org_id, [i for i, s in reopened.items() if s == status], status, user=actor.name)
-    return DeletedPeriod(name, len(period.entries) + len(period.key_area_entries), len(reopened))
+    entries = [*period.entries.values(), *period.key_area_entries.values()]
+    return DeletedPeriod(name, len(entries), sum(len(e.actions) for e in entries))
 
 
 def confirm_scores(store: Store, actor: Actor, org_id: str, period: str,
