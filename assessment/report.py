@@ -21,7 +21,8 @@ from .numbers import format_mean, levels_text, rounded, signed, two_places
 from .record import OrganisationRecord, long_date, period_key
 from .scores import Score, level_label
 from .scoring import (PREVIOUS, ROLL_UP_RULE, AreaSummary, Completion, Rollup, completion, gap, key_area_summaries,
-                      overall_summary, previous_period, scored_by_key_area, target_covers, theme_summaries)
+                      overall_summary, previous_period, scored_by_key_area, target_covers, target_text,
+                      theme_summaries)
 
 
 @dataclass(frozen=True)
@@ -245,16 +246,11 @@ def target_sentences(report: ProgressReport) -> list[str]:
                    f"for all {'it scores' if len(complete) == 1 else 'they score'} "
                    f"{'has' if len(complete) == 1 else 'have'} reached it.")
     if partial:
-        named = _names([f"{k.title}, {target_cover(k)}" for k in partial])
+        named = _names([f"{k.title}, {k.target.n} of {k.now.n} scored" for k in partial])
         out.append(f"{_count(len(partial), 'key area')} {'has' if len(partial) == 1 else 'have'} a target for only "
                    f"some of {'its' if len(partial) == 1 else 'their'} {report.completion.items} ({named}), so no "
                    "gap is given there.")
     return out
-
-
-def target_cover(line: AreaLine) -> str:
-    """'1 of 3 scored objectives' (a target that covers only part of what is scored)."""
-    return f"{line.target.n} of {line.now.n} scored"
 
 
 def overall_words(level: str | None, mean: float | None, n: int, done: Completion) -> str:
@@ -329,8 +325,7 @@ def movement_table(report: ProgressReport, framework: Framework) -> list[dict[st
         row[report.period] = _mean(line.now)
         row["n"] = str(line.now.n)
         row["Level"] = level_label(line.now.level, framework) if line.now.level else "–"
-        row["Target"] = _mean(line.target) if line.targets_complete or line.target.mean is None else \
-            f"{_mean(line.target)} ({target_cover(line)})"
+        row["Target"] = target_text(line.now, line.target, line.target_direct)
         row["Gap"] = signed(line.gap)
         if report.compare_with:
             row["Direction"] = movement.label(line.change)
@@ -377,6 +372,6 @@ def radar_rows(framework: Framework, record: OrganisationRecord, period: str,
                    "value": rounded(rollup.mean), "n": rollup.n}
             if kind == "target" and rollup.mean is not None and not covers:
                 # A target for only part of what is scored is not drawn; the table says how much it covers.
-                row.update(value=None, partial=f"{format_mean(rollup.mean)} ({rollup.n} of {area.score.n} scored)")
+                row.update(value=None, partial=target_text(area.score, rollup, area.target_direct))
             rows.append(row)
     return rows

@@ -14,6 +14,7 @@ from typing import Iterable, NamedTuple
 from .errors import AlreadyExists
 from .framework import Framework
 from .movement import change, direction
+from .numbers import format_mean
 from .record import Entry, OrganisationRecord, PeriodRecord, check_period, period_key
 from .scores import UNSCORED, Score
 
@@ -66,6 +67,16 @@ def gap(score: Rollup, target: Rollup, target_direct: bool = False) -> float | N
     if score.mean is None or not target_covers(score, target, target_direct):
         return None
     return target.mean - score.mean  # type: ignore[operator]
+
+
+def target_text(score: Rollup, target: Rollup, target_direct: bool = False) -> str:
+    """A rolled-up target as every table shows it: '4.00', or '4.00 (1 of 3 scored)' where it covers
+    only part of what is scored (and so gives no gap), or '–'."""
+    if target.mean is None:
+        return format_mean(None)
+    if target_covers(score, target, target_direct):
+        return format_mean(target.mean)
+    return f"{format_mean(target.mean)} ({target.n} of {score.n} scored)"
 
 
 class AreaSummary(NamedTuple):

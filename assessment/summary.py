@@ -9,7 +9,8 @@ from .framework import Framework
 from .numbers import format_mean, rounded as _round, signed
 from .record import OrganisationRecord
 from .scores import level_label
-from .scoring import ROLL_UP_RULE, AreaSummary, Rollup, compare, key_area_summaries, overall_summary, theme_summaries
+from .scoring import (ROLL_UP_RULE, AreaSummary, Rollup, compare, key_area_summaries, overall_summary, target_covers,
+                      target_text, theme_summaries)
 
 
 def _rollup_data(r: Rollup, framework: Framework) -> dict[str, Any]:
@@ -20,7 +21,10 @@ def _rollup_data(r: Rollup, framework: Framework) -> dict[str, Any]:
 
 def _area_data(a: AreaSummary, framework: Framework, before: AreaSummary | None) -> dict[str, Any]:
     data = {"id": a.id, "title": a.title, **_rollup_data(a.score, framework),
-            "target": _round(a.target.mean), "gap": _round(a.gap), "scored_as": a.mode}
+            "target": _round(a.target.mean), "target_n": a.target.n,
+            "target_covers": target_covers(a.score, a.target, a.target_direct),
+            "target_text": target_text(a.score, a.target, a.target_direct),
+            "gap": _round(a.gap), "scored_as": a.mode}
     if before is not None:
         change = movement.change(before.score.mean, a.score.mean)
         data.update({"previous": _round(before.score.mean), "movement": _round(change),
@@ -69,7 +73,7 @@ def summary_table(summary: dict[str, Any]) -> str:
             continue
         row = [area["title"], str(area["n"]), format_mean(area["mean"]),
                area["level_label"] or "–",
-               format_mean(area["target"]), signed(area["gap"])]
+               area["target_text"], signed(area["gap"])]
         if compare_with:
             row += [format_mean(area.get("previous")), movement.label(area.get("movement"), amount="mean")]
         rows.append(row)

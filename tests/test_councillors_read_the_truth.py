@@ -179,3 +179,16 @@ def test_actions_stated_in_comments_can_be_tracked_on_import(store, nps, medway,
     assert forty.comment.endswith("Action: Organisation to create a social value policy.")   # comment verbatim
     untracked = workflows.preview_import(store, LOCAL_ACTOR, "copy", path.name, path)
     assert untracked.periods[0].changed == []     # importing again adds nothing
+
+
+def test_the_command_line_and_the_workbook_tell_the_same_target_story(nps, medway):
+    from assessment.summary import period_summary, summary_table
+    record = _one_target(medway)
+    text = summary_table(period_summary(nps, record, "2024"))
+    line = next(x for x in text.splitlines() if x.startswith("Engaging Councillors"))
+    assert "4.00 (1 of 3 scored)" in line and line.rstrip().endswith("–")
+    book = openpyxl.load_workbook(io.BytesIO(workbook_xlsx(nps, record, today=TODAY).data))
+    summary = book["Summary"]
+    header = [c.value for c in summary[7]]
+    row = next(r for r in summary.iter_rows(min_row=8, values_only=True) if r[0] == "Engaging Councillors")
+    assert row[header.index("2024 target")] == "4.00 (1 of 3 scored)" and row[header.index("2024 gap")] is None

@@ -29,7 +29,8 @@ from ..layouts import ACTIONS_SHEET_COLUMNS, KEY_AREA_ROW, PERIOD_SHEET_COLUMNS
 from ..numbers import rounded
 from ..record import OPEN_ACTION_STATUSES, Entry, OrganisationRecord, PeriodRecord, evidence_text, long_date
 from ..scores import Score, level_label
-from ..scoring import ROLL_UP_RULE, AreaSummary, key_area_summaries, overall_summary, theme_summaries
+from ..scoring import (ROLL_UP_RULE, AreaSummary, key_area_summaries, overall_summary, target_covers, target_text,
+                       theme_summaries)
 from .wordtext import TextCleaner
 
 CELL_LIMIT = 32_767  # characters per cell, as Excel counts them (UTF-16 code units)
@@ -133,8 +134,11 @@ def _id(item: str) -> int | str:
 
 def _rollup_cells(area: AreaSummary, framework: Framework) -> list:
     s = area.score
+    covers = target_covers(s, area.target, area.target_direct)
+    target = rounded(area.target.mean) if covers or area.target.mean is None else \
+        target_text(s, area.target, area.target_direct)   # a target for part of what is scored: said, not a number
     return [s.n, rounded(s.mean), level_label(s.level, framework) if s.level is not None else "–",
-            rounded(area.target.mean), rounded(area.gap)]
+            target, rounded(area.gap)]
 
 
 def _summary(w: _Writer, ws, framework: Framework, record: OrganisationRecord, periods: list[PeriodRecord],

@@ -39,7 +39,7 @@ def show(record: OrganisationRecord, framework: Framework, period: str) -> None:
     rows = []
     for area in summary["key_areas"]:
         row = {"Key area": area["title"], "n": area["n"], "Mean": format_mean(area["mean"]),
-               "Level": area["level_label"] or "–", "Target": format_mean(area["target"]), "Gap": signed(area["gap"])}
+               "Level": area["level_label"] or "–", "Target": area["target_text"], "Gap": signed(area["gap"])}
         if before:
             row[before] = format_mean(area.get("previous"))
             row["Movement"] = movement.label(area.get("movement"), amount="mean")
