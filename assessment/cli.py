@@ -275,8 +275,9 @@ def _import(obj: Context, path: Path, org_id: str, framework_id: str | None, dry
 @click.pass_obj
 def backup(obj: Context, out: Path) -> None:
     """Write the whole database (every organisation, period, entry, action, history row and setting)."""
+    _writable(out)
     data = workflows.backup(obj.store, obj.actor)
-    out.write_bytes(data)
+    _save_file(out, data)
     click.echo(f"wrote {out} ({len(data):,} bytes)")
 
 
@@ -342,7 +343,8 @@ def export_json(obj: Context, org_id: str, out: Path | None) -> None:
     data = queries.record_export(obj.store, obj.actor, org_id)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if out:
-        out.write_text(text, encoding="utf-8")
+        _writable(out)
+        _save_file(out, text.encode("utf-8"))
         click.echo(f"wrote {out}")
     else:
         click.echo(text, nl=False)
@@ -356,15 +358,37 @@ def export_json(obj: Context, org_id: str, out: Path | None) -> None:
 @click.pass_obj
 def export_appendix(obj: Context, org_id: str, periods: tuple[str, ...], out: Path) -> None:
     """The objectives appendix for committee papers (Word, landscape A4, as in Medway's appendix)."""
+    _writable(out)
     from .exports.appendix import appendix_docx
     chosen = [p.strip() for item in periods for p in item.split(",") if p.strip()]
     view = queries.record_with_periods(obj.store, obj.actor, org_id, *chosen)
     _write(out, appendix_docx(view.framework, view.record, chosen or None))
 
 
+def _writable(out: Path) -> None:
+    """Refuse, before any work, a file that cannot be written: its folder must exist."""
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        raise AssessmentError(f"cannot write {out}: there is no folder {folder}")
+    if out.is_dir():
+        raise AssessmentError(f"cannot write {out}: it is a folder")
+
+
+def _save_file(out: Path, data: bytes) -> None:
+    """Write `data` to `out` whole or not at all (a temporary file beside it, then renamed)."""
+    _writable(out)
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise AssessmentError(f"cannot write {out}: {exc.strerror or exc}") from None
+
+
 def _write(out: Path, result) -> None:
     """Write an export's bytes and say how many characters of user text had to be replaced."""
-    out.write_bytes(result.data)
+    _save_file(out, result.data)
     replaced = f"; {result.replaced_characters} character(s) Word or Excel cannot hold were replaced " \
         "with \ufffd" if result.replaced_characters else ""
     click.echo(f"wrote {out}{replaced}")
@@ -381,6 +405,7 @@ def _write(out: Path, result) -> None:
 def export_report(obj: Context, org_id: str, period_name: str, compare_with: str | None, no_compare: bool,
                   attach: bool, out: Path) -> None:
     """The members' progress report (Word): summary, radar chart and table, movement, overdue actions."""
+    _writable(out)
     from .exports.report_docx import report_docx
     from .scoring import PREVIOUS
     view = queries.record_with_periods(obj.store, obj.actor, org_id, period_name, compare_with)
@@ -394,6 +419,7 @@ def export_report(obj: Context, org_id: str, period_name: str, compare_with: str
 @click.pass_obj
 def export_xlsx(obj: Context, org_id: str, out: Path) -> None:
     """An Excel workbook: a summary sheet, a sheet per period and an actions sheet."""
+    _writable(out)
     from .exports.workbook import workbook_xlsx
     view = queries.record_with_periods(obj.store, obj.actor, org_id)
     _write(out, workbook_xlsx(view.framework, view.record))
@@ -406,6 +432,7 @@ def export_xlsx(obj: Context, org_id: str, out: Path) -> None:
 @click.pass_obj
 def export_blank(obj: Context, org_id: str | None, framework_id: str | None, out: Path) -> None:
     """A blank questionnaire (Word): rubrics and objectives with empty score and comment columns."""
+    _writable(out)
     from .exports.blank import blank_docx
     if org_id:
         record = queries.record(obj.store, obj.actor, org_id).record

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from typing import Any
 
 from .framework import Framework
-from .record import Action, Entry, parse_evidence
+from .errors import InvalidEdit
+from .record import Action, Entry, evidence_problem, parse_evidence
 from .scores import parse_score
 
 FIELDS = ("score", "target", "comment", "evidence", "actions")
@@ -49,7 +50,8 @@ def what(framework: Framework, kind: str, item: str) -> str:
 
 def apply_edit(framework: Framework, base: Entry, edit: EntryEdit) -> Entry:
     """The entry `edit` makes of `base`, confirmed (no longer carried); raises ScoreError for a
-    score or target the scale, or the key area, does not allow."""
+    score or target the scale, or the key area, does not allow, and InvalidEdit for evidence that is
+    not a web address."""
     key_area_id = base.item if base.kind == "key_area" else framework.key_area_of[base.item]
     half = framework.allows_half_steps(key_area_id)
     name = what(framework, base.kind, base.item)
@@ -62,6 +64,9 @@ def apply_edit(framework: Framework, base: Entry, edit: EntryEdit) -> Entry:
         changes["comment"] = edit.comment.strip() or None
     if edit.evidence is not None:
         changes["evidence"] = parse_evidence(edit.evidence)
+        problems = [p for p in map(evidence_problem, changes["evidence"]) if p]
+        if problems:
+            raise InvalidEdit(f"{name}: {problems[0]}")
     if edit.actions is not None:
         changes["actions"] = [action_from_row(row) for row in edit.actions if (row.get("text") or "").strip()]
     return replace(base, **changes)

@@ -73,6 +73,10 @@ class ScoreError(AssessmentError):
     """A score or target that cannot be read, or that the scale does not allow."""
 
 
+class InvalidEdit(AssessmentError):
+    """An edit that cannot be saved as it is (a score, an evidence link): the message says what to fix."""
+
+
 class NotFound(AssessmentError):
     """An organisation, period, framework, objective or action that does not exist."""
 

@@ -102,6 +102,17 @@ def evidence_text(evidence: list[Evidence]) -> str:
 _OLD_TITLED = re.compile(r"^(.*): (\S+://\S+)$")   # 'title: address', as workbooks before 2026-12 wrote it
 
 
+_ADDRESS = re.compile(r"^(https?://|www\.)\S+$", re.IGNORECASE)
+
+
+def evidence_problem(link: Evidence) -> str | None:
+    """Why an evidence link is not one (it has no web address), or None."""
+    if _ADDRESS.match(link.url):
+        return None
+    return (f"the evidence line “{link.line}” has no web address: write it as title | https://… "
+            "(or the address alone)")
+
+
 def parse_evidence(text: str | None) -> list[Evidence]:
     """`evidence_text` read back: 'title | address' or a bare address a line; blank lines ignored.
     ('title: address', as earlier workbooks wrote it, is read too.)"""

@@ -43,6 +43,8 @@ def new_organisation(org_id: str | None, name: str, org_type: str | None = None,
     """An organisation checked as a record file's would be; with no id given, one is made from the
     name ("Kent County Council" -> "kent-county-council"). Raises AssessmentError saying what to fix."""
     name = (name or "").strip()
+    if not name:
+        raise AssessmentError("write the organisation's name, such as Kent County Council")
     org_id = (org_id or "").strip() or suggest_id(name)
     try:
         checked = OrganisationIn(id=org_id, name=name, type=(org_type or "").strip() or None,

@@ -13,7 +13,7 @@ from .errors import ScoreError
 from .framework import Framework
 
 NOT_APPLICABLE_WORDS = {"n/a", "na", "n.a.", "not applicable"}
-UNSCORED_WORDS = {"", "-", "–", "not yet scored", "not scored", "unscored"}
+UNSCORED_WORDS = {"", "-", "–", "not yet scored", "not scored", "unscored", "no target"}
 
 
 @dataclass(frozen=True, order=True)
@@ -58,6 +58,7 @@ class Score:
 NOT_APPLICABLE = Score(None, True)
 UNSCORED = Score(None, False)
 UNSCORED_LABEL = "not yet scored"
+NO_TARGET_LABEL = "no target"
 
 
 def score_choices(framework: Framework, half_steps: bool) -> list[Score]:
@@ -72,9 +73,11 @@ def score_choices(framework: Framework, half_steps: bool) -> list[Score]:
     return out + [NOT_APPLICABLE]
 
 
-def choice_labels(framework: Framework, key_area_id: str) -> list[str]:
-    """The choices of a score or target in a form: 'not yet scored', '1 – Minimum', '1/2', … 'n/a'."""
-    return [UNSCORED_LABEL] + [s.label(framework) for s in score_choices(framework, framework.allows_half_steps(key_area_id))]
+def choice_labels(framework: Framework, key_area_id: str, *, target: bool = False) -> list[str]:
+    """The choices of a score (or, with `target`, a target) in a form: 'not yet scored' (for a
+    target: 'no target'), '1 – Minimum', '1/2', … 'n/a'."""
+    return [NO_TARGET_LABEL if target else UNSCORED_LABEL] + \
+        [s.label(framework) for s in score_choices(framework, framework.allows_half_steps(key_area_id))]
 
 
 def written_value(value: float) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Iterable, NamedTuple
 
-from .errors import AlreadyExists
+from .errors import AlreadyExists, AssessmentError
 from .framework import Framework
 from .movement import change, direction
 from .numbers import format_mean
@@ -385,8 +385,17 @@ def new_period(record: OrganisationRecord, name: str, *, carry: bool = True) -> 
     """Period `name` of `record`, blank or (with `carry`, when there is an earlier period) carried
     forward from the latest one. Raises for a name that is not a period or that the record has."""
     check_period(name)
+    who = record.organisation.name
     if any(p.period == name for p in record.periods):
-        raise AlreadyExists(f"{record.organisation.id} already has period '{name}'")
+        raise AlreadyExists(f"{who} already has period {name}")
+    if record.periods:
+        latest = record.sorted_periods()[-1].period
+        if ("/" in latest) != ("/" in name):
+            kind = "financial years such as 2023/24" if "/" in latest else "years such as 2023"
+            raise AssessmentError(f"{who}'s periods are {kind} ({latest} is the latest); write {name} the same way")
+        if carry and period_key(name) <= period_key(latest):
+            raise AssessmentError(f"{name} comes before {latest}, the latest period: only a period after it can be "
+                                  f"carried forward from it; start {name} blank, or import it")
     if carry and record.periods:
         return carry_forward(record.sorted_periods()[-1], name)
     return NewPeriod(PeriodRecord(period=name, status="draft"))

@@ -99,3 +99,16 @@ def stored(store, org_id: str):
 def texts(problems) -> list[str]:
     """Problems (or warnings) as the lines people read."""
     return [str(p) for p in problems]
+
+
+def unescape(markdown: str) -> str:
+    """What a person reads where the app passed text through `ui.text.md`: backslash escapes and
+    word joiners gone, hard line breaks back to line breaks."""
+    import re
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown.replace("\u2060", "")).replace("  \n", "\n")
+
+
+def shown(elements) -> list:
+    """AppTest elements (success, warning, markdown, ...) with their `.value` as people read it."""
+    from types import SimpleNamespace
+    return [SimpleNamespace(value=unescape(e.value), label=getattr(e, "label", None)) for e in elements]

@@ -132,3 +132,16 @@ def test_appendix_after_a_portrait_report(nps, medway):
     assert first.footer.paragraphs[0].text == "Report footer"
     assert not last.footer.is_linked_to_previous and "21 November 2026" in last.footer.paragraphs[0].text
     assert clean.replaced == 0
+
+
+def test_a_record_kept_per_key_area_gets_its_levels_in_the_appendix(nps, worcestershire):
+    """It printed 59 empty objective rows."""
+    import io
+
+    from docx import Document
+    document = Document(io.BytesIO(appendix_docx(nps, worcestershire).data))
+    tables = [t for t in document.tables if t.rows[0].cells[0].text == "#"]
+    rows = [[c.text for c in r.cells] for t in tables for r in t.rows[1:]]
+    assert tables[0].rows[0].cells[1].text == "Key area" and len(rows) == 14
+    risk = next(r for r in rows if r[1] == "Managing Strategic Risk")
+    assert risk[3] == "3"

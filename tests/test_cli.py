@@ -273,3 +273,15 @@ def test_export_json_carries_drafts_and_n_a_targets(run, tmp_path):
     assert data["periods"][1]["entries"][3]["target"] == "n/a"
     assert [(d["period"], d["person"], d["item"], d["base_version"], d["fields"]) for d in data["drafts"]] == \
         [("2023", "local user", "5", 1, {"comment": "Half written"})]
+
+
+def test_an_output_that_cannot_be_written_is_one_line(run, tmp_path):
+    run("demo")
+    for args in (("export", "xlsx", "--org", "medway"), ("backup",), ("export", "json", "--org", "medway")):
+        result = run(*args, "--out", "/no/such/dir/x.out", code=2)
+        assert result.stderr.strip() == "error: cannot write /no/such/dir/x.out: there is no folder /no/such/dir"
+    folder = tmp_path / "out"
+    folder.mkdir()
+    assert run("export", "xlsx", "--org", "medway", "--out", str(folder), code=2).stderr.strip() == \
+        f"error: cannot write {folder}: it is a folder"
+    assert list(folder.iterdir()) == []       # nothing half written

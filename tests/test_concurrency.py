@@ -17,7 +17,7 @@ from assessment import workflows
 from assessment.edits import EntryEdit
 from assessment.workflows import LOCAL_ACTOR, Actor
 
-from .conftest import ROOT, save_record, stored
+from .conftest import ROOT, save_record, stored, shown
 
 ROUNDS = 40
 
@@ -98,7 +98,7 @@ def test_a_busy_database_is_one_line_in_the_app(tmp_path, monkeypatch):
     finally:
         holder.close()
     assert not at.exception, at.exception
-    assert [e.value for e in at.error] == ["the database is busy: someone else is saving to it just now, so nothing "
+    assert [e.value for e in shown(at.error)] == ["the database is busy: someone else is saving to it just now, so nothing "
                                            "was saved; please try again"]
     assert [p.period for p in stored(workflows.connect(f"sqlite:///{path}"), "medway").periods] == ["2022", "2023"]
     assert LOCAL_ACTOR.name == "local user"

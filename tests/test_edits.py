@@ -42,3 +42,12 @@ def test_an_impossible_score_is_refused_with_where_it_is(nps, tiny):
 def test_action_rows_read_back():
     entry = Entry("1", actions=[Action("Train", "HR", date(2027, 1, 5), "in progress", "amber", 4)])
     assert [action_from_row(row) for row in action_rows(entry)] == entry.actions
+
+
+def test_evidence_must_be_a_web_address(nps):
+    from assessment.errors import InvalidEdit
+    with pytest.raises(InvalidEdit, match="objective 3: the evidence line “just some text without address” has no "
+                                          "web address"):
+        apply_edit(nps, Entry("3"), EntryEdit("3", evidence="Minutes | https://example.org/m\njust some text without address"))
+    entry = apply_edit(nps, Entry("3"), EntryEdit("3", evidence="www.example.org/plan\nPlan | HTTPS://EXAMPLE.ORG"))
+    assert [e.url for e in entry.evidence] == ["www.example.org/plan", "HTTPS://EXAMPLE.ORG"]

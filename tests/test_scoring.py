@@ -176,9 +176,20 @@ def test_new_period_checks_the_name_and_carries_from_the_latest(medway):
     from assessment.scoring import new_period
     with pytest.raises(AssessmentError, match="'24' is not a period"):
         new_period(medway, "24")
-    with pytest.raises(AlreadyExists, match="medway already has period '2023'"):
+    with pytest.raises(AlreadyExists, match="Medway Council already has period 2023"):
         new_period(medway, "2023")
     carried = new_period(medway, "2024")
     assert carried.carried_from == "2023" and carried.carried == 59
     blank = new_period(medway, "2024", carry=False)
     assert blank.period.entries == {} and blank.carried_from is None
+
+
+def test_a_new_period_follows_the_record_and_only_a_later_one_is_carried(medway):
+    from assessment.errors import AssessmentError
+    from assessment.scoring import new_period
+    with pytest.raises(AssessmentError, match="2021 comes before 2023, the latest period: only a period after it"):
+        new_period(medway, "2021")
+    assert new_period(medway, "2021", carry=False).period.entries == {}      # an earlier year may be started blank
+    with pytest.raises(AssessmentError, match="Medway Council's periods are years such as 2023 .2023 is the latest.; "
+                                              "write 2024/25 the same way"):
+        new_period(medway, "2024/25")

@@ -11,7 +11,7 @@ from assessment.scores import Score
 from assessment.store import open_store
 from assessment.workflows import LOCAL_ACTOR, queries
 
-from .conftest import stored
+from .conftest import stored, shown
 
 from .test_ui_scoring import db, new_app  # noqa: F401 - db is a fixture
 
@@ -42,11 +42,11 @@ def test_upload_an_appendix_preview_then_confirm(db):  # noqa: F811
     table = at.dataframe[0].value
     assert list(table["Period"]) == ["2023", "2024"] and list(table["Scored"]) == [59, 59]
     assert table.iloc[1]["Effect"] == "new period" and table.iloc[0]["Effect"].startswith("1 overwritten")
-    assert any("objective(s) 1 would be replaced" in c.value for c in at.caption)
+    assert any("objective(s) 1 would be replaced" in c.value for c in shown(at.caption))
     assert [p.period for p in stored(store, "medway").periods] == ["2022", "2023"]  # nothing saved yet
 
     at.button(key="import.confirm").click().run()
-    assert any("Imported 2023, 2024 from medway-appendix.docx into Medway Council" in s.value for s in at.success)
+    assert any("Imported 2023, 2024 from medway-appendix.docx into Medway Council" in s.value for s in shown(at.success))
     assert not any(b.key == "import.confirm" for b in at.button)  # no stale preview offered again
     saved = stored(store, "medway")
     assert [p.period for p in saved.sorted_periods()] == ["2022", "2023", "2024"]
@@ -58,7 +58,7 @@ def test_a_file_that_is_not_an_appendix_is_refused_and_nothing_changes(db):  # n
     at = open_import(new_app("medway", "2023"))
     before = stored(open_store(db), "medway")
     at.file_uploader(key="import.file.medway").upload("notes.docx", b"just some notes\n", DOCX).run()
-    assert at.error[0].value == ("notes.docx: the file is plain text, not a Word document (.docx); open it in Word "
+    assert shown(at.error)[0].value == ("notes.docx: the file is plain text, not a Word document (.docx); open it in Word "
                                  "and save it as a Word document (.docx). Nothing was imported.")
     assert not any(b.key == "import.confirm" for b in at.button)
     assert stored(open_store(db), "medway") == before
@@ -86,14 +86,14 @@ def test_a_new_council_is_added_on_start_then_imports_its_appendix(db):  # noqa:
     at.text_input(key="home.add.name").input("Kent County Council")
     at.text_input(key="home.add.id").input("Kent CC")
     at.button(key="FormSubmitter:home.add-Add organisation").click().run()
-    assert "cannot add 'Kent CC': check id" in at.error[0].value
+    assert "cannot add 'Kent CC': check id" in shown(at.error)[0].value
     assert "kent-county-council" not in {org.id for org in queries.organisations(store, LOCAL_ACTOR)}
 
     at.text_input(key="home.add.id").input("")
     at.text_input(key="home.add.type").input("County council")
     at.button(key="FormSubmitter:home.add-Add organisation").click().run()
     assert not at.exception, at.exception
-    assert "Added Kent County Council (id kent-county-council)" in at.success[0].value
+    assert "Added Kent County Council (id kent-county-council)" in shown(at.success)[0].value
     assert at.selectbox(key="home.org").value == "kent-county-council"
     assert stored(store, "kent-county-council").organisation.type == "County council"
 
@@ -112,6 +112,6 @@ def test_a_50_mb_upload_is_refused_with_the_limit_named(db):  # noqa: F811
     at = open_import(new_app("medway", "2023"))
     before = stored(open_store(db), "medway")
     at.file_uploader(key="import.file.medway").upload("huge.docx", bytes(50 * 2**20), DOCX).run()
-    assert at.error[0].value == "huge.docx: the file is 50.0 MB; files up to 20 MB can be imported. Nothing was imported."
+    assert shown(at.error)[0].value == "huge.docx: the file is 50.0 MB; files up to 20 MB can be imported. Nothing was imported."
     assert not any(b.key == "import.confirm" for b in at.button)
     assert stored(open_store(db), "medway") == before

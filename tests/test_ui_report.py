@@ -5,7 +5,7 @@ from __future__ import annotations
 from assessment.framework import find_framework
 from assessment.store import open_store
 
-from .conftest import stored
+from .conftest import stored, shown
 from .test_ui_scoring import db, new_app  # noqa: F401 - db is a fixture
 
 REPORT_PAGE = "assessment/ui/report_page.py"
@@ -38,7 +38,7 @@ def test_report_page_summary_and_tables(db):  # noqa: F811
     at = open_report(new_app("medway", "2023"))
     assert at.title[0].value == "Progress report: Medway Council, 2023"
     up, same = _hand_counts(db)
-    summary = at.markdown[0].value
+    summary = shown(at.markdown)[0].value
     assert f"Since 2022, {up} objectives improved, none declined; {same} stayed the same." in summary
     assert "scored 59 of 59 objectives" in summary
     movement = frame(at, "Gap")
@@ -61,19 +61,19 @@ def test_radar_for_one_theme_and_comparing_with_nothing(db):  # noqa: F811
     radar = frame(at, "Key area", "Target", lacking=("Gap",))
     assert list(radar["Key area"]) == [ka.title for ka in framework.themes[1].key_areas]
     at.selectbox(key="report.compare").set_value("none").run()
-    assert "nothing to compare with" in at.markdown[0].value
+    assert "nothing to compare with" in shown(at.markdown)[0].value
     assert "Direction" not in frame(at, "Gap").columns
 
 
 def test_report_page_for_a_key_area_record(db):  # noqa: F811
     at = open_report(new_app("worcestershire", "2022"))
-    summary = at.markdown[0].value
+    summary = shown(at.markdown)[0].value
     assert "scored 10 of 14 key areas" in summary and "below its target" in summary
     radar = frame(at, "Key area", "Target", lacking=("Gap",))
     risk = radar[radar["Key area"] == "Managing Strategic Risk"].iloc[0]
     assert (risk["2022"], risk["Target"]) == ("3.00", "5.00")
     # The enablers are not scored: in the table with dashes, named under the chart, not drawn on it.
     assert radar[radar["Key area"] == "Developing talent"].iloc[0]["2022"] == "–"
-    assert any("Not on the chart (no score or target): Developing talent" in c.value for c in at.caption)
+    assert any("Not on the chart (no score or target): Developing talent" in c.value for c in shown(at.caption))
     heat = frame(at, "Key area", "2022", lacking=("Target", "n"))
     assert list(heat.columns) == ["Key area", "2022"] and len(heat) == 10

@@ -11,7 +11,7 @@ from assessment.scores import Score
 from assessment.workflows import LOCAL_ACTOR, Actor, queries
 from assessment.store import open_store
 
-from .conftest import ROOT, stored
+from .conftest import ROOT, stored, shown
 
 SCORE_PAGE = "assessment/ui/score.py"
 
@@ -48,14 +48,14 @@ def test_score_a_half_step_with_comment_and_action(db):
     at.text_input(key="score.medway.2023.1.new.owner").input("Head of Procurement")
     at.button(key="score.medway.2023.1.new.add").click().run()
     assert any(m.value.startswith("1. Brief the new portfolio holder — Head of Procurement, no due date, open")
-               for m in at.markdown)
+               for m in shown(at.markdown))
     at.text_area(key="score.medway.2023.1.evidence").input(
         "Cabinet portfolio | https://example.org/cabinet\nhttps://example.org/minutes").run()
     at.selectbox(key="score.medway.2023.2.score").set_value("3/4").run()
-    assert any("Unsaved changes in objectives 1, 2 (kept as your draft" in w.value for w in at.warning)
+    assert any("Unsaved changes in objectives 1, 2 (kept as your draft" in w.value for w in shown(at.warning))
     at.button(key="score.save").click().run()
     assert not at.exception, at.exception
-    assert any(s.value == "Saved 2 of Engaging Councillors: objectives 1, 2." for s in at.success)
+    assert any(s.value == "Saved 2 of Engaging Councillors: objectives 1, 2." for s in shown(at.success))
     saved = stored(open_store(db), "medway").period("2023").entries
     assert saved["1"].score == Score(4.0) and saved["1"].comment == "Cabinet member now champions procurement."
     assert [(a.text, a.owner, a.status) for a in saved["1"].actions] == [
@@ -71,7 +71,7 @@ def test_checks_as_you_go(db):
     at.selectbox(key="score.medway.2023.1.score").set_value("5 – Innovator").run()
     at.text_area(key="score.medway.2023.1.comment").input("").run()
     at.selectbox(key="score.medway.2023.1.target").set_value("4 – Leader").run()
-    warnings = [w.value for w in at.warning]
+    warnings = [w.value for w in shown(at.warning)]
     assert "The score moved from 3 – Mature to 5 – Innovator since 2022 without a comment: say what changed." \
         in warnings
     assert "The target (4 – Leader) is below today's score (5 – Innovator)." in warnings
@@ -82,9 +82,9 @@ def test_unsaved_edits_survive_moving_between_key_areas_and_pages(db):
     at.text_area(key="score.medway.2023.2.comment").input("Draft words").run()
     at.button(key="score.next").click().run()
     assert at.selectbox(key="score.key_area").value == "engaging-senior-managers"
-    assert any("Your unsaved changes elsewhere in 2023: objective 2." in c.value for c in at.caption)
+    assert any("Your unsaved changes elsewhere in 2023: objective 2." in c.value for c in shown(at.caption))
     at.switch_page("assessment/ui/home.py").run()
-    assert any("You have unsaved changes in objective 2." in w.value for w in at.warning)
+    assert any("You have unsaved changes in objective 2." in w.value for w in shown(at.warning))
     at.switch_page("assessment/ui/framework_page.py").run()
     at.switch_page(SCORE_PAGE).run()
     at.selectbox(key="score.key_area").set_value("engaging-councillors").run()
@@ -99,15 +99,15 @@ def test_a_draft_is_restored_in_a_fresh_session_and_saved_from_start(db):
     first.selectbox(key="score.medway.2023.5.score").set_value("4/5").run()
     first.text_area(key="score.medway.2023.5.comment").input("Risk register now reviewed monthly.").run()
     fresh = new_app()                                  # nothing carried over in the session
-    assert any("You have unsaved changes in objective 5." in w.value for w in fresh.warning)
+    assert any("You have unsaved changes in objective 5." in w.value for w in shown(fresh.warning))
     fresh.button(key="home.drafts.open.engaging-senior-managers").click().run()
     assert fresh.selectbox(key="score.key_area").value == "engaging-senior-managers"
     assert fresh.selectbox(key="score.medway.2023.5.score").value == "4/5"
     assert fresh.text_area(key="score.medway.2023.5.comment").value == "Risk register now reviewed monthly."
-    assert any("Movement since 2022 (with your unsaved change)" in m.value for m in fresh.markdown)
+    assert any("Movement since 2022 (with your unsaved change)" in m.value for m in shown(fresh.markdown))
     again = new_app()
     again.button(key="home.drafts.save.engaging-senior-managers").click().run()
-    assert any(s.value == "Saved objective 5." for s in again.success)
+    assert any(s.value == "Saved objective 5." for s in shown(again.success))
     entry = stored(open_store(db), "medway").period("2023").entries["5"]
     assert (entry.score, entry.comment) == (Score(4.5), "Risk register now reviewed monthly.")
     assert not any("unsaved changes" in w.value for w in new_app().warning)
@@ -120,9 +120,9 @@ def test_a_draft_can_be_discarded_per_objective_and_per_key_area(db):
     at.button(key="score.medway.2023.1.discard").click().run()
     assert at.text_area(key="score.medway.2023.1.comment").value == \
         stored(open_store(db), "medway").period("2023").entries["1"].comment
-    assert any("Unsaved changes in objective 2 (kept" in w.value for w in at.warning)
+    assert any("Unsaved changes in objective 2 (kept" in w.value for w in shown(at.warning))
     at.button(key="score.discard_all").click().run()
-    assert not any("Unsaved changes" in w.value for w in at.warning)
+    assert not any("Unsaved changes" in w.value for w in shown(at.warning))
     assert queries.drafts(open_store(db), LOCAL_ACTOR, "medway") == []
 
 
@@ -140,8 +140,8 @@ def alice_saves_objective_3_after_bob_began(db, alice_says: str, bob_says: str) 
 
 def test_a_stale_save_shows_both_versions_and_lets_the_user_choose(db):
     bob = alice_saves_objective_3_after_bob_began(db, "Alice: training booked", "Bob: training cancelled")
-    assert any("objective 3 were saved by someone else meanwhile" in e.value for e in bob.error)
-    assert any("Theirs: 2/3 — “Alice: training booked”" in e.value for e in bob.error)
+    assert any("Objective 3 was saved by someone else meanwhile" in e.value for e in shown(bob.error))
+    assert any("Theirs: 2/3 — “Alice: training booked”" in e.value for e in shown(bob.error))
     store = open_store(db)
     assert stored(store, "medway").period("2023").entries["3"].comment == "Alice: training booked"
     assert bob.text_area(key="score.medway.2023.3.comment").value == "Bob: training cancelled"
@@ -155,7 +155,7 @@ def test_a_conflict_is_still_offered_after_a_reload(db):
     """The draft remembers the version it started from, so a fresh session reaches the choice too."""
     alice_saves_objective_3_after_bob_began(db, "Alice's words", "Bob's words")
     fresh = open_score_page(new_app())
-    assert any("Theirs: 2/3 — “Alice's words”" in e.value for e in fresh.error)
+    assert any("Theirs: 2/3 — “Alice's words”" in e.value for e in shown(fresh.error))
     assert fresh.text_area(key="score.medway.2023.3.comment").value == "Bob's words"
 
 
@@ -173,11 +173,11 @@ def test_start_the_next_period_carried_forward_and_confirm_a_score(db):
     at.button(key="home.start").click().run()
     assert not at.exception, at.exception
     assert at.selectbox(key="home.period").value == "2024"
-    assert any("59 carried forward, to confirm" in m.value for m in at.markdown)
+    assert any("59 carried forward, to confirm" in m.value for m in shown(at.markdown))
     saved = stored(open_store(db), "medway").period("2024").entries
     assert saved["3"].carried and saved["3"].score == Score(2.5) and saved["3"].comment is None
     open_score_page(at)
-    assert any("Carried forward from 2023: confirm the score as it stands" in i.value for i in at.info)
+    assert any("Carried forward from 2023: confirm the score as it stands" in i.value for i in shown(at.info))
     at.selectbox(key="score.medway.2024.3.score").set_value("3 – Mature").run()
     at.text_area(key="score.medway.2024.3.comment").input("Member training delivered.").run()
     at.button(key="score.save").click().run()
@@ -198,13 +198,13 @@ def test_framework_page_shows_the_rubric(db):
 
 def test_movement_since_last_year_is_shown(db):
     at = open_score_page(new_app())
-    assert any(c.value == "Baseline: 3 – Mature (agreed November 2021)" for c in at.caption)
-    assert any("Movement since 2022 (as saved): **▲ up 0.5 levels**" in m.value for m in at.markdown)
+    assert any(c.value == "Baseline: 3 – Mature (agreed November 2021)" for c in shown(at.caption))
+    assert any("Movement since 2022 (as saved): **▲ up 0.5 levels**" in m.value for m in shown(at.markdown))
 
 
 def test_key_area_mode_for_a_key_area_record(db):
     at = open_score_page(new_app("worcestershire", "2022"))
-    assert any("one level per key area" in c.value for c in at.caption)
+    assert any("one level per key area" in c.value for c in shown(at.caption))
     prefix = "score.worcestershire.2022.ka.managing-strategic-risk"
     assert at.selectbox(key=f"{prefix}.score").value == "3 – Mature"
     assert at.selectbox(key=f"{prefix}.target").value == "5 – Innovator"
@@ -213,7 +213,7 @@ def test_key_area_mode_for_a_key_area_record(db):
     at.button(key="score.save").click().run()
     assert not at.exception, at.exception
     assert any(s.value == "Saved 2 of the key areas: key areas Managing Strategic Risk; Developing talent."
-               for s in at.success)
+               for s in shown(at.success))
     saved = stored(open_store(db), "worcestershire").period("2022").key_area_entries
     assert saved["managing-strategic-risk"].score == Score(4.0)
     assert saved["managing-strategic-risk"].target == Score(5.0)
@@ -224,25 +224,29 @@ def test_actions_page_filters_records_progress_and_downloads(db):
     at = new_app()
     at.switch_page("assessment/ui/actions_page.py").run()
     assert not at.exception, at.exception
-    assert any("22 of 22 actions shown" in m.value for m in at.markdown)
+    assert any("22 of 22 actions shown" in m.value for m in shown(at.markdown))
     at.multiselect(key="actions.raised").set_value(["2022"]).run()
-    assert any("12 of 22 actions shown" in m.value for m in at.markdown)
+    assert any("12 of 22 actions shown" in m.value for m in shown(at.markdown))
     at.selectbox(key="actions.open_at").set_value("2023").run()          # the policy was done in 2023
-    assert any("11 of 22 actions shown" in m.value for m in at.markdown)
+    assert any("11 of 22 actions shown" in m.value for m in shown(at.markdown))
     assert list(at.dataframe[0].value["Objective"])[:2] == ["3. Councillor Development", "7. Senior managers development"]
+    first, seventh = (stored(open_store(db), "medway").period("2022").entries[k].actions[0] for k in ("3", "7"))
+    at.selectbox(key=f"actions.edit.{first.id}.rag").set_value("amber")   # chosen, not saved
     at.selectbox(key="actions.pick").set_value(1).run()
-    at.selectbox(key="actions.edit.status").set_value("done")
-    at.text_input(key="actions.edit.owner").input("Workforce Development")
-    at.selectbox(key="actions.edit.rag").set_value("green")
-    at.text_area(key="actions.edit.note").input("Programme launched with the new rules.")
-    at.button(key="actions.edit.save").click().run()
+    k = f"actions.edit.{seventh.id}"
+    assert at.selectbox(key=f"{k}.rag").value == "none"          # this action's values, not the last one's
+    at.selectbox(key=f"{k}.status").set_value("done")
+    at.text_input(key=f"{k}.owner").input("Workforce Development")
+    at.selectbox(key=f"{k}.rag").set_value("green")
+    at.text_area(key=f"{k}.note").input("Programme launched with the new rules.")
+    at.button(key=f"{k}.save").click().run()
     assert not at.exception, at.exception
-    assert any(s.value.startswith("Saved: Category Management to create") for s in at.success)
+    assert any(s.value.startswith("Saved: Category Management to create") for s in shown(at.success))
     action = stored(open_store(db), "medway").period("2022").entries["7"].actions[0]
     assert (action.status, action.owner, action.rag) == ("done", "Workforce Development", "green")
     assert [(u.status, u.note, u.period) for u in action.updates] == [
         ("done", "Programme launched with the new rules.", "2023")]
-    assert any("10 of 22 actions shown" in m.value for m in at.markdown)   # no longer open at 2023
+    assert any("10 of 22 actions shown" in m.value for m in shown(at.markdown))   # no longer open at 2023
     assert [b.label for b in at.get("download_button")] == ["Download these actions (Excel)",
                                                              "Download these actions (CSV)"]
 
@@ -250,11 +254,11 @@ def test_confirm_a_carried_score_and_a_whole_key_area(db):
     at = new_app()
     at.button(key="home.start").click().run()
     assert any(s.value == "Started 2024, carried forward from 2023: 59 score(s) to confirm or change; 21 action(s) "
-                          "of earlier periods are still open." for s in at.success)
+                          "of earlier periods are still open." for s in shown(at.success))
     assert any(m.value == "**0** confirmed as in 2023, **0** changed, **0** not applicable, **59** left to do "
-                          "(59 carried forward, to confirm) — of 59 objectives." for m in at.markdown)
+                          "(59 carried forward, to confirm) — of 59 objectives." for m in shown(at.markdown))
     assert any("(mean 3.29 of n = 59 objectives, 59 of them carried forward and not yet confirmed)" in m.value
-               for m in at.markdown)
+               for m in shown(at.markdown))
     open_score_page(at)
     at.button(key="score.medway.2024.1.confirm").click().run()          # one objective, as it stands
     entry = stored(open_store(db), "medway").period("2024").entries["1"]
@@ -262,13 +266,13 @@ def test_confirm_a_carried_score_and_a_whole_key_area(db):
     assert not any(b.key == "score.medway.2024.1.confirm" for b in at.button)
     at.selectbox(key="score.medway.2024.2.score").set_value("4 – Leader").run()   # a change waits as a draft
     at.button(key="score.confirm_all").click().run()                  # confirms 3, leaves 2 to its draft
-    assert any(s.value == "Confirmed 1 carried score(s) of Engaging Councillors." for s in at.success)
+    assert any(s.value == "Confirmed 1 carried score(s) of Engaging Councillors." for s in shown(at.success))
     saved = stored(open_store(db), "medway").period("2024").entries
     assert (saved["2"].carried, saved["3"].carried) == (True, False)
     at.button(key="score.save").click().run()
     at.switch_page("assessment/ui/home.py").run()
     assert any(m.value == "**2** confirmed as in 2023, **1** changed, **0** not applicable, **56** left to do "
-                          "(56 carried forward, to confirm) — of 59 objectives." for m in at.markdown)
+                          "(56 carried forward, to confirm) — of 59 objectives." for m in shown(at.markdown))
 
 
 def test_starting_a_period_closes_the_form_and_a_second_click_starts_nothing(db):
@@ -285,30 +289,36 @@ def test_an_administrator_deletes_a_period_started_by_mistake(db):
     at = new_app()
     at.button(key="home.start").click().run()
     assert at.button(key="home.delete").disabled                       # not until it is confirmed
-    at.selectbox(key="home.delete.period").set_value("2024").run()
+    assert at.selectbox(key="home.delete.2024").value == "2024"      # the period on view is offered first
     at.checkbox(key="home.delete.sure").check().run()
     at.button(key="home.delete").click().run()
-    assert any(s.value == "Deleted 2024 (59 entries, 0 action(s) raised in it)." for s in at.success)
+    assert any(s.value == "Deleted 2024 (59 entries, 0 action(s) raised in it)." for s in shown(at.success))
     record = stored(open_store(db), "medway")
     assert [p.period for p in record.periods] == ["2022", "2023"]
     assert {a.status for e in record.period("2023").entries.values() for a in e.actions} == {"open"}
+    assert at.selectbox(key="home.period").value == "2023" and not shown(at.warning)   # no stale "no period 2024"
 
 
 @pytest.mark.parametrize("address", [{"org": "no-such-council", "period": "2023"}, {"org": "medway", "period": "1999"}])
 def test_a_made_up_address_gets_a_short_message_and_the_usual_choice(db, address):
-    for page in ("assessment/ui/home.py", SCORE_PAGE, "assessment/ui/report_page.py"):
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.query_params.update(address)
-        at.switch_page(page).run()        # the first page run is the one the address names
-        assert not at.exception, (page, at.exception)
-        said = " ".join(w.value for w in at.warning)
-        assert ("no organisation “no-such-council”" in said or "has no period “1999”" in said), (page, said)
+    """On Start, and in `state.chosen_record`, which every other page opens its record with."""
+    start = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    start.query_params.update(address)
+    start.run()
+    other = AppTest.from_string("from assessment.ui import state\nstate.chosen_record(need_period=True)\n"
+                                "import streamlit as st\nst.write('opened')", default_timeout=60)
+    other.query_params.update(address)
+    other.run()
+    for at in (start, other):
+        assert not at.exception, at.exception
+        said = " ".join(w.value for w in shown(at.warning))
+        assert ("no organisation “no-such-council”" in said or "has no period “1999”" in said), said
         assert "medway, worcestershire" not in said
-
+    assert not any(m.value == "opened" for m in other.markdown)   # the page stopped
 
 def test_key_area_mode_has_comments_actions_and_evidence_and_counts_key_areas(db):
     at = new_app("worcestershire", "2022")
-    assert any(m.value.endswith("— of 14 key areas.") for m in at.markdown)
+    assert any(m.value.endswith("— of 14 key areas.") for m in shown(at.markdown))
     open_score_page(at)
     prefix = "score.worcestershire.2022.ka.obtaining-social-value"
     at.text_area(key=f"{prefix}.comment").input("Social value policy adopted in June.").run()
@@ -326,11 +336,11 @@ def test_key_area_mode_has_comments_actions_and_evidence_and_counts_key_areas(db
 
 def test_a_blank_period_of_a_key_area_record_is_scored_per_key_area(db):
     at = new_app("worcestershire", "2022")
-    at.radio(key="home.new_how").set_value("Blank")
+    at.radio(key="home.new_how.2").set_value("Blank")
     at.button(key="home.start").click().run()        # a form: filled and sent in one run
-    assert any(s.value == "Started 2023, blank." for s in at.success)
+    assert any(s.value == "Started 2023, blank." for s in shown(at.success))
     assert any(m.value.startswith("**0** confirmed as in 2022") and m.value.endswith("— of 14 key areas.")
-               for m in at.markdown)
+               for m in shown(at.markdown))
     open_score_page(at)
     at.selectbox(key="score.worcestershire.2023.ka.managing-strategic-risk.score").set_value("4 – Leader").run()
     at.button(key="score.save").click().run()

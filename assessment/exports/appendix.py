@@ -32,6 +32,7 @@ from docx.shared import Cm, Emu, Length, Pt
 from ..framework import Framework, KeyArea, Objective
 from ..layouts import CARRIED, appendix_columns, comments_and_action, score_cell
 from ..record import OrganisationRecord, long_date
+from ..scoring import scored_by_key_area
 from .wordtext import TextCleaner
 
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Cm(29.7), Cm(21.0), Cm(1.5)
@@ -77,7 +78,8 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
                      f"{' and '.join(chosen)}, with comments and the actions raised in each period. Levels: "
                      + ", ".join(lv.label for lv in framework.levels)
                      + '. A score such as "2/3" is between two levels.' + carried_note(period_records))
-    headers = ["#", "Objective", "Description"]
+    by_key_area = bool(period_records) and all(scored_by_key_area(p) for p in period_records)
+    headers = ["#", "Key area", "Description"] if by_key_area else ["#", "Objective", "Description"]
     for name in chosen:
         headers += appendix_columns(name)
     fixed = [Cm(1.0), Cm(3.6), Cm(4.6)]
@@ -85,15 +87,17 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
     comment_width = (USABLE - sum(fixed) - score_width * len(chosen)) // max(1, len(chosen))
     widths = fixed + [score_width, comment_width] * len(chosen)
 
-    def cells(objective: Objective) -> list[str]:
-        texts = [objective.id, objective.title, objective.description or ""]
+    def cells(item: Objective | KeyArea) -> list[str]:
+        """A row per objective; for a record kept one level per key area, a row per key area."""
+        number = "" if by_key_area else item.id
+        texts = [number, item.title, item.description or ""]
         for period in period_records:
-            entry = period.entries.get(objective.id)
+            entry = (period.key_area_entries if by_key_area else period.entries).get(item.id)
             texts.append(score_cell(entry))
             texts.append(clean(comments_and_action(entry)) if entry else "")
         return texts
 
-    write_framework_tables(layout, framework, clean, headers, widths, cells)
+    write_framework_tables(layout, framework, clean, headers, widths, cells, per_key_area=by_key_area)
     layout.flush()
     footer(document, f"{framework.title}, version {framework.version}. Generated {long_date(today or date.today())}.")
 
@@ -172,19 +176,21 @@ def groups(framework: Framework) -> Iterator[Group]:
 
 
 def write_framework_tables(layout: Layout, framework: Framework, clean: TextCleaner, headers: list[str],
-                           widths: list[Length], cells: Callable[[Objective], list[str]],
-                           *, row_height: Length | None = None, whole_rows: bool = False) -> None:
+                           widths: list[Length], cells: Callable[[Objective | KeyArea], list[str]],
+                           *, row_height: Length | None = None, whole_rows: bool = False,
+                           per_key_area: bool = False) -> None:
     """Every group of the framework: heading, rubric table(s), then the objectives table whose
-    columns are `headers` (bold, repeated on every page) and whose rows are `cells(objective)`,
-    each at least `row_height` high and, with `whole_rows`, never split across pages."""
+    columns are `headers` (bold, repeated on every page) and whose rows are `cells(objective)` (with
+    `per_key_area`, `cells(key area)`), each at least `row_height` high and, with `whole_rows`,
+    never split across pages."""
     for group in groups(framework):
         layout.heading(group.heading, 2)
         if group.description:
             layout.paragraph(clean(group.description), keep_next=True)
         for ka, caption in group.rubrics:
             rubric_table(layout, framework, ka, caption)
-        layout.table(widths, headers, [cells(o) for o in group.objectives], row_height=row_height,
-                     whole_rows=whole_rows)
+        rows = [ka for ka, _ in group.rubrics] if per_key_area else group.objectives
+        layout.table(widths, headers, [cells(x) for x in rows], row_height=row_height, whole_rows=whole_rows)
         layout.paragraph("")
 
 

@@ -68,7 +68,7 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
                 _table(document, mover_table(movers), clean,
                        widths=[Cm(4.0), Cm(3.0), Cm(1.2), Cm(1.2), PORTRAIT_USABLE - Cm(9.4)])
             else:
-                document.add_paragraph(f"No objectives {heading.lower()}.")
+                document.add_paragraph(f"No {report.completion.items} {heading.lower()}.")
 
     document.add_heading("Overdue actions", level=1)
     document.add_paragraph(open_actions_sentence(len(report.actions), len(report.overdue), today))

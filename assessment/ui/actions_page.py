@@ -14,11 +14,12 @@ from assessment.exports.workbook import actions_csv, actions_xlsx, latest_progre
 from assessment.record import ACTION_STATUSES, RAG, long_date
 from assessment.ui import state
 from assessment.workflows import queries
+from assessment.ui.text import md
 
 (record, framework), _ = state.chosen_record()
 org = record.organisation.id
 today = date.today()
-st.title(f"Actions: {record.organisation.name}")
+st.title(f"Actions: {md(record.organisation.name)}")
 periods = [p.period for p in record.sorted_periods()]
 
 rows, _ = queries.actions(state.store(), state.actor(), org)
@@ -63,25 +64,27 @@ if shown:
         st.dataframe([{"Date": long_date(u.on, missing=f"in {u.period}" if u.period else "–"), "Status": u.status,
                        "Note": u.note or "", "By": u.by or ""} for u in row.action.updates],
                      hide_index=True, width="stretch", key="actions.history")
-    with st.form(key=f"actions.edit.{row.action.id}"):
+    k = f"actions.edit.{row.action.id}"   # each action's own form: never another action's values
+    with st.form(key=k):
         c = st.columns(3)
         status = c[0].selectbox("Status", ACTION_STATUSES, index=ACTION_STATUSES.index(row.action.status),
-                                key="actions.edit.status")
-        on = c[1].date_input("On", value=today, key="actions.edit.on", format="DD/MM/YYYY")
-        rag = c[2].selectbox("Red/amber/green", ["none", *RAG], key="actions.edit.rag",
+                                key=f"{k}.status")
+        on = c[1].date_input("On", value=today, key=f"{k}.on", format="DD/MM/YYYY")
+        rag = c[2].selectbox("Red/amber/green", ["none", *RAG], key=f"{k}.rag",
                              index=["none", *RAG].index(row.action.rag or "none"))
-        note = st.text_area("Progress note (optional)", key="actions.edit.note", height=68)
+        note = st.text_area("Progress note (optional)", key=f"{k}.note", height=68)
         c = st.columns(2)
-        owner = c[0].text_input("Owner", value=row.action.owner or "", key="actions.edit.owner")
-        due = c[1].date_input("Due date", value=row.action.due, key="actions.edit.due", format="DD/MM/YYYY")
-        if st.form_submit_button("Save progress", key="actions.edit.save"):
+        owner = c[0].text_input("Owner", value=row.action.owner or "", key=f"{k}.owner")
+        due = c[1].date_input("Due date", value=row.action.due, key=f"{k}.due", format="DD/MM/YYYY")
+        if st.form_submit_button("Save progress", key=f"{k}.save"):
             try:
                 workflows.edit_action(state.store(), state.actor(), org, row.action.id, status=status, owner=owner,
                                       due=due, rag=None if rag == "none" else rag, note=note, on=on)
             except AssessmentError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
                 st.session_state["actions.saved"] = row.action.text
+                state.forget_widgets(f"{k}.")
                 st.rerun()
 if "actions.saved" in st.session_state:
-    st.success(f"Saved: {st.session_state.pop('actions.saved')}")
+    st.success(f"Saved: {md(st.session_state.pop('actions.saved'))}")

@@ -37,9 +37,11 @@ def keep(org: str, period: str, entry: Entry, **values: Any) -> None:
                          EntryEdit(entry.item, entry.kind, entry.version, **values))
 
 
-def keep_widget(org: str, period: str, entry: Entry, field: str, key: str) -> None:
-    """A widget's on_change: keep its value as the draft's `field`."""
-    keep(org, period, entry, **{field: st.session_state[key]})
+def keep_widget(org: str, period: str, entry: Entry, field: str, key: str, shown: Any) -> None:
+    """A widget's on_change: keep its value as the draft's `field`, unless it is what the page showed
+    (Streamlit can report every widget as changed when a page is left while a change is in flight)."""
+    if st.session_state[key] != shown:
+        keep(org, period, entry, **{field: st.session_state[key]})
 
 
 def forget(org: str, period: str, keys) -> None:

@@ -13,12 +13,13 @@ import streamlit as st
 from assessment import movement, workflows
 from assessment.checks import entry_warnings
 from assessment.edits import Draft, action_rows, apply_edit
-from assessment.errors import AssessmentError, ScoreError
+from assessment.errors import AssessmentError, InvalidEdit, ScoreError
 from assessment.framework import Framework
 from assessment.record import (ACTION_STATUSES, RAG, Entry, OrganisationRecord, PeriodRecord, evidence_text,
                                long_date, period_key)
 from assessment.scores import UNSCORED, choice_labels
 from assessment.ui import drafts, state
+from assessment.ui.text import md
 
 LABELS = {"objective": ("Score", "Target (where we want to be)"),
           "key_area": ("Where we are today", "Where we want to be")}
@@ -31,13 +32,13 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
     key_area_id = item if kind == "key_area" else framework.key_area_of[item]
     if kind == "objective":
         objective = framework.objectives[item]
-        st.markdown(f"#### {objective.id}. {objective.title}")
+        st.markdown(f"#### {md(objective.id)}. {md(objective.title)}")
         description = objective.description
     else:
-        st.markdown(f"#### {framework.key_areas[item].title}")
+        st.markdown(f"#### {md(framework.key_areas[item].title)}")
         description = framework.key_areas[item].description
     if description:
-        st.caption(description)
+        st.caption(md(description))
     earlier = [x for x in record.sorted_periods() if period_key(x.period) < period_key(period)]
     if edit is not None and edit.base_version != entry.version:
         _conflict(framework, org, period, entry, p)
@@ -51,22 +52,23 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
         baseline = record.baselines.get(item) if kind == "objective" else None
         if baseline is not None:
             agreed = f" (agreed {record.baseline_agreed})" if record.baseline_agreed else ""
-            st.caption(f"Baseline: {baseline.label(framework)}{agreed}")
-        options = choice_labels(framework, key_area_id)
+            st.caption(f"Baseline: {md(baseline.label(framework))}{md(agreed)}")
         for field, label, stored in (("score", LABELS[kind][0], entry.score), ("target", LABELS[kind][1], entry.target)):
+            options = choice_labels(framework, key_area_id, target=field == "target")
             key = f"{p}.{field}"
-            if key not in st.session_state:
-                value = getattr(edit, field) if edit and getattr(edit, field) is not None else stored.label(framework)
-                st.session_state[key] = value if value in options else options[0]
-            st.selectbox(label, options, key=key, on_change=drafts.keep_widget, args=(org, period, entry, field, key))
+            value = getattr(edit, field) if edit and getattr(edit, field) is not None else stored.label(framework)
+            value = value if value in options else options[0]
+            st.session_state[key] = value   # what is kept (the draft, else what is saved) shows, every run
+            st.selectbox(label, options, key=key, on_change=drafts.keep_widget,
+                         args=(org, period, entry, field, key, value))
         for field, label, stored, height in (
                 ("comment", "Comment", entry.comment or "", 100),
                 ("evidence", "Evidence links (one per line: title | address)", evidence_text(entry.evidence), 68)):
             key = f"{p}.{field}"
-            if key not in st.session_state:
-                st.session_state[key] = getattr(edit, field) if edit and getattr(edit, field) is not None else stored
+            value = getattr(edit, field) if edit and getattr(edit, field) is not None else stored
+            st.session_state[key] = value
             st.text_area(label, key=key, height=height, on_change=drafts.keep_widget,
-                         args=(org, period, entry, field, key),
+                         args=(org, period, entry, field, key, value),
                          help="Last period's comment is shown beside; it is not copied into this one."
                          if field == "comment" else None)
         _earlier_actions(earlier, entry, period)
@@ -79,9 +81,9 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
 
 def _conflict(framework: Framework, org: str, period: str, entry: Entry, p: str) -> None:
     what = "Objective " + entry.item if entry.kind == "objective" else framework.key_areas[entry.item].title
-    st.error(f"{what} was saved by {entry.updated_by or 'someone else'} after you started changing it. "
-             f"Theirs: {entry.score.label(framework)} — “{entry.comment or ''}”. Yours is still in the form "
-             "below. Choose which to keep.")
+    st.error(md(f"{what} was saved by {entry.updated_by or 'someone else'} after you started changing it. "
+                f"Theirs: {entry.score.label(framework)} — “{entry.comment or ''}”. Yours is still in the form "
+                "below. Choose which to keep."))
     left, right = st.columns(2)
     left.button("Keep mine", key=f"{p}.keep_mine", on_click=drafts.keep_mine,
                 args=(org, period, (entry.kind, entry.item)))
@@ -97,7 +99,7 @@ def _confirm(org: str, period: str, entry: Entry, p: str, previous: str | None) 
             workflows.confirm_scores(state.store(), state.actor(), org, period, [(entry.kind, entry.item)],
                                      versions={(entry.kind, entry.item): entry.version})
         except AssessmentError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             st.rerun()
 
@@ -111,7 +113,7 @@ def _rubric(framework: Framework, kind: str, item: str) -> None:
         objective = framework.objectives[item]
         for level in framework.levels:
             own = " (this objective's own descriptor)" if level.value in objective.levels else ""
-            st.markdown(f"**{level.label}**{own}")
+            st.markdown(f"**{md(level.label)}**{own}")
             st.text(framework.descriptor(item, level.value))
 
 
@@ -125,7 +127,7 @@ def _history(framework: Framework, earlier: list[PeriodRecord], entry: Entry, ed
     if edit is not None:
         try:
             now, unsaved = apply_edit(framework, entry, edit), edit.score is not None
-        except ScoreError:
+        except (ScoreError, InvalidEdit):
             pass
     if last is not None and last.score.is_scored and now.score.is_scored:
         moved = movement.change(last.score.value, now.score.value)
@@ -133,7 +135,7 @@ def _history(framework: Framework, earlier: list[PeriodRecord], entry: Entry, ed
         st.markdown(f"Movement since {earlier[-1].period} ({how}): **{movement.label(moved, amount='levels')}**")
     for period in reversed(earlier):
         before = old(period)
-        st.markdown(f"**{period.period}: {(before.score if before else UNSCORED).label(framework)}**")
+        st.markdown(f"**{md(period.period)}: {md((before.score if before else UNSCORED).label(framework))}**")
         if before and before.comment:
             st.text(before.comment)
 
@@ -148,48 +150,63 @@ def _earlier_actions(earlier: list[PeriodRecord], entry: Entry, period: str) -> 
         return
     with st.expander(f"Open actions from earlier periods ({len(still)})", expanded=True):
         for raised, a in still:
-            st.markdown(f"- {raised}: {a.text} — {a.owner or 'no owner'}, {long_date(a.due)}, {a.status}"
-                        + (f", {a.rag}" if a.rag else ""))
+            st.markdown("- " + md(f"{raised}: {a.text} — {a.owner or 'no owner'}, {long_date(a.due)}, {a.status}"
+                                  + (f", {a.rag}" if a.rag else "")))
         st.caption("Record their progress, or close them, on the Actions page.")
 
 
 def _actions(org: str, period: str, entry: Entry, p: str, rows: list[dict]) -> None:
     with st.expander(f"Actions raised in {period} ({len(rows)})", expanded=bool(rows)):
         for i, row in enumerate(rows):
-            st.markdown(f"{i + 1}. {row['text']} — {row.get('owner') or 'no owner'}, "
-                        f"{long_date(row.get('due'))}, {row.get('status')}"
-                        + (f", {row['rag']}" if row.get("rag") else ""))
+            st.markdown(f"{i + 1}. " + md(f"{row['text']} — {row.get('owner') or 'no owner'}, "
+                                          f"{long_date(row.get('due'))}, {row.get('status')}"
+                                          + (f", {row['rag']}" if row.get("rag") else "")))
             cols = st.columns(2)
-            status = cols[0].selectbox("Status", ACTION_STATUSES, key=f"{p}.action.{i}.status",
-                                       index=ACTION_STATUSES.index(row.get("status") or "open"))
-            rag = cols[1].selectbox("Red/amber/green", ["none", *RAG], key=f"{p}.action.{i}.rag",
-                                    index=["none", *RAG].index(row["rag"]) if row.get("rag") else 0)
-            if status != row.get("status") or (rag if rag != "none" else None) != row.get("rag"):
-                changed = [dict(r) for r in rows]
-                changed[i].update(status=status, rag=None if rag == "none" else rag)
-                drafts.keep(org, period, entry, actions=changed)
-        with st.form(key=f"{p}.new", clear_on_submit=True, border=False):
-            st.markdown("**New action**")
-            text = st.text_input("Action", key=f"{p}.new.text")
-            cols = st.columns(2)
-            owner = cols[0].text_input("Owner", key=f"{p}.new.owner")
-            due = cols[1].date_input("Due date", value=None, key=f"{p}.new.due", format="DD/MM/YYYY")
-            if st.form_submit_button("Add action", key=f"{p}.new.add"):
-                if text.strip():
-                    drafts.keep(org, period, entry, actions=[*rows, {"text": text.strip(), "owner": owner.strip(),
-                                                                    "due": due, "status": "open", "rag": None}])
-                    st.rerun()
-                st.warning("Write the action before adding it.")
+            for column, field, label, options, value in (
+                    (cols[0], "status", "Status", ACTION_STATUSES, row.get("status") or "open"),
+                    (cols[1], "rag", "Red/amber/green", ["none", *RAG], row.get("rag") or "none")):
+                key = f"{p}.action.{i}.{field}"
+                st.session_state[key] = value      # what is kept shows, every run
+                column.selectbox(label, options, key=key, on_change=_action_changed,
+                                 args=(org, period, entry, rows, i, field, key))
+        st.markdown("**New action**")
+        st.text_input("Action", key=f"{p}.new.text",
+                      help="Added when you press Add action, or when you save this key area.")
+        cols = st.columns(2)
+        cols[0].text_input("Owner", key=f"{p}.new.owner")
+        cols[1].date_input("Due date", value=None, key=f"{p}.new.due", format="DD/MM/YYYY")
+        st.button("Add action", key=f"{p}.new.add", on_click=add_typed_action, args=(org, period, entry, p, rows))
+
+
+def _action_changed(org: str, period: str, entry: Entry, rows: list[dict], i: int, field: str, key: str) -> None:
+    changed = [dict(r) for r in rows]
+    value = st.session_state[key]
+    changed[i][field] = None if value == "none" else value
+    drafts.keep(org, period, entry, actions=changed)
+
+
+def add_typed_action(org: str, period: str, entry: Entry, p: str, rows: list[dict]) -> bool:
+    """Add the action typed in the New action fields to the draft (and empty the fields); False
+    when nothing is typed. The Save button calls it too, so a typed action is never lost."""
+    text = (st.session_state.get(f"{p}.new.text") or "").strip()
+    if not text:
+        return False
+    owner = (st.session_state.get(f"{p}.new.owner") or "").strip()
+    drafts.keep(org, period, entry, actions=[*rows, {"text": text, "owner": owner, "status": "open", "rag": None,
+                                                     "due": st.session_state.get(f"{p}.new.due")}])
+    for field, empty in (("text", ""), ("owner", ""), ("due", None)):
+        st.session_state[f"{p}.new.{field}"] = empty
+    return True
 
 
 def _warnings(framework: Framework, last: PeriodRecord | None, entry: Entry, edit) -> None:
     try:
         current = apply_edit(framework, entry, edit) if edit is not None else entry
-    except ScoreError as exc:
-        st.error(str(exc))
+    except (ScoreError, InvalidEdit) as exc:
+        st.error(md(exc))
         return
     previous = None
     if last is not None:
         previous = (last.entries if entry.kind == "objective" else last.key_area_entries).get(entry.item)
     for warning in entry_warnings(framework, current, previous, last.period if last else None):
-        st.warning(warning)
+        st.warning(md(warning))

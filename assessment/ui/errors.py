@@ -9,6 +9,7 @@ from typing import Iterator
 import streamlit as st
 
 from assessment.errors import AssessmentError
+from assessment.ui.text import md
 
 
 @contextmanager
@@ -16,4 +17,4 @@ def shown_plainly() -> Iterator[None]:
     try:
         yield
     except AssessmentError as exc:
-        st.error(str(exc))
+        st.error(md(exc))

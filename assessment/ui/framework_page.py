@@ -5,20 +5,21 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment.workflows import queries
+from assessment.ui.text import md
 
 st.title("Framework")
 framework_id = st.selectbox("Framework", queries.frameworks(), key="framework.id")
 framework = queries.framework(framework_id)
-st.caption(f"{framework.title}, version {framework.version}. {framework.source or ''}")
+st.caption(md(f"{framework.title}, version {framework.version}. {framework.source or ''}"))
 key_area_id = st.selectbox("Key area", list(framework.key_areas), key="framework.key_area",
                            format_func=lambda k: framework.key_areas[k].title)
 key_area = framework.key_areas[key_area_id]
-st.subheader(key_area.title)
+st.subheader(md(key_area.title))
 st.table({"Level": [lv.label for lv in framework.levels],
           "Descriptor": [key_area.rubric[lv.value] for lv in framework.levels]})
 for objective in key_area.objectives:
-    st.markdown(f"**{objective.id}. {objective.title}**")
+    st.markdown(f"**{md(objective.id)}. {md(objective.title)}**")
     if objective.description:
         st.text(objective.description)
     for level, text in sorted(objective.levels.items()):
-        st.caption(f"{framework.levels_by_value[level].label} for this objective: {text}")
+        st.caption(md(f"{framework.levels_by_value[level].label} for this objective: {text}"))

@@ -7,6 +7,7 @@ import streamlit as st
 from assessment.ui import period_forms, progress, state
 from assessment.ui.organisation_form import add_organisation
 from assessment.workflows import queries
+from assessment.ui.text import md
 
 st.title("Procurement maturity self-assessment")
 st.caption("National Procurement Strategy for Local Government 2018: 59 objectives, levels 1 – Minimum "
@@ -21,12 +22,12 @@ if not organisations:
     st.stop()
 for key in ("home.added", "home.started", "home.deleted"):
     if key in st.session_state:
-        st.success(st.session_state.pop(key))
+        st.success(md(st.session_state.pop(key)))
 
 names = {org.id: org.name for org in organisations}
 chosen_org, chosen_period = state.selection()
 if chosen_org and chosen_org not in names and st.session_state.get("home.org") not in names:
-    st.warning(f"There is no organisation “{chosen_org}” that you can open; choose one below.")
+    st.warning(f"There is no organisation “{md(chosen_org)}” that you can open; choose one below.")
 if st.session_state.get("home.org") not in names:  # first visit, or back from another page
     st.session_state["home.org"] = chosen_org if chosen_org in names else next(iter(names))
 org_id = st.selectbox("Organisation", list(names), format_func=names.get, key="home.org")
@@ -35,7 +36,7 @@ periods = [p.period for p in record.sorted_periods()]
 if periods:
     if st.session_state.get("home.period") not in periods:
         if chosen_period and chosen_period not in periods and chosen_org == org_id:
-            st.warning(f"{names[org_id]} has no period “{chosen_period}”; choose one below.")
+            st.warning(f"{md(names[org_id])} has no period “{md(chosen_period)}”; choose one below.")
         st.session_state["home.period"] = chosen_period if chosen_period in periods else periods[-1]
     st.selectbox("Period", periods, key="home.period")
 period = st.session_state.get("home.period") if periods else None
@@ -44,7 +45,7 @@ add_organisation()
 period_forms.start_period(record, periods)
 if period is None:
     st.stop()
-period_forms.delete_period(record, periods)
+period_forms.delete_period(record, periods, period)
 
-st.subheader(f"{names[org_id]}, {period}")
+st.subheader(md(f"{names[org_id]}, {period}"))
 progress.show(record, framework, period)

@@ -8,10 +8,11 @@ from assessment import workflows
 from assessment.errors import AssessmentError, InvalidImport
 from assessment.exports.template import template_csv, template_xlsx
 from assessment.ui import state
+from assessment.ui.text import md
 
 (saved, framework), _ = state.chosen_record()
 org = saved.organisation.id
-st.title(f"Import: {saved.organisation.name}")
+st.title(f"Import: {md(saved.organisation.name)}")
 st.markdown("Bring in scores and comments you already hold: a **Word objectives appendix** laid out like "
             "Medway's (a table per key area with “2023 Score” and “2023 Comments and Action” columns), "
             "the **spreadsheet template** below, or a workbook exported from this tool. You see what would "
@@ -29,7 +30,7 @@ right.download_button("Spreadsheet template (CSV)", key="import.template_csv", o
 
 done = st.session_state.pop("import.done", None)
 if done:
-    st.success(done)
+    st.success(md(done))
 # After an import the uploader starts empty again (a new key), so a stale preview is never offered twice.
 round_ = st.session_state.get(f"import.round.{org}", 0)
 upload = st.file_uploader("File to import", type=["docx", "xlsx", "csv"],
@@ -40,13 +41,14 @@ try:
     prepared = workflows.preview_import(state.store(), state.actor(), org, upload.name, upload.getvalue())
 except InvalidImport as exc:
     if len(exc.problems) == 1 and exc.problems[0].where == "":
-        st.error(f"{exc.problems[0]}. Nothing was imported.")
+        st.error(md(f"{exc.problems[0]}. Nothing was imported."))
     else:
-        st.error(f"{upload.name} cannot be imported, so nothing was saved. Please correct these and upload it again:")
-        st.markdown("\n".join(f"- {problem}" for problem in exc.problems))
+        st.error(md(f"{upload.name} cannot be imported, so nothing was saved. Please correct these and upload it "
+                    "again:"))
+        st.markdown("\n".join(f"- {md(problem)}" for problem in exc.problems))
     st.stop()
 for warning in prepared.warnings:
-    st.warning(str(warning))
+    st.warning(md(warning))
 report = prepared.periods
 st.subheader("What would be imported")
 st.dataframe([{"Period": p.period, "Entries": p.entries, "Scored": p.scored, "n/a": p.not_applicable,
@@ -63,11 +65,12 @@ for p in report:
     if p.changed:
         st.caption(f"{p.period}: the saved score, target, comment or actions of objective(s) {', '.join(p.changed)} "
                    "would be replaced (the saved versions stay in each objective's history).")
-if st.button(f"Import {len(report)} period(s) into {saved.organisation.name}", type="primary", key="import.confirm"):
+if st.button(f"Import {len(report)} period(s) into {md(saved.organisation.name)}", type="primary",
+             key="import.confirm"):
     try:
         workflows.apply_import(state.store(), state.actor(), prepared, track_actions=bool(track))
     except AssessmentError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
     else:
         st.session_state["import.done"] = (
             f"Imported {', '.join(p.period for p in report)} from {upload.name} into {saved.organisation.name}. "

@@ -7,6 +7,7 @@ import streamlit as st
 from assessment import workflows
 from assessment.errors import AssessmentError
 from assessment.ui import state
+from assessment.ui.text import md
 
 FIELDS = ("home.add.name", "home.add.id", "home.add.type", "home.add.region")
 
@@ -31,7 +32,7 @@ def add_organisation(*, expanded: bool = False) -> None:
         try:
             org = workflows.add_organisation(state.store(), state.actor(), org_id, name, org_type, region)
         except AssessmentError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return
         st.session_state["home.add.clear"] = True   # an empty form for the next one
         st.session_state["org"] = org.id

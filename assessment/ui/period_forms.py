@@ -11,6 +11,7 @@ from assessment.errors import AssessmentError
 from assessment.record import OrganisationRecord, next_period
 from assessment.ui import state
 from assessment.workflows import ADMINISTER
+from assessment.ui.text import md
 
 
 def start_period(record: OrganisationRecord, periods: list[str]) -> None:
@@ -22,18 +23,17 @@ def start_period(record: OrganisationRecord, periods: list[str]) -> None:
         if st.session_state.get("home.new_period.org") != org:  # suggest afresh for another organisation
             st.session_state["home.new_period"] = next_period(periods[-1]) if periods else str(date.today().year)
             st.session_state["home.new_period.org"] = org
-        with st.form("home.start_form", border=False):
-            name = st.text_input("New period", key="home.new_period",
-                                 help="A year such as 2026, or a financial year such as 2026/27.")
-            how = st.radio("Start from", ["Carried forward from the latest period", "Blank"], key="home.new_how",
-                           disabled=not periods, horizontal=True)
-            if not st.form_submit_button("Start period", key="home.start"):
-                return
+        name = st.text_input("New period", key="home.new_period",
+                             help="A year such as 2026, or a financial year such as 2026/27.")
+        choices = ["Carried forward from the latest period", "Blank"] if periods else ["Blank"]
+        how = st.radio("Start from", choices, key=f"home.new_how.{len(choices)}", horizontal=True)
+        if not st.button("Start period", key="home.start"):   # a button, so pressing Enter starts nothing
+            return
     try:
         started = workflows.start_period(state.store(), state.actor(), org, name,
                                          carry=bool(periods) and how.startswith("Carried"))
     except AssessmentError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     new = started.period.period
     st.session_state["home.started"] = (
@@ -46,13 +46,15 @@ def start_period(record: OrganisationRecord, periods: list[str]) -> None:
     st.rerun()
 
 
-def delete_period(record: OrganisationRecord, periods: list[str]) -> None:
-    """For an administrator: delete a period with everything in it, after saying what goes."""
+def delete_period(record: OrganisationRecord, periods: list[str], on_view: str) -> None:
+    """For an administrator: delete a period with everything in it, after saying what goes. The
+    period offered first is the one on view."""
     org = record.organisation.id
     if not state.actor().may(org, ADMINISTER):
         return
     with st.expander("Delete a period started by mistake"):
-        name = st.selectbox("Period to delete", list(reversed(periods)), key="home.delete.period")
+        choices = list(reversed(periods))
+        name = st.selectbox("Period to delete", choices, index=choices.index(on_view), key=f"home.delete.{on_view}")
         chosen = record.period(name)
         entries = len(chosen.entries) + len(chosen.key_area_entries)
         sure = st.checkbox(f"Delete {name} with its {entries} entries, the actions raised in it, their history "
@@ -61,10 +63,15 @@ def delete_period(record: OrganisationRecord, periods: list[str]) -> None:
             try:
                 gone = workflows.delete_period(state.store(), state.actor(), org, name)
             except AssessmentError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
                 return
             st.session_state["home.deleted"] = (f"Deleted {gone.period} ({gone.entries} entries, {gone.actions} "
                                                 "action(s) raised in it).")
-            for key in ("period", "home.period", "home.delete.sure", "home.delete.period"):
+            for key in ("home.period", "home.delete.sure"):
                 st.session_state.pop(key, None)
+            rest = [p for p in periods if p != gone.period]
+            st.session_state.pop("period", None)
+            state.remember(org, rest[-1] if rest else None)   # the address no longer names the deleted period
+            if rest:
+                st.session_state["period"] = rest[-1]
             st.rerun()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment import movement, workflows
-from assessment.errors import ScoreError
+from assessment.errors import InvalidEdit, ScoreError
 from assessment.framework import Framework
 from assessment.numbers import format_mean, signed
 from assessment.record import OrganisationRecord
@@ -14,6 +14,7 @@ from assessment.report import overall_sentence
 from assessment.scoring import completion, kept_by_key_area, previous_period
 from assessment.summary import period_summary
 from assessment.ui import drafts, state
+from assessment.ui.text import md
 
 
 def show(record: OrganisationRecord, framework: Framework, period: str) -> None:
@@ -26,6 +27,8 @@ def show(record: OrganisationRecord, framework: Framework, period: str) -> None:
     _drafts(framework, org, period)
     if not by_key_area:
         _jumps(framework, current, record.period(before) if before else None)
+    elif done.left and st.button(f"Score the key areas ({done.left} left)", key="home.jump.key_areas"):
+        st.switch_page("assessment/ui/score.py")
     summary = period_summary(framework, record, period, before)
     st.markdown(overall_sentence(summary["overall"], done))
     if before and by_key_area:
@@ -63,22 +66,22 @@ def _drafts(framework: Framework, org: str, period: str) -> None:
     mine = list(drafts.mine(org, period))
     if not mine:
         return
-    st.warning(f"You have unsaved changes in {drafts.names(framework, mine)}. They are kept as your draft "
+    st.warning(f"You have unsaved changes in {md(drafts.names(framework, mine))}. They are kept as your draft "
                "until you save or discard them.")
     groups: dict[str, list[tuple[str, str]]] = {}
     for kind, item in mine:
         groups.setdefault(item if kind == "key_area" else framework.key_area_of[item], []).append((kind, item))
     for key_area_id, keys in groups.items():
         cols = st.columns([3, 1, 1, 1])
-        cols[0].markdown(f"{framework.key_areas[key_area_id].title}: {drafts.names(framework, keys)}")
+        cols[0].markdown(md(f"{framework.key_areas[key_area_id].title}: {drafts.names(framework, keys)}"))
         if cols[1].button("Open", key=f"home.drafts.open.{key_area_id}"):
-            st.session_state["score.key_area"] = key_area_id
+            st.session_state["score.ka"] = key_area_id
             st.switch_page("assessment/ui/score.py")
         if cols[2].button("Save", key=f"home.drafts.save.{key_area_id}"):
             try:
                 result = workflows.save_drafts(state.store(), state.actor(), org, period, keys)
-            except ScoreError as exc:
-                st.error(f"Nothing was saved: {exc}")
+            except (ScoreError, InvalidEdit) as exc:
+                st.error(f"Nothing was saved: {md(exc)}")
             else:
                 drafts.forget(org, period, result.saved)
                 st.session_state["home.added"] = f"Saved {drafts.names(framework, result.saved)}." + (
@@ -97,6 +100,6 @@ def _jumps(framework: Framework, current, previous) -> None:
     cols = st.columns(min(4, len(left)))
     for i, ka in enumerate(left):
         c = completion(framework, current, ka, previous)
-        if cols[i % len(cols)].button(f"{framework.key_areas[ka].title}: {c.left} left", key=f"home.jump.{ka}"):
-            st.session_state["score.key_area"] = ka
+        if cols[i % len(cols)].button(md(f"{framework.key_areas[ka].title}: {c.left} left"), key=f"home.jump.{ka}"):
+            st.session_state["score.ka"] = ka
             st.switch_page("assessment/ui/score.py")

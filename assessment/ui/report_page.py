@@ -10,14 +10,15 @@ from assessment.charts import heatmap_chart, heatmap_rows, heatmap_table, radar_
 from assessment.record import long_date
 from assessment.report import action_table, mover_table, movement_table, progress_report, radar_rows
 from assessment.ui import downloads, state
+from assessment.ui.text import md
 
 (record, framework), chosen = state.chosen_record()
 periods = [p.period for p in record.sorted_periods()]
 if not periods:
-    st.info(f"{record.organisation.name} has no periods yet: start one on the Start page.")
+    st.info(f"{md(record.organisation.name)} has no periods yet: start one on the Start page.")
     st.stop()
 period = chosen if chosen in periods else periods[-1]
-st.title(f"Progress report: {record.organisation.name}, {period}")
+st.title(f"Progress report: {md(record.organisation.name)}, {period}")
 
 earlier = [p for p in periods if periods.index(p) < periods.index(period)]
 options = ["none", *reversed(earlier)]
@@ -27,7 +28,7 @@ compare_with = None if compare == "none" else compare
 today = date.today()
 report = progress_report(framework, record, period, compare_with, today=today)
 
-st.markdown(report.summary)
+st.markdown(md(report.summary))
 st.caption(report.rule)
 
 st.header("Where we are today and where we want to be")
@@ -37,7 +38,7 @@ ids = None if scope == "all" else [ka.id for ka in framework.themes[[t.id for t 
 rows = radar_rows(framework, record, period, compare_with, key_area_ids=ids)
 chart_col, table_col = st.columns([5, 4])
 chart_col.container(key="report.radar").vega_lite_chart(radar_chart(rows, framework, size=350, font_size=12), width="content")
-chart_col.caption(radar_caption(rows))
+chart_col.caption(md(radar_caption(rows)))
 table_col.markdown("**The same numbers** (mean of scored objectives; n = how many)")
 numbers = radar_text_table(rows)
 table_col.dataframe(numbers, hide_index=True, width="stretch", height=38 + 35 * len(numbers), key="report.radar_table",
@@ -53,17 +54,19 @@ if compare_with:
     st.header(f"What moved since {compare_with}")
     up, down = st.columns(2)
     up.subheader(f"Improved ({len(report.improved)})")
+    if not report.improved:
+        up.write("None improved.")
     for mover in report.improved:
-        up.markdown(f"**{mover.title}** ({mover.key_area}): {mover.before.written} → {mover.after.written}")
+        up.markdown(f"**{md(mover.title)}** ({md(mover.key_area)}): {mover.before.written} → {mover.after.written}")
         if mover.comment:
-            up.caption(mover.comment)
+            up.caption(md(mover.comment))
     down.subheader(f"Declined ({len(report.declined)})")
     if not report.declined:
         down.write("None declined.")
     for mover in report.declined:
-        down.markdown(f"**{mover.title}** ({mover.key_area}): {mover.before.written} → {mover.after.written}")
+        down.markdown(f"**{md(mover.title)}** ({md(mover.key_area)}): {mover.before.written} → {mover.after.written}")
         if mover.comment:
-            down.caption(mover.comment)
+            down.caption(md(mover.comment))
     with st.expander("The movers as a table"):
         st.dataframe(mover_table(report.improved + report.declined), hide_index=True, width="stretch")
 

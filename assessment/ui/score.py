@@ -6,10 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment import workflows
-from assessment.errors import AssessmentError, ScoreError
+from assessment.errors import AssessmentError, InvalidEdit, ScoreError
+from assessment.edits import action_rows
 from assessment.record import Entry
 from assessment.scoring import completion, kept_by_key_area, previous_period
 from assessment.ui import drafts, entry_form, state
+from assessment.ui.text import md
 
 (record, framework), period = state.chosen_record(need_period=True)
 org, current = record.organisation.id, record.period(period)
@@ -17,7 +19,7 @@ mine = drafts.mine(org, period)
 before = previous_period(record, period)
 previous = record.period(before) if before else None
 by_key_area = kept_by_key_area(record, period)
-st.title(f"Score: {record.organisation.name}, {period}")
+st.title(f"Score: {md(record.organisation.name)}, {period}")
 
 if by_key_area:
     st.caption("This record scores one level per key area: where we are today and where we want to be.")
@@ -26,27 +28,31 @@ if by_key_area:
 else:
     key_areas = list(framework.key_areas)
     asked = st.query_params.get("ka")
-    if st.session_state.get("score.key_area") not in key_areas:
-        st.session_state["score.key_area"] = asked if asked in key_areas else key_areas[0]
+    if st.session_state.get("score.ka") not in key_areas:   # the key area chosen, kept apart from the widget
+        st.session_state["score.ka"] = asked if asked in key_areas else key_areas[0]
 
     def step(offset: int) -> None:
-        index = key_areas.index(st.session_state["score.key_area"]) + offset
-        st.session_state["score.key_area"] = key_areas[max(0, min(len(key_areas) - 1, index))]
+        index = key_areas.index(st.session_state["score.ka"]) + offset
+        st.session_state["score.ka"] = key_areas[max(0, min(len(key_areas) - 1, index))]
+
+    def picked() -> None:
+        st.session_state["score.ka"] = st.session_state["score.key_area"]
 
     nav = st.columns([1, 4, 1])
     nav[0].button("← Previous key area", key="score.prev", on_click=step, args=(-1,),
-                  disabled=st.session_state["score.key_area"] == key_areas[0])
-    nav[1].selectbox("Key area", key_areas, key="score.key_area", label_visibility="collapsed",
-                     format_func=lambda k: f"{framework.key_areas[k].title} "
-                                           f"({completion(framework, current, k, previous).done} of "
-                                           f"{len(framework.key_areas[k].objectives)} done)")
+                  disabled=st.session_state["score.ka"] == key_areas[0])
+    st.session_state["score.key_area"] = st.session_state["score.ka"]   # the picker shows the choice, every run
+    nav[1].selectbox("Key area", key_areas, key="score.key_area", label_visibility="collapsed", on_change=picked,
+                     format_func=lambda k: framework.key_areas[k].title)
     nav[2].button("Next key area →", key="score.next", on_click=step, args=(1,),
-                  disabled=st.session_state["score.key_area"] == key_areas[-1])
-    key_area_id = st.session_state["score.key_area"]
+                  disabled=st.session_state["score.ka"] == key_areas[-1])
+    key_area_id = st.session_state["score.ka"]
     state.remember(org, period, ka=key_area_id)   # a reload returns to this key area
     key_area = framework.key_areas[key_area_id]
     title = key_area.title
-    with st.expander(f"Rubric: {key_area.title}"):
+    done = completion(framework, current, key_area_id, previous)
+    st.caption(f"{done.done} of {done.total} objectives of this key area done; {done.left} left.")
+    with st.expander(f"Rubric: {md(key_area.title)}"):
         st.table({lv.label: [key_area.rubric[lv.value]] for lv in framework.levels})
     keys = [("objective", o) for o in framework.objective_ids[key_area_id]]
 
@@ -57,50 +63,62 @@ def entry_of(kind: str, item: str) -> Entry:
 
 
 unchanged = [k for k in keys if entry_of(*k).carried and k not in mine]
-if unchanged and st.button(f"Confirm all {len(unchanged)} unchanged carried score(s) of {title}", key="score.confirm_all",
+if unchanged and st.button(f"Confirm all {len(unchanged)} unchanged carried score(s) of {md(title)}", key="score.confirm_all",
                            help="Confirms, as they stand, the carried scores here that you have not changed."):
     try:
         done = workflows.confirm_scores(state.store(), state.actor(), org, period, unchanged,
                                         versions={k: entry_of(*k).version for k in unchanged})
     except AssessmentError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
     else:
         st.session_state["score.confirmed"] = f"Confirmed {len(done)} carried score(s) of {title}."
         st.rerun()
 if "score.confirmed" in st.session_state:
-    st.success(st.session_state.pop("score.confirmed"))
+    st.success(md(st.session_state.pop("score.confirmed")))
 
 for kind, item in keys:
     entry_form.render(framework, record, period, entry_of(kind, item), mine.get((kind, item)))
     st.divider()
 
-waiting_here = [k for k in keys if k in mine]
+def typed_actions() -> None:
+    """Save's first step: an action typed but not yet added is added, so it is saved too."""
+    for kind, item in keys:
+        entry = entry_of(kind, item)
+        draft = mine.get((kind, item))
+        rows = draft.edit.actions if draft and draft.edit.actions is not None else action_rows(entry)
+        entry_form.add_typed_action(org, period, entry, drafts.prefix(org, period, kind, item), rows)
+
+
+typed = [k for k in keys if (st.session_state.get(drafts.prefix(org, period, *k) + ".new.text") or "").strip()]
+waiting_here = [k for k in keys if k in mine] + [k for k in typed if k not in mine]
 left, right = st.columns([1, 1])
-if left.button(f"Save {title}", key="score.save", type="primary", disabled=not waiting_here):
+if left.button(f"Save {md(title)}", key="score.save", type="primary", disabled=not waiting_here,
+               on_click=typed_actions):
     try:
         result = workflows.save_drafts(state.store(), state.actor(), org, period, waiting_here)
-    except ScoreError as exc:
-        st.error(f"Nothing was saved: {exc}")
+    except (ScoreError, InvalidEdit) as exc:
+        st.error(f"Nothing was saved: {md(exc)}")
     else:
         drafts.forget(org, period, result.saved)
         message = f"Saved {len(result.saved)} of {title}: {drafts.names(framework, result.saved)}." \
             if result.saved else "Nothing was saved."
         if result.stale:
-            message += (f" {drafts.names(framework, list(result.stale))} were saved by someone else meanwhile: "
+            message += (f" {drafts.names(framework, list(result.stale)).capitalize()} "
+                        f"{'was' if len(result.stale) == 1 else 'were'} saved by someone else meanwhile: "
                         "nothing of theirs was overwritten; choose below which to keep.")
         if result.waiting:
             message += f" Still unsaved elsewhere: {drafts.names(framework, result.waiting)}."
         st.session_state["score.flash"] = ("error" if result.stale else "success", message)
         st.rerun()
-if waiting_here and right.button(f"Discard my changes in {title}", key="score.discard_all"):
+if waiting_here and right.button(f"Discard my changes in {md(title)}", key="score.discard_all"):
     drafts.discard(org, period, waiting_here)
     st.rerun()
 if "score.flash" in st.session_state:
     kind, message = st.session_state.pop("score.flash")
-    (st.error if kind == "error" else st.success)(message)
+    (st.error if kind == "error" else st.success)(md(message))
 elif waiting_here:
-    st.warning(f"Unsaved changes in {drafts.names(framework, waiting_here)} (kept as your draft until you save "
+    st.warning(f"Unsaved changes in {md(drafts.names(framework, waiting_here))} (kept as your draft until you save "
                "or discard them).")
 elsewhere = [k for k in mine if k not in keys]
 if elsewhere:
-    st.caption(f"Your unsaved changes elsewhere in {period}: {drafts.names(framework, elsewhere)}.")
+    st.caption(f"Your unsaved changes elsewhere in {period}: {md(drafts.names(framework, elsewhere))}.")

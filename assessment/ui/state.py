@@ -7,6 +7,7 @@ import streamlit as st
 from assessment import workflows
 from assessment.errors import NotAllowed, NotFound
 from assessment.workflows import Actor, queries
+from assessment.ui.text import md
 
 
 @st.cache_resource(show_spinner=False)
@@ -52,12 +53,12 @@ def chosen_record(*, need_period: bool = False) -> tuple[queries.RecordView, str
         view = queries.record(store(), actor(), org)
     except (NotFound, NotAllowed):
         forget_choice()
-        st.warning(f"There is no organisation “{org}” that you can open. Choose one on the Start page.")
+        st.warning(f"There is no organisation “{md(org)}” that you can open. Choose one on the Start page.")
         st.stop()
     periods = [p.period for p in view.record.periods]
     if period is not None and period not in periods:
         st.session_state.pop("period", None)
-        st.warning(f"{view.record.organisation.name} has no period “{period}”. Choose one on the Start page.")
+        st.warning(f"{md(view.record.organisation.name)} has no period “{md(period)}”. Choose one on the Start page.")
         st.stop()
     if need_period and period is None:
         st.info("Choose a period on the Start page first.")

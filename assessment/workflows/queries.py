@@ -15,7 +15,7 @@ from ..edits import Draft
 from ..errors import AssessmentError
 from ..exports.json_export import record_json
 from ..framework import Framework, available_frameworks, find_framework
-from ..record import Organisation, OrganisationRecord
+from ..record import Organisation, OrganisationRecord, period_key
 from ..report import ProgressReport, progress_report
 from ..scoring import PREVIOUS
 from ..store import Store
@@ -75,6 +75,8 @@ def period_summary(store: Store, actor: Actor, org_id: str, period: str,
                    compare_with: str | None = None) -> dict[str, Any]:
     """Key-area, theme and overall roll-ups of a period (and movement since `compare_with`)."""
     view = record_with_periods(store, actor, org_id, period, compare_with)
+    if compare_with and period_key(compare_with) >= period_key(period):
+        raise AssessmentError(f"compare {period} with an earlier period, not {compare_with}")
     return summarise(view.framework, view.record, period, compare_with)
 
 
