@@ -6,7 +6,7 @@ PORT   ?= 8501
 ADDRESS ?= 127.0.0.1
 PYTHON ?= python3
 
-.PHONY: run test bench schema demo clean-db
+.PHONY: run test bench audit schema demo clean-db
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,16 @@ test: $(VENV)/.test-installed
 ## Benchmarks (not part of the tests): ratios against floors measured in the same run.
 bench: $(VENV)/.test-installed
 	$(PY) -m bench
+
+## pip-audit over the pinned requirements (not part of `make test`); says plainly if it cannot check.
+AUDIT_VENV ?= .venv-audit
+$(AUDIT_VENV)/.installed: requirements-audit.txt
+	$(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet -r requirements-audit.txt
+	touch $@
+
+audit: $(AUDIT_VENV)/.installed
+	$(AUDIT_VENV)/bin/python scripts/audit.py
 
 ## Regenerate frameworks/schema.json from the pydantic models.
 schema: $(VENV)/.installed

@@ -28,6 +28,7 @@ from pydantic import AwareDatetime, ConfigDict, TypeAdapter, ValidationError
 from sqlalchemy import Connection, func, insert, select, text
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
+from . import limits
 from .errors import BackupError, InvalidBackup
 from .migrations.legacy import merged_actions
 from .tables import (ActionRow, ActionUpdateRow, AssessmentRow, BaselineRow, DraftRow, EntryHistoryRow, EntryRow,
@@ -399,8 +400,8 @@ def restore(store, data: bytes, *, source: str = "backup.json") -> dict[str, int
         where_and_what += [(err["loc"], err["msg"]) for err in exc.errors(include_url=False)]
     where_and_what += _content_problems(backup_ if backup_ is not None else _loads(checked, source))
     dialect = store.engine.dialect.name
-    if backup_ is not None and dialect == "postgresql":
-        where_and_what += _postgresql_problems(backup_, "\\u0000" in text_)
+    if backup_ is not None:
+        where_and_what += _column_problems(backup_, dialect == "postgresql" and "\\u0000" in text_)
     if where_and_what:
         problems = [located(text_, source, where, message) for where, message in where_and_what]
         raise InvalidBackup(source, sorted(problems, key=lambda p: (p.line or 0, p.where)))
@@ -633,13 +634,14 @@ _LIMITS = {shape: {name: _table.columns[name].type.length for name in shape.__an
                                  (ActionUpdateData, _UPDATES))}
 
 
-def _postgresql_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tuple[tuple, str]]:
-    """PostgreSQL enforces column lengths (SQLite does not) and cannot store the NUL character."""
+def _column_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tuple[tuple, str]]:
+    """Text longer than its column (PostgreSQL enforces lengths, SQLite does not: both refuse it here,
+    so a backup always moves between them) and, for PostgreSQL, the NUL character it cannot store."""
     def check(row: dict, shape: type, where: tuple):
         for name, limit in _LIMITS[shape].items():
             value = row[name]
             if value is not None and len(value) > limit:
-                yield (*where, name), f"{len(value)} characters; the database holds at most {limit} here"
+                yield (*where, name), limits.too_long("the text", value, limit)
         if may_hold_nul:
             for name, value in row.items():
                 if isinstance(value, str) and "\x00" in value:

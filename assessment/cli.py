@@ -81,8 +81,8 @@ def validate(paths: tuple[Path, ...]) -> None:
                                                       "nor a record file (with organisation and periods)")])
         except InvalidFile as exc:
             failed = True
-            for problem in exc.problems:
-                click.echo(str(problem), err=True)
+            for line in exc.shown():
+                click.echo(line, err=True)
         except AssessmentError as exc:
             failed = True
             click.echo(f"{path}: {exc}", err=True)
@@ -473,8 +473,8 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return 2
     except InvalidFile as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
+        for line in exc.shown():
+            click.echo(line, err=True)
         return 2
     except AssessmentError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from .framework import Framework
 from .errors import InvalidEdit
-from .record import Action, Entry, evidence_problem, parse_evidence
+from .record import Action, Entry, entry_problems, evidence_problem, parse_evidence
 from .scores import parse_score
 
 FIELDS = ("score", "target", "comment", "evidence", "actions")
@@ -69,7 +69,11 @@ def apply_edit(framework: Framework, base: Entry, edit: EntryEdit) -> Entry:
             raise InvalidEdit(f"{name}: {problems[0]}")
     if edit.actions is not None:
         changes["actions"] = [action_from_row(row) for row in edit.actions if (row.get("text") or "").strip()]
-    return replace(base, **changes)
+    edited = replace(base, **changes)
+    too_long = entry_problems(edited)
+    if too_long:
+        raise InvalidEdit(f"{name}: {too_long[0]}")
+    return edited
 
 
 def action_from_row(row: dict[str, Any]) -> Action:

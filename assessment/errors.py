@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MAX_LISTED = 20      # problems listed in one message; the rest are counted
+from .limits import PROBLEMS_SHOWN
 
 
 class AssessmentError(Exception):
@@ -31,28 +31,38 @@ class Problem:
         return f"{head}: {self.where}: {self.message}" if self.where else f"{head}: {self.message}"
 
 
-def listed(problems: list[Problem], limit: int = MAX_LISTED) -> list[str]:
-    """The first `limit` problems as lines, then "... and N more" (a long list is never shown whole)."""
+def listed(problems: list, limit: int = PROBLEMS_SHOWN, more: int = 0) -> list[str]:
+    """The first `limit` problems (or warnings) as lines, then "… and N more" counting `more` that
+    were found but not kept: a long list is never shown whole, in the CLI or in the app."""
     lines = [str(p) for p in problems[:limit]]
-    if len(problems) > limit:
-        lines.append(f"... and {len(problems) - limit} more")
+    rest = len(problems) - len(lines) + more
+    if rest:
+        lines.append(f"… and {rest:,} more")
     return lines
 
 
 class InvalidFile(AssessmentError):
-    """A framework or record file has one or more problems; all of them are listed."""
+    """A framework or record file has one or more problems: the first `limits.PROBLEMS_SHOWN` are
+    listed (all are in `problems`)."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.where))
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__("\n".join(self.shown()))
+
+    def shown(self) -> list[str]:
+        return listed(self.problems)
 
 
 class InvalidImport(AssessmentError):
-    """A file cannot be imported; every problem is listed and nothing was written."""
+    """A file cannot be imported and nothing was written: the first problems are listed, then how
+    many more there are (`more` counts those a reader found but did not keep)."""
 
-    def __init__(self, source: str, problems: list[Problem]):
-        self.source, self.problems = source, problems
-        super().__init__(f"{source}: nothing was imported:\n" + "\n".join(f"  {p}" for p in problems))
+    def __init__(self, source: str, problems: list[Problem], more: int = 0):
+        self.source, self.problems, self.more = source, problems, more
+        super().__init__(f"{source}: nothing was imported:\n" + "\n".join(f"  {line}" for line in self.shown()))
+
+    def shown(self) -> list[str]:
+        return listed(self.problems, more=self.more)
 
 
 class BackupError(AssessmentError):
@@ -60,7 +70,7 @@ class BackupError(AssessmentError):
 
 
 class InvalidBackup(BackupError):
-    """A backup file's content has problems; all of them (up to MAX_LISTED) are listed."""
+    """A backup file's content has problems: the first few are listed, then how many more."""
 
     def __init__(self, source: str, problems: list[Problem]):
         self.source, self.problems = source, problems

@@ -16,18 +16,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from .errors import InvalidImport, Problem
-from .record import Action, Entry, OrganisationRecord, PeriodRecord, period_key
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # a 59-objective, 10-period appendix is well under 1 MB
-
+from .errors import InvalidImport, Problem, listed
+from .limits import PROBLEMS_KEPT, UPLOAD_BYTES
+from .record import Action, Entry, OrganisationRecord, PeriodRecord, entry_problems, period_key
 
 def size_problem(size: int) -> str | None:
-    """The message for a file too big to import, or None."""
-    if size <= MAX_UPLOAD_BYTES:
+    """The message for a file too big to import (`limits.UPLOAD_BYTES`), or None."""
+    if size <= UPLOAD_BYTES:
         return None
     megabytes = math.ceil(size * 10 / 2**20) / 10  # rounded up: 20.01 MB is "20.1 MB", never "20.0 MB"
-    return f"the file is {megabytes:.1f} MB; files up to {MAX_UPLOAD_BYTES // 2**20} MB can be imported"
+    return f"the file is {megabytes:.1f} MB; files up to {UPLOAD_BYTES // 2**20} MB can be imported"
 
 
 @dataclass
@@ -40,6 +38,8 @@ class ImportPlan:
     periods: list[PeriodRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)   # any problem: nothing may be written
     warnings: list[Problem] = field(default_factory=list)   # worth a look, not a reason to refuse
+    more_problems: int = 0           # problems found past `limits.PROBLEMS_KEPT`: counted, not kept
+    more_warnings: int = 0
     # Actions a comment states in its own words ("Action: ..."), offered to be tracked: (period, item)
     sentence_actions: dict[tuple[str, str], list[Action]] = field(default_factory=dict)
 
@@ -70,15 +70,29 @@ class ImportPlan:
         return plan
 
     def problem(self, where: str, message: str) -> None:
-        self.problems.append(Problem(self.source, None, where, message))
+        if len(self.problems) < PROBLEMS_KEPT:
+            self.problems.append(Problem(self.source, None, where, message))
+        else:
+            self.more_problems += 1
 
     def warn(self, where: str, message: str) -> None:
-        self.warnings.append(Problem(self.source, None, where, message))
+        if len(self.warnings) < PROBLEMS_KEPT:
+            self.warnings.append(Problem(self.source, None, where, message))
+        else:
+            self.more_warnings += 1
+
+    def shown_warnings(self) -> list[str]:
+        """The warnings to show: the first few, then how many more."""
+        return listed(self.warnings, more=self.more_warnings)
 
     def check(self) -> "ImportPlan":
         """The plan itself, or `InvalidImport` listing every problem."""
+        for period in self.periods:
+            for entry in [*period.entries.values(), *period.key_area_entries.values()]:
+                for message in entry_problems(entry):
+                    self.problem(f"{period.period}, {entry.kind.replace('_', ' ')} {entry.item}", message)
         if self.problems:
-            raise InvalidImport(self.source, self.problems)
+            raise InvalidImport(self.source, self.problems, self.more_problems)
         if not self.periods:
             raise InvalidImport(self.source, [Problem(self.source, None, "",
                                                       "no periods with scores or comments were found")])

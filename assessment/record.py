@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from . import limits
 from .errors import AssessmentError, NotFound
 from .scores import UNSCORED, Score
 
@@ -237,3 +238,33 @@ def next_period(name: str) -> str:
     if len(match.group(2)) == 4:
         return f"{start}/{start + 1}"
     return f"{start}/{(start + 1) % 100:02d}"
+
+
+# ---------------------------------------------------------------- lengths
+
+def organisation_problems(org: Organisation) -> list[str]:
+    """What in an organisation is longer than the database keeps (`limits`), as messages."""
+    return [m for m in (limits.too_long("the organisation's id", org.id, limits.ORGANISATION_ID),
+                        limits.too_long("the organisation's name", org.name, limits.ORGANISATION_NAME),
+                        limits.too_long("the organisation's type", org.type, limits.ORGANISATION_TYPE),
+                        limits.too_long("the organisation's region", org.region, limits.ORGANISATION_REGION))
+            if m]
+
+
+def action_problems(action: Action) -> list[str]:
+    """What in an action (its text, owner and progress notes) is longer than the database keeps."""
+    found = [limits.too_long("an action's text", action.text, limits.ACTION_TEXT),
+             limits.too_long("an action's owner", action.owner, limits.OWNER)]
+    found += [limits.too_long("a progress note", u.note, limits.NOTE) for u in action.updates]
+    return [m for m in found if m]
+
+
+def entry_problems(entry: Entry) -> list[str]:
+    """What in an entry (comment, actions, evidence) is longer than the database keeps: one rule for
+    every way text comes in, so that what SQLite would keep and PostgreSQL refuse is refused on both."""
+    found = [limits.too_long("the comment", entry.comment, limits.COMMENT),
+             limits.too_long("the previous comment", entry.previous_comment, limits.COMMENT)]
+    for link in entry.evidence:
+        found += [limits.too_long("an evidence title", link.title, limits.EVIDENCE_TITLE),
+                  limits.too_long("an evidence address", link.url, limits.EVIDENCE_URL)]
+    return [m for m in found if m] + [m for a in entry.actions for m in action_problems(a)]

@@ -15,14 +15,22 @@ from typing import Annotated, Any, Callable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from . import limits
 from .errors import AssessmentError, InvalidFile, NotFound, Problem, ScoreError
 from .framework import Framework
 from .record import (ACTION_STATUSES, OLD_ACTION_STATUSES, PERIOD_HINT, STATUSES, Action, ActionUpdate, Entry,
-                     Evidence, Organisation, OrganisationRecord, PeriodRecord, valid_period)
+                     Evidence, Organisation, OrganisationRecord, PeriodRecord, organisation_problems,
+                     valid_period)
 from .scores import UNSCORED, Score, parse_score
 from .yamlsource import Source, fail_if, problems_from_validation, read_yaml
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _text(limit: int) -> Any:
+    """Text of at most `limit` characters (`limits`: what the database keeps)."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limit)]
+
 OrgId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 ScoreText = str | int | float | None
 
@@ -33,9 +41,9 @@ class _Strict(BaseModel):
 
 class OrganisationIn(_Strict):
     id: OrgId
-    name: Text
-    type: Text | None = None
-    region: Text | None = None
+    name: _text(limits.ORGANISATION_NAME)
+    type: _text(limits.ORGANISATION_TYPE) | None = None
+    region: _text(limits.ORGANISATION_REGION) | None = None
 
 
 def new_organisation(org_id: str | None, name: str, org_type: str | None = None,
@@ -46,6 +54,9 @@ def new_organisation(org_id: str | None, name: str, org_type: str | None = None,
     if not name:
         raise AssessmentError("write the organisation's name, such as Kent County Council")
     org_id = (org_id or "").strip() or suggest_id(name)
+    too_long = organisation_problems(Organisation(org_id, name, org_type, region))
+    if too_long:
+        raise AssessmentError(f"cannot add this organisation: {too_long[0]}")
     try:
         checked = OrganisationIn(id=org_id, name=name, type=(org_type or "").strip() or None,
                                  region=(region or "").strip() or None)
@@ -71,12 +82,12 @@ class ActionUpdateIn(_Strict):
     status: Literal[ACTION_STATUSES]  # type: ignore[valid-type]
     on: date | None = None
     period: Annotated[str, StringConstraints(strip_whitespace=True)] | int | None = None
-    note: Text | None = None
+    note: _text(limits.NOTE) | None = None
 
 
 class ActionIn(_Strict):
-    text: Text
-    owner: Text | None = None
+    text: _text(limits.ACTION_TEXT)
+    owner: _text(limits.OWNER) | None = None
     due: date | None = None
     status: Literal[(*ACTION_STATUSES, *OLD_ACTION_STATUSES)] = "open"  # type: ignore[valid-type]
     rag: Literal["red", "amber", "green"] | None = None
@@ -84,16 +95,16 @@ class ActionIn(_Strict):
 
 
 class EvidenceIn(_Strict):
-    url: Text
-    title: Text | None = None
+    url: _text(limits.EVIDENCE_URL)
+    title: _text(limits.EVIDENCE_TITLE) | None = None
 
 
 class _EntryBase(_Strict):
     score: ScoreText = None
     target: ScoreText = None
     target_period: Annotated[str, StringConstraints(strip_whitespace=True)] | int | None = None
-    comment: str | None = None
-    previous_comment: str | None = None
+    comment: Annotated[str, StringConstraints(max_length=limits.COMMENT)] | None = None
+    previous_comment: Annotated[str, StringConstraints(max_length=limits.COMMENT)] | None = None
     carried: bool = False
     actions: list[ActionIn] = Field(default_factory=list)
     evidence: list[EvidenceIn] = Field(default_factory=list)

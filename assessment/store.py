@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from .edits import Draft, EntryEdit, edit_from_json, fields_json
-from .errors import AlreadyExists, AssessmentError, DatabaseUnavailable, NotFound, StaleEntry
+from .errors import AlreadyExists, AssessmentError, DatabaseUnavailable, InvalidEdit, NotFound, StaleEntry
 from .framework import Framework
-from .record import (STATUSES, Action, ActionUpdate, Entry, Evidence, Organisation, OrganisationRecord, PeriodRecord,
+from .record import (action_problems, entry_problems, organisation_problems, STATUSES, Action, ActionUpdate, Entry, Evidence, Organisation, OrganisationRecord, PeriodRecord,
                      long_date, period_key)
 from .scores import Score
 from .tables import (ActionRow, ActionUpdateRow, AssessmentRow, BaselineRow, DraftRow, EntryHistoryRow, EntryRow,
@@ -160,6 +160,7 @@ class Transaction:
     # ------------------------------------------------------------ organisations
 
     def add_organisation(self, org: Organisation) -> None:
+        _fits(org.id, organisation_problems(org))
         if self.s.get(OrganisationRow, org.id) is not None:
             raise AlreadyExists(f"organisation '{org.id}' already exists")
         self.s.add(OrganisationRow(id=org.id, name=org.name, type=org.type, region=org.region))
@@ -201,6 +202,7 @@ class Transaction:
         counts = {"periods": 0, "entries": 0, "actions": 0}
         row = s.get(OrganisationRow, org.id)
         if row is None:
+            _fits(org.id, organisation_problems(org))
             row = OrganisationRow(id=org.id, name=org.name, type=org.type, region=org.region)
             s.add(row)
             s.flush()
@@ -281,6 +283,7 @@ class Transaction:
                             .where(ActionRow.id == action_id, AssessmentRow.organisation_id == org_id))
         if row is None:
             raise NotFound(f"{org_id} has no action {action_id}")
+        _fits(f"action {action_id}", action_problems(Action(row.text, owner, updates=[change] if change else [])))
         row.owner, row.due, row.rag = owner, due, rag
         if change is not None:
             row.updates.append(ActionUpdateRow(status=change.status, on=change.on, note=change.note,
@@ -346,6 +349,7 @@ class Transaction:
         """New entries with their actions, evidence and first history row (one flush for all)."""
         rows = []
         for entry in entries:
+            _fits(f"{entry.kind.replace('_', ' ')} {entry.item}", entry_problems(entry))
             row = EntryRow(assessment_id=assessment.id, kind=entry.kind, item_id=entry.item)
             _fill_entry(row, entry, user)
             row.actions = [_action_row(a, user) for a in entry.actions]
@@ -357,6 +361,7 @@ class Transaction:
         return rows
 
     def _update_entry(self, row: EntryRow, entry: Entry, user: str) -> None:
+        _fits(f"{entry.kind.replace('_', ' ')} {entry.item}", entry_problems(entry))
         _fill_entry(row, entry, user)
         by_id = {a.id: a for a in row.actions}
         kept = []
@@ -502,6 +507,13 @@ def _history(row: EntryRow) -> EntryHistoryRow:
 def _utc(when: datetime | None) -> datetime | None:
     """SQLite hands back naive times, which are UTC."""
     return when.replace(tzinfo=timezone.utc) if when is not None and when.tzinfo is None else when
+
+
+def _fits(what: str, problems: list[str]) -> None:
+    """The last guard, whatever the way in: text longer than its column is refused here on SQLite
+    too, as PostgreSQL would refuse it (workflows and readers say so earlier, located)."""
+    if problems:
+        raise InvalidEdit(f"{what}: {problems[0]}")
 
 
 def _entry_from_row(row: EntryRow) -> Entry:

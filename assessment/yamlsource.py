@@ -7,16 +7,18 @@ every message reads `PATH:LINE: where.in.file: plain message`.
 
 from __future__ import annotations
 
+import difflib
+import re
+import typing
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
-import difflib
-import typing
-
 from pydantic import BaseModel, ValidationError
 
 from .errors import InvalidFile, Problem
+from . import limits
+from .limits import YAML_BYTES, YAML_DEPTH, YAML_SCALAR_DIGITS
 
 Loc = tuple[Any, ...]
 
@@ -70,10 +72,15 @@ def _item_label(item: Any) -> str | None:
 
 
 def read_yaml(path: str | Path, display: str | None = None) -> tuple[Any, Source]:
-    """Read a UTF-8 YAML file; raise `InvalidFile` for unreadable, non-UTF-8 or malformed YAML."""
+    """Read a UTF-8 YAML file; raise `InvalidFile` for unreadable, non-UTF-8 or malformed YAML, and
+    for a file too big, too deeply nested or using aliases (`limits`), before parsing it."""
     path = Path(path)
     name = display or str(path)
     try:
+        size = path.stat().st_size
+        if size > YAML_BYTES and path.is_file():
+            raise InvalidFile([Problem(name, 1, "(file)", f"is {size / 2**20:.1f} MB; framework and record "
+                                                           f"files of up to {YAML_BYTES // 2**20} MB are read")])
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InvalidFile([Problem(name, 1, "(file)", "no such file")]) from None
@@ -98,6 +105,10 @@ def parse_yaml(raw: bytes | str, name: str) -> tuple[Any, Source]:
         text = raw
     if text.startswith("\ufeff"):
         text = text[1:]
+    if len(text) > YAML_BYTES:
+        raise InvalidFile([Problem(name, 1, "(file)", f"is too big; framework and record files of up to "
+                                                       f"{YAML_BYTES // 2**20} MB are read")])
+    _prescan(text, name)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -128,6 +139,45 @@ def parse_yaml(raw: bytes | str, name: str) -> tuple[Any, Source]:
 # libyaml's parser where it is installed (about eight times faster), with the same safe constructor
 # and the same line marks; PyYAML's pure-Python parser otherwise.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_NUMBER = re.compile(r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?")
+
+
+def _prescan(text: str, name: str) -> None:
+    """Refuse, before anything is built from it, what YAML allows but these files never need and an
+    attacker could use: control characters (located to their line), aliases (`*name`: a few hundred
+    bytes of them can stand for gigabytes), nesting deeper than `limits.YAML_DEPTH` (libyaml builds
+    nodes recursively and can crash on thousands of levels) and numbers of more than
+    `limits.YAML_SCALAR_DIGITS` digits. Only libyaml's event parser runs, which keeps no recursion."""
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise InvalidFile([Problem(name, line, "(file)", f"contains the control character U+{ord(bad.group()):04X}, "
+                                                         "which YAML files may not hold; save it as plain text")])
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            if isinstance(event, yaml.AliasEvent):
+                raise InvalidFile([Problem(name, line, "(yaml syntax)", f"uses the alias *{event.anchor}: aliases "
+                                                                        "are not allowed in these files; write the value out")])
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > YAML_DEPTH:
+                    raise InvalidFile([Problem(name, line, "(yaml syntax)", f"is nested more than {YAML_DEPTH} "
+                                                                            "levels deep; these files never need to be")])
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            elif isinstance(event, yaml.ScalarEvent) and event.implicit[0] and not event.style \
+                    and len(event.value) > YAML_SCALAR_DIGITS and _NUMBER.fullmatch(event.value):
+                raise InvalidFile([Problem(name, line, "(yaml syntax)", f"a number of {len(event.value):,} "
+                                                                        "characters is too long to be a value here")])
+    except yaml.MarkedYAMLError:
+        return   # reported, with its line, by the parse that follows
+    finally:
+        loader.dispose()
 
 
 def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], found: list[tuple[Loc, int, str]],
@@ -158,6 +208,7 @@ _MESSAGES = {
     "missing": lambda e, k: f"missing required key '{k}'" if k else "a value is required",
     "extra_forbidden": lambda e, k: f"unknown key '{k}'",
     "string_too_short": lambda e, k: "must not be empty",
+    "string_too_long": lambda e, k: limits.too_long("the text", e.get("input") or "", e["ctx"]["max_length"]),
     "string_pattern_mismatch": lambda e, k: (f"'{e.get('input')}' is not a valid id: use lower case letters, "
                                              "digits, '-' and '_', starting with a letter or digit"),
     "too_short": lambda e, k: ("must not be an empty list" if e.get("ctx", {}).get("min_length", 1) == 1

@@ -263,3 +263,14 @@ def test_only_the_action_lines_our_writer_writes_become_actions(text, comment, a
     got_comment, got_actions = split_actions(text)
     assert (got_comment, _actions(got_actions)) == (comment, actions)
 
+
+
+def test_text_after_an_entity_reference_in_a_cell_is_kept(nps):
+    """An entity the file declares itself is shown as written, never expanded, and the text after
+    it is kept (it was dropped); the standard ones (&amp; &#233;) read as their characters."""
+    import sys
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures" / "hostile"))
+    import make
+    plan = read_appendix(make.docx_entity(), nps, source="entity.docx").check()
+    comments = {item: e.comment for item, e in plan.periods[0].entries.items()}
+    assert comments == {"1": "Before & after été", "2": "Plain words", "3": "The &co; trains members"}

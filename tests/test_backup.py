@@ -17,11 +17,11 @@ from sqlalchemy import create_engine, func, select, text
 
 from assessment import backup as backup_module
 from assessment.backup import backup, head_revision, restore
-from assessment.errors import BackupError, InvalidBackup
+from assessment.errors import BackupError, InvalidBackup, InvalidEdit
 from assessment import workflows
 from assessment.edits import EntryEdit
-from assessment.tables import Base, SettingRow
-from assessment.record import Action, Entry, Evidence, Organisation
+from assessment.tables import Base, OrganisationRow, SettingRow
+from assessment.record import Action, Entry, Evidence, Organisation, OrganisationRecord, PeriodRecord
 from assessment.scores import NOT_APPLICABLE, Score
 from assessment.store import open_store
 
@@ -235,7 +235,7 @@ def test_every_character_survives(store, empty, nps):
     workflows.start_period(store, LOCAL_ACTOR, "ynys-mon", "2024", carry=False)
     texts = {"1": WELSH, "2": EMOJI, "3": RTL, "4": BREAKS, "5": LONG}
     for item, comment in texts.items():
-        save_entry(store, "ynys-mon", "2024", Entry(item, comment=comment, actions=[Action(comment, owner=EMOJI)],
+        save_entry(store, "ynys-mon", "2024", Entry(item, comment=comment, actions=[Action(comment[:4_000], owner=EMOJI)],
                                                    evidence=[Evidence(f"https://example.org/{comment[:20]}", RTL)]),
                          expected_version=0, user=WELSH[:50])
     data = backup(store)
@@ -248,23 +248,36 @@ def test_every_character_survives(store, empty, nps):
     period = stored(target, "ynys-mon").period("2024")
     assert {item: period.entries[item].comment for item in texts} == texts
     assert period.entries["5"].comment == LONG and len(LONG) == 10_000
-    assert period.entries["4"].actions[0].text == BREAKS
+    assert period.entries["4"].actions[0].text == BREAKS and period.entries["5"].actions[0].text == LONG[:4_000]
     assert stored(target, "ynys-mon").organisation.name == WELSH[:200]
     assert records(target) == before
     assert backup(target) == data
 
 
 def test_what_postgresql_cannot_store_is_named_and_nothing_is_written(tmp_path, postgres_url):
-    """SQLite stores U+0000 and text longer than a column's length; PostgreSQL does not. The
-    backup moves between SQLite files; into PostgreSQL it is refused, each place named."""
+    """SQLite stores U+0000 and text longer than a column's length; PostgreSQL does not. A NUL
+    moves between SQLite files and is refused, named, by PostgreSQL; an over-long name (kept by a
+    SQLite database from before the limits) is refused by both, so a backup never holds what the
+    other database would refuse."""
     sqlite = open_store(f"sqlite:///{tmp_path / 'nul.db'}")
-    with sqlite.transaction() as tx:   # the store itself: SQLite keeps what the app would not let in
-        tx.add_organisation(Organisation("long", "x" * 201))
+    with sqlite.transaction() as tx:
         tx.s.add(SettingRow(key="note", value="before\x00after"))
+    nul_only = backup(sqlite)
+    with sqlite.transaction() as tx:   # below the store: its own guard refuses the name (next test)
+        tx.s.add(OrganisationRow(id="long", name="x" * 201))
     data = backup(sqlite)
     copy = open_store(f"sqlite:///{tmp_path / 'copy.db'}")
-    restore(copy, data)
-    assert backup(copy) == data
+    restore(copy, nul_only)
+    assert backup(copy) == nul_only
+    copy.engine.dispose()
+    (tmp_path / "copy.db").unlink()
+    copy = open_store(f"sqlite:///{tmp_path / 'copy.db'}")
+    with pytest.raises(InvalidBackup) as caught:
+        restore(copy, data, source="long.json")
+    assert str(caught.value) == (
+        "long.json has 1 problem: nothing was restored\n"
+        "  long.json:27: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
+    assert sum(table_counts(copy).values()) == 0
     wipe_postgres(postgres_url)
     postgres = open_store(postgres_url)
     try:
@@ -273,11 +286,26 @@ def test_what_postgresql_cannot_store_is_named_and_nothing_is_written(tmp_path, 
         assert str(caught.value) == (
             "nul.json has 2 problems: nothing was restored\n"
             "  nul.json:21: settings[0].value: contains the NUL character (\\u0000), which PostgreSQL cannot store\n"
-            "  nul.json:27: organisations[0].name: 201 characters; the database holds at most 200 here")
+            "  nul.json:27: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
         assert sum(table_counts(postgres).values()) == 0
     finally:
         for s in (sqlite, copy, postgres):
             s.engine.dispose()
+
+
+def test_the_store_refuses_text_longer_than_its_column_on_sqlite_too(store):
+    """The last guard, whatever the way in: what PostgreSQL would refuse, SQLite refuses too."""
+    with pytest.raises(InvalidEdit, match="^long: the organisation's name is 201 characters long; up to 200 can "
+                                          "be kept$"):
+        with store.transaction() as tx:
+            tx.add_organisation(Organisation("long", "x" * 201))
+    with store.transaction() as tx:
+        tx.add_organisation(Organisation("ok", "x" * 200))
+    record = OrganisationRecord(Organisation("new", "New Council"), "nps-2018", "2018",
+                                periods=[PeriodRecord("2024", entries={"1": Entry("1", comment="y" * 32_001)})])
+    with pytest.raises(InvalidEdit, match="^objective 1: the comment is 32,001 characters long; up to 32,000"):
+        workflows.import_record(store, LOCAL_ACTOR, record)
+    assert [o.organisation.id for o in queries.organisations(store, LOCAL_ACTOR)] == ["ok"]   # all or nothing
 
 
 def test_a_backup_of_format_1_still_restores(store):

@@ -51,3 +51,18 @@ def test_evidence_must_be_a_web_address(nps):
         apply_edit(nps, Entry("3"), EntryEdit("3", evidence="Minutes | https://example.org/m\njust some text without address"))
     entry = apply_edit(nps, Entry("3"), EntryEdit("3", evidence="www.example.org/plan\nPlan | HTTPS://EXAMPLE.ORG"))
     assert [e.url for e in entry.evidence] == ["www.example.org/plan", "HTTPS://EXAMPLE.ORG"]
+
+
+def test_text_longer_than_the_database_keeps_is_refused_with_where_it_is(nps):
+    from assessment.errors import InvalidEdit
+    from assessment import limits
+    base = Entry("1")
+    assert apply_edit(nps, base, EntryEdit("1", comment="c" * limits.COMMENT)).comment == "c" * limits.COMMENT
+    with pytest.raises(InvalidEdit) as caught:
+        apply_edit(nps, base, EntryEdit("1", comment="c" * (limits.COMMENT + 1)))
+    assert str(caught.value) == ("objective 1: the comment is 32,001 "
+                                 "characters long; up to 32,000 can be kept")
+    with pytest.raises(InvalidEdit, match="an action's owner is 201 characters long; up to 200 can be kept$"):
+        apply_edit(nps, base, EntryEdit("1", actions=[{"text": "Train", "owner": "o" * 201}]))
+    with pytest.raises(InvalidEdit, match="an evidence title is 301 characters long; up to 300 can be kept$"):
+        apply_edit(nps, base, EntryEdit("1", evidence="t" * 301 + " | https://example.org"))

@@ -161,9 +161,10 @@ def test_a_failure_half_way_leaves_the_saved_record_as_it_was(store, nps, medway
 
 
 def test_size_limit_message_rounds_up():
-    from assessment.importing import MAX_UPLOAD_BYTES, size_problem
-    assert size_problem(MAX_UPLOAD_BYTES) is None
-    assert size_problem(MAX_UPLOAD_BYTES + 1) == "the file is 20.1 MB; files up to 20 MB can be imported"
+    from assessment.importing import size_problem
+    from assessment.limits import UPLOAD_BYTES
+    assert size_problem(UPLOAD_BYTES) is None
+    assert size_problem(UPLOAD_BYTES + 1) == "the file is 20.1 MB; files up to 20 MB can be imported"
     assert size_problem(50 * 2**20) == "the file is 50.0 MB; files up to 20 MB can be imported"
 
 
@@ -177,3 +178,20 @@ def test_a_target_of_n_a_is_imported_and_kept(store, nps, medway):
     assert preview(plan, stored(store, "medway"))[0].changed == ["4"]
     _apply(store, "medway", plan, nps)
     assert stored(store, "medway").period("2023").entries["4"].target == NOT_APPLICABLE
+
+
+def test_a_plan_keeps_the_first_thousand_problems_and_counts_the_rest(nps):
+    """A reader finding a problem on every one of 20,000 rows holds 1,000 of them, and says how
+    many more; the message lists the first 30."""
+    from assessment.errors import InvalidImport
+    from assessment.importing import ImportPlan
+    from assessment.limits import PROBLEMS_KEPT, PROBLEMS_SHOWN
+    plan = ImportPlan.for_file("bad.csv", nps, 100)
+    for row in range(2, 20_002):
+        plan.problem(f"row {row}", "not a period")
+    assert len(plan.problems) == PROBLEMS_KEPT and plan.more_problems == 20_000 - PROBLEMS_KEPT
+    with pytest.raises(InvalidImport) as caught:
+        plan.check()
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 1 + PROBLEMS_SHOWN + 1
+    assert lines[1] == "  bad.csv: row 2: not a period" and lines[-1] == "  … and 19,970 more"

@@ -17,7 +17,8 @@ from assessment.exports.template import COLUMNS, template_csv, template_xlsx
 from assessment.readers.spreadsheet import read_spreadsheet
 from assessment.exports.workbook import workbook_xlsx
 from assessment.errors import InvalidImport
-from assessment.importing import MAX_UPLOAD_BYTES, preview
+from assessment.importing import preview
+from assessment.limits import UPLOAD_BYTES
 from assessment.scores import NOT_APPLICABLE, UNSCORED, Score
 
 from .conftest import texts
@@ -242,7 +243,7 @@ def test_bad_spreadsheets_give_the_golden_messages(nps, path: Path):
 
 def test_a_file_over_the_limit_is_refused_before_it_is_read(nps):
     expected = (FIXTURES / "too_big.xlsx.expected").read_text(encoding="utf-8").strip().splitlines()
-    plan = read_spreadsheet(bytes(MAX_UPLOAD_BYTES + 1536 * 1024), nps, source="too_big.xlsx")
+    plan = read_spreadsheet(bytes(UPLOAD_BYTES + 1536 * 1024), nps, source="too_big.xlsx")
     assert texts(plan.problems) == expected and plan.periods == []
     with pytest.raises(InvalidImport):
         plan.check()

@@ -115,3 +115,29 @@ def test_a_50_mb_upload_is_refused_with_the_limit_named(db):  # noqa: F811
     assert shown(at.error)[0].value == "huge.docx: the file is 50.0 MB; files up to 20 MB can be imported. Nothing was imported."
     assert not any(b.key == "import.confirm" for b in at.button)
     assert stored(open_store(db), "medway") == before
+
+
+def test_hostile_files_are_refused_on_the_import_page_as_in_the_cli(db):  # noqa: F811
+    """The page calls the same readers: a Word file unpacking to 400 MB and a CSV of 19,000 bad rows
+    are refused with the limit named and the first 30 problems then '… and N more'; a sheet that
+    declares A1:XFD1048576 is read as the two rows it has. Nothing is saved."""
+    import sys
+    from .conftest import FIXTURES
+    sys.path.insert(0, str(FIXTURES / "hostile"))
+    import make
+    at = open_import(new_app("medway", "2023"))
+    before = stored(open_store(db), "medway")
+    at.file_uploader(key="import.file.medway").upload("bomb.docx", make.docx_bomb(), DOCX).run()
+    assert not at.exception, at.exception
+    assert shown(at.error)[0].value == ("bomb.docx: a part of the file (word/document.xml) unpacks to 400 MB; parts "
+                                        "of up to 16 MB are read. Nothing was imported.")
+    at.file_uploader(key="import.file.medway").upload("bad.csv", make.csv_bad_rows(), "text/csv").run()
+    assert not at.exception, at.exception
+    listed = shown(at.markdown)[-1].value.splitlines()
+    assert len(listed) == 31 and listed[0].startswith("- bad.csv: row 2, column \"Period\": 'last year' is not")
+    assert listed[-1] == "- … and 18,970 more"
+    at.file_uploader(key="import.file.medway").upload("dimension.xlsx", make.xlsx_dimension(), "application/"
+                                                      "vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    assert not at.exception, at.exception
+    assert list(at.dataframe[0].value["Scored"]) == [1]
+    assert stored(open_store(db), "medway") == before

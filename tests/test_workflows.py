@@ -185,3 +185,11 @@ def test_the_import_workflow_refuses_what_it_cannot_read(medway_saved, tmp_path)
     prepared = workflows.preview_import(medway_saved, LOCAL_ACTOR, "medway", styled.name, styled)
     assert prepared.organisation == "Medway Council" and prepared.framework.id == "nps-2018"
     assert [p.period for p in prepared.periods] == [p.period for p in prepared.plan.periods]
+
+
+def test_an_organisation_name_longer_than_the_database_keeps_is_refused(store):
+    """SQLite would keep it and PostgreSQL refuse it: both are told the same, before anything is written."""
+    with pytest.raises(AssessmentError, match="^cannot add this organisation: the organisation's name is 100,000 "
+                                              "characters long; up to 200 can be kept$"):
+        workflows.add_organisation(store, LOCAL_ACTOR, "long", "n" * 100_000)
+    assert queries.organisations(store, LOCAL_ACTOR) == []

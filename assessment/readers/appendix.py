@@ -26,6 +26,7 @@ from ..errors import Problem, ScoreError
 from ..framework import Framework
 from ..importing import ImportPlan
 from ..layouts import actions_in_sentences, read_score_cell, split_actions
+from .zipped import zip_problem
 from ..record import PERIOD_HINT, Entry, PeriodRecord, period_key, valid_period
 from ..scores import parse_score
 
@@ -79,6 +80,10 @@ def _open(data: bytes, plan: ImportPlan):
         plain = text.count("\ufffd") <= 1 and all(c.isprintable() or c.isspace() for c in text)
         plan.problem("", f"the file is {kind or ('plain text' if plain else 'something else')}, not a "
                         "Word document (.docx); open it in Word and save it as a Word document (.docx)")
+        return None
+    too_big = zip_problem(data)
+    if too_big:
+        plan.problem("", too_big)
         return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -273,7 +278,9 @@ def _paragraph_text(p) -> str:
             continue
         tag = element.tag
         if tag == T or tag == TAB or tag == NB_HYPHEN:
-            out.append((element.text or "") if tag == T else "\t" if tag == TAB else "-")
+            # itertext: an entity reference the file declares itself is kept as written ("&co;", never
+            # expanded), and the text after it is kept too (`.text` stopped at it)
+            out.append("".join(element.itertext()) if tag == T else "\t" if tag == TAB else "-")
         elif tag == CR or element.get(W + "type", "textWrapping") == "textWrapping":  # not a page break
             out.append("\n")
     return "".join(out)

@@ -26,11 +26,13 @@ from openpyxl import load_workbook
 from ..errors import ScoreError
 from ..framework import Framework
 from ..importing import ImportPlan
+from ..limits import SHEET_COLUMNS, SHEET_ROWS
 from ..layouts import (ACTIONS_SHEET_REQUIRED, KEY_AREA_ROW, PERIOD_HINT, PERIOD_SHEET_REQUIRED,
                        TEMPLATE_COLUMNS as COLUMNS, TEMPLATE_REQUIRED as REQUIRED)
 from ..record import (ACTION_STATUSES, OLD_ACTION_STATUSES, RAG, STATUSES, Action, Entry, PeriodRecord, long_date,
                       parse_evidence, period_key, valid_period)
 from ..scores import Score, parse_score
+from .zipped import zip_problem
 
 TEMPLATE_KEYS = {" ".join(c.split()).casefold() for c in COLUMNS}
 TEMPLATE_LAYOUT = "the template's columns are " + ", ".join(COLUMNS)
@@ -56,13 +58,19 @@ def _sheets(data: bytes, notes: list[str]) -> tuple[bool, list[tuple[str | None,
         raise _Unreadable("this is an Excel 97–2003 workbook (.xls) or a workbook with a password; open it "
                           "in Excel, remove any password and save it as an Excel Workbook (.xlsx)")
     if data.startswith(b"PK"):
+        too_big = zip_problem(data)
+        if too_big:
+            raise _Unreadable(too_big)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            sheets = [(ws.title, [list(row) for row in ws.iter_rows(values_only=True)]) for ws in book.worksheets]
-            book.close()
-            return True, sheets
+            try:
+                return True, [(ws.title, _bounded_rows(ws)) for ws in book.worksheets]
+            finally:
+                book.close()
+        except _Unreadable:
+            raise
         except Exception:  # a damaged zip or XML: openpyxl and zipfile raise many kinds
             raise _Unreadable("the file cannot be opened as an Excel workbook (.xlsx): it is damaged or "
                               "incomplete; save it again from Excel and upload the new file") from None
@@ -77,12 +85,31 @@ def _sheets(data: bytes, notes: list[str]) -> tuple[bool, list[tuple[str | None,
             text = data.decode("cp1252", errors="replace")
             notes.append("the file is not UTF-8, so it was read as Windows-1252: letters such as ŵ and ŷ "
                          "may be wrong; save it as “CSV UTF-8” to keep them")
+    if text.count("\n") > SHEET_ROWS + 1:
+        raise _Unreadable(f"the file has more than {SHEET_ROWS:,} rows; files of up to {SHEET_ROWS:,} rows are read "
+                          "(59 objectives for 10 periods are 590)")
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = max(",;\t", key=first.count)
     try:
         return False, [(None, list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))]
     except csv.Error as exc:
         raise _Unreadable(f"the file cannot be read as CSV: {exc}") from None
+
+
+def _bounded_rows(ws) -> list[list]:
+    """A sheet's rows, read one at a time, at most `limits.SHEET_COLUMNS` wide, refused past
+    `limits.SHEET_ROWS`. The size the sheet declares is ignored (openpyxl would pad every row to it:
+    a 30 KB file declaring A1:XFD1048576 took 24 GB)."""
+    ws.reset_dimensions()
+    rows = []
+    for row in ws.iter_rows(values_only=True, max_col=SHEET_COLUMNS):
+        rows.append(list(row))
+        if len(rows) > SHEET_ROWS:
+            raise _Unreadable(f'sheet "{ws.title}" has more than {SHEET_ROWS:,} rows; sheets of up to '
+                              f"{SHEET_ROWS:,} rows are read (59 objectives for 10 periods are 590)")
+    while rows and all(v is None for v in rows[-1]):
+        rows.pop()   # trailing empty rows, as a sheet's declared size used to trim them
+    return rows
 
 
 def _at(sheet: str | None, row: int, column: str | None = None) -> str:

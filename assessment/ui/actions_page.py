@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from assessment import workflows
+from assessment import limits, workflows
 from assessment.action_list import filter_rows
 from assessment.errors import AssessmentError
 from assessment.exports.workbook import actions_csv, actions_xlsx, latest_progress
@@ -72,9 +72,9 @@ if shown:
         on = c[1].date_input("On", value=today, key=f"{k}.on", format="DD/MM/YYYY")
         rag = c[2].selectbox("Red/amber/green", ["none", *RAG], key=f"{k}.rag",
                              index=["none", *RAG].index(row.action.rag or "none"))
-        note = st.text_area("Progress note (optional)", key=f"{k}.note", height=68)
+        note = st.text_area("Progress note (optional)", key=f"{k}.note", height=68, max_chars=limits.NOTE)
         c = st.columns(2)
-        owner = c[0].text_input("Owner", value=row.action.owner or "", key=f"{k}.owner")
+        owner = c[0].text_input("Owner", value=row.action.owner or "", key=f"{k}.owner", max_chars=limits.OWNER)
         due = c[1].date_input("Due date", value=row.action.due, key=f"{k}.due", format="DD/MM/YYYY")
         if st.form_submit_button("Save progress", key=f"{k}.save"):
             try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assessment import movement, workflows
+from assessment import limits, movement, workflows
 from assessment.checks import entry_warnings
 from assessment.edits import Draft, action_rows, apply_edit
 from assessment.errors import AssessmentError, InvalidEdit, ScoreError
@@ -68,6 +68,7 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
             value = getattr(edit, field) if edit and getattr(edit, field) is not None else stored
             st.session_state[key] = value
             st.text_area(label, key=key, height=height, on_change=drafts.keep_widget,
+                         max_chars=limits.COMMENT if field == "comment" else None,
                          args=(org, period, entry, field, key, value),
                          help="Last period's comment is shown beside; it is not copied into this one."
                          if field == "comment" else None)
@@ -170,10 +171,10 @@ def _actions(org: str, period: str, entry: Entry, p: str, rows: list[dict]) -> N
                 column.selectbox(label, options, key=key, on_change=_action_changed,
                                  args=(org, period, entry, rows, i, field, key))
         st.markdown("**New action**")
-        st.text_input("Action", key=f"{p}.new.text",
+        st.text_input("Action", key=f"{p}.new.text", max_chars=limits.ACTION_TEXT,
                       help="Added when you press Add action, or when you save this key area.")
         cols = st.columns(2)
-        cols[0].text_input("Owner", key=f"{p}.new.owner")
+        cols[0].text_input("Owner", key=f"{p}.new.owner", max_chars=limits.OWNER)
         cols[1].date_input("Due date", value=None, key=f"{p}.new.due", format="DD/MM/YYYY")
         st.button("Add action", key=f"{p}.new.add", on_click=add_typed_action, args=(org, period, entry, p, rows))
 

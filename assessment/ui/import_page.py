@@ -45,10 +45,10 @@ except InvalidImport as exc:
     else:
         st.error(md(f"{upload.name} cannot be imported, so nothing was saved. Please correct these and upload it "
                     "again:"))
-        st.markdown("\n".join(f"- {md(problem)}" for problem in exc.problems))
+        st.markdown("\n".join(f"- {md(line)}" for line in exc.shown()))
     st.stop()
-for warning in prepared.warnings:
-    st.warning(md(warning))
+if prepared.warnings:
+    st.warning("\n".join(f"- {md(line)}" for line in prepared.warnings))
 report = prepared.periods
 st.subheader("What would be imported")
 st.dataframe([{"Period": p.period, "Entries": p.entries, "Scored": p.scored, "n/a": p.not_applicable,

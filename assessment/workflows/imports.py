@@ -35,8 +35,9 @@ class ImportPreview:
     periods: list[PeriodPreview]
 
     @property
-    def warnings(self) -> list[Problem]:
-        return self.plan.warnings
+    def warnings(self) -> list[str]:
+        """The warnings to show: the first few, then how many more."""
+        return self.plan.shown_warnings()
 
     @property
     def sentence_actions(self) -> int:

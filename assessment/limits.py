@@ -1,0 +1,47 @@
+"""How big things may be: the one home of every limit on what comes in from outside.
+
+Files are checked against these before they are parsed, and while they are read, so that a small
+hostile file cannot take the server's time or memory; text is held to the database's column
+lengths in the domain, so that what SQLite would keep and PostgreSQL refuse is refused on both.
+Each is far above what a council's real records need (noted beside it).
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------- framework and record files (YAML)
+YAML_BYTES = 4 * 2**20          # NPS 2018 is 42 KB; ten years of Medway's record about 250 KB
+YAML_DEPTH = 40                 # nesting of mappings and lists; a record file needs 7
+YAML_SCALAR_DIGITS = 100        # digits in a plain number (Python refuses integers of over 4,300)
+
+# ---------------------------------------------------------------- uploads (Word and Excel are zip files)
+UPLOAD_BYTES = 20 * 2**20       # a 59-objective, 10-period appendix is about 60 KB
+ZIP_MEMBERS = 300               # an appendix has 18 parts, a workbook 20
+ZIP_MEMBER_BYTES = 16 * 2**20   # unpacked; a 10-period appendix's document.xml is 450 KB
+ZIP_TOTAL_BYTES = 64 * 2**20    # unpacked, all parts together
+SHEET_ROWS = 20_000             # rows read per sheet; 59 objectives x 10 periods is 590
+SHEET_COLUMNS = 60              # columns read per row; the workbook's widest sheet has 12
+
+# ---------------------------------------------------------------- problems listed
+PROBLEMS_KEPT = 1_000           # problems a reader keeps; the rest are counted
+PROBLEMS_SHOWN = 30             # problems shown in one message; then "and N more"
+
+# ---------------------------------------------------------------- text (the database's column lengths)
+ORGANISATION_ID = 64
+ORGANISATION_NAME = 200
+ORGANISATION_TYPE = 100
+ORGANISATION_REGION = 100
+OWNER = 200
+EVIDENCE_TITLE = 300
+COMMENT = 32_000                # an Excel cell holds 32,767 characters
+ACTION_TEXT = 4_000
+NOTE = 4_000
+PERSON = 200
+EVIDENCE_URL = 2_000            # browsers and Word handle web addresses of this length
+
+
+def too_long(what: str, text: str | None, limit: int) -> str | None:
+    """The message for text longer than `limit` characters, or None: the one wording, wherever
+    text comes in (a form, a record file, an import, a backup)."""
+    if text is None or len(text) <= limit:
+        return None
+    return f"{what} is {len(text):,} characters long; up to {limit:,} can be kept"
