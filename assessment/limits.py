@@ -30,6 +30,7 @@ ORGANISATION_ID = 64
 ORGANISATION_NAME = 200
 ORGANISATION_TYPE = 100
 ORGANISATION_REGION = 100
+BASELINE_AGREED = 200          # when and by whom the baseline was agreed
 OWNER = 200
 EVIDENCE_TITLE = 300
 COMMENT = 32_000                # an Excel cell holds 32,767 characters

@@ -126,7 +126,7 @@ class PeriodIn(_Strict):
 
 
 class BaselinesIn(_Strict):
-    agreed: str | None = None
+    agreed: Annotated[str, StringConstraints(max_length=limits.BASELINE_AGREED)] | None = None
     scores: dict[str | int, ScoreText] = Field(default_factory=dict)
 
 

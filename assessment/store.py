@@ -23,6 +23,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, Operation
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from . import limits
 from .edits import Draft, EntryEdit, edit_from_json, fields_json
 from .errors import AlreadyExists, AssessmentError, DatabaseUnavailable, InvalidEdit, NotFound, StaleEntry
 from .framework import Framework
@@ -216,6 +217,8 @@ class Transaction:
                 s.delete(existing[name])
             s.flush()
         if record.baseline_agreed:
+            _fits(org.id, [m for m in [limits.too_long("when the baseline was agreed", record.baseline_agreed,
+                                                         limits.BASELINE_AGREED)] if m])
             row.baseline_agreed = record.baseline_agreed
         if record.source:
             row.source = record.source

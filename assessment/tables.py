@@ -9,6 +9,9 @@ from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Integer, Str
                         UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from .limits import BASELINE_AGREED, EVIDENCE_TITLE, ORGANISATION_ID, ORGANISATION_NAME, ORGANISATION_REGION, ORGANISATION_TYPE, \
+    OWNER, PERSON
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
@@ -20,11 +23,11 @@ class Base(DeclarativeBase):
 
 class OrganisationRow(Base):
     __tablename__ = "organisations"
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    type: Mapped[str | None] = mapped_column(String(100))
-    region: Mapped[str | None] = mapped_column(String(100))
-    baseline_agreed: Mapped[str | None] = mapped_column(String(200))
+    id: Mapped[str] = mapped_column(String(ORGANISATION_ID), primary_key=True)
+    name: Mapped[str] = mapped_column(String(ORGANISATION_NAME))
+    type: Mapped[str | None] = mapped_column(String(ORGANISATION_TYPE))
+    region: Mapped[str | None] = mapped_column(String(ORGANISATION_REGION))
+    baseline_agreed: Mapped[str | None] = mapped_column(String(BASELINE_AGREED))
     source: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     assessments: Mapped[list["AssessmentRow"]] = relationship(back_populates="organisation",
@@ -74,7 +77,7 @@ class EntryRow(Base):
     previous_comment: Mapped[str | None] = mapped_column(Text)
     carried: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
-    updated_by: Mapped[str | None] = mapped_column(String(200))
+    updated_by: Mapped[str | None] = mapped_column(String(PERSON))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     assessment: Mapped[AssessmentRow] = relationship(back_populates="entries")
     actions: Mapped[list["ActionRow"]] = relationship(back_populates="entry", cascade="all, delete-orphan",
@@ -89,11 +92,11 @@ class ActionRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text)
-    owner: Mapped[str | None] = mapped_column(String(200))
+    owner: Mapped[str | None] = mapped_column(String(OWNER))
     due: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(32), default="open")
     rag: Mapped[str | None] = mapped_column(String(8))
-    updated_by: Mapped[str | None] = mapped_column(String(200))
+    updated_by: Mapped[str | None] = mapped_column(String(PERSON))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     entry: Mapped[EntryRow] = relationship(back_populates="actions")
     updates: Mapped[list["ActionUpdateRow"]] = relationship(cascade="all, delete-orphan",
@@ -110,7 +113,7 @@ class ActionUpdateRow(Base):
     on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     period: Mapped[str | None] = mapped_column(String(16))
-    changed_by: Mapped[str | None] = mapped_column(String(200))
+    changed_by: Mapped[str | None] = mapped_column(String(PERSON))
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -119,7 +122,7 @@ class EvidenceRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(Text)
-    title: Mapped[str | None] = mapped_column(String(300))
+    title: Mapped[str | None] = mapped_column(String(EVIDENCE_TITLE))
 
 
 class EntryHistoryRow(Base):
@@ -133,7 +136,7 @@ class EntryHistoryRow(Base):
     target: Mapped[float | None] = mapped_column(Float)
     target_not_applicable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     comment: Mapped[str | None] = mapped_column(Text)
-    changed_by: Mapped[str | None] = mapped_column(String(200))
+    changed_by: Mapped[str | None] = mapped_column(String(PERSON))
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -144,7 +147,7 @@ class DraftRow(Base):
     __table_args__ = (UniqueConstraint("assessment_id", "person", "kind", "item_id", name="uq_draft_item"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
-    person: Mapped[str] = mapped_column(String(200))
+    person: Mapped[str] = mapped_column(String(PERSON))
     kind: Mapped[str] = mapped_column(String(16), default="objective")
     item_id: Mapped[str] = mapped_column(String(64))
     base_version: Mapped[int] = mapped_column(Integer, default=0)

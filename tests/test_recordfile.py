@@ -106,3 +106,19 @@ def test_unknown_framework_is_reported_at_its_line(tmp_path):
                                       ("2023/25", False), ("2023-24", False), ("FY23", False)])
 def test_valid_periods(name, ok):
     assert valid_period(name) is ok
+
+
+def test_text_longer_than_the_database_keeps_is_located_in_a_record_file(tmp_path, nps):
+    """The same lengths as the database's columns, so a record SQLite would keep is never one
+    PostgreSQL refuses; each refusal located to its line."""
+    from assessment.recordfile import load_record
+    path = tmp_path / "long.yaml"
+    path.write_text("organisation:\n  id: x\n  name: X\nframework:\n  id: nps-2018\n  version: '2018'\n"
+                    "baselines:\n  agreed: " + "a" * 201 + "\n  scores: {}\nperiods:\n  - period: '2023'\n"
+                    "    entries:\n      - objective: 1\n        evidence:\n          - url: https://example.org\n"
+                    "            title: " + "t" * 301 + "\n")
+    with pytest.raises(InvalidFile) as caught:
+        load_record(path, lambda _: nps)
+    assert [(p.line, p.message) for p in caught.value.problems] == [
+        (8, "the text is 201 characters long; up to 200 can be kept"),
+        (16, "the text is 301 characters long; up to 300 can be kept")]
