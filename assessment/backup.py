@@ -2,14 +2,15 @@
 `docs/backup-format.md`).
 
 `backup(store)` reads every table in one consistent snapshot and writes them nested
-(organisation -> baselines, assessments -> entries -> actions, evidence, history) with keys in a
+(people with their roles; organisation -> baselines, events, assessments -> entries -> actions,
+evidence, history) with keys in a
 fixed order and rows sorted by their natural keys, so the same database always gives the same
 bytes: there is deliberately no creation time in the file. `restore(store, data)` checks the
 file (format, format version, schema revision, then every row with pydantic, every problem
 located to `file:line: json.path`) and writes it into an *empty* database in one transaction.
 
-Ids: action ids are kept (the app matches actions by id when an entry is saved). No other
-surrogate id appears in the file; the restore numbers assessments, entries, evidence, history
+Ids: action ids are kept (the app matches actions by id when an entry is saved), and so are event
+ids (a history row names the import that made it). No other surrogate id appears in the file; the restore numbers assessments, entries, evidence, history
 rows, action status changes and drafts 1, 2, 3 ... in file order, which keeps their order (each
 is listed in id order). Files of older formats are read as the newest (see `_from_older`). On PostgreSQL the id sequences are then moved
 past the largest id so later inserts work.
@@ -32,26 +33,30 @@ from . import limits
 from .errors import BackupError, InvalidBackup
 from .migrations.legacy import merged_actions
 from .tables import (ActionRow, ActionUpdateRow, AssessmentRow, BaselineRow, DraftRow, EntryHistoryRow, EntryRow,
-                     EvidenceRow, OrganisationRow, SettingRow)
+                     EventRow, EvidenceRow, MembershipRow, OrganisationRow, PersonRow, SettingRow)
 from .jsonsource import located, path
 from .record import period_key
 from .store import alembic_config
 from .recordfile import natural_key
 
 FORMAT = "procurement-maturity-backup"
-FORMAT_VERSION = 3    # 2: targets may be n/a, drafts; 3: an action lives once, with its status changes.
+# 2: targets may be n/a, drafts; 3: an action lives once, with its status changes; 4: people and
+# roles, approvals, events, and a full snapshot in every history row.
+FORMAT_VERSION = 4
 CREATED_BY = "procurement maturity self-assessment (assessment.backup)"
-COUNTED = ("organisations", "baselines", "assessments", "entries", "actions", "action_updates", "evidence",
-           "entry_history", "drafts", "settings")
+COUNTED = ("people", "memberships", "organisations", "events", "baselines", "assessments", "entries", "actions",
+           "action_updates", "evidence", "entry_history", "drafts", "settings")
 
 _ORGS, _BASELINES, _ASSESSMENTS = OrganisationRow.__table__, BaselineRow.__table__, AssessmentRow.__table__
 _ENTRIES, _ACTIONS, _EVIDENCE = EntryRow.__table__, ActionRow.__table__, EvidenceRow.__table__
 _HISTORY, _SETTINGS, _DRAFTS = EntryHistoryRow.__table__, SettingRow.__table__, DraftRow.__table__
-_UPDATES = ActionUpdateRow.__table__
-SERIAL_TABLES = ("assessments", "entries", "actions", "action_updates", "evidence", "entry_history", "drafts")
+_UPDATES, _EVENTS, _PEOPLE, _MEMBERSHIPS = (ActionUpdateRow.__table__, EventRow.__table__, PersonRow.__table__,
+                                            MembershipRow.__table__)
+SERIAL_TABLES = ("people", "events", "assessments", "entries", "actions", "action_updates", "evidence",
+                 "entry_history", "drafts")
 
 
-# ====================================================================== the file's shape (v3)
+# ====================================================================== the file's shape (v4)
 
 # Typed dicts rather than models: validated straight from the JSON text, they are about twice
 # as quick for a large file (no model instances). Strict: in JSON, times and dates are strings
@@ -111,6 +116,9 @@ class HistoryData(TypedDict):
     comment: str | None
     changed_by: str | None
     changed_at: AwareDatetime
+    snapshot: str | None
+    change: str | None
+    event_id: int | None
 
 
 class EntryData(TypedDict):
@@ -150,8 +158,42 @@ class AssessmentData(TypedDict):
     framework_version: str
     status: str
     created_at: AwareDatetime
+    decision: str | None
+    decision_date: date | None
+    minute: str | None
+    approved_by: str | None
+    approved_at: AwareDatetime | None
     entries: list[EntryData]
     drafts: list[DraftData]
+
+
+class EventData(TypedDict):
+    __pydantic_config__ = _STRICT
+    id: int
+    period: str | None
+    kind: str
+    person: str | None
+    at: AwareDatetime
+    details: str | None
+
+
+class MembershipData(TypedDict):
+    __pydantic_config__ = _STRICT
+    organisation_id: str
+    role: str
+
+
+class PersonData(TypedDict):
+    __pydantic_config__ = _STRICT
+    email: str
+    name: str | None
+    issuer: str | None
+    subject: str | None
+    administers_deployment: bool
+    added_by: str | None
+    added_at: AwareDatetime
+    last_signed_in: AwareDatetime | None
+    roles: list[MembershipData]
 
 
 class OrganisationData(TypedDict):
@@ -164,6 +206,7 @@ class OrganisationData(TypedDict):
     source: str | None
     created_at: AwareDatetime
     baselines: list[BaselineData]
+    events: list[EventData]
     assessments: list[AssessmentData]
 
 
@@ -175,6 +218,7 @@ class BackupData(TypedDict):
     created_by: str
     counts: dict[str, int]
     settings: list[SettingData]
+    people: list[PersonData]
     organisations: list[OrganisationData]
 
 
@@ -240,13 +284,13 @@ def _read_all(connection: Connection) -> dict[str, Any]:
     for entry_id, url, title in rows(e.entry_id, e.url, e.title):
         evidence[entry_id].append({"url": url, "title": title})
     history = defaultdict(list)
-    for entry_id, version, score, na, target, target_na, comment, changed_by, changed_at in rows(
-            h.entry_id, h.version, h.score, h.not_applicable, h.target, h.target_not_applicable, h.comment,
-            h.changed_by, h.changed_at):
+    for entry_id, version, score, na, target, target_na, comment, changed_by, changed_at, snap, change, event_id \
+            in rows(h.entry_id, h.version, h.score, h.not_applicable, h.target, h.target_not_applicable, h.comment,
+                    h.changed_by, h.changed_at, h.snapshot, h.change, h.event_id):
         history[entry_id].append({
             "version": version, "score": _float(score), "not_applicable": bool(na), "target": _float(target),
             "target_not_applicable": bool(target_na), "comment": comment, "changed_by": changed_by,
-            "changed_at": _when(changed_at)})
+            "changed_at": _when(changed_at), "snapshot": snap, "change": change, "event_id": event_id})
     d = _DRAFTS.c
     drafts = defaultdict(list)
     for assessment_id, person, kind, item_id, base_version, fields, updated_at in rows(
@@ -272,11 +316,15 @@ def _read_all(connection: Connection) -> dict[str, Any]:
 
     c = _ASSESSMENTS.c
     assessments = defaultdict(list)
-    for assessment_id, org_id, period, framework_id, framework_version, status, created_at in rows(
-            c.id, c.organisation_id, c.period, c.framework_id, c.framework_version, c.status, c.created_at):
+    for (assessment_id, org_id, period, framework_id, framework_version, status, created_at, decision,
+         decision_date, minute, approved_by, approved_at) in rows(
+            c.id, c.organisation_id, c.period, c.framework_id, c.framework_version, c.status, c.created_at,
+            c.decision, c.decision_date, c.minute, c.approved_by, c.approved_at):
         assessments[org_id].append({
             "period": period, "framework_id": framework_id, "framework_version": framework_version,
-            "status": status, "created_at": _when(created_at),
+            "status": status, "created_at": _when(created_at), "decision": decision,
+            "decision_date": decision_date.isoformat() if decision_date is not None else None,
+            "minute": minute, "approved_by": approved_by, "approved_at": _when(approved_at),
             "entries": sorted(entries.pop(assessment_id, []), key=_entry_order),
             "drafts": sorted(drafts.pop(assessment_id, []),
                              key=lambda x: (x["person"], x["kind"] != "objective", _natural(x["item_id"])))})
@@ -285,23 +333,45 @@ def _read_all(connection: Connection) -> dict[str, Any]:
     for org_id, objective_id, score, na in rows(c.organisation_id, c.objective_id, c.score, c.not_applicable):
         baselines[org_id].append({"objective_id": objective_id, "score": _float(score), "not_applicable": bool(na)})
 
+    c = _EVENTS.c
+    events = defaultdict(list)
+    for event_id, org_id, period, kind, person, at, details in rows(c.id, c.organisation_id, c.period, c.kind,
+                                                                     c.person, c.at, c.details):
+        events[org_id].append({"id": event_id, "period": period, "kind": kind, "person": person, "at": _when(at),
+                               "details": details})
+
     c = _ORGS.c
     organisations = [{
         "id": org_id, "name": name, "type": type_, "region": region, "baseline_agreed": agreed,
         "source": source, "created_at": _when(created_at),
         "baselines": sorted(baselines.pop(org_id, []), key=lambda b: _natural(b["objective_id"])),
+        "events": events.pop(org_id, []),
         "assessments": sorted(assessments.pop(org_id, []), key=lambda a: (period_key(a["period"]), a["period"])),
     } for org_id, name, type_, region, agreed, source, created_at in sorted(
         rows(c.id, c.name, c.type, c.region, c.baseline_agreed, c.source, c.created_at),
         key=lambda r: _natural(r[0]))]
+
+    c = _MEMBERSHIPS.c
+    roles = defaultdict(list)
+    for person_id, org_id, role in rows(c.person_id, c.organisation_id, c.role):
+        roles[person_id].append({"organisation_id": org_id, "role": role})
+    c = _PEOPLE.c
+    people = [{
+        "email": email, "name": name, "issuer": issuer, "subject": subject,
+        "administers_deployment": bool(deployment), "added_by": added_by, "added_at": _when(added_at),
+        "last_signed_in": _when(last), "roles": sorted(roles.pop(person_id, []), key=lambda r: _natural(r["organisation_id"])),
+    } for person_id, email, name, issuer, subject, deployment, added_by, added_at, last in sorted(
+        rows(c.id, c.email, c.name, c.issuer, c.subject, c.administers_deployment, c.added_by, c.added_at,
+             c.last_signed_in), key=lambda r: r[1])]
 
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "schema_revision": _database_revision(connection),
         "created_by": CREATED_BY,
-        "counts": _count(settings, organisations),
+        "counts": _count(settings, people, organisations),
         "settings": settings,
+        "people": people,
         "organisations": organisations,
     }
 
@@ -310,7 +380,7 @@ def _read_all(connection: Connection) -> dict[str, Any]:
 # id (the order the app shows them in), history by version.
 # (Every other list is sorted here, by natural keys.)
 _ORDER = {"actions": (_ACTIONS.c.id,), "evidence": (_EVIDENCE.c.id,),
-          "entry_history": (_HISTORY.c.version, _HISTORY.c.id)}
+          "entry_history": (_HISTORY.c.version, _HISTORY.c.id), "events": (_EVENTS.c.id,)}
 
 
 @lru_cache(maxsize=4096)
@@ -336,11 +406,14 @@ def _when(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
-def _count(settings: list, organisations: list) -> dict[str, int]:
+def _count(settings: list, people: list, organisations: list) -> dict[str, int]:
     counts = dict.fromkeys(COUNTED, 0)
     counts["settings"] = len(settings)
+    counts["people"] = len(people)
+    counts["memberships"] = sum(len(p["roles"]) for p in people)
     counts["organisations"] = len(organisations)
     for org in organisations:
+        counts["events"] += len(org["events"])
         counts["baselines"] += len(org["baselines"])
         counts["assessments"] += len(org["assessments"])
         for assessment in org["assessments"]:
@@ -423,32 +496,45 @@ def _from_older(raw: Any, version: int) -> Any:
     """An older format's content as the newest. From 1: no target is n/a and there are no drafts.
     From 1 and 2: an action carried forward into later periods was copied there (`carried_from`);
     each chain of copies is folded into its first action, the copies' changes of status becoming
-    its dated status changes (`migrations.legacy.merged_actions`, as migration 0003 does)."""
+    its dated status changes (`migrations.legacy.merged_actions`, as migration 0003 does). From 1
+    to 3: no people, roles, events or approvals, and history rows without a snapshot."""
     if not isinstance(raw, dict):
         return raw
     raw = {**raw, "format_version": FORMAT_VERSION}
     counts = raw.get("counts")
     removed = added = 0
+    if version < 4:
+        raw.setdefault("people", [])
     for org in _list(raw, "organisations"):
+        if isinstance(org, dict) and version < 4:
+            org.setdefault("events", [])
         owned = []   # (entry, action, period) of every well-formed action of the organisation
         for assessment in _list(org, "assessments"):
             if isinstance(assessment, dict) and version < 2:
                 assessment.setdefault("drafts", [])
+            if isinstance(assessment, dict) and version < 4:
+                for key in ("decision", "decision_date", "minute", "approved_by", "approved_at"):
+                    assessment.setdefault(key, None)
             for entry in _list(assessment, "entries"):
                 if isinstance(entry, dict) and version < 2:
                     entry.setdefault("target_not_applicable", False)
                 for row in _list(entry, "history"):
                     if isinstance(row, dict) and version < 2:
                         row.setdefault("target_not_applicable", False)
+                    if isinstance(row, dict) and version < 4:
+                        row.update({k: row.get(k) for k in ("snapshot", "change", "event_id")})
                 owned += [(entry, action, assessment.get("period")) for action in _list(entry, "actions")
                           if isinstance(action, dict) and isinstance(action.get("id"), int)]
-        gone, changed = _fold_copies(owned)
-        removed, added = removed + gone, added + changed
-    if isinstance(counts, dict):   # the header still says what the file held, less the copies folded in
+        if version < 3:
+            gone, changed = _fold_copies(owned)
+            removed, added = removed + gone, added + changed
+    if isinstance(counts, dict) and version < 3:   # the header still says what the file held, less the copies folded in
         actions = counts.get("actions")
-        raw["counts"] = {**counts, "drafts": counts.get("drafts", 0), "action_updates": added,
-                         "actions": actions - removed if isinstance(actions, int) and not isinstance(actions, bool)
-                         else actions}
+        counts = raw["counts"] = {**counts, "drafts": counts.get("drafts", 0), "action_updates": added,
+                                  "actions": actions - removed if isinstance(actions, int)
+                                  and not isinstance(actions, bool) else actions}
+    if isinstance(counts, dict) and version < 4:
+        raw["counts"] = {"people": 0, "memberships": 0, **counts, "events": 0}
     return raw
 
 
@@ -544,12 +630,36 @@ def _content_problems(raw: dict) -> list[tuple[tuple, str]]:
     settings = _list(raw, "settings")
     counts["settings"] = len(settings)
     problems += _duplicates((("settings", i, "key"), _field(s, "key")) for i, s in enumerate(settings))
+    people = _list(raw, "people")
+    counts["people"] = len(people)
+    problems += _duplicates((("people", i, "email"), _field(p, "email")) for i, p in enumerate(people))
+    for i, person in enumerate(people):
+        roles = _list(person, "roles")
+        counts["memberships"] += len(roles)
+        problems += _duplicates((("people", i, "roles", r, "organisation_id"), _field(x, "organisation_id"))
+                                for r, x in enumerate(roles))
     organisations = _list(raw, "organisations")
     counts["organisations"] = len(organisations)
     problems += _duplicates((("organisations", i, "id"), _field(o, "id")) for i, o in enumerate(organisations))
+    known_orgs = {_field(o, "id") for o in organisations}
+    for i, person in enumerate(people):
+        for r, x in enumerate(_list(person, "roles")):
+            if _field(x, "organisation_id") is not None and x["organisation_id"] not in known_orgs:
+                problems.append((("people", i, "roles", r, "organisation_id"),
+                                 f"no organisation '{x['organisation_id']}' in the file"))
     action_ids: dict[int, tuple] = {}
+    event_ids: dict[int, tuple] = {}
     for o, org in enumerate(organisations):
         at = ("organisations", o)
+        events = _list(org, "events")
+        counts["events"] += len(events)
+        for n, event_ in enumerate(events):
+            event_id = _field(event_, "id", int)
+            if event_id in event_ids:
+                problems.append(((*at, "events", n, "id"), f"event id {event_id} appears twice "
+                                                           f"(first at {path(event_ids[event_id])})"))
+            elif event_id is not None:
+                event_ids[event_id] = (*at, "events", n)
         baselines, assessments = _list(org, "baselines"), _list(org, "assessments")
         counts["baselines"] += len(baselines)
         counts["assessments"] += len(assessments)
@@ -631,7 +741,8 @@ _LIMITS = {shape: {name: _table.columns[name].type.length for name in shape.__an
            for shape, _table in ((SettingData, _SETTINGS), (OrganisationData, _ORGS), (BaselineData, _BASELINES),
                                  (AssessmentData, _ASSESSMENTS), (EntryData, _ENTRIES), (ActionData, _ACTIONS),
                                  (EvidenceData, _EVIDENCE), (HistoryData, _HISTORY), (DraftData, _DRAFTS),
-                                 (ActionUpdateData, _UPDATES))}
+                                 (ActionUpdateData, _UPDATES), (EventData, _EVENTS), (PersonData, _PEOPLE),
+                                 (MembershipData, _MEMBERSHIPS))}
 
 
 def _column_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tuple[tuple, str]]:
@@ -649,9 +760,15 @@ def _column_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tuple[
 
     for i, setting in enumerate(backup_["settings"]):
         yield from check(setting, SettingData, ("settings", i))
+    for i, person in enumerate(backup_["people"]):
+        yield from check(person, PersonData, ("people", i))
+        for r, role in enumerate(person["roles"]):
+            yield from check(role, MembershipData, ("people", i, "roles", r))
     for o, org in enumerate(backup_["organisations"]):
         at = ("organisations", o)
         yield from check(org, OrganisationData, at)
+        for n, event_ in enumerate(org["events"]):
+            yield from check(event_, EventData, (*at, "events", n))
         for b, base in enumerate(org["baselines"]):
             yield from check(base, BaselineData, (*at, "baselines", b))
         for a, assessment in enumerate(org["assessments"]):
@@ -677,17 +794,25 @@ def _rows(backup_: BackupData) -> dict[str, list[dict]]:
     tables["settings"] = [dict(s) for s in backup_["settings"]]
     assessments, entries, actions = tables["assessments"], tables["entries"], tables["actions"]
     evidence, history = tables["evidence"], tables["entry_history"]
+    for person in backup_["people"]:
+        person_id = len(tables["people"]) + 1
+        tables["people"].append({key: value for key, value in person.items() if key != "roles"}
+                                | {"id": person_id, "added_at": _utc(person["added_at"]),
+                                   "last_signed_in": _utc(person["last_signed_in"])})
+        tables["memberships"].extend({"person_id": person_id, **role} for role in person["roles"])
     for org in backup_["organisations"]:
         org_id = org["id"]
         tables["organisations"].append({key: value for key, value in org.items()
-                                        if key not in ("baselines", "assessments")}
+                                        if key not in ("baselines", "events", "assessments")}
                                        | {"created_at": _utc(org["created_at"])})
         tables["baselines"].extend({"organisation_id": org_id, **b} for b in org["baselines"])
+        tables["events"].extend({**e, "organisation_id": org_id, "at": _utc(e["at"])} for e in org["events"])
         for assessment in org["assessments"]:
             assessment_id = len(assessments) + 1
             row = {key: value for key, value in assessment.items() if key not in ("entries", "drafts")}
             assessments.append(row | {"id": assessment_id, "organisation_id": org_id,
-                                      "created_at": _utc(assessment["created_at"])})
+                                      "created_at": _utc(assessment["created_at"]),
+                                      "approved_at": _utc(assessment["approved_at"])})
             for draft in assessment["drafts"]:
                 tables["drafts"].append({**draft, "id": len(tables["drafts"]) + 1, "assessment_id": assessment_id,
                                          "updated_at": _utc(draft["updated_at"])})
@@ -712,15 +837,17 @@ def _rows(backup_: BackupData) -> dict[str, list[dict]]:
     return tables
 
 
-def _utc(value: datetime) -> datetime:
-    return value.astimezone(timezone.utc) if value.utcoffset() else value
+def _utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(timezone.utc) if value is not None and value.utcoffset() else value
 
 
-_TABLES = {"organisations": _ORGS, "baselines": _BASELINES, "assessments": _ASSESSMENTS, "entries": _ENTRIES,
+_TABLES = {"people": _PEOPLE, "memberships": _MEMBERSHIPS, "events": _EVENTS,
+           "organisations": _ORGS, "baselines": _BASELINES, "assessments": _ASSESSMENTS, "entries": _ENTRIES,
            "actions": _ACTIONS, "action_updates": _UPDATES, "evidence": _EVIDENCE, "entry_history": _HISTORY,
            "drafts": _DRAFTS,
            "settings": _SETTINGS}
-_NOUNS = {"organisations": ("organisation", "organisations"), "baselines": ("baseline score", "baseline scores"),
+_NOUNS = {"people": ("person", "people"), "memberships": ("role", "roles"), "events": ("event", "events"),
+          "organisations": ("organisation", "organisations"), "baselines": ("baseline score", "baseline scores"),
           "assessments": ("period", "periods"), "entries": ("entry", "entries"), "actions": ("action", "actions"),
           "action_updates": ("action status change", "action status changes"),
           "evidence": ("evidence link", "evidence links"),
@@ -751,8 +878,8 @@ def _refuse_if_not_empty(connection: Connection, source: str) -> None:
 
 def _write(connection: Connection, tables: dict[str, list[dict]]) -> None:
     """Parents before children."""
-    for name in ("organisations", "baselines", "assessments", "entries", "actions", "action_updates", "evidence",
-                 "entry_history", "drafts", "settings"):
+    for name in ("organisations", "people", "memberships", "events", "baselines", "assessments", "entries",
+                 "actions", "action_updates", "evidence", "entry_history", "drafts", "settings"):
         for start in range(0, len(tables[name]), 50_000):    # in slices: less memory at once
             connection.execute(insert(_TABLES[name]), tables[name][start:start + 50_000])
 

@@ -17,7 +17,8 @@ import click
 from . import workflows
 from .errors import AssessmentError, InvalidFile
 from .framework import SCHEMA_PATH, find_framework, framework_files, load_framework, schema_text
-from .record import DEFAULT_FRAMEWORK
+from .people import DEPLOYMENT_ADMINISTRATOR, ROLES
+from .record import DEFAULT_FRAMEWORK, long_date
 from .workflows import queries
 from .yamlsource import read_yaml
 
@@ -327,6 +328,128 @@ def period_delete(obj: Context, name: str, org_id: str, yes: bool) -> None:
                       abort=True)
     gone = workflows.delete_period(obj.store, obj.actor, org_id, name)
     click.echo(f"deleted {org_id} {gone.period} ({gone.entries} entries, {gone.actions} action(s) raised in it)")
+
+
+@period.command("submit")
+@click.argument("name")
+@click.option("--org", "org_id", required=True)
+@click.pass_obj
+def period_submit(obj: Context, name: str, org_id: str) -> None:
+    """Put a draft period forward for approval (reviewers can read it from now on)."""
+    done = workflows.submit_period(obj.store, obj.actor, org_id, name)
+    click.echo(f"{org_id} {name}: {done.status_line()}")
+
+
+@period.command("approve")
+@click.argument("name")
+@click.option("--org", "org_id", required=True)
+@click.option("--committee", "decision", required=True,
+              help="Whose decision approved it: the committee (e.g. 'Cabinet') or the officer under delegated powers.")
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="The date of the decision (YYYY-MM-DD).")
+@click.option("--minute", help="The minute or decision reference, e.g. 'Minute 52/2026'.")
+@click.pass_obj
+def period_approve(obj: Context, name: str, org_id: str, decision: str, on, minute: str | None) -> None:
+    """Approve a submitted period as the council decided it; it is then read-only (its actions'
+    progress can still be recorded) until an administrator reopens it."""
+    done = workflows.approve_period(obj.store, obj.actor, org_id, name, decision=decision,
+                                    on=on.date() if on else None, minute=minute)
+    click.echo(f"{org_id} {name}: {done.status_line()}")
+
+
+@period.command("reopen")
+@click.argument("name")
+@click.option("--org", "org_id", required=True)
+@click.option("--reason", required=True, help="Why it is reopened (kept in its history).")
+@click.pass_obj
+def period_reopen(obj: Context, name: str, org_id: str, reason: str) -> None:
+    """Take a submitted or approved period back to draft, giving the reason."""
+    workflows.reopen_period(obj.store, obj.actor, org_id, name, reason=reason)
+    click.echo(f"{org_id} {name}: reopened as a draft")
+
+
+@cli.group()
+def users() -> None:
+    """People who may sign in, and their roles (administrator, editor, reviewer) per organisation."""
+
+
+@users.command("add")
+@click.argument("email")
+@click.option("--org", "org_id", help="The organisation the role is at (not for deployment-administrator).")
+@click.option("--role", required=True, type=click.Choice([*ROLES, DEPLOYMENT_ADMINISTRATOR]),
+              help="administrator (people, roles, approving and reopening), editor (scores, comments, actions, "
+                   "imports), reviewer (councillors: reads submitted and approved periods), or "
+                   "deployment-administrator (adds organisations).")
+@click.pass_obj
+def users_add(obj: Context, email: str, org_id: str | None, role: str) -> None:
+    """Add someone by email with a role (or change their role); they sign in with that address."""
+    person = workflows.add_person(obj.store, obj.actor, email, org_id, role)
+    click.echo(f"{person.email}: {role}" + (f" at {org_id}" if role != DEPLOYMENT_ADMINISTRATOR else ""))
+
+
+@users.command("remove")
+@click.argument("email")
+@click.option("--org", "org_id", required=True)
+@click.pass_obj
+def users_remove(obj: Context, email: str, org_id: str) -> None:
+    """Take someone's role at an organisation away."""
+    before = workflows.remove_person(obj.store, obj.actor, email, org_id)
+    click.echo(f"{email.strip().lower()}: no longer {before} at {org_id}")
+
+
+@users.command("list")
+@click.option("--org", "org_id", help="Only those with a role at this organisation (with its role changes).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_obj
+def users_list(obj: Context, org_id: str | None, fmt: str) -> None:
+    """Everyone who may sign in and their roles."""
+    found = workflows.people(obj.store, obj.actor, org_id).people if org_id else workflows.everyone(obj.store, obj.actor)
+    rows = [{"email": p.email, "name": p.name, "deployment_administrator": p.administers_deployment,
+             "roles": p.roles, "signed_in": p.signed_in_before,
+             "last_signed_in": p.last_signed_in.isoformat() if p.last_signed_in else None} for p in found]
+    if fmt == "json":
+        _json(rows)
+        return
+    for p in found:
+        roles = ", ".join(f"{role} at {org}" for org, role in sorted(p.roles.items()))
+        click.echo("\t".join([p.email, p.name or "-", ("deployment administrator; " if p.administers_deployment else "")
+                              + (roles or "no role"), f"last signed in {long_date(p.last_signed_in.date())}"
+                              if p.last_signed_in else "not signed in yet"]))
+
+
+@cli.command()
+@click.option("--org", "org_id", required=True)
+@click.option("--period", "period_name", required=True)
+@click.option("--objective", "objective", help="One objective's versions (default: the period's events).")
+@click.option("--key-area", "key_area", help="One key area's versions (for a record kept per key area).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_obj
+def history(obj: Context, org_id: str, period_name: str, objective: str | None, key_area: str | None, fmt: str) -> None:
+    """What changed, who changed it and when: an objective's versions (each with what it changed), or
+    what was done to the period (started, submitted, approved, reopened, imports)."""
+    if objective or key_area:
+        found = queries.history(obj.store, obj.actor, org_id, period_name, objective or key_area,
+                                "objective" if objective else "key_area")
+        if fmt == "json":
+            _json([{"version": v.version, "by": v.by, "at": v.at.isoformat() if v.at else None, "change": v.change,
+                    "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in v.changes],
+                    "snapshot": v.snapshot} for v in found])
+            return
+        for v in found:
+            click.echo(f"version {v.version}\t{_when(v.at)}\t{v.by or '-'}\t{v.change or '-'}")
+            for change in v.changes:
+                click.echo(f"\t{change}")
+        return
+    events = queries.period_history(obj.store, obj.actor, org_id, period_name)
+    if fmt == "json":
+        _json([{"id": e.id, "kind": e.kind, "by": e.person, "at": e.at.isoformat() if e.at else None,
+                "details": e.details} for e in events])
+        return
+    for e in events:
+        click.echo(f"{_when(e.at)}\t{e.person or '-'}\t{e.describe()}")
+
+
+def _when(at) -> str:
+    return f"{long_date(at.date())} {at:%H:%M}" if at else "-"
 
 
 @cli.group()

@@ -99,6 +99,10 @@ class NotAllowed(AssessmentError):
     """The person acting may not do this (or see this) here."""
 
 
+class PeriodLocked(AssessmentError):
+    """The period is approved: it cannot be changed (except its actions' progress) until reopened."""
+
+
 class DatabaseUnavailable(AssessmentError):
     """The database is busy, read-only or out of reach: nothing was saved; the message says which."""
 

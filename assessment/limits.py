@@ -37,6 +37,12 @@ COMMENT = 32_000                # an Excel cell holds 32,767 characters
 ACTION_TEXT = 4_000
 NOTE = 4_000
 PERSON = 200
+EMAIL = 320                     # the longest address the standards allow
+IDENTITY = 300                  # an identity provider's issuer or subject
+DECISION = 300                  # "Cabinet", "Audit Committee", "Director of Finance (delegated decision)"
+MINUTE = 100                    # a minute reference, such as "Minute 123/2026"
+REASON = 2_000                  # why a period was reopened
+CHANGE = 300                    # what made a version: "saved", "import appendix-2023.docx"
 EVIDENCE_URL = 2_000            # browsers and Word handle web addresses of this length
 
 

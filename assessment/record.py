@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from . import limits
-from .errors import AssessmentError, NotFound
+from .errors import AssessmentError, NotFound, PeriodLocked
 from .scores import UNSCORED, Score
 
 STATUSES = ("draft", "submitted", "approved")
@@ -147,12 +147,56 @@ class Entry:
     updated_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class Approval:
+    """A period's approval as the council records it: the committee or officer decision, its date
+    and minute reference; and who recorded it in the tool, when."""
+
+    decision: str
+    on: date | None = None
+    minute: str | None = None
+    by: str | None = None
+    at: datetime | None = None
+
+    def __str__(self) -> str:
+        return (f"Approved by {self.decision}" + (f" on {long_date(self.on)}" if self.on else "")
+                + (f" ({self.minute})" if self.minute else ""))
+
+
+# Sign-off: a period moves draft -> submitted -> approved; reopening (an administrator's act, with a
+# reason) takes it back to draft. An approved period is read-only except for its actions' progress.
+SIGN_OFF = {"submit": (("draft",), "submitted"), "approve": (("submitted",), "approved"),
+            "reopen": (("submitted", "approved"), "draft")}
+LOCKED_STATUSES = ("approved",)
+# Those who only review (councillors) see the periods put before them, not work in progress.
+REVIEWABLE_STATUSES = ("submitted", "approved")
+
+
 @dataclass
 class PeriodRecord:
     period: str
     status: str = "draft"
     entries: dict[str, Entry] = field(default_factory=dict)            # by objective id
     key_area_entries: dict[str, Entry] = field(default_factory=dict)   # by key area id
+    approval: Approval | None = None
+
+    @property
+    def locked(self) -> bool:
+        return self.status in LOCKED_STATUSES
+
+    def check_unlocked(self, what: str = "changed") -> None:
+        """Refuse (PeriodLocked) any change to an approved period, saying how to change it."""
+        if self.locked:
+            detail = str(self.approval).removeprefix("Approved ") if self.approval else ""
+            raise PeriodLocked(f"{self.period} is approved" + (f" ({detail})" if detail else "")
+                               + f", so it cannot be {what}; an administrator can reopen it, giving a reason")
+
+    def status_line(self) -> str:
+        """The period's status as printed on reports, appendices and workbooks: "DRAFT", "Submitted
+        for approval", or the approval ("Approved by Cabinet on 21 November 2026 (Minute 45/2026)")."""
+        if self.status == "approved":
+            return str(self.approval) if self.approval else "Approved"
+        return "Submitted for approval" if self.status == "submitted" else "DRAFT"
 
     def score(self, objective_id: str) -> Score:
         entry = self.entries.get(objective_id)

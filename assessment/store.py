@@ -10,13 +10,14 @@ names an older version is refused with `StaleEntry` rather than overwriting some
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections import defaultdict
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
@@ -27,11 +28,13 @@ from . import limits
 from .edits import Draft, EntryEdit, edit_from_json, fields_json
 from .errors import AlreadyExists, AssessmentError, DatabaseUnavailable, InvalidEdit, NotFound, StaleEntry
 from .framework import Framework
-from .record import (action_problems, entry_problems, organisation_problems, STATUSES, Action, ActionUpdate, Entry, Evidence, Organisation, OrganisationRecord, PeriodRecord,
-                     long_date, period_key)
+from .history import Event, legacy_snapshot, snapshot
+from .people import Person
+from .record import (STATUSES, Action, ActionUpdate, Approval, Entry, Evidence, Organisation, OrganisationRecord,
+                     PeriodRecord, action_problems, entry_problems, long_date, organisation_problems, period_key)
 from .scores import Score
 from .tables import (ActionRow, ActionUpdateRow, AssessmentRow, BaselineRow, DraftRow, EntryHistoryRow, EntryRow,
-                     EvidenceRow, OrganisationRow)
+                     EventRow, EvidenceRow, MembershipRow, OrganisationRow, PersonRow)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_DB = DATA_DIR / "assessment.db"
@@ -157,6 +160,10 @@ class Transaction:
 
     def __init__(self, session: Session):
         self.s = session
+        # What the versions saved in this unit of work are kept as in history ("saved", "import
+        # x.docx", "restored version 3"), and the event (an import) they belong to, if any.
+        self.change: str = "saved"
+        self.event_id: int | None = None
 
     # ------------------------------------------------------------ organisations
 
@@ -249,7 +256,7 @@ class Transaction:
             baselines={b.objective_id: _score(b.score, b.not_applicable) for b in baselines},
             baseline_agreed=row.baseline_agreed, source=row.source)
         for a in sorted(assessments, key=lambda a: period_key(a.period)):
-            period = PeriodRecord(period=a.period, status=a.status)
+            period = PeriodRecord(period=a.period, status=a.status, approval=_approval(a))
             for e in sorted(a.entries, key=lambda e: e.id):
                 target = (period.entries if e.kind == "objective" else period.key_area_entries)
                 target[e.item_id] = _entry_from_row(e)
@@ -296,10 +303,137 @@ class Transaction:
         self.s.flush()
         return _action_from_row(row)
 
-    def set_status(self, org_id: str, period: str, status: str) -> None:
+    def set_status(self, org_id: str, period: str, status: str, approval: Approval | None = None) -> None:
+        """A period's status, with its approval while approved (cleared otherwise)."""
         if status not in STATUSES:
             raise AssessmentError(f"'{status}' is not a status; use one of {', '.join(STATUSES)}")
-        self._assessment(org_id, period).status = status
+        row = self._assessment(org_id, period)
+        row.status = status
+        kept = approval if status == "approved" else None
+        row.decision, row.decision_date, row.minute = (kept.decision, kept.on, kept.minute) if kept else (None,) * 3
+        row.approved_by, row.approved_at = (kept.by, kept.at or _now()) if kept else (None, None)
+        self.s.flush()
+
+    # ------------------------------------------------------------ events: what was done to a record as a whole
+
+    def add_event(self, org_id: str, period: str | None, kind: str, person: str, **details: Any) -> int:
+        """Keep `kind` (submitted, approved, reopened, started, deleted, import, undo import, role) with
+        its details; returns its id."""
+        row = EventRow(organisation_id=org_id, period=period, kind=kind, person=person, at=_now(),
+                       details=json.dumps(details, default=str, ensure_ascii=False) if details else None)
+        self.s.add(row)
+        self.s.flush()
+        return row.id
+
+    def events(self, org_id: str, *, period: str | None = None, kinds: Iterable[str] = ()) -> list[Event]:
+        """An organisation's events, newest first (of one period, of some kinds)."""
+        query = select(EventRow).where(EventRow.organisation_id == org_id)
+        if period is not None:
+            query = query.where(EventRow.period == period)
+        if kinds:
+            query = query.where(EventRow.kind.in_(list(kinds)))
+        return [Event(r.id, r.period, r.kind, r.person, _utc(r.at), json.loads(r.details) if r.details else {})
+                for r in self.s.scalars(query.order_by(EventRow.id.desc()))]
+
+    def event(self, org_id: str, event_id: int) -> Event:
+        found = [e for e in self.events(org_id) if e.id == event_id]
+        if not found:
+            raise NotFound(f"{org_id} has no change {event_id}")
+        return found[0]
+
+    def mark_event(self, event_id: int, **more: Any) -> None:
+        """Add to an event's details (an import marked as undone)."""
+        row = self.s.get(EventRow, event_id)
+        row.details = json.dumps({**(json.loads(row.details) if row.details else {}), **more}, default=str,
+                                 ensure_ascii=False)
+        self.s.flush()
+
+    def entries_of_event(self, event_id: int) -> list[tuple[str, str, str, int]]:
+        """The entries an event (an import) saved: (period, kind, item, version saved)."""
+        rows = self.s.execute(select(AssessmentRow.period, EntryRow.kind, EntryRow.item_id, EntryHistoryRow.version)
+                              .join(EntryRow, EntryHistoryRow.entry_id == EntryRow.id)
+                              .join(AssessmentRow, EntryRow.assessment_id == AssessmentRow.id)
+                              .where(EntryHistoryRow.event_id == event_id)).all()
+        return [tuple(r) for r in rows]
+
+    def delete_entry(self, org_id: str, period: str, kind: str, item: str) -> None:
+        assessment = self._assessment(org_id, period)
+        row = self.s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id, EntryRow.kind == kind,
+                                                   EntryRow.item_id == item))
+        if row is not None:
+            self.s.delete(row)
+            self.s.flush()
+
+    # ------------------------------------------------------------ people and roles
+
+    def people(self, org_id: str | None = None) -> list[Person]:
+        """Everyone (with a role at `org_id`, if given), by email."""
+        query = select(PersonRow).options(selectinload(PersonRow.memberships)).order_by(PersonRow.email)
+        found = [_person(r) for r in self.s.scalars(query)]
+        return [p for p in found if org_id is None or org_id in p.roles]
+
+    def person(self, email: str) -> Person | None:
+        row = self._person_row(email)
+        return _person(row) if row else None
+
+    def person_by_identity(self, issuer: str, subject: str) -> Person | None:
+        row = self.s.scalar(select(PersonRow).where(PersonRow.issuer == issuer, PersonRow.subject == subject))
+        return _person(row) if row else None
+
+    def _person_row(self, email: str) -> PersonRow | None:
+        return self.s.scalar(select(PersonRow).where(PersonRow.email == email))
+
+    def add_person(self, email: str, *, added_by: str, administers_deployment: bool = False) -> Person:
+        row = self._person_row(email)
+        if row is None:
+            _fits(email, [m for m in [limits.too_long("the email address", email, limits.EMAIL)] if m])
+            row = PersonRow(email=email, added_by=added_by, added_at=_now(), administers_deployment=False)
+            self.s.add(row)
+        if administers_deployment:
+            row.administers_deployment = True
+        self.s.flush()
+        return _person(row)
+
+    def bind_person(self, email: str, issuer: str, subject: str, name: str | None) -> Person:
+        """Bind a person added by email to the identity they signed in with (first sign-in), and
+        note the sign-in."""
+        row = self._person_row(email)
+        if row is None:
+            raise NotFound(f"no one with the email address {email}")
+        row.issuer, row.subject = issuer[:limits.IDENTITY], subject[:limits.IDENTITY]
+        self.signed_in(row, name)
+        return _person(row)
+
+    def signed_in(self, row_or_person, name: str | None) -> None:
+        row = row_or_person if isinstance(row_or_person, PersonRow) else self._person_row(row_or_person.email)
+        if name:
+            row.name = name[:limits.PERSON]
+        row.last_signed_in = _now()
+        self.s.flush()
+
+    def set_role(self, email: str, org_id: str, role: str | None) -> str | None:
+        """Give `email` `role` at `org_id` (None takes it away); returns the role they had."""
+        self._org(org_id)
+        row = self._person_row(email)
+        if row is None:
+            raise NotFound(f"no one with the email address {email}")
+        membership = self.s.get(MembershipRow, (row.id, org_id))
+        before = membership.role if membership else None
+        if role is None and membership is not None:
+            self.s.delete(membership)
+        elif role is not None and membership is None:
+            self.s.add(MembershipRow(person_id=row.id, organisation_id=org_id, role=role))
+        elif role is not None:
+            membership.role = role
+        self.s.flush()
+        self.s.expire(row, ["memberships"])
+        return before
+
+    def remove_person(self, email: str) -> None:
+        row = self._person_row(email)
+        if row is not None:
+            self.s.delete(row)
+            self.s.flush()
 
     # ------------------------------------------------------------ one entry at a time
 
@@ -360,7 +494,7 @@ class Transaction:
             rows.append(row)
         self.s.add_all(rows)
         self.s.flush()
-        self.s.add_all([_history(row) for row in rows])
+        self.s.add_all([_history(row, self.change, self.event_id) for row in rows])
         return rows
 
     def _update_entry(self, row: EntryRow, entry: Entry, user: str) -> None:
@@ -386,7 +520,7 @@ class Transaction:
         row.actions = kept
         row.evidence = [EvidenceRow(url=e.url, title=e.title) for e in entry.evidence]
         self.s.flush()  # the mapper's version counter moves on here
-        self.s.add(_history(row))
+        self.s.add(_history(row, self.change, self.event_id))
 
     # ------------------------------------------------------------ drafts
 
@@ -429,6 +563,22 @@ class Transaction:
                 gone += 1
         self.s.flush()
         return gone
+
+    def versions(self, org_id: str, period: str, item: str, kind: str = "objective"
+                 ) -> list[tuple[int, str | None, datetime | None, str | None, dict]]:
+        """Every saved version of one entry: (version, by, at, what made it, snapshot)."""
+        assessment = self._assessment(org_id, period)
+        entry = self.s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id,
+                                                     EntryRow.kind == kind, EntryRow.item_id == item))
+        if entry is None:
+            return []
+        rows = self.s.scalars(select(EntryHistoryRow).where(EntryHistoryRow.entry_id == entry.id)
+                              .order_by(EntryHistoryRow.version)).all()
+        return [(h.version, h.changed_by, _utc(h.changed_at), h.change,
+                 json.loads(h.snapshot) if h.snapshot else legacy_snapshot(_score(h.score, h.not_applicable),
+                                                                         _score(h.target, h.target_not_applicable),
+                                                                         h.comment))
+                for h in rows]
 
     def history(self, org_id: str, period: str, item: str, kind: str = "objective") -> list[dict]:
         assessment = self._assessment(org_id, period)
@@ -500,11 +650,24 @@ def _action_from_row(a: ActionRow) -> Action:
                                         at=_utc(u.changed_at)) for u in a.updates])
 
 
-def _history(row: EntryRow) -> EntryHistoryRow:
+def _history(row: EntryRow, change: str | None, event_id: int | None) -> EntryHistoryRow:
     return EntryHistoryRow(entry_id=row.id, version=row.version, score=row.score,
                            not_applicable=row.not_applicable, target=row.target,
                            target_not_applicable=row.target_not_applicable, comment=row.comment,
-                           changed_by=row.updated_by, changed_at=row.updated_at)
+                           changed_by=row.updated_by, changed_at=row.updated_at,
+                           snapshot=json.dumps(snapshot(_entry_from_row(row)), ensure_ascii=False),
+                           change=change, event_id=event_id)
+
+
+def _approval(row: AssessmentRow) -> Approval | None:
+    if row.status != "approved" or not row.decision:
+        return None
+    return Approval(row.decision, row.decision_date, row.minute, row.approved_by, _utc(row.approved_at))
+
+
+def _person(row: PersonRow) -> Person:
+    return Person(row.email, row.name, row.issuer, row.subject, bool(row.administers_deployment),
+                  {m.organisation_id: m.role for m in row.memberships}, _utc(row.last_signed_in))
 
 
 def _utc(when: datetime | None) -> datetime | None:

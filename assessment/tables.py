@@ -9,7 +9,7 @@ from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Integer, Str
                         UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from .limits import BASELINE_AGREED, EVIDENCE_TITLE, ORGANISATION_ID, ORGANISATION_NAME, ORGANISATION_REGION, ORGANISATION_TYPE, \
+from .limits import BASELINE_AGREED, CHANGE, DECISION, EMAIL, IDENTITY, MINUTE, EVIDENCE_TITLE, ORGANISATION_ID, ORGANISATION_NAME, ORGANISATION_REGION, ORGANISATION_TYPE, \
     OWNER, PERSON
 
 
@@ -55,6 +55,13 @@ class AssessmentRow(Base):
     framework_version: Mapped[str] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(16), default="draft")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The approval as the council records it (set while approved): the committee or officer
+    # decision, its date and minute, and who recorded it here and when.
+    decision: Mapped[str | None] = mapped_column(String(DECISION))
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    minute: Mapped[str | None] = mapped_column(String(MINUTE))
+    approved_by: Mapped[str | None] = mapped_column(String(PERSON))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     organisation: Mapped[OrganisationRow] = relationship(back_populates="assessments")
     entries: Mapped[list["EntryRow"]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
     drafts: Mapped[list["DraftRow"]] = relationship(cascade="all, delete-orphan")
@@ -138,6 +145,51 @@ class EntryHistoryRow(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     changed_by: Mapped[str | None] = mapped_column(String(PERSON))
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Everything the entry said (JSON: score, target, target period, comment, carried, actions,
+    # evidence), so that any version can be shown and restored; null before December 2026.
+    snapshot: Mapped[str | None] = mapped_column(Text)
+    change: Mapped[str | None] = mapped_column(String(CHANGE))   # what made it: "saved", "import x.docx", ...
+    event_id: Mapped[int | None] = mapped_column(Integer, index=True)   # the import (events.id) that made it
+
+
+class EventRow(Base):
+    """Something done to an organisation's record as a whole, kept for its history: a period
+    submitted, approved, reopened, started or deleted; an import (and its undoing); a role given or
+    taken away. `details` is JSON (the decision, date and minute; a reason; a file; a role)."""
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str | None] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    person: Mapped[str | None] = mapped_column(String(PERSON))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    details: Mapped[str | None] = mapped_column(Text)
+
+
+class PersonRow(Base):
+    """Someone who may sign in: added by email, bound on first sign-in to the identity provider's
+    issuer and subject (the email claim is optional in Entra ID and may change)."""
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_person_identity"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL), unique=True)
+    name: Mapped[str | None] = mapped_column(String(PERSON))
+    issuer: Mapped[str | None] = mapped_column(String(IDENTITY))
+    subject: Mapped[str | None] = mapped_column(String(IDENTITY))
+    administers_deployment: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_by: Mapped[str | None] = mapped_column(String(PERSON))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_signed_in: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    memberships: Mapped[list["MembershipRow"]] = relationship(cascade="all, delete-orphan")
+
+
+class MembershipRow(Base):
+    """A person's role at one organisation: administrator, editor or reviewer."""
+    __tablename__ = "memberships"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
 
 
 class DraftRow(Base):

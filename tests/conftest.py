@@ -90,6 +90,22 @@ def save_record(store, record, **kwargs) -> dict[str, int]:
     return workflows.import_record(store, workflows.LOCAL_ACTOR, record, **kwargs)
 
 
+def reopened(store, org_id: str, period: str):
+    """An approved period of the example records taken back to draft (as an administrator would,
+    with a reason), for tests that edit it."""
+    from assessment import workflows
+    workflows.reopen_period(store, workflows.LOCAL_ACTOR, org_id, period, reason="Reopened to test editing it")
+
+
+def examples_with_medway_2023_open(url: str) -> None:
+    """A database at `url` with the example records, Medway's approved 2023 reopened for editing."""
+    from assessment import workflows
+    store = workflows.connect(url)
+    workflows.ensure_examples(store)
+    reopened(store, "medway", "2023")
+    store.engine.dispose()
+
+
 def stored(store, org_id: str):
     """An organisation's record as saved, read as the app reads it."""
     from assessment.workflows import LOCAL_ACTOR, queries

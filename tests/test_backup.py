@@ -186,7 +186,7 @@ def test_saving_after_a_restore_works(store, empty, nps):
         actions=[*entry.actions, Action("A new action")]), expected_version=entry.version)
     assert saved.version == entry.version + 1
     assert saved.actions[-1].id == largest + 1
-    assert queries.history(target, LOCAL_ACTOR, "medway", "2024", "7")[-1]["comment"] == "Saved after the restore"
+    assert queries.history(target, LOCAL_ACTOR, "medway", "2024", "7")[-1].snapshot["comment"] == "Saved after the restore"
     workflows.start_period(target, LOCAL_ACTOR, "medway", "2025")           # new assessment, entries, history rows
     workflows.add_organisation(target, LOCAL_ACTOR, "newtown", "Newtown Council")
     assert len(stored(target, "medway").period("2025").entries) == 59
@@ -199,7 +199,7 @@ def test_datetimes_round_trip_exactly(store, empty, nps):
     target = empty()
     restore(target, data)
     again = queries.history(target, LOCAL_ACTOR, "medway", "2023", "3")
-    assert [h["changed_at"] for h in again] == [h["changed_at"] for h in history]
+    assert [h.at for h in again] == [h.at for h in history]
     assert len(again) == 3
     stamps = re.findall(rb'"(?:created|updated|changed)_at": "([^"]+)"', data)
     assert stamps and all(re.fullmatch(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00", s) for s in stamps)
@@ -222,7 +222,7 @@ def test_move_from_sqlite_to_postgresql(tmp_path, postgres_url, nps):
                                                               actions=[Action("First action on PostgreSQL")]),
                                     expected_version=entry.version)
         assert saved.actions[0].id == max(int(n) for n in re.findall(rb'"id": (\d+)', first)) + 1
-        assert queries.history(postgres, LOCAL_ACTOR, "medway", "2024", "1")[-1]["comment"] == "Now on PostgreSQL"
+        assert queries.history(postgres, LOCAL_ACTOR, "medway", "2024", "1")[-1].snapshot["comment"] == "Now on PostgreSQL"
     finally:
         postgres.engine.dispose()
         sqlite.engine.dispose()
@@ -276,7 +276,7 @@ def test_what_postgresql_cannot_store_is_named_and_nothing_is_written(tmp_path, 
         restore(copy, data, source="long.json")
     assert str(caught.value) == (
         "long.json has 1 problem: nothing was restored\n"
-        "  long.json:27: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
+        "  long.json:31: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
     assert sum(table_counts(copy).values()) == 0
     wipe_postgres(postgres_url)
     postgres = open_store(postgres_url)
@@ -285,8 +285,8 @@ def test_what_postgresql_cannot_store_is_named_and_nothing_is_written(tmp_path, 
             restore(postgres, data, source="nul.json")
         assert str(caught.value) == (
             "nul.json has 2 problems: nothing was restored\n"
-            "  nul.json:21: settings[0].value: contains the NUL character (\\u0000), which PostgreSQL cannot store\n"
-            "  nul.json:27: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
+            "  nul.json:24: settings[0].value: contains the NUL character (\\u0000), which PostgreSQL cannot store\n"
+            "  nul.json:31: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
         assert sum(table_counts(postgres).values()) == 0
     finally:
         for s in (sqlite, copy, postgres):
@@ -313,9 +313,10 @@ def test_a_backup_of_format_1_still_restores(store):
     actions; they restore as the newest format, and are written back in it."""
     old = (BACKUPS / "minimal-format-1.json").read_bytes()
     counts = restore(store, old, source="old.json")
-    assert counts == {**header(old), "drafts": 0, "actions": header(old)["actions"] - 1, "action_updates": 0}
+    assert counts == {**header(old), "drafts": 0, "actions": header(old)["actions"] - 1, "action_updates": 0,
+                      "people": 0, "memberships": 0, "events": 0}
     again = json.loads(backup(store))
-    assert again["format_version"] == 3 and again["counts"]["drafts"] == 0
+    assert again["format_version"] == 4 and again["counts"]["drafts"] == 0
     entries = [e for o in again["organisations"] for a in o["assessments"] for e in a["entries"]]
     assert entries and not any(e["target_not_applicable"] for e in entries)
     first = json.loads(old)
@@ -384,7 +385,7 @@ def test_a_backup_cut_short_names_the_line_and_writes_nothing(store, empty, nps)
     del missing["organisations"][-1]                    # well-formed, but an organisation short
     with pytest.raises(InvalidBackup) as caught:
         restore(target, json.dumps(missing, indent=1).encode(), source="short.json")
-    assert "short.json:7: counts.organisations: the header says 2 but the file holds 1" in str(caught.value)
+    assert "short.json:9: counts.organisations: the header says 2 but the file holds 1" in str(caught.value)
     assert sum(table_counts(target).values()) == 0
 
 
@@ -415,11 +416,14 @@ SHAPES = {"organisations": backup_module.OrganisationData, "baselines": backup_m
           "assessments": backup_module.AssessmentData, "entries": backup_module.EntryData,
           "actions": backup_module.ActionData, "evidence": backup_module.EvidenceData,
           "entry_history": backup_module.HistoryData, "settings": backup_module.SettingData,
-          "drafts": backup_module.DraftData, "action_updates": backup_module.ActionUpdateData}
+          "drafts": backup_module.DraftData, "action_updates": backup_module.ActionUpdateData,
+          "events": backup_module.EventData, "people": backup_module.PersonData,
+          "memberships": backup_module.MembershipData}
 NOT_IN_THE_FILE = {"organisations": set(), "baselines": {"organisation_id"}, "settings": set(),
                    "assessments": {"id", "organisation_id"}, "entries": {"id", "assessment_id"},
                    "actions": {"entry_id"}, "evidence": {"id", "entry_id"}, "entry_history": {"id", "entry_id"},
-                   "drafts": {"id", "assessment_id"}, "action_updates": {"id", "action_id"}}
+                   "drafts": {"id", "assessment_id"}, "action_updates": {"id", "action_id"},
+                   "events": {"organisation_id"}, "people": {"id"}, "memberships": {"person_id"}}
 
 
 def test_every_table_and_column_is_in_the_backup():
@@ -432,6 +436,7 @@ def test_every_table_and_column_is_in_the_backup():
     for model in (backup_module.OrganisationData, backup_module.EntryData, backup_module.ActionData,
                   backup_module.HistoryData, backup_module.EvidenceData, backup_module.BaselineData,
                   backup_module.AssessmentData, backup_module.SettingData, backup_module.DraftData,
-                  backup_module.ActionUpdateData):
+                  backup_module.ActionUpdateData, backup_module.EventData, backup_module.PersonData,
+                  backup_module.MembershipData):
         for name in model.__annotations__:
             assert f"`{name}`" in docs, f"{model.__name__}.{name} is not documented"

@@ -247,7 +247,7 @@ def test_backup_then_restore_into_a_new_database(run, tmp_path):
                               cwd=ROOT, capture_output=True, text=True, timeout=120, check=code == 0)
 
     restored = elsewhere("restore", str(out)).stdout
-    assert re.search(r"restored .*backup\.json: 2 organisations, 41 baseline scores, 3 periods, \d+ entries, "
+    assert re.search(r"restored .*backup\.json: 0 people, 0 roles, 2 organisations, \d+ events, 41 baseline scores, 3 periods, \d+ entries, "
                      r"22 actions, 1 action status change, 0 evidence links, \d+ history rows, 0 unsaved drafts, 0 settings", restored), restored
     again = tmp_path / "again.json"
     elsewhere("backup", "--out", str(again))
@@ -262,6 +262,7 @@ def test_backup_then_restore_into_a_new_database(run, tmp_path):
 
 def test_export_json_carries_drafts_and_n_a_targets(run, tmp_path):
     run("demo")
+    run("period", "reopen", "2023", "--org", "medway", "--reason", "The n/a target was left out")
     from assessment import workflows
     from assessment.edits import EntryEdit
     store = workflows.connect(f"sqlite:///{tmp_path / 'cli.db'}")

@@ -17,7 +17,7 @@ from assessment import workflows
 from assessment.edits import EntryEdit
 from assessment.workflows import LOCAL_ACTOR, Actor
 
-from .conftest import ROOT, save_record, stored, shown
+from .conftest import ROOT, reopened, save_record, stored, shown
 
 ROUNDS = 40
 
@@ -40,6 +40,7 @@ def test_two_processes_saving_the_same_objective_on_sqlite(tmp_path, medway):
     url = f"sqlite:///{tmp_path / 'race.db'}"
     store = workflows.connect(url)
     save_record(store, medway)
+    reopened(store, "medway", "2023")
     store.engine.dispose()
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(2), context.Queue()

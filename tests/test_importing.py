@@ -18,7 +18,7 @@ from assessment.scores import Score
 from assessment.store import Transaction
 from assessment.workflows import LOCAL_ACTOR, queries
 
-from .conftest import save_record, stored
+from .conftest import reopened, save_record, stored
 
 
 def _plan(periods, problems=()):
@@ -61,6 +61,7 @@ def test_an_import_never_creates_an_organisation(store, nps):
 
 def test_preview_then_import_updates_with_history_and_keeps_actions(store, nps, medway):
     save_record(store, medway)
+    reopened(store, "medway", "2023")
     saved_2023 = medway.period("2023").entries
     changed = _period("2023", **{"1": 4.0, "2": saved_2023["2"].score.value})
     changed.entries["2"].comment = saved_2023["2"].comment           # unchanged entry
@@ -80,8 +81,9 @@ def test_preview_then_import_updates_with_history_and_keeps_actions(store, nps, 
     assert [a.text for a in one.actions] == old_actions + ["Brief the new portfolio holder"]
     assert after.period("2023").entries["2"].version == version_before["2"]
     history = queries.history(store, LOCAL_ACTOR, "medway", "2023", "1")
-    assert [h["score"] for h in history][-2:] == [saved_2023["1"].score.written, "4"]
-    assert history[-1]["changed_by"] == "local user (import appendix.docx)"
+    assert [str(c) for c in history[-1].changes if c.field == "score"] == [
+        f"score: {saved_2023['1'].score.label(nps)} → 4 – Leader"]
+    assert (history[-1].by, history[-1].change) == ("local user", "import appendix.docx")
     assert after.period("2024").entries["1"].score == Score(4.5)
     # Everything else in 2023 is as it was.
     assert {k: e.score for k, e in after.period("2023").entries.items() if k != "1"} == \
@@ -93,6 +95,7 @@ def test_the_preview_counts_as_changed_exactly_what_the_import_writes(store, nps
     """A file that changes only an objective's target, or only adds an action, changes that entry:
     the preview said "unchanged" here while the store wrote a new version (they used two rules)."""
     save_record(store, medway)
+    reopened(store, "medway", "2023")
     saved = medway.period("2023").entries["4"]
     imported = Entry("4", score=saved.score, comment=saved.comment)
     if what == "target":
@@ -172,6 +175,7 @@ def test_a_target_of_n_a_is_imported_and_kept(store, nps, medway):
     """An imported "n/a" target was passed over (only a level counted as a target)."""
     from assessment.scores import NOT_APPLICABLE
     save_record(store, medway)
+    reopened(store, "medway", "2023")
     saved = medway.period("2023").entries["4"]
     plan = _plan([PeriodRecord("2023", entries={"4": Entry("4", score=saved.score, comment=saved.comment,
                                                            target=NOT_APPLICABLE)})])

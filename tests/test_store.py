@@ -14,7 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from assessment import workflows
-from assessment.errors import AlreadyExists, NotFound, StaleEntry
+from assessment.errors import AlreadyExists, NotFound, PeriodLocked, StaleEntry
 from assessment.record import Action, Evidence, Organisation
 from assessment.recordfile import record_as_data
 from assessment.scores import Score
@@ -23,7 +23,7 @@ from assessment.store import Transaction
 from assessment.tables import Base
 from assessment.workflows import LOCAL_ACTOR, queries
 
-from .conftest import ROOT, save_record, stored
+from .conftest import ROOT, reopened, save_record, stored
 
 
 def save_entry(store, org_id, period, entry, *, expected_version, user="local user"):
@@ -73,6 +73,10 @@ def test_existing_periods_are_refused_unless_replaced(store, medway):
     with pytest.raises(AlreadyExists, match="already has period"):
         save_record(store, medway)
     medway.period("2023").entries["1"].comment = "Replaced."
+    with pytest.raises(PeriodLocked, match="^2022 is approved, so it cannot be replaced; an administrator can reopen"):
+        save_record(store, medway, replace=True)
+    reopened(store, "medway", "2022")
+    reopened(store, "medway", "2023")
     save_record(store, medway, replace=True)
     assert stored(store, "medway").period("2023").entries["1"].comment == "Replaced."
 
@@ -91,8 +95,9 @@ def test_save_entry_versions_and_history(store, medway):
     assert [a.text for a in again.actions][-1] == "Publish the programme"
     assert again.evidence[0].title == "Training plan"
     history = queries.history(store, LOCAL_ACTOR, "medway", "2023", "3")
-    assert [(h["version"], h["score"]) for h in history] == [(1, "2/3"), (2, "3")]
-    assert history[1]["changed_by"] == "head of procurement"
+    assert [(h.version, str(h.changes[0])) for h in history] == [(1, "score: — → 2/3"),
+                                                                  (2, "score: 2/3 → 3 – Mature")]
+    assert history[1].by == "head of procurement"
 
 
 def test_a_stale_save_is_refused_and_nothing_is_lost(store, medway):
@@ -164,6 +169,7 @@ def test_a_crash_mid_save_leaves_the_last_saved_state(db_url, medway):
     from assessment.store import open_store
     store = open_store(db_url)
     save_record(store, medway)
+    reopened(store, "medway", "2023")
     store.engine.dispose()
     child = textwrap.dedent(f"""
         import os

@@ -11,15 +11,17 @@ from assessment.scores import Score
 from assessment.workflows import LOCAL_ACTOR, Actor, queries
 from assessment.store import open_store
 
-from .conftest import ROOT, stored, shown
+from .conftest import ROOT, examples_with_medway_2023_open, stored, shown
 
 SCORE_PAGE = "assessment/ui/score.py"
 
 
 @pytest.fixture
 def db(tmp_path, monkeypatch):
+    """The example records, with Medway's approved 2023 reopened: these tests edit it."""
     url = f"sqlite:///{tmp_path / 'ui.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
+    examples_with_medway_2023_open(url)
     return url
 
 
@@ -236,14 +238,19 @@ def test_actions_page_filters_records_progress_and_downloads(db):
     k = f"actions.edit.{seventh.id}"
     assert at.selectbox(key=f"{k}.rag").value == "none"          # this action's values, not the last one's
     at.selectbox(key=f"{k}.status").set_value("done")
-    at.text_input(key=f"{k}.owner").input("Workforce Development")
+    at.text_input(key=f"{k}.owner").input("Workforce Development")   # 2022 is approved: its owner stands
     at.selectbox(key=f"{k}.rag").set_value("green")
     at.text_area(key=f"{k}.note").input("Programme launched with the new rules.")
     at.button(key=f"{k}.save").click().run()
     assert not at.exception, at.exception
+    assert shown(at.error)[0].value.startswith("2022 is approved, so it cannot be given a new owner or due date for "
+                                               "its actions (their progress can still be recorded)")
+    assert stored(open_store(db), "medway").period("2022").entries["7"].actions[0] == seventh   # nothing saved
+    at.text_input(key=f"{k}.owner").input(seventh.owner or "")
+    at.button(key=f"{k}.save").click().run()
     assert any(s.value.startswith("Saved: Category Management to create") for s in shown(at.success))
     action = stored(open_store(db), "medway").period("2022").entries["7"].actions[0]
-    assert (action.status, action.owner, action.rag) == ("done", "Workforce Development", "green")
+    assert (action.status, action.owner, action.rag) == ("done", seventh.owner, "green")
     assert [(u.status, u.note, u.period) for u in action.updates] == [
         ("done", "Programme launched with the new rules.", "2023")]
     assert any("10 of 22 actions shown" in m.value for m in shown(at.markdown))   # no longer open at 2023

@@ -7,15 +7,21 @@ and show the result.
 """
 
 from . import queries
-from .access import ADMINISTER, EDIT, EXAMPLES_ACTOR, LOCAL_ACTOR, READ, Actor
+from .access import ADMINISTER, EDIT, EXAMPLES_ACTOR, LOCAL_ACTOR, READ, READ_DRAFTS, SIGNED_OUT, Actor, actor_of
 from .common import connect, database_url, framework_of
 from .data import backup, describe_counts, ensure_examples, example_files, load_examples, restore
-from .entries import SaveResult, discard_drafts, edit_action, keep_draft, keep_mine, save_drafts, save_edits
-from .imports import ImportPreview, apply_import, import_record, preview_import
+from .entries import (SaveResult, discard_drafts, edit_action, keep_draft, keep_mine, restore_version, save_drafts,
+                      save_edits)
+from .imports import ImportPreview, apply_import, import_record, preview_import, undo_import
 from .organisations import add_organisation
-from .periods import DeletedPeriod, StartedPeriod, confirm_scores, delete_period, start_period
+from .people import People, add_person, everyone, people, remove_person, sign_in
+from .periods import (DeletedPeriod, StartedPeriod, approve_period, confirm_scores, delete_period, reopen_period,
+                      start_period, submit_period)
 
-__all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "READ", "Actor", "DeletedPeriod", "ImportPreview",
-           "SaveResult", "StartedPeriod", "add_organisation", "apply_import", "backup", "confirm_scores", "connect",
-           "database_url", "delete_period", "describe_counts", "discard_drafts", "edit_action", "ensure_examples", "example_files", "framework_of", "import_record", "keep_draft", "keep_mine",
-           "load_examples", "preview_import", "queries", "restore", "save_drafts", "save_edits", "start_period"]
+__all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "READ", "READ_DRAFTS", "SIGNED_OUT", "Actor",
+           "DeletedPeriod", "ImportPreview", "People", "SaveResult", "StartedPeriod", "actor_of", "add_organisation",
+           "add_person", "apply_import", "approve_period", "backup", "confirm_scores", "connect", "database_url",
+           "delete_period", "describe_counts", "discard_drafts", "edit_action", "ensure_examples", "everyone",
+           "example_files", "framework_of", "import_record", "keep_draft", "keep_mine", "load_examples", "people",
+           "preview_import", "queries", "remove_person", "reopen_period", "restore", "restore_version",
+           "save_drafts", "save_edits", "sign_in", "start_period", "submit_period", "undo_import"]

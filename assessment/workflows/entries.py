@@ -7,6 +7,7 @@ from datetime import date
 
 from ..edits import Draft, EntryEdit, apply_edit, merged
 from ..errors import AssessmentError, NotFound, StaleEntry
+from ..history import entry_at
 from ..record import ACTION_STATUSES, RAG, Action, ActionUpdate, Entry
 from ..store import Store
 from .access import EDIT, Actor, allow
@@ -33,7 +34,9 @@ def save_edits(store: Store, actor: Actor, org_id: str, period: str, edits: list
     allow(actor, org_id, EDIT)
     with store.transaction() as tx:
         record = tx.load_record(org_id)
-        return _save(tx, actor, framework_of(record), org_id, record.period(period), edits)
+        current = record.period(period)
+        current.check_unlocked()
+        return _save(tx, actor, framework_of(record), org_id, current, edits)
 
 
 def _save(tx, actor: Actor, framework, org_id: str, current, edits: list[EntryEdit]) -> SaveResult:
@@ -71,7 +74,7 @@ def keep_draft(store: Store, actor: Actor, org_id: str, period: str, edit: Entry
     allow(actor, org_id, EDIT)
     with store.transaction() as tx:
         record = tx.load_record(org_id)
-        record.period(period)
+        record.period(period).check_unlocked()
         _check_item(framework_of(record), edit.kind, edit.item)
         before = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name)}.get(edit.key)
         kept = merged(before, edit)
@@ -95,9 +98,11 @@ def save_drafts(store: Store, actor: Actor, org_id: str, period: str,
     allow(actor, org_id, EDIT)
     with store.transaction() as tx:
         record = tx.load_record(org_id)
+        current = record.period(period)
+        current.check_unlocked()
         drafts = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name)}
         chosen = [drafts[k] for k in (keys if keys is not None else list(drafts)) if k in drafts]
-        result = _save(tx, actor, framework_of(record), org_id, record.period(period), chosen)
+        result = _save(tx, actor, framework_of(record), org_id, current, chosen)
         tx.delete_drafts(org_id, period, actor.name, result.saved)
         result.waiting = [k for k in drafts if k not in {e.key for e in chosen}]
     return result
@@ -109,6 +114,7 @@ def keep_mine(store: Store, actor: Actor, org_id: str, period: str, key: tuple[s
     allow(actor, org_id, EDIT)
     with store.transaction() as tx:
         current = tx.load_record(org_id).period(period)
+        current.check_unlocked()
         draft = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name)}.get(key)
         if draft is None:
             raise NotFound(f"there is no draft of {key[0].replace('_', ' ')} {key[1]} in {period}")
@@ -123,7 +129,9 @@ def edit_action(store: Store, actor: Actor, org_id: str, action_id: int, *, owne
                 on: date | None = None) -> Action:
     """Change an action's owner, due date and red/amber/green; with a new `status` or a progress
     `note`, record a dated change in its life (`on`, default today), in the organisation's latest
-    period. An action is edited wherever it was raised; the entry it belongs to keeps its version."""
+    period. An action is edited wherever it was raised; the entry it belongs to keeps its version.
+    An action raised in an approved period goes on recording its progress (status, notes and
+    red/amber/green) between rounds; its owner and due date are as approved until it is reopened."""
     allow(actor, org_id, EDIT)
     if rag not in (None, *RAG):
         raise AssessmentError(f"'{rag}' is not red, amber or green")
@@ -132,13 +140,39 @@ def edit_action(store: Store, actor: Actor, org_id: str, action_id: int, *, owne
     note = (note or "").strip() or None
     with store.transaction() as tx:
         record = tx.load_record(org_id)
-        current = next((a for p in record.periods for e in [*p.entries.values(), *p.key_area_entries.values()]
-                        for a in e.actions if a.id == action_id), None)
-        if current is None:
+        found = next(((p, a) for p in record.periods for e in [*p.entries.values(), *p.key_area_entries.values()]
+                      for a in e.actions if a.id == action_id), None)
+        if found is None:
             raise NotFound(f"{org_id} has no action {action_id}")
+        raised_in, current = found
+        owner = (owner or "").strip() or None
+        if raised_in.locked and (owner, due) != (current.owner, current.due):
+            raised_in.check_unlocked("given a new owner or due date for its actions (their progress can still "
+                                     "be recorded)")
         change = None
         if (status is not None and status != current.status) or note:
             latest = record.sorted_periods()[-1].period
             change = ActionUpdate(status=status or current.status, on=on or date.today(), note=note, period=latest)
-        return tx.update_action(org_id, action_id, owner=(owner or "").strip() or None, due=due, rag=rag,
+        return tx.update_action(org_id, action_id, owner=owner, due=due, rag=rag,
                                 change=change, user=actor.name)
+
+
+def restore_version(store: Store, actor: Actor, org_id: str, period: str, item: str, version: int, *,
+                    kind: str = "objective", expected_version: int | None = None) -> Entry:
+    """Make an earlier version of an entry the current one, as a new version (itself kept in
+    history, "restored version N"). With `expected_version` (the version the person saw), a save
+    made meanwhile by someone else is refused (StaleEntry)."""
+    allow(actor, org_id, EDIT)
+    with store.transaction() as tx:
+        current = tx.load_record(org_id).period(period)
+        current.check_unlocked()
+        entry = (current.entries if kind == "objective" else current.key_area_entries).get(item)
+        found = [v for v in tx.versions(org_id, period, item, kind) if v[0] == version]
+        if entry is None or not found:
+            raise NotFound(f"{period} has no version {version} of {kind.replace('_', ' ')} {item}")
+        if version == entry.version:
+            raise AssessmentError(f"version {version} is the current one already")
+        tx.change = f"restored version {version}"
+        return tx.save_entry(org_id, period, entry_at(entry, found[0][4]),
+                             expected_version=expected_version if expected_version is not None else entry.version,
+                             user=actor.name)

@@ -7,9 +7,11 @@ way, show the same preview and write the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from ..errors import InvalidImport, NotFound, Problem
+from ..errors import AssessmentError, InvalidImport, NotFound, Problem
+from ..history import entry_at
 from ..framework import Framework
 from ..importing import ImportPlan, PeriodPreview, changes, preview, size_problem
 from ..readers.appendix import read_appendix
@@ -76,13 +78,22 @@ def apply_import(store: Store, actor: Actor, prepared: ImportPreview, *, track_a
     plan = prepared.plan.check()
     if track_actions:
         plan = plan.tracking_sentence_actions()
-    user = f"{actor.name} (import {prepared.source})"
     with store.transaction() as tx:
         saved = tx.load_record(prepared.org_id)
         framework = _framework(saved, plan.framework_id, plan.source)
-        for period in changes(plan, saved):
+        known = {p.period: p for p in saved.periods}
+        for period in plan.periods:
+            if period.period in known:
+                known[period.period].check_unlocked("imported into")
+        writes = changes(plan, saved)
+        tx.event_id = tx.add_event(prepared.org_id, None, "import", actor.name, source=prepared.source,
+                                   periods=[p.period.period for p in writes],
+                                   new_periods=[p.period.period for p in writes if p.period.period not in known],
+                                   entries=sum(len(p.new) + len(p.changed) for p in writes))
+        tx.change = f"import {prepared.source}"
+        for period in writes:
             tx.write_entries(prepared.org_id, period.period.period, framework, new=period.new,
-                             changed=period.changed, status=period.period.status, user=user)
+                             changed=period.changed, status=period.period.status, user=actor.name)
         return preview(plan, saved)
 
 
@@ -105,4 +116,57 @@ def import_record(store: Store, actor: Actor, record: OrganisationRecord, *, rep
             allow_deployment(actor, "add an organisation")
         else:
             allow(actor, record.organisation.id, EDIT)
-        return tx.save_record(record, user=f"{actor.name} (import {source})", replace=replace)
+            saved = {p.period: p for p in tx.load_record(record.organisation.id).periods}
+            for period in record.periods:
+                if period.period in saved and replace:
+                    saved[period.period].check_unlocked("replaced")
+        tx.change = f"import {source}"
+        return tx.save_record(record, user=actor.name, replace=replace)
+
+
+def undo_import(store: Store, actor: Actor, org_id: str, event_id: int) -> int:
+    """Undo an import as one change: each entry it saved goes back to the version before (a new
+    version, kept in history), entries and periods it created are removed. Refused, with nothing
+    changed, if anything it saved has been changed since, a period it touched is approved, or it
+    was undone already. Returns the number of entries put back or removed."""
+    allow(actor, org_id, EDIT)
+    with store.transaction() as tx:
+        event = tx.event(org_id, event_id)
+        if event.kind != "import":
+            raise NotFound(f"{org_id} has no import {event_id}")
+        if event.details.get("undone_on"):
+            raise AssessmentError(f"the import of {event.details.get('source')} was undone already")
+        record = tx.load_record(org_id)
+        periods = {p.period: p for p in record.periods}
+        saved_by_import = tx.entries_of_event(event_id)
+        later = []
+        for period, kind, item, version in saved_by_import:
+            if period not in periods:
+                continue   # the period was deleted since: nothing to undo there
+            periods[period].check_unlocked("changed by undoing an import")
+            entry = (periods[period].entries if kind == "objective" else periods[period].key_area_entries).get(item)
+            if entry is not None and entry.version != version:
+                later.append(f"{period} {kind.replace('_', ' ')} {item}")
+        if later:
+            raise AssessmentError("the import cannot be undone: these were changed after it, so undoing it would "
+                                  "lose those changes: " + ", ".join(later[:20]) + (" …" if len(later) > 20 else ""))
+        tx.change = f"undo import {event.details.get('source')}"
+        undone = 0
+        new_periods = set(event.details.get("new_periods") or [])
+        for period in new_periods & set(periods):
+            tx.delete_period(org_id, period)
+            undone += sum(1 for p, *_ in saved_by_import if p == period)
+        for period, kind, item, version in saved_by_import:
+            if period in new_periods or period not in periods:
+                continue
+            entry = (periods[period].entries if kind == "objective" else periods[period].key_area_entries)[item]
+            before = [v for v in tx.versions(org_id, period, item, kind) if v[0] < version]
+            if before:
+                tx.save_entry(org_id, period, entry_at(entry, before[-1][4]), expected_version=version, user=actor.name)
+            else:
+                tx.delete_entry(org_id, period, kind, item)
+            undone += 1
+        tx.mark_event(event_id, undone_on=date.today().isoformat(), undone_by=actor.name)
+        tx.add_event(org_id, None, "undo import", actor.name, source=event.details.get("source"), entries=undone,
+                     of=event_id)
+    return undone

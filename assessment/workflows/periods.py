@@ -1,11 +1,14 @@
-"""Periods: start one (blank or carried forward), confirm carried scores, delete one started by mistake."""
+"""Periods: start one (blank or carried forward), confirm carried scores, sign one off (submit,
+approve, reopen), delete one started by mistake."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
-from ..errors import NotFound
-from ..record import PeriodRecord
+from .. import limits
+from ..errors import AssessmentError, InvalidEdit, NotFound
+from ..record import SIGN_OFF, Approval, PeriodRecord
 from ..scoring import new_period
 from ..store import Store
 from .access import ADMINISTER, EDIT, Actor, allow
@@ -29,7 +32,10 @@ def start_period(store: Store, actor: Actor, org_id: str, name: str, *, carry: b
         record = tx.load_record(org_id)
         framework = framework_of(record, framework_id)
         new = new_period(record, name.strip(), carry=carry)
+        tx.change = "started" + (f", carried forward from {new.carried_from}" if new.carried_from else "")
         tx.add_period(org_id, new.period, framework.id, framework.version, user=actor.name)
+        tx.add_event(org_id, new.period.period, "started", actor.name,
+                     note=f"carried forward from {new.carried_from}" if new.carried_from else "blank")
     still_open = sum(a.is_open for p in record.periods for e in [*p.entries.values(), *p.key_area_entries.values()]
                      for a in e.actions)
     return StartedPeriod(new.period, new.carried_from, new.carried, still_open)
@@ -48,7 +54,10 @@ def delete_period(store: Store, actor: Actor, org_id: str, name: str) -> Deleted
     allow(actor, org_id, ADMINISTER)
     with store.transaction() as tx:
         period = tx.load_record(org_id).period(name)
+        period.check_unlocked("deleted")
         tx.delete_period(org_id, name)
+        tx.add_event(org_id, name, "deleted", actor.name,
+                     note=f"{len(period.entries) + len(period.key_area_entries)} entries")
     entries = [*period.entries.values(), *period.key_area_entries.values()]
     return DeletedPeriod(name, len(entries), sum(len(e.actions) for e in entries))
 
@@ -64,6 +73,8 @@ def confirm_scores(store: Store, actor: Actor, org_id: str, period: str,
     with store.transaction() as tx:
         record = tx.load_record(org_id)
         current = record.period(period)
+        current.check_unlocked()
+        tx.change = "confirmed"
         entries = {(e.kind, e.item): e for e in [*current.entries.values(), *current.key_area_entries.values()]}
         wanted = items if items is not None else list(entries)
         unknown = [item for kind, item in wanted if (kind, item) not in entries]
@@ -77,3 +88,53 @@ def confirm_scores(store: Store, actor: Actor, org_id: str, period: str,
                 tx.save_entry(org_id, period, replace(entry, carried=False), expected_version=seen, user=actor.name)
                 confirmed.append(key)
     return confirmed
+
+
+def submit_period(store: Store, actor: Actor, org_id: str, period: str) -> PeriodRecord:
+    """Put a draft period forward for approval (an editor's act): reviewers can now read it."""
+    allow(actor, org_id, EDIT)
+    return _move(store, actor, org_id, period, "submit")
+
+
+def approve_period(store: Store, actor: Actor, org_id: str, period: str, *, decision: str,
+                   on: date | None = None, minute: str | None = None) -> PeriodRecord:
+    """Approve a submitted period (an administrator's act), recording the committee or officer
+    decision, its date and minute reference as the council records them. It is read-only from
+    now on, except for its actions' progress, until reopened."""
+    allow(actor, org_id, ADMINISTER)
+    decision, minute = (decision or "").strip(), (minute or "").strip() or None
+    if not decision:
+        raise InvalidEdit("say whose decision approved it: the committee, or the officer under delegated powers")
+    for what, text, limit in (("the decision", decision, limits.DECISION), ("the minute", minute, limits.MINUTE)):
+        if limits.too_long(what, text, limit):
+            raise InvalidEdit(limits.too_long(what, text, limit))
+    return _move(store, actor, org_id, period, "approve", Approval(decision, on, minute, by=actor.name),
+                 decision=decision, on=on.isoformat() if on else None, minute=minute)
+
+
+def reopen_period(store: Store, actor: Actor, org_id: str, period: str, *, reason: str) -> PeriodRecord:
+    """Take a submitted or approved period back to draft (an administrator's act, with a reason,
+    kept in its history)."""
+    allow(actor, org_id, ADMINISTER)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidEdit("give the reason for reopening it; it is kept in the period's history")
+    if limits.too_long("the reason", reason, limits.REASON):
+        raise InvalidEdit(limits.too_long("the reason", reason, limits.REASON))
+    return _move(store, actor, org_id, period, "reopen", reason=reason)
+
+
+_DONE = {"submit": "submitted", "approve": "approved", "reopen": "reopened"}
+
+
+def _move(store: Store, actor: Actor, org_id: str, period: str, step: str, approval: Approval | None = None,
+          **details) -> PeriodRecord:
+    allowed, to = SIGN_OFF[step]
+    with store.transaction() as tx:
+        current = tx.load_record(org_id).period(period)
+        if current.status not in allowed:
+            raise AssessmentError(f"{period} is {current.status}, so it cannot be {_DONE[step]}; "
+                                  f"only a period that is {' or '.join(allowed)} can")
+        tx.set_status(org_id, period, to, approval)
+        tx.add_event(org_id, period, _DONE[step], actor.name, **details)
+        return tx.load_record(org_id).period(period)

@@ -1,12 +1,13 @@
 """What pages and commands show: plain data, read in one transaction, with who is asking checked.
 
 A query never changes anything. Each takes the `Actor` asking and refuses (NotAllowed) what they
-may not see; the list of organisations holds only those they may see.
+may not see; the list of organisations holds only those they may see, and a reviewer (a
+councillor) sees only the periods put before them (submitted and approved), never work in progress.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -15,12 +16,13 @@ from ..edits import Draft
 from ..errors import AssessmentError
 from ..exports.json_export import record_json
 from ..framework import Framework, available_frameworks, find_framework
-from ..record import Organisation, OrganisationRecord, period_key
+from ..history import Event, Version, versions
+from ..record import REVIEWABLE_STATUSES, Organisation, OrganisationRecord, period_key
 from ..report import ProgressReport, progress_report
 from ..scoring import PREVIOUS
 from ..store import Store
 from ..summary import period_summary as summarise
-from .access import EDIT, READ, Actor, allow
+from .access import EDIT, READ, READ_DRAFTS, Actor, allow
 from .common import framework_of
 
 
@@ -53,11 +55,25 @@ def organisations(store: Store, actor: Actor) -> list[OrganisationSummary]:
 
 
 def record(store: Store, actor: Actor, org_id: str) -> RecordView:
-    """An organisation's record (every period, entry, action and baseline) and its framework."""
+    """An organisation's record (every period the actor may see, with its entries, actions and
+    baselines) and its framework."""
     allow(actor, org_id, READ)
     with store.transaction(write=False) as tx:
         loaded = tx.load_record(org_id)
-    return RecordView(loaded, framework_of(loaded))
+    return RecordView(_visible(actor, loaded), framework_of(loaded))
+
+
+def _visible(actor: Actor, loaded: OrganisationRecord) -> OrganisationRecord:
+    """The record as `actor` may see it: a reviewer sees submitted and approved periods only."""
+    if actor.may(loaded.organisation.id, READ_DRAFTS):
+        return loaded
+    return replace(loaded, periods=[p for p in loaded.periods if p.status in REVIEWABLE_STATUSES])
+
+
+def _period_visible(tx, actor: Actor, org_id: str, period: str) -> None:
+    """Refuse (as if it did not exist) a period the actor may not see."""
+    allow(actor, org_id, READ)
+    _visible(actor, tx.load_record(org_id)).period(period)
 
 
 def record_with_periods(store: Store, actor: Actor, org_id: str, *periods: str | None) -> RecordView:
@@ -93,16 +109,39 @@ def actions(store: Store, actor: Actor, org_id: str) -> tuple[list[ActionRow], R
     return action_rows(view.framework, view.record), view
 
 
-def history(store: Store, actor: Actor, org_id: str, period: str, item: str, kind: str = "objective") -> list[dict]:
-    """Every saved version of one entry: version, score, target, comment, who and when."""
-    allow(actor, org_id, READ)
+def history(store: Store, actor: Actor, org_id: str, period: str, item: str, kind: str = "objective"
+            ) -> list[Version]:
+    """Every saved version of one entry, oldest first: who, when, what made it, what it said and
+    what changed from the version before (in words)."""
     with store.transaction(write=False) as tx:
-        return tx.history(org_id, period, item, kind)
+        _period_visible(tx, actor, org_id, period)
+        framework = framework_of(tx.load_record(org_id))
+        return versions(framework, tx.versions(org_id, period, item, kind))
+
+
+def period_history(store: Store, actor: Actor, org_id: str, period: str | None = None) -> list[Event]:
+    """What was done to an organisation's periods (of one, if given), newest first: started,
+    submitted, approved, reopened, deleted; imports and their undoing. Roles are the
+    administrators' to see (`people`)."""
+    kinds = ["started", "submitted", "approved", "reopened", "deleted", "import", "undo import"]
+    with store.transaction(write=False) as tx:
+        if period is not None:
+            _period_visible(tx, actor, org_id, period)
+        else:
+            allow(actor, org_id, READ_DRAFTS)
+        return tx.events(org_id, period=period, kinds=kinds)
+
+
+def imports(store: Store, actor: Actor, org_id: str) -> list[Event]:
+    """The imports into an organisation's record, newest first (each may be undone as one change)."""
+    allow(actor, org_id, EDIT)
+    with store.transaction(write=False) as tx:
+        return tx.events(org_id, kinds=["import"])
 
 
 def drafts(store: Store, actor: Actor, org_id: str, period: str | None = None) -> list[Draft]:
     """The acting person's drafts of an organisation (of one period if given)."""
-    allow(actor, org_id, READ)
+    allow(actor, org_id, READ_DRAFTS)
     with store.transaction(write=False) as tx:
         return tx.drafts(org_id, period, actor.name)
 
@@ -114,7 +153,7 @@ def record_export(store: Store, actor: Actor, org_id: str) -> dict[str, Any]:
     with store.transaction(write=False) as tx:
         loaded = tx.load_record(org_id)
         drafts = tx.drafts(org_id) if actor.may(org_id, EDIT) else []
-    return record_json(loaded, drafts)
+    return record_json(_visible(actor, loaded), drafts)
 
 
 def frameworks() -> list[str]:
