@@ -312,7 +312,8 @@ def test_a_made_up_address_gets_a_short_message_and_the_usual_choice(db, address
     start = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     start.query_params.update(address)
     start.run()
-    other = AppTest.from_string("from assessment.ui import state\nstate.chosen_record(need_period=True)\n"
+    other = AppTest.from_string("from assessment.ui import signin, state\nsignin.gate()\n"
+                                "state.chosen_record(need_period=True)\n"
                                 "import streamlit as st\nst.write('opened')", default_timeout=60)
     other.query_params.update(address)
     other.run()

@@ -20,6 +20,7 @@ from assessment.record import (ACTION_STATUSES, RAG, Entry, OrganisationRecord, 
 from assessment.scores import UNSCORED, choice_labels
 from assessment.ui import drafts, state
 from assessment.ui.text import md
+from assessment.workflows import EDIT
 
 LABELS = {"objective": ("Score", "Target (where we want to be)"),
           "key_area": ("Where we are today", "Where we want to be")}
@@ -42,11 +43,16 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
     earlier = [x for x in record.sorted_periods() if period_key(x.period) < period_key(period)]
     if edit is not None and edit.base_version != entry.version:
         _conflict(framework, org, period, entry, p)
+    editable = state.actor().may(org, EDIT) and not record.period(period).locked
     left, right = st.columns([3, 2])
     with right:
         _rubric(framework, kind, item)
         _history(framework, earlier[-3:], entry, edit)
     with left:
+        if not editable:
+            _read_only(framework, entry)
+            _versions(org, period, entry, p, editable)
+            return
         if entry.carried and edit is None:
             _confirm(org, period, entry, p, earlier[-1].period if earlier else None)
         baseline = record.baselines.get(item) if kind == "objective" else None
@@ -78,6 +84,50 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
         if draft is not None:
             st.button("Discard my changes here", key=f"{p}.discard", on_click=drafts.discard,
                       args=(org, period, [(kind, item)]))
+        _versions(org, period, entry, p, editable)
+
+
+def _read_only(framework: Framework, entry: Entry) -> None:
+    """An entry of a period that cannot be changed here (approved), as text."""
+    labels = LABELS[entry.kind]
+    st.markdown(f"**{labels[0]}:** {md(entry.score.label(framework))}  \n**{labels[1]}:** "
+                f"{md(entry.target.label(framework))}")
+    st.markdown(md(entry.comment) if entry.comment else "_No comment._")
+    for link in entry.evidence:
+        st.markdown("- " + md(link.line()))
+    for action in entry.actions:
+        st.markdown("- " + md(f"Action: {action.text} — {action.owner or 'no owner'}, {long_date(action.due)}, "
+                              f"{action.status}"))
+
+
+def _versions(org: str, period: str, entry: Entry, p: str, editable: bool) -> None:
+    """Every saved version: who, when, what made it and what it changed; an earlier one can be
+    restored (as a new version, itself kept)."""
+    if not entry.version:
+        return
+    with st.expander(f"Versions ({entry.version})"):
+        found = workflows.queries.history(state.store(), state.actor(), org, period, entry.item, entry.kind)
+        for version in reversed(found):
+            when = f"{long_date(version.at.date())} {version.at:%H:%M}" if version.at else ""
+            st.markdown(md(f"Version {version.version}, {when}, {version.by or 'unknown'} ({version.change or 'saved'})"
+                           + (" — the current one" if version.version == entry.version else "")))
+            for change in version.changes:
+                st.caption(md(str(change)))
+            if editable and version.version != entry.version and version.restorable:
+                st.button(f"Restore version {version.version}", key=f"{p}.restore.{version.version}",
+                          on_click=_restore, args=(org, period, entry, version.version))
+
+
+def _restore(org: str, period: str, entry: Entry, version: int) -> None:
+    try:
+        workflows.restore_version(state.store(), state.actor(), org, period, entry.item, version, kind=entry.kind,
+                                  expected_version=entry.version)
+    except AssessmentError as exc:
+        st.session_state["score.flash"] = ("error", str(exc))
+    else:
+        drafts.forget(org, period, [(entry.kind, entry.item)])
+        st.session_state["score.flash"] = ("success", f"Restored version {version} of {entry.kind.replace('_', ' ')} "
+                                                      f"{entry.item} as a new version.")
 
 
 def _conflict(framework: Framework, org: str, period: str, entry: Entry, p: str) -> None:

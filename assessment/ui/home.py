@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assessment.ui import period_forms, progress, state
+from assessment.ui import period_forms, progress, sign_off, state
 from assessment.ui.organisation_form import add_organisation
-from assessment.workflows import queries
+from assessment.workflows import EDIT, queries
 from assessment.ui.text import md
 
 st.title("Procurement maturity self-assessment")
@@ -16,9 +16,12 @@ st.caption("National Procurement Strategy for Local Government 2018: 59 objectiv
 store, actor = state.store(), state.actor()
 organisations = queries.organisations(store, actor)
 if not organisations:
-    st.info("There are no organisations yet: add yours below, or load the examples with "
-            "`python -m assessment demo`.")
-    add_organisation(expanded=True)
+    if actor.administers_all:
+        st.info("There are no organisations yet: add yours below, or load the examples with "
+                "`python -m assessment demo`.")
+        add_organisation(expanded=True)
+    else:
+        st.info("You have no role at any organisation yet: ask your organisation's administrator to add you.")
     st.stop()
 for key in ("home.added", "home.started", "home.deleted"):
     if key in st.session_state:
@@ -41,11 +44,14 @@ if periods:
     st.selectbox("Period", periods, key="home.period")
 period = st.session_state.get("home.period") if periods else None
 state.remember(org_id, period)
-add_organisation()
-period_forms.start_period(record, periods)
+if actor.administers_all:
+    add_organisation()
+if actor.may(org_id, EDIT):
+    period_forms.start_period(record, periods)
 if period is None:
     st.stop()
 period_forms.delete_period(record, periods, period)
 
 st.subheader(md(f"{names[org_id]}, {period}"))
+sign_off.show(org_id, record.period(period))
 progress.show(record, framework, period)

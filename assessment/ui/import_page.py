@@ -7,6 +7,7 @@ import streamlit as st
 from assessment import workflows
 from assessment.errors import AssessmentError, InvalidImport
 from assessment.exports.template import template_csv, template_xlsx
+from assessment.record import long_date
 from assessment.ui import state
 from assessment.ui.text import md
 
@@ -31,6 +32,22 @@ right.download_button("Spreadsheet template (CSV)", key="import.template_csv", o
 done = st.session_state.pop("import.done", None)
 if done:
     st.success(md(done))
+earlier = workflows.queries.imports(state.store(), state.actor(), org)
+if earlier:
+    with st.expander(f"Earlier imports ({len(earlier)}): undo one as a whole"):
+        for event in earlier:
+            when = f"{long_date(event.at.date())} {event.at:%H:%M}" if event.at else ""
+            cols = st.columns([4, 1])
+            cols[0].markdown(md(f"{when}, {event.person}: {event.describe()}"))
+            if not event.details.get("undone_on") and cols[1].button("Undo", key=f"import.undo.{event.id}"):
+                try:
+                    n = workflows.undo_import(state.store(), state.actor(), org, event.id)
+                except AssessmentError as exc:
+                    st.error(md(exc))
+                else:
+                    st.session_state["import.done"] = (f"Undid the import of {event.details.get('source')}: "
+                                                       f"{n} entries put back as they were.")
+                    st.rerun()
 # After an import the uploader starts empty again (a new key), so a stale preview is never offered twice.
 round_ = st.session_state.get(f"import.round.{org}", 0)
 upload = st.file_uploader("File to import", type=["docx", "xlsx", "csv"],

@@ -52,8 +52,11 @@ def delete_period(record: OrganisationRecord, periods: list[str], on_view: str) 
     org = record.organisation.id
     if not state.actor().may(org, ADMINISTER):
         return
+    choices = [p for p in reversed(periods) if not record.period(p).locked]   # an approved period is kept
+    if not choices:
+        return
     with st.expander("Delete a period started by mistake"):
-        choices = list(reversed(periods))
+        on_view = on_view if on_view in choices else choices[0]
         name = st.selectbox("Period to delete", choices, index=choices.index(on_view), key=f"home.delete.{on_view}")
         chosen = record.period(name)
         entries = len(chosen.entries) + len(chosen.key_area_entries)

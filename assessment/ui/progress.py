@@ -14,6 +14,7 @@ from assessment.report import overall_sentence
 from assessment.scoring import completion, kept_by_key_area, previous_period
 from assessment.summary import period_summary
 from assessment.ui import drafts, state
+from assessment.workflows import EDIT
 from assessment.ui.text import md
 
 
@@ -24,8 +25,12 @@ def show(record: OrganisationRecord, framework: Framework, period: str) -> None:
     done = completion(framework, current, previous=record.period(before) if before else None,
                       by_key_area=by_key_area)
     st.markdown(counts_sentence(done, before))
-    _drafts(framework, org, period)
-    if not by_key_area:
+    editable = state.actor().may(org, EDIT) and not current.locked
+    if editable:
+        _drafts(framework, org, period)
+    if not editable:
+        pass
+    elif not by_key_area:
         _jumps(framework, current, record.period(before) if before else None)
     elif done.left and st.button(f"Score the key areas ({done.left} left)", key="home.jump.key_areas"):
         st.switch_page("assessment/ui/score.py")

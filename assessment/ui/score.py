@@ -12,6 +12,7 @@ from assessment.record import Entry
 from assessment.scoring import completion, kept_by_key_area, previous_period
 from assessment.ui import drafts, entry_form, state
 from assessment.ui.text import md
+from assessment.workflows import EDIT
 
 (record, framework), period = state.chosen_record(need_period=True)
 org, current = record.organisation.id, record.period(period)
@@ -20,6 +21,10 @@ before = previous_period(record, period)
 previous = record.period(before) if before else None
 by_key_area = kept_by_key_area(record, period)
 st.title(f"Score: {md(record.organisation.name)}, {period}")
+editable = state.actor().may(org, EDIT) and not current.locked
+if current.locked:
+    st.info(md(f"{period}: {current.status_line()}. It is read-only here; its actions' progress can still be "
+               "recorded on the Actions page, and an administrator can reopen it on the Start page."))
 
 if by_key_area:
     st.caption("This record scores one level per key area: where we are today and where we want to be.")
@@ -63,7 +68,7 @@ def entry_of(kind: str, item: str) -> Entry:
 
 
 unchanged = [k for k in keys if entry_of(*k).carried and k not in mine]
-if unchanged and st.button(f"Confirm all {len(unchanged)} unchanged carried score(s) of {md(title)}", key="score.confirm_all",
+if editable and unchanged and st.button(f"Confirm all {len(unchanged)} unchanged carried score(s) of {md(title)}", key="score.confirm_all",
                            help="Confirms, as they stand, the carried scores here that you have not changed."):
     try:
         done = workflows.confirm_scores(state.store(), state.actor(), org, period, unchanged,
@@ -79,6 +84,8 @@ if "score.confirmed" in st.session_state:
 for kind, item in keys:
     entry_form.render(framework, record, period, entry_of(kind, item), mine.get((kind, item)))
     st.divider()
+if not editable:
+    st.stop()
 
 def typed_actions() -> None:
     """Save's first step: an action typed but not yet added is added, so it is saved too."""

@@ -23,14 +23,10 @@ def store():
 
 
 def actor() -> Actor:
-    """Who is acting: the signed-in person where sign-in is set up, else this machine's local user
-    (who administers every organisation: single-user local mode)."""
-    try:
-        if st.user.is_logged_in:  # type: ignore[attr-defined]
-            return Actor(str(st.user.get("email") or st.user.get("name")), administers_all=True)
-    except Exception:  # noqa: BLE001 - no auth configured: single-user local mode
-        pass
-    return workflows.LOCAL_ACTOR
+    """Who is acting: the person `signin.gate` found at the start of this run (the signed-in
+    person, or the local user in single-user local mode)."""
+    found = st.session_state.get("signin.actor")
+    return found if found is not None else workflows.SIGNED_OUT
 
 
 def selection() -> tuple[str | None, str | None]:
@@ -46,9 +42,12 @@ def chosen_record(*, need_period: bool = False) -> tuple[queries.RecordView, str
     With none chosen, or one that does not exist (an old bookmark, a mistyped address), the page
     says so in a line and stops, pointing back to Start."""
     org, period = selection()
-    if not org:
-        st.info("Choose an organisation on the Start page first.")
-        st.stop()
+    if not org:   # nothing chosen yet (a councillor lands on the report): the first they may see
+        visible = queries.organisations(store(), actor())
+        if not visible:
+            st.info("There is no organisation you can open yet.")
+            st.stop()
+        org = visible[0].id
     try:
         view = queries.record(store(), actor(), org)
     except (NotFound, NotAllowed):
@@ -61,8 +60,10 @@ def chosen_record(*, need_period: bool = False) -> tuple[queries.RecordView, str
         st.warning(f"{md(view.record.organisation.name)} has no period “{md(period)}”. Choose one on the Start page.")
         st.stop()
     if need_period and period is None:
-        st.info("Choose a period on the Start page first.")
-        st.stop()
+        if not periods:
+            st.info(f"{md(view.record.organisation.name)} has no periods yet that you can open.")
+            st.stop()
+        period = view.record.sorted_periods()[-1].period
     remember(org, period)
     return view, period
 

@@ -14,7 +14,7 @@ from .entries import (SaveResult, discard_drafts, edit_action, keep_draft, keep_
                       save_edits)
 from .imports import ImportPreview, apply_import, import_record, preview_import, undo_import
 from .organisations import add_organisation
-from .people import People, add_person, everyone, people, remove_person, sign_in
+from .people import People, add_person, everyone, people, remove_person, sign_in, signed_in_actor
 from .periods import (DeletedPeriod, StartedPeriod, approve_period, confirm_scores, delete_period, reopen_period,
                       start_period, submit_period)
 
@@ -24,4 +24,4 @@ __all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "READ", "READ_
            "delete_period", "describe_counts", "discard_drafts", "edit_action", "ensure_examples", "everyone",
            "example_files", "framework_of", "import_record", "keep_draft", "keep_mine", "load_examples", "people",
            "preview_import", "queries", "remove_person", "reopen_period", "restore", "restore_version",
-           "save_drafts", "save_edits", "sign_in", "start_period", "submit_period", "undo_import"]
+           "save_drafts", "save_edits", "sign_in", "signed_in_actor", "start_period", "submit_period", "undo_import"]

@@ -81,6 +81,14 @@ def everyone(store: Store, actor: Actor) -> list[Person]:
         return tx.people()
 
 
+def signed_in_actor(store: Store, issuer: str, subject: str) -> Actor | None:
+    """The person bound to this identity, with their roles as they are now (read on every page, so
+    a role given or taken away applies at once), or None."""
+    with store.transaction(write=False) as tx:
+        person = tx.person_by_identity(issuer, subject)
+    return actor_of(person) if person is not None else None
+
+
 def sign_in(store: Store, issuer: str, subject: str, email: str | None, name: str | None) -> Actor | None:
     """The person who signed in with this identity, as an `Actor`, or None if they have not been
     added. Known identities are found by issuer and subject; on first sign-in the email the

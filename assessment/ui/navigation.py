@@ -1,0 +1,36 @@
+"""Which pages a person sees: those their role at the chosen organisation allows. A page hidden
+here is a convenience; the application layer refuses what the role does not allow."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assessment.workflows import ADMINISTER, EDIT, Actor
+from assessment.ui import state
+
+_HOME = ("assessment/ui/home.py", "Start", None)
+_SCORE = ("assessment/ui/score.py", "Score a key area", "score")
+_REPORT = ("assessment/ui/report_page.py", "Progress report", "report")
+_ACTIONS = ("assessment/ui/actions_page.py", "Actions", "actions")
+_IMPORT = ("assessment/ui/import_page.py", "Import", "import")
+_PEOPLE = ("assessment/ui/people_page.py", "People", "people")
+_FRAMEWORK = ("assessment/ui/framework_page.py", "Framework", "framework")
+
+
+def pages(actor: Actor) -> list:
+    """Editors and administrators start on Start; a reviewer (a councillor) lands on the progress
+    report and sees no Score, Actions or Import page; administrators also see People."""
+    org, _ = state.selection()
+    roles = [actor.role(org)] if org else ([*actor.roles.values()] or [None])
+    edits = actor.administers_all or any(role in ("editor", "administrator") for role in roles)
+    if org:
+        edits = actor.may(org, EDIT)
+    if edits:
+        chosen = [_HOME, _SCORE, _REPORT, _ACTIONS, _IMPORT]
+        if actor.administers_all or (org and actor.may(org, ADMINISTER)):
+            chosen.append(_PEOPLE)
+        chosen.append(_FRAMEWORK)
+    else:
+        chosen = [_REPORT, _HOME, _FRAMEWORK]
+    return [st.Page(path, title=title, url_path=url, default=i == 0) if url else
+            st.Page(path, title=title, default=i == 0) for i, (path, title, url) in enumerate(chosen)]
