@@ -134,7 +134,7 @@ def changes(framework: Framework, old: dict[str, Any] | None, new: dict[str, Any
     old = old or {}
     found = []
     for name, key in (("score", "score"), ("target", "target")):
-        before = _score(framework, old.get(key), old.get(f"{key}_na")) if old else "—"
+        before = _score(framework, old.get(key), old.get(f"{key}_na"))   # none yet: "not yet scored"
         after = _score(framework, new.get(key), new.get(f"{key}_na"))
         if before != after:
             found.append(Change(name, before, after))

@@ -95,7 +95,7 @@ def test_save_entry_versions_and_history(store, medway):
     assert [a.text for a in again.actions][-1] == "Publish the programme"
     assert again.evidence[0].title == "Training plan"
     history = queries.history(store, LOCAL_ACTOR, "medway", "2023", "3")
-    assert [(h.version, str(h.changes[0])) for h in history] == [(1, "score: — → 2/3"),
+    assert [(h.version, str(h.changes[0])) for h in history] == [(1, "score: not yet scored → 2/3"),
                                                                   (2, "score: 2/3 → 3 – Mature")]
     assert history[1].by == "head of procurement"
 

@@ -183,7 +183,8 @@ def test_the_import_workflow_refuses_what_it_cannot_read(medway_saved, tmp_path)
     path.write_text("notes")
     with pytest.raises(AssessmentError, match="choose a Word appendix"):
         workflows.preview_import(medway_saved, LOCAL_ACTOR, "medway", path.name, path)
-    styled = FIXTURES / "imports" / "docx" / "styled.docx"
+    styled = FIXTURES / "imports" / "docx" / "styled.docx"   # 2022 and 2023
+    reopened(medway_saved, "medway", "2022")
     prepared = workflows.preview_import(medway_saved, LOCAL_ACTOR, "medway", styled.name, styled)
     assert prepared.organisation == "Medway Council" and prepared.framework.id == "nps-2018"
     assert [p.period for p in prepared.periods] == [p.period for p in prepared.plan.periods]

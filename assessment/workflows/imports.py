@@ -66,6 +66,7 @@ def preview_import(store: Store, actor: Actor, org_id: str, source: str, data: b
                                                                "(.xlsx) or a CSV file (.csv)")])
     raw = data.read_bytes() if isinstance(data, Path) else data
     plan = READERS[kind](raw, framework, source=source).check()
+    _check_unlocked(saved, plan)   # said at once, not only when the person applies it
     return ImportPreview(org_id, saved.organisation.name, source, framework, plan, preview(plan, saved))
 
 
@@ -82,9 +83,7 @@ def apply_import(store: Store, actor: Actor, prepared: ImportPreview, *, track_a
         saved = tx.load_record(prepared.org_id)
         framework = _framework(saved, plan.framework_id, plan.source)
         known = {p.period: p for p in saved.periods}
-        for period in plan.periods:
-            if period.period in known:
-                known[period.period].check_unlocked("imported into")
+        _check_unlocked(saved, plan)
         writes = changes(plan, saved)
         tx.event_id = tx.add_event(prepared.org_id, None, "import", actor.name, source=prepared.source,
                                    periods=[p.period.period for p in writes],
@@ -95,6 +94,14 @@ def apply_import(store: Store, actor: Actor, prepared: ImportPreview, *, track_a
             tx.write_entries(prepared.org_id, period.period.period, framework, new=period.new,
                              changed=period.changed, status=period.period.status, user=actor.name)
         return preview(plan, saved)
+
+
+def _check_unlocked(saved: OrganisationRecord, plan: ImportPlan) -> None:
+    """Refuse (PeriodLocked) an import into an approved period."""
+    known = {p.period: p for p in saved.periods}
+    for period in plan.periods:
+        if period.period in known:
+            known[period.period].check_unlocked("imported into")
 
 
 def _framework(saved: OrganisationRecord, requested: str | None, source: str) -> Framework:
