@@ -7,6 +7,7 @@ they know nothing of YAML, databases or Streamlit.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -235,6 +236,12 @@ class OrganisationRecord:
             self.period(up_to)  # NotFound for a period the record lacks
             names = names[:names.index(up_to) + 1]
         return names[-2:]
+
+
+def status_text(periods: Iterable[PeriodRecord]) -> str:
+    """Each period's status as exports print it: "2023: DRAFT", or "2022: Approved by Cabinet on
+    13 February 2023; 2023: Submitted for approval"."""
+    return "; ".join(f"{p.period}: {p.status_line()}" for p in periods)
 
 
 def long_date(day: date | None, missing: str = "no due date") -> str:

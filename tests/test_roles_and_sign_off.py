@@ -419,3 +419,54 @@ def test_a_move_from_sqlite_to_postgresql_keeps_people_roles_approvals_and_histo
     finally:
         postgres.engine.dispose()
         sqlite.engine.dispose()
+
+
+# ---------------------------------------------------------------- the status in what is printed
+
+def test_the_report_the_appendix_and_the_workbook_print_the_status(medway_year, nps):
+    """Draft periods say DRAFT; an approved one says whose decision approved it, when, and the
+    minute — on the report's cover and footer, the appendix's header and footer, and the workbook."""
+    import io
+    from docx import Document
+    from openpyxl import load_workbook
+    from assessment.exports.appendix import appendix_docx
+    from assessment.exports.report_docx import report_docx
+    from assessment.exports.workbook import workbook_xlsx
+    workflows.submit_period(medway_year, EDITOR, "medway", "2024")
+    workflows.approve_period(medway_year, ADMIN, "medway", "2024", decision="Cabinet", on=date(2025, 2, 13),
+                             minute="Minute 123/2025")
+    workflows.start_period(medway_year, EDITOR, "medway", "2025")
+    record = stored(medway_year, "medway")
+    approved = "Approved by Cabinet on 13 February 2025 (Minute 123/2025)"
+    day = date(2026, 11, 21)
+
+    draft_report = Document(io.BytesIO(report_docx(nps, record, "2025", today=day).data))
+    cover = [p.text for p in draft_report.paragraphs[:14]]
+    assert "Status: DRAFT" in cover
+    assert "DRAFT." in draft_report.sections[0].footer.paragraphs[0].text
+    approved_report = Document(io.BytesIO(report_docx(nps, record, "2024", today=day).data))
+    assert f"Status: {approved}" in [p.text for p in approved_report.paragraphs[:14]]
+    assert approved in approved_report.sections[0].footer.paragraphs[0].text
+
+    appendix = Document(io.BytesIO(appendix_docx(nps, record, ["2024", "2025"], today=day).data))
+    section = appendix.sections[-1]
+    assert section.header.paragraphs[0].text == (f"Medway Council: objectives appendix. Status – 2024: {approved}; "
+                                                 "2025: DRAFT")
+    assert f"2024: {approved}; 2025: DRAFT." in section.footer.paragraphs[0].text
+
+    book = load_workbook(io.BytesIO(workbook_xlsx(nps, record, today=day).data))
+    assert book["2024"]["A1"].value == f"Medway Council – 2024: {approved}"
+    assert book["2025"]["A1"].value == "Medway Council – 2025: DRAFT"
+    assert book["Summary"]["A3"].value.endswith(f"2023: Approved; 2024: {approved}; 2025: DRAFT")
+
+
+def test_an_editor_cannot_bring_in_a_period_as_approved_by_a_file(medway_year, medway):
+    """A record file or our own workbook is not a way round sign-off: an editor's record file with
+    an approved period is refused, and the workbook's periods come in as drafts."""
+    from assessment.record import PeriodRecord
+    from dataclasses import replace as copied
+    record = copied(medway, periods=[PeriodRecord("2026", "approved")])
+    with pytest.raises(NotAllowed, match="may not administer"):
+        workflows.import_record(medway_year, EDITOR, record)
+    workflows.import_record(medway_year, ADMIN, record)
+    assert stored(medway_year, "medway").period("2026").status == "approved"

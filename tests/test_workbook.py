@@ -46,7 +46,7 @@ def test_sheets_and_summary_header(nps, medway):
     text = [ws.cell(r, 1).value for r in range(1, 6)]
     assert "Medway Council" in text[0]
     assert f"{nps.title}, version {nps.version}" in text[1]
-    assert text[2] == "Generated 21 November 2026"
+    assert text[2] == "Generated 21 November 2026. Status – 2022: Approved; 2023: Approved"
     assert text[3] == ROLL_UP_RULE
     assert ws["A7"].value == "Key area" and ws["A7"].font.bold and ws["C7"].value == "2022 n"
     assert ws.freeze_panes == "C8" and ws.auto_filter.ref.startswith("A7:")

@@ -31,7 +31,7 @@ from docx.shared import Cm, Emu, Length, Pt
 
 from ..framework import Framework, KeyArea, Objective
 from ..layouts import CARRIED, appendix_columns, comments_and_action, score_cell
-from ..record import OrganisationRecord, long_date
+from ..record import OrganisationRecord, long_date, status_text
 from ..scoring import scored_by_key_area
 from .wordtext import TextCleaner
 
@@ -99,7 +99,10 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
 
     write_framework_tables(layout, framework, clean, headers, widths, cells, per_key_area=by_key_area)
     layout.flush()
-    footer(document, f"{framework.title}, version {framework.version}. Generated {long_date(today or date.today())}.")
+    status = clean(status_text(period_records))
+    header(document, f"{clean(record.organisation.name)}: objectives appendix. Status – {status}")
+    footer(document, f"{framework.title}, version {framework.version}. {status}. "
+                     f"Generated {long_date(today or date.today())}.")
 
 
 # --- the shared layout: sections, styles, key-area groups, tables -------------------------------------
@@ -132,6 +135,16 @@ def start_landscape(document, *, new_section: bool) -> None:
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, MARGIN)
+
+
+def header(document, text: str) -> None:
+    """The last section's own header (not inherited), in 8 pt bold: the periods' status."""
+    section = document.sections[-1]
+    section.header.is_linked_to_previous = False
+    paragraph = section.header.paragraphs[0]
+    paragraph.text = text
+    paragraph.runs[0].font.size = Pt(8)
+    paragraph.runs[0].font.bold = True
 
 
 def footer(document, text: str) -> None:

@@ -39,7 +39,8 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
     clean = TextCleaner()
     document = Document()
     _page(document)
-    _title_page(document, report, clean)
+    status = clean(record.period(period).status_line())
+    _title_page(document, report, clean, status)
 
     document.add_heading("Summary", level=1)
     document.add_paragraph(clean(report.summary))
@@ -81,7 +82,7 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
         chosen = appendix_periods or record.appendix_periods(period)
         write_appendix(document, framework, record, chosen, clean, new_section=True)
     _footer(document, f"{report.organisation}: procurement maturity progress report, {period}. "
-                      f"{framework.title}, version {framework.version}. Generated {long_date(today)}. Page ")
+                      f"{framework.title}, version {framework.version}. {status}. Generated {long_date(today)}. Page ")
     out = io.BytesIO()
     document.save(out)
     return WordExport(out.getvalue(), clean.replaced)
@@ -99,7 +100,7 @@ def _page(document) -> None:
         document.styles[name].font.name = "Arial"
 
 
-def _title_page(document, report: ProgressReport, clean: TextCleaner) -> None:
+def _title_page(document, report: ProgressReport, clean: TextCleaner, status: str) -> None:
     for _ in range(6):
         document.add_paragraph()
     document.add_paragraph(clean(report.organisation), style="Title")
@@ -110,6 +111,8 @@ def _title_page(document, report: ProgressReport, clean: TextCleaner) -> None:
              f"Prepared {long_date(report.today)}"]
     for line in lines:
         document.add_paragraph(line).runs[0].font.size = Pt(13)
+    shown = document.add_paragraph().add_run(f"Status: {status}")
+    shown.font.size, shown.font.bold = Pt(13), True
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 

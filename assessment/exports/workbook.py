@@ -27,7 +27,8 @@ from ..action_list import ActionRow, action_rows
 from ..framework import Framework
 from ..layouts import ACTIONS_SHEET_COLUMNS, KEY_AREA_ROW, PERIOD_SHEET_COLUMNS
 from ..numbers import rounded
-from ..record import OPEN_ACTION_STATUSES, Entry, OrganisationRecord, PeriodRecord, evidence_text, long_date
+from ..record import (OPEN_ACTION_STATUSES, Entry, OrganisationRecord, PeriodRecord, evidence_text, long_date,
+                      status_text)
 from ..scores import Score, level_label
 from ..scoring import (ROLL_UP_RULE, AreaSummary, key_area_summaries, overall_summary, target_covers, target_text,
                        theme_summaries)
@@ -146,7 +147,7 @@ def _summary(w: _Writer, ws, framework: Framework, record: OrganisationRecord, p
     ws.title = "Summary"
     w.put(ws, 1, 1, f"{record.organisation.name}: procurement maturity self-assessment", font=TITLE)
     w.put(ws, 2, 1, f"Framework: {framework.title}, version {framework.version}")
-    w.put(ws, 3, 1, f"Generated {long_date(today)}")
+    w.put(ws, 3, 1, f"Generated {long_date(today)}. Status – {status_text(periods)}")
     w.put(ws, 4, 1, ROLL_UP_RULE)
     w.put(ws, 5, 1, "Levels: " + ", ".join(lv.label for lv in framework.levels)
           + '. A score such as "2/3" is between two levels. Gap = target minus mean; above 0 is short of target.')
@@ -180,7 +181,7 @@ def _entry_cells(entry: Entry | None, framework: Framework) -> list:
 
 
 def _period_sheet(w: _Writer, ws, framework: Framework, record: OrganisationRecord, period: PeriodRecord) -> None:
-    w.put(ws, 1, 1, f"{record.organisation.name} – {period.period} ({period.status})", font=TITLE)
+    w.put(ws, 1, 1, f"{record.organisation.name} – {period.period}: {period.status_line()}", font=TITLE)
     w.put(ws, 2, 1, 'Score and Target are numbers: a half step such as "2/3" is 2.5. Empty: n/a or not yet '
                     "scored (see the label). Key areas scored as a whole have no objective number.")
     rows = []

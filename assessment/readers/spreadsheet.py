@@ -3,7 +3,8 @@
 `read_spreadsheet` tells an .xlsx (a zip) from CSV text by content, and reads (a) any sheet or CSV
 whose header row has the template's columns (`layouts.TEMPLATE_COLUMNS`), in any order, matched
 without regard to case or spacing, and (b) the workbook that `exports.workbook.workbook_xlsx`
-writes: its period sheets (the period is in the title cell, "Medway Council – 2023/24 (approved)"),
+writes: its period sheets (the period is in the title cell, "Medway Council – 2023/24: DRAFT"; before
+December 2026 "Medway Council – 2023/24 (approved)"),
 key areas scored as a whole, and its Actions sheet. Every problem is located by sheet, row and
 column and all are collected (a plan with problems holds no periods); rows with no score, target
 or comment are skipped; text keeps its line breaks and letters but not surrounding spaces. CSV may
@@ -29,17 +30,27 @@ from ..importing import ImportPlan
 from ..limits import SHEET_COLUMNS, SHEET_ROWS
 from ..layouts import (ACTIONS_SHEET_REQUIRED, KEY_AREA_ROW, PERIOD_HINT, PERIOD_SHEET_REQUIRED,
                        TEMPLATE_COLUMNS as COLUMNS, TEMPLATE_REQUIRED as REQUIRED)
-from ..record import (ACTION_STATUSES, OLD_ACTION_STATUSES, RAG, STATUSES, Action, Entry, PeriodRecord, long_date,
+from ..record import (ACTION_STATUSES, OLD_ACTION_STATUSES, RAG, Action, Entry, PeriodRecord, long_date,
                       parse_evidence, period_key, valid_period)
 from ..scores import Score, parse_score
 from .zipped import zip_problem
 
 TEMPLATE_KEYS = {" ".join(c.split()).casefold() for c in COLUMNS}
 TEMPLATE_LAYOUT = "the template's columns are " + ", ".join(COLUMNS)
+
 EXPORT_LAYOUT = "a period sheet of this tool's workbook has the columns " + ", ".join(PERIOD_SHEET_REQUIRED) + ", …"
 ACTIONS_LAYOUT = ("the Actions sheet of this tool's workbook has the columns " + ", ".join(ACTIONS_SHEET_REQUIRED)
                   + ", …")
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and .xlsx files with a password
+
+
+def _title_period(title: str) -> str | None:
+    """The period in a period sheet's title, "Medway Council – 2023/24: DRAFT" (before December 2026,
+    "… – 2023/24 (approved)"): the first text after " – " that is a period (an organisation's name
+    or an approval's wording may hold " – " too); failing that, the first such text, so that a
+    mistyped period is reported; None where the title has no " – "."""
+    found = [re.split(r": | \(", part, maxsplit=1)[0].strip() for part in title.split(" – ")[1:]]
+    return next((p for p in found if valid_period(p)), found[0] if found else None)
 
 
 def _norm(value) -> str:
@@ -258,7 +269,7 @@ class _Reader:
             self.problem(row.at(column), str(exc))
             return None
 
-    def add(self, period: str | None, entry: Entry, where: str, status: str = "draft") -> None:
+    def add(self, period: str | None, entry: Entry, where: str) -> None:
         """Keep an entry read without problems, unless its objective is in the period already."""
         if period is None or not entry.item or entry.score is None or entry.target is None:
             return
@@ -269,7 +280,7 @@ class _Reader:
                          "keep one of the rows")
             return
         self.seen[key] = where.rsplit(", column", 1)[0]
-        record = self.periods.setdefault(period, PeriodRecord(period, status))
+        record = self.periods.setdefault(period, PeriodRecord(period))
         (record.entries if entry.kind == "objective" else record.key_area_entries)[entry.item] = entry
 
     def template(self, sheet, rows, top: int) -> None:
@@ -286,9 +297,8 @@ class _Reader:
     def export(self, sheet, rows, top: int) -> None:
         """A period sheet of our own workbook: the label ("2/3", "3 – Mature") is read, else the number."""
         table = self.table(sheet, rows, top, PERIOD_SHEET_REQUIRED, EXPORT_LAYOUT)
-        match = re.match(r"^.* – (.+?) \(([^()]*)\)$", _text(rows[0][0] if rows[0] else None) or "")
-        period = self.period(match.group(1) if match else sheet.replace("-", "/"), _at(sheet, 1))
-        status = match.group(2) if match and match.group(2) in STATUSES else "draft"
+        in_title = _title_period(_text(rows[0][0] if rows[0] else None) or "")
+        period = self.period(in_title or sheet.replace("-", "/"), _at(sheet, 1))
         for row in table if period else []:
             kind = "key_area" if row("#") is None and row("Objective") == KEY_AREA_ROW else "objective"
             item = (self.objective(row("#"), row("Objective"), row.at("#"), row.at("Objective"))
@@ -307,7 +317,7 @@ class _Reader:
             self.add(period if by is not None else None,
                      Entry(item or "", kind, score, target, by or None, _text(row("Comment")),
                            _text(row("Previous comment")), _norm(row("Carried forward?")) == "yes", evidence=evidence),
-                     row.at("#"), status)
+                     row.at("#"))   # a period comes in as a draft: its status is given by sign-off in the tool
 
     def actions(self, sheet, rows, top: int) -> None:
         for row in self.table(sheet, rows, top, ACTIONS_SHEET_REQUIRED, ACTIONS_LAYOUT):

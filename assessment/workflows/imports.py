@@ -18,7 +18,7 @@ from ..readers.appendix import read_appendix
 from ..readers.spreadsheet import read_spreadsheet
 from ..record import OrganisationRecord
 from ..store import Store
-from .access import EDIT, Actor, allow, allow_deployment
+from .access import ADMINISTER, EDIT, Actor, allow, allow_deployment
 from .common import framework_of
 
 READERS = {"appendix": read_appendix, "spreadsheet": read_spreadsheet}
@@ -115,7 +115,7 @@ def import_record(store: Store, actor: Actor, record: OrganisationRecord, *, rep
                   source: str = "record file") -> dict[str, int]:
     """Store a whole record read from a record file (YAML), in one transaction: all of it or nothing.
     A new organisation is the deployment administrator's to add; periods already saved are refused
-    unless `replace`."""
+    unless `replace`; periods that arrive submitted or approved are an administrator's to bring in."""
     with store.transaction() as tx:
         try:
             tx.organisation(record.organisation.id)
@@ -123,6 +123,8 @@ def import_record(store: Store, actor: Actor, record: OrganisationRecord, *, rep
             allow_deployment(actor, "add an organisation")
         else:
             allow(actor, record.organisation.id, EDIT)
+            if any(p.status != "draft" for p in record.periods):   # sign-off is not an editor's to give
+                allow(actor, record.organisation.id, ADMINISTER)
             saved = {p.period: p for p in tx.load_record(record.organisation.id).periods}
             for period in record.periods:
                 if period.period in saved and replace:
