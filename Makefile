@@ -2,7 +2,8 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
-# Only this machine can reach the app until sign-in exists; ADDRESS=0.0.0.0 exposes it deliberately.
+# Without sign-in set up (.streamlit/secrets.toml) the app refuses any address but loopback;
+# with it, ADDRESS=0.0.0.0 serves the network.
 ADDRESS ?= 127.0.0.1
 PYTHON ?= python3
 

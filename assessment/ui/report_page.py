@@ -19,6 +19,8 @@ if not periods:
     st.stop()
 period = chosen if chosen in periods else periods[-1]
 st.title(f"Progress report: {md(record.organisation.name)}, {period}")
+st.markdown(f"**Status:** {md(record.period(period).status_line())}", help="A period is a draft until it is "
+            "submitted for approval; once approved it is read-only, as the council approved it.")
 
 earlier = [p for p in periods if periods.index(p) < periods.index(period)]
 options = ["none", *reversed(earlier)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment import workflows
-from assessment.workflows import Actor
+from assessment.workflows import Actor, queries
 from assessment.ui import state
 from assessment.ui.text import md
 
@@ -59,7 +59,11 @@ def gate() -> Actor:
     if actor is None:
         _no_access(str(email or user.get("name") or subject))
     st.session_state["signin.actor"] = actor
-    st.sidebar.markdown(md(f"Signed in as {user.get('name') or actor.name}") + f"  \n{md(actor.name)}")
+    names = {o.id: o.name for o in queries.organisations(state.store(), actor)}
+    roles = ["Deployment administrator"] if actor.administers_all else \
+        [f"{role.capitalize()}, {names.get(org, org)}" for org, role in sorted(actor.roles.items())]
+    st.sidebar.markdown("  \n".join(md(line) for line in [f"Signed in as {user.get('name') or actor.name}",
+                                                           actor.name, *roles]))
     st.sidebar.button("Sign out", key="signin.out", on_click=st.logout)
     return actor
 
