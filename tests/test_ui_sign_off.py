@@ -1,0 +1,119 @@
+"""Sign-off, history and people in the app (AppTest, single-user local mode): submit, approve as the
+council decided and reopen on Start; an approved period read-only on the score page; an
+objective's versions and restoring one; undoing an import; the People page. What is saved is read
+back from the database."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assessment import workflows
+from assessment.store import open_store
+from assessment.workflows import LOCAL_ACTOR, queries
+
+from .conftest import shown, stored
+from .test_ui_scoring import db, new_app, open_score_page  # noqa: F401 - db is a fixture
+
+
+def _texts(at) -> str:
+    return "\n".join(e.value for e in [*shown(at.markdown), *shown(at.info), *shown(at.success), *shown(at.error)])
+
+
+def test_submit_approve_then_the_period_is_read_only_until_reopened(db):  # noqa: F811
+    store = open_store(db)
+    at = new_app("medway", "2023")
+    assert "Status: DRAFT." in _texts(at)
+    at.button(key="home.submit").click().run()
+    assert not at.exception, at.exception
+    assert "Submitted 2023 for approval." in _texts(at)
+    assert stored(store, "medway").period("2023").status == "submitted"
+    at.button(key="home.approve").click().run()          # no decision given: refused, said why
+    assert "say whose decision approved it" in _texts(at)
+    at.text_input(key="home.approve.decision").input("Cabinet")
+    at.date_input(key="home.approve.on").set_value(date(2024, 2, 13))
+    at.text_input(key="home.approve.minute").input("Minute 123/2024")
+    at.button(key="home.approve").click().run()
+    assert not at.exception, at.exception
+    approved = stored(store, "medway").period("2023")
+    assert (approved.status, approved.approval.decision, approved.approval.on, approved.approval.minute,
+            approved.approval.by) == ("approved", "Cabinet", date(2024, 2, 13), "Minute 123/2024", "local user")
+    assert "2023: Approved by Cabinet on 13 February 2024 (Minute 123/2024). It is read-only" in _texts(at)
+
+    open_score_page(at)
+    assert "2023: Approved by Cabinet on 13 February 2024 (Minute 123/2024). It is read-only here" in _texts(at)
+    assert not [b for b in at.button if b.key and (b.key.endswith(".save") or b.key == "score.confirm_all")]
+    assert not [s for s in at.selectbox if s.key and s.key.endswith(".score")]   # shown as text, not a choice
+    assert "**Score:** 3 – Mature" in "\n".join(m.value for m in at.markdown)
+
+    at.switch_page("assessment/ui/home.py").run()
+    at.button(key="home.reopen").click().run()           # no reason: refused
+    assert "give the reason for reopening it" in _texts(at)
+    at.text_area(key="home.reopen.reason").input("Objective 17 was scored against the wrong evidence")
+    at.button(key="home.reopen").click().run()
+    assert not at.exception, at.exception
+    assert stored(store, "medway").period("2023").status == "draft"
+    events = [(e.kind, e.details.get("reason")) for e in queries.period_history(store, LOCAL_ACTOR, "medway", "2023")]
+    assert events[0] == ("reopened", "Objective 17 was scored against the wrong evidence")
+    assert [k for k, _ in events[:3]] == ["reopened", "approved", "submitted"]
+    history = "\n".join(m.value for m in shown(at.markdown))
+    assert "local user: reopened: Objective 17 was scored against the wrong evidence" in history
+
+
+def test_an_objectives_versions_are_shown_and_an_earlier_one_restored(db):  # noqa: F811
+    store = open_store(db)
+    at = open_score_page(new_app("medway", "2023"))
+    entry = stored(store, "medway").period("2023").entries["1"]
+    at.text_area(key="score.medway.2023.1.comment").input("A new comment for objective 1").run()
+    at.button(key="score.save").click().run()
+    assert not at.exception, at.exception
+    assert stored(store, "medway").period("2023").entries["1"].comment == "A new comment for objective 1"
+    captions = [c.value for c in shown(at.caption)]
+    assert f"comment: {entry.comment} → A new comment for objective 1" in captions
+    restore = at.button(key=f"score.medway.2023.1.restore.{entry.version}")
+    restore.click().run()
+    assert not at.exception, at.exception
+    back = stored(store, "medway").period("2023").entries["1"]
+    assert (back.comment, back.score, back.version) == (entry.comment, entry.score, entry.version + 2)
+    assert queries.history(store, LOCAL_ACTOR, "medway", "2023", "1")[-1].change == f"restored version {entry.version}"
+    assert at.text_area(key="score.medway.2023.1.comment").value == entry.comment   # the form shows it at once
+
+
+def test_an_import_is_undone_from_the_import_page(db):  # noqa: F811
+    from .test_ui_import import open_import
+    store = open_store(db)
+    before = stored(store, "medway").period("2023").entries["2"]
+    at = open_import(new_app("medway", "2023"))
+    sheet = b"Period,Objective number,Score,Comment\n2023,2,5,Imported to be undone\n"
+    at.file_uploader(key="import.file.medway").upload("late.csv", sheet, "text/csv").run()
+    at.button(key="import.confirm").click().run()
+    assert not at.exception, at.exception
+    assert stored(store, "medway").period("2023").entries["2"].comment == "Imported to be undone"
+    (event,) = queries.imports(store, LOCAL_ACTOR, "medway")
+    at.button(key=f"import.undo.{event.id}").click().run()
+    assert not at.exception, at.exception
+    assert "Undid the import of late.csv: 1 entries put back as they were." in _texts(at)
+    after = stored(store, "medway").period("2023").entries["2"]
+    assert (after.comment, after.score) == (before.comment, before.score)
+    assert not [b for b in at.button if b.key == f"import.undo.{event.id}"]   # undone: no second undo
+
+
+def test_the_people_page_adds_changes_and_takes_away_roles(db):  # noqa: F811
+    store = open_store(db)
+    at = new_app("medway", "2023")
+    at.switch_page("assessment/ui/people_page.py").run()
+    assert not at.exception, at.exception
+    at.text_input(key="people.email").input("Cllr.Smith@Medway.gov.uk")
+    at.radio(key="people.role").set_value("reviewer")
+    at.button(key="FormSubmitter:people.add-Save role").click().run()
+    assert not at.exception, at.exception
+    assert "cllr.smith@medway.gov.uk is now reviewer of Medway Council." in _texts(at)
+    assert [(p.email, p.roles) for p in workflows.everyone(store, LOCAL_ACTOR)] == \
+        [("cllr.smith@medway.gov.uk", {"medway": "reviewer"})]
+    at.text_input(key="people.email").input("not an address")
+    at.button(key="FormSubmitter:people.add-Save role").click().run()
+    assert "is not an email address" in _texts(at)
+    at.selectbox(key="people.remove.who").set_value("cllr.smith@medway.gov.uk")
+    at.button(key="people.remove").click().run()
+    assert "cllr.smith@medway.gov.uk no longer has a role at Medway Council." in _texts(at)
+    assert workflows.people(store, LOCAL_ACTOR, "medway").people == []
+    assert len(workflows.people(store, LOCAL_ACTOR, "medway").changes) == 2
