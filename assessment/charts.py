@@ -22,6 +22,8 @@ from .framework import Framework
 from .layouts import CARRIED
 from .numbers import format_mean
 
+VEGA_LITE_SCHEMA = alt.SCHEMA_URL   # the Vega-Lite version Altair (and so Streamlit) draws
+
 SERIES_COLOURS = {"today": "#1d70b8", "target": "#d4351c", "last year": "#505a5f"}  # GOV.UK palette
 
 
@@ -265,24 +267,37 @@ def heatmap_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(table.values())
 
 
-def heatmap_chart(rows: list[dict[str, Any]], framework: Framework, *, width: int = 420) -> alt.LayerChart:
-    """Objectives down, periods across, each cell coloured by its score and labelled as written."""
+def heatmap_chart(rows: list[dict[str, Any]], framework: Framework, *, width: int = 420) -> dict[str, Any]:
+    """Objectives down, periods across, each cell coloured by its score and labelled as written.
+
+    Returns the Vega-Lite spec as a plain dict (for `st.vega_lite_chart`): built by hand because
+    Altair's schema validation of a 59 × 12 chart cost far more than drawing it (tests/test_charts.py
+    checks the spec against the Vega-Lite schema)."""
     items = sorted({(r["order"], r["item"]) for r in rows})
     periods = list(dict.fromkeys(r["period"] for r in rows))
     levels = [lv.value for lv in framework.levels]
-    y = alt.Y("item:N", sort=[name for _, name in items], title=None,
-              axis=alt.Axis(labelLimit=320, labelOverlap=False, labelFontSize=11))
-    x = alt.X("period:N", sort=periods, title=None, axis=alt.Axis(orient="top", labelAngle=0))
-    colour = alt.Color("value:Q", title="Score", scale=alt.Scale(domain=[levels[0], levels[-1]], scheme="blues"),
-                       legend=alt.Legend(values=levels, orient="bottom", gradientLength=120))
-    tooltip = [alt.Tooltip("item:N", title="Objective"), alt.Tooltip("period:N", title="Period"),
-               alt.Tooltip("written:N", title="Score")]
-    base = alt.Chart(alt.Data(values=rows))
-    cells = base.mark_rect(stroke="white").encode(x=x, y=y, color=colour, tooltip=tooltip)
-    text = base.mark_text(fontSize=11).encode(
-        x=x, y=y, text="written:N",
-        color=alt.condition(alt.datum.value >= (levels[0] + levels[-1]) / 2, alt.value("white"), alt.value("#0b0c0c")))
+    x = {"field": "period", "type": "nominal", "sort": periods, "title": None,
+         "axis": {"orient": "top", "labelAngle": 0}}
+    y = {"field": "item", "type": "nominal", "sort": [name for _, name in items], "title": None,
+         "axis": {"labelLimit": 320, "labelOverlap": False, "labelFontSize": 11}}
+    colour = {"field": "value", "type": "quantitative", "title": "Score",
+              "scale": {"domain": [levels[0], levels[-1]], "scheme": "blues"},
+              "legend": {"values": levels, "orient": "bottom", "gradientLength": 120}}
+    tooltip = [{"field": "item", "type": "nominal", "title": "Objective"},
+               {"field": "period", "type": "nominal", "title": "Period"},
+               {"field": "written", "type": "nominal", "title": "Score"}]
+    dark = f"datum.value >= {(levels[0] + levels[-1]) / 2}"
     # The size given is the whole chart's, labels and legend included ("fit"), as Streamlit lays it out.
-    return alt.layer(cells, text).properties(
-        width=330 + max(150, min(width, 70 * len(periods) + 10)), height=20 * len(items) + 110,
-        autosize=alt.AutoSizeParams(type="fit", contains="padding"))
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "data": {"values": rows},
+        "width": 330 + max(150, min(width, 70 * len(periods) + 10)), "height": 20 * len(items) + 110,
+        "autosize": {"type": "fit", "contains": "padding"},
+        "layer": [
+            {"mark": {"type": "rect", "stroke": "white"}, "encoding": {"x": x, "y": y, "color": colour,
+                                                                       "tooltip": tooltip}},
+            {"mark": {"type": "text", "fontSize": 11},
+             "encoding": {"x": x, "y": y, "text": {"field": "written", "type": "nominal"},
+                          "color": {"condition": {"test": dark, "value": "white"}, "value": "#0b0c0c"}}},
+        ],
+    }

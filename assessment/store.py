@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -90,8 +90,25 @@ def alembic_config():
     return config
 
 
+def head_revision() -> str:
+    """The newest migration's revision, from the migrations' file names ("0004_....py" is
+    revision "0004"), read without loading Alembic (tests/test_store.py holds it to Alembic's own)."""
+    return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The database's schema revision (None for a new, empty database)."""
+    with unavailable_as_error(), engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
+    """Bring the schema to the newest Alembic revision. A database already there is seen to be in
+    one query, without loading Alembic (which costs a command-line call most of its time)."""
+    if current_revision(engine) == head_revision():
+        return
     from alembic import command
 
     config = alembic_config()

@@ -112,3 +112,17 @@ def test_every_label_lies_inside_the_drawn_area(nps, medway):
     y_domain = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
     for text, align, x, y in _label_boxes(spec):
         assert x_domain[0] <= x <= x_domain[1] and y_domain[0] <= y <= y_domain[1], text
+
+
+def test_the_heatmap_spec_is_valid_vega_lite_and_renders(nps, medway):
+    """Built by hand (not through Altair's classes): checked against the schema here instead."""
+    import altair as alt
+    from assessment.charts import heatmap_chart, heatmap_rows
+    from assessment.report import progress_report
+    report = progress_report(nps, medway, "2023")
+    spec = heatmap_chart(heatmap_rows(report.heatmap), nps)
+    alt.LayerChart.from_dict(spec, validate=True)   # raises on an invalid spec
+    assert spec["height"] == 20 * 59 + 110 and len(spec["data"]["values"]) == 59 * 2
+    assert spec["layer"][1]["encoding"]["color"]["condition"]["test"] == "datum.value >= 3.0"
+    png = chart_png(spec)
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000

@@ -118,7 +118,7 @@ def test_twelve_periods(nps, medway):
     assert len(report.heatmap) == 59 * 12
     table = heatmap_table(heatmap_rows(report.heatmap))
     assert len(table) == 59 and list(table[0])[2:] == report.periods
-    spec = json.loads(heatmap_chart(heatmap_rows(report.heatmap), nps).to_json())
+    spec = json.loads(json.dumps(heatmap_chart(heatmap_rows(report.heatmap), nps)))
     assert spec["layer"][0]["mark"]["type"] == "rect"
 
 

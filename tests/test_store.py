@@ -299,3 +299,25 @@ def test_a_target_of_n_a_is_kept(store, tiny, tmp_path):
     assert again.period("2024").entries["S1"].target == NOT_APPLICABLE
     assert record_as_data(again)["periods"][0]["entries"][0]["target"] == "n/a"
     assert history[0]["target"] == "n/a"
+
+
+def test_the_schema_head_read_from_file_names_is_alembics_own():
+    """open_store skips Alembic when the database is at the head it reads from the migrations' names."""
+    from assessment import backup, store as store_module
+    assert store_module.head_revision() == backup.head_revision()
+    assert backup.known_revisions() == {p.name.split("_", 1)[0]
+                                        for p in (store_module.MIGRATIONS / "versions").glob("[0-9]*_*.py")}
+
+
+def test_a_database_at_the_head_is_opened_without_alembic(tmp_path):
+    import subprocess
+    import sys
+    from .conftest import ROOT
+    url = f"sqlite:///{tmp_path / 'head.db'}"
+    from assessment.store import open_store
+    open_store(url).engine.dispose()      # created and migrated
+    code = ("import sys; from assessment.store import open_store, current_revision, head_revision; "
+            f"s = open_store({url!r}); assert current_revision(s.engine) == head_revision(); "
+            "print('alembic' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout.strip() == "False"

@@ -76,7 +76,7 @@ st.header("Scores by period")
 heat = heatmap_rows(report.heatmap)
 if heat:
     heat_col, heat_table_col = st.columns([3, 2])
-    heat_col.altair_chart(heatmap_chart(heat, framework), width="content", key="report.heatmap")
+    heat_col.vega_lite_chart(heatmap_chart(heat, framework), width="content", key="report.heatmap")
     heat_table_col.markdown("**The same scores as a table**")
     heat_table_col.dataframe(heatmap_table(heat), hide_index=True, width="stretch", key="report.heat_table",
                              column_config={"Objective": st.column_config.TextColumn(width="medium"),

@@ -14,14 +14,12 @@ from ..errors import AssessmentError, InvalidImport, NotFound, Problem
 from ..history import entry_at
 from ..framework import Framework
 from ..importing import ImportPlan, PeriodPreview, changes, preview, size_problem
-from ..readers.appendix import read_appendix
-from ..readers.spreadsheet import read_spreadsheet
 from ..record import OrganisationRecord
 from ..store import Store
 from .access import ADMINISTER, EDIT, Actor, allow, allow_deployment
 from .common import framework_of
 
-READERS = {"appendix": read_appendix, "spreadsheet": read_spreadsheet}
+READERS = ("appendix", "spreadsheet")
 KINDS = {".docx": "appendix", ".xlsx": "spreadsheet", ".xlsm": "spreadsheet", ".csv": "spreadsheet"}
 
 
@@ -65,7 +63,7 @@ def preview_import(store: Store, actor: Actor, org_id: str, source: str, data: b
         raise InvalidImport(source, [Problem(source, None, "", "choose a Word appendix (.docx), a spreadsheet "
                                                                "(.xlsx) or a CSV file (.csv)")])
     raw = data.read_bytes() if isinstance(data, Path) else data
-    plan = READERS[kind](raw, framework, source=source).check()
+    plan = _reader(kind)(raw, framework, source=source).check()
     _check_unlocked(saved, plan)   # said at once, not only when the person applies it
     return ImportPreview(org_id, saved.organisation.name, source, framework, plan, preview(plan, saved))
 
@@ -94,6 +92,16 @@ def apply_import(store: Store, actor: Actor, prepared: ImportPreview, *, track_a
             tx.write_entries(prepared.org_id, period.period.period, framework, new=period.new,
                              changed=period.changed, status=period.period.status, user=actor.name)
         return preview(plan, saved)
+
+
+def _reader(kind: str):
+    """The reader of a kind of file, imported when first needed (python-docx and openpyxl cost a
+    command-line call that reads no file a third of its time)."""
+    if kind == "appendix":
+        from ..readers.appendix import read_appendix
+        return read_appendix
+    from ..readers.spreadsheet import read_spreadsheet
+    return read_spreadsheet
 
 
 def _check_unlocked(saved: OrganisationRecord, plan: ImportPlan) -> None:
