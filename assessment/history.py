@@ -39,10 +39,11 @@ def legacy_snapshot(score: Score, target: Score, comment: str | None) -> dict[st
 def entry_at(current: Entry, snap: dict[str, Any]) -> Entry:
     """`current` as it was in `snap` (its version unchanged, so the save of it is a new version).
     An action that still exists keeps its id (and its life of progress notes); one since removed
-    comes back as a new action. A legacy snapshot restores score, target and comment only."""
+    comes back as a new action. A score that was carried forward and not yet confirmed comes back
+    so (undoing an import confirms nothing). A legacy snapshot restores score, target and comment only."""
     restored = replace(current, score=Score(snap.get("score"), bool(snap.get("score_na"))),
                        target=Score(snap.get("target"), bool(snap.get("target_na"))),
-                       comment=snap.get("comment"), carried=False)
+                       comment=snap.get("comment"), carried=bool(snap.get("carried")))
     if snap.get("legacy"):
         return restored
     living = {a.id: a for a in current.actions if a.id is not None}

@@ -185,11 +185,24 @@ class PeriodRecord:
     def locked(self) -> bool:
         return self.status in LOCKED_STATUSES
 
+    def unconfirmed(self) -> list[Entry]:
+        """The entries carried forward from the period before and not yet confirmed or changed."""
+        return [e for e in [*self.entries.values(), *self.key_area_entries.values()] if e.carried]
+
+    def check_ready_to_submit(self) -> None:
+        """Refuse to put a period forward with carried scores nobody has confirmed (councillors
+        would read last year's scores as this year's)."""
+        waiting = self.unconfirmed()
+        if waiting:
+            raise AssessmentError(f"{self.period} has {len(waiting)} score{'s' if len(waiting) != 1 else ''} carried "
+                                  "forward and not yet confirmed; confirm or change them on the score page before "
+                                  "submitting it")
+
     def check_unlocked(self, what: str = "changed") -> None:
         """Refuse (PeriodLocked) any change to an approved period, saying how to change it."""
         if self.locked:
             detail = str(self.approval).removeprefix("Approved ") if self.approval else ""
-            raise PeriodLocked(f"{self.period} is approved" + (f" ({detail})" if detail else "")
+            raise PeriodLocked(f"{self.period} is approved" + (f" {detail}" if detail else "")
                                + f", so it cannot be {what}; an administrator can reopen it, giving a reason")
 
     def status_line(self) -> str:

@@ -117,6 +117,7 @@ def test_every_workflow_refuses_those_without_the_right(medway_year, actor):
     workflows.add_person(medway_year, LOCAL_ACTOR, "head@medway.gov.uk", "medway", "administrator")
     prepared = workflows.preview_import(medway_year, EDITOR, "medway", "b.csv", _sheet_for_2024(medway_year))
     workflows.keep_draft(medway_year, EDITOR, "medway", "2024", EntryEdit("5", base_version=1, comment="draft"))
+    workflows.confirm_scores(medway_year, EDITOR, "medway", "2024")
     workflows.submit_period(medway_year, EDITOR, "medway", "2024")
     workflows.reopen_period(medway_year, LOCAL_ACTOR, "medway", "2024", reason="to test")
     before = _everything_stored(medway_year)
@@ -182,6 +183,7 @@ def test_a_reviewer_reads_only_what_was_put_before_them(medway_year):
             pytest.fail(f"{what} of the draft 2024 was shown to a reviewer")
     actions, view = queries.actions(medway_year, REVIEWER, "medway")
     assert {row.period for row in actions} <= {"2022", "2023"}
+    workflows.confirm_scores(medway_year, EDITOR, "medway", "2024")
     workflows.submit_period(medway_year, EDITOR, "medway", "2024")
     assert [p.period for p in queries.record(medway_year, REVIEWER, "medway").record.periods] == ["2022", "2023", "2024"]
 
@@ -192,6 +194,10 @@ def test_a_period_moves_draft_submitted_approved_and_reopens_with_a_reason(medwa
     with pytest.raises(AssessmentError, match="2024 is draft, so it cannot be approved; only a period that is "
                                               "submitted can"):
         workflows.approve_period(medway_year, ADMIN, "medway", "2024", decision="Cabinet")
+    with pytest.raises(AssessmentError, match="^2024 has 58 scores carried forward and not yet confirmed; confirm "
+                                              "or change them on the score page before submitting it$"):
+        workflows.submit_period(medway_year, EDITOR, "medway", "2024")   # objective 1 was saved, 58 are carried
+    workflows.confirm_scores(medway_year, EDITOR, "medway", "2024")
     submitted = workflows.submit_period(medway_year, EDITOR, "medway", "2024")
     assert (submitted.status, submitted.status_line()) == ("submitted", "Submitted for approval")
     with pytest.raises(NotAllowed, match="officer@medway.gov.uk may not administer"):
@@ -318,10 +324,16 @@ def test_an_import_is_undone_as_one_change(medway_year):
     assert workflows.undo_import(medway_year, EDITOR, "medway", event.id) == 2
     after = stored(medway_year, "medway").period("2024")
     for item in ("2", "3"):
+        assert before.entries[item].carried and after.entries[item].carried   # undoing confirms nothing
         assert (after.entries[item].score, after.entries[item].comment) == \
             (before.entries[item].score, before.entries[item].comment)
         assert after.entries[item].version == before.entries[item].version + 2   # imported, then put back
         assert queries.history(medway_year, EDITOR, "medway", "2024", item)[-1].change == "undo import styled.xlsx"
+    events = queries.period_history(medway_year, EDITOR, "medway", "2024")
+    assert [e.kind for e in events][:2] == ["undo import", "import"]          # the period's history names both
+    assert [e.kind for e in queries.period_history(medway_year, EDITOR, "medway", "2023")][:1] != ["undo import"]
+    with pytest.raises(NotFound, match="nps-2018 has no objective '999'"):
+        queries.history(medway_year, EDITOR, "medway", "2024", "999")
     with pytest.raises(AssessmentError, match="was undone already"):
         workflows.undo_import(medway_year, EDITOR, "medway", event.id)
 
@@ -387,6 +399,7 @@ def test_a_move_from_sqlite_to_postgresql_keeps_people_roles_approvals_and_histo
     workflows.start_period(sqlite, head, "medway", "2024")
     workflows.save_edits(sqlite, head, "medway", "2024", [EntryEdit("1", base_version=1, comment="Better")])
     workflows.restore_version(sqlite, head, "medway", "2024", "1", 1)
+    workflows.confirm_scores(sqlite, head, "medway", "2024")
     workflows.submit_period(sqlite, head, "medway", "2024")
     workflows.approve_period(sqlite, head, "medway", "2024", decision="Cabinet", on=date(2025, 2, 13),
                              minute="Minute 123/2025")
@@ -432,6 +445,7 @@ def test_the_report_the_appendix_and_the_workbook_print_the_status(medway_year, 
     from assessment.exports.appendix import appendix_docx
     from assessment.exports.report_docx import report_docx
     from assessment.exports.workbook import workbook_xlsx
+    workflows.confirm_scores(medway_year, EDITOR, "medway", "2024")
     workflows.submit_period(medway_year, EDITOR, "medway", "2024")
     workflows.approve_period(medway_year, ADMIN, "medway", "2024", decision="Cabinet", on=date(2025, 2, 13),
                              minute="Minute 123/2025")

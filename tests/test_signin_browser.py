@@ -121,6 +121,11 @@ def test_an_editor_and_a_councillor_sign_in_and_see_what_their_roles_allow(signe
         expect(navigation.get_by_role("link", name=name, exact=True)).to_have_count(0)
     expect(page.get_by_text("2024", exact=True)).to_have_count(0)   # the draft is not put before councillors
     shot(page, "signin-3-councillor-on-the-report")
+    page.goto(f"{base}/report?org=medway&period=2022")   # the address an officer would share
+    expect(page.get_by_text("Progress report: Medway Council, 2022")).to_be_visible(timeout=30000)
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    page.goto(f"{base}/report?org=medway&period=2024")   # the draft, by address
+    expect(page.get_by_text("Medway Council has no period “2024” put before reviewers")).to_be_visible(timeout=30000)
     page.goto(f"{base}/score?org=medway&period=2023")   # a page their role does not have, by address
     expect(page.get_by_text("Score: Medway Council")).to_have_count(0)
     page.wait_for_timeout(1500)

@@ -257,6 +257,26 @@ def test_actions_page_filters_records_progress_and_downloads(db):
     assert [b.label for b in at.get("download_button")] == ["Download these actions (Excel)",
                                                              "Download these actions (CSV)"]
 
+def test_a_progress_note_saved_is_not_saved_again(db):
+    """After 'Save progress' the note box is empty: a later save (a new red/amber/green) does not
+    record the same note twice."""
+    at = new_app()
+    at.switch_page("assessment/ui/actions_page.py").run()
+    k = next(b.key for b in at.button if b.key and b.key.startswith("actions.edit.")).rsplit(".", 1)[0]
+    at.text_area(key=f"{k}.note").input("Third note.")
+    at.button(key=f"{k}.save").click().run()
+    assert not at.exception, at.exception
+    k2 = next(b.key for b in at.button if b.key and b.key.startswith("actions.edit.")).rsplit(".", 1)[0]
+    assert k2 == f"{k}.1" and at.text_area(key=f"{k2}.note").value == ""
+    at.selectbox(key=f"{k2}.rag").set_value("green")
+    at.button(key=f"{k2}.save").click().run()
+    assert not at.exception, at.exception
+    record = stored(open_store(db), "medway")
+    notes = [u.note for p in record.periods for e in p.entries.values() for a in e.actions for u in a.updates
+             if u.note == "Third note."]
+    assert notes == ["Third note."]
+
+
 def test_confirm_a_carried_score_and_a_whole_key_area(db):
     at = new_app()
     at.button(key="home.start").click().run()

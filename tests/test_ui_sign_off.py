@@ -72,6 +72,8 @@ def test_an_objectives_versions_are_shown_and_an_earlier_one_restored(db):  # no
     restore = at.button(key=f"score.medway.2023.1.restore.{entry.version}")
     restore.click().run()
     assert not at.exception, at.exception
+    assert (f"Restored version {entry.version} of objective 1 as a new version: comment: A new comment for "
+            f"objective 1 → {entry.comment}.") in _texts(at)
     back = stored(store, "medway").period("2023").entries["1"]
     assert (back.comment, back.score, back.version) == (entry.comment, entry.score, entry.version + 2)
     assert queries.history(store, LOCAL_ACTOR, "medway", "2023", "1")[-1].change == f"restored version {entry.version}"

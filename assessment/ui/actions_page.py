@@ -64,7 +64,10 @@ if shown:
         st.dataframe([{"Date": long_date(u.on, missing=f"in {u.period}" if u.period else "–"), "Status": u.status,
                        "Note": u.note or "", "By": u.by or ""} for u in row.action.updates],
                      hide_index=True, width="stretch", key="actions.history")
-    k = f"actions.edit.{row.action.id}"   # each action's own form: never another action's values
+    # Each action's own form (never another action's values), new after each save so that a note
+    # saved is not left in the box to be saved again.
+    saves = st.session_state.get(f"actions.saves.{row.action.id}", 0)
+    k = f"actions.edit.{row.action.id}" + (f".{saves}" if saves else "")
     with st.form(key=k):
         c = st.columns(3)
         status = c[0].selectbox("Status", ACTION_STATUSES, index=ACTION_STATUSES.index(row.action.status),
@@ -84,6 +87,7 @@ if shown:
                 st.error(md(exc))
             else:
                 st.session_state["actions.saved"] = row.action.text
+                st.session_state[f"actions.saves.{row.action.id}"] = saves + 1
                 state.forget_widgets(f"{k}.")
                 st.rerun()
 if "actions.saved" in st.session_state:

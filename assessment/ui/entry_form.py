@@ -90,8 +90,8 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
 def _read_only(framework: Framework, entry: Entry) -> None:
     """An entry of a period that cannot be changed here (approved), as text."""
     labels = LABELS[entry.kind]
-    st.markdown(f"**{labels[0]}:** {md(entry.score.label(framework))}  \n**{labels[1]}:** "
-                f"{md(entry.target.label(framework))}")
+    target = entry.target.label(framework) if entry.target.state != "unscored" else "no target"
+    st.markdown(f"**{labels[0]}:** {md(entry.score.label(framework))}  \n**{labels[1]}:** {md(target)}")
     st.markdown(md(entry.comment) if entry.comment else "_No comment._")
     for link in entry.evidence:
         st.markdown("- " + md(link.line()))
@@ -115,6 +115,9 @@ def _versions(org: str, period: str, entry: Entry, p: str, editable: bool) -> No
                 st.caption(md(str(change)))
             if editable and version.version != entry.version and version.restorable:
                 st.button(f"Restore version {version.version}", key=f"{p}.restore.{version.version}",
+                          help="Makes this version the current one, as a new version: its score, target, "
+                               "comment, actions and evidence (an action added since is removed). Nothing is lost: "
+                               "the current version stays in this list.",
                           on_click=_restore, args=(org, period, entry, version.version))
 
 
@@ -126,8 +129,11 @@ def _restore(org: str, period: str, entry: Entry, version: int) -> None:
         st.session_state["score.flash"] = ("error", str(exc))
     else:
         drafts.forget(org, period, [(entry.kind, entry.item)])
+        latest = workflows.queries.history(state.store(), state.actor(), org, period, entry.item, entry.kind)[-1]
+        changed = "; ".join(str(c) for c in latest.changes)   # an action added since is removed: say so
         st.session_state["score.flash"] = ("success", f"Restored version {version} of {entry.kind.replace('_', ' ')} "
-                                                      f"{entry.item} as a new version.")
+                                                      f"{entry.item} as a new version"
+                                                      + (f": {changed}." if changed else " (nothing differed)."))
 
 
 def _conflict(framework: Framework, org: str, period: str, entry: Entry, p: str) -> None:

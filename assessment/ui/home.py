@@ -9,12 +9,17 @@ from assessment.ui.organisation_form import add_organisation
 from assessment.workflows import EDIT, queries
 from assessment.ui.text import md
 
+store, actor = state.store(), state.actor()
+organisations = queries.organisations(store, actor)
+if organisations and not any(actor.may(o.id, EDIT) for o in organisations) \
+        and not st.session_state.get("home.landed"):   # a councillor lands on the report
+    st.session_state["home.landed"] = True
+    st.switch_page("assessment/ui/report_page.py")
+st.session_state["home.landed"] = True
+
 st.title("Procurement maturity self-assessment")
 st.caption("National Procurement Strategy for Local Government 2018: 59 objectives, levels 1 – Minimum "
            "to 5 – Innovator.")
-
-store, actor = state.store(), state.actor()
-organisations = queries.organisations(store, actor)
 if not organisations:
     if actor.administers_all:
         st.info("There are no organisations yet: add yours below, or load the examples with "

@@ -19,18 +19,20 @@ _FRAMEWORK = ("assessment/ui/framework_page.py", "Framework", "framework")
 
 def pages(actor: Actor) -> list:
     """Editors and administrators start on Start; a reviewer (a councillor) lands on the progress
-    report and sees no Score, Actions or Import page; administrators also see People."""
+    report (Start sends them there once a session, so the report keeps its own address, /report, for
+    links people share) and sees no Score, Actions or Import page; administrators also see People."""
     org, _ = state.selection()
     roles = [actor.role(org)] if org else ([*actor.roles.values()] or [None])
     edits = actor.administers_all or any(role in ("editor", "administrator") for role in roles)
     if org:
         edits = actor.may(org, EDIT)
+    administers = actor.may(org, ADMINISTER) if org else (actor.administers_all or "administrator" in roles)
     if edits:
         chosen = [_HOME, _SCORE, _REPORT, _ACTIONS, _IMPORT]
-        if actor.administers_all or (org and actor.may(org, ADMINISTER)):
+        if administers:
             chosen.append(_PEOPLE)
         chosen.append(_FRAMEWORK)
-    else:
-        chosen = [_REPORT, _HOME, _FRAMEWORK]
+    else:   # Start is the default page (at "/") but sends a councillor on to the report on arrival
+        chosen = [_HOME, _REPORT, _FRAMEWORK]
     return [st.Page(path, title=title, url_path=url, default=i == 0) if url else
             st.Page(path, title=title, default=i == 0) for i, (path, title, url) in enumerate(chosen)]

@@ -19,9 +19,12 @@ def show(org: str, current: PeriodRecord) -> None:
     actor, period = state.actor(), current.period
     line = current.status_line()
     if current.locked:
-        st.info(md(f"{period}: {line}. It is read-only; its actions' progress can still be recorded on the "
-                   "Actions page.") + (" An administrator can reopen it, giving a reason." if not actor.may(
-                       org, ADMINISTER) else ""))
+        if actor.may(org, EDIT):
+            st.info(md(f"{period}: {line}. It is read-only; its actions' progress can still be recorded on the "
+                       "Actions page.") + (" An administrator can reopen it, giving a reason." if not actor.may(
+                           org, ADMINISTER) else ""))
+        else:
+            st.info(md(f"{period}: {line}."))
     else:
         st.markdown(md(f"Status: {line}."))
     if current.status == "draft" and actor.may(org, EDIT):

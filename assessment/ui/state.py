@@ -6,7 +6,7 @@ import streamlit as st
 
 from assessment import workflows
 from assessment.errors import NotAllowed, NotFound
-from assessment.workflows import Actor, queries
+from assessment.workflows import READ_DRAFTS, Actor, queries
 from assessment.ui.text import md
 
 
@@ -57,7 +57,9 @@ def chosen_record(*, need_period: bool = False) -> tuple[queries.RecordView, str
     periods = [p.period for p in view.record.periods]
     if period is not None and period not in periods:
         st.session_state.pop("period", None)
-        st.warning(f"{md(view.record.organisation.name)} has no period “{md(period)}”. Choose one on the Start page.")
+        shown = "" if actor().may(org, READ_DRAFTS) else " put before reviewers (submitted for approval or approved)"
+        st.warning(f"{md(view.record.organisation.name)} has no period “{md(period)}”{shown}. Choose one on the "
+                   "Start page.")
         st.stop()
     if need_period and period is None:
         if not periods:

@@ -185,5 +185,5 @@ def undo_import(store: Store, actor: Actor, org_id: str, event_id: int) -> int:
             undone += 1
         tx.mark_event(event_id, undone_on=date.today().isoformat(), undone_by=actor.name)
         tx.add_event(org_id, None, "undo import", actor.name, source=event.details.get("source"), entries=undone,
-                     of=event_id)
+                     of=event_id, periods=event.details.get("periods") or [])
     return undone

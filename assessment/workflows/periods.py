@@ -135,6 +135,8 @@ def _move(store: Store, actor: Actor, org_id: str, period: str, step: str, appro
         if current.status not in allowed:
             raise AssessmentError(f"{period} is {current.status}, so it cannot be {_DONE[step]}; "
                                   f"only a period that is {' or '.join(allowed)} can")
+        if step == "submit":
+            current.check_ready_to_submit()
         tx.set_status(org_id, period, to, approval)
         tx.add_event(org_id, period, _DONE[step], actor.name, **details)
         return tx.load_record(org_id).period(period)

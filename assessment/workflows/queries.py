@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from ..action_list import ActionRow, action_rows
 from ..edits import Draft
-from ..errors import AssessmentError
+from ..errors import AssessmentError, NotFound
 from ..exports.json_export import record_json
 from ..framework import Framework, available_frameworks, find_framework
 from ..history import Event, Version, versions
@@ -116,6 +116,9 @@ def history(store: Store, actor: Actor, org_id: str, period: str, item: str, kin
     with store.transaction(write=False) as tx:
         _period_visible(tx, actor, org_id, period)
         framework = framework_of(tx.load_record(org_id))
+        known = framework.objectives if kind == "objective" else framework.key_areas
+        if item not in known:
+            raise NotFound(f"{framework.id} has no {kind.replace('_', ' ')} '{item}'")
         return versions(framework, tx.versions(org_id, period, item, kind))
 
 
@@ -129,7 +132,9 @@ def period_history(store: Store, actor: Actor, org_id: str, period: str | None =
             _period_visible(tx, actor, org_id, period)
         else:
             allow(actor, org_id, READ_DRAFTS)
-        return tx.events(org_id, period=period, kinds=kinds)
+        found = tx.events(org_id, kinds=kinds)
+    # An import (and its undoing) is kept once for the organisation, naming the periods it wrote.
+    return [e for e in found if period is None or e.period == period or period in (e.details.get("periods") or [])]
 
 
 def imports(store: Store, actor: Actor, org_id: str) -> list[Event]:
