@@ -424,7 +424,7 @@ def test_a_move_from_sqlite_to_postgresql_keeps_people_roles_approvals_and_histo
         assert queries.history(postgres, again, "medway", "2024", "1") == \
             queries.history(sqlite, head, "medway", "2024", "1")
         assert [v.change for v in queries.history(postgres, again, "medway", "2024", "1")] == [
-            "started, carried forward from 2023", "saved", "restored version 1"]
+            "started, carried forward from 2023", "saved", "restored version 1", "confirmed"]   # v1 was carried
         assert queries.period_history(postgres, again, "medway") == queries.period_history(sqlite, head, "medway")
         moved_people, kept_people = workflows.people(postgres, again, "medway"), workflows.people(sqlite, head, "medway")
         assert moved_people.changes == kept_people.changes
