@@ -191,12 +191,20 @@ class Transaction:
         self.s.add(OrganisationRow(id=org.id, name=org.name, type=org.type, region=org.region))
         self.s.flush()
 
-    def organisations(self) -> list[tuple[Organisation, list[str]]]:
-        """Every organisation with its periods, oldest first."""
-        rows = self.s.scalars(select(OrganisationRow).options(selectinload(OrganisationRow.assessments))
-                              .order_by(OrganisationRow.name)).all()
-        return [(Organisation(r.id, r.name, r.type, r.region),
-                 sorted((a.period for a in r.assessments), key=period_key)) for r in rows]
+    def organisations(self, ids: Iterable[str] | None = None) -> list[tuple[Organisation, list[str]]]:
+        """Every organisation (or those of `ids`) by name, with its periods, oldest first: two
+        plain queries of the columns needed, no records loaded (Start asks on every run)."""
+        orgs = select(OrganisationRow.id, OrganisationRow.name, OrganisationRow.type, OrganisationRow.region)
+        periods = select(AssessmentRow.organisation_id, AssessmentRow.period)
+        if ids is not None:
+            wanted = list(ids)
+            orgs = orgs.where(OrganisationRow.id.in_(wanted))
+            periods = periods.where(AssessmentRow.organisation_id.in_(wanted))
+        by_org: dict[str, list[str]] = defaultdict(list)
+        for org_id, period in self.s.execute(periods):
+            by_org[org_id].append(period)
+        return [(Organisation(*row), sorted(by_org[row[0]], key=period_key))
+                for row in self.s.execute(orgs.order_by(OrganisationRow.name))]
 
     def organisation(self, org_id: str) -> Organisation:
         row = self._org(org_id)

@@ -669,8 +669,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--processes", type=_numbers, default=[1], help="app processes (a list runs each)")
     parser.add_argument("--seconds", type=float, default=30, help="timed seconds per measurement")
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--post-script-gc", choices=("on", "off"), default="on",
-                        help="Streamlit's runner.postScriptGC (a full garbage collection after every run)")
+    parser.add_argument("--post-script-gc", choices=("on", "off"), default="off",
+                        help="Streamlit's runner.postScriptGC (a full garbage collection after every run); "
+                             "off, as .streamlit/config.toml sets it for the app")
     args = parser.parse_args(argv)
     gc_on = args.post_script_gc == "on"
 

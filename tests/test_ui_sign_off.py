@@ -67,6 +67,8 @@ def test_an_objectives_versions_are_shown_and_an_earlier_one_restored(db):  # no
     at.button(key="score.save").click().run()
     assert not at.exception, at.exception
     assert stored(store, "medway").period("2023").entries["1"].comment == "A new comment for objective 1"
+    assert not [b for b in at.button if b.key and ".restore." in b.key]   # versions are read when asked for
+    at.toggle(key="score.medway.2023.1.versions").set_value(True).run()
     captions = [c.value for c in shown(at.caption)]
     assert f"comment: {entry.comment} → A new comment for objective 1" in captions
     restore = at.button(key=f"score.medway.2023.1.restore.{entry.version}")

@@ -105,7 +105,11 @@ def _versions(org: str, period: str, entry: Entry, p: str, editable: bool) -> No
     restored (as a new version, itself kept)."""
     if not entry.version:
         return
-    with st.expander(f"Versions ({entry.version})"):
+    # Read and drawn only when asked for: every save adds a version, and a key area's page would
+    # otherwise read and draw every version of every objective on every run.
+    if not st.toggle(f"Versions ({entry.version})", key=f"{p}.versions"):
+        return
+    with st.container(border=True):
         found = workflows.queries.history(state.store(), state.actor(), org, period, entry.item, entry.kind)
         for version in reversed(found):
             when = f"{long_date(version.at.date())} {version.at:%H:%M}" if version.at else ""
