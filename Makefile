@@ -7,7 +7,7 @@ PORT   ?= 8501
 ADDRESS ?= 127.0.0.1
 PYTHON ?= python3
 
-.PHONY: run test bench audit schema demo clean-db
+.PHONY: run test bench load audit schema demo clean-db
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(VENV)/.test-installed
 ## Benchmarks (not part of the tests): ratios against floors measured in the same run.
 bench: $(VENV)/.test-installed
 	$(PY) -m bench
+
+## Many people at once (not part of the tests): make load ARGS="--sessions 1,5,10,20 --processes 1"
+load: $(VENV)/.test-installed
+	$(PY) -m bench.load $(ARGS)
 
 ## pip-audit over the pinned requirements (not part of `make test`); says plainly if it cannot check.
 AUDIT_VENV ?= .venv-audit

@@ -45,7 +45,10 @@ def database_url() -> str:
     return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DB}"
 
 
-SQLITE_BUSY_SECONDS = 10   # how long a save waits for another writer before saying the database is busy
+# How long a save waits for another writer before saying the database is busy. With 20 people saving
+# at once on one process (bench/load.py) a writer waited more than 10 s behind the others: better a
+# slow save than a refused one.
+SQLITE_BUSY_SECONDS = 30
 
 
 def make_engine(url: str | None = None) -> Engine:
