@@ -608,18 +608,6 @@ class Transaction:
                                                                          h.comment))
                 for h in rows]
 
-    def history(self, org_id: str, period: str, item: str, kind: str = "objective") -> list[dict]:
-        assessment = self._assessment(org_id, period)
-        entry = self.s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id,
-                                                     EntryRow.kind == kind, EntryRow.item_id == item))
-        if entry is None:
-            return []
-        rows = self.s.scalars(select(EntryHistoryRow).where(EntryHistoryRow.entry_id == entry.id)
-                              .order_by(EntryHistoryRow.version)).all()
-        return [{"version": h.version, "score": _score(h.score, h.not_applicable).written,
-                 "target": _score(h.target, h.target_not_applicable).written, "comment": h.comment,
-                 "changed_by": h.changed_by, "changed_at": h.changed_at} for h in rows]
-
     # ------------------------------------------------------------ many organisations
 
     def regional_rollup(self, framework: Framework, organisation_ids: list[str] | None = None

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -42,15 +43,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
-    port, url = free_port(), f"sqlite:///{tmp_path / 'browser.db'}"
-    env = {**os.environ, "DATABASE_URL": url}
+@contextmanager
+def app_server(database_url: str, *options: str, port: int | None = None, host: str = "127.0.0.1"):
+    """`streamlit run app.py` on a loopback port with its own database (and any further options,
+    e.g. a secrets file), waited for until healthy; yields its base address, stops it after."""
+    port = port or free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-         "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+         "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false", *options],
+        cwd=ROOT, env={**os.environ, "DATABASE_URL": database_url}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT)
+    base = f"http://{host}:{port}"
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -61,9 +64,18 @@ def server(tmp_path):
                 process.kill()
                 pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
             time.sleep(0.3)
-    yield base, url
-    process.terminate()
-    process.wait(timeout=20)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture
+def server(tmp_path):
+    url = f"sqlite:///{tmp_path / 'browser.db'}"
+    with app_server(url) as base:
+        yield base, url
 
 
 @pytest.fixture

@@ -11,11 +11,6 @@ is told whom to ask. Screenshots are kept in test-artifacts/browser/.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -23,8 +18,7 @@ from playwright.sync_api import Page, expect
 from assessment import workflows
 from assessment.workflows import LOCAL_ACTOR, queries
 
-from .conftest import ROOT
-from .test_browser import free_port, page, shot, widget  # noqa: F401 - the shared browser fixture
+from .test_browser import app_server, free_port, page, shot, widget  # noqa: F401 - page is a fixture
 
 EDITOR = ("officer-1", "officer@medway.gov.uk", "Olivia Officer")
 REVIEWER = ("cllr-1", "cllr@medway.gov.uk", "Cllr Amira Rahman")
@@ -50,34 +44,22 @@ def signed_in_server(tmp_path, provider):
     workflows.add_person(store, LOCAL_ACTOR, EDITOR[1], "medway", "editor")
     workflows.add_person(store, LOCAL_ACTOR, REVIEWER[1], "medway", "reviewer")
     port = free_port()
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text(f'''[auth]
+    secrets = secrets_file(tmp_path / "secrets.toml", port, provider)
+    with app_server(url, f"--secrets.files={secrets}", port=port, host="localhost") as base:
+        yield base, store, provider
+    store.engine.dispose()
+
+
+def secrets_file(path, port: int, provider: str):
+    """A secrets file as .streamlit/secrets.toml.example describes, naming the test provider."""
+    path.write_text(f'''[auth]
 redirect_uri = "http://localhost:{port}/oauth2callback"
 cookie_secret = "a-test-cookie-secret-of-some-length"
 client_id = "procurement-maturity"
 client_secret = "a-test-client-secret"
 server_metadata_url = "{provider}/.well-known/openid-configuration"
 ''')
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-         "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
-         f"--secrets.files={secrets}"],
-        cwd=ROOT, env={**os.environ, "DATABASE_URL": url}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://localhost:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace")[-2000:])
-            time.sleep(0.3)
-    yield base, store, provider
-    process.terminate()
-    process.wait(timeout=20)
-    store.engine.dispose()
+    return path
 
 
 def sign_in(page: Page, base: str, who: tuple[str, str, str]) -> None:

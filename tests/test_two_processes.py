@@ -5,11 +5,7 @@ conflict screen and nothing of the first is overwritten. Saving different object
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
+from contextlib import ExitStack
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -19,9 +15,9 @@ from assessment import workflows
 from assessment.scores import Score
 from assessment.workflows import LOCAL_ACTOR
 
-from .conftest import ROOT, reopened, stored
-from .test_browser import SHOTS, chromium_binary, free_port, widget
-from .test_signin_browser import sign_in
+from .conftest import reopened, stored
+from .test_browser import SHOTS, app_server, chromium_binary, free_port, widget
+from .test_signin_browser import secrets_file, sign_in
 
 ALEX = ("alex-1", "alex@medway.gov.uk", "Alex Editor")
 SAM = ("sam-1", "sam@medway.gov.uk", "Sam Editor")
@@ -41,44 +37,16 @@ def two_servers(tmp_path, postgres_url):
     for _, email, _ in (ALEX, SAM):
         workflows.add_person(store, LOCAL_ACTOR, email, "medway", "editor")
     users = [User(sub=sub, claims={"email": email, "name": name}) for sub, email, name in (ALEX, SAM)]
-    processes, bases = [], []
-    with run_server_in_thread(free_port(), user_claims=users) as provider:
+    with run_server_in_thread(free_port(), user_claims=users) as provider, ExitStack() as servers:
         issuer = f"http://localhost:{provider.server_port}"
+        bases = []
         for n in range(2):
             port = free_port()
-            secrets = tmp_path / f"secrets-{n}.toml"
-            secrets.write_text(f'''[auth]
-redirect_uri = "http://localhost:{port}/oauth2callback"
-cookie_secret = "one-cookie-secret-shared-by-both-processes"
-client_id = "procurement-maturity"
-client_secret = "a-test-client-secret"
-server_metadata_url = "{issuer}/.well-known/openid-configuration"
-''')
-            processes.append(subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-                 "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
-                 f"--secrets.files={secrets}"],
-                cwd=ROOT, env={**os.environ, "DATABASE_URL": postgres_url}, stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT))
-            bases.append(f"http://localhost:{port}")
-        for base, process in zip(bases, processes):
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                        break
-                except OSError:
-                    if time.monotonic() > deadline or process.poll() is not None:
-                        process.kill()
-                        pytest.fail("streamlit did not start: " + process.stdout.read().decode(errors="replace"))
-                    time.sleep(0.3)
-        try:
-            yield bases, store
-        finally:
-            for process in processes:
-                process.terminate()
-                process.wait(timeout=20)
-            store.engine.dispose()
+            secrets = secrets_file(tmp_path / f"secrets-{n}.toml", port, issuer)
+            bases.append(servers.enter_context(app_server(postgres_url, f"--secrets.files={secrets}", port=port,
+                                                          host="localhost")))
+        yield bases, store
+    store.engine.dispose()
 
 
 def _score(page, objective: str, option: str) -> None:

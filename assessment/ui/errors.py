@@ -18,3 +18,15 @@ def shown_plainly() -> Iterator[None]:
         yield
     except AssessmentError as exc:
         st.error(md(exc))
+
+
+def done_or_said(change, done: str, flash_key: str) -> None:
+    """Run `change` (a workflow call); a refusal is shown in a line and nothing moves on; on success
+    `done` is kept under `flash_key` to be shown after the page runs again."""
+    try:
+        change()
+    except AssessmentError as exc:
+        st.error(md(exc))
+        return
+    st.session_state[flash_key] = done
+    st.rerun()

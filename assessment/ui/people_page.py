@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment import workflows
-from assessment.errors import AssessmentError
 from assessment.people import ROLES
 from assessment.record import long_date
 from assessment.ui import state
+from assessment.ui.errors import done_or_said
 from assessment.ui.text import md
 
 ABOUT = {"administrator": "people and roles, approving, reopening and deleting periods, and all an editor does",
@@ -30,13 +30,7 @@ st.caption("People sign in with their council account; they are known by the ema
 
 
 def _do(change, done: str) -> None:
-    try:
-        change()
-    except AssessmentError as exc:
-        st.error(md(exc))
-        return
-    st.session_state["people.done"] = done
-    st.rerun()
+    done_or_said(change, done, "people.done")
 
 
 with st.form("people.add", border=True):

@@ -3,14 +3,13 @@ a reason), each offered only to those whose role allows it, and what was done to
 
 from __future__ import annotations
 
-from datetime import date
 
 import streamlit as st
 
 from assessment import workflows
-from assessment.errors import AssessmentError
 from assessment.record import PeriodRecord, long_date
 from assessment.ui import state
+from assessment.ui.errors import done_or_said
 from assessment.ui.text import md
 from assessment.workflows import ADMINISTER, EDIT, queries
 
@@ -57,10 +56,4 @@ def show(org: str, current: PeriodRecord) -> None:
 
 
 def _do(change, done: str) -> None:
-    try:
-        change()
-    except AssessmentError as exc:
-        st.error(md(exc))
-        return
-    st.session_state["home.added"] = done
-    st.rerun()
+    done_or_said(change, done, "home.added")
