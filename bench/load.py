@@ -38,8 +38,9 @@ The floor, per save, measured in the same run:
       by `bench.ui.floor_script`, plus a "Saved." message after the click), served by its own
       P processes and driven by the same client with the same N sessions for the same time: two
       reruns per save (the change, then the click), CPU seconds of those servers per "save".
-The ratio is the app servers' CPU per save over (a) + (b). The app does a third rerun per save
-(Save calls `st.rerun()` to show the message) and reads the record on every run; the floor does not.
+The ratio is the app servers' CPU per save over (a) + (b). Like the floor, the app runs twice per
+save (the change, then Save, which saves in its callback before the run that shows "Saved"); it
+also reads the record on every run, which the floor does not.
 
 Approximate: the client runs in this process on the same machine and takes CPU from the servers
 (its CPU per save is in the JSON); other work on the machine shows in latency more than in CPU
@@ -771,7 +772,7 @@ def _table(rows: list[dict[str, Any]]) -> None:
               f"{_ms(r['p95_s']):>8} {r['errors']:>6} {r['lost_saves']:>5} {r['rss_mb']:>7.0f} "
               f"{number(r['cpu_s_per_save'], '.4f'):>10} {number(r['floor_s_per_save'], '.4f'):>12} "
               f"{number(r['ratio'], '.2f'):>5}x")
-    print("CPU s/save: the app servers' CPU per save (change + save + the rerun after it); floor: (a) the "
+    print("CPU s/save: the app servers' CPU per save (the change and the save); floor: (a) the "
           "save through the application layer + (b) a bare page's two reruns, same N and processes.")
 
 

@@ -96,27 +96,32 @@ def typed_actions() -> None:
         entry_form.add_typed_action(org, period, entry, drafts.prefix(org, period, kind, item), rows)
 
 
+def save(waiting: list[tuple[str, str]]) -> None:
+    """Save, run as the button's callback: before the page runs again, so the run that follows
+    draws what was saved, with the message (one run per save, not two)."""
+    typed_actions()
+    try:
+        result = workflows.save_drafts(state.store(), state.actor(), org, period, waiting)
+    except (ScoreError, InvalidEdit) as exc:
+        st.session_state["score.flash"] = ("error", f"Nothing was saved: {exc}")
+        return
+    drafts.forget(org, period, result.saved)
+    message = f"Saved {len(result.saved)} of {title}: {drafts.names(framework, result.saved)}." \
+        if result.saved else "Nothing was saved."
+    if result.stale:
+        message += (f" {drafts.names(framework, list(result.stale)).capitalize()} "
+                    f"{'was' if len(result.stale) == 1 else 'were'} saved by someone else meanwhile: "
+                    "nothing of theirs was overwritten; choose below which to keep.")
+    if result.waiting:
+        message += f" Still unsaved elsewhere: {drafts.names(framework, result.waiting)}."
+    st.session_state["score.flash"] = ("error" if result.stale else "success", message)
+
+
 typed = [k for k in keys if (st.session_state.get(drafts.prefix(org, period, *k) + ".new.text") or "").strip()]
 waiting_here = [k for k in keys if k in mine] + [k for k in typed if k not in mine]
 left, right = st.columns([1, 1])
-if left.button(f"Save {md(title)}", key="score.save", type="primary", disabled=not waiting_here,
-               on_click=typed_actions):
-    try:
-        result = workflows.save_drafts(state.store(), state.actor(), org, period, waiting_here)
-    except (ScoreError, InvalidEdit) as exc:
-        st.error(f"Nothing was saved: {md(exc)}")
-    else:
-        drafts.forget(org, period, result.saved)
-        message = f"Saved {len(result.saved)} of {title}: {drafts.names(framework, result.saved)}." \
-            if result.saved else "Nothing was saved."
-        if result.stale:
-            message += (f" {drafts.names(framework, list(result.stale)).capitalize()} "
-                        f"{'was' if len(result.stale) == 1 else 'were'} saved by someone else meanwhile: "
-                        "nothing of theirs was overwritten; choose below which to keep.")
-        if result.waiting:
-            message += f" Still unsaved elsewhere: {drafts.names(framework, result.waiting)}."
-        st.session_state["score.flash"] = ("error" if result.stale else "success", message)
-        st.rerun()
+left.button(f"Save {md(title)}", key="score.save", type="primary", disabled=not waiting_here,
+            on_click=save, args=(waiting_here,))
 if waiting_here and right.button(f"Discard my changes in {md(title)}", key="score.discard_all"):
     drafts.discard(org, period, waiting_here)
     st.rerun()
