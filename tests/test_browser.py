@@ -99,6 +99,12 @@ def choose(page: Page, key: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
+def idle(page: Page) -> None:
+    """Wait until the app has finished its run (a click made during a run can be lost when the run
+    it interrupts asks for another, e.g. to update the address)."""
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30000)
+
+
 def shot(page: Page, name: str) -> None:
     page.wait_for_timeout(500)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
@@ -115,6 +121,7 @@ def test_a_year_started_confirmed_edited_reloaded_and_saved(server, page):
 
     page.get_by_text("Start a new period").click()
     expect(widget(page, "home.new_period").locator("input")).to_have_value("2024")
+    idle(page)
     widget(page, "home.start").locator("button").click()
     expect(page.get_by_text("Started 2024, carried forward from 2023: 59 score(s) to confirm or change; 21 "
                             "action(s) of earlier periods are still open.")).to_be_visible(timeout=30000)
@@ -123,6 +130,7 @@ def test_a_year_started_confirmed_edited_reloaded_and_saved(server, page):
 
     page.get_by_role("link", name="Score a key area").click()
     expect(page.get_by_text("Score: Medway Council, 2024")).to_be_visible(timeout=30000)
+    idle(page)
     widget(page, "score.confirm_all").locator("button").first.click()
     expect(page.get_by_text("Confirmed 3 carried score(s) of Engaging Councillors.")).to_be_visible(timeout=30000)
     page.get_by_role("link", name="Start").click()
@@ -132,6 +140,7 @@ def test_a_year_started_confirmed_edited_reloaded_and_saved(server, page):
 
     page.get_by_role("link", name="Score a key area").click()
     expect(page.get_by_text("Score: Medway Council, 2024")).to_be_visible(timeout=30000)
+    idle(page)
     widget(page, "score.next").locator("button").click()
     expect(widget(page, "score.key_area").locator("input")).to_have_value(
         "Engaging Senior Members", timeout=30000)
@@ -144,6 +153,7 @@ def test_a_year_started_confirmed_edited_reloaded_and_saved(server, page):
     action = widget(page, "score.medway.2024.4.new.text").locator("input")
     action.fill("Present the procurement pipeline to Corporate Management Team")
     widget(page, "score.medway.2024.4.new.owner").locator("input").fill("Head of Category Management")
+    idle(page)
     widget(page, "score.medway.2024.4.new.add").locator("button").click()
     expect(page.get_by_text("Present the procurement pipeline to Corporate Management Team — Head of Category "
                             "Management")).to_be_visible(timeout=30000)
@@ -158,6 +168,7 @@ def test_a_year_started_confirmed_edited_reloaded_and_saved(server, page):
         .to_have_value("Leader in waiting: directors now sponsor every major procurement.")
     expect(page.get_by_text("Movement since 2023 (with your unsaved change)")).to_be_visible()
     shot(page, "4-draft-restored-after-a-reload")
+    idle(page)
     widget(page, "score.save").locator("button").click()
     expect(page.get_by_text("Saved 1 of Engaging Senior Members: objective 4.")).to_be_visible(timeout=30000)
     shot(page, "5-saved")
