@@ -18,7 +18,7 @@ from . import workflows
 from .errors import AssessmentError, InvalidFile
 from .framework import SCHEMA_PATH, find_framework, framework_files, load_framework, schema_text
 from .people import DEPLOYMENT_ADMINISTRATOR, ROLES
-from .record import DEFAULT_FRAMEWORK, long_date
+from .record import DEFAULT_FRAMEWORK, long_date, long_date_time
 from .workflows import queries
 from .yamlsource import read_yaml
 
@@ -449,7 +449,7 @@ def history(obj: Context, org_id: str, period_name: str, objective: str | None, 
 
 
 def _when(at) -> str:
-    return f"{long_date(at.date())} {at:%H:%M}" if at else "-"
+    return long_date_time(at, missing="-")
 
 
 @cli.group()

@@ -262,6 +262,11 @@ def long_date(day: date | None, missing: str = "no due date") -> str:
     return f"{day.day} {day:%B %Y}" if day else missing
 
 
+def long_date_time(at: datetime | None, missing: str = "") -> str:
+    """When something was done, as people write it: 21 November 2026 14:05."""
+    return f"{long_date(at.date())} {at:%H:%M}" if at else missing
+
+
 _PERIOD = re.compile(r"^(\d{4})(?:/(\d{2}|\d{4}))?$")
 
 

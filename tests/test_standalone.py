@@ -20,7 +20,8 @@ SOURCES = [p for folder in ("assessment", "tests", "bench", "scripts", ".ci") fo
 
 
 def test_nothing_reads_outside_the_repository():
-    """Seeds and fixtures live under tests/fixtures; no path climbs out to ../shared or beside the clone."""
+    """Seeds and fixtures live under tests/fixtures; no path climbs out of the clone (to the team's
+    shared folder beside it, or anywhere else)."""
     pattern = re.compile(r"""\.\./shared|parent\s*/\s*["']shared["']|ROOT\.parent""")
     offenders = [str(p.relative_to(ROOT)) for p in SOURCES
                  if p != ROOT / "tests" / "test_standalone.py" and pattern.search(p.read_text(encoding="utf-8"))]

@@ -139,21 +139,21 @@ def start_landscape(document, *, new_section: bool) -> None:
 
 def header(document, text: str) -> None:
     """The last section's own header (not inherited), in 8 pt bold: the periods' status."""
-    section = document.sections[-1]
-    section.header.is_linked_to_previous = False
-    paragraph = section.header.paragraphs[0]
-    paragraph.text = text
-    paragraph.runs[0].font.size = Pt(8)
-    paragraph.runs[0].font.bold = True
+    _own(document.sections[-1].header, text, bold=True)
 
 
 def footer(document, text: str) -> None:
     """The last section's own footer (not inherited from a section before it), in 8 pt."""
-    section = document.sections[-1]
-    section.footer.is_linked_to_previous = False
-    paragraph = section.footer.paragraphs[0]
+    _own(document.sections[-1].footer, text)
+
+
+def _own(part, text: str, *, bold: bool = False) -> None:
+    """`text` in 8 pt as a header's or footer's own (not linked to the section before)."""
+    part.is_linked_to_previous = False
+    paragraph = part.paragraphs[0]
     paragraph.text = text
     paragraph.runs[0].font.size = Pt(8)
+    paragraph.runs[0].font.bold = bold
 
 
 def save(document) -> bytes:

@@ -16,7 +16,7 @@ from assessment.edits import Draft, action_rows, apply_edit
 from assessment.errors import AssessmentError, InvalidEdit, ScoreError
 from assessment.framework import Framework
 from assessment.record import (ACTION_STATUSES, RAG, Entry, OrganisationRecord, PeriodRecord, evidence_text,
-                               long_date, period_key)
+                               long_date, long_date_time, period_key)
 from assessment.scores import UNSCORED, choice_labels
 from assessment.ui import drafts, state
 from assessment.ui.text import md
@@ -112,7 +112,7 @@ def _versions(org: str, period: str, entry: Entry, p: str, editable: bool) -> No
     with st.container(border=True):
         found = workflows.queries.history(state.store(), state.actor(), org, period, entry.item, entry.kind)
         for version in reversed(found):
-            when = f"{long_date(version.at.date())} {version.at:%H:%M}" if version.at else ""
+            when = long_date_time(version.at)
             st.markdown(md(f"Version {version.version}, {when}, {version.by or 'unknown'} ({version.change or 'saved'})"
                            + (" — the current one" if version.version == entry.version else "")))
             for change in version.changes:

@@ -7,7 +7,7 @@ import streamlit as st
 from assessment import workflows
 from assessment.errors import AssessmentError, InvalidImport
 from assessment.exports.template import template_csv, template_xlsx
-from assessment.record import long_date
+from assessment.record import long_date_time
 from assessment.ui import state
 from assessment.ui.text import md
 
@@ -36,7 +36,7 @@ earlier = workflows.queries.imports(state.store(), state.actor(), org)
 if earlier:
     with st.expander(f"Earlier imports ({len(earlier)}): undo one as a whole"):
         for event in earlier:
-            when = f"{long_date(event.at.date())} {event.at:%H:%M}" if event.at else ""
+            when = long_date_time(event.at)
             cols = st.columns([4, 1])
             cols[0].markdown(md(f"{when}, {event.person}: {event.describe()}"))
             if not event.details.get("undone_on") and cols[1].button("Undo", key=f"import.undo.{event.id}"):

@@ -7,7 +7,7 @@ import streamlit as st
 
 from assessment import workflows
 from assessment.people import ROLES
-from assessment.record import long_date
+from assessment.record import long_date, long_date_time
 from assessment.ui import state
 from assessment.ui.errors import done_or_said
 from assessment.ui.text import md
@@ -51,5 +51,5 @@ if found.people:
 
 with st.expander(f"Role changes ({len(found.changes)})"):
     for event in found.changes:
-        when = f"{long_date(event.at.date())} {event.at:%H:%M}" if event.at else ""
+        when = long_date_time(event.at)
         st.markdown("- " + md(f"{when}, {event.person}: {event.describe()}"))

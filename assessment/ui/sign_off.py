@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment import workflows
-from assessment.record import PeriodRecord, long_date
+from assessment.record import PeriodRecord, long_date_time
 from assessment.ui import state
 from assessment.ui.errors import done_or_said
 from assessment.ui.text import md
@@ -51,7 +51,7 @@ def show(org: str, current: PeriodRecord) -> None:
     if events:
         with st.expander(f"History of {period} ({len(events)})"):
             for event in events:
-                when = f"{long_date(event.at.date())} {event.at:%H:%M}" if event.at else ""
+                when = long_date_time(event.at)
                 st.markdown("- " + md(f"{when}, {event.person or 'unknown'}: {event.describe()}"))
 
 

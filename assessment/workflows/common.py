@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import AssessmentError
+from ..errors import AssessmentError, NotFound
 from ..framework import Framework, find_framework
 from ..record import OrganisationRecord
 from ..store import Store, database_url, open_store  # noqa: F401 - database_url for the app
@@ -21,3 +21,10 @@ def framework_of(record: OrganisationRecord, requested: str | None = None) -> Fr
         raise AssessmentError(f"{record.organisation.id} is assessed against {record.framework_id}, "
                               f"not {requested}")
     return find_framework(requested or record.framework_or())
+
+
+def check_item(framework: Framework, kind: str, item: str) -> None:
+    """Refuse (NotFound) an objective or key area the framework does not have."""
+    known = framework.objectives if kind == "objective" else framework.key_areas if kind == "key_area" else {}
+    if item not in known:
+        raise NotFound(f"{framework.id} has no {kind.replace('_', ' ')} '{item}'")

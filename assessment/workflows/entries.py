@@ -11,7 +11,7 @@ from ..history import entry_at
 from ..record import ACTION_STATUSES, RAG, Action, ActionUpdate, Entry
 from ..store import Store
 from .access import EDIT, Actor, allow
-from .common import framework_of
+from .common import check_item, framework_of
 
 
 @dataclass
@@ -43,7 +43,7 @@ def _save(tx, actor: Actor, framework, org_id: str, current, edits: list[EntryEd
     result = SaveResult()
     ready = []
     for edit in edits:
-        _check_item(framework, edit.kind, edit.item)
+        check_item(framework, edit.kind, edit.item)
         saved = (current.entries if edit.kind == "objective" else current.key_area_entries).get(edit.item)
         base = saved or Entry(item=edit.item, kind=edit.kind)
         ready.append((edit, saved, apply_edit(framework, base, edit)))   # ScoreError before any write
@@ -60,12 +60,6 @@ def _save(tx, actor: Actor, framework, org_id: str, current, edits: list[EntryEd
     return result
 
 
-def _check_item(framework, kind: str, item: str) -> None:
-    known = framework.objectives if kind == "objective" else framework.key_areas if kind == "key_area" else {}
-    if item not in known:
-        raise NotFound(f"{framework.id} has no {kind.replace('_', ' ')} '{item}'")
-
-
 # ---------------------------------------------------------------- drafts
 
 def keep_draft(store: Store, actor: Actor, org_id: str, period: str, edit: EntryEdit) -> Draft:
@@ -75,7 +69,7 @@ def keep_draft(store: Store, actor: Actor, org_id: str, period: str, edit: Entry
     with store.transaction() as tx:
         record = tx.load_record(org_id)
         record.period(period).check_unlocked()
-        _check_item(framework_of(record), edit.kind, edit.item)
+        check_item(framework_of(record), edit.kind, edit.item)
         before = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name)}.get(edit.key)
         kept = merged(before, edit)
         tx.put_draft(org_id, period, actor.name, kept)

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from ..action_list import ActionRow, action_rows
 from ..edits import Draft
-from ..errors import AssessmentError, NotFound
+from ..errors import AssessmentError
 from ..exports.json_export import record_json
 from ..framework import Framework, available_frameworks, find_framework
 from ..history import Event, Version, versions
@@ -23,7 +23,7 @@ from ..scoring import PREVIOUS
 from ..store import Store
 from ..summary import period_summary as summarise
 from .access import EDIT, READ, READ_DRAFTS, Actor, allow
-from .common import framework_of
+from .common import check_item, framework_of
 
 
 @dataclass(frozen=True)
@@ -116,9 +116,7 @@ def history(store: Store, actor: Actor, org_id: str, period: str, item: str, kin
     with store.transaction(write=False) as tx:
         _period_visible(tx, actor, org_id, period)
         framework = framework_of(tx.load_record(org_id))
-        known = framework.objectives if kind == "objective" else framework.key_areas
-        if item not in known:
-            raise NotFound(f"{framework.id} has no {kind.replace('_', ' ')} '{item}'")
+        check_item(framework, kind, item)
         return versions(framework, tx.versions(org_id, period, item, kind))
 
 
