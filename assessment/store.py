@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
+from sqlalchemy import Engine, create_engine, event, func, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -34,7 +35,7 @@ from .record import (STATUSES, Action, ActionUpdate, Approval, Entry, Evidence, 
                      PeriodRecord, action_problems, entry_problems, long_date, organisation_problems, period_key)
 from .scores import Score
 from .tables import (ActionRow, ActionUpdateRow, AssessmentRow, BaselineRow, DraftRow, EntryHistoryRow, EntryRow,
-                     EventRow, EvidenceRow, MembershipRow, OrganisationRow, PersonRow)
+                     EventRow, EvidenceRow, MembershipRow, OrganisationRow, PersonRow, new_stamp)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_DB = DATA_DIR / "assessment.db"
@@ -95,7 +96,7 @@ def alembic_config():
 
 def head_revision() -> str:
     """The newest migration's revision, from the migrations' file names ("0004_....py" is
-    revision "0004"), read without loading Alembic (tests/test_store.py holds it to Alembic's own)."""
+    revision "0005"), read without loading Alembic (tests/test_store.py holds it to Alembic's own)."""
     return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
 
 
@@ -159,6 +160,38 @@ def _score(row_score: float | None, na: bool) -> Score:
     return Score(row_score, bool(na))
 
 
+RECORDS_KEPT = 32   # loaded records kept per process for reading (each a few hundred kB for NPS 2018)
+
+
+class RecordCache:
+    """Records loaded for reading, kept by organisation with the stamp (`organisations.changed`)
+    they were loaded at; the least recently read go first. Shared by every session of a process,
+    so a record from it is read-only: nothing may change it (a test checks that every query and
+    export leaves it as loaded)."""
+
+    def __init__(self, size: int = RECORDS_KEPT):
+        self.size = size
+        self._kept: OrderedDict[str, tuple[str, OrganisationRecord]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, org_id: str, stamp: str | None) -> OrganisationRecord | None:
+        with self._lock:
+            kept = self._kept.get(org_id)
+            if kept is None or stamp is None or kept[0] != stamp:
+                return None
+            self._kept.move_to_end(org_id)
+            return kept[1]
+
+    def put(self, org_id: str, stamp: str | None, record: OrganisationRecord) -> None:
+        if stamp is None or self.size <= 0:
+            return
+        with self._lock:
+            self._kept[org_id] = (stamp, record)
+            self._kept.move_to_end(org_id)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+
 class Store:
     """The database: an engine made once, and a short unit of work per user action."""
 
@@ -166,20 +199,28 @@ class Store:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._writing = sessionmaker(engine.execution_options(writing=True), expire_on_commit=False)
+        self.records = RecordCache()
 
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator["Transaction"]:
         """One unit of work: commits at the end, rolls back everything on any error. A writing one
-        holds SQLite's write lock from its start (readers go on reading)."""
+        holds SQLite's write lock from its start (readers go on reading); the organisations whose
+        records it changed are given a new stamp as part of it."""
         with unavailable_as_error(), (self._writing if write else self._sessions)() as session, session.begin():
-            yield Transaction(session)
+            tx = Transaction(session, self.records)
+            yield tx
+            if tx.touched:
+                session.execute(update(OrganisationRow).where(OrganisationRow.id.in_(sorted(tx.touched)))
+                                .values(changed=new_stamp()))
 
 
 class Transaction:
     """Reads and writes inside one transaction (`Store.transaction()`)."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, records: RecordCache | None = None):
         self.s = session
+        self.records = records if records is not None else RecordCache(0)
+        self.touched: set[str] = set()   # organisations whose records this unit of work changes
         # What the versions saved in this unit of work are kept as in history ("saved", "import
         # x.docx", "restored version 3"), and the event (an import) they belong to, if any.
         self.change: str = "saved"
@@ -193,6 +234,7 @@ class Transaction:
             raise AlreadyExists(f"organisation '{org.id}' already exists")
         self.s.add(OrganisationRow(id=org.id, name=org.name, type=org.type, region=org.region))
         self.s.flush()
+        self.touched.add(org.id)
 
     def organisations(self, ids: Iterable[str] | None = None) -> list[tuple[Organisation, list[str]]]:
         """Every organisation (or those of `ids`) by name, with its periods, oldest first: two
@@ -235,6 +277,7 @@ class Transaction:
         A period that already exists is refused unless `replace` is set. Returns counts.
         """
         org, s = record.organisation, self.s
+        self.touched.add(org.id)
         counts = {"periods": 0, "entries": 0, "actions": 0}
         row = s.get(OrganisationRow, org.id)
         if row is None:
@@ -268,7 +311,20 @@ class Transaction:
             counts["periods"] += 1
         return counts
 
+    def record(self, org_id: str) -> OrganisationRecord:
+        """The organisation's record for reading: the one kept from an earlier read while the
+        organisation's stamp is unchanged (a few milliseconds), else `load_record` (tens of
+        milliseconds), kept for the next read. Read-only: never change what this returns."""
+        stamp = self.s.scalar(select(OrganisationRow.changed).where(OrganisationRow.id == org_id))
+        record = self.records.get(org_id, stamp)
+        if record is None:
+            record = self.load_record(org_id)   # NotFound if there is no such organisation
+            if not self.touched:                # not a record this unit of work has changed
+                self.records.put(org_id, stamp, record)
+        return record
+
     def load_record(self, org_id: str) -> OrganisationRecord:
+        """The organisation's whole record, loaded afresh (a new object the caller may change)."""
         row = self._org(org_id)
         assessments = self.s.scalars(
             select(AssessmentRow).where(AssessmentRow.organisation_id == org_id)
@@ -297,6 +353,7 @@ class Transaction:
                    user: str) -> None:
         """A new period with its entries (their actions, evidence and first history rows)."""
         self._org(org_id)
+        self.touched.add(org_id)
         assessment = AssessmentRow(organisation_id=org_id, period=period.period, framework_id=framework_id,
                                    framework_version=framework_version, status=period.status)
         self.s.add(assessment)
@@ -309,6 +366,7 @@ class Transaction:
     def delete_period(self, org_id: str, period: str) -> None:
         """A period and everything in it (entries, actions, evidence, history)."""
         assessment = self._assessment(org_id, period)
+        self.touched.add(org_id)
         self.s.delete(assessment)
         self.s.flush()
 
@@ -321,6 +379,7 @@ class Transaction:
                             .where(ActionRow.id == action_id, AssessmentRow.organisation_id == org_id))
         if row is None:
             raise NotFound(f"{org_id} has no action {action_id}")
+        self.touched.add(org_id)
         _fits(f"action {action_id}", action_problems(Action(row.text, owner, updates=[change] if change else [])))
         row.owner, row.due, row.rag = owner, due, rag
         if change is not None:
@@ -336,6 +395,7 @@ class Transaction:
         if status not in STATUSES:
             raise AssessmentError(f"'{status}' is not a status; use one of {', '.join(STATUSES)}")
         row = self._assessment(org_id, period)
+        self.touched.add(org_id)
         row.status = status
         kept = approval if status == "approved" else None
         row.decision, row.decision_date, row.minute = (kept.decision, kept.on, kept.minute) if kept else (None,) * 3
@@ -389,6 +449,7 @@ class Transaction:
         row = self.s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id, EntryRow.kind == kind,
                                                    EntryRow.item_id == item))
         if row is not None:
+            self.touched.add(org_id)
             self.s.delete(row)
             self.s.flush()
 
@@ -474,6 +535,7 @@ class Transaction:
         nothing is written.
         """
         assessment = self._assessment(org_id, period)
+        self.touched.add(org_id)
         row = self.s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id,
                                                    EntryRow.kind == entry.kind, EntryRow.item_id == entry.item)
                             .with_for_update())
@@ -498,6 +560,7 @@ class Transaction:
         """Add `new` entries and update `changed` ones (each a new version with history) in a period,
         which is created (for `framework`, with `status`) if it does not exist yet."""
         self._org(org_id)
+        self.touched.add(org_id)
         assessment = self.s.scalar(select(AssessmentRow).where(AssessmentRow.organisation_id == org_id,
                                                                AssessmentRow.period == period))
         if assessment is None:

@@ -4,6 +4,7 @@ through an Alembic migration (`assessment/migrations/versions/`); a test checks 
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from uuid import uuid4
 
 from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text,
                         UniqueConstraint, false)
@@ -15,6 +16,11 @@ from .limits import BASELINE_AGREED, CHANGE, DECISION, EMAIL, IDENTITY, MINUTE, 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def new_stamp() -> str:
+    """A fresh value for `organisations.changed`: never the same twice, so a stamp names one state."""
+    return uuid4().hex
 
 
 class Base(DeclarativeBase):
@@ -30,6 +36,9 @@ class OrganisationRow(Base):
     baseline_agreed: Mapped[str | None] = mapped_column(String(BASELINE_AGREED))
     source: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set afresh by every unit of work that changes the organisation's record (its periods, entries,
+    # actions, baselines): a read keeps a loaded record for as long as this stays the same.
+    changed: Mapped[str | None] = mapped_column(String(32), default=new_stamp)
     assessments: Mapped[list["AssessmentRow"]] = relationship(back_populates="organisation",
                                                               cascade="all, delete-orphan")
     baselines: Mapped[list["BaselineRow"]] = relationship(cascade="all, delete-orphan")

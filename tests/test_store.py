@@ -322,3 +322,113 @@ def test_a_database_at_the_head_is_opened_without_alembic(tmp_path):
             "print('alembic' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           check=True).stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------- records kept for reading
+
+def _kept(store, org_id):
+    with store.transaction(write=False) as tx:
+        return tx.record(org_id)
+
+
+def _fresh(store, org_id):
+    with store.transaction(write=False) as tx:
+        return tx.load_record(org_id)
+
+
+def test_a_record_read_twice_with_nothing_changed_is_read_once(store, medway):
+    save_record(store, medway)
+    first = _kept(store, "medway")
+    assert _kept(store, "medway") is first
+    assert first == _fresh(store, "medway")
+
+
+def test_every_change_to_a_record_is_read_at_once(store, medway):
+    """Each workflow that changes a record gives the organisation a new stamp, so the next read
+    loads it afresh (and a draft, which is not part of the record, does not)."""
+    from assessment.edits import EntryEdit
+    save_record(store, medway)
+    actor = LOCAL_ACTOR
+
+    def read():
+        return queries.record(store, actor, "medway").record
+
+    before = read()
+    workflows.start_period(store, actor, "medway", "2024")
+    after_start = read()
+    assert after_start is not before and [p.period for p in after_start.periods][-1] == "2024"
+
+    version = after_start.period("2024").entries["1"].version
+    workflows.keep_draft(store, actor, "medway", "2024", EntryEdit("1", base_version=version, score="5"))
+    assert read() is after_start   # a draft leaves the record as it was
+
+    workflows.save_drafts(store, actor, "medway", "2024")
+    after_save = read()
+    assert after_save is not after_start and after_save.period("2024").entries["1"].score.value == 5
+
+    workflows.confirm_scores(store, actor, "medway", "2024")
+    after_confirm = read()
+    assert after_confirm is not after_save
+    assert not after_confirm.period("2024").entries["2"].carried
+
+    action = next(a for p in after_confirm.periods for e in p.entries.values() for a in e.actions)
+    workflows.edit_action(store, actor, "medway", action.id, owner=action.owner, due=action.due, rag="red",
+                          note="Met the supplier forum")   # progress, which an approved period still takes
+    after_action = read()
+    changed = next(a for p in after_action.periods for e in p.entries.values() for a in e.actions if a.id == action.id)
+    assert changed.rag == "red" and changed.updates[-1].note == "Met the supplier forum"
+
+    workflows.submit_period(store, actor, "medway", "2024")
+    assert read().period("2024").status == "submitted"
+    workflows.reopen_period(store, actor, "medway", "2024", reason="one more change")
+    assert read().period("2024").status == "draft"
+    workflows.delete_period(store, actor, "medway", "2024")
+    assert [p.period for p in read().periods] == ["2022", "2023"]
+    assert read() == _fresh(store, "medway")
+
+
+def test_a_change_made_by_another_process_is_read(db_url, medway):
+    """The stamp is in the database: a second process's change is seen by the first's next read."""
+    from assessment.store import open_store
+    here, there = open_store(db_url), open_store(db_url)
+    try:
+        save_record(here, medway)
+        kept = _kept(here, "medway")
+        workflows.start_period(there, LOCAL_ACTOR, "medway", "2024")
+        read = _kept(here, "medway")
+        assert read is not kept and read.period("2024")
+    finally:
+        here.engine.dispose()
+        there.engine.dispose()
+
+
+def test_reading_and_exporting_leave_the_kept_record_as_it_was_loaded(store, medway, nps):
+    """The kept record is shared by every session of a process: no query or export may change it."""
+    from assessment.exports.appendix import appendix_docx
+    from assessment.exports.json_export import record_json
+    from assessment.exports.report_docx import report_docx
+    from assessment.exports.workbook import workbook_xlsx
+    save_record(store, medway)
+    kept = _kept(store, "medway")
+    as_loaded = copy.deepcopy(kept)
+    queries.report(store, LOCAL_ACTOR, "medway", "2023")
+    queries.period_summary(store, LOCAL_ACTOR, "medway", "2023", "2022")
+    queries.actions(store, LOCAL_ACTOR, "medway")
+    queries.record_export(store, LOCAL_ACTOR, "medway")
+    appendix_docx(nps, kept)
+    report_docx(nps, kept, "2023")
+    workbook_xlsx(nps, kept)
+    record_json(kept, [])
+    assert _kept(store, "medway") is kept
+    assert kept == as_loaded == _fresh(store, "medway")
+
+
+def test_the_records_kept_are_bounded():
+    from assessment.store import RecordCache
+    cache = RecordCache(size=2)
+    for org in ("a", "b", "c"):
+        cache.put(org, "s1", org)   # any object stands for a record here
+    assert cache.get("a", "s1") is None and cache.get("b", "s1") == "b" and cache.get("c", "s1") == "c"
+    assert cache.get("b", "s2") is None   # another stamp: loaded afresh
+    cache.put("d", None, "d")           # a database from before stamps: never kept
+    assert cache.get("d", None) is None

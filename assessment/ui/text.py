@@ -16,6 +16,7 @@ and `@` (autolinks), inside `->`, `<-`, `--`, `>=`, `<=`, `~=` (typographic arro
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 WORD_JOINER = "\u2060"
 _PUNCTUATION = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
@@ -26,7 +27,20 @@ _SHORTCODE = re.compile(r":(?=[A-Za-z])")
 
 def md(text: object) -> str:
     """`text` as Markdown that renders as exactly the characters typed (line breaks kept)."""
-    return "  \n".join(_line(line) for line in str(text).split("\n"))
+    text = str(text)
+    return _escaped(text) if len(text) <= _KEPT_LENGTH else _escape(text)
+
+
+_KEPT_LENGTH = 1000   # the framework's titles and descriptors, which every run of a page escapes again
+
+
+@lru_cache(maxsize=4096)
+def _escaped(text: str) -> str:
+    return _escape(text)
+
+
+def _escape(text: str) -> str:
+    return "  \n".join(_line(line) for line in text.split("\n"))
 
 
 def _line(line: str) -> str:

@@ -33,7 +33,7 @@ def save_edits(store: Store, actor: Actor, org_id: str, period: str, edits: list
     """
     allow(actor, org_id, EDIT)
     with store.transaction() as tx:
-        record = tx.load_record(org_id)
+        record = tx.record(org_id)   # read, not changed: the kept record while nothing has changed
         current = record.period(period)
         current.check_unlocked()
         return _save(tx, actor, framework_of(record), org_id, current, edits)
@@ -67,7 +67,7 @@ def keep_draft(store: Store, actor: Actor, org_id: str, period: str, edit: Entry
     before are kept, and so is the version the draft started from)."""
     allow(actor, org_id, EDIT)
     with store.transaction() as tx:
-        record = tx.load_record(org_id)
+        record = tx.record(org_id)
         record.period(period).check_unlocked()
         check_item(framework_of(record), edit.kind, edit.item)
         before = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name)}.get(edit.key)
@@ -91,7 +91,7 @@ def save_drafts(store: Store, actor: Actor, org_id: str, period: str,
     (`keep_mine`, or discard it to use theirs); `waiting` lists the drafts this save left alone."""
     allow(actor, org_id, EDIT)
     with store.transaction() as tx:
-        record = tx.load_record(org_id)
+        record = tx.record(org_id)
         current = record.period(period)
         current.check_unlocked()
         drafts = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name)}

@@ -9,21 +9,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..action_list import ActionRow, action_rows
 from ..edits import Draft
 from ..errors import AssessmentError
-from ..exports.json_export import record_json
 from ..framework import Framework, available_frameworks, find_framework
 from ..history import Event, Version, versions
 from ..record import REVIEWABLE_STATUSES, Organisation, OrganisationRecord, period_key
-from ..report import ProgressReport, progress_report
 from ..scoring import PREVIOUS
 from ..store import Store
 from ..summary import period_summary as summarise
 from .access import EDIT, READ, READ_DRAFTS, Actor, allow
 from .common import check_item, framework_of
+
+if TYPE_CHECKING:   # the report, the action list and the JSON export are imported where used: a
+    # command pays only for what it shows (`summary` takes a fraction of a second, most of it imports)
+    from ..action_list import ActionRow
+    from ..report import ProgressReport
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ def record(store: Store, actor: Actor, org_id: str) -> RecordView:
     baselines) and its framework."""
     allow(actor, org_id, READ)
     with store.transaction(write=False) as tx:
-        loaded = tx.load_record(org_id)
+        loaded = tx.record(org_id)
     return RecordView(_visible(actor, loaded), framework_of(loaded))
 
 
@@ -73,7 +75,7 @@ def _visible(actor: Actor, loaded: OrganisationRecord) -> OrganisationRecord:
 def _period_visible(tx, actor: Actor, org_id: str, period: str) -> None:
     """Refuse (as if it did not exist) a period the actor may not see."""
     allow(actor, org_id, READ)
-    _visible(actor, tx.load_record(org_id)).period(period)
+    _visible(actor, tx.record(org_id)).period(period)
 
 
 def record_with_periods(store: Store, actor: Actor, org_id: str, *periods: str | None) -> RecordView:
@@ -99,12 +101,14 @@ def period_summary(store: Store, actor: Actor, org_id: str, period: str,
 def report(store: Store, actor: Actor, org_id: str, period: str, compare_with: str | None = PREVIOUS, *,
            today: date | None = None) -> tuple[ProgressReport, RecordView]:
     """The progress report of a period (see `report.progress_report`), with the record it is made of."""
+    from ..report import progress_report
     view = record_with_periods(store, actor, org_id, period, None if compare_with == PREVIOUS else compare_with)
     return progress_report(view.framework, view.record, period, compare_with, today=today), view
 
 
 def actions(store: Store, actor: Actor, org_id: str) -> tuple[list[ActionRow], RecordView]:
     """Every action of an organisation across periods, with the record."""
+    from ..action_list import action_rows
     view = record(store, actor, org_id)
     return action_rows(view.framework, view.record), view
 
@@ -115,7 +119,7 @@ def history(store: Store, actor: Actor, org_id: str, period: str, item: str, kin
     what changed from the version before (in words)."""
     with store.transaction(write=False) as tx:
         _period_visible(tx, actor, org_id, period)
-        framework = framework_of(tx.load_record(org_id))
+        framework = framework_of(tx.record(org_id))
         check_item(framework, kind, item)
         return versions(framework, tx.versions(org_id, period, item, kind))
 
@@ -152,9 +156,10 @@ def drafts(store: Store, actor: Actor, org_id: str, period: str | None = None) -
 def record_export(store: Store, actor: Actor, org_id: str) -> dict[str, Any]:
     """An organisation's whole record as the JSON export has it; for those who may edit it, with
     everyone's unsaved drafts (so that nothing is lost when a record moves)."""
+    from ..exports.json_export import record_json
     allow(actor, org_id, READ)
     with store.transaction(write=False) as tx:
-        loaded = tx.load_record(org_id)
+        loaded = tx.record(org_id)
         drafts = tx.drafts(org_id) if actor.may(org_id, EDIT) else []
     return record_json(_visible(actor, loaded), drafts)
 
