@@ -56,14 +56,19 @@ def cli(ctx: click.Context, database: str | None) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
-    """Check framework files and record files; print every problem as PATH:LINE: where: message.
+    """Check framework, overlay, mapping and record files (a folder: every YAML file in it); print
+    every problem as PATH:LINE: where: message.
 
-    Exits 0 only when every file is valid.
+    Exits 0 only when every file is valid. frameworks/schema.json (the JSON Schema of framework files)
+    is recognised and passed over, so `validate frameworks/*` checks everything that ships.
     """
     from .framework import framework_from_data
+    from .mapping import mapping_from_data
+    from .overlay import overlay_from_data
     from .recordfile import record_from_data
     failed = False
-    for path in paths:
+    files = [f for p in paths for f in (sorted(p.glob("*.y*ml")) if p.is_dir() else [p])]
+    for path in files:
         try:
             data, source = read_yaml(path)
             kind = file_kind(data)
@@ -71,6 +76,16 @@ def validate(paths: tuple[Path, ...]) -> None:
                 fw = framework_from_data(data, source)
                 click.echo(f"{path}: valid framework {fw.id} version {fw.version} "
                            f"({len(fw.key_areas)} key areas, {len(fw.objectives)} objectives)")
+            elif kind == "overlay":
+                fw = overlay_from_data(data, source, lambda i: find_framework(i, path.parent))
+                click.echo(f"{path}: valid overlay {fw.id} version {fw.version} of {fw.based_on.id} "
+                           f"{fw.based_on.version} ({len(fw.key_areas)} key areas, {len(fw.objectives)} objectives)")
+            elif kind == "mapping":
+                found = mapping_from_data(data, source, find_framework)
+                click.echo(f"{path}: valid mapping from {found.old.id} {found.old.version} to {found.new.id} "
+                           f"{found.new.version}")
+            elif kind == "schema":
+                click.echo(f"{path}: JSON Schema of framework files (see `schema --check`), not checked here")
             elif kind == "record":
                 record = record_from_data(data, source, find_framework)
                 click.echo(f"{path}: valid record for {record.organisation.name} "
@@ -78,8 +93,9 @@ def validate(paths: tuple[Path, ...]) -> None:
             elif data is None:
                 raise InvalidFile([source.problem((), "the file is empty")])
             else:
-                raise InvalidFile([source.problem((), "is neither a framework file (with levels and themes) "
-                                                      "nor a record file (with organisation and periods)")])
+                raise InvalidFile([source.problem((), "is not a framework file (with levels and themes), an overlay "
+                                                      "(overlay, applies_to), a mapping (mapping: from, to) or a "
+                                                      "record file (with organisation and periods)")])
         except InvalidFile as exc:
             failed = True
             for line in exc.shown():
@@ -92,8 +108,14 @@ def validate(paths: tuple[Path, ...]) -> None:
 
 
 def file_kind(data: Any) -> str | None:
-    """'framework', 'record', or None when the data looks like neither."""
+    """'framework', 'overlay', 'mapping', 'schema', 'record', or None when the data looks like none."""
     if isinstance(data, dict):
+        if "overlay" in data:
+            return "overlay"
+        if "mapping" in data:
+            return "mapping"
+        if "$schema" in data:
+            return "schema"
         if "organisation" in data or "periods" in data:
             return "record"
         if "themes" in data or "levels" in data:
@@ -138,12 +160,14 @@ def framework_list() -> None:
 @click.argument("framework_id")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def framework_show(framework_id: str, fmt: str) -> None:
-    """Show a framework (by id, or a path to a framework file)."""
+    """Show a framework (by id, or a path to a framework or overlay file), as an overlay makes it."""
     fw = find_framework(framework_id)
     if fmt == "json":
         _json(fw.as_json())
         return
     click.echo(f"{fw.title} ({fw.id}, version {fw.version})")
+    if fw.based_on:
+        click.echo(f"An overlay of {fw.based_on.title} ({fw.based_on.id}, version {fw.based_on.version})")
     click.echo("Levels: " + ", ".join(lv.label for lv in fw.levels))
     for theme in fw.themes:
         click.echo(f"\n{theme.title}")
@@ -300,8 +324,9 @@ def period() -> None:
 @click.argument("new_period")
 @click.option("--org", "org_id", required=True)
 @click.option("--framework", "framework_id",
-              help="For an organisation's first period: the framework (default nps-2018). Later periods follow "
-                   "the organisation's framework.")
+              help="For an organisation's first period: the framework or overlay (default nps-2018). Later: "
+                   "a change of framework, which needs a mapping from the one followed so far in "
+                   "frameworks/mappings/ (docs/framework-format.md).")
 @click.option("--blank", is_flag=True, help="Start empty instead of carrying the last period forward.")
 @click.pass_obj
 def period_start(obj: Context, new_period: str, org_id: str, framework_id: str | None, blank: bool) -> None:

@@ -64,6 +64,14 @@ class Theme(_Strict):
     key_areas: list[KeyArea] = Field(min_length=1)
 
 
+class BasedOn(_Strict):
+    """The framework an overlay adapts (set on the framework an overlay makes, never in a file)."""
+
+    id: Id
+    version: Text
+    title: Text
+
+
 class Framework(_Strict):
     """A maturity model: the level scale and the themes, key areas and objectives."""
 
@@ -71,6 +79,7 @@ class Framework(_Strict):
     title: Text
     version: Text
     source: Text | None = None
+    based_on: BasedOn | None = Field(default=None, description="Set by an overlay: the framework it adapts")
     half_steps: bool = Field(default=True, description="May a score sit between two levels ('2/3')?")
     levels: list[Level] = Field(min_length=2)
     themes: list[Theme] = Field(min_length=1)
@@ -126,10 +135,21 @@ class Framework(_Strict):
         objective = self.objectives[objective_id]
         return objective.levels.get(level) or self.key_areas[self.key_area_of[objective_id]].rubric[level]
 
+    @property
+    def name(self) -> str:
+        """As documents name it: its title and version, and what it adapts."""
+        own = self.title if self.version in self.title else f"{self.title}, version {self.version}"
+        if self.based_on is None:
+            return own
+        base = self.based_on.title if self.based_on.version in self.based_on.title else \
+            f"{self.based_on.title} {self.based_on.version}"
+        return f"{own} (adapted from {base})"
+
     def as_json(self) -> dict[str, Any]:
         """The shape `framework show --format json` prints."""
         return {
             "id": self.id, "title": self.title, "version": self.version, "source": self.source,
+            **({"based_on": self.based_on.model_dump()} if self.based_on else {}),
             "half_steps": self.half_steps,
             "levels": [{"value": lv.value, "name": lv.name} for lv in self.levels],
             "themes": [{
@@ -161,8 +181,12 @@ def schema_text() -> str:
 # ---------------------------------------------------------------- loading and checking
 
 def load_framework(path: str | Path, display: str | None = None) -> Framework:
-    """Load and validate a framework file; raise `InvalidFile` listing every problem."""
+    """Load and validate a framework file, or an overlay file (a council's adaptation of a framework,
+    `assessment.overlay`), as the framework it makes; raise `InvalidFile` listing every problem."""
     data, source = read_yaml(path, display)
+    if isinstance(data, dict) and "overlay" in data:
+        from .overlay import overlay_from_data
+        return overlay_from_data(data, source, lambda framework_id: find_framework(framework_id, Path(path).parent))
     return framework_from_data(data, source)
 
 
@@ -173,6 +197,9 @@ def framework_from_data(data: Any, source: Source) -> Framework:
         raise InvalidFile([source.problem((), "a framework file must be a mapping of keys "
                                               "(id, title, version, levels, themes)")])
     problems = _cross_checks(data, source)
+    if "based_on" in data:
+        problems.append(source.problem(("based_on",), "based_on is set by an overlay file (overlay, applies_to), "
+                                                      "not written in a framework file"))
     try:
         framework = Framework.model_validate(data)
     except ValidationError as exc:

@@ -180,6 +180,22 @@ class PeriodRecord:
     entries: dict[str, Entry] = field(default_factory=dict)            # by objective id
     key_area_entries: dict[str, Entry] = field(default_factory=dict)   # by key area id
     approval: Approval | None = None
+    # The framework the period is scored against, where it is not the record's (a council that
+    # changed framework keeps each period on its own); set from the store and from record files.
+    framework_id: str | None = None
+    framework_version: str | None = None
+    # Set on a period shown on another framework (`mapping.on_framework`): the name of the framework
+    # it was scored against, and whether no mapping could bring its scores across.
+    scored_against: str | None = None
+    mapping_missing: bool = False
+
+    def scored_against_line(self) -> str | None:
+        """What reports print beside a period scored against another framework."""
+        if self.scored_against is None:
+            return None
+        return (f"{self.period} was scored against {self.scored_against}"
+                + ("; no mapping to the framework followed now is kept, so its scores are not shown"
+                   if self.mapping_missing else ", shown here through the mapping to the framework followed now"))
 
     @property
     def locked(self) -> bool:
@@ -199,7 +215,11 @@ class PeriodRecord:
                                   "submitting it")
 
     def check_unlocked(self, what: str = "changed") -> None:
-        """Refuse (PeriodLocked) any change to an approved period, saying how to change it."""
+        """Refuse (PeriodLocked) any change to an approved period, saying how to change it, and to a
+        period scored against a framework the organisation no longer follows."""
+        if self.framework_id is not None:
+            raise PeriodLocked(f"{self.period} is scored against {self.framework_id} {self.framework_version}, not the "
+                               f"framework the organisation follows now, so it cannot be {what}")
         if self.locked:
             detail = str(self.approval).removeprefix("Approved ") if self.approval else ""
             raise PeriodLocked(f"{self.period} is approved" + (f" {detail}" if detail else "")

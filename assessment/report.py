@@ -92,6 +92,7 @@ class ProgressReport:
     organisation: str
     framework_title: str
     framework_version: str
+    framework_name: str          # as documents name it (`Framework.name`)
     period: str
     compare_with: str | None
     periods: list[str]
@@ -135,7 +136,7 @@ def progress_report(framework: Framework, record: OrganisationRecord, period: st
     mode = "key_area" if scored_by_key_area(now) else "objectives"
     report = ProgressReport(
         organisation=record.organisation.name, framework_title=framework.title,
-        framework_version=framework.version, period=period, compare_with=compare_with,
+        framework_version=framework.version, framework_name=framework.name, period=period, compare_with=compare_with,
         periods=[p.period for p in record.sorted_periods()], today=today,
         overall=_line(overall_summary(framework, now), overall_summary(framework, before) if before else None),
         themes=[_line(a, b) for a, b in zip(th_now, th_before)],

@@ -304,7 +304,8 @@ class Transaction:
             s.merge(BaselineRow(organisation_id=org.id, objective_id=objective_id,
                                 score=score.value, not_applicable=score.not_applicable))
         for period in record.sorted_periods():
-            self.add_period(org.id, period, record.framework_id, record.framework_version, user=user)
+            self.add_period(org.id, period, period.framework_id or record.framework_id,
+                            period.framework_version or record.framework_version, user=user)
             entries = [*period.entries.values(), *period.key_area_entries.values()]
             counts["entries"] += len(entries)
             counts["actions"] += sum(len(e.actions) for e in entries)
@@ -332,15 +333,21 @@ class Transaction:
                      .selectinload(ActionRow.updates),
                      selectinload(AssessmentRow.entries).selectinload(EntryRow.evidence))).all()
         baselines = self.s.scalars(select(BaselineRow).where(BaselineRow.organisation_id == org_id)).all()
-        framework_id = assessments[0].framework_id if assessments else ""
-        framework_version = assessments[0].framework_version if assessments else ""
+        assessments = sorted(assessments, key=lambda a: period_key(a.period))
+        # the record follows the framework of its latest period; an earlier period scored against
+        # another framework says which (`PeriodRecord.framework_id`)
+        framework_id = assessments[-1].framework_id if assessments else ""
+        framework_version = assessments[-1].framework_version if assessments else ""
         record = OrganisationRecord(
             organisation=Organisation(row.id, row.name, row.type, row.region),
             framework_id=framework_id, framework_version=framework_version,
             baselines={b.objective_id: _score(b.score, b.not_applicable) for b in baselines},
             baseline_agreed=row.baseline_agreed, source=row.source)
-        for a in sorted(assessments, key=lambda a: period_key(a.period)):
-            period = PeriodRecord(period=a.period, status=a.status, approval=_approval(a))
+        for a in assessments:
+            other = (a.framework_id, a.framework_version) != (framework_id, framework_version)
+            period = PeriodRecord(period=a.period, status=a.status, approval=_approval(a),
+                                  framework_id=a.framework_id if other else None,
+                                  framework_version=a.framework_version if other else None)
             for e in sorted(a.entries, key=lambda e: e.id):
                 target = (period.entries if e.kind == "objective" else period.key_area_entries)
                 target[e.item_id] = _entry_from_row(e)

@@ -2,7 +2,7 @@
 running app (`streamlit run app.py`), measured against a floor taken in the same run.
 
     .venv/bin/python -m bench.load [--sessions 1,5,10,20] [--processes 1] [--seconds 30]
-                                   [--database sqlite|postgresql] [--post-script-gc on|off]
+                                   [--database sqlite|postgresql] [--post-script-gc on|off] [--think 0]
 
 What is measured. For each number of sessions N a fresh database (a SQLite file in a temporary
 folder, or a new database in a throwaway PostgreSQL cluster from scripts/pg-throwaway.sh) is filled
@@ -13,7 +13,8 @@ round-robin, as sticky sessions behind a proxy would be) and N sessions speak St
 websocket protocol to it (a light client, BackMsg out and ForwardMsg in, keeping every widget's
 value as the browser does; not N Chromiums, which a 2-core machine could not drive). Each session
 opens the score page of its own organisation for 2024 (the first key area, Engaging Councillors)
-and, for --seconds, does what a person does without pausing: it sets objective 1, 2, 3, 1, ... to
+and, for --seconds, does what a person does, without pausing (or, with --think T, pausing between
+saves for a random time of mean T seconds, as people do while they read and type): it sets objective 1, 2, 3, 1, ... to
 another score (a rerun: the page keeps the draft), clicks Save and waits for the run to finish with
 "Saved ..." on the page. The time from the click to "Saved" is the latency. Errors are exception
 elements, error alerts, "Nothing was saved", no "Saved" message, timeouts (over 30 s) and dropped
@@ -57,6 +58,7 @@ import dataclasses
 import json
 import math
 import os
+import random
 import shutil
 import signal
 import socket
@@ -374,10 +376,13 @@ async def _warm_up(person, tally: Tally) -> None:
     await _attempt(person, tally, person.save_once)
 
 
-async def _live(person, tally: Tally, deadline: float) -> None:
-    """Save, again and again, until the deadline (the save under way then is finished)."""
+async def _live(person, tally: Tally, deadline: float, think: float, pace: random.Random) -> None:
+    """Save, again and again, until the deadline (the save under way then is finished); with `think`,
+    pause between saves for a time drawn at random with that mean (as people read and type)."""
     while time.perf_counter() < deadline:
         await _attempt(person, tally, person.save_once)
+        if think > 0:
+            await asyncio.sleep(min(pace.expovariate(1 / think), max(0.0, deadline - time.perf_counter())))
 
 
 # ---------------------------------------------------------------- servers and their figures
@@ -582,7 +587,8 @@ def _percentile(values: list[float], p: float) -> float | None:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
-def measure(people: list, servers: list[Server], database: Database | None, seconds: float) -> dict[str, Any]:
+def measure(people: list, servers: list[Server], database: Database | None, seconds: float,
+            think: float = 0.0) -> dict[str, Any]:
     """Warm up every session (open the page, one save), then let them save for `seconds` and take the
     servers' CPU, the client's CPU and everyone's results over that window."""
 
@@ -598,7 +604,8 @@ def measure(people: list, servers: list[Server], database: Database | None, seco
         db_before = database.cpu() if database else None
         client_before, start = time.process_time(), time.perf_counter()
         deadline = start + seconds
-        await asyncio.gather(*(_live(p, t, deadline) for p, t in zip(people, tallies)))
+        paces = [random.Random(i) for i in range(len(people))]   # the same pauses in every run
+        await asyncio.gather(*(_live(p, t, deadline, think, pace) for p, t, pace in zip(people, tallies, paces)))
         elapsed = time.perf_counter() - start
         client_cpu = time.process_time() - client_before
         server_cpu = sum(s.cpu() for s in servers) - sum(server_before)
@@ -673,12 +680,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--post-script-gc", choices=("on", "off"), default="off",
                         help="Streamlit's runner.postScriptGC (a full garbage collection after every run); "
                              "off, as .streamlit/config.toml sets it for the app")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a person pauses between saves (drawn at random; default 0: each "
+                             "saves again as soon as the last is saved, the heaviest load N people can make)")
     args = parser.parse_args(argv)
     gc_on = args.post_script_gc == "on"
 
     info = machine()
     print(f"Load benchmark on Python {info['python']}, {info['platform']}, {info['cpu_count']} CPUs; "
-          f"{args.database}, post-script GC {args.post_script_gc}, {args.seconds:g} s per measurement")
+          f"{args.database}, post-script GC {args.post_script_gc}, {args.seconds:g} s per measurement, "
+          f"{args.think:g} s mean pause between a person's saves")
     print("A fresh database and fresh servers for each measurement; the client runs in this process, "
           "on the same machine.")
     started, clock = datetime.now(timezone.utc), time.perf_counter()
@@ -702,7 +713,7 @@ def main(argv: list[str]) -> int:
                 servers = run_servers(ROOT / "app.py", processes, env, gc_on, folder, f"app-{processes}-{n}")
                 try:
                     people = [ScoringPerson(servers[i % processes].port, orgs[i]) for i in range(n)]
-                    found = measure(people, servers, database, args.seconds)
+                    found = measure(people, servers, database, args.seconds, args.think)
                 finally:
                     for server in servers:
                         server.stop()
@@ -725,7 +736,7 @@ def main(argv: list[str]) -> int:
                 servers = run_servers(floor_page, processes, env, gc_on, folder, f"floor-{processes}-{n}")
                 try:
                     people_b = [FloorPerson(servers[i % processes].port) for i in range(n)]
-                    bare = summarise(measure(people_b, servers, None, args.seconds))
+                    bare = summarise(measure(people_b, servers, None, args.seconds, args.think))
                 finally:
                     for server in servers:
                         server.stop()
@@ -753,7 +764,7 @@ def main(argv: list[str]) -> int:
         "module": "load", "started": started.isoformat(timespec="seconds"),
         "elapsed_s": time.perf_counter() - clock, "machine": info,
         "options": {"sessions": args.sessions, "processes": args.processes, "seconds": args.seconds,
-                    "database": args.database, "post_script_gc": args.post_script_gc,
+                    "database": args.database, "post_script_gc": args.post_script_gc, "think_s": args.think,
                     "servers_restarted_per_measurement": True, "fresh_database_per_measurement": True},
         "floor_page_elements": elements, "results": rows,
     }, indent=2) + "\n", encoding="utf-8")

@@ -74,7 +74,7 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
     layout = Layout(document)
     start_landscape(document, new_section=new_section)
     layout.heading(f"Appendix – Complete Objectives List: {clean(record.organisation.name)}", 1)
-    layout.paragraph(f"{framework.title} (version {framework.version}). Scores for "
+    layout.paragraph(f"{framework.name}. Scores for "
                      f"{' and '.join(chosen)}, with comments and the actions raised in each period. Levels: "
                      + ", ".join(lv.label for lv in framework.levels)
                      + '. A score such as "2/3" is between two levels.' + carried_note(period_records))
@@ -101,7 +101,7 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
     layout.flush()
     status = clean(status_text(period_records))
     header(document, f"{clean(record.organisation.name)}: objectives appendix. Status – {status}")
-    footer(document, f"{framework.title}, version {framework.version}. {status}. "
+    footer(document, f"{framework.name}. {status}. "
                      f"Generated {long_date(today or date.today())}.")
 
 

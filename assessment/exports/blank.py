@@ -51,7 +51,7 @@ def blank_docx(framework: Framework, *, periods_label: str | None = None, organi
     write_framework_tables(layout, framework, clean, HEADERS, WIDTHS, _cells(framework), row_height=ROW_HEIGHT,
                            whole_rows=True)
     layout.flush()
-    footer(document, f"{framework.title}, version {framework.version}. Generated {long_date(today or date.today())}.")
+    footer(document, f"{framework.name}. Generated {long_date(today or date.today())}.")
     return WordExport(save(document), clean.replaced)
 
 

@@ -82,7 +82,7 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
         chosen = appendix_periods or record.appendix_periods(period)
         write_appendix(document, framework, record, chosen, clean, new_section=True)
     _footer(document, f"{report.organisation}: procurement maturity progress report, {period}. "
-                      f"{framework.title}, version {framework.version}. {status}. Generated {long_date(today)}. Page ")
+                      f"{framework.name}. {status}. Generated {long_date(today)}. Page ")
     out = io.BytesIO()
     document.save(out)
     return WordExport(out.getvalue(), clean.replaced)
@@ -107,7 +107,7 @@ def _title_page(document, report: ProgressReport, clean: TextCleaner, status: st
     document.add_paragraph("Procurement maturity: progress report", style="Subtitle")
     lines = [f"Self-assessment for {report.period}"
              + (f", compared with {report.compare_with}" if report.compare_with else ""),
-             f"Against the {report.framework_title} (version {report.framework_version})",
+             f"Against the {report.framework_name}",
              f"Prepared {long_date(report.today)}"]
     for line in lines:
         document.add_paragraph(line).runs[0].font.size = Pt(13)

@@ -76,7 +76,7 @@ def _instructions(ws, framework: Framework) -> None:
     whole = [ka.title for ka in framework.key_areas.values() if not framework.allows_half_steps(ka.id)]
     lines = [
         "How to fill this in",
-        f"This template is for {framework.title} (version {framework.version}). Each row of the sheet "
+        f"This template is for {framework.name}. Each row of the sheet "
         "“Scores” is one objective in one period.",
         "Score: choose from the list. " + "; ".join(f"{lv.value} is {lv.name}" for lv in framework.levels)
         + ". A half step such as 2/3 means the objective is between two levels. Write n/a when the "

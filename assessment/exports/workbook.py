@@ -146,7 +146,7 @@ def _summary(w: _Writer, ws, framework: Framework, record: OrganisationRecord, p
              today: date) -> None:
     ws.title = "Summary"
     w.put(ws, 1, 1, f"{record.organisation.name}: procurement maturity self-assessment", font=TITLE)
-    w.put(ws, 2, 1, f"Framework: {framework.title}, version {framework.version}")
+    w.put(ws, 2, 1, f"Framework: {framework.name}")
     w.put(ws, 3, 1, f"Generated {long_date(today)}. Status – {status_text(periods)}")
     w.put(ws, 4, 1, ROLL_UP_RULE)
     w.put(ws, 5, 1, "Levels: " + ", ".join(lv.label for lv in framework.levels)

@@ -8,6 +8,8 @@ from datetime import date
 
 from .. import limits
 from ..errors import AssessmentError, InvalidEdit, NotFound
+from ..framework import find_framework
+from ..mapping import find_mapping, on_framework
 from ..record import SIGN_OFF, Approval, PeriodRecord
 from ..scoring import new_period
 from ..store import Store
@@ -26,11 +28,24 @@ class StartedPeriod:
 def start_period(store: Store, actor: Actor, org_id: str, name: str, *, carry: bool = True,
                  framework_id: str | None = None) -> StartedPeriod:
     """Start period `name`, carried forward from the latest one unless `carry` is false (or there is
-    none). Against the organisation's framework; `framework_id` only chooses one for its first period."""
+    none). Against the organisation's framework, or `framework_id`: for its first period, any; after
+    that, a change of framework (to the council's own overlay, or a new toolkit), which needs a
+    mapping from the framework followed so far (frameworks/mappings/): the carried scores are
+    brought across through it, and the earlier periods are shown through it."""
     allow(actor, org_id, EDIT)
     with store.transaction() as tx:
         record = tx.load_record(org_id)
-        framework = framework_of(record, framework_id)
+        if framework_id and record.periods and framework_id != record.framework_id:
+            framework = find_framework(framework_id)
+            try:
+                find_mapping(record.framework_id, framework.id, find_framework)
+            except NotFound:
+                raise AssessmentError(f"{org_id} follows {record.framework_id}; to start {name.strip()} against "
+                                      f"{framework.id}, a mapping from {record.framework_id} to {framework.id} is "
+                                      "needed in frameworks/mappings/ (docs/framework-format.md)") from None
+            record = on_framework(record, framework, find_framework)
+        else:
+            framework = framework_of(record, framework_id)
         new = new_period(record, name.strip(), carry=carry)
         tx.change = "started" + (f", carried forward from {new.carried_from}" if new.carried_from else "")
         tx.add_period(org_id, new.period, framework.id, framework.version, user=actor.name)

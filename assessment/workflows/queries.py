@@ -15,6 +15,7 @@ from ..edits import Draft
 from ..errors import AssessmentError
 from ..framework import Framework, available_frameworks, find_framework
 from ..history import Event, Version, versions
+from ..mapping import on_framework
 from ..record import REVIEWABLE_STATUSES, Organisation, OrganisationRecord, period_key
 from ..scoring import PREVIOUS
 from ..store import Store
@@ -62,7 +63,9 @@ def record(store: Store, actor: Actor, org_id: str) -> RecordView:
     allow(actor, org_id, READ)
     with store.transaction(write=False) as tx:
         loaded = tx.record(org_id)
-    return RecordView(_visible(actor, loaded), framework_of(loaded))
+    framework = framework_of(loaded)
+    # periods scored against another framework, seen through the mapping to the one followed now
+    return RecordView(_visible(actor, on_framework(loaded, framework, find_framework)), framework)
 
 
 def _visible(actor: Actor, loaded: OrganisationRecord) -> OrganisationRecord:

@@ -1,0 +1,286 @@
+"""What each objective and key area of one framework becomes in another: a mapping file, and
+earlier periods seen through it.
+
+A council's history must survive a change of framework (NPS 2018 to its own overlay, or to the NPS
+2022 toolkit). A mapping file (YAML, in `frameworks/mappings/`; format in docs/framework-format.md)
+names the framework it maps from and the one it maps to, and for key areas and objectives says
+what each old one becomes:
+
+- `equal`: one old item is one new item (an id both frameworks have and the file does not name is
+  equal to itself, so a mapping lists only what changed);
+- `split`: one old item becomes several new ones (each takes the old score);
+- `merged`: several old items become one new one (its score is the mean of theirs, to the nearest
+  step the new framework allows; the comments and actions are kept together);
+- `new`: a new item with no past (not scored before);
+- `retired`: an old item with no successor.
+
+`on_framework` shows every period of a record on one framework (the one its latest period is
+scored against): a period scored against another framework is translated through the mapping
+between the two and says so (`PeriodRecord.scored_against`), so year-on-year views, movement, the
+radar's last-year line and the appendix's earlier columns compare like with like.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import AssessmentError, InvalidFile, NotFound, Problem
+from .framework import FRAMEWORKS_DIR, Framework, Id, Text
+from .record import Entry, OrganisationRecord, PeriodRecord
+from .scores import NOT_APPLICABLE, UNSCORED, Score
+from .yamlsource import Source, fail_if, problems_from_validation, read_yaml
+
+MAPPINGS_DIR = FRAMEWORKS_DIR / "mappings"
+KINDS = ("equal", "split", "merged", "new", "retired")
+_SHAPES = {"equal": ((1, 1), (1, 1)), "split": ((1, 1), (2, None)), "merged": ((2, None), (1, 1)),
+           "new": ((0, 0), (1, None)), "retired": ((1, None), (0, 0))}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class Side(_Strict):
+    framework: Id
+    version: Text
+
+
+class Ends(_Strict):
+    from_: Side = Field(alias="from")
+    to: Side
+
+
+class Rule(_Strict):
+    from_: Id | list[Id] = Field(default_factory=list, alias="from")
+    to: Id | list[Id] = Field(default_factory=list)
+    kind: Literal[KINDS]  # type: ignore[valid-type]
+
+    @property
+    def old(self) -> list[str]:
+        return [self.from_] if isinstance(self.from_, str) else list(self.from_)
+
+    @property
+    def new(self) -> list[str]:
+        return [self.to] if isinstance(self.to, str) else list(self.to)
+
+
+class MappingFile(_Strict):
+    mapping: Ends
+    source: Text | None = None
+    key_areas: list[Rule] = Field(default_factory=list)
+    objectives: list[Rule] = Field(default_factory=list)
+
+
+class Mapping:
+    """A checked mapping: for each new key area and objective, the old ones it comes from."""
+
+    def __init__(self, old: Framework, new: Framework, sources: dict[str, dict[str, list[str]]],
+                 kinds: dict[str, dict[str, str]], retired: dict[str, list[str]]):
+        self.old, self.new = old, new
+        self.sources = sources    # kind ("objective", "key_area") -> new id -> old ids
+        self.kinds = kinds        # kind -> new id -> equal | split | merged | new
+        self.retired = retired    # kind -> old ids with no successor
+
+    def translate(self, period: PeriodRecord) -> PeriodRecord:
+        """`period` (scored against the old framework) as the new framework has it."""
+        entries = {item: entry for item, olds in self.sources["objective"].items()
+                   if (entry := self._combined("objective", item, [period.entries[o] for o in olds
+                                                                   if o in period.entries])) is not None}
+        key_areas = {item: entry for item, olds in self.sources["key_area"].items()
+                     if (entry := self._combined("key_area", item, [period.key_area_entries[o] for o in olds
+                                                                    if o in period.key_area_entries])) is not None}
+        return replace(period, entries=entries, key_area_entries=key_areas,
+                       framework_id=self.old.id, framework_version=self.old.version,
+                       scored_against=self.old.name)
+
+    def _combined(self, kind: str, item: str, olds: list[Entry]) -> Entry | None:
+        if not olds:
+            return None
+        if len(olds) == 1:
+            return replace(olds[0], item=item)
+        key_area = item if kind == "key_area" else self.new.key_area_of[item]
+        half = self.new.allows_half_steps(key_area)
+        titles = self.old.key_areas if kind == "key_area" else self.old.objectives
+        comments = [f"{titles[e.item].title}: {e.comment}" for e in olds if e.comment]
+        return Entry(item=item, kind=kind, score=_mean([e.score for e in olds], half),
+                     target=_mean([e.target for e in olds], half),
+                     target_period=next((e.target_period for e in olds if e.target_period), None),
+                     comment="\n\n".join(comments) or None, carried=any(e.carried for e in olds),
+                     actions=[a for e in olds for a in e.actions], evidence=[v for e in olds for v in e.evidence],
+                     version=0)
+
+
+def _mean(scores: list[Score], half_steps: bool) -> Score:
+    """The mean of the scored, to the nearest step allowed (half steps, or whole levels); n/a when all are."""
+    scored = [s.value for s in scores if s.is_scored]
+    if not scored:
+        return NOT_APPLICABLE if scores and all(s.not_applicable for s in scores) else UNSCORED
+    mean = sum(scored) / len(scored)
+    step = 2 if half_steps else 1
+    return Score(int(mean * step + 0.5) / step)
+
+
+# ---------------------------------------------------------------- reading and checking
+
+def load_mapping(path: str | Path, frameworks: Callable[[str], Framework], display: str | None = None) -> Mapping:
+    data, source = read_yaml(path, display)
+    return mapping_from_data(data, source, frameworks)
+
+
+def mapping_from_data(data: Any, source: Source, frameworks: Callable[[str], Framework]) -> Mapping:
+    """Check a mapping file against both frameworks, every problem at once."""
+    try:
+        parsed = MappingFile.model_validate(data)
+    except ValidationError as exc:
+        fail_if(problems_from_validation(exc, source, model=MappingFile))
+        raise  # pragma: no cover
+    problems: list[Problem] = []
+    ends: list[Framework] = []
+    for name, side in (("from", parsed.mapping.from_), ("to", parsed.mapping.to)):
+        try:
+            framework = frameworks(side.framework)
+        except AssessmentError as exc:
+            problems.append(source.problem(("mapping", name, "framework"), str(exc)))
+            continue
+        if framework.version != side.version:
+            problems.append(source.problem(("mapping", name, "version"),
+                                           f"the mapping is for version '{side.version}' of {framework.id}, but the "
+                                           f"framework file is version '{framework.version}'"))
+        ends.append(framework)
+    fail_if(problems)
+    old, new = ends
+    sources: dict[str, dict[str, list[str]]] = {}
+    kinds: dict[str, dict[str, str]] = {}
+    retired: dict[str, list[str]] = {}
+    for section, kind, old_ids, new_ids in (("key_areas", "key_area", old.key_areas, new.key_areas),
+                                            ("objectives", "objective", old.objectives, new.objectives)):
+        sources[kind], kinds[kind], retired[kind] = _rules(getattr(parsed, section), section, kind, old, new,
+                                                           old_ids, new_ids, source, problems)
+    fail_if(problems)
+    return Mapping(old, new, sources, kinds, retired)
+
+
+def _rules(rules: list[Rule], section: str, kind: str, old: Framework, new: Framework, old_ids, new_ids,
+           source: Source, problems: list[Problem]):
+    words = kind.replace("_", " ")
+
+    def unknown(value: str, ids, framework: Framework, loc: tuple) -> bool:
+        if value in ids:
+            return False
+        near = difflib.get_close_matches(value, list(ids), n=1)
+        problems.append(source.problem(loc, f"there is no {words} '{value}' in {framework.id}"
+                                            + (f" (did you mean '{near[0]}'?)" if near else "")))
+        return True
+
+    sources: dict[str, list[str]] = {}
+    kinds: dict[str, str] = {}
+    retired: list[str] = []
+    named_old: dict[str, int] = {}
+    for r, rule in enumerate(rules):
+        loc = (section, r)
+        (old_min, old_max), (new_min, new_max) = _SHAPES[rule.kind]
+        if not old_min <= len(rule.old) <= (old_max or len(rule.old)):
+            problems.append(source.problem(loc + ("from",), _shape_message(rule.kind, "from", old_min, old_max)))
+            continue
+        if not new_min <= len(rule.new) <= (new_max or len(rule.new)):
+            problems.append(source.problem(loc + ("to",), _shape_message(rule.kind, "to", new_min, new_max)))
+            continue
+        bad = [unknown(o, old_ids, old, loc + ("from",)) for o in rule.old] + \
+              [unknown(n, new_ids, new, loc + ("to",)) for n in rule.new]
+        for o in rule.old:
+            if o in named_old:
+                problems.append(source.problem(loc + ("from",), f"{words} '{o}' of {old.id} is already mapped "
+                                                                f"(line {source.line((section, named_old[o]))})"))
+            named_old.setdefault(o, r)
+        if any(bad):
+            continue
+        if rule.kind == "retired":
+            retired.extend(rule.old)
+        for n in rule.new:
+            if n in sources:
+                problems.append(source.problem(loc + ("to",), f"{words} '{n}' of {new.id} is already mapped to"))
+                continue
+            sources[n], kinds[n] = list(rule.old), rule.kind
+    for n in new_ids:   # not named: the same id on both sides is equal
+        if n not in sources and n in old_ids and n not in named_old:
+            sources[n], kinds[n] = [n], "equal"
+    for n in new_ids:
+        if n not in sources:
+            problems.append(source.problem((section,), f"{words} '{n}' of {new.id} is not mapped: say it is new, "
+                                                       f"or which {words}s of {old.id} it comes from"))
+    reached = {o for olds in sources.values() for o in olds} | set(retired)
+    for o in old_ids:
+        if o not in reached:
+            problems.append(source.problem((section,), f"{words} '{o}' of {old.id} is not mapped: say it is retired, "
+                                                       f"or what it becomes in {new.id}"))
+    return sources, kinds, retired
+
+
+def _shape_message(kind: str, end: str, least: int, most: int | None) -> str:
+    if most == 0:
+        return f"a {kind} item has nothing in '{end}'"
+    if least == most:
+        return f"a {kind} item has exactly {least} in '{end}'"
+    return f"a {kind} item has at least {least} in '{end}'"
+
+
+# ---------------------------------------------------------------- finding mappings
+
+def mapping_files(directory: Path = MAPPINGS_DIR) -> list[Path]:
+    return sorted(p for p in directory.glob("*.y*ml") if p.suffix in (".yaml", ".yml")) if directory.is_dir() else []
+
+
+@lru_cache(maxsize=32)
+def _loaded(path: str, modified: int, frameworks: Callable[[str], Framework]) -> Mapping:
+    return load_mapping(path, frameworks, display=_display(Path(path)))
+
+
+def find_mapping(old_id: str, new_id: str, frameworks: Callable[[str], Framework],
+                 directory: Path = MAPPINGS_DIR) -> Mapping:
+    """The mapping from framework `old_id` to `new_id` (NotFound when none is kept)."""
+    for path in mapping_files(directory):
+        try:
+            mapping = _loaded(str(path.resolve()), path.stat().st_mtime_ns, frameworks)
+        except InvalidFile:
+            continue
+        if (mapping.old.id, mapping.new.id) == (old_id, new_id):
+            return mapping
+    raise NotFound(f"no mapping from {old_id} to {new_id} in {_display(directory)}")
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(FRAMEWORKS_DIR.parent))
+    except ValueError:
+        return str(path)
+
+
+def on_framework(record: OrganisationRecord, framework: Framework, frameworks: Callable[[str], Framework],
+                 mappings: Callable[[str, str], Mapping] | None = None) -> OrganisationRecord:
+    """The record with every period on `framework`: a period scored against another framework is
+    translated through the mapping between them, and says what it was scored against; with no
+    mapping, it keeps no scores and says why."""
+    if all((p.framework_id or record.framework_id) == framework.id for p in record.periods):
+        return record
+    found = mappings or (lambda old, new: find_mapping(old, new, frameworks))
+    periods = []
+    for period in record.periods:
+        if (period.framework_id or record.framework_id) == framework.id:
+            periods.append(period)
+            continue
+        try:
+            periods.append(found(period.framework_id, framework.id).translate(period))
+        except NotFound:
+            try:
+                name = frameworks(period.framework_id).name
+            except AssessmentError:
+                name = period.framework_id
+            periods.append(replace(period, entries={}, key_area_entries={}, scored_against=name,
+                                   mapping_missing=True))
+    return replace(record, periods=periods)
