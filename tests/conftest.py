@@ -29,6 +29,27 @@ def nps() -> Framework:
     return find_framework("nps-2018")
 
 
+@pytest.fixture
+def worcestershire_on_nps(worcestershire):
+    """Worcestershire's 2022 record in the shape of NPS 2018 itself (ten of its fourteen key areas:
+    the merged key area scored as councillors and as senior managers), for tests of a record kept
+    per key area that leaves key areas out."""
+    from dataclasses import replace
+    p = worcestershire.period("2022")
+    merged = p.key_area_entries.pop("engaging-members-and-senior-leaders")
+    p.key_area_entries = {"engaging-councillors": replace(merged, item="engaging-councillors"),
+                          "engaging-senior-managers": replace(merged, item="engaging-senior-managers"),
+                          **p.key_area_entries}
+    worcestershire.framework_id, worcestershire.framework_version = "nps-2018", "2018"
+    return worcestershire
+
+
+@pytest.fixture(scope="session")
+def worcs() -> Framework:
+    """Worcestershire's own framework: the overlay of NPS 2018 in frameworks/worcestershire-2022.yaml."""
+    return find_framework("worcestershire-2022")
+
+
 @pytest.fixture(scope="session")
 def tiny() -> Framework:
     return load_framework(FIXTURES / "frameworks" / "tiny.yaml")

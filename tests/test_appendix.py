@@ -46,7 +46,8 @@ def test_medway_appendix_content(nps, medway):
     assert rubric.rows[1].cells[1].text == nps.key_areas["engaging-councillors"].rubric[1]
     for table in document.tables:
         assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-    assert "version 2018" in section.footer.paragraphs[0].text and "21 November 2026" in section.footer.paragraphs[0].text
+    assert section.footer.paragraphs[0].text.startswith("National Procurement Strategy for Local Government in England "
+                                                        "2018. ") and "21 November 2026" in section.footer.paragraphs[0].text
     assert out.replaced_characters == 0
 
 

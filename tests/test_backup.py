@@ -91,7 +91,7 @@ def fill(store, nps) -> None:
                              user="Dafydd ap Gwilym")
     na = stored(store, "medway").period("2023").entries["5"]
     save_entry(store, "medway", "2023", replace(na, score=NOT_APPLICABLE), expected_version=na.version)
-    key_area = stored(store, "worcestershire").period("2022").key_area_entries["engaging-councillors"]
+    key_area = stored(store, "worcestershire").period("2022").key_area_entries["engaging-members-and-senior-leaders"]
     save_entry(store, "worcestershire", "2022", replace(key_area, comment="Briefings every quarter."),
                      expected_version=key_area.version)
     with store.transaction() as tx:

@@ -82,7 +82,7 @@ def test_layout_headers_instructions_and_footer(nps):
     assert "1 – Minimum, 2 – Developing, 3 – Mature, 4 – Leader or 5 – Innovator" in instructions
     assert '"2/3"' in instructions and '"n/a"' in instructions
     footer = section.footer.paragraphs[0].text
-    assert footer == f"{nps.title}, version {nps.version}. Generated 21 November 2026."
+    assert footer == "National Procurement Strategy for Local Government in England 2018. Generated 21 November 2026."
 
 
 def test_no_organisation_or_period_leaves_lines_to_fill_in(nps):

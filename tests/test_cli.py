@@ -128,7 +128,7 @@ def test_period_start_carries_forward(run):
     entry = data["periods"][-1]["entries"][2]
     assert entry["carried"] is True and entry["score"] == "2/3" and entry["comment"] is None
     assert "not a period" in run("period", "start", "next year", "--org", "medway", code=2).stderr
-    assert "medway is assessed against nps-2018, not tiny-kit" in run(
+    assert "no framework with id 'tiny-kit'" in run(
         "period", "start", "2025", "--org", "medway", "--framework", "tiny-kit", code=2).stderr
 
 

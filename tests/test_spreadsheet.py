@@ -202,15 +202,25 @@ def test_our_own_export_round_trips(nps, medway):
     assert all(p.changed == [] and p.new_entries == 0 for p in preview(plan, medway))
 
 
-def test_a_key_area_record_round_trips(nps, worcestershire):
-    plan = read_spreadsheet(workbook_xlsx(nps, worcestershire, today=TODAY).data, nps, source="w.xlsx").check()
-    [read], [saved] = plan.periods, worcestershire.periods
+def test_a_key_area_record_round_trips(nps, worcestershire_on_nps):
+    plan = read_spreadsheet(workbook_xlsx(nps, worcestershire_on_nps, today=TODAY).data, nps, source="w.xlsx").check()
+    [read], [saved] = plan.periods, worcestershire_on_nps.periods
     assert read.entries == {} and read.status == "draft"
     fields = lambda e: (e.kind, e.score, e.target, e.target_period, e.comment)  # noqa: E731
     assert {k: fields(e) for k, e in read.key_area_entries.items()} == \
         {k: fields(e) for k, e in saved.key_area_entries.items()}
     assert texts(plan.warnings) == ["w.xlsx: 2022: 4 of the 14 key areas are not in the file or left blank; what is "
                              "saved for them is kept"]
+
+
+def test_a_record_on_an_overlay_round_trips_in_its_own_words(worcs, worcestershire):
+    """Worcestershire's workbook, in its own framework's words, reads back against that framework."""
+    plan = read_spreadsheet(workbook_xlsx(worcs, worcestershire, today=TODAY).data, worcs, source="w.xlsx").check()
+    [read], [saved] = plan.periods, worcestershire.periods
+    fields = lambda e: (e.kind, e.score, e.target, e.target_period, e.comment)  # noqa: E731
+    assert {k: fields(e) for k, e in read.key_area_entries.items()} == \
+        {k: fields(e) for k, e in saved.key_area_entries.items()}
+    assert len(read.key_area_entries) == 9 and texts(plan.warnings) == []
 
 
 def test_the_export_label_is_preferred_but_a_number_is_accepted(nps, medway):

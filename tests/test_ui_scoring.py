@@ -211,15 +211,17 @@ def test_key_area_mode_for_a_key_area_record(db):
     assert at.selectbox(key=f"{prefix}.score").value == "3 – Mature"
     assert at.selectbox(key=f"{prefix}.target").value == "5 – Innovator"
     at.selectbox(key=f"{prefix}.score").set_value("4 – Leader").run()
-    at.selectbox(key="score.worcestershire.2022.ka.developing-talent.score").set_value("2 – Developing").run()
+    leaders = "score.worcestershire.2022.ka.engaging-members-and-senior-leaders"
+    at.selectbox(key=f"{leaders}.score").set_value("3 – Mature").run()
     at.button(key="score.save").click().run()
     assert not at.exception, at.exception
-    assert any(s.value == "Saved 2 of the key areas: key areas Managing Strategic Risk; Developing talent."
-               for s in shown(at.success))
+    assert any(s.value == "Saved 2 of the key areas: key areas Engaging with Members and Senior Leaders; Managing "
+                          "Strategic Risk." for s in shown(at.success)), [s.value for s in shown(at.success)]
     saved = stored(open_store(db), "worcestershire").period("2022").key_area_entries
     assert saved["managing-strategic-risk"].score == Score(4.0)
     assert saved["managing-strategic-risk"].target == Score(5.0)
-    assert saved["developing-talent"].score == Score(2.0)
+    assert saved["engaging-members-and-senior-leaders"].score == Score(3.0)
+    assert "developing-talent" not in saved
 
 
 def test_actions_page_filters_records_progress_and_downloads(db):
@@ -346,7 +348,7 @@ def test_a_made_up_address_gets_a_short_message_and_the_usual_choice(db, address
 
 def test_key_area_mode_has_comments_actions_and_evidence_and_counts_key_areas(db):
     at = new_app("worcestershire", "2022")
-    assert any(m.value.endswith("— of 14 key areas.") for m in shown(at.markdown))
+    assert any(m.value.endswith("— of 9 key areas.") for m in shown(at.markdown))
     open_score_page(at)
     prefix = "score.worcestershire.2022.ka.obtaining-social-value"
     at.text_area(key=f"{prefix}.comment").input("Social value policy adopted in June.").run()
@@ -367,7 +369,7 @@ def test_a_blank_period_of_a_key_area_record_is_scored_per_key_area(db):
     at.radio(key="home.new_how.2").set_value("Blank")
     at.button(key="home.start").click().run()        # a form: filled and sent in one run
     assert any(s.value == "Started 2023, blank." for s in shown(at.success))
-    assert any(m.value.startswith("**0** confirmed as in 2022") and m.value.endswith("— of 14 key areas.")
+    assert any(m.value.startswith("**0** confirmed as in 2022") and m.value.endswith("— of 9 key areas.")
                for m in shown(at.markdown))
     open_score_page(at)
     at.selectbox(key="score.worcestershire.2023.ka.managing-strategic-risk.score").set_value("4 – Leader").run()
