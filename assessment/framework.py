@@ -7,6 +7,7 @@ rubric of one descriptor per level) -> objectives (each may override the rubric 
 from __future__ import annotations
 
 import json
+import threading
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Iterator
@@ -186,8 +187,18 @@ def load_framework(path: str | Path, display: str | None = None) -> Framework:
     data, source = read_yaml(path, display)
     if isinstance(data, dict) and "overlay" in data:
         from .overlay import overlay_from_data
-        return overlay_from_data(data, source, lambda framework_id: find_framework(framework_id, Path(path).parent))
+        return overlay_from_data(data, source, lambda framework_id: _beside(framework_id, Path(path).parent))
     return framework_from_data(data, source)
+
+
+def _beside(framework_id: str, folder: Path) -> Framework:
+    """The framework an overlay applies to: in the overlay's own folder, else in frameworks/."""
+    try:
+        return find_framework(framework_id, folder)
+    except NotFound:
+        if folder.resolve() == FRAMEWORKS_DIR.resolve():
+            raise
+        return find_framework(framework_id)
 
 
 def framework_from_data(data: Any, source: Source) -> Framework:
@@ -307,9 +318,22 @@ def _loaded(path: str, modified: int, display: str) -> Framework:
     return load_framework(path, display)
 
 
+_LOADING = threading.local()   # the files being loaded on this thread: an overlay loads what it applies to
+
+
 def _load(path: Path, display: str | None = None) -> Framework:
-    """A framework file, read once for as long as it is not changed (frameworks are frozen)."""
-    return _loaded(str(path.resolve()), path.stat().st_mtime_ns, display or _display(path))
+    """A framework file, read once for as long as it is not changed (frameworks are frozen). An
+    overlay that comes round to itself (applying, through others, to itself) is refused."""
+    key = str(path.resolve())
+    loading = _LOADING.__dict__.setdefault("paths", set())
+    if key in loading:
+        raise InvalidFile([Problem(display or _display(path), 1, "applies_to",
+                                   "the overlays apply to each other in a circle")])
+    loading.add(key)
+    try:
+        return _loaded(key, path.stat().st_mtime_ns, display or _display(path))
+    finally:
+        loading.discard(key)
 
 
 def find_framework(id_or_path: str, directory: Path = FRAMEWORKS_DIR) -> Framework:
@@ -322,15 +346,32 @@ def find_framework(id_or_path: str, directory: Path = FRAMEWORKS_DIR) -> Framewo
         framework = _load(direct)
         if framework.id == id_or_path:
             return framework
-    for path in framework_files(directory):
+    for path in framework_files(directory):   # only the file that names the id is loaded
+        if _file_id(str(path.resolve()), path.stat().st_mtime_ns) != id_or_path:
+            continue
         try:
             framework = _load(path)
         except InvalidFile:
             continue
         if framework.id == id_or_path:
             return framework
-    known = ", ".join(available_frameworks(directory)) or "none"
+    known = ", ".join(sorted({i for p in framework_files(directory)
+                              if (i := _file_id(str(p.resolve()), p.stat().st_mtime_ns))})) or "none"
     raise NotFound(f"no framework with id '{id_or_path}' in {_display(directory)} (available: {known})")
+
+
+@lru_cache(maxsize=256)
+def _file_id(path: str, modified: int) -> str | None:
+    """The id a framework file (or the overlay id an overlay file) gives, read without checking the
+    file: finding one framework reads each file's id, not each file (an overlay would load its own)."""
+    try:
+        data, _ = read_yaml(path)
+    except InvalidFile:
+        return None
+    if not isinstance(data, dict):
+        return None
+    found = data.get("overlay", data.get("id"))
+    return str(found).strip() if isinstance(found, (str, int)) and not isinstance(found, bool) else None
 
 
 def available_frameworks(directory: Path = FRAMEWORKS_DIR) -> list[str]:

@@ -97,7 +97,7 @@ class Mapping:
                                                                     if o in period.key_area_entries])) is not None}
         return replace(period, entries=entries, key_area_entries=key_areas,
                        framework_id=self.old.id, framework_version=self.old.version,
-                       scored_against=self.old.name)
+                       scored_against=self.old.name)   # and, as scored elsewhere, not changed here
 
     def _combined(self, kind: str, item: str, olds: list[Entry]) -> Entry | None:
         if not olds:
@@ -185,28 +185,26 @@ def _rules(rules: list[Rule], section: str, kind: str, old: Framework, new: Fram
     for r, rule in enumerate(rules):
         loc = (section, r)
         (old_min, old_max), (new_min, new_max) = _SHAPES[rule.kind]
-        if not old_min <= len(rule.old) <= (old_max or len(rule.old)):
+        # a rule of the wrong shape is reported, and its ids still count as mapped (no second complaint)
+        if not old_min <= len(rule.old) <= (old_max if old_max is not None else len(rule.old)):
             problems.append(source.problem(loc + ("from",), _shape_message(rule.kind, "from", old_min, old_max)))
-            continue
-        if not new_min <= len(rule.new) <= (new_max or len(rule.new)):
+        if not new_min <= len(rule.new) <= (new_max if new_max is not None else len(rule.new)):
             problems.append(source.problem(loc + ("to",), _shape_message(rule.kind, "to", new_min, new_max)))
-            continue
-        bad = [unknown(o, old_ids, old, loc + ("from",)) for o in rule.old] + \
-              [unknown(n, new_ids, new, loc + ("to",)) for n in rule.new]
-        for o in rule.old:
+        # an unknown id is reported; the rule's known ids still count as mapped (no second complaint)
+        olds = [o for o in rule.old if not unknown(o, old_ids, old, loc + ("from",))]
+        news = [n for n in rule.new if not unknown(n, new_ids, new, loc + ("to",))]
+        for o in olds:
             if o in named_old:
                 problems.append(source.problem(loc + ("from",), f"{words} '{o}' of {old.id} is already mapped "
                                                                 f"(line {source.line((section, named_old[o]))})"))
             named_old.setdefault(o, r)
-        if any(bad):
-            continue
         if rule.kind == "retired":
-            retired.extend(rule.old)
-        for n in rule.new:
+            retired.extend(olds)
+        for n in news:
             if n in sources:
                 problems.append(source.problem(loc + ("to",), f"{words} '{n}' of {new.id} is already mapped to"))
                 continue
-            sources[n], kinds[n] = list(rule.old), rule.kind
+            sources[n], kinds[n] = olds, rule.kind
     for n in new_ids:   # not named: the same id on both sides is equal
         if n not in sources and n in old_ids and n not in named_old:
             sources[n], kinds[n] = [n], "equal"
@@ -223,11 +221,13 @@ def _rules(rules: list[Rule], section: str, kind: str, old: Framework, new: Fram
 
 
 def _shape_message(kind: str, end: str, least: int, most: int | None) -> str:
+    what = {"equal": "an equal item", "split": "a split item", "merged": "a merged item", "new": "a new item",
+            "retired": "a retired item"}[kind]
     if most == 0:
-        return f"a {kind} item has nothing in '{end}'"
+        return f"{what} has nothing in '{end}'"
     if least == most:
-        return f"a {kind} item has exactly {least} in '{end}'"
-    return f"a {kind} item has at least {least} in '{end}'"
+        return f"{what} has exactly {least} in '{end}'"
+    return f"{what} has at least {least} in '{end}'"
 
 
 # ---------------------------------------------------------------- finding mappings
@@ -271,16 +271,17 @@ def on_framework(record: OrganisationRecord, framework: Framework, frameworks: C
     found = mappings or (lambda old, new: find_mapping(old, new, frameworks))
     periods = []
     for period in record.periods:
-        if (period.framework_id or record.framework_id) == framework.id:
+        scored_on = period.framework_id or record.framework_id
+        if scored_on == framework.id:
             periods.append(period)
             continue
         try:
-            periods.append(found(period.framework_id, framework.id).translate(period))
+            periods.append(found(scored_on, framework.id).translate(period))
         except NotFound:
             try:
-                name = frameworks(period.framework_id).name
+                name = frameworks(scored_on).name
             except AssessmentError:
-                name = period.framework_id
+                name = scored_on
             periods.append(replace(period, entries={}, key_area_entries={}, scored_against=name,
                                    mapping_missing=True))
     return replace(record, periods=periods)

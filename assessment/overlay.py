@@ -101,8 +101,15 @@ def overlay_from_data(data: Any, source: Source, frameworks: Callable[[str], Fra
     """Check an overlay file (every problem at once) and apply it to the framework it names."""
     try:
         overlay = Overlay.model_validate(data)
-    except ValidationError as exc:
-        fail_if(problems_from_validation(exc, source, model=Overlay))
+    except ValidationError as exc:   # with the framework it names, if that is missing too
+        problems = problems_from_validation(exc, source, model=Overlay)
+        try:
+            frameworks(AppliesTo.model_validate(data.get("applies_to")).framework)
+        except ValidationError:
+            pass
+        except AssessmentError as missing:
+            problems.append(source.problem(("applies_to", "framework"), str(missing)))
+        fail_if(problems)
         raise  # pragma: no cover - fail_if always raises here
     wanted = overlay.applies_to
     if wanted.framework == overlay.overlay:

@@ -271,6 +271,12 @@ class OrganisationRecord:
         return names[-2:]
 
 
+def framework_notes(periods: Iterable[PeriodRecord]) -> list[str]:
+    """What reports, the appendix and summaries say of periods scored against another framework
+    than the one followed now ("2022 was scored against ..."), one line each, in order."""
+    return [line for p in periods if (line := p.scored_against_line())]
+
+
 def status_text(periods: Iterable[PeriodRecord]) -> str:
     """Each period's status as exports print it: "2023: DRAFT", or "2022: Approved by Cabinet on
     13 February 2023; 2023: Submitted for approval"."""

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from . import limits
 from .errors import AssessmentError, InvalidFile, NotFound, Problem, ScoreError
-from .framework import Framework
+from .framework import Framework, find_framework
 from .record import (ACTION_STATUSES, OLD_ACTION_STATUSES, PERIOD_HINT, STATUSES, Action, ActionUpdate, Entry,
                      Evidence, Organisation, OrganisationRecord, PeriodRecord, organisation_problems,
                      valid_period)
@@ -121,6 +121,8 @@ class KeyAreaEntryIn(_EntryBase):
 class PeriodIn(_Strict):
     period: str | int
     status: Literal[STATUSES] = "draft"  # type: ignore[valid-type]
+    # a period scored against another framework than the record's (a council that changed framework)
+    framework: FrameworkRef | None = None
     entries: list[EntryIn] = Field(default_factory=list)
     key_areas: list[KeyAreaEntryIn] = Field(default_factory=list)
 
@@ -170,7 +172,7 @@ def record_from_data(data: Any, source: Source, frameworks: Callable[[str], Fram
     except NotFound as exc:
         raise InvalidFile(shape_problems + [source.problem(("framework", "id"), str(exc))]) from None
     try:
-        record = to_record(parsed, source, framework)
+        record = to_record(parsed, source, framework, frameworks)
     except InvalidFile as exc:
         raise InvalidFile(shape_problems + exc.problems) from None
     fail_if(shape_problems)
@@ -207,17 +209,21 @@ def _salvage(data: dict) -> RecordFile | None:
                                       baselines=baselines, periods=periods)
 
 
-def to_record(parsed: RecordFile, source: Source, framework: Framework) -> OrganisationRecord:
+def to_record(parsed: RecordFile, source: Source, framework: Framework,
+              frameworks: Callable[[str], Framework] | None = None) -> OrganisationRecord:
+    """The record a parsed file holds, checked against its framework (and, for a period that names
+    another framework, against that one, found through `frameworks`)."""
+    frameworks = frameworks or find_framework
     problems: list[Problem] = []
     if parsed.framework.version != framework.version:
         problems.append(source.problem(("framework", "version"),
                                        f"the record is for version '{parsed.framework.version}' of {framework.id}, "
                                        f"but the framework file is version '{framework.version}'"))
 
-    def score(raw: ScoreText, loc: tuple, what: str, key_area: str | None) -> Score:
+    def score(raw: ScoreText, loc: tuple, what: str, key_area: str | None, against: Framework = framework) -> Score:
         try:
-            half = framework.allows_half_steps(key_area) if key_area else None
-            return parse_score(raw, framework, where=what, half_steps=half)
+            half = against.allows_half_steps(key_area) if key_area else None
+            return parse_score(raw, against, where=what, half_steps=half)
         except ScoreError as exc:
             problems.append(source.problem(loc, str(exc)))
             return UNSCORED
@@ -226,15 +232,26 @@ def to_record(parsed: RecordFile, source: Source, framework: Framework) -> Organ
         organisation=Organisation(**parsed.organisation.model_dump()),
         framework_id=framework.id, framework_version=framework.version, source=parsed.source)
     if parsed.baselines:
+        # agreed once, perhaps against a framework the organisation has since left: an objective of
+        # the record's framework, or of a framework one of its periods is scored against
+        others = []
+        for period_in in parsed.periods:
+            named = getattr(period_in, "framework", None)
+            if named is not None and named.id != framework.id:
+                try:
+                    others.append(frameworks(named.id))
+                except NotFound:
+                    pass   # said where the period names it
         record.baseline_agreed = parsed.baselines.agreed
         for key, raw in parsed.baselines.scores.items():
             objective_id = str(key)
             loc = ("baselines", "scores", key)
-            if objective_id not in framework.objectives:
+            against = next((f for f in (framework, *others) if objective_id in f.objectives), None)
+            if against is None:
                 problems.append(source.problem(loc, f"objective '{objective_id}' is not in {framework.id}"))
                 continue
             record.baselines[objective_id] = score(raw, loc, f"baseline of objective {objective_id}",
-                                                   framework.key_area_of[objective_id])
+                                                   against.key_area_of[objective_id], against)
     seen_periods: dict[str, int | None] = {}
     for p, period_in in enumerate(parsed.periods):
         name = str(period_in.period).strip()
@@ -249,45 +266,71 @@ def to_record(parsed: RecordFile, source: Source, framework: Framework) -> Organ
                                            f"period '{name}' appears twice (first at line {seen_periods[name]})"))
         seen_periods[name] = source.line(ploc + ("period",))
         period = PeriodRecord(period=name, status=period_in.status)
+        own = _period_framework(period_in, ploc, record, framework, frameworks, source, problems)
+        if own is None:
+            continue
+        if own is not framework:
+            period.framework_id, period.framework_version = own.id, own.version
         for e, entry_in in enumerate(period_in.entries):
             if entry_in is None:  # malformed: already reported
                 continue
             eloc = ploc + ("entries", e)
             objective_id = str(entry_in.objective).strip()
-            if objective_id not in framework.objectives:
+            if objective_id not in own.objectives:
                 problems.append(source.problem(eloc + ("objective",),
-                                               f"objective '{objective_id}' is not in {framework.id}"))
+                                               f"objective '{objective_id}' is not in {own.id}"))
                 continue
             if objective_id in period.entries:
                 problems.append(source.problem(eloc + ("objective",),
                                                f"objective {objective_id} appears twice in period {name}"))
                 continue
             period.entries[objective_id] = _entry(entry_in, objective_id, "objective", eloc, score,
-                                                  f"objective {objective_id}", framework.key_area_of[objective_id])
+                                                  f"objective {objective_id}", own.key_area_of[objective_id], own)
         for k, ka_in in enumerate(period_in.key_areas):
             if ka_in is None:
                 continue
             kloc = ploc + ("key_areas", k)
-            if ka_in.key_area not in framework.key_areas:
+            if ka_in.key_area not in own.key_areas:
                 problems.append(source.problem(kloc + ("key_area",),
-                                               f"key area '{ka_in.key_area}' is not in {framework.id}"))
+                                               f"key area '{ka_in.key_area}' is not in {own.id}"))
                 continue
             if ka_in.key_area in period.key_area_entries:
                 problems.append(source.problem(kloc + ("key_area",),
                                                f"key area {ka_in.key_area} appears twice in period {name}"))
                 continue
             period.key_area_entries[ka_in.key_area] = _entry(ka_in, ka_in.key_area, "key_area", kloc, score,
-                                                             f"key area {ka_in.key_area}", ka_in.key_area)
+                                                             f"key area {ka_in.key_area}", ka_in.key_area, own)
         record.periods.append(period)
     fail_if(problems)
     return record
 
 
-def _entry(entry_in: _EntryBase, item: str, kind: str, loc: tuple, score: Callable, what: str, key_area: str) -> Entry:
+def _period_framework(period_in: PeriodIn, loc: tuple, record: OrganisationRecord, framework: Framework,
+                      frameworks: Callable[[str], Framework], source: Source, problems: list[Problem]
+                      ) -> Framework | None:
+    """The framework a period is scored against: the record's, or the one it names (None, with the
+    problem said, when that one cannot be found)."""
+    named = getattr(period_in, "framework", None)
+    if named is None or (named.id, named.version) == (record.framework_id, record.framework_version):
+        return framework
+    try:
+        own = frameworks(named.id)
+    except NotFound as exc:
+        problems.append(source.problem(loc + ("framework", "id"), str(exc)))
+        return None
+    if own.version != named.version:
+        problems.append(source.problem(loc + ("framework", "version"),
+                                       f"the period is for version '{named.version}' of {own.id}, but the framework "
+                                       f"file is version '{own.version}'"))
+    return own
+
+
+def _entry(entry_in: _EntryBase, item: str, kind: str, loc: tuple, score: Callable, what: str, key_area: str,
+           framework: Framework) -> Entry:
     return Entry(
         item=item, kind=kind,
-        score=score(entry_in.score, loc + ("score",), what, key_area),
-        target=score(entry_in.target, loc + ("target",), f"target of {what}", key_area),
+        score=score(entry_in.score, loc + ("score",), what, key_area, framework),
+        target=score(entry_in.target, loc + ("target",), f"target of {what}", key_area, framework),
         target_period=str(entry_in.target_period) if entry_in.target_period is not None else None,
         comment=entry_in.comment, previous_comment=entry_in.previous_comment, carried=entry_in.carried,
         actions=[Action(a.text, a.owner, a.due, OLD_ACTION_STATUSES.get(a.status, a.status), a.rag,
@@ -317,6 +360,9 @@ def record_as_data(record: OrganisationRecord, *, include_meta: bool = False) ->
     out["periods"] = []
     for period in record.sorted_periods():
         p: dict[str, Any] = {"period": period.period, "status": period.status}
+        if period.framework_id and not period.scored_against:   # kept on another framework than the record's
+            # (a period shown through a mapping is in the record's framework's shape: it says nothing)
+            p["framework"] = {"id": period.framework_id, "version": period.framework_version}
         if period.entries:
             p["entries"] = [_entry_data("objective", e, record, include_meta) for e in period.entries.values()]
         if period.key_area_entries:

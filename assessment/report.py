@@ -18,7 +18,7 @@ from . import movement
 from .action_list import ActionRow, action_rows
 from .framework import Framework
 from .numbers import format_mean, levels_text, rounded, signed, two_places
-from .record import OrganisationRecord, long_date, period_key
+from .record import OrganisationRecord, framework_notes, long_date, period_key
 from .scores import Score, level_label
 from .scoring import (PREVIOUS, ROLL_UP_RULE, AreaSummary, Completion, Rollup, completion, gap, key_area_summaries,
                       overall_summary, previous_period, scored_by_key_area, target_covers, target_text,
@@ -110,6 +110,8 @@ class ProgressReport:
     actions: list[ActionLine] = field(default_factory=list)
     summary: str = ""
     rule: str = ROLL_UP_RULE
+    # periods shown that were scored against another framework, and how they are shown (`framework_notes`)
+    framework_notes: list[str] = field(default_factory=list)
 
     @property
     def overdue(self) -> list[ActionLine]:
@@ -147,6 +149,8 @@ def progress_report(framework: Framework, record: OrganisationRecord, period: st
     report.heatmap = _heatmap(framework, record, mode, period)
     report.actions = _actions(framework, record, period, today)
     report.summary = summary_paragraph(report, framework)
+    report.framework_notes = framework_notes(p for p in record.sorted_periods()
+                                             if period_key(p.period) <= period_key(period))
     return report
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from . import movement
 from .framework import Framework
 from .numbers import format_mean, rounded as _round, signed
-from .record import OrganisationRecord
+from .record import OrganisationRecord, framework_notes
 from .scores import level_label
 from .scoring import (ROLL_UP_RULE, AreaSummary, Rollup, compare, key_area_summaries, overall_summary, target_covers,
                       target_text, theme_summaries)
@@ -45,6 +45,7 @@ def period_summary(framework: Framework, record: OrganisationRecord, period: str
         "organisation": {"id": record.organisation.id, "name": record.organisation.name},
         "framework": {"id": framework.id, "version": framework.version},
         "period": period, "compare": compare_with, "rule": ROLL_UP_RULE,
+        "framework_notes": framework_notes([p for p in (before, now) if p is not None]),
         "key_areas": [_area_data(a, framework, b) for a, b in zip(ka_now, ka_before)],
         "themes": [_area_data(a, framework, b) for a, b in zip(th_now, th_before)],
         "overall": _area_data(overall_summary(framework, now), framework,
@@ -94,5 +95,5 @@ def summary_table(summary: dict[str, Any]) -> str:
         out += ["", f"Objectives since {compare_with}: {o['improved']} improved, {o['unchanged']} unchanged, "
                     f"{o['declined']} declined, {o['not_comparable']} not comparable; "
                     f"{o['at_or_above_target']} of {o['with_target']} with a target are at or above it."]
-    out += ["", summary["rule"]]
+    out += ["", summary["rule"], *summary.get("framework_notes", [])]
     return "\n".join(out) + "\n"

@@ -31,7 +31,7 @@ from docx.shared import Cm, Emu, Length, Pt
 
 from ..framework import Framework, KeyArea, Objective
 from ..layouts import CARRIED, appendix_columns, comments_and_action, score_cell
-from ..record import OrganisationRecord, long_date, status_text
+from ..record import OrganisationRecord, framework_notes, long_date, status_text
 from ..scoring import scored_by_key_area
 from .wordtext import TextCleaner
 
@@ -77,7 +77,8 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
     layout.paragraph(f"{framework.name}. Scores for "
                      f"{' and '.join(chosen)}, with comments and the actions raised in each period. Levels: "
                      + ", ".join(lv.label for lv in framework.levels)
-                     + '. A score such as "2/3" is between two levels.' + carried_note(period_records))
+                     + '. A score such as "2/3" is between two levels.' + carried_note(period_records)
+                     + "".join(f" {clean(note)}." for note in framework_notes(period_records)))
     by_key_area = bool(period_records) and all(scored_by_key_area(p) for p in period_records)
     headers = ["#", "Key area", "Description"] if by_key_area else ["#", "Objective", "Description"]
     for name in chosen:

@@ -45,6 +45,8 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
     document.add_heading("Summary", level=1)
     document.add_paragraph(clean(report.summary))
     _note(document, report.rule)
+    for note in report.framework_notes:   # a period scored against another framework
+        document.add_paragraph(clean(note) + ".")
 
     document.add_heading("Where we are today and where we want to be", level=1)
     rows = radar_rows(framework, record, period, report.compare_with)

@@ -32,6 +32,8 @@ report = progress_report(framework, record, period, compare_with, today=today)
 
 st.markdown(md(report.summary))
 st.caption(report.rule)
+for note in report.framework_notes:   # a period scored against another framework: said where it is read
+    st.info(md(note + "."))
 
 st.header("Where we are today and where we want to be")
 themes = {"all": "The whole framework", **{t.id: t.title for t in framework.themes}}

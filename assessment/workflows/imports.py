@@ -6,13 +6,14 @@ way, show the same preview and write the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from ..errors import AssessmentError, InvalidImport, NotFound, Problem
 from ..history import entry_at
-from ..framework import Framework
+from ..framework import Framework, find_framework
+from ..mapping import find_mapping
 from ..importing import ImportPlan, PeriodPreview, changes, preview, size_problem
 from ..record import OrganisationRecord
 from ..store import Store
@@ -63,7 +64,10 @@ def preview_import(store: Store, actor: Actor, org_id: str, source: str, data: b
         raise InvalidImport(source, [Problem(source, None, "", "choose a Word appendix (.docx), a spreadsheet "
                                                                "(.xlsx) or a CSV file (.csv)")])
     raw = data.read_bytes() if isinstance(data, Path) else data
-    plan = _reader(kind)(raw, framework, source=source).check()
+    plan = _reader(kind)(raw, framework, source=source)
+    if plan.problems and framework.based_on is not None:   # a file in the shape of the framework adapted
+        plan = _through_mapping(_reader(kind), raw, source, framework, plan)
+    plan = plan.check()
     _check_unlocked(saved, plan)   # said at once, not only when the person applies it
     return ImportPreview(org_id, saved.organisation.name, source, framework, plan, preview(plan, saved))
 
@@ -102,6 +106,26 @@ def _reader(kind: str):
         return read_appendix
     from ..readers.spreadsheet import read_spreadsheet
     return read_spreadsheet
+
+
+def _through_mapping(reader, raw: bytes, source: str, framework: Framework, plan: ImportPlan) -> ImportPlan:
+    """A file that does not read against an organisation's own framework (an overlay) but reads
+    cleanly against the framework it adapts (an appendix or workbook of NPS 2018 itself), brought
+    across through the mapping between the two; else the plan as first read."""
+    try:
+        base = find_framework(framework.based_on.id)
+        mapping = find_mapping(base.id, framework.id, find_framework)
+    except AssessmentError:
+        return plan
+    other = reader(raw, base, source=source)
+    if other.problems:
+        return plan
+    periods = [replace(mapping.translate(p), framework_id=None, framework_version=None, scored_against=None)
+               for p in other.periods]
+    said = Problem(source, None, "", f"the file follows {base.name}; it was read against that and brought across "
+                                     f"to {framework.name} through the mapping between them")
+    return replace(other, framework_id=framework.id, framework_version=framework.version, periods=periods,
+                   warnings=[said, *other.warnings], sentence_actions={})
 
 
 def _check_unlocked(saved: OrganisationRecord, plan: ImportPlan) -> None:
