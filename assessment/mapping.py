@@ -254,6 +254,19 @@ def find_mapping(old_id: str, new_id: str, frameworks: Callable[[str], Framework
     raise NotFound(f"no mapping from {old_id} to {new_id} in {_display(directory)}")
 
 
+def mapped_from(old_id: str, frameworks: Callable[[str], Framework], directory: Path = MAPPINGS_DIR) -> list[str]:
+    """The ids of the frameworks a mapping leads to from `old_id` (those a council may move to)."""
+    found = []
+    for path in mapping_files(directory):
+        try:
+            mapping = _loaded(str(path.resolve()), path.stat().st_mtime_ns, frameworks)
+        except InvalidFile:
+            continue
+        if mapping.old.id == old_id:
+            found.append(mapping.new.id)
+    return found
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(FRAMEWORKS_DIR.parent))

@@ -221,3 +221,36 @@ def test_a_new_council_uploads_last_years_appendix(server, page, tmp_path):
         for number, entry in medway.period(period).entries.items():
             assert kent.period(period).entries[number].score == entry.score
             assert kent.period(period).entries[number].comment == entry.comment
+
+
+def test_a_council_on_its_own_framework_and_a_council_that_moved_to_it(server, page):
+    """Worcestershire's report in its own words (nine key areas); Medway starting 2024 against
+    Worcestershire's framework, chosen by name on Start, then its report saying where it changed."""
+    base, url = server
+    page.goto(f"{base}/report?org=worcestershire&period=2022")
+    expect(page.get_by_text("scored 9 of 9 key areas", exact=False)).to_be_visible(timeout=30000)
+    expect(page.get_by_text("Engaging with Members and Senior Leaders").first).to_be_visible()
+    idle(page)
+    shot(page, "overlay-1-worcestershire-report")
+
+    page.goto(base)
+    expect(widget(page, "home.org").locator("input")).to_have_value("Medway Council", timeout=30000)
+    page.get_by_text("Start a new period").click()
+    idle(page)
+    widget(page, "home.new_framework.medway").locator("input").click()
+    page.keyboard.type("Worcestershire")    # the list filters as a person types; Enter takes the one left
+    page.wait_for_timeout(800)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(widget(page, "home.new_framework.medway").locator("input")).to_have_value(
+        "Worcestershire County Council Procurement Outcomes Framework 2022 - 2025 (adapted from National "
+        "Procurement Strategy for Local Government in England 2018)")
+    idle(page)
+    widget(page, "home.start").locator("button").click()
+    expect(page.get_by_text("Started 2024, carried forward from 2023: 55 score(s)", exact=False)).to_be_visible(
+        timeout=30000)
+    page.get_by_role("link", name="Progress report").click()
+    expect(page.get_by_text("2023 was scored against National Procurement Strategy for Local Government in "
+                            "England 2018, shown here through the mapping", exact=False)).to_be_visible(timeout=30000)
+    idle(page)
+    shot(page, "overlay-2-medway-moved-to-worcestershires-framework")

@@ -354,3 +354,31 @@ def test_record_files_and_backups_carry_each_periods_framework(db_url, medway, t
     assert restored.framework.id == "worcestershire-2022"
     assert [p.framework_id for p in restored.record.sorted_periods()] == ["nps-2018", "nps-2018", None]
     assert restored.record.period("2023").scored_against is not None
+
+
+def test_a_council_moves_to_its_own_framework_in_the_app(tmp_path, monkeypatch):
+    """On Start, a new period can be scored against a framework a mapping leads to (chosen by name);
+    the score page then shows its key areas, the report says where the framework changed, and an
+    earlier period is read-only."""
+    from assessment import workflows
+    from assessment.store import open_store
+    from .conftest import shown, stored
+    from .test_ui_report import open_report
+    from .test_ui_scoring import new_app, open_score_page
+    url = f"sqlite:///{tmp_path / 'ui.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    workflows.ensure_examples(workflows.connect(url))
+    at = new_app("medway", "2023")
+    chooser = at.selectbox(key="home.new_framework.medway")
+    assert chooser.options == [find_framework("nps-2018").name, find_framework("worcestershire-2022").name]
+    chooser.set_value("worcestershire-2022")
+    at.text_input(key="home.new_period").input("2024")
+    at.button(key="home.start").click().run()
+    assert not at.exception, at.exception
+    assert stored(open_store(url), "medway").framework_id == "worcestershire-2022"
+    open_score_page(at)
+    assert at.selectbox(key="score.key_area").value == "engaging-members-and-senior-leaders"
+    open_report(at)
+    notes = [i.value for i in shown(at.info)]
+    assert any(n.startswith("2023 was scored against National Procurement Strategy for Local Government in "
+                            "England 2018, shown here through the mapping") for n in notes), notes

@@ -18,8 +18,6 @@ if organisations and not any(actor.may(o.id, EDIT) for o in organisations) \
 st.session_state["home.landed"] = True
 
 st.title("Procurement maturity self-assessment")
-st.caption("National Procurement Strategy for Local Government 2018: 59 objectives, levels 1 – Minimum "
-           "to 5 – Innovator.")
 if not organisations:
     if actor.administers_all:
         st.info("There are no organisations yet: add yours below, or load the examples with "
@@ -40,6 +38,8 @@ if st.session_state.get("home.org") not in names:  # first visit, or back from a
     st.session_state["home.org"] = chosen_org if chosen_org in names else next(iter(names))
 org_id = st.selectbox("Organisation", list(names), format_func=names.get, key="home.org")
 record, framework = queries.record(store, actor, org_id)
+st.caption(md(f"{framework.name}: {len(framework.key_areas)} key areas, {len(framework.objectives)} objectives, "
+              f"levels {framework.levels[0].label} to {framework.levels[-1].label}."))
 periods = [p.period for p in record.sorted_periods()]
 if periods:
     if st.session_state.get("home.period") not in periods:

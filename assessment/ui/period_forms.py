@@ -27,11 +27,19 @@ def start_period(record: OrganisationRecord, periods: list[str]) -> None:
                              help="A year such as 2026, or a financial year such as 2026/27.")
         choices = ["Carried forward from the latest period", "Blank"] if periods else ["Blank"]
         how = st.radio("Start from", choices, key=f"home.new_how.{len(choices)}", horizontal=True)
+        frameworks = {f.id: f for f in workflows.queries.frameworks_to_start(state.store(), state.actor(), org)}
+        framework_id = None
+        if len(frameworks) > 1:   # the one followed now first; another is a change of framework, through a mapping
+            framework_id = st.selectbox("Scored against", list(frameworks), key=f"home.new_framework.{org}",
+                                        format_func=lambda i: frameworks[i].name,
+                                        help="Another framework than the one followed now is a change of framework: "
+                                             "the scores carried forward, and the earlier periods, are brought "
+                                             "across through the mapping between the two.")
         if not st.button("Start period", key="home.start"):   # a button, so pressing Enter starts nothing
             return
     try:
         started = workflows.start_period(state.store(), state.actor(), org, name,
-                                         carry=bool(periods) and how.startswith("Carried"))
+                                         carry=bool(periods) and how.startswith("Carried"), framework_id=framework_id)
     except AssessmentError as exc:
         st.error(md(exc))
         return

@@ -15,7 +15,7 @@ from ..edits import Draft
 from ..errors import AssessmentError
 from ..framework import Framework, available_frameworks, find_framework
 from ..history import Event, Version, versions
-from ..mapping import on_framework
+from ..mapping import mapped_from, on_framework
 from ..record import REVIEWABLE_STATUSES, Organisation, OrganisationRecord, period_key
 from ..scoring import PREVIOUS
 from ..store import Store
@@ -165,6 +165,15 @@ def record_export(store: Store, actor: Actor, org_id: str) -> dict[str, Any]:
         loaded = tx.record(org_id)
         drafts = tx.drafts(org_id) if actor.may(org_id, EDIT) else []
     return record_json(_visible(actor, loaded), drafts)
+
+
+def frameworks_to_start(store: Store, actor: Actor, org_id: str) -> list[Framework]:
+    """The frameworks a new period of the organisation may be scored against: the one it follows
+    first, then those a mapping leads to from it (for an organisation with no period yet, any)."""
+    view = record(store, actor, org_id)
+    if not view.record.periods:
+        return [find_framework(i) for i in available_frameworks()]
+    return [view.framework, *(find_framework(i) for i in mapped_from(view.framework.id, find_framework))]
 
 
 def frameworks() -> list[str]:
