@@ -141,6 +141,7 @@ def _every_query(store, period: str):
         "imports": lambda a: queries.imports(store, a, "medway"),
         "drafts": lambda a: queries.drafts(store, a, "medway", period),
         "record_export": lambda a: queries.record_export(store, a, "medway"),
+        "frameworks_to_start": lambda a: queries.frameworks_to_start(store, a, "medway"),   # an editor's choice
     }
 
 

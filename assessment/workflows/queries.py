@@ -169,7 +169,9 @@ def record_export(store: Store, actor: Actor, org_id: str) -> dict[str, Any]:
 
 def frameworks_to_start(store: Store, actor: Actor, org_id: str) -> list[Framework]:
     """The frameworks a new period of the organisation may be scored against: the one it follows
-    first, then those a mapping leads to from it (for an organisation with no period yet, any)."""
+    first, then those a mapping leads to from it (for an organisation with no period yet, any). For
+    those who may start a period."""
+    allow(actor, org_id, EDIT)
     view = record(store, actor, org_id)
     if not view.record.periods:
         return [find_framework(i) for i in available_frameworks()]
