@@ -378,7 +378,10 @@ async def _warm_up(person, tally: Tally) -> None:
 
 async def _live(person, tally: Tally, deadline: float, think: float, pace: random.Random) -> None:
     """Save, again and again, until the deadline (the save under way then is finished); with `think`,
-    pause between saves for a time drawn at random with that mean (as people read and type)."""
+    pause between saves for a time drawn at random with that mean (as people read and type), and
+    begin after a pause drawn between 0 and `think` (people do not all click at the same moment)."""
+    if think > 0:
+        await asyncio.sleep(pace.uniform(0, think))
     while time.perf_counter() < deadline:
         await _attempt(person, tally, person.save_once)
         if think > 0:

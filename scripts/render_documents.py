@@ -1,0 +1,63 @@
+"""Render the documents councils publish, to look at them: the members' report and the objectives
+appendix of the example records, as Word, PDF (LibreOffice headless) and PNG pages (pdftoppm).
+
+    .venv/bin/python scripts/render_documents.py [OUT]      (default: test-artifacts/documents)
+
+Made on a fresh SQLite database with the examples: Worcestershire on its own framework (2022);
+Medway (2023); and Medway after starting 2024 against Worcestershire's framework, so that its
+report and appendix show the earlier periods through the mapping. Not part of the tests; needs
+`soffice` and `pdftoppm` (Debian: libreoffice-writer, poppler-utils) for the PDF and PNG pages.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assessment import workflows  # noqa: E402
+from assessment.exports.appendix import appendix_docx  # noqa: E402
+from assessment.exports.report_docx import report_docx  # noqa: E402
+from assessment.workflows import LOCAL_ACTOR, queries  # noqa: E402
+
+TODAY = date(2026, 12, 3)
+
+
+def main(out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        store = workflows.connect(f"sqlite:///{Path(folder) / 'documents.db'}")
+        workflows.ensure_examples(store)
+        made = []
+
+        def write(name: str, org: str, period: str, periods: list[str]) -> None:
+            view = queries.record(store, LOCAL_ACTOR, org)
+            (out / f"{name}-report.docx").write_bytes(report_docx(view.framework, view.record, period, today=TODAY).data)
+            (out / f"{name}-appendix.docx").write_bytes(appendix_docx(view.framework, view.record, periods,
+                                                                      today=TODAY).data)
+            made.extend([out / f"{name}-report.docx", out / f"{name}-appendix.docx"])
+
+        write("worcestershire-2022", "worcestershire", "2022", ["2022"])
+        write("medway-2023", "medway", "2023", ["2022", "2023"])
+        workflows.start_period(store, LOCAL_ACTOR, "medway", "2024", framework_id="worcestershire-2022")
+        write("medway-2024-on-worcestershires-framework", "medway", "2024", ["2023", "2024"])
+        store.engine.dispose()
+    if not (shutil.which("soffice") and shutil.which("pdftoppm")):
+        print(f"wrote {len(made)} Word files to {out}; soffice or pdftoppm is not installed, so no PDF or PNG")
+        return
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(out), *map(str, made)],
+                   check=True, capture_output=True, timeout=600)
+    for docx in made:
+        pdf = docx.with_suffix(".pdf")
+        subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(docx.with_suffix(""))], check=True, timeout=300)
+    print(f"wrote {len(made)} Word files, their PDFs and PNG pages to {out}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "test-artifacts" / "documents")
