@@ -23,8 +23,8 @@ from typing import Any, Callable
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import AssessmentError, InvalidFile, Problem
-from .framework import BasedOn, Framework, Id, KeyArea, Objective, Text, Theme
+from .errors import AssessmentError, Problem
+from .framework import BasedOn, Framework, Id, KeyArea, Objective, Text
 from .yamlsource import Source, fail_if, problems_from_validation
 
 

@@ -61,7 +61,7 @@ def floor_script(n: dict[str, int]) -> str:
     lines += [f"st.date_input('d{i}', value=None, key='d{i}')" for i in range(n["date_input"])]
     lines += [f"st.button('b{i}', key='b{i}')" for i in range(n["button"])]
     lines += [f"st.toggle('v{i}', key='v{i}')" for i in range(n["toggle"])]
-    lines += [f"st.columns([3, 1])" for _ in range(n["columns"] // 2)]   # AppTest counts each column
+    lines += ["st.columns([3, 1])" for _ in range(n["columns"] // 2)]   # AppTest counts each column
     lines += [f"st.markdown('**m{i}** some words')" for i in range(n["markdown"])]
     lines += [f"st.text('Descriptor text {i} of a level of the rubric.')" for i in range(n["text"])]
     lines += [f"st.caption('c{i}')" for i in range(n["caption"])]

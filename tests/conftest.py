@@ -135,6 +135,19 @@ def stored(store, org_id: str):
     return queries.record(store, LOCAL_ACTOR, org_id).record
 
 
+def assert_golden_problems(path: Path, load) -> None:
+    """`load(path)` refuses the file with exactly the problems in `path` with `.expected` beside it,
+    each as `NAME:LINE: where: message` (the golden bad files of frameworks, overlays and mappings)."""
+    import re
+    from assessment.errors import InvalidFile
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8").strip().splitlines()
+    with pytest.raises(InvalidFile) as caught:
+        load(path)
+    assert [str(p) for p in caught.value.problems] == expected
+    for line in expected:
+        assert re.match(rf"^{re.escape(path.name)}:\d+: \S.*: .+", line), line
+
+
 def texts(problems) -> list[str]:
     """Problems (or warnings) as the lines people read."""
     return [str(p) for p in problems]
