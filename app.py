@@ -3,11 +3,14 @@
 
 import streamlit as st
 
-from assessment.ui import navigation, signin
+from assessment.ui import navigation, signin, style
 from assessment.ui.errors import shown_plainly
 
 st.set_page_config(page_title="Procurement maturity", page_icon=":bar_chart:", layout="wide")
+st.html(style.stylesheet())   # visible focus (the theme, .streamlit/config.toml, has the colours)
 
 with shown_plainly():
     actor = signin.gate()
-    st.navigation(navigation.pages(actor)).run()
+    page = st.navigation(navigation.pages(actor))
+    st.session_state["page.title"] = page.title   # the browser tab says the page and the organisation
+    page.run()

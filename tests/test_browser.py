@@ -231,7 +231,11 @@ def test_a_council_on_its_own_framework_and_a_council_that_moved_to_it(server, p
     expect(page.get_by_text("scored 9 of 9 key areas", exact=False)).to_be_visible(timeout=30000)
     expect(page.get_by_text("Engaging with Members and Senior Leaders").first).to_be_visible()
     idle(page)
+    expect(page).to_have_title("Progress report – Worcestershire County Council")   # the tab says page and council
     shot(page, "overlay-1-worcestershire-report")
+    widget(page, "report.compare").locator("input").focus()   # the keyboard's place is drawn plainly
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineColor")
+    assert outline == "rgb(255, 221, 0)", outline
 
     page.goto(base)
     expect(widget(page, "home.org").locator("input")).to_have_value("Medway Council", timeout=30000)

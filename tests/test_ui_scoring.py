@@ -385,3 +385,17 @@ def test_a_target_of_n_a_is_saved_and_shown(db):
     assert stored(open_store(db), "medway").period("2023").entries["2"].target.not_applicable
     fresh = open_score_page(new_app())
     assert fresh.selectbox(key="score.medway.2023.2.target").value == "n/a"
+
+
+def test_framework_page_offers_frameworks_and_overlays_by_name(db):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("assessment/ui/framework_page.py").run()
+    chooser = at.selectbox(key="framework.id")
+    assert "National Procurement Strategy for Local Government in England 2018" in chooser.options
+    assert not any(option in ("nps-2018", "worcestershire-2022") for option in chooser.options)
+    chooser.set_value("worcestershire-2022").run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="framework.key_area").options[0] == "Engaging with Members and Senior Leaders"
+    assert list(at.table[0].value["Descriptor"])[1] == ("The council is exploring the best approach to leadership "
+                                                        "engagement in procurement and commercial matters.")

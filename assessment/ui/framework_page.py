@@ -8,9 +8,10 @@ from assessment.workflows import queries
 from assessment.ui.text import md
 
 st.title("Framework")
-framework_id = st.selectbox("Framework", queries.frameworks(), key="framework.id")
+names = {i: queries.framework(i).name for i in queries.frameworks()}   # chosen by name, not id
+framework_id = st.selectbox("Framework", list(names), key="framework.id", format_func=names.get)
 framework = queries.framework(framework_id)
-st.caption(md(f"{framework.title}, version {framework.version}. {framework.source or ''}"))
+st.caption(md(f"{framework.name}. {framework.source or ''}"))
 key_area_id = st.selectbox("Key area", list(framework.key_areas), key="framework.key_area",
                            format_func=lambda k: framework.key_areas[k].title)
 key_area = framework.key_areas[key_area_id]

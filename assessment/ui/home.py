@@ -38,6 +38,7 @@ if st.session_state.get("home.org") not in names:  # first visit, or back from a
     st.session_state["home.org"] = chosen_org if chosen_org in names else next(iter(names))
 org_id = st.selectbox("Organisation", list(names), format_func=names.get, key="home.org")
 record, framework = queries.record(store, actor, org_id)
+state.tab_title(record.organisation.name)
 st.caption(md(f"{framework.name}: {len(framework.key_areas)} key areas, {len(framework.objectives)} objectives, "
               f"levels {framework.levels[0].label} to {framework.levels[-1].label}."))
 periods = [p.period for p in record.sorted_periods()]

@@ -67,7 +67,14 @@ def chosen_record(*, need_period: bool = False) -> tuple[queries.RecordView, str
             st.stop()
         period = view.record.sorted_periods()[-1].period
     remember(org, period)
+    tab_title(view.record.organisation.name)
     return view, period
+
+
+def tab_title(organisation: str) -> None:
+    """The browser tab's title: the page and the organisation ("Progress report – Medway Council")."""
+    page = st.session_state.get("page.title") or "Procurement maturity"
+    st.set_page_config(page_title=f"{page} – {organisation}")
 
 
 def forget_choice() -> None:
