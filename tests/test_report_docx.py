@@ -60,7 +60,7 @@ def test_report_content(nps, medway):
     assert len(document.sections) == 1 and document.sections[0].orientation == WD_ORIENT.PORTRAIT
     footer = document.sections[0].footer.paragraphs[0]
     assert "Generated 21 November 2026" in footer.text
-    assert footer._p.xpath(".//w:instrText")[0].text.strip() == "PAGE"
+    assert [t.text.strip() for t in footer._p.xpath(".//w:instrText")] == ["PAGE", "NUMPAGES"]
 
 
 def test_report_with_appendix_attached_turns_landscape(nps, medway):
@@ -109,3 +109,14 @@ def test_the_open_actions_sentence_counts_in_words():
     assert open_actions_sentence(0, 0, TODAY) == "No actions are open at 21 November 2026."
     assert open_actions_sentence(1, 0, TODAY) == "1 action is open; none is overdue at 21 November 2026."
     assert open_actions_sentence(3, 2, TODAY) == "3 actions are open; 2 of them are overdue at 21 November 2026."
+
+
+def test_the_report_says_page_n_of_m_and_has_a_title_and_british_english(nps, medway):
+    document = Document(io.BytesIO(report_docx(nps, medway, "2023", attach_appendix=True, today=TODAY).data))
+    fields = [t.text.strip() for t in document.sections[0].footer.paragraphs[0]._p.xpath(".//w:instrText")]
+    assert fields == ["PAGE", "NUMPAGES"] and document.sections[0].footer.paragraphs[0].text.endswith("Page  of ")
+    appendix_fields = [t.text.strip() for t in document.sections[-1].footer.paragraphs[0]._p.xpath(".//w:instrText")]
+    assert appendix_fields == ["PAGE", "NUMPAGES"]   # the appendix's own footer counts the whole document too
+    assert document.core_properties.title == "Medway Council: procurement maturity progress report, 2023"
+    assert document.core_properties.language == "en-GB"
+    assert document.styles.element.xpath("./w:docDefaults/w:rPrDefault/w:rPr/w:lang/@w:val") == ["en-GB"]

@@ -26,6 +26,8 @@ from datetime import date
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.shared import Cm, Emu, Length, Pt
 
@@ -55,6 +57,7 @@ def appendix_docx(framework: Framework, record: OrganisationRecord, periods: lis
     clean = TextCleaner()
     document = Document()
     set_text_style(document)
+    set_title_and_language(document, f"{record.organisation.name}: objectives appendix, {' and '.join(chosen)}")
     write_appendix(document, framework, record, chosen, clean, new_section=False, today=today)
     return WordExport(save(document), clean.replaced)
 
@@ -144,8 +147,44 @@ def header(document, text: str) -> None:
 
 
 def footer(document, text: str) -> None:
-    """The last section's own footer (not inherited from a section before it), in 8 pt."""
-    _own(document.sections[-1].footer, text)
+    """The last section's own footer (not inherited from a section before it), in 8 pt, ending
+    "Page N of M" (counting the whole document, also when the appendix follows the report)."""
+    part = document.sections[-1].footer
+    _own(part, text + " ")
+    page_of_pages(part.paragraphs[0])
+
+
+def page_of_pages(paragraph, size: Pt = Pt(8)) -> None:
+    """Append "Page N of M" to `paragraph`: Word's PAGE and NUMPAGES fields, filled in as it is read."""
+    for text, field in (("Page ", "PAGE"), (" of ", "NUMPAGES")):
+        paragraph.add_run(text).font.size = size
+        run = paragraph.add_run()
+        run.font.size = size
+        for kind in ("begin", "instr", "separate", "end"):
+            if kind == "instr":
+                element = OxmlElement("w:instrText")
+                element.set(qn("xml:space"), "preserve")
+                element.text = f" {field} "
+            else:
+                element = OxmlElement("w:fldChar")
+                element.set(qn("w:fldCharType"), kind)
+            run._r.append(element)
+
+
+def set_title_and_language(document, title: str) -> None:
+    """The document's title (its properties, which screen readers and PDF converters read) and its
+    language, British English, for every style that does not say otherwise."""
+    document.core_properties.title = title
+    document.core_properties.language = "en-GB"
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_defaults = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
+    properties = run_defaults.find(qn("w:rPr")) if run_defaults is not None else None
+    if properties is not None:
+        language = properties.find(qn("w:lang"))
+        if language is None:
+            language = OxmlElement("w:lang")
+            properties.append(language)
+        language.set(qn("w:val"), "en-GB")
 
 
 def _own(part, text: str, *, bold: bool = False) -> None:

@@ -24,7 +24,7 @@ from ..record import OrganisationRecord, long_date
 from ..report import (ProgressReport, action_table, mover_table, movement_table, open_actions_sentence,
                       progress_report, radar_rows)
 from ..scoring import PREVIOUS
-from .appendix import WordExport, write_appendix
+from .appendix import WordExport, page_of_pages, set_title_and_language, write_appendix
 from .wordtext import TextCleaner
 
 PORTRAIT_USABLE = Cm(21.0 - 2 * 2.0)
@@ -39,6 +39,7 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
     clean = TextCleaner()
     document = Document()
     _page(document)
+    set_title_and_language(document, f"{record.organisation.name}: procurement maturity progress report, {period}")
     status = clean(record.period(period).status_line())
     _title_page(document, report, clean, status)
 
@@ -84,7 +85,7 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
         chosen = appendix_periods or record.appendix_periods(period)
         write_appendix(document, framework, record, chosen, clean, new_section=True)
     _footer(document, f"{report.organisation}: procurement maturity progress report, {period}. "
-                      f"{framework.name}. {status}. Generated {long_date(today)}. Page ")
+                      f"{framework.name}. {status}. Generated {long_date(today)}. ")
     out = io.BytesIO()
     document.save(out)
     return WordExport(out.getvalue(), clean.replaced)
@@ -165,18 +166,7 @@ def _table(document, rows: list[dict], clean: TextCleaner, *, widths: list, bold
 
 
 def _footer(document, text: str) -> None:
-    """Footer text followed by the page number (a PAGE field), in every section."""
+    """Footer text followed by "Page N of M", in every section."""
     paragraph = document.sections[0].footer.paragraphs[0]
-    run = paragraph.add_run(text)
-    run.font.size = Pt(8)
-    field = paragraph.add_run()
-    field.font.size = Pt(8)
-    for kind, value in (("begin", None), ("instr", " PAGE "), ("separate", None), ("end", None)):
-        if kind == "instr":
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = value
-        else:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        field._r.append(element)
+    paragraph.add_run(text).font.size = Pt(8)
+    page_of_pages(paragraph)
