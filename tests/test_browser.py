@@ -258,3 +258,28 @@ def test_a_council_on_its_own_framework_and_a_council_that_moved_to_it(server, p
                             "England 2018, shown here through the mapping", exact=False)).to_be_visible(timeout=30000)
     idle(page)
     shot(page, "overlay-2-medway-moved-to-worcestershires-framework")
+
+
+PAGES = {"start": "", "score": "score?org=medway&period=2023", "report": "report?org=medway&period=2023",
+         "actions": "actions?org=medway&period=2023", "import": "import?org=medway", "people": "people?org=medway",
+         "framework": "framework", "worcestershire-report": "report?org=worcestershire&period=2022"}
+
+
+def test_every_page_has_no_serious_accessibility_problem_at_two_widths(server, page):
+    """axe-core (the engine public-sector accessibility audits use) on every page at 1400 and 1024 px:
+    no serious or critical violation, and headings in order; a screenshot of each."""
+    from axe_playwright_python.sync_playwright import Axe
+    base, _ = server
+    axe = Axe()
+    found = {}
+    for width in (1400, 1024):
+        page.set_viewport_size({"width": width, "height": 1000})
+        for name, path in PAGES.items():
+            page.goto(f"{base}/{path}")
+            expect(page.get_by_role("heading", level=1).first).to_be_visible(timeout=30000)
+            idle(page)
+            shot(page, f"a11y-{name}-{width}")
+            violations = axe.run(page).response["violations"]
+            found[(name, width)] = [(v["id"], v["impact"], v["help"]) for v in violations
+                                    if v["impact"] in ("serious", "critical") or v["id"] == "heading-order"]
+    assert all(not v for v in found.values()), {k: v for k, v in found.items() if v}

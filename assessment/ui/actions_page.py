@@ -56,7 +56,7 @@ right.download_button("Download these actions (CSV)", key="actions.download_csv"
                       data=lambda: actions_csv(framework, shown, today=today))
 
 if shown:
-    st.subheader("Record progress")
+    st.header("Record progress")
     labels = [f"{r.period} · {r.title} · {r.action.text[:70]}" for r in shown]
     index = st.selectbox("Action", range(len(shown)), format_func=labels.__getitem__, key="actions.pick")
     row = shown[index]

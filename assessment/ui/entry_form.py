@@ -33,10 +33,10 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
     key_area_id = item if kind == "key_area" else framework.key_area_of[item]
     if kind == "objective":
         objective = framework.objectives[item]
-        st.markdown(f"#### {md(objective.id)}. {md(objective.title)}")
+        st.markdown(f"### {md(objective.id)}. {md(objective.title)}")
         description = objective.description
     else:
-        st.markdown(f"#### {md(framework.key_areas[item].title)}")
+        st.markdown(f"### {md(framework.key_areas[item].title)}")
         description = framework.key_areas[item].description
     if description:
         st.caption(md(description))

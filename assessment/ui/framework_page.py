@@ -15,7 +15,7 @@ st.caption(md(f"{framework.name}. {framework.source or ''}"))
 key_area_id = st.selectbox("Key area", list(framework.key_areas), key="framework.key_area",
                            format_func=lambda k: framework.key_areas[k].title)
 key_area = framework.key_areas[key_area_id]
-st.subheader(md(key_area.title))
+st.header(md(key_area.title))
 st.table({"Level": [lv.label for lv in framework.levels],
           "Descriptor": [key_area.rubric[lv.value] for lv in framework.levels]})
 for objective in key_area.objectives:

@@ -58,6 +58,6 @@ if period is None:
     st.stop()
 period_forms.delete_period(record, periods, period)
 
-st.subheader(md(f"{names[org_id]}, {period}"))
+st.header(md(f"{names[org_id]}, {period}"))
 sign_off.show(org_id, record.period(period))
 progress.show(record, framework, period)

@@ -67,7 +67,7 @@ except InvalidImport as exc:
 if prepared.warnings:
     st.warning("\n".join(f"- {md(line)}" for line in prepared.warnings))
 report = prepared.periods
-st.subheader("What would be imported")
+st.header("What would be imported")
 st.dataframe([{"Period": p.period, "Entries": p.entries, "Scored": p.scored, "n/a": p.not_applicable,
                "Blank": p.blank, "Comments": p.comments, "Actions": p.actions,
                "Effect": "new period" if p.new_period else f"{len(p.changed)} overwritten, {p.new_entries} new, "

@@ -81,6 +81,7 @@ if editable and unchanged and st.button(f"Confirm all {len(unchanged)} unchanged
 if "score.confirmed" in st.session_state:
     st.success(md(st.session_state.pop("score.confirmed")))
 
+st.header(md(title[:1].upper() + title[1:]))   # headings in order: the page, the key area, each objective
 for kind, item in keys:
     entry_form.render(framework, record, period, entry_of(kind, item), mine.get((kind, item)))
     st.divider()
