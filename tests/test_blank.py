@@ -81,8 +81,10 @@ def test_layout_headers_instructions_and_footer(nps):
     instructions = texts[2]
     assert "1 – Minimum, 2 – Developing, 3 – Mature, 4 – Leader or 5 – Innovator" in instructions
     assert '"2/3"' in instructions and '"n/a"' in instructions
-    footer = section.footer.paragraphs[0].text
-    assert footer == "National Procurement Strategy for Local Government in England 2018. Generated 21 November 2026."
+    footer = section.footer.paragraphs[0]
+    assert footer.text == ("National Procurement Strategy for Local Government in England 2018. Generated 21 November "
+                           "2026. Page  of ")   # the page and the count are Word fields, filled in as it is read
+    assert [t.text.strip() for t in footer._p.xpath(".//w:instrText")] == ["PAGE", "NUMPAGES"]
 
 
 def test_no_organisation_or_period_leaves_lines_to_fill_in(nps):
