@@ -12,5 +12,7 @@ st.html(style.stylesheet())   # visible focus (the theme, .streamlit/config.toml
 with shown_plainly():
     actor = signin.gate()
     page = st.navigation(navigation.pages(actor))
-    st.session_state["page.title"] = page.title   # the browser tab says the page and the organisation
+    # the browser tab says the page and the organisation (no title when app.py is imported bare, as a
+    # process started with multiprocessing's spawn does after AppTest ran it as __main__)
+    st.session_state["page.title"] = getattr(page, "title", None)
     page.run()
