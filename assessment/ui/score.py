@@ -43,13 +43,13 @@ else:
     def picked() -> None:
         st.session_state["score.ka"] = st.session_state["score.key_area"]
 
-    nav = st.columns([1, 4, 1])
-    nav[0].button("← Previous key area", key="score.prev", on_click=step, args=(-1,),
-                  disabled=st.session_state["score.ka"] == key_areas[0])
     st.session_state["score.key_area"] = st.session_state["score.ka"]   # the picker shows the choice, every run
-    nav[1].selectbox("Key area", key_areas, key="score.key_area", label_visibility="collapsed", on_change=picked,
-                     format_func=lambda k: framework.key_areas[k].title)
-    nav[2].button("Next key area →", key="score.next", on_click=step, args=(1,),
+    st.selectbox("Key area", key_areas, key="score.key_area", on_change=picked,
+                 format_func=lambda k: framework.key_areas[k].title)
+    nav = st.columns(3)   # under the picker, each a third of the width: never cut, at 1024 px either
+    nav[0].button("← Previous key area", key="score.prev", on_click=step, args=(-1,), width="stretch",
+                  disabled=st.session_state["score.ka"] == key_areas[0])
+    nav[1].button("Next key area →", key="score.next", on_click=step, args=(1,), width="stretch",
                   disabled=st.session_state["score.ka"] == key_areas[-1])
     key_area_id = st.session_state["score.ka"]
     state.remember(org, period, ka=key_area_id)   # a reload returns to this key area
