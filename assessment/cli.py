@@ -64,7 +64,6 @@ def validate(paths: tuple[Path, ...]) -> None:
     """
     from .framework import framework_from_data
     from .mapping import mapping_from_data
-    from .overlay import overlay_from_data
     from .recordfile import record_from_data
     failed = False
     files = [f for p in paths for f in (sorted(p.glob("*.y*ml")) if p.is_dir() else [p])]

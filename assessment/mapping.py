@@ -26,7 +26,7 @@ import difflib
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -241,14 +241,19 @@ def _loaded(path: str, modified: int, frameworks: Callable[[str], Framework]) ->
     return load_mapping(path, frameworks, display=_display(Path(path)))
 
 
+def _mappings(frameworks: Callable[[str], Framework], directory: Path) -> Iterator[Mapping]:
+    """Every valid mapping kept in `directory` (each read once for as long as its file is unchanged)."""
+    for path in mapping_files(directory):
+        try:
+            yield _loaded(str(path.resolve()), path.stat().st_mtime_ns, frameworks)
+        except InvalidFile:
+            continue
+
+
 def find_mapping(old_id: str, new_id: str, frameworks: Callable[[str], Framework],
                  directory: Path = MAPPINGS_DIR) -> Mapping:
     """The mapping from framework `old_id` to `new_id` (NotFound when none is kept)."""
-    for path in mapping_files(directory):
-        try:
-            mapping = _loaded(str(path.resolve()), path.stat().st_mtime_ns, frameworks)
-        except InvalidFile:
-            continue
+    for mapping in _mappings(frameworks, directory):
         if (mapping.old.id, mapping.new.id) == (old_id, new_id):
             return mapping
     raise NotFound(f"no mapping from {old_id} to {new_id} in {_display(directory)}")
@@ -256,15 +261,7 @@ def find_mapping(old_id: str, new_id: str, frameworks: Callable[[str], Framework
 
 def mapped_from(old_id: str, frameworks: Callable[[str], Framework], directory: Path = MAPPINGS_DIR) -> list[str]:
     """The ids of the frameworks a mapping leads to from `old_id` (those a council may move to)."""
-    found = []
-    for path in mapping_files(directory):
-        try:
-            mapping = _loaded(str(path.resolve()), path.stat().st_mtime_ns, frameworks)
-        except InvalidFile:
-            continue
-        if mapping.old.id == old_id:
-            found.append(mapping.new.id)
-    return found
+    return [mapping.new.id for mapping in _mappings(frameworks, directory) if mapping.old.id == old_id]
 
 
 def _display(path: Path) -> str:

@@ -93,10 +93,6 @@ class Overlay(_Strict):
     add: list[NewObjective] = Field(default_factory=list)
 
 
-def is_overlay(data: Any) -> bool:
-    return isinstance(data, dict) and "overlay" in data
-
-
 def overlay_from_data(data: Any, source: Source, frameworks: Callable[[str], Framework]) -> Framework:
     """Check an overlay file (every problem at once) and apply it to the framework it names."""
     try:

@@ -90,8 +90,6 @@ class ActionLine:
 @dataclass
 class ProgressReport:
     organisation: str
-    framework_title: str
-    framework_version: str
     framework_name: str          # as documents name it (`Framework.name`)
     period: str
     compare_with: str | None
@@ -137,8 +135,7 @@ def progress_report(framework: Framework, record: OrganisationRecord, period: st
     th_before = theme_summaries(framework, before) if before else [None] * len(th_now)
     mode = "key_area" if scored_by_key_area(now) else "objectives"
     report = ProgressReport(
-        organisation=record.organisation.name, framework_title=framework.title,
-        framework_version=framework.version, framework_name=framework.name, period=period, compare_with=compare_with,
+        organisation=record.organisation.name, framework_name=framework.name, period=period, compare_with=compare_with,
         periods=[p.period for p in record.sorted_periods()], today=today,
         overall=_line(overall_summary(framework, now), overall_summary(framework, before) if before else None),
         themes=[_line(a, b) for a, b in zip(th_now, th_before)],

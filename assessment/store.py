@@ -95,7 +95,7 @@ def alembic_config():
 
 
 def head_revision() -> str:
-    """The newest migration's revision, from the migrations' file names ("0004_....py" is
+    """The newest migration's revision, from the migrations' file names ("0005_....py" is
     revision "0005"), read without loading Alembic (tests/test_store.py holds it to Alembic's own)."""
     return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
 

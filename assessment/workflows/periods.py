@@ -38,12 +38,12 @@ def start_period(store: Store, actor: Actor, org_id: str, name: str, *, carry: b
         if framework_id and record.periods and framework_id != record.framework_id:
             framework = find_framework(framework_id)
             try:
-                find_mapping(record.framework_id, framework.id, find_framework)
+                mapping = find_mapping(record.framework_id, framework.id, find_framework)
             except NotFound:
                 raise AssessmentError(f"{org_id} follows {record.framework_id}; to start {name.strip()} against "
                                       f"{framework.id}, a mapping from {record.framework_id} to {framework.id} is "
                                       "needed in frameworks/mappings/ (docs/framework-format.md)") from None
-            record = on_framework(record, framework, find_framework)
+            record = on_framework(record, framework, find_framework, lambda old, new: mapping)
         else:
             framework = framework_of(record, framework_id)
         new = new_period(record, name.strip(), carry=carry)
