@@ -102,6 +102,7 @@ def choose(page: Page, key: str, option: str) -> None:
 def idle(page: Page) -> None:
     """Wait until the app has finished its run (a click made during a run can be lost when the run
     it interrupts asks for another, e.g. to update the address)."""
+    page.wait_for_timeout(300)   # a run just asked for shows its status widget only after a moment
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=30000)
 
 
