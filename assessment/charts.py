@@ -25,6 +25,11 @@ from .numbers import format_mean
 VEGA_LITE_SCHEMA = alt.SCHEMA_URL   # the Vega-Lite version Altair (and so Streamlit) draws
 
 SERIES_COLOURS = {"today": "#1d70b8", "target": "#d4351c", "last year": "#505a5f"}  # GOV.UK palette
+# Told apart without colour too: the line's dashes and the marker's shape (the legend shows both).
+SERIES_DASHES = {"today": [1, 0], "target": [8, 4], "last year": [2, 3]}
+SERIES_SHAPES = {"today": "circle", "target": "diamond", "last year": "triangle-up"}
+SERIES_WORDS = {"today": "blue, solid line, round markers", "target": "red, dashed line, diamond markers",
+                "last year": "grey, dotted line, triangle markers"}
 
 
 def radar_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -48,7 +53,8 @@ def radar_text_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def radar_chart(rows: list[dict[str, Any]], framework: Framework, *, title: str = "", size: int = 520,
                 font_size: int = 11) -> dict[str, Any]:
-    """Today, target and last year as closed polygons on the level scale, level names on the rings.
+    """Today, target and last year as closed polygons on the level scale, each with its own colour,
+    dashes and marker; level numbers on the rings and their names in a key; a drawn legend.
 
     Key areas with nothing in any series are left off the chart (`radar_left_off` names them, for
     a note beside it); a series missing a key area that others have is broken there, never drawn
@@ -82,25 +88,56 @@ def radar_chart(rows: list[dict[str, Any]], framework: Framework, *, title: str 
               "y": lv.value * math.cos(2 * math.pi * i / 72)} for lv in framework.levels for i in range(73)]
     spokes = [{"order": i, "end": end, "x": end * top * math.sin(2 * math.pi * i / n),
                "y": end * top * math.cos(2 * math.pi * i / n)} for i in range(n) for end in (0, 1)]
-    # Ring names run up the first spoke, just above each ring; they are obstacles for the labels.
+    # Each ring carries its level's number, half-way between two spokes (off every point), in the gap
+    # where the lines pass furthest from the numbers; the level names are spelt out in a key underneath.
     ring_font = font_size - 1
-    ring_names = [{"name": lv.label, "x": 3 / unit, "y": lv.value + 2 / unit}
-                  for lv in framework.levels]
-    fixed = [_Box(r["x"], r["x"] + _width(r["name"], ring_font) / unit, r["y"], r["y"] + _line(ring_font) / unit)
-             for r in ring_names]
-    labels = _place_labels(list(place), n, top + 0.5, unit, font_size, fixed)
-    x_reach = max([top + 0.5, *(max(abs(b.x0), abs(b.x1)) for _, _, b in labels)]) + 0.2
-    y_low = min([-top - 0.5, *(b.y0 for _, _, b in labels)]) - 0.2
-    y_high = max([top + 0.5, *(b.y1 for _, _, b in labels), *(b.y1 for b in fixed)]) + 0.2
+    half = (2 * _clearest_gap(closed, n, [lv.value for lv in framework.levels]) + 1) * math.pi / n
+    ring_names = [{"name": lv.label, "number": str(lv.value), "x": lv.value * math.sin(half),
+                   "y": lv.value * math.cos(half)} for lv in framework.levels]
+    labels = _place_labels(list(place), n, top + 0.5, unit, font_size, [])
+    key_text = "Rings: " + ", ".join(lv.label for lv in framework.levels)
+    line = _line(font_size) * 1.4 / unit
+    y_low = min([-top - 0.5, *(b.y0 for _, _, b in labels)]) - 0.2 - line / 2
+    key = {"text": key_text, "x": 0, "y": y_low}
+    # The legend, drawn (not Vega's, which cannot show a dash and a marker together): a short line in
+    # the series' colour and dashes with its marker, then its name; one series a line.
+    segment, gap_ = 36 / unit, 8 / unit
+    block = segment + gap_ + max([_width(names[k], font_size) / unit for k in present], default=0)
+    x0 = -block / 2
+    entries = [(names[k], y_low - line * (i + 1)) for i, k in enumerate(present)]
+    legend_lines = [{"legend": name, "x": x0 + end * segment, "y": y, "end": end} for name, y in entries for end in (0, 1)]
+    legend_marks = [{"legend": name, "x": x0 + segment / 2, "y": y} for name, y in entries]
+    legend_text = [{"text": name, "x": x0 + segment + gap_, "y": y} for name, y in entries]
+    y_low -= line * (len(present) + 0.6)
+    x_reach = max([top + 0.5, *(max(abs(b.x0), abs(b.x1)) for _, _, b in labels),
+                   _width(key_text, ring_font) / unit / 2, block / 2]) + 0.2
+    y_high = max([top + 0.5, *(b.y1 for _, _, b in labels)]) + 0.2
     spec = json.loads(_radar_layers(n, present, tuple(names[k] for k in present), title, font_size,
                                     round(x_reach, 2), round(y_low, 2), round(y_high, 2), round(unit, 3)))
     spec["autosize"] = {"type": "pad"}
+    spec["description"] = radar_description(rows)
     spec["datasets"] = {"rings": rings, "ring_names": ring_names, "spokes": spokes, "series": closed,
+                        "ring_key": [key], "legend_lines": legend_lines, "legend_marks": legend_marks,
+                        "legend_text": legend_text,
                         **{f"labels_{a}": [{"text": text_, "x": box.x0 if a == "left" else box.x1 if a == "right"
                                             else (box.x0 + box.x1) / 2, "y": box.y1}
                                            for text_, align, box in labels if align == a]
                            for a in ("left", "center", "right")}}
     return spec
+
+
+def _clearest_gap(points: list[dict[str, Any]], n: int, levels: list[int]) -> int:
+    """The gap between spokes (k: between spoke k and k + 1) where every series' line passes
+    furthest from the ring numbers; the first such gap from the top, clockwise, on a tie."""
+    by_series: dict[str, dict[int, float]] = {}
+    for p in points:
+        if p["value"] is not None:
+            by_series.setdefault(p["series"], {})[p["order"] % n] = p["value"]
+    def clearance(k: int) -> float:
+        crossings = [(v[k] + v[(k + 1) % n]) / 2 * math.cos(math.pi / n) for v in by_series.values()
+                     if k in v and (k + 1) % n in v]
+        return min((abs(c - lv) for c in crossings for lv in levels), default=math.inf)
+    return max(range(n), key=lambda k: (round(clearance(k), 2), -k)) if n > 1 else 0
 
 
 def radar_left_off(rows: list[dict[str, Any]]) -> list[str]:
@@ -110,15 +147,16 @@ def radar_left_off(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def radar_caption(rows: list[dict[str, Any]]) -> str:
-    """What the chart shows, in words: its series and the key areas it leaves off."""
+    """What the chart shows, in words: its series (each with its colour, line and marker) and the key
+    areas it leaves off."""
     labels = {r["series"]: r["label"] for r in rows if r["value"] is not None}
     parts = []
     if "today" in labels:
-        parts.append(f"{labels['today']}, where we are today (blue)")
+        parts.append(f"{labels['today']}, where we are today ({SERIES_WORDS['today']})")
     if "target" in labels:
-        parts.append("the targets, where we want to be (red, dashed)")
+        parts.append(f"the targets, where we want to be ({SERIES_WORDS['target']})")
     if "last year" in labels:
-        parts.append(f"{labels['last year']} (grey)")
+        parts.append(f"{labels['last year']} ({SERIES_WORDS['last year']})")
     text_ = ("Key areas: " + _and(parts) + "." if parts else "Nothing is scored yet, so the chart is empty.")
     left_off = radar_left_off(rows)
     if left_off and parts:
@@ -129,6 +167,14 @@ def radar_caption(rows: list[dict[str, Any]]) -> str:
                   " only some of what is scored, so "
                   f"{'it is' if len(partial) == 1 else 'they are'} not drawn (the table gives {'it' if len(partial) == 1 else 'them'}).")
     return text_
+
+
+def radar_description(rows: list[dict[str, Any]]) -> str:
+    """The chart's accessible name and description (and the Word picture's alternative text): what it
+    is, what it shows, and where the numbers are in words."""
+    shown = [t for t in dict.fromkeys(r["key_area"] for r in rows) if t not in radar_left_off(rows)]
+    return (f"Radar chart of {len(shown)} key areas on the 1 to 5 level scale. {radar_caption(rows)} "
+            "The same numbers are in the table below the chart.")
 
 
 def _and(items: list[str]) -> str:
@@ -192,36 +238,51 @@ def _place_labels(titles: list[str], n: int, reach: float, unit: float, font_siz
 
 
 @lru_cache(maxsize=64)
-def _radar_layers(n: int, present: tuple[str, ...], legend: tuple[str, ...], title: str, font_size: int,
+def _radar_layers(n: int, present: tuple[str, ...], legend_names: tuple[str, ...], title: str, font_size: int,
                   x_reach: float, y_low: float, y_high: float, unit: float) -> str:
     """The radar's layers as validated Vega-Lite JSON, with named (empty) datasets."""
     x = alt.X("x:Q", scale=alt.Scale(domain=[-x_reach, x_reach], nice=False, zero=False), axis=None)
     y = alt.Y("y:Q", scale=alt.Scale(domain=[y_low, y_high], nice=False, zero=False), axis=None)
-    ring_layer = alt.Chart(alt.Data(name="rings")).mark_line(color="#b1b4b6", strokeWidth=0.8).encode(
+    ring_layer = alt.Chart(alt.Data(name="rings")).mark_line(color="#b1b4b6", strokeWidth=0.8, aria=False).encode(
         x=x, y=y, detail="level:N", order="step:Q")
-    spoke_layer = alt.Chart(alt.Data(name="spokes")).mark_line(color="#b1b4b6", strokeWidth=0.6).encode(
+    spoke_layer = alt.Chart(alt.Data(name="spokes")).mark_line(color="#b1b4b6", strokeWidth=0.6, aria=False).encode(
         x=x, y=y, detail="order:N", order="end:Q")
-    # Ring names over the lines, each on a white halo so that a line crossing it does not hide it.
-    ring_text = dict(align="left", baseline="bottom", fontSize=font_size - 1)
+    # Ring numbers over the lines, each on a white halo so that a line crossing it does not hide it.
+    ring_text = dict(align="center", baseline="middle", fontSize=font_size - 1, aria=False)
     ring_halo = alt.Chart(alt.Data(name="ring_names")).mark_text(
-        **ring_text, color="white", stroke="white", strokeWidth=3, strokeJoin="round").encode(x=x, y=y, text="name:N")
+        **ring_text, color="white", stroke="white", strokeWidth=4, strokeJoin="round").encode(x=x, y=y, text="number:N")
     ring_names = alt.Chart(alt.Data(name="ring_names")).mark_text(**ring_text, color="#505a5f").encode(
-        x=x, y=y, text="name:N")
+        x=x, y=y, text="number:N")
+    ring_key = alt.Chart(alt.Data(name="ring_key")).mark_text(
+        align="center", baseline="middle", fontSize=font_size - 1, color="#505a5f", aria=False).encode(
+        x=x, y=y, text="text:N")
     label_layers = [alt.Chart(alt.Data(name=f"labels_{align}")).mark_text(
         align=align, baseline="top", lineBreak="\n", lineHeight=_line(font_size), fontSize=font_size,
-        color="#0b0c0c").encode(x=x, y=y, text="text:N") for align in ("left", "center", "right")]
-    colour = alt.Color("legend:N", title=None,
-                       scale=alt.Scale(domain=list(legend), range=[SERIES_COLOURS[k] for k in present]),
-                       legend=alt.Legend(orient="bottom", labelFontSize=font_size, symbolSize=font_size * 8,
-                                         labelLimit=0, columns=max(len(present), 1), offset=4))
+        color="#0b0c0c", aria=False).encode(x=x, y=y, text="text:N") for align in ("left", "center", "right")]
+    colour = alt.Color("legend:N", legend=None,
+                       scale=alt.Scale(domain=list(legend_names), range=[SERIES_COLOURS[k] for k in present]))
+    dashes = alt.StrokeDash("legend:N", legend=None,
+                            scale=alt.Scale(domain=list(legend_names), range=[SERIES_DASHES[k] for k in present]))
+    shapes = alt.Shape("legend:N", legend=None,
+                       scale=alt.Scale(domain=list(legend_names), range=[SERIES_SHAPES[k] for k in present]))
+    marker = dict(filled=True, size=font_size * 7, opacity=1, stroke="white", strokeWidth=0.8)
+    # Only the points speak to a screen reader ("Engaging Councillors, 2023: 2.83"); the rest is drawing.
+    legend = [alt.Chart(alt.Data(name="legend_lines")).mark_line(strokeWidth=2.5, aria=False).encode(
+                  x=x, y=y, color=colour, strokeDash=dashes, detail="legend:N", order="end:Q"),
+              alt.Chart(alt.Data(name="legend_marks")).mark_point(**marker, aria=False).encode(
+                  x=x, y=y, color=colour, shape=shapes),
+              alt.Chart(alt.Data(name="legend_text")).mark_text(
+                  align="left", baseline="middle", fontSize=font_size, color="#0b0c0c", aria=False).encode(
+                  x=x, y=y, text="text:N")]
     tooltip = [alt.Tooltip("key_area:N", title="Key area"), alt.Tooltip("label:N", title="Series"),
                alt.Tooltip("value:Q", title="Mean", format=".2f"), alt.Tooltip("n:Q", title="n")]
     base = alt.Chart(alt.Data(name="series"))
-    lines = base.mark_line(strokeWidth=2, invalid="break-paths-show-domains").encode(
-        x=x, y=y, color=colour, detail="legend:N", order="order:Q",
-        strokeDash=alt.condition(alt.datum.series == "target", alt.value([6, 4]), alt.value([1, 0])))
-    dots = base.mark_point(filled=True, size=40, opacity=1).encode(x=x, y=y, color=colour, tooltip=tooltip)
-    chart = alt.layer(ring_layer, spoke_layer, lines, dots, ring_halo, ring_names, *label_layers).properties(
+    lines = base.mark_line(strokeWidth=2.5, invalid="break-paths-show-domains", aria=False).encode(
+        x=x, y=y, color=colour, strokeDash=dashes, detail="legend:N", order="order:Q")
+    dots = base.transform_filter("isValid(datum.value) && datum.order < " + str(n)).transform_calculate(
+        spoken="datum.key_area + ', ' + datum.label + ': ' + format(datum.value, '.2f')").mark_point(**marker).encode(
+        x=x, y=y, color=colour, shape=shapes, tooltip=tooltip, description="spoken:N")
+    chart = alt.layer(ring_layer, spoke_layer, lines, dots, ring_halo, ring_names, ring_key, *label_layers, *legend).properties(
         width=round(unit * 2 * x_reach), height=round(unit * (y_high - y_low))).configure_view(stroke=None)
     return (chart.properties(title=title) if title else chart).to_json()
 
@@ -277,9 +338,10 @@ def heatmap_chart(rows: list[dict[str, Any]], framework: Framework, *, width: in
     periods = list(dict.fromkeys(r["period"] for r in rows))
     levels = [lv.value for lv in framework.levels]
     x = {"field": "period", "type": "nominal", "sort": periods, "title": None,
-         "axis": {"orient": "top", "labelAngle": 0}}
+         "axis": {"orient": "top", "labelAngle": 0, "labelColor": "#0b0c0c", "labelFontSize": 12}}
     y = {"field": "item", "type": "nominal", "sort": [name for _, name in items], "title": None,
-         "axis": {"labelLimit": 320, "labelOverlap": False, "labelFontSize": 11}}
+         "axis": {"labelLimit": 320, "labelOverlap": False, "labelFontSize": 11, "labelColor": "#0b0c0c",
+                  "labelFlush": False}}   # flush labels shift the first one off its row
     colour = {"field": "value", "type": "quantitative", "title": "Score",
               "scale": {"domain": [levels[0], levels[-1]], "scheme": "blues"},
               "legend": {"values": levels, "orient": "bottom", "gradientLength": 120}}
@@ -288,15 +350,21 @@ def heatmap_chart(rows: list[dict[str, Any]], framework: Framework, *, width: in
                {"field": "written", "type": "nominal", "title": "Score"}]
     dark = f"datum.value >= {(levels[0] + levels[-1]) / 2}"
     # The size given is the whole chart's, labels and legend included ("fit"), as Streamlit lays it out.
+    things = "key area" if all(r["item"] == r["key_area"] for r in rows) else "objective"
     return {
         "$schema": VEGA_LITE_SCHEMA,
+        "description": (f"Heatmap of each {things}'s score by period ({', '.join(periods)}), darker for higher "
+                        "levels, each cell labelled with the score as written. The same scores are in the table "
+                        "under the chart."),
         "data": {"values": rows},
         "width": 330 + max(150, min(width, 70 * len(periods) + 10)), "height": 20 * len(items) + 110,
         "autosize": {"type": "fit", "contains": "padding"},
         "layer": [
-            {"mark": {"type": "rect", "stroke": "white"}, "encoding": {"x": x, "y": y, "color": colour,
-                                                                       "tooltip": tooltip}},
-            {"mark": {"type": "text", "fontSize": 11},
+            {"transform": [{"calculate": "datum.item + ', ' + datum.period + ': ' + datum.written", "as": "spoken"}],
+             "mark": {"type": "rect", "stroke": "white"},
+             "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip,
+                          "description": {"field": "spoken", "type": "nominal"}}},
+            {"mark": {"type": "text", "fontSize": 11, "aria": False},
              "encoding": {"x": x, "y": y, "text": {"field": "written", "type": "nominal"},
                           "color": {"condition": {"test": dark, "value": "white"}, "value": "#0b0c0c"}}},
         ],

@@ -208,6 +208,59 @@ def _actions(framework: Framework, record: OrganisationRecord, period: str, toda
     return lines
 
 
+# ---------------------------------------------------------------- at a glance
+
+@dataclass(frozen=True)
+class AtAGlance:
+    """The report's first screen (and the Word report's first page): what a councillor reads in two
+    minutes. The gaps are key areas below a target that covers what they score (`AreaLine.gap`),
+    furthest first; the moves are key areas whose mean moved since the earlier period, largest first."""
+
+    overall: str                 # "3 – Mature (mean 3.29 of n = 59 objectives)", or "not yet scored"
+    gaps: list[AreaLine]
+    moves: list[AreaLine]
+    open_actions: int
+    overdue: int
+    gaps_note: str               # why the gap list is short or empty, in plain words ("" when it is full)
+    moves_note: str
+
+
+def at_a_glance(report: ProgressReport, framework: Framework, how_many: int = 3) -> AtAGlance:
+    o = report.overall
+    overall = overall_words(level_label(o.now.level, framework) if o.now.level else None, o.now.mean, o.now.n,
+                            report.completion)
+    below = sorted((k for k in report.key_areas if k.gap is not None and k.gap > 0), key=lambda k: -k.gap)
+    if not report.has_targets:
+        gaps_note = "No targets are set yet, so there is no gap to show."
+    elif not below:
+        gaps_note = "No key area is below a target that covers what it scores."
+    elif len(below) < how_many:
+        gaps_note = f"Only {_count(len(below), 'key area')} {'is' if len(below) == 1 else 'are'} below a target."
+    else:
+        gaps_note = ""
+    moved = sorted((k for k in report.key_areas if k.change), key=lambda k: (-abs(k.change), k.title))
+    if not report.compare_with:
+        moves_note = "This is the first period recorded, so nothing has moved yet."
+    elif not moved:
+        moves_note = f"No key area's mean moved since {report.compare_with}."
+    else:
+        moves_note = ""
+    return AtAGlance(overall, below[:how_many], moved[:how_many], len(report.actions), len(report.overdue),
+                     gaps_note, moves_note)
+
+
+def gap_line(line: AreaLine) -> str:
+    """'Social Value: 2.00 against a target of 4.00, 2 levels below' (for the at-a-glance lists)."""
+    return (f"{line.title}: {format_mean(line.now.mean)} against a target of {format_mean(line.target.mean)}, "
+            f"{levels_text(line.gap)} below")
+
+
+def move_line(line: AreaLine, compare_with: str) -> str:
+    """'Social Value: ▲ up 0.50 since 2023 (1.50 → 2.00)'."""
+    return (f"{line.title}: {movement.label(line.change, amount='mean')} since {compare_with} "
+            f"({_mean(line.before)} → {_mean(line.now)})")
+
+
 # ---------------------------------------------------------------- words
 
 def _count(n: int, one: str, many: str | None = None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -32,6 +33,9 @@ def test_radar_spec_closes_polygons_and_names_levels(nps, medway):
     spec = radar_chart(radar_rows(nps, medway, "2023"), nps)
     assert [r["name"] for r in spec["datasets"]["ring_names"]] == [
         "1 – Minimum", "2 – Developing", "3 – Mature", "4 – Leader", "5 – Innovator"]
+    assert [r["number"] for r in spec["datasets"]["ring_names"]] == ["1", "2", "3", "4", "5"]
+    assert spec["datasets"]["ring_key"][0]["text"] == (
+        "Rings: 1 – Minimum, 2 – Developing, 3 – Mature, 4 – Leader, 5 – Innovator")
     series_layer = next(layer for layer in spec["layer"] if layer["data"]["name"] == "series")
     values = spec["datasets"][series_layer["data"]["name"]]
     today = [v for v in values if v["series"] == "today"]
@@ -39,6 +43,7 @@ def test_radar_spec_closes_polygons_and_names_levels(nps, medway):
     # Medway sets no targets, so the legend names only the two periods.
     legend = next(layer for layer in spec["layer"] if layer is series_layer)["encoding"]["color"]["scale"]["domain"]
     assert legend == ["2023 (where we are today)", "2022 (last year)"]
+    assert [t["text"] for t in spec["datasets"]["legend_text"]] == legend   # the drawn legend says the same
 
 
 def test_the_spec_is_valid_vega_lite_for_any_shape(nps, worcestershire_on_nps):
@@ -78,7 +83,8 @@ def test_key_areas_with_nothing_are_left_off_and_named(nps, worcestershire_on_np
     assert len(on_chart) == 10 and not on_chart & set(left_off)
     assert {p["key_area"] for p in spec["datasets"]["series"]}.isdisjoint(left_off)
     assert radar_caption(rows) == (
-        "Key areas: 2022, where we are today (blue) and the targets, where we want to be (red, dashed). "
+        "Key areas: 2022, where we are today (blue, solid line, round markers) and the targets, where we want to be "
+        "(red, dashed line, diamond markers). "
         "Not on the chart (no score or target): Developing talent, Exploiting digital technology, "
         "Enabling innovation and Embedding change.")
 
@@ -126,3 +132,48 @@ def test_the_heatmap_spec_is_valid_vega_lite_and_renders(nps, medway):
     assert spec["layer"][1]["encoding"]["color"]["condition"]["test"] == "datum.value >= 3.0"
     png = chart_png(spec)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+
+
+def _segment_distance(px, py, ax, ay, bx, by):
+    dx, dy = bx - ax, by - ay
+    t = max(0.0, min(1.0, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy or 1)))
+    return math.hypot(px - (ax + t * dx), py - (ay + t * dy))
+
+
+def test_today_target_and_last_year_differ_in_dashes_and_markers_not_only_colour(nps, medway):
+    rows = radar_rows(nps, medway, "2023")
+    for row in rows:
+        if row["series"] == "target":
+            row["value"] = 4.0
+    spec = radar_chart(rows, nps)
+    lines = next(layer for layer in spec["layer"] if layer["data"]["name"] == "series" and layer["mark"]["type"] == "line")
+    dots = next(layer for layer in spec["layer"] if layer["data"]["name"] == "series" and layer["mark"]["type"] == "point")
+    dashes = lines["encoding"]["strokeDash"]["scale"]["range"]
+    shapes = dots["encoding"]["shape"]["scale"]["range"]
+    colours = lines["encoding"]["color"]["scale"]["range"]
+    assert len({json.dumps(d) for d in dashes}) == len({*shapes}) == len({*colours}) == 3
+    # The drawn legend shows each series' line (its dashes) and marker (its shape).
+    legend_lines = next(layer for layer in spec["layer"] if layer["data"]["name"] == "legend_lines")
+    legend_marks = next(layer for layer in spec["layer"] if layer["data"]["name"] == "legend_marks")
+    assert "strokeDash" in legend_lines["encoding"] and "shape" in legend_marks["encoding"]
+    assert len(spec["datasets"]["legend_marks"]) == 3
+
+
+def test_ring_numbers_sit_clear_of_every_line(nps, medway):
+    """Each ring's number is at least a quarter of a level from every series' line (Medway 2023 against
+    2022), measured as the distance from the number to each drawn segment."""
+    spec = radar_chart(radar_rows(nps, medway, "2023"), nps)
+    points = spec["datasets"]["series"]
+    for ring in spec["datasets"]["ring_names"]:
+        for series in {p["series"] for p in points}:
+            line = sorted((p for p in points if p["series"] == series), key=lambda p: p["order"])
+            for a, b in zip(line, line[1:]):
+                d = _segment_distance(ring["x"], ring["y"], a["x"], a["y"], b["x"], b["y"])
+                assert d >= 0.25, (ring["number"], series, a["key_area"], round(d, 2))
+
+
+def test_the_chart_has_an_accessible_description_pointing_to_its_table(nps, medway):
+    rows = radar_rows(nps, medway, "2023")
+    spec = radar_chart(rows, nps)
+    assert spec["description"].startswith("Radar chart of 14 key areas")
+    assert radar_caption(rows) in spec["description"] and "table" in spec["description"]
