@@ -160,6 +160,12 @@ def unescape(markdown: str) -> str:
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown.replace("\u2060", "")).replace("  \n", "\n")
 
 
+def tables(at) -> list:
+    """The page's HTML tables (`ui.tables.table`) as DataFrames of what people read."""
+    return [t.value.rename(columns=unescape).map(lambda v: unescape(v) if isinstance(v, str) else v)
+            for t in at.table]
+
+
 def shown(elements) -> list:
     """AppTest elements (success, warning, markdown, ...) with their `.value` as people read it."""
     from types import SimpleNamespace

@@ -11,7 +11,7 @@ from assessment.scores import Score
 from assessment.store import open_store
 from assessment.workflows import LOCAL_ACTOR, queries
 
-from .conftest import stored, shown
+from .conftest import shown, stored, tables
 
 from .test_ui_scoring import db, new_app  # noqa: F401 - db is a fixture
 
@@ -39,8 +39,8 @@ def test_upload_an_appendix_preview_then_confirm(db):  # noqa: F811
 
     at.file_uploader(key="import.file.medway").upload("medway-appendix.docx", data, DOCX).run()
     assert not at.exception, at.exception
-    table = at.dataframe[0].value
-    assert list(table["Period"]) == ["2023", "2024"] and list(table["Scored"]) == [59, 59]
+    table = tables(at)[0]
+    assert list(table["Period"]) == ["2023", "2024"] and list(table["Scored"]) == ["59", "59"]
     assert table.iloc[1]["Effect"] == "new period" and table.iloc[0]["Effect"].startswith("1 overwritten")
     assert any("objective(s) 1 would be replaced" in c.value for c in shown(at.caption))
     assert [p.period for p in stored(store, "medway").periods] == ["2022", "2023"]  # nothing saved yet
@@ -73,7 +73,7 @@ def test_a_filled_spreadsheet_template(db):  # noqa: F811
     csv = ("\ufeff" + header + "\n" + ",".join(first) + "\n").encode("utf-8")
     at.file_uploader(key="import.file.worcestershire").upload("scores.csv", csv, "text/csv").run()
     assert not at.exception, at.exception
-    assert list(at.dataframe[0].value["Period"]) == ["2025"]
+    assert list(tables(at)[0]["Period"]) == ["2025"]
     at.button(key="import.confirm").click().run()
     entry = stored(open_store(db), "worcestershire").period("2025").entries["1"]
     assert entry.score == Score(2.5) and entry.comment == "Cabinet briefed; ŵ ŷ 🙂"
@@ -101,7 +101,7 @@ def test_a_new_council_is_added_on_start_then_imports_its_appendix(db):  # noqa:
     assert at.title[0].value == "Import: Kent County Council"
     data = appendix_docx(nps, stored(store, "medway"), ["2022", "2023"]).data
     at.file_uploader(key="import.file.kent-county-council").upload("medway.docx", data, DOCX).run()
-    assert list(at.dataframe[0].value["Effect"]) == ["new period", "new period"]
+    assert list(tables(at)[0]["Effect"]) == ["new period", "new period"]
     at.button(key="import.confirm").click().run()
     kent = stored(store, "kent-county-council")
     assert [p.period for p in kent.sorted_periods()] == ["2022", "2023"]
@@ -139,5 +139,5 @@ def test_hostile_files_are_refused_on_the_import_page_as_in_the_cli(db):  # noqa
     at.file_uploader(key="import.file.medway").upload("dimension.xlsx", make.xlsx_dimension(), "application/"
                                                       "vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
     assert not at.exception, at.exception
-    assert list(at.dataframe[0].value["Scored"]) == [1]
+    assert list(tables(at)[0]["Scored"]) == ["1"]
     assert stored(open_store(db), "medway") == before

@@ -11,7 +11,7 @@ from assessment.scores import Score
 from assessment.workflows import LOCAL_ACTOR, Actor, queries
 from assessment.store import open_store
 
-from .conftest import ROOT, examples_with_medway_2023_open, stored, shown
+from .conftest import ROOT, examples_with_medway_2023_open, shown, stored, tables
 
 SCORE_PAGE = "assessment/ui/score.py"
 
@@ -193,7 +193,7 @@ def test_framework_page_shows_the_rubric(db):
     at.switch_page("assessment/ui/framework_page.py").run()
     at.selectbox(key="framework.key_area").set_value("managing-strategic-risk").run()
     assert not at.exception, at.exception
-    table = at.table[0].value
+    table = tables(at)[0]
     assert list(table["Level"]) == ["1 – Minimum", "2 – Developing", "3 – Mature", "4 – Leader", "5 – Innovator"]
     assert list(table["Descriptor"])[0] == "Compliance driven. Doing enough to meet statutory requirements."
 
@@ -233,7 +233,8 @@ def test_actions_page_filters_records_progress_and_downloads(db):
     assert any("12 of 22 actions shown" in m.value for m in shown(at.markdown))
     at.selectbox(key="actions.open_at").set_value("2023").run()          # the policy was done in 2023
     assert any("11 of 22 actions shown" in m.value for m in shown(at.markdown))
-    assert list(at.dataframe[0].value["Objective"])[:2] == ["3. Councillor Development", "7. Senior managers development"]
+    assert list(tables(at)[0]["Objective"])[:2] == ["3. Councillor Development (raised in 2022)",
+                                                "7. Senior managers development (raised in 2022)"]
     first, seventh = (stored(open_store(db), "medway").period("2022").entries[k].actions[0] for k in ("3", "7"))
     at.selectbox(key=f"actions.edit.{first.id}.rag").set_value("amber")   # chosen, not saved
     at.selectbox(key="actions.pick").set_value(1).run()
@@ -397,5 +398,5 @@ def test_framework_page_offers_frameworks_and_overlays_by_name(db):
     chooser.set_value("worcestershire-2022").run()
     assert not at.exception, at.exception
     assert at.selectbox(key="framework.key_area").options[0] == "Engaging with Members and Senior Leaders"
-    assert list(at.table[0].value["Descriptor"])[1] == ("The council is exploring the best approach to leadership "
+    assert list(tables(at)[0]["Descriptor"])[1] == ("The council is exploring the best approach to leadership "
                                                         "engagement in procurement and commercial matters.")

@@ -13,6 +13,7 @@ from assessment.errors import AssessmentError
 from assessment.exports.workbook import actions_csv, actions_xlsx, latest_progress
 from assessment.record import ACTION_STATUSES, RAG, long_date
 from assessment.ui import state
+from assessment.ui.tables import table
 from assessment.workflows import queries
 from assessment.ui.text import md
 
@@ -40,11 +41,12 @@ overdue = sum(1 for r in shown if r.overdue(today))
 st.markdown(f"{len(shown)} of {len(rows)} actions shown; **{overdue} overdue** (open and past their due date, "
             f"{long_date(today)}). An action is open at the end of a period if it was raised in or before it and "
             "not done or dropped by then.")
-table = [{"Overdue": "⚠ overdue" if r.overdue(today) else "", "Raised in": r.period, "Objective": r.title,
-          "Action": r.action.text, "Owner": r.action.owner or "–", "Due": long_date(r.action.due),
-          "Status": r.action.status, "RAG": r.action.rag or "–", "Latest progress": latest_progress(r.action) or "–"}
-         for r in shown]
-st.dataframe(table, hide_index=True, width="stretch", key="actions.table")
+rows_shown = [{"Objective": f"{r.title} (raised in {r.period})", "Action": r.action.text,
+               "Owner": r.action.owner or "–",
+               "Due": long_date(r.action.due) + (" ⚠ overdue" if r.overdue(today) else ""),
+               "Status": r.action.status + (f", {r.action.rag}" if r.action.rag else ""),
+               "Latest progress": latest_progress(r.action) or "–"} for r in shown]
+table(rows_shown, st.container(key="actions.table"))
 left, right = st.columns(2)
 left.download_button("Download these actions (Excel)", key="actions.download_xlsx", on_click="ignore",
                      file_name=f"{org}-actions-{today.isoformat()}.xlsx",
@@ -61,9 +63,8 @@ if shown:
     index = st.selectbox("Action", range(len(shown)), format_func=labels.__getitem__, key="actions.pick")
     row = shown[index]
     if row.action.updates:
-        st.dataframe([{"Date": long_date(u.on, missing=f"in {u.period}" if u.period else "–"), "Status": u.status,
-                       "Note": u.note or "", "By": u.by or ""} for u in row.action.updates],
-                     hide_index=True, width="stretch", key="actions.history")
+        table([{"Date": long_date(u.on, missing=f"in {u.period}" if u.period else "–"), "Status": u.status,
+                "Note": u.note or "", "By": u.by or ""} for u in row.action.updates], st.container(key="actions.history"))
     # Each action's own form (never another action's values), new after each save so that a note
     # saved is not left in the box to be saved again.
     saves = st.session_state.get(f"actions.saves.{row.action.id}", 0)

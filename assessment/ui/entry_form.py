@@ -19,6 +19,7 @@ from assessment.record import (ACTION_STATUSES, RAG, Entry, OrganisationRecord, 
                                long_date, long_date_time, period_key)
 from assessment.scores import UNSCORED, choice_labels
 from assessment.ui import drafts, state
+from assessment.ui.tables import table
 from assessment.ui.text import md
 from assessment.workflows import EDIT
 
@@ -168,8 +169,8 @@ def _confirm(org: str, period: str, entry: Entry, p: str, previous: str | None) 
 def _rubric(framework: Framework, kind: str, item: str) -> None:
     with st.expander("Level descriptors"):
         if kind == "key_area":
-            st.table({"Level": [lv.label for lv in framework.levels],
-                      "Descriptor": [framework.key_areas[item].rubric[lv.value] for lv in framework.levels]})
+            table([{"Level": lv.label, "Descriptor": framework.key_areas[item].rubric[lv.value]}
+                   for lv in framework.levels])
             return
         objective = framework.objectives[item]
         for level in framework.levels:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment.workflows import queries
+from assessment.ui.tables import table
 from assessment.ui.text import md
 
 st.title("Framework")
@@ -16,8 +17,7 @@ key_area_id = st.selectbox("Key area", list(framework.key_areas), key="framework
                            format_func=lambda k: framework.key_areas[k].title)
 key_area = framework.key_areas[key_area_id]
 st.header(md(key_area.title))
-st.table({"Level": [lv.label for lv in framework.levels],
-          "Descriptor": [key_area.rubric[lv.value] for lv in framework.levels]})
+table([{"Level": lv.label, "Descriptor": key_area.rubric[lv.value]} for lv in framework.levels])
 for objective in key_area.objectives:
     st.markdown(f"**{md(objective.id)}. {md(objective.title)}**")
     if objective.description:

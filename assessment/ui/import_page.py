@@ -9,6 +9,7 @@ from assessment.errors import AssessmentError, InvalidImport
 from assessment.exports.template import template_csv, template_xlsx
 from assessment.record import long_date_time
 from assessment.ui import state
+from assessment.ui.tables import table
 from assessment.ui.text import md
 
 (saved, framework), _ = state.chosen_record()
@@ -68,13 +69,13 @@ if prepared.warnings:
     st.warning("\n".join(f"- {md(line)}" for line in prepared.warnings))
 report = prepared.periods
 st.header("What would be imported")
-st.dataframe([{"Period": p.period, "Entries": p.entries, "Scored": p.scored, "n/a": p.not_applicable,
-               "Blank": p.blank, "Comments": p.comments, "Actions": p.actions,
-               "Effect": "new period" if p.new_period else f"{len(p.changed)} overwritten, {p.new_entries} new, "
-                                                            f"{p.unchanged} unchanged"}
-              | ({"Actions stated in comments": prepared.plan.sentence_action_count(p.period)}
-                 if prepared.sentence_actions else {})
-              for p in report], hide_index=True, width="stretch", key="import.preview")
+table([{"Period": p.period, "Entries": p.entries, "Scored": p.scored, "n/a": p.not_applicable,
+        "Blank": p.blank, "Comments": p.comments, "Actions": p.actions,
+        "Effect": "new period" if p.new_period else f"{len(p.changed)} overwritten, {p.new_entries} new, "
+                                                     f"{p.unchanged} unchanged"}
+       | ({"Actions stated in comments": prepared.plan.sentence_action_count(p.period)}
+          if prepared.sentence_actions else {})
+       for p in report], st.container(key="import.preview"))
 track = prepared.sentence_actions > 0 and st.checkbox(
     f"Also track the {prepared.sentence_actions} action(s) the comments state in their own words (“Action: …”); "
     "the comments stay exactly as written", value=True, key="import.track")

@@ -9,6 +9,7 @@ from assessment import workflows
 from assessment.people import ROLES
 from assessment.record import long_date, long_date_time
 from assessment.ui import state
+from assessment.ui.tables import table
 from assessment.ui.errors import done_or_said
 from assessment.ui.text import md
 
@@ -22,9 +23,9 @@ st.title(f"People: {md(record.organisation.name)}")
 found = workflows.people(state.store(), state.actor(), org)
 if "people.done" in st.session_state:
     st.success(md(st.session_state.pop("people.done")))
-st.dataframe([{"Email": p.email, "Name": p.name or "", "Role": p.roles[org],
-               "Signed in": f"last {long_date(p.last_signed_in.date())}" if p.last_signed_in else "not yet"}
-              for p in found.people], hide_index=True, width="stretch", key="people.table")
+table([{"Email": p.email, "Name": p.name or "", "Role": p.roles[org],
+        "Signed in": f"last {long_date(p.last_signed_in.date())}" if p.last_signed_in else "not yet"}
+       for p in found.people], st.container(key="people.table"))
 st.caption("People sign in with their council account; they are known by the email address they were added "
            "with until their first sign-in, and by their account after it.")
 

@@ -14,6 +14,7 @@ from assessment.report import overall_sentence
 from assessment.scoring import completion, kept_by_key_area, previous_period
 from assessment.summary import period_summary
 from assessment.ui import drafts, state
+from assessment.ui.tables import table
 from assessment.workflows import EDIT
 from assessment.ui.text import md
 
@@ -52,7 +53,7 @@ def show(record: OrganisationRecord, framework: Framework, period: str) -> None:
             row[before] = format_mean(area.get("previous"))
             row["Movement"] = movement.label(area.get("movement"), amount="mean")
         rows.append(row)
-    st.dataframe(rows, hide_index=True, width="stretch", height=38 + 35 * len(rows), key="home.table")
+    table(rows, st.container(key="home.table"))
     st.caption(summary["rule"])
 
 
@@ -102,9 +103,10 @@ def _jumps(framework: Framework, current, previous) -> None:
     left = [ka for ka in framework.key_areas if completion(framework, current, ka, previous).left]
     if not left:
         return
-    cols = st.columns(min(4, len(left)))
+    cols = st.columns(min(2, len(left)))   # two a row: long key-area names are not cut at 1024 px
     for i, ka in enumerate(left):
         c = completion(framework, current, ka, previous)
-        if cols[i % len(cols)].button(md(f"{framework.key_areas[ka].title}: {c.left} left"), key=f"home.jump.{ka}"):
+        if cols[i % len(cols)].button(md(f"{framework.key_areas[ka].title}: {c.left} left"), key=f"home.jump.{ka}",
+                                      width="stretch"):
             st.session_state["score.ka"] = ka
             st.switch_page("assessment/ui/score.py")

@@ -1,4 +1,6 @@
-"""Progress report (read-only): where we are today against where we want to be, and what moved."""
+"""Progress report (read-only): where we are today against where we want to be, and what moved.
+
+It opens with one screen a councillor reads in two minutes (at a glance), then the detail."""
 
 from __future__ import annotations
 
@@ -8,8 +10,10 @@ import streamlit as st
 
 from assessment.charts import heatmap_chart, heatmap_rows, heatmap_table, radar_caption, radar_chart, radar_text_table
 from assessment.record import long_date
-from assessment.report import action_table, mover_table, movement_table, progress_report, radar_rows
+from assessment.report import (action_table, at_a_glance, gap_line, move_line, mover_table, movement_table,
+                               open_actions_sentence, progress_report, radar_rows)
 from assessment.ui import downloads, state
+from assessment.ui.tables import table
 from assessment.ui.text import md
 
 (record, framework), chosen = state.chosen_record()
@@ -29,66 +33,66 @@ compare = st.selectbox("Compare with", options, index=1 if earlier else 0, key="
 compare_with = None if compare == "none" else compare
 today = date.today()
 report = progress_report(framework, record, period, compare_with, today=today)
+glance = at_a_glance(report, framework)
 
+with st.container(key="report.glance"):
+    st.header("At a glance")
+    st.markdown(f"**Overall: {md(glance.overall)}**")
+    gaps, moves, actions = st.columns(3)
+    gaps.subheader("The biggest gaps")
+    gaps.markdown("\n".join(f"1. {md(gap_line(line))}" for line in glance.gaps) or md(glance.gaps_note))
+    if glance.gaps and glance.gaps_note:
+        gaps.markdown(md(glance.gaps_note))
+    moves.subheader("The biggest moves")
+    moves.markdown("\n".join(f"1. {md(move_line(line, compare_with))}" for line in glance.moves)
+                   or md(glance.moves_note))
+    actions.subheader("Actions")
+    actions.markdown(md(open_actions_sentence(glance.open_actions, glance.overdue, today)))
+    for note in report.framework_notes:   # a period scored against another framework: said where it is read
+        st.info(md(note + "."))
+
+    with st.container(key="report.radar-block"):   # printed on one page with its heading (style.css)
+        st.subheader("Where we are today and where we want to be")
+        themes = {"all": "The whole framework", **{t.id: t.title for t in framework.themes}}
+        scope = st.selectbox("Radar for", list(themes), format_func=themes.get, key="report.scope")
+        ids = None if scope == "all" else [ka.id for ka in next(t for t in framework.themes if t.id == scope).key_areas]
+        rows = radar_rows(framework, record, period, compare_with, key_area_ids=ids)
+        st.container(key="report.radar").vega_lite_chart(radar_chart(rows, framework, size=400, font_size=13),
+                                                         width="content")
+    st.markdown(md(radar_caption(rows)))
+    if not report.has_targets:
+        st.info("No targets are set yet, so the chart has no “where we want to be” line.")
+    st.markdown("**The same numbers** (mean of scored objectives; n = how many)")
+    table(radar_text_table(rows))
+
+st.header("Summary")
 st.markdown(md(report.summary))
 st.caption(report.rule)
-for note in report.framework_notes:   # a period scored against another framework: said where it is read
-    st.info(md(note + "."))
-
-st.header("Where we are today and where we want to be")
-themes = {"all": "The whole framework", **{t.id: t.title for t in framework.themes}}
-scope = st.selectbox("Radar for", list(themes), format_func=themes.get, key="report.scope")
-ids = None if scope == "all" else [ka.id for ka in framework.themes[[t.id for t in framework.themes].index(scope)].key_areas]
-rows = radar_rows(framework, record, period, compare_with, key_area_ids=ids)
-chart_col, table_col = st.columns([5, 4])
-chart_col.container(key="report.radar").vega_lite_chart(radar_chart(rows, framework, size=350, font_size=12), width="content")
-chart_col.caption(md(radar_caption(rows)))
-table_col.markdown("**The same numbers** (mean of scored objectives; n = how many)")
-numbers = radar_text_table(rows)
-table_col.dataframe(numbers, hide_index=True, width="stretch", height=38 + 35 * len(numbers), key="report.radar_table",
-                    column_config={"Key area": st.column_config.TextColumn(width="medium")})
-if not report.has_targets:
-    table_col.info("No targets are set yet, so the chart has no “where we want to be” line.")
 
 st.header("Movement by key area")
-movement = movement_table(report, framework)
-st.dataframe(movement, hide_index=True, width="stretch", height=38 + 35 * len(movement), key="report.movement")
+table(movement_table(report, framework))
 
 if compare_with:
     st.header(f"What moved since {compare_with}")
-    up, down = st.columns(2)
-    up.subheader(f"Improved ({len(report.improved)})")
-    if not report.improved:
-        up.write("None improved.")
-    for mover in report.improved:
-        up.markdown(f"**{md(mover.title)}** ({md(mover.key_area)}): {mover.before.written} → {mover.after.written}")
-        if mover.comment:
-            up.caption(md(mover.comment))
-    down.subheader(f"Declined ({len(report.declined)})")
-    if not report.declined:
-        down.write("None declined.")
-    for mover in report.declined:
-        down.markdown(f"**{md(mover.title)}** ({md(mover.key_area)}): {mover.before.written} → {mover.after.written}")
-        if mover.comment:
-            down.caption(md(mover.comment))
-    with st.expander("The movers as a table"):
-        st.dataframe(mover_table(report.improved + report.declined), hide_index=True, width="stretch")
+    for heading, movers, none in ((f"Improved ({len(report.improved)})", report.improved, "None improved."),
+                                  (f"Declined ({len(report.declined)})", report.declined, "None declined.")):
+        st.subheader(heading)
+        if not movers:
+            st.write(none)
+        table(mover_table(movers))
 
 st.header("Scores by period")
 heat = heatmap_rows(report.heatmap)
 if heat:
-    heat_col, heat_table_col = st.columns([3, 2])
-    heat_col.vega_lite_chart(heatmap_chart(heat, framework), width="content", key="report.heatmap")
-    heat_table_col.markdown("**The same scores as a table**")
-    heat_table_col.dataframe(heatmap_table(heat), hide_index=True, width="stretch", key="report.heat_table",
-                             column_config={"Objective": st.column_config.TextColumn(width="medium"),
-                                            "Key area": st.column_config.TextColumn(width="small")})
+    st.vega_lite_chart(heatmap_chart(heat, framework), width="content", key="report.heatmap")
+    with st.expander("The same scores as a table", expanded=False):
+        table(heatmap_table(heat))
 
 st.header("Open actions")
-overdue = len(report.overdue)
-st.markdown(f"{len(report.actions)} open, **{overdue} overdue** at {long_date(today)}.")
-if report.actions:
-    st.dataframe(action_table(report.actions), hide_index=True, width="stretch", key="report.actions")
+st.markdown(f"{len(report.actions)} open, **{len(report.overdue)} overdue** at {long_date(today)}.")
+table([{k: v for k, v in row.items() if k not in ("Key area", "From")}   # the objective names it; narrow
+       for row in action_table(report.actions)])
 
-st.header("Download")
-downloads.offer(framework, record, period, compare_with, today)
+with st.container(key="report-downloads"):   # not printed (style.css)
+    st.header("Download")
+    downloads.offer(framework, record, period, compare_with, today)

@@ -11,6 +11,7 @@ from assessment.edits import action_rows
 from assessment.record import Entry
 from assessment.scoring import completion, kept_by_key_area, previous_period
 from assessment.ui import drafts, entry_form, state
+from assessment.ui.tables import table
 from assessment.ui.text import md
 from assessment.workflows import EDIT
 
@@ -58,7 +59,7 @@ else:
     done = completion(framework, current, key_area_id, previous)
     st.caption(f"{done.done} of {done.total} objectives of this key area done; {done.left} left.")
     with st.expander(f"Rubric: {md(key_area.title)}"):
-        st.table({lv.label: [key_area.rubric[lv.value]] for lv in framework.levels})
+        table([{"Level": lv.label, "Descriptor": key_area.rubric[lv.value]} for lv in framework.levels])
     keys = [("objective", o) for o in framework.objective_ids[key_area_id]]
 
 

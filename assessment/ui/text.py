@@ -3,8 +3,8 @@
 Streamlit renders Markdown (with LaTeX, colour directives, emoji and icon shortcodes, GitHub's
 autolinks and typographic arrows) in `markdown`, `caption`, `title`, `header`, `info`, `warning`,
 `error`, widget labels, radio options and expander and tab labels. Anything a person typed that
-reaches one of those goes through `md` (and only those: `st.text`, selectbox options and table
-cells show text as it is, so no stray backslashes appear there).
+reaches one of those goes through `md`, as do the cells of `st.table` (`ui.tables.table` does it);
+`st.text` and selectbox options show text as it is, so no stray backslashes appear there.
 
 `md` backslash-escapes every ASCII punctuation mark (CommonMark's escapes: links, images,
 emphasis, headings, lists, code, `$` maths and `:colour[...]` directives stop being syntax), and
