@@ -23,6 +23,9 @@ from .workflows import queries
 from .yamlsource import read_yaml
 
 FORMATS = click.Choice(["table", "json"])
+DOCUMENT_FORMATS = click.Choice(["docx", "pdf"])
+FORMAT_HELP = ("docx (Word, the default) or pdf (made by LibreOffice, which must be installed; the default "
+               "when --out ends in .pdf).")
 
 
 class Context:
@@ -501,15 +504,40 @@ def export_json(obj: Context, org_id: str, out: Path | None) -> None:
 @click.option("--org", "org_id", required=True)
 @click.option("--periods", "periods", multiple=True, metavar="P",
               help="A period to include; repeat, or separate with commas (default: the last two).")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="The .docx file to write.")
+@click.option("--format", "fmt", type=DOCUMENT_FORMATS, help=FORMAT_HELP)
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="The file to write (.docx, or .pdf; with no extension, the format's is added).")
 @click.pass_obj
-def export_appendix(obj: Context, org_id: str, periods: tuple[str, ...], out: Path) -> None:
-    """The objectives appendix for committee papers (Word, landscape A4, as in Medway's appendix)."""
-    _writable(out)
+def export_appendix(obj: Context, org_id: str, periods: tuple[str, ...], fmt: str | None, out: Path) -> None:
+    """The objectives appendix for committee papers (Word or PDF, landscape A4, as in Medway's appendix)."""
+    out, fmt = _document_out(out, fmt)
     from .exports.appendix import appendix_docx
     chosen = [p.strip() for item in periods for p in item.split(",") if p.strip()]
     view = queries.record_with_periods(obj.store, obj.actor, org_id, *chosen)
-    _write(out, appendix_docx(view.framework, view.record, chosen or None))
+    _write(out, _in_format(appendix_docx(view.framework, view.record, chosen or None), fmt))
+
+
+def _document_out(out: Path, fmt: str | None) -> tuple[Path, str]:
+    """The file to write and its format: --format, else the file's extension, else Word; a file
+    named without an extension is given the format's. Refused, before any work, when they disagree
+    or the file cannot be written."""
+    suffix = out.suffix.lower()
+    fmt = fmt or ("pdf" if suffix == ".pdf" else "docx")
+    if not suffix:
+        out = out.with_name(f"{out.name}.{fmt}")
+    elif suffix in (".docx", ".pdf") and suffix != f".{fmt}":
+        raise AssessmentError(f"--out {out} ends in {suffix} but --format is {fmt}: name the file .{fmt}, "
+                              "or leave --format out")
+    _writable(out)
+    return out, fmt
+
+
+def _in_format(export, fmt: str):
+    """A Word export as it is, or as PDF (LibreOffice; a one-line error where it is not installed)."""
+    if fmt != "pdf":
+        return export
+    from .exports.pdf import as_pdf
+    return as_pdf(export)
 
 
 def _writable(out: Path) -> None:
@@ -547,17 +575,21 @@ def _write(out: Path, result) -> None:
 @click.option("--compare", "compare_with", help="The period to compare with (default: the one before).")
 @click.option("--no-compare", is_flag=True, help="Show this period only.")
 @click.option("--appendix", "attach", is_flag=True, help="Attach the objectives appendix (last two periods).")
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="The .docx file to write.")
+@click.option("--format", "fmt", type=DOCUMENT_FORMATS, help=FORMAT_HELP)
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="The file to write (.docx, or .pdf; with no extension, the format's is added).")
 @click.pass_obj
 def export_report(obj: Context, org_id: str, period_name: str, compare_with: str | None, no_compare: bool,
-                  attach: bool, out: Path) -> None:
-    """The members' progress report (Word): summary, radar chart and table, movement, overdue actions."""
-    _writable(out)
+                  attach: bool, fmt: str | None, out: Path) -> None:
+    """The members' progress report (Word or PDF): at a glance, radar chart and table, summary, movement,
+    movers, overdue actions."""
+    out, fmt = _document_out(out, fmt)
     from .exports.report_docx import report_docx
     from .scoring import PREVIOUS
     view = queries.record_with_periods(obj.store, obj.actor, org_id, period_name, compare_with)
     compare = None if no_compare else (compare_with or PREVIOUS)
-    _write(out, report_docx(view.framework, view.record, period_name, compare, attach_appendix=attach))
+    _write(out, _in_format(report_docx(view.framework, view.record, period_name, compare, attach_appendix=attach),
+                           fmt))
 
 
 @export.command("xlsx")

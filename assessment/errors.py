@@ -113,3 +113,11 @@ class StaleEntry(AssessmentError):
     def __init__(self, message: str, current: object = None):
         super().__init__(message)
         self.current = current
+
+
+class PdfUnavailable(AssessmentError):
+    """A PDF was asked for on a server without LibreOffice, which makes them."""
+
+
+class PdfFailed(AssessmentError):
+    """LibreOffice ran but made no PDF (it failed, or took too long): the message says which."""

@@ -1,5 +1,6 @@
 """Render the documents councils publish, to look at them: the members' report and the objectives
-appendix of the example records, as Word, PDF (LibreOffice headless) and PNG pages (pdftoppm).
+appendix of the example records, as Word, PDF (as the product makes it: `exports.pdf.to_pdf`,
+LibreOffice headless) and PNG pages (pdftoppm).
 
     .venv/bin/python scripts/render_documents.py [OUT]      (default: test-artifacts/documents)
 
@@ -22,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assessment import workflows  # noqa: E402
-from assessment.exports.appendix import appendix_docx  # noqa: E402
+from assessment.exports.appendix import WordExport, appendix_docx  # noqa: E402
+from assessment.exports.pdf import pdf_available, to_pdf  # noqa: E402
 from assessment.exports.report_docx import report_docx  # noqa: E402
 from assessment.workflows import LOCAL_ACTOR, queries  # noqa: E402
 
@@ -34,28 +36,29 @@ def main(out: Path) -> None:
     with tempfile.TemporaryDirectory() as folder:
         store = workflows.connect(f"sqlite:///{Path(folder) / 'documents.db'}")
         workflows.ensure_examples(store)
-        made = []
+        made: dict[Path, WordExport] = {}
 
         def write(name: str, org: str, period: str, periods: list[str]) -> None:
             view = queries.record(store, LOCAL_ACTOR, org)
-            (out / f"{name}-report.docx").write_bytes(report_docx(view.framework, view.record, period, today=TODAY).data)
-            (out / f"{name}-appendix.docx").write_bytes(appendix_docx(view.framework, view.record, periods,
-                                                                      today=TODAY).data)
-            made.extend([out / f"{name}-report.docx", out / f"{name}-appendix.docx"])
+            made[out / f"{name}-report.docx"] = report_docx(view.framework, view.record, period, today=TODAY)
+            made[out / f"{name}-appendix.docx"] = appendix_docx(view.framework, view.record, periods, today=TODAY)
 
         write("worcestershire-2022", "worcestershire", "2022", ["2022"])
         write("medway-2023", "medway", "2023", ["2022", "2023"])
         workflows.start_period(store, LOCAL_ACTOR, "medway", "2024", framework_id="worcestershire-2022")
         write("medway-2024-on-worcestershires-framework", "medway", "2024", ["2023", "2024"])
         store.engine.dispose()
-    if not (shutil.which("soffice") and shutil.which("pdftoppm")):
+    for path, export in made.items():
+        path.write_bytes(export.data)
+    if not (pdf_available() and shutil.which("pdftoppm")):
         print(f"wrote {len(made)} Word files to {out}; soffice or pdftoppm is not installed, so no PDF or PNG")
         return
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(out), *map(str, made)],
-                   check=True, capture_output=True, timeout=600)
-    for docx in made:
-        pdf = docx.with_suffix(".pdf")
-        subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(docx.with_suffix(""))], check=True, timeout=300)
+    for path, export in made.items():
+        pdf = path.with_suffix(".pdf")
+        pdf.write_bytes(to_pdf(export.data, export.title))
+        for old in out.glob(f"{path.stem}-*.png"):   # pages of an earlier, longer rendering
+            old.unlink()
+        subprocess.run(["pdftoppm", "-r", "70", "-png", str(pdf), str(path.with_suffix(""))], check=True, timeout=300)
     print(f"wrote {len(made)} Word files, their PDFs and PNG pages to {out}")
 
 

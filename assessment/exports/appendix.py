@@ -29,7 +29,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
-from docx.shared import Cm, Emu, Length, Pt
+from docx.shared import Cm, Emu, Length, Pt, RGBColor
 
 from ..framework import Framework, KeyArea, Objective
 from ..layouts import CARRIED, appendix_columns, comments_and_action, score_cell
@@ -44,10 +44,11 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 @dataclass
 class WordExport:
-    """The document's bytes and how many characters of user text had to be replaced."""
+    """The document's bytes, how many characters of user text had to be replaced, and its title."""
 
     data: bytes
     replaced_characters: int = 0
+    title: str = ""
 
 
 def appendix_docx(framework: Framework, record: OrganisationRecord, periods: list[str] | None = None,
@@ -57,9 +58,10 @@ def appendix_docx(framework: Framework, record: OrganisationRecord, periods: lis
     clean = TextCleaner()
     document = Document()
     set_text_style(document)
-    set_title_and_language(document, f"{record.organisation.name}: objectives appendix, {' and '.join(chosen)}")
+    title = f"{record.organisation.name}: objectives appendix, {' and '.join(chosen)}"
+    set_title_and_language(document, title, author=record.organisation.name)
     write_appendix(document, framework, record, chosen, clean, new_section=False, today=today)
-    return WordExport(save(document), clean.replaced)
+    return WordExport(save(document), clean.replaced, title)
 
 
 def write_appendix(document, framework: Framework, record: OrganisationRecord, periods: Sequence[str],
@@ -126,10 +128,29 @@ def carried_note(periods) -> str:
 
 
 def set_text_style(document) -> None:
-    """Arial 9 pt for the Normal style: the appendix's wide tables are measured for it."""
+    """Arial 9 pt for the Normal style: the appendix's wide tables are measured for it; Arial for
+    the headings too."""
     normal = document.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(9)
+    set_heading_font(document)
+
+
+HEADING_STYLES = ("Title", "Subtitle", "Heading 1", "Heading 2")
+TEXT_COLOUR = RGBColor(0x0B, 0x0C, 0x0C)   # GOV.UK's text colour
+
+
+def set_heading_font(document, name: str = "Arial") -> None:
+    """`name` for the title and heading styles, in near-black (the template's light blues fall short
+    of the contrast WCAG asks of text this size). Their theme fonts (Calibri Light in python-docx's
+    template) would win over a font name alone, so they are taken off."""
+    for style in HEADING_STYLES:
+        document.styles[style].font.color.rgb = TEXT_COLOUR
+        fonts = document.styles[style].element.get_or_add_rPr().get_or_add_rFonts()
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)
+        fonts.set(qn("w:ascii"), name)
+        fonts.set(qn("w:hAnsi"), name)
 
 
 def start_landscape(document, *, new_section: bool) -> None:
@@ -171,11 +192,14 @@ def page_of_pages(paragraph, size: Pt = Pt(8)) -> None:
             run._r.append(element)
 
 
-def set_title_and_language(document, title: str) -> None:
-    """The document's title (its properties, which screen readers and PDF converters read) and its
-    language, British English, for every style that does not say otherwise."""
-    document.core_properties.title = title
-    document.core_properties.language = "en-GB"
+def set_title_and_language(document, title: str, *, author: str = "") -> None:
+    """The document's title and author (its properties, which screen readers and PDF converters
+    read; not python-docx's own name as author) and its language, British English, for every style
+    that does not say otherwise. Their text is made safe for Word, not counted: the body shows it."""
+    safe = TextCleaner()
+    properties = document.core_properties
+    properties.title, properties.author, properties.last_modified_by = safe(title), safe(author), safe(author)
+    properties.language = "en-GB"
     defaults = document.styles.element.find(qn("w:docDefaults"))
     run_defaults = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
     properties = run_defaults.find(qn("w:rPr")) if run_defaults is not None else None
@@ -240,23 +264,28 @@ def write_framework_tables(layout: Layout, framework: Framework, clean: TextClea
         layout.heading(group.heading, 2)
         if group.description:
             layout.paragraph(clean(group.description), keep_next=True)
-        for ka, caption in group.rubrics:
-            rubric_table(layout, framework, ka, caption)
+        for i, (ka, caption) in enumerate(group.rubrics):
+            rubric_table(layout, framework, ka, caption, with_objectives=i == len(group.rubrics) - 1)
         rows = [ka for ka, _ in group.rubrics] if per_key_area else group.objectives
         layout.table(widths, headers, [cells(x) for x in rows], row_height=row_height, whole_rows=whole_rows)
         layout.paragraph("")
 
 
-def rubric_table(layout: Layout, framework: Framework, ka: KeyArea, caption: str | None) -> None:
-    """A row of "1 – Minimum" … over a row of the key area's descriptors, then an empty paragraph."""
+def rubric_table(layout: Layout, framework: Framework, ka: KeyArea, caption: str | None, *,
+                 with_objectives: bool = True) -> None:
+    """A row of "1 – Minimum" … over a row of the key area's descriptors, then an empty paragraph;
+    kept whole, with its caption, and `with_objectives` on the page of what follows (the start of
+    the objectives table). In a group of several rubrics (the enablers) only the last keeps with
+    what follows: a chain of all of them is taller than a page, and was pushed whole onto pages of
+    its own, leaving pages mostly blank."""
     if caption:
         layout.paragraph(caption, bold=True, keep_next=True)
     levels = framework.levels
     widths = [Cm(3.2)] + [(USABLE - Cm(3.2)) // len(levels)] * len(levels)
     layout.table(widths, ["Score:"] + [level.label for level in levels],
                  [["Subsection high level principle/ specific behaviour:"] + [ka.rubric[level.value] for level in levels]],
-                 keep_next=True)
-    layout.paragraph("", keep_next=True)
+                 keep_next=with_objectives, keep_together=True)
+    layout.paragraph("", keep_next=with_objectives)
 
 
 # --- WordprocessingML written as text ----------------------------------------------------------------
@@ -327,12 +356,14 @@ class Layout:
         self._parts.append(_paragraphs(text, bold=bold, keep_next=keep_next))
 
     def table(self, widths: Sequence[Length], headers: Sequence[str], rows: Sequence[Sequence[str]],
-              *, row_height: Length | None = None, whole_rows: bool = False, keep_next: bool = False) -> None:
+              *, row_height: Length | None = None, whole_rows: bool = False, keep_together: bool = False,
+              keep_next: bool = False) -> None:
         """A table of `headers` over `rows` of cell texts; line breaks become paragraphs; each
         body row at least `row_height` high if given (room to write by hand) and, with
-        `whole_rows`, kept on one page; with `keep_next`, the whole table stays on the page of
-        what follows it (a rubric with the start of its objectives)."""
-        whole_rows = whole_rows or keep_next
+        `whole_rows`, kept on one page; with `keep_together`, the whole table on one page; with
+        `keep_next`, the whole table on the page of what follows it (a rubric with the start of its
+        objectives)."""
+        whole_rows = whole_rows or keep_together or keep_next
         twips = [_twips(w) for w in widths]
         tcs = [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{w}"/></w:tcPr>' for w in twips]
         body_trpr = (("<w:cantSplit/>" if whole_rows else "")
@@ -343,11 +374,14 @@ class Layout:
                   f'{_TABLE_LOOK}</w:tblPr><w:tblGrid>'),
                  "".join(f'<w:gridCol w:w="{w}"/>' for w in twips),
                  '</w:tblGrid><w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>']
-        parts += [tc + _paragraphs(text, bold=True, keep_next=keep_next) + "</w:tc>" for tc, text in zip(tcs, headers)]
+        keep = keep_together or keep_next   # Word keeps a row with the next while its paragraphs keep with the next
+        parts += [tc + _paragraphs(text, bold=True, keep_next=keep and (bool(rows) or keep_next)) + "</w:tc>"
+                  for tc, text in zip(tcs, headers)]
         parts.append("</w:tr>")
-        for row in rows:
+        for i, row in enumerate(rows):
+            keep_row = keep_next or (keep_together and i < len(rows) - 1)
             parts.append("<w:tr>" + body_trpr)
-            parts += [tc + _paragraphs(text, keep_next=keep_next) + "</w:tc>" for tc, text in zip(tcs, row)]
+            parts += [tc + _paragraphs(text, keep_next=keep_row) + "</w:tc>" for tc, text in zip(tcs, row)]
             parts.append("</w:tr>")
         parts.append("</w:tbl>")
         self._parts.append("".join(parts))

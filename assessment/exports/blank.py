@@ -23,6 +23,7 @@ from .appendix import (
     footer,
     save,
     set_text_style,
+    set_title_and_language,
     start_landscape,
     write_framework_tables,
 )
@@ -42,9 +43,11 @@ def blank_docx(framework: Framework, *, periods_label: str | None = None, organi
     clean = TextCleaner()
     document = Document()
     set_text_style(document)
+    title = f"Self-assessment questionnaire: {framework.title}"
+    set_title_and_language(document, title, author=organisation_name or "")
     start_landscape(document, new_section=False)
     layout = Layout(document)
-    layout.heading(f"Self-assessment questionnaire: {framework.title}", 1)
+    layout.heading(clean(title), 1)
     layout.paragraph(f"Organisation: {clean(organisation_name) or BLANK}    "
                      f"Period: {clean(periods_label) or BLANK}    Completed by: {BLANK}    Date: {BLANK}")
     layout.paragraph(instructions(framework))
@@ -52,7 +55,7 @@ def blank_docx(framework: Framework, *, periods_label: str | None = None, organi
                            whole_rows=True)
     layout.flush()
     footer(document, f"{framework.name}. Generated {long_date(today or date.today())}.")
-    return WordExport(save(document), clean.replaced)
+    return WordExport(save(document), clean.replaced, title)
 
 
 def instructions(framework: Framework) -> str:

@@ -1,9 +1,12 @@
 """The members' progress report (Word): what a councillor reads in two minutes.
 
-Portrait A4: a title page; the plain-English summary; the radar chart as an image (vl-convert)
-with the same numbers in a table beneath it; the movement table per key area; the objectives that
-moved, with their comments; the overdue actions; and, optionally, the objectives appendix in a
-landscape section at the end. Built from `report.progress_report`, the same data as the page.
+Portrait A4: a title page; "At a glance" (the web report's first screen: the overall level, the
+radar chart, the biggest gaps and moves, open and overdue actions) on the page after it; the
+radar's numbers as a table on the next page; the plain-English summary; the movement table per
+key area; the objectives that moved, with their comments; the overdue actions; and, optionally,
+the objectives appendix in a landscape section at the end. Built from `report.progress_report`,
+the same data as the page. Every heading is a Word heading (the navigation pane lists them),
+the radar picture has alternative text, and every table's header row repeats on each page.
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ from datetime import date
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -21,10 +23,26 @@ from docx.shared import Cm, Pt, RGBColor
 from ..charts import chart_png, radar_caption, radar_chart, radar_text_table
 from ..framework import Framework
 from ..record import OrganisationRecord, long_date
-from ..report import (ProgressReport, action_table, mover_table, movement_table, open_actions_sentence,
-                      progress_report, radar_rows)
+from ..report import (
+    ProgressReport,
+    action_table,
+    at_a_glance,
+    gap_line,
+    move_line,
+    movement_table,
+    mover_table,
+    open_actions_sentence,
+    progress_report,
+    radar_rows,
+)
 from ..scoring import PREVIOUS
-from .appendix import WordExport, page_of_pages, set_title_and_language, write_appendix
+from .appendix import (
+    WordExport,
+    page_of_pages,
+    set_heading_font,
+    set_title_and_language,
+    write_appendix,
+)
 from .wordtext import TextCleaner
 
 PORTRAIT_USABLE = Cm(21.0 - 2 * 2.0)
@@ -39,48 +57,16 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
     clean = TextCleaner()
     document = Document()
     _page(document)
-    set_title_and_language(document, f"{record.organisation.name}: procurement maturity progress report, {period}")
+    title = f"{record.organisation.name}: procurement maturity progress report, {period}"
+    set_title_and_language(document, title, author=record.organisation.name)
     status = clean(record.period(period).status_line())
     _title_page(document, report, clean, status)
-
-    document.add_heading("Summary", level=1)
-    document.add_paragraph(clean(report.summary))
-    _note(document, report.rule)
-    for note in report.framework_notes:   # a period scored against another framework
-        document.add_paragraph(clean(note) + ".")
-
-    document.add_heading("Where we are today and where we want to be", level=1)
     rows = radar_rows(framework, record, period, report.compare_with)
-    document.add_picture(io.BytesIO(chart_png(radar_chart(rows, framework, size=500, font_size=15), scale=2)),
-                         width=Cm(16.5))
-    document.paragraphs[-1].alignment = 1  # centred
-    _note(document, f"Figure 1. {radar_caption(rows)} The same numbers are in the table below.")
-    radar = radar_text_table(rows)
-    _table(document, radar, clean, widths=_share(len(radar[0]), first=Cm(8)))
-    if not report.has_targets:
-        _note(document, "No targets have been set, so the chart has no target line.")
-
-    document.add_heading("Movement by key area", level=1)
-    movement = movement_table(report, framework)
-    _table(document, movement, clean, widths=_movement_widths(list(movement[0])), bold_last=True)
-
-    if report.compare_with:
-        document.add_heading(f"What moved since {report.compare_with}", level=1)
-        for heading, movers in (("Improved", report.improved), ("Declined", report.declined)):
-            document.add_heading(f"{heading} ({len(movers)})", level=2)
-            if movers:
-                _table(document, mover_table(movers), clean,
-                       widths=[Cm(4.0), Cm(3.0), Cm(1.2), Cm(1.2), PORTRAIT_USABLE - Cm(9.4)])
-            else:
-                document.add_paragraph(f"No {report.completion.items} {heading.lower()}.")
-
-    document.add_heading("Overdue actions", level=1)
-    document.add_paragraph(open_actions_sentence(len(report.actions), len(report.overdue), today))
-    if report.overdue:
-        overdue = [{k: v for k, v in row.items() if k not in ("Overdue", "Status")}
-                   for row in action_table(report.overdue)]
-        _table(document, overdue, clean, widths=[Cm(3.0), Cm(3.0), PORTRAIT_USABLE - Cm(12.6), Cm(2.6),
-                                                 Cm(2.6), Cm(1.4)])
+    _at_a_glance(document, report, framework, rows, clean)
+    _radar_numbers(document, report, rows, clean)
+    _summary(document, report, clean)
+    _movement(document, report, framework, clean)
+    _overdue_actions(document, report, clean)
     if attach_appendix:
         chosen = appendix_periods or record.appendix_periods(period)
         write_appendix(document, framework, record, chosen, clean, new_section=True)
@@ -88,7 +74,42 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
                       f"{framework.name}. {status}. Generated {long_date(today)}. ")
     out = io.BytesIO()
     document.save(out)
-    return WordExport(out.getvalue(), clean.replaced)
+    return WordExport(out.getvalue(), clean.replaced, title)
+
+
+def _summary(document, report: ProgressReport, clean: TextCleaner) -> None:
+    document.add_heading("Summary", level=1)
+    document.add_paragraph(clean(report.summary))
+    _note(document, report.rule)
+    for note in report.framework_notes:   # a period scored against another framework
+        document.add_paragraph(clean(note) + ".")
+
+
+def _movement(document, report: ProgressReport, framework: Framework, clean: TextCleaner) -> None:
+    """The movement table per key area, then the objectives that moved, with their comments."""
+    document.add_heading("Movement by key area", level=1)
+    movement = movement_table(report, framework)
+    _table(document, movement, clean, widths=_movement_widths(list(movement[0])), bold_last=True)
+    if not report.compare_with:
+        return
+    document.add_heading(f"What moved since {report.compare_with}", level=1)
+    for heading, movers in (("Improved", report.improved), ("Declined", report.declined)):
+        document.add_heading(f"{heading} ({len(movers)})", level=2)
+        if movers:
+            _table(document, mover_table(movers), clean,
+                   widths=[Cm(4.0), Cm(3.0), Cm(1.2), Cm(1.2), PORTRAIT_USABLE - Cm(9.4)])
+        else:
+            document.add_paragraph(f"No {report.completion.items} {heading.lower()}.")
+
+
+def _overdue_actions(document, report: ProgressReport, clean: TextCleaner) -> None:
+    document.add_heading("Overdue actions", level=1)
+    document.add_paragraph(open_actions_sentence(len(report.actions), len(report.overdue), report.today))
+    if report.overdue:
+        overdue = [{k: v for k, v in row.items() if k not in ("Overdue", "Status")}
+                   for row in action_table(report.overdue)]
+        _table(document, overdue, clean, widths=[Cm(3.0), Cm(3.0), PORTRAIT_USABLE - Cm(12.6), Cm(2.6),
+                                                 Cm(2.6), Cm(1.4)])
 
 
 def _page(document) -> None:
@@ -99,14 +120,12 @@ def _page(document) -> None:
     normal = document.styles["Normal"]
     normal.font.name = "Arial"
     normal.font.size = Pt(10.5)
-    for name in ("Title", "Heading 1", "Heading 2"):
-        document.styles[name].font.name = "Arial"
+    set_heading_font(document)
 
 
 def _title_page(document, report: ProgressReport, clean: TextCleaner, status: str) -> None:
-    for _ in range(6):
-        document.add_paragraph()
-    document.add_paragraph(clean(report.organisation), style="Title")
+    name = document.add_paragraph(clean(report.organisation), style="Title")
+    name.paragraph_format.space_before = Cm(5)   # room above, without empty paragraphs a screen reader reads out
     document.add_paragraph("Procurement maturity: progress report", style="Subtitle")
     lines = [f"Self-assessment for {report.period}"
              + (f", compared with {report.compare_with}" if report.compare_with else ""),
@@ -116,7 +135,59 @@ def _title_page(document, report: ProgressReport, clean: TextCleaner, status: st
         document.add_paragraph(line).runs[0].font.size = Pt(13)
     shown = document.add_paragraph().add_run(f"Status: {status}")
     shown.font.size, shown.font.bold = Pt(13), True
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+RADAR_TITLE = "Radar chart of the key areas"
+NUMBERS_HEADING = "Key areas in numbers (Figure 1)"
+RADAR_POINTER = f'The same numbers are in the table headed "{NUMBERS_HEADING}", which follows.'
+
+
+def _at_a_glance(document, report: ProgressReport, framework: Framework, rows: list[dict],
+                 clean: TextCleaner) -> None:
+    """The page after the title page: the same as the web report's first screen."""
+    glance = at_a_glance(report, framework)
+    document.add_heading("At a glance", level=1).paragraph_format.page_break_before = True
+    document.add_heading("Overall level", level=2)
+    document.add_paragraph(f"Overall in {report.period}: {glance.overall}.")
+    _note(document, report.rule)
+    document.add_heading("Where we are today and where we want to be", level=2)
+    _radar(document, framework, rows)
+    document.add_heading("The biggest gaps", level=2)
+    _listed(document, [clean(gap_line(line)) for line in glance.gaps], glance.gaps_note)
+    document.add_heading(f"The biggest moves since {report.compare_with}" if report.compare_with
+                         else "The biggest moves", level=2)
+    _listed(document, [clean(move_line(line, report.compare_with)) for line in glance.moves], glance.moves_note)
+    document.add_heading("Open and overdue actions", level=2)
+    document.add_paragraph(open_actions_sentence(glance.open_actions, glance.overdue, report.today))
+
+
+def _radar(document, framework: Framework, rows: list[dict]) -> None:
+    """The radar picture, centred, with alternative text that says what it shows and where its
+    numbers are (Word's "Alt Text"; LibreOffice carries it into a tagged PDF), and its caption."""
+    caption = radar_caption(rows)
+    picture = document.add_picture(
+        io.BytesIO(chart_png(radar_chart(rows, framework, size=500, font_size=15), scale=2)), width=Cm(13.5))
+    picture._inline.docPr.set("title", RADAR_TITLE)
+    picture._inline.docPr.set("descr", f"{caption} {RADAR_POINTER}")
+    document.paragraphs[-1].alignment = 1  # centred
+    _note(document, f"Figure 1. {caption} {RADAR_POINTER}")
+
+
+def _listed(document, lines: list[str], note: str) -> None:
+    """Bulleted lines, then a note saying why there are fewer than asked for (if it says anything)."""
+    for line in lines:
+        document.add_paragraph(line, style="List Bullet")
+    if note:
+        document.add_paragraph(note)
+
+
+def _radar_numbers(document, report: ProgressReport, rows: list[dict], clean: TextCleaner) -> None:
+    """Figure 1's numbers, at the top of the page after "At a glance"."""
+    document.add_heading(NUMBERS_HEADING, level=1).paragraph_format.page_break_before = True
+    radar = radar_text_table(rows)
+    _table(document, radar, clean, widths=_share(len(radar[0]), first=Cm(8)))
+    if not report.has_targets:
+        _note(document, "No targets have been set, so the chart has no target line.")
 
 
 def _note(document, text: str) -> None:

@@ -1,13 +1,20 @@
-"""Download buttons for the exports; each file is made only when its button is pressed."""
+"""Download buttons for the exports; each file is made only when its button is pressed.
+
+The members' report and the objectives appendix come as Word and, beside it, as PDF (made by
+LibreOffice on the server); where LibreOffice is not installed the page says so in place of the
+PDF button.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
 
-from assessment.exports.appendix import appendix_docx
+from assessment.exports.appendix import WordExport, appendix_docx
 from assessment.exports.blank import blank_docx
+from assessment.exports.pdf import as_pdf, pdf_available
 from assessment.exports.report_docx import report_docx
 from assessment.exports.wordtext import unsafe_characters
 from assessment.exports.workbook import workbook_xlsx
@@ -16,6 +23,8 @@ from assessment.record import OrganisationRecord
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+NO_PDF = "PDF needs LibreOffice, which is not installed on this server; download the Word file instead."
 
 
 def offer(framework: Framework, record: OrganisationRecord, period: str, compare_with: str | None,
@@ -29,14 +38,14 @@ def offer(framework: Framework, record: OrganisationRecord, period: str, compare
                    "the files show � in their place.")
     left, right = st.columns(2)
     with left:
-        st.markdown("**Members' progress report** (Word): summary, radar chart with its table, movement, "
-                    "movers and overdue actions.")
+        st.markdown("**Members' progress report** (Word or PDF): at a glance, radar chart with its table, "
+                    "summary, movement, movers and overdue actions.")
         attach = st.checkbox("Attach the objectives appendix", key="report.attach")
-        st.download_button(
-            "Download the progress report", key="report.download_report", mime=DOCX, on_click="ignore",
-            file_name=f"{org}-progress-report-{safe}.docx",
-            data=lambda: report_docx(framework, record, period, compare_with, attach_appendix=attach,
-                                     today=today).data)
+
+        def report() -> WordExport:
+            return report_docx(framework, record, period, compare_with, attach_appendix=attach, today=today)
+
+        _word_and_pdf("the progress report", "report.download_report", f"{org}-progress-report-{safe}", report)
         st.markdown("**Blank questionnaire** (Word): the rubric and objectives with empty score and "
                     "comment columns, for collecting views on paper.")
         st.download_button(
@@ -44,14 +53,28 @@ def offer(framework: Framework, record: OrganisationRecord, period: str, compare
             file_name=f"{framework.id}-questionnaire.docx",
             data=lambda: blank_docx(framework, organisation_name=record.organisation.name, today=today).data)
     with right:
-        st.markdown("**Objectives appendix** (Word), laid out for committee papers.")
+        st.markdown("**Objectives appendix** (Word or PDF), laid out for committee papers.")
         chosen = st.multiselect("Periods in the appendix", periods, default=record.appendix_periods(period),
                                 key="report.appendix_periods")
-        st.download_button(
-            "Download the objectives appendix", key="report.download_appendix", mime=DOCX, on_click="ignore",
-            disabled=not chosen, file_name=f"{org}-objectives-appendix-{'-'.join(chosen).replace('/', '-')}.docx",
-            data=lambda: appendix_docx(framework, record, sorted(chosen, key=periods.index), today=today).data)
+
+        def appendix() -> WordExport:
+            return appendix_docx(framework, record, sorted(chosen, key=periods.index), today=today)
+
+        _word_and_pdf("the objectives appendix", "report.download_appendix",
+                      f"{org}-objectives-appendix-{'-'.join(chosen).replace('/', '-')}", appendix,
+                      disabled=not chosen)
         st.markdown("**Excel workbook**: a sheet per period, the actions and a summary.")
         st.download_button(
             "Download the Excel workbook", key="report.download_xlsx", mime=XLSX, on_click="ignore",
             file_name=f"{org}-assessment.xlsx", data=lambda: workbook_xlsx(framework, record, today=today).data)
+
+
+def _word_and_pdf(what: str, key: str, name: str, make: Callable[[], WordExport], *, disabled: bool = False) -> None:
+    """The Word download and, under it, the same as PDF (or, without LibreOffice, why there is none)."""
+    st.download_button(f"Download {what}", key=key, mime=DOCX, on_click="ignore", disabled=disabled,
+                       file_name=f"{name}.docx", data=lambda: make().data)
+    if not pdf_available():
+        st.info(NO_PDF)
+        return
+    st.download_button(f"Download {what} as PDF", key=f"{key}_pdf", mime=PDF, on_click="ignore", disabled=disabled,
+                       file_name=f"{name}.pdf", data=lambda: as_pdf(make()).data)

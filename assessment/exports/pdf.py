@@ -1,0 +1,97 @@
+"""PDF copies of the Word documents, made by LibreOffice headless where it is installed.
+
+`to_pdf` converts a .docx's bytes with LibreOffice's Writer PDF export, tagged: headings, lists,
+tables (header rows as TH) and the radar's alternative text (a /Figure's /Alt) are in the PDF's
+structure tree for screen readers, the headings are its bookmarks, and the viewer shows the title
+the Word document's properties give it (`appendix.set_title_and_language`), whose language (en-GB)
+becomes the PDF's /Lang. Each conversion runs in a temporary folder with a LibreOffice user profile
+of its own (a second LibreOffice process on a profile in use would hand the work to the first, or
+fail), and is stopped after `TIMEOUT_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+from ..errors import PdfFailed, PdfUnavailable
+from .appendix import WordExport
+
+PROGRAMS = ("soffice", "libreoffice")
+TIMEOUT_SECONDS = 180   # a report with the appendix takes about five seconds; a cold start a few more
+NOT_INSTALLED = ("PDF needs LibreOffice, which is not installed on this server: install libreoffice-writer "
+                 "(Debian) or download the Word file and save it as PDF")
+# At most this many LibreOffice processes at once in a server (each takes some 150 MB and a CPU for
+# a few seconds); a further request waits its turn, up to the timeout, rather than starting another.
+AT_ONCE = 2
+_SLOTS = threading.BoundedSemaphore(AT_ONCE)
+EXPORT_OPTIONS = {"UseTaggedPDF": True, "ExportBookmarks": True, "DisplayPDFDocumentTitle": True}
+
+
+def pdf_available() -> bool:
+    """Whether this server can make PDFs (LibreOffice is on the PATH)."""
+    return _program() is not None
+
+
+def as_pdf(export: WordExport) -> WordExport:
+    """The same export as PDF (its title, and its count of replaced characters, kept)."""
+    return WordExport(to_pdf(export.data, export.title), export.replaced_characters, export.title)
+
+
+def to_pdf(docx_bytes: bytes, title: str) -> bytes:
+    """The PDF of a Word document; `title` names it in messages. Raises `PdfUnavailable` when
+    LibreOffice is not installed and `PdfFailed` when it makes no PDF."""
+    program = _program()
+    if program is None:
+        raise PdfUnavailable(NOT_INSTALLED)
+    if not _SLOTS.acquire(timeout=TIMEOUT_SECONDS):
+        raise PdfFailed(f"The server is busy making other PDFs; try the PDF of {title} again in a minute")
+    try:
+        return _convert(program, docx_bytes, title)
+    finally:
+        _SLOTS.release()
+
+
+def _convert(program: str, docx_bytes: bytes, title: str) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="assessment-pdf-") as folder:
+        work = Path(folder)
+        (work / "document.docx").write_bytes(docx_bytes)
+        _run(_command(program, work), title)
+        made = work / "document.pdf"
+        if not made.is_file():   # LibreOffice exits 0 even when it could not read the file
+            raise PdfFailed(f"LibreOffice made no PDF of {title}")
+        return made.read_bytes()
+
+
+def _program() -> str | None:
+    return next((path for path in map(shutil.which, PROGRAMS) if path), None)
+
+
+def _command(program: str, work: Path) -> list[str]:
+    options = json.dumps({name: {"type": "boolean", "value": str(value).lower()}
+                          for name, value in EXPORT_OPTIONS.items()})
+    return [program, "--headless", "--norestore", "--nologo", f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--convert-to", f"pdf:writer_pdf_Export:{options}", "--outdir", str(work), str(work / "document.docx")]
+
+
+def _run(command: list[str], title: str) -> None:
+    """Run LibreOffice in a process group of its own, so that on a timeout all of it is stopped."""
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                          start_new_session=True) as process:
+        try:
+            _, errors = process.communicate(timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise PdfFailed(f"LibreOffice took more than {TIMEOUT_SECONDS} seconds to make the PDF of {title} "
+                            "and was stopped") from None
+    if process.returncode != 0:
+        said = errors.decode("utf-8", "replace").strip().splitlines()
+        raise PdfFailed(f"LibreOffice could not make the PDF of {title} (exit status {process.returncode}"
+                        + (f": {said[-1]}" if said else "") + ")")

@@ -1,0 +1,193 @@
+"""PDF copies of the report and the appendix, made by LibreOffice: tagged, titled, in British
+English, the radar described; and what happens where LibreOffice is not installed.
+
+The conversions are not skipped when LibreOffice is missing: the test set-up installs it
+(scripts/system-deps.sh), so a missing one fails here, loudly."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from streamlit.testing.v1 import AppTest
+
+from assessment.charts import radar_caption
+from assessment.errors import PdfFailed, PdfUnavailable
+from assessment.exports import pdf as pdf_module
+from assessment.exports.appendix import appendix_docx
+from assessment.exports.pdf import NOT_INSTALLED, as_pdf, pdf_available, to_pdf
+from assessment.exports.report_docx import RADAR_TITLE, report_docx
+from assessment.report import radar_rows
+from assessment.ui.downloads import NO_PDF
+
+from .conftest import ROOT
+
+TODAY = date(2026, 11, 21)
+
+
+def structure(pdf: bytes) -> list:
+    """Every element of the PDF's structure tree (its tags), depth first."""
+    elements = []
+
+    def walk(node) -> None:
+        node = node.get_object()
+        if not hasattr(node, "get"):
+            return
+        if "/S" in node:
+            elements.append(node)
+        kids = node.get("/K")
+        for kid in (kids if isinstance(kids, list) else [kids] if kids is not None else []):
+            walk(kid)
+    walk(PdfReader(io.BytesIO(pdf)).trailer["/Root"]["/StructTreeRoot"])
+    return elements
+
+
+def check_accessible(pdf: bytes, title: str) -> PdfReader:
+    """Tagged (/MarkInfo /Marked, a structure tree), titled (shown as the window's title), en-GB."""
+    reader = PdfReader(io.BytesIO(pdf))
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"] == True   # a pypdf BooleanObject, not a bool
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "en-GB"
+    assert reader.metadata.title == title
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] == True
+    return reader
+
+
+def test_the_report_as_pdf_is_tagged_titled_british_and_describes_the_radar(nps, medway):
+    export = as_pdf(report_docx(nps, medway, "2023", today=TODAY))
+    assert export.data.startswith(b"%PDF-") and export.title == "Medway Council: procurement maturity progress report, 2023"
+    reader = check_accessible(export.data, export.title)
+    tags = structure(export.data)
+    figures = [t for t in tags if t["/S"] == "/Figure"]
+    assert len(figures) == 1
+    alt = figures[0]["/Alt"]
+    assert RADAR_TITLE in alt and radar_caption(radar_rows(nps, medway, "2023")) in alt
+    kinds = {t["/S"] for t in tags}
+    assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/L", "/LI"} <= kinds   # headings, tables with headers, lists
+    bookmarks = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert bookmarks[:2] == ["At a glance", "Key areas in numbers (Figure 1)"]
+
+
+def test_the_appendix_as_pdf(nps, medway):
+    export = appendix_docx(nps, medway, ["2022", "2023"], today=TODAY)
+    pdf = to_pdf(export.data, export.title)
+    reader = check_accessible(pdf, "Medway Council: objectives appendix, 2022 and 2023")
+    assert len(reader.pages) > 10
+    headers = [t for t in structure(pdf) if t["/S"] == "/TH"]
+    assert len(headers) > 100   # every table's header row, on every page it repeats
+
+
+@pytest.fixture
+def cli(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+
+    def run(*args: str, code: int = 0, path: str | None = None) -> subprocess.CompletedProcess:
+        env = dict(os.environ, PATH=path) if path is not None else None
+        result = subprocess.run([sys.executable, "-m", "assessment", "--database", url, *args], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=600, check=False)
+        assert result.returncode == code, (result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr
+        return result
+    run("demo")
+    return run
+
+
+def test_export_report_and_appendix_as_pdf_from_the_command_line(cli, tmp_path, nps, medway):
+    report = tmp_path / "medway-2023"
+    assert f"wrote {report}.pdf" in cli("export", "report", "--org", "medway", "--period", "2023", "--format", "pdf",
+                                        "--out", str(report)).stdout
+    pdf = (tmp_path / "medway-2023.pdf").read_bytes()
+    check_accessible(pdf, "Medway Council: procurement maturity progress report, 2023")
+    figure = next(t for t in structure(pdf) if t["/S"] == "/Figure")
+    assert radar_caption(radar_rows(nps, medway, "2023")) in figure["/Alt"]
+    appendix = tmp_path / "appendix.pdf"   # the format follows the file's extension
+    cli("export", "appendix", "--org", "medway", "--periods", "2022,2023", "--out", str(appendix))
+    check_accessible(appendix.read_bytes(), "Medway Council: objectives appendix, 2022 and 2023")
+    word = tmp_path / "report"
+    cli("export", "report", "--org", "medway", "--period", "2023", "--out", str(word))
+    assert (tmp_path / "report.docx").read_bytes().startswith(b"PK")   # Word, the default
+    refused = cli("export", "report", "--org", "medway", "--period", "2023", "--format", "pdf",
+                  "--out", str(tmp_path / "x.docx"), code=2).stderr
+    assert refused.strip() == (f"error: --out {tmp_path / 'x.docx'} ends in .docx but --format is pdf: name the "
+                               "file .pdf, or leave --format out")
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_without_libreoffice_the_command_line_says_so(cli, tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    for command in (("export", "report", "--org", "medway", "--period", "2023"), ("export", "appendix", "--org", "medway")):
+        result = cli(*command, "--out", str(tmp_path / "out.pdf"), code=2, path=str(empty))
+        assert result.stderr.strip() == f"error: {NOT_INSTALLED}"
+        assert not (tmp_path / "out.pdf").exists()
+    cli("export", "report", "--org", "medway", "--period", "2023", "--out", str(tmp_path / "out.docx"),
+        path=str(empty))   # Word needs nothing but Python
+
+
+def test_without_libreoffice_to_pdf_says_so(monkeypatch, nps, medway):
+    monkeypatch.setattr(pdf_module.shutil, "which", lambda name: None)
+    assert not pdf_available()
+    with pytest.raises(PdfUnavailable) as raised:
+        to_pdf(appendix_docx(nps, medway).data, "the appendix")
+    assert str(raised.value) == ("PDF needs LibreOffice, which is not installed on this server: install "
+                                 "libreoffice-writer (Debian) or download the Word file and save it as PDF")
+
+
+def test_a_conversion_that_does_not_finish_is_stopped(monkeypatch, nps, medway):
+    monkeypatch.setattr(pdf_module, "TIMEOUT_SECONDS", 0)
+    with pytest.raises(PdfFailed, match="took more than 0 seconds to make the PDF of the appendix and was stopped"):
+        to_pdf(appendix_docx(nps, medway).data, "the appendix")
+
+
+def _offer():
+    from datetime import date
+    from pathlib import Path
+
+    from assessment.framework import find_framework
+    from assessment.recordfile import load_record
+    from assessment.ui import downloads
+    record = load_record(Path("data/examples/medway.yaml"), find_framework)
+    downloads.offer(find_framework("nps-2018"), record, "2023", "2022", date(2026, 11, 21))
+
+
+def _labels(at) -> list[str]:
+    return [button.proto.label for button in at.get("download_button")]
+
+
+def test_the_app_offers_pdf_beside_word_or_says_why_not(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_function(_offer, default_timeout=60).run()
+    assert not at.exception
+    assert _labels(at) == ["Download the progress report", "Download the progress report as PDF",
+                           "Download the blank questionnaire", "Download the objectives appendix",
+                           "Download the objectives appendix as PDF", "Download the Excel workbook"]
+    monkeypatch.setattr(pdf_module, "_program", lambda: None)
+    at = AppTest.from_function(_offer, default_timeout=60).run()
+    assert not at.exception
+    assert not any(label.endswith("as PDF") for label in _labels(at))
+    assert [info.value for info in at.info] == [NO_PDF, NO_PDF]
+    assert NO_PDF == "PDF needs LibreOffice, which is not installed on this server; download the Word file instead."
+
+
+def test_no_more_than_two_conversions_at_once_a_third_waits_then_is_refused(monkeypatch):
+    """A server makes at most `AT_ONCE` PDFs together; a request that finds every slot taken for the
+    whole timeout is refused in words, and starts no LibreOffice."""
+    started = []
+    monkeypatch.setattr(pdf_module, "_convert", lambda *args: started.append(args) or b"%PDF")
+    monkeypatch.setattr(pdf_module, "TIMEOUT_SECONDS", 0.2)
+    taken = [pdf_module._SLOTS.acquire(blocking=False) for _ in range(pdf_module.AT_ONCE)]
+    try:
+        assert all(taken) and pdf_module.AT_ONCE == 2
+        with pytest.raises(PdfFailed, match="busy making other PDFs"):
+            to_pdf(b"PK", "the progress report")
+        assert started == []
+    finally:
+        for _ in taken:
+            pdf_module._SLOTS.release()
+    assert to_pdf(b"PK", "the progress report") == b"%PDF" and len(started) == 1   # a slot free again
