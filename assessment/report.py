@@ -116,6 +116,11 @@ class ProgressReport:
         return [a for a in self.actions if a.overdue]
 
     @property
+    def has_earlier(self) -> bool:
+        """Whether a period before this one is recorded (compared with or not)."""
+        return self.periods.index(self.period) > 0 if self.period in self.periods else False
+
+    @property
     def has_targets(self) -> bool:
         return any(line.target.mean is not None for line in self.key_areas)
 
@@ -240,13 +245,23 @@ def at_a_glance(report: ProgressReport, framework: Framework, how_many: int = 3)
         gaps_note = ""
     moved = sorted((k for k in report.key_areas if k.change), key=lambda k: (-abs(k.change), k.title))
     if not report.compare_with:
-        moves_note = "This is the first period recorded, so nothing has moved yet."
+        moves_note = ("Not compared with an earlier period, so no moves are shown." if report.has_earlier else
+                      "This is the first period recorded, so nothing has moved yet.")
     elif not moved:
         moves_note = f"No key area's mean moved since {report.compare_with}."
     else:
         moves_note = ""
-    return AtAGlance(overall, below[:how_many], moved[:how_many], len(report.actions), len(report.overdue),
+    return AtAGlance(overall, _with_ties(below, how_many, lambda k: k.gap),
+                     _with_ties(moved, how_many, lambda k: abs(k.change)), len(report.actions), len(report.overdue),
                      gaps_note, moves_note)
+
+
+def _with_ties(lines: list[AreaLine], how_many: int, size) -> list[AreaLine]:
+    """The first `how_many`, and any after them as large as the last (a tie is not cut in two)."""
+    if len(lines) <= how_many:
+        return lines
+    last = round(size(lines[how_many - 1]), 6)
+    return lines[:how_many] + [k for k in lines[how_many:] if round(size(k), 6) == last]
 
 
 def gap_line(line: AreaLine) -> str:
@@ -353,6 +368,8 @@ def summary_paragraph(report: ProgressReport, framework: Framework) -> str:
             declined = "" if report.declined else ", none declined"
             parts.append(f"Since {report.compare_with}, {' and '.join(moved)}{declined}; "
                          f"{report.unchanged} stayed the same.")
+    elif report.has_earlier:
+        parts.append("This report is not compared with an earlier period.")
     else:
         parts.append("This is the first period recorded, so there is nothing to compare with yet.")
     parts += target_sentences(report)

@@ -9,7 +9,7 @@ from datetime import date
 from assessment.charts import heatmap_chart, heatmap_rows, heatmap_table
 from assessment.record import Action, next_period
 from assessment.numbers import levels_text as levels
-from assessment.report import movement_table, progress_report, radar_rows
+from assessment.report import at_a_glance, movement_table, progress_report, radar_rows
 from assessment.scores import Score
 
 TODAY = date(2026, 11, 21)
@@ -59,6 +59,9 @@ def test_first_period_has_nothing_to_compare(nps, medway):
 def test_comparing_with_nothing_on_request(nps, medway):
     report = progress_report(nps, medway, "2023", None, today=TODAY)
     assert report.compare_with is None and report.unchanged == 0
+    # 2022 is recorded: not compared, not "the first period"
+    assert "not compared with an earlier period" in report.summary and "first period" not in report.summary
+    assert at_a_glance(report, nps).moves_note == "Not compared with an earlier period, so no moves are shown."
     assert "Direction" not in movement_table(report, nps)[0]
     assert all(r["series"] != "last year" for r in radar_rows(nps, medway, "2023", None))
 
@@ -166,3 +169,15 @@ def test_a_record_kept_per_key_area_has_a_key_area_heatmap_table(worcs, worceste
     table = heatmap_table(heatmap_rows(report.heatmap))
     assert table[0] == {"Key area": "Engaging with Members and Senior Leaders", "2022": "2"}
     assert {row["Key area"]: row["2022"] for row in table}["Managing Strategic Risk"] == "3"
+
+
+def test_at_a_glance_does_not_cut_a_tie_in_two(nps, worcestershire):
+    """Worcestershire 2022: four key areas are 3 levels below target; all four are listed, not three."""
+    from assessment.framework import find_framework
+    framework = find_framework("worcestershire-2022")
+    report = progress_report(framework, worcestershire, "2022", today=TODAY)
+    gaps = sorted((k.gap for k in report.key_areas if k.gap and k.gap > 0), reverse=True)
+    listed = at_a_glance(report, framework).gaps
+    assert len(listed) == 3 + sum(1 for g in gaps[3:] if g == gaps[2])
+    assert [k.gap for k in listed] == gaps[:len(listed)]
+    assert len(listed) == 4 and {k.gap for k in listed} == {3.0}

@@ -184,13 +184,13 @@ def test_at_a_glance_names_the_biggest_gaps_where_targets_are_set(worcs, worcest
     part = _glance_part(document)
     glance = at_a_glance(progress_report(worcs, worcestershire, "2022", today=TODAY), worcs)
     gaps = _bullets(part, "The biggest gaps")
-    assert gaps == [gap_line(line) for line in glance.gaps] and len(gaps) == 3
+    assert gaps == [gap_line(line) for line in glance.gaps] and len(gaps) == 4   # three, and a tie with the third
     # By hand: target minus score per key area (Worcestershire keeps one level per key area).
     entries = worcestershire.period("2022").key_area_entries
     by_hand = sorted(((entries[ka.id].target.value - entries[ka.id].score.value, ka.title)
                       for ka in worcs.key_areas.values() if ka.id in entries and entries[ka.id].target.value),
                      key=lambda pair: -pair[0])
-    assert [g.split(":")[0] for g in gaps] == [title for _, title in by_hand[:3]]
+    assert [g.split(":")[0] for g in gaps] == [title for gap, title in by_hand if gap >= by_hand[2][0]]
     assert gaps[0].endswith(f"{by_hand[0][0]:g} levels below")
     texts = [p.text for p in part]
     assert "The biggest moves" in texts and glance.moves_note in texts   # the first period: nothing moved yet

@@ -168,6 +168,19 @@ def test_edit_an_action_and_record_its_progress(medway_saved):
                               due=None, rag=None)
 
 
+def test_an_approved_periods_action_records_progress_but_keeps_its_owner_and_due_date(medway_saved):
+    """2022 is approved: a new owner sent with progress is refused whole (the page no longer offers
+    it), and nothing is saved; progress with the owner and due date as approved is saved."""
+    action = stored(medway_saved, "medway").period("2022").entries["7"].actions[0]
+    with pytest.raises(AssessmentError, match="2022 is approved, so it cannot be given a new owner or due date"):
+        workflows.edit_action(medway_saved, LOCAL_ACTOR, "medway", action.id, status="done",
+                              owner="Workforce Development", due=action.due, rag="green", note="Launched")
+    assert stored(medway_saved, "medway").period("2022").entries["7"].actions[0] == action
+    saved = workflows.edit_action(medway_saved, LOCAL_ACTOR, "medway", action.id, status="done", owner=action.owner,
+                                  due=action.due, rag="green", note="Launched")
+    assert (saved.status, saved.owner, saved.rag, saved.updates[-1].note) == ("done", action.owner, "green", "Launched")
+
+
 def test_an_action_of_another_organisation_cannot_be_reached(medway_saved, worcestershire):
     save_record(medway_saved, worcestershire)
     workflows.add_organisation(medway_saved, LOCAL_ACTOR, "kent", "Kent County Council")

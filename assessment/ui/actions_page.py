@@ -24,16 +24,16 @@ st.title(f"Actions: {md(record.organisation.name)}")
 periods = [p.period for p in record.sorted_periods()]
 
 rows, _ = queries.actions(state.store(), state.actor(), org)
-cols = st.columns(4)
+cols = st.columns(3)   # three a row: the boxes' words are not cut at 1024 px
 owners = cols[0].multiselect("Owner", sorted({r.action.owner or "no owner" for r in rows}), key="actions.owner")
 statuses = cols[1].multiselect("Status now", ACTION_STATUSES, key="actions.status")
 key_areas = cols[2].multiselect("Key area", list(framework.key_areas), key="actions.key_area",
                                 format_func=lambda k: framework.key_areas[k].title)
-due_by = cols[3].date_input("Due by", value=None, key="actions.due_by", format="DD/MM/YYYY")
 cols = st.columns(3)
 raised = cols[0].multiselect("Raised in", periods, key="actions.raised")
 open_at = cols[1].selectbox("Open at the end of", ["any period", *reversed(periods)], key="actions.open_at")
-overdue_only = cols[2].checkbox("Only overdue actions", key="actions.overdue")
+due_by = cols[2].date_input("Due by", value=None, key="actions.due_by", format="DD/MM/YYYY")
+overdue_only = st.checkbox("Only overdue actions", key="actions.overdue")
 shown = filter_rows(rows, owners=owners, statuses=statuses, key_areas=key_areas, due_by=due_by,
                     overdue_only=overdue_only, today=today, raised_in=raised,
                     open_at=None if open_at == "any period" else open_at)
@@ -47,6 +47,8 @@ rows_shown = [{"Objective": f"{r.title} (raised in {r.period})", "Action": r.act
                "Status": r.action.status + (f", {r.action.rag}" if r.action.rag else ""),
                "Latest progress": latest_progress(r.action) or "–"} for r in shown]
 table(rows_shown, st.container(key="actions.table"))
+if rows and not shown:
+    st.info("No action matches these filters.")
 left, right = st.columns(2)
 left.download_button("Download these actions (Excel)", key="actions.download_xlsx", on_click="ignore",
                      file_name=f"{org}-actions-{today.isoformat()}.xlsx",
@@ -77,9 +79,15 @@ if shown:
         rag = c[2].selectbox("Red/amber/green", ["none", *RAG], key=f"{k}.rag",
                              index=["none", *RAG].index(row.action.rag or "none"))
         note = st.text_area("Progress note (optional)", key=f"{k}.note", height=68, max_chars=limits.NOTE)
+        # An approved period's actions keep the owner and due date it approved (progress is still recorded).
+        as_approved = record.period(row.period).locked
         c = st.columns(2)
-        owner = c[0].text_input("Owner", value=row.action.owner or "", key=f"{k}.owner", max_chars=limits.OWNER)
-        due = c[1].date_input("Due date", value=row.action.due, key=f"{k}.due", format="DD/MM/YYYY")
+        owner = c[0].text_input("Owner", value=row.action.owner or "", key=f"{k}.owner", max_chars=limits.OWNER,
+                                disabled=as_approved)
+        due = c[1].date_input("Due date", value=row.action.due, key=f"{k}.due", format="DD/MM/YYYY",
+                              disabled=as_approved)
+        if as_approved:
+            st.caption(f"{row.period} is approved: its owner and due date are as approved until it is reopened.")
         if st.form_submit_button("Save progress", key=f"{k}.save"):
             try:
                 workflows.edit_action(state.store(), state.actor(), org, row.action.id, status=status, owner=owner,

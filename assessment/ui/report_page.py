@@ -62,7 +62,7 @@ with st.container(key="report.glance"):
     st.markdown(md(radar_caption(rows)))
     if not report.has_targets:
         st.info("No targets are set yet, so the chart has no “where we want to be” line.")
-    st.markdown("**The same numbers** (mean of scored objectives; n = how many)")
+    st.markdown(f"**The same numbers** (mean of scored {report.completion.items}; n = how many)")
     table(radar_text_table(rows))
 
 st.header("Summary")
@@ -91,7 +91,7 @@ if heat:
 st.header("Open actions")
 st.markdown(f"{len(report.actions)} open, **{len(report.overdue)} overdue** at {long_date(today)}.")
 table([{k: v for k, v in row.items() if k not in ("Key area", "From")}   # the objective names it; narrow
-       for row in action_table(report.actions)])
+       for row in action_table(report.actions)], st.container(key="report.actions"))
 
 with st.container(key="report-downloads"):   # not printed (style.css)
     st.header("Download")
