@@ -354,3 +354,29 @@ def test_the_report_opens_at_a_glance_names_its_charts_and_prints_on_a4(server, 
     assert "Owner" in tables_text and "Due" in tables_text
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "2", str(pdf), str(SHOTS / "report-printed")],
                    check=True)
+
+
+def test_the_keyboard_shows_where_it_is_on_the_report(server, page):
+    """Tabbing through the report: a select box gets the yellow and black ring round the whole box,
+    and a chart's toolbar (hidden until hovered) shows itself while the keyboard is on its buttons."""
+    base, _ = server
+    page.goto(f"{base}/report?org=medway&period=2023")
+    expect(page.get_by_role("heading", name="At a glance")).to_be_visible(timeout=30000)
+    idle(page)
+    seen = {}
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        where = page.evaluate("""() => {
+          const e = document.activeElement, box = e.closest('[data-testid="stSelectbox"]'),
+                select = box && [...box.children].find(c => c.contains(e)),
+                bar = e.closest('[data-testid="stElementToolbar"]');
+          if (select) return ['select', getComputedStyle(select).outlineWidth, getComputedStyle(select).outlineColor];
+          if (bar) return ['toolbar', getComputedStyle(bar).opacity];
+          return null; }""")
+        if where and where[0] not in seen:
+            seen[where[0]] = where
+            shot(page, f"keyboard-{where[0]}")
+        if len(seen) == 2:
+            break
+    assert seen.get("select") == ["select", "3px", "rgb(255, 221, 0)"], seen
+    assert seen.get("toolbar") == ["toolbar", "1"], seen
