@@ -194,7 +194,9 @@ def test_export_report_xlsx_and_blank(run, tmp_path):
     assert "Self-assessment for 2023, compared with 2022" in text
     run("export", "report", "--org", "medway", "--period", "2023", "--no-compare", "--appendix", "--out", str(report))
     document = Document(str(report))
-    assert "compared with" not in "\n".join(p.text for p in document.paragraphs) and len(document.sections) == 2
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "compared with 2022" not in text and len(document.sections) == 2
+    assert "This report is not compared with an earlier period." in text and "first period" not in text
     assert "has no period '2019'" in run("export", "report", "--org", "medway", "--period", "2023", "--compare",
                                          "2019", "--out", str(report), code=2).stderr
     workbook = tmp_path / "medway.xlsx"
