@@ -328,6 +328,10 @@ def heatmap_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(table.values())
 
 
+_HEAT_LABELS = 320   # pixels for the heatmap's labels (so that the chart fits a 1024 px window)
+_HEAT_LINE = 56      # characters of 11 px Arial that fit in them (measured: about 5.4 px a character)
+
+
 def heatmap_chart(rows: list[dict[str, Any]], framework: Framework, *, width: int = 420) -> dict[str, Any]:
     """Objectives down, periods across, each cell coloured by its score and labelled as written.
 
@@ -339,9 +343,15 @@ def heatmap_chart(rows: list[dict[str, Any]], framework: Framework, *, width: in
     levels = [lv.value for lv in framework.levels]
     x = {"field": "period", "type": "nominal", "sort": periods, "title": None,
          "axis": {"orient": "top", "labelAngle": 0, "labelColor": "#0b0c0c", "labelFontSize": 12}}
+    # A name longer than the label column goes on two lines (a key area's name, in a record kept per key
+    # area, runs to 70 characters), in taller rows, rather than being cut short with "…".
+    wrapped = {name: textwrap.wrap(name, _HEAT_LINE) for _, name in items if len(name) > _HEAT_LINE}
+    row = 36 if wrapped else 20
     y = {"field": "item", "type": "nominal", "sort": [name for _, name in items], "title": None,
-         "axis": {"labelLimit": 320, "labelOverlap": False, "labelFontSize": 11, "labelColor": "#0b0c0c",
-                  "labelFlush": False}}   # flush labels shift the first one off its row
+         "axis": {"labelLimit": _HEAT_LABELS, "labelOverlap": False, "labelFontSize": 11, "labelColor": "#0b0c0c",
+                  "labelFlush": False,   # flush labels shift the first one off its row
+                  **({"labelExpr": f"({json.dumps(wrapped)})[datum.label] || datum.label", "labelLineHeight": 13}
+                     if wrapped else {})}}
     colour = {"field": "value", "type": "quantitative", "title": "Score",
               "scale": {"domain": [levels[0], levels[-1]], "scheme": "blues"},
               "legend": {"values": levels, "orient": "bottom", "gradientLength": 120}}
@@ -357,7 +367,7 @@ def heatmap_chart(rows: list[dict[str, Any]], framework: Framework, *, width: in
                         "levels, each cell labelled with the score as written. The same scores are in the table "
                         "under the chart."),
         "data": {"values": rows},
-        "width": 330 + max(150, min(width, 70 * len(periods) + 10)), "height": 20 * len(items) + 110,
+        "width": 330 + max(150, min(width, 70 * len(periods) + 10)), "height": row * len(items) + 110,
         "autosize": {"type": "fit", "contains": "padding"},
         "layer": [
             {"transform": [{"calculate": "datum.item + ', ' + datum.period + ': ' + datum.written", "as": "spoken"}],

@@ -177,3 +177,22 @@ def test_the_chart_has_an_accessible_description_pointing_to_its_table(nps, medw
     spec = radar_chart(rows, nps)
     assert spec["description"].startswith("Radar chart of 14 key areas")
     assert radar_caption(rows) in spec["description"] and "table" in spec["description"]
+
+
+def test_heatmap_labels_wrap_rather_than_being_cut(worcestershire):
+    """Worcestershire's key areas run to 70 characters: those go on two lines, in taller rows, each line
+    narrower than the label column (11 px Arial is about 5.4 px a character); short names stay one line."""
+    import re
+    from assessment.charts import heatmap_chart, heatmap_rows
+    from assessment.framework import find_framework
+    from assessment.report import progress_report
+    framework = find_framework("worcestershire-2022")
+    spec = heatmap_chart(heatmap_rows(progress_report(framework, worcestershire, "2022").heatmap), framework)
+    axis = spec["layer"][0]["encoding"]["y"]["axis"]
+    wrapped = json.loads(re.fullmatch(r"\((.*)\)\[datum\.label\] \|\| datum\.label", axis["labelExpr"]).group(1))
+    names = [ka.title for ka in framework.key_areas.values()]
+    assert set(wrapped) == {n for n in names if len(n) * 5.4 > axis["labelLimit"]} and len(wrapped) == 2
+    for name in names:
+        lines = wrapped.get(name, [name])
+        assert " ".join(lines) == name and all(len(line) * 5.4 <= axis["labelLimit"] for line in lines)
+    assert spec["height"] == 36 * len(names) + 110
