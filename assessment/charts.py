@@ -316,11 +316,16 @@ def heatmap_rows(cells) -> list[dict[str, Any]]:
     return rows
 
 
+def _kept_per_key_area(rows: list[dict[str, Any]]) -> bool:
+    """Whether the heatmap's rows are key areas (a record kept one level per key area), not objectives."""
+    return all(row["item"] == row["key_area"] for row in rows)
+
+
 def heatmap_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The heatmap as a table: one row per objective (or key area, for a record kept per key area),
     a column per period, scores as written."""
     table: dict[str, dict[str, Any]] = {}
-    by_key_area = all(row["item"] == row["key_area"] for row in rows)  # a record kept per key area
+    by_key_area = _kept_per_key_area(rows)
     for row in rows:
         first = {"Key area": row["item"]} if by_key_area else {"Objective": row["item"], "Key area": row["key_area"]}
         line = table.setdefault(row["item"], first)
@@ -360,7 +365,7 @@ def heatmap_chart(rows: list[dict[str, Any]], framework: Framework, *, width: in
                {"field": "written", "type": "nominal", "title": "Score"}]
     dark = f"datum.value >= {(levels[0] + levels[-1]) / 2}"
     # The size given is the whole chart's, labels and legend included ("fit"), as Streamlit lays it out.
-    things = "key area" if all(r["item"] == r["key_area"] for r in rows) else "objective"
+    things = "key area" if _kept_per_key_area(rows) else "objective"
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "description": (f"Heatmap of each {things}'s score by period ({', '.join(periods)}), darker for higher "

@@ -118,7 +118,17 @@ class ProgressReport:
     @property
     def has_earlier(self) -> bool:
         """Whether a period before this one is recorded (compared with or not)."""
-        return self.periods.index(self.period) > 0 if self.period in self.periods else False
+        return self.periods[0] != self.period
+
+    @property
+    def below_target(self) -> list[AreaLine]:
+        """The key areas below a target that covers what they score (`AreaLine.gap`), furthest first."""
+        return sorted((k for k in self.key_areas if k.gap is not None and k.gap > 0), key=lambda k: -k.gap)
+
+    def overall_words(self, framework: Framework) -> str:
+        """The whole framework's level in words (`overall_words`), e.g. "3 – Mature (mean 3.29 of n = 59 …)"."""
+        o = self.overall.now
+        return overall_words(level_label(o.level, framework) if o.level else None, o.mean, o.n, self.completion)
 
     @property
     def has_targets(self) -> bool:
@@ -231,10 +241,7 @@ class AtAGlance:
 
 
 def at_a_glance(report: ProgressReport, framework: Framework, how_many: int = 3) -> AtAGlance:
-    o = report.overall
-    overall = overall_words(level_label(o.now.level, framework) if o.now.level else None, o.now.mean, o.now.n,
-                            report.completion)
-    below = sorted((k for k in report.key_areas if k.gap is not None and k.gap > 0), key=lambda k: -k.gap)
+    below = report.below_target
     if not report.has_targets:
         gaps_note = "No targets are set yet, so there is no gap to show."
     elif not below:
@@ -251,7 +258,7 @@ def at_a_glance(report: ProgressReport, framework: Framework, how_many: int = 3)
         moves_note = f"No key area's mean moved since {report.compare_with}."
     else:
         moves_note = ""
-    return AtAGlance(overall, _with_ties(below, how_many, lambda k: k.gap),
+    return AtAGlance(report.overall_words(framework), _with_ties(below, how_many, lambda k: k.gap),
                      _with_ties(moved, how_many, lambda k: abs(k.change)), len(report.actions), len(report.overdue),
                      gaps_note, moves_note)
 
@@ -299,7 +306,7 @@ def target_sentences(report: ProgressReport) -> list[str]:
     complete = [k for k in with_target if k.gap is not None]
     partial = [k for k in with_target if k.gap is None]
     out = []
-    below = sorted((k for k in complete if k.gap > 0), key=lambda k: -k.gap)
+    below = report.below_target
     if below:
         furthest, others = below[0], below[1:]
         still = "still " if report.compare_with else ""
@@ -355,7 +362,7 @@ def summary_paragraph(report: ProgressReport, framework: Framework) -> str:
         parts.append(f"In {report.period}, {report.organisation} scored {done.scored} of {done.total} {items}"
                      + (f" ({done.carried} more carried forward from the last period, not yet confirmed)"
                         if done.carried else "")
-                     + f"; overall it is at {overall_words(level_label(o.now.level, framework), o.now.mean, o.now.n, done)}.")
+                     + f"; overall it is at {report.overall_words(framework)}.")
     if report.compare_with:
         moved = []
         if report.improved:

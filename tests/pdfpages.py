@@ -22,6 +22,13 @@ class Page:
         return self.body_bottom / self.height
 
 
+def pdf_info(pdf: bytes) -> dict[str, str]:
+    """What poppler's pdfinfo says of the PDF ("Pages", "Page size", "Title", "Tagged", ...)."""
+    said = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
+    pairs = (line.split(":", 1) for line in said.splitlines() if ":" in line)
+    return {key: value.strip() for key, value in pairs}
+
+
 def page_texts(pdf: bytes) -> list[str]:
     """Each page's text, laid out as on the page."""
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout

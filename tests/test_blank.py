@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 from datetime import date
 
 from docx import Document
@@ -13,6 +11,9 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from assessment.exports.blank import HEADERS, blank_docx
+from assessment.exports.pdf import to_pdf
+
+from .pdfpages import pdf_info
 
 EMPTY = ["Score", "Target", "Comments and actions"]
 
@@ -111,21 +112,9 @@ def test_tiny_framework_three_levels_and_its_own_ids(tiny):
     assert "In Data, an objective between two levels" in instructions  # only Data allows half steps
 
 
-def _render(data: bytes, tmp_path, name: str) -> dict[str, str]:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is not installed (scripts/system-deps.sh installs it)"
-    path = tmp_path / f"{name}.docx"
-    path.write_bytes(data)
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)
-    info = subprocess.run(["pdfinfo", str(tmp_path / f"{name}.pdf")], capture_output=True, text=True, check=True)
-    pairs = (line.split(":", 1) for line in info.stdout.splitlines() if ":" in line)
-    return {key: value.strip() for key, value in pairs}
-
-
-def test_libreoffice_renders_a_sane_number_of_landscape_pages(nps, tiny, tmp_path):
-    fields = _render(blank_docx(nps).data, tmp_path, "nps")
+def test_libreoffice_renders_a_sane_number_of_landscape_pages(nps, tiny):
+    fields = pdf_info(to_pdf(blank_docx(nps).data, "nps"))
     assert 10 <= int(fields["Pages"]) <= 30  # 59 objectives in rows at least 1.6 cm high: about 17 pages
     width, _, height = fields["Page size"].split()[:3]
     assert float(width) > float(height)
-    assert int(_render(blank_docx(tiny).data, tmp_path, "tiny")["Pages"]) == 1
+    assert int(pdf_info(to_pdf(blank_docx(tiny).data, "tiny"))["Pages"]) == 1

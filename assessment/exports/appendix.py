@@ -197,17 +197,17 @@ def set_title_and_language(document, title: str, *, author: str = "") -> None:
     read; not python-docx's own name as author) and its language, British English, for every style
     that does not say otherwise. Their text is made safe for Word, not counted: the body shows it."""
     safe = TextCleaner()
-    properties = document.core_properties
-    properties.title, properties.author, properties.last_modified_by = safe(title), safe(author), safe(author)
-    properties.language = "en-GB"
+    core = document.core_properties
+    core.title, core.author, core.last_modified_by = safe(title), safe(author), safe(author)
+    core.language = "en-GB"
     defaults = document.styles.element.find(qn("w:docDefaults"))
     run_defaults = defaults.find(qn("w:rPrDefault")) if defaults is not None else None
-    properties = run_defaults.find(qn("w:rPr")) if run_defaults is not None else None
-    if properties is not None:
-        language = properties.find(qn("w:lang"))
+    run_properties = run_defaults.find(qn("w:rPr")) if run_defaults is not None else None
+    if run_properties is not None:
+        language = run_properties.find(qn("w:lang"))
         if language is None:
             language = OxmlElement("w:lang")
-            properties.append(language)
+            run_properties.append(language)
         language.set(qn("w:val"), "en-GB")
 
 
@@ -374,8 +374,8 @@ class Layout:
                   f'{_TABLE_LOOK}</w:tblPr><w:tblGrid>'),
                  "".join(f'<w:gridCol w:w="{w}"/>' for w in twips),
                  '</w:tblGrid><w:tr><w:trPr><w:tblHeader w:val="true"/></w:trPr>']
-        keep = keep_together or keep_next   # Word keeps a row with the next while its paragraphs keep with the next
-        parts += [tc + _paragraphs(text, bold=True, keep_next=keep and (bool(rows) or keep_next)) + "</w:tc>"
+        # Word keeps a row with the next while its paragraphs keep with the next.
+        parts += [tc + _paragraphs(text, bold=True, keep_next=keep_next or (keep_together and bool(rows))) + "</w:tc>"
                   for tc, text in zip(tcs, headers)]
         parts.append("</w:tr>")
         for i, row in enumerate(rows):

@@ -70,8 +70,7 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
     if attach_appendix:
         chosen = appendix_periods or record.appendix_periods(period)
         write_appendix(document, framework, record, chosen, clean, new_section=True)
-    _footer(document, f"{report.organisation}: procurement maturity progress report, {period}. "
-                      f"{framework.name}. {status}. Generated {long_date(today)}. ")
+    _footer(document, f"{title}. {framework.name}. {status}. Generated {long_date(today)}. ")
     out = io.BytesIO()
     document.save(out)
     return WordExport(out.getvalue(), clean.replaced, title)

@@ -16,6 +16,15 @@ from assessment.ui import downloads, state
 from assessment.ui.tables import table
 from assessment.ui.text import md
 
+
+def _listed(where, heading: str, lines: list[str], note: str) -> None:
+    """A heading over a numbered list, then the note saying why it is short (each when there is one)."""
+    where.subheader(heading)
+    for text in ("\n".join(f"1. {md(line)}" for line in lines), md(note)):
+        if text:
+            where.markdown(text)
+
+
 (record, framework), chosen = state.chosen_record()
 periods = [p.period for p in record.sorted_periods()]
 if not periods:
@@ -39,13 +48,8 @@ with st.container(key="report.glance"):
     st.header("At a glance")
     st.markdown(f"**Overall: {md(glance.overall)}**")
     gaps, moves, actions = st.columns(3)
-    gaps.subheader("The biggest gaps")
-    gaps.markdown("\n".join(f"1. {md(gap_line(line))}" for line in glance.gaps) or md(glance.gaps_note))
-    if glance.gaps and glance.gaps_note:
-        gaps.markdown(md(glance.gaps_note))
-    moves.subheader("The biggest moves")
-    moves.markdown("\n".join(f"1. {md(move_line(line, compare_with))}" for line in glance.moves)
-                   or md(glance.moves_note))
+    _listed(gaps, "The biggest gaps", [gap_line(line) for line in glance.gaps], glance.gaps_note)
+    _listed(moves, "The biggest moves", [move_line(line, compare_with) for line in glance.moves], glance.moves_note)
     actions.subheader("Actions")
     actions.markdown(md(open_actions_sentence(glance.open_actions, glance.overdue, today)))
     for note in report.framework_notes:   # a period scored against another framework: said where it is read
