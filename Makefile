@@ -2,9 +2,11 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
-# Without sign-in set up (.streamlit/secrets.toml) the app refuses any address but loopback;
-# with it, ADDRESS=0.0.0.0 serves the network.
+# Without sign-in set up (.streamlit/secrets.toml) the app refuses any address but loopback and any
+# host name but localhost and 127.0.0.1; with it, ADDRESS=0.0.0.0 HOSTS="the names people use"
+# serves the network (a tunnel or proxy in front of local mode would expose it: set up sign-in).
 ADDRESS ?= 127.0.0.1
+HOSTS ?=
 PYTHON ?= python3
 
 .PHONY: run test bench load audit schema demo clean-db
@@ -21,7 +23,11 @@ $(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed
 
 ## Install into .venv and start the app on the embedded default (SQLite, NPS 2018, example data).
 run: $(VENV)/.installed
-	$(PY) -m streamlit run app.py --server.headless=true --server.address=$(ADDRESS) --server.port=$(PORT) --browser.gatherUsageStats=false
+	@if [ "$(ADDRESS)" != "127.0.0.1" ] && [ "$(ADDRESS)" != "localhost" ] && [ -z "$(HOSTS)" ]; then \
+	  echo 'say which host names people use to reach the app: make run ADDRESS=$(ADDRESS) HOSTS="assessment.council.gov.uk"'; \
+	  exit 2; fi
+	$(PY) -m streamlit run app.py --server.headless=true --server.address=$(ADDRESS) --server.port=$(PORT) \
+	  --browser.gatherUsageStats=false $(foreach host,$(HOSTS),--server.allowedHosts=$(host))
 
 ## Install test packages and system packages (PostgreSQL, ...) if missing, then run every test.
 test: $(VENV)/.test-installed

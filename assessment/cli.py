@@ -17,7 +17,7 @@ import click
 from . import workflows
 from .errors import AssessmentError, InvalidFile
 from .framework import SCHEMA_PATH, find_framework, framework_files, load_framework, schema_text
-from .people import DEPLOYMENT_ADMINISTRATOR, ROLES
+from .people import DEPLOYMENT_ADMINISTRATOR, ROLES, email_address
 from .record import DEFAULT_FRAMEWORK, long_date, long_date_time
 from .workflows import queries
 from .yamlsource import read_yaml
@@ -420,7 +420,7 @@ def users_add(obj: Context, email: str, org_id: str | None, role: str) -> None:
 def users_remove(obj: Context, email: str, org_id: str) -> None:
     """Take someone's role at an organisation away."""
     before = workflows.remove_person(obj.store, obj.actor, email, org_id)
-    click.echo(f"{email.strip().lower()}: no longer {before} at {org_id}")
+    click.echo(f"{email_address(email)}: no longer {before} at {org_id}")
 
 
 @users.command("list")
@@ -428,7 +428,7 @@ def users_remove(obj: Context, email: str, org_id: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.pass_obj
 def users_list(obj: Context, org_id: str | None, fmt: str) -> None:
-    """Everyone who may sign in and their roles."""
+    """Everyone who may sign in and their roles (deployment administrators named as such)."""
     found = workflows.people(obj.store, obj.actor, org_id).people if org_id else workflows.everyone(obj.store, obj.actor)
     rows = [{"email": p.email, "name": p.name, "deployment_administrator": p.administers_deployment,
              "roles": p.roles, "signed_in": p.signed_in_before,
@@ -437,10 +437,40 @@ def users_list(obj: Context, org_id: str | None, fmt: str) -> None:
         _json(rows)
         return
     for p in found:
-        roles = ", ".join(f"{role} at {org}" for org, role in sorted(p.roles.items()))
-        click.echo("\t".join([p.email, p.name or "-", ("deployment administrator; " if p.administers_deployment else "")
-                              + (roles or "no role"), f"last signed in {long_date(p.last_signed_in.date())}"
-                              if p.last_signed_in else "not signed in yet"]))
+        held = (["deployment administrator"] if p.administers_deployment else []) + \
+            [f"{role} at {org}" for org, role in sorted(p.roles.items())]
+        click.echo("\t".join([p.email, p.name or "-", "; ".join(held) or "no role",
+                              f"last signed in {long_date(p.last_signed_in.date())}" if p.last_signed_in
+                              else "not signed in yet"]))
+
+
+@users.command("unbind")
+@click.argument("email")
+@click.option("--reason", help="Why (kept in the sign-in log and the organisations' history).")
+@click.pass_obj
+def users_unbind(obj: Context, email: str, reason: str | None) -> None:
+    """Free someone's binding to the account they signed in with: their next sign-in, with an address
+    their identity provider vouches for, binds them afresh (kept as an event)."""
+    person = workflows.unbind_person(obj.store, obj.actor, email, reason)
+    click.echo(f"{person.email}: no longer bound to an account; their next sign-in binds them")
+
+
+@users.command("log")
+@click.option("--refused", "refused_only", is_flag=True, help="Only refused sign-ins.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=200, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_obj
+def users_log(obj: Context, refused_only: bool, limit: int, fmt: str) -> None:
+    """The sign-in log, newest first: first sign-ins (bound), sign-ins freed, and every refused sign-in
+    with its reason (never a token)."""
+    lines = workflows.sign_in_log(obj.store, obj.actor, refused_only=refused_only, limit=limit)
+    if fmt == "json":
+        _json([{"at": line.at.isoformat() if line.at else None, "kind": line.kind, "email": line.email,
+                "issuer": line.issuer, "subject": line.subject, "by": line.by, "reason": line.reason}
+               for line in lines])
+        return
+    for line in lines:
+        click.echo(f"{long_date_time(line.at)}\t{line.kind}\t{line.describe()}")
 
 
 @cli.command()

@@ -81,6 +81,9 @@ class Event:
         if self.kind == "role":
             before, after = d.get("before") or "no role", d.get("after") or "no role"
             return f"{d.get('email')}: {before} → {after}"
+        if self.kind == "unbound":
+            return f"{d.get('email')}: freed from the account they signed in with" + (
+                f" ({d['reason']})" if d.get("reason") else "")
         if self.kind == "import":
             return f"imported {d.get('source')} ({d.get('entries', 0)} entries" + (
                 f"; undone {long_date(date.fromisoformat(d['undone_on']))}" if d.get("undone_on") else "") + ")"

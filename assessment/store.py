@@ -30,12 +30,12 @@ from .edits import Draft, EntryEdit, edit_from_json, fields_json
 from .errors import AlreadyExists, AssessmentError, DatabaseUnavailable, InvalidEdit, NotFound, StaleEntry
 from .framework import Framework
 from .history import Event, legacy_snapshot, snapshot
-from .people import Person
+from .people import Person, SignInLine
 from .record import (STATUSES, Action, ActionUpdate, Approval, Entry, Evidence, Organisation, OrganisationRecord,
                      PeriodRecord, action_problems, entry_problems, long_date, organisation_problems, period_key)
 from .scores import Score
 from .tables import (ActionRow, ActionUpdateRow, AssessmentRow, BaselineRow, DraftRow, EntryHistoryRow, EntryRow,
-                     EventRow, EvidenceRow, MembershipRow, OrganisationRow, PersonRow, new_stamp)
+                     EventRow, EvidenceRow, MembershipRow, OrganisationRow, PersonRow, SignInLogRow, new_stamp)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DEFAULT_DB = DATA_DIR / "assessment.db"
@@ -524,6 +524,37 @@ class Transaction:
         self.s.flush()
         self.s.expire(row, ["memberships"])
         return before
+
+    def unbind_person(self, email: str) -> Person:
+        """Free a person's binding to an identity: the next verified sign-in with their address binds
+        them afresh."""
+        row = self._person_row(email)
+        if row is None:
+            raise NotFound(f"no one with the email address {email}")
+        row.issuer = row.subject = None
+        self.s.flush()
+        return _person(row)
+
+    def log_sign_in(self, kind: str, *, email: str | None = None, issuer: str | None = None,
+                    subject: str | None = None, by: str | None = None, reason: str | None = None) -> None:
+        """Keep a line of the sign-in log (text cut to its column: a log line is never refused)."""
+        def cut(text_: str | None, limit: int) -> str | None:
+            return text_[:limit] if text_ else None
+        self.s.add(SignInLogRow(at=_now(), kind=kind, email=cut(email, limits.EMAIL), by=cut(by, limits.PERSON),
+                                issuer=cut(issuer, limits.IDENTITY), subject=cut(subject, limits.IDENTITY),
+                                reason=cut(reason, limits.REASON)))
+        self.s.flush()
+
+    def sign_in_log(self, *, kinds: Iterable[str] | None = None, emails: Iterable[str] | None = None,
+                    limit: int = 200) -> list[SignInLine]:
+        """The newest lines of the sign-in log (of these kinds, about these addresses)."""
+        query = select(SignInLogRow).order_by(SignInLogRow.at.desc(), SignInLogRow.id.desc()).limit(limit)
+        if kinds is not None:
+            query = query.where(SignInLogRow.kind.in_(list(kinds)))
+        if emails is not None:
+            query = query.where(SignInLogRow.email.in_(list(emails)))
+        return [SignInLine(_utc(r.at), r.kind, r.email, r.issuer, r.subject, r.by, r.reason)
+                for r in self.s.scalars(query)]
 
     def remove_person(self, email: str) -> None:
         row = self._person_row(email)

@@ -11,7 +11,7 @@ from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Integer, Str
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .limits import BASELINE_AGREED, CHANGE, DECISION, EMAIL, IDENTITY, MINUTE, EVIDENCE_TITLE, ORGANISATION_ID, ORGANISATION_NAME, ORGANISATION_REGION, ORGANISATION_TYPE, \
-    OWNER, PERSON
+    OWNER, PERSON, REASON
 
 
 def utcnow() -> datetime:
@@ -214,6 +214,21 @@ class DraftRow(Base):
     base_version: Mapped[int] = mapped_column(Integer, default=0)
     fields: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SignInLogRow(Base):
+    """The sign-in log: a person bound to an identity on first sign-in, a binding freed (`by` whom,
+    with a reason), and every sign-in refused with its reason. Never a token. A security log of
+    the deployment, like a web server's: not part of backups."""
+    __tablename__ = "sign_in_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(16))                 # bound, unbound, refused
+    email: Mapped[str | None] = mapped_column(String(EMAIL))       # as kept, or as presented (refused)
+    issuer: Mapped[str | None] = mapped_column(String(IDENTITY))
+    subject: Mapped[str | None] = mapped_column(String(IDENTITY))
+    by: Mapped[str | None] = mapped_column(String(PERSON))         # who freed a binding
+    reason: Mapped[str | None] = mapped_column(String(REASON))
 
 
 class SettingRow(Base):

@@ -97,7 +97,7 @@ def fill(store, nps) -> None:
     with store.transaction() as tx:
         tx.s.add_all([SettingRow(key="report.title", value="Adroddiad cynnydd / Progress report"),
                    SettingRow(key="ui.mode", value=None)])
-    sian = workflows.Actor("Siân Jones", administers_all=True)
+    sian = workflows.Actor("Siân Jones", every_right=True)
     workflows.start_period(store, sian, "medway", "2024")
     pipeline = next(a for a in stored(store, "medway").period("2023").entries["3"].actions
                     if a.text == "Publish the pipeline")
@@ -113,10 +113,15 @@ def records(store) -> dict:
     return {org.id: stored(store, org.id) for org in queries.organisations(store, LOCAL_ACTOR)}
 
 
+# The sign-in log is the deployment's security log (first sign-ins, bindings freed, refused sign-ins),
+# kept for as long as the deployment says, like a web server's log: not part of the council's data.
+NOT_BACKED_UP = {"sign_in_log"}
+
+
 def table_counts(store) -> dict[str, int]:
     with store.engine.connect() as connection:
         return {name: connection.execute(select(func.count()).select_from(table)).scalar_one()
-                for name, table in Base.metadata.tables.items()}
+                for name, table in Base.metadata.tables.items() if name not in NOT_BACKED_UP}
 
 
 def canonical(data: bytes) -> bytes:
@@ -335,7 +340,7 @@ def test_the_minimal_fixture_and_the_documented_example_round_trip(store, empty)
     assert (action.status, action.updates[0].note) == ("in progress",
                                                       "Drafft cyntaf wedi’i rannu / First draft shared with Cabinet")
     assert record.period("2024").entries["3"].target.not_applicable
-    (draft,) = queries.drafts(store, workflows.Actor("Siân Jones", administers_all=True), "ynys-mon")
+    (draft,) = queries.drafts(store, workflows.Actor("Siân Jones", every_right=True), "ynys-mon")
     assert (draft.period, draft.edit.score, draft.edit.base_version) == ("2024", "3 – Mature", 1)
     assert record.period("2023").entries["3"].updated_at == datetime(2023, 11, 20, 10, 15, 2, 125000,
                                                                        tzinfo=timezone.utc)
@@ -431,8 +436,10 @@ def test_every_table_and_column_is_in_the_backup():
     """A new table or column (a migration) must be added to the backup and its documentation;
     only surrogate ids, the links that the nesting already says and the organisation's read stamp
     are left out."""
-    assert set(Base.metadata.tables) == {*backup_module.COUNTED}
+    assert set(Base.metadata.tables) - NOT_BACKED_UP == {*backup_module.COUNTED}
     for name, table in Base.metadata.tables.items():
+        if name in NOT_BACKED_UP:
+            continue
         assert {c.name for c in table.columns} - NOT_IN_THE_FILE[name] <= set(SHAPES[name].__annotations__), name
     docs = (ROOT / "docs" / "backup-format.md").read_text(encoding="utf-8")
     for model in (backup_module.OrganisationData, backup_module.EntryData, backup_module.ActionData,

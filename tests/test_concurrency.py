@@ -24,7 +24,7 @@ ROUNDS = 40
 
 def _racer(url: str, name: str, barrier, results) -> None:
     store = workflows.connect(url)
-    actor = Actor(name, administers_all=True)
+    actor = Actor(name, every_right=True)
     for round_ in range(ROUNDS):
         barrier.wait(timeout=60)
         try:

@@ -85,6 +85,8 @@ def _every_change(store, imported_event: int, prepared):
         "restore": lambda a: workflows.restore(store, a, b"{}", source="x.json"),
         "people": lambda a: workflows.people(store, a, "medway"),
         "everyone": lambda a: workflows.everyone(store, a),
+        "unbind_person": lambda a: workflows.unbind_person(store, a, "head@medway.gov.uk", "a test"),
+        "sign_in_log": lambda a: workflows.sign_in_log(store, a),
     }
 
 
@@ -100,7 +102,7 @@ def _everything_stored(store):
 def test_every_workflow_is_in_the_refusal_table(medway_year):
     """A workflow added later must be added to the table above (so that it is checked too)."""
     taking_an_actor = {name for name in workflows.__all__
-                       if callable(getattr(workflows, name)) and "actor" in _parameters(getattr(workflows, name))}
+                       if inspect.isfunction(getattr(workflows, name)) and "actor" in _parameters(getattr(workflows, name))}
     assert taking_an_actor == set(_every_change(medway_year, 0, None))
 
 
@@ -142,6 +144,8 @@ def _every_query(store, period: str):
         "drafts": lambda a: queries.drafts(store, a, "medway", period),
         "record_export": lambda a: queries.record_export(store, a, "medway"),
         "frameworks_to_start": lambda a: queries.frameworks_to_start(store, a, "medway"),   # an editor's choice
+        "managed_organisations": lambda a: "medway" in [o.id for o in queries.managed_organisations(store, a)]
+        or _refused(),
     }
 
 
@@ -162,6 +166,57 @@ def test_another_organisation_and_a_signed_out_visitor_read_nothing(medway_year,
             with pytest.raises(NotAllowed):
                 read(actor)
                 pytest.fail(f"{what} of {period} was shown to {actor.name}")
+
+
+DEPLOYER = Actor("it@council.gov.uk", administers_deployment=True)   # the deployment's administrator, no role
+DEPLOYMENT_WORK = {"add_organisation", "add_person", "remove_person", "load_examples", "backup", "restore", "people",
+                   "everyone", "unbind_person", "sign_in_log"}
+
+
+def test_the_deployment_administrator_manages_organisations_and_people_but_sees_no_record_without_a_role(medway_year):
+    """With sign-in on, administering the deployment (organisations, people, backups) is not a role at
+    a council: every change to Medway's record and every read of it is refused until they hold a
+    role there; the local user of local mode keeps every right."""
+    event = _an_import(medway_year)
+    workflows.add_person(medway_year, LOCAL_ACTOR, "head@medway.gov.uk", "medway", "administrator")
+    signs_in(medway_year, "sub-head", "head@medway.gov.uk")
+    prepared = workflows.preview_import(medway_year, EDITOR, "medway", "b.csv", _sheet_for_2024(medway_year))
+    before = _everything_stored(medway_year)
+    for what, change in _every_change(medway_year, event.id, prepared).items():
+        if what in DEPLOYMENT_WORK:
+            continue
+        with pytest.raises(NotAllowed):
+            change(DEPLOYER)
+            pytest.fail(f"{what} was allowed to the deployment's administrator")
+    for period in ("2023", "2024"):
+        for what, read in _every_query(medway_year, period).items():
+            if what == "managed_organisations":
+                continue
+            with pytest.raises(NotAllowed):
+                read(DEPLOYER)
+                pytest.fail(f"{what} of {period} was shown to the deployment's administrator")
+    assert _everything_stored(medway_year) == before
+    # what is theirs to do
+    assert [o.id for o in queries.managed_organisations(medway_year, DEPLOYER)] == ["kent", "medway"]
+    assert [p.email for p in workflows.people(medway_year, DEPLOYER, "medway").people] == ["head@medway.gov.uk"]
+    workflows.add_organisation(medway_year, DEPLOYER, "surrey", "Surrey County Council")
+    workflows.add_person(medway_year, DEPLOYER, "head@surrey.gov.uk", "surrey", "administrator")
+    workflows.unbind_person(medway_year, DEPLOYER, "head@medway.gov.uk", "new account")
+    assert json.loads(workflows.backup(medway_year, DEPLOYER))["counts"]["organisations"] == 3
+    # a role makes the record theirs to see, as anyone's
+    workflows.add_person(medway_year, DEPLOYER, "it@council.gov.uk", "medway", "reviewer")
+    reviewing = Actor("it@council.gov.uk", administers_deployment=True, roles={"medway": "reviewer"})
+    assert [p.period for p in queries.record(medway_year, reviewing, "medway").record.periods] == ["2022", "2023"]
+    with pytest.raises(NotAllowed):
+        workflows.submit_period(medway_year, reviewing, "medway", "2024")
+    assert [e.describe() for e in workflows.people(medway_year, DEPLOYER, "medway").changes][:2] == [
+        "it@council.gov.uk: no role → reviewer", "head@medway.gov.uk: freed from the account they signed in with "
+        "(new account)"]
+    # the local user (no sign-in) keeps every right
+    for what in ("record", "report", "drafts"):
+        _every_query(medway_year, "2024")[what](LOCAL_ACTOR)
+    workflows.confirm_scores(medway_year, LOCAL_ACTOR, "medway", "2024")
+    workflows.submit_period(medway_year, LOCAL_ACTOR, "medway", "2024")
 
 
 def test_a_reviewer_reads_only_what_was_put_before_them(medway_year):
@@ -354,19 +409,25 @@ def test_an_import_changed_since_is_not_undone(medway_year):
 ISSUER = "https://login.microsoftonline.com/tenant/v2.0"
 
 
+def signs_in(store, subject: str, email: str | None, name: str | None = None, **claims):
+    """The person acting after a sign-in with a verified address (None if refused)."""
+    verified = {"email": email, "email_verified": True} if email else {}
+    return workflows.sign_in(store, {"iss": ISSUER, "sub": subject, "name": name, **verified, **claims}).actor
+
+
 def test_people_are_added_by_email_and_bound_to_their_identity_on_first_sign_in(medway_year):
     workflows.add_person(medway_year, LOCAL_ACTOR, "Head@Medway.gov.uk", "medway", "administrator")
-    admin = workflows.sign_in(medway_year, ISSUER, "sub-1", "head@medway.gov.uk", "Pat Head")
+    admin = signs_in(medway_year, "sub-1", "head@medway.gov.uk", "Pat Head")
     assert admin.roles == {"medway": "administrator"} and admin.name == "head@medway.gov.uk"
     # The email claim changes (or is missing): the identity still says who they are.
-    assert workflows.sign_in(medway_year, ISSUER, "sub-1", None, "Pat Head").roles == {"medway": "administrator"}
+    assert signs_in(medway_year, "sub-1", None, "Pat Head").roles == {"medway": "administrator"}
     # Someone else presenting the same email with another identity is not let in as them.
-    assert workflows.sign_in(medway_year, ISSUER, "sub-2", "head@medway.gov.uk", "Impostor") is None
-    assert workflows.sign_in(medway_year, ISSUER, "sub-3", "nobody@medway.gov.uk", "Nobody") is None
+    assert signs_in(medway_year, "sub-2", "head@medway.gov.uk", "Impostor") is None
+    assert signs_in(medway_year, "sub-3", "nobody@medway.gov.uk", "Nobody") is None
     workflows.add_person(medway_year, admin, "cllr@medway.gov.uk", "medway", "reviewer")
-    cllr = workflows.sign_in(medway_year, ISSUER, "sub-4", "CLLR@medway.gov.uk", "Cllr Smith")
+    cllr = signs_in(medway_year, "sub-4", "CLLR@medway.gov.uk", "Cllr Smith")
     assert cllr.may("medway", "read") and not cllr.may("medway", "read drafts")
-    with pytest.raises(NotAllowed, match="may not administer"):
+    with pytest.raises(NotAllowed, match="may not manage the people of 'medway'"):
         workflows.add_person(medway_year, cllr, "friend@medway.gov.uk", "medway", "administrator")
     with pytest.raises(NotAllowed, match="only the deployment's administrator"):
         workflows.add_organisation(medway_year, admin, "surrey", "Surrey County Council")
@@ -396,7 +457,7 @@ def test_a_move_from_sqlite_to_postgresql_keeps_people_roles_approvals_and_histo
     workflows.add_person(sqlite, LOCAL_ACTOR, "head@medway.gov.uk", "medway", "administrator")
     workflows.add_person(sqlite, LOCAL_ACTOR, "cllr@medway.gov.uk", "medway", "reviewer")
     workflows.add_person(sqlite, LOCAL_ACTOR, "deploy@council.gov.uk", None, "deployment-administrator")
-    head = workflows.sign_in(sqlite, ISSUER, "sub-head", "head@medway.gov.uk", "Pat Head")
+    head = signs_in(sqlite, "sub-head", "head@medway.gov.uk", "Pat Head")
     workflows.start_period(sqlite, head, "medway", "2024")
     workflows.save_edits(sqlite, head, "medway", "2024", [EntryEdit("1", base_version=1, comment="Better")])
     workflows.restore_version(sqlite, head, "medway", "2024", "1", 1)
@@ -413,9 +474,9 @@ def test_a_move_from_sqlite_to_postgresql_keeps_people_roles_approvals_and_histo
         assert (counts["people"], counts["memberships"]) == (3, 2)
         assert workflows.backup(postgres, LOCAL_ACTOR) == data
         assert workflows.everyone(postgres, LOCAL_ACTOR) == workflows.everyone(sqlite, LOCAL_ACTOR)
-        again = workflows.sign_in(postgres, ISSUER, "sub-head", None, "Pat Head")   # bound identity kept
+        again = signs_in(postgres, "sub-head", None, "Pat Head")   # bound identity kept
         assert again.roles == {"medway": "administrator"}
-        cllr = workflows.sign_in(postgres, ISSUER, "sub-cllr", "cllr@medway.gov.uk", "Cllr Smith")
+        cllr = signs_in(postgres, "sub-cllr", "cllr@medway.gov.uk", "Cllr Smith")
         assert [p.period for p in queries.record(postgres, cllr, "medway").record.periods] == ["2022", "2023", "2024"]
         moved = stored(postgres, "medway").period("2024")
         assert moved.status_line() == "Approved by Cabinet on 13 February 2025 (Minute 123/2025)"

@@ -23,12 +23,21 @@ from .test_browser import app_server, free_port, page, shot, widget  # noqa: F40
 EDITOR = ("officer-1", "officer@medway.gov.uk", "Olivia Officer")
 REVIEWER = ("cllr-1", "cllr@medway.gov.uk", "Cllr Amira Rahman")
 STRANGER = ("stranger-1", "someone@elsewhere.gov.uk", "Sam Stranger")
+KIM = ("kim-1", "kim.admin@medway.gov.uk", "Kim Admin")              # Medway's administrator, added, not yet signed in
+DEPLOYER = ("it-1", "it@council.gov.uk", "Ira Technician")           # the deployment's administrator, no role
+IMPOSTORS = {   # sub -> (claims, what the page says was missing)
+    "impostor-kelvin": ({"email": "\u212aim.admin@medway.gov.uk", "email_verified": True}, "U+212A KELVIN SIGN"),
+    "impostor-unverified": ({"email": KIM[1], "email_verified": False}, "email_verified is false"),
+    "impostor-username": ({"preferred_username": KIM[1]}, "sent no email address"),
+}
 
 
 @pytest.fixture
 def provider():
     from oidc_provider_mock import User, run_server_in_thread
-    users = [User(sub=sub, claims={"email": email, "name": name}) for sub, email, name in (EDITOR, REVIEWER, STRANGER)]
+    users = [User(sub=sub, claims={"email": email, "email_verified": True, "name": name})
+             for sub, email, name in (EDITOR, REVIEWER, STRANGER, KIM, DEPLOYER)]
+    users += [User(sub=sub, claims={**presented, "name": "Kim Admin"}) for sub, (presented, _) in IMPOSTORS.items()]
     with run_server_in_thread(free_port(), user_claims=users) as server:
         yield f"http://localhost:{server.server_port}"
 
@@ -43,6 +52,8 @@ def signed_in_server(tmp_path, provider):
     workflows.start_period(store, LOCAL_ACTOR, "medway", "2024")
     workflows.add_person(store, LOCAL_ACTOR, EDITOR[1], "medway", "editor")
     workflows.add_person(store, LOCAL_ACTOR, REVIEWER[1], "medway", "reviewer")
+    workflows.add_person(store, LOCAL_ACTOR, KIM[1], "medway", "administrator")
+    workflows.add_person(store, LOCAL_ACTOR, DEPLOYER[1], None, "deployment-administrator")
     port = free_port()
     secrets = secrets_file(tmp_path / "secrets.toml", port, provider)
     with app_server(url, f"--secrets.files={secrets}", port=port, host="localhost") as base:
@@ -119,3 +130,64 @@ def test_an_editor_and_a_councillor_sign_in_and_see_what_their_roles_allow(signe
     expect(refused).to_contain_text("but you have not been given access to this tool yet", timeout=30000)
     assert refused.inner_text().replace("\u2060", "").startswith(f"You are signed in as {STRANGER[1]},")
     shot(page, "signin-5-someone-not-added")
+
+
+def test_impostors_are_refused_then_the_person_added_signs_in(signed_in_server, page):  # noqa: F811
+    """Three identities that would each have become Medway's administrator (a look-alike letter, an
+    address the provider says is unverified, a username in place of an address) are refused with a
+    page naming what was missing, and logged; then Kim, who was added, signs in as administrator."""
+    base, store, provider = signed_in_server
+    for number, (sub, (_, missing)) in enumerate(IMPOSTORS.items(), start=1):
+        sign_in(page, base, (sub, "", ""))
+        refused = page.get_by_role("alert")
+        expect(refused).to_contain_text("You could not be signed in", timeout=30000)
+        expect(refused).to_contain_text(missing)
+        expect(page.get_by_role("link", name="Start")).to_have_count(0)
+        shot(page, f"signin-impostor-{number}-{sub}")
+    log = workflows.sign_in_log(store, LOCAL_ACTOR)
+    assert [(line.kind, line.subject) for line in log] == [("refused", sub) for sub in reversed(IMPOSTORS)]
+    assert all(missing in line.reason for line, (_, missing) in zip(log, reversed(IMPOSTORS.values())))
+    with store.engine.connect() as connection:   # the log holds reasons, never a token (a JWT starts eyJ)
+        from sqlalchemy import text
+        assert "eyJ" not in repr(connection.execute(text("SELECT * FROM sign_in_log")).all())
+    sign_in(page, base, KIM)
+    expect(page.get_by_text(f"Signed in as {KIM[2]}")).to_be_visible(timeout=30000)
+    expect(page.get_by_text("Administrator, Medway Council")).to_be_visible()
+    expect(page.get_by_role("link", name="People", exact=True)).to_be_visible()
+    shot(page, "signin-impostor-4-the-person-added")
+    kim = next(p for p in workflows.everyone(store, LOCAL_ACTOR) if p.email == KIM[1])
+    assert (kim.issuer, kim.subject) == (provider, KIM[0])
+
+
+def test_the_deployment_administrator_manages_people_but_opens_no_record(signed_in_server, page):  # noqa: F811
+    """Signed in, the deployment's administrator sees Start (to add organisations) and People (any
+    organisation's, named there as deployment administrator), frees a sign-in, and reads the refused
+    sign-ins; no Score, report or Actions page, and a record's address shows nothing."""
+    base, store, _ = signed_in_server
+    sign_in(page, base, EDITOR)                      # bound, so that there is a sign-in to free
+    expect(page.get_by_text(f"Signed in as {EDITOR[2]}")).to_be_visible(timeout=30000)
+    sign_in(page, base, DEPLOYER)
+    expect(page.get_by_text(f"Signed in as {DEPLOYER[2]}")).to_be_visible(timeout=30000)
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Deployment administrator")
+    expect(page.get_by_text("You administer this deployment")).to_be_visible(timeout=30000)
+    navigation = page.get_by_test_id("stSidebarNav")
+    for name in ("Score a key area", "Progress report", "Actions", "Import"):
+        expect(navigation.get_by_role("link", name=name, exact=True)).to_have_count(0)
+    shot(page, "signin-deployment-1-start")
+    navigation.get_by_role("link", name="People", exact=True).click()
+    expect(page.get_by_role("heading", name="People: Medway Council")).to_be_visible(timeout=30000)
+    named = page.get_by_text("Deployment administrators (they add organisations and manage people everywhere")
+    expect(named).to_be_visible()
+    assert named.inner_text().replace("\u2060", "").endswith(f"with a role at its organisation): {DEPLOYER[1]}")
+    page.get_by_text("Free a sign-in").click()
+    widget(page, "people.unbind.reason").locator("input").fill("testing a new account")
+    widget(page, "people.unbind").locator("button").click()
+    expect(page.get_by_text("is no longer bound to an account; their next sign-in binds them")).to_be_visible(
+        timeout=30000)
+    shot(page, "signin-deployment-2-people")
+    assert not next(p for p in workflows.everyone(store, LOCAL_ACTOR) if p.email == EDITOR[1]).signed_in_before
+    page.goto(f"{base}/report?org=medway&period=2023")
+    page.wait_for_timeout(1500)
+    expect(page.get_by_text("Progress report: Medway Council")).to_have_count(0)
+    expect(page.get_by_text("Overall:")).to_have_count(0)
+    shot(page, "signin-deployment-3-report-address-shows-nothing")

@@ -36,7 +36,7 @@ def two_servers(tmp_path, postgres_url):
     reopened(store, "medway", "2023")
     for _, email, _ in (ALEX, SAM):
         workflows.add_person(store, LOCAL_ACTOR, email, "medway", "editor")
-    users = [User(sub=sub, claims={"email": email, "name": name}) for sub, email, name in (ALEX, SAM)]
+    users = [User(sub=sub, claims={"email": email, "email_verified": True, "name": name}) for sub, email, name in (ALEX, SAM)]
     with run_server_in_thread(free_port(), user_claims=users) as provider, ExitStack() as servers:
         issuer = f"http://localhost:{provider.server_port}"
         bases = []

@@ -134,7 +134,7 @@ def alice_saves_objective_3_after_bob_began(db, alice_says: str, bob_says: str) 
     bob = open_score_page(new_app())
     bob.text_area(key="score.medway.2023.3.comment").input(bob_says).run()
     store = open_store(db)
-    workflows.save_edits(store, Actor("alice", administers_all=True), "medway", "2023",
+    workflows.save_edits(store, Actor("alice", every_right=True), "medway", "2023",
                          [EntryEdit("3", base_version=1, comment=alice_says)])
     bob.button(key="score.save").click().run()
     return bob

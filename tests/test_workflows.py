@@ -138,7 +138,7 @@ def test_save_edits_is_all_checked_first_then_one_transaction(medway_saved):
         workflows.save_edits(medway_saved, LOCAL_ACTOR, "medway", "2023", [EntryEdit("999", comment="x")])
     result = workflows.save_edits(medway_saved, LOCAL_ACTOR, "medway", "2023", edits[:1])
     assert result.saved == [("objective", "1")] and result.stale == {}
-    again = workflows.save_edits(medway_saved, Actor("bob", administers_all=True), "medway", "2023",
+    again = workflows.save_edits(medway_saved, Actor("bob", every_right=True), "medway", "2023",
                                  [EntryEdit("1", base_version=1, comment="Bob's words."),
                                   EntryEdit("5", base_version=1, comment="Fine.")])
     assert again.saved == [("objective", "5")]

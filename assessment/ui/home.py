@@ -19,10 +19,14 @@ st.session_state["home.landed"] = True
 
 st.title("Procurement maturity self-assessment")
 if not organisations:
-    if actor.administers_all:
+    if actor.manages_deployment:
+        managed = queries.managed_organisations(store, actor)
         st.info("There are no organisations yet: add yours below, or load the examples with "
-                "`python -m assessment demo`.")
-        add_organisation(expanded=True)
+                "`python -m assessment demo`." if not managed else
+                f"You administer this deployment: you add organisations and name their people (on the People "
+                f"page, for any of the {len(managed)} organisations). Seeing or changing an organisation's record "
+                "needs a role there.")
+        add_organisation(expanded=not managed)
     else:
         st.info("You have no role at any organisation yet: ask your organisation's administrator to add you.")
     st.stop()
@@ -50,7 +54,7 @@ if periods:
     st.selectbox("Period", periods, key="home.period")
 period = st.session_state.get("home.period") if periods else None
 state.remember(org_id, period)
-if actor.administers_all:
+if actor.manages_deployment:
     add_organisation()
 if actor.may(org_id, EDIT):
     period_forms.start_period(record, periods)

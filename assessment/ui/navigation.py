@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assessment.workflows import ADMINISTER, EDIT, Actor
+from assessment.workflows import EDIT, PEOPLE, READ, Actor
 from assessment.ui import state
 
 _HOME = ("assessment/ui/home.py", "Start", None)
@@ -20,19 +20,24 @@ _FRAMEWORK = ("assessment/ui/framework_page.py", "Framework", "framework")
 def pages(actor: Actor) -> list:
     """Editors and administrators start on Start; a reviewer (a councillor) lands on the progress
     report (Start sends them there once a session, so the report keeps its own address, /report, for
-    links people share) and sees no Score, Actions or Import page; administrators also see People."""
+    links people share) and sees no Score, Actions or Import page; those who manage people (an
+    organisation's administrators, the deployment's administrator) also see People. The deployment's
+    administrator sees a record's pages only where they hold a role."""
     org, _ = state.selection()
-    roles = [actor.role(org)] if org else ([*actor.roles.values()] or [None])
-    edits = actor.administers_all or any(role in ("editor", "administrator") for role in roles)
+    roles = [actor.role(org)] if org else [*actor.roles.values()]
     if org:
-        edits = actor.may(org, EDIT)
-    administers = actor.may(org, ADMINISTER) if org else (actor.administers_all or "administrator" in roles)
+        reads, edits, manages = actor.may(org, READ), actor.may(org, EDIT), actor.may(org, PEOPLE)
+    else:
+        reads = actor.every_right or bool(roles)
+        edits = actor.every_right or any(role in ("editor", "administrator") for role in roles)
+        manages = actor.manages_deployment or "administrator" in roles
+    chosen = [_HOME]
     if edits:
-        chosen = [_HOME, _SCORE, _REPORT, _ACTIONS, _IMPORT]
-        if administers:
-            chosen.append(_PEOPLE)
-        chosen.append(_FRAMEWORK)
-    else:   # Start is the default page (at "/") but sends a councillor on to the report on arrival
-        chosen = [_HOME, _REPORT, _FRAMEWORK]
+        chosen += [_SCORE, _REPORT, _ACTIONS, _IMPORT]
+    elif reads:   # Start is the default page (at "/") but sends a councillor on to the report on arrival
+        chosen.append(_REPORT)
+    if manages:
+        chosen.append(_PEOPLE)
+    chosen.append(_FRAMEWORK)
     return [st.Page(path, title=title, url_path=url, default=i == 0) if url else
             st.Page(path, title=title, default=i == 0) for i, (path, title, url) in enumerate(chosen)]

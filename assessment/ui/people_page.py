@@ -1,5 +1,6 @@
-"""People (an organisation's administrators): who may sign in with which role, adding someone by
-email, changing or taking away a role, and every role change kept."""
+"""People (an organisation's administrators, and the deployment's administrator for every
+organisation): who may sign in with which role, adding someone by email, changing or taking away
+a role, freeing a sign-in, and every change kept."""
 
 from __future__ import annotations
 
@@ -12,22 +13,42 @@ from assessment.ui import state
 from assessment.ui.tables import table
 from assessment.ui.errors import done_or_said
 from assessment.ui.text import md
+from assessment.workflows import READ, queries
 
 ABOUT = {"administrator": "people and roles, approving, reopening and deleting periods, and all an editor does",
          "editor": "scores, targets, comments, actions, imports and submitting a period",
          "reviewer": "reads the progress report and appendix of submitted and approved periods (councillors)"}
 
-(record, _), _ = state.chosen_record()
-org = record.organisation.id
-st.title(f"People: {md(record.organisation.name)}")
-found = workflows.people(state.store(), state.actor(), org)
+store, actor = state.store(), state.actor()
+managed = {o.id: o for o in queries.managed_organisations(store, actor)}
+if not managed:
+    st.title("People")
+    st.info("There is no organisation whose people you manage.")
+    st.stop()
+chosen, _ = state.selection()
+if st.session_state.get("people.org") not in managed:
+    st.session_state["people.org"] = chosen if chosen in managed else next(iter(managed))
+if len(managed) > 1:   # the deployment's administrator: any organisation
+    st.selectbox("Organisation", list(managed), format_func=lambda o: managed[o].name, key="people.org")
+org = st.session_state["people.org"]
+name = managed[org].name
+if actor.may(org, READ):
+    state.remember(org, None)
+state.tab_title(name)
+st.title(f"People: {md(name)}")
+found = workflows.people(store, actor, org)
 if "people.done" in st.session_state:
     st.success(md(st.session_state.pop("people.done")))
 table([{"Email": p.email, "Name": p.name or "", "Role": p.roles[org],
         "Signed in": f"last {long_date(p.last_signed_in.date())}" if p.last_signed_in else "not yet"}
        for p in found.people], st.container(key="people.table"))
 st.caption("People sign in with their council account; they are known by the email address they were added "
-           "with until their first sign-in, and by their account after it.")
+           "with until their first sign-in (when their identity provider must vouch for that address), and by "
+           "their account after it.")
+if found.deployment_administrators:
+    st.caption(md("Deployment administrators (they add organisations and manage people everywhere; they see a "
+                  "record only with a role at its organisation): "
+                  + ", ".join(p.email for p in found.deployment_administrators)))
 
 
 def _do(change, done: str) -> None:
@@ -40,17 +61,32 @@ with st.form("people.add", border=True):
     role = st.radio("Role", ROLES, key="people.role", horizontal=True, format_func=str.capitalize,
                     captions=[ABOUT[r] for r in ROLES])
     if st.form_submit_button("Save role"):
-        _do(lambda: workflows.add_person(state.store(), state.actor(), email, org, role),
-            f"{email.strip().lower()} is now {role} of {record.organisation.name}.")
+        _do(lambda: workflows.add_person(store, actor, email, org, role),
+            f"{email.strip().lower()} is now {role} of {name}.")
 
 if found.people:
     with st.expander("Take a role away"):
         who = st.selectbox("Person", [p.email for p in found.people], key="people.remove.who")
         if st.button("Take the role away", key="people.remove"):
-            _do(lambda: workflows.remove_person(state.store(), state.actor(), who, org),
-                f"{who} no longer has a role at {record.organisation.name}.")
+            _do(lambda: workflows.remove_person(store, actor, who, org), f"{who} no longer has a role at {name}.")
 
-with st.expander(f"Role changes ({len(found.changes)})"):
+bound = [p.email for p in found.people if p.signed_in_before]
+if bound:
+    with st.expander("Free a sign-in"):
+        st.caption("For someone whose address was taken by another account, or who has a new account: their "
+                   "next sign-in, with an address their identity provider vouches for, binds them afresh.")
+        freed = st.selectbox("Person", bound, key="people.unbind.who")
+        reason = st.text_input("Reason (kept in the history)", key="people.unbind.reason")
+        if st.button("Free the sign-in", key="people.unbind"):
+            _do(lambda: workflows.unbind_person(store, actor, freed, reason),
+                f"{freed} is no longer bound to an account; their next sign-in binds them.")
+
+with st.expander(f"Changes ({len(found.changes)})"):
     for event in found.changes:
-        when = long_date_time(event.at)
-        st.markdown("- " + md(f"{when}, {event.person}: {event.describe()}"))
+        st.markdown("- " + md(f"{long_date_time(event.at)}, {event.person}: {event.describe()}"))
+
+if actor.manages_deployment:
+    refused = workflows.sign_in_log(store, actor, refused_only=True, limit=50)
+    with st.expander(f"Refused sign-ins, newest first ({len(refused)}{'+' if len(refused) == 50 else ''})"):
+        for line in refused:
+            st.markdown("- " + md(f"{long_date_time(line.at)}: {line.describe()}"))

@@ -7,18 +7,21 @@ and show the result.
 """
 
 from . import queries
-from .access import ADMINISTER, EDIT, EXAMPLES_ACTOR, LOCAL_ACTOR, READ, READ_DRAFTS, SIGNED_OUT, Actor, actor_of
+from .access import (ADMINISTER, EDIT, EXAMPLES_ACTOR, LOCAL_ACTOR, PEOPLE, READ, READ_DRAFTS, SIGNED_OUT, Actor,
+                     actor_of)
 from .common import connect, database_url, framework_of
 from .data import backup, describe_counts, ensure_examples, example_files, load_examples, restore
 from .entries import (SaveResult, discard_drafts, edit_action, keep_draft, keep_mine, restore_version, save_drafts,
                       save_edits)
 from .imports import ImportPreview, apply_import, import_record, preview_import, undo_import
 from .organisations import add_organisation
-from .people import People, add_person, everyone, people, remove_person, sign_in, signed_in_actor
+from .people import (People, SignIn, add_person, everyone, people, remove_person, sign_in, sign_in_log,
+                     signed_in_actor, unbind_person)
 from .periods import (DeletedPeriod, StartedPeriod, approve_period, confirm_scores, delete_period, reopen_period,
                       start_period, submit_period)
 
-__all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "READ", "READ_DRAFTS", "SIGNED_OUT", "Actor",
+__all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "PEOPLE", "READ", "READ_DRAFTS", "SIGNED_OUT",
+           "Actor", "SignIn", "sign_in_log", "unbind_person",
            "DeletedPeriod", "ImportPreview", "People", "SaveResult", "StartedPeriod", "actor_of", "add_organisation",
            "add_person", "apply_import", "approve_period", "backup", "confirm_scores", "connect", "database_url",
            "delete_period", "describe_counts", "discard_drafts", "edit_action", "ensure_examples", "everyone",

@@ -6,9 +6,13 @@ reads or writes anything. With no sign-in configured the app and the command lin
 
 Rights per organisation, by role: a reviewer (a councillor) reads the periods put before them
 (submitted and approved); an editor also reads work in progress and edits (scores, targets,
-comments, actions, imports, submitting a period); an administrator also administers (people and
-roles, approving, reopening and deleting periods). The deployment's administrator creates
-organisations, names their first administrator, backs up and restores. A signed-out visitor
+comments, actions, imports, submitting a period); an administrator also administers (approving,
+reopening and deleting periods) and manages people (who has which role there).
+
+The deployment's administrator creates organisations, manages people and roles at every
+organisation, backs up and restores; seeing or changing an organisation's record needs a role
+there, as for anyone (they may give themselves one, which is kept as an event). The single local
+user of local mode (and the command line) has every right everywhere. A signed-out visitor
 (`SIGNED_OUT`) has no rights at all.
 """
 
@@ -20,10 +24,11 @@ from typing import Mapping
 from ..errors import NotAllowed
 from ..people import Person
 
-READ, READ_DRAFTS, EDIT, ADMINISTER = "read", "read drafts", "edit", "administer"
+READ, READ_DRAFTS, EDIT, ADMINISTER, PEOPLE = "read", "read drafts", "edit", "administer", "manage people"
 ROLES = {"reviewer": {READ}, "editor": {READ, READ_DRAFTS, EDIT},
-         "administrator": {READ, READ_DRAFTS, EDIT, ADMINISTER}}
-_VERBS = {READ: "see", READ_DRAFTS: "see the work in progress of", EDIT: "change", ADMINISTER: "administer"}
+         "administrator": {READ, READ_DRAFTS, EDIT, ADMINISTER, PEOPLE}}
+_VERBS = {READ: "see the records of", READ_DRAFTS: "see the work in progress of the records of",
+          EDIT: "change the records of", ADMINISTER: "administer the records of", PEOPLE: "manage the people of"}
 
 
 @dataclass(frozen=True)
@@ -31,34 +36,42 @@ class Actor:
     """A person acting: the name kept in history, and their rights."""
 
     name: str
-    administers_all: bool = False                              # the deployment's administrator
+    administers_deployment: bool = False                       # organisations and people everywhere
     roles: Mapping[str, str] = field(default_factory=dict)     # organisation id -> role
+    every_right: bool = False                                  # the local user of local mode
 
     def may(self, org_id: str, right: str) -> bool:
-        return self.administers_all or right in ROLES.get(self.roles.get(org_id, ""), set())
+        if self.every_right or right in ROLES.get(self.roles.get(org_id, ""), set()):
+            return True
+        return right == PEOPLE and self.administers_deployment
 
     def role(self, org_id: str) -> str | None:
-        """The role held at an organisation ("administrator" for the deployment's administrator)."""
-        return "administrator" if self.administers_all else self.roles.get(org_id)
+        """The role held at an organisation ("administrator" for the local user)."""
+        return "administrator" if self.every_right else self.roles.get(org_id)
+
+    @property
+    def manages_deployment(self) -> bool:
+        """May add organisations, name people anywhere, back up and restore."""
+        return self.every_right or self.administers_deployment
 
 
-LOCAL_ACTOR = Actor("local user", administers_all=True)
-EXAMPLES_ACTOR = Actor("example data", administers_all=True)   # loads the examples into an empty database
-SIGNED_OUT = Actor("a signed-out visitor")                     # no rights anywhere
+LOCAL_ACTOR = Actor("local user", every_right=True)
+EXAMPLES_ACTOR = Actor("example data", every_right=True)   # loads the examples into an empty database
+SIGNED_OUT = Actor("a signed-out visitor")                 # no rights anywhere
 
 
 def actor_of(person: Person) -> Actor:
     """The person acting, with their roles; known in history by their email address."""
-    return Actor(person.email, administers_all=person.administers_deployment, roles=dict(person.roles))
+    return Actor(person.email, administers_deployment=person.administers_deployment, roles=dict(person.roles))
 
 
 def allow(actor: Actor, org_id: str, right: str) -> None:
     """Refuse (NotAllowed) unless `actor` has `right` at organisation `org_id`."""
     if not actor.may(org_id, right):
-        raise NotAllowed(f"{actor.name} may not {_VERBS[right]} the records of '{org_id}'")
+        raise NotAllowed(f"{actor.name} may not {_VERBS[right]} '{org_id}'")
 
 
 def allow_deployment(actor: Actor, what: str) -> None:
     """Refuse unless `actor` administers the whole deployment (`what` says what was refused)."""
-    if not actor.administers_all:
+    if not actor.manages_deployment:
         raise NotAllowed(f"{actor.name} may not {what}: only the deployment's administrator may")

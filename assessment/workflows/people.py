@@ -3,19 +3,26 @@
 An organisation's administrator adds people by email with a role there, changes roles and takes
 them away; the deployment's administrator does so anywhere (and so names each new organisation's
 first administrator). Each change is kept as an event (who, when, the role before and after).
-On first sign-in a person added by email is bound to the identity provider's issuer and subject;
-after that the binding, not the email claim, says who they are.
+On first sign-in a person added by email is bound to the identity provider's issuer and subject,
+and only on an address the provider vouches for (`people.verified_address`); after that the
+binding, not the email claim, says who they are. A binding can be freed (`unbind_person`). Every
+binding made or freed, and every sign-in refused with its reason, is kept in the sign-in log.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from typing import Any, Mapping
 
 from ..errors import InvalidEdit, NotAllowed
 from ..history import Event
-from ..people import DEPLOYMENT_ADMINISTRATOR, Person, email_address, role as checked_role
+from ..people import (DEPLOYMENT_ADMINISTRATOR, Person, SignInLine, Unverified, email_address, role as checked_role,
+                      verified_address)
 from ..store import Store
-from .access import ADMINISTER, Actor, actor_of, allow, allow_deployment
+from .access import PEOPLE, Actor, actor_of, allow, allow_deployment
+
+LOG = logging.getLogger("assessment.signin")
 
 
 def add_person(store: Store, actor: Actor, email: str, org_id: str | None, role: str) -> Person:
@@ -29,7 +36,7 @@ def add_person(store: Store, actor: Actor, email: str, org_id: str | None, role:
     if not org_id:
         raise InvalidEdit("say which organisation the role is at (--org)")
     wanted = checked_role(role)
-    allow(actor, org_id, ADMINISTER)
+    allow(actor, org_id, PEOPLE)
     with store.transaction() as tx:
         tx.add_person(address, added_by=actor.name)
         before = tx.set_role(address, org_id, wanted)
@@ -42,7 +49,7 @@ def add_person(store: Store, actor: Actor, email: str, org_id: str | None, role:
 def remove_person(store: Store, actor: Actor, email: str, org_id: str) -> str:
     """Take `email`'s role at `org_id` away; returns the role they had."""
     address = email_address(email)
-    allow(actor, org_id, ADMINISTER)
+    allow(actor, org_id, PEOPLE)
     with store.transaction() as tx:
         before = tx.set_role(address, org_id, None)
         if before is None:
@@ -55,23 +62,53 @@ def remove_person(store: Store, actor: Actor, email: str, org_id: str) -> str:
 def _refuse_losing_last_administrator(tx, org_id: str, actor: Actor, before: str | None, after: str | None) -> None:
     """An organisation keeps at least one administrator, unless the deployment's administrator
     says otherwise (so that no one is locked out of managing it)."""
-    if before == "administrator" and after != "administrator" and not actor.administers_all:
+    if before == "administrator" and after != "administrator" and not actor.manages_deployment:
         if not any(p.roles.get(org_id) == "administrator" for p in tx.people(org_id)):
             raise NotAllowed(f"{org_id} would have no administrator left; make someone else administrator first")
+
+
+def unbind_person(store: Store, actor: Actor, email: str, reason: str | None = None) -> Person:
+    """Free `email`'s binding to the account they signed in with, so that their next sign-in with a
+    verified address binds them afresh (a person whose binding was taken by someone else, or who
+    has a new account). Their administrators may (at every organisation where they hold a role),
+    and the deployment's administrator. Kept in the sign-in log and, as an event, at each
+    organisation where they hold a role."""
+    address = email_address(email)
+    with store.transaction() as tx:
+        person = tx.person(address)
+        if not actor.manages_deployment:   # rights first: nobody learns who has been added
+            if person is None or not person.roles:
+                allow_deployment(actor, f"free the sign-in of {address}")
+            for org_id in person.roles if person is not None else ():
+                allow(actor, org_id, PEOPLE)
+        if person is None:
+            raise InvalidEdit(f"no one has been added with the address {address}")
+        if person.subject is None:
+            raise InvalidEdit(f"{address} is not bound to an account: they have not signed in yet")
+        freed = tx.unbind_person(address)
+        why = (reason or "").strip() or None
+        tx.log_sign_in("unbound", email=address, issuer=person.issuer, subject=person.subject, by=actor.name,
+                       reason=why)
+        for org_id in person.roles:
+            tx.add_event(org_id, None, "unbound", actor.name, email=address, reason=why)
+    LOG.info("%s freed the sign-in of %s", actor.name, address)
+    return freed
 
 
 @dataclass(frozen=True)
 class People:
     people: list[Person]         # those with a role at the organisation
-    changes: list[Event]         # roles given and taken away, newest first
+    changes: list[Event]         # roles given and taken away, sign-ins freed, newest first
+    deployment_administrators: list[Person]   # who manage organisations and people everywhere
 
 
 def people(store: Store, actor: Actor, org_id: str) -> People:
     """Who has which role at an organisation, and how roles have changed (its administrators only)."""
-    allow(actor, org_id, ADMINISTER)
+    allow(actor, org_id, PEOPLE)
     with store.transaction(write=False) as tx:
         tx.organisation(org_id)
-        return People(tx.people(org_id), tx.events(org_id, kinds=["role"]))
+        return People(tx.people(org_id), tx.events(org_id, kinds=["role", "unbound"]),
+                      [p for p in tx.people() if p.administers_deployment])
 
 
 def everyone(store: Store, actor: Actor) -> list[Person]:
@@ -89,23 +126,61 @@ def signed_in_actor(store: Store, issuer: str, subject: str) -> Actor | None:
     return actor_of(person) if person is not None else None
 
 
-def sign_in(store: Store, issuer: str, subject: str, email: str | None, name: str | None) -> Actor | None:
-    """The person who signed in with this identity, as an `Actor`, or None if they have not been
-    added. Known identities are found by issuer and subject; on first sign-in the email the
-    provider gives is matched to a person added by email, who is then bound to the identity. An
-    address already bound to another identity is not taken over."""
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in: the person acting, or why there is none (`refused`, in words for
+    the person and their IT team; None with no actor means they have not been added)."""
+    actor: Actor | None
+    refused: str | None = None
+    address: str | None = None     # the verified address, where there was one
+
+
+def sign_in(store: Store, claims: Mapping[str, Any], *, tenant: str | None = None) -> SignIn:
+    """Sign in with an identity provider's claims (`iss`, `sub`, the address claims, `name`).
+
+    A known identity (issuer and subject) is the person bound to it, whatever its address says now.
+    Otherwise the address the provider vouches for (`people.verified_address`; `tenant` is the
+    deployment's own Microsoft Entra tenant, if configured) is matched exactly to a person added by
+    email and not yet bound, who is then bound to this identity. Everything else is refused, kept in
+    the sign-in log with its reason (never a token) and logged."""
+    issuer, subject = str(claims.get("iss") or ""), str(claims.get("sub") or "")
+    name = claims.get("name") if isinstance(claims.get("name"), str) else None
     with store.transaction() as tx:
+        if not issuer or not subject:
+            return _refuse(tx, "your identity provider did not say who you are (no issuer or subject)", claims)
         person = tx.person_by_identity(issuer, subject)
         if person is not None:
             tx.signed_in(person, name)
-            return actor_of(tx.person(person.email))
-        if not email:
-            return None
+            return SignIn(actor_of(tx.person(person.email)), address=person.email)
         try:
-            address = email_address(email)
-        except InvalidEdit:
-            return None
+            address = verified_address(claims, tenant)
+        except Unverified as exc:
+            return _refuse(tx, exc.reason, claims)
         added = tx.person(address)
-        if added is None or added.subject is not None:
-            return None
-        return actor_of(tx.bind_person(address, issuer, subject, name))
+        if added is None:
+            _refuse(tx, f"no one has been added with the address {address}", claims, address)
+            return SignIn(None, address=address)     # not added: the page says whom to ask
+        if added.subject is not None:
+            return _refuse(tx, f"the address {address} is already bound to another account; if that is wrong, "
+                               "an administrator can free it (People, or `users unbind`)", claims, address)
+        bound = tx.bind_person(address, issuer, subject, name)
+        tx.log_sign_in("bound", email=address, issuer=issuer, subject=subject)
+    LOG.info("%s signed in for the first time and was bound to %s %s", address, issuer, subject)
+    return SignIn(actor_of(bound), address=address)
+
+
+def _refuse(tx, reason: str, claims: Mapping[str, Any], address: str | None = None) -> SignIn:
+    """Keep a refused sign-in in the log (the address as presented, the issuer and subject, the
+    reason; never a token) and say why."""
+    presented = address or next((str(claims[c]) for c in ("email", "upn") if isinstance(claims.get(c), str)), None)
+    issuer, subject = (str(claims.get(c) or "") or None for c in ("iss", "sub"))
+    tx.log_sign_in("refused", email=presented, issuer=issuer, subject=subject, reason=reason)
+    LOG.warning("refused a sign-in as %r (issuer %r, subject %r): %s", presented, issuer, subject, reason)
+    return SignIn(None, reason, address)
+
+
+def sign_in_log(store: Store, actor: Actor, *, refused_only: bool = False, limit: int = 200) -> list[SignInLine]:
+    """The newest lines of the sign-in log (the deployment's administrator)."""
+    allow_deployment(actor, "read the sign-in log")
+    with store.transaction(write=False) as tx:
+        return tx.sign_in_log(kinds=["refused"] if refused_only else None, limit=limit)

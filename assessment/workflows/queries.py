@@ -20,7 +20,7 @@ from ..record import REVIEWABLE_STATUSES, Organisation, OrganisationRecord, peri
 from ..scoring import PREVIOUS
 from ..store import Store
 from ..summary import period_summary as summarise
-from .access import EDIT, READ, READ_DRAFTS, Actor, allow
+from .access import EDIT, PEOPLE, READ, READ_DRAFTS, Actor, allow
 from .common import check_item, framework_of
 
 if TYPE_CHECKING:   # the report, the action list and the JSON export are imported where used: a
@@ -51,10 +51,18 @@ class RecordView(NamedTuple):
 
 
 def organisations(store: Store, actor: Actor) -> list[OrganisationSummary]:
-    """The organisations `actor` may see, by name, each with its periods."""
+    """The organisations whose records `actor` may see, by name, each with its periods."""
     with store.transaction(write=False) as tx:   # only theirs are read, unless they may see all
-        rows = tx.organisations(None if actor.administers_all else list(actor.roles))
+        rows = tx.organisations(None if actor.every_right else list(actor.roles))
     return [OrganisationSummary(org, periods) for org, periods in rows if actor.may(org.id, READ)]
+
+
+def managed_organisations(store: Store, actor: Actor) -> list[Organisation]:
+    """The organisations whose people `actor` manages (every one for the deployment's
+    administrator), by name: no record is read."""
+    with store.transaction(write=False) as tx:
+        rows = tx.organisations(None if actor.every_right or actor.administers_deployment else list(actor.roles))
+    return [org for org, _ in rows if actor.may(org.id, PEOPLE)]
 
 
 def record(store: Store, actor: Actor, org_id: str) -> RecordView:

@@ -1,0 +1,192 @@
+"""Nobody becomes someone else (issue 23): a person added by email is bound only to an identity
+whose provider vouches for that exact address; look-alike letters are refused from a provider and
+from an administrator alike; a binding can be freed, and that is kept; every refused sign-in is
+in the sign-in log with its reason and never a token; local mode answers only to loopback names.
+Run on SQLite and PostgreSQL (the workflows) and through the command line."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from assessment import workflows
+from assessment.errors import InvalidEdit, NotAllowed
+from assessment.people import Unverified, verified_address
+from assessment.workflows import LOCAL_ACTOR, Actor
+
+from .conftest import ROOT, save_record
+
+ISSUER = "https://login.microsoftonline.com/9f3c/v2.0"
+TENANT = "9f3c"
+ADDED = "kim.admin@medway.gov.uk"
+KELVIN = "\u212aim.admin@medway.gov.uk"     # U+212A KELVIN SIGN: lower-cases to "k"
+HEAD = Actor("head@medway.gov.uk", roles={"medway": "administrator"})
+
+IMPOSTORS = {   # name -> (claims, what the refusal says)
+    "a look-alike letter": ({"email": KELVIN, "email_verified": True}, "U+212A KELVIN SIGN"),
+    "email_verified false": ({"email": ADDED, "email_verified": False}, "email_verified is false"),
+    "preferred_username only": ({"preferred_username": ADDED}, "sent no email address"),
+    "an email nobody vouches for": ({"email": ADDED}, "did not say that the email address of your account is "
+                                                      "verified"),
+    "Entra, xms_edov false": ({"email": ADDED, "xms_edov": False}, "xms_edov"),
+    "Entra, a UPN from another tenant": ({"upn": ADDED, "tid": "another-tenant"}, "upn from the tenant 9f3c"),
+    "fullwidth letters": ({"email": "\uff4bim.admin@medway.gov.uk", "email_verified": True}, "U+FF4B"),
+}
+
+
+@pytest.fixture
+def medway_people(store, medway):
+    save_record(store, medway)
+    workflows.add_organisation(store, LOCAL_ACTOR, "kent", "Kent County Council")
+    workflows.add_person(store, LOCAL_ACTOR, ADDED, "medway", "administrator")
+    workflows.add_person(store, LOCAL_ACTOR, "head@medway.gov.uk", "medway", "administrator")
+    return store
+
+
+def claims(subject: str, **more) -> dict:
+    return {"iss": ISSUER, "sub": subject, "name": "Someone", **more}
+
+
+@pytest.mark.parametrize("impostor", IMPOSTORS, ids=list(IMPOSTORS))
+def test_an_impostor_is_refused_and_logged_and_the_person_added_then_signs_in(medway_people, impostor):
+    presented, reason = IMPOSTORS[impostor]
+    outcome = workflows.sign_in(medway_people, claims("impostor", **presented), tenant=TENANT)
+    assert outcome.actor is None and reason in outcome.refused
+    (line,) = workflows.sign_in_log(medway_people, LOCAL_ACTOR)
+    assert (line.kind, line.subject) == ("refused", "impostor") and reason in line.reason
+    assert not next(p for p in workflows.everyone(medway_people, LOCAL_ACTOR) if p.email == ADDED).signed_in_before
+    person = workflows.sign_in(medway_people, claims("kim-1", email=ADDED, email_verified=True)).actor
+    assert person is not None and person.roles == {"medway": "administrator"}
+    assert [line.kind for line in workflows.sign_in_log(medway_people, LOCAL_ACTOR)] == ["bound", "refused"]
+
+
+@pytest.mark.parametrize("vouched", [
+    {"email": ADDED, "email_verified": True},
+    {"email": "Kim.Admin@Medway.gov.uk ", "email_verified": "true"},     # a string "true", case and spaces
+    {"email": ADDED, "xms_edov": True},                                  # Entra: the domain is the tenant's
+    {"upn": ADDED, "tid": TENANT},                                       # Entra: a UPN of the tenant configured
+], ids=["email_verified", "email_verified as text", "xms_edov", "upn of the tenant"])
+def test_an_address_the_provider_vouches_for_binds_the_person_added(medway_people, vouched):
+    outcome = workflows.sign_in(medway_people, claims("kim-1", **vouched), tenant=TENANT)
+    assert outcome.actor is not None and outcome.actor.name == ADDED
+    # from then on the identity says who they are, whatever the claims say
+    again = workflows.sign_in(medway_people, claims("kim-1", email="someone.else@kent.gov.uk"))
+    assert again.actor.name == ADDED
+
+
+def test_a_upn_counts_only_where_the_deployment_names_its_tenant():
+    with pytest.raises(Unverified, match="upn with the tenant named in the app's settings"):
+        verified_address({"upn": ADDED, "tid": TENANT}, tenant=None)
+    assert verified_address({"upn": ADDED, "tid": TENANT}, tenant=TENANT) == ADDED
+
+
+@pytest.mark.parametrize("typed", [KELVIN, "\uff4bim@medway.gov.uk", "kim@medw\u0430y.gov.uk"],
+                         ids=["kelvin sign", "fullwidth k", "cyrillic a"])
+def test_an_administrator_cannot_add_a_look_alike_address(medway_people, typed):
+    with pytest.raises(InvalidEdit, match=r"U\+[0-9A-F]{4} .*not plain ASCII"):
+        workflows.add_person(medway_people, HEAD, typed, "medway", "editor")
+
+
+def test_an_address_already_bound_is_not_taken_over(medway_people):
+    workflows.sign_in(medway_people, claims("kim-1", email=ADDED, email_verified=True))
+    outcome = workflows.sign_in(medway_people, claims("kim-2", email=ADDED, email_verified=True))
+    assert outcome.actor is None and "already bound to another account" in outcome.refused
+
+
+def test_a_binding_is_freed_kept_as_an_event_and_the_next_verified_sign_in_binds(medway_people):
+    workflows.sign_in(medway_people, claims("old-account", email=ADDED, email_verified=True))
+    with pytest.raises(NotAllowed):   # a councillor, another council's administrator: not theirs
+        workflows.unbind_person(medway_people, Actor("cllr@medway.gov.uk", roles={"medway": "reviewer"}), ADDED)
+    with pytest.raises(NotAllowed):
+        workflows.unbind_person(medway_people, Actor("head@kent.gov.uk", roles={"kent": "administrator"}), ADDED)
+    with pytest.raises(NotAllowed):   # nor does refusing say who has been added
+        workflows.unbind_person(medway_people, HEAD, "nobody@medway.gov.uk")
+    freed = workflows.unbind_person(medway_people, HEAD, ADDED, "a new account after a name change")
+    assert not freed.signed_in_before
+    with pytest.raises(InvalidEdit, match="is not bound to an account"):
+        workflows.unbind_person(medway_people, HEAD, ADDED)
+    (event, *_) = workflows.people(medway_people, HEAD, "medway").changes
+    assert (event.kind, event.person, event.describe()) == (
+        "unbound", HEAD.name, f"{ADDED}: freed from the account they signed in with (a new account after a name change)")
+    assert workflows.signed_in_actor(medway_people, ISSUER, "old-account") is None
+    assert workflows.sign_in(medway_people, claims("new-account", email=ADDED, email_verified=True)).actor.name == ADDED
+    assert [(line.kind, line.subject, line.by) for line in workflows.sign_in_log(medway_people, LOCAL_ACTOR)] == [
+        ("bound", "new-account", None), ("unbound", "old-account", HEAD.name), ("bound", "old-account", None)]
+
+
+def test_the_sign_in_log_keeps_reasons_never_tokens(medway_people):
+    token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
+    workflows.sign_in(medway_people, claims("x", email=ADDED, tokens={"id_token": token}, access_token=token))
+    workflows.sign_in(medway_people, {"iss": ISSUER, "sub": "", "id_token": token})
+    lines = workflows.sign_in_log(medway_people, LOCAL_ACTOR)
+    assert [line.kind for line in lines] == ["refused", "refused"]
+    assert "no issuer or subject" in lines[0].reason
+    assert token not in repr(lines) and "eyJ" not in repr(lines)
+    with pytest.raises(NotAllowed):
+        workflows.sign_in_log(medway_people, HEAD)
+
+
+def test_users_unbind_log_and_list_on_the_command_line(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    store = workflows.connect(url)
+    workflows.add_organisation(store, LOCAL_ACTOR, "medway", "Medway Council")
+    workflows.add_person(store, LOCAL_ACTOR, ADDED, "medway", "administrator")
+    workflows.sign_in(store, claims("old", email=ADDED, email_verified=True))
+    workflows.sign_in(store, claims("evil", email=KELVIN, email_verified=True))
+    workflows.add_person(store, LOCAL_ACTOR, "it@council.gov.uk", None, "deployment-administrator")
+    store.engine.dispose()
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        done = subprocess.run([sys.executable, "-m", "assessment", "--database", url, *args], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+        assert "Traceback" not in done.stderr
+        return done
+    done = run("users", "unbind", ADDED, "--reason", "new account")
+    assert done.returncode == 0 and done.stdout == f"{ADDED}: no longer bound to an account; their next sign-in binds them\n"
+    again = run("users", "unbind", ADDED)
+    assert again.returncode == 2 and again.stderr == f"error: {ADDED} is not bound to an account: they have not signed in yet\n"
+    log = run("users", "log").stdout.splitlines()
+    assert [line.split("\t")[1] for line in log] == ["unbound", "refused", "bound"]
+    assert log[0].endswith(f"{ADDED} was freed from their account by local user: new account")
+    assert "U+212A KELVIN SIGN" in run("users", "log", "--refused").stdout
+    listed = {line.split("\t")[0]: line.split("\t")[2] for line in run("users", "list").stdout.splitlines()}
+    assert listed["it@council.gov.uk"] == "deployment administrator"
+    assert listed[ADDED] == "administrator at medway"
+
+
+# ---------------------------------------------------------------- local mode: loopback in every sense
+
+def _websocket_status(base: str, host: str) -> int:
+    """The HTTP status of a websocket upgrade to the app with this Host (and a matching Origin), as a
+    page on a rebound name would send it."""
+    port = int(base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}:{port}\r\nOrigin: http://{host}:{port}\r\n"
+                      "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").encode())
+        return int(conn.recv(1024).split(b" ", 2)[1])
+
+
+def test_local_mode_refuses_a_rebinding_host_on_the_websocket(server):  # noqa: F811 - a fixture
+    base, _ = server
+    assert _websocket_status(base, "evil.example") == 403
+    assert _websocket_status(base, "127.0.0.1") == 101
+    assert _websocket_status(base, "localhost") == 101
+
+
+def test_local_mode_will_not_run_with_other_host_names_allowed(tmp_path, page):  # noqa: F811 - a fixture
+    from playwright.sync_api import expect
+
+    from .test_browser import app_server, shot
+    with app_server(f"sqlite:///{tmp_path / 'open.db'}", "--server.allowedHosts=*") as base:
+        assert _websocket_status(base, "evil.example") == 101    # Streamlit lets it in ...
+        page.goto(base)                                          # ... but the app shows nothing
+        expect(page.get_by_text("it accepts the host name *")).to_be_visible(timeout=30000)
+        expect(page.get_by_text("Overall:")).to_have_count(0)
+        shot(page, "local-mode-refuses-any-host")
+
+
+from .test_browser import page, server  # noqa: E402,F401 - fixtures: a real Chromium against `streamlit run`
