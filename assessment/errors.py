@@ -120,4 +120,6 @@ class PdfUnavailable(AssessmentError):
 
 
 class PdfFailed(AssessmentError):
-    """LibreOffice ran but made no PDF (it failed, or took too long): the message says which."""
+    """LibreOffice ran but made no PDF (it failed, or took too long), or was not asked to (the
+    document is too long, the person is already making one, the server is busy): the message says
+    which."""

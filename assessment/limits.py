@@ -46,6 +46,12 @@ CHANGE = 300                    # what made a version: "saved", "import appendix
 EVIDENCE_URL = 2_000            # browsers and Word handle web addresses of this length
 
 
+# ---------------------------------------------------------------- PDF copies (LibreOffice on the server)
+PDF_DOCUMENT_BYTES = 1 * 2**20  # the Word body (word/document.xml) converted; Medway's report with its
+                                # appendix is 200 KB (2 s); 1 MB took 8 s, 3.9 MB of long comments 137 s
+PDF_SECONDS = 60                # a conversion is stopped after this; the largest allowed takes about 8 s
+
+
 def too_long(what: str, text: str | None, limit: int) -> str | None:
     """The message for text longer than `limit` characters, or None: the one wording, wherever
     text comes in (a form, a record file, an import, a backup)."""

@@ -164,15 +164,60 @@ def test_the_app_offers_pdf_beside_word_or_says_why_not(monkeypatch):
     monkeypatch.chdir(ROOT)
     at = AppTest.from_function(_offer, default_timeout=60).run()
     assert not at.exception
-    assert _labels(at) == ["Download the progress report", "Download the progress report as PDF",
-                           "Download the blank questionnaire", "Download the objectives appendix",
-                           "Download the objectives appendix as PDF", "Download the Excel workbook"]
+    assert _labels(at) == ["Download the progress report", "Download the blank questionnaire",
+                           "Download the objectives appendix", "Download the Excel workbook"]
+    assert [b.label for b in at.button] == ["Make the progress report as PDF", "Make the objectives appendix as PDF"]
+    at.button(key="report.download_report_make").click().run()   # made on the server, then offered
+    assert not at.exception and not at.error
+    (pdf,) = [b for b in at.get("download_button") if b.proto.label == "Download the progress report as PDF"]
+    assert [b.label for b in at.button] == ["Make the objectives appendix as PDF"]
     monkeypatch.setattr(pdf_module, "_program", lambda: None)
     at = AppTest.from_function(_offer, default_timeout=60).run()
     assert not at.exception
-    assert not any(label.endswith("as PDF") for label in _labels(at))
+    assert not any(label.endswith("as PDF") for label in _labels(at) + [b.label for b in at.button])
     assert [info.value for info in at.info] == [NO_PDF, NO_PDF]
     assert NO_PDF == "PDF needs LibreOffice, which is not installed on this server; download the Word file instead."
+
+
+def test_a_document_too_long_for_the_server_is_refused_in_words_before_libreoffice_starts(monkeypatch, nps, medway):
+    """A Word body past `limits.PDF_DOCUMENT_BYTES` (every comment 8,000 characters long: 1 MB, which
+    took 8 s; 3.9 MB took 137 s) is refused with what to do instead, in the app and on the command
+    line, and no LibreOffice is started."""
+    from dataclasses import replace
+    started = []
+    monkeypatch.setattr(pdf_module, "_convert", lambda *args: started.append(args) or b"%PDF")
+    long = ("The council has reviewed its procurement arrangements and will go on improving them. " * 100)[:8000]
+    record = replace(medway, periods=[replace(p, entries={k: replace(e, comment=long) for k, e in p.entries.items()})
+                                      for p in medway.periods])
+    with pytest.raises(PdfFailed) as refused:
+        as_pdf(appendix_docx(nps, record), who="alice")
+    assert str(refused.value) == ("“Medway Council: objectives appendix, 2022 and 2023” is too long to make a PDF of "
+                                  "on this server (1.0 MB of "
+                                  "text and layout; up to 1 MB): download the Word file and save it as PDF from "
+                                  "Word, or choose fewer periods")
+    assert started == []
+    assert as_pdf(appendix_docx(nps, medway), who="alice").data == b"%PDF"   # Medway as printed: 0.1 MB
+    monkeypatch.setattr(pdf_module, "PDF_DOCUMENT_BYTES", 1000)
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_function(_offer, default_timeout=60).run()
+    at.button(key="report.download_appendix_make").click().run()
+    assert not at.exception
+    (refused_in_app,) = [e.value.replace("\\", "") for e in at.error]
+    assert "objectives appendix, 2022 and 2023” is too long to make a PDF of on this server" in refused_in_app
+    assert "Download the objectives appendix as PDF" not in _labels(at)
+
+
+def test_each_person_makes_one_pdf_at_a_time(monkeypatch):
+    """While a PDF is being made for Alice (a second tab, a double click), her next is refused in
+    words; Bob's is made; once hers is done she may ask again."""
+    made = []
+    monkeypatch.setattr(pdf_module, "_convert", lambda *args: made.append(args) or b"%PDF")
+    with pdf_module._one_each("alice", "the progress report"):
+        with pytest.raises(PdfFailed, match="^You are already making a PDF; wait for it to finish, then make the PDF "
+                                            "of the appendix$"):
+            to_pdf(b"PK", "the appendix", who="alice")
+        assert to_pdf(b"PK", "the appendix", who="bob") == b"%PDF"
+    assert to_pdf(b"PK", "the appendix", who="alice") == b"%PDF" and len(made) == 2
 
 
 def test_no_more_than_two_conversions_at_once_a_third_waits_then_is_refused(monkeypatch):

@@ -7,10 +7,15 @@ the Word document's properties give it (`appendix.set_title_and_language`), whos
 becomes the PDF's /Lang. Each conversion runs in a temporary folder with a LibreOffice user profile
 of its own (a second LibreOffice process on a profile in use would hand the work to the first, or
 fail), and is stopped after `TIMEOUT_SECONDS`.
+
+Conversions are shared fairly: a document longer than `limits.PDF_DOCUMENT_BYTES` is refused in
+words before LibreOffice starts (its time grows faster than its length: 1 MB took 8 s, 3.9 MB 137
+s), each person makes one PDF at a time, and a server at most `AT_ONCE`.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -18,19 +23,25 @@ import signal
 import subprocess
 import tempfile
 import threading
+import zipfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from ..errors import PdfFailed, PdfUnavailable
+from ..limits import PDF_DOCUMENT_BYTES, PDF_SECONDS
 from .appendix import WordExport
 
 PROGRAMS = ("soffice", "libreoffice")
-TIMEOUT_SECONDS = 180   # a report with the appendix takes about five seconds; a cold start a few more
+TIMEOUT_SECONDS = PDF_SECONDS   # a report with the appendix takes about two seconds; a cold start a few more
 NOT_INSTALLED = ("PDF needs LibreOffice, which is not installed on this server: install libreoffice-writer "
                  "(Debian) or download the Word file and save it as PDF")
 # At most this many LibreOffice processes at once in a server (each takes some 150 MB and a CPU for
 # a few seconds); a further request waits its turn, up to the timeout, rather than starting another.
 AT_ONCE = 2
 _SLOTS = threading.BoundedSemaphore(AT_ONCE)
+_MAKING: set[str] = set()          # who is making a PDF now
+_MAKING_LOCK = threading.Lock()
 EXPORT_OPTIONS = {"UseTaggedPDF": True, "ExportBookmarks": True, "DisplayPDFDocumentTitle": True}
 
 
@@ -39,23 +50,59 @@ def pdf_available() -> bool:
     return _program() is not None
 
 
-def as_pdf(export: WordExport) -> WordExport:
+def as_pdf(export: WordExport, *, who: str | None = None) -> WordExport:
     """The same export as PDF (its title, and its count of replaced characters, kept)."""
-    return WordExport(to_pdf(export.data, export.title), export.replaced_characters, export.title)
+    return WordExport(to_pdf(export.data, export.title, who=who), export.replaced_characters, export.title)
 
 
-def to_pdf(docx_bytes: bytes, title: str) -> bytes:
-    """The PDF of a Word document; `title` names it in messages. Raises `PdfUnavailable` when
-    LibreOffice is not installed and `PdfFailed` when it makes no PDF."""
+def to_pdf(docx_bytes: bytes, title: str, *, who: str | None = None) -> bytes:
+    """The PDF of a Word document; `title` names it in messages, `who` the person asking (one PDF
+    at a time each). Raises `PdfUnavailable` when LibreOffice is not installed and `PdfFailed` when
+    it makes no PDF, or is not asked to (too long, already making one, the server busy)."""
     program = _program()
     if program is None:
         raise PdfUnavailable(NOT_INSTALLED)
-    if not _SLOTS.acquire(timeout=TIMEOUT_SECONDS):
-        raise PdfFailed(f"The server is busy making other PDFs; try the PDF of {title} again in a minute")
+    too_long = _too_long(docx_bytes, title)
+    if too_long:
+        raise PdfFailed(too_long)
+    with _one_each(who, title):
+        if not _SLOTS.acquire(timeout=TIMEOUT_SECONDS):
+            raise PdfFailed(f"The server is busy making other PDFs; try the PDF of {title} again in a minute")
+        try:
+            return _convert(program, docx_bytes, title)
+        finally:
+            _SLOTS.release()
+
+
+def _too_long(docx_bytes: bytes, title: str) -> str | None:
+    """Why this document is too long to convert here (its body unpacks past the limit), or None."""
     try:
-        return _convert(program, docx_bytes, title)
+        with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+            size = archive.getinfo("word/document.xml").file_size
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return None   # not a document this tool wrote: LibreOffice says what it makes of it
+    if size <= PDF_DOCUMENT_BYTES:
+        return None
+    return (f"“{title}” is too long to make a PDF of on this server ({size / 2**20:.1f} MB of "
+            f"text and layout; up to {PDF_DOCUMENT_BYTES / 2**20:.0f} MB): download the Word file and save it as "
+            "PDF from Word, or choose fewer periods")
+
+
+@contextmanager
+def _one_each(who: str | None, title: str) -> Iterator[None]:
+    """Hold `who`'s one turn at making a PDF (none is kept for an unnamed caller, the command line)."""
+    if who is None:
+        yield
+        return
+    with _MAKING_LOCK:
+        if who in _MAKING:
+            raise PdfFailed(f"You are already making a PDF; wait for it to finish, then make the PDF of {title}")
+        _MAKING.add(who)
+    try:
+        yield
     finally:
-        _SLOTS.release()
+        with _MAKING_LOCK:
+            _MAKING.discard(who)
 
 
 def _convert(program: str, docx_bytes: bytes, title: str) -> bytes:

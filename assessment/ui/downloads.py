@@ -1,8 +1,9 @@
 """Download buttons for the exports; each file is made only when its button is pressed.
 
-The members' report and the objectives appendix come as Word and, beside it, as PDF (made by
-LibreOffice on the server); where LibreOffice is not installed the page says so in place of the
-PDF button.
+The members' report and the objectives appendix come as Word and, beside it, as PDF: made by
+LibreOffice on the server when "Make … as PDF" is pressed (a person makes one at a time, and a
+document too long for the server is refused in words), then offered for download; where
+LibreOffice is not installed the page says so in place of the PDF button.
 """
 
 from __future__ import annotations
@@ -14,12 +15,15 @@ import streamlit as st
 
 from assessment.exports.appendix import WordExport, appendix_docx
 from assessment.exports.blank import blank_docx
+from assessment.errors import AssessmentError
 from assessment.exports.pdf import as_pdf, pdf_available
 from assessment.exports.report_docx import report_docx
 from assessment.exports.wordtext import unsafe_characters
 from assessment.exports.workbook import workbook_xlsx
 from assessment.framework import Framework
 from assessment.record import OrganisationRecord
+from assessment.ui import state
+from assessment.ui.text import md
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,7 +49,8 @@ def offer(framework: Framework, record: OrganisationRecord, period: str, compare
         def report() -> WordExport:
             return report_docx(framework, record, period, compare_with, attach_appendix=attach, today=today)
 
-        _word_and_pdf("the progress report", "report.download_report", f"{org}-progress-report-{safe}", report)
+        _word_and_pdf("the progress report", "report.download_report", f"{org}-progress-report-{safe}", report,
+                      (org, period, compare_with, attach))
         st.markdown("**Blank questionnaire** (Word): the rubric and objectives with empty score and "
                     "comment columns, for collecting views on paper.")
         st.download_button(
@@ -62,19 +67,39 @@ def offer(framework: Framework, record: OrganisationRecord, period: str, compare
 
         _word_and_pdf("the objectives appendix", "report.download_appendix",
                       f"{org}-objectives-appendix-{'-'.join(chosen).replace('/', '-')}", appendix,
-                      disabled=not chosen)
+                      (org, tuple(chosen)), disabled=not chosen)
         st.markdown("**Excel workbook**: a sheet per period, the actions and a summary.")
         st.download_button(
             "Download the Excel workbook", key="report.download_xlsx", mime=XLSX, on_click="ignore",
             file_name=f"{org}-assessment.xlsx", data=lambda: workbook_xlsx(framework, record, today=today).data)
 
 
-def _word_and_pdf(what: str, key: str, name: str, make: Callable[[], WordExport], *, disabled: bool = False) -> None:
-    """The Word download and, under it, the same as PDF (or, without LibreOffice, why there is none)."""
+def _word_and_pdf(what: str, key: str, name: str, make: Callable[[], WordExport], choice: tuple, *,
+                  disabled: bool = False) -> None:
+    """The Word download and, under it, the same as PDF: made when asked (or, without LibreOffice, why
+    there is none). A PDF made is offered while the choices it was made from (`choice`) stand."""
     st.download_button(f"Download {what}", key=key, mime=DOCX, on_click="ignore", disabled=disabled,
                        file_name=f"{name}.docx", data=lambda: make().data)
     if not pdf_available():
         st.info(NO_PDF)
         return
-    st.download_button(f"Download {what} as PDF", key=f"{key}_pdf", mime=PDF, on_click="ignore", disabled=disabled,
-                       file_name=f"{name}.pdf", data=lambda: as_pdf(make()).data)
+    made = st.session_state.get(f"{key}_pdf")
+    if made is not None and made[0] != choice:
+        made = st.session_state[f"{key}_pdf"] = None
+    if made is None:
+        if st.button(f"Make {what} as PDF", key=f"{key}_make", disabled=disabled):
+            with st.spinner(f"Making {what} as PDF…"):
+                try:
+                    made = (choice, as_pdf(make(), who=state.actor().name).data, None)
+                except AssessmentError as exc:
+                    made = (choice, None, str(exc))
+            st.session_state[f"{key}_pdf"] = made
+            st.rerun()   # drawn again with the download in the button's place
+    if made is not None and made[1] is not None:
+        st.download_button(f"Download {what} as PDF", key=f"{key}_pdf_download", mime=PDF, file_name=f"{name}.pdf",
+                           data=made[1], on_click="ignore", type="primary")
+    elif made is not None:
+        st.error(md(made[2]))
+        if st.button("Try again", key=f"{key}_again"):
+            st.session_state[f"{key}_pdf"] = None
+            st.rerun()
