@@ -580,12 +580,22 @@ def _writable(out: Path) -> None:
 
 
 def _save_file(out: Path, data: bytes) -> None:
-    """Write `data` to `out` whole or not at all (a temporary file beside it, then renamed)."""
+    """Write `data` to `out` whole or not at all, and durably: a temporary file beside it, flushed
+    to the disk (fsync), renamed into place, and the folder's entry flushed too, so that a power cut
+    leaves the old file or the new one, never an empty or partial one under the new name."""
     _writable(out)
     partial = out.with_name(f".{out.name}.partial")
     try:
-        partial.write_bytes(data)
+        with open(partial, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
         partial.replace(out)
+        folder = os.open(out.parent if str(out.parent) else ".", os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise AssessmentError(f"cannot write {out}: {exc.strerror or exc}") from None

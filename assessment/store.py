@@ -18,6 +18,7 @@ from collections import OrderedDict, defaultdict
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any, Iterable, Iterator
 
 from sqlalchemy import Engine, create_engine, event, func, inspect, select, text, update
@@ -52,13 +53,36 @@ def database_url() -> str:
 SQLITE_BUSY_SECONDS = 30
 
 
+READ_ONLY = ("the database is read-only here (a snapshot, or a file this process may not change), so nothing "
+             "was changed; reading, exporting and backing it up still work")
+
+
+def read_only_sqlite(url: str) -> str | None:
+    """The URL that opens an SQLite file read-only where this process may not write it (a copy on a
+    read-only disk, a file or folder it may not change), else None. SQLite would otherwise refuse
+    to open it at all ("unable to open database file"): a database in WAL mode needs its -shm file,
+    which a read-only folder cannot hold, so there it is opened as immutable (nothing else can be
+    changing a file on a read-only disk)."""
+    path = url.split("///", 1)[-1].split("?", 1)[0] if url.startswith("sqlite") else ""
+    if not path or path == ":memory:" or path.startswith("file:") or not Path(path).is_file():
+        return None
+    file = Path(path).resolve()
+    folder_writable = os.access(file.parent, os.W_OK)
+    if folder_writable and os.access(file, os.W_OK):
+        return None
+    immutable = not folder_writable and not Path(f"{file}-shm").exists()
+    return f"sqlite:///file:{quote(str(file))}?mode=ro&uri=true" + ("&immutable=1" if immutable else "")
+
+
 def make_engine(url: str | None = None) -> Engine:
     """An engine for `url`. SQLite: WAL (readers never wait for a writer), foreign keys on, a busy
     timeout (`?timeout=` in the URL overrides it), and transactions begun by us: a writing unit of
     work takes the write lock at its start (BEGIN IMMEDIATE), so two saves queue rather than fail
-    half way, and savepoints work."""
+    half way, and savepoints work. A file this process may not write is opened read-only
+    (`read_only_sqlite`)."""
     url = url or database_url()
     if url.startswith("sqlite"):
+        url = read_only_sqlite(url) or url
         path = url.split("///", 1)[-1].split("?", 1)[0]
         if path and path != ":memory:" and not path.startswith("file:"):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -123,8 +147,18 @@ def migrate(engine: Engine) -> None:
 
 def open_store(url: str | None = None) -> "Store":
     engine = make_engine(url)
-    migrate(engine)
-    return Store(engine)
+    read_only = engine.url.query.get("mode") == "ro"
+    if read_only:
+        revision = current_revision(engine)
+        if revision != head_revision():
+            raise DatabaseUnavailable(
+                "the database is read-only here and " + (f"its schema is revision {revision}, not this version's "
+                                                         f"{head_revision()}" if revision else "holds no database "
+                                                         "of this tool") + ": open it with the version that wrote it, "
+                "or copy it where it can be written to")
+    else:
+        migrate(engine)
+    return Store(engine, read_only=read_only)
 
 
 @contextmanager
@@ -134,6 +168,8 @@ def unavailable_as_error() -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "25006":   # PostgreSQL: a read-only transaction
+            raise DatabaseUnavailable(READ_ONLY) from None
         if isinstance(exc, IntegrityError) or not isinstance(exc, (OperationalError, InterfaceError)):
             raise
         raise DatabaseUnavailable(_describe(exc)) from None
@@ -146,7 +182,7 @@ def _describe(exc: DBAPIError) -> str:
         return ("the database is busy: someone else is saving to it just now, so nothing was saved; "
                 "please try again")
     if "readonly" in lower or "read-only" in lower or "read only" in lower:
-        return "the database is read-only here, so nothing can be saved; ask whoever runs the tool"
+        return READ_ONLY
     if "unable to open" in lower:
         return "the database file cannot be opened; check its folder exists and may be written to"
     return f"the database cannot be used just now ({said[:200]}); nothing was saved"
@@ -195,8 +231,9 @@ class RecordCache:
 class Store:
     """The database: an engine made once, and a short unit of work per user action."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, *, read_only: bool = False):
         self.engine = engine
+        self.read_only = read_only     # opened read-only: every writing unit of work is refused
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._writing = sessionmaker(engine.execution_options(writing=True), expire_on_commit=False)
         self.records = RecordCache()
@@ -206,6 +243,8 @@ class Store:
         """One unit of work: commits at the end, rolls back everything on any error. A writing one
         holds SQLite's write lock from its start (readers go on reading); the organisations whose
         records it changed are given a new stamp as part of it."""
+        if write and self.read_only:
+            raise DatabaseUnavailable(READ_ONLY)
         with unavailable_as_error(), (self._writing if write else self._sessions)() as session, session.begin():
             tx = Transaction(session, self.records)
             yield tx
