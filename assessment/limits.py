@@ -21,6 +21,32 @@ ZIP_TOTAL_BYTES = 64 * 2**20    # unpacked, all parts together
 SHEET_ROWS = 20_000             # rows read per sheet; 59 objectives x 10 periods is 590
 SHEET_COLUMNS = 60              # columns read per row; the workbook's widest sheet has 12
 
+# ---------------------------------------------------------------- work budgets (what a file may ask a reader to do)
+# Counted cheaply before the costly parse (libyaml's event scan, bytes.count over an unpacked part or
+# the text), so that a small file cannot ask for minutes or gigabytes: each is several times what
+# a real record needs, measured on ten years of Medway's record and on the files this tool exports.
+YAML_NODES = 50_000             # values, lists and mappings; ten years of Medway's record has 5,200
+                                # (with every field of every objective filled in, 71,000), NPS 2018 919
+YAML_SCALAR_CHARACTERS = 100_000  # one value; the longest text kept is a comment (32,000)
+WORD_PART_ELEMENTS = 200_000    # XML elements in one part of a .docx; a 10-period appendix's
+                                # document.xml has 12,600, Word's styles.xml 9,100
+WORD_ELEMENTS = 500_000         # in all its parts; a 10-period appendix has 31,000
+WORKBOOK_PART_ELEMENTS = 100_000  # in one part of an .xlsx; this tool's 10-period workbook's biggest
+                                # sheet has 2,900 (with every action's progress noted, 57,000)
+WORKBOOK_ELEMENTS = 400_000     # in all its parts; that workbook has 21,000
+WORKBOOK_SETUP_ELEMENTS = 50_000  # in an .xlsx's parts other than sheets and shared strings
+                                # (styles, workbook, properties): openpyxl makes an object of each,
+                                # about 1.5 KB apiece; this tool's workbook has about 400
+WORD_TABLE_COLUMNS = 63         # grid columns of a Word table (Word's own maximum); an appendix has 23
+TABLE_CELLS = 200_000           # grid cells of all a .docx's tables; a 10-period appendix has 1,400
+SHEET_CELLS = 200_000           # cells read from a sheet or CSV file; 59 objectives x 10 periods in
+                                # the template's 4 columns are 2,400, this tool's workbook 7,100
+BACKUP_BYTES = 1 * 2**30        # a 400-organisation, 10-period backup is 142 MB
+BACKUP_VALUES = 25_000_000      # counted as commas and brackets; that backup has 4.8 million
+BACKUP_DEPTH = 200              # nesting; pydantic's JSON reader refuses deeper; a backup nests 11
+BACKUP_CROSS_CHECKED = 1_000_000  # values: a bigger backup whose rows have problems is not also searched
+                                # for duplicates, broken links and counts (a pass over every row in Python)
+
 # ---------------------------------------------------------------- problems listed
 PROBLEMS_KEPT = 1_000           # problems a reader keeps; the rest are counted
 PROBLEMS_SHOWN = 30             # problems shown in one message; then "and N more"

@@ -97,7 +97,7 @@ def level_label(value: float, framework: Framework) -> str:
     return f"{value:.1f}"
 
 
-_HALF = re.compile(r"^(\d+)\s*/\s*(\d+)$")
+_HALF = re.compile(r"^(\d{1,9})\s*/\s*(\d{1,9})$")
 _NUMBER_NAME = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:[-–—:]\s*|\s+)(.+)$")
 
 
@@ -112,7 +112,7 @@ def parse_score(raw: object, framework: Framework, *, where: str = "", half_step
     if isinstance(raw, bool):
         raise ScoreError(_refuse(raw, where, "is not a score"))
     if isinstance(raw, (int, float)):
-        return _from_number(float(raw), raw, framework, where, allow_half)
+        return _from_number(_as_float(raw), raw, framework, where, allow_half)
     if not isinstance(raw, str):
         raise ScoreError(_refuse(raw, where, "is not a score"))
     text = " ".join(raw.split())
@@ -145,9 +145,20 @@ def parse_score(raw: object, framework: Framework, *, where: str = "", half_step
     return _from_number(number, raw, framework, where, allow_half)
 
 
+def _as_float(number: float) -> float:
+    """The number as a float; an integer too big for one is infinite (and so not a score)."""
+    try:
+        return float(number)
+    except OverflowError:
+        return math.inf
+
+
 def _from_number(number: float, raw: object, framework: Framework, where: str, allow_half: bool) -> Score:
     levels = framework.level_names
-    if math.isnan(number) or number * 2 != int(number * 2):
+    if not math.isfinite(number):   # .inf, .nan, 1e400: a number, but not a score
+        raise ScoreError(_refuse(raw, where, f"is not a score; write a level ({_scale(framework)}), "
+                                             "a half step such as '2/3', or 'n/a'"))
+    if number * 2 != int(number * 2):
         raise ScoreError(_refuse(raw, where, f"is not a level or a half step ({_scale(framework)})"))
     if number == int(number):
         if int(number) not in levels:
@@ -169,5 +180,6 @@ def _scale(framework: Framework) -> str:
 
 def _refuse(raw: object, where: str, reason: str) -> str:
     shown = raw if isinstance(raw, str) else repr(raw)
+    shown = shown if len(shown) <= 80 else shown[:80] + "…"   # a value pasted by mistake stays one short line
     prefix = f"{where}: " if where else ""
     return f"{prefix}'{shown}' {reason}"

@@ -8,6 +8,7 @@ every message reads `PATH:LINE: where.in.file: plain message`.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import typing
 from pathlib import Path
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import InvalidFile, Problem
 from . import limits
-from .limits import YAML_BYTES, YAML_DEPTH, YAML_SCALAR_DIGITS
+from .limits import YAML_BYTES, YAML_DEPTH, YAML_NODES, YAML_SCALAR_CHARACTERS, YAML_SCALAR_DIGITS
 
 Loc = tuple[Any, ...]
 
@@ -140,44 +141,81 @@ def parse_yaml(raw: bytes | str, name: str) -> tuple[Any, Source]:
 # and the same line marks; PyYAML's pure-Python parser otherwise.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-_NUMBER = re.compile(r"[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?")
+_NUMBERS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
 
 
 def _prescan(text: str, name: str) -> None:
     """Refuse, before anything is built from it, what YAML allows but these files never need and an
     attacker could use: control characters (located to their line), aliases (`*name`: a few hundred
     bytes of them can stand for gigabytes), nesting deeper than `limits.YAML_DEPTH` (libyaml builds
-    nodes recursively and can crash on thousands of levels) and numbers of more than
-    `limits.YAML_SCALAR_DIGITS` digits. Only libyaml's event parser runs, which keeps no recursion."""
+    nodes recursively and can crash on thousands of levels), more than `limits.YAML_NODES` values,
+    lists and mappings (a 3.8 MB flow list of a million values took 30 s and 3 GB to build and
+    check), a value longer than `limits.YAML_SCALAR_CHARACTERS`, and numbers that cannot be held:
+    more than `limits.YAML_SCALAR_DIGITS` characters (Python refuses integers of over 4,300
+    digits), infinite or not a number (`.inf`, `.nan`, `1.0e+400`). Only libyaml's event parser
+    runs, which keeps no recursion, and it stops at the first of these."""
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         raise InvalidFile([Problem(name, line, "(file)", f"contains the control character U+{ord(bad.group()):04X}, "
                                                          "which YAML files may not hold; save it as plain text")])
     loader = _Loader(text)
-    depth = 0
+    depth = nodes = 0
     try:
         while loader.check_event():
             event = loader.get_event()
-            line = event.start_mark.line + 1 if event.start_mark else 1
+            if isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                nodes += 1
+                if nodes > YAML_NODES:
+                    raise _refused(name, event, "(file)", f"holds more than {YAML_NODES:,} values, lists and mappings; "
+                                                          f"files of up to {YAML_NODES:,} are read (ten years of "
+                                                          "Medway's record holds 5,200)")
             if isinstance(event, yaml.AliasEvent):
-                raise InvalidFile([Problem(name, line, "(yaml syntax)", f"uses the alias *{event.anchor}: aliases "
-                                                                        "are not allowed in these files; write the value out")])
+                raise _refused(name, event, "(yaml syntax)", f"uses the alias *{event.anchor}: aliases are not "
+                                                             "allowed in these files; write the value out")
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > YAML_DEPTH:
-                    raise InvalidFile([Problem(name, line, "(yaml syntax)", f"is nested more than {YAML_DEPTH} "
-                                                                            "levels deep; these files never need to be")])
+                    raise _refused(name, event, "(yaml syntax)", f"is nested more than {YAML_DEPTH} levels deep; "
+                                                                 "these files never need to be")
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-            elif isinstance(event, yaml.ScalarEvent) and event.implicit[0] and not event.style \
-                    and len(event.value) > YAML_SCALAR_DIGITS and _NUMBER.fullmatch(event.value):
-                raise InvalidFile([Problem(name, line, "(yaml syntax)", f"a number of {len(event.value):,} "
-                                                                        "characters is too long to be a value here")])
+            elif isinstance(event, yaml.ScalarEvent):
+                _check_scalar(loader, event, name)
     except yaml.MarkedYAMLError:
         return   # reported, with its line, by the parse that follows
     finally:
         loader.dispose()
+
+
+def _check_scalar(loader: Any, event: yaml.ScalarEvent, name: str) -> None:
+    """A value too long to be text here, or a plain number too long, infinite or not a number."""
+    value = event.value
+    if len(value) > YAML_SCALAR_CHARACTERS:
+        raise _refused(name, event, "(yaml syntax)", f"a value of {len(value):,} characters is too long; values of up "
+                                                     f"to {YAML_SCALAR_CHARACTERS:,} characters are read (a comment "
+                                                     "keeps 32,000)")
+    if not event.implicit[0] or event.style or value[:1] not in _NUMBER_STARTS:
+        return
+    tag = loader.resolve(yaml.ScalarNode, value, (True, False))
+    if tag not in _NUMBERS:
+        return
+    if len(value) > YAML_SCALAR_DIGITS:
+        raise _refused(name, event, "(yaml syntax)", f"a number of {len(value):,} characters is too long to be a "
+                                                     "value here")
+    number = loader.construct_yaml_float(yaml.ScalarNode(tag, value)) if tag.endswith("float") else 0.0
+    if not math.isfinite(number):
+        what = "not a number" if math.isnan(number) else "infinite" if "inf" in value.lower() else "too big to hold"
+        raise _refused(name, event, "(yaml syntax)", f"the number {value} is {what}; numbers in these files are "
+                                                     "finite, such as 3 or 2.5")
+
+
+_NUMBER_STARTS = set("+-.0123456789")
+
+
+def _refused(name: str, event: yaml.Event, where: str, message: str) -> InvalidFile:
+    line = event.start_mark.line + 1 if event.start_mark else 1
+    return InvalidFile([Problem(name, line, where, message)])
 
 
 def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], found: list[tuple[Loc, int, str]],
@@ -209,7 +247,7 @@ _MESSAGES = {
     "extra_forbidden": lambda e, k: f"unknown key '{k}'",
     "string_too_short": lambda e, k: "must not be empty",
     "string_too_long": lambda e, k: limits.too_long("the text", e.get("input") or "", e["ctx"]["max_length"]),
-    "string_pattern_mismatch": lambda e, k: (f"'{e.get('input')}' is not a valid id: use lower case letters, "
+    "string_pattern_mismatch": lambda e, k: (f"'{_short(str(e.get('input')))}' is not a valid id: use lower case letters, "
                                              "digits, '-' and '_', starting with a letter or digit"),
     "too_short": lambda e, k: ("must not be an empty list" if e.get("ctx", {}).get("min_length", 1) == 1
                                else f"needs at least {e['ctx']['min_length']} items"),
@@ -315,7 +353,12 @@ def _describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
-    return f"{type(value).__name__} {value!r}"
+    return f"{type(value).__name__} {_short(repr(value))}"
+
+
+def _short(text: str) -> str:
+    """A value quoted in a message, cut to one short line (a value may be 100,000 characters)."""
+    return text if len(text) <= 80 else text[:80] + "…"
 
 
 def fail_if(problems: list[Problem]) -> None:
