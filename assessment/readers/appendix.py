@@ -26,7 +26,8 @@ from ..errors import Problem, ScoreError
 from ..framework import Framework
 from ..importing import ImportPlan
 from ..layouts import actions_in_sentences, read_score_cell, split_actions
-from .zipped import zip_problem
+from .zipped import Budget, zip_problem
+from ..limits import TABLE_CELLS, WORD_ELEMENTS, WORD_PART_ELEMENTS, WORD_TABLE_COLUMNS
 from ..record import PERIOD_HINT, Entry, PeriodRecord, period_key, valid_period
 from ..scores import parse_score
 
@@ -41,6 +42,8 @@ TITLE_NAMES = {"objective", "objectives", "objective title"}
 _PERIOD_COLUMN = re.compile(r"^(.+?)\s+(score|comments?(?:\s+(?:and|&)\s+actions?)?)$", re.IGNORECASE)
 _NOT_DOCX = ((b"%PDF", "a PDF"), (b"\xd0\xcf\x11\xe0", "an old Word (.doc) or other Office 97–2003 file"),
              (b"{\\rtf", "a Rich Text (.rtf) file"))
+WORD = Budget(WORD_PART_ELEMENTS, WORD_ELEMENTS, "a 10-period appendix has about 31,000 in all, 12,600 in its "
+                                                 "word/document.xml")
 
 
 @dataclass(eq=False)
@@ -81,7 +84,7 @@ def _open(data: bytes, plan: ImportPlan):
         plan.problem("", f"the file is {kind or ('plain text' if plain else 'something else')}, not a "
                         "Word document (.docx); open it in Word and save it as a Word document (.docx)")
         return None
-    too_big = zip_problem(data)
+    too_big = zip_problem(data, WORD)
     if too_big:
         plan.problem("", too_big)
         return None
@@ -109,9 +112,19 @@ class _Reader:
         self.foreign: list[tuple[bool, str, str]] = []  # (a problem?, where, what) for unknown numbers and titles
 
     def read(self, body) -> None:
-        tables, previous = list(body.iter(TBL)), None
+        tables, previous, cells = list(body.iter(TBL)), None, 0
         for number, tbl in enumerate(tables, 1):
-            grid = _grid(tbl)
+            try:
+                grid = _grid(tbl, TABLE_CELLS - cells)
+            except _TooWide:
+                self.plan.problem("", f"table {number} is more than {WORD_TABLE_COLUMNS} columns wide, which Word's "
+                                      f"tables never are (an appendix of 10 periods has 23)")
+                return
+            except _TooManyCells:
+                self.plan.problem("", f"the tables hold more than {TABLE_CELLS:,} cells; documents of up to "
+                                      f"{TABLE_CELLS:,} are read (a 10-period appendix has about 1,800)")
+                return
+            cells += len(grid) * len(grid[0])
             header = _find_header(grid)
             if header is None and previous and len(grid[0]) == previous[1] and self._id(grid[0][previous[2]]):
                 header = previous[0], 0
@@ -246,14 +259,23 @@ def _children(element, tag: str):
             yield from _children(child, tag)
 
 
-def _grid(tbl) -> list[list[_Cell | None]]:
+class _TooWide(Exception):
+    """A table row wider than `limits.WORD_TABLE_COLUMNS` (w:gridSpan="1000000" would be a million)."""
+
+
+class _TooManyCells(Exception):
+    """The tables' grids pass `limits.TABLE_CELLS`."""
+
+
+def _grid(tbl, room: int = TABLE_CELLS) -> list[list[_Cell | None]]:
     """Rows of grid columns, all as wide as the widest: a cell spanning columns is repeated, a cell merged
-    down (w:vMerge) is the cell above, and columns a row skips (w:gridBefore, short rows) are None."""
+    down (w:vMerge) is the cell above, and columns a row skips (w:gridBefore, short rows) are None.
+    Refused (before it is built) wider than Word allows or past `room` cells."""
     rows: list[list[_Cell | None]] = []
     above: list[_Cell | None] = []
+    cells = 0
     for tr in _children(tbl, TR):
-        before = tr.find(f"{W}trPr/{W}gridBefore")
-        row: list[_Cell | None] = [None] * int(before.get(VAL, 0)) if before is not None else []
+        row: list[_Cell | None] = [None] * _columns_of(tr.find(f"{W}trPr/{W}gridBefore"), 0)
         for tc in _children(tr, TC):
             properties = tc.find(TC_PR)
             span, merge = (None, None) if properties is None else (properties.find(GRID_SPAN), properties.find(V_MERGE))
@@ -262,11 +284,29 @@ def _grid(tbl) -> list[list[_Cell | None]]:
                 cell = above[at]
             else:
                 cell = _Cell("\n".join(_paragraph_text(p) for p in _children(tc, P)))
-            row += [cell] * max(1, int(span.get(VAL, 1)) if span is not None else 1)
+            row += [cell] * max(1, _columns_of(span, 1))
+            if len(row) > WORD_TABLE_COLUMNS:
+                raise _TooWide
+        cells += len(row)
+        if cells > room:
+            raise _TooManyCells
         rows.append(row)
         above = row
     width = max((len(row) for row in rows), default=0)
+    if len(rows) * width > room:
+        raise _TooManyCells
     return [row + [None] * (width - len(row)) for row in rows] or [[]]
+
+
+def _columns_of(element, default: int) -> int:
+    """A count of grid columns (w:gridSpan, w:gridBefore), `default` if it is not a number; refused
+    past Word's maximum before a row is made that wide."""
+    value = (element.get(VAL) or "").strip() if element is not None else ""
+    if not re.fullmatch(r"[0-9]+", value):
+        return default
+    if len(value) > 3 or int(value) > WORD_TABLE_COLUMNS:
+        raise _TooWide
+    return int(value)
 
 
 def _paragraph_text(p) -> str:
