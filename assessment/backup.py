@@ -6,8 +6,9 @@
 evidence, history) with keys in a
 fixed order and rows sorted by their natural keys, so the same database always gives the same
 bytes: there is deliberately no creation time in the file. `restore(store, data)` checks the
-file (format, format version, schema revision, then every row with pydantic, every problem
-located to `file:line: json.path`) and writes it into an *empty* database in one transaction.
+file (its size and values against `limits`, format, format version, schema revision, then every
+row with pydantic, in each list up to the first row with a problem; the first problems located
+to `file:line: json.path`) and writes it into an *empty* database in one transaction.
 
 Ids: action ids are kept (the app matches actions by id when an entry is saved), and so are event
 ids (a history row names the import that made it). No other surrogate id appears in the file; the restore numbers assessments, entries, evidence, history
@@ -19,18 +20,20 @@ past the largest id so later inserts work.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from datetime import date, datetime, timezone
 from functools import lru_cache
-from typing import Any, Iterable
+from itertools import chain, islice
+from typing import Annotated, Any, Iterable, Iterator, TypeVar, get_args, get_origin, get_type_hints
 
 import orjson
-from pydantic import AwareDatetime, ConfigDict, TypeAdapter, ValidationError
+from pydantic import AwareDatetime, ConfigDict, FailFast, Field, TypeAdapter, ValidationError
 from sqlalchemy import Connection, func, insert, select, text
-from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
+from typing_extensions import TypedDict, is_typeddict  # pydantic needs this one before Python 3.12
 
 from . import limits
-from .errors import BackupError, InvalidBackup
+from .errors import BackupError, InvalidBackup, Problem
 from .migrations.legacy import merged_actions
 from .tables import (ActionRow, ActionUpdateRow, AssessmentRow, BaselineRow, DraftRow, EntryHistoryRow, EntryRow,
                      EventRow, EvidenceRow, MembershipRow, OrganisationRow, PersonRow, SettingRow)
@@ -61,7 +64,14 @@ SERIAL_TABLES = ("people", "events", "assessments", "entries", "actions", "actio
 # Typed dicts rather than models: validated straight from the JSON text, they are about twice
 # as quick for a large file (no model instances). Strict: in JSON, times and dates are strings
 # in ISO 8601, whole numbers are accepted for scores, and nothing else is converted.
-_STRICT = ConfigDict(strict=True, extra="forbid", allow_inf_nan=False)
+# Unknown keys are allowed here and looked for by `_unknown_keys`: as pydantic errors, a million of
+# them took 20 s and 2 GB.
+_STRICT = ConfigDict(strict=True, extra="allow", allow_inf_nan=False)
+_T = TypeVar("_T")
+# A list or mapping stops at its first item with a problem (listing a million bad rows took
+# gigabytes); a whole number is one the database's integer columns hold.
+_Rows = Annotated[list[_T], FailFast()]
+_Integer = Annotated[int, Field(ge=-2**31, le=2**31 - 1)]
 
 
 class SettingData(TypedDict):
@@ -89,7 +99,7 @@ class ActionUpdateData(TypedDict):
 
 class ActionData(TypedDict):
     __pydantic_config__ = _STRICT
-    id: int
+    id: _Integer
     text: str
     owner: str | None
     due: date | None
@@ -97,7 +107,7 @@ class ActionData(TypedDict):
     rag: str | None
     updated_by: str | None
     updated_at: AwareDatetime
-    updates: list[ActionUpdateData]
+    updates: _Rows[ActionUpdateData]
 
 
 class EvidenceData(TypedDict):
@@ -108,7 +118,7 @@ class EvidenceData(TypedDict):
 
 class HistoryData(TypedDict):
     __pydantic_config__ = _STRICT
-    version: int
+    version: _Integer
     score: float | None
     not_applicable: bool
     target: float | None
@@ -118,7 +128,7 @@ class HistoryData(TypedDict):
     changed_at: AwareDatetime
     snapshot: str | None
     change: str | None
-    event_id: int | None
+    event_id: _Integer | None
 
 
 class EntryData(TypedDict):
@@ -133,12 +143,12 @@ class EntryData(TypedDict):
     comment: str | None
     previous_comment: str | None
     carried: bool
-    version: int
+    version: _Integer
     updated_by: str | None
     updated_at: AwareDatetime
-    actions: list[ActionData]
-    evidence: list[EvidenceData]
-    history: list[HistoryData]
+    actions: _Rows[ActionData]
+    evidence: _Rows[EvidenceData]
+    history: _Rows[HistoryData]
 
 
 class DraftData(TypedDict):
@@ -146,7 +156,7 @@ class DraftData(TypedDict):
     person: str
     kind: str
     item_id: str
-    base_version: int
+    base_version: _Integer
     fields: str
     updated_at: AwareDatetime
 
@@ -163,13 +173,13 @@ class AssessmentData(TypedDict):
     minute: str | None
     approved_by: str | None
     approved_at: AwareDatetime | None
-    entries: list[EntryData]
-    drafts: list[DraftData]
+    entries: _Rows[EntryData]
+    drafts: _Rows[DraftData]
 
 
 class EventData(TypedDict):
     __pydantic_config__ = _STRICT
-    id: int
+    id: _Integer
     period: str | None
     kind: str
     person: str | None
@@ -193,7 +203,7 @@ class PersonData(TypedDict):
     added_by: str | None
     added_at: AwareDatetime
     last_signed_in: AwareDatetime | None
-    roles: list[MembershipData]
+    roles: _Rows[MembershipData]
 
 
 class OrganisationData(TypedDict):
@@ -205,21 +215,21 @@ class OrganisationData(TypedDict):
     baseline_agreed: str | None
     source: str | None
     created_at: AwareDatetime
-    baselines: list[BaselineData]
-    events: list[EventData]
-    assessments: list[AssessmentData]
+    baselines: _Rows[BaselineData]
+    events: _Rows[EventData]
+    assessments: _Rows[AssessmentData]
 
 
 class BackupData(TypedDict):
     __pydantic_config__ = _STRICT
     format: str
-    format_version: int
+    format_version: _Integer
     schema_revision: str
     created_by: str
-    counts: dict[str, int]
-    settings: list[SettingData]
-    people: list[PersonData]
-    organisations: list[OrganisationData]
+    counts: Annotated[dict[str, _Integer], FailFast()]
+    settings: _Rows[SettingData]
+    people: _Rows[PersonData]
+    organisations: _Rows[OrganisationData]
 
 
 class _Header(TypedDict, total=False):
@@ -459,25 +469,34 @@ def restore(store, data: bytes, *, source: str = "backup.json") -> dict[str, int
     was written by a newer version (format or schema revision), or has any problem in its content.
     `source` names the file in messages.
     """
+    values = _check_size(data, source)
     text_ = _decode(data, source)
     header_ = _header(text_, source)
     _check_header(header_, source)
     checked = text_
     if header_.get("format_version") < FORMAT_VERSION:   # an older format, read as the newest
         checked = orjson.dumps(_from_older(_loads(text_, source), header_["format_version"])).decode("utf-8")
-    where_and_what: list[tuple[tuple, str]] = []
+    found: list[Iterable[tuple[tuple, str]]] = []
+    absent: frozenset[tuple] = frozenset()   # keys missing: located by the object they are missing from
     try:
         backup_ = _BACKUP.validate_json(checked)
     except ValidationError as exc:
         backup_ = None
-        where_and_what += [(err["loc"], err["msg"]) for err in exc.errors(include_url=False)]
-    where_and_what += _content_problems(backup_ if backup_ is not None else _loads(checked, source))
+        errors = exc.errors(include_url=False, include_context=False, include_input=False)
+        found.append([(err["loc"], err["msg"]) for err in errors])
+        absent = frozenset(err["loc"] for err in errors if err["type"] == "missing")
+    raw = backup_ if backup_ is not None else _loads(checked, source) if values <= limits.BACKUP_CROSS_CHECKED else None
+    if raw is not None:   # passes over every row in Python
+        found += [_unknown_keys(raw, BackupData), _content_problems(raw)]
     dialect = store.engine.dialect.name
     if backup_ is not None:
-        where_and_what += _column_problems(backup_, dialect == "postgresql" and "\\u0000" in text_)
-    if where_and_what:
-        problems = [located(text_, source, where, message) for where, message in where_and_what]
-        raise InvalidBackup(source, sorted(problems, key=lambda p: (p.line or 0, p.where)))
+        found.append(_column_problems(backup_, dialect == "postgresql" and "\\u0000" in text_))
+    problems = chain(*found)
+    kept = list(islice(problems, limits.PROBLEMS_KEPT))
+    if kept:   # the first `limits.PROBLEMS_KEPT` located, the rest counted
+        more = sum(1 for _ in problems)
+        listed = sorted(located(text_, source, kept, absent), key=lambda p: (p.line or 0, p.where))
+        raise InvalidBackup(source, listed + [Problem(source, None, "", "not kept")] * more)
     tables = _rows(backup_)
     with store.engine.connect().execution_options(writing=True) as connection:   # SQLite: the write lock first
         try:
@@ -566,6 +585,23 @@ def _parsed_time(text_: Any) -> datetime | None:
         return None
 
 
+def _check_size(data: bytes, source: str) -> int:
+    """Refuse a file too big, or with too many values, before it is decoded or parsed; else the
+    values it holds at most. They are counted as commas and opening brackets (every value but a
+    container's first follows a comma) with bytes.count: parsing costs about 30 bytes a value
+    before anything is checked."""
+    if len(data) > limits.BACKUP_BYTES:
+        raise BackupError(f"{source} is {len(data) / 2**20:,.0f} MB; backups of up to "
+                          f"{limits.BACKUP_BYTES // 2**20:,} MB are read (a 400-organisation, 10-period backup "
+                          "is 142 MB): nothing was restored")
+    values = data.count(b",") + data.count(b"[") + data.count(b"{")
+    if values > limits.BACKUP_VALUES:
+        raise BackupError(f"{source} holds more than {limits.BACKUP_VALUES:,} values (counted by their commas and "
+                          f"brackets); backups of up to {limits.BACKUP_VALUES:,} are read (a 400-organisation, "
+                          "10-period backup holds 4.8 million): nothing was restored")
+    return values
+
+
 def _decode(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -576,24 +612,60 @@ def _decode(data: bytes, source: str) -> str:
 
 
 def _header(text_: str, source: str) -> Any:
-    """The header's three keys (parsing the whole text once, quickly); None if the text is JSON
-    but not an object. Text that is not JSON is reported with Python's own JSON message."""
+    """The header's three keys (parsing the whole text once, quickly, with pydantic's reader, which
+    stops at `limits.BACKUP_DEPTH` levels and at integers of over 4,300 digits); None if the text
+    is JSON but not an object. Text that is not JSON is reported with Python's own JSON message."""
     try:
         return _HEADER.validate_json(text_)
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         if error["type"] != "json_invalid":
             return None
-        _loads(text_, source)
-        raise BackupError(f"{source}: not valid JSON ({error['ctx']['error']}): nothing was restored") from None
+        raise _not_json(text_, source, error["ctx"]["error"]) from None
+
+
+_AT = re.compile(r"(.*) at line (\d+) column (\d+)$")
+
+
+def _not_json(text_: str, source: str, reason: str) -> BackupError:
+    """Why the text is not JSON, located: nesting or a number pydantic's reader stops at, in words
+    of its own; else Python's message, which says what was expected where."""
+    found = _AT.match(reason)
+    what, line, column = found.groups() if found else (reason, "1", "1")
+    if what == "recursion limit exceeded":
+        return BackupError(f"{source}:{line}: nested more than {limits.BACKUP_DEPTH} levels deep (a backup nests 11): "
+                           "nothing was restored")
+    if what == "number out of range":
+        return BackupError(f"{source}:{line}: the number at column {column} is too long to be read: nothing was "
+                           "restored")
+    return _python_message(text_, source) or BackupError(f"{source}:{line}: not valid JSON ({what}, column {column}): "
+                                                         "nothing was restored")
+
+
+def _python_message(text_: str, source: str) -> BackupError | None:
+    """Python's reader's account of text that is not JSON, which says what was expected where."""
+    try:
+        json.loads(text_, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        return BackupError(f"{source}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}): "
+                           "nothing was restored")
+    except (RecursionError, ValueError):
+        pass   # stopped by what the caller's reader reported first
+    return None
 
 
 def _loads(text_: str, source: str) -> Any:
+    """The text as Python data, read by orjson, which refuses NaN, Infinity and numbers too big for
+    a float (1e400) where Python's reader would make them infinite (and orjson write them back as
+    null): the text has passed `_header`, so its nesting and integers are within bounds."""
     try:
-        return json.loads(text_, parse_constant=_no_constant)
-    except json.JSONDecodeError as exc:
-        raise BackupError(f"{source}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}): "
-                          "nothing was restored") from None
+        return orjson.loads(text_)
+    except orjson.JSONDecodeError as exc:
+        if "infinity" in exc.msg:
+            raise BackupError(f"{source}:{exc.lineno}: the number at column {exc.colno} is too big to be held: "
+                              "nothing was restored") from None
+        raise _python_message(text_, source) or BackupError(
+            f"{source}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}): nothing was restored") from None
 
 
 def _no_constant(name: str):
@@ -603,22 +675,28 @@ def _no_constant(name: str):
 def _check_header(raw: Any, source: str) -> None:
     found = raw.get("format") if isinstance(raw, dict) else None
     if found != FORMAT:
-        what = f"its \"format\" is {json.dumps(found, ensure_ascii=False)}" if found is not None \
+        what = f"its \"format\" is {_shown(found)}" if found is not None \
             else "it has no \"format\""
         raise BackupError(f"{source} is not a backup made by this tool ({what}; expected \"{FORMAT}\"): "
                           "nothing was restored")
     version = raw.get("format_version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise BackupError(f"{source}: \"format_version\" must be a whole number from 1 (found "
-                          f"{json.dumps(version, ensure_ascii=False)}): nothing was restored")
+                          f"{_shown(version)}): nothing was restored")
     if version > FORMAT_VERSION:
-        raise BackupError(f"{source} was written by a newer version of this tool (format {version}; "
+        raise BackupError(f"{source} was written by a newer version of this tool (format {_shown(version)}; "
                           f"this version reads format {FORMAT_VERSION}): nothing was restored")
     revision = raw.get("schema_revision")
     if isinstance(revision, str) and revision not in known_revisions():
         raise BackupError(f"{source} was written by a newer version of this tool (database schema revision "
-                          f"{revision}; this version knows revisions up to {head_revision()}): "
+                          f"{revision[:60]}; this version knows revisions up to {head_revision()}): "
                           "nothing was restored")
+
+
+def _shown(value: Any) -> str:
+    """A value from the file as JSON, cut to one short line (it may be a string of megabytes)."""
+    shown = json.dumps(value, ensure_ascii=False)
+    return shown if len(shown) <= 60 else shown[:60] + "…"
 
 
 def _content_problems(raw: dict) -> list[tuple[tuple, str]]:
@@ -701,6 +779,27 @@ def _content_problems(raw: dict) -> list[tuple[tuple, str]]:
     return problems
 
 
+def _unknown_keys(value: Any, shape: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Keys the file's shape does not have, in `value` (a row of typed dict `shape`) and its rows."""
+    if type(value) is not dict:
+        return
+    keys, rows = _shape(shape)
+    if not value.keys() <= keys:
+        yield from (((*loc, key), "Extra inputs are not permitted") for key in value if key not in keys)
+    for key, row_shape in rows:
+        for i, row in enumerate(_list(value, key)):
+            yield from _unknown_keys(row, row_shape, (*loc, key, i))
+
+
+@lru_cache(maxsize=16)
+def _shape(shape: Any) -> tuple[set[str], list[tuple[str, Any]]]:
+    """A typed dict's keys, and those that hold rows with the typed dict of the rows."""
+    hints = get_type_hints(shape, include_extras=True)
+    rows = [(key, inner[0]) for key, hint in hints.items() if get_origin(hint) is Annotated
+            and (inner := get_args(get_args(hint)[0])) and is_typeddict(inner[0])]
+    return set(hints), rows
+
+
 def _list(obj: Any, key: str) -> list:
     value = obj.get(key) if type(obj) is dict else None
     return value if type(value) is list else []
@@ -717,7 +816,7 @@ def _count_problems(stated: dict, found: dict[str, int]) -> Iterable[tuple[tuple
     for name in COUNTED:
         said = stated.get(name)
         if said != found[name] and (said is None or isinstance(said, int)):
-            said_text = "nothing" if said is None else str(said)
+            said_text = "nothing" if said is None else _shown(said)
             yield ("counts", name), (f"the header says {said_text} but the file holds {found[name]} "
                                      "(was the file cut short or edited?)")
     for name in sorted(set(stated) - set(COUNTED)):
