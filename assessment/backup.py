@@ -638,17 +638,18 @@ def _not_json(text_: str, source: str, reason: str) -> BackupError:
     if what == "number out of range":
         return BackupError(f"{source}:{line}: the number at column {column} is too long to be read: nothing was "
                            "restored")
-    return _python_message(text_, source) or BackupError(f"{source}:{line}: not valid JSON ({what}, column {column}): "
-                                                         "nothing was restored")
+    return _python_message(text_, source, int(line), int(column)) or BackupError(
+        f"{source}:{line}: not valid JSON ({what}, column {column}): nothing was restored")
 
 
-def _python_message(text_: str, source: str) -> BackupError | None:
-    """Python's reader's account of text that is not JSON, which says what was expected where."""
+def _python_message(text_: str, source: str, line: int, column: int) -> BackupError | None:
+    """Python's reader's account of text that is not JSON, which says what was expected where (for
+    NaN and Infinity, which it reads without saying where, the place `line` and `column` found)."""
     try:
         json.loads(text_, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        return BackupError(f"{source}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}): "
-                           "nothing was restored")
+        line, column = (line, column) if exc.msg.endswith(_NOT_A_NUMBER) else (exc.lineno, exc.colno)
+        return BackupError(f"{source}:{line}: not valid JSON ({exc.msg}, column {column}): nothing was restored")
     except (RecursionError, ValueError):
         pass   # stopped by what the caller's reader reported first
     return None
@@ -664,12 +665,15 @@ def _loads(text_: str, source: str) -> Any:
         if "infinity" in exc.msg:
             raise BackupError(f"{source}:{exc.lineno}: the number at column {exc.colno} is too big to be held: "
                               "nothing was restored") from None
-        raise _python_message(text_, source) or BackupError(
+        raise _python_message(text_, source, exc.lineno, exc.colno) or BackupError(
             f"{source}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}): nothing was restored") from None
 
 
+_NOT_A_NUMBER = " is not a JSON number"
+
+
 def _no_constant(name: str):
-    raise json.JSONDecodeError(f"{name} is not a JSON number", "", 0)
+    raise json.JSONDecodeError(name + _NOT_A_NUMBER, "", 0)
 
 
 def _check_header(raw: Any, source: str) -> None:

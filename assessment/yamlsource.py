@@ -258,16 +258,17 @@ def problems_from_validation(error: ValidationError, source: Source, prefix: Loc
                              model: type[BaseModel] | None = None) -> list[Problem]:
     """One `Problem` per pydantic error, with pydantic's jargon turned into plain words.
 
-    Given the `model` that was validated, an unknown key is answered with the keys allowed there.
+    Given the `model` that was validated, an unknown key is answered with the keys allowed there
+    (in the first `limits.PROBLEMS_KEPT`: finding the nearest costs a tenth of a millisecond).
     """
     problems = []
-    for err in error.errors(include_url=False):
+    for n, err in enumerate(error.errors(include_url=False)):
         loc = _file_loc(source.data, prefix + tuple(err["loc"]))
         kind = err["type"]
         key = loc[-1] if loc else ""
         if kind in _MESSAGES:
             message = _MESSAGES[kind](err, key)
-            if kind == "extra_forbidden" and model is not None:
+            if kind == "extra_forbidden" and model is not None and n < limits.PROBLEMS_KEPT:
                 message += _allowed_hint(model, tuple(err["loc"])[:-1], str(key))
             where_loc = loc[:-1] if kind in ("missing", "extra_forbidden") else loc
         else:

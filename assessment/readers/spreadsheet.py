@@ -45,7 +45,6 @@ ACTIONS_LAYOUT = ("the Actions sheet of this tool's workbook has the columns " +
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and .xlsx files with a password
 WORKBOOK = Budget(WORKBOOK_PART_ELEMENTS, WORKBOOK_ELEMENTS, "this tool's 10-period workbook has about 21,000 in "
                                                              "all, 2,900 in its biggest sheet", WORKBOOK_SETUP_ELEMENTS)
-CELLS_REAL = "59 objectives for 10 periods in the template's columns are 2,400"
 
 
 def _title_period(title: str) -> str | None:
@@ -107,7 +106,7 @@ def _sheets(data: bytes, notes: list[str]) -> tuple[bool, list[tuple[str | None,
     delimiter = max(",;\t", key=first.count)
     if text.count(delimiter) + text.count("\n") > SHEET_CELLS:   # counted before the parse makes a string of each
         raise _Unreadable(f"the file has more than {SHEET_CELLS:,} cells; files of up to {SHEET_CELLS:,} cells are "
-                          f"read ({CELLS_REAL})")
+                          "read (59 objectives for 10 periods in the template's columns are 2,400)")
     try:
         return False, [(None, list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))]
     except csv.Error as exc:
@@ -116,21 +115,16 @@ def _sheets(data: bytes, notes: list[str]) -> tuple[bool, list[tuple[str | None,
 
 def _bounded_rows(ws) -> list[list]:
     """A sheet's rows, read one at a time, at most `limits.SHEET_COLUMNS` wide, refused past
-    `limits.SHEET_ROWS` rows or `limits.SHEET_CELLS` cells (a row's number can skip a million
-    empty rows, each made as it is read). The size the sheet declares is ignored (openpyxl would pad every row to it:
+    `limits.SHEET_ROWS` (a row's number can skip a million empty rows, each made as it is read; the
+    cells it holds are bounded by its part's XML elements, `zipped.Budget`). The size the sheet declares is ignored (openpyxl would pad every row to it:
     a 30 KB file declaring A1:XFD1048576 took 24 GB)."""
     ws.reset_dimensions()
     rows = []
-    cells = 0
     for row in ws.iter_rows(values_only=True, max_col=SHEET_COLUMNS):
         rows.append(list(row))
-        cells += len(row)
         if len(rows) > SHEET_ROWS:
             raise _Unreadable(f'sheet "{ws.title}" has more than {SHEET_ROWS:,} rows; sheets of up to '
                               f"{SHEET_ROWS:,} rows are read (59 objectives for 10 periods are 590)")
-        if cells > SHEET_CELLS:
-            raise _Unreadable(f'sheet "{ws.title}" has more than {SHEET_CELLS:,} cells; sheets of up to '
-                              f"{SHEET_CELLS:,} cells are read ({CELLS_REAL})")
     while rows and all(v is None for v in rows[-1]):
         rows.pop()   # trailing empty rows, as a sheet's declared size used to trim them
     return rows
