@@ -1,18 +1,26 @@
-"""Hostile files through the command line, each in its own process under a memory and CPU limit.
+"""Hostile files through the command line, each in its own process, held to the aim of issue 23: no
+file, accepted or refused, costs more than 5 s of processor time or 300 MB above an idle run.
 
 Every case in `tests/fixtures/hostile/make.py` (a YAML alias bomb, 30,000 nested brackets, a NUL,
-a 5,000-digit number, 50 MB of YAML, text longer than the database keeps, a Word file that unpacks
-to 400 MB, an entity reference in a cell, a sheet declaring a million columns, a million rows,
-300,000 rows, 19,000 bad rows) and an output folder that does not exist is run as a user would
-run it. The process may use at most `MEMORY` of address space and `CPU_SECONDS` of processor time
-(the kernel stops it otherwise, and its output then differs from the golden file); its output
-must be exactly `fixtures/hostile/expected/NAME.txt`. The time and peak memory of each are written
-to test-artifacts/hostile.json for the record: measured here, never asserted against a clock.
+a 5,000-digit number, 50 MB of YAML, text longer than the database keeps, a 3.8 MB flow list, 39
+levels of 1.7 MB, infinite scores, files of each kind just within or past their work budgets, a
+Word file that unpacks to 400 MB or holds a 15 MB table of empty cells, an entity reference in a
+cell, a sheet declaring a million columns, a workbook with a 15 MB styles part, a million rows,
+300,000 rows, 19,000 bad rows, backups nested 100,000 deep, with a 5,000-digit integer, 25 million
+values or 20,000 bad rows) and an output folder that does not exist is run as a user would run it.
+
+An idle run (`--help`) is measured first, in the same module. Each case may then use the idle run's
+processor time plus `AIM_SECONDS` (RLIMIT_CPU: the kernel stops it otherwise, and its output then
+differs from the golden file `fixtures/hostile/expected/NAME.txt`, which it must match exactly) and
+at most `AIM_MB` of peak resident memory (VmHWM) above the idle run's, within an address space of
+`MEMORY`. Time, processor time and peak memory of the idle run and of each case are written to
+test-artifacts/hostile.json; no wall-clock time is asserted.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import resource
 import subprocess
@@ -28,18 +36,22 @@ from .test_browser import page, server  # noqa: F401 - fixtures: a real Chromium
 sys.path.insert(0, str(FIXTURES / "hostile"))
 import make  # noqa: E402  (the hostile files are built, not kept: some are 50 MB)
 
-MEMORY = 1 * 2**30        # address space: well under 1 GB, as the issue asks
-CPU_SECONDS = 20          # processor time; each case needs about one second
+MEMORY = 1 * 2**30        # address space: a hard stop well under 1 GB
+AIM_SECONDS = 5           # processor time above an idle run
+AIM_MB = 300              # peak resident memory above an idle run
+IDLE = ["--help"]         # the command line loaded, nothing read
 EXPECTED = FIXTURES / "hostile" / "expected"
+ARTIFACTS = ROOT / "test-artifacts"
 COMMANDS = {
     "validate": ["validate", "{path}"],
     "appendix": ["import", "appendix", "--org", "x", "--dry-run", "{path}"],
     "xlsx": ["import", "xlsx", "--org", "x", "--dry-run", "{path}"],
+    "restore": ["restore", "{path}"],
 }
 OTHER_CASES = {   # name -> command line: hostile arguments rather than hostile files
     "no_such_folder": ["export", "xlsx", "--org", "x", "--out", "/no/such/folder/x.xlsx"],
 }
-MEASURED: dict[str, dict] = {}
+MEASURED: dict[str, dict] = {"idle": {}, "cases": {}}
 # `python -m assessment`, and on the way out the process's own peak resident memory (VmHWM: the
 # peak of this program alone; the rusage of a child forked from pytest counts pytest's memory too)
 COMMAND_LINE = ("import atexit, os, runpy\n"
@@ -50,38 +62,47 @@ COMMAND_LINE = ("import atexit, os, runpy\n"
                 "runpy.run_module('assessment', run_name='__main__', alter_sys=True)\n")
 
 
-def _bounded() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
-
-
-def run_bounded(argv: list[str], folder: Path) -> tuple[int, str, str, float, float]:
-    """Run the CLI under the limits: exit status, stdout, stderr, seconds and peak memory (MB)."""
+def run_bounded(argv: list[str], folder: Path, cpu_seconds: int) -> tuple[int, str, str, float, float, float]:
+    """Run the CLI within `MEMORY` of address space and `cpu_seconds` of processor time: exit status,
+    stdout, stderr, seconds, processor seconds and peak memory (MB; NaN if it was killed)."""
     peak_file = folder / "peak"
     peak_file.unlink(missing_ok=True)
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder / 'hostile.db'}", "PYTHONPATH": str(ROOT),
            "HOSTILE_PEAK": str(peak_file)}
     env.pop("ASSESSMENT_DEBUG", None)
+
+    def bounded() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
+
     with open(folder / "out", "w+b") as out, open(folder / "err", "w+b") as err:
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.monotonic()
         process = subprocess.run([sys.executable, "-c", COMMAND_LINE, *argv], stdout=out, stderr=err,
-                                 preexec_fn=_bounded, env=env, cwd=ROOT)
+                                 preexec_fn=bounded, env=env, cwd=ROOT, check=False)
         seconds = time.monotonic() - start
+        now = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime
         out.seek(0), err.seek(0)
         peak = int(peak_file.read_text()) / 1024 if peak_file.exists() else float("nan")  # killed: no peak
-        return process.returncode, out.read().decode(), err.read().decode(), seconds, peak
+        return process.returncode, out.read().decode(), err.read().decode(), seconds, cpu, peak
 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
+    """The files built, an organisation to import into, and the idle run's figures."""
     folder = tmp_path_factory.mktemp("hostile")
     made = make.build(folder)
-    code, _, err, _, _ = run_bounded(["orgs", "add", "x", "--name", "X Council"], folder)
+    code, _, err, _, _, _ = run_bounded(["orgs", "add", "x", "--name", "X Council"], folder, 60)
     assert code == 0, err
-    yield folder, made
-    artifacts = ROOT / "test-artifacts"
-    artifacts.mkdir(exist_ok=True)
-    (artifacts / "hostile.json").write_text(json.dumps(MEASURED, indent=2) + "\n")
+    code, _, err, seconds, cpu, peak = run_bounded(IDLE, folder, 60)
+    assert code == 0, err
+    MEASURED["idle"] = {"command": " ".join(IDLE), "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+                        "peak_mb": round(peak, 1), "cpu_limit_seconds": math.ceil(cpu + AIM_SECONDS),
+                        "peak_limit_mb": round(peak + AIM_MB, 1)}
+    yield folder, made, MEASURED["idle"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "hostile.json").write_text(json.dumps(MEASURED, indent=2) + "\n")
 
 
 def golden(name: str, code: int, out: str, err: str, folder: Path) -> str:
@@ -90,30 +111,54 @@ def golden(name: str, code: int, out: str, err: str, folder: Path) -> str:
 
 
 @pytest.mark.parametrize("name", [*make.CASES, *OTHER_CASES])
-def test_a_hostile_case_is_answered_in_bounded_time_and_memory(hostile, name):
-    folder, made = hostile
+def test_a_hostile_case_is_answered_within_the_aim(hostile, name):
+    folder, made, idle = hostile
     if name in OTHER_CASES:
         argv, size = OTHER_CASES[name], 0
     else:
         argv = [a.replace("{path}", str(made[name])) for a in COMMANDS[make.CASES[name][1]]]
         size = made[name].stat().st_size
-    code, out, err, seconds, peak = run_bounded(argv, folder)
-    MEASURED[name] = {"bytes": size, "exit": code, "seconds": round(seconds, 2), "peak_mb": round(peak, 1),
-                      "message": (err or out).strip().splitlines()[-1][:200] if (err or out).strip() else ""}
+    code, out, err, seconds, cpu, peak = run_bounded(argv, folder, idle["cpu_limit_seconds"])
+    MEASURED["cases"][name] = {
+        "bytes": size, "exit": code, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+        "peak_mb": round(peak, 1), "above_idle_mb": round(peak - idle["peak_mb"], 1),
+        "message": (err or out).strip().splitlines()[-1][:200] if (err or out).strip() else ""}
     assert "Traceback" not in err and "unexpected" not in err, err
     assert golden(name, code, out, err, folder) == (EXPECTED / f"{name}.txt").read_text()
+    assert peak - idle["peak_mb"] <= AIM_MB, f"{name}: {peak:.0f} MB at its peak, idle {idle['peak_mb']:.0f} MB"
 
 
 def test_a_long_problem_list_is_cut_to_the_first_few_dozen(hostile):
     """19,000 bad rows: the first 30 are listed, then how many more (the golden file has the rest)."""
-    folder, made = hostile
-    code, _, err, _, _ = run_bounded(COMMANDS["xlsx"][:-1] + [str(made["bad_rows.csv"])], folder)
+    folder, made, idle = hostile
+    code, _, err, _, _, _ = run_bounded(COMMANDS["xlsx"][:-1] + [str(made["bad_rows.csv"])], folder,
+                                        idle["cpu_limit_seconds"])
     lines = err.splitlines()
     assert code == 2 and len(lines) == 32 and lines[-1] == "  … and 18,970 more"
 
 
+def server_pid(base: str) -> int:
+    """The process of the `streamlit run` started by this test process and serving `base`."""
+    port = base.rsplit(":", 1)[1]
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0")
+            parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == os.getpid() and f"--server.port={port}".encode() in command:
+            return int(entry.name)
+    pytest.fail(f"no streamlit process of ours serves port {port}")
+
+
+def memory_mb(pid: int, field: str) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        return int(next(line for line in status if line.startswith(field)).split()[1]) / 1024
+
+
 def test_the_import_page_refuses_them_in_a_real_browser(server, page, tmp_path):  # noqa: F811
-    """The same readers behind the Import page: the limit named, a long list cut, nothing saved."""
+    """The same readers behind the Import page: the limit named, a long list cut, nothing saved, and
+    the server's memory held to the aim while it reads them."""
     from playwright.sync_api import expect
 
     from assessment.store import open_store
@@ -127,6 +172,8 @@ def test_the_import_page_refuses_them_in_a_real_browser(server, page, tmp_path):
     before = stored(open_store(url), "medway")
     page.get_by_role("link", name="Import").click()
     expect(page.get_by_text("Import: Medway Council")).to_be_visible(timeout=30000)
+    pid = server_pid(base)
+    resident = memory_mb(pid, "VmRSS")
     made = make.build(tmp_path / "files")
     upload = widget(page, "import.file.medway").locator("input[type=file]")
     upload.set_input_files(str(made["bomb.docx"]))
@@ -138,4 +185,19 @@ def test_the_import_page_refuses_them_in_a_real_browser(server, page, tmp_path):
     expect(page.get_by_text("row 31, column", exact=False)).to_have_count(1)
     expect(page.get_by_text("row 32, column", exact=False)).to_have_count(0)
     shot(page, "hostile-2-long-problem-list-cut")
+    upload.set_input_files(str(made["empty_cells.docx"]))
+    expect(page.get_by_text("empty_cells.docx: word/document.xml holds more than 200,000 XML elements; parts of "
+                            "up to 200,000 are read", exact=False)).to_be_visible(timeout=30000)
+    shot(page, "hostile-3-empty-cells-refused")
+    upload.set_input_files(str(made["styles.xlsx"]))
+    expect(page.get_by_text("styles.xlsx: xl/styles.xml holds more than 100,000 XML elements; parts of up to "
+                            "100,000 are read", exact=False)).to_be_visible(timeout=30000)
+    shot(page, "hostile-4-styles-refused")
+    peak = memory_mb(pid, "VmHWM")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "hostile-server.json").write_text(json.dumps({
+        "uploads": ["bomb.docx", "bad_rows.csv", "empty_cells.docx", "styles.xlsx"],
+        "resident_before_mb": round(resident, 1), "peak_after_mb": round(peak, 1),
+        "growth_mb": round(peak - resident, 1)}, indent=2) + "\n")
     assert stored(open_store(url), "medway") == before
+    assert peak - resident <= AIM_MB, f"the server grew from {resident:.0f} MB to a peak of {peak:.0f} MB"
