@@ -247,8 +247,8 @@ _MESSAGES = {
     "extra_forbidden": lambda e, k: f"unknown key '{k}'",
     "string_too_short": lambda e, k: "must not be empty",
     "string_too_long": lambda e, k: limits.too_long("the text", e.get("input") or "", e["ctx"]["max_length"]),
-    "string_pattern_mismatch": lambda e, k: (f"'{_short(str(e.get('input')))}' is not a valid id: use lower case letters, "
-                                             "digits, '-' and '_', starting with a letter or digit"),
+    "string_pattern_mismatch": lambda e, k: (f"'{_short(str(e.get('input')))}' is not a valid id: use lower case "
+                                             "letters, digits, '-' and '_', starting with a letter or digit"),
     "too_short": lambda e, k: ("must not be an empty list" if e.get("ctx", {}).get("min_length", 1) == 1
                                else f"needs at least {e['ctx']['min_length']} items"),
 }

@@ -141,7 +141,8 @@ def test_a_backup_id_the_database_cannot_hold(cli, tmp_path):
 
 @pytest.mark.parametrize("name, content, message", [
     ("score.csv", make.csv_huge_score(), "score.csv: row 2, column \"Score\": '1e400' is not a score"),
-    ("score.xlsx", make.xlsx_huge_score(), "score.xlsx: sheet \"Sheet\", row 2, column \"Score\": 'inf' is not a score"),
+    ("score.xlsx", make.xlsx_huge_score(),
+     "score.xlsx: sheet \"Sheet\", row 2, column \"Score\": 'inf' is not a score"),
 ])
 def test_a_spreadsheet_cell_holding_1e400(cli, tmp_path, name, content, message):
     path = tmp_path / name

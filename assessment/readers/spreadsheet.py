@@ -116,8 +116,9 @@ def _sheets(data: bytes, notes: list[str]) -> tuple[bool, list[tuple[str | None,
 def _bounded_rows(ws) -> list[list]:
     """A sheet's rows, read one at a time, at most `limits.SHEET_COLUMNS` wide, refused past
     `limits.SHEET_ROWS` (a row's number can skip a million empty rows, each made as it is read; the
-    cells it holds are bounded by its part's XML elements, `zipped.Budget`). The size the sheet declares is ignored (openpyxl would pad every row to it:
-    a 30 KB file declaring A1:XFD1048576 took 24 GB)."""
+    cells it holds are bounded by its part's XML elements, `zipped.Budget`). The size the sheet
+    declares is ignored (openpyxl would pad every row to it: a 30 KB file declaring A1:XFD1048576
+    took 24 GB)."""
     ws.reset_dimensions()
     rows = []
     for row in ws.iter_rows(values_only=True, max_col=SHEET_COLUMNS):

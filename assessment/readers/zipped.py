@@ -50,7 +50,8 @@ def _size_problem(parts: list[zipfile.ZipInfo]) -> str | None:
                 f"to {ZIP_MEMBER_BYTES // 2**20} MB are read")
     total = sum(p.file_size for p in parts)
     if total > ZIP_TOTAL_BYTES:
-        return f"the file unpacks to {total / 2**20:,.0f} MB; files that unpack to {ZIP_TOTAL_BYTES // 2**20} MB are read"
+        return (f"the file unpacks to {total / 2**20:,.0f} MB; files that unpack to {ZIP_TOTAL_BYTES // 2**20} MB "
+                "are read")
     return None
 
 
