@@ -38,7 +38,7 @@ WORKBOOK_SETUP_ELEMENTS = 50_000  # in an .xlsx's parts other than sheets and sh
                                 # (styles, workbook, properties): openpyxl makes an object of each,
                                 # about 1.5 KB apiece; this tool's workbook has about 400
 WORD_TABLE_COLUMNS = 63         # grid columns of a Word table (Word's own maximum); an appendix has 23
-TABLE_CELLS = 200_000           # grid cells of all a .docx's tables; a 10-period appendix has 1,400
+TABLE_CELLS = 200_000           # grid cells of all a .docx's tables; a 10-period appendix has 1,800
 SHEET_CELLS = 200_000           # cells of a CSV file (a sheet's are bounded by its XML elements); 59
                                 # objectives x 10 periods in the template's 4 columns are 2,400
 BACKUP_BYTES = 1 * 2**30        # a 400-organisation, 10-period backup is 142 MB
