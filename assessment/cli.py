@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -357,14 +358,43 @@ def period_delete(obj: Context, name: str, org_id: str, yes: bool) -> None:
     click.echo(f"deleted {org_id} {gone.period} ({gone.entries} entries, {gone.actions} action(s) raised in it)")
 
 
+class DecisionDate(click.ParamType):
+    """A date written YYYY-MM-DD, refused in words otherwise."""
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"“{value}” is not a date; write it as YYYY-MM-DD, e.g. 2026-11-21 for 21 November 2026",
+                      param, ctx)
+
+
 @period.command("submit")
 @click.argument("name")
 @click.option("--org", "org_id", required=True)
+@click.option("--ignore-drafts", is_flag=True,
+              help="Submit although people have unsaved drafts in it (they are kept, outside the submitted record).")
 @click.pass_obj
-def period_submit(obj: Context, name: str, org_id: str) -> None:
-    """Put a draft period forward for approval (reviewers can read it from now on)."""
-    done = workflows.submit_period(obj.store, obj.actor, org_id, name)
+def period_submit(obj: Context, name: str, org_id: str, ignore_drafts: bool) -> None:
+    """Put a draft period forward for approval: reviewers can read it from now on, and it is frozen as
+    it was put (all but its actions' progress) until withdrawn or reopened. Refused, listing them,
+    while anyone has unsaved drafts in it, unless --ignore-drafts."""
+    done = workflows.submit_period(obj.store, obj.actor, org_id, name, ignore_drafts=ignore_drafts)
     click.echo(f"{org_id} {name}: {done.status_line()}")
+
+
+@period.command("withdraw")
+@click.argument("name")
+@click.option("--org", "org_id", required=True)
+@click.option("--reason", required=True, help="Why it is withdrawn (kept in its history, shown to reviewers).")
+@click.pass_obj
+def period_withdraw(obj: Context, name: str, org_id: str, reason: str) -> None:
+    """Take a submitted period back to draft before it is approved (an editor's act), giving the reason."""
+    workflows.withdraw_period(obj.store, obj.actor, org_id, name, reason=reason)
+    click.echo(f"{org_id} {name}: withdrawn; a draft again")
 
 
 @period.command("approve")
@@ -372,14 +402,14 @@ def period_submit(obj: Context, name: str, org_id: str) -> None:
 @click.option("--org", "org_id", required=True)
 @click.option("--committee", "decision", required=True,
               help="Whose decision approved it: the committee (e.g. 'Cabinet') or the officer under delegated powers.")
-@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), help="The date of the decision (YYYY-MM-DD).")
+@click.option("--date", "on", type=DecisionDate(),
+              help="The date of the decision (YYYY-MM-DD): not in the future, nor before the period began.")
 @click.option("--minute", help="The minute or decision reference, e.g. 'Minute 52/2026'.")
 @click.pass_obj
 def period_approve(obj: Context, name: str, org_id: str, decision: str, on, minute: str | None) -> None:
     """Approve a submitted period as the council decided it; it is then read-only (its actions'
     progress can still be recorded) until an administrator reopens it."""
-    done = workflows.approve_period(obj.store, obj.actor, org_id, name, decision=decision,
-                                    on=on.date() if on else None, minute=minute)
+    done = workflows.approve_period(obj.store, obj.actor, org_id, name, decision=decision, on=on, minute=minute)
     click.echo(f"{org_id} {name}: {done.status_line()}")
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from .framework import Framework
 from .errors import InvalidEdit
-from .record import Action, Entry, entry_problems, evidence_problem, parse_evidence
+from .record import Action, Entry, entry_problems, evidence_problem, long_date_time, parse_evidence
 from .scores import parse_score
 
 FIELDS = ("score", "target", "comment", "evidence", "actions")
@@ -100,6 +100,12 @@ class Draft:
     person: str
     edit: EntryEdit
     updated_at: datetime | None = None
+
+    def describe(self) -> str:
+        """As the submitter is told of it: "objective 31 (officer@medway.gov.uk, last changed
+        4 December 2026 14:05)"."""
+        return (f"{self.edit.kind.replace('_', ' ')} {self.edit.item} ({self.person}, last changed "
+                f"{long_date_time(self.updated_at, 'at a time not known')})")
 
 
 def merged(old: EntryEdit | None, new: EntryEdit) -> EntryEdit:

@@ -100,7 +100,8 @@ class NotAllowed(AssessmentError):
 
 
 class PeriodLocked(AssessmentError):
-    """The period is approved: it cannot be changed (except its actions' progress) until reopened."""
+    """The period is submitted or approved (or on a framework no longer followed): it cannot be
+    changed, except its actions' progress, until withdrawn or reopened."""
 
 
 class DatabaseUnavailable(AssessmentError):
@@ -123,3 +124,17 @@ class PdfFailed(AssessmentError):
     """LibreOffice ran but made no PDF (it failed, or took too long), or was not asked to (the
     document is too long, the person is already making one, the server is busy): the message says
     which."""
+
+
+class DraftsWaiting(AssessmentError):
+    """A period was to be submitted with unsaved drafts in it: `drafts` lists them (whose, which
+    entry, when last changed: `Draft.describe`); submitting anyway leaves them out of the submitted
+    record."""
+
+    def __init__(self, period: str, drafts: list):
+        self.period, self.drafts = period, drafts
+        shown = "; ".join(d.describe() for d in drafts[:PROBLEMS_SHOWN])
+        more = f"; … and {len(drafts) - PROBLEMS_SHOWN} more" if len(drafts) > PROBLEMS_SHOWN else ""
+        super().__init__(f"{period} has {len(drafts)} unsaved draft{'s' if len(drafts) != 1 else ''} that would not "
+                         f"be in the submitted record: {shown}{more}. Save or discard them first, or submit anyway "
+                         "(--ignore-drafts on the command line)")

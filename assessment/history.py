@@ -76,8 +76,11 @@ class Event:
         if self.kind == "approved":
             return str(Approval(d.get("decision") or "", date.fromisoformat(d["on"]) if d.get("on")
                                                else None, d.get("minute")))
-        if self.kind == "reopened":
-            return f"reopened: {d.get('reason', '')}"
+        if self.kind in ("reopened", "withdrawn"):
+            return f"{self.kind}: {d.get('reason', '')}"
+        if self.kind == "submitted" and d.get("drafts_left"):
+            left = d["drafts_left"]
+            return f"submitted, leaving out {len(left)} unsaved draft{'s' if len(left) != 1 else ''}"
         if self.kind == "role":
             before, after = d.get("before") or "no role", d.get("after") or "no role"
             return f"{d.get('email')}: {before} → {after}"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from . import limits
-from .errors import AssessmentError, NotFound, PeriodLocked
+from .errors import AssessmentError, NotFound
 from .scores import UNSCORED, Score
 
 STATUSES = ("draft", "submitted", "approved")
@@ -164,11 +164,38 @@ class Approval:
                 + (f" ({self.minute})" if self.minute else ""))
 
 
-# Sign-off: a period moves draft -> submitted -> approved; reopening (an administrator's act, with a
-# reason) takes it back to draft. An approved period is read-only except for its actions' progress.
+# Sign-off: a period moves draft -> submitted -> approved. Back to draft, with a reason kept in its
+# history: reopening (an administrator's act) a submitted or approved period; withdrawing (any
+# editor's, before approval) a submitted one. What members approve is what was submitted: a
+# submitted or approved period is frozen, all but its actions' progress (`lock_reason`).
 SIGN_OFF = {"submit": (("draft",), "submitted"), "approve": (("submitted",), "approved"),
-            "reopen": (("submitted", "approved"), "draft")}
-LOCKED_STATUSES = ("approved",)
+            "reopen": (("submitted", "approved"), "draft"), "withdraw": (("submitted",), "draft")}
+FROZEN_STATUSES = ("submitted", "approved")
+
+# What a change to a period touches: the lock's cases. A frozen period takes only FROZEN_ALLOWS.
+CONTENT = "content"                   # scores, targets, comments, evidence, actions raised, drafts,
+                                      # confirming, restoring, importing, replacing, deleting
+ACTION_PLAN = "action plan"           # an action's owner and due date, as members approved them
+ACTION_PROGRESS = "action progress"   # an action's status, progress notes and red/amber/green
+FROZEN_ALLOWS = (ACTION_PROGRESS,)
+
+
+def lock_reason(period: str, status: str, *, change: str = CONTENT, what: str = "changed",
+                approval: "Approval | None" = None, other_framework: str | None = None) -> str | None:
+    """Why `change` may not be made to a period in this state (None: it may): the one rule of the
+    lock, from the period's status and framework; rights are the application layer's
+    (`workflows.access.may_change`), and the store asks this before it writes."""
+    if other_framework is not None and change != ACTION_PROGRESS:
+        return (f"{period} is scored against {other_framework}, not the framework the organisation follows now, "
+                f"so it cannot be {what}")
+    if status not in FROZEN_STATUSES or change in FROZEN_ALLOWS:
+        return None
+    if status == "approved":
+        detail = str(approval).removeprefix("Approved ") if approval else ""
+        return (f"{period} is approved" + (f" {detail}" if detail else "") + f", so it cannot be {what}; an "
+                "administrator can reopen it, giving a reason")
+    return (f"{period} is submitted for approval, so it cannot be {what}: what members approve is what was "
+            "submitted; an editor can withdraw it (or an administrator reopen it), giving a reason")
 # Those who only review (councillors) see the periods put before them, not work in progress.
 REVIEWABLE_STATUSES = ("submitted", "approved")
 
@@ -197,9 +224,21 @@ class PeriodRecord:
                 + ("; no mapping to the framework followed now is kept, so its scores are not shown"
                    if self.mapping_missing else ", shown here through the mapping to the framework followed now"))
 
+    def lock_reason(self, change: str = CONTENT, what: str = "changed") -> str | None:
+        """Why `change` may not be made to this period (`lock_reason`), or None."""
+        other = f"{self.framework_id} {self.framework_version}" if self.framework_id is not None else None
+        return lock_reason(self.period, self.status, change=change, what=what, approval=self.approval,
+                           other_framework=other)
+
     @property
     def locked(self) -> bool:
-        return self.status in LOCKED_STATUSES
+        """Its content cannot be changed (submitted, approved, or on a framework no longer followed)."""
+        return self.lock_reason() is not None
+
+    @property
+    def frozen(self) -> bool:
+        """Submitted or approved: put before members, so kept as it was put."""
+        return self.status in FROZEN_STATUSES
 
     def unconfirmed(self) -> list[Entry]:
         """The entries carried forward from the period before and not yet confirmed or changed."""
@@ -213,17 +252,6 @@ class PeriodRecord:
             raise AssessmentError(f"{self.period} has {len(waiting)} score{'s' if len(waiting) != 1 else ''} carried "
                                   "forward and not yet confirmed; confirm or change them on the score page before "
                                   "submitting it")
-
-    def check_unlocked(self, what: str = "changed") -> None:
-        """Refuse (PeriodLocked) any change to an approved period, saying how to change it, and to a
-        period scored against a framework the organisation no longer follows."""
-        if self.framework_id is not None:
-            raise PeriodLocked(f"{self.period} is scored against {self.framework_id} {self.framework_version}, not the "
-                               f"framework the organisation follows now, so it cannot be {what}")
-        if self.locked:
-            detail = str(self.approval).removeprefix("Approved ") if self.approval else ""
-            raise PeriodLocked(f"{self.period} is approved" + (f" {detail}" if detail else "")
-                               + f", so it cannot be {what}; an administrator can reopen it, giving a reason")
 
     def status_line(self) -> str:
         """The period's status as printed on reports, appendices and workbooks: "DRAFT", "Submitted

@@ -28,12 +28,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from . import limits
 from .edits import Draft, EntryEdit, edit_from_json, fields_json
-from .errors import AlreadyExists, AssessmentError, DatabaseUnavailable, InvalidEdit, NotFound, StaleEntry
+from .errors import AlreadyExists, AssessmentError, DatabaseUnavailable, InvalidEdit, NotFound, PeriodLocked, StaleEntry
 from .framework import Framework
 from .history import Event, legacy_snapshot, snapshot
 from .people import Person, SignInLine
-from .record import (STATUSES, Action, ActionUpdate, Approval, Entry, Evidence, Organisation, OrganisationRecord,
-                     PeriodRecord, action_problems, entry_problems, long_date, organisation_problems, period_key)
+from .record import (ACTION_PLAN, ACTION_PROGRESS, CONTENT, STATUSES, Action, ActionUpdate, Approval, Entry, Evidence,
+                     Organisation, OrganisationRecord, PeriodRecord, action_problems, entry_problems, lock_reason,
+                     long_date, organisation_problems, period_key)
 from .scores import Score
 from .tables import (ActionRow, ActionUpdateRow, AssessmentRow, BaselineRow, DraftRow, EntryHistoryRow, EntryRow,
                      EventRow, EvidenceRow, MembershipRow, OrganisationRow, PersonRow, SignInLogRow, new_stamp)
@@ -253,6 +254,28 @@ class Store:
                                 .values(changed=new_stamp()))
 
 
+# The lock in the write path. Every public method of `Transaction` says what it does to a period
+# (tests/test_lock.py is generated from these marks: a method without one fails it):
+READS = "reads"                      # writes nothing
+CONTENT_OF_A_PERIOD = "content"      # refused in a submitted or approved period (`record.lock_reason`)
+ACTIONS_OF_A_PERIOD = "actions"      # an action's progress, always; its owner and due date as content
+SIGN_OFF_OF_A_PERIOD = "sign-off"    # a period's status: the moves are the workflow's to check
+NEW_PERIOD = "new period"            # a period that did not exist: nothing of it was put before anyone
+OWN_DRAFTS_DISCARDED = "own drafts"  # unsaved drafts thrown away: nothing that was submitted
+NOT_A_PERIOD = "not a period"        # organisations, events, people, sign-ins
+
+
+def writes(case: str):
+    """Mark a `Transaction` method with its lock case (`READS` for one that writes nothing)."""
+    def marked(method):
+        method.lock_case = case
+        return method
+    return marked
+
+
+reads = writes(READS)
+
+
 class Transaction:
     """Reads and writes inside one transaction (`Store.transaction()`)."""
 
@@ -267,6 +290,7 @@ class Transaction:
 
     # ------------------------------------------------------------ organisations
 
+    @writes(NOT_A_PERIOD)
     def add_organisation(self, org: Organisation) -> None:
         _fits(org.id, organisation_problems(org))
         if self.s.get(OrganisationRow, org.id) is not None:
@@ -275,6 +299,7 @@ class Transaction:
         self.s.flush()
         self.touched.add(org.id)
 
+    @reads
     def organisations(self, ids: Iterable[str] | None = None) -> list[tuple[Organisation, list[str]]]:
         """Every organisation (or those of `ids`) by name, with its periods, oldest first: two
         plain queries of the columns needed, no records loaded (Start asks on every run)."""
@@ -290,6 +315,7 @@ class Transaction:
         return [(Organisation(*row), sorted(by_org[row[0]], key=period_key))
                 for row in self.s.execute(orgs.order_by(OrganisationRow.name))]
 
+    @reads
     def organisation(self, org_id: str) -> Organisation:
         row = self._org(org_id)
         return Organisation(row.id, row.name, row.type, row.region)
@@ -308,8 +334,30 @@ class Transaction:
             raise NotFound(f"{org_id} has no period '{period}'")
         return row
 
+    def _open(self, org_id: str, period: str, change: str = CONTENT, what: str = "changed") -> AssessmentRow:
+        """The period, if the lock lets `change` be made to it (else PeriodLocked)."""
+        row = self._assessment(org_id, period)
+        self._check_open(row, change, what)
+        return row
+
+    def _check_open(self, row: AssessmentRow, change: str = CONTENT, what: str = "changed") -> None:
+        """Refuse (PeriodLocked) what `record.lock_reason` refuses, from the period as stored: the last
+        guard in the write path, whoever asked and whether or not they asked the lock first."""
+        frameworks = self.s.execute(select(AssessmentRow.period, AssessmentRow.framework_id,
+                                           AssessmentRow.framework_version)
+                                    .where(AssessmentRow.organisation_id == row.organisation_id)).all()
+        latest = max(frameworks, key=lambda f: period_key(f.period))
+        other = (f"{row.framework_id} {row.framework_version}"
+                 if (row.framework_id, row.framework_version) != (latest.framework_id, latest.framework_version)
+                 else None)
+        reason = lock_reason(row.period, row.status, change=change, what=what, approval=_approval(row),
+                             other_framework=other)
+        if reason is not None:
+            raise PeriodLocked(reason)
+
     # ------------------------------------------------------------ whole records
 
+    @writes(CONTENT_OF_A_PERIOD)
     def save_record(self, record: OrganisationRecord, *, user: str, replace: bool = False) -> dict[str, int]:
         """Store a whole record (from a file): the organisation if new, its baselines and periods.
 
@@ -331,6 +379,7 @@ class Transaction:
                 raise AlreadyExists(f"{org.id} already has period(s) {', '.join(clash)}; "
                                     "nothing was imported (use --replace to overwrite them)")
             for name in clash:
+                self._check_open(existing[name], what="replaced")
                 s.delete(existing[name])
             s.flush()
         if record.baseline_agreed:
@@ -351,6 +400,7 @@ class Transaction:
             counts["periods"] += 1
         return counts
 
+    @reads
     def record(self, org_id: str) -> OrganisationRecord:
         """The organisation's record for reading: the one kept from an earlier read while the
         organisation's stamp is unchanged (a few milliseconds), else `load_record` (tens of
@@ -363,6 +413,7 @@ class Transaction:
                 self.records.put(org_id, stamp, record)
         return record
 
+    @reads
     def load_record(self, org_id: str) -> OrganisationRecord:
         """The organisation's whole record, loaded afresh (a new object the caller may change)."""
         row = self._org(org_id)
@@ -395,6 +446,7 @@ class Transaction:
 
     # ------------------------------------------------------------ periods
 
+    @writes(NEW_PERIOD)
     def add_period(self, org_id: str, period: PeriodRecord, framework_id: str, framework_version: str, *,
                    user: str) -> None:
         """A new period with its entries (their actions, evidence and first history rows)."""
@@ -409,13 +461,15 @@ class Transaction:
             raise AlreadyExists(f"{org_id} already has period '{period.period}'") from None
         self._insert_entries(assessment, [*period.entries.values(), *period.key_area_entries.values()], user)
 
+    @writes(CONTENT_OF_A_PERIOD)
     def delete_period(self, org_id: str, period: str) -> None:
         """A period and everything in it (entries, actions, evidence, history)."""
-        assessment = self._assessment(org_id, period)
+        assessment = self._open(org_id, period, what="deleted")
         self.touched.add(org_id)
         self.s.delete(assessment)
         self.s.flush()
 
+    @writes(ACTIONS_OF_A_PERIOD)
     def update_action(self, org_id: str, action_id: int, *, owner: str | None, due, rag: str | None,
                       change: ActionUpdate | None, user: str) -> Action:
         """Change an action's owner, due date and red/amber/green, and record a dated status change
@@ -425,6 +479,9 @@ class Transaction:
                             .where(ActionRow.id == action_id, AssessmentRow.organisation_id == org_id))
         if row is None:
             raise NotFound(f"{org_id} has no action {action_id}")
+        planned = (owner, due) != (row.owner, row.due)
+        self._check_open(row.entry.assessment, ACTION_PLAN if planned else ACTION_PROGRESS,
+                         "given a new owner or due date for its actions (their progress can still be recorded)")
         self.touched.add(org_id)
         _fits(f"action {action_id}", action_problems(Action(row.text, owner, updates=[change] if change else [])))
         row.owner, row.due, row.rag = owner, due, rag
@@ -436,6 +493,7 @@ class Transaction:
         self.s.flush()
         return _action_from_row(row)
 
+    @writes(SIGN_OFF_OF_A_PERIOD)
     def set_status(self, org_id: str, period: str, status: str, approval: Approval | None = None) -> None:
         """A period's status, with its approval while approved (cleared otherwise)."""
         if status not in STATUSES:
@@ -450,6 +508,7 @@ class Transaction:
 
     # ------------------------------------------------------------ events: what was done to a record as a whole
 
+    @writes(NOT_A_PERIOD)
     def add_event(self, org_id: str, period: str | None, kind: str, person: str, **details: Any) -> int:
         """Keep `kind` (submitted, approved, reopened, started, deleted, import, undo import, role) with
         its details; returns its id."""
@@ -459,6 +518,7 @@ class Transaction:
         self.s.flush()
         return row.id
 
+    @reads
     def events(self, org_id: str, *, period: str | None = None, kinds: Iterable[str] = ()) -> list[Event]:
         """An organisation's events, newest first (of one period, of some kinds)."""
         query = select(EventRow).where(EventRow.organisation_id == org_id)
@@ -469,12 +529,14 @@ class Transaction:
         return [Event(r.id, r.period, r.kind, r.person, _utc(r.at), json.loads(r.details) if r.details else {})
                 for r in self.s.scalars(query.order_by(EventRow.id.desc()))]
 
+    @reads
     def event(self, org_id: str, event_id: int) -> Event:
         found = [e for e in self.events(org_id) if e.id == event_id]
         if not found:
             raise NotFound(f"{org_id} has no change {event_id}")
         return found[0]
 
+    @writes(NOT_A_PERIOD)
     def mark_event(self, event_id: int, **more: Any) -> None:
         """Add to an event's details (an import marked as undone)."""
         row = self.s.get(EventRow, event_id)
@@ -482,6 +544,7 @@ class Transaction:
                                  ensure_ascii=False)
         self.s.flush()
 
+    @reads
     def entries_of_event(self, event_id: int) -> list[tuple[str, str, str, int]]:
         """The entries an event (an import) saved: (period, kind, item, version saved)."""
         rows = self.s.execute(select(AssessmentRow.period, EntryRow.kind, EntryRow.item_id, EntryHistoryRow.version)
@@ -490,8 +553,9 @@ class Transaction:
                               .where(EntryHistoryRow.event_id == event_id)).all()
         return [tuple(r) for r in rows]
 
+    @writes(CONTENT_OF_A_PERIOD)
     def delete_entry(self, org_id: str, period: str, kind: str, item: str) -> None:
-        assessment = self._assessment(org_id, period)
+        assessment = self._open(org_id, period)
         row = self.s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id, EntryRow.kind == kind,
                                                    EntryRow.item_id == item))
         if row is not None:
@@ -501,16 +565,19 @@ class Transaction:
 
     # ------------------------------------------------------------ people and roles
 
+    @reads
     def people(self, org_id: str | None = None) -> list[Person]:
         """Everyone (with a role at `org_id`, if given), by email."""
         query = select(PersonRow).options(selectinload(PersonRow.memberships)).order_by(PersonRow.email)
         found = [_person(r) for r in self.s.scalars(query)]
         return [p for p in found if org_id is None or org_id in p.roles]
 
+    @reads
     def person(self, email: str) -> Person | None:
         row = self._person_row(email)
         return _person(row) if row else None
 
+    @reads
     def person_by_identity(self, issuer: str, subject: str) -> Person | None:
         row = self.s.scalar(select(PersonRow).where(PersonRow.issuer == issuer, PersonRow.subject == subject))
         return _person(row) if row else None
@@ -518,6 +585,7 @@ class Transaction:
     def _person_row(self, email: str) -> PersonRow | None:
         return self.s.scalar(select(PersonRow).where(PersonRow.email == email))
 
+    @writes(NOT_A_PERIOD)
     def add_person(self, email: str, *, added_by: str, administers_deployment: bool = False) -> Person:
         row = self._person_row(email)
         if row is None:
@@ -529,6 +597,7 @@ class Transaction:
         self.s.flush()
         return _person(row)
 
+    @writes(NOT_A_PERIOD)
     def bind_person(self, email: str, issuer: str, subject: str, name: str | None) -> Person:
         """Bind a person added by email to the identity they signed in with (first sign-in), and
         note the sign-in."""
@@ -539,6 +608,7 @@ class Transaction:
         self.signed_in(row, name)
         return _person(row)
 
+    @writes(NOT_A_PERIOD)
     def signed_in(self, row_or_person, name: str | None) -> None:
         row = row_or_person if isinstance(row_or_person, PersonRow) else self._person_row(row_or_person.email)
         if name:
@@ -546,6 +616,7 @@ class Transaction:
         row.last_signed_in = _now()
         self.s.flush()
 
+    @writes(NOT_A_PERIOD)
     def set_role(self, email: str, org_id: str, role: str | None) -> str | None:
         """Give `email` `role` at `org_id` (None takes it away); returns the role they had."""
         self._org(org_id)
@@ -564,6 +635,7 @@ class Transaction:
         self.s.expire(row, ["memberships"])
         return before
 
+    @writes(NOT_A_PERIOD)
     def unbind_person(self, email: str) -> Person:
         """Free a person's binding to an identity: the next verified sign-in with their address binds
         them afresh."""
@@ -574,6 +646,7 @@ class Transaction:
         self.s.flush()
         return _person(row)
 
+    @writes(NOT_A_PERIOD)
     def log_sign_in(self, kind: str, *, email: str | None = None, issuer: str | None = None,
                     subject: str | None = None, by: str | None = None, reason: str | None = None) -> None:
         """Keep a line of the sign-in log (text cut to its column: a log line is never refused)."""
@@ -584,6 +657,7 @@ class Transaction:
                                 reason=cut(reason, limits.REASON)))
         self.s.flush()
 
+    @reads
     def sign_in_log(self, *, kinds: Iterable[str] | None = None, emails: Iterable[str] | None = None,
                     limit: int = 200) -> list[SignInLine]:
         """The newest lines of the sign-in log (of these kinds, about these addresses)."""
@@ -595,6 +669,7 @@ class Transaction:
         return [SignInLine(_utc(r.at), r.kind, r.email, r.issuer, r.subject, r.by, r.reason)
                 for r in self.s.scalars(query)]
 
+    @writes(NOT_A_PERIOD)
     def remove_person(self, email: str) -> None:
         row = self._person_row(email)
         if row is not None:
@@ -603,6 +678,7 @@ class Transaction:
 
     # ------------------------------------------------------------ one entry at a time
 
+    @writes(CONTENT_OF_A_PERIOD)
     def save_entry(self, org_id: str, period: str, entry: Entry, *, expected_version: int | None,
                    user: str) -> Entry:
         """Save one objective's (or key area's) entry with its actions and evidence.
@@ -611,7 +687,7 @@ class Transaction:
         If the stored entry has moved on, `StaleEntry` is raised carrying the stored entry, and
         nothing is written.
         """
-        assessment = self._assessment(org_id, period)
+        assessment = self._open(org_id, period)
         self.touched.add(org_id)
         row = self.s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id,
                                                    EntryRow.kind == entry.kind, EntryRow.item_id == entry.item)
@@ -632,6 +708,7 @@ class Transaction:
             raise _stale(what, row, expected_version) from None
         return _entry_from_row(row)
 
+    @writes(CONTENT_OF_A_PERIOD)
     def write_entries(self, org_id: str, period: str, framework: Framework, *, new: list[Entry],
                       changed: list[Entry], status: str = "draft", user: str) -> None:
         """Add `new` entries and update `changed` ones (each a new version with history) in a period,
@@ -645,6 +722,8 @@ class Transaction:
                                        framework_version=framework.version, status=status)
             self.s.add(assessment)
             self.s.flush()
+        else:
+            self._check_open(assessment, what="imported into")
         rows = {(e.kind, e.item_id): e for e in assessment.entries}
         for entry in changed:
             self._update_entry(rows[(entry.kind, entry.item)], entry, user)
@@ -692,6 +771,7 @@ class Transaction:
 
     # ------------------------------------------------------------ drafts
 
+    @reads
     def drafts(self, org_id: str, period: str | None = None, person: str | None = None) -> list[Draft]:
         """Drafts of an organisation (of one period, of one person), oldest period first."""
         query = (select(DraftRow, AssessmentRow.period).join(AssessmentRow)
@@ -705,9 +785,10 @@ class Transaction:
                      _utc(row.updated_at)) for row, name in rows]
         return sorted(out, key=lambda d: period_key(d.period))
 
+    @writes(CONTENT_OF_A_PERIOD)
     def put_draft(self, org_id: str, period: str, person: str, edit: EntryEdit) -> None:
         """Keep `edit` as the person's draft of that entry (replacing what was kept)."""
-        assessment = self._assessment(org_id, period)
+        assessment = self._open(org_id, period)
         row = self.s.scalar(select(DraftRow).where(DraftRow.assessment_id == assessment.id, DraftRow.person == person,
                                                    DraftRow.kind == edit.kind, DraftRow.item_id == edit.item))
         if row is None:
@@ -716,6 +797,7 @@ class Transaction:
         row.base_version, row.fields, row.updated_at = edit.base_version, fields_json(edit), _now()
         self.s.flush()
 
+    @writes(OWN_DRAFTS_DISCARDED)
     def delete_drafts(self, org_id: str, period: str, person: str | None,
                       keys: Iterable[tuple[str, str]] | None = None) -> int:
         """Delete drafts of a period (one person's, or everyone's with None; only `keys` if given)."""
@@ -732,6 +814,7 @@ class Transaction:
         self.s.flush()
         return gone
 
+    @reads
     def versions(self, org_id: str, period: str, item: str, kind: str = "objective"
                  ) -> list[tuple[int, str | None, datetime | None, str | None, dict]]:
         """Every saved version of one entry: (version, by, at, what made it, snapshot)."""
@@ -750,6 +833,7 @@ class Transaction:
 
     # ------------------------------------------------------------ many organisations
 
+    @reads
     def regional_rollup(self, framework: Framework, organisation_ids: list[str] | None = None
                         ) -> dict[tuple[str, str], tuple[float, int]]:
         """Mean score per (period, key area) over many organisations' applicable scored objectives.

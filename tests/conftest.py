@@ -114,18 +114,20 @@ def save_record(store, record, **kwargs) -> dict[str, int]:
 
 
 def reopened(store, org_id: str, period: str):
-    """An approved period of the example records taken back to draft (as an administrator would,
-    with a reason), for tests that edit it."""
+    """A submitted or approved period of the example records taken back to draft (as an
+    administrator would, with a reason), for tests that edit it."""
     from assessment import workflows
     workflows.reopen_period(store, workflows.LOCAL_ACTOR, org_id, period, reason="Reopened to test editing it")
 
 
-def examples_with_medway_2023_open(url: str) -> None:
-    """A database at `url` with the example records, Medway's approved 2023 reopened for editing."""
+def examples_open_for_editing(url: str) -> None:
+    """A database at `url` with the example records, Medway's approved 2023 reopened and
+    Worcestershire's submitted 2022 withdrawn, for editing."""
     from assessment import workflows
     store = workflows.connect(url)
     workflows.ensure_examples(store)
     reopened(store, "medway", "2023")
+    reopened(store, "worcestershire", "2022")
     store.engine.dispose()
 
 

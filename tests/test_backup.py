@@ -27,7 +27,7 @@ from assessment.store import open_store
 
 from assessment.workflows import LOCAL_ACTOR, queries
 
-from .conftest import FIXTURES, ROOT, stored
+from .conftest import reopened, FIXTURES, ROOT, stored
 
 
 def save_entry(store, org_id, period, entry, *, expected_version, user="local user"):
@@ -81,6 +81,8 @@ def fill(store, nps) -> None:
     """The example records, saves that make history (with evidence and a new action), two
     settings, a not-applicable entry, a carried-forward period, an action's dated progress and drafts."""
     assert workflows.load_examples(store, LOCAL_ACTOR) == ["medway", "worcestershire"]
+    reopened(store, "medway", "2023")           # Medway's 2022 stays approved, with its approval
+    reopened(store, "worcestershire", "2022")
     entry = stored(store, "medway").period("2023").entries["3"]
     entry = replace(entry, comment="Revised after the audit.", target=Score(4.0), target_period="2026",
                     evidence=[Evidence("https://example.org/audit", "Internal audit 2023")],

@@ -83,8 +83,9 @@ def test_a_busy_or_read_only_database_is_one_line_on_the_command_line(tmp_path, 
                                    "was saved; please try again")
     read_only = _cli(f"sqlite:///file:{path}?mode=ro&uri=true", "period", "start", "2024", "--org", "medway")
     assert read_only.returncode == 2 and "Traceback" not in read_only.stderr
-    assert read_only.stderr.strip() == ("error: the database is read-only here, so nothing can be saved; ask whoever "
-                                        "runs the tool")
+    assert read_only.stderr.strip() == ("error: the database is read-only here (a snapshot, or a file this process may "
+                                        "not change), so nothing was changed; reading, exporting and backing it up "
+                                        "still work")
     assert "2024" not in _cli(f"sqlite:///{path}", "orgs", "list").stdout
 
 

@@ -294,6 +294,7 @@ def test_imports_read_either_shape(store, nps, worcs, worcestershire, worcesters
     from .conftest import save_record
     own = copy.deepcopy(worcestershire)
     save_record(store, own)
+    workflows.withdraw_period(store, LOCAL_ACTOR, "worcestershire", "2022", reason="to import into it")
     mine = workflows.preview_import(store, LOCAL_ACTOR, "worcestershire", "own.xlsx",
                                     workbook_xlsx(worcs, own).data)
     assert not mine.plan.problems and set(mine.plan.periods[0].key_area_entries) == set(worcs.key_areas)

@@ -83,6 +83,7 @@ def test_existing_periods_are_refused_unless_replaced(store, medway):
 
 def test_save_entry_versions_and_history(store, medway):
     save_record(store, medway)
+    reopened(store, "medway", "2023")
     entry = stored(store, "medway").period("2023").entries["3"]
     assert entry.version == 1
     changed = replace(entry, score=Score(3.0), comment="Training delivered.",
@@ -102,6 +103,7 @@ def test_save_entry_versions_and_history(store, medway):
 
 def test_a_stale_save_is_refused_and_nothing_is_lost(store, medway):
     save_record(store, medway)
+    reopened(store, "medway", "2023")
     first = stored(store, "medway").period("2023").entries["7"]
     save_entry(store, "medway", "2023", replace(first, comment="Alice's words"), expected_version=first.version,
                user="alice")
@@ -114,6 +116,7 @@ def test_a_stale_save_is_refused_and_nothing_is_lost(store, medway):
 
 def test_action_edits_keep_their_ids(store, medway):
     save_record(store, medway)
+    reopened(store, "medway", "2022")
     entry = stored(store, "medway").period("2022").entries["3"]
     action = entry.actions[0]
     edited = replace(entry, actions=[replace(action, status="done", rag="green")])

@@ -11,7 +11,7 @@ from assessment.scores import Score
 from assessment.workflows import LOCAL_ACTOR, Actor, queries
 from assessment.store import open_store
 
-from .conftest import ROOT, examples_with_medway_2023_open, shown, stored, tables
+from .conftest import ROOT, examples_open_for_editing, shown, stored, tables
 
 SCORE_PAGE = "assessment/ui/score.py"
 
@@ -21,7 +21,7 @@ def db(tmp_path, monkeypatch):
     """The example records, with Medway's approved 2023 reopened: these tests edit it."""
     url = f"sqlite:///{tmp_path / 'ui.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
-    examples_with_medway_2023_open(url)
+    examples_open_for_editing(url)
     return url
 
 

@@ -8,7 +8,7 @@ and show the result.
 
 from . import queries
 from .access import (ADMINISTER, EDIT, EXAMPLES_ACTOR, LOCAL_ACTOR, PEOPLE, READ, READ_DRAFTS, SIGNED_OUT, Actor,
-                     actor_of)
+                     actor_of, may_change)
 from .common import connect, database_url, framework_of
 from .data import backup, describe_counts, ensure_examples, example_files, load_examples, restore
 from .entries import (SaveResult, discard_drafts, edit_action, keep_draft, keep_mine, restore_version, save_drafts,
@@ -17,8 +17,8 @@ from .imports import ImportPreview, apply_import, import_record, preview_import,
 from .organisations import add_organisation
 from .people import (People, SignIn, add_person, everyone, people, remove_person, sign_in, sign_in_log,
                      signed_in_actor, unbind_person)
-from .periods import (DeletedPeriod, StartedPeriod, approve_period, confirm_scores, delete_period, reopen_period,
-                      start_period, submit_period)
+from .periods import (DeletedPeriod, StartedPeriod, approve_period, check_decision_date, confirm_scores,
+                      delete_period, reopen_period, start_period, submit_period, withdraw_period)
 
 __all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "PEOPLE", "READ", "READ_DRAFTS", "SIGNED_OUT",
            "Actor", "SignIn", "sign_in_log", "unbind_person",
@@ -27,4 +27,5 @@ __all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "PEOPLE", "REA
            "delete_period", "describe_counts", "discard_drafts", "edit_action", "ensure_examples", "everyone",
            "example_files", "framework_of", "import_record", "keep_draft", "keep_mine", "load_examples", "people",
            "preview_import", "queries", "remove_person", "reopen_period", "restore", "restore_version",
-           "save_drafts", "save_edits", "sign_in", "signed_in_actor", "start_period", "submit_period", "undo_import"]
+           "save_drafts", "save_edits", "sign_in", "signed_in_actor", "start_period", "submit_period", "undo_import",
+           "withdraw_period", "check_decision_date", "may_change"]

@@ -21,8 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from ..errors import NotAllowed
+from ..errors import NotAllowed, PeriodLocked
 from ..people import Person
+from ..record import ACTION_PLAN, ACTION_PROGRESS, CONTENT, PeriodRecord
 
 READ, READ_DRAFTS, EDIT, ADMINISTER, PEOPLE = "read", "read drafts", "edit", "administer", "manage people"
 ROLES = {"reviewer": {READ}, "editor": {READ, READ_DRAFTS, EDIT},
@@ -75,3 +76,30 @@ def allow_deployment(actor: Actor, what: str) -> None:
     """Refuse unless `actor` administers the whole deployment (`what` says what was refused)."""
     if not actor.manages_deployment:
         raise NotAllowed(f"{actor.name} may not {what}: only the deployment's administrator may")
+
+
+# The right each kind of change needs (deleting a period is an administrator's: `allow_change(...,
+# right=ADMINISTER)`).
+_CHANGE_RIGHTS = {CONTENT: EDIT, ACTION_PLAN: EDIT, ACTION_PROGRESS: EDIT}
+
+
+def may_change(actor: Actor, org_id: str, period: PeriodRecord | None, change: str = CONTENT, *,
+               what: str = "changed", right: str | None = None) -> str | None:
+    """Why `actor` may not make `change` to `period` of `org_id`, in words (None: they may): the one
+    lock, from the actor's rights, the period's status and its framework. Workflows ask it before
+    they write (`allow_change`); pages ask it to decide what to offer; the store refuses a write the
+    lock does not allow even if nobody asked (`record.lock_reason`)."""
+    needed = right or _CHANGE_RIGHTS[change]
+    if not actor.may(org_id, needed):
+        return f"{actor.name} may not {_VERBS[needed]} '{org_id}'"
+    return period.lock_reason(change, what) if period is not None else None
+
+
+def allow_change(actor: Actor, org_id: str, period: PeriodRecord | None, change: str = CONTENT, *,
+                 what: str = "changed", right: str | None = None) -> None:
+    """Refuse what `may_change` refuses: NotAllowed for want of a right, PeriodLocked for the lock."""
+    needed = right or _CHANGE_RIGHTS[change]
+    allow(actor, org_id, needed)
+    reason = may_change(actor, org_id, period, change, what=what, right=needed)
+    if reason is not None:
+        raise PeriodLocked(reason)

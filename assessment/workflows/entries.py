@@ -8,9 +8,9 @@ from datetime import date
 from ..edits import Draft, EntryEdit, apply_edit, merged
 from ..errors import AssessmentError, NotFound, StaleEntry
 from ..history import entry_at
-from ..record import ACTION_STATUSES, RAG, Action, ActionUpdate, Entry
+from ..record import ACTION_PLAN, ACTION_PROGRESS, ACTION_STATUSES, RAG, Action, ActionUpdate, Entry
 from ..store import Store
-from .access import EDIT, Actor, allow
+from .access import EDIT, Actor, allow, allow_change
 from .common import check_item, framework_of
 
 
@@ -35,7 +35,7 @@ def save_edits(store: Store, actor: Actor, org_id: str, period: str, edits: list
     with store.transaction() as tx:
         record = tx.record(org_id)   # read, not changed: the kept record while nothing has changed
         current = record.period(period)
-        current.check_unlocked()
+        allow_change(actor, org_id, current)
         return _save(tx, actor, framework_of(record), org_id, current, edits)
 
 
@@ -68,7 +68,7 @@ def keep_draft(store: Store, actor: Actor, org_id: str, period: str, edit: Entry
     allow(actor, org_id, EDIT)
     with store.transaction() as tx:
         record = tx.record(org_id)
-        record.period(period).check_unlocked()
+        allow_change(actor, org_id, record.period(period))
         check_item(framework_of(record), edit.kind, edit.item)
         before = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name)}.get(edit.key)
         kept = merged(before, edit)
@@ -93,7 +93,7 @@ def save_drafts(store: Store, actor: Actor, org_id: str, period: str,
     with store.transaction() as tx:
         record = tx.record(org_id)
         current = record.period(period)
-        current.check_unlocked()
+        allow_change(actor, org_id, current)
         drafts = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name)}
         chosen = [drafts[k] for k in (keys if keys is not None else list(drafts)) if k in drafts]
         result = _save(tx, actor, framework_of(record), org_id, current, chosen)
@@ -108,7 +108,7 @@ def keep_mine(store: Store, actor: Actor, org_id: str, period: str, key: tuple[s
     allow(actor, org_id, EDIT)
     with store.transaction() as tx:
         current = tx.load_record(org_id).period(period)
-        current.check_unlocked()
+        allow_change(actor, org_id, current)
         draft = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name)}.get(key)
         if draft is None:
             raise NotFound(f"there is no draft of {key[0].replace('_', ' ')} {key[1]} in {period}")
@@ -140,9 +140,9 @@ def edit_action(store: Store, actor: Actor, org_id: str, action_id: int, *, owne
             raise NotFound(f"{org_id} has no action {action_id}")
         raised_in, current = found
         owner = (owner or "").strip() or None
-        if raised_in.locked and (owner, due) != (current.owner, current.due):
-            raised_in.check_unlocked("given a new owner or due date for its actions (their progress can still "
-                                     "be recorded)")
+        plan_changed = (owner, due) != (current.owner, current.due)
+        allow_change(actor, org_id, raised_in, ACTION_PLAN if plan_changed else ACTION_PROGRESS,
+                     what="given a new owner or due date for its actions (their progress can still be recorded)")
         change = None
         if (status is not None and status != current.status) or note:
             latest = record.sorted_periods()[-1].period
@@ -159,7 +159,7 @@ def restore_version(store: Store, actor: Actor, org_id: str, period: str, item: 
     allow(actor, org_id, EDIT)
     with store.transaction() as tx:
         current = tx.load_record(org_id).period(period)
-        current.check_unlocked()
+        allow_change(actor, org_id, current)
         entry = (current.entries if kind == "objective" else current.key_area_entries).get(item)
         found = [v for v in tx.versions(org_id, period, item, kind) if v[0] == version]
         if entry is None or not found:

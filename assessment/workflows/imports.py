@@ -17,7 +17,7 @@ from ..mapping import find_mapping
 from ..importing import ImportPlan, PeriodPreview, changes, preview, size_problem
 from ..record import OrganisationRecord
 from ..store import Store
-from .access import ADMINISTER, EDIT, Actor, allow, allow_deployment
+from .access import ADMINISTER, EDIT, Actor, allow, allow_change, allow_deployment
 from .common import framework_of
 
 READERS = ("appendix", "spreadsheet")
@@ -68,7 +68,7 @@ def preview_import(store: Store, actor: Actor, org_id: str, source: str, data: b
     if plan.problems and framework.based_on is not None:   # a file in the shape of the framework adapted
         plan = _through_mapping(_reader(kind), raw, source, framework, plan)
     plan = plan.check()
-    _check_unlocked(saved, plan)   # said at once, not only when the person applies it
+    _check_unlocked(actor, saved, plan)   # said at once, not only when the person applies it
     return ImportPreview(org_id, saved.organisation.name, source, framework, plan, preview(plan, saved))
 
 
@@ -85,7 +85,7 @@ def apply_import(store: Store, actor: Actor, prepared: ImportPreview, *, track_a
         saved = tx.load_record(prepared.org_id)
         framework = _framework(saved, plan.framework_id, plan.source)
         known = {p.period: p for p in saved.periods}
-        _check_unlocked(saved, plan)
+        _check_unlocked(actor, saved, plan)
         writes = changes(plan, saved)
         tx.event_id = tx.add_event(prepared.org_id, None, "import", actor.name, source=prepared.source,
                                    periods=[p.period.period for p in writes],
@@ -128,12 +128,12 @@ def _through_mapping(reader, raw: bytes, source: str, framework: Framework, plan
                    warnings=[said, *other.warnings], sentence_actions={})
 
 
-def _check_unlocked(saved: OrganisationRecord, plan: ImportPlan) -> None:
-    """Refuse (PeriodLocked) an import into an approved period."""
+def _check_unlocked(actor: Actor, saved: OrganisationRecord, plan: ImportPlan) -> None:
+    """Refuse (PeriodLocked) an import into a submitted or approved period."""
     known = {p.period: p for p in saved.periods}
     for period in plan.periods:
         if period.period in known:
-            known[period.period].check_unlocked("imported into")
+            allow_change(actor, saved.organisation.id, known[period.period], what="imported into")
 
 
 def _framework(saved: OrganisationRecord, requested: str | None, source: str) -> Framework:
@@ -160,7 +160,7 @@ def import_record(store: Store, actor: Actor, record: OrganisationRecord, *, rep
             saved = {p.period: p for p in tx.load_record(record.organisation.id).periods}
             for period in record.periods:
                 if period.period in saved and replace:
-                    saved[period.period].check_unlocked("replaced")
+                    allow_change(actor, record.organisation.id, saved[period.period], what="replaced")
         tx.change = f"import {source}"
         return tx.save_record(record, user=actor.name, replace=replace)
 
@@ -184,7 +184,7 @@ def undo_import(store: Store, actor: Actor, org_id: str, event_id: int) -> int:
         for period, kind, item, version in saved_by_import:
             if period not in periods:
                 continue   # the period was deleted since: nothing to undo there
-            periods[period].check_unlocked("changed by undoing an import")
+            allow_change(actor, org_id, periods[period], what="changed by undoing an import")
             entry = (periods[period].entries if kind == "objective" else periods[period].key_area_entries).get(item)
             if entry is not None and entry.version != version:
                 later.append(f"{period} {kind.replace('_', ' ')} {item}")

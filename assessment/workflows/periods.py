@@ -1,5 +1,5 @@
 """Periods: start one (blank or carried forward), confirm carried scores, sign one off (submit,
-approve, reopen), delete one started by mistake."""
+approve, and back to draft: withdraw or reopen), delete one started by mistake."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from .. import limits
-from ..errors import AssessmentError, InvalidEdit, NotFound
+from ..errors import AssessmentError, DraftsWaiting, InvalidEdit, NotFound
 from ..framework import find_framework
 from ..mapping import find_mapping, on_framework
-from ..record import SIGN_OFF, Approval, PeriodRecord
+from ..record import SIGN_OFF, Approval, PeriodRecord, long_date
 from ..scoring import new_period
 from ..store import Store
-from .access import ADMINISTER, EDIT, Actor, allow
+from .access import ADMINISTER, EDIT, Actor, allow, allow_change
 from .common import framework_of
 
 
@@ -69,7 +69,7 @@ def delete_period(store: Store, actor: Actor, org_id: str, name: str) -> Deleted
     allow(actor, org_id, ADMINISTER)
     with store.transaction() as tx:
         period = tx.load_record(org_id).period(name)
-        period.check_unlocked("deleted")
+        allow_change(actor, org_id, period, what="deleted", right=ADMINISTER)
         tx.delete_period(org_id, name)
         tx.add_event(org_id, name, "deleted", actor.name,
                      note=f"{len(period.entries) + len(period.key_area_entries)} entries")
@@ -88,7 +88,7 @@ def confirm_scores(store: Store, actor: Actor, org_id: str, period: str,
     with store.transaction() as tx:
         record = tx.load_record(org_id)
         current = record.period(period)
-        current.check_unlocked()
+        allow_change(actor, org_id, current)
         tx.change = "confirmed"
         entries = {(e.kind, e.item): e for e in [*current.entries.values(), *current.key_area_entries.values()]}
         wanted = items if items is not None else list(entries)
@@ -105,10 +105,21 @@ def confirm_scores(store: Store, actor: Actor, org_id: str, period: str,
     return confirmed
 
 
-def submit_period(store: Store, actor: Actor, org_id: str, period: str) -> PeriodRecord:
-    """Put a draft period forward for approval (an editor's act): reviewers can now read it."""
+def submit_period(store: Store, actor: Actor, org_id: str, period: str, *,
+                  ignore_drafts: bool = False) -> PeriodRecord:
+    """Put a draft period forward for approval (an editor's act): reviewers can now read it, and it
+    is frozen as it was put (all but its actions' progress) until withdrawn or reopened. Unsaved
+    drafts in it (anyone's) refuse the submission (`DraftsWaiting`, listing them) unless
+    `ignore_drafts`: then they are kept, outside the submitted record, and their owners are told."""
     allow(actor, org_id, EDIT)
-    return _move(store, actor, org_id, period, "submit")
+    return _move(store, actor, org_id, period, "submit", ignore_drafts=ignore_drafts)
+
+
+def withdraw_period(store: Store, actor: Actor, org_id: str, period: str, *, reason: str) -> PeriodRecord:
+    """Take a submitted period back to draft before it is approved (any editor's act, such as
+    submitting by mistake), with a reason kept in its history and shown to reviewers."""
+    allow(actor, org_id, EDIT)
+    return _move(store, actor, org_id, period, "withdraw", reason=_reason(reason, "withdrawing"))
 
 
 def approve_period(store: Store, actor: Actor, org_id: str, period: str, *, decision: str,
@@ -118,6 +129,8 @@ def approve_period(store: Store, actor: Actor, org_id: str, period: str, *, deci
     now on, except for its actions' progress, until reopened."""
     allow(actor, org_id, ADMINISTER)
     decision, minute = (decision or "").strip(), (minute or "").strip() or None
+    if on is not None:
+        check_decision_date(period, on)
     if not decision:
         raise InvalidEdit("say whose decision approved it: the committee, or the officer under delegated powers")
     for what, text, limit in (("the decision", decision, limits.DECISION), ("the minute", minute, limits.MINUTE)):
@@ -131,19 +144,36 @@ def reopen_period(store: Store, actor: Actor, org_id: str, period: str, *, reaso
     """Take a submitted or approved period back to draft (an administrator's act, with a reason,
     kept in its history)."""
     allow(actor, org_id, ADMINISTER)
+    return _move(store, actor, org_id, period, "reopen", reason=_reason(reason, "reopening"))
+
+
+def _reason(reason: str | None, doing: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidEdit("give the reason for reopening it; it is kept in the period's history")
+        raise InvalidEdit(f"give the reason for {doing} it; it is kept in the period's history")
     if limits.too_long("the reason", reason, limits.REASON):
         raise InvalidEdit(limits.too_long("the reason", reason, limits.REASON))
-    return _move(store, actor, org_id, period, "reopen", reason=reason)
+    return reason
 
 
-_DONE = {"submit": "submitted", "approve": "approved", "reopen": "reopened"}
+def check_decision_date(period: str, on: date, today: date | None = None) -> None:
+    """A decision date that could be true: not in the future, and not before the period's first
+    year began (a council recording an earlier year's decision late is fine)."""
+    today = today or date.today()
+    if on > today:
+        raise InvalidEdit(f"the date of the decision, {long_date(on)}, is in the future; give the date the "
+                          "committee or officer decided")
+    first = date(int(period[:4]), 1, 1)
+    if on < first:
+        raise InvalidEdit(f"the date of the decision, {long_date(on)}, is before {period} began; give the date the "
+                          "committee or officer decided")
 
 
-def _move(store: Store, actor: Actor, org_id: str, period: str, step: str, approval: Approval | None = None,
-          **details) -> PeriodRecord:
+_DONE = {"submit": "submitted", "approve": "approved", "reopen": "reopened", "withdraw": "withdrawn"}
+
+
+def _move(store: Store, actor: Actor, org_id: str, period: str, step: str, approval: Approval | None = None, *,
+          ignore_drafts: bool = False, **details) -> PeriodRecord:
     allowed, to = SIGN_OFF[step]
     with store.transaction() as tx:
         current = tx.load_record(org_id).period(period)
@@ -152,6 +182,12 @@ def _move(store: Store, actor: Actor, org_id: str, period: str, step: str, appro
                                   f"only a period that is {' or '.join(allowed)} can")
         if step == "submit":
             current.check_ready_to_submit()
+            waiting = tx.drafts(org_id, period)
+            if waiting and not ignore_drafts:
+                raise DraftsWaiting(period, waiting)
+            if waiting:
+                details["drafts_left"] = [{"person": d.person, "kind": d.edit.kind, "item": d.edit.item}
+                                          for d in waiting]
         tx.set_status(org_id, period, to, approval)
         tx.add_event(org_id, period, _DONE[step], actor.name, **details)
         return tx.load_record(org_id).period(period)

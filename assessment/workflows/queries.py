@@ -137,9 +137,9 @@ def history(store: Store, actor: Actor, org_id: str, period: str, item: str, kin
 
 def period_history(store: Store, actor: Actor, org_id: str, period: str | None = None) -> list[Event]:
     """What was done to an organisation's periods (of one, if given), newest first: started,
-    submitted, approved, reopened, deleted; imports and their undoing. Roles are the
+    submitted, withdrawn, approved, reopened, deleted; imports and their undoing. Roles are the
     administrators' to see (`people`)."""
-    kinds = ["started", "submitted", "approved", "reopened", "deleted", "import", "undo import"]
+    kinds = ["started", "submitted", "withdrawn", "approved", "reopened", "deleted", "import", "undo import"]
     with store.transaction(write=False) as tx:
         if period is not None:
             _period_visible(tx, actor, org_id, period)
