@@ -27,6 +27,13 @@ def test_submit_approve_then_the_period_is_read_only_until_reopened(db):  # noqa
     assert not at.exception, at.exception
     assert "Submitted 2023 for approval." in _texts(at)
     assert stored(store, "medway").period("2023").status == "submitted"
+    assert "It is kept as it was put before members" in _texts(at)
+    open_score_page(at)                                    # submitted: frozen, no Save
+    assert "2023: Submitted for approval. It is read-only here: 2023 is submitted for approval" in _texts(at)
+    assert not [b for b in at.button if b.key and (b.key.endswith(".save") or b.key == "score.confirm_all")]
+    at.switch_page("assessment/ui/home.py").run()
+    picker = at.date_input(key="home.approve.on").proto
+    assert (picker.min, picker.max) == ("2023-01-01", date.today().isoformat())   # possible dates only
     at.button(key="home.approve").click().run()          # no decision given: refused, said why
     assert "say whose decision approved it" in _texts(at)
     at.text_input(key="home.approve.decision").input("Cabinet")
@@ -37,7 +44,8 @@ def test_submit_approve_then_the_period_is_read_only_until_reopened(db):  # noqa
     approved = stored(store, "medway").period("2023")
     assert (approved.status, approved.approval.decision, approved.approval.on, approved.approval.minute,
             approved.approval.by) == ("approved", "Cabinet", date(2024, 2, 13), "Minute 123/2024", "local user")
-    assert "2023: Approved by Cabinet on 13 February 2024 (Minute 123/2024). It is read-only" in _texts(at)
+    assert "2023: Approved by Cabinet on 13 February 2024 (Minute 123/2024). It is kept as it was put before " \
+           "members" in _texts(at)
 
     open_score_page(at)
     assert "2023: Approved by Cabinet on 13 February 2024 (Minute 123/2024). It is read-only here" in _texts(at)
@@ -121,3 +129,71 @@ def test_the_people_page_adds_changes_and_takes_away_roles(db):  # noqa: F811
     assert "cllr.smith@medway.gov.uk no longer has a role at Medway Council." in _texts(at)
     assert workflows.people(store, LOCAL_ACTOR, "medway").people == []
     assert len(workflows.people(store, LOCAL_ACTOR, "medway").changes) == 2
+
+
+def _warnings(at) -> str:
+    return "\n".join(w.value.replace("\\", "").replace("\u2060", "") for w in shown(at.warning))
+
+
+def test_submit_lists_a_colleagues_draft_and_asks_first(db):  # noqa: F811
+    from assessment.edits import EntryEdit
+    store = open_store(db)
+    officer = workflows.Actor("officer@medway.gov.uk", roles={"medway": "editor"})
+    workflows.keep_draft(store, officer, "medway", "2023", EntryEdit("31", base_version=1, score="4"))
+    at = new_app("medway", "2023")
+    at.button(key="home.submit").click().run()
+    assert not at.exception and stored(store, "medway").period("2023").status == "draft"
+    assert "2023 has 1 unsaved draft, which would not be in the submitted record" in _warnings(at)
+    listed = "\n".join(m.value.replace("\\", "").replace("\u2060", "") for m in shown(at.markdown))
+    assert "- objective 31 (officer@medway.gov.uk, last changed " in listed
+    at.button(key="home.submit.cancel").click().run()
+    assert stored(store, "medway").period("2023").status == "draft" and at.button(key="home.submit")
+    at.button(key="home.submit").click().run()
+    at.button(key="home.submit.anyway").click().run()
+    assert not at.exception, at.exception
+    assert stored(store, "medway").period("2023").status == "submitted"
+    assert "Submitted 2023 for approval, leaving out 1 unsaved draft(s)." in _texts(at)
+    assert queries.period_history(store, LOCAL_ACTOR, "medway", "2023")[0].describe() == \
+        "submitted, leaving out 1 unsaved draft"
+    (kept,) = queries.drafts(store, officer, "medway", "2023")
+    assert kept.edit.score == "4"
+
+
+def test_an_editor_withdraws_a_submitted_period_with_a_reason(db):  # noqa: F811
+    store = open_store(db)
+    at = new_app("medway", "2023")
+    at.button(key="home.submit").click().run()
+    at.button(key="home.withdraw").click().run()            # no reason: refused
+    assert "give the reason for withdrawing it" in _texts(at)
+    at.text_area(key="home.withdraw.reason").input("Submitted before objective 17 was checked")
+    at.button(key="home.withdraw").click().run()
+    assert not at.exception, at.exception
+    assert "Withdrew 2023: it is a draft again." in _texts(at)
+    assert stored(store, "medway").period("2023").status == "draft"
+    assert "local user: withdrawn: Submitted before objective 17 was checked" in _texts(at)
+
+
+def test_drafts_left_out_of_a_submission_are_kept_and_their_owner_told(db):  # noqa: F811
+    from assessment.edits import EntryEdit
+    store = open_store(db)
+    workflows.keep_draft(store, LOCAL_ACTOR, "medway", "2023", EntryEdit("1", base_version=1, comment="Half typed"))
+    workflows.submit_period(store, LOCAL_ACTOR, "medway", "2023", ignore_drafts=True)
+    at = open_score_page(new_app("medway", "2023"))
+    assert "Your unsaved changes to objective 1 are not in 2023 as it was put before members. They are kept" \
+        in _warnings(at)
+    at.button(key="score.discard_left").click().run()
+    assert not at.exception and queries.drafts(store, LOCAL_ACTOR, "medway", "2023") == []
+
+
+def test_an_editor_opens_an_approved_period_with_an_evidence_link(db):  # noqa: F811
+    """It crashed: the read-only entry called an evidence link's `line` property as a function."""
+    from assessment.edits import EntryEdit
+    store = open_store(db)
+    workflows.save_edits(store, LOCAL_ACTOR, "medway", "2023", [
+        EntryEdit("1", base_version=1, evidence="Procurement plan | https://example.org/plan")])
+    workflows.submit_period(store, LOCAL_ACTOR, "medway", "2023")
+    workflows.approve_period(store, LOCAL_ACTOR, "medway", "2023", decision="Cabinet")
+    at = open_score_page(new_app("medway", "2023"))
+    assert not at.exception, at.exception
+    links = [m.value.replace("\\", "").replace("\u2060", "") for m in shown(at.markdown)]
+    assert "- Procurement plan | https://example.org/plan" in links

@@ -11,7 +11,7 @@ from assessment import limits, workflows
 from assessment.action_list import filter_rows
 from assessment.errors import AssessmentError
 from assessment.exports.workbook import actions_csv, actions_xlsx, latest_progress
-from assessment.record import ACTION_STATUSES, RAG, long_date
+from assessment.record import ACTION_PLAN, ACTION_STATUSES, RAG, long_date
 from assessment.ui import state
 from assessment.ui.tables import table
 from assessment.workflows import queries
@@ -79,15 +79,17 @@ if shown:
         rag = c[2].selectbox("Red/amber/green", ["none", *RAG], key=f"{k}.rag",
                              index=["none", *RAG].index(row.action.rag or "none"))
         note = st.text_area("Progress note (optional)", key=f"{k}.note", height=68, max_chars=limits.NOTE)
-        # An approved period's actions keep the owner and due date it approved (progress is still recorded).
-        as_approved = record.period(row.period).locked
+        # A submitted or approved period's actions keep the owner and due date put before members
+        # (progress is still recorded): the lock says so.
+        kept_as_put = workflows.may_change(state.actor(), org, record.period(row.period), ACTION_PLAN)
+        as_approved = kept_as_put is not None
         c = st.columns(2)
         owner = c[0].text_input("Owner", value=row.action.owner or "", key=f"{k}.owner", max_chars=limits.OWNER,
                                 disabled=as_approved)
         due = c[1].date_input("Due date", value=row.action.due, key=f"{k}.due", format="DD/MM/YYYY",
                               disabled=as_approved)
         if as_approved:
-            st.caption(f"{row.period} is approved: its owner and due date are as approved until it is reopened.")
+            st.caption(md(f"Owner and due date as put before members: {kept_as_put}."))
         if st.form_submit_button("Save progress", key=f"{k}.save"):
             try:
                 workflows.edit_action(state.store(), state.actor(), org, row.action.id, status=status, owner=owner,

@@ -21,13 +21,14 @@ from assessment.scores import UNSCORED, choice_labels
 from assessment.ui import drafts, state
 from assessment.ui.tables import table
 from assessment.ui.text import md
-from assessment.workflows import EDIT
 
 LABELS = {"objective": ("Score", "Target (where we want to be)"),
           "key_area": ("Where we are today", "Where we want to be")}
 
 
-def render(framework: Framework, record: OrganisationRecord, period: str, entry: Entry, draft: Draft | None) -> None:
+def render(framework: Framework, record: OrganisationRecord, period: str, entry: Entry, draft: Draft | None,
+           editable: bool) -> None:
+    """One entry's form (`editable`: as the lock, `workflows.may_change`, answered for the page)."""
     org, kind, item = record.organisation.id, entry.kind, entry.item
     p = drafts.prefix(org, period, kind, item)
     edit = draft.edit if draft else None
@@ -42,9 +43,8 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
     if description:
         st.caption(md(description))
     earlier = [x for x in record.sorted_periods() if period_key(x.period) < period_key(period)]
-    if edit is not None and edit.base_version != entry.version:
+    if editable and edit is not None and edit.base_version != entry.version:
         _conflict(framework, org, period, entry, p)
-    editable = state.actor().may(org, EDIT) and not record.period(period).locked
     left, right = st.columns([3, 2])
     with right:
         _rubric(framework, kind, item)
@@ -89,13 +89,13 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
 
 
 def _read_only(framework: Framework, entry: Entry) -> None:
-    """An entry of a period that cannot be changed here (approved), as text."""
+    """An entry of a period that cannot be changed here (submitted or approved), as text."""
     labels = LABELS[entry.kind]
     target = entry.target.label(framework) if entry.target.state != "unscored" else "no target"
     st.markdown(f"**{labels[0]}:** {md(entry.score.label(framework))}  \n**{labels[1]}:** {md(target)}")
     st.markdown(md(entry.comment) if entry.comment else "_No comment._")
     for link in entry.evidence:
-        st.markdown("- " + md(link.line()))
+        st.markdown("- " + md(link.line))
     for action in entry.actions:
         st.markdown("- " + md(f"Action: {action.text} — {action.owner or 'no owner'}, {long_date(action.due)}, "
                               f"{action.status}"))

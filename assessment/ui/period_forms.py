@@ -60,7 +60,8 @@ def delete_period(record: OrganisationRecord, periods: list[str], on_view: str) 
     org = record.organisation.id
     if not state.actor().may(org, ADMINISTER):
         return
-    choices = [p for p in reversed(periods) if not record.period(p).locked]   # an approved period is kept
+    choices = [p for p in reversed(periods)   # a submitted or approved period is kept
+               if workflows.may_change(state.actor(), org, record.period(p), what="deleted", right=ADMINISTER) is None]
     if not choices:
         return
     with st.expander("Delete a period started by mistake"):

@@ -15,7 +15,6 @@ from assessment.scoring import completion, kept_by_key_area, previous_period
 from assessment.summary import period_summary
 from assessment.ui import drafts, state
 from assessment.ui.tables import table
-from assessment.workflows import EDIT
 from assessment.ui.text import md
 
 
@@ -26,7 +25,7 @@ def show(record: OrganisationRecord, framework: Framework, period: str) -> None:
     done = completion(framework, current, previous=record.period(before) if before else None,
                       by_key_area=by_key_area)
     st.markdown(counts_sentence(done, before))
-    editable = state.actor().may(org, EDIT) and not current.locked
+    editable = workflows.may_change(state.actor(), org, current) is None
     if editable:
         _drafts(framework, org, period)
     if not editable:

@@ -22,10 +22,18 @@ before = previous_period(record, period)
 previous = record.period(before) if before else None
 by_key_area = kept_by_key_area(record, period)
 st.title(f"Score: {md(record.organisation.name)}, {period}")
-editable = state.actor().may(org, EDIT) and not current.locked
-if current.locked:
-    st.info(md(f"{period}: {current.status_line()}. It is read-only here; its actions' progress can still be "
-               "recorded on the Actions page, and an administrator can reopen it on the Start page."))
+refused = workflows.may_change(state.actor(), org, current)
+editable = refused is None
+if current.locked and state.actor().may(org, EDIT):
+    st.info(md(f"{period}: {current.status_line()}. It is read-only here: {refused}. Its actions' progress can "
+               "still be recorded on the Actions page."))
+    if mine:   # left out when it was submitted: kept, and said
+        st.warning(md(f"Your unsaved changes to {drafts.names(framework, list(mine))} are not in {period} as it was "
+                      "put before members. They are kept: once it is back to draft you can save them, or discard "
+                      "them now."))
+        if st.button("Discard my unsaved changes", key="score.discard_left"):
+            drafts.discard(org, period, list(mine))
+            st.rerun()
 
 if by_key_area:
     st.caption("This record scores one level per key area: where we are today and where we want to be.")
@@ -84,7 +92,7 @@ if "score.confirmed" in st.session_state:
 
 st.header(md(title[:1].upper() + title[1:]))   # headings in order: the page, the key area, each objective
 for kind, item in keys:
-    entry_form.render(framework, record, period, entry_of(kind, item), mine.get((kind, item)))
+    entry_form.render(framework, record, period, entry_of(kind, item), mine.get((kind, item)), editable)
     st.divider()
 if not editable:
     st.stop()
