@@ -171,6 +171,10 @@ def test_an_editor_withdraws_a_submitted_period_with_a_reason(db):  # noqa: F811
     assert "Withdrew 2023: it is a draft again." in _texts(at)
     assert stored(store, "medway").period("2023").status == "draft"
     assert "local user: withdrawn: Submitted before objective 17 was checked" in _texts(at)
+    at.switch_page("assessment/ui/report_page.py").run()   # readers are told it went back, and why
+    assert any(i.value.replace("\\", "").startswith("2023 was withdrawn on ") and
+               "Submitted before objective 17 was checked. It is a draft again" in i.value.replace("\\", "")
+               for i in shown(at.info)), [i.value for i in shown(at.info)]
 
 
 def test_drafts_left_out_of_a_submission_are_kept_and_their_owner_told(db):  # noqa: F811

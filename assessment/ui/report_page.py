@@ -15,6 +15,7 @@ from assessment.report import (action_table, at_a_glance, gap_line, move_line, m
 from assessment.ui import downloads, state
 from assessment.ui.tables import table
 from assessment.ui.text import md
+from assessment.workflows import queries
 
 
 def _listed(where, heading: str, lines: list[str], note: str) -> None:
@@ -33,7 +34,11 @@ if not periods:
 period = chosen if chosen in periods else periods[-1]
 st.title(f"Progress report: {md(record.organisation.name)}, {period}")
 st.markdown(f"**Status:** {md(record.period(period).status_line())}", help="A period is a draft until it is "
-            "submitted for approval; once approved it is read-only, as the council approved it.")
+            "submitted for approval; from then on it is kept as it was put before members.")
+for event in queries.taken_back(state.store(), state.actor(), record.organisation.id):
+    st.info(md(f"{event.period} was {event.kind} on {long_date(event.at.date()) if event.at else 'a date not kept'} "
+               f"by {event.person or 'someone'}: {event.details.get('reason', '')}. It is a draft again, and will "
+               "be put before reviewers when it is submitted again."))
 
 earlier = [p for p in periods if periods.index(p) < periods.index(period)]
 options = ["none", *reversed(earlier)]

@@ -135,6 +135,21 @@ def history(store: Store, actor: Actor, org_id: str, period: str, item: str, kin
         return versions(framework, tx.versions(org_id, period, item, kind))
 
 
+def taken_back(store: Store, actor: Actor, org_id: str) -> list[Event]:
+    """Periods put before reviewers and since taken back to draft (withdrawn or reopened), with why:
+    the latest such event of each period that is a draft now, newest first. Readers are told, even
+    though the draft itself is not theirs to see."""
+    allow(actor, org_id, READ)
+    with store.transaction(write=False) as tx:
+        drafts = {p.period for p in tx.record(org_id).periods if p.status == "draft"}
+        found = tx.events(org_id, kinds=["submitted", "approved", "withdrawn", "reopened"])
+    latest: dict[str, Event] = {}
+    for event in found:   # newest first: the first seen of a period is its latest move
+        if event.period is not None:
+            latest.setdefault(event.period, event)
+    return [e for e in latest.values() if e.period in drafts and e.kind in ("withdrawn", "reopened")]
+
+
 def period_history(store: Store, actor: Actor, org_id: str, period: str | None = None) -> list[Event]:
     """What was done to an organisation's periods (of one, if given), newest first: started,
     submitted, withdrawn, approved, reopened, deleted; imports and their undoing. Roles are the
