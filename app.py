@@ -3,7 +3,7 @@
 
 import streamlit as st
 
-from assessment.ui import navigation, signin, style
+from assessment.ui import navigation, signin, state, style
 from assessment.ui.errors import shown_plainly
 
 st.set_page_config(page_title="Procurement maturity", page_icon=":bar_chart:", layout="wide")
@@ -11,6 +11,7 @@ st.html(style.stylesheet())   # visible focus (the theme, .streamlit/config.toml
 
 with shown_plainly():
     actor = signin.gate()
+    state.tab()   # this browser tab's id, in the address of every page (its drafts are its own)
     page = st.navigation(navigation.pages(actor))
     # the browser tab says the page and the organisation (no title when app.py is imported bare, as a
     # process started with multiprocessing's spawn does after AppTest ran it as __main__)

@@ -44,8 +44,8 @@ from .recordfile import natural_key
 
 FORMAT = "procurement-maturity-backup"
 # 2: targets may be n/a, drafts; 3: an action lives once, with its status changes; 4: people and
-# roles, approvals, events, and a full snapshot in every history row.
-FORMAT_VERSION = 4
+# roles, approvals, events, and a full snapshot in every history row; 5: a draft belongs to a tab.
+FORMAT_VERSION = 5
 CREATED_BY = "procurement maturity self-assessment (assessment.backup)"
 COUNTED = ("people", "memberships", "organisations", "events", "baselines", "assessments", "entries", "actions",
            "action_updates", "evidence", "entry_history", "drafts", "settings")
@@ -154,6 +154,7 @@ class EntryData(TypedDict):
 class DraftData(TypedDict):
     __pydantic_config__ = _STRICT
     person: str
+    tab: str
     kind: str
     item_id: str
     base_version: _Integer
@@ -303,9 +304,9 @@ def _read_all(connection: Connection) -> dict[str, Any]:
             "changed_at": _when(changed_at), "snapshot": snap, "change": change, "event_id": event_id})
     d = _DRAFTS.c
     drafts = defaultdict(list)
-    for assessment_id, person, kind, item_id, base_version, fields, updated_at in rows(
-            d.assessment_id, d.person, d.kind, d.item_id, d.base_version, d.fields, d.updated_at):
-        drafts[assessment_id].append({"person": person, "kind": kind, "item_id": item_id,
+    for assessment_id, person, tab, kind, item_id, base_version, fields, updated_at in rows(
+            d.assessment_id, d.person, d.tab, d.kind, d.item_id, d.base_version, d.fields, d.updated_at):
+        drafts[assessment_id].append({"person": person, "tab": tab, "kind": kind, "item_id": item_id,
                                       "base_version": base_version, "fields": fields,
                                       "updated_at": _when(updated_at)})
 
@@ -516,7 +517,8 @@ def _from_older(raw: Any, version: int) -> Any:
     From 1 and 2: an action carried forward into later periods was copied there (`carried_from`);
     each chain of copies is folded into its first action, the copies' changes of status becoming
     its dated status changes (`migrations.legacy.merged_actions`, as migration 0003 does). From 1
-    to 3: no people, roles, events or approvals, and history rows without a snapshot."""
+    to 3: no people, roles, events or approvals, and history rows without a snapshot. From 1 to 4:
+    drafts belong to no browser tab (`tab` "")."""
     if not isinstance(raw, dict):
         return raw
     raw = {**raw, "format_version": FORMAT_VERSION}
@@ -534,6 +536,10 @@ def _from_older(raw: Any, version: int) -> Any:
             if isinstance(assessment, dict) and version < 4:
                 for key in ("decision", "decision_date", "minute", "approved_by", "approved_at"):
                     assessment.setdefault(key, None)
+            if version < 5:
+                for draft in _list(assessment, "drafts"):
+                    if isinstance(draft, dict):
+                        draft.setdefault("tab", "")
             for entry in _list(assessment, "entries"):
                 if isinstance(entry, dict) and version < 2:
                     entry.setdefault("target_not_applicable", False)
@@ -756,7 +762,7 @@ def _content_problems(raw: dict) -> list[tuple[tuple, str]]:
             drafts = _list(assessment, "drafts")
             counts["drafts"] += len(drafts)
             problems += _duplicates(((*at_a, "drafts", d, "item_id"),
-                                     (_field(x, "person"), _field(x, "kind"), _field(x, "item_id")))
+                                     (_field(x, "person"), _field(x, "tab"), _field(x, "kind"), _field(x, "item_id")))
                                     for d, x in enumerate(drafts))
             keys = [(_field(entry, "kind"), _field(entry, "item_id")) for entry in entries]
             if len(set(keys)) < len(keys):

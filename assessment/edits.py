@@ -100,6 +100,7 @@ class Draft:
     person: str
     edit: EntryEdit
     updated_at: datetime | None = None
+    tab: str = ""               # the browser tab it was typed in ("" for none: the command line, a restore)
 
     def describe(self) -> str:
         """As the submitter is told of it: "objective 31 (officer@medway.gov.uk, last changed

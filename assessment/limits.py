@@ -70,6 +70,7 @@ MINUTE = 100                    # a minute reference, such as "Minute 123/2026"
 REASON = 2_000                  # why a period was reopened
 CHANGE = 300                    # what made a version: "saved", "import appendix-2023.docx"
 EVIDENCE_URL = 2_000            # browsers and Word handle web addresses of this length
+TAB = 16                        # a browser tab's id, kept in the address (?tab=) with its drafts
 
 
 # ---------------------------------------------------------------- PDF copies (LibreOffice on the server)

@@ -772,39 +772,46 @@ class Transaction:
     # ------------------------------------------------------------ drafts
 
     @reads
-    def drafts(self, org_id: str, period: str | None = None, person: str | None = None) -> list[Draft]:
-        """Drafts of an organisation (of one period, of one person), oldest period first."""
+    def drafts(self, org_id: str, period: str | None = None, person: str | None = None,
+               tab: str | None = None) -> list[Draft]:
+        """Drafts of an organisation (of one period, of one person, of one tab), oldest period first."""
         query = (select(DraftRow, AssessmentRow.period).join(AssessmentRow)
                  .where(AssessmentRow.organisation_id == org_id))
         if period is not None:
             query = query.where(AssessmentRow.period == period)
         if person is not None:
             query = query.where(DraftRow.person == person)
+        if tab is not None:
+            query = query.where(DraftRow.tab == tab)
         rows = self.s.execute(query.order_by(DraftRow.id)).all()
         out = [Draft(name, row.person, edit_from_json(row.item_id, row.kind, row.base_version, row.fields),
-                     _utc(row.updated_at)) for row, name in rows]
+                     _utc(row.updated_at), row.tab) for row, name in rows]
         return sorted(out, key=lambda d: period_key(d.period))
 
     @writes(CONTENT_OF_A_PERIOD)
-    def put_draft(self, org_id: str, period: str, person: str, edit: EntryEdit) -> None:
-        """Keep `edit` as the person's draft of that entry (replacing what was kept)."""
+    def put_draft(self, org_id: str, period: str, person: str, edit: EntryEdit, tab: str = "") -> None:
+        """Keep `edit` as the person's draft of that entry in that tab (replacing what was kept)."""
         assessment = self._open(org_id, period)
         row = self.s.scalar(select(DraftRow).where(DraftRow.assessment_id == assessment.id, DraftRow.person == person,
-                                                   DraftRow.kind == edit.kind, DraftRow.item_id == edit.item))
+                                                   DraftRow.tab == tab, DraftRow.kind == edit.kind,
+                                                   DraftRow.item_id == edit.item))
         if row is None:
-            row = DraftRow(assessment_id=assessment.id, person=person, kind=edit.kind, item_id=edit.item)
+            row = DraftRow(assessment_id=assessment.id, person=person, tab=tab, kind=edit.kind, item_id=edit.item)
             self.s.add(row)
         row.base_version, row.fields, row.updated_at = edit.base_version, fields_json(edit), _now()
         self.s.flush()
 
     @writes(OWN_DRAFTS_DISCARDED)
     def delete_drafts(self, org_id: str, period: str, person: str | None,
-                      keys: Iterable[tuple[str, str]] | None = None) -> int:
-        """Delete drafts of a period (one person's, or everyone's with None; only `keys` if given)."""
+                      keys: Iterable[tuple[str, str]] | None = None, tab: str | None = None) -> int:
+        """Delete drafts of a period (one person's, or everyone's with None; of one tab, or every tab
+        with None; only `keys` if given)."""
         assessment = self._assessment(org_id, period)
         query = select(DraftRow).where(DraftRow.assessment_id == assessment.id)
         if person is not None:
             query = query.where(DraftRow.person == person)
+        if tab is not None:
+            query = query.where(DraftRow.tab == tab)
         wanted = None if keys is None else set(keys)
         gone = 0
         for row in self.s.scalars(query).all():

@@ -11,7 +11,7 @@ from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Integer, Str
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .limits import BASELINE_AGREED, CHANGE, DECISION, EMAIL, IDENTITY, MINUTE, EVIDENCE_TITLE, ORGANISATION_ID, ORGANISATION_NAME, ORGANISATION_REGION, ORGANISATION_TYPE, \
-    OWNER, PERSON, REASON
+    OWNER, PERSON, REASON, TAB
 
 
 def utcnow() -> datetime:
@@ -202,13 +202,16 @@ class MembershipRow(Base):
 
 
 class DraftRow(Base):
-    """One person's unsaved edit to one entry of a period: the fields changed (JSON) and the version
-    of the saved entry it started from. Kept until it is saved or discarded."""
+    """One person's unsaved edit to one entry of a period, in one browser tab: the fields changed
+    (JSON) and the version of the saved entry it started from. Kept until it is saved or discarded.
+    Two tabs of the same person keep two drafts, so a save in one is a save someone else made for the
+    other (Keep mine / Use theirs), never a mix of both."""
     __tablename__ = "drafts"
-    __table_args__ = (UniqueConstraint("assessment_id", "person", "kind", "item_id", name="uq_draft_item"),)
+    __table_args__ = (UniqueConstraint("assessment_id", "person", "tab", "kind", "item_id", name="uq_draft_item"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
     person: Mapped[str] = mapped_column(String(PERSON))
+    tab: Mapped[str] = mapped_column(String(TAB), default="", server_default="")   # the browser tab ("" none)
     kind: Mapped[str] = mapped_column(String(16), default="objective")
     item_id: Mapped[str] = mapped_column(String(64))
     base_version: Mapped[int] = mapped_column(Integer, default=0)

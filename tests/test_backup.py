@@ -323,7 +323,7 @@ def test_a_backup_of_format_1_still_restores(store):
     assert counts == {**header(old), "drafts": 0, "actions": header(old)["actions"] - 1, "action_updates": 0,
                       "people": 0, "memberships": 0, "events": 0}
     again = json.loads(backup(store))
-    assert again["format_version"] == 4 and again["counts"]["drafts"] == 0
+    assert again["format_version"] == 5 and again["counts"]["drafts"] == 0
     entries = [e for o in again["organisations"] for a in o["assessments"] for e in a["entries"]]
     assert entries and not any(e["target_not_applicable"] for e in entries)
     first = json.loads(old)

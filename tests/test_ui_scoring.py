@@ -25,8 +25,11 @@ def db(tmp_path, monkeypatch):
     return url
 
 
-def new_app(org: str = "medway", period: str | None = "2023") -> AppTest:
+def new_app(org: str = "medway", period: str | None = "2023", *, tab: str | None = None) -> AppTest:
+    """A new session (a new browser tab), or with `tab`, that tab reloaded (its id in the address)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if tab is not None:
+        at.query_params["tab"] = tab
     at.run()
     assert not at.exception, at.exception
     at.selectbox(key="home.org").set_value(org).run()
@@ -95,24 +98,41 @@ def test_unsaved_edits_survive_moving_between_key_areas_and_pages(db):
 
 
 def test_a_draft_is_restored_in_a_fresh_session_and_saved_from_start(db):
-    """A reload, a new tab or a restarted server is a new session: the draft is in the database."""
+    """A reload or a restarted server is a new session: the tab's draft is in the database, found by
+    the tab's id in the address."""
     first = open_score_page(new_app())
     first.selectbox(key="score.key_area").set_value("engaging-senior-managers").run()
     first.selectbox(key="score.medway.2023.5.score").set_value("4/5").run()
     first.text_area(key="score.medway.2023.5.comment").input("Risk register now reviewed monthly.").run()
-    fresh = new_app()                                  # nothing carried over in the session
+    tab = first.session_state["tab"]
+    fresh = new_app(tab=tab)                           # nothing carried over in the session but the address
     assert any("You have unsaved changes in objective 5." in w.value for w in shown(fresh.warning))
     fresh.button(key="home.drafts.open.engaging-senior-managers").click().run()
     assert fresh.selectbox(key="score.key_area").value == "engaging-senior-managers"
     assert fresh.selectbox(key="score.medway.2023.5.score").value == "4/5"
     assert fresh.text_area(key="score.medway.2023.5.comment").value == "Risk register now reviewed monthly."
     assert any("Movement since 2022 (with your unsaved change)" in m.value for m in shown(fresh.markdown))
-    again = new_app()
+    again = new_app(tab=tab)
     again.button(key="home.drafts.save.engaging-senior-managers").click().run()
     assert any(s.value == "Saved objective 5." for s in shown(again.success))
     entry = stored(open_store(db), "medway").period("2023").entries["5"]
     assert (entry.score, entry.comment) == (Score(4.5), "Risk register now reviewed monthly.")
-    assert not any("unsaved changes" in w.value for w in new_app().warning)
+    assert not any("unsaved changes" in w.value for w in new_app(tab=tab).warning)
+
+
+def test_another_tab_does_not_mix_in_a_draft_but_offers_to_bring_it_here(db):
+    """A new tab (its own id) shows the saved entry, says there are unsaved changes elsewhere, and
+    brings them here when asked."""
+    first = open_score_page(new_app())
+    first.text_area(key="score.medway.2023.1.comment").input("Typed in the first tab").run()
+    other = open_score_page(new_app())
+    saved = stored(open_store(db), "medway").period("2023").entries["1"].comment
+    assert other.text_area(key="score.medway.2023.1.comment").value == saved
+    assert any(i.value.startswith("You have unsaved changes to objective 1 in another tab or from an earlier visit")
+               for i in shown(other.info))
+    other.button(key="score.bring_here").click().run()
+    assert other.text_area(key="score.medway.2023.1.comment").value == "Typed in the first tab"
+    assert [d.tab for d in queries.drafts(open_store(db), LOCAL_ACTOR, "medway")] == [other.session_state["tab"]]
 
 
 def test_a_draft_can_be_discarded_per_objective_and_per_key_area(db):
@@ -140,10 +160,16 @@ def alice_saves_objective_3_after_bob_began(db, alice_says: str, bob_says: str) 
     return bob
 
 
+def texts(at) -> list[str]:
+    return [t.value for t in at.text]
+
+
 def test_a_stale_save_shows_both_versions_and_lets_the_user_choose(db):
     bob = alice_saves_objective_3_after_bob_began(db, "Alice: training booked", "Bob: training cancelled")
     assert any("Objective 3 was saved by someone else meanwhile" in e.value for e in shown(bob.error))
-    assert any("Theirs: 2/3 — “Alice: training booked”" in e.value for e in shown(bob.error))
+    assert any(e.value.startswith("Objective 3 was saved by alice (") and "after you began changing version 1"
+               in e.value for e in shown(bob.error))
+    assert "Alice: training booked" in texts(bob) and "Bob: training cancelled" in texts(bob)   # both in full
     store = open_store(db)
     assert stored(store, "medway").period("2023").entries["3"].comment == "Alice: training booked"
     assert bob.text_area(key="score.medway.2023.3.comment").value == "Bob: training cancelled"
@@ -155,9 +181,10 @@ def test_a_stale_save_shows_both_versions_and_lets_the_user_choose(db):
 
 def test_a_conflict_is_still_offered_after_a_reload(db):
     """The draft remembers the version it started from, so a fresh session reaches the choice too."""
-    alice_saves_objective_3_after_bob_began(db, "Alice's words", "Bob's words")
-    fresh = open_score_page(new_app())
-    assert any("Theirs: 2/3 — “Alice's words”" in e.value for e in shown(fresh.error))
+    bob = alice_saves_objective_3_after_bob_began(db, "Alice's words", "Bob's words")
+    fresh = open_score_page(new_app(tab=bob.session_state["tab"]))
+    assert any(e.value.startswith("Objective 3 was saved by alice (") for e in shown(fresh.error))
+    assert "Alice's words" in texts(fresh) and "Bob's words" in texts(fresh)
     assert fresh.text_area(key="score.medway.2023.3.comment").value == "Bob's words"
 
 

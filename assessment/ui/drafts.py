@@ -1,11 +1,14 @@
-"""Unsaved edits, kept in the database as the person's drafts (`workflows.keep_draft`).
+"""Unsaved edits, kept in the database as the person's drafts in this browser tab
+(`workflows.keep_draft`, `state.tab`).
 
-Each field's `on_change` keeps what was changed at once, so a reload, a new tab or a server restart
-finds the draft again (a text area sends its text when it loses focus). A draft remembers the
-version of the saved entry it started from; when someone else has saved since, the page offers
-"Keep mine" or "Use theirs". Widget values live under keys namespaced by page, organisation,
-period and entry, and are dropped when a draft is saved or discarded so the widgets show what is
-saved.
+Each field's `on_change` keeps what was changed at once, so a reload or a server restart finds the
+draft again (a text area sends its text when it loses focus; until then the browser asks before
+the page is left, `unsaved_text_guard`). A draft remembers the version of the saved entry the tab
+showed when it began; when anyone, the same person in another tab included, has saved since, the
+page offers "Keep mine" or "Use theirs" with both in full. Drafts of the person's other tabs (a
+tab closed, an earlier visit) are offered to bring here or discard. Widget values live under keys
+namespaced by page, organisation, period and entry, and are dropped when a draft is saved or
+discarded so the widgets show what is saved.
 """
 
 from __future__ import annotations
@@ -26,15 +29,28 @@ def prefix(org: str, period: str, kind: str, item: str) -> str:
     return f"score.{org}.{period}.{item}" if kind == "objective" else f"score.{org}.{period}.ka.{item}"
 
 
-def mine(org: str, period: str) -> dict[tuple[str, str], Draft]:
-    """The acting person's drafts of the period, by (kind, item)."""
-    return {d.edit.key: d for d in queries.drafts(state.store(), state.actor(), org, period)}
+def all_mine(org: str, period: str) -> list[Draft]:
+    """The acting person's drafts of the period, in every tab."""
+    return queries.drafts(state.store(), state.actor(), org, period)
+
+
+def mine(org: str, period: str, found: list[Draft] | None = None) -> dict[tuple[str, str], Draft]:
+    """The acting person's drafts of the period in this tab, by (kind, item)."""
+    here = state.tab()
+    return {d.edit.key: d for d in (all_mine(org, period) if found is None else found) if d.tab == here}
+
+
+def elsewhere(org: str, period: str, found: list[Draft] | None = None) -> list[Draft]:
+    """The acting person's drafts of the period in their other tabs (or from an earlier visit)."""
+    here = state.tab()
+    return [d for d in (all_mine(org, period) if found is None else found) if d.tab != here]
 
 
 def keep(org: str, period: str, entry: Entry, **values: Any) -> None:
-    """Keep changed values of an entry in the person's draft (started from the entry's version)."""
+    """Keep changed values of an entry in the person's draft in this tab (started from the version of
+    `entry`: the one the form showed when it was drawn)."""
     workflows.keep_draft(state.store(), state.actor(), org, period,
-                         EntryEdit(entry.item, entry.kind, entry.version, **values))
+                         EntryEdit(entry.item, entry.kind, entry.version, **values), tab=state.tab())
 
 
 def keep_widget(org: str, period: str, entry: Entry, field: str, key: str, shown: Any) -> None:
@@ -51,12 +67,28 @@ def forget(org: str, period: str, keys) -> None:
 
 
 def discard(org: str, period: str, keys: list[tuple[str, str]]) -> None:
-    workflows.discard_drafts(state.store(), state.actor(), org, period, keys)
+    workflows.discard_drafts(state.store(), state.actor(), org, period, keys, tab=state.tab())
     forget(org, period, keys)
 
 
+def discard_elsewhere(org: str, period: str, found: list[Draft]) -> None:
+    """Throw away the person's drafts of other tabs (those listed)."""
+    for other in sorted({d.tab for d in found}):
+        workflows.discard_drafts(state.store(), state.actor(), org, period,
+                                 [d.edit.key for d in found if d.tab == other], tab=other)
+
+
+def bring_here(org: str, period: str) -> None:
+    """Bring the person's drafts of other tabs into this one (where it has none of the same entry)."""
+    forget(org, period, workflows.take_drafts_here(state.store(), state.actor(), org, period, tab=state.tab()))
+
+
+def save(org: str, period: str, keys: list[tuple[str, str]]):
+    return workflows.save_drafts(state.store(), state.actor(), org, period, keys, tab=state.tab())
+
+
 def keep_mine(org: str, period: str, key: tuple[str, str]) -> None:
-    workflows.keep_mine(state.store(), state.actor(), org, period, key)
+    workflows.keep_mine(state.store(), state.actor(), org, period, key, tab=state.tab())
 
 
 def names(framework, keys) -> str:
@@ -69,3 +101,32 @@ def names(framework, keys) -> str:
     if areas:
         parts.append(f"key area{'s' if len(areas) > 1 else ''} {'; '.join(areas)}")
     return " and ".join(parts)
+
+
+# Text typed and not yet sent (a text area sends when it loses focus): the browser asks before the page
+# is left or reloaded. One listener per page, whatever the reruns.
+_GUARD = """<script>
+(() => {
+  const doc = window.parent && window.parent.document ? window.parent.document : document;
+  const win = doc.defaultView || window;
+  if (win.__assessmentUnsavedGuard) return;
+  win.__assessmentUnsavedGuard = true;
+  const typed = new Set();
+  doc.addEventListener("input", (e) => {
+    if (e.target && (e.target.tagName === "TEXTAREA" || e.target.tagName === "INPUT") && e.target.type !== "file")
+      typed.add(e.target);
+  }, true);
+  const sent = (e) => typed.delete(e.target);
+  doc.addEventListener("change", sent, true);
+  doc.addEventListener("blur", sent, true);
+  doc.addEventListener("keydown", (e) => { if (e.key === "Enter" && e.target.tagName === "INPUT") sent(e); }, true);
+  win.addEventListener("beforeunload", (e) => {
+    for (const el of typed) { if (el.isConnected) { e.preventDefault(); e.returnValue = ""; return ""; } }
+  });
+})();
+</script>"""
+
+
+def unsaved_text_guard() -> None:
+    """Ask before the page is left while text typed in a box has not been sent (kept) yet."""
+    st.html(_GUARD, unsafe_allow_javascript=True)

@@ -44,7 +44,7 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
         st.caption(md(description))
     earlier = [x for x in record.sorted_periods() if period_key(x.period) < period_key(period)]
     if editable and edit is not None and edit.base_version != entry.version:
-        _conflict(framework, org, period, entry, p)
+        _conflict(framework, org, period, entry, edit, p)
     left, right = st.columns([3, 2])
     with right:
         _rubric(framework, kind, item)
@@ -60,12 +60,14 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
         if baseline is not None:
             agreed = f" (agreed {record.baseline_agreed})" if record.baseline_agreed else ""
             st.caption(f"Baseline: {md(baseline.label(framework))}{md(agreed)}")
+        fresh = _fresh(p, entry, draft)
         for field, label, stored in (("score", LABELS[kind][0], entry.score), ("target", LABELS[kind][1], entry.target)):
             options = choice_labels(framework, key_area_id, target=field == "target")
             key = f"{p}.{field}"
             value = getattr(edit, field) if edit and getattr(edit, field) is not None else stored.label(framework)
             value = value if value in options else options[0]
-            st.session_state[key] = value   # what is kept (the draft, else what is saved) shows, every run
+            if fresh or key not in st.session_state:
+                st.session_state[key] = value   # what is kept (the draft, else what is saved)
             st.selectbox(label, options, key=key, on_change=drafts.keep_widget,
                          args=(org, period, entry, field, key, value))
         for field, label, stored, height in (
@@ -73,7 +75,8 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
                 ("evidence", "Evidence links (one per line: title | address)", evidence_text(entry.evidence), 68)):
             key = f"{p}.{field}"
             value = getattr(edit, field) if edit and getattr(edit, field) is not None else stored
-            st.session_state[key] = value
+            if fresh or key not in st.session_state:
+                st.session_state[key] = value
             st.text_area(label, key=key, height=height, on_change=drafts.keep_widget,
                          max_chars=limits.COMMENT if field == "comment" else None,
                          args=(org, period, entry, field, key, value),
@@ -86,6 +89,19 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
             st.button("Discard my changes here", key=f"{p}.discard", on_click=drafts.discard,
                       args=(org, period, [(kind, item)]))
         _versions(org, period, entry, p, editable)
+
+
+def _fresh(p: str, entry: Entry, draft: Draft | None) -> bool:
+    """Whether the form is drawn afresh from the draft (else the saved entry) rather than left as the
+    person has it: the first time, after it was forgotten (saved, discarded: `drafts.forget`), and
+    when this tab keeps no draft of it and the saved entry moved on since it was drawn (someone
+    saved). Never while the person is choosing: a form drawn afresh every run could put back a
+    value over a choice made while the page was running."""
+    drawn = st.session_state.get(f"{p}.drawn")
+    fresh = drawn is None or (draft is None and drawn != entry.version)
+    if fresh:
+        st.session_state[f"{p}.drawn"] = entry.version
+    return fresh
 
 
 def _read_only(framework: Framework, entry: Entry) -> None:
@@ -141,16 +157,39 @@ def _restore(org: str, period: str, entry: Entry, version: int) -> None:
                                                       + (f": {changed}." if changed else " (nothing differed)."))
 
 
-def _conflict(framework: Framework, org: str, period: str, entry: Entry, p: str) -> None:
+def _conflict(framework: Framework, org: str, period: str, entry: Entry, edit, p: str) -> None:
+    """Saved meanwhile, by anyone (the same person in another tab too): both in full, and a choice."""
     what = "Objective " + entry.item if entry.kind == "objective" else framework.key_areas[entry.item].title
-    st.error(md(f"{what} was saved by {entry.updated_by or 'someone else'} after you started changing it. "
-                f"Theirs: {entry.score.label(framework)} — “{entry.comment or ''}”. Yours is still in the form "
-                "below. Choose which to keep."))
-    left, right = st.columns(2)
-    left.button("Keep mine", key=f"{p}.keep_mine", on_click=drafts.keep_mine,
-                args=(org, period, (entry.kind, entry.item)))
-    right.button("Use theirs", key=f"{p}.use_theirs", on_click=drafts.discard,
-                 args=(org, period, [(entry.kind, entry.item)]))
+    st.error(md(f"{what} was saved by {entry.updated_by or 'someone else'} ({long_date_time(entry.updated_at)}, "
+                f"version {entry.version}) after you began changing version {edit.base_version}. Nothing of either "
+                "is lost: choose which to keep (the other stays in the versions)."))
+    try:
+        mine = apply_edit(framework, entry, edit)
+    except (ScoreError, InvalidEdit):
+        mine = None
+    with st.container(border=True, key=f"{p}.conflict"):
+        theirs_column, mine_column = st.columns(2)
+        with theirs_column:
+            st.markdown("**Theirs, as saved**")
+            _in_full(framework, entry)
+            st.button("Use theirs", key=f"{p}.use_theirs", on_click=drafts.discard,
+                      args=(org, period, [(entry.kind, entry.item)]))
+        with mine_column:
+            st.markdown("**Yours, in the form below**")
+            _in_full(framework, mine) if mine is not None else st.caption("Yours cannot be read yet: see the form.")
+            st.button("Keep mine", key=f"{p}.keep_mine", on_click=drafts.keep_mine,
+                      args=(org, period, (entry.kind, entry.item)), type="primary")
+
+
+def _in_full(framework: Framework, entry: Entry) -> None:
+    labels = LABELS[entry.kind]
+    target = entry.target.label(framework) if entry.target.state != "unscored" else "no target"
+    st.markdown(md(f"{labels[0]}: {entry.score.label(framework)}") + "  \n" + md(f"{labels[1]}: {target}"))
+    st.text(entry.comment or "(no comment)")
+    for link in entry.evidence:
+        st.text(link.line)
+    if entry.actions:
+        st.caption(md(f"{len(entry.actions)} action(s): " + "; ".join(a.text for a in entry.actions)))
 
 
 def _confirm(org: str, period: str, entry: Entry, p: str, previous: str | None) -> None:

@@ -84,7 +84,7 @@ def _drafts(framework: Framework, org: str, period: str) -> None:
             st.switch_page("assessment/ui/score.py")
         if cols[2].button("Save", key=f"home.drafts.save.{key_area_id}"):
             try:
-                result = workflows.save_drafts(state.store(), state.actor(), org, period, keys)
+                result = drafts.save(org, period, keys)
             except (ScoreError, InvalidEdit) as exc:
                 st.error(f"Nothing was saved: {md(exc)}")
             else:

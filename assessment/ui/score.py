@@ -8,7 +8,7 @@ import streamlit as st
 from assessment import workflows
 from assessment.errors import AssessmentError, InvalidEdit, ScoreError
 from assessment.edits import action_rows
-from assessment.record import Entry
+from assessment.record import Entry, long_date_time
 from assessment.scoring import completion, kept_by_key_area, previous_period
 from assessment.ui import drafts, entry_form, state
 from assessment.ui.tables import table
@@ -17,7 +17,9 @@ from assessment.workflows import EDIT
 
 (record, framework), period = state.chosen_record(need_period=True)
 org, current = record.organisation.id, record.period(period)
-mine = drafts.mine(org, period)
+everything_mine = drafts.all_mine(org, period)
+mine = drafts.mine(org, period, everything_mine)
+other_tabs = drafts.elsewhere(org, period, everything_mine)
 before = previous_period(record, period)
 previous = record.period(before) if before else None
 by_key_area = kept_by_key_area(record, period)
@@ -27,13 +29,24 @@ editable = refused is None
 if current.locked and state.actor().may(org, EDIT):
     st.info(md(f"{period}: {current.status_line()}. It is read-only here: {refused}. Its actions' progress can "
                "still be recorded on the Actions page."))
-    if mine:   # left out when it was submitted: kept, and said
-        st.warning(md(f"Your unsaved changes to {drafts.names(framework, list(mine))} are not in {period} as it was "
+    if everything_mine:   # left out when it was submitted: kept, and said
+        left_out = sorted({d.edit.key for d in everything_mine})
+        st.warning(md(f"Your unsaved changes to {drafts.names(framework, left_out)} are not in {period} as it was "
                       "put before members. They are kept: once it is back to draft you can save them, or discard "
                       "them now."))
         if st.button("Discard my unsaved changes", key="score.discard_left"):
             drafts.discard(org, period, list(mine))
+            drafts.discard_elsewhere(org, period, other_tabs)
             st.rerun()
+elif other_tabs:   # typed in another tab, or on an earlier visit: not mixed into this tab's
+    latest = max((d.updated_at for d in other_tabs if d.updated_at), default=None)
+    st.info(md(f"You have unsaved changes to {drafts.names(framework, sorted({d.edit.key for d in other_tabs}))} "
+               f"in another tab or from an earlier visit (last changed {long_date_time(latest, 'at a time not known')})"
+               ". Bring them here to carry on with them, or discard them."))
+    bring, throw = st.columns(2)
+    bring.button("Bring them here", key="score.bring_here", on_click=drafts.bring_here, args=(org, period))
+    throw.button("Discard them", key="score.discard_elsewhere", on_click=drafts.discard_elsewhere,
+                 args=(org, period, other_tabs))
 
 if by_key_area:
     st.caption("This record scores one level per key area: where we are today and where we want to be.")
@@ -96,6 +109,7 @@ for kind, item in keys:
     st.divider()
 if not editable:
     st.stop()
+drafts.unsaved_text_guard()
 
 def typed_actions() -> None:
     """Save's first step: an action typed but not yet added is added, so it is saved too."""
@@ -111,7 +125,7 @@ def save(waiting: list[tuple[str, str]]) -> None:
     draws what was saved, with the message (one run per save, not two)."""
     typed_actions()
     try:
-        result = workflows.save_drafts(state.store(), state.actor(), org, period, waiting)
+        result = drafts.save(org, period, waiting)
     except (ScoreError, InvalidEdit) as exc:
         st.session_state["score.flash"] = ("error", f"Nothing was saved: {exc}")
         return

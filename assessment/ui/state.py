@@ -1,6 +1,10 @@
-"""Shared resources for the pages: one database per process, who is acting, what is chosen."""
+"""Shared resources for the pages: one database per process, who is acting, what is chosen, and
+which browser tab this is."""
 
 from __future__ import annotations
+
+import re
+import secrets
 
 import streamlit as st
 
@@ -27,6 +31,23 @@ def actor() -> Actor:
     person, or the local user in single-user local mode)."""
     found = st.session_state.get("signin.actor")
     return found if found is not None else workflows.SIGNED_OUT
+
+
+_TAB = re.compile(r"^[A-Za-z0-9_-]{6,16}$")
+
+
+def tab() -> str:
+    """This browser tab's own id: kept in the address (?tab=) so that a reload (F5) keeps it, and
+    with it the tab's drafts; a new tab gets its own, so two tabs never share or mix unsaved changes
+    (a save in one is, for the other, a save made by someone else: Keep mine / Use theirs)."""
+    found = st.session_state.get("tab")
+    if found is None:
+        asked = st.query_params.get("tab")
+        found = asked if asked and _TAB.match(asked) else secrets.token_urlsafe(9)[:12]
+        st.session_state["tab"] = found
+    if st.query_params.get("tab") != found:
+        st.query_params["tab"] = found
+    return found
 
 
 def selection() -> tuple[str | None, str | None]:
@@ -81,6 +102,7 @@ def forget_choice() -> None:
     for key in ("org", "period", "home.org", "home.period"):
         st.session_state.pop(key, None)
     st.query_params.clear()
+    tab()
 
 
 def remember(org: str, period: str | None, **more: str) -> None:
@@ -88,7 +110,7 @@ def remember(org: str, period: str | None, **more: str) -> None:
     st.session_state["org"] = org
     if period:
         st.session_state["period"] = period
-    params = {"org": org, **({"period": period} if period else {}), **more}
+    params = {"org": org, **({"period": period} if period else {}), **more, "tab": tab()}
     if "ka" in st.query_params and "ka" not in more and st.query_params.get("ka"):
         params["ka"] = st.query_params["ka"]   # the key area a reload of the score page returns to
     if dict(st.query_params) != params:

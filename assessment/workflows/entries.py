@@ -62,60 +62,85 @@ def _save(tx, actor: Actor, framework, org_id: str, current, edits: list[EntryEd
 
 # ---------------------------------------------------------------- drafts
 
-def keep_draft(store: Store, actor: Actor, org_id: str, period: str, edit: EntryEdit) -> Draft:
-    """Keep what was just changed in a field as the person's draft of that entry (the fields changed
-    before are kept, and so is the version the draft started from)."""
+def keep_draft(store: Store, actor: Actor, org_id: str, period: str, edit: EntryEdit, *, tab: str = "") -> Draft:
+    """Keep what was just changed in a field as the person's draft of that entry in browser tab `tab`
+    (the fields changed before are kept, and so is the version the draft started from: the version
+    the tab showed, so a save made meanwhile, even the same person's in another tab, is a conflict
+    to choose, never a silent mix)."""
     allow(actor, org_id, EDIT)
     with store.transaction() as tx:
         record = tx.record(org_id)
         allow_change(actor, org_id, record.period(period))
         check_item(framework_of(record), edit.kind, edit.item)
-        before = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name)}.get(edit.key)
+        before = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name, tab)}.get(edit.key)
         kept = merged(before, edit)
-        tx.put_draft(org_id, period, actor.name, kept)
-    return Draft(period, actor.name, kept)
+        tx.put_draft(org_id, period, actor.name, kept, tab)
+    return Draft(period, actor.name, kept, tab=tab)
 
 
 def discard_drafts(store: Store, actor: Actor, org_id: str, period: str,
-                   keys: list[tuple[str, str]] | None = None) -> int:
-    """Throw away the person's drafts of a period (only those of `keys` if given); how many."""
+                   keys: list[tuple[str, str]] | None = None, *, tab: str | None = "") -> int:
+    """Throw away the person's drafts of a period in tab `tab` (every tab with None; only those of
+    `keys` if given); how many. Allowed in a frozen period: nothing submitted is changed."""
     allow(actor, org_id, EDIT)
     with store.transaction() as tx:
-        return tx.delete_drafts(org_id, period, actor.name, keys)
+        return tx.delete_drafts(org_id, period, actor.name, keys, tab)
 
 
 def save_drafts(store: Store, actor: Actor, org_id: str, period: str,
-                keys: list[tuple[str, str]] | None = None) -> SaveResult:
-    """Save the person's drafts of a period (those of `keys`, or all), in one transaction, as
-    `save_edits` saves edits. Saved drafts are gone; a stale one stays, for the person to choose
-    (`keep_mine`, or discard it to use theirs); `waiting` lists the drafts this save left alone."""
+                keys: list[tuple[str, str]] | None = None, *, tab: str = "") -> SaveResult:
+    """Save the person's drafts of a period in tab `tab` (those of `keys`, or all), in one
+    transaction, as `save_edits` saves edits. Saved drafts are gone; a stale one stays, for the person
+    to choose (`keep_mine`, or discard it to use theirs); `waiting` lists the drafts this save left
+    alone."""
     allow(actor, org_id, EDIT)
     with store.transaction() as tx:
         record = tx.record(org_id)
         current = record.period(period)
         allow_change(actor, org_id, current)
-        drafts = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name)}
+        drafts = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name, tab)}
         chosen = [drafts[k] for k in (keys if keys is not None else list(drafts)) if k in drafts]
         result = _save(tx, actor, framework_of(record), org_id, current, chosen)
-        tx.delete_drafts(org_id, period, actor.name, result.saved)
+        tx.delete_drafts(org_id, period, actor.name, result.saved, tab)
         result.waiting = [k for k in drafts if k not in {e.key for e in chosen}]
     return result
 
 
-def keep_mine(store: Store, actor: Actor, org_id: str, period: str, key: tuple[str, str]) -> Draft:
-    """After someone else saved an entry the person has a draft of: base the draft on what is saved
-    now, so that saving it overwrites theirs knowingly (their version stays in the history)."""
+def keep_mine(store: Store, actor: Actor, org_id: str, period: str, key: tuple[str, str], *,
+              tab: str = "") -> Draft:
+    """After someone else (or the same person in another tab) saved an entry the person has a draft
+    of in tab `tab`: base the draft on what is saved now, so that saving it overwrites theirs
+    knowingly (their version stays in the history)."""
     allow(actor, org_id, EDIT)
     with store.transaction() as tx:
         current = tx.load_record(org_id).period(period)
         allow_change(actor, org_id, current)
-        draft = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name)}.get(key)
+        draft = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name, tab)}.get(key)
         if draft is None:
             raise NotFound(f"there is no draft of {key[0].replace('_', ' ')} {key[1]} in {period}")
         saved = (current.entries if key[0] == "objective" else current.key_area_entries).get(key[1])
         draft = replace(draft, base_version=saved.version if saved else 0)
-        tx.put_draft(org_id, period, actor.name, draft)
-    return Draft(period, actor.name, draft)
+        tx.put_draft(org_id, period, actor.name, draft, tab)
+    return Draft(period, actor.name, draft, tab=tab)
+
+
+def take_drafts_here(store: Store, actor: Actor, org_id: str, period: str, *, tab: str) -> list[tuple[str, str]]:
+    """Bring the person's drafts of a period from their other tabs (a tab closed, a visit before) into
+    tab `tab`, where it has none of the same entry (those stay where they are); returns the entries
+    brought. Each keeps the version it started from, so a save made since is still a conflict."""
+    allow(actor, org_id, EDIT)
+    with store.transaction() as tx:
+        allow_change(actor, org_id, tx.record(org_id).period(period))
+        mine = tx.drafts(org_id, period, actor.name)
+        here = {d.edit.key for d in mine if d.tab == tab}
+        brought: list[tuple[str, str]] = []
+        for draft in sorted((d for d in mine if d.tab != tab), key=lambda d: d.updated_at.timestamp() if d.updated_at else 0.0):
+            if draft.edit.key in here or draft.edit.key in brought:
+                continue
+            tx.put_draft(org_id, period, actor.name, draft.edit, tab)
+            tx.delete_drafts(org_id, period, actor.name, [draft.edit.key], draft.tab)
+            brought.append(draft.edit.key)
+    return brought
 
 
 def edit_action(store: Store, actor: Actor, org_id: str, action_id: int, *, owner: str | None, due: date | None,
