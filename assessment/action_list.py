@@ -28,7 +28,7 @@ class ActionRow:
 
 
 def action_rows(framework: Framework, record: OrganisationRecord) -> list[ActionRow]:
-    rows = []
+    rows: list[ActionRow] = []
     for period in record.sorted_periods():
         for entry in [*period.entries.values(), *period.key_area_entries.values()]:
             if entry.kind == "objective":

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import textwrap
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -195,6 +196,15 @@ class _Box(NamedTuple):
                 and self.y0 < other.y1 + pad and other.y0 < self.y1 + pad)
 
 
+@dataclass
+class _Placed:
+    """A label being placed: its text, alignment, box, and which way it moves (up 1, down -1)."""
+    text: str
+    align: str
+    box: _Box
+    way: int
+
+
 def _line(font_size: int) -> float:
     return round(font_size * 1.2)
 
@@ -209,7 +219,7 @@ def _place_labels(titles: list[str], n: int, reach: float, unit: float, font_siz
     """Each key area's label as (text, align, box in levels), just outside the rings at its spoke;
     labels that would overlap each other or a fixed box move away from the centre, upwards in
     the top half and downwards in the bottom half, until none does."""
-    placed = []
+    placed: list[_Placed] = []
     gap = 5 / unit
     for order, title_ in enumerate(titles):
         angle = 2 * math.pi * order / n
@@ -221,20 +231,21 @@ def _place_labels(titles: list[str], n: int, reach: float, unit: float, font_siz
         x, y = reach * s, reach * c
         x0 = x - w / 2 if align == "center" else x + gap if align == "left" else x - gap - w
         y0 = y + gap if c > 0.8 else y - gap - h if c < -0.8 else y - h / 2
-        placed.append(["\n".join(lines), align, _Box(x0, x0 + w, y0, y0 + h), 1 if c >= 0 else -1])
+        placed.append(_Placed("\n".join(lines), align, _Box(x0, x0 + w, y0, y0 + h), 1 if c >= 0 else -1))
     for _ in range(40):
         moved = False
-        for i, (_, _, box, way) in enumerate(placed):
-            others = [p[2] for j, p in enumerate(placed) if j != i and abs(p[2].y0) + abs(p[2].y1) <=
+        for i, label in enumerate(placed):
+            box, way = label.box, label.way
+            others = [p.box for j, p in enumerate(placed) if j != i and abs(p.box.y0) + abs(p.box.y1) <=
                       abs(box.y0) + abs(box.y1)] + fixed
             for other in others:
                 if box.overlaps(other, gap / 2):
                     step = (other.y1 - box.y0 if way > 0 else box.y1 - other.y0) + gap / 2
-                    box = placed[i][2] = box._replace(y0=box.y0 + way * step, y1=box.y1 + way * step)
+                    box = label.box = box._replace(y0=box.y0 + way * step, y1=box.y1 + way * step)
                     moved = True
         if not moved:
             break
-    return [(text_, align, box) for text_, align, box, _ in placed]
+    return [(label.text, label.align, label.box) for label in placed]
 
 
 @lru_cache(maxsize=64)
@@ -248,7 +259,7 @@ def _radar_layers(n: int, present: tuple[str, ...], legend_names: tuple[str, ...
     spoke_layer = alt.Chart(alt.Data(name="spokes")).mark_line(color="#b1b4b6", strokeWidth=0.6, aria=False).encode(
         x=x, y=y, detail="order:N", order="end:Q")
     # Ring numbers over the lines, each on a white halo so that a line crossing it does not hide it.
-    ring_text = dict(align="center", baseline="middle", fontSize=font_size - 1, aria=False)
+    ring_text: dict[str, Any] = dict(align="center", baseline="middle", fontSize=font_size - 1, aria=False)
     ring_halo = alt.Chart(alt.Data(name="ring_names")).mark_text(
         **ring_text, color="white", stroke="white", strokeWidth=4, strokeJoin="round").encode(x=x, y=y, text="number:N")
     ring_names = alt.Chart(alt.Data(name="ring_names")).mark_text(**ring_text, color="#505a5f").encode(
@@ -265,7 +276,7 @@ def _radar_layers(n: int, present: tuple[str, ...], legend_names: tuple[str, ...
                             scale=alt.Scale(domain=list(legend_names), range=[SERIES_DASHES[k] for k in present]))
     shapes = alt.Shape("legend:N", legend=None,
                        scale=alt.Scale(domain=list(legend_names), range=[SERIES_SHAPES[k] for k in present]))
-    marker = dict(filled=True, size=font_size * 7, opacity=1, stroke="white", strokeWidth=0.8)
+    marker: dict[str, Any] = dict(filled=True, size=font_size * 7, opacity=1, stroke="white", strokeWidth=0.8)
     # Only the points speak to a screen reader ("Engaging Councillors, 2023: 2.83"); the rest is drawing.
     legend = [alt.Chart(alt.Data(name="legend_lines")).mark_line(strokeWidth=2.5, aria=False).encode(
                   x=x, y=y, color=colour, strokeDash=dashes, detail="legend:N", order="end:Q"),
@@ -304,7 +315,7 @@ def chart_png(chart: alt.TopLevelMixin | dict[str, Any], scale: float = 2) -> by
 
 def heatmap_rows(cells) -> list[dict[str, Any]]:
     """Plain rows for the heatmap of objectives (or key areas) by period, from `report.HeatCell`s."""
-    order = {}
+    order: dict[str, int] = {}
     rows = []
     for cell in cells:
         order.setdefault(cell.id, len(order))

@@ -8,6 +8,7 @@ such as "table 3, row 4") and a message; every reader and checker reports in tha
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .limits import PROBLEMS_SHOWN
 
@@ -111,9 +112,9 @@ class DatabaseUnavailable(AssessmentError):
 class StaleEntry(AssessmentError):
     """Someone else saved the same entry since it was read: the save is refused, nothing lost."""
 
-    def __init__(self, message: str, current: object = None):
+    def __init__(self, message: str, current: Any = None):
         super().__init__(message)
-        self.current = current
+        self.current = current   # the entry as saved now (a record.Entry; errors cannot import record)
 
 
 class PdfUnavailable(AssessmentError):

@@ -145,15 +145,13 @@ def changes(framework: Framework, old: dict[str, Any] | None, new: dict[str, Any
         after = _score(framework, new.get(key), new.get(f"{key}_na"))
         if before != after:
             found.append(Change(name, before, after))
-    if new.get("legacy") or old.get("legacy"):
-        comparable = ("comment",)
-    else:
-        comparable = ("target_period", "comment", "carried")
+    comparable: tuple[str, ...] = ("comment",) if new.get("legacy") or old.get("legacy") else \
+        ("target_period", "comment", "carried")
     for key in comparable:
-        before, after = old.get(key), new.get(key)
-        if (before or None) != (after or None) and not (key == "carried" and not old):
+        was, now = old.get(key), new.get(key)
+        if (was or None) != (now or None) and not (key == "carried" and not old):
             words = {"target_period": "target period", "carried": "carried forward"}.get(key, key)
-            found.append(Change(words, _text(before), _text(after)))
+            found.append(Change(words, _text(was), _text(now)))
     if not (new.get("legacy") or old.get("legacy")):
         before_actions, after_actions = _actions(old), _actions(new)
         for key, line in after_actions.items():

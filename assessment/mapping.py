@@ -118,7 +118,7 @@ class Mapping:
 
 def _mean(scores: list[Score], half_steps: bool) -> Score:
     """The mean of the scored, to the nearest step allowed (half steps, or whole levels); n/a when all are."""
-    scored = [s.value for s in scores if s.is_scored]
+    scored = [s.value for s in scores if s.value is not None and s.is_scored]
     if not scored:
         return NOT_APPLICABLE if scores and all(s.not_applicable for s in scores) else UNSCORED
     mean = sum(scored) / len(scored)

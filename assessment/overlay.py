@@ -155,9 +155,9 @@ def apply(overlay: Overlay, base: Framework) -> Framework:
                            for a in overlay.add if a.key_area == new.id]
             key_areas.append(new.model_copy(update={"objectives": objectives}))
         if key_areas:
-            change = overlay.themes.get(theme.id, ThemeChange())
-            themes.append(theme.model_copy(update={"title": change.title or theme.title,
-                                                   "description": change.description or theme.description,
+            theme_change = overlay.themes.get(theme.id, ThemeChange())
+            themes.append(theme.model_copy(update={"title": theme_change.title or theme.title,
+                                                   "description": theme_change.description or theme.description,
                                                    "key_areas": key_areas}))
     return Framework(id=overlay.overlay, title=overlay.title, version=overlay.version, source=overlay.source,
                      half_steps=base.half_steps, levels=base.levels, themes=themes,
@@ -203,7 +203,7 @@ def _checks(overlay: Overlay, base: Framework, source: Source) -> list[Problem]:
 
     merged_into: dict[str, str] = {}
     for m, merge in enumerate(overlay.merge):
-        loc = ("merge", m)
+        loc: tuple[Any, ...] = ("merge", m)
         present = [k for j, k in enumerate(merge.key_areas) if known("key area", k, base.key_areas, loc + ("key_areas", j))]
         for j, ka in enumerate(merge.key_areas):
             if ka in merged_into:
@@ -230,7 +230,7 @@ def _checks(overlay: Overlay, base: Framework, source: Source) -> list[Problem]:
                                        + " (give them, or name the merged key area to take them from in rubric_from)")
 
     merged_ids = {m.id for m in overlay.merge}
-    for ka_id, change in overlay.key_areas.items():
+    for ka_id, ka_change in overlay.key_areas.items():
         loc = ("key_areas", ka_id)
         if known("key area", ka_id, base.key_areas, loc):
             if ka_id in merged_into:
@@ -238,9 +238,9 @@ def _checks(overlay: Overlay, base: Framework, source: Source) -> list[Problem]:
                              "merge")
             elif ka_id in left_key_areas:
                 problem(loc, f"'{ka_id}' is left out, so its words are not used")
-        levels(change.rubric, loc + ("rubric",))
+        levels(ka_change.rubric, loc + ("rubric",))
 
-    for objective_id, change in overlay.objectives.items():
+    for objective_id, objective_change in overlay.objectives.items():
         loc = ("objectives", objective_id)
         if known("objective", objective_id, base.objectives, loc):
             if objective_id in left_objectives:
@@ -248,7 +248,7 @@ def _checks(overlay: Overlay, base: Framework, source: Source) -> list[Problem]:
             elif base.key_area_of[objective_id] in left_key_areas:
                 problem(loc, f"objective '{objective_id}' is in key area '{base.key_area_of[objective_id]}', which is "
                              "left out")
-        levels(change.levels, loc + ("levels",))
+        levels(objective_change.levels, loc + ("levels",))
 
     kept_key_areas = ({k for k in base.key_areas if k not in left_key_areas and k not in merged_into} | merged_ids)
     seen_new: set[str] = set()

@@ -355,6 +355,8 @@ def period_key(name: str) -> tuple[int, str]:
 def next_period(name: str) -> str:
     """'2023' -> '2024'; '2023/24' -> '2024/25'."""
     match = _PERIOD.match(check_period(name))
+    if match is None:   # check_period refused anything else
+        raise AssessmentError(f"“{name}” is not a period")
     start = int(match.group(1)) + 1
     if match.group(2) is None:
         return str(start)

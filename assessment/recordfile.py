@@ -27,9 +27,19 @@ from .yamlsource import Source, fail_if, problems_from_validation, read_yaml
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-def _text(limit: int) -> Any:
-    """Text of at most `limit` characters (`limits`: what the database keeps)."""
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limit)]
+# Each kept text field's type: trimmed, not empty, at most as long as the database keeps (`limits`).
+def _Kept(limit: int) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=limit)
+
+
+OrganisationName = Annotated[str, _Kept(limits.ORGANISATION_NAME)]
+OrganisationType = Annotated[str, _Kept(limits.ORGANISATION_TYPE)]
+OrganisationRegion = Annotated[str, _Kept(limits.ORGANISATION_REGION)]
+NoteText = Annotated[str, _Kept(limits.NOTE)]
+ActionText = Annotated[str, _Kept(limits.ACTION_TEXT)]
+OwnerText = Annotated[str, _Kept(limits.OWNER)]
+EvidenceUrl = Annotated[str, _Kept(limits.EVIDENCE_URL)]
+EvidenceTitle = Annotated[str, _Kept(limits.EVIDENCE_TITLE)]
 
 OrgId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 ScoreText = str | int | float | None
@@ -41,9 +51,9 @@ class _Strict(BaseModel):
 
 class OrganisationIn(_Strict):
     id: OrgId
-    name: _text(limits.ORGANISATION_NAME)
-    type: _text(limits.ORGANISATION_TYPE) | None = None
-    region: _text(limits.ORGANISATION_REGION) | None = None
+    name: OrganisationName
+    type: OrganisationType | None = None
+    region: OrganisationRegion | None = None
 
 
 def new_organisation(org_id: str | None, name: str, org_type: str | None = None,
@@ -82,12 +92,12 @@ class ActionUpdateIn(_Strict):
     status: Literal[ACTION_STATUSES]  # type: ignore[valid-type]
     on: date | None = None
     period: Annotated[str, StringConstraints(strip_whitespace=True)] | int | None = None
-    note: _text(limits.NOTE) | None = None
+    note: NoteText | None = None
 
 
 class ActionIn(_Strict):
-    text: _text(limits.ACTION_TEXT)
-    owner: _text(limits.OWNER) | None = None
+    text: ActionText
+    owner: OwnerText | None = None
     due: date | None = None
     status: Literal[(*ACTION_STATUSES, *OLD_ACTION_STATUSES)] = "open"  # type: ignore[valid-type]
     rag: Literal["red", "amber", "green"] | None = None
@@ -95,8 +105,8 @@ class ActionIn(_Strict):
 
 
 class EvidenceIn(_Strict):
-    url: _text(limits.EVIDENCE_URL)
-    title: _text(limits.EVIDENCE_TITLE) | None = None
+    url: EvidenceUrl
+    title: EvidenceTitle | None = None
 
 
 class _EntryBase(_Strict):
@@ -164,9 +174,10 @@ def record_from_data(data: Any, source: Source, frameworks: Callable[[str], Fram
         shape_problems: list[Problem] = []
     except ValidationError as exc:
         shape_problems = problems_from_validation(exc, source, model=RecordFile)
-        parsed = _salvage(data)
-        if parsed is None:
+        salvaged = _salvage(data)
+        if salvaged is None:
             raise InvalidFile(shape_problems) from None
+        parsed = salvaged
     try:
         framework = frameworks(parsed.framework.id)
     except NotFound as exc:
@@ -197,8 +208,8 @@ def _salvage(data: dict) -> RecordFile | None:
         if not isinstance(raw, dict):
             periods.append(PeriodIn.model_construct(period="?", status="draft", entries=[], key_areas=[]))
             continue
-        entries = raw.get("entries") if isinstance(raw.get("entries"), list) else []
-        key_areas = raw.get("key_areas") if isinstance(raw.get("key_areas"), list) else []
+        entries = raw["entries"] if isinstance(raw.get("entries"), list) else []
+        key_areas = raw["key_areas"] if isinstance(raw.get("key_areas"), list) else []
         periods.append(PeriodIn.model_construct(
             period=raw.get("period") if isinstance(raw.get("period"), (str, int)) else "?",
             status="draft",

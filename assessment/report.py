@@ -123,7 +123,7 @@ class ProgressReport:
     @property
     def below_target(self) -> list[AreaLine]:
         """The key areas below a target that covers what they score (`AreaLine.gap`), furthest first."""
-        return sorted((k for k in self.key_areas if k.gap is not None and k.gap > 0), key=lambda k: -k.gap)
+        return sorted((k for k in self.key_areas if k.gap is not None and k.gap > 0), key=lambda k: -(k.gap or 0.0))
 
     def overall_words(self, framework: Framework) -> str:
         """The whole framework's level in words (`overall_words`), e.g. "3 – Mature (mean 3.29 of n = 59 …)"."""
@@ -250,7 +250,7 @@ def at_a_glance(report: ProgressReport, framework: Framework, how_many: int = 3)
         gaps_note = f"Only {_count(len(below), 'key area')} {'is' if len(below) == 1 else 'are'} below a target."
     else:
         gaps_note = ""
-    moved = sorted((k for k in report.key_areas if k.change), key=lambda k: (-abs(k.change), k.title))
+    moved = sorted((k for k in report.key_areas if k.change), key=lambda k: (-abs(k.change or 0.0), k.title))
     if not report.compare_with:
         moves_note = ("Not compared with an earlier period, so no moves are shown." if report.has_earlier else
                       "This is the first period recorded, so nothing has moved yet.")
@@ -274,12 +274,12 @@ def _with_ties(lines: list[AreaLine], how_many: int, size) -> list[AreaLine]:
 def gap_line(line: AreaLine) -> str:
     """'Social Value: 2.00 against a target of 4.00, 2 levels below' (for the at-a-glance lists)."""
     return (f"{line.title}: {format_mean(line.now.mean)} against a target of {format_mean(line.target.mean)}, "
-            f"{levels_text(line.gap)} below")
+            f"{levels_text(line.gap or 0.0)} below")
 
 
-def move_line(line: AreaLine, compare_with: str) -> str:
+def move_line(line: AreaLine, compare_with: str | None) -> str:
     """'Social Value: ▲ up 0.50 since 2023 (1.50 → 2.00)'."""
-    return (f"{line.title}: {movement.label(line.change, amount='mean')} since {compare_with} "
+    return (f"{line.title}: {movement.label(line.change, amount='mean')} since {compare_with or 'the period before'} "
             f"({_mean(line.before)} → {_mean(line.now)})")
 
 
@@ -310,7 +310,7 @@ def target_sentences(report: ProgressReport) -> list[str]:
     if below:
         furthest, others = below[0], below[1:]
         still = "still " if report.compare_with else ""
-        sentence = f"{furthest.title} is {still}{levels_text(furthest.gap)} below its target"
+        sentence = f"{furthest.title} is {still}{levels_text(furthest.gap or 0.0)} below its target"
         if others:
             sentence += (f"; {_count(len(others), 'other key area')} {'is' if len(others) == 1 else 'are'} "
                          f"below target too (next furthest: {_names([k.title for k in others[:3]])})")

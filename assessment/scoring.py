@@ -161,10 +161,10 @@ def key_area_summary(framework: Framework, period: PeriodRecord, key_area_id: st
             t_n += 1
     score_rollup = _rollup(s_halves, s_n, s_na, s_unscored)
     mode = "objectives"
-    if _key_area_scored_directly(direct, s_n, s_na):
+    if direct is not None and _key_area_scored_directly(direct, s_n, s_na):
         score_rollup, mode = roll_up([direct.score]), "key_area"
     target_direct = direct is not None and direct.target.is_scored
-    if target_direct:
+    if direct is not None and target_direct:
         target_rollup = roll_up([direct.target])
     else:
         target_rollup = _rollup(t_halves, t_n, t_na, t_unscored)

@@ -540,6 +540,8 @@ class Transaction:
     def mark_event(self, event_id: int, **more: Any) -> None:
         """Add to an event's details (an import marked as undone)."""
         row = self.s.get(EventRow, event_id)
+        if row is None:
+            raise NotFound(f"there is no event {event_id}")
         row.details = json.dumps({**(json.loads(row.details) if row.details else {}), **more}, default=str,
                                  ensure_ascii=False)
         self.s.flush()
@@ -551,7 +553,7 @@ class Transaction:
                               .join(EntryRow, EntryHistoryRow.entry_id == EntryRow.id)
                               .join(AssessmentRow, EntryRow.assessment_id == AssessmentRow.id)
                               .where(EntryHistoryRow.event_id == event_id)).all()
-        return [tuple(r) for r in rows]
+        return [(period, kind, item, version) for period, kind, item, version in rows]
 
     @writes(CONTENT_OF_A_PERIOD)
     def delete_entry(self, org_id: str, period: str, kind: str, item: str) -> None:
@@ -609,8 +611,10 @@ class Transaction:
         return _person(row)
 
     @writes(NOT_A_PERIOD)
-    def signed_in(self, row_or_person, name: str | None) -> None:
+    def signed_in(self, row_or_person: PersonRow | Person, name: str | None) -> None:
         row = row_or_person if isinstance(row_or_person, PersonRow) else self._person_row(row_or_person.email)
+        if row is None:
+            raise NotFound(f"no one with the email address {row_or_person.email}")
         if name:
             row.name = name[:limits.PERSON]
         row.last_signed_in = _now()
@@ -629,7 +633,7 @@ class Transaction:
             self.s.delete(membership)
         elif role is not None and membership is None:
             self.s.add(MembershipRow(person_id=row.id, organisation_id=org_id, role=role))
-        elif role is not None:
+        elif role is not None and membership is not None:
             membership.role = role
         self.s.flush()
         self.s.expire(row, ["memberships"])
@@ -855,15 +859,15 @@ class Transaction:
                  .group_by(AssessmentRow.period, EntryRow.item_id))
         if organisation_ids is not None:
             query = query.where(AssessmentRow.organisation_id.in_(organisation_ids))
-        sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0])
+        sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
         key_area_of = framework.key_area_of
         for period, objective_id, total, count in self.s.execute(query):
             ka = key_area_of.get(objective_id)
-            if ka is not None:
+            if ka is not None and total is not None:
                 bucket = sums[(period, ka)]
                 bucket[0] += total
                 bucket[1] += count
-        return {key: (total / count, count) for key, (total, count) in sums.items() if count}
+        return {key: (total / count, int(count)) for key, (total, count) in sums.items() if count}
 
 
 def _stale(what: str, row: EntryRow, expected_version: int | None) -> StaleEntry:

@@ -67,7 +67,7 @@ def summary_table(summary: dict[str, Any]) -> str:
     headers = ["Key area", "n", "Mean", "Level", "Target", "Gap"]
     if compare_with:
         headers += [compare_with, "Movement"]
-    rows = []
+    rows: list[list[str] | None] = []
     for area in [*summary["key_areas"], None, *summary["themes"], None, summary["overall"]]:
         if area is None:
             rows.append(None)

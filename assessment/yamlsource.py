@@ -267,12 +267,12 @@ def problems_from_validation(error: ValidationError, source: Source, prefix: Loc
         kind = err["type"]
         key = loc[-1] if loc else ""
         if kind in _MESSAGES:
-            message = _MESSAGES[kind](err, key)
+            message = _MESSAGES[kind](err, key) or ""
             if kind == "extra_forbidden" and model is not None and n < limits.PROBLEMS_KEPT:
                 message += _allowed_hint(model, tuple(err["loc"])[:-1], str(key))
             where_loc = loc[:-1] if kind in ("missing", "extra_forbidden") else loc
         else:
-            message = _plain(err)
+            message = _plain(dict(err))
             where_loc = loc
         if kind == "missing":
             line = source.line(where_loc)

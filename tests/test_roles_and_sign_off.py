@@ -66,6 +66,7 @@ def _every_change(store, imported_event: int, prepared):
         "discard_drafts": lambda a: workflows.discard_drafts(store, a, "medway", "2024"),
         "save_drafts": lambda a: workflows.save_drafts(store, a, "medway", "2024"),
         "keep_mine": lambda a: workflows.keep_mine(store, a, "medway", "2024", ("objective", "1")),
+        "take_drafts_here": lambda a: workflows.take_drafts_here(store, a, "medway", "2024", tab="another-tab"),
         "edit_action": lambda a: workflows.edit_action(store, a, "medway", 1, status="done", owner=None, due=None,
                                                        rag=None),
         "restore_version": lambda a: workflows.restore_version(store, a, "medway", "2024", "1", 1),

@@ -88,9 +88,9 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
     headers = ["#", "Key area", "Description"] if by_key_area else ["#", "Objective", "Description"]
     for name in chosen:
         headers += appendix_columns(name)
-    fixed = [Cm(1.0), Cm(3.6), Cm(4.6)]
+    fixed: list[Length] = [Cm(1.0), Cm(3.6), Cm(4.6)]
     score_width = Cm(1.6)
-    comment_width = (USABLE - sum(fixed) - score_width * len(chosen)) // max(1, len(chosen))
+    comment_width = Emu((USABLE - sum(fixed) - score_width * len(chosen)) // max(1, len(chosen)))
     widths = fixed + [score_width, comment_width] * len(chosen)
 
     def cells(item: Objective | KeyArea) -> list[str]:
@@ -281,7 +281,7 @@ def rubric_table(layout: Layout, framework: Framework, ka: KeyArea, caption: str
     if caption:
         layout.paragraph(caption, bold=True, keep_next=True)
     levels = framework.levels
-    widths = [Cm(3.2)] + [(USABLE - Cm(3.2)) // len(levels)] * len(levels)
+    widths: list[Length] = [Cm(3.2)] + [Emu((USABLE - Cm(3.2)) // len(levels))] * len(levels)
     layout.table(widths, ["Score:"] + [level.label for level in levels],
                  [["Subsection high level principle/ specific behaviour:"] + [ka.rubric[level.value] for level in levels]],
                  keep_next=with_objectives, keep_together=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 
 from docx import Document
-from docx.shared import Cm
+from docx.shared import Cm, Emu, Length
 
 from ..framework import Framework, Objective
 from ..record import long_date
@@ -31,8 +31,8 @@ from .wordtext import TextCleaner
 
 ROW_HEIGHT = Cm(1.6)  # at least: room for a handwritten score and a line or two of comment
 HEADERS = ["#", "Objective", "Description", "Score", "Target", "Comments and actions"]
-_FIXED = [Cm(1.0), Cm(3.6), Cm(6.0), Cm(1.6), Cm(1.6)]
-WIDTHS = _FIXED + [USABLE - sum(_FIXED)]
+_FIXED: list[Length] = [Cm(1.0), Cm(3.6), Cm(6.0), Cm(1.6), Cm(1.6)]
+WIDTHS = _FIXED + [Emu(USABLE - sum(_FIXED))]
 BLANK = "________________"
 
 

@@ -59,7 +59,7 @@ def template_xlsx(framework: Framework, periods: list[str]) -> bytes:
             ws[f"{column}{r}"].alignment = Alignment(vertical="top", wrap_text=True)
     first = 2
     for half, run in groupby(framework.allows_half_steps(ka.id) for _, ka, _ in rows):
-        choices = [s.written for s in score_choices(framework, half)]
+        choices = [s.written for s in score_choices(framework, half) if s.written is not None]
         last = first + len(list(run)) - 1
         ws.add_data_validation(DataValidation(
             type="list", formula1='"' + ",".join(choices) + '"', sqref=f"E{first}:F{last}", allow_blank=True,

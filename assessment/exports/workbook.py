@@ -18,6 +18,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -68,7 +69,7 @@ class _Writer:
     """Writes cells: text cleaned, counted, forced to stay text, and cut to fit a cell."""
 
     def __init__(self) -> None:
-        self.clean, self.notes = TextCleaner(), []
+        self.clean, self.notes = TextCleaner(), list[str]()
 
     def put(self, ws, row: int, column: int, value, *, font=None, align=TOP, number_format=None):
         cell = ws.cell(row, column)
@@ -93,7 +94,7 @@ class _Writer:
         self.notes.append(f"{where}: text of {units:,} characters cut to Excel's limit of {CELL_LIMIT:,}")
         return text.encode("utf-16-le")[:keep].decode("utf-16-le", errors="ignore") + marker
 
-    def table(self, ws, top: int, columns: list[tuple[str, float]], rows: list[list], *, wrap=(),
+    def table(self, ws, top: int, columns: Sequence[tuple[str, float]], rows: list[list], *, wrap=(),
               formats: dict[int, str] | None = None, bold_rows=(), freeze_after: int = 1) -> None:
         """A header at row `top`, then `rows`; columns are counted from 0 in `wrap` and `formats`."""
         formats = formats or {}

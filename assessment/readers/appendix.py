@@ -29,7 +29,7 @@ from ..layouts import actions_in_sentences, read_score_cell, split_actions
 from .zipped import Budget, zip_problem
 from ..limits import TABLE_CELLS, WORD_ELEMENTS, WORD_PART_ELEMENTS, WORD_TABLE_COLUMNS
 from ..record import PERIOD_HINT, Entry, PeriodRecord, period_key, valid_period
-from ..scores import parse_score
+from ..scores import UNSCORED, parse_score
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 TBL, TR, TC, P, R, T, VAL = (W + n for n in ("tbl", "tr", "tc", "p", "r", "t", "val"))
@@ -151,10 +151,10 @@ class _Reader:
         bad: dict[str, list[str]] = {}
         for column in columns:
             if column.kind == "bad period":
-                bad.setdefault(column.period, []).append(f'"{column.name}"')
+                bad.setdefault(column.period or "", []).append(f'"{column.name}"')
             elif column.kind == "other":
                 self.ignored.setdefault(column.name, []).append(number)
-            elif column.kind in ("score", "comment"):
+            elif column.kind in ("score", "comment") and column.period is not None:
                 if column.kind in periods.setdefault(column.period, {}):
                     self.plan.problem(where_table, f'there are two "{column.name}" columns')
                 periods[column.period].setdefault(column.kind, column)
@@ -211,7 +211,7 @@ class _Reader:
                 self.plan.sentence_actions[(period, objective_id)] = stated
             if (score and (score.is_scored or score.not_applicable)) or comment or actions:
                 entry = Entry(objective_id, comment=comment, actions=actions, carried=carried and bool(score),
-                              **({"score": score} if score else {}))
+                              score=score or UNSCORED)
                 self.entries.setdefault(period, {})[objective_id] = entry
 
     def _id(self, cell: _Cell | None) -> str | None:
@@ -326,6 +326,11 @@ def _paragraph_text(p) -> str:
     return "".join(out)
 
 
+def _text_of(cell: _Cell | None) -> str:
+    """A cell's text, or "" for none (a banner spanning columns counts for each)."""
+    return cell.text if cell is not None else ""
+
+
 def _cell_text(row: list[_Cell | None], i: int) -> str:
     """The text of grid column `i`: a cell spanning columns counts for its first column only."""
     cell = row[i]
@@ -345,7 +350,7 @@ def _find_header(grid: list[list[_Cell | None]]) -> tuple[list[_Column], int] | 
             return columns, top + 1
         if top + 1 < len(grid):
             upper, lower = grid[top], grid[top + 1]
-            columns = _columns(tuple(" ".join(((upper[i].text if upper[i] else "") + " " + (
+            columns = _columns(tuple(" ".join((_text_of(upper[i]) + " " + (
                 _cell_text(lower, i) if lower[i] is not upper[i] else "")).split()) for i in range(len(upper))))
             if columns:
                 return columns, top + 2

@@ -259,8 +259,9 @@ class _Reader:
             self.problem(where, (f"'{item}' is not an objective number of {self.fw.title} (objectives "
                                          f"{known})" if item else "the objective number is empty"))
             return None
-        if _text(title) and _norm(title) != _norm(self.fw.objectives[item].title):
-            self.warn(title_where, f"objective {item} is called '{_text(title).strip()}' here but "
+        shown = _text(title)
+        if shown and _norm(title) != _norm(self.fw.objectives[item].title):
+            self.warn(title_where, f"objective {item} is called '{shown.strip()}' here but "
                       f"'{self.fw.objectives[item].title}' in {self.fw.title}; it was read as objective {item}")
         return item
 
@@ -279,7 +280,7 @@ class _Reader:
 
     def add(self, period: str | None, entry: Entry, where: str) -> None:
         """Keep an entry read without problems, unless its objective is in the period already."""
-        if period is None or not entry.item or entry.score is None or entry.target is None:
+        if period is None or not entry.item:
             return
         key = (period, entry.kind, entry.item)
         if key in self.seen:
@@ -298,9 +299,10 @@ class _Reader:
             period = self.period(row("Period"), row.at("Period"))
             item = self.objective(row("Objective number"), row("Objective"), row.at("Objective number"),
                                   row.at("Objective"))
-            entry = Entry(item or "", score=self.score(row, "Score", item), target=self.score(row, "Target", item),
-                          comment=_text(row("Comment")))
-            self.add(period, entry, row.at("Objective number"))
+            score, target = self.score(row, "Score", item), self.score(row, "Target", item)
+            if score is not None and target is not None:   # else a problem was noted
+                self.add(period, Entry(item or "", score=score, target=target, comment=_text(row("Comment"))),
+                         row.at("Objective number"))
 
     def export(self, sheet, rows, top: int) -> None:
         """A period sheet of our own workbook: the label ("2/3", "3 – Mature") is read, else the number."""
@@ -322,6 +324,8 @@ class _Reader:
                 continue
             by = self.period(row("Target by"), row.at("Target by")) if row("Target by") is not None else ""
             evidence = parse_evidence(_text(row("Evidence")))
+            if score is None or target is None:   # a problem was noted
+                continue
             self.add(period if by is not None else None,
                      Entry(item or "", kind, score, target, by or None, _text(row("Comment")),
                            _text(row("Previous comment")), _norm(row("Carried forward?")) == "yes", evidence=evidence),
@@ -351,7 +355,7 @@ class _Reader:
                 self.problem(row.at('RAG'), f"'{row('RAG')}' is not red, amber or green")
             if period and item and not isinstance(due, str):
                 self.pending.append((period, kind, item,
-                                     Action(_text(row("Action")), _text(row("Owner")), due or None, status, rag)))
+                                     Action(_text(row("Action")) or "", _text(row("Owner")), due or None, status, rag)))
 
 
 def _date(text: str, form: str) -> date | None:

@@ -23,7 +23,7 @@ today = date.today()
 st.title(f"Actions: {md(record.organisation.name)}")
 periods = [p.period for p in record.sorted_periods()]
 
-rows, _ = queries.actions(state.store(), state.actor(), org)
+rows, _view = queries.actions(state.store(), state.actor(), org)
 cols = st.columns(3)   # three a row: the boxes' words are not cut at 1024 px
 owners = cols[0].multiselect("Owner", sorted({r.action.owner or "no owner" for r in rows}), key="actions.owner")
 statuses = cols[1].multiselect("Status now", ACTION_STATUSES, key="actions.status")
@@ -63,7 +63,8 @@ if shown:
     st.header("Record progress")
     labels = [f"{r.period} · {r.title} · {r.action.text[:70]}" for r in shown]
     index = st.selectbox("Action", range(len(shown)), format_func=labels.__getitem__, key="actions.pick")
-    row = shown[index]
+    row = shown[index or 0]
+    action_id = row.action.id or 0   # every action read from the store has its id
     if row.action.updates:
         table([{"Date": long_date(u.on, missing=f"in {u.period}" if u.period else "–"), "Status": u.status,
                 "Note": u.note or "", "By": u.by or ""} for u in row.action.updates], st.container(key="actions.history"))
@@ -83,16 +84,16 @@ if shown:
         # (progress is still recorded): the lock says so.
         kept_as_put = workflows.may_change(state.actor(), org, record.period(row.period), ACTION_PLAN)
         as_approved = kept_as_put is not None
-        c = st.columns(2)
-        owner = c[0].text_input("Owner", value=row.action.owner or "", key=f"{k}.owner", max_chars=limits.OWNER,
+        pair = st.columns(2)
+        owner = pair[0].text_input("Owner", value=row.action.owner or "", key=f"{k}.owner", max_chars=limits.OWNER,
                                 disabled=as_approved)
-        due = c[1].date_input("Due date", value=row.action.due, key=f"{k}.due", format="DD/MM/YYYY",
+        due = pair[1].date_input("Due date", value=row.action.due, key=f"{k}.due", format="DD/MM/YYYY",
                               disabled=as_approved)
         if as_approved:
             st.caption(md(f"Owner and due date as put before members: {kept_as_put}."))
         if st.form_submit_button("Save progress", key=f"{k}.save"):
             try:
-                workflows.edit_action(state.store(), state.actor(), org, row.action.id, status=status, owner=owner,
+                workflows.edit_action(state.store(), state.actor(), org, action_id, status=status, owner=owner,
                                       due=due, rag=None if rag == "none" else rag, note=note, on=on)
             except AssessmentError as exc:
                 st.error(md(exc))

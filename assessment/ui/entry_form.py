@@ -64,17 +64,17 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
         for field, label, stored in (("score", LABELS[kind][0], entry.score), ("target", LABELS[kind][1], entry.target)):
             options = choice_labels(framework, key_area_id, target=field == "target")
             key = f"{p}.{field}"
-            value = getattr(edit, field) if edit and getattr(edit, field) is not None else stored.label(framework)
-            value = value if value in options else options[0]
+            chosen = getattr(edit, field) if edit and getattr(edit, field) is not None else stored.label(framework)
+            chosen = chosen if chosen in options else options[0]
             if fresh or key not in st.session_state:
-                st.session_state[key] = value   # what is kept (the draft, else what is saved)
+                st.session_state[key] = chosen   # what is kept (the draft, else what is saved)
             st.selectbox(label, options, key=key, on_change=drafts.keep_widget,
-                         args=(org, period, entry, field, key, value))
-        for field, label, stored, height in (
+                         args=(org, period, entry, field, key, chosen))
+        for field, label, saved_text, height in (
                 ("comment", "Comment", entry.comment or "", 100),
                 ("evidence", "Evidence links (one per line: title | address)", evidence_text(entry.evidence), 68)):
             key = f"{p}.{field}"
-            value = getattr(edit, field) if edit and getattr(edit, field) is not None else stored
+            value = getattr(edit, field) if edit and getattr(edit, field) is not None else saved_text
             if fresh or key not in st.session_state:
                 st.session_state[key] = value
             st.text_area(label, key=key, height=height, on_change=drafts.keep_widget,
@@ -83,7 +83,7 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
                          help="Last period's comment is shown beside; it is not copied into this one."
                          if field == "comment" else None)
         _earlier_actions(earlier, entry, period)
-        _actions(org, period, entry, p, edit.actions if edit and edit.actions is not None else action_rows(entry))
+        _actions(org, period, entry, p, edit.actions if edit and edit.actions is not None else action_rows(entry), fresh)
         _warnings(framework, earlier[-1] if earlier else None, entry, edit)
         if draft is not None:
             st.button("Discard my changes here", key=f"{p}.discard", on_click=drafts.discard,
@@ -256,7 +256,7 @@ def _earlier_actions(earlier: list[PeriodRecord], entry: Entry, period: str) -> 
         st.caption("Record their progress, or close them, on the Actions page.")
 
 
-def _actions(org: str, period: str, entry: Entry, p: str, rows: list[dict]) -> None:
+def _actions(org: str, period: str, entry: Entry, p: str, rows: list[dict], fresh: bool) -> None:
     with st.expander(f"Actions raised in {period} ({len(rows)})", expanded=bool(rows)):
         for i, row in enumerate(rows):
             st.markdown(f"{i + 1}. " + md(f"{row['text']} — {row.get('owner') or 'no owner'}, "
@@ -267,7 +267,8 @@ def _actions(org: str, period: str, entry: Entry, p: str, rows: list[dict]) -> N
                     (cols[0], "status", "Status", ACTION_STATUSES, row.get("status") or "open"),
                     (cols[1], "rag", "Red/amber/green", ["none", *RAG], row.get("rag") or "none")):
                 key = f"{p}.action.{i}.{field}"
-                st.session_state[key] = value      # what is kept shows, every run
+                if fresh or key not in st.session_state:
+                    st.session_state[key] = value      # what is kept (drawn afresh as the form is: `_fresh`)
                 column.selectbox(label, options, key=key, on_change=_action_changed,
                                  args=(org, period, entry, rows, i, field, key))
         st.markdown("**New action**")
@@ -276,7 +277,11 @@ def _actions(org: str, period: str, entry: Entry, p: str, rows: list[dict]) -> N
         cols = st.columns(2)
         cols[0].text_input("Owner", key=f"{p}.new.owner", max_chars=limits.OWNER)
         cols[1].date_input("Due date", value=None, key=f"{p}.new.due", format="DD/MM/YYYY")
-        st.button("Add action", key=f"{p}.new.add", on_click=add_typed_action, args=(org, period, entry, p, rows))
+        st.button("Add action", key=f"{p}.new.add", on_click=_add_action, args=(org, period, entry, p, rows))
+
+
+def _add_action(org: str, period: str, entry: Entry, p: str, rows: list[dict]) -> None:
+    add_typed_action(org, period, entry, p, rows)
 
 
 def _action_changed(org: str, period: str, entry: Entry, rows: list[dict], i: int, field: str, key: str) -> None:

@@ -10,7 +10,7 @@ from assessment.ui.text import md
 
 st.title("Framework")
 names = {i: queries.framework(i).name for i in queries.frameworks()}   # chosen by name, not id
-framework_id = st.selectbox("Framework", list(names), key="framework.id", format_func=names.get)
+framework_id = str(st.selectbox("Framework", list(names), key="framework.id", format_func=lambda i: names[i]))
 framework = queries.framework(framework_id)
 st.caption(md(f"{framework.name}. {framework.source or ''}"))
 key_area_id = st.selectbox("Key area", list(framework.key_areas), key="framework.key_area",

@@ -40,7 +40,7 @@ if chosen_org and chosen_org not in names and st.session_state.get("home.org") n
     st.warning(f"There is no organisation “{md(chosen_org)}” that you can open; choose one below.")
 if st.session_state.get("home.org") not in names:  # first visit, or back from another page
     st.session_state["home.org"] = chosen_org if chosen_org in names else next(iter(names))
-org_id = st.selectbox("Organisation", list(names), format_func=names.get, key="home.org")
+org_id = str(st.selectbox("Organisation", list(names), format_func=lambda o: names[o], key="home.org"))
 record, framework = queries.record(store, actor, org_id)
 state.tab_title(record.organisation.name)
 st.caption(md(f"{framework.name}: {len(framework.key_areas)} key areas, {len(framework.objectives)} objectives, "
@@ -52,7 +52,7 @@ if periods:
             st.warning(f"{md(names[org_id])} has no period “{md(chosen_period)}”; choose one below.")
         st.session_state["home.period"] = chosen_period if chosen_period in periods else periods[-1]
     st.selectbox("Period", periods, key="home.period")
-period = st.session_state.get("home.period") if periods else None
+period: str | None = st.session_state.get("home.period") if periods else None
 state.remember(org_id, period)
 if actor.manages_deployment:
     add_organisation()

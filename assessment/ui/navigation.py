@@ -8,7 +8,8 @@ import streamlit as st
 from assessment.workflows import EDIT, PEOPLE, READ, Actor
 from assessment.ui import state
 
-_HOME = ("assessment/ui/home.py", "Start", None)
+Page = tuple[str, str, str | None]   # the script, its title, its address (None: the default, "/")
+_HOME: Page = ("assessment/ui/home.py", "Start", None)
 _SCORE = ("assessment/ui/score.py", "Score a key area", "score")
 _REPORT = ("assessment/ui/report_page.py", "Progress report", "report")
 _ACTIONS = ("assessment/ui/actions_page.py", "Actions", "actions")
@@ -31,7 +32,7 @@ def pages(actor: Actor) -> list:
         reads = actor.every_right or bool(roles)
         edits = actor.every_right or any(role in ("editor", "administrator") for role in roles)
         manages = actor.manages_deployment or "administrator" in roles
-    chosen = [_HOME]
+    chosen: list[Page] = [_HOME]
     if edits:
         chosen += [_SCORE, _REPORT, _ACTIONS, _IMPORT]
     elif reads:   # Start is the default page (at "/") but sends a councillor on to the report on arrival

@@ -63,7 +63,7 @@ with st.container(key="report.glance"):
     with st.container(key="report.radar-block"):   # printed on one page with its heading (style.css)
         st.subheader("Where we are today and where we want to be")
         themes = {"all": "The whole framework", **{t.id: t.title for t in framework.themes}}
-        scope = st.selectbox("Radar for", list(themes), format_func=themes.get, key="report.scope")
+        scope = st.selectbox("Radar for", list(themes), format_func=lambda t: themes[t], key="report.scope")
         ids = None if scope == "all" else [ka.id for ka in next(t for t in framework.themes if t.id == scope).key_areas]
         rows = radar_rows(framework, record, period, compare_with, key_area_ids=ids)
         st.container(key="report.radar").vega_lite_chart(radar_chart(rows, framework, size=400, font_size=13),

@@ -15,7 +15,7 @@ from assessment.ui.tables import table
 from assessment.ui.text import md
 from assessment.workflows import EDIT
 
-(record, framework), period = state.chosen_record(need_period=True)
+(record, framework), period = state.chosen_period_record()
 org, current = record.organisation.id, record.period(period)
 everything_mine = drafts.all_mine(org, period)
 mine = drafts.mine(org, period, everything_mine)
@@ -93,12 +93,12 @@ unchanged = [k for k in keys if entry_of(*k).carried and k not in mine]
 if editable and unchanged and st.button(f"Confirm all {len(unchanged)} unchanged carried score(s) of {md(title)}", key="score.confirm_all",
                            help="Confirms, as they stand, the carried scores here that you have not changed."):
     try:
-        done = workflows.confirm_scores(state.store(), state.actor(), org, period, unchanged,
-                                        versions={k: entry_of(*k).version for k in unchanged})
+        confirmed = workflows.confirm_scores(state.store(), state.actor(), org, period, unchanged,
+                                             versions={k: entry_of(*k).version for k in unchanged})
     except AssessmentError as exc:
         st.error(md(exc))
     else:
-        st.session_state["score.confirmed"] = f"Confirmed {len(done)} carried score(s) of {title}."
+        st.session_state["score.confirmed"] = f"Confirmed {len(confirmed)} carried score(s) of {title}."
         st.rerun()
 if "score.confirmed" in st.session_state:
     st.success(md(st.session_state.pop("score.confirmed")))

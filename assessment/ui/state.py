@@ -92,6 +92,15 @@ def chosen_record(*, need_period: bool = False) -> tuple[queries.RecordView, str
     return view, period
 
 
+def chosen_period_record() -> tuple[queries.RecordView, str]:
+    """`chosen_record` for a page about one period: the latest where none was chosen; a page with no
+    period to show says so and stops."""
+    view, period = chosen_record(need_period=True)
+    if period is None:
+        st.stop()
+    return view, period
+
+
 def tab_title(organisation: str) -> None:
     """The browser tab's title: the page and the organisation ("Progress report – Medway Council")."""
     page = st.session_state.get("page.title") or "Procurement maturity"

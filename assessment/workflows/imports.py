@@ -112,6 +112,8 @@ def _through_mapping(reader, raw: bytes, source: str, framework: Framework, plan
     """A file that does not read against an organisation's own framework (an overlay) but reads
     cleanly against the framework it adapts (an appendix or workbook of NPS 2018 itself), brought
     across through the mapping between the two; else the plan as first read."""
+    if framework.based_on is None:
+        return plan
     try:
         base = find_framework(framework.based_on.id)
         mapping = find_mapping(base.id, framework.id, find_framework)
