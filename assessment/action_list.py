@@ -33,8 +33,8 @@ def action_rows(framework: Framework, record: OrganisationRecord) -> list[Action
         for entry in [*period.entries.values(), *period.key_area_entries.values()]:
             if entry.kind == "objective":
                 key_area_id = framework.key_area_of.get(entry.item, "")
-                title = f"{entry.item}. {framework.objectives[entry.item].title}" if entry.item in framework.objectives \
-                    else entry.item
+                objective = framework.objectives.get(entry.item)
+                title = f"{entry.item}. {objective.title}" if objective is not None else entry.item
             else:
                 key_area_id, title = entry.item, framework.key_areas[entry.item].title
             rows.extend(ActionRow(period.period, entry.item, entry.kind, key_area_id, title, a) for a in entry.actions)

@@ -106,7 +106,8 @@ def radar_chart(rows: list[dict[str, Any]], framework: Framework, *, title: str 
     block = segment + gap_ + max([_width(names[k], font_size) / unit for k in present], default=0)
     x0 = -block / 2
     entries = [(names[k], y_low - line * (i + 1)) for i, k in enumerate(present)]
-    legend_lines = [{"legend": name, "x": x0 + end * segment, "y": y, "end": end} for name, y in entries for end in (0, 1)]
+    legend_lines = [{"legend": name, "x": x0 + end * segment, "y": y, "end": end}
+                    for name, y in entries for end in (0, 1)]
     legend_marks = [{"legend": name, "x": x0 + segment / 2, "y": y} for name, y in entries]
     legend_text = [{"text": name, "x": x0 + segment + gap_, "y": y} for name, y in entries]
     y_low -= line * (len(present) + 0.6)
@@ -164,9 +165,10 @@ def radar_caption(rows: list[dict[str, Any]]) -> str:
         text_ += f" Not on the chart (no score or target): {_and(left_off)}."
     partial = [r["key_area"] for r in rows if r.get("partial")]
     if partial:
-        text_ += (f" The target{'s' if len(partial) > 1 else ''} of {_and(partial)} cover{'s' if len(partial) == 1 else ''}"
+        one = len(partial) == 1
+        text_ += (f" The target{'' if one else 's'} of {_and(partial)} cover{'s' if one else ''}"
                   " only some of what is scored, so "
-                  f"{'it is' if len(partial) == 1 else 'they are'} not drawn (the table gives {'it' if len(partial) == 1 else 'them'}).")
+                  f"{'it is' if one else 'they are'} not drawn (the table gives {'it' if one else 'them'}).")
     return text_
 
 
@@ -293,7 +295,8 @@ def _radar_layers(n: int, present: tuple[str, ...], legend_names: tuple[str, ...
     dots = base.transform_filter("isValid(datum.value) && datum.order < " + str(n)).transform_calculate(
         spoken="datum.key_area + ', ' + datum.label + ': ' + format(datum.value, '.2f')").mark_point(**marker).encode(
         x=x, y=y, color=colour, shape=shapes, tooltip=tooltip, description="spoken:N")
-    chart = alt.layer(ring_layer, spoke_layer, lines, dots, ring_halo, ring_names, ring_key, *label_layers, *legend).properties(
+    layers = [ring_layer, spoke_layer, lines, dots, ring_halo, ring_names, ring_key, *label_layers, *legend]
+    chart = alt.layer(*layers).properties(
         width=round(unit * 2 * x_reach), height=round(unit * (y_high - y_low))).configure_view(stroke=None)
     return (chart.properties(title=title) if title else chart).to_json()
 

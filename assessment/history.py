@@ -131,8 +131,9 @@ def _actions(snap: dict[str, Any]) -> dict[Any, str]:
     lines = {}
     for i, a in enumerate(snap.get("actions", [])):
         due = long_date(date.fromisoformat(a["due"])) if a.get("due") else "no due date"
+        rag = f", {a['rag']}" if a.get("rag") else ""
         lines[a.get("id") or f"new {i}"] = (f"“{a['text']}” ({a.get('owner') or 'no owner'}, {due}, "
-                                            f"{a.get('status') or 'open'}" + (f", {a['rag']}" if a.get("rag") else "") + ")")
+                                            f"{a.get('status') or 'open'}{rag})")
     return lines
 
 

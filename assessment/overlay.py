@@ -204,7 +204,8 @@ def _checks(overlay: Overlay, base: Framework, source: Source) -> list[Problem]:
     merged_into: dict[str, str] = {}
     for m, merge in enumerate(overlay.merge):
         loc: tuple[Any, ...] = ("merge", m)
-        present = [k for j, k in enumerate(merge.key_areas) if known("key area", k, base.key_areas, loc + ("key_areas", j))]
+        present = [k for j, k in enumerate(merge.key_areas)
+                   if known("key area", k, base.key_areas, loc + ("key_areas", j))]
         for j, ka in enumerate(merge.key_areas):
             if ka in merged_into:
                 problem(loc + ("key_areas", j), f"'{ka}' is already merged into '{merged_into[ka]}'")
@@ -269,7 +270,8 @@ def _checks(overlay: Overlay, base: Framework, source: Source) -> list[Problem]:
 
     added_to = {a.key_area for a in overlay.add}
     for ka_id in kept_key_areas:
-        objectives = ([o for k in next(m.key_areas for m in overlay.merge if m.id == ka_id) for o in base.objective_ids[k]]
+        merged_from = next((m.key_areas for m in overlay.merge if m.id == ka_id), [])
+        objectives = ([o for k in merged_from for o in base.objective_ids[k]]
                       if ka_id in merged_ids else list(base.objective_ids[ka_id]))
         if objectives and all(o in left_objectives for o in objectives) and ka_id not in added_to:
             problem(("leave_out", "objectives"), f"every objective of key area '{ka_id}' is left out; leave out the "

@@ -152,7 +152,8 @@ class RecordFile(_Strict):
 
 # ---------------------------------------------------------------- reading
 
-def load_record(path: str | Path, frameworks: Callable[[str], Framework], display: str | None = None) -> OrganisationRecord:
+def load_record(path: str | Path, frameworks: Callable[[str], Framework],
+                display: str | None = None) -> OrganisationRecord:
     """Read a record file and check it against its framework (found through `frameworks`)."""
     data, source = read_yaml(path, display)
     return record_from_data(data, source, frameworks)
@@ -377,7 +378,8 @@ def record_as_data(record: OrganisationRecord, *, include_meta: bool = False) ->
         if period.entries:
             p["entries"] = [_entry_data("objective", e, record, include_meta) for e in period.entries.values()]
         if period.key_area_entries:
-            p["key_areas"] = [_entry_data("key_area", e, record, include_meta) for e in period.key_area_entries.values()]
+            p["key_areas"] = [_entry_data("key_area", e, record, include_meta)
+                              for e in period.key_area_entries.values()]
         out["periods"].append(p)
     return out
 

@@ -10,7 +10,8 @@ from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Integer, Str
                         UniqueConstraint, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from .limits import BASELINE_AGREED, CHANGE, DECISION, EMAIL, IDENTITY, MINUTE, EVIDENCE_TITLE, ORGANISATION_ID, ORGANISATION_NAME, ORGANISATION_REGION, ORGANISATION_TYPE, \
+from .limits import BASELINE_AGREED, CHANGE, DECISION, EMAIL, EVIDENCE_TITLE, IDENTITY, MINUTE, ORGANISATION_ID, \
+    ORGANISATION_NAME, ORGANISATION_REGION, ORGANISATION_TYPE, \
     OWNER, PERSON, REASON, TAB
 
 

@@ -105,7 +105,8 @@ class Info:
     verified = None
 
     def line(self) -> str:
-        return f"{self.name:<{NAME_WIDTH}} {_ms(self.seconds):>16}   (information{': ' + self.note if self.note else ''})"
+        note = f": {self.note}" if self.note else ""
+        return f"{self.name:<{NAME_WIDTH}} {_ms(self.seconds):>16}   (information{note})"
 
     def as_json(self) -> dict[str, Any]:
         return {"name": self.name, "kind": "info", "seconds": self.seconds, "note": self.note}

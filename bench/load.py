@@ -218,7 +218,8 @@ class Client:
         elif kind == "exception":
             run.exceptions.append(f"{proto.type}: {proto.message}")
         elif kind == "markdown":
-            run.kinds[{Markdown.CAPTION: "caption", Markdown.DIVIDER: "divider"}.get(proto.element_type, "markdown")] += 1
+            kind = {Markdown.CAPTION: "caption", Markdown.DIVIDER: "divider"}.get(proto.element_type, "markdown")
+            run.kinds[kind] += 1
         elif kind == "heading":
             run.kinds["markdown"] += 1
         else:
@@ -628,7 +629,10 @@ def summarise(found: dict[str, Any]) -> dict[str, Any]:
     latencies = [x for t in tallies for x in t.latencies]
     changes = [x for t in tallies for x in t.change_latencies]
     errors = sum((t.errors for t in tallies), Counter())
-    per_save = (lambda x: x / saves if saves and x is not None else None)
+
+    def per_save(x):
+        return x / saves if saves and x is not None else None
+
     return {
         "saves": saves, "elapsed_s": found["elapsed_s"], "saves_per_s": saves / found["elapsed_s"],
         "p50_s": _percentile(latencies, 50), "p95_s": _percentile(latencies, 95),
@@ -781,7 +785,9 @@ def _table(rows: list[dict[str, Any]]) -> None:
     print("\n" + header)
     print("-" * len(header))
     for r in rows:
-        number = (lambda x, f: "-" if x is None else format(x, f))
+        def number(x, f):
+            return "-" if x is None else format(x, f)
+
         print(f"{r['sessions']:>4} {r['processes']:>4} {r['saves_per_s']:>8.2f} {_ms(r['p50_s']):>8} "
               f"{_ms(r['p95_s']):>8} {r['errors']:>6} {r['lost_saves']:>5} {r['rss_mb']:>7.0f} "
               f"{number(r['cpu_s_per_save'], '.4f'):>10} {number(r['floor_s_per_save'], '.4f'):>12} "

@@ -136,7 +136,8 @@ def _start_page(url: str, actor) -> AppTest:
 def start_pages(folder: Path) -> Iterator[Result]:
     from assessment.workflows import LOCAL_ACTOR, Actor
     small, large = _deployment(folder, 2), _deployment(folder, 400)
-    for who, actor, aim in (("an editor of one council", Actor("editor@medway.gov.uk", roles={"medway": "editor"}), 1.1),
+    editor = Actor("editor@medway.gov.uk", roles={"medway": "editor"})
+    for who, actor, aim in (("an editor of one council", editor, 1.1),
                             ("the deployment's administrator", LOCAL_ACTOR, None)):
         at_400, at_2 = _start_page(large, actor), _start_page(small, actor)
         seen = (len(at_400.selectbox(key="home.org").options), len(at_2.selectbox(key="home.org").options))

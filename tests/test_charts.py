@@ -116,7 +116,7 @@ def test_every_label_lies_inside_the_drawn_area(nps, medway):
     spec = radar_chart(radar_rows(nps, medway, "2023"), nps, size=420, font_size=15)
     x_domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
     y_domain = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
-    for text, align, x, y in _label_boxes(spec):
+    for text, _align, x, y in _label_boxes(spec):
         assert x_domain[0] <= x <= x_domain[1] and y_domain[0] <= y <= y_domain[1], text
 
 

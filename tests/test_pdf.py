@@ -51,11 +51,11 @@ def check_accessible(pdf: bytes, title: str) -> PdfReader:
     """Tagged (/MarkInfo /Marked, a structure tree), titled (shown as the window's title), en-GB."""
     reader = PdfReader(io.BytesIO(pdf))
     catalog = reader.trailer["/Root"]
-    assert catalog["/MarkInfo"]["/Marked"] == True   # a pypdf BooleanObject, not a bool
+    assert bool(catalog["/MarkInfo"]["/Marked"]) is True   # a pypdf BooleanObject, not a bool
     assert "/StructTreeRoot" in catalog
     assert catalog["/Lang"] == "en-GB"
     assert reader.metadata.title == title
-    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"] == True
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"]) is True
     return reader
 
 

@@ -175,7 +175,10 @@ def footer(document, text: str) -> None:
     page_of_pages(part.paragraphs[0])
 
 
-def page_of_pages(paragraph, size: Pt = Pt(8)) -> None:
+FOOTER_SIZE = Pt(8)
+
+
+def page_of_pages(paragraph, size: Length = FOOTER_SIZE) -> None:
     """Append "Page N of M" to `paragraph`: Word's PAGE and NUMPAGES fields, filled in as it is read."""
     for text, field in (("Page ", "PAGE"), (" of ", "NUMPAGES")):
         paragraph.add_run(text).font.size = size
@@ -283,7 +286,8 @@ def rubric_table(layout: Layout, framework: Framework, ka: KeyArea, caption: str
     levels = framework.levels
     widths: list[Length] = [Cm(3.2)] + [Emu((USABLE - Cm(3.2)) // len(levels))] * len(levels)
     layout.table(widths, ["Score:"] + [level.label for level in levels],
-                 [["Subsection high level principle/ specific behaviour:"] + [ka.rubric[level.value] for level in levels]],
+                 [["Subsection high level principle/ specific behaviour:"]
+                  + [ka.rubric[level.value] for level in levels]],
                  keep_next=with_objectives, keep_together=True)
     layout.paragraph("", keep_next=with_objectives)
 

@@ -176,7 +176,8 @@ class _Reader:
             self.rows += 1
             objective_id = self._id(row[first["id"]])
             if objective_id is None:
-                self.foreign.append((True, place, f'there is no objective "{labels[first["id"]]}" in {self.framework.id}'))
+                self.foreign.append((True, place,
+                                     f'there is no objective "{labels[first["id"]]}" in {self.framework.id}'))
                 continue
             title, expected = labels[first["title"]], self.framework.objectives[objective_id].title
             if title and _title_key(title) != _title_key(expected):

@@ -67,7 +67,8 @@ if shown:
     action_id = row.action.id or 0   # every action read from the store has its id
     if row.action.updates:
         table([{"Date": long_date(u.on, missing=f"in {u.period}" if u.period else "–"), "Status": u.status,
-                "Note": u.note or "", "By": u.by or ""} for u in row.action.updates], st.container(key="actions.history"))
+                "Note": u.note or "", "By": u.by or ""} for u in row.action.updates],
+          st.container(key="actions.history"))
     # Each action's own form (never another action's values), new after each save so that a note
     # saved is not left in the box to be saved again.
     saves = st.session_state.get(f"actions.saves.{row.action.id}", 0)

@@ -94,7 +94,8 @@ def keep_mine(org: str, period: str, key: tuple[str, str]) -> None:
 def names(framework, keys) -> str:
     """'objectives 3, 17' / 'key areas Engaging Councillors; Tendering' for messages."""
     objectives = [item for kind, item in keys if kind == "objective"]
-    areas = [framework.key_areas[item].title for kind, item in keys if kind == "key_area" and item in framework.key_areas]
+    areas = [framework.key_areas[item].title for kind, item in keys
+             if kind == "key_area" and item in framework.key_areas]
     parts = []
     if objectives:
         parts.append(f"objective{'s' if len(objectives) > 1 else ''} {', '.join(objectives)}")

@@ -61,7 +61,8 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
             agreed = f" (agreed {record.baseline_agreed})" if record.baseline_agreed else ""
             st.caption(f"Baseline: {md(baseline.label(framework))}{md(agreed)}")
         fresh = _fresh(p, entry, draft)
-        for field, label, stored in (("score", LABELS[kind][0], entry.score), ("target", LABELS[kind][1], entry.target)):
+        for field, label, stored in (("score", LABELS[kind][0], entry.score),
+                                     ("target", LABELS[kind][1], entry.target)):
             options = choice_labels(framework, key_area_id, target=field == "target")
             key = f"{p}.{field}"
             chosen = getattr(edit, field) if edit and getattr(edit, field) is not None else stored.label(framework)
@@ -83,7 +84,8 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
                          help="Last period's comment is shown beside; it is not copied into this one."
                          if field == "comment" else None)
         _earlier_actions(earlier, entry, period)
-        _actions(org, period, entry, p, edit.actions if edit and edit.actions is not None else action_rows(entry), fresh)
+        rows = edit.actions if edit and edit.actions is not None else action_rows(entry)
+        _actions(org, period, entry, p, rows, fresh)
         _warnings(framework, earlier[-1] if earlier else None, entry, edit)
         if draft is not None:
             st.button("Discard my changes here", key=f"{p}.discard", on_click=drafts.discard,

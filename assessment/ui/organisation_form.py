@@ -19,13 +19,16 @@ def add_organisation(*, expanded: bool = False) -> None:
             st.session_state[key] = ""
     with st.expander("Add an organisation", expanded=expanded):
         with st.form("home.add", clear_on_submit=False, border=False):
-            name = st.text_input("Name", key="home.add.name", max_chars=limits.ORGANISATION_NAME, placeholder="e.g. Kent County Council")
+            name = st.text_input("Name", key="home.add.name", max_chars=limits.ORGANISATION_NAME,
+                                 placeholder="e.g. Kent County Council")
             org_id = st.text_input("Short id (optional)", key="home.add.id", max_chars=limits.ORGANISATION_ID,
                                    help="Lower case letters, digits, '-' and '_'; used in addresses and "
                                         "file names. Made from the name when left empty.")
             left, right = st.columns(2)
-            org_type = left.text_input("Type (optional)", key="home.add.type", max_chars=limits.ORGANISATION_TYPE, placeholder="e.g. County council")
-            region = right.text_input("Region (optional)", key="home.add.region", max_chars=limits.ORGANISATION_REGION, placeholder="e.g. South East")
+            org_type = left.text_input("Type (optional)", key="home.add.type", max_chars=limits.ORGANISATION_TYPE,
+                                       placeholder="e.g. County council")
+            region = right.text_input("Region (optional)", key="home.add.region", max_chars=limits.ORGANISATION_REGION,
+                                      placeholder="e.g. South East")
             submitted = st.form_submit_button("Add organisation")
         if not submitted:
             return

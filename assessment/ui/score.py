@@ -90,8 +90,9 @@ def entry_of(kind: str, item: str) -> Entry:
 
 
 unchanged = [k for k in keys if entry_of(*k).carried and k not in mine]
-if editable and unchanged and st.button(f"Confirm all {len(unchanged)} unchanged carried score(s) of {md(title)}", key="score.confirm_all",
-                           help="Confirms, as they stand, the carried scores here that you have not changed."):
+if editable and unchanged and st.button(f"Confirm all {len(unchanged)} unchanged carried score(s) of {md(title)}",
+                                        key="score.confirm_all", help="Confirms, as they stand, the carried scores "
+                                                                      "here that you have not changed."):
     try:
         confirmed = workflows.confirm_scores(state.store(), state.actor(), org, period, unchanged,
                                              versions={k: entry_of(*k).version for k in unchanged})

@@ -134,7 +134,9 @@ def take_drafts_here(store: Store, actor: Actor, org_id: str, period: str, *, ta
         mine = tx.drafts(org_id, period, actor.name)
         here = {d.edit.key for d in mine if d.tab == tab}
         brought: list[tuple[str, str]] = []
-        for draft in sorted((d for d in mine if d.tab != tab), key=lambda d: d.updated_at.timestamp() if d.updated_at else 0.0):
+        others = sorted((d for d in mine if d.tab != tab),
+                        key=lambda d: d.updated_at.timestamp() if d.updated_at else 0.0)
+        for draft in others:
             if draft.edit.key in here or draft.edit.key in brought:
                 continue
             tx.put_draft(org_id, period, actor.name, draft.edit, tab)

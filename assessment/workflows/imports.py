@@ -140,8 +140,8 @@ def _check_unlocked(actor: Actor, saved: OrganisationRecord, plan: ImportPlan) -
 
 def _framework(saved: OrganisationRecord, requested: str | None, source: str) -> Framework:
     if requested and saved.periods and requested != saved.framework_id:
-        raise InvalidImport(source, [Problem(source, None, "", f"{saved.organisation.id} is assessed against "
-                                                               f"{saved.framework_id}, but this file is for {requested}")])
+        said = f"{saved.organisation.id} is assessed against {saved.framework_id}, but this file is for {requested}"
+        raise InvalidImport(source, [Problem(source, None, "", said)])
     return framework_of(saved, requested)
 
 

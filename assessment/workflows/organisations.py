@@ -16,7 +16,8 @@ def add_organisation(store: Store, actor: Actor, org_id: str | None, name: str, 
     allow_deployment(actor, "add an organisation")
     org = new_organisation(org_id, name, org_type, region)
     with store.transaction() as tx:
-        same = [o for o, _ in tx.organisations() if " ".join(o.name.split()).casefold() == " ".join(org.name.split()).casefold()]
+        wanted = " ".join(org.name.split()).casefold()
+        same = [o for o, _ in tx.organisations() if " ".join(o.name.split()).casefold() == wanted]
         if same:
             raise AlreadyExists(f"there is already an organisation called {same[0].name} (id {same[0].id})")
         tx.add_organisation(org)
