@@ -19,6 +19,7 @@ past the largest id so later inserts work.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections import defaultdict
@@ -33,11 +34,11 @@ from sqlalchemy import Connection, func, insert, select, text
 from typing_extensions import TypedDict, is_typeddict  # pydantic needs this one before Python 3.12
 
 from . import limits
-from .errors import BackupError, InvalidBackup, Problem
+from .errors import BackupError, InvalidBackup
 from .migrations.legacy import merged_actions
 from .tables import (ActionRow, ActionUpdateRow, AssessmentRow, BaselineRow, DraftRow, EntryHistoryRow, EntryRow,
                      EventRow, EvidenceRow, MembershipRow, OrganisationRow, PersonRow, SettingRow)
-from .jsonsource import located, path
+from .jsonsource import located, path, widest_object
 from .record import period_key
 from .store import alembic_config
 from .recordfile import natural_key
@@ -471,12 +472,12 @@ def restore(store, data: bytes, *, source: str = "backup.json") -> dict[str, int
     `source` names the file in messages.
     """
     values = _check_size(data, source)
-    text_ = _decode(data, source)
-    header_ = _header(text_, source)
+    data = _utf8(data, source)   # read as bytes: as text, it would be held twice over (four times, with an emoji)
+    header_ = _header(data, source)
     _check_header(header_, source)
-    checked = text_
+    checked = data
     if header_.get("format_version") < FORMAT_VERSION:   # an older format, read as the newest
-        checked = orjson.dumps(_from_older(_loads(text_, source), header_["format_version"])).decode("utf-8")
+        checked = orjson.dumps(_from_older(_loads(data, source), header_["format_version"]))
     found: list[Iterable[tuple[tuple, str]]] = []
     absent: frozenset[tuple] = frozenset()   # keys missing: located by the object they are missing from
     try:
@@ -491,13 +492,13 @@ def restore(store, data: bytes, *, source: str = "backup.json") -> dict[str, int
         found += [_unknown_keys(raw, BackupData), _content_problems(raw)]
     dialect = store.engine.dialect.name
     if backup_ is not None:
-        found.append(_column_problems(backup_, dialect == "postgresql" and "\\u0000" in text_))
+        found.append(_column_problems(backup_, dialect == "postgresql" and b"\\u0000" in data))
     problems = chain(*found)
     kept = list(islice(problems, limits.PROBLEMS_KEPT))
     if kept:   # the first `limits.PROBLEMS_KEPT` located, the rest counted
         more = sum(1 for _ in problems)
-        listed = sorted(located(text_, source, kept, absent), key=lambda p: (p.line or 0, p.where))
-        raise InvalidBackup(source, listed + [Problem(source, None, "", "not kept")] * more)
+        raise InvalidBackup(source, sorted(located(data.decode("utf-8"), source, kept, absent),
+                                           key=lambda p: (p.line or 0, p.where)), more)
     tables = _rows(backup_)
     with store.engine.connect().execution_options(writing=True) as connection:   # SQLite: the write lock first
         try:
@@ -592,32 +593,67 @@ def _parsed_time(text_: Any) -> datetime | None:
 
 
 def _check_size(data: bytes, source: str) -> int:
-    """Refuse a file too big, or with too many values, before it is decoded or parsed; else the
-    values it holds at most. They are counted as commas and opening brackets (every value but a
-    container's first follows a comma) with bytes.count: parsing costs about 30 bytes a value
-    before anything is checked."""
-    if len(data) > limits.BACKUP_BYTES:
-        raise BackupError(f"{source} is {len(data) / 2**20:,.0f} MB; backups of up to "
-                          f"{limits.BACKUP_BYTES // 2**20:,} MB are read (a 400-organisation, 10-period backup "
-                          "is 142 MB): nothing was restored")
-    values = data.count(b",") + data.count(b"[") + data.count(b"{")
+    """Refuse a file too big, or one that asks too much work, before it is decoded or parsed; else
+    the values it holds at most. They are counted as commas and opening brackets (every value but
+    a container's first follows a comma) with bytes.count: parsing costs about 30 bytes a value
+    before anything is checked. A real backup is mostly names, text and spaces, so its values are
+    held to `limits.BACKUP_VALUES_PER_KB` of the file (or `limits.BACKUP_VALUES_FLOOR`) as well as
+    to `limits.BACKUP_VALUES` in all, and its objects (each a row, made a dict and walked in
+    Python) to `limits.BACKUP_OBJECTS_PER_KB` (or `limits.BACKUP_OBJECTS_FLOOR`): 20 MB of zeros
+    is refused here, not parsed. No object may have more than `limits.BACKUP_KEYS` keys: pydantic
+    looks for each field among them and copies the object into each error (a million keys took 7 s
+    and 1.2 GB)."""
+    too_big = limits.backup_too_big(source, len(data))
+    if too_big:
+        raise BackupError(too_big)
+    objects = data.count(b"{")
+    values = data.count(b",") + data.count(b"[") + objects
     if values > limits.BACKUP_VALUES:
         raise BackupError(f"{source} holds more than {limits.BACKUP_VALUES:,} values (counted by their commas and "
                           f"brackets); backups of up to {limits.BACKUP_VALUES:,} are read (a 400-organisation, "
                           "10-period backup holds 4.8 million): nothing was restored")
+    for found, what, counted, floor, per_kb, real in (
+            (values, "values", "their commas and brackets", limits.BACKUP_VALUES_FLOOR, limits.BACKUP_VALUES_PER_KB,
+             35),
+            (objects, "objects", "their opening braces", limits.BACKUP_OBJECTS_FLOOR, limits.BACKUP_OBJECTS_PER_KB,
+             2)):
+        if found > max(floor, len(data) * per_kb // 1024):
+            raise BackupError(f"{source} holds {found:,} {what} in {len(data) / 2**20:,.1f} MB (counted by {counted}), "
+                              f"{found * 1024 // len(data):,} a KB; backups are read with up to {per_kb} {what} a KB, "
+                              f"or {floor:,} in all where that is more (a backup as this tool writes it holds {real} "
+                              "a KB): nothing was restored")
+    keys = widest_object(data, limits.BACKUP_DEPTH)
+    if keys is not None and keys > limits.BACKUP_KEYS:
+        raise BackupError(f"{source} holds an object with {keys:,} keys; objects of up to {limits.BACKUP_KEYS} keys "
+                          "are read (a backup's widest, an entry, has 16): nothing was restored")
     return values
 
 
-def _decode(data: bytes, source: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise BackupError(f"{source}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}): "
-                          "nothing was restored") from None
+def _utf8(data: bytes, source: str) -> bytes:
+    """`data`, without a byte order mark, once it is known to be UTF-8: decoded a piece at a time
+    (each cut just before an ASCII byte, so never inside a character) and let go."""
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    start = bom
+    with memoryview(data) as view:
+        while start < len(data):
+            cut = _ASCII.search(data, start + _UTF8_PIECE)
+            end = cut.start() if cut else len(data)
+            try:
+                str(view[start:end], "utf-8")
+            except UnicodeDecodeError as exc:
+                at = start + exc.start
+                line = data.count(b"\n", 0, at) + 1
+                raise BackupError(f"{source}:{line}: not UTF-8 text (byte 0x{data[at]:02x}): "
+                                  "nothing was restored") from None
+            start = end
+    return data[bom:] if bom else data
 
 
-def _header(text_: str, source: str) -> Any:
+_ASCII = re.compile(rb"[\x00-\x7f]")
+_UTF8_PIECE = 16 * 2**20
+
+
+def _header(text_: bytes, source: str) -> Any:
     """The header's three keys (parsing the whole text once, quickly, with pydantic's reader, which
     stops at `limits.BACKUP_DEPTH` levels and at integers of over 4,300 digits); None if the text
     is JSON but not an object. Text that is not JSON is reported with Python's own JSON message."""
@@ -633,7 +669,7 @@ def _header(text_: str, source: str) -> Any:
 _AT = re.compile(r"(.*) at line (\d+) column (\d+)$")
 
 
-def _not_json(text_: str, source: str, reason: str) -> BackupError:
+def _not_json(text_: bytes, source: str, reason: str) -> BackupError:
     """Why the text is not JSON, located: nesting or a number pydantic's reader stops at, in words
     of its own; else Python's message, which says what was expected where."""
     found = _AT.match(reason)
@@ -648,7 +684,7 @@ def _not_json(text_: str, source: str, reason: str) -> BackupError:
         f"{source}:{line}: not valid JSON ({what}, column {column}): nothing was restored")
 
 
-def _python_message(text_: str, source: str, line: int, column: int) -> BackupError | None:
+def _python_message(text_: bytes, source: str, line: int, column: int) -> BackupError | None:
     """Python's reader's account of text that is not JSON, which says what was expected where (for
     NaN and Infinity, which it reads without saying where, the place `line` and `column` found)."""
     try:
@@ -661,7 +697,7 @@ def _python_message(text_: str, source: str, line: int, column: int) -> BackupEr
     return None
 
 
-def _loads(text_: str, source: str) -> Any:
+def _loads(text_: bytes, source: str) -> Any:
     """The text as Python data, read by orjson, which refuses NaN, Infinity and numbers too big for
     a float (1e400) where Python's reader would make them infinite (and orjson write them back as
     null): the text has passed `_header`, so its nesting and integers are within bounds."""
@@ -835,14 +871,17 @@ def _count_problems(stated: dict, found: dict[str, int]) -> Iterable[tuple[tuple
 
 def _duplicates(keyed: Iterable[tuple[tuple, Any]]) -> Iterable[tuple[tuple, str]]:
     first: dict[Any, tuple] = {}
+    said: dict[Any, str] = {}   # the message for each key given twice, made once
     for where, key in keyed:
         if key is None or (isinstance(key, tuple) and None in key):
             continue
-        if key in first:
-            shown = " ".join(key) if isinstance(key, tuple) else key
-            yield where, f"'{shown}' appears twice (first at {path(first[key])})"
-        else:
+        if key not in first:
             first[key] = where
+            continue
+        if key not in said:
+            shown = " ".join(key) if isinstance(key, tuple) else key
+            said[key] = f"'{shown}' appears twice (first at {path(first[key])})"
+        yield where, said[key]
 
 
 _LIMITS = {shape: {name: _table.columns[name].type.length for name in shape.__annotations__

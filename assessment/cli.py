@@ -15,8 +15,8 @@ from typing import Any
 
 import click
 
-from . import workflows
-from .errors import AssessmentError, InvalidFile
+from . import limits, workflows
+from .errors import AssessmentError, BackupError, InvalidFile
 from .framework import SCHEMA_PATH, find_framework, framework_files, load_framework, schema_text
 from .people import DEPLOYMENT_ADMINISTRATOR, ROLES, email_address
 from .record import DEFAULT_FRAMEWORK, long_date, long_date_time
@@ -314,7 +314,18 @@ def backup(obj: Context, out: Path) -> None:
 @click.pass_obj
 def restore(obj: Context, path: Path) -> None:
     """Load a backup into an empty database (e.g. a new PostgreSQL one): all of it, or nothing."""
-    counts = workflows.restore(obj.store, obj.actor, path.read_bytes(), source=path.name)
+    too_big = limits.backup_too_big(path.name, path.stat().st_size)   # before it is read
+    if too_big:
+        raise BackupError(too_big)
+    with path.open("rb") as file:
+        if path.is_file():
+            data = file.read()
+        else:   # a pipe, which has no size: no more is read than the restore reads
+            pieces: list[bytes] = []
+            while sum(map(len, pieces)) <= limits.BACKUP_BYTES and (piece := file.read(2**24)):
+                pieces.append(piece)
+            data = b"".join(pieces)
+    counts = workflows.restore(obj.store, obj.actor, data, source=path.name)
     click.echo(f"restored {path}: {workflows.describe_counts(counts)}")
 
 

@@ -71,13 +71,17 @@ class BackupError(AssessmentError):
 
 
 class InvalidBackup(BackupError):
-    """A backup file's content has problems: the first few are listed, then how many more."""
+    """A backup file's content has problems: the first few are listed, then how many more (`more`
+    counts those found but not kept, as `InvalidImport`'s does)."""
 
-    def __init__(self, source: str, problems: list[Problem]):
-        self.source, self.problems = source, problems
-        noun = "problem" if len(problems) == 1 else "problems"
-        super().__init__(f"{source} has {len(problems)} {noun}: nothing was restored\n"
-                         + "\n".join(f"  {line}" for line in listed(problems)))
+    def __init__(self, source: str, problems: list[Problem], more: int = 0):
+        self.source, self.problems, self.more = source, problems, more
+        found = len(problems) + more
+        super().__init__(f"{source} has {found:,} problem{'' if found == 1 else 's'}: nothing was restored\n"
+                         + "\n".join(f"  {line}" for line in self.shown()))
+
+    def shown(self) -> list[str]:
+        return listed(self.problems, more=self.more)
 
 
 class ScoreError(AssessmentError):

@@ -43,9 +43,21 @@ SHEET_CELLS = 200_000           # cells of a CSV file (a sheet's are bounded by 
                                 # objectives x 10 periods in the template's 4 columns are 2,400
 BACKUP_BYTES = 1 * 2**30        # a 400-organisation, 10-period backup is 142 MB
 BACKUP_VALUES = 25_000_000      # counted as commas and brackets; that backup has 4.8 million
+BACKUP_VALUES_PER_KB = 100      # and no more than this a KB of the file: that backup holds 35 a KB
+                                # (34.5; written with one space, as before December 2026, 43.5;
+                                # with no spaces at all, 65.5; the tests' backups 26-36), 20 MB of
+                                # zeros 500; parsing and refusing costs 0.2-0.6 us and 40-90 bytes a value
+BACKUP_VALUES_FLOOR = 1_000_000  # ... or this many, however small the file (2 MB of zeros: 0.7 s)
+BACKUP_OBJECTS_PER_KB = 10      # objects (rows), counted by their opening braces: that backup has 1.7 a KB
+                                # (compacted, 3.3; the tests' backups 3.1-3.5); each costs a dict and
+                                # passes in Python, about 5 us and 700 bytes: 20 MB of 700,000 rows took 9 s
+BACKUP_OBJECTS_FLOOR = 100_000  # ... or this many, however small the file
+BACKUP_KEYS = 100               # keys of any one object; a backup's widest, an entry, has 16
 BACKUP_DEPTH = 200              # nesting; pydantic's JSON reader refuses deeper; a backup nests 11
-BACKUP_CROSS_CHECKED = 1_000_000  # values: a bigger backup whose rows have problems is not also searched
-                                # for duplicates, broken links and counts (a pass over every row in Python)
+BACKUP_CROSS_CHECKED = 200_000  # values: a bigger backup whose rows have problems is not also searched
+                                # for duplicates, broken links and counts (a pass over every row in Python,
+                                # up to 5 us a value: 2 MB of a million zeros took 4.6 s; a backup holds
+                                # 12,000 for each organisation with 10 periods)
 
 # ---------------------------------------------------------------- problems listed
 PROBLEMS_KEPT = 1_000           # problems a reader keeps; the rest are counted
@@ -77,6 +89,15 @@ TAB = 16                        # a browser tab's id, kept in the address (?tab=
 PDF_DOCUMENT_BYTES = 1 * 2**20  # the Word body (word/document.xml) converted; Medway's report with its
                                 # appendix is 200 KB (2 s); 1 MB took 8 s, 3.9 MB of long comments 137 s
 PDF_SECONDS = 60                # a conversion is stopped after this; the largest allowed takes about 8 s
+
+
+def backup_too_big(source: str, size: int) -> str | None:
+    """The message for a backup of `size` bytes bigger than `BACKUP_BYTES`, or None: the one
+    wording, whether the file's size is looked at before it is read or its bytes are counted."""
+    if size <= BACKUP_BYTES:
+        return None
+    return (f"{source} is {-(-size // 2**20):,} MB; backups of up to {BACKUP_BYTES // 2**20:,} MB are read "
+            "(a 400-organisation, 10-period backup is 142 MB): nothing was restored")
 
 
 def too_long(what: str, text: str | None, limit: int) -> str | None:

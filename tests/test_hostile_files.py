@@ -7,7 +7,10 @@ levels of 1.7 MB, infinite scores, files of each kind just within or past their 
 Word file that unpacks to 400 MB or holds a 15 MB table of empty cells, an entity reference in a
 cell, a sheet declaring a million columns, a workbook with a 15 MB styles part, a million rows,
 300,000 rows, 19,000 bad rows, backups nested 100,000 deep, with a 5,000-digit integer, 25 million
-values or 20,000 bad rows) and an output folder that does not exist is run as a user would run it.
+values or 20,000 bad rows; backups of 20 and 50 MB of zeros, an object of a million keys, dense or
+spaced out, 200,000 values each checked in Python, 20 MB just within the values or the objects
+budget, a file of over 1 GB) and an output folder that does not exist is run as a user would
+run it.
 
 An idle run (`--help`) is measured first, in the same module. Each case may then use the idle run's
 processor time plus `AIM_SECONDS` (RLIMIT_CPU: the kernel stops it otherwise, and its output then
@@ -135,6 +138,67 @@ def test_a_long_problem_list_is_cut_to_the_first_few_dozen(hostile):
                                         idle["cpu_limit_seconds"])
     lines = err.splitlines()
     assert code == 2 and len(lines) == 32 and lines[-1] == "  … and 18,970 more"
+
+
+def _json_value(rng, depth: int = 0):
+    """A random JSON value, with strings that hold quotes, backslashes, brackets and commas."""
+    texts = ["", "a,b", '"', "\\", '\\"', "{[", "]}", ",", "é,ü{", "x\ny", "\\\\"]
+    kind = rng.random()
+    if depth > 4 or kind < 0.3:
+        return rng.choice([0, 1.5, None, True, *texts])
+    if kind < 0.6:
+        return [_json_value(rng, depth + 1) for _ in range(rng.randint(0, 6))]
+    return {rng.choice(texts) + str(n): _json_value(rng, depth + 1) for n in range(rng.randint(0, 9))}
+
+
+def _widest(value) -> int:
+    if isinstance(value, dict):
+        return max([len(value) or 1, *map(_widest, value.values())])
+    return max([0, *map(_widest, value)]) if isinstance(value, list) else 0
+
+
+def test_the_keys_of_the_widest_object_are_counted_as_a_parser_counts_them(monkeypatch):
+    """Without parsing: strings (escaped quotes and backslashes in them) are passed over, in pieces
+    cut anywhere but inside a run of backslashes."""
+    import random
+
+    from assessment import jsonsource
+    from assessment.jsonsource import widest_object
+
+    rng = random.Random(23)
+    documents = [[_json_value(rng) for _ in range(rng.randint(1, 5))] for _ in range(400)]
+    for document in documents:
+        for text in (json.dumps(document), json.dumps(document, indent=2, ensure_ascii=False)):
+            assert widest_object(text.encode(), 200) == _widest(document), text
+    text = json.dumps(documents).encode()
+    for piece in (1, 2, 3, 7, 1000):
+        monkeypatch.setattr(jsonsource, "_PIECE", piece)
+        assert widest_object(text, 200) == _widest(documents)
+    for not_json in (b"", b"5", b"[1, 2", b"]", b"1, 2", b"{" * 300 + b"}" * 300):
+        assert widest_object(not_json, 200) is None   # left to the parser, which says where
+
+
+def test_real_backups_sit_well_within_the_budgets(tmp_path, nps):
+    """A backup as this tool writes it, and the same compacted (no spaces): its values, objects and
+    widest object against the budgets, with room to spare; and it restores."""
+    from bench.foundation import seed_database
+
+    from assessment import limits
+    from assessment.backup import backup, restore
+    from assessment.jsonsource import widest_object
+    from assessment.store import open_store
+
+    source = open_store(f"sqlite:///{tmp_path / 'source.db'}")
+    seed_database(source, nps, organisations=10)
+    written = backup(source)
+    for data in (written, json.dumps(json.loads(written), separators=(",", ":")).encode()):
+        kb = len(data) / 1024
+        assert (data.count(b",") + data.count(b"[") + data.count(b"{")) / kb < limits.BACKUP_VALUES_PER_KB * 0.7
+        assert data.count(b"{") / kb < limits.BACKUP_OBJECTS_PER_KB / 2
+        assert widest_object(data, limits.BACKUP_DEPTH) == 16 < limits.BACKUP_KEYS
+    target = open_store(f"sqlite:///{tmp_path / 'target.db'}")
+    assert restore(target, written)["entries"] == 10 * 10 * len(nps.objectives)
+    source.engine.dispose(), target.engine.dispose()
 
 
 def server_pid(base: str) -> int:
