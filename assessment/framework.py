@@ -14,6 +14,9 @@ from typing import Annotated, Any, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+import yaml
+
+from . import limits
 from .errors import InvalidFile, NotFound, Problem
 from .yamlsource import Source, fail_if, problems_from_validation, read_yaml
 
@@ -187,14 +190,19 @@ def load_framework(path: str | Path, display: str | None = None) -> Framework:
     data, source = read_yaml(path, display)
     if isinstance(data, dict) and "overlay" in data:
         from .overlay import overlay_from_data
-        return overlay_from_data(data, source, lambda framework_id: _beside(framework_id, Path(path).parent))
+        return overlay_from_data(data, source, lambda framework_id: _beside(framework_id, Path(path)))
     return framework_from_data(data, source)
 
 
-def _beside(framework_id: str, folder: Path) -> Framework:
-    """The framework an overlay applies to: in the overlay's own folder, else in frameworks/."""
+def _beside(framework_id: str, overlay: Path) -> Framework:
+    """The framework an overlay applies to: in the overlay's own folder (the overlay is not read
+    again), else in frameworks/; not in frameworks/ if the folder had more to read than the search
+    reads (the one wanted might have been there)."""
+    folder = overlay.parent
     try:
-        return find_framework(framework_id, folder)
+        return find_framework(framework_id, folder, passing=overlay)
+    except _SearchCut:
+        raise
     except NotFound:
         if folder.resolve() == FRAMEWORKS_DIR.resolve():
             raise
@@ -336,8 +344,12 @@ def _load(path: Path, display: str | None = None) -> Framework:
         loading.discard(key)
 
 
-def find_framework(id_or_path: str, directory: Path = FRAMEWORKS_DIR) -> Framework:
-    """A framework by id (a file in `frameworks/` whose id matches) or by path."""
+def find_framework(id_or_path: str, directory: Path = FRAMEWORKS_DIR, *, passing: Path | None = None) -> Framework:
+    """A framework by path, or by id: the file `directory/ID.yaml` if it gives that id, else the
+    first file of `directory` (in name order) that gives it, looked for within a budget
+    (`limits.FRAMEWORK_SEARCH_*`; past it, `NotFound` says which limit was reached). Only the file
+    found is loaded: if it has problems, they are reported. `passing` (an overlay looking for what
+    it applies to) is not read again."""
     candidate = Path(id_or_path)
     if candidate.suffix in (".yaml", ".yml") and candidate.exists():
         return load_framework(candidate)
@@ -346,32 +358,110 @@ def find_framework(id_or_path: str, directory: Path = FRAMEWORKS_DIR) -> Framewo
         framework = _load(direct)
         if framework.id == id_or_path:
             return framework
-    for path in framework_files(directory):   # only the file that names the id is loaded
-        if _file_id(str(path.resolve()), path.stat().st_mtime_ns) != id_or_path:
-            continue
-        try:
+    given, cut = _ids(directory, {direct.resolve(), *([passing.resolve()] if passing else [])}, id_or_path)
+    for path, found in given:
+        if found == id_or_path:
             framework = _load(path)
-        except InvalidFile:
-            continue
-        if framework.id == id_or_path:
-            return framework
-    known = ", ".join(sorted({i for p in framework_files(directory)
-                              if (i := _file_id(str(p.resolve()), p.stat().st_mtime_ns))})) or "none"
+            if framework.id == id_or_path:
+                return framework
+    if cut:
+        raise _SearchCut(f"no framework with id '{id_or_path}' among the first {len(given)} YAML files of "
+                         f"{_display(directory)} ({cut} to find a framework by its id; name its file "
+                         f"{id_or_path}.yaml)")
+    known = ", ".join(sorted({found for _, found in given if found})) or "none"
     raise NotFound(f"no framework with id '{id_or_path}' in {_display(directory)} (available: {known})")
 
 
+class _SearchCut(NotFound):
+    """A framework was looked for by its id in a folder with more to read than the budget allows."""
+
+
+def _ids(directory: Path, passed: set[Path], wanted: str) -> tuple[list[tuple[Path, str | None]], str | None]:
+    """The id each YAML file of `directory` gives (but those `passed`), in name order, as far as
+    `wanted` or the budget goes; and, if the budget ran out first, which limit was reached."""
+    given: list[tuple[Path, str | None]] = []
+    read = nodes = 0
+    for path in framework_files(directory):
+        resolved = path.resolve()
+        if resolved in passed:
+            continue
+        if len(given) == limits.FRAMEWORK_SEARCH_FILES:
+            return given, f"no more than {limits.FRAMEWORK_SEARCH_FILES} are read"
+        status = path.stat()
+        read += status.st_size
+        if read > limits.FRAMEWORK_SEARCH_BYTES:
+            return given, f"no more than {limits.FRAMEWORK_SEARCH_BYTES // 2**20} MB of them are read"
+        found, events = _file_id(str(resolved), status.st_mtime_ns)
+        nodes += events
+        if nodes > limits.FRAMEWORK_SEARCH_NODES:
+            return given, (f"no more than {limits.FRAMEWORK_SEARCH_NODES:,} values, lists and mappings in them "
+                           "are read")
+        given.append((path, found))
+        if found == wanted:
+            break
+    return given, None
+
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NODES = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+
+
 @lru_cache(maxsize=256)
-def _file_id(path: str, modified: int) -> str | None:
-    """The id a framework file (or the overlay id an overlay file) gives, read without checking the
-    file: finding one framework reads each file's id, not each file (an overlay would load its own)."""
+def _file_id(path: str, modified: int) -> tuple[str | None, int]:
+    """The id a framework file (or the overlay id an overlay file) gives at its top level, and the
+    values, lists and mappings read to find it: the file's YAML events are read up to that key,
+    and nothing is built or checked (finding one framework reads each file's id, not each file,
+    and an overlay would load its own). None for a file that is not a YAML mapping giving one."""
     try:
-        data, _ = read_yaml(path)
-    except InvalidFile:
-        return None
-    if not isinstance(data, dict):
-        return None
-    found = data.get("overlay", data.get("id"))
-    return str(found).strip() if isinstance(found, (str, int)) and not isinstance(found, bool) else None
+        raw = Path(path).read_bytes() if Path(path).stat().st_size <= limits.YAML_BYTES else b""
+        loader = _YAML_LOADER(raw.decode("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None, 0
+    read, depth, is_key, key = 0, 0, True, None
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, _NODES):
+                read += 1
+                if read > limits.YAML_NODES:
+                    break
+            if isinstance(event, yaml.AliasEvent) or (depth == 0 and isinstance(event, _NODES)
+                                                       and not isinstance(event, yaml.MappingStartEvent)):
+                break   # an alias (never allowed) or a file that is not a mapping
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if depth == 1 and is_key:
+                    key = None   # a list or mapping as a key: not one that gives an id
+                depth += 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+                if depth == 1:
+                    is_key = not is_key
+                elif depth == 0:
+                    break
+            elif isinstance(event, yaml.ScalarEvent) and depth == 1:
+                if is_key:
+                    key = event.value
+                elif key in ("overlay", "id"):
+                    return _scalar_id(loader, event), read
+                is_key = not is_key
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return None, read
+
+
+def _scalar_id(loader: Any, event: yaml.ScalarEvent) -> str | None:
+    """An id as the file's value gives it: text, or a whole number written plainly (`id: 2018`)."""
+    if event.style:
+        return event.value.strip() or None
+    tag = loader.resolve(yaml.ScalarNode, event.value, (True, False))
+    if tag == "tag:yaml.org,2002:int":
+        try:
+            return str(int(event.value.replace("_", ""), 0))
+        except ValueError:
+            return event.value
+    return event.value.strip() or None if tag == "tag:yaml.org,2002:str" else None
 
 
 def available_frameworks(directory: Path = FRAMEWORKS_DIR) -> list[str]:

@@ -12,6 +12,11 @@ from __future__ import annotations
 YAML_BYTES = 4 * 2**20          # NPS 2018 is 42 KB; ten years of Medway's record about 250 KB
 YAML_DEPTH = 40                 # nesting of mappings and lists; a record file needs 7
 YAML_SCALAR_DIGITS = 100        # digits in a plain number (Python refuses integers of over 4,300)
+# A framework not in a file named ID.yaml is found by the id each file of its folder gives (read up
+# to that key, not built): frameworks/ holds 2 files, each giving its id in its first 3 values.
+FRAMEWORK_SEARCH_FILES = 50     # files read for their id
+FRAMEWORK_SEARCH_BYTES = 16 * 2**20  # in all (four of the biggest files read); NPS 2018 is 42 KB
+FRAMEWORK_SEARCH_NODES = 100_000  # values, lists and mappings read in all (YAML events: about 1.5 us each)
 
 # ---------------------------------------------------------------- uploads (Word and Excel are zip files)
 UPLOAD_BYTES = 20 * 2**20       # a 59-objective, 10-period appendix is about 60 KB

@@ -9,8 +9,8 @@ cell, a sheet declaring a million columns, a workbook with a 15 MB styles part, 
 300,000 rows, 19,000 bad rows, backups nested 100,000 deep, with a 5,000-digit integer, 25 million
 values or 20,000 bad rows; backups of 20 and 50 MB of zeros, an object of a million keys, dense or
 spaced out, 200,000 values each checked in Python, 20 MB just within the values or the objects
-budget, a file of over 1 GB) and an output folder that does not exist is run as a user would
-run it.
+budget, a file of over 1 GB; an overlay in a folder of sixty 1 MB YAML files) and an output folder
+that does not exist is run as a user would run it.
 
 An idle run (`--help`) is measured first, in the same module. Each case may then use the idle run's
 processor time plus `AIM_SECONDS` (RLIMIT_CPU: the kernel stops it otherwise, and its output then
@@ -199,6 +199,38 @@ def test_real_backups_sit_well_within_the_budgets(tmp_path, nps):
     target = open_store(f"sqlite:///{tmp_path / 'target.db'}")
     assert restore(target, written)["entries"] == 10 * 10 * len(nps.objectives)
     source.engine.dispose(), target.engine.dispose()
+
+
+def test_an_overlay_finds_what_it_applies_to_reading_each_file_beside_it_once(tmp_path, monkeypatch):
+    """The overlay is not read again to find its framework; the files beside it are read for the id
+    they give alone, as far as the one that gives it (ID.yaml is looked for first; here the
+    framework is in a file of another name); only that one is loaded, and if it has problems, they
+    are reported."""
+    from assessment import framework as module
+    from assessment.yamlsource import read_yaml
+
+    file_id = module._file_id
+    loaded, read_for_id = [], []
+
+    def reading(path, display=None):
+        loaded.append(Path(path).name)
+        return read_yaml(path, display)
+
+    def reading_id(path, modified):
+        read_for_id.append(Path(path).name)
+        return file_id(path, modified)
+
+    monkeypatch.setattr(module, "read_yaml", reading)
+    monkeypatch.setattr(module, "_file_id", reading_id)
+    (tmp_path / "b-other.yaml").write_text("id: other\n" + "".join(f"x{n}: 1\n" for n in range(1_000)))
+    (tmp_path / "kit.yaml").write_bytes((FIXTURES / "frameworks" / "tiny.yaml").read_bytes())
+    (tmp_path / "mine.yaml").write_text("overlay: mine\ntitle: Mine\nversion: '1'\n"
+                                        "applies_to: {framework: tiny-kit, version: '0.1'}\n")
+    assert module.load_framework(tmp_path / "mine.yaml").based_on.id == "tiny-kit"
+    assert loaded == ["mine.yaml", "kit.yaml"] and read_for_id == ["b-other.yaml", "kit.yaml"]
+    (tmp_path / "a-kit.yaml").write_text("id: tiny-kit\ntitle: Gives the id, is no framework\n")
+    with pytest.raises(module.InvalidFile, match="a-kit.yaml"):
+        module.load_framework(tmp_path / "mine.yaml")
 
 
 def server_pid(base: str) -> int:
