@@ -11,9 +11,10 @@ row with pydantic, in each list up to the first row with a problem; the first pr
 to `file:line: json.path`) and writes it into an *empty* database in one transaction.
 
 Ids: action ids are kept (the app matches actions by id when an entry is saved), and so are event
-ids (a history row names the import that made it). No other surrogate id appears in the file; the restore numbers assessments, entries, evidence, history
-rows, action status changes and drafts 1, 2, 3 ... in file order, which keeps their order (each
-is listed in id order). Files of older formats are read as the newest (see `_from_older`). On PostgreSQL the id sequences are then moved
+ids (a history row names the import that made it). No other surrogate id appears in the file; the
+restore numbers assessments, entries, evidence, history rows, action status changes and drafts 1,
+2, 3 ... in file order, which keeps their order (each is listed in id order). Files of older
+formats are read as the newest (see `_from_older`). On PostgreSQL the id sequences are then moved
 past the largest id so later inserts work.
 """
 
@@ -26,11 +27,11 @@ from collections import defaultdict
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from itertools import chain, islice
-from typing import Annotated, Any, Iterable, Iterator, TypeVar, get_args, get_origin, get_type_hints
+from typing import Annotated, Any, Iterable, Iterator, Mapping, TypeVar, cast, get_args, get_origin, get_type_hints
 
 import orjson
-from pydantic import AwareDatetime, ConfigDict, FailFast, Field, TypeAdapter, ValidationError
-from sqlalchemy import Connection, func, insert, select, text
+from pydantic import AwareDatetime, ConfigDict, FailFast, Field, TypeAdapter, ValidationError, with_config
+from sqlalchemy import Connection, Table, func, insert, select, text
 from typing_extensions import TypedDict, is_typeddict  # pydantic needs this one before Python 3.12
 
 from . import limits
@@ -51,11 +52,14 @@ CREATED_BY = "procurement maturity self-assessment (assessment.backup)"
 COUNTED = ("people", "memberships", "organisations", "events", "baselines", "assessments", "entries", "actions",
            "action_updates", "evidence", "entry_history", "drafts", "settings")
 
-_ORGS, _BASELINES, _ASSESSMENTS = OrganisationRow.__table__, BaselineRow.__table__, AssessmentRow.__table__
-_ENTRIES, _ACTIONS, _EVIDENCE = EntryRow.__table__, ActionRow.__table__, EvidenceRow.__table__
-_HISTORY, _SETTINGS, _DRAFTS = EntryHistoryRow.__table__, SettingRow.__table__, DraftRow.__table__
-_UPDATES, _EVENTS, _PEOPLE, _MEMBERSHIPS = (ActionUpdateRow.__table__, EventRow.__table__, PersonRow.__table__,
-                                            MembershipRow.__table__)
+_ORGS, _BASELINES, _ASSESSMENTS = (cast(Table, OrganisationRow.__table__), cast(Table, BaselineRow.__table__),
+                                   cast(Table, AssessmentRow.__table__))
+_ENTRIES, _ACTIONS, _EVIDENCE = (cast(Table, EntryRow.__table__), cast(Table, ActionRow.__table__),
+                                 cast(Table, EvidenceRow.__table__))
+_HISTORY, _SETTINGS, _DRAFTS = (cast(Table, EntryHistoryRow.__table__), cast(Table, SettingRow.__table__),
+                                cast(Table, DraftRow.__table__))
+_UPDATES, _EVENTS, _PEOPLE, _MEMBERSHIPS = (cast(Table, ActionUpdateRow.__table__), cast(Table, EventRow.__table__),
+                                            cast(Table, PersonRow.__table__), cast(Table, MembershipRow.__table__))
 SERIAL_TABLES = ("people", "events", "assessments", "entries", "actions", "action_updates", "evidence",
                  "entry_history", "drafts")
 
@@ -75,21 +79,21 @@ _Rows = Annotated[list[_T], FailFast()]
 _Integer = Annotated[int, Field(ge=-2**31, le=2**31 - 1)]
 
 
+@with_config(_STRICT)
 class SettingData(TypedDict):
-    __pydantic_config__ = _STRICT
     key: str
     value: str | None
 
 
+@with_config(_STRICT)
 class BaselineData(TypedDict):
-    __pydantic_config__ = _STRICT
     objective_id: str
     score: float | None
     not_applicable: bool
 
 
+@with_config(_STRICT)
 class ActionUpdateData(TypedDict):
-    __pydantic_config__ = _STRICT
     status: str
     on: date | None
     note: str | None
@@ -98,8 +102,8 @@ class ActionUpdateData(TypedDict):
     changed_at: AwareDatetime
 
 
+@with_config(_STRICT)
 class ActionData(TypedDict):
-    __pydantic_config__ = _STRICT
     id: _Integer
     text: str
     owner: str | None
@@ -111,14 +115,14 @@ class ActionData(TypedDict):
     updates: _Rows[ActionUpdateData]
 
 
+@with_config(_STRICT)
 class EvidenceData(TypedDict):
-    __pydantic_config__ = _STRICT
     url: str
     title: str | None
 
 
+@with_config(_STRICT)
 class HistoryData(TypedDict):
-    __pydantic_config__ = _STRICT
     version: _Integer
     score: float | None
     not_applicable: bool
@@ -132,8 +136,8 @@ class HistoryData(TypedDict):
     event_id: _Integer | None
 
 
+@with_config(_STRICT)
 class EntryData(TypedDict):
-    __pydantic_config__ = _STRICT
     kind: str
     item_id: str
     score: float | None
@@ -152,8 +156,8 @@ class EntryData(TypedDict):
     history: _Rows[HistoryData]
 
 
+@with_config(_STRICT)
 class DraftData(TypedDict):
-    __pydantic_config__ = _STRICT
     person: str
     tab: str
     kind: str
@@ -163,8 +167,8 @@ class DraftData(TypedDict):
     updated_at: AwareDatetime
 
 
+@with_config(_STRICT)
 class AssessmentData(TypedDict):
-    __pydantic_config__ = _STRICT
     period: str
     framework_id: str
     framework_version: str
@@ -179,8 +183,8 @@ class AssessmentData(TypedDict):
     drafts: _Rows[DraftData]
 
 
+@with_config(_STRICT)
 class EventData(TypedDict):
-    __pydantic_config__ = _STRICT
     id: _Integer
     period: str | None
     kind: str
@@ -189,14 +193,14 @@ class EventData(TypedDict):
     details: str | None
 
 
+@with_config(_STRICT)
 class MembershipData(TypedDict):
-    __pydantic_config__ = _STRICT
     organisation_id: str
     role: str
 
 
+@with_config(_STRICT)
 class PersonData(TypedDict):
-    __pydantic_config__ = _STRICT
     email: str
     name: str | None
     issuer: str | None
@@ -208,8 +212,8 @@ class PersonData(TypedDict):
     roles: _Rows[MembershipData]
 
 
+@with_config(_STRICT)
 class OrganisationData(TypedDict):
-    __pydantic_config__ = _STRICT
     id: str
     name: str
     type: str | None
@@ -222,8 +226,8 @@ class OrganisationData(TypedDict):
     assessments: _Rows[AssessmentData]
 
 
+@with_config(_STRICT)
 class BackupData(TypedDict):
-    __pydantic_config__ = _STRICT
     format: str
     format_version: _Integer
     schema_revision: str
@@ -234,9 +238,9 @@ class BackupData(TypedDict):
     organisations: _Rows[OrganisationData]
 
 
+@with_config(ConfigDict(extra="ignore"))
 class _Header(TypedDict, total=False):
     """Read first, and leniently, to say whether the rest can be read at all."""
-    __pydantic_config__ = ConfigDict(extra="ignore")
     format: Any
     format_version: Any
     schema_revision: Any
@@ -371,7 +375,8 @@ def _read_all(connection: Connection) -> dict[str, Any]:
     people = [{
         "email": email, "name": name, "issuer": issuer, "subject": subject,
         "administers_deployment": bool(deployment), "added_by": added_by, "added_at": _when(added_at),
-        "last_signed_in": _when(last), "roles": sorted(roles.pop(person_id, []), key=lambda r: _natural(r["organisation_id"])),
+        "last_signed_in": _when(last),
+        "roles": sorted(roles.pop(person_id, []), key=lambda r: _natural(r["organisation_id"])),
     } for person_id, email, name, issuer, subject, deployment, added_by, added_at, last in sorted(
         rows(c.id, c.email, c.name, c.issuer, c.subject, c.administers_deployment, c.added_by, c.added_at,
              c.last_signed_in), key=lambda r: r[1])]
@@ -499,6 +504,8 @@ def restore(store, data: bytes, *, source: str = "backup.json") -> dict[str, int
         more = sum(1 for _ in problems)
         raise InvalidBackup(source, sorted(located(data.decode("utf-8"), source, kept, absent),
                                            key=lambda p: (p.line or 0, p.where)), more)
+    if backup_ is None:   # unreachable: a file pydantic refused has problems, raised above
+        raise BackupError(f"{source} could not be read: nothing was restored")
     tables = _rows(backup_)
     with store.engine.connect().execution_options(writing=True) as connection:   # SQLite: the write lock first
         try:
@@ -745,7 +752,7 @@ def _shown(value: Any) -> str:
     return shown if len(shown) <= 60 else shown[:60] + "…"
 
 
-def _content_problems(raw: dict) -> list[tuple[tuple, str]]:
+def _content_problems(raw: Any) -> list[tuple[tuple, str]]:
     """What pydantic cannot see: natural keys given twice, links to actions not in the file, and
     counts in the header that the rows do not add up to. Read from the raw data (with care, as it
     may also have type problems) so that every problem is reported at once."""
@@ -884,8 +891,9 @@ def _duplicates(keyed: Iterable[tuple[tuple, Any]]) -> Iterable[tuple[tuple, str
         yield where, said[key]
 
 
-_LIMITS = {shape: {name: _table.columns[name].type.length for name in shape.__annotations__
-                   if name in _table.columns and getattr(_table.columns[name].type, "length", None)}
+_LIMITS: dict[type, dict[str, int]] = {
+    shape: {name: getattr(_table.columns[name].type, "length", 0) for name in shape.__annotations__
+            if name in _table.columns and getattr(_table.columns[name].type, "length", None)}
            for shape, _table in ((SettingData, _SETTINGS), (OrganisationData, _ORGS), (BaselineData, _BASELINES),
                                  (AssessmentData, _ASSESSMENTS), (EntryData, _ENTRIES), (ActionData, _ACTIONS),
                                  (EvidenceData, _EVIDENCE), (HistoryData, _HISTORY), (DraftData, _DRAFTS),
@@ -896,11 +904,11 @@ _LIMITS = {shape: {name: _table.columns[name].type.length for name in shape.__an
 def _column_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tuple[tuple, str]]:
     """Text longer than its column (PostgreSQL enforces lengths, SQLite does not: both refuse it here,
     so a backup always moves between them) and, for PostgreSQL, the NUL character it cannot store."""
-    def check(row: dict, shape: type, where: tuple):
+    def check(row: Mapping[str, Any], shape: type, where: tuple) -> Iterator[tuple[tuple, str]]:
         for name, limit in _LIMITS[shape].items():
             value = row[name]
             if value is not None and len(value) > limit:
-                yield (*where, name), limits.too_long("the text", value, limit)
+                yield (*where, name), limits.too_long("the text", value, limit) or ""
         if may_hold_nul:
             for name, value in row.items():
                 if isinstance(value, str) and "\x00" in value:
@@ -927,8 +935,11 @@ def _column_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tuple[
             for e, entry in enumerate(assessment["entries"]):
                 at_e = (*at_a, "entries", e)
                 yield from check(entry, EntryData, at_e)
-                for kind, shape in (("actions", ActionData), ("evidence", EvidenceData), ("history", HistoryData)):
-                    for n, row in enumerate(entry[kind]):
+                children: tuple[tuple[str, type, list], ...] = (
+                    ("actions", ActionData, entry["actions"]), ("evidence", EvidenceData, entry["evidence"]),
+                    ("history", HistoryData, entry["history"]))
+                for kind, shape, rows in children:
+                    for n, row in enumerate(rows):
                         yield from check(row, shape, (*at_e, kind, n))
                 for n, action in enumerate(entry["actions"]):
                     for m, change in enumerate(action["updates"]):
@@ -957,8 +968,8 @@ def _rows(backup_: BackupData) -> dict[str, list[dict]]:
         tables["events"].extend({**e, "organisation_id": org_id, "at": _utc(e["at"])} for e in org["events"])
         for assessment in org["assessments"]:
             assessment_id = len(assessments) + 1
-            row = {key: value for key, value in assessment.items() if key not in ("entries", "drafts")}
-            assessments.append(row | {"id": assessment_id, "organisation_id": org_id,
+            kept = {key: value for key, value in assessment.items() if key not in ("entries", "drafts")}
+            assessments.append(kept | {"id": assessment_id, "organisation_id": org_id,
                                       "created_at": _utc(assessment["created_at"]),
                                       "approved_at": _utc(assessment["approved_at"])})
             for draft in assessment["drafts"]:
@@ -966,19 +977,19 @@ def _rows(backup_: BackupData) -> dict[str, list[dict]]:
                                          "updated_at": _utc(draft["updated_at"])})
             for entry in assessment["entries"]:
                 entry_id = len(entries) + 1
-                row = dict(entry)
-                children = row.pop("actions"), row.pop("evidence"), row.pop("history")
+                row: dict[str, Any] = dict(entry)
+                its_actions, its_evidence, its_history = row.pop("actions"), row.pop("evidence"), row.pop("history")
                 row.update(id=entry_id, assessment_id=assessment_id, updated_at=_utc(entry["updated_at"]))
                 entries.append(row)
-                for a in children[0]:
+                for a in its_actions:
                     actions.append({key: value for key, value in a.items() if key != "updates"}
                                    | {"entry_id": entry_id, "updated_at": _utc(a["updated_at"])})
                     tables["action_updates"].extend(
                         {**u, "id": len(tables["action_updates"]) + 1, "action_id": a["id"],
                          "changed_at": _utc(u["changed_at"])} for u in a["updates"])
-                for e in children[1]:
+                for e in its_evidence:
                     evidence.append({**e, "id": len(evidence) + 1, "entry_id": entry_id})
-                for h in children[2]:
+                for h in its_history:
                     history.append({**h, "id": len(history) + 1, "entry_id": entry_id,
                                     "changed_at": _utc(h["changed_at"])})
     actions.sort(key=lambda a: a["id"])

@@ -81,8 +81,9 @@ def validate(paths: tuple[Path, ...]) -> None:
                            f"({len(fw.key_areas)} key areas, {len(fw.objectives)} objectives)")
             elif kind == "overlay":
                 fw = load_framework(path)   # an overlay: the framework it makes
-                click.echo(f"{path}: valid overlay {fw.id} version {fw.version} of {fw.based_on.id} "
-                           f"{fw.based_on.version} ({len(fw.key_areas)} key areas, {len(fw.objectives)} objectives)")
+                base = f"{fw.based_on.id} {fw.based_on.version}" if fw.based_on else "its framework"
+                click.echo(f"{path}: valid overlay {fw.id} version {fw.version} of {base} "
+                           f"({len(fw.key_areas)} key areas, {len(fw.objectives)} objectives)")
             elif kind == "mapping":
                 found = mapping_from_data(data, source, find_framework)
                 click.echo(f"{path}: valid mapping from {found.old.id} {found.old.version} to {found.new.id} "
@@ -470,7 +471,8 @@ def users_remove(obj: Context, email: str, org_id: str) -> None:
 @click.pass_obj
 def users_list(obj: Context, org_id: str | None, fmt: str) -> None:
     """Everyone who may sign in and their roles (deployment administrators named as such)."""
-    found = workflows.people(obj.store, obj.actor, org_id).people if org_id else workflows.everyone(obj.store, obj.actor)
+    found = (workflows.people(obj.store, obj.actor, org_id).people if org_id
+             else workflows.everyone(obj.store, obj.actor))
     rows = [{"email": p.email, "name": p.name, "deployment_administrator": p.administers_deployment,
              "roles": p.roles, "signed_in": p.signed_in_before,
              "last_signed_in": p.last_signed_in.isoformat() if p.last_signed_in else None} for p in found]
@@ -525,7 +527,7 @@ def history(obj: Context, org_id: str, period_name: str, objective: str | None, 
     """What changed, who changed it and when: an objective's versions (each with what it changed), or
     what was done to the period (started, submitted, approved, reopened, imports)."""
     if objective or key_area:
-        found = queries.history(obj.store, obj.actor, org_id, period_name, objective or key_area,
+        found = queries.history(obj.store, obj.actor, org_id, period_name, objective or key_area or "",
                                 "objective" if objective else "key_area")
         if fmt == "json":
             _json([{"version": v.version, "by": v.by, "at": v.at.isoformat() if v.at else None, "change": v.change,

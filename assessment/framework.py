@@ -253,14 +253,14 @@ def _cross_checks(data: dict, source: Source) -> list[Problem]:
             if isinstance(value, int) and not isinstance(value, bool):
                 values.append(value)
                 if value != i + 1:
-                    problems.append(source.problem(("levels", i, "value"),
-                                                   f"levels must be numbered 1, 2, 3 ... in order; expected {i + 1}, found {value}"))
+                    problems.append(source.problem(("levels", i, "value"), "levels must be numbered 1, 2, 3 ... in "
+                                                   f"order; expected {i + 1}, found {value}"))
             name = level.get("name")
             if isinstance(name, str) and name.strip():
                 key = name.strip().lower()
                 if key in names:
-                    problems.append(source.problem(("levels", i, "name"),
-                                                   f"level name '{name.strip()}' is used twice (also level {names[key]})"))
+                    problems.append(source.problem(("levels", i, "name"), f"level name '{name.strip()}' is used "
+                                                   f"twice (also level {names[key]})"))
                 names[key] = i + 1
     scale = set(values)
     seen: dict[str, dict[str, Any]] = {"theme": {}, "key area": {}, "objective": {}}
@@ -270,8 +270,8 @@ def _cross_checks(data: dict, source: Source) -> list[Problem]:
         if isinstance(value, (str, int)) and not isinstance(value, bool):
             key = str(value).strip()
             if key in seen[kind]:
-                problems.append(source.problem(loc + ("id",),
-                                               f"duplicate {kind} id '{key}' (first at line {seen[kind][key]}); ids must be unique"))
+                problems.append(source.problem(loc + ("id",), f"duplicate {kind} id '{key}' (first at line "
+                                               f"{seen[kind][key]}); ids must be unique"))
             else:
                 seen[kind][key] = source.line(loc + ("id",))
 

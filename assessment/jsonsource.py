@@ -97,7 +97,7 @@ def located(text_: str, source: str, found: list[tuple[tuple, str]], absent: fro
             node = node.setdefault(step, {})
     starts: dict[tuple, int] = {}
     try:
-        _visit(text_, _WS.match(text_, 0).end(), (), wanted, starts, [_leaves(wanted)])
+        _visit(text_, _space(text_, 0), (), wanted, starts, [_leaves(wanted)])
     except (IndexError, ValueError):
         pass   # not the JSON expected: the places found so far are kept
     except _AllFound:
@@ -126,6 +126,16 @@ def _nearest(starts: dict[tuple, int], loc: tuple) -> tuple:
 
 
 _WS = re.compile(r"[ \t\r\n]*")
+
+
+def _space(text_: str, pos: int) -> int:
+    """The position after the white space at `pos`."""
+    return _end(_WS.match(text_, pos), pos)
+
+
+def _end(match: re.Match[str] | None, pos: int) -> int:
+    """Where `match` ends (a pattern that may match nothing matches at `pos`)."""
+    return match.end() if match is not None else pos
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.S)
 _SCALAR = re.compile(r"[^,\]}\s]+")
@@ -145,12 +155,12 @@ def _visit(text_: str, pos: int, loc: tuple, wanted: dict, starts: dict[tuple, i
     if not wanted or first not in "[{":
         return _skip(text_, pos)
     left, index = len(wanted), 0
-    pos = _WS.match(text_, pos + 1).end()
+    pos = _space(text_, pos + 1)
     while text_[pos] not in "]}":
         if first == "{":
             end = _skip(text_, pos)
             step: str | int = text_[pos + 1:end - 1] if "\\" not in text_[pos:end] else json.loads(text_[pos:end])
-            pos = _WS.match(text_, _WS.match(text_, end).end() + 1).end()   # past ':'
+            pos = _space(text_, _space(text_, end) + 1)   # past ':'
         else:
             step, index = index, index + 1
         if step in wanted:
@@ -160,9 +170,9 @@ def _visit(text_: str, pos: int, loc: tuple, wanted: dict, starts: dict[tuple, i
                 return _close(text_, pos)
         else:
             pos = _skip(text_, pos)
-        pos = _WS.match(text_, pos).end()
+        pos = _space(text_, pos)
         if text_[pos] == ",":
-            pos = _WS.match(text_, pos + 1).end()
+            pos = _space(text_, pos + 1)
     return pos + 1
 
 
@@ -170,9 +180,9 @@ def _skip(text_: str, pos: int) -> int:
     """The position just after the JSON value starting at `pos`."""
     first = text_[pos]
     if first == '"':
-        return _STRING.match(text_, pos).end()
+        return _end(_STRING.match(text_, pos), pos)
     if first not in "[{":
-        return _SCALAR.match(text_, pos).end()
+        return _end(_SCALAR.match(text_, pos), pos)
     return _close(text_, pos + 1)
 
 
