@@ -90,8 +90,9 @@ def test_two_processes_on_one_postgresql_database(two_servers):
         expect(alex.get_by_text("Saved 1 of Engaging Councillors")).to_be_visible(timeout=30000)
         _save(sam)
         expect(sam.get_by_text("saved by someone else meanwhile")).to_be_visible(timeout=30000)
-        expect(sam.get_by_text("after you started changing it")).to_be_visible()
-        sam.get_by_text("after you started changing it").scroll_into_view_if_needed()
+        expect(sam.get_by_text("after you began changing version 1")).to_be_visible()
+        expect(widget(sam, "score.medway.2023.1.conflict")).to_contain_text("4 – Leader")   # theirs, in full
+        sam.get_by_text("after you began changing version 1").scroll_into_view_if_needed()
         sam.screenshot(path=str(SHOTS / "two-processes-conflict.png"), full_page=False)
         assert stored(store, "medway").period("2023").entries["1"].score == Score(4.0)   # Alex's stands
 
