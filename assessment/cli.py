@@ -17,7 +17,7 @@ import click
 
 from . import limits, workflows
 from .errors import AssessmentError, BackupError, InvalidFile
-from .framework import SCHEMA_PATH, find_framework, framework_files, load_framework, schema_text
+from .framework import SCHEMA_PATH, find_framework, framework_files, framework_or_overlay, load_framework, schema_text
 from .people import DEPLOYMENT_ADMINISTRATOR, ROLES, email_address
 from .record import DEFAULT_FRAMEWORK, long_date, long_date_time
 from .workflows import queries
@@ -80,7 +80,7 @@ def validate(paths: tuple[Path, ...]) -> None:
                 click.echo(f"{path}: valid framework {fw.id} version {fw.version} "
                            f"({len(fw.key_areas)} key areas, {len(fw.objectives)} objectives)")
             elif kind == "overlay":
-                fw = load_framework(path)   # an overlay: the framework it makes
+                fw = framework_or_overlay(data, source, path)   # an overlay: the framework it makes
                 base = f"{fw.based_on.id} {fw.based_on.version}" if fw.based_on else "its framework"
                 click.echo(f"{path}: valid overlay {fw.id} version {fw.version} of {base} "
                            f"({len(fw.key_areas)} key areas, {len(fw.objectives)} objectives)")

@@ -188,9 +188,14 @@ def load_framework(path: str | Path, display: str | None = None) -> Framework:
     """Load and validate a framework file, or an overlay file (a council's adaptation of a framework,
     `assessment.overlay`), as the framework it makes; raise `InvalidFile` listing every problem."""
     data, source = read_yaml(path, display)
+    return framework_or_overlay(data, source, Path(path))
+
+
+def framework_or_overlay(data: Any, source: Source, path: Path) -> Framework:
+    """A framework file's data, read already, as the framework it is or (an overlay) makes."""
     if isinstance(data, dict) and "overlay" in data:
         from .overlay import overlay_from_data
-        return overlay_from_data(data, source, lambda framework_id: _beside(framework_id, Path(path)))
+        return overlay_from_data(data, source, lambda framework_id: _beside(framework_id, path))
     return framework_from_data(data, source)
 
 
