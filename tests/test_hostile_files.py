@@ -5,7 +5,7 @@ Every case in `tests/fixtures/hostile/make.py` (a YAML alias bomb, 30,000 nested
 a 5,000-digit number, 50 MB of YAML, text longer than the database keeps, a 3.8 MB flow list, 39
 levels of 1.7 MB, infinite scores, files of each kind just within or past their work budgets, a
 Word file that unpacks to 400 MB or holds a 15 MB table of empty cells, an entity reference in a
-cell, a sheet declaring a million columns, a workbook with a 15 MB styles part, a million rows,
+cell, a sheet declaring a million columns, a workbook with a 15 MB styles part, XML parts in UTF-16, a million rows,
 300,000 rows, 19,000 bad rows, backups nested 100,000 deep, with a 5,000-digit integer, 25 million
 values or 20,000 bad rows; backups of 20 and 50 MB of zeros, an object of a million keys, dense or
 spaced out, 200,000 values each checked in Python, 20 MB just within the values or the objects

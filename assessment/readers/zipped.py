@@ -57,15 +57,24 @@ def _size_problem(parts: list[zipfile.ZipInfo]) -> str | None:
 
 def _element_problem(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], budget: Budget) -> str | None:
     """Each XML part unpacked in turn (at most `limits.ZIP_MEMBER_BYTES`) and its elements counted;
-    a part that is not XML (an image) is passed over, as no XML parser reads it."""
+    a part that is not XML (an image) is passed over, as no XML parser reads it, and so is a part
+    that cannot be unpacked (damaged, encrypted), which no reader can read either. An XML part not
+    in UTF-8 is refused (`_not_utf8`): its elements cannot be counted as bytes."""
     total = setup = 0
     for part in parts:
-        content = archive.read(part)
-        head = content[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
-        if not head.startswith(b"<"):
+        try:
+            content = archive.read(part)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
             continue
-        elements = content.count(b"<") - content.count(b"</")
         name = part.filename
+        start = _past_lead(content)   # past a UTF-8 byte order mark, white space and NULs
+        if content.startswith(_OTHER_ENCODINGS) or (content[start:start + 1] == b"<" and _not_utf8(content)):
+            return (f"{name} is XML that is not in UTF-8; files whose XML parts are in UTF-8, as Office "
+                    "writes them, are read")
+        if content[start:start + 1] != b"<":
+            continue
+        head = content[start:start + 512]
+        elements = content.count(b"<") - content.count(b"</")
         if elements > budget.part:
             return (f"{name} holds more than {budget.part:,} XML elements; parts of up to {budget.part:,} are read "
                     f"({budget.real})")
@@ -79,6 +88,32 @@ def _element_problem(archive: zipfile.ZipFile, parts: list[zipfile.ZipInfo], bud
                 return (f"{name} takes the workbook's styles and settings past {budget.setup:,} XML elements; "
                         f"up to {budget.setup:,} are read (this tool's workbook has about 400)")
     return None
+
+
+# What an XML parser may begin a part with: a UTF-8 byte order mark, then white space. NULs are
+# passed over too, so that UTF-16 or UTF-32 text without a byte order mark ("<" with NULs around
+# it) is seen to be XML, and refused.
+_LEAD = re.compile(rb"(?:\xef\xbb\xbf)?[\x00 \t\r\n]*")
+# Byte order marks of UTF-16 and UTF-32 (FF FE also begins UTF-32 little-endian), and "<?xm" in
+# EBCDIC: libxml2 reads a part in each of these encodings, in which a "<" is not the byte "<".
+_OTHER_ENCODINGS = (b"\xfe\xff", b"\xff\xfe", b"\x00\x00\xfe\xff", b"\x4c\x6f\xa7\x94")
+_DECLARED = re.compile(rb"<\?xml[^>]*?\sencoding\s*=\s*[\"']([^\"']*)[\"']")
+
+
+def _past_lead(content: bytes) -> int:
+    """Where a part's first character other than a byte order mark, white space or NUL is."""
+    lead = _LEAD.match(content)   # matches always: everything in it may be absent
+    return lead.end() if lead else 0
+
+
+def _not_utf8(content: bytes) -> bool:
+    """Whether a part that begins with "<" is not UTF-8: it holds a NUL (UTF-16 or UTF-32 text
+    without a byte order mark; XML never holds one), or its declaration names another encoding
+    (UTF-7 or UTF-16 among them: libxml2 and expat read the part as it says)."""
+    if b"\x00" in content:
+        return True
+    declared = _DECLARED.match(content, _past_lead(content))
+    return declared is not None and declared.group(1).strip().lower() not in (b"utf-8", b"utf8")
 
 
 _ROOT = re.compile(rb"<(?:[\w.-]+:)?([\w.-]+)[\s/>]")
