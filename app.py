@@ -12,6 +12,7 @@ st.html(style.stylesheet())   # visible focus (the theme, .streamlit/config.toml
 with shown_plainly():
     actor = signin.gate()
     state.tab()   # this browser tab's id, in the address of every page (its drafts are its own)
+    state.count_run()   # forms on the page know whether they were drawn in the run before
     page = st.navigation(navigation.pages(actor))
     # the browser tab says the page and the organisation (no title when app.py is imported bare, as a
     # process started with multiprocessing's spawn does after AppTest ran it as __main__)

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from assessment import workflows
 from assessment.edits import EntryEdit
+from assessment.framework import find_framework
 from assessment.store import open_store
 from assessment.workflows import LOCAL_ACTOR, queries
 
@@ -165,3 +166,45 @@ def test_a_submitted_period_offers_no_save_and_submit_lists_a_colleagues_draft(s
     expect(page.get_by_role("button", name="Save", exact=False)).to_have_count(0)
     expect(widget(page, "score.medway.2023.4.score")).to_have_count(0)     # shown as text, not a choice
     shot(page, "submitted-period-offers-no-save")
+
+
+def test_leaving_the_score_page_and_coming_back_loses_and_blanks_nothing(server, page):
+    """The form is drawn again from what is kept when the page is come back to: nothing typed is
+    lost, and nothing untouched is saved as blank (an action typed and not yet added is kept on the
+    page; every score, target and comment not changed stays as it was)."""
+    base, url = server
+    examples_open_for_editing(url)
+    before = stored(open_store(url), "medway").period("2023").entries
+    open_score(page, base)
+    page.locator("summary", has_text="Actions raised in 2023 (").nth(0).click()
+    new_action = widget(page, "score.medway.2023.4.new.text").locator("input")
+    new_action.fill("Write the member briefing")
+    new_action.blur()
+    idle(page)
+    for away in ("Progress report", "Actions"):
+        page.get_by_role("link", name=away).click()
+        idle(page)
+        page.get_by_role("link", name="Score a key area").click()
+        expect(page.get_by_text("Score: Medway Council, 2023")).to_be_visible(timeout=30000)
+        idle(page)
+        expect(widget(page, "score.medway.2023.4.new.text").locator("input")).to_have_value(
+            "Write the member briefing")
+        for objective in "4567":
+            expect(widget(page, f"score.medway.2023.{objective}.score").locator("input")).to_have_value(
+                before[objective].score.label(find_framework("nps-2018")))
+    type_comment(page, "5", "Risk register reviewed monthly.")
+    page.get_by_role("link", name="Actions").click()
+    idle(page)
+    page.get_by_role("link", name="Score a key area").click()
+    expect(page.get_by_text("Score: Medway Council, 2023")).to_be_visible(timeout=30000)
+    idle(page)
+    assert {d.edit.item for d in queries.drafts(open_store(url), LOCAL_ACTOR, "medway", "2023")} == {"5"}
+    widget(page, "score.save").locator("button").click()
+    expect(page.get_by_text("Saved 2 of Engaging Senior Members: objectives 4, 5.")).to_be_visible(timeout=30000)
+    after = stored(open_store(url), "medway").period("2023").entries
+    for objective in "4567":
+        assert (after[objective].score, after[objective].target) == (before[objective].score, before[objective].target)
+    assert after["5"].comment == "Risk register reviewed monthly."
+    assert [after[o].comment for o in "467"] == [before[o].comment for o in "467"]
+    assert [a.text for a in after["4"].actions][-1] == "Write the member briefing"
+    assert queries.drafts(open_store(url), LOCAL_ACTOR, "medway", "2023") == []

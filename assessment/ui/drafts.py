@@ -92,8 +92,10 @@ def keep_mine(org: str, period: str, key: tuple[str, str]) -> None:
 
 
 def names(framework, keys) -> str:
-    """'objectives 3, 17' / 'key areas Engaging Councillors; Tendering' for messages."""
-    objectives = [item for kind, item in keys if kind == "objective"]
+    """'objectives 3, 17' / 'key areas Engaging Councillors; Tendering' for messages, in the
+    framework's order whatever the order they were saved in."""
+    order = {item: i for i, item in enumerate(framework.objectives)}
+    objectives = sorted((item for kind, item in keys if kind == "objective"), key=lambda o: order.get(o, len(order)))
     areas = [framework.key_areas[item].title for kind, item in keys
              if kind == "key_area" and item in framework.key_areas]
     parts = []
@@ -104,8 +106,8 @@ def names(framework, keys) -> str:
     return " and ".join(parts)
 
 
-# Text typed and not yet sent (a text area sends when it loses focus): the browser asks before the page
-# is left or reloaded. One listener per page, whatever the reruns.
+# Text typed and not yet sent (a text area sends when it loses focus), or an action typed and not yet
+# added: the browser asks before the page is left or reloaded. One listener per page, whatever the reruns.
 _GUARD = """<script>
 (() => {
   const doc = window.parent && window.parent.document ? window.parent.document : document;
@@ -122,7 +124,8 @@ _GUARD = """<script>
   doc.addEventListener("blur", sent, true);
   doc.addEventListener("keydown", (e) => { if (e.key === "Enter" && e.target.tagName === "INPUT") sent(e); }, true);
   win.addEventListener("beforeunload", (e) => {
-    for (const el of typed) { if (el.isConnected) { e.preventDefault(); e.returnValue = ""; return ""; } }
+    const unadded = [...doc.querySelectorAll('[class*="-new-text"] input')].some((el) => el.value.trim());
+    if (unadded || [...typed].some((el) => el.isConnected)) { e.preventDefault(); e.returnValue = ""; return ""; }
   });
 })();
 </script>"""

@@ -95,12 +95,15 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
 
 def _fresh(p: str, entry: Entry, draft: Draft | None) -> bool:
     """Whether the form is drawn afresh from the draft (else the saved entry) rather than left as the
-    person has it: the first time, after it was forgotten (saved, discarded: `drafts.forget`), and
-    when this tab keeps no draft of it and the saved entry moved on since it was drawn (someone
-    saved). Never while the person is choosing: a form drawn afresh every run could put back a
+    person has it: when it was not drawn in the run before (first shown, the page left and come back
+    to, another key area shown meanwhile: the browser mounts it afresh, at its defaults, unless its
+    values are given again), after it was forgotten (saved, discarded: `drafts.forget`), and when
+    this tab keeps no draft of it and the saved entry moved on since it was drawn (someone saved).
+    Not while the person goes on choosing in it: a form drawn afresh every run could put back a
     value over a choice made while the page was running."""
+    shown_before = state.drawn_last_run(f"{p}.run")
     drawn = st.session_state.get(f"{p}.drawn")
-    fresh = drawn is None or (draft is None and drawn != entry.version)
+    fresh = not shown_before or drawn is None or (draft is None and drawn != entry.version)
     if fresh:
         st.session_state[f"{p}.drawn"] = entry.version
     return fresh
@@ -274,12 +277,23 @@ def _actions(org: str, period: str, entry: Entry, p: str, rows: list[dict], fres
                 column.selectbox(label, options, key=key, on_change=_action_changed,
                                  args=(org, period, entry, rows, i, field, key))
         st.markdown("**New action**")
-        st.text_input("Action", key=f"{p}.new.text", max_chars=limits.ACTION_TEXT,
+        for field in ("text", "owner", "due"):   # kept while the page is left and come back to
+            key = f"{p}.new.{field}"
+            if (fresh or key not in st.session_state) and f"{p}.typed.{field}" in st.session_state:
+                st.session_state[key] = st.session_state[f"{p}.typed.{field}"]
+        st.text_input("Action", key=f"{p}.new.text", max_chars=limits.ACTION_TEXT, on_change=_typed, args=(p, "text"),
                       help="Added when you press Add action, or when you save this key area.")
         cols = st.columns(2)
-        cols[0].text_input("Owner", key=f"{p}.new.owner", max_chars=limits.OWNER)
-        cols[1].date_input("Due date", value=None, key=f"{p}.new.due", format="DD/MM/YYYY")
+        cols[0].text_input("Owner", key=f"{p}.new.owner", max_chars=limits.OWNER, on_change=_typed, args=(p, "owner"))
+        cols[1].date_input("Due date", value=None, key=f"{p}.new.due", format="DD/MM/YYYY", on_change=_typed,
+                           args=(p, "due"))
         st.button("Add action", key=f"{p}.new.add", on_click=_add_action, args=(org, period, entry, p, rows))
+
+
+def _typed(p: str, field: str) -> None:
+    """Keep what is typed in the New action fields for this session (the browser forgets a field
+    of a page that is left); it is added to the draft with Add action or Save."""
+    st.session_state[f"{p}.typed.{field}"] = st.session_state[f"{p}.new.{field}"]
 
 
 def _add_action(org: str, period: str, entry: Entry, p: str, rows: list[dict]) -> None:
@@ -304,6 +318,7 @@ def add_typed_action(org: str, period: str, entry: Entry, p: str, rows: list[dic
                                                      "due": st.session_state.get(f"{p}.new.due")}])
     for field, empty in (("text", ""), ("owner", ""), ("due", None)):
         st.session_state[f"{p}.new.{field}"] = empty
+        st.session_state.pop(f"{p}.typed.{field}", None)
     return True
 
 

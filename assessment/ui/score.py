@@ -142,7 +142,8 @@ def save(waiting: list[tuple[str, str]]) -> None:
     st.session_state["score.flash"] = ("error" if result.stale else "success", message)
 
 
-typed = [k for k in keys if (st.session_state.get(drafts.prefix(org, period, *k) + ".new.text") or "").strip()]
+typed = [k for k in keys if (st.session_state.get(drafts.prefix(org, period, *k) + ".new.text") or
+                             st.session_state.get(drafts.prefix(org, period, *k) + ".typed.text") or "").strip()]
 waiting_here = [k for k in keys if k in mine] + [k for k in typed if k not in mine]
 left, right = st.columns([1, 1])
 left.button(f"Save {md(title)}", key="score.save", type="primary", disabled=not waiting_here,
@@ -154,8 +155,12 @@ if "score.flash" in st.session_state:
     kind, message = st.session_state.pop("score.flash")
     (st.error if kind == "error" else st.success)(md(message))
 elif waiting_here:
-    st.warning(f"Unsaved changes in {md(drafts.names(framework, waiting_here))} (kept as your draft until you save "
-               "or discard them).")
+    kept = [k for k in waiting_here if k in mine]
+    st.warning(" ".join(
+        ([f"Unsaved changes in {md(drafts.names(framework, kept))} (kept as your draft until you save or discard "
+          "them)."] if kept else [])
+        + ([f"An action typed in {md(drafts.names(framework, typed))} is not added yet: press Add action or Save "
+            "to keep it."] if typed else [])))
 elsewhere = [k for k in mine if k not in keys]
 if elsewhere:
     st.caption(f"Your unsaved changes elsewhere in {period}: {md(drafts.names(framework, elsewhere))}.")

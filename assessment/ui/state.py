@@ -50,6 +50,22 @@ def tab() -> str:
     return found
 
 
+def count_run() -> int:
+    """Number this run of the session (app.py calls it first thing every run)."""
+    st.session_state["run"] = st.session_state.get("run", 0) + 1
+    return st.session_state["run"]
+
+
+def drawn_last_run(key: str) -> bool:
+    """Whether what is kept under `key` was drawn in the run just before this one, and note that it is
+    drawn in this one. A widget that was not (the page was left, another key area was shown) is
+    mounted afresh in the browser, at its default, unless its value is given again in this run."""
+    now = st.session_state.get("run", 0)
+    before = st.session_state.get(key)
+    st.session_state[key] = now
+    return before == now - 1
+
+
 def selection() -> tuple[str | None, str | None]:
     """The organisation and period chosen on the Start page: kept in the session across pages
     and in the address (?org=...&period=...) so that a reload or a bookmark keeps them."""
