@@ -29,15 +29,20 @@ def test_submit_approve_then_the_period_is_read_only_until_reopened(db):  # noqa
     assert stored(store, "medway").period("2023").status == "submitted"
     assert "It is kept as it was put before members" in _texts(at)
     open_score_page(at)                                    # submitted: frozen, no Save
-    assert "2023: Submitted for approval. It is read-only here: 2023 is submitted for approval" in _texts(at)
+    assert "2023 is submitted for approval, so it cannot be changed: what members approve is what was submitted; " \
+        "an editor can withdraw it" in _texts(at)
+    assert "Submitted for approval. It is read-only here" not in _texts(at)   # said once, not twice
     assert not [b for b in at.button if b.key and (b.key.endswith(".save") or b.key == "score.confirm_all")]
     at.switch_page("assessment/ui/home.py").run()
     picker = at.date_input(key="home.approve.on").proto
     assert (picker.min, picker.max) == ("2023-01-01", date.today().isoformat())   # possible dates only
+    at.button(key="home.approve").click().run()          # no date (or one the picker dropped): refused
+    assert "Give the date of the decision, between 1 January 2023 and today." in _texts(at)
+    at.date_input(key="home.approve.on").set_value(date(2024, 2, 13))
     at.button(key="home.approve").click().run()          # no decision given: refused, said why
     assert "say whose decision approved it" in _texts(at)
+    assert stored(store, "medway").period("2023").status == "submitted"
     at.text_input(key="home.approve.decision").input("Cabinet")
-    at.date_input(key="home.approve.on").set_value(date(2024, 2, 13))
     at.text_input(key="home.approve.minute").input("Minute 123/2024")
     at.button(key="home.approve").click().run()
     assert not at.exception, at.exception
@@ -48,7 +53,8 @@ def test_submit_approve_then_the_period_is_read_only_until_reopened(db):  # noqa
            "members" in _texts(at)
 
     open_score_page(at)
-    assert "2023: Approved by Cabinet on 13 February 2024 (Minute 123/2024). It is read-only here" in _texts(at)
+    assert "2023 is approved by Cabinet on 13 February 2024 (Minute 123/2024), so it cannot be changed; an " \
+        "administrator can reopen it, giving a reason. Its actions' progress can still be recorded" in _texts(at)
     assert not [b for b in at.button if b.key and (b.key.endswith(".save") or b.key == "score.confirm_all")]
     assert not [s for s in at.selectbox if s.key and s.key.endswith(".score")]   # shown as text, not a choice
     assert "**Score:** 3 – Mature" in "\n".join(m.value for m in at.markdown)
@@ -201,3 +207,28 @@ def test_an_editor_opens_an_approved_period_with_an_evidence_link(db):  # noqa: 
     assert not at.exception, at.exception
     links = [m.value.replace("\\", "").replace("\u2060", "") for m in shown(at.markdown)]
     assert "- Procurement plan | https://example.org/plan" in links
+
+
+def test_a_colleague_submits_while_the_page_is_open_and_nothing_breaks(db):  # noqa: F811
+    """A colleague submitted meanwhile: a change, an added action and Save are each refused with the
+    reason on the page (not a traceback), and what was changed is kept as the draft it was."""
+    store = open_store(db)
+    at = open_score_page(new_app("medway", "2023"))
+    at.text_area(key="score.medway.2023.1.comment").input("Typed before the submission").run()
+    workflows.submit_period(store, LOCAL_ACTOR, "medway", "2023", ignore_drafts=True)
+    at.button(key="score.save").click().run()
+    assert not at.exception, at.exception
+    errors = "\n".join(e.value.replace("\\", "") for e in shown(at.error))
+    assert "Nothing was saved: 2023 is submitted for approval, so it cannot be changed" in errors
+    assert stored(store, "medway").period("2023").entries["1"].comment != "Typed before the submission"
+    (kept,) = queries.drafts(store, LOCAL_ACTOR, "medway", "2023")
+    assert kept.edit.comment == "Typed before the submission"
+
+    workflows.withdraw_period(store, LOCAL_ACTOR, "medway", "2023", reason="Not ready")
+    at = open_score_page(new_app("medway", "2023"))
+    at.text_input(key="score.medway.2023.2.new.text").input("Brief members")
+    workflows.submit_period(store, LOCAL_ACTOR, "medway", "2023", ignore_drafts=True)
+    at.button(key="score.medway.2023.2.new.add").click().run()
+    assert not at.exception, at.exception
+    errors = "\n".join(e.value.replace("\\", "") for e in shown(at.error))
+    assert "Your change was not kept: 2023 is submitted for approval" in errors

@@ -19,6 +19,7 @@ import streamlit as st
 
 from assessment import workflows
 from assessment.edits import Draft, EntryEdit
+from assessment.errors import AssessmentError
 from assessment.record import Entry
 from assessment.ui import state
 from assessment.workflows import queries
@@ -53,11 +54,29 @@ def keep(org: str, period: str, entry: Entry, **values: Any) -> None:
                          EntryEdit(entry.item, entry.kind, entry.version, **values), tab=state.tab())
 
 
+REFUSED = "score.refused"   # why a change was not kept, shown at the top of the page in the next run
+
+
+def keep_or_say(org: str, period: str, entry: Entry, **values: Any) -> bool:
+    """`keep`, as a widget's callback: when the change is refused (a colleague submitted the period
+    meanwhile, the person's role was changed), the page says why in its next run, not a traceback."""
+    try:
+        keep(org, period, entry, **values)
+    except AssessmentError as exc:
+        refused(exc)
+        return False
+    return True
+
+
+def refused(exc: AssessmentError) -> None:
+    st.session_state[REFUSED] = f"Your change was not kept: {exc}."
+
+
 def keep_widget(org: str, period: str, entry: Entry, field: str, key: str, shown: Any) -> None:
     """A widget's on_change: keep its value as the draft's `field`, unless it is what the page showed
     (Streamlit can report every widget as changed when a page is left while a change is in flight)."""
     if st.session_state[key] != shown:
-        keep(org, period, entry, **{field: st.session_state[key]})
+        keep_or_say(org, period, entry, **{field: st.session_state[key]})
 
 
 def forget(org: str, period: str, keys) -> None:

@@ -297,14 +297,17 @@ def _typed(p: str, field: str) -> None:
 
 
 def _add_action(org: str, period: str, entry: Entry, p: str, rows: list[dict]) -> None:
-    add_typed_action(org, period, entry, p, rows)
+    try:
+        add_typed_action(org, period, entry, p, rows)
+    except AssessmentError as exc:   # the typed action stays in its fields
+        drafts.refused(exc)
 
 
 def _action_changed(org: str, period: str, entry: Entry, rows: list[dict], i: int, field: str, key: str) -> None:
     changed = [dict(r) for r in rows]
     value = st.session_state[key]
     changed[i][field] = None if value == "none" else value
-    drafts.keep(org, period, entry, actions=changed)
+    drafts.keep_or_say(org, period, entry, actions=changed)
 
 
 def add_typed_action(org: str, period: str, entry: Entry, p: str, rows: list[dict]) -> bool:

@@ -26,9 +26,11 @@ by_key_area = kept_by_key_area(record, period)
 st.title(f"Score: {md(record.organisation.name)}, {period}")
 refused = workflows.may_change(state.actor(), org, current)
 editable = refused is None
-if current.locked and state.actor().may(org, EDIT):
-    st.info(md(f"{period}: {current.status_line()}. It is read-only here: {refused}. Its actions' progress can "
-               "still be recorded on the Actions page."))
+if drafts.REFUSED in st.session_state:   # a change or a save refused in the run before (`drafts.refused`)
+    st.error(md(st.session_state.pop(drafts.REFUSED)))
+if refused is not None and current.locked and state.actor().may(org, EDIT):
+    st.info(md(f"{refused[:1].upper()}{refused[1:]}. Its actions' progress can still be recorded on the Actions "
+               "page."))
     if everything_mine:   # left out when it was submitted: kept, and said
         left_out = sorted({d.edit.key for d in everything_mine})
         st.warning(md(f"Your unsaved changes to {drafts.names(framework, left_out)} are not in {period} as it was "
@@ -124,11 +126,14 @@ def typed_actions() -> None:
 def save(waiting: list[tuple[str, str]]) -> None:
     """Save, run as the button's callback: before the page runs again, so the run that follows
     draws what was saved, with the message (one run per save, not two)."""
-    typed_actions()
     try:
+        typed_actions()
         result = drafts.save(org, period, waiting)
     except (ScoreError, InvalidEdit) as exc:
         st.session_state["score.flash"] = ("error", f"Nothing was saved: {exc}")
+        return
+    except AssessmentError as exc:   # the period was submitted meanwhile, a role changed: said at the top
+        st.session_state[drafts.REFUSED] = f"Nothing was saved: {exc}. Your changes are kept as your draft."
         return
     drafts.forget(org, period, result.saved)
     message = f"Saved {len(result.saved)} of {title}: {drafts.names(framework, result.saved)}." \
