@@ -245,8 +245,10 @@ class PeriodRecord:
         return [e for e in [*self.entries.values(), *self.key_area_entries.values()] if e.carried]
 
     def check_ready_to_submit(self) -> None:
-        """Refuse to put a period forward with carried scores nobody has confirmed (councillors
-        would read last year's scores as this year's)."""
+        """Refuse to put a period forward with nothing scored, or with carried scores nobody has
+        confirmed (councillors would read last year's scores as this year's)."""
+        if all(e.score.state == "unscored" for e in [*self.entries.values(), *self.key_area_entries.values()]):
+            raise AssessmentError(f"{self.period} has nothing scored yet; score it before submitting it")
         waiting = self.unconfirmed()
         if waiting:
             raise AssessmentError(f"{self.period} has {len(waiting)} score{'s' if len(waiting) != 1 else ''} carried "
@@ -334,9 +336,14 @@ def check_period(name: str) -> str:
     return name
 
 
+# The years a period may begin in: councils' records go back to the 2000s; a year outside these
+# is a slip of the keyboard (0000, 9999), and would break the dates worked out from it.
+FIRST_YEAR, LAST_YEAR = 1990, 2099
+
+
 def valid_period(name: str) -> bool:
     match = _PERIOD.match(name)
-    if not match:
+    if not match or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
         return False
     if match.group(2):
         start, end = int(match.group(1)), int(match.group(2))

@@ -102,3 +102,22 @@ def test_an_impossible_decision_date_is_refused(on, said):
 def test_a_possible_decision_date_is_taken(period, on):
     """A committee deciding late on an earlier year's record is fine."""
     workflows.check_decision_date(period, on, today=date(2026, 12, 4))
+
+
+@pytest.mark.parametrize("period", ["0000", "9999", "2027/9999", "1989", "2100/01"])
+def test_a_period_in_an_impossible_year_is_refused(cli, period):
+    """It was accepted, and the Start page then crashed (a year 0; a date picker from 9999 to today)."""
+    refused = cli("period", "start", period, "--org", "medway", code=2)
+    assert f"'{period}' is not a period; write a year such as 2024" in refused.stderr
+
+
+def test_a_period_is_not_started_more_than_a_year_ahead():
+    with pytest.raises(InvalidEdit, match=r"2029 begins more than a year from now; .* \(up to 2027\)"):
+        workflows.check_not_far_ahead("2029", today=date(2026, 12, 4))
+    workflows.check_not_far_ahead("2027/28", today=date(2026, 12, 4))   # prepared the year before
+
+
+def test_a_period_with_nothing_scored_is_not_submitted(cli):
+    cli("period", "start", "2024", "--org", "medway", "--blank")
+    refused = cli("period", "submit", "2024", "--org", "medway", code=2)
+    assert "2024 has nothing scored yet; score it before submitting it" in refused.stderr

@@ -96,11 +96,16 @@ def _approve(org: str, period: str) -> None:
         decision = st.text_input("Approved by", key="home.approve.decision",
                                  placeholder="e.g. Cabinet, or Director of Finance (delegated decision)")
         cols = st.columns(2)
+        today = date.today()
         on = cols[0].date_input("Date of the decision", value=None, key="home.approve.on", format="DD/MM/YYYY",
-                                min_value=date(int(period[:4]), 1, 1), max_value=date.today(),
+                                min_value=min(date(int(period[:4]), 1, 1), today), max_value=today,
                                 help="Not in the future, nor before the period began.")
         minute = cols[1].text_input("Minute or decision reference", key="home.approve.minute")
         if st.button("Approve", key="home.approve", type="primary"):
+            if on is None:   # none chosen, or a typed date outside those offered (the picker drops it)
+                st.error("Give the date of the decision, between 1 January "
+                         f"{min(int(period[:4]), today.year)} and today.")
+                return
             _do(lambda: workflows.approve_period(state.store(), actor, org, period, decision=decision, on=on,
                                                  minute=minute), f"Approved {period}.")
 

@@ -17,8 +17,8 @@ from .imports import ImportPreview, apply_import, import_record, preview_import,
 from .organisations import add_organisation
 from .people import (People, SignIn, add_person, everyone, people, remove_person, sign_in, sign_in_log,
                      signed_in_actor, unbind_person)
-from .periods import (DeletedPeriod, StartedPeriod, approve_period, check_decision_date, confirm_scores,
-                      delete_period, reopen_period, start_period, submit_period, withdraw_period)
+from .periods import (DeletedPeriod, StartedPeriod, approve_period, check_decision_date, check_not_far_ahead,
+                      confirm_scores, delete_period, reopen_period, start_period, submit_period, withdraw_period)
 
 __all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "PEOPLE", "READ", "READ_DRAFTS", "SIGNED_OUT",
            "Actor", "SignIn", "sign_in_log", "unbind_person",
@@ -28,4 +28,4 @@ __all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "PEOPLE", "REA
            "example_files", "framework_of", "import_record", "keep_draft", "keep_mine", "load_examples", "people",
            "preview_import", "queries", "remove_person", "reopen_period", "restore", "restore_version",
            "save_drafts", "save_edits", "sign_in", "signed_in_actor", "start_period", "submit_period", "undo_import",
-           "withdraw_period", "check_decision_date", "may_change", "take_drafts_here"]
+           "withdraw_period", "check_decision_date", "check_not_far_ahead", "may_change", "take_drafts_here"]

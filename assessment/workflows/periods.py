@@ -10,7 +10,7 @@ from .. import limits
 from ..errors import AssessmentError, DraftsWaiting, InvalidEdit, NotFound
 from ..framework import find_framework
 from ..mapping import find_mapping, on_framework
-from ..record import SIGN_OFF, Approval, PeriodRecord, long_date
+from ..record import SIGN_OFF, Approval, PeriodRecord, check_period, long_date
 from ..scoring import new_period
 from ..store import Store
 from .access import ADMINISTER, EDIT, Actor, allow, allow_change
@@ -33,6 +33,7 @@ def start_period(store: Store, actor: Actor, org_id: str, name: str, *, carry: b
     mapping from the framework followed so far (frameworks/mappings/): the carried scores are
     brought across through it, and the earlier periods are shown through it."""
     allow(actor, org_id, EDIT)
+    check_not_far_ahead(name.strip())
     with store.transaction() as tx:
         record = tx.load_record(org_id)
         if framework_id and record.periods and framework_id != record.framework_id:
@@ -154,6 +155,16 @@ def _reason(reason: str | None, doing: str) -> str:
     if limits.too_long("the reason", reason, limits.REASON):
         raise InvalidEdit(limits.too_long("the reason", reason, limits.REASON))
     return reason
+
+
+def check_not_far_ahead(period: str, today: date | None = None) -> None:
+    """A period is started in its year or the year before (to prepare it), not further ahead: 2207
+    for 2027 is a slip of the keyboard, and its decisions could never be dated."""
+    check_period(period)
+    year = (today or date.today()).year
+    if int(period[:4]) > year + 1:
+        raise InvalidEdit(f"{period} begins more than a year from now; periods are started in their year or the "
+                          f"year before (up to {year + 1})")
 
 
 def check_decision_date(period: str, on: date, today: date | None = None) -> None:
