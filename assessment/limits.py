@@ -93,7 +93,9 @@ TAB = 16                        # a browser tab's id, kept in the address (?tab=
 # ---------------------------------------------------------------- PDF copies (LibreOffice on the server)
 PDF_DOCUMENT_BYTES = 1 * 2**20  # the Word body (word/document.xml) converted; Medway's report with its
                                 # appendix is 200 KB (2 s); 1 MB took 8 s, 3.9 MB of long comments 137 s
-PDF_SECONDS = 60                # a conversion is stopped after this; the largest allowed takes about 8 s
+PDF_SECONDS = 30                # a conversion is stopped after this; the largest allowed takes about 8 s
+PDF_CPU_SECONDS = 20            # and after this much processor time: 210 KB of one wide character (U+FDFA,
+                                # laid out glyph by glyph) took 32 s, 350 KB over a minute
 
 
 def backup_too_big(source: str, size: int) -> str | None:

@@ -145,6 +145,22 @@ def test_a_conversion_that_does_not_finish_is_stopped(monkeypatch, nps, medway):
         to_pdf(appendix_docx(nps, medway).data, "the appendix")
 
 
+def test_a_conversion_that_takes_too_much_processor_time_is_stopped(monkeypatch, nps, medway):
+    """Comments of U+FDFA (one wide glyph, laid out slowly): 210 KB of Word body took 32 s, 350 KB
+    over a minute, each well under the length limit; LibreOffice is held to `CPU_SECONDS` of
+    processor time (here 2 s) and no process of it is left."""
+    from dataclasses import replace
+    wide = "\ufdfa" * 300
+    record = replace(medway, periods=[replace(p, entries={k: replace(e, comment=wide) for k, e in p.entries.items()})
+                                      for p in medway.periods])
+    monkeypatch.setattr(pdf_module, "CPU_SECONDS", 2)
+    with pytest.raises(PdfFailed, match="took more than 2 seconds of processor time to make the PDF of the "
+                                        "appendix and was stopped: download the Word file"):
+        to_pdf(appendix_docx(nps, record).data, "the appendix")
+    left = subprocess.run(["pgrep", "-f", "assessment-pdf-"], capture_output=True, text=True).stdout
+    assert left == ""
+
+
 def _offer():
     from datetime import date
     from pathlib import Path

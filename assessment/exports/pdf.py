@@ -6,7 +6,9 @@ structure tree for screen readers, the headings are its bookmarks, and the viewe
 the Word document's properties give it (`appendix.set_title_and_language`), whose language (en-GB)
 becomes the PDF's /Lang. Each conversion runs in a temporary folder with a LibreOffice user profile
 of its own (a second LibreOffice process on a profile in use would hand the work to the first, or
-fail), and is stopped after `TIMEOUT_SECONDS`.
+fail), and is stopped after `TIMEOUT_SECONDS`, or `CPU_SECONDS` of processor time (RLIMIT_CPU, which
+its processes inherit: a short document of some characters is laid out slowly, so length alone does
+not bound the work).
 
 Conversions are shared fairly: a document longer than `limits.PDF_DOCUMENT_BYTES` is refused in
 words before LibreOffice starts (its time grows faster than its length: 1 MB took 8 s, 3.9 MB 137
@@ -18,22 +20,25 @@ from __future__ import annotations
 import io
 import json
 import os
+import resource
 import shutil
 import signal
 import subprocess
 import tempfile
 import threading
+import time
 import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from ..errors import PdfFailed, PdfUnavailable
-from ..limits import PDF_DOCUMENT_BYTES, PDF_SECONDS
+from ..limits import PDF_CPU_SECONDS, PDF_DOCUMENT_BYTES, PDF_SECONDS
 from .appendix import WordExport
 
 PROGRAMS = ("soffice", "libreoffice")
 TIMEOUT_SECONDS = PDF_SECONDS   # a report with the appendix takes about two seconds; a cold start a few more
+CPU_SECONDS = PDF_CPU_SECONDS
 NOT_INSTALLED = ("PDF needs LibreOffice, which is not installed on this server: install libreoffice-writer "
                  "(Debian) or download the Word file and save it as PDF")
 # At most this many LibreOffice processes at once in a server (each takes some 150 MB and a CPU for
@@ -129,8 +134,15 @@ def _command(program: str, work: Path) -> list[str]:
 
 def _run(command: list[str], title: str) -> None:
     """Run LibreOffice in a process group of its own, so that on a timeout all of it is stopped."""
+    started = time.monotonic()
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                           start_new_session=True) as process:
+        # set from here rather than in the child before exec (preexec_fn is unsafe in a threaded
+        # server); the launcher script starts soffice.bin, which inherits it, well after this
+        try:
+            resource.prlimit(process.pid, resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 5))
+        except (ProcessLookupError, PermissionError, ValueError, OSError):
+            pass   # already gone: its exit status says what happened
         try:
             _, errors = process.communicate(timeout=TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
@@ -138,6 +150,9 @@ def _run(command: list[str], title: str) -> None:
             process.communicate()
             raise PdfFailed(f"LibreOffice took more than {TIMEOUT_SECONDS} seconds to make the PDF of {title} "
                             "and was stopped") from None
+    if process.returncode != 0 and time.monotonic() - started >= CPU_SECONDS:   # stopped by RLIMIT_CPU
+        raise PdfFailed(f"LibreOffice took more than {CPU_SECONDS} seconds of processor time to make the PDF of "
+                        f"{title} and was stopped: download the Word file and save it as PDF from Word")
     if process.returncode != 0:
         said = errors.decode("utf-8", "replace").strip().splitlines()
         raise PdfFailed(f"LibreOffice could not make the PDF of {title} (exit status {process.returncode}"
