@@ -152,8 +152,10 @@ def _prescan(text: str, name: str) -> None:
     lists and mappings (a 3.8 MB flow list of a million values took 30 s and 3 GB to build and
     check), a value longer than `limits.YAML_SCALAR_CHARACTERS`, and numbers that cannot be held:
     more than `limits.YAML_SCALAR_DIGITS` characters (Python refuses integers of over 4,300
-    digits), infinite or not a number (`.inf`, `.nan`, `1.0e+400`). Only libyaml's event parser
-    runs, which keeps no recursion, and it stops at the first of these."""
+    digits), infinite or not a number (`.inf`, `.nan`, `1.0e+400`), and explicit tags anywhere
+    (`!!python/object`, `!!binary`, `!!float .inf`, `!local`, `!`): the safe loader refuses some
+    and reads others, and a tag lets a value pass for another type, past the checks here. Only
+    libyaml's event parser runs, which keeps no recursion, and it stops at the first of these."""
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
@@ -173,6 +175,9 @@ def _prescan(text: str, name: str) -> None:
             if isinstance(event, yaml.AliasEvent):
                 raise _refused(name, event, "(yaml syntax)", f"uses the alias *{event.anchor}: aliases are not "
                                                              "allowed in these files; write the value out")
+            if getattr(event, "tag", None) is not None:   # only an explicit tag: plain values have none
+                raise _refused(name, event, "(yaml syntax)", f"YAML tags ({_tag_shown(event.tag)}) are not read; "
+                                                             "write the value plainly, without the tag")
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > YAML_DEPTH:
@@ -211,6 +216,13 @@ def _check_scalar(loader: Any, event: yaml.ScalarEvent, name: str) -> None:
 
 
 _NUMBER_STARTS = set("+-.0123456789")
+_CORE_TAGS = "tag:yaml.org,2002:"
+
+
+def _tag_shown(tag: str) -> str:
+    """A tag as it is usually written (`!!binary` for tag:yaml.org,2002:binary), cut to one short line."""
+    shown = "!!" + tag[len(_CORE_TAGS):] if tag.startswith(_CORE_TAGS) else tag
+    return shown if len(shown) <= 60 else shown[:60] + "…"
 
 
 def _refused(name: str, event: yaml.Event, where: str, message: str) -> InvalidFile:

