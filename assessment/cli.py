@@ -63,14 +63,22 @@ def validate(paths: tuple[Path, ...]) -> None:
     """Check framework, overlay, mapping and record files (a folder: every YAML file in it); print
     every problem as PATH:LINE: where: message.
 
-    Exits 0 only when every file is valid. frameworks/schema.json (the JSON Schema of framework files)
-    is recognised and passed over, so `validate frameworks/*` checks everything that ships.
+    Every file is checked, whatever an earlier one held; exits 0 only when every file is valid, else
+    2 (1 if checking a file went wrong in this program). frameworks/schema.json (the JSON Schema of
+    framework files) is recognised and passed over, so `validate frameworks/*` checks everything that
+    ships.
     """
     from .framework import framework_from_data
     from .mapping import mapping_from_data
     from .recordfile import record_from_data
-    failed = False
-    files = [f for p in paths for f in (sorted(p.glob("*.y*ml")) if p.is_dir() else [p])]
+    failed = unexpected = False
+    files: list[Path] = []
+    for given in paths:
+        try:
+            files += sorted(given.glob("*.y*ml")) if given.is_dir() else [given]
+        except OSError as exc:   # a folder that cannot be listed: said, and the others are still checked
+            failed = True
+            click.echo(f"{given}: (file): cannot be read: {exc.strerror or exc}", err=True)
     for path in files:
         try:
             data, source = read_yaml(path)
@@ -107,8 +115,15 @@ def validate(paths: tuple[Path, ...]) -> None:
         except AssessmentError as exc:
             failed = True
             click.echo(f"{path}: {exc}", err=True)
+        except Exception as exc:  # noqa: BLE001 - one file's bug does not stop the others being checked
+            if os.environ.get("ASSESSMENT_DEBUG"):
+                raise
+            failed = unexpected = True
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            click.echo(f"error: unexpected {type(exc).__name__} while checking {path}: {first} "
+                       "(set ASSESSMENT_DEBUG=1 for details)", err=True)
     if failed:
-        sys.exit(2)
+        sys.exit(1 if unexpected else 2)
 
 
 def file_kind(data: Any) -> str | None:

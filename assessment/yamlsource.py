@@ -74,7 +74,8 @@ def _item_label(item: Any) -> str | None:
 
 def read_yaml(path: str | Path, display: str | None = None) -> tuple[Any, Source]:
     """Read a UTF-8 YAML file; raise `InvalidFile` for unreadable, non-UTF-8 or malformed YAML, and
-    for a file too big, too deeply nested or using aliases (`limits`), before parsing it."""
+    for a file too big, too deeply nested or using aliases (`limits`), before parsing it. No more
+    than `limits.YAML_BYTES` (and a byte) is read, from a pipe or device (/dev/zero) as from a file."""
     path = Path(path)
     name = display or str(path)
     try:
@@ -82,13 +83,17 @@ def read_yaml(path: str | Path, display: str | None = None) -> tuple[Any, Source
         if size > YAML_BYTES and path.is_file():
             raise InvalidFile([Problem(name, 1, "(file)", f"is {size / 2**20:.1f} MB; framework and record "
                                                            f"files of up to {YAML_BYTES // 2**20} MB are read")])
-        raw = path.read_bytes()
+        with path.open("rb") as file:   # a pipe or device has no size: no more is read than is kept
+            raw = file.read(YAML_BYTES + 1)
     except FileNotFoundError:
         raise InvalidFile([Problem(name, 1, "(file)", "no such file")]) from None
     except IsADirectoryError:
         raise InvalidFile([Problem(name, 1, "(file)", "is a folder, not a file")]) from None
     except OSError as exc:
         raise InvalidFile([Problem(name, 1, "(file)", f"cannot be read: {exc.strerror}")]) from None
+    if len(raw) > YAML_BYTES:
+        raise InvalidFile([Problem(name, 1, "(file)", f"holds more than {YAML_BYTES // 2**20} MB; framework and "
+                                                       f"record files of up to {YAML_BYTES // 2**20} MB are read")])
     return parse_yaml(raw, name)
 
 

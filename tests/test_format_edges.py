@@ -8,11 +8,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
+from pathlib import Path
 
 import pytest
 
+from assessment import cli as cli_module
+from assessment import limits
 from assessment.errors import InvalidFile
-from assessment.yamlsource import parse_yaml
+from assessment.yamlsource import parse_yaml, read_yaml
 
 from .conftest import ROOT
 
@@ -71,3 +75,74 @@ def test_validate_refuses_a_tag_in_one_line_and_goes_on_to_the_next_file(tmp_pat
         "plainly, without the tag",
         f"{empty}:1: (file): the file is empty",
         "no-such.yaml:1: (file): no such file"]
+
+
+def test_validate_goes_on_after_a_file_it_could_not_check(tmp_path, monkeypatch, capsys):
+    """A failure that is not the file's fault (a bug) is said in one line, the other files are still
+    checked, and the exit status is 1 (as for any unexpected failure), not 0."""
+    broken, bad = tmp_path / "broken.yaml", tmp_path / "bad.yaml"
+    broken.write_text("a: 1\n", encoding="utf-8")
+    bad.write_text("a: [1\n", encoding="utf-8")
+    real = cli_module.read_yaml
+
+    def read(path, *args, **kwargs):
+        if Path(path) == broken:
+            raise RuntimeError("something broke\nsecond line")
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(cli_module, "read_yaml", read)
+    monkeypatch.delenv("ASSESSMENT_DEBUG", raising=False)
+    with pytest.raises(SystemExit) as exited:
+        cli_module.main(["validate", str(broken), str(bad), GOOD])
+    assert exited.value.code == 1
+    out, err = capsys.readouterr()
+    assert out == GOOD_LINE + "\n"
+    assert err.splitlines() == [
+        f"error: unexpected RuntimeError while checking {broken}: something broke (set ASSESSMENT_DEBUG=1 for "
+        "details)",
+        f"{bad}:2: (yaml syntax): while parsing a flow sequence (from line 1): did not find expected ',' or ']'"]
+
+
+def test_validate_goes_on_past_a_folder_it_cannot_list(tmp_path, monkeypatch, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real = Path.glob
+
+    def glob(self, pattern):
+        if self == locked:
+            raise PermissionError(13, "Permission denied")
+        return real(self, pattern)
+
+    monkeypatch.setattr(Path, "glob", glob)
+    with pytest.raises(SystemExit) as exited:
+        cli_module.main(["validate", str(locked), GOOD])
+    assert exited.value.code == 2
+    out, err = capsys.readouterr()
+    assert (out, err) == (GOOD_LINE + "\n", f"{locked}: (file): cannot be read: Permission denied\n")
+
+
+def test_a_pipe_is_read_no_further_than_the_size_limit(tmp_path):
+    """A pipe or device has no size to look at first (/dev/zero never ends): no more than the limit
+    is read, and the writer is cut off soon after it (it would otherwise write 64 MB)."""
+    fifo = tmp_path / "endless.yaml"
+    os.mkfifo(fifo)
+    written = [0]
+
+    def write() -> None:
+        chunk = b"a" * 2**20
+        try:
+            with open(fifo, "wb") as pipe:
+                for _ in range(64):
+                    pipe.write(chunk)
+                    written[0] += len(chunk)
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    with pytest.raises(InvalidFile) as caught:
+        read_yaml(fifo, "endless.yaml")
+    writer.join(timeout=30)
+    assert str(caught.value) == ("endless.yaml:1: (file): holds more than 4 MB; framework and record files of up "
+                                 "to 4 MB are read")
+    assert written[0] <= limits.YAML_BYTES + 2 * 2**20
