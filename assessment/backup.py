@@ -35,12 +35,14 @@ from sqlalchemy import Connection, Table, func, insert, select, text
 from typing_extensions import TypedDict, is_typeddict  # pydantic needs this one before Python 3.12
 
 from . import limits
-from .errors import BackupError, InvalidBackup
+from .errors import AssessmentError, BackupError, InvalidBackup, ScoreError
+from .framework import Framework, find_framework
 from .migrations.legacy import merged_actions
 from .tables import (ActionRow, ActionUpdateRow, AssessmentRow, BaselineRow, DraftRow, EntryHistoryRow, EntryRow,
                      EventRow, EvidenceRow, MembershipRow, OrganisationRow, PersonRow, SettingRow)
 from .jsonsource import located, path, widest_object
-from .record import period_key
+from .record import DEFAULT_FRAMEWORK, period_key
+from .scores import parse_score
 from .store import alembic_config
 from .recordfile import natural_key
 
@@ -77,6 +79,9 @@ _T = TypeVar("_T")
 # gigabytes); a whole number is one the database's integer columns hold.
 _Rows = Annotated[list[_T], FailFast()]
 _Integer = Annotated[int, Field(ge=-2**31, le=2**31 - 1)]
+# Ids and version numbers count from 1 (a draft's base version is 0 where no version was saved).
+_Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+_BaseVersion = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 
 @with_config(_STRICT)
@@ -104,7 +109,7 @@ class ActionUpdateData(TypedDict):
 
 @with_config(_STRICT)
 class ActionData(TypedDict):
-    id: _Integer
+    id: _Id
     text: str
     owner: str | None
     due: date | None
@@ -123,7 +128,7 @@ class EvidenceData(TypedDict):
 
 @with_config(_STRICT)
 class HistoryData(TypedDict):
-    version: _Integer
+    version: _Id
     score: float | None
     not_applicable: bool
     target: float | None
@@ -133,7 +138,7 @@ class HistoryData(TypedDict):
     changed_at: AwareDatetime
     snapshot: str | None
     change: str | None
-    event_id: _Integer | None
+    event_id: _Id | None
 
 
 @with_config(_STRICT)
@@ -148,7 +153,7 @@ class EntryData(TypedDict):
     comment: str | None
     previous_comment: str | None
     carried: bool
-    version: _Integer
+    version: _Id
     updated_by: str | None
     updated_at: AwareDatetime
     actions: _Rows[ActionData]
@@ -162,7 +167,7 @@ class DraftData(TypedDict):
     tab: str
     kind: str
     item_id: str
-    base_version: _Integer
+    base_version: _BaseVersion
     fields: str
     updated_at: AwareDatetime
 
@@ -185,7 +190,7 @@ class AssessmentData(TypedDict):
 
 @with_config(_STRICT)
 class EventData(TypedDict):
-    id: _Integer
+    id: _Id
     period: str | None
     kind: str
     person: str | None
@@ -494,7 +499,7 @@ def restore(store, data: bytes, *, source: str = "backup.json") -> dict[str, int
         absent = frozenset(err["loc"] for err in errors if err["type"] == "missing")
     raw = backup_ if backup_ is not None else _loads(checked, source) if values <= limits.BACKUP_CROSS_CHECKED else None
     if raw is not None:   # passes over every row in Python
-        found += [_unknown_keys(raw, BackupData), _content_problems(raw)]
+        found += [_unknown_keys(raw, BackupData), _content_problems(raw), _scale_problems(raw)]
     dialect = store.engine.dialect.name
     if backup_ is not None:
         found.append(_column_problems(backup_, dialect == "postgresql" and b"\\u0000" in data))
@@ -830,6 +835,79 @@ def _content_problems(raw: Any) -> list[tuple[tuple, str]]:
     if isinstance(stated, dict):
         problems += _count_problems(stated, counts)
     return problems
+
+
+def _scale_problems(raw: Any) -> Iterator[tuple[tuple, str]]:
+    """Scores, targets and baselines that are not on their framework's scale (7, 0, -1 or 2.7 where
+    the levels are 1 to 5 with half steps between): each number is read by `scores.parse_score`, as
+    a score typed in is, against the framework its period was scored against; a baseline against
+    the first of its organisation's frameworks (the latest period's first) that has its objective.
+    A half step between two levels is on the scale, whether or not its key area now takes half
+    steps (a framework may have changed that since it was saved). A framework this deployment does
+    not have cannot say its scale, and is not checked against. Read from the raw data, with care, as
+    `_content_problems` is; each distinct number is read once per framework."""
+    frameworks: dict[str, Framework | None] = {}
+    said: dict[tuple, str | None] = {}
+
+    def framework(framework_id: Any) -> Framework | None:
+        if type(framework_id) is not str:
+            return None
+        if framework_id not in frameworks:
+            frameworks[framework_id] = _installed_framework(framework_id)
+        return frameworks[framework_id]
+
+    def off_scale(row: Any, key: str, against: Framework | None) -> str | None:
+        value = row.get(key) if type(row) is dict else None
+        if against is None or type(value) not in (int, float):   # not a number: pydantic says so
+            return None
+        if type(value) is float and value.is_integer():   # 7 or 7.0 (as pydantic reads it): shown as 7
+            value = int(value)
+        known = (id(against), value)
+        if known not in said:
+            try:
+                parse_score(value, against, half_steps=True)
+                said[known] = None
+            except ScoreError as exc:
+                said[known] = str(exc)
+        return said[known]
+
+    for o, org in enumerate(_list(raw, "organisations")):
+        at = ("organisations", o)
+        assessments = _list(org, "assessments")
+        ids = [_field(a, "framework_id") for a in reversed(assessments)] or [DEFAULT_FRAMEWORK]
+        own = [f for f in map(framework, dict.fromkeys(ids)) if f is not None]
+        for b, base in enumerate(_list(org, "baselines")):
+            objective = _field(base, "objective_id")
+            against = next((f for f in own if objective in f.objectives), own[0] if own else None)
+            if message := off_scale(base, "score", against):
+                yield (*at, "baselines", b, "score"), message
+        for a, assessment in enumerate(assessments):
+            against = framework(_field(assessment, "framework_id"))
+            if against is None:
+                continue
+            for e, entry in enumerate(_list(assessment, "entries")):
+                at_e = (*at, "assessments", a, "entries", e)
+                for key in ("score", "target"):
+                    if message := off_scale(entry, key, against):
+                        yield (*at_e, key), message
+                for h, row in enumerate(_list(entry, "history")):
+                    for key in ("score", "target"):
+                        if message := off_scale(row, key, against):
+                            yield (*at_e, "history", h, key), message
+
+
+_FRAMEWORK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+def _installed_framework(framework_id: str) -> Framework | None:
+    """The framework of this id in frameworks/, or None where there is none (or it has problems). Only
+    an id is looked up: a backup naming a path (../x.yaml) is not a way to have a file read."""
+    if not _FRAMEWORK_ID.fullmatch(framework_id) or framework_id.lower().endswith((".yaml", ".yml")):
+        return None
+    try:
+        return find_framework(framework_id)
+    except AssessmentError:
+        return None
 
 
 def _unknown_keys(value: Any, shape: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:

@@ -5,6 +5,7 @@ line, and nothing is written where a refusal says so."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -14,11 +15,13 @@ from pathlib import Path
 import pytest
 
 from assessment import cli as cli_module
-from assessment import limits
-from assessment.errors import InvalidFile
+from assessment import limits, workflows
+from assessment.backup import restore
+from assessment.errors import InvalidBackup, InvalidFile
+from assessment.store import open_store
 from assessment.yamlsource import parse_yaml, read_yaml
 
-from .conftest import ROOT
+from .conftest import FIXTURES, ROOT
 
 GOOD = "frameworks/nps-2018.yaml"
 GOOD_LINE = f"{GOOD}: valid framework nps-2018 version 2018 (14 key areas, 59 objectives)"
@@ -146,3 +149,98 @@ def test_a_pipe_is_read_no_further_than_the_size_limit(tmp_path):
     assert str(caught.value) == ("endless.yaml:1: (file): holds more than 4 MB; framework and record files of up "
                                  "to 4 MB are read")
     assert written[0] <= limits.YAML_BYTES + 2 * 2**20
+
+
+# ---------------------------------------------------------------- (c) backups off the scale
+
+MINIMAL = FIXTURES / "backups" / "minimal.json"
+
+
+def _minimal() -> dict:
+    return json.loads(MINIMAL.read_text(encoding="utf-8"))
+
+
+def _refused(tmp_path, data: dict) -> list[str]:
+    """The problems a restore names (as lines), having checked that it wrote nothing."""
+    store = open_store(f"sqlite:///{tmp_path / 'restored.db'}")
+    try:
+        with pytest.raises(InvalidBackup) as caught:
+            restore(store, json.dumps(data, indent=2, ensure_ascii=False).encode(), source="b.json")
+        assert workflows.queries.organisations(store, workflows.LOCAL_ACTOR) == []
+        assert workflows.backup(store, workflows.LOCAL_ACTOR).count(b'"organisations": []') == 1
+    finally:
+        store.engine.dispose()
+    lines = str(caught.value).splitlines()
+    assert lines[0] == f"b.json has {len(lines) - 1} problem{'s' if len(lines) > 2 else ''}: nothing was restored"
+    return [line.split(": ", 1)[1] for line in lines[1:]]   # without "  b.json:LINE"
+
+
+@pytest.mark.parametrize("value, message", [
+    (7, "'7' is not a level of the scale (levels 1–5)"),
+    (0, "'0' is not a level of the scale (levels 1–5)"),
+    (-1, "'-1' is not a level of the scale (levels 1–5)"),
+    (2.7, "'2.7' is not a level or a half step (levels 1–5)"),
+    (5.5, "'5.5' is outside the scale (levels 1–5)"),
+    (0.5, "'0.5' is outside the scale (levels 1–5)"),
+])
+def test_a_score_target_or_baseline_off_the_scale_refuses_the_whole_restore(tmp_path, value, message):
+    data = _minimal()
+    org = data["organisations"][0]
+    entry = org["assessments"][0]["entries"][0]
+    org["baselines"][0]["score"] = value
+    entry["score"] = value
+    entry["target"] = value
+    entry["history"][0]["score"] = value
+    at = "organisations[0]"
+    entry_at = f"{at}.assessments[0].entries[0]"
+    assert _refused(tmp_path, data) == [f"{at}.baselines[0].score: {message}", f"{entry_at}.score: {message}",
+                                        f"{entry_at}.target: {message}", f"{entry_at}.history[0].score: {message}"]
+
+
+def test_whole_levels_and_half_steps_on_the_scale_restore(tmp_path):
+    data = _minimal()
+    entry = data["organisations"][0]["assessments"][0]["entries"][0]
+    entry["score"], entry["target"] = 1, 4.5          # a whole number, as JSON may write a float
+    store = open_store(f"sqlite:///{tmp_path / 'ok.db'}")
+    try:
+        assert restore(store, json.dumps(data).encode())["entries"] == 2
+    finally:
+        store.engine.dispose()
+
+
+@pytest.mark.parametrize("where, key, value, floor", [
+    (("entries", 0), "version", 0, 1),
+    (("entries", 0, "history", 0), "version", 0, 1),
+    (("entries", 0, "history", 0), "event_id", 0, 1),
+    (("entries", 0, "actions", 0), "id", 0, 1),
+    (("entries", 0, "actions", 0), "id", -5, 1),
+    (("events", 2), "id", 0, 1),
+    (("drafts", 0), "base_version", -1, 0),          # 0 is a draft of an entry never saved
+])
+def test_ids_and_versions_below_one_refuse_the_whole_restore(tmp_path, where, key, value, floor):
+    data = _minimal()
+    org = data["organisations"][0]
+    if where[0] == "events":
+        row, at = org["events"][where[1]], f"organisations[0].events[{where[1]}]"
+    else:
+        assessment = org["assessments"][1 if where[0] == "drafts" else 0]
+        row = assessment[where[0]][where[1]]
+        at = f"organisations[0].assessments[{1 if where[0] == 'drafts' else 0}].{where[0]}[{where[1]}]"
+        if len(where) > 2:
+            row, at = row[where[2]][where[3]], f"{at}.{where[2]}[{where[3]}]"
+    row[key] = value
+    assert _refused(tmp_path, data) == [f"{at}.{key}: Input should be greater than or equal to {floor}"]
+
+
+def test_the_command_line_refuses_a_backup_off_the_scale_and_writes_nothing(tmp_path):
+    data = _minimal()
+    data["organisations"][0]["assessments"][1]["entries"][0]["score"] = 7
+    path = tmp_path / "seven.json"
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")
+    database = f"sqlite:///{tmp_path / 'cli.db'}"
+    done = run("restore", str(path), database=database)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines()[0] == "error: seven.json has 1 problem: nothing was restored"
+    assert done.stderr.splitlines()[1].endswith(
+        ": organisations[0].assessments[1].entries[0].score: '7' is not a level of the scale (levels 1–5)")
+    assert run("orgs", "list", database=database).stdout.startswith("no organisations yet")
