@@ -21,10 +21,11 @@ from pathlib import Path
 from urllib.parse import quote
 from typing import Any, Iterable, Iterator
 
-from sqlalchemy import Engine, create_engine, event, func, inspect, select, text, update
+from sqlalchemy import Engine, create_engine, event, func, inspect, make_url, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.util import asbool
 
 from . import limits
 from .edits import Draft, EntryEdit, edit_from_json, fields_json
@@ -75,18 +76,40 @@ def read_only_sqlite(url: str) -> str | None:
     return f"sqlite:///file:{quote(str(file))}?mode=ro&uri=true" + ("&immutable=1" if immutable else "")
 
 
+def sqlite_uri(url: str) -> str:
+    """`url` with SQLite's own URI filename (`file:...`) where it asks for URI parameters (uri=true)
+    but names a plain path, as SQLAlchemy's `sqlite:////abs/file.db?mode=ro&uri=true`: SQLite takes a
+    URI filename only when it starts with "file:", and would otherwise create a new database named
+    "file.db?mode=ro", read-only flag and all. Any other URL is returned as it is."""
+    if not url.startswith("sqlite"):
+        return url
+    parsed = make_url(url)
+    database = parsed.database or ""
+    try:
+        uri = asbool(parsed.query.get("uri", False))
+    except ValueError:   # uri=maybe: SQLAlchemy says so, as it would without this
+        return url
+    if not uri or not database or database == ":memory:" or database.startswith("file:"):
+        return url
+    query = "&".join(f"{quote(key)}={quote(value)}" for key, values in parsed.query.items()
+                     for value in ((values,) if isinstance(values, str) else values))
+    return f"{parsed.drivername}:///file:{quote(os.path.abspath(database))}?{query}"
+
+
 def make_engine(url: str | None = None) -> Engine:
     """An engine for `url`. SQLite: WAL (readers never wait for a writer), foreign keys on, a busy
     timeout (`?timeout=` in the URL overrides it), and transactions begun by us: a writing unit of
     work takes the write lock at its start (BEGIN IMMEDIATE), so two saves queue rather than fail
     half way, and savepoints work. A file this process may not write is opened read-only
-    (`read_only_sqlite`)."""
+    (`read_only_sqlite`); a plain path with SQLite URI parameters is made a URI filename
+    (`sqlite_uri`), so that `?mode=ro&uri=true` opens it read-only rather than making a new file."""
     url = url or database_url()
     if url.startswith("sqlite"):
         url = read_only_sqlite(url) or url
         path = url.split("///", 1)[-1].split("?", 1)[0]
-        if path and path != ":memory:" and not path.startswith("file:"):
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if path and path != ":memory:" and not path.startswith("file:") and make_url(url).query.get("mode") != "ro":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)   # not for a file only to be read
+        url = sqlite_uri(url)
         engine = create_engine(url, connect_args={} if "timeout=" in url else {"timeout": SQLITE_BUSY_SECONDS})
 
         @event.listens_for(engine, "connect")

@@ -5,6 +5,7 @@ line, and nothing is written where a refusal says so."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -18,7 +19,7 @@ from assessment import cli as cli_module
 from assessment import limits, workflows
 from assessment.backup import restore
 from assessment.errors import InvalidBackup, InvalidFile
-from assessment.store import open_store
+from assessment.store import READ_ONLY, open_store
 from assessment.yamlsource import parse_yaml, read_yaml
 
 from .conftest import FIXTURES, ROOT
@@ -244,3 +245,34 @@ def test_the_command_line_refuses_a_backup_off_the_scale_and_writes_nothing(tmp_
     assert done.stderr.splitlines()[1].endswith(
         ": organisations[0].assessments[1].entries[0].score: '7' is not a level of the scale (levels 1–5)")
     assert run("orgs", "list", database=database).stdout.startswith("no organisations yet")
+
+
+# ---------------------------------------------------------------- (d) sqlite:////path?mode=ro&uri=true
+
+def test_sqlalchemys_read_only_url_form_reads_refuses_writes_and_makes_no_file(tmp_path):
+    folder = tmp_path / "db"
+    path = folder / "file.db"
+    store = workflows.connect(f"sqlite:///{path}")
+    workflows.ensure_examples(store)
+    store.engine.dispose()
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    url = f"sqlite:///{path}?mode=ro&uri=true"   # sqlite:////abs/path/file.db?mode=ro&uri=true
+    assert url.startswith("sqlite:////")
+    listed = run("orgs", "list", database=url)
+    assert (listed.returncode, listed.stdout.splitlines()) == (0, [
+        "medway\tMedway Council\t2022, 2023", "worcestershire\tWorcestershire County Council\t2022"])
+    refused = run("orgs", "add", "kent", "--name", "Kent County Council", database=url)
+    assert (refused.returncode, refused.stderr) == (2, f"error: {READ_ONLY}\n")
+    opened = open_store(url)
+    assert opened.read_only
+    opened.engine.dispose()
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    # no "file.db?mode=ro" beside it (nor an empty database): only SQLite's own WAL files
+    assert {p.name for p in folder.iterdir()} <= {"file.db", "file.db-wal", "file.db-shm"}
+
+
+def test_the_read_only_url_form_of_a_missing_file_makes_no_file_or_folder(tmp_path):
+    url = f"sqlite:///{tmp_path / 'none' / 'file.db'}?mode=ro&uri=true"
+    done = run("orgs", "list", database=url)
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1 and done.stderr.startswith("error: ")
+    assert list(tmp_path.iterdir()) == []
