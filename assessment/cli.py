@@ -591,7 +591,8 @@ def export_json(obj: Context, org_id: str, out: Path | None) -> None:
 @export.command("appendix")
 @click.option("--org", "org_id", required=True)
 @click.option("--periods", "periods", multiple=True, metavar="P",
-              help="A period to include; repeat, or separate with commas (default: the last two).")
+              help="A period to include; repeat, or separate with commas (default: the last two; a period "
+                   "named twice is shown once).")
 @click.option("--format", "fmt", type=DOCUMENT_FORMATS, help=FORMAT_HELP)
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="The file to write (.docx, or .pdf; with no extension, the format's is added).")
@@ -600,7 +601,8 @@ def export_appendix(obj: Context, org_id: str, periods: tuple[str, ...], fmt: st
     """The objectives appendix for committee papers (Word or PDF, landscape A4, as in Medway's appendix)."""
     out, fmt = _document_out(out, fmt)
     from .exports.appendix import appendix_docx
-    chosen = [p.strip() for item in periods for p in item.split(",") if p.strip()]
+    # a period named twice (--periods 2023,2023) is shown once, where it was first named
+    chosen = list(dict.fromkeys(p.strip() for item in periods for p in item.split(",") if p.strip()))
     view = queries.record_with_periods(obj.store, obj.actor, org_id, *chosen)
     _write(out, _in_format(appendix_docx(view.framework, view.record, chosen or None), fmt))
 

@@ -14,6 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from docx import Document
 
 from assessment import cli as cli_module
 from assessment import limits, workflows
@@ -276,3 +277,27 @@ def test_the_read_only_url_form_of_a_missing_file_makes_no_file_or_folder(tmp_pa
     done = run("orgs", "list", database=url)
     assert done.returncode == 2 and len(done.stderr.splitlines()) == 1 and done.stderr.startswith("error: ")
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- (e) an appendix's periods named twice
+
+def _period_columns(path: Path) -> list[str]:
+    """The headings of the appendix's objectives table that name a period ("2023 Score", ...)."""
+    table = next(t for t in Document(str(path)).tables if t.rows[0].cells[0].text == "#")
+    return [cell.text for cell in table.rows[0].cells if cell.text[:1].isdigit()]
+
+
+def test_an_appendix_asked_for_a_period_twice_shows_it_once_in_the_order_first_named(tmp_path):
+    database = f"sqlite:///{tmp_path / 'appendix.db'}"
+    assert run("demo", database=database).returncode == 0
+    twice = tmp_path / "twice.docx"
+    done = run("export", "appendix", "--org", "medway", "--periods", "2023,2023", "--out", str(twice),
+               database=database)
+    assert done.returncode == 0, done.stderr
+    assert _period_columns(twice) == ["2023 Score", "2023 Comments and Action"]
+    mixed = tmp_path / "mixed.docx"
+    done = run("export", "appendix", "--org", "medway", "--periods", "2023", "--periods", " 2022, 2023,2022",
+               "--out", str(mixed), database=database)
+    assert done.returncode == 0, done.stderr
+    assert _period_columns(mixed) == ["2023 Score", "2023 Comments and Action", "2022 Score",
+                                      "2022 Comments and Action"]
