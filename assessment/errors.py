@@ -141,5 +141,5 @@ class DraftsWaiting(AssessmentError):
         shown = "; ".join(d.describe() for d in drafts[:PROBLEMS_SHOWN])
         more = f"; … and {len(drafts) - PROBLEMS_SHOWN} more" if len(drafts) > PROBLEMS_SHOWN else ""
         super().__init__(f"{period} has {len(drafts)} unsaved draft{'s' if len(drafts) != 1 else ''} that would not "
-                         f"be in the submitted record: {shown}{more}. Save or discard them first, or submit anyway "
-                         "(--ignore-drafts on the command line)")
+                         f"be in the submitted record: {shown}{more}. Their owners can save or discard them first; "
+                         "or submit anyway (--ignore-drafts on the command line)")

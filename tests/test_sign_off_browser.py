@@ -71,7 +71,10 @@ def test_the_same_person_in_two_tabs_chooses_between_both_comments(server, page)
 
     widget(first, "score.save").locator("button").click()
     conflict = widget(first, "score.medway.2023.4.conflict")
-    expect(first.get_by_text("was saved by someone else meanwhile")).to_be_visible(timeout=30000)
+    expect(first.get_by_text("was saved meanwhile (by someone else, or by you in another tab)")).to_be_visible(
+        timeout=30000)
+    expect(first.get_by_text("Objective 4 was saved by you in another tab")).to_be_visible()
+    expect(conflict).to_contain_text("As saved in your other tab")
     expect(conflict).to_contain_text("Tab B: sponsorship has lapsed since the restructure.")
     expect(conflict).to_contain_text("Tab A: the directors' board now reviews every pipeline.")
     expect(conflict).to_contain_text("2/3")
@@ -161,7 +164,7 @@ def test_a_submitted_period_offers_no_save_and_submit_lists_a_colleagues_draft(s
     assert stored(store, "medway").period("2023").status == "submitted"
 
     open_score(page, base)
-    expect(page.get_by_text("It is read-only here: 2023 is submitted for approval")).to_be_visible()
+    expect(page.get_by_text("2023 is submitted for approval, so it cannot be changed")).to_be_visible(timeout=30000)
     expect(widget(page, "score.save")).to_have_count(0)
     expect(page.get_by_role("button", name="Save", exact=False)).to_have_count(0)
     expect(widget(page, "score.medway.2023.4.score")).to_have_count(0)     # shown as text, not a choice

@@ -89,7 +89,7 @@ def test_two_processes_on_one_postgresql_database(two_servers):
         _save(alex)
         expect(alex.get_by_text("Saved 1 of Engaging Councillors")).to_be_visible(timeout=30000)
         _save(sam)
-        expect(sam.get_by_text("saved by someone else meanwhile")).to_be_visible(timeout=30000)
+        expect(sam.get_by_text("saved meanwhile (by someone else, or by you in another tab)")).to_be_visible(timeout=30000)
         expect(sam.get_by_text("after you began changing version 1")).to_be_visible()
         expect(widget(sam, "score.medway.2023.1.conflict")).to_contain_text("4 – Leader")   # theirs, in full
         sam.get_by_text("after you began changing version 1").scroll_into_view_if_needed()

@@ -166,7 +166,7 @@ def texts(at) -> list[str]:
 
 def test_a_stale_save_shows_both_versions_and_lets_the_user_choose(db):
     bob = alice_saves_objective_3_after_bob_began(db, "Alice: training booked", "Bob: training cancelled")
-    assert any("Objective 3 was saved by someone else meanwhile" in e.value for e in shown(bob.error))
+    assert any("Objective 3 was saved meanwhile (by someone else, or by you in another tab)" in e.value for e in shown(bob.error))
     assert any(e.value.startswith("Objective 3 was saved by alice (") and "after you began changing version 1"
                in e.value for e in shown(bob.error))
     assert "Alice: training booked" in texts(bob) and "Bob: training cancelled" in texts(bob)   # both in full

@@ -172,7 +172,9 @@ def test_an_approved_periods_action_records_progress_but_keeps_its_owner_and_due
     """2022 is approved: a new owner sent with progress is refused whole (the page no longer offers
     it), and nothing is saved; progress with the owner and due date as approved is saved."""
     action = stored(medway_saved, "medway").period("2022").entries["7"].actions[0]
-    with pytest.raises(AssessmentError, match="2022 is approved, so it cannot be given a new owner or due date"):
+    with pytest.raises(AssessmentError, match="2022 is approved, so it cannot be given a new owner or due date for "
+                       "its actions: their progress can still be recorded, and an action that needs a new date is "
+                       "marked dropped here and raised again in the period being scored"):
         workflows.edit_action(medway_saved, LOCAL_ACTOR, "medway", action.id, status="done",
                               owner="Workforce Development", due=action.due, rag="green", note="Launched")
     assert stored(medway_saved, "medway").period("2022").entries["7"].actions[0] == action

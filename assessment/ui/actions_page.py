@@ -83,7 +83,8 @@ if shown:
         note = st.text_area("Progress note (optional)", key=f"{k}.note", height=68, max_chars=limits.NOTE)
         # A submitted or approved period's actions keep the owner and due date put before members
         # (progress is still recorded): the lock says so.
-        kept_as_put = workflows.may_change(state.actor(), org, record.period(row.period), ACTION_PLAN)
+        kept_as_put = workflows.may_change(state.actor(), org, record.period(row.period), ACTION_PLAN,
+                                           what=workflows.ACTION_PLAN_LOCKED)
         as_approved = kept_as_put is not None
         pair = st.columns(2)
         owner = pair[0].text_input("Owner", value=row.action.owner or "", key=f"{k}.owner", max_chars=limits.OWNER,

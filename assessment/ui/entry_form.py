@@ -165,7 +165,9 @@ def _restore(org: str, period: str, entry: Entry, version: int) -> None:
 def _conflict(framework: Framework, org: str, period: str, entry: Entry, edit, p: str) -> None:
     """Saved meanwhile, by anyone (the same person in another tab too): both in full, and a choice."""
     what = "Objective " + entry.item if entry.kind == "objective" else framework.key_areas[entry.item].title
-    st.error(md(f"{what} was saved by {entry.updated_by or 'someone else'} ({long_date_time(entry.updated_at)}, "
+    by_me = entry.updated_by is not None and entry.updated_by == state.actor().name
+    who = "you in another tab" if by_me else entry.updated_by or "someone else"
+    st.error(md(f"{what} was saved by {who} ({long_date_time(entry.updated_at)}, "
                 f"version {entry.version}) after you began changing version {edit.base_version}. Nothing of either "
                 "is lost: choose which to keep (the other stays in the versions)."))
     try:
@@ -175,9 +177,9 @@ def _conflict(framework: Framework, org: str, period: str, entry: Entry, edit, p
     with st.container(border=True, key=f"{p}.conflict"):
         theirs_column, mine_column = st.columns(2)
         with theirs_column:
-            st.markdown("**Theirs, as saved**")
+            st.markdown("**As saved in your other tab**" if by_me else "**Theirs, as saved**")
             _in_full(framework, entry)
-            st.button("Use theirs", key=f"{p}.use_theirs", on_click=drafts.discard,
+            st.button("Use the saved one" if by_me else "Use theirs", key=f"{p}.use_theirs", on_click=drafts.discard,
                       args=(org, period, [(entry.kind, entry.item)]))
         with mine_column:
             st.markdown("**Yours, in the form below**")

@@ -140,7 +140,8 @@ def save(waiting: list[tuple[str, str]]) -> None:
         if result.saved else "Nothing was saved."
     if result.stale:
         message += (f" {drafts.names(framework, list(result.stale)).capitalize()} "
-                    f"{'was' if len(result.stale) == 1 else 'were'} saved by someone else meanwhile: "
+                    f"{'was' if len(result.stale) == 1 else 'were'} saved meanwhile (by someone else, or by you in "
+                    "another tab): "
                     "nothing of theirs was overwritten; choose below which to keep.")
     if result.waiting:
         message += f" Still unsaved elsewhere: {drafts.names(framework, result.waiting)}."

@@ -11,8 +11,8 @@ from .access import (ADMINISTER, EDIT, EXAMPLES_ACTOR, LOCAL_ACTOR, PEOPLE, READ
                      actor_of, may_change)
 from .common import connect, database_url, framework_of
 from .data import backup, describe_counts, ensure_examples, example_files, load_examples, restore
-from .entries import (SaveResult, discard_drafts, edit_action, keep_draft, keep_mine, restore_version, save_drafts,
-                      save_edits, take_drafts_here)
+from .entries import (ACTION_PLAN_LOCKED, SaveResult, discard_drafts, edit_action, keep_draft, keep_mine,
+                      restore_version, save_drafts, save_edits, take_drafts_here)
 from .imports import ImportPreview, apply_import, import_record, preview_import, undo_import
 from .organisations import add_organisation
 from .people import (People, SignIn, add_person, everyone, people, remove_person, sign_in, sign_in_log,
@@ -28,4 +28,5 @@ __all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "PEOPLE", "REA
            "example_files", "framework_of", "import_record", "keep_draft", "keep_mine", "load_examples", "people",
            "preview_import", "queries", "remove_person", "reopen_period", "restore", "restore_version",
            "save_drafts", "save_edits", "sign_in", "signed_in_actor", "start_period", "submit_period", "undo_import",
-           "withdraw_period", "check_decision_date", "check_not_far_ahead", "may_change", "take_drafts_here"]
+           "withdraw_period", "check_decision_date", "check_not_far_ahead", "ACTION_PLAN_LOCKED", "may_change",
+           "take_drafts_here"]

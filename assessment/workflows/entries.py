@@ -145,6 +145,12 @@ def take_drafts_here(store: Store, actor: Actor, org_id: str, period: str, *, ta
     return brought
 
 
+# What the lock says of an action raised in a submitted or approved period: its owner and due date
+# stay as members saw them, so a rescheduled action is raised again in the period being scored.
+ACTION_PLAN_LOCKED = ("given a new owner or due date for its actions: their progress can still be recorded, and an "
+                      "action that needs a new date is marked dropped here and raised again in the period being scored")
+
+
 def edit_action(store: Store, actor: Actor, org_id: str, action_id: int, *, owner: str | None, due: date | None,
                 rag: str | None, status: str | None = None, note: str | None = None,
                 on: date | None = None) -> Action:
@@ -169,7 +175,7 @@ def edit_action(store: Store, actor: Actor, org_id: str, action_id: int, *, owne
         owner = (owner or "").strip() or None
         plan_changed = (owner, due) != (current.owner, current.due)
         allow_change(actor, org_id, raised_in, ACTION_PLAN if plan_changed else ACTION_PROGRESS,
-                     what="given a new owner or due date for its actions (their progress can still be recorded)")
+                     what=ACTION_PLAN_LOCKED)
         change = None
         if (status is not None and status != current.status) or note:
             latest = record.sorted_periods()[-1].period
