@@ -4,7 +4,7 @@
 import streamlit as st
 
 from assessment.ui import navigation, signin, state, style
-from assessment.ui.errors import shown_plainly
+from assessment.ui.messages import shown_plainly
 
 st.set_page_config(page_title="Procurement maturity", page_icon=":bar_chart:", layout="wide")
 st.html(style.stylesheet())   # visible focus (the theme, .streamlit/config.toml, has the colours)

@@ -15,13 +15,21 @@ from typing import Any
 
 import click
 
-from . import limits, workflows
-from .errors import AssessmentError, BackupError, InvalidFile
-from .framework import SCHEMA_PATH, find_framework, framework_files, framework_or_overlay, load_framework, schema_text
-from .people import DEPLOYMENT_ADMINISTRATOR, ROLES, email_address
-from .record import DEFAULT_FRAMEWORK, long_date, long_date_time
+from . import workflows
+from .domain import limits
+from .domain.errors import AssessmentError, BackupError, InvalidFile
+from .domain.people import DEPLOYMENT_ADMINISTRATOR, ROLES, email_address
+from .domain.record import DEFAULT_FRAMEWORK, long_date, long_date_time
+from .formats.framework_file import (
+    SCHEMA_PATH,
+    find_framework,
+    framework_files,
+    framework_or_overlay,
+    load_framework,
+    schema_text,
+)
+from .formats.yaml_source import read_yaml
 from .workflows import queries
-from .yamlsource import read_yaml
 
 FORMATS = click.Choice(["table", "json"])
 DOCUMENT_FORMATS = click.Choice(["docx", "pdf"])
@@ -68,9 +76,9 @@ def validate(paths: tuple[Path, ...]) -> None:
     framework files) is recognised and passed over, so `validate frameworks/*` checks everything that
     ships.
     """
-    from .framework import framework_from_data
-    from .mapping import mapping_from_data
-    from .recordfile import record_from_data
+    from .formats.framework_file import framework_from_data
+    from .formats.mapping_file import mapping_from_data
+    from .formats.record_file import record_from_data
     failed = unexpected = False
     files: list[Path] = []
     for given in paths:
@@ -251,7 +259,7 @@ def import_() -> None:
 @click.pass_obj
 def import_record(obj: Context, path: Path, replace: bool, dry_run: bool) -> None:
     """Load a record file (YAML): all of it, or nothing."""
-    from .recordfile import load_record
+    from .formats.record_file import load_record
     record = load_record(path, find_framework)
     entries = sum(len(p.entries) + len(p.key_area_entries) for p in record.periods)
     what = (f"{record.organisation.id}: {len(record.periods)} period(s) "
@@ -600,7 +608,7 @@ def export_json(obj: Context, org_id: str, out: Path | None) -> None:
 def export_appendix(obj: Context, org_id: str, periods: tuple[str, ...], fmt: str | None, out: Path) -> None:
     """The objectives appendix for committee papers (Word or PDF, landscape A4, as in Medway's appendix)."""
     out, fmt = _document_out(out, fmt)
-    from .exports.appendix import appendix_docx
+    from .formats.writers.word_appendix import appendix_docx
     # a period named twice (--periods 2023,2023) is shown once, where it was first named
     chosen = list(dict.fromkeys(p.strip() for item in periods for p in item.split(",") if p.strip()))
     view = queries.record_with_periods(obj.store, obj.actor, org_id, *chosen)
@@ -626,7 +634,7 @@ def _in_format(export, fmt: str):
     """A Word export as it is, or as PDF (LibreOffice; a one-line error where it is not installed)."""
     if fmt != "pdf":
         return export
-    from .exports.pdf import as_pdf
+    from .formats.writers.pdf import as_pdf
     return as_pdf(export)
 
 
@@ -684,8 +692,8 @@ def export_report(obj: Context, org_id: str, period_name: str, compare_with: str
     """The members' progress report (Word or PDF): at a glance, radar chart and table, summary, movement,
     movers, overdue actions."""
     out, fmt = _document_out(out, fmt)
-    from .exports.report_docx import report_docx
-    from .scoring import PREVIOUS
+    from .domain.rollups import PREVIOUS
+    from .formats.writers.word_report import report_docx
     view = queries.record_with_periods(obj.store, obj.actor, org_id, period_name, compare_with)
     compare = None if no_compare else (compare_with or PREVIOUS)
     _write(out, _in_format(report_docx(view.framework, view.record, period_name, compare, attach_appendix=attach),
@@ -699,7 +707,7 @@ def export_report(obj: Context, org_id: str, period_name: str, compare_with: str
 def export_xlsx(obj: Context, org_id: str, out: Path) -> None:
     """An Excel workbook: a summary sheet, a sheet per period and an actions sheet."""
     _writable(out)
-    from .exports.workbook import workbook_xlsx
+    from .formats.writers.excel_workbook import workbook_xlsx
     view = queries.record_with_periods(obj.store, obj.actor, org_id)
     _write(out, workbook_xlsx(view.framework, view.record))
 
@@ -712,7 +720,7 @@ def export_xlsx(obj: Context, org_id: str, out: Path) -> None:
 def export_blank(obj: Context, org_id: str | None, framework_id: str | None, out: Path) -> None:
     """A blank questionnaire (Word): rubrics and objectives with empty score and comment columns."""
     _writable(out)
-    from .exports.blank import blank_docx
+    from .formats.writers.word_questionnaire import blank_docx
     if org_id:
         record = queries.record(obj.store, obj.actor, org_id).record
         framework = workflows.framework_of(record, framework_id)
@@ -729,7 +737,7 @@ def export_blank(obj: Context, org_id: str | None, framework_id: str | None, out
 @click.pass_obj
 def summary(obj: Context, org_id: str, period_name: str, compare_with: str | None, fmt: str) -> None:
     """Key-area roll-ups with n, level, target, gap and movement."""
-    from .summary import summary_table
+    from .domain.summary import summary_table
     data = queries.period_summary(obj.store, obj.actor, org_id, period_name, compare_with)
     if fmt == "json":
         _json(data)

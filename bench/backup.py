@@ -32,10 +32,10 @@ from typing import Iterator
 import orjson
 from sqlalchemy import func, select
 
-from assessment.backup import backup, restore
-from assessment.framework import load_framework
-from assessment.store import open_store
-from assessment.tables import Base
+from assessment.formats.framework_file import load_framework
+from assessment.storage.backup import backup, restore
+from assessment.storage.store import open_store
+from assessment.storage.tables import Base
 
 from .foundation import FRAMEWORK_FILE, ORGANISATIONS, PERIODS, seed_database
 from .harness import Info, Ratio, Result, mismatch, time_pair

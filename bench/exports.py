@@ -22,16 +22,16 @@ import vl_convert as vlc
 from docx import Document
 from docx.oxml.parser import parse_xml
 
-from assessment.charts import chart_png, radar_chart
-from assessment.report import radar_rows
-from assessment.exports.appendix import appendix_docx
-from assessment.exports.report_docx import report_docx
-from assessment.framework import find_framework
-from assessment.recordfile import load_record
-from assessment.record import next_period
+from assessment.domain.record import next_period
+from assessment.domain.report import radar_rows
+from assessment.formats.charts import chart_png, radar_chart
+from assessment.formats.framework_file import find_framework
+from assessment.formats.record_file import load_record
+from assessment.formats.writers.word_appendix import appendix_docx
+from assessment.formats.writers.word_report import report_docx
 
-from .harness import Info, Ratio, Result, time_pair
 from .foundation import ROOT
+from .harness import Info, Ratio, Result, time_pair
 
 
 def five_periods(record):

@@ -20,12 +20,13 @@ from typing import Iterator
 import yaml
 from sqlalchemy import insert
 
-from assessment.framework import Framework, load_framework
-from assessment.tables import AssessmentRow, EntryRow, OrganisationRow
-from assessment.record import Entry, Organisation, OrganisationRecord, PeriodRecord
-from assessment.scores import NOT_APPLICABLE, UNSCORED, Score
-from assessment.scoring import key_area_summaries
-from assessment.store import open_store
+from assessment.domain.framework import Framework
+from assessment.domain.record import Entry, Organisation, OrganisationRecord, PeriodRecord
+from assessment.domain.rollups import key_area_summaries
+from assessment.domain.scores import NOT_APPLICABLE, UNSCORED, Score
+from assessment.formats.framework_file import load_framework
+from assessment.storage.store import open_store
+from assessment.storage.tables import AssessmentRow, EntryRow, OrganisationRow
 
 from .harness import Info, Ratio, Result, mismatch, time_pair
 

@@ -23,11 +23,11 @@ from collections.abc import Iterator
 from docx import Document
 from lxml import etree
 
-from assessment.exports.appendix import appendix_docx
-from assessment.layouts import comments_and_action
-from assessment.readers.appendix import read_appendix
-from assessment.framework import find_framework
-from assessment.recordfile import load_record
+from assessment.formats.framework_file import find_framework
+from assessment.formats.layouts import comments_and_action
+from assessment.formats.readers.word_appendix import read_appendix
+from assessment.formats.record_file import load_record
+from assessment.formats.writers.word_appendix import appendix_docx
 
 from .exports import five_periods
 from .foundation import ROOT

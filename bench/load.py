@@ -73,14 +73,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from websockets.asyncio.client import connect as ws_connect
-from websockets.exceptions import WebSocketException
-
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.Markdown_pb2 import Markdown
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+from websockets.asyncio.client import connect as ws_connect
+from websockets.exceptions import WebSocketException
 
 from .harness import machine
 from .ui import KINDS, floor_script
@@ -533,7 +532,7 @@ def app_layer_floor(store, org: str, saves: int = 40) -> dict[str, Any]:
     """Floor (a): the save a session does, through the application layer in this process: keep the
     draft of one objective's score, then save the drafts of the key area. CPU seconds per save."""
     from assessment import workflows
-    from assessment.edits import EntryEdit
+    from assessment.domain.edits import EntryEdit
 
     actor = workflows.LOCAL_ACTOR
     period = workflows.queries.record(store, actor, org).record.period(PERIOD)

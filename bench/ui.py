@@ -17,13 +17,12 @@ chooses among every organisation on Start (so a list of 400 is drawn, which is t
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import os
 import tempfile
 from pathlib import Path
 from typing import Iterator
-
-import copy
-import dataclasses
 
 from streamlit.testing.v1 import AppTest
 
@@ -120,6 +119,7 @@ def _deployment(folder: Path, organisations: int) -> str:
 def _start_page(url: str, actor) -> AppTest:
     """Start, as `actor` (in place of sign-in: the page is the same for a signed-in person)."""
     import streamlit as st
+
     from assessment.ui import signin
 
     def gate():

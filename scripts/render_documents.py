@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assessment import workflows  # noqa: E402
-from assessment.exports.appendix import WordExport, appendix_docx  # noqa: E402
-from assessment.exports.pdf import pdf_available, to_pdf  # noqa: E402
-from assessment.exports.report_docx import report_docx  # noqa: E402
+from assessment.formats.writers.pdf import pdf_available, to_pdf  # noqa: E402
+from assessment.formats.writers.word_appendix import WordExport, appendix_docx  # noqa: E402
+from assessment.formats.writers.word_report import report_docx  # noqa: E402
 from assessment.workflows import LOCAL_ACTOR, queries  # noqa: E402
 
 TODAY = date(2026, 12, 3)

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from assessment.framework import Framework, find_framework, load_framework
-from assessment.recordfile import load_record
+from assessment.domain.framework import Framework
+from assessment.formats.framework_file import find_framework, load_framework
+from assessment.formats.record_file import load_record
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -99,7 +100,7 @@ def db_url(request, tmp_path):
 
 @pytest.fixture
 def store(db_url):
-    from assessment.store import open_store
+    from assessment.storage.store import open_store
     s = open_store(db_url)
     yield s
     s.engine.dispose()
@@ -141,7 +142,8 @@ def assert_golden_problems(path: Path, load) -> None:
     """`load(path)` refuses the file with exactly the problems in `path` with `.expected` beside it,
     each as `NAME:LINE: where: message` (the golden bad files of frameworks, overlays and mappings)."""
     import re
-    from assessment.errors import InvalidFile
+
+    from assessment.domain.errors import InvalidFile
     expected = path.with_suffix(".expected").read_text(encoding="utf-8").strip().splitlines()
     with pytest.raises(InvalidFile) as caught:
         load(path)

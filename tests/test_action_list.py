@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from assessment.action_list import action_rows, filter_rows
-from assessment.record import Action
+from assessment.domain.action_list import action_rows, filter_rows
+from assessment.domain.record import Action
 
 
 def test_every_medway_action_is_listed_with_its_objective(nps, medway):

@@ -10,8 +10,8 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from assessment.exports.appendix import appendix_docx
-from assessment.exports.pdf import to_pdf
+from assessment.formats.writers.pdf import to_pdf
+from assessment.formats.writers.word_appendix import appendix_docx
 
 from .pdfpages import page_texts, pages
 
@@ -54,7 +54,7 @@ def test_medway_appendix_content(nps, medway):
 
 
 def test_actions_not_quoted_in_the_comment_are_added(nps, medway):
-    from assessment.record import Action
+    from assessment.domain.record import Action
     entry = medway.period("2023").entries["1"]
     entry.actions.append(Action("Brief the portfolio holder", owner="Head of Procurement", due=date(2027, 3, 31)))
     rows = _objective_rows(_open(appendix_docx(nps, medway).data))
@@ -107,7 +107,7 @@ def test_libreoffice_renders_landscape_pages_none_mostly_blank_but_the_last(nps,
 def test_cell_text_is_written_as_python_docx_writes_a_run():
     from docx.oxml.parser import parse_xml
 
-    from assessment.exports.appendix import W_NS, _paragraphs
+    from assessment.formats.writers.word_appendix import W_NS, _paragraphs
 
     def shape(element):  # tag, attributes, text and children, ignoring namespace declarations
         return (element.tag, sorted(element.attrib.items()), element.text,
@@ -124,8 +124,8 @@ def test_cell_text_is_written_as_python_docx_writes_a_run():
 def test_appendix_after_a_portrait_report(nps, medway):
     from docx.enum.section import WD_SECTION
 
-    from assessment.exports.appendix import write_appendix
-    from assessment.exports.wordtext import TextCleaner
+    from assessment.formats.writers.word_appendix import write_appendix
+    from assessment.formats.writers.word_text import TextCleaner
     document = Document()
     document.add_heading("Procurement maturity: report to members", level=1)
     document.add_paragraph("Where we are today and where we want to be.")

@@ -22,14 +22,21 @@ from docx.oxml.parser import parse_xml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment.exports.appendix import appendix_docx
-from assessment.layouts import split_actions
-from assessment.readers.appendix import read_appendix
-from assessment.exports.wordtext import TextCleaner
-from assessment.errors import InvalidImport
-from assessment.record import (ACTION_STATUSES, Action, Entry, Organisation, OrganisationRecord, PeriodRecord,
-                               period_key)
-from assessment.scores import NOT_APPLICABLE, UNSCORED, Score
+from assessment.domain.errors import InvalidImport
+from assessment.domain.record import (
+    ACTION_STATUSES,
+    Action,
+    Entry,
+    Organisation,
+    OrganisationRecord,
+    PeriodRecord,
+    period_key,
+)
+from assessment.domain.scores import NOT_APPLICABLE, UNSCORED, Score
+from assessment.formats.layouts import split_actions
+from assessment.formats.readers.word_appendix import read_appendix
+from assessment.formats.writers.word_appendix import appendix_docx
+from assessment.formats.writers.word_text import TextCleaner
 
 from .conftest import texts
 

@@ -15,19 +15,18 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from assessment import backup as backup_module
-from assessment.backup import backup, head_revision, restore
-from assessment.errors import BackupError, InvalidBackup, InvalidEdit
 from assessment import workflows
-from assessment.edits import EntryEdit
-from assessment.tables import Base, OrganisationRow, SettingRow
-from assessment.record import Action, Entry, Evidence, Organisation, OrganisationRecord, PeriodRecord
-from assessment.scores import NOT_APPLICABLE, Score
-from assessment.store import open_store
-
+from assessment.domain.edits import EntryEdit
+from assessment.domain.errors import BackupError, InvalidBackup, InvalidEdit
+from assessment.domain.record import Action, Entry, Evidence, Organisation, OrganisationRecord, PeriodRecord
+from assessment.domain.scores import NOT_APPLICABLE, Score
+from assessment.storage import backup as backup_module
+from assessment.storage.backup import backup, head_revision, restore
+from assessment.storage.store import open_store
+from assessment.storage.tables import Base, OrganisationRow, SettingRow
 from assessment.workflows import LOCAL_ACTOR, queries
 
-from .conftest import reopened, FIXTURES, ROOT, stored
+from .conftest import FIXTURES, ROOT, reopened, stored
 
 
 def save_entry(store, org_id, period, entry, *, expected_version, user="local user"):

@@ -15,9 +15,9 @@ import sys
 import pytest
 from sqlalchemy import func, select
 
-from assessment.backup import FORMAT_VERSION
-from assessment.store import open_store
-from assessment.tables import Base
+from assessment.storage.backup import FORMAT_VERSION
+from assessment.storage.store import open_store
+from assessment.storage.tables import Base
 
 from .conftest import FIXTURES, ROOT
 

@@ -10,8 +10,8 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from assessment.exports.blank import HEADERS, blank_docx
-from assessment.exports.pdf import to_pdf
+from assessment.formats.writers.pdf import to_pdf
+from assessment.formats.writers.word_questionnaire import HEADERS, blank_docx
 
 from .pdfpages import pdf_info
 

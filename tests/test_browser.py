@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from assessment.exports.appendix import appendix_docx
-from assessment.framework import find_framework
-from assessment.scores import Score
-from assessment.store import open_store
+from assessment.domain.scores import Score
+from assessment.formats.framework_file import find_framework
+from assessment.formats.writers.word_appendix import appendix_docx
+from assessment.storage.store import open_store
 
 from .conftest import ROOT, stored
 from .pdfpages import page_texts, pdf_info

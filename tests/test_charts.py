@@ -7,9 +7,16 @@ import math
 
 import pytest
 
-from assessment.report import radar_rows
-from assessment.charts import (_Box, _place_labels, chart_png, radar_caption, radar_chart, radar_left_off,
-                               radar_table)
+from assessment.domain.report import radar_rows
+from assessment.formats.charts import (
+    _Box,
+    _place_labels,
+    chart_png,
+    radar_caption,
+    radar_chart,
+    radar_left_off,
+    radar_table,
+)
 
 
 def test_radar_rows_carry_today_target_and_last_year(nps, medway):
@@ -123,8 +130,9 @@ def test_every_label_lies_inside_the_drawn_area(nps, medway):
 def test_the_heatmap_spec_is_valid_vega_lite_and_renders(nps, medway):
     """Built by hand (not through Altair's classes): checked against the schema here instead."""
     import altair as alt
-    from assessment.charts import heatmap_chart, heatmap_rows
-    from assessment.report import progress_report
+
+    from assessment.domain.report import progress_report
+    from assessment.formats.charts import heatmap_chart, heatmap_rows
     report = progress_report(nps, medway, "2023")
     spec = heatmap_chart(heatmap_rows(report.heatmap), nps)
     alt.LayerChart.from_dict(spec, validate=True)   # raises on an invalid spec
@@ -183,9 +191,10 @@ def test_heatmap_labels_wrap_rather_than_being_cut(worcestershire):
     """Worcestershire's key areas run to 70 characters: those go on two lines, in taller rows, each line
     narrower than the label column (11 px Arial is about 5.4 px a character); short names stay one line."""
     import re
-    from assessment.charts import heatmap_chart, heatmap_rows
-    from assessment.framework import find_framework
-    from assessment.report import progress_report
+
+    from assessment.domain.report import progress_report
+    from assessment.formats.charts import heatmap_chart, heatmap_rows
+    from assessment.formats.framework_file import find_framework
     framework = find_framework("worcestershire-2022")
     spec = heatmap_chart(heatmap_rows(progress_report(framework, worcestershire, "2022").heatmap), framework)
     axis = spec["layer"][0]["encoding"]["y"]["axis"]

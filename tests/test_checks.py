@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from assessment.checks import entry_warnings
-from assessment.record import Action, Entry
-from assessment.scores import Score
+from assessment.domain.advice import entry_warnings
+from assessment.domain.record import Action, Entry
+from assessment.domain.scores import Score
 
 
 def test_a_move_of_a_level_without_a_comment_is_flagged(nps):

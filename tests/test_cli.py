@@ -266,7 +266,7 @@ def test_export_json_carries_drafts_and_n_a_targets(run, tmp_path):
     run("demo")
     run("period", "reopen", "2023", "--org", "medway", "--reason", "The n/a target was left out")
     from assessment import workflows
-    from assessment.edits import EntryEdit
+    from assessment.domain.edits import EntryEdit
     store = workflows.connect(f"sqlite:///{tmp_path / 'cli.db'}")
     workflows.save_edits(store, workflows.LOCAL_ACTOR, "medway", "2023", [EntryEdit("4", base_version=1, target="n/a")])
     workflows.keep_draft(store, workflows.LOCAL_ACTOR, "medway", "2023",

@@ -14,10 +14,10 @@ import sys
 from streamlit.testing.v1 import AppTest
 
 from assessment import workflows
-from assessment.edits import EntryEdit
+from assessment.domain.edits import EntryEdit
 from assessment.workflows import LOCAL_ACTOR, Actor
 
-from .conftest import ROOT, reopened, save_record, stored, shown
+from .conftest import ROOT, reopened, save_record, shown, stored
 
 ROUNDS = 40
 

@@ -14,16 +14,16 @@ import openpyxl
 from docx import Document
 
 from assessment import workflows
-from assessment.charts import radar_caption, radar_text_table
-from assessment.edits import EntryEdit
-from assessment.exports.appendix import appendix_docx
-from assessment.exports.report_docx import report_docx
-from assessment.exports.workbook import actions_csv, actions_xlsx, workbook_xlsx
-from assessment.readers.appendix import read_appendix
-from assessment.readers.spreadsheet import read_spreadsheet
-from assessment.report import movement_table, progress_report, radar_rows
-from assessment.scores import Score
-from assessment.scoring import carry_forward
+from assessment.domain.edits import EntryEdit
+from assessment.domain.report import movement_table, progress_report, radar_rows
+from assessment.domain.rollups import carry_forward
+from assessment.domain.scores import Score
+from assessment.formats.charts import radar_caption, radar_text_table
+from assessment.formats.readers.spreadsheet import read_spreadsheet
+from assessment.formats.readers.word_appendix import read_appendix
+from assessment.formats.writers.excel_workbook import actions_csv, actions_xlsx, workbook_xlsx
+from assessment.formats.writers.word_appendix import appendix_docx
+from assessment.formats.writers.word_report import report_docx
 from assessment.workflows import LOCAL_ACTOR, queries
 
 from .conftest import save_record, stored
@@ -121,7 +121,7 @@ def _view(store):
 
 
 def test_the_action_list_downloads_as_shown(nps, medway):
-    from assessment.action_list import action_rows, filter_rows
+    from assessment.domain.action_list import action_rows, filter_rows
     shown = filter_rows(action_rows(nps, medway), raised_in=["2023"])
     book = openpyxl.load_workbook(io.BytesIO(actions_xlsx(nps, "Medway Council", shown, today=TODAY,
                                                           shown="10 of 22").data))
@@ -182,7 +182,7 @@ def test_actions_stated_in_comments_can_be_tracked_on_import(store, nps, medway,
 
 
 def test_the_command_line_and_the_workbook_tell_the_same_target_story(nps, medway):
-    from assessment.summary import period_summary, summary_table
+    from assessment.domain.summary import period_summary, summary_table
     record = _one_target(medway)
     text = summary_table(period_summary(nps, record, "2024"))
     line = next(x for x in text.splitlines() if x.startswith("Engaging Councillors"))

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from assessment.edits import EntryEdit, action_from_row, action_rows, apply_edit
-from assessment.errors import ScoreError
-from assessment.record import Action, Entry, Evidence
-from assessment.scores import NOT_APPLICABLE, Score
+from assessment.domain.edits import EntryEdit, action_from_row, action_rows, apply_edit
+from assessment.domain.errors import ScoreError
+from assessment.domain.record import Action, Entry, Evidence
+from assessment.domain.scores import NOT_APPLICABLE, Score
 
 
 def test_only_what_was_changed_changes_and_the_score_is_confirmed(nps):
@@ -45,7 +45,7 @@ def test_action_rows_read_back():
 
 
 def test_evidence_must_be_a_web_address(nps):
-    from assessment.errors import InvalidEdit
+    from assessment.domain.errors import InvalidEdit
     with pytest.raises(InvalidEdit, match="objective 3: the evidence line “just some text without address” has no "
                                           "web address"):
         apply_edit(nps, Entry("3"), EntryEdit("3", evidence="Minutes | https://example.org/m\njust some text without address"))
@@ -54,8 +54,8 @@ def test_evidence_must_be_a_web_address(nps):
 
 
 def test_text_longer_than_the_database_keeps_is_refused_with_where_it_is(nps):
-    from assessment.errors import InvalidEdit
-    from assessment import limits
+    from assessment.domain import limits
+    from assessment.domain.errors import InvalidEdit
     base = Entry("1")
     assert apply_edit(nps, base, EntryEdit("1", comment="c" * limits.COMMENT)).comment == "c" * limits.COMMENT
     with pytest.raises(InvalidEdit) as caught:

@@ -17,11 +17,12 @@ import pytest
 from docx import Document
 
 from assessment import cli as cli_module
-from assessment import limits, workflows
-from assessment.backup import restore
-from assessment.errors import InvalidBackup, InvalidFile
-from assessment.store import READ_ONLY, open_store
-from assessment.yamlsource import parse_yaml, read_yaml
+from assessment import workflows
+from assessment.domain import limits
+from assessment.domain.errors import InvalidBackup, InvalidFile
+from assessment.formats.yaml_source import parse_yaml, read_yaml
+from assessment.storage.backup import restore
+from assessment.storage.store import READ_ONLY, open_store
 
 from .conftest import FIXTURES, ROOT
 

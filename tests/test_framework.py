@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from assessment.errors import InvalidFile
-from assessment.framework import SCHEMA_PATH, Framework, framework_files, load_framework, schema_text
+from assessment.domain.errors import InvalidFile
+from assessment.domain.framework import Framework
+from assessment.formats.framework_file import SCHEMA_PATH, framework_files, load_framework, schema_text
 
 from .conftest import FIXTURES, ROOT, SEED_002_PATH, assert_golden_problems
 

@@ -162,8 +162,8 @@ def test_the_keys_of_the_widest_object_are_counted_as_a_parser_counts_them(monke
     cut anywhere but inside a run of backslashes."""
     import random
 
-    from assessment import jsonsource
-    from assessment.jsonsource import widest_object
+    from assessment.formats import json_source as jsonsource
+    from assessment.formats.json_source import widest_object
 
     rng = random.Random(23)
     documents = [[_json_value(rng) for _ in range(rng.randint(1, 5))] for _ in range(400)]
@@ -181,12 +181,11 @@ def test_the_keys_of_the_widest_object_are_counted_as_a_parser_counts_them(monke
 def test_real_backups_sit_well_within_the_budgets(tmp_path, nps):
     """A backup as this tool writes it, and the same compacted (no spaces): its values, objects and
     widest object against the budgets, with room to spare; and it restores."""
+    from assessment.domain import limits
+    from assessment.formats.json_source import widest_object
+    from assessment.storage.backup import backup, restore
+    from assessment.storage.store import open_store
     from bench.foundation import seed_database
-
-    from assessment import limits
-    from assessment.backup import backup, restore
-    from assessment.jsonsource import widest_object
-    from assessment.store import open_store
 
     source = open_store(f"sqlite:///{tmp_path / 'source.db'}")
     seed_database(source, nps, organisations=10)
@@ -206,8 +205,8 @@ def test_an_overlay_finds_what_it_applies_to_reading_each_file_beside_it_once(tm
     they give alone, as far as the one that gives it (ID.yaml is looked for first; here the
     framework is in a file of another name); only that one is loaded, and if it has problems, they
     are reported."""
-    from assessment import framework as module
-    from assessment.yamlsource import read_yaml
+    from assessment.domain import framework as module
+    from assessment.formats.yaml_source import read_yaml
 
     file_id = module._file_id
     loaded, read_for_id = [], []
@@ -257,7 +256,7 @@ def test_the_import_page_refuses_them_in_a_real_browser(server, page, tmp_path):
     the server's memory held to the aim while it reads them."""
     from playwright.sync_api import expect
 
-    from assessment.store import open_store
+    from assessment.storage.store import open_store
 
     from .conftest import stored
     from .test_browser import shot, widget

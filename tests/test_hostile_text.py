@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
 
 from assessment import workflows
-from assessment.edits import EntryEdit
+from assessment.domain.edits import EntryEdit
 from assessment.workflows import LOCAL_ACTOR
 
 from .conftest import ROOT, unescape

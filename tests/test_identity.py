@@ -13,8 +13,8 @@ import sys
 import pytest
 
 from assessment import workflows
-from assessment.errors import InvalidEdit, NotAllowed
-from assessment.people import Unverified, verified_address
+from assessment.domain.errors import InvalidEdit, NotAllowed
+from assessment.domain.people import Unverified, verified_address
 from assessment.workflows import LOCAL_ACTOR, Actor
 
 from .conftest import ROOT, save_record

@@ -11,11 +11,11 @@ import copy
 import pytest
 
 from assessment import workflows
-from assessment.errors import InvalidImport, NotFound, Problem
-from assessment.importing import ImportPlan, changes, preview
-from assessment.record import Action, Entry, PeriodRecord
-from assessment.scores import Score
-from assessment.store import Transaction
+from assessment.domain.errors import InvalidImport, NotFound, Problem
+from assessment.domain.import_plan import ImportPlan, changes, preview
+from assessment.domain.record import Action, Entry, PeriodRecord
+from assessment.domain.scores import Score
+from assessment.storage.store import Transaction
 from assessment.workflows import LOCAL_ACTOR, queries
 
 from .conftest import reopened, save_record, stored
@@ -164,8 +164,8 @@ def test_a_failure_half_way_leaves_the_saved_record_as_it_was(store, nps, medway
 
 
 def test_size_limit_message_rounds_up():
-    from assessment.importing import size_problem
-    from assessment.limits import UPLOAD_BYTES
+    from assessment.domain.import_plan import size_problem
+    from assessment.domain.limits import UPLOAD_BYTES
     assert size_problem(UPLOAD_BYTES) is None
     assert size_problem(UPLOAD_BYTES + 1) == "the file is 20.1 MB; files up to 20 MB can be imported"
     assert size_problem(50 * 2**20) == "the file is 50.0 MB; files up to 20 MB can be imported"
@@ -173,7 +173,7 @@ def test_size_limit_message_rounds_up():
 
 def test_a_target_of_n_a_is_imported_and_kept(store, nps, medway):
     """An imported "n/a" target was passed over (only a level counted as a target)."""
-    from assessment.scores import NOT_APPLICABLE
+    from assessment.domain.scores import NOT_APPLICABLE
     save_record(store, medway)
     reopened(store, "medway", "2023")
     saved = medway.period("2023").entries["4"]
@@ -187,9 +187,9 @@ def test_a_target_of_n_a_is_imported_and_kept(store, nps, medway):
 def test_a_plan_keeps_the_first_thousand_problems_and_counts_the_rest(nps):
     """A reader finding a problem on every one of 20,000 rows holds 1,000 of them, and says how
     many more; the message lists the first 30."""
-    from assessment.errors import InvalidImport
-    from assessment.importing import ImportPlan
-    from assessment.limits import PROBLEMS_KEPT, PROBLEMS_SHOWN
+    from assessment.domain.errors import InvalidImport
+    from assessment.domain.import_plan import ImportPlan
+    from assessment.domain.limits import PROBLEMS_KEPT, PROBLEMS_SHOWN
     plan = ImportPlan.for_file("bad.csv", nps, 100)
     for row in range(2, 20_002):
         plan.problem(f"row {row}", "not a period")

@@ -8,11 +8,18 @@ from datetime import date
 import openpyxl
 import pytest
 
-from assessment.exports.template import template_csv
-from assessment.exports.workbook import workbook_xlsx
-from assessment.layouts import (ACTIONS_SHEET_COLUMNS, PERIOD_SHEET_COLUMNS, TEMPLATE_COLUMNS, action_line,
-                                comments_and_action, parse_action_line, split_actions)
-from assessment.record import Action, Entry
+from assessment.domain.record import Action, Entry
+from assessment.formats.layouts import (
+    ACTIONS_SHEET_COLUMNS,
+    PERIOD_SHEET_COLUMNS,
+    TEMPLATE_COLUMNS,
+    action_line,
+    comments_and_action,
+    parse_action_line,
+    split_actions,
+)
+from assessment.formats.writers.excel_workbook import workbook_xlsx
+from assessment.formats.writers.import_template import template_csv
 
 
 @pytest.mark.parametrize("action", [

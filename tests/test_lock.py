@@ -18,14 +18,14 @@ from datetime import date
 
 import pytest
 
-from assessment import store as store_module
 from assessment import workflows
-from assessment.edits import EntryEdit
-from assessment.errors import AlreadyExists, AssessmentError, PeriodLocked
-from assessment.framework import find_framework
-from assessment.record import ActionUpdate, PeriodRecord
-from assessment.scores import Score
-from assessment.store import Transaction
+from assessment.domain.edits import EntryEdit
+from assessment.domain.errors import AlreadyExists, AssessmentError, PeriodLocked
+from assessment.domain.record import ActionUpdate, PeriodRecord
+from assessment.domain.scores import Score
+from assessment.formats.framework_file import find_framework
+from assessment.storage import store as store_module
+from assessment.storage.store import Transaction
 from assessment.workflows import LOCAL_ACTOR, queries
 from assessment.workflows import access as access_module
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.movement import change, direction, label
+from assessment.domain.movement import change, direction, label
 
 
 @pytest.mark.parametrize("before, after, moved", [(2.0, 3.0, 1.0), (3.0, 2.5, -0.5), (None, 3.0, None),
@@ -31,8 +31,8 @@ def test_one_wording_everywhere(moved, amount, text):
 
 
 def test_the_report_the_cli_and_the_start_page_use_it(nps, medway):
-    from assessment.report import movement_table, progress_report
-    from assessment.summary import period_summary, summary_table
+    from assessment.domain.report import movement_table, progress_report
+    from assessment.domain.summary import period_summary, summary_table
     table = movement_table(progress_report(nps, medway, "2023"), nps)
     assert {row["Direction"] for row in table} <= {"▲ up", "▼ down", "= no change", "–"}
     text = summary_table(period_summary(nps, medway, "2023", "2022"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.numbers import format_mean, levels_text, rounded, signed, two_places
+from assessment.domain.numbers import format_mean, levels_text, rounded, signed, two_places
 
 
 @pytest.mark.parametrize("value, text", [(3.625, "3.63"), (3.624, "3.62"), (2.005, "2.01"), (3, "3.00"),

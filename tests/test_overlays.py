@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from assessment.errors import InvalidFile, NotFound, PeriodLocked
-from assessment.framework import find_framework, load_framework
-from assessment.mapping import find_mapping, load_mapping, on_framework
-from assessment.record import Entry, PeriodRecord
-from assessment.scores import NOT_APPLICABLE, Score
-from assessment.scoring import key_area_summary, overall_summary
+from assessment.domain.errors import InvalidFile, NotFound, PeriodLocked
+from assessment.domain.mapping import on_framework
+from assessment.domain.record import Entry, PeriodRecord
+from assessment.domain.rollups import key_area_summary, overall_summary
+from assessment.domain.scores import NOT_APPLICABLE, Score
+from assessment.formats.framework_file import find_framework, load_framework
+from assessment.formats.mapping_file import find_mapping, load_mapping
 
 from .conftest import FIXTURES, ROOT, assert_golden_problems
 
@@ -237,6 +238,7 @@ def test_a_period_on_another_framework_with_no_mapping_keeps_no_scores_and_says_
 def test_changing_framework_carries_through_the_mapping_and_keeps_the_past(store, medway):
     from assessment import workflows
     from assessment.workflows import LOCAL_ACTOR, queries
+
     from .conftest import save_record
     save_record(store, medway)
     started = workflows.start_period(store, LOCAL_ACTOR, "medway", "2024", framework_id="worcestershire-2022")
@@ -261,12 +263,15 @@ def test_reports_say_where_the_framework_changed(store, medway):
     """The report, the Word report and appendix and the summary say which period was scored against
     which framework, once the organisation has moved to Worcestershire's."""
     import io
+
     from docx import Document
+
     from assessment import workflows
-    from assessment.exports.appendix import appendix_docx
-    from assessment.exports.report_docx import report_docx
-    from assessment.summary import summary_table
+    from assessment.domain.summary import summary_table
+    from assessment.formats.writers.word_appendix import appendix_docx
+    from assessment.formats.writers.word_report import report_docx
     from assessment.workflows import LOCAL_ACTOR, queries
+
     from .conftest import save_record
     save_record(store, medway)
     workflows.start_period(store, LOCAL_ACTOR, "medway", "2024", framework_id="worcestershire-2022")
@@ -289,8 +294,9 @@ def test_imports_read_either_shape(store, nps, worcs, worcestershire, worcesters
     NPS 2018 itself (ten key areas) is read against NPS and brought across through the mapping. (The
     Word appendix reader reads records kept per objective only, so a key-area record comes as a workbook.)"""
     from assessment import workflows
-    from assessment.exports.workbook import workbook_xlsx
+    from assessment.formats.writers.excel_workbook import workbook_xlsx
     from assessment.workflows import LOCAL_ACTOR
+
     from .conftest import save_record
     own = copy.deepcopy(worcestershire)
     save_record(store, own)
@@ -320,10 +326,12 @@ def test_record_files_and_backups_carry_each_periods_framework(db_url, medway, t
     """After a change of framework, a record file and a backup each bring every period back on the
     framework it was scored against."""
     import yaml
+
     from assessment import workflows
-    from assessment.recordfile import load_record, record_as_data
-    from assessment.store import open_store
+    from assessment.formats.record_file import load_record, record_as_data
+    from assessment.storage.store import open_store
     from assessment.workflows import LOCAL_ACTOR, queries
+
     from .conftest import save_record
     store = open_store(db_url)
     save_record(store, medway)
@@ -351,7 +359,8 @@ def test_a_council_moves_to_its_own_framework_in_the_app(tmp_path, monkeypatch):
     the score page then shows its key areas, the report says where the framework changed, and an
     earlier period is read-only."""
     from assessment import workflows
-    from assessment.store import open_store
+    from assessment.storage.store import open_store
+
     from .conftest import shown, stored
     from .test_ui_report import open_report
     from .test_ui_scoring import new_app, open_score_page

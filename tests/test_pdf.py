@@ -16,13 +16,13 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
-from assessment.charts import radar_caption
-from assessment.errors import PdfFailed, PdfUnavailable
-from assessment.exports import pdf as pdf_module
-from assessment.exports.appendix import appendix_docx
-from assessment.exports.pdf import NOT_INSTALLED, as_pdf, pdf_available, to_pdf
-from assessment.exports.report_docx import RADAR_TITLE, report_docx
-from assessment.report import radar_rows
+from assessment.domain.errors import PdfFailed, PdfUnavailable
+from assessment.domain.report import radar_rows
+from assessment.formats.charts import radar_caption
+from assessment.formats.writers import pdf as pdf_module
+from assessment.formats.writers.pdf import NOT_INSTALLED, as_pdf, pdf_available, to_pdf
+from assessment.formats.writers.word_appendix import appendix_docx
+from assessment.formats.writers.word_report import RADAR_TITLE, report_docx
 from assessment.ui.downloads import NO_PDF
 
 from .conftest import ROOT
@@ -165,8 +165,8 @@ def _offer():
     from datetime import date
     from pathlib import Path
 
-    from assessment.framework import find_framework
-    from assessment.recordfile import load_record
+    from assessment.formats.framework_file import find_framework
+    from assessment.formats.record_file import load_record
     from assessment.ui import downloads
     record = load_record(Path("data/examples/medway.yaml"), find_framework)
     downloads.offer(find_framework("nps-2018"), record, "2023", "2022", date(2026, 11, 21))

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import pytest
 
 from assessment import workflows
-from assessment.store import READ_ONLY
+from assessment.storage.store import READ_ONLY
 
 from .conftest import ROOT
 

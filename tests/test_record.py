@@ -6,9 +6,18 @@ from datetime import date
 
 import pytest
 
-from assessment.errors import AssessmentError, NotFound
-from assessment.record import (ACTION_STATUSES, OPEN_ACTION_STATUSES, Action, ActionUpdate, Evidence, PeriodRecord,
-                               check_period, evidence_text, parse_evidence)
+from assessment.domain.errors import AssessmentError, NotFound
+from assessment.domain.record import (
+    ACTION_STATUSES,
+    OPEN_ACTION_STATUSES,
+    Action,
+    ActionUpdate,
+    Evidence,
+    PeriodRecord,
+    check_period,
+    evidence_text,
+    parse_evidence,
+)
 
 
 def test_open_actions_are_open_or_in_progress():
@@ -71,8 +80,8 @@ def test_the_exports_and_the_page_default_to_the_same_appendix_periods(nps, medw
 
     from docx import Document
 
-    from assessment.exports.appendix import appendix_docx
-    from assessment.exports.report_docx import report_docx
+    from assessment.formats.writers.word_appendix import appendix_docx
+    from assessment.formats.writers.word_report import report_docx
     medway.periods.append(PeriodRecord("2024"))
 
     def periods_in(data: bytes) -> list[str]:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from assessment.errors import InvalidFile
-from assessment.framework import find_framework
-from assessment.record import valid_period
-from assessment.recordfile import load_record, record_as_data
-from assessment.scores import Score
+from assessment.domain.errors import InvalidFile
+from assessment.domain.record import valid_period
+from assessment.domain.scores import Score
+from assessment.formats.framework_file import find_framework
+from assessment.formats.record_file import load_record, record_as_data
 
 from .conftest import FIXTURES, SEED_002_PATH
 
@@ -111,7 +111,7 @@ def test_valid_periods(name, ok):
 def test_text_longer_than_the_database_keeps_is_located_in_a_record_file(tmp_path, nps):
     """The same lengths as the database's columns, so a record SQLite would keep is never one
     PostgreSQL refuses; each refusal located to its line."""
-    from assessment.recordfile import load_record
+    from assessment.formats.record_file import load_record
     path = tmp_path / "long.yaml"
     path.write_text("organisation:\n  id: x\n  name: X\nframework:\n  id: nps-2018\n  version: '2018'\n"
                     "baselines:\n  agreed: " + "a" * 201 + "\n  scores: {}\nperiods:\n  - period: '2023'\n"

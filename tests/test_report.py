@@ -6,11 +6,11 @@ import copy
 import json
 from datetime import date
 
-from assessment.charts import heatmap_chart, heatmap_rows, heatmap_table
-from assessment.record import Action, next_period
-from assessment.numbers import levels_text as levels
-from assessment.report import at_a_glance, movement_table, progress_report, radar_rows
-from assessment.scores import Score
+from assessment.domain.numbers import levels_text as levels
+from assessment.domain.record import Action, next_period
+from assessment.domain.report import at_a_glance, movement_table, progress_report, radar_rows
+from assessment.domain.scores import Score
+from assessment.formats.charts import heatmap_chart, heatmap_rows, heatmap_table
 
 TODAY = date(2026, 11, 21)
 
@@ -147,7 +147,7 @@ def test_theme_radar_has_only_that_themes_key_areas(nps, medway):
 
 
 def test_carried_scores_are_named_in_the_summary(nps, medway):
-    from assessment.scoring import carry_forward
+    from assessment.domain.rollups import carry_forward
     medway.periods.append(carry_forward(medway.period("2023"), "2024").period)
     report = progress_report(nps, medway, "2024", today=TODAY)
     assert report.summary.startswith("In 2024, Medway Council scored 0 of 59 objectives (59 more carried forward "
@@ -156,7 +156,7 @@ def test_carried_scores_are_named_in_the_summary(nps, medway):
 
 
 def test_a_target_for_the_whole_key_area_gives_a_gap(tiny):
-    from assessment.record import Entry, Organisation, OrganisationRecord, PeriodRecord
+    from assessment.domain.record import Entry, Organisation, OrganisationRecord, PeriodRecord
     period = PeriodRecord("2024", entries={"S1": Entry("S1", score=Score(1.0)), "S2": Entry("S2", score=Score(2.0))},
                           key_area_entries={"skills": Entry("skills", kind="key_area", target=Score(3.0))})
     record = OrganisationRecord(Organisation("x", "X Council"), tiny.id, tiny.version, [period])
@@ -173,7 +173,7 @@ def test_a_record_kept_per_key_area_has_a_key_area_heatmap_table(worcs, worceste
 
 def test_at_a_glance_does_not_cut_a_tie_in_two(nps, worcestershire):
     """Worcestershire 2022: four key areas are 3 levels below target; all four are listed, not three."""
-    from assessment.framework import find_framework
+    from assessment.formats.framework_file import find_framework
     framework = find_framework("worcestershire-2022")
     report = progress_report(framework, worcestershire, "2022", today=TODAY)
     gaps = sorted((k.gap for k in report.key_areas if k.gap and k.gap > 0), reverse=True)

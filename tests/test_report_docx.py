@@ -11,11 +11,8 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from assessment.charts import radar_caption
-from assessment.exports.pdf import to_pdf
-from assessment.exports.report_docx import RADAR_POINTER, RADAR_TITLE, report_docx
-from assessment.record import Action
-from assessment.report import (
+from assessment.domain.record import Action
+from assessment.domain.report import (
     at_a_glance,
     gap_line,
     move_line,
@@ -23,6 +20,9 @@ from assessment.report import (
     progress_report,
     radar_rows,
 )
+from assessment.formats.charts import radar_caption
+from assessment.formats.writers.pdf import to_pdf
+from assessment.formats.writers.word_report import RADAR_POINTER, RADAR_TITLE, report_docx
 
 from .pdfpages import page_texts
 

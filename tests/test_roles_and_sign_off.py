@@ -16,9 +16,9 @@ from datetime import date
 import pytest
 
 from assessment import workflows
-from assessment.edits import EntryEdit
-from assessment.errors import AssessmentError, InvalidEdit, NotAllowed, NotFound, PeriodLocked
-from assessment.scores import Score
+from assessment.domain.edits import EntryEdit
+from assessment.domain.errors import AssessmentError, InvalidEdit, NotAllowed, NotFound, PeriodLocked
+from assessment.domain.scores import Score
 from assessment.workflows import LOCAL_ACTOR, SIGNED_OUT, Actor, queries
 
 from .conftest import FIXTURES, ROOT, save_record, stored
@@ -456,7 +456,8 @@ def test_people_are_added_by_email_and_bound_to_their_identity_on_first_sign_in(
 # ---------------------------------------------------------------- moving the database keeps it all
 
 def test_a_move_from_sqlite_to_postgresql_keeps_people_roles_approvals_and_history(tmp_path, postgres_url, medway):
-    from assessment.store import open_store
+    from assessment.storage.store import open_store
+
     from .test_backup import wipe_postgres
     sqlite = open_store(f"sqlite:///{tmp_path / 'council.db'}")
     save_record(sqlite, medway)
@@ -508,11 +509,13 @@ def test_the_report_the_appendix_and_the_workbook_print_the_status(medway_year, 
     """Draft periods say DRAFT; an approved one says whose decision approved it, when, and the
     minute — on the report's cover and footer, the appendix's header and footer, and the workbook."""
     import io
+
     from docx import Document
     from openpyxl import load_workbook
-    from assessment.exports.appendix import appendix_docx
-    from assessment.exports.report_docx import report_docx
-    from assessment.exports.workbook import workbook_xlsx
+
+    from assessment.formats.writers.excel_workbook import workbook_xlsx
+    from assessment.formats.writers.word_appendix import appendix_docx
+    from assessment.formats.writers.word_report import report_docx
     workflows.confirm_scores(medway_year, EDITOR, "medway", "2024")
     workflows.submit_period(medway_year, EDITOR, "medway", "2024")
     workflows.approve_period(medway_year, ADMIN, "medway", "2024", decision="Cabinet", on=date(2025, 2, 13),
@@ -545,8 +548,9 @@ def test_the_report_the_appendix_and_the_workbook_print_the_status(medway_year, 
 def test_an_editor_cannot_bring_in_a_period_as_approved_by_a_file(medway_year, medway):
     """A record file or our own workbook is not a way round sign-off: an editor's record file with
     an approved period is refused, and the workbook's periods come in as drafts."""
-    from assessment.record import PeriodRecord
     from dataclasses import replace as copied
+
+    from assessment.domain.record import PeriodRecord
     record = copied(medway, periods=[PeriodRecord("2026", "approved")])
     with pytest.raises(NotAllowed, match="may not administer"):
         workflows.import_record(medway_year, EDITOR, record)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.errors import ScoreError
-from assessment.scores import NOT_APPLICABLE, UNSCORED, Score, parse_score
+from assessment.domain.errors import ScoreError
+from assessment.domain.scores import NOT_APPLICABLE, UNSCORED, Score, parse_score
 
 
 @pytest.mark.parametrize("raw, value", [
@@ -73,14 +73,14 @@ halves = st.integers(min_value=2, max_value=10).map(lambda h: h / 2)
 
 @given(halves)
 def test_every_score_on_the_scale_round_trips_through_its_written_form(value):
-    from assessment.framework import find_framework
+    from assessment.formats.framework_file import find_framework
     nps = find_framework("nps-2018")
     assert parse_score(Score(value).written, nps) == Score(value)
 
 
 @given(st.lists(st.one_of(halves.map(Score), st.just(NOT_APPLICABLE), st.just(UNSCORED)), max_size=30))
 def test_roll_up_level_is_the_whole_level_at_or_below_the_mean(scores):
-    from assessment.scoring import roll_up
+    from assessment.domain.rollups import roll_up
     r = roll_up(scores)
     scored = [s.value for s in scores if s.is_scored]
     assert r.n == len(scored)
@@ -93,8 +93,8 @@ def test_roll_up_level_is_the_whole_level_at_or_below_the_mean(scores):
 
 def test_score_choices_are_one_list_for_forms_and_spreadsheets(nps, tiny):
     """The form's options and the template's list were written twice; both come from `score_choices`."""
-    from assessment.exports.template import template_xlsx
-    from assessment.scores import choice_labels, score_choices
+    from assessment.domain.scores import choice_labels, score_choices
+    from assessment.formats.writers.import_template import template_xlsx
     assert [s.written for s in score_choices(nps, True)] == ["1", "1/2", "2", "2/3", "3", "3/4", "4", "4/5", "5", "n/a"]
     assert [s.written for s in score_choices(nps, False)] == ["1", "2", "3", "4", "5", "n/a"]
     assert choice_labels(nps, "engaging-councillors") == [

@@ -4,10 +4,25 @@ from __future__ import annotations
 
 import pytest
 
-from assessment.record import Action, Entry, OrganisationRecord, Organisation, PeriodRecord, next_period, period_key
-from assessment.scores import NOT_APPLICABLE, UNSCORED, Score
-from assessment.scoring import (carry_forward, compare, completion, key_area_summary, overall_summary, roll_up,
-                                theme_summaries)
+from assessment.domain.record import (
+    Action,
+    Entry,
+    Organisation,
+    OrganisationRecord,
+    PeriodRecord,
+    next_period,
+    period_key,
+)
+from assessment.domain.rollups import (
+    carry_forward,
+    compare,
+    completion,
+    key_area_summary,
+    overall_summary,
+    roll_up,
+    theme_summaries,
+)
+from assessment.domain.scores import NOT_APPLICABLE, UNSCORED, Score
 
 
 def period(name: str, scores: dict[str, Score], targets: dict[str, Score] | None = None) -> PeriodRecord:
@@ -136,7 +151,7 @@ def test_periods_sort_by_year():
 # ---------------------------------------------------------------- one home each: gap, scoring mode, starting a period
 
 def test_gap_only_where_the_target_covers_what_is_scored():
-    from assessment.scoring import gap, target_covers
+    from assessment.domain.rollups import gap, target_covers
     three = roll_up([Score(3.0), Score(3.0), Score(4.0)])
     assert gap(three, roll_up([Score(4.0)] * 3)) == pytest.approx(4.0 - 10 / 3)
     assert not target_covers(three, roll_up([Score(4.0)]))            # one target for three scores
@@ -148,8 +163,8 @@ def test_gap_only_where_the_target_covers_what_is_scored():
 
 def test_the_report_and_the_summary_use_the_one_gap(tiny):
     """The report's key-area lines and the summary's each had their own copy of the gap rule."""
-    from assessment.report import progress_report
-    from assessment.summary import period_summary
+    from assessment.domain.report import progress_report
+    from assessment.domain.summary import period_summary
     p = period("2024", {"S1": Score(1.0), "S2": Score(2.0)}, {"S1": Score(3.0)})
     record = OrganisationRecord(Organisation("x", "X"), tiny.id, tiny.version, [p])
     line = next(k for k in progress_report(tiny, record, "2024").key_areas if k.id == "skills")
@@ -162,7 +177,7 @@ def test_the_report_and_the_summary_use_the_one_gap(tiny):
 
 
 def test_scored_by_key_area(worcestershire, medway):
-    from assessment.scoring import scored_by_key_area
+    from assessment.domain.rollups import scored_by_key_area
     assert scored_by_key_area(worcestershire.period("2022"))
     assert not scored_by_key_area(medway.period("2023"))
     assert not scored_by_key_area(PeriodRecord("2024"))
@@ -172,8 +187,8 @@ def test_scored_by_key_area(worcestershire, medway):
 
 
 def test_new_period_checks_the_name_and_carries_from_the_latest(medway):
-    from assessment.errors import AlreadyExists, AssessmentError
-    from assessment.scoring import new_period
+    from assessment.domain.errors import AlreadyExists, AssessmentError
+    from assessment.domain.rollups import new_period
     with pytest.raises(AssessmentError, match="'24' is not a period"):
         new_period(medway, "24")
     with pytest.raises(AlreadyExists, match="Medway Council already has period 2023"):
@@ -185,8 +200,8 @@ def test_new_period_checks_the_name_and_carries_from_the_latest(medway):
 
 
 def test_a_new_period_follows_the_record_and_only_a_later_one_is_carried(medway):
-    from assessment.errors import AssessmentError
-    from assessment.scoring import new_period
+    from assessment.domain.errors import AssessmentError
+    from assessment.domain.rollups import new_period
     with pytest.raises(AssessmentError, match="2021 comes before 2023, the latest period: only a period after it"):
         new_period(medway, "2021")
     assert new_period(medway, "2021", carry=False).period.entries == {}      # an earlier year may be started blank

@@ -8,7 +8,7 @@ import re
 
 from docx import Document
 
-from assessment.readers.appendix import read_appendix
+from assessment.formats.readers.word_appendix import read_appendix
 
 from .conftest import SEED_002_PATH, texts
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from assessment import workflows
-from assessment.edits import EntryEdit
-from assessment.framework import find_framework
-from assessment.store import open_store
+from assessment.domain.edits import EntryEdit
+from assessment.formats.framework_file import find_framework
+from assessment.storage.store import open_store
 from assessment.workflows import LOCAL_ACTOR, queries
 
 from .conftest import examples_open_for_editing, stored

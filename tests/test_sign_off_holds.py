@@ -12,8 +12,8 @@ from datetime import date, timedelta
 import pytest
 
 from assessment import workflows
-from assessment.edits import EntryEdit
-from assessment.errors import InvalidEdit
+from assessment.domain.edits import EntryEdit
+from assessment.domain.errors import InvalidEdit
 
 from .conftest import ROOT
 

@@ -11,7 +11,6 @@ is told whom to ask. Screenshots are kept in test-artifacts/browser/.
 
 from __future__ import annotations
 
-
 import pytest
 from playwright.sync_api import Page, expect
 

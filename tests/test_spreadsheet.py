@@ -12,14 +12,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from assessment.errors import AssessmentError
-from assessment.exports.template import COLUMNS, template_csv, template_xlsx
-from assessment.readers.spreadsheet import read_spreadsheet
-from assessment.exports.workbook import workbook_xlsx
-from assessment.errors import InvalidImport
-from assessment.importing import preview
-from assessment.limits import UPLOAD_BYTES
-from assessment.scores import NOT_APPLICABLE, UNSCORED, Score
+from assessment.domain.errors import AssessmentError, InvalidImport
+from assessment.domain.import_plan import preview
+from assessment.domain.limits import UPLOAD_BYTES
+from assessment.domain.scores import NOT_APPLICABLE, UNSCORED, Score
+from assessment.formats.readers.spreadsheet import read_spreadsheet
+from assessment.formats.writers.excel_workbook import workbook_xlsx
+from assessment.formats.writers.import_template import COLUMNS, template_csv, template_xlsx
 
 from .conftest import texts
 

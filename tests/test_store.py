@@ -14,13 +14,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from assessment import workflows
-from assessment.errors import AlreadyExists, NotFound, PeriodLocked, StaleEntry
-from assessment.record import Action, Evidence, Organisation
-from assessment.recordfile import record_as_data
-from assessment.scores import Score
-from assessment.scoring import key_area_summaries
-from assessment.store import Transaction
-from assessment.tables import Base
+from assessment.domain.errors import AlreadyExists, NotFound, PeriodLocked, StaleEntry
+from assessment.domain.record import Action, Evidence, Organisation
+from assessment.domain.rollups import key_area_summaries
+from assessment.domain.scores import Score
+from assessment.formats.record_file import record_as_data
+from assessment.storage.store import Transaction
+from assessment.storage.tables import Base
 from assessment.workflows import LOCAL_ACTOR, queries
 
 from .conftest import ROOT, reopened, save_record, stored
@@ -169,7 +169,7 @@ def test_regional_roll_up_matches_the_per_organisation_numbers(store, medway, np
 
 def test_a_crash_mid_save_leaves_the_last_saved_state(db_url, medway):
     """A process that dies in the middle of saving an entry leaves the stored entry as it was."""
-    from assessment.store import open_store
+    from assessment.storage.store import open_store
     store = open_store(db_url)
     save_record(store, medway)
     reopened(store, "medway", "2023")
@@ -178,8 +178,8 @@ def test_a_crash_mid_save_leaves_the_last_saved_state(db_url, medway):
         import os
         from dataclasses import replace
         from assessment import workflows
-        from assessment.edits import EntryEdit
-        from assessment.store import Transaction
+        from assessment.domain.edits import EntryEdit
+        from assessment.storage.store import Transaction
         store = workflows.connect({db_url!r})
         original = Transaction._update_entry
         def update_then_die(self, row, entry, user):
@@ -201,8 +201,8 @@ def test_a_crash_mid_save_leaves_the_last_saved_state(db_url, medway):
 
 def test_another_framework_end_to_end(store, tiny, tmp_path):
     """Nothing is hard-wired to NPS 2018: a record against the tiny framework loads, stores, rolls up."""
-    from assessment.recordfile import load_record
-    from assessment.summary import period_summary
+    from assessment.domain.summary import period_summary
+    from assessment.formats.record_file import load_record
     path = tmp_path / "tiny-record.yaml"
     path.write_text(textwrap.dedent("""
         organisation: {id: smallville, name: Smallville Council}
@@ -234,7 +234,7 @@ def test_upgrading_a_saved_database_keeps_every_row(db_url):
     from alembic import command
     from sqlalchemy import text
 
-    from assessment.store import alembic_config, make_engine, open_store
+    from assessment.storage.store import alembic_config, make_engine, open_store
     engine = make_engine(db_url)
     config = alembic_config()
     with engine.begin() as connection:
@@ -283,8 +283,8 @@ def test_upgrading_a_saved_database_keeps_every_row(db_url):
 
 def test_a_target_of_n_a_is_kept(store, tiny, tmp_path):
     """It was offered in the form, then saved as nothing and read back as "not yet scored"."""
-    from assessment.recordfile import load_record, record_as_data
-    from assessment.scores import NOT_APPLICABLE
+    from assessment.domain.scores import NOT_APPLICABLE
+    from assessment.formats.record_file import load_record, record_as_data
     path = tmp_path / "record.yaml"
     path.write_text(textwrap.dedent("""
         organisation: {id: smallville, name: Smallville Council}
@@ -307,7 +307,8 @@ def test_a_target_of_n_a_is_kept(store, tiny, tmp_path):
 
 def test_the_schema_head_read_from_file_names_is_alembics_own():
     """open_store skips Alembic when the database is at the head it reads from the migrations' names."""
-    from assessment import backup, store as store_module
+    from assessment.storage import backup
+    from assessment.storage import store as store_module
     assert store_module.head_revision() == backup.head_revision()
     assert backup.known_revisions() == {p.name.split("_", 1)[0]
                                         for p in (store_module.MIGRATIONS / "versions").glob("[0-9]*_*.py")}
@@ -316,11 +317,12 @@ def test_the_schema_head_read_from_file_names_is_alembics_own():
 def test_a_database_at_the_head_is_opened_without_alembic(tmp_path):
     import subprocess
     import sys
+
     from .conftest import ROOT
     url = f"sqlite:///{tmp_path / 'head.db'}"
-    from assessment.store import open_store
+    from assessment.storage.store import open_store
     open_store(url).engine.dispose()      # created and migrated
-    code = ("import sys; from assessment.store import open_store, current_revision, head_revision; "
+    code = ("import sys; from assessment.storage.store import open_store, current_revision, head_revision; "
             f"s = open_store({url!r}); assert current_revision(s.engine) == head_revision(); "
             "print('alembic' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
@@ -349,7 +351,7 @@ def test_a_record_read_twice_with_nothing_changed_is_read_once(store, medway):
 def test_every_change_to_a_record_is_read_at_once(store, medway):
     """Each workflow that changes a record gives the organisation a new stamp, so the next read
     loads it afresh (and a draft, which is not part of the record, does not)."""
-    from assessment.edits import EntryEdit
+    from assessment.domain.edits import EntryEdit
     save_record(store, medway)
     actor = LOCAL_ACTOR
 
@@ -392,7 +394,7 @@ def test_every_change_to_a_record_is_read_at_once(store, medway):
 
 def test_a_change_made_by_another_process_is_read(db_url, medway):
     """The stamp is in the database: a second process's change is seen by the first's next read."""
-    from assessment.store import open_store
+    from assessment.storage.store import open_store
     here, there = open_store(db_url), open_store(db_url)
     try:
         save_record(here, medway)
@@ -407,10 +409,10 @@ def test_a_change_made_by_another_process_is_read(db_url, medway):
 
 def test_reading_and_exporting_leave_the_kept_record_as_it_was_loaded(store, medway, nps):
     """The kept record is shared by every session of a process: no query or export may change it."""
-    from assessment.exports.appendix import appendix_docx
-    from assessment.exports.json_export import record_json
-    from assessment.exports.report_docx import report_docx
-    from assessment.exports.workbook import workbook_xlsx
+    from assessment.formats.writers.excel_workbook import workbook_xlsx
+    from assessment.formats.writers.record_json import record_json
+    from assessment.formats.writers.word_appendix import appendix_docx
+    from assessment.formats.writers.word_report import report_docx
     save_record(store, medway)
     kept = _kept(store, "medway")
     as_loaded = copy.deepcopy(kept)
@@ -427,7 +429,7 @@ def test_reading_and_exporting_leave_the_kept_record_as_it_was_loaded(store, med
 
 
 def test_the_records_kept_are_bounded():
-    from assessment.store import RecordCache
+    from assessment.storage.store import RecordCache
     cache = RecordCache(size=2)
     for org in ("a", "b", "c"):
         cache.put(org, "s1", org)   # any object stands for a record here

@@ -12,7 +12,7 @@ from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import create_engine, text
 
 from assessment import workflows
-from assessment.scores import Score
+from assessment.domain.scores import Score
 from assessment.workflows import LOCAL_ACTOR
 
 from .conftest import reopened, stored

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import copy
 
-from assessment.exports.appendix import appendix_docx
-from assessment.exports.template import template_csv
-from assessment.framework import find_framework
-from assessment.scores import Score
-from assessment.store import open_store
+from assessment.domain.scores import Score
+from assessment.formats.framework_file import find_framework
+from assessment.formats.writers.import_template import template_csv
+from assessment.formats.writers.word_appendix import appendix_docx
+from assessment.storage.store import open_store
 from assessment.workflows import LOCAL_ACTOR, queries
 
 from .conftest import shown, stored, tables
-
 from .test_ui_scoring import db, new_app  # noqa: F401 - db is a fixture
 
 IMPORT_PAGE = "assessment/ui/import_page.py"
@@ -122,6 +121,7 @@ def test_hostile_files_are_refused_on_the_import_page_as_in_the_cli(db):  # noqa
     are refused with the limit named and the first 30 problems then '… and N more'; a sheet that
     declares A1:XFD1048576 is read as the two rows it has. Nothing is saved."""
     import sys
+
     from .conftest import FIXTURES
     sys.path.insert(0, str(FIXTURES / "hostile"))
     import make

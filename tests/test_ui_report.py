@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assessment.framework import find_framework
-from assessment.store import open_store
+from assessment.formats.framework_file import find_framework
+from assessment.storage.store import open_store
 
 from .conftest import shown, stored, tables
 from .test_ui_scoring import db, new_app  # noqa: F401 - db is a fixture

@@ -6,10 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from assessment import workflows
-from assessment.edits import EntryEdit
-from assessment.scores import Score
+from assessment.domain.edits import EntryEdit
+from assessment.domain.scores import Score
+from assessment.storage.store import open_store
 from assessment.workflows import LOCAL_ACTOR, Actor, queries
-from assessment.store import open_store
 
 from .conftest import ROOT, examples_open_for_editing, shown, stored, tables
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from assessment import workflows
-from assessment.store import open_store
+from assessment.storage.store import open_store
 from assessment.workflows import LOCAL_ACTOR, queries
 
 from .conftest import shown, stored
@@ -142,7 +142,7 @@ def _warnings(at) -> str:
 
 
 def test_submit_lists_a_colleagues_draft_and_asks_first(db):  # noqa: F811
-    from assessment.edits import EntryEdit
+    from assessment.domain.edits import EntryEdit
     store = open_store(db)
     officer = workflows.Actor("officer@medway.gov.uk", roles={"medway": "editor"})
     workflows.keep_draft(store, officer, "medway", "2023", EntryEdit("31", base_version=1, score="4"))
@@ -184,7 +184,7 @@ def test_an_editor_withdraws_a_submitted_period_with_a_reason(db):  # noqa: F811
 
 
 def test_drafts_left_out_of_a_submission_are_kept_and_their_owner_told(db):  # noqa: F811
-    from assessment.edits import EntryEdit
+    from assessment.domain.edits import EntryEdit
     store = open_store(db)
     workflows.keep_draft(store, LOCAL_ACTOR, "medway", "2023", EntryEdit("1", base_version=1, comment="Half typed"))
     workflows.submit_period(store, LOCAL_ACTOR, "medway", "2023", ignore_drafts=True)
@@ -197,7 +197,7 @@ def test_drafts_left_out_of_a_submission_are_kept_and_their_owner_told(db):  # n
 
 def test_an_editor_opens_an_approved_period_with_an_evidence_link(db):  # noqa: F811
     """It crashed: the read-only entry called an evidence link's `line` property as a function."""
-    from assessment.edits import EntryEdit
+    from assessment.domain.edits import EntryEdit
     store = open_store(db)
     workflows.save_edits(store, LOCAL_ACTOR, "medway", "2023", [
         EntryEdit("1", base_version=1, evidence="Procurement plan | https://example.org/plan")])

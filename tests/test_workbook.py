@@ -7,13 +7,13 @@ from datetime import date, datetime
 
 import openpyxl
 
-from assessment.action_list import action_rows
-from assessment.exports.workbook import CELL_LIMIT, workbook_xlsx
-from assessment.record import Action, Entry, Organisation, OrganisationRecord, PeriodRecord
-from assessment.scores import NOT_APPLICABLE, Score
-from assessment.scoring import ROLL_UP_RULE, key_area_summaries, overall_summary, theme_summaries
-from assessment.numbers import two_places
-from assessment.summary import period_summary
+from assessment.domain.action_list import action_rows
+from assessment.domain.numbers import two_places
+from assessment.domain.record import Action, Entry, Organisation, OrganisationRecord, PeriodRecord
+from assessment.domain.rollups import ROLL_UP_RULE, key_area_summaries, overall_summary, theme_summaries
+from assessment.domain.scores import NOT_APPLICABLE, Score
+from assessment.domain.summary import period_summary
+from assessment.formats.writers.excel_workbook import CELL_LIMIT, workbook_xlsx
 
 TODAY = date(2026, 11, 21)
 

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from assessment import workflows
-from assessment.edits import EntryEdit
-from assessment.errors import AlreadyExists, AssessmentError, NotAllowed, NotFound, ScoreError
-from assessment.scores import Score
+from assessment.domain.edits import EntryEdit
+from assessment.domain.errors import AlreadyExists, AssessmentError, NotAllowed, NotFound, ScoreError
+from assessment.domain.scores import Score
 from assessment.workflows import LOCAL_ACTOR, Actor, queries
 
 from .conftest import FIXTURES, reopened, save_record, stored

@@ -7,15 +7,16 @@ from datetime import date
 
 import streamlit as st
 
-from assessment import limits, workflows
-from assessment.action_list import filter_rows
-from assessment.errors import AssessmentError
-from assessment.exports.workbook import actions_csv, actions_xlsx, latest_progress
-from assessment.record import ACTION_PLAN, ACTION_STATUSES, RAG, long_date
+from assessment import workflows
+from assessment.domain import limits
+from assessment.domain.action_list import filter_rows
+from assessment.domain.errors import AssessmentError
+from assessment.domain.record import ACTION_PLAN, ACTION_STATUSES, RAG, long_date
+from assessment.formats.writers.excel_workbook import actions_csv, actions_xlsx, latest_progress
 from assessment.ui import state
-from assessment.ui.tables import table
-from assessment.workflows import queries
+from assessment.ui.html_tables import table
 from assessment.ui.text import md
+from assessment.workflows import queries
 
 (record, framework), _ = state.chosen_record()
 org = record.organisation.id

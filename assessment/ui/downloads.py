@@ -13,15 +13,15 @@ from datetime import date
 
 import streamlit as st
 
-from assessment.exports.appendix import WordExport, appendix_docx
-from assessment.exports.blank import blank_docx
-from assessment.errors import AssessmentError
-from assessment.exports.pdf import as_pdf, pdf_available
-from assessment.exports.report_docx import report_docx
-from assessment.exports.wordtext import unsafe_characters
-from assessment.exports.workbook import workbook_xlsx
-from assessment.framework import Framework
-from assessment.record import OrganisationRecord
+from assessment.domain.errors import AssessmentError
+from assessment.domain.framework import Framework
+from assessment.domain.record import OrganisationRecord
+from assessment.formats.writers.excel_workbook import workbook_xlsx
+from assessment.formats.writers.pdf import as_pdf, pdf_available
+from assessment.formats.writers.word_appendix import WordExport, appendix_docx
+from assessment.formats.writers.word_questionnaire import blank_docx
+from assessment.formats.writers.word_report import report_docx
+from assessment.formats.writers.word_text import unsafe_characters
 from assessment.ui import state
 from assessment.ui.text import md
 

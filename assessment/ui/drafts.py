@@ -18,9 +18,9 @@ from typing import Any
 import streamlit as st
 
 from assessment import workflows
-from assessment.edits import Draft, EntryEdit
-from assessment.errors import AssessmentError
-from assessment.record import Entry
+from assessment.domain.edits import Draft, EntryEdit
+from assessment.domain.errors import AssessmentError
+from assessment.domain.record import Entry
 from assessment.ui import state
 from assessment.workflows import queries
 

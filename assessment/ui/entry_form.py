@@ -10,16 +10,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assessment import limits, movement, workflows
-from assessment.checks import entry_warnings
-from assessment.edits import Draft, action_rows, apply_edit
-from assessment.errors import AssessmentError, InvalidEdit, ScoreError
-from assessment.framework import Framework
-from assessment.record import (ACTION_STATUSES, RAG, Entry, OrganisationRecord, PeriodRecord, evidence_text,
-                               long_date, long_date_time, period_key)
-from assessment.scores import UNSCORED, choice_labels
+from assessment import workflows
+from assessment.domain import limits, movement
+from assessment.domain.advice import entry_warnings
+from assessment.domain.edits import Draft, action_rows, apply_edit
+from assessment.domain.errors import AssessmentError, InvalidEdit, ScoreError
+from assessment.domain.framework import Framework
+from assessment.domain.record import (
+    ACTION_STATUSES,
+    RAG,
+    Entry,
+    OrganisationRecord,
+    PeriodRecord,
+    evidence_text,
+    long_date,
+    long_date_time,
+    period_key,
+)
+from assessment.domain.scores import UNSCORED, choice_labels
 from assessment.ui import drafts, state
-from assessment.ui.tables import table
+from assessment.ui.html_tables import table
 from assessment.ui.text import md
 
 LABELS = {"objective": ("Score", "Target (where we want to be)"),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assessment.workflows import queries
-from assessment.ui.tables import table
+from assessment.ui.html_tables import table
 from assessment.ui.text import md
+from assessment.workflows import queries
 
 st.title("Framework")
 names = {i: queries.framework(i).name for i in queries.frameworks()}   # chosen by name, not id

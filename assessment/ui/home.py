@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assessment.ui import period_forms, progress, sign_off, state
+from assessment.ui import period_forms, sign_off, state
+from assessment.ui import start_panel as progress
 from assessment.ui.organisation_form import add_organisation
-from assessment.workflows import EDIT, queries
 from assessment.ui.text import md
+from assessment.workflows import EDIT, queries
 
 store, actor = state.store(), state.actor()
 organisations = queries.organisations(store, actor)

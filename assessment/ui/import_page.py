@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment import workflows
-from assessment.errors import AssessmentError, InvalidImport
-from assessment.exports.template import template_csv, template_xlsx
-from assessment.record import long_date_time
+from assessment.domain.errors import AssessmentError, InvalidImport
+from assessment.domain.record import long_date_time
+from assessment.formats.writers.import_template import template_csv, template_xlsx
 from assessment.ui import state
-from assessment.ui.tables import table
+from assessment.ui.html_tables import table
 from assessment.ui.text import md
 
 (saved, framework), _ = state.chosen_record()

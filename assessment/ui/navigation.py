@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assessment.workflows import EDIT, PEOPLE, READ, Actor
 from assessment.ui import state
+from assessment.workflows import EDIT, PEOPLE, READ, Actor
 
 Page = tuple[str, str, str | None]   # the script, its title, its address (None: the default, "/")
 _HOME: Page = ("assessment/ui/home.py", "Start", None)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assessment import limits, workflows
-from assessment.errors import AssessmentError
+from assessment import workflows
+from assessment.domain import limits
+from assessment.domain.errors import AssessmentError
 from assessment.ui import state
 from assessment.ui.text import md
 

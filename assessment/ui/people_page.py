@@ -7,11 +7,11 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment import workflows
-from assessment.people import ROLES
-from assessment.record import long_date, long_date_time
+from assessment.domain.people import ROLES
+from assessment.domain.record import long_date, long_date_time
 from assessment.ui import state
-from assessment.ui.tables import table
-from assessment.ui.errors import done_or_said
+from assessment.ui.html_tables import table
+from assessment.ui.messages import done_or_said
 from assessment.ui.text import md
 from assessment.workflows import READ, queries
 

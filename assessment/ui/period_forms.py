@@ -7,11 +7,11 @@ from datetime import date
 import streamlit as st
 
 from assessment import workflows
-from assessment.errors import AssessmentError
-from assessment.record import OrganisationRecord, next_period
+from assessment.domain.errors import AssessmentError
+from assessment.domain.record import OrganisationRecord, next_period
 from assessment.ui import state
-from assessment.workflows import ADMINISTER
 from assessment.ui.text import md
+from assessment.workflows import ADMINISTER
 
 
 def start_period(record: OrganisationRecord, periods: list[str]) -> None:

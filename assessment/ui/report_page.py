@@ -8,12 +8,28 @@ from datetime import date
 
 import streamlit as st
 
-from assessment.charts import heatmap_chart, heatmap_rows, heatmap_table, radar_caption, radar_chart, radar_text_table
-from assessment.record import long_date
-from assessment.report import (action_table, at_a_glance, gap_line, move_line, mover_table, movement_table,
-                               open_actions_sentence, progress_report, radar_rows)
+from assessment.domain.record import long_date
+from assessment.domain.report import (
+    action_table,
+    at_a_glance,
+    gap_line,
+    move_line,
+    movement_table,
+    mover_table,
+    open_actions_sentence,
+    progress_report,
+    radar_rows,
+)
+from assessment.formats.charts import (
+    heatmap_chart,
+    heatmap_rows,
+    heatmap_table,
+    radar_caption,
+    radar_chart,
+    radar_text_table,
+)
 from assessment.ui import downloads, state
-from assessment.ui.tables import table
+from assessment.ui.html_tables import table
 from assessment.ui.text import md
 from assessment.workflows import queries
 

@@ -6,12 +6,12 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment import workflows
-from assessment.errors import AssessmentError, InvalidEdit, ScoreError
-from assessment.edits import action_rows
-from assessment.record import Entry, long_date_time
-from assessment.scoring import completion, kept_by_key_area, previous_period
+from assessment.domain.edits import action_rows
+from assessment.domain.errors import AssessmentError, InvalidEdit, ScoreError
+from assessment.domain.record import Entry, long_date_time
+from assessment.domain.rollups import completion, kept_by_key_area, previous_period
 from assessment.ui import drafts, entry_form, state
-from assessment.ui.tables import table
+from assessment.ui.html_tables import table
 from assessment.ui.text import md
 from assessment.workflows import EDIT
 

@@ -9,10 +9,10 @@ from datetime import date
 import streamlit as st
 
 from assessment import workflows
-from assessment.errors import AssessmentError, DraftsWaiting
-from assessment.record import PeriodRecord, long_date_time
+from assessment.domain.errors import AssessmentError, DraftsWaiting
+from assessment.domain.record import PeriodRecord, long_date_time
 from assessment.ui import state
-from assessment.ui.errors import done_or_said
+from assessment.ui.messages import done_or_said
 from assessment.ui.text import md
 from assessment.workflows import ADMINISTER, EDIT, queries
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment import workflows
-from assessment.workflows import Actor, queries
 from assessment.ui import state
 from assessment.ui.text import md
+from assessment.workflows import Actor, queries
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 LOCAL_MODE = ("**Local mode**: no sign-in is set up, so you are the local user and may change everything. "

@@ -9,9 +9,9 @@ import secrets
 import streamlit as st
 
 from assessment import workflows
-from assessment.errors import NotAllowed, NotFound
-from assessment.workflows import READ_DRAFTS, Actor, queries
+from assessment.domain.errors import NotAllowed, NotFound
 from assessment.ui.text import md
+from assessment.workflows import READ_DRAFTS, Actor, queries
 
 
 @st.cache_resource(show_spinner=False)

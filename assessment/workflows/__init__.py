@@ -7,18 +7,60 @@ and show the result.
 """
 
 from . import queries
-from .access import (ADMINISTER, EDIT, EXAMPLES_ACTOR, LOCAL_ACTOR, PEOPLE, READ, READ_DRAFTS, SIGNED_OUT, Actor,
-                     actor_of, may_change)
+from .access import (
+                     ADMINISTER,
+                     EDIT,
+                     EXAMPLES_ACTOR,
+                     LOCAL_ACTOR,
+                     PEOPLE,
+                     READ,
+                     READ_DRAFTS,
+                     SIGNED_OUT,
+                     Actor,
+                     actor_of,
+                     may_change,
+)
 from .common import connect, database_url, framework_of
 from .data import backup, describe_counts, ensure_examples, example_files, load_examples, restore
-from .entries import (ACTION_PLAN_LOCKED, SaveResult, discard_drafts, edit_action, keep_draft, keep_mine,
-                      restore_version, save_drafts, save_edits, take_drafts_here)
+from .entries import (
+                     ACTION_PLAN_LOCKED,
+                     SaveResult,
+                     discard_drafts,
+                     edit_action,
+                     keep_draft,
+                     keep_mine,
+                     restore_version,
+                     save_drafts,
+                     save_edits,
+                     take_drafts_here,
+)
 from .imports import ImportPreview, apply_import, import_record, preview_import, undo_import
 from .organisations import add_organisation
-from .people import (People, SignIn, add_person, everyone, people, remove_person, sign_in, sign_in_log,
-                     signed_in_actor, unbind_person)
-from .periods import (DeletedPeriod, StartedPeriod, approve_period, check_decision_date, check_not_far_ahead,
-                      confirm_scores, delete_period, reopen_period, start_period, submit_period, withdraw_period)
+from .people import (
+                     People,
+                     SignIn,
+                     add_person,
+                     everyone,
+                     people,
+                     remove_person,
+                     sign_in,
+                     sign_in_log,
+                     signed_in_actor,
+                     unbind_person,
+)
+from .periods import (
+                     DeletedPeriod,
+                     StartedPeriod,
+                     approve_period,
+                     check_decision_date,
+                     check_not_far_ahead,
+                     confirm_scores,
+                     delete_period,
+                     reopen_period,
+                     start_period,
+                     submit_period,
+                     withdraw_period,
+)
 
 __all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "PEOPLE", "READ", "READ_DRAFTS", "SIGNED_OUT",
            "Actor", "SignIn", "sign_in_log", "unbind_person",

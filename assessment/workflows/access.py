@@ -21,9 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from ..errors import NotAllowed, PeriodLocked
-from ..people import Person
-from ..record import ACTION_PLAN, ACTION_PROGRESS, CONTENT, PeriodRecord
+from ..domain.errors import NotAllowed, PeriodLocked
+from ..domain.people import Person
+from ..domain.record import ACTION_PLAN, ACTION_PROGRESS, CONTENT, PeriodRecord
 
 READ, READ_DRAFTS, EDIT, ADMINISTER, PEOPLE = "read", "read drafts", "edit", "administer", "manage people"
 ROLES = {"reviewer": {READ}, "editor": {READ, READ_DRAFTS, EDIT},

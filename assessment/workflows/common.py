@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from ..errors import AssessmentError, NotFound
-from ..framework import Framework, find_framework
-from ..record import OrganisationRecord
-from ..store import Store, database_url, open_store  # noqa: F401 - database_url for the app
+from ..domain.errors import AssessmentError, NotFound
+from ..domain.framework import Framework
+from ..domain.record import OrganisationRecord
+from ..formats.framework_file import find_framework
+from ..storage.store import Store, database_url, open_store  # noqa: F401 - database_url for the app
 
 
 def connect(url: str | None = None) -> Store:

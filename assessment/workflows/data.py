@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..framework import find_framework
-from ..store import DATA_DIR, Store
+from ..formats.framework_file import find_framework
+from ..storage.store import DATA_DIR, Store
 from .access import EXAMPLES_ACTOR, Actor, allow_deployment
 
 EXAMPLES_DIR = DATA_DIR / "examples"
@@ -20,7 +20,7 @@ def load_examples(store: Store, actor: Actor) -> list[str]:
     """Load every example organisation that is not yet in the database, in one transaction; return
     the ids loaded. An organisation already present is left exactly as it is."""
     allow_deployment(actor, "load the example records")
-    from ..recordfile import load_record   # here, not at the top: a command that reads no file skips it
+    from ..formats.record_file import load_record  # here, not at the top: a command that reads no file skips it
     records = [load_record(path, find_framework, display=f"data/examples/{path.name}") for path in example_files()]
     with store.transaction() as tx:
         present = {org.id for org, _ in tx.organisations()}
@@ -41,18 +41,18 @@ def ensure_examples(store: Store) -> list[str]:
 def backup(store: Store, actor: Actor) -> bytes:
     """The whole database as a backup file's bytes (docs/backup-format.md)."""
     allow_deployment(actor, "back up the database")
-    from .. import backup as backup_file   # here, not at the top: every command would pay for its import
+    from ..storage import backup as backup_file  # here, not at the top: every command would pay for its import
     return backup_file.backup(store)
 
 
 def restore(store: Store, actor: Actor, data: bytes, *, source: str) -> dict[str, int]:
     """Load a backup into an empty database, all or nothing; the counts restored."""
     allow_deployment(actor, "restore a backup")
-    from .. import backup as backup_file
+    from ..storage import backup as backup_file
     return backup_file.restore(store, data, source=source)
 
 
 def describe_counts(counts: dict[str, Any]) -> str:
     """A backup's or restore's counts in words (`backup.describe_counts`), for the command line."""
-    from ..backup import describe_counts as described
+    from ..storage.backup import describe_counts as described
     return described(counts)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ..edits import Draft, EntryEdit, apply_edit, merged
-from ..errors import AssessmentError, NotFound, StaleEntry
-from ..history import entry_at
-from ..record import ACTION_PLAN, ACTION_PROGRESS, ACTION_STATUSES, RAG, Action, ActionUpdate, Entry
-from ..store import Store
+from ..domain.edits import Draft, EntryEdit, apply_edit, merged
+from ..domain.errors import AssessmentError, NotFound, StaleEntry
+from ..domain.history import entry_at
+from ..domain.record import ACTION_PLAN, ACTION_PROGRESS, ACTION_STATUSES, RAG, Action, ActionUpdate, Entry
+from ..storage.store import Store
 from .access import EDIT, Actor, allow, allow_change
 from .common import check_item, framework_of
 

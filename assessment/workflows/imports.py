@@ -10,13 +10,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from ..errors import AssessmentError, InvalidImport, NotFound, Problem
-from ..history import entry_at
-from ..framework import Framework, find_framework
-from ..mapping import find_mapping
-from ..importing import ImportPlan, PeriodPreview, changes, preview, size_problem
-from ..record import OrganisationRecord
-from ..store import Store
+from ..domain.errors import AssessmentError, InvalidImport, NotFound, Problem
+from ..domain.framework import Framework
+from ..domain.history import entry_at
+from ..domain.import_plan import ImportPlan, PeriodPreview, changes, preview, size_problem
+from ..domain.record import OrganisationRecord
+from ..formats.framework_file import find_framework
+from ..formats.mapping_file import find_mapping
+from ..storage.store import Store
 from .access import ADMINISTER, EDIT, Actor, allow, allow_change, allow_deployment
 from .common import framework_of
 
@@ -102,9 +103,9 @@ def _reader(kind: str):
     """The reader of a kind of file, imported when first needed (python-docx and openpyxl cost a
     command-line call that reads no file a third of its time)."""
     if kind == "appendix":
-        from ..readers.appendix import read_appendix
+        from ..formats.readers.word_appendix import read_appendix
         return read_appendix
-    from ..readers.spreadsheet import read_spreadsheet
+    from ..formats.readers.spreadsheet import read_spreadsheet
     return read_spreadsheet
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..errors import AlreadyExists
-from ..record import Organisation
-from ..recordfile import new_organisation
-from ..store import Store
+from ..domain.errors import AlreadyExists
+from ..domain.record import Organisation
+from ..formats.record_file import new_organisation
+from ..storage.store import Store
 from .access import Actor, allow_deployment
 
 

@@ -15,11 +15,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ..errors import InvalidEdit, NotAllowed
-from ..history import Event
-from ..people import (DEPLOYMENT_ADMINISTRATOR, Person, SignInLine, Unverified, email_address, role as checked_role,
-                      verified_address)
-from ..store import Store
+from ..domain.errors import InvalidEdit, NotAllowed
+from ..domain.history import Event
+from ..domain.people import DEPLOYMENT_ADMINISTRATOR, Person, SignInLine, Unverified, email_address, verified_address
+from ..domain.people import role as checked_role
+from ..storage.store import Store
 from .access import PEOPLE, Actor, actor_of, allow, allow_deployment
 
 LOG = logging.getLogger("assessment.signin")

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from .. import limits
-from ..errors import AssessmentError, DraftsWaiting, InvalidEdit, NotFound
-from ..framework import find_framework
-from ..mapping import find_mapping, on_framework
-from ..record import SIGN_OFF, Approval, PeriodRecord, check_period, long_date
-from ..scoring import new_period
-from ..store import Store
+from ..domain import limits
+from ..domain.errors import AssessmentError, DraftsWaiting, InvalidEdit, NotFound
+from ..domain.mapping import on_framework
+from ..domain.record import SIGN_OFF, Approval, PeriodRecord, check_period, long_date
+from ..domain.rollups import new_period
+from ..formats.framework_file import find_framework
+from ..formats.mapping_file import find_mapping
+from ..storage.store import Store
 from .access import ADMINISTER, EDIT, Actor, allow, allow_change
 from .common import framework_of
 

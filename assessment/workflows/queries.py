@@ -11,22 +11,24 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..edits import Draft
-from ..errors import AssessmentError
-from ..framework import Framework, available_frameworks, find_framework
-from ..history import Event, Version, versions
-from ..mapping import mapped_from, on_framework
-from ..record import REVIEWABLE_STATUSES, Organisation, OrganisationRecord, period_key
-from ..scoring import PREVIOUS
-from ..store import Store
-from ..summary import period_summary as summarise
+from ..domain.edits import Draft
+from ..domain.errors import AssessmentError
+from ..domain.framework import Framework
+from ..domain.history import Event, Version, versions
+from ..domain.mapping import on_framework
+from ..domain.record import REVIEWABLE_STATUSES, Organisation, OrganisationRecord, period_key
+from ..domain.rollups import PREVIOUS
+from ..domain.summary import period_summary as summarise
+from ..formats.framework_file import available_frameworks, find_framework
+from ..formats.mapping_file import find_mapping, mapped_from
+from ..storage.store import Store
 from .access import EDIT, PEOPLE, READ, READ_DRAFTS, Actor, allow
 from .common import check_item, framework_of
 
 if TYPE_CHECKING:   # the report, the action list and the JSON export are imported where used: a
     # command pays only for what it shows (`summary` takes a fraction of a second, most of it imports)
-    from ..action_list import ActionRow
-    from ..report import ProgressReport
+    from ..domain.action_list import ActionRow
+    from ..domain.report import ProgressReport
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,8 @@ def record(store: Store, actor: Actor, org_id: str) -> RecordView:
         loaded = tx.record(org_id)
     framework = framework_of(loaded)
     # periods scored against another framework, seen through the mapping to the one followed now
-    return RecordView(_visible(actor, on_framework(loaded, framework, find_framework)), framework)
+    seen = on_framework(loaded, framework, find_framework, lambda old, new: find_mapping(old, new, find_framework))
+    return RecordView(_visible(actor, seen), framework)
 
 
 def _visible(actor: Actor, loaded: OrganisationRecord) -> OrganisationRecord:
@@ -112,14 +115,14 @@ def period_summary(store: Store, actor: Actor, org_id: str, period: str,
 def report(store: Store, actor: Actor, org_id: str, period: str, compare_with: str | None = PREVIOUS, *,
            today: date | None = None) -> tuple[ProgressReport, RecordView]:
     """The progress report of a period (see `report.progress_report`), with the record it is made of."""
-    from ..report import progress_report
+    from ..domain.report import progress_report
     view = record_with_periods(store, actor, org_id, period, None if compare_with == PREVIOUS else compare_with)
     return progress_report(view.framework, view.record, period, compare_with, today=today), view
 
 
 def actions(store: Store, actor: Actor, org_id: str) -> tuple[list[ActionRow], RecordView]:
     """Every action of an organisation across periods, with the record."""
-    from ..action_list import action_rows
+    from ..domain.action_list import action_rows
     view = record(store, actor, org_id)
     return action_rows(view.framework, view.record), view
 
@@ -182,7 +185,7 @@ def drafts(store: Store, actor: Actor, org_id: str, period: str | None = None) -
 def record_export(store: Store, actor: Actor, org_id: str) -> dict[str, Any]:
     """An organisation's whole record as the JSON export has it; for those who may edit it, with
     everyone's unsaved drafts (so that nothing is lost when a record moves)."""
-    from ..exports.json_export import record_json
+    from ..formats.writers.record_json import record_json
     allow(actor, org_id, READ)
     with store.transaction(write=False) as tx:
         loaded = tx.record(org_id)

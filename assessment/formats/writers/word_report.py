@@ -1,0 +1,236 @@
+"""The members' progress report (Word): what a councillor reads in two minutes.
+
+Portrait A4: a title page; "At a glance" (the web report's first screen: the overall level, the
+radar chart, the biggest gaps and moves, open and overdue actions) on the page after it; the
+radar's numbers as a table on the next page; the plain-English summary; the movement table per
+key area; the objectives that moved, with their comments; the overdue actions; and, optionally,
+the objectives appendix in a landscape section at the end. Built from `report.progress_report`,
+the same data as the page. Every heading is a Word heading (the navigation pane lists them),
+the radar picture has alternative text, and every table's header row repeats on each page.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from ...domain.framework import Framework
+from ...domain.record import OrganisationRecord, long_date
+from ...domain.report import (
+    ProgressReport,
+    action_table,
+    at_a_glance,
+    gap_line,
+    move_line,
+    movement_table,
+    mover_table,
+    open_actions_sentence,
+    progress_report,
+    radar_rows,
+)
+from ...domain.rollups import PREVIOUS
+from ..charts import chart_png, radar_caption, radar_chart, radar_text_table
+from .word_appendix import WordExport, page_of_pages, set_heading_font, set_title_and_language, write_appendix
+from .word_text import TextCleaner
+
+PORTRAIT_USABLE = Cm(21.0 - 2 * 2.0)
+
+
+def report_docx(framework: Framework, record: OrganisationRecord, period: str,
+                compare_with: str | None = PREVIOUS, *, attach_appendix: bool = False,
+                appendix_periods: list[str] | None = None, today: date | None = None) -> WordExport:
+    """The members' progress report for `period` as a .docx (optionally with the appendix)."""
+    today = today or date.today()
+    report = progress_report(framework, record, period, compare_with, today=today)
+    clean = TextCleaner()
+    document = Document()
+    _page(document)
+    title = f"{record.organisation.name}: procurement maturity progress report, {period}"
+    set_title_and_language(document, title, author=record.organisation.name)
+    status = clean(record.period(period).status_line())
+    _title_page(document, report, clean, status)
+    rows = radar_rows(framework, record, period, report.compare_with)
+    _at_a_glance(document, report, framework, rows, clean)
+    _radar_numbers(document, report, rows, clean)
+    _summary(document, report, clean)
+    _movement(document, report, framework, clean)
+    _overdue_actions(document, report, clean)
+    if attach_appendix:
+        chosen = appendix_periods or record.appendix_periods(period)
+        write_appendix(document, framework, record, chosen, clean, new_section=True)
+    _footer(document, f"{title}. {framework.name}. {status}. Generated {long_date(today)}. ")
+    out = io.BytesIO()
+    document.save(out)
+    return WordExport(out.getvalue(), clean.replaced, title)
+
+
+def _summary(document, report: ProgressReport, clean: TextCleaner) -> None:
+    document.add_heading("Summary", level=1)
+    document.add_paragraph(clean(report.summary))
+    _note(document, report.rule)
+    for note in report.framework_notes:   # a period scored against another framework
+        document.add_paragraph(clean(note) + ".")
+
+
+def _movement(document, report: ProgressReport, framework: Framework, clean: TextCleaner) -> None:
+    """The movement table per key area, then the objectives that moved, with their comments."""
+    document.add_heading("Movement by key area", level=1)
+    movement = movement_table(report, framework)
+    _table(document, movement, clean, widths=_movement_widths(list(movement[0])), bold_last=True)
+    if not report.compare_with:
+        return
+    document.add_heading(f"What moved since {report.compare_with}", level=1)
+    for heading, movers in (("Improved", report.improved), ("Declined", report.declined)):
+        document.add_heading(f"{heading} ({len(movers)})", level=2)
+        if movers:
+            _table(document, mover_table(movers), clean,
+                   widths=[Cm(4.0), Cm(3.0), Cm(1.2), Cm(1.2), PORTRAIT_USABLE - Cm(9.4)])
+        else:
+            document.add_paragraph(f"No {report.completion.items} {heading.lower()}.")
+
+
+def _overdue_actions(document, report: ProgressReport, clean: TextCleaner) -> None:
+    document.add_heading("Overdue actions", level=1)
+    document.add_paragraph(open_actions_sentence(len(report.actions), len(report.overdue), report.today))
+    if report.overdue:
+        overdue = [{k: v for k, v in row.items() if k not in ("Overdue", "Status")}
+                   for row in action_table(report.overdue)]
+        _table(document, overdue, clean, widths=[Cm(3.0), Cm(3.0), PORTRAIT_USABLE - Cm(12.6), Cm(2.6),
+                                                 Cm(2.6), Cm(1.4)])
+
+
+def _page(document) -> None:
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.0))
+    normal = document.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(10.5)
+    set_heading_font(document)
+
+
+def _title_page(document, report: ProgressReport, clean: TextCleaner, status: str) -> None:
+    name = document.add_paragraph(clean(report.organisation), style="Title")
+    name.paragraph_format.space_before = Cm(5)   # room above, without empty paragraphs a screen reader reads out
+    document.add_paragraph("Procurement maturity: progress report", style="Subtitle")
+    lines = [f"Self-assessment for {report.period}"
+             + (f", compared with {report.compare_with}" if report.compare_with else ""),
+             f"Against the {report.framework_name}",
+             f"Prepared {long_date(report.today)}"]
+    for line in lines:
+        document.add_paragraph(line).runs[0].font.size = Pt(13)
+    shown = document.add_paragraph().add_run(f"Status: {status}")
+    shown.font.size, shown.font.bold = Pt(13), True
+
+
+RADAR_TITLE = "Radar chart of the key areas"
+NUMBERS_HEADING = "Key areas in numbers (Figure 1)"
+RADAR_POINTER = f'The same numbers are in the table headed "{NUMBERS_HEADING}", which follows.'
+
+
+def _at_a_glance(document, report: ProgressReport, framework: Framework, rows: list[dict],
+                 clean: TextCleaner) -> None:
+    """The page after the title page: the same as the web report's first screen."""
+    glance = at_a_glance(report, framework)
+    document.add_heading("At a glance", level=1).paragraph_format.page_break_before = True
+    document.add_heading("Overall level", level=2)
+    document.add_paragraph(f"Overall in {report.period}: {glance.overall}.")
+    _note(document, report.rule)
+    document.add_heading("Where we are today and where we want to be", level=2)
+    _radar(document, framework, rows)
+    document.add_heading("The biggest gaps", level=2)
+    _listed(document, [clean(gap_line(line)) for line in glance.gaps], glance.gaps_note)
+    document.add_heading(f"The biggest moves since {report.compare_with}" if report.compare_with
+                         else "The biggest moves", level=2)
+    _listed(document, [clean(move_line(line, report.compare_with)) for line in glance.moves], glance.moves_note)
+    document.add_heading("Open and overdue actions", level=2)
+    document.add_paragraph(open_actions_sentence(glance.open_actions, glance.overdue, report.today))
+
+
+def _radar(document, framework: Framework, rows: list[dict]) -> None:
+    """The radar picture, centred, with alternative text that says what it shows and where its
+    numbers are (Word's "Alt Text"; LibreOffice carries it into a tagged PDF), and its caption."""
+    caption = radar_caption(rows)
+    picture = document.add_picture(
+        io.BytesIO(chart_png(radar_chart(rows, framework, size=500, font_size=15), scale=2)), width=Cm(13.5))
+    picture._inline.docPr.set("title", RADAR_TITLE)
+    picture._inline.docPr.set("descr", f"{caption} {RADAR_POINTER}")
+    document.paragraphs[-1].alignment = 1  # centred
+    _note(document, f"Figure 1. {caption} {RADAR_POINTER}")
+
+
+def _listed(document, lines: list[str], note: str) -> None:
+    """Bulleted lines, then a note saying why there are fewer than asked for (if it says anything)."""
+    for line in lines:
+        document.add_paragraph(line, style="List Bullet")
+    if note:
+        document.add_paragraph(note)
+
+
+def _radar_numbers(document, report: ProgressReport, rows: list[dict], clean: TextCleaner) -> None:
+    """Figure 1's numbers, at the top of the page after "At a glance"."""
+    document.add_heading(NUMBERS_HEADING, level=1).paragraph_format.page_break_before = True
+    radar = radar_text_table(rows)
+    _table(document, radar, clean, widths=_share(len(radar[0]), first=Cm(8)))
+    if not report.has_targets:
+        _note(document, "No targets have been set, so the chart has no target line.")
+
+
+def _note(document, text: str) -> None:
+    run = document.add_paragraph().add_run(text)
+    run.italic = True
+    run.font.size = Pt(9)
+    run.font.color.rgb = RGBColor(0x50, 0x5A, 0x5F)
+
+
+def _share(columns: int, first) -> list:
+    rest = (PORTRAIT_USABLE - first) // max(1, columns - 1)
+    return [first] + [rest] * (columns - 1)
+
+
+def _movement_widths(headers: list[str]) -> list:
+    fixed = {"n": Cm(0.9), "Level": Cm(2.9), "Target": Cm(1.5), "Gap": Cm(1.5), "Direction": Cm(1.9)}
+    periods = [h for h in headers if h not in fixed and h != "Key area"]
+    rest = PORTRAIT_USABLE - sum(fixed[h] for h in headers if h in fixed) - Cm(1.5) * len(periods)
+    return [rest if h == "Key area" else fixed.get(h, Cm(1.5)) for h in headers]
+
+
+def _table(document, rows: list[dict], clean: TextCleaner, *, widths: list, bold_last: bool = False) -> None:
+    """A plain table of dict rows: bold header row repeated on every page, fixed widths."""
+    headers = list(rows[0])
+    table = document.add_table(rows=1 + len(rows), cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    for r, row in enumerate(table.rows):
+        texts = headers if r == 0 else ["" if v is None else str(v) for v in rows[r - 1].values()]
+        bold = r == 0 or (bold_last and r == len(rows))
+        for cell, text, width in zip(row.cells, texts, widths):
+            cell.width = width
+            paragraph = cell.paragraphs[0]
+            for i, line in enumerate(clean(text).split("\n")):
+                if i:
+                    paragraph = cell.add_paragraph()
+                run = paragraph.add_run(line)
+                run.bold = bold or None
+                run.font.size = Pt(9)
+    header = OxmlElement("w:tblHeader")
+    header.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(header)
+    document.add_paragraph()
+
+
+def _footer(document, text: str) -> None:
+    """Footer text followed by "Page N of M", in every section."""
+    paragraph = document.sections[0].footer.paragraphs[0]
+    paragraph.add_run(text).font.size = Pt(8)
+    page_of_pages(paragraph)

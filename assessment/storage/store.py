@@ -1,0 +1,1006 @@
+"""Persistence: organisations, assessments, entries, actions, evidence and history.
+
+SQLite file under `data/` by default; PostgreSQL when `DATABASE_URL` says so. Everything goes
+through `Store.transaction()`, which gives a `Transaction`: one unit of work that commits as a whole
+at the end, or rolls back as a whole on any error, so a crash mid-save leaves the last saved state
+intact. The application layer (`assessment.workflows`) opens one per user action; nothing here
+decides what may be written, only how it is kept. Entries carry a version number; a save that
+names an older version is refused with `StaleEntry` rather than overwriting someone else's work.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections import OrderedDict, defaultdict
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+from urllib.parse import quote
+
+from sqlalchemy import Engine, create_engine, event, func, inspect, make_url, select, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.util import asbool
+
+from ..domain import limits
+from ..domain.edits import Draft, EntryEdit, edit_from_json, fields_json
+from ..domain.errors import (
+    AlreadyExists,
+    AssessmentError,
+    DatabaseUnavailable,
+    InvalidEdit,
+    NotFound,
+    PeriodLocked,
+    StaleEntry,
+)
+from ..domain.framework import Framework
+from ..domain.history import Event, legacy_snapshot, snapshot
+from ..domain.people import Person, SignInLine
+from ..domain.record import (
+    ACTION_PLAN,
+    ACTION_PROGRESS,
+    CONTENT,
+    STATUSES,
+    Action,
+    ActionUpdate,
+    Approval,
+    Entry,
+    Evidence,
+    Organisation,
+    OrganisationRecord,
+    PeriodRecord,
+    action_problems,
+    entry_problems,
+    lock_reason,
+    long_date,
+    organisation_problems,
+    period_key,
+)
+from ..domain.scores import Score
+from .tables import (
+    ActionRow,
+    ActionUpdateRow,
+    AssessmentRow,
+    BaselineRow,
+    DraftRow,
+    EntryHistoryRow,
+    EntryRow,
+    EventRow,
+    EvidenceRow,
+    MembershipRow,
+    OrganisationRow,
+    PersonRow,
+    SignInLogRow,
+    new_stamp,
+)
+
+DATA_DIR = Path(__file__).resolve().parent.parent.parent / "data"
+DEFAULT_DB = DATA_DIR / "assessment.db"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def database_url() -> str:
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DB}"
+
+
+# How long a save waits for another writer before saying the database is busy. With 20 people saving
+# at once on one process (bench/load.py) a writer waited more than 10 s behind the others: better a
+# slow save than a refused one.
+SQLITE_BUSY_SECONDS = 30
+
+
+READ_ONLY = ("the database is read-only here (a snapshot, or a file this process may not change), so nothing "
+             "was changed; reading, exporting and backing it up still work")
+
+
+def read_only_sqlite(url: str) -> str | None:
+    """The URL that opens an SQLite file read-only where this process may not write it (a copy on a
+    read-only disk, a file or folder it may not change), else None. SQLite would otherwise refuse
+    to open it at all ("unable to open database file"): a database in WAL mode needs its -shm file,
+    which a read-only folder cannot hold, so there it is opened as immutable (nothing else can be
+    changing a file on a read-only disk)."""
+    path = url.split("///", 1)[-1].split("?", 1)[0] if url.startswith("sqlite") else ""
+    if not path or path == ":memory:" or path.startswith("file:") or not Path(path).is_file():
+        return None
+    file = Path(path).resolve()
+    folder_writable = os.access(file.parent, os.W_OK)
+    if folder_writable and os.access(file, os.W_OK):
+        return None
+    immutable = not folder_writable and not Path(f"{file}-shm").exists()
+    return f"sqlite:///file:{quote(str(file))}?mode=ro&uri=true" + ("&immutable=1" if immutable else "")
+
+
+def sqlite_uri(url: str) -> str:
+    """`url` with SQLite's own URI filename (`file:...`) where it asks for URI parameters (uri=true)
+    but names a plain path, as SQLAlchemy's `sqlite:////abs/file.db?mode=ro&uri=true`: SQLite takes a
+    URI filename only when it starts with "file:", and would otherwise create a new database named
+    "file.db?mode=ro", read-only flag and all. Any other URL is returned as it is."""
+    if not url.startswith("sqlite"):
+        return url
+    parsed = make_url(url)
+    database = parsed.database or ""
+    try:
+        uri = asbool(parsed.query.get("uri", False))
+    except ValueError:   # uri=maybe: SQLAlchemy says so, as it would without this
+        return url
+    if not uri or not database or database == ":memory:" or database.startswith("file:"):
+        return url
+    query = "&".join(f"{quote(key)}={quote(value)}" for key, values in parsed.query.items()
+                     for value in ((values,) if isinstance(values, str) else values))
+    return f"{parsed.drivername}:///file:{quote(os.path.abspath(database))}?{query}"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """An engine for `url`. SQLite: WAL (readers never wait for a writer), foreign keys on, a busy
+    timeout (`?timeout=` in the URL overrides it), and transactions begun by us: a writing unit of
+    work takes the write lock at its start (BEGIN IMMEDIATE), so two saves queue rather than fail
+    half way, and savepoints work. A file this process may not write is opened read-only
+    (`read_only_sqlite`); a plain path with SQLite URI parameters is made a URI filename
+    (`sqlite_uri`), so that `?mode=ro&uri=true` opens it read-only rather than making a new file."""
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        url = read_only_sqlite(url) or url
+        path = url.split("///", 1)[-1].split("?", 1)[0]
+        if path and path != ":memory:" and not path.startswith("file:") and make_url(url).query.get("mode") != "ro":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)   # not for a file only to be read
+        url = sqlite_uri(url)
+        engine = create_engine(url, connect_args={} if "timeout=" in url else {"timeout": SQLITE_BUSY_SECONDS})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+            dbapi_connection.isolation_level = None   # pysqlite begins nothing itself: see _sqlite_begin
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            try:
+                cursor.execute("PRAGMA journal_mode=WAL")
+            except sqlite3.OperationalError:   # a read-only file keeps its journal mode
+                pass
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):  # pragma: no cover - trivial
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get("writing")
+                                       else "BEGIN")
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config():
+    """The Alembic configuration of this package's migrations (for upgrades, backup and restore)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration's revision, from the migrations' file names ("0005_....py" is
+    revision "0005"), read without loading Alembic (tests/test_store.py holds it to Alembic's own)."""
+    return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The database's schema revision (None for a new, empty database)."""
+    with unavailable_as_error(), engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision. A database already there is seen to be in
+    one query, without loading Alembic (which costs a command-line call most of its time)."""
+    if current_revision(engine) == head_revision():
+        return
+    from alembic import command
+
+    config = alembic_config()
+    with unavailable_as_error(), engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_store(url: str | None = None) -> "Store":
+    engine = make_engine(url)
+    read_only = engine.url.query.get("mode") == "ro"
+    if read_only:
+        revision = current_revision(engine)
+        if revision != head_revision():
+            raise DatabaseUnavailable(
+                "the database is read-only here and " + (f"its schema is revision {revision}, not this version's "
+                                                         f"{head_revision()}" if revision else "holds no database "
+                                                         "of this tool") + ": open it with the version that wrote it, "
+                "or copy it where it can be written to")
+    else:
+        migrate(engine)
+    return Store(engine, read_only=read_only)
+
+
+@contextmanager
+def unavailable_as_error() -> Iterator[None]:
+    """A database that is busy, read-only or out of reach raises `DatabaseUnavailable`: one line
+    for people, with none of the SQL or its parameters."""
+    try:
+        yield
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "25006":   # PostgreSQL: a read-only transaction
+            raise DatabaseUnavailable(READ_ONLY) from None
+        if isinstance(exc, IntegrityError) or not isinstance(exc, (OperationalError, InterfaceError)):
+            raise
+        raise DatabaseUnavailable(_describe(exc)) from None
+
+
+def _describe(exc: DBAPIError) -> str:
+    said = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+    lower = said.lower()
+    if "locked" in lower or "busy" in lower:
+        return ("the database is busy: someone else is saving to it just now, so nothing was saved; "
+                "please try again")
+    if "readonly" in lower or "read-only" in lower or "read only" in lower:
+        return READ_ONLY
+    if "unable to open" in lower:
+        return "the database file cannot be opened; check its folder exists and may be written to"
+    return f"the database cannot be used just now ({said[:200]}); nothing was saved"
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _score(row_score: float | None, na: bool) -> Score:
+    return Score(row_score, bool(na))
+
+
+RECORDS_KEPT = 32   # loaded records kept per process for reading (each a few hundred kB for NPS 2018)
+
+
+class RecordCache:
+    """Records loaded for reading, kept by organisation with the stamp (`organisations.changed`)
+    they were loaded at; the least recently read go first. Shared by every session of a process,
+    so a record from it is read-only: nothing may change it (a test checks that every query and
+    export leaves it as loaded)."""
+
+    def __init__(self, size: int = RECORDS_KEPT):
+        self.size = size
+        self._kept: OrderedDict[str, tuple[str, OrganisationRecord]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, org_id: str, stamp: str | None) -> OrganisationRecord | None:
+        with self._lock:
+            kept = self._kept.get(org_id)
+            if kept is None or stamp is None or kept[0] != stamp:
+                return None
+            self._kept.move_to_end(org_id)
+            return kept[1]
+
+    def put(self, org_id: str, stamp: str | None, record: OrganisationRecord) -> None:
+        if stamp is None or self.size <= 0:
+            return
+        with self._lock:
+            self._kept[org_id] = (stamp, record)
+            self._kept.move_to_end(org_id)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+
+class Store:
+    """The database: an engine made once, and a short unit of work per user action."""
+
+    def __init__(self, engine: Engine, *, read_only: bool = False):
+        self.engine = engine
+        self.read_only = read_only     # opened read-only: every writing unit of work is refused
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._writing = sessionmaker(engine.execution_options(writing=True), expire_on_commit=False)
+        self.records = RecordCache()
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator["Transaction"]:
+        """One unit of work: commits at the end, rolls back everything on any error. A writing one
+        holds SQLite's write lock from its start (readers go on reading); the organisations whose
+        records it changed are given a new stamp as part of it."""
+        if write and self.read_only:
+            raise DatabaseUnavailable(READ_ONLY)
+        with unavailable_as_error(), (self._writing if write else self._sessions)() as session, session.begin():
+            tx = Transaction(session, self.records)
+            yield tx
+            if tx.touched:
+                session.execute(update(OrganisationRow).where(OrganisationRow.id.in_(sorted(tx.touched)))
+                                .values(changed=new_stamp()))
+
+
+# The lock in the write path. Every public method of `Transaction` says what it does to a period
+# (tests/test_lock.py is generated from these marks: a method without one fails it):
+READS = "reads"                      # writes nothing
+CONTENT_OF_A_PERIOD = "content"      # refused in a submitted or approved period (`record.lock_reason`)
+ACTIONS_OF_A_PERIOD = "actions"      # an action's progress, always; its owner and due date as content
+SIGN_OFF_OF_A_PERIOD = "sign-off"    # a period's status: the moves are the workflow's to check
+NEW_PERIOD = "new period"            # a period that did not exist: nothing of it was put before anyone
+OWN_DRAFTS_DISCARDED = "own drafts"  # unsaved drafts thrown away: nothing that was submitted
+NOT_A_PERIOD = "not a period"        # organisations, events, people, sign-ins
+
+
+def writes(case: str):
+    """Mark a `Transaction` method with its lock case (`READS` for one that writes nothing)."""
+    def marked(method):
+        method.lock_case = case
+        return method
+    return marked
+
+
+reads = writes(READS)
+
+
+class Transaction:
+    """Reads and writes inside one transaction (`Store.transaction()`)."""
+
+    def __init__(self, session: Session, records: RecordCache | None = None):
+        self.s = session
+        self.records = records if records is not None else RecordCache(0)
+        self.touched: set[str] = set()   # organisations whose records this unit of work changes
+        # What the versions saved in this unit of work are kept as in history ("saved", "import
+        # x.docx", "restored version 3"), and the event (an import) they belong to, if any.
+        self.change: str = "saved"
+        self.event_id: int | None = None
+
+    # ------------------------------------------------------------ organisations
+
+    @writes(NOT_A_PERIOD)
+    def add_organisation(self, org: Organisation) -> None:
+        _fits(org.id, organisation_problems(org))
+        if self.s.get(OrganisationRow, org.id) is not None:
+            raise AlreadyExists(f"organisation '{org.id}' already exists")
+        self.s.add(OrganisationRow(id=org.id, name=org.name, type=org.type, region=org.region))
+        self.s.flush()
+        self.touched.add(org.id)
+
+    @reads
+    def organisations(self, ids: Iterable[str] | None = None) -> list[tuple[Organisation, list[str]]]:
+        """Every organisation (or those of `ids`) by name, with its periods, oldest first: two
+        plain queries of the columns needed, no records loaded (Start asks on every run)."""
+        orgs = select(OrganisationRow.id, OrganisationRow.name, OrganisationRow.type, OrganisationRow.region)
+        periods = select(AssessmentRow.organisation_id, AssessmentRow.period)
+        if ids is not None:
+            wanted = list(ids)
+            orgs = orgs.where(OrganisationRow.id.in_(wanted))
+            periods = periods.where(AssessmentRow.organisation_id.in_(wanted))
+        by_org: dict[str, list[str]] = defaultdict(list)
+        for org_id, period in self.s.execute(periods):
+            by_org[org_id].append(period)
+        return [(Organisation(*row), sorted(by_org[row[0]], key=period_key))
+                for row in self.s.execute(orgs.order_by(OrganisationRow.name))]
+
+    @reads
+    def organisation(self, org_id: str) -> Organisation:
+        row = self._org(org_id)
+        return Organisation(row.id, row.name, row.type, row.region)
+
+    def _org(self, org_id: str) -> OrganisationRow:
+        row = self.s.get(OrganisationRow, org_id)
+        if row is None:
+            raise NotFound(f"no organisation '{org_id}'")
+        return row
+
+    def _assessment(self, org_id: str, period: str) -> AssessmentRow:
+        self._org(org_id)
+        row = self.s.scalar(select(AssessmentRow).where(AssessmentRow.organisation_id == org_id,
+                                                        AssessmentRow.period == period))
+        if row is None:
+            raise NotFound(f"{org_id} has no period '{period}'")
+        return row
+
+    def _open(self, org_id: str, period: str, change: str = CONTENT, what: str = "changed") -> AssessmentRow:
+        """The period, if the lock lets `change` be made to it (else PeriodLocked)."""
+        row = self._assessment(org_id, period)
+        self._check_open(row, change, what)
+        return row
+
+    def _check_open(self, row: AssessmentRow, change: str = CONTENT, what: str = "changed") -> None:
+        """Refuse (PeriodLocked) what `record.lock_reason` refuses, from the period as stored: the last
+        guard in the write path, whoever asked and whether or not they asked the lock first."""
+        frameworks = self.s.execute(select(AssessmentRow.period, AssessmentRow.framework_id,
+                                           AssessmentRow.framework_version)
+                                    .where(AssessmentRow.organisation_id == row.organisation_id)).all()
+        latest = max(frameworks, key=lambda f: period_key(f.period))
+        other = (f"{row.framework_id} {row.framework_version}"
+                 if (row.framework_id, row.framework_version) != (latest.framework_id, latest.framework_version)
+                 else None)
+        reason = lock_reason(row.period, row.status, change=change, what=what, approval=_approval(row),
+                             other_framework=other)
+        if reason is not None:
+            raise PeriodLocked(reason)
+
+    # ------------------------------------------------------------ whole records
+
+    @writes(CONTENT_OF_A_PERIOD)
+    def save_record(self, record: OrganisationRecord, *, user: str, replace: bool = False) -> dict[str, int]:
+        """Store a whole record (from a file): the organisation if new, its baselines and periods.
+
+        A period that already exists is refused unless `replace` is set. Returns counts.
+        """
+        org, s = record.organisation, self.s
+        self.touched.add(org.id)
+        counts = {"periods": 0, "entries": 0, "actions": 0}
+        row = s.get(OrganisationRow, org.id)
+        if row is None:
+            _fits(org.id, organisation_problems(org))
+            row = OrganisationRow(id=org.id, name=org.name, type=org.type, region=org.region)
+            s.add(row)
+            s.flush()
+        else:
+            existing = {a.period: a for a in row.assessments}
+            clash = [p.period for p in record.periods if p.period in existing]
+            if clash and not replace:
+                raise AlreadyExists(f"{org.id} already has period(s) {', '.join(clash)}; "
+                                    "nothing was imported (use --replace to overwrite them)")
+            for name in clash:
+                self._check_open(existing[name], what="replaced")
+                s.delete(existing[name])
+            s.flush()
+        if record.baseline_agreed:
+            _fits(org.id, [m for m in [limits.too_long("when the baseline was agreed", record.baseline_agreed,
+                                                         limits.BASELINE_AGREED)] if m])
+            row.baseline_agreed = record.baseline_agreed
+        if record.source:
+            row.source = record.source
+        for objective_id, score in record.baselines.items():
+            s.merge(BaselineRow(organisation_id=org.id, objective_id=objective_id,
+                                score=score.value, not_applicable=score.not_applicable))
+        for period in record.sorted_periods():
+            self.add_period(org.id, period, period.framework_id or record.framework_id,
+                            period.framework_version or record.framework_version, user=user)
+            entries = [*period.entries.values(), *period.key_area_entries.values()]
+            counts["entries"] += len(entries)
+            counts["actions"] += sum(len(e.actions) for e in entries)
+            counts["periods"] += 1
+        return counts
+
+    @reads
+    def record(self, org_id: str) -> OrganisationRecord:
+        """The organisation's record for reading: the one kept from an earlier read while the
+        organisation's stamp is unchanged (a few milliseconds), else `load_record` (tens of
+        milliseconds), kept for the next read. Read-only: never change what this returns."""
+        stamp = self.s.scalar(select(OrganisationRow.changed).where(OrganisationRow.id == org_id))
+        record = self.records.get(org_id, stamp)
+        if record is None:
+            record = self.load_record(org_id)   # NotFound if there is no such organisation
+            if not self.touched:                # not a record this unit of work has changed
+                self.records.put(org_id, stamp, record)
+        return record
+
+    @reads
+    def load_record(self, org_id: str) -> OrganisationRecord:
+        """The organisation's whole record, loaded afresh (a new object the caller may change)."""
+        row = self._org(org_id)
+        assessments = self.s.scalars(
+            select(AssessmentRow).where(AssessmentRow.organisation_id == org_id)
+            .options(selectinload(AssessmentRow.entries).selectinload(EntryRow.actions)
+                     .selectinload(ActionRow.updates),
+                     selectinload(AssessmentRow.entries).selectinload(EntryRow.evidence))).all()
+        baselines = self.s.scalars(select(BaselineRow).where(BaselineRow.organisation_id == org_id)).all()
+        assessments = sorted(assessments, key=lambda a: period_key(a.period))
+        # the record follows the framework of its latest period; an earlier period scored against
+        # another framework says which (`PeriodRecord.framework_id`)
+        framework_id = assessments[-1].framework_id if assessments else ""
+        framework_version = assessments[-1].framework_version if assessments else ""
+        record = OrganisationRecord(
+            organisation=Organisation(row.id, row.name, row.type, row.region),
+            framework_id=framework_id, framework_version=framework_version,
+            baselines={b.objective_id: _score(b.score, b.not_applicable) for b in baselines},
+            baseline_agreed=row.baseline_agreed, source=row.source)
+        for a in assessments:
+            other = (a.framework_id, a.framework_version) != (framework_id, framework_version)
+            period = PeriodRecord(period=a.period, status=a.status, approval=_approval(a),
+                                  framework_id=a.framework_id if other else None,
+                                  framework_version=a.framework_version if other else None)
+            for e in sorted(a.entries, key=lambda e: e.id):
+                target = (period.entries if e.kind == "objective" else period.key_area_entries)
+                target[e.item_id] = _entry_from_row(e)
+            record.periods.append(period)
+        return record
+
+    # ------------------------------------------------------------ periods
+
+    @writes(NEW_PERIOD)
+    def add_period(self, org_id: str, period: PeriodRecord, framework_id: str, framework_version: str, *,
+                   user: str) -> None:
+        """A new period with its entries (their actions, evidence and first history rows)."""
+        self._org(org_id)
+        self.touched.add(org_id)
+        assessment = AssessmentRow(organisation_id=org_id, period=period.period, framework_id=framework_id,
+                                   framework_version=framework_version, status=period.status)
+        self.s.add(assessment)
+        try:
+            self.s.flush()
+        except IntegrityError:  # started at the same moment by someone else
+            raise AlreadyExists(f"{org_id} already has period '{period.period}'") from None
+        self._insert_entries(assessment, [*period.entries.values(), *period.key_area_entries.values()], user)
+
+    @writes(CONTENT_OF_A_PERIOD)
+    def delete_period(self, org_id: str, period: str) -> None:
+        """A period and everything in it (entries, actions, evidence, history)."""
+        assessment = self._open(org_id, period, what="deleted")
+        self.touched.add(org_id)
+        self.s.delete(assessment)
+        self.s.flush()
+
+    @writes(ACTIONS_OF_A_PERIOD)
+    def update_action(self, org_id: str, action_id: int, *, owner: str | None, due, rag: str | None,
+                      change: ActionUpdate | None, user: str) -> Action:
+        """Change an action's owner, due date and red/amber/green, and record a dated status change
+        or progress note (`change`) in its life. Its entry is not given a new version: an action's
+        progress is its own history."""
+        row = self.s.scalar(select(ActionRow).join(EntryRow).join(AssessmentRow)
+                            .where(ActionRow.id == action_id, AssessmentRow.organisation_id == org_id))
+        if row is None:
+            raise NotFound(f"{org_id} has no action {action_id}")
+        planned = (owner, due) != (row.owner, row.due)
+        self._check_open(row.entry.assessment, ACTION_PLAN if planned else ACTION_PROGRESS,
+                         "given a new owner or due date for its actions (their progress can still be recorded)")
+        self.touched.add(org_id)
+        _fits(f"action {action_id}", action_problems(Action(row.text, owner, updates=[change] if change else [])))
+        row.owner, row.due, row.rag = owner, due, rag
+        if change is not None:
+            row.updates.append(ActionUpdateRow(status=change.status, on=change.on, note=change.note,
+                                               period=change.period, changed_by=user, changed_at=_now()))
+            row.status = change.status
+        row.updated_by, row.updated_at = user, _now()
+        self.s.flush()
+        return _action_from_row(row)
+
+    @writes(SIGN_OFF_OF_A_PERIOD)
+    def set_status(self, org_id: str, period: str, status: str, approval: Approval | None = None) -> None:
+        """A period's status, with its approval while approved (cleared otherwise)."""
+        if status not in STATUSES:
+            raise AssessmentError(f"'{status}' is not a status; use one of {', '.join(STATUSES)}")
+        row = self._assessment(org_id, period)
+        self.touched.add(org_id)
+        row.status = status
+        kept = approval if status == "approved" else None
+        row.decision, row.decision_date, row.minute = (kept.decision, kept.on, kept.minute) if kept else (None,) * 3
+        row.approved_by, row.approved_at = (kept.by, kept.at or _now()) if kept else (None, None)
+        self.s.flush()
+
+    # ------------------------------------------------------------ events: what was done to a record as a whole
+
+    @writes(NOT_A_PERIOD)
+    def add_event(self, org_id: str, period: str | None, kind: str, person: str, **details: Any) -> int:
+        """Keep `kind` (submitted, approved, reopened, started, deleted, import, undo import, role) with
+        its details; returns its id."""
+        row = EventRow(organisation_id=org_id, period=period, kind=kind, person=person, at=_now(),
+                       details=json.dumps(details, default=str, ensure_ascii=False) if details else None)
+        self.s.add(row)
+        self.s.flush()
+        return row.id
+
+    @reads
+    def events(self, org_id: str, *, period: str | None = None, kinds: Iterable[str] = ()) -> list[Event]:
+        """An organisation's events, newest first (of one period, of some kinds)."""
+        query = select(EventRow).where(EventRow.organisation_id == org_id)
+        if period is not None:
+            query = query.where(EventRow.period == period)
+        if kinds:
+            query = query.where(EventRow.kind.in_(list(kinds)))
+        return [Event(r.id, r.period, r.kind, r.person, _utc(r.at), json.loads(r.details) if r.details else {})
+                for r in self.s.scalars(query.order_by(EventRow.id.desc()))]
+
+    @reads
+    def event(self, org_id: str, event_id: int) -> Event:
+        found = [e for e in self.events(org_id) if e.id == event_id]
+        if not found:
+            raise NotFound(f"{org_id} has no change {event_id}")
+        return found[0]
+
+    @writes(NOT_A_PERIOD)
+    def mark_event(self, event_id: int, **more: Any) -> None:
+        """Add to an event's details (an import marked as undone)."""
+        row = self.s.get(EventRow, event_id)
+        if row is None:
+            raise NotFound(f"there is no event {event_id}")
+        row.details = json.dumps({**(json.loads(row.details) if row.details else {}), **more}, default=str,
+                                 ensure_ascii=False)
+        self.s.flush()
+
+    @reads
+    def entries_of_event(self, event_id: int) -> list[tuple[str, str, str, int]]:
+        """The entries an event (an import) saved: (period, kind, item, version saved)."""
+        rows = self.s.execute(select(AssessmentRow.period, EntryRow.kind, EntryRow.item_id, EntryHistoryRow.version)
+                              .join(EntryRow, EntryHistoryRow.entry_id == EntryRow.id)
+                              .join(AssessmentRow, EntryRow.assessment_id == AssessmentRow.id)
+                              .where(EntryHistoryRow.event_id == event_id)).all()
+        return [(period, kind, item, version) for period, kind, item, version in rows]
+
+    @writes(CONTENT_OF_A_PERIOD)
+    def delete_entry(self, org_id: str, period: str, kind: str, item: str) -> None:
+        assessment = self._open(org_id, period)
+        row = self.s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id, EntryRow.kind == kind,
+                                                   EntryRow.item_id == item))
+        if row is not None:
+            self.touched.add(org_id)
+            self.s.delete(row)
+            self.s.flush()
+
+    # ------------------------------------------------------------ people and roles
+
+    @reads
+    def people(self, org_id: str | None = None) -> list[Person]:
+        """Everyone (with a role at `org_id`, if given), by email."""
+        query = select(PersonRow).options(selectinload(PersonRow.memberships)).order_by(PersonRow.email)
+        found = [_person(r) for r in self.s.scalars(query)]
+        return [p for p in found if org_id is None or org_id in p.roles]
+
+    @reads
+    def person(self, email: str) -> Person | None:
+        row = self._person_row(email)
+        return _person(row) if row else None
+
+    @reads
+    def person_by_identity(self, issuer: str, subject: str) -> Person | None:
+        row = self.s.scalar(select(PersonRow).where(PersonRow.issuer == issuer, PersonRow.subject == subject))
+        return _person(row) if row else None
+
+    def _person_row(self, email: str) -> PersonRow | None:
+        return self.s.scalar(select(PersonRow).where(PersonRow.email == email))
+
+    @writes(NOT_A_PERIOD)
+    def add_person(self, email: str, *, added_by: str, administers_deployment: bool = False) -> Person:
+        row = self._person_row(email)
+        if row is None:
+            _fits(email, [m for m in [limits.too_long("the email address", email, limits.EMAIL)] if m])
+            row = PersonRow(email=email, added_by=added_by, added_at=_now(), administers_deployment=False)
+            self.s.add(row)
+        if administers_deployment:
+            row.administers_deployment = True
+        self.s.flush()
+        return _person(row)
+
+    @writes(NOT_A_PERIOD)
+    def bind_person(self, email: str, issuer: str, subject: str, name: str | None) -> Person:
+        """Bind a person added by email to the identity they signed in with (first sign-in), and
+        note the sign-in."""
+        row = self._person_row(email)
+        if row is None:
+            raise NotFound(f"no one with the email address {email}")
+        row.issuer, row.subject = issuer[:limits.IDENTITY], subject[:limits.IDENTITY]
+        self.signed_in(row, name)
+        return _person(row)
+
+    @writes(NOT_A_PERIOD)
+    def signed_in(self, row_or_person: PersonRow | Person, name: str | None) -> None:
+        row = row_or_person if isinstance(row_or_person, PersonRow) else self._person_row(row_or_person.email)
+        if row is None:
+            raise NotFound(f"no one with the email address {row_or_person.email}")
+        if name:
+            row.name = name[:limits.PERSON]
+        row.last_signed_in = _now()
+        self.s.flush()
+
+    @writes(NOT_A_PERIOD)
+    def set_role(self, email: str, org_id: str, role: str | None) -> str | None:
+        """Give `email` `role` at `org_id` (None takes it away); returns the role they had."""
+        self._org(org_id)
+        row = self._person_row(email)
+        if row is None:
+            raise NotFound(f"no one with the email address {email}")
+        membership = self.s.get(MembershipRow, (row.id, org_id))
+        before = membership.role if membership else None
+        if role is None and membership is not None:
+            self.s.delete(membership)
+        elif role is not None and membership is None:
+            self.s.add(MembershipRow(person_id=row.id, organisation_id=org_id, role=role))
+        elif role is not None and membership is not None:
+            membership.role = role
+        self.s.flush()
+        self.s.expire(row, ["memberships"])
+        return before
+
+    @writes(NOT_A_PERIOD)
+    def unbind_person(self, email: str) -> Person:
+        """Free a person's binding to an identity: the next verified sign-in with their address binds
+        them afresh."""
+        row = self._person_row(email)
+        if row is None:
+            raise NotFound(f"no one with the email address {email}")
+        row.issuer = row.subject = None
+        self.s.flush()
+        return _person(row)
+
+    @writes(NOT_A_PERIOD)
+    def log_sign_in(self, kind: str, *, email: str | None = None, issuer: str | None = None,
+                    subject: str | None = None, by: str | None = None, reason: str | None = None) -> None:
+        """Keep a line of the sign-in log (text cut to its column: a log line is never refused)."""
+        def cut(text_: str | None, limit: int) -> str | None:
+            return text_[:limit] if text_ else None
+        self.s.add(SignInLogRow(at=_now(), kind=kind, email=cut(email, limits.EMAIL), by=cut(by, limits.PERSON),
+                                issuer=cut(issuer, limits.IDENTITY), subject=cut(subject, limits.IDENTITY),
+                                reason=cut(reason, limits.REASON)))
+        self.s.flush()
+
+    @reads
+    def sign_in_log(self, *, kinds: Iterable[str] | None = None, emails: Iterable[str] | None = None,
+                    limit: int = 200) -> list[SignInLine]:
+        """The newest lines of the sign-in log (of these kinds, about these addresses)."""
+        query = select(SignInLogRow).order_by(SignInLogRow.at.desc(), SignInLogRow.id.desc()).limit(limit)
+        if kinds is not None:
+            query = query.where(SignInLogRow.kind.in_(list(kinds)))
+        if emails is not None:
+            query = query.where(SignInLogRow.email.in_(list(emails)))
+        return [SignInLine(_utc(r.at), r.kind, r.email, r.issuer, r.subject, r.by, r.reason)
+                for r in self.s.scalars(query)]
+
+    @writes(NOT_A_PERIOD)
+    def remove_person(self, email: str) -> None:
+        row = self._person_row(email)
+        if row is not None:
+            self.s.delete(row)
+            self.s.flush()
+
+    # ------------------------------------------------------------ one entry at a time
+
+    @writes(CONTENT_OF_A_PERIOD)
+    def save_entry(self, org_id: str, period: str, entry: Entry, *, expected_version: int | None,
+                   user: str) -> Entry:
+        """Save one objective's (or key area's) entry with its actions and evidence.
+
+        `expected_version` is the version the user started from (0 or None for a new entry).
+        If the stored entry has moved on, `StaleEntry` is raised carrying the stored entry, and
+        nothing is written.
+        """
+        assessment = self._open(org_id, period)
+        self.touched.add(org_id)
+        row = self.s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id,
+                                                   EntryRow.kind == entry.kind, EntryRow.item_id == entry.item)
+                            .with_for_update())
+        what = f"{entry.kind.replace('_', ' ')} {entry.item}"
+        if row is None:
+            if expected_version:
+                raise StaleEntry(f"{what} was removed since you opened it")
+            row = self._insert_entries(assessment, [entry], user)[0]
+            return _entry_from_row(row)
+        if (expected_version or 0) != row.version:
+            raise _stale(what, row, expected_version)
+        try:
+            with self.s.begin_nested():   # a save someone else made meanwhile undoes this entry only
+                self._update_entry(row, entry, user)
+        except StaleDataError:
+            self.s.expire(row)
+            raise _stale(what, row, expected_version) from None
+        return _entry_from_row(row)
+
+    @writes(CONTENT_OF_A_PERIOD)
+    def write_entries(self, org_id: str, period: str, framework: Framework, *, new: list[Entry],
+                      changed: list[Entry], status: str = "draft", user: str) -> None:
+        """Add `new` entries and update `changed` ones (each a new version with history) in a period,
+        which is created (for `framework`, with `status`) if it does not exist yet."""
+        self._org(org_id)
+        self.touched.add(org_id)
+        assessment = self.s.scalar(select(AssessmentRow).where(AssessmentRow.organisation_id == org_id,
+                                                               AssessmentRow.period == period))
+        if assessment is None:
+            assessment = AssessmentRow(organisation_id=org_id, period=period, framework_id=framework.id,
+                                       framework_version=framework.version, status=status)
+            self.s.add(assessment)
+            self.s.flush()
+        else:
+            self._check_open(assessment, what="imported into")
+        rows = {(e.kind, e.item_id): e for e in assessment.entries}
+        for entry in changed:
+            self._update_entry(rows[(entry.kind, entry.item)], entry, user)
+        self._insert_entries(assessment, new, user)
+
+    def _insert_entries(self, assessment: AssessmentRow, entries: list[Entry], user: str) -> list[EntryRow]:
+        """New entries with their actions, evidence and first history row (one flush for all)."""
+        rows = []
+        for entry in entries:
+            _fits(f"{entry.kind.replace('_', ' ')} {entry.item}", entry_problems(entry))
+            row = EntryRow(assessment_id=assessment.id, kind=entry.kind, item_id=entry.item)
+            _fill_entry(row, entry, user)
+            row.actions = [_action_row(a, user) for a in entry.actions]
+            row.evidence = [EvidenceRow(url=e.url, title=e.title) for e in entry.evidence]
+            rows.append(row)
+        self.s.add_all(rows)
+        self.s.flush()
+        self.s.add_all([_history(row, self.change, self.event_id) for row in rows])
+        return rows
+
+    def _update_entry(self, row: EntryRow, entry: Entry, user: str) -> None:
+        _fits(f"{entry.kind.replace('_', ' ')} {entry.item}", entry_problems(entry))
+        _fill_entry(row, entry, user)
+        by_id = {a.id: a for a in row.actions}
+        kept = []
+        for action in entry.actions:
+            existing = by_id.get(action.id) if action.id is not None else None
+            if existing is None:
+                kept.append(_action_row(action, user))
+            else:
+                if existing.status != action.status:   # a status change is kept, dated, for the action's life
+                    existing.updates.append(ActionUpdateRow(status=action.status, on=_now().date(),
+                                                            period=row.assessment.period, changed_by=user,
+                                                            changed_at=_now()))
+                if (existing.text, existing.owner, existing.due, existing.status, existing.rag) != \
+                        (action.text, action.owner, action.due, action.status, action.rag):
+                    existing.text, existing.owner, existing.due = action.text, action.owner, action.due
+                    existing.status, existing.rag = action.status, action.rag
+                    existing.updated_by, existing.updated_at = user, _now()
+                kept.append(existing)
+        row.actions = kept
+        row.evidence = [EvidenceRow(url=e.url, title=e.title) for e in entry.evidence]
+        self.s.flush()  # the mapper's version counter moves on here
+        self.s.add(_history(row, self.change, self.event_id))
+
+    # ------------------------------------------------------------ drafts
+
+    @reads
+    def drafts(self, org_id: str, period: str | None = None, person: str | None = None,
+               tab: str | None = None) -> list[Draft]:
+        """Drafts of an organisation (of one period, of one person, of one tab), oldest period first."""
+        query = (select(DraftRow, AssessmentRow.period).join(AssessmentRow)
+                 .where(AssessmentRow.organisation_id == org_id))
+        if period is not None:
+            query = query.where(AssessmentRow.period == period)
+        if person is not None:
+            query = query.where(DraftRow.person == person)
+        if tab is not None:
+            query = query.where(DraftRow.tab == tab)
+        rows = self.s.execute(query.order_by(DraftRow.id)).all()
+        out = [Draft(name, row.person, edit_from_json(row.item_id, row.kind, row.base_version, row.fields),
+                     _utc(row.updated_at), row.tab) for row, name in rows]
+        return sorted(out, key=lambda d: period_key(d.period))
+
+    @writes(CONTENT_OF_A_PERIOD)
+    def put_draft(self, org_id: str, period: str, person: str, edit: EntryEdit, tab: str = "") -> None:
+        """Keep `edit` as the person's draft of that entry in that tab (replacing what was kept)."""
+        assessment = self._open(org_id, period)
+        row = self.s.scalar(select(DraftRow).where(DraftRow.assessment_id == assessment.id, DraftRow.person == person,
+                                                   DraftRow.tab == tab, DraftRow.kind == edit.kind,
+                                                   DraftRow.item_id == edit.item))
+        if row is None:
+            row = DraftRow(assessment_id=assessment.id, person=person, tab=tab, kind=edit.kind, item_id=edit.item)
+            self.s.add(row)
+        row.base_version, row.fields, row.updated_at = edit.base_version, fields_json(edit), _now()
+        self.s.flush()
+
+    @writes(OWN_DRAFTS_DISCARDED)
+    def delete_drafts(self, org_id: str, period: str, person: str | None,
+                      keys: Iterable[tuple[str, str]] | None = None, tab: str | None = None) -> int:
+        """Delete drafts of a period (one person's, or everyone's with None; of one tab, or every tab
+        with None; only `keys` if given)."""
+        assessment = self._assessment(org_id, period)
+        query = select(DraftRow).where(DraftRow.assessment_id == assessment.id)
+        if person is not None:
+            query = query.where(DraftRow.person == person)
+        if tab is not None:
+            query = query.where(DraftRow.tab == tab)
+        wanted = None if keys is None else set(keys)
+        gone = 0
+        for row in self.s.scalars(query).all():
+            if wanted is None or (row.kind, row.item_id) in wanted:
+                self.s.delete(row)
+                gone += 1
+        self.s.flush()
+        return gone
+
+    @reads
+    def versions(self, org_id: str, period: str, item: str, kind: str = "objective"
+                 ) -> list[tuple[int, str | None, datetime | None, str | None, dict]]:
+        """Every saved version of one entry: (version, by, at, what made it, snapshot)."""
+        assessment = self._assessment(org_id, period)
+        entry = self.s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id,
+                                                     EntryRow.kind == kind, EntryRow.item_id == item))
+        if entry is None:
+            return []
+        rows = self.s.scalars(select(EntryHistoryRow).where(EntryHistoryRow.entry_id == entry.id)
+                              .order_by(EntryHistoryRow.version)).all()
+        return [(h.version, h.changed_by, _utc(h.changed_at), h.change,
+                 json.loads(h.snapshot) if h.snapshot else legacy_snapshot(_score(h.score, h.not_applicable),
+                                                                         _score(h.target, h.target_not_applicable),
+                                                                         h.comment))
+                for h in rows]
+
+    # ------------------------------------------------------------ many organisations
+
+    @reads
+    def regional_rollup(self, framework: Framework, organisation_ids: list[str] | None = None
+                        ) -> dict[tuple[str, str], tuple[float, int]]:
+        """Mean score per (period, key area) over many organisations' applicable scored objectives.
+
+        The database averages per period and objective; the key-area means are then combined
+        from those sums, so each objective score counts once.
+        """
+        query = (select(AssessmentRow.period, EntryRow.item_id, func.sum(EntryRow.score), func.count(EntryRow.score))
+                 .join(EntryRow, EntryRow.assessment_id == AssessmentRow.id)
+                 .where(EntryRow.kind == "objective", EntryRow.score.is_not(None),
+                        EntryRow.not_applicable.is_(False), AssessmentRow.framework_id == framework.id)
+                 .group_by(AssessmentRow.period, EntryRow.item_id))
+        if organisation_ids is not None:
+            query = query.where(AssessmentRow.organisation_id.in_(organisation_ids))
+        sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
+        key_area_of = framework.key_area_of
+        for period, objective_id, total, count in self.s.execute(query):
+            ka = key_area_of.get(objective_id)
+            if ka is not None and total is not None:
+                bucket = sums[(period, ka)]
+                bucket[0] += total
+                bucket[1] += count
+        return {key: (total / count, int(count)) for key, (total, count) in sums.items() if count}
+
+
+def _stale(what: str, row: EntryRow, expected_version: int | None) -> StaleEntry:
+    """The conflict: someone saved `row` after the version the person started from."""
+    return StaleEntry(
+        f"{what} was saved by {row.updated_by or 'someone else'} at {row.updated_at:%H:%M} on "
+        f"{long_date(row.updated_at)} (version {row.version}) after you opened version {expected_version or 0}; "
+        "nothing was overwritten", current=_entry_from_row(row))
+
+
+def _fill_entry(row: EntryRow, entry: Entry, user: str) -> None:
+    row.score, row.not_applicable = entry.score.value, entry.score.not_applicable
+    row.target, row.target_not_applicable = entry.target.value, entry.target.not_applicable
+    row.target_period = entry.target_period
+    row.comment, row.previous_comment = entry.comment, entry.previous_comment
+    row.carried = entry.carried
+    row.updated_by, row.updated_at = user, _now()
+
+
+def _action_row(action: Action, user: str) -> ActionRow:
+    return ActionRow(text=action.text, owner=action.owner, due=action.due, status=action.status,
+                     rag=action.rag, updated_by=user, updated_at=_now(),
+                     updates=[ActionUpdateRow(status=u.status, on=u.on, note=u.note, period=u.period,
+                                              changed_by=u.by or user, changed_at=u.at or _now())
+                              for u in action.updates])
+
+
+def _action_from_row(a: ActionRow) -> Action:
+    return Action(text=a.text, owner=a.owner, due=a.due, status=a.status, rag=a.rag, id=a.id,
+                  updates=[ActionUpdate(status=u.status, on=u.on, note=u.note, period=u.period, by=u.changed_by,
+                                        at=_utc(u.changed_at)) for u in a.updates])
+
+
+def _history(row: EntryRow, change: str | None, event_id: int | None) -> EntryHistoryRow:
+    return EntryHistoryRow(entry_id=row.id, version=row.version, score=row.score,
+                           not_applicable=row.not_applicable, target=row.target,
+                           target_not_applicable=row.target_not_applicable, comment=row.comment,
+                           changed_by=row.updated_by, changed_at=row.updated_at,
+                           snapshot=json.dumps(snapshot(_entry_from_row(row)), ensure_ascii=False),
+                           change=change, event_id=event_id)
+
+
+def _approval(row: AssessmentRow) -> Approval | None:
+    if row.status != "approved" or not row.decision:
+        return None
+    return Approval(row.decision, row.decision_date, row.minute, row.approved_by, _utc(row.approved_at))
+
+
+def _person(row: PersonRow) -> Person:
+    return Person(row.email, row.name, row.issuer, row.subject, bool(row.administers_deployment),
+                  {m.organisation_id: m.role for m in row.memberships}, _utc(row.last_signed_in))
+
+
+def _utc(when: datetime | None) -> datetime | None:
+    """SQLite hands back naive times, which are UTC."""
+    return when.replace(tzinfo=timezone.utc) if when is not None and when.tzinfo is None else when
+
+
+def _fits(what: str, problems: list[str]) -> None:
+    """The last guard, whatever the way in: text longer than its column is refused here on SQLite
+    too, as PostgreSQL would refuse it (workflows and readers say so earlier, located)."""
+    if problems:
+        raise InvalidEdit(f"{what}: {problems[0]}")
+
+
+def _entry_from_row(row: EntryRow) -> Entry:
+    updated = _utc(row.updated_at)
+    return Entry(
+        item=row.item_id, kind=row.kind, score=_score(row.score, row.not_applicable),
+        target=_score(row.target, row.target_not_applicable), target_period=row.target_period,
+        comment=row.comment, previous_comment=row.previous_comment, carried=bool(row.carried),
+        actions=[_action_from_row(a) for a in row.actions],
+        evidence=[Evidence(url=e.url, title=e.title) for e in row.evidence],
+        version=row.version, updated_by=row.updated_by, updated_at=updated)

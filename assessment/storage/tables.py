@@ -1,0 +1,255 @@
+"""Database tables (SQLAlchemy 2): the one description of what is stored. Changes to these go
+through an Alembic migration (`assessment/migrations/versions/`); a test checks the two agree."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from uuid import uuid4
+
+from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from ..domain.limits import (
+    BASELINE_AGREED,
+    CHANGE,
+    DECISION,
+    EMAIL,
+    EVIDENCE_TITLE,
+    IDENTITY,
+    MINUTE,
+    ORGANISATION_ID,
+    ORGANISATION_NAME,
+    ORGANISATION_REGION,
+    ORGANISATION_TYPE,
+    OWNER,
+    PERSON,
+    REASON,
+    TAB,
+)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_stamp() -> str:
+    """A fresh value for `organisations.changed`: never the same twice, so a stamp names one state."""
+    return uuid4().hex
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+    id: Mapped[str] = mapped_column(String(ORGANISATION_ID), primary_key=True)
+    name: Mapped[str] = mapped_column(String(ORGANISATION_NAME))
+    type: Mapped[str | None] = mapped_column(String(ORGANISATION_TYPE))
+    region: Mapped[str | None] = mapped_column(String(ORGANISATION_REGION))
+    baseline_agreed: Mapped[str | None] = mapped_column(String(BASELINE_AGREED))
+    source: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set afresh by every unit of work that changes the organisation's record (its periods, entries,
+    # actions, baselines): a read keeps a loaded record for as long as this stays the same.
+    changed: Mapped[str | None] = mapped_column(String(32), default=new_stamp)
+    assessments: Mapped[list["AssessmentRow"]] = relationship(back_populates="organisation",
+                                                              cascade="all, delete-orphan")
+    baselines: Mapped[list["BaselineRow"]] = relationship(cascade="all, delete-orphan")
+
+
+class BaselineRow(Base):
+    """The agreed starting score of one objective for one organisation."""
+    __tablename__ = "baselines"
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    objective_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    score: Mapped[float | None] = mapped_column(Float)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AssessmentRow(Base):
+    """One organisation's record for one period against one framework version."""
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("organisation_id", "period", name="uq_assessment_org_period"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(16))
+    framework_id: Mapped[str] = mapped_column(String(64))
+    framework_version: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The approval as the council records it (set while approved): the committee or officer
+    # decision, its date and minute, and who recorded it here and when.
+    decision: Mapped[str | None] = mapped_column(String(DECISION))
+    decision_date: Mapped[date | None] = mapped_column(Date)
+    minute: Mapped[str | None] = mapped_column(String(MINUTE))
+    approved_by: Mapped[str | None] = mapped_column(String(PERSON))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    organisation: Mapped[OrganisationRow] = relationship(back_populates="assessments")
+    entries: Mapped[list["EntryRow"]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
+    drafts: Mapped[list["DraftRow"]] = relationship(cascade="all, delete-orphan")
+
+
+class EntryRow(Base):
+    """Score, target, comment of one objective (kind 'objective') or key area (kind 'key_area')."""
+    __tablename__ = "entries"
+    __table_args__ = (UniqueConstraint("assessment_id", "kind", "item_id", name="uq_entry_item"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="objective")
+    item_id: Mapped[str] = mapped_column(String(64))
+    score: Mapped[float | None] = mapped_column(Float)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    target: Mapped[float | None] = mapped_column(Float)
+    target_not_applicable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    target_period: Mapped[str | None] = mapped_column(String(16))
+    comment: Mapped[str | None] = mapped_column(Text)
+    previous_comment: Mapped[str | None] = mapped_column(Text)
+    carried: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(PERSON))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    assessment: Mapped[AssessmentRow] = relationship(back_populates="entries")
+    actions: Mapped[list["ActionRow"]] = relationship(back_populates="entry", cascade="all, delete-orphan",
+                                                      order_by="ActionRow.id")
+    evidence: Mapped[list["EvidenceRow"]] = relationship(cascade="all, delete-orphan", order_by="EvidenceRow.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ActionRow(Base):
+    __tablename__ = "actions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(String(OWNER))
+    due: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(32), default="open")
+    rag: Mapped[str | None] = mapped_column(String(8))
+    updated_by: Mapped[str | None] = mapped_column(String(PERSON))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    entry: Mapped[EntryRow] = relationship(back_populates="actions")
+    updates: Mapped[list["ActionUpdateRow"]] = relationship(cascade="all, delete-orphan",
+                                                            order_by="ActionUpdateRow.id")
+
+
+class ActionUpdateRow(Base):
+    """A dated change of an action's status, with an optional progress note; `period` is the period
+    current when it was recorded (`on` may be unknown for a record transcribed from papers)."""
+    __tablename__ = "action_updates"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+    on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    period: Mapped[str | None] = mapped_column(String(16))
+    changed_by: Mapped[str | None] = mapped_column(String(PERSON))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class EvidenceRow(Base):
+    __tablename__ = "evidence"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(String(EVIDENCE_TITLE))
+
+
+class EntryHistoryRow(Base):
+    """A snapshot of an entry after every save: who, when, which version, what it said."""
+    __tablename__ = "entry_history"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    score: Mapped[float | None] = mapped_column(Float)
+    not_applicable: Mapped[bool] = mapped_column(Boolean, default=False)
+    target: Mapped[float | None] = mapped_column(Float)
+    target_not_applicable: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    comment: Mapped[str | None] = mapped_column(Text)
+    changed_by: Mapped[str | None] = mapped_column(String(PERSON))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Everything the entry said (JSON: score, target, target period, comment, carried, actions,
+    # evidence), so that any version can be shown and restored; null before December 2026.
+    snapshot: Mapped[str | None] = mapped_column(Text)
+    change: Mapped[str | None] = mapped_column(String(CHANGE))   # what made it: "saved", "import x.docx", ...
+    event_id: Mapped[int | None] = mapped_column(Integer, index=True)   # the import (events.id) that made it
+
+
+class EventRow(Base):
+    """Something done to an organisation's record as a whole, kept for its history: a period
+    submitted, approved, reopened, started or deleted; an import (and its undoing); a role given or
+    taken away. `details` is JSON (the decision, date and minute; a reason; a file; a role)."""
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str | None] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    person: Mapped[str | None] = mapped_column(String(PERSON))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    details: Mapped[str | None] = mapped_column(Text)
+
+
+class PersonRow(Base):
+    """Someone who may sign in: added by email, bound on first sign-in to the identity provider's
+    issuer and subject (the email claim is optional in Entra ID and may change)."""
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_person_identity"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(EMAIL), unique=True)
+    name: Mapped[str | None] = mapped_column(String(PERSON))
+    issuer: Mapped[str | None] = mapped_column(String(IDENTITY))
+    subject: Mapped[str | None] = mapped_column(String(IDENTITY))
+    administers_deployment: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_by: Mapped[str | None] = mapped_column(String(PERSON))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_signed_in: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    memberships: Mapped[list["MembershipRow"]] = relationship(cascade="all, delete-orphan")
+
+
+class MembershipRow(Base):
+    """A person's role at one organisation: administrator, editor or reviewer."""
+    __tablename__ = "memberships"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"),
+                                                 primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+
+
+class DraftRow(Base):
+    """One person's unsaved edit to one entry of a period, in one browser tab: the fields changed
+    (JSON) and the version of the saved entry it started from. Kept until it is saved or discarded.
+    Two tabs of the same person keep two drafts, so a save in one is a save someone else made for the
+    other (Keep mine / Use theirs), never a mix of both."""
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("assessment_id", "person", "tab", "kind", "item_id", name="uq_draft_item"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    person: Mapped[str] = mapped_column(String(PERSON))
+    tab: Mapped[str] = mapped_column(String(TAB), default="", server_default="")   # the browser tab ("" none)
+    kind: Mapped[str] = mapped_column(String(16), default="objective")
+    item_id: Mapped[str] = mapped_column(String(64))
+    base_version: Mapped[int] = mapped_column(Integer, default=0)
+    fields: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SignInLogRow(Base):
+    """The sign-in log: a person bound to an identity on first sign-in, a binding freed (`by` whom,
+    with a reason), and every sign-in refused with its reason. Never a token. A security log of
+    the deployment, like a web server's: not part of backups."""
+    __tablename__ = "sign_in_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(16))                 # bound, unbound, refused
+    email: Mapped[str | None] = mapped_column(String(EMAIL))       # as kept, or as presented (refused)
+    issuer: Mapped[str | None] = mapped_column(String(IDENTITY))
+    subject: Mapped[str | None] = mapped_column(String(IDENTITY))
+    by: Mapped[str | None] = mapped_column(String(PERSON))         # who freed a binding
+    reason: Mapped[str | None] = mapped_column(String(REASON))
+
+
+class SettingRow(Base):
+    """User settings (key/value), kept with the data so that a backup carries them."""
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,32 @@
+"""What a page shows when the application layer refuses or the database cannot be used: the
+message, in a line, as text (never a traceback with SQL and its parameters)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Iterator
+
+import streamlit as st
+
+from assessment.domain.errors import AssessmentError
+from assessment.ui.text import md
+
+
+@contextmanager
+def shown_plainly() -> Iterator[None]:
+    try:
+        yield
+    except AssessmentError as exc:
+        st.error(md(exc))
+
+
+def done_or_said(change, done: str, flash_key: str) -> None:
+    """Run `change` (a workflow call); a refusal is shown in a line and nothing moves on; on success
+    `done` is kept under `flash_key` to be shown after the page runs again."""
+    try:
+        change()
+    except AssessmentError as exc:
+        st.error(md(exc))
+        return
+    st.session_state[flash_key] = done
+    st.rerun()
