@@ -175,110 +175,143 @@ def _objective(objective: Objective, change: ObjectiveChange | None) -> Objectiv
 # ---------------------------------------------------------------- checks against the framework
 
 def _checks(overlay: Overlay, base: Framework, source: Source) -> list[Problem]:
-    problems: list[Problem] = []
-    scale = [lv.value for lv in base.levels]
+    """Every problem of the overlay against the framework it adapts, each located to its line."""
+    return _Checker(overlay, base, source).run()
 
-    def problem(loc: tuple, message: str) -> None:
-        problems.append(source.problem(loc, message))
 
-    def known(kind: str, value: str, ids, loc: tuple) -> bool:
+class _Checker:
+    """The overlay's checks, one part of the file at a time (`run`), gathering problems."""
+
+    def __init__(self, overlay: Overlay, base: Framework, source: Source):
+        self.overlay, self.base, self.source = overlay, base, source
+        self.problems: list[Problem] = []
+        self.scale = [lv.value for lv in base.levels]
+        self.left_key_areas = set(overlay.leave_out.key_areas)
+        self.left_objectives = set(overlay.leave_out.objectives)
+        self.merged_into: dict[str, str] = {}
+        self.merged_ids = {m.id for m in overlay.merge}
+
+    def run(self) -> list[Problem]:
+        self.leave_out()
+        for m, merge in enumerate(self.overlay.merge):
+            self.merge(("merge", m), merge)
+        self.key_area_changes()
+        self.objective_changes()
+        kept = ({k for k in self.base.key_areas if k not in self.left_key_areas and k not in self.merged_into}
+                | self.merged_ids)
+        self.additions(kept)
+        self.nothing_left(kept)
+        return self.problems
+
+    def problem(self, loc: tuple, message: str) -> None:
+        self.problems.append(self.source.problem(loc, message))
+
+    def known(self, kind: str, value: str, ids, loc: tuple) -> bool:
         if value in ids:
             return True
         near = difflib.get_close_matches(value, list(ids), n=1)
-        problem(loc, f"there is no {kind} '{value}' in {base.id}" + (f" (did you mean '{near[0]}'?)" if near else ""))
+        self.problem(loc, f"there is no {kind} '{value}' in {self.base.id}"
+                     + (f" (did you mean '{near[0]}'?)" if near else ""))
         return False
 
-    def levels(mapping: dict[int, str], loc: tuple) -> None:
+    def levels(self, mapping: dict[int, str], loc: tuple) -> None:
         for level in mapping:
-            if level not in scale:
-                problem(loc + (level,), f"level {level} is not on the scale of {base.id} ({scale[0]}–{scale[-1]})")
+            if level not in self.scale:
+                self.problem(loc + (level,), f"level {level} is not on the scale of {self.base.id} "
+                                             f"({self.scale[0]}–{self.scale[-1]})")
 
-    for theme_id in overlay.themes:
-        known("theme", theme_id, {t.id for t in base.themes}, ("themes", theme_id))
-    left_key_areas, left_objectives = set(overlay.leave_out.key_areas), set(overlay.leave_out.objectives)
-    for i, ka in enumerate(overlay.leave_out.key_areas):
-        known("key area", ka, base.key_areas, ("leave_out", "key_areas", i))
-    for i, objective in enumerate(overlay.leave_out.objectives):
-        known("objective", objective, base.objectives, ("leave_out", "objectives", i))
+    def leave_out(self) -> None:
+        for theme_id in self.overlay.themes:
+            self.known("theme", theme_id, {t.id for t in self.base.themes}, ("themes", theme_id))
+        for i, ka in enumerate(self.overlay.leave_out.key_areas):
+            self.known("key area", ka, self.base.key_areas, ("leave_out", "key_areas", i))
+        for i, objective in enumerate(self.overlay.leave_out.objectives):
+            self.known("objective", objective, self.base.objectives, ("leave_out", "objectives", i))
 
-    merged_into: dict[str, str] = {}
-    for m, merge in enumerate(overlay.merge):
-        loc: tuple[Any, ...] = ("merge", m)
+    def merge(self, loc: tuple, merge: Merge) -> None:
+        base = self.base
         present = [k for j, k in enumerate(merge.key_areas)
-                   if known("key area", k, base.key_areas, loc + ("key_areas", j))]
+                   if self.known("key area", k, base.key_areas, loc + ("key_areas", j))]
         for j, ka in enumerate(merge.key_areas):
-            if ka in merged_into:
-                problem(loc + ("key_areas", j), f"'{ka}' is already merged into '{merged_into[ka]}'")
-            elif ka in left_key_areas:
-                problem(loc + ("key_areas", j), f"'{ka}' is left out, so it cannot be merged")
-            merged_into.setdefault(ka, merge.id)
+            if ka in self.merged_into:
+                self.problem(loc + ("key_areas", j), f"'{ka}' is already merged into '{self.merged_into[ka]}'")
+            elif ka in self.left_key_areas:
+                self.problem(loc + ("key_areas", j), f"'{ka}' is left out, so it cannot be merged")
+            self.merged_into.setdefault(ka, merge.id)
         themes = {base.theme_of[k] for k in present}
         if len(themes) > 1 and not merge.across_themes:
             where = ", ".join(f"'{k}' ({_theme_title(base, base.theme_of[k])})" for k in present)
-            problem(loc + ("key_areas",), f"{where} are in different themes; say across_themes: true to merge them "
-                                          "(the merged key area goes in the first one's theme)")
+            self.problem(loc + ("key_areas",), f"{where} are in different themes; say across_themes: true to merge "
+                                               "them (the merged key area goes in the first one's theme)")
         if merge.id in base.key_areas and merge.id not in merge.key_areas:
-            problem(loc + ("id",), f"'{merge.id}' is already a key area of {base.id}; give the merged key area an id "
-                                   "of its own (or one of the key areas merged)")
-        levels(merge.rubric, loc + ("rubric",))
+            self.problem(loc + ("id",), f"'{merge.id}' is already a key area of {base.id}; give the merged key area "
+                                        "an id of its own (or one of the key areas merged)")
+        self.levels(merge.rubric, loc + ("rubric",))
         if merge.rubric_from is not None and merge.rubric_from not in merge.key_areas:
-            problem(loc + ("rubric_from",), f"'{merge.rubric_from}' is not one of the key areas merged "
-                                            f"({', '.join(merge.key_areas)})")
-        missing = [v for v in scale if v not in merge.rubric]
+            self.problem(loc + ("rubric_from",), f"'{merge.rubric_from}' is not one of the key areas merged "
+                                                 f"({', '.join(merge.key_areas)})")
+        missing = [v for v in self.scale if v not in merge.rubric]
         if missing and merge.rubric_from is None:
-            problem(loc + ("rubric",), "the merged key area needs a descriptor for every level; missing "
-                                       + ", ".join(map(str, missing))
-                                       + " (give them, or name the merged key area to take them from in rubric_from)")
+            self.problem(loc + ("rubric",), "the merged key area needs a descriptor for every level; missing "
+                                            + ", ".join(map(str, missing))
+                                            + " (give them, or name the merged key area to take them from in "
+                                              "rubric_from)")
 
-    merged_ids = {m.id for m in overlay.merge}
-    for ka_id, ka_change in overlay.key_areas.items():
-        loc = ("key_areas", ka_id)
-        if known("key area", ka_id, base.key_areas, loc):
-            if ka_id in merged_into:
-                problem(loc, f"'{ka_id}' is merged into '{merged_into[ka_id]}'; give the merged key area's words in "
-                             "merge")
-            elif ka_id in left_key_areas:
-                problem(loc, f"'{ka_id}' is left out, so its words are not used")
-        levels(ka_change.rubric, loc + ("rubric",))
+    def key_area_changes(self) -> None:
+        for ka_id, ka_change in self.overlay.key_areas.items():
+            loc: tuple[Any, ...] = ("key_areas", ka_id)
+            if self.known("key area", ka_id, self.base.key_areas, loc):
+                if ka_id in self.merged_into:
+                    self.problem(loc, f"'{ka_id}' is merged into '{self.merged_into[ka_id]}'; give the merged key "
+                                      "area's words in merge")
+                elif ka_id in self.left_key_areas:
+                    self.problem(loc, f"'{ka_id}' is left out, so its words are not used")
+            self.levels(ka_change.rubric, loc + ("rubric",))
 
-    for objective_id, objective_change in overlay.objectives.items():
-        loc = ("objectives", objective_id)
-        if known("objective", objective_id, base.objectives, loc):
-            if objective_id in left_objectives:
-                problem(loc, f"objective '{objective_id}' is left out, so its words are not used")
-            elif base.key_area_of[objective_id] in left_key_areas:
-                problem(loc, f"objective '{objective_id}' is in key area '{base.key_area_of[objective_id]}', which is "
-                             "left out")
-        levels(objective_change.levels, loc + ("levels",))
+    def objective_changes(self) -> None:
+        base = self.base
+        for objective_id, objective_change in self.overlay.objectives.items():
+            loc: tuple[Any, ...] = ("objectives", objective_id)
+            if self.known("objective", objective_id, base.objectives, loc):
+                if objective_id in self.left_objectives:
+                    self.problem(loc, f"objective '{objective_id}' is left out, so its words are not used")
+                elif base.key_area_of[objective_id] in self.left_key_areas:
+                    self.problem(loc, f"objective '{objective_id}' is in key area '{base.key_area_of[objective_id]}', "
+                                      "which is left out")
+            self.levels(objective_change.levels, loc + ("levels",))
 
-    kept_key_areas = ({k for k in base.key_areas if k not in left_key_areas and k not in merged_into} | merged_ids)
-    seen_new: set[str] = set()
-    for a, added in enumerate(overlay.add):
-        loc = ("add", a)
-        if added.id in base.objectives or added.id in seen_new:
-            problem(loc + ("id",), f"objective '{added.id}' already exists; a local objective needs an id of its own")
-        seen_new.add(added.id)
-        if added.key_area not in kept_key_areas:
-            if added.key_area in merged_into:
-                problem(loc + ("key_area",), f"'{added.key_area}' is merged into '{merged_into[added.key_area]}'; "
-                                             f"add the objective to '{merged_into[added.key_area]}'")
-            elif added.key_area in left_key_areas:
-                problem(loc + ("key_area",), f"key area '{added.key_area}' is left out")
-            else:
-                known("key area", added.key_area, kept_key_areas, loc + ("key_area",))
-        levels(added.levels, loc + ("levels",))
+    def additions(self, kept_key_areas: set[str]) -> None:
+        seen_new: set[str] = set()
+        for a, added in enumerate(self.overlay.add):
+            loc: tuple[Any, ...] = ("add", a)
+            if added.id in self.base.objectives or added.id in seen_new:
+                self.problem(loc + ("id",), f"objective '{added.id}' already exists; a local objective needs an id "
+                                            "of its own")
+            seen_new.add(added.id)
+            if added.key_area not in kept_key_areas:
+                self.missing_key_area(loc + ("key_area",), added.key_area, kept_key_areas)
+            self.levels(added.levels, loc + ("levels",))
 
-    added_to = {a.key_area for a in overlay.add}
-    for ka_id in kept_key_areas:
-        merged_from = next((m.key_areas for m in overlay.merge if m.id == ka_id), [])
-        objectives = ([o for k in merged_from for o in base.objective_ids[k]]
-                      if ka_id in merged_ids else list(base.objective_ids[ka_id]))
-        if objectives and all(o in left_objectives for o in objectives) and ka_id not in added_to:
-            problem(("leave_out", "objectives"), f"every objective of key area '{ka_id}' is left out; leave out the "
-                                                 "key area instead")
-    if not kept_key_areas:
-        problem(("leave_out", "key_areas"), "every key area is left out")
-    return problems
+    def missing_key_area(self, loc: tuple, key_area: str, kept_key_areas: set[str]) -> None:
+        if key_area in self.merged_into:
+            self.problem(loc, f"'{key_area}' is merged into '{self.merged_into[key_area]}'; add the objective to "
+                              f"'{self.merged_into[key_area]}'")
+        elif key_area in self.left_key_areas:
+            self.problem(loc, f"key area '{key_area}' is left out")
+        else:
+            self.known("key area", key_area, kept_key_areas, loc)
+
+    def nothing_left(self, kept_key_areas: set[str]) -> None:
+        added_to = {a.key_area for a in self.overlay.add}
+        for ka_id in kept_key_areas:
+            merged_from = next((m.key_areas for m in self.overlay.merge if m.id == ka_id), [])
+            objectives = ([o for k in merged_from for o in self.base.objective_ids[k]]
+                          if ka_id in self.merged_ids else list(self.base.objective_ids[ka_id]))
+            if objectives and all(o in self.left_objectives for o in objectives) and ka_id not in added_to:
+                self.problem(("leave_out", "objectives"), f"every objective of key area '{ka_id}' is left out; leave "
+                                                          "out the key area instead")
+        if not kept_key_areas:
+            self.problem(("leave_out", "key_areas"), "every key area is left out")
 
 
 def _theme_title(framework: Framework, theme_id: str) -> str:

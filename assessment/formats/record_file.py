@@ -257,26 +257,7 @@ def to_record(parsed: RecordFile, source: Source, framework: Framework,
         organisation=Organisation(**parsed.organisation.model_dump()),
         framework_id=framework.id, framework_version=framework.version, source=parsed.source)
     if parsed.baselines:
-        # agreed once, perhaps against a framework the organisation has since left: an objective of
-        # the record's framework, or of a framework one of its periods is scored against
-        others = []
-        for period_in in parsed.periods:
-            named = getattr(period_in, "framework", None)
-            if named is not None and named.id != framework.id:
-                try:
-                    others.append(frameworks(named.id))
-                except NotFound:
-                    pass   # said where the period names it
-        record.baseline_agreed = parsed.baselines.agreed
-        for key, raw in parsed.baselines.scores.items():
-            objective_id = str(key)
-            loc = ("baselines", "scores", key)
-            against = next((f for f in (framework, *others) if objective_id in f.objectives), None)
-            if against is None:
-                problems.append(source.problem(loc, f"objective '{objective_id}' is not in {framework.id}"))
-                continue
-            record.baselines[objective_id] = score(raw, loc, f"baseline of objective {objective_id}",
-                                                   against.key_area_of[objective_id], against)
+        _baselines(parsed, record, framework, frameworks, source, problems, score)
     seen_periods: dict[str, int | None] = {}
     for p, period_in in enumerate(parsed.periods):
         name = str(period_in.period).strip()
@@ -296,38 +277,70 @@ def to_record(parsed: RecordFile, source: Source, framework: Framework,
             continue
         if own is not framework:
             period.framework_id, period.framework_version = own.id, own.version
-        for e, entry_in in enumerate(period_in.entries):
-            if entry_in is None:  # malformed: already reported
-                continue
-            eloc = ploc + ("entries", e)
-            objective_id = str(entry_in.objective).strip()
-            if objective_id not in own.objectives:
-                problems.append(source.problem(eloc + ("objective",),
-                                               f"objective '{objective_id}' is not in {own.id}"))
-                continue
-            if objective_id in period.entries:
-                problems.append(source.problem(eloc + ("objective",),
-                                               f"objective {objective_id} appears twice in period {name}"))
-                continue
-            period.entries[objective_id] = _entry(entry_in, objective_id, "objective", eloc, score,
-                                                  f"objective {objective_id}", own.key_area_of[objective_id], own)
-        for k, ka_in in enumerate(period_in.key_areas):
-            if ka_in is None:
-                continue
-            kloc = ploc + ("key_areas", k)
-            if ka_in.key_area not in own.key_areas:
-                problems.append(source.problem(kloc + ("key_area",),
-                                               f"key area '{ka_in.key_area}' is not in {own.id}"))
-                continue
-            if ka_in.key_area in period.key_area_entries:
-                problems.append(source.problem(kloc + ("key_area",),
-                                               f"key area {ka_in.key_area} appears twice in period {name}"))
-                continue
-            period.key_area_entries[ka_in.key_area] = _entry(ka_in, ka_in.key_area, "key_area", kloc, score,
-                                                             f"key area {ka_in.key_area}", ka_in.key_area, own)
+        _period_entries(period, period_in, ploc, own, source, problems, score)
         record.periods.append(period)
     fail_if(problems)
     return record
+
+
+def _baselines(parsed: RecordFile, record: OrganisationRecord, framework: Framework,
+               frameworks: Callable[[str], Framework], source: Source, problems: list[Problem], score) -> None:
+    """The record's baselines: agreed once, perhaps against a framework the organisation has since
+    left: an objective of the record's framework, or of a framework one of its periods is scored against."""
+    assert parsed.baselines is not None
+    others = []
+    for period_in in parsed.periods:
+        named = getattr(period_in, "framework", None)
+        if named is not None and named.id != framework.id:
+            try:
+                others.append(frameworks(named.id))
+            except NotFound:
+                pass   # said where the period names it
+    record.baseline_agreed = parsed.baselines.agreed
+    for key, raw in parsed.baselines.scores.items():
+        objective_id = str(key)
+        loc = ("baselines", "scores", key)
+        against = next((f for f in (framework, *others) if objective_id in f.objectives), None)
+        if against is None:
+            problems.append(source.problem(loc, f"objective '{objective_id}' is not in {framework.id}"))
+            continue
+        record.baselines[objective_id] = score(raw, loc, f"baseline of objective {objective_id}",
+                                               against.key_area_of[objective_id], against)
+
+
+def _period_entries(period: PeriodRecord, period_in, ploc: tuple, own: Framework, source: Source,
+                    problems: list[Problem], score) -> None:
+    """A period's objective and key-area entries, each checked against the framework it is scored on."""
+    name = period.period
+    for e, entry_in in enumerate(period_in.entries):
+        if entry_in is None:  # malformed: already reported
+            continue
+        eloc = ploc + ("entries", e)
+        objective_id = str(entry_in.objective).strip()
+        if objective_id not in own.objectives:
+            problems.append(source.problem(eloc + ("objective",),
+                                           f"objective '{objective_id}' is not in {own.id}"))
+            continue
+        if objective_id in period.entries:
+            problems.append(source.problem(eloc + ("objective",),
+                                           f"objective {objective_id} appears twice in period {name}"))
+            continue
+        period.entries[objective_id] = _entry(entry_in, objective_id, "objective", eloc, score,
+                                              f"objective {objective_id}", own.key_area_of[objective_id], own)
+    for k, ka_in in enumerate(period_in.key_areas):
+        if ka_in is None:
+            continue
+        kloc = ploc + ("key_areas", k)
+        if ka_in.key_area not in own.key_areas:
+            problems.append(source.problem(kloc + ("key_area",),
+                                           f"key area '{ka_in.key_area}' is not in {own.id}"))
+            continue
+        if ka_in.key_area in period.key_area_entries:
+            problems.append(source.problem(kloc + ("key_area",),
+                                           f"key area {ka_in.key_area} appears twice in period {name}"))
+            continue
+        period.key_area_entries[ka_in.key_area] = _entry(ka_in, ka_in.key_area, "key_area", kloc, score,
+                                                         f"key area {ka_in.key_area}", ka_in.key_area, own)
 
 
 def _period_framework(period_in: PeriodIn, loc: tuple, record: OrganisationRecord, framework: Framework,
