@@ -34,6 +34,16 @@ IMPOSTORS = {   # name -> (claims, what the refusal says)
     "Entra, xms_edov false": ({"email": ADDED, "xms_edov": False}, "xms_edov"),
     "Entra, a UPN from another tenant": ({"upn": ADDED, "tid": "another-tenant"}, "upn from the tenant 9f3c"),
     "fullwidth letters": ({"email": "\uff4bim.admin@medway.gov.uk", "email_verified": True}, "U+FF4B"),
+    # true is JSON's true, as the standard says: not the text "true", nor 1
+    "email_verified as text": ({"email": ADDED, "email_verified": "true"},
+                               "email_verified is not true (found 'true')"),
+    "email_verified as a number": ({"email": ADDED, "email_verified": 1}, "email_verified is not true (found 1)"),
+    "Entra, xms_edov as text": ({"email": ADDED, "xms_edov": "1"}, "xms_edov is not true (found '1')"),
+    "an email claim holding a list": ({"email": [ADDED, "someone@kent.gov.uk"], "email_verified": True},
+                                      "the email claim your identity provider sent must be one address, as text "
+                                      "(found a list)"),
+    "a terminal escape in the address": ({"email": "kim.admin@medway.gov.uk\x1b[31m", "email_verified": True},
+                                         "holds the control character \\x1b"),
 }
 
 
@@ -65,10 +75,10 @@ def test_an_impostor_is_refused_and_logged_and_the_person_added_then_signs_in(me
 
 @pytest.mark.parametrize("vouched", [
     {"email": ADDED, "email_verified": True},
-    {"email": "Kim.Admin@Medway.gov.uk ", "email_verified": "true"},     # a string "true", case and spaces
+    {"email": " Kim.Admin@Medway.gov.uk ", "email_verified": True},     # capitals and spaces at either end
     {"email": ADDED, "xms_edov": True},                                  # Entra: the domain is the tenant's
     {"upn": ADDED, "tid": TENANT},                                       # Entra: a UPN of the tenant configured
-], ids=["email_verified", "email_verified as text", "xms_edov", "upn of the tenant"])
+], ids=["email_verified", "capitals and spaces", "xms_edov", "upn of the tenant"])
 def test_an_address_the_provider_vouches_for_binds_the_person_added(medway_people, vouched):
     outcome = workflows.sign_in(medway_people, claims("kim-1", **vouched), tenant=TENANT)
     assert outcome.actor is not None and outcome.actor.name == ADDED
@@ -88,6 +98,45 @@ def test_a_upn_counts_only_where_the_deployment_names_its_tenant():
 def test_an_administrator_cannot_add_a_look_alike_address(medway_people, typed):
     with pytest.raises(InvalidEdit, match=r"U\+[0-9A-F]{4} .*not plain ASCII"):
         workflows.add_person(medway_people, HEAD, typed, "medway", "editor")
+
+
+@pytest.mark.parametrize("typed, said", [
+    ("head@medway.gov.uk.", "its domain “medway.gov.uk.” has an empty part"),      # a dot at the end
+    ("head@medway..gov.uk", "its domain “medway..gov.uk” has an empty part"),     # two dots together
+    ("head@.medway.gov.uk", "has an empty part"),                                 # a dot at the start
+    ("a@-.-", "a part of its domain (“-”) starts or ends with a hyphen"),
+    ("head@medway-.gov.uk", "(“medway-”) starts or ends with a hyphen"),
+    ("head@-medway.gov.uk", "(“-medway”) starts or ends with a hyphen"),
+    ("head@medway", "its domain “medway” has no dot"),
+    ("head@10.0.0.1", "its domain ends in a number (“1”)"),
+    ("head@med_way.gov.uk", "its domain holds “_”"),
+    ("head@" + "m" * 64 + ".gov.uk", "a part of its domain is 64 characters long (up to 63 are allowed)"),
+    ("head@@medway.gov.uk", "it has more than one @"),
+    ("@medway.gov.uk", "there is nothing before the @"),
+    ("head@", "there is nothing after the @"),
+    ("head.medway.gov.uk", "it has no @"),
+    ("head of procurement@medway.gov.uk", "has a space in it; an email address has none"),
+    ("head\x1b[31m@medway.gov.uk", "holds the control character \\x1b"),        # ESC: a terminal escape
+    ("head\x00@medway.gov.uk", "holds the control character \\x00"),
+    ("head\t@medway.gov.uk", "holds the control character \\x09"),
+    ("head@medway.gov.uk\n", "holds the control character \\x0a"),
+    ("head\x7f@medway.gov.uk", "holds the control character \\x7f"),              # DEL
+    ("head\x9b31m@medway.gov.uk", "holds the control character \\x9b"),           # C1's CSI
+    ("head\x85@medway.gov.uk", "holds the control character \\x85"),              # C1's NEL
+], ids=lambda value: ascii(value)[:40])
+def test_an_address_that_is_not_one_is_refused_saying_why(medway_people, typed, said):
+    before = workflows.everyone(medway_people, LOCAL_ACTOR)
+    with pytest.raises(InvalidEdit) as refused:
+        workflows.add_person(medway_people, HEAD, typed, "medway", "editor")
+    message = str(refused.value)
+    assert said in message and message.isprintable(), message      # no control character echoed back
+    assert workflows.everyone(medway_people, LOCAL_ACTOR) == before
+
+
+@pytest.mark.parametrize("typed", ["o'brien+procurement@medway.gov.uk", "head@medway-council.gov.uk",
+                                   "head@123.medway.gov.uk", "h@x.uk", "head@" + "m" * 63 + ".gov.uk"])
+def test_an_address_with_an_ordinary_domain_is_kept(medway_people, typed):
+    assert workflows.add_person(medway_people, HEAD, f" {typed.upper()} ", "medway", "editor").email == typed
 
 
 def test_an_address_already_bound_is_not_taken_over(medway_people):
