@@ -55,13 +55,15 @@ class SignInLine:
     reason: str | None
 
     def describe(self) -> str:
-        who = self.email or "someone with no address"
+        """The line in words, its text from outside escaped (`printable`): a line kept before
+        the log escaped what it keeps still prints no terminal escape."""
+        who = printable(self.email) if self.email else "someone with no address"
         if self.kind == "bound":
             return f"{who} signed in for the first time and was bound to their account"
         if self.kind == "unbound":
-            return f"{who} was freed from their account by {self.by or 'someone'}" + \
-                (f": {self.reason}" if self.reason else "")
-        return f"a sign-in as {who} was refused: {self.reason or 'no reason kept'}"
+            return f"{who} was freed from their account by {printable(self.by or 'someone')}" + \
+                (f": {printable(self.reason)}" if self.reason else "")
+        return f"a sign-in as {who} was refused: {printable(self.reason or 'no reason kept')}"
 
 
 def email_address(text: str | None) -> str:

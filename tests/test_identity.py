@@ -15,6 +15,7 @@ import pytest
 from assessment import workflows
 from assessment.errors import InvalidEdit, NotAllowed
 from assessment.people import Unverified, verified_address
+from assessment.tables import SignInLogRow
 from assessment.workflows import LOCAL_ACTOR, Actor
 
 from .conftest import ROOT, save_record
@@ -204,6 +205,54 @@ def test_users_unbind_log_and_list_on_the_command_line(tmp_path):
     listed = {line.split("\t")[0]: line.split("\t")[2] for line in run("users", "list").stdout.splitlines()}
     assert listed["it@council.gov.uk"] == "deployment administrator"
     assert listed[ADDED] == "administrator at medway"
+
+
+RED = "\x1b[31m"       # ESC [ 31 m: what turns a terminal's text red, and worse
+
+
+def test_the_sign_in_log_cannot_drive_a_terminal(tmp_path, caplog):
+    """Claims come from an identity provider and may hold anything: ESC (and C1's CSI, which some
+    terminals take for ESC [) in the address, issuer, subject and name are kept and shown escaped,
+    in the log, its words, `users log` (table and JSON) and `users list`; a line kept before the
+    log escaped what it kept is shown escaped too."""
+    url = f"sqlite:///{tmp_path / 'escapes.db'}"
+    store = workflows.connect(url)
+    workflows.add_organisation(store, LOCAL_ACTOR, "medway", "Medway Council")
+    workflows.add_person(store, LOCAL_ACTOR, ADDED, "medway", "administrator")
+    caplog.set_level("INFO", logger="assessment.signin")
+    workflows.sign_in(store, {"iss": f"https://evil.example/{RED}", "sub": f"x{RED}\x9b2J", "name": "Evil",
+                              "email": f"{ADDED}{RED}", "email_verified": True})
+    workflows.sign_in(store, {"iss": ISSUER, "sub": f"kim{RED}", "name": f"Kim{RED}Admin", "email": ADDED,
+                              "email_verified": True})
+    workflows.unbind_person(store, LOCAL_ACTOR, ADDED, f"new account{RED}")
+    with store.transaction() as tx:   # as a line kept before the log escaped what it keeps
+        tx.s.add(SignInLogRow(kind="refused", email=f"old{RED}@medway.gov.uk", issuer=RED, subject=RED,
+                              reason=f"kept raw{RED}"))
+    refused, bound, freed, old = reversed(workflows.sign_in_log(store, LOCAL_ACTOR))
+    assert (refused.email, refused.issuer, refused.subject) == (
+        f"{ADDED}\\x1b[31m", "https://evil.example/\\x1b[31m", "x\\x1b[31m\\x9b2J")
+    assert "\\x1b[31m" in refused.reason and (bound.subject, freed.reason) == ("kim\\x1b[31m", "new account\\x1b[31m")
+    assert old.describe() == "a sign-in as old\\x1b[31m@medway.gov.uk was refused: kept raw\\x1b[31m"
+    with store.engine.connect() as connection:    # kept escaped, all but the line written raw above
+        from sqlalchemy import text
+        kept = connection.execute(text("SELECT email, issuer, subject, by, reason FROM sign_in_log "
+                                       "WHERE reason IS NULL OR reason NOT LIKE 'kept raw%'")).all()
+    assert len(kept) == 3 and all(value is None or value.isprintable() for row in kept for value in row), kept
+    assert not any("\x1b" in record.getMessage() or "\x9b" in record.getMessage() for record in caplog.records)
+    store.engine.dispose()
+
+    def run(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "assessment", "--database", url, *args], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        return done.stdout
+    for args in (["users", "log"], ["users", "log", "--refused"], ["users", "log", "--format", "json"],
+                 ["users", "list"], ["users", "list", "--format", "json"]):
+        shown = run(*args)
+        assert "\x1b" not in shown and "\x9b" not in shown, (args, shown)
+        assert ("\\x1b[31m" if args[-1] != "json" else "\\\\x1b[31m") in shown, (args, shown)
+    assert f"a sign-in as {ADDED}\\x1b[31m was refused: the address your identity provider gave (its email claim, " \
+        f"“{ADDED}\\x1b[31m”) holds the control character \\x1b" in run("users", "log", "--refused")
 
 
 # ---------------------------------------------------------------- local mode: loopback in every sense

@@ -17,8 +17,8 @@ from typing import Any, Mapping
 
 from ..errors import InvalidEdit, NotAllowed
 from ..history import Event
-from ..people import (DEPLOYMENT_ADMINISTRATOR, Person, SignInLine, Unverified, email_address, role as checked_role,
-                      verified_address)
+from ..people import (DEPLOYMENT_ADMINISTRATOR, Person, SignInLine, Unverified, email_address, printable,
+                      role as checked_role, verified_address)
 from ..store import Store
 from .access import PEOPLE, Actor, actor_of, allow, allow_deployment
 
@@ -86,7 +86,7 @@ def unbind_person(store: Store, actor: Actor, email: str, reason: str | None = N
         if person.subject is None:
             raise InvalidEdit(f"{address} is not bound to an account: they have not signed in yet")
         freed = tx.unbind_person(address)
-        why = (reason or "").strip() or None
+        why = printable((reason or "").strip()) or None
         tx.log_sign_in("unbound", email=address, issuer=person.issuer, subject=person.subject, by=actor.name,
                        reason=why)
         for org_id in person.roles:
@@ -144,7 +144,7 @@ def sign_in(store: Store, claims: Mapping[str, Any], *, tenant: str | None = Non
     email and not yet bound, who is then bound to this identity. Everything else is refused, kept in
     the sign-in log with its reason (never a token) and logged."""
     issuer, subject = str(claims.get("iss") or ""), str(claims.get("sub") or "")
-    name = claims.get("name") if isinstance(claims.get("name"), str) else None
+    name = printable(claims["name"]) if isinstance(claims.get("name"), str) else None   # shown in `users list`
     with store.transaction() as tx:
         if not issuer or not subject:
             return _refuse(tx, "your identity provider did not say who you are (no issuer or subject)", claims)
@@ -165,7 +165,7 @@ def sign_in(store: Store, claims: Mapping[str, Any], *, tenant: str | None = Non
                                "an administrator can free it (People, or `users unbind`)", claims, address)
         bound = tx.bind_person(address, issuer, subject, name)
         tx.log_sign_in("bound", email=address, issuer=issuer, subject=subject)
-    LOG.info("%s signed in for the first time and was bound to %s %s", address, issuer, subject)
+    LOG.info("%s signed in for the first time and was bound to %s %s", address, printable(issuer), printable(subject))
     return SignIn(actor_of(bound), address=address)
 
 
