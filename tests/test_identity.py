@@ -167,6 +167,41 @@ def test_a_binding_is_freed_kept_as_an_event_and_the_next_verified_sign_in_binds
         ("bound", "new-account", None), ("unbound", "old-account", HEAD.name), ("bound", "old-account", None)]
 
 
+def test_only_the_deployment_administrator_frees_a_deployment_administrators_sign_in(medway_people):
+    """An organisation's administrator frees the sign-ins of their own people only: not a deployment
+    administrator's (even one given a role at their council), not another council's, not that of
+    someone who also holds a role at a council they do not manage; and they are refused in the
+    same words whether the address was added or not, so that refusing tells them nothing. People
+    names the deployment's administrators to the deployment's administrator alone, and offers each
+    administrator only the sign-ins they may free."""
+    it, kent, both = "it@council.gov.uk", "head@kent.gov.uk", "both@kent.gov.uk"
+    workflows.add_person(medway_people, LOCAL_ACTOR, it, None, "deployment-administrator")
+    workflows.add_person(medway_people, LOCAL_ACTOR, it, "medway", "reviewer")      # a role at Medway too
+    workflows.add_person(medway_people, LOCAL_ACTOR, kent, "kent", "administrator")
+    workflows.add_person(medway_people, LOCAL_ACTOR, both, "kent", "editor")
+    workflows.add_person(medway_people, LOCAL_ACTOR, both, "medway", "editor")      # at Kent and Medway
+    for email in (it, kent, both, ADDED):
+        workflows.sign_in(medway_people, claims(email.split("@")[0], email=email, email_verified=True))
+    said = set()
+    for email in (it, kent, both, "nobody@medway.gov.uk"):
+        with pytest.raises(NotAllowed) as refused:
+            workflows.unbind_person(medway_people, HEAD, email, "a test")
+        said.add(str(refused.value).replace(email, "EMAIL"))
+    assert said == {f"{HEAD.name} may not free the sign-in of EMAIL: only an administrator of every organisation "
+                    "where they hold a role, or the deployment's administrator, may"}
+    assert all(p.signed_in_before for p in workflows.everyone(medway_people, LOCAL_ACTOR) if p.email != HEAD.name)
+    assert [line.kind for line in workflows.sign_in_log(medway_people, LOCAL_ACTOR)] == ["bound"] * 4
+
+    seen_by_head = workflows.people(medway_people, HEAD, "medway")
+    assert (seen_by_head.deployment_administrators, seen_by_head.may_free) == ([], [ADDED])
+    deployer = Actor(it, administers_deployment=True, roles={"medway": "reviewer"})
+    seen = workflows.people(medway_people, deployer, "medway")
+    assert [p.email for p in seen.deployment_administrators] == [it]
+    assert seen.may_free == [both, it, ADDED]
+    assert not workflows.unbind_person(medway_people, deployer, it, "a new account").signed_in_before
+    workflows.unbind_person(medway_people, HEAD, ADDED)      # their own people, as before
+
+
 def test_the_sign_in_log_keeps_reasons_never_tokens(medway_people):
     token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl"
     workflows.sign_in(medway_people, claims("x", email=ADDED, tokens={"id_token": token}, access_token=token))
