@@ -292,12 +292,13 @@ def test_the_sign_in_log_cannot_drive_a_terminal(tmp_path, caplog):
 
 # ---------------------------------------------------------------- local mode: loopback in every sense
 
-def _websocket_status(base: str, host: str) -> int:
-    """The HTTP status of a websocket upgrade to the app with this Host (and a matching Origin), as a
-    page on a rebound name would send it."""
+def _websocket_status(base: str, host: str, origin: str | None = None) -> int:
+    """The HTTP status of a websocket upgrade to the app with this Host (and a matching Origin, as a
+    page on a rebound name would send it, unless `origin` is given: a page elsewhere)."""
     port = int(base.rsplit(":", 1)[1])
+    origin = origin or f"http://{host}:{port}"
     with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
-        conn.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}:{port}\r\nOrigin: http://{host}:{port}\r\n"
+        conn.sendall((f"GET /_stcore/stream HTTP/1.1\r\nHost: {host}:{port}\r\nOrigin: {origin}\r\n"
                       "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n").encode())
         return int(conn.recv(1024).split(b" ", 2)[1])
@@ -308,6 +309,64 @@ def test_local_mode_refuses_a_rebinding_host_on_the_websocket(server):  # noqa: 
     assert _websocket_status(base, "evil.example") == 403
     assert _websocket_status(base, "127.0.0.1") == 101
     assert _websocket_status(base, "localhost") == 101
+
+
+def test_local_mode_refuses_a_page_of_another_site_but_not_of_another_local_port(server):  # noqa: F811
+    """Streamlit's origin check (server.enableCORS) refuses a websocket opened by a web site's page
+    in this machine's browser; it compares host names only, so a page on another port of localhost
+    is let in (the risk left, said in `signin.loopback_only`)."""
+    base, _ = server
+    assert _websocket_status(base, "127.0.0.1", origin="https://evil.example") == 403
+    assert _websocket_status(base, "127.0.0.1", origin="http://localhost:1") == 101
+
+
+LOCAL = {"server.address": "127.0.0.1", "server.allowedHosts": ["localhost", "127.0.0.1", "::1"],
+         "server.enableCORS": True, "server.enableXsrfProtection": True, "server.corsAllowedOrigins": []}
+
+
+@pytest.mark.parametrize("changed, said", [
+    ({}, None),
+    ({"server.corsAllowedOrigins": ["http://localhost:3000", "http://127.0.0.1"]}, None),
+    ({"server.address": "0.0.0.0"}, "it listens on 0.0.0.0"),
+    ({"server.allowedHosts": ["localhost", "*"]}, "it accepts the host name * (server.allowedHosts)"),
+    ({"server.allowedHosts": []}, "server.allowedHosts is not set"),
+    ({"server.enableCORS": False}, "it accepts a connection from any web site's page (server.enableCORS is false; "
+                                   "set it back to true)"),
+    ({"server.enableXsrfProtection": False}, "it does not check that a request comes from its own page "
+                                             "(server.enableXsrfProtection is false; set it back to true)"),
+    ({"server.enableCORS": False, "server.enableXsrfProtection": False}, "server.enableCORS is false"),
+    ({"server.corsAllowedOrigins": ["http://localhost:3000", "https://evil.example"]},
+     "it accepts connections from pages of https://evil.example (server.corsAllowedOrigins; take it out)"),
+], ids=["as make run starts it", "loopback origins", "every address", "any host", "no hosts", "CORS off",
+        "XSRF off", "both off", "another origin allowed"])
+def test_local_mode_says_which_option_lets_others_reach_it(changed, said):
+    """`loopback_only` reads Streamlit's options as the server holds them and names the first that
+    would let another machine or another site's page drive local mode, and how to set it back."""
+    from streamlit import config
+
+    from assessment.ui.signin import loopback_only
+    wanted = {**LOCAL, **changed}
+    before = {key: (config.get_option(key), config.get_where_defined(key)) for key in wanted}
+    try:
+        for key, value in wanted.items():
+            config.set_option(key, value)
+        found = loopback_only()
+        assert found is None if said is None else said in (found or ""), found
+    finally:
+        for key, (value, where) in before.items():
+            config.set_option(key, value, where)
+
+
+def test_local_mode_will_not_run_without_streamlits_origin_check(tmp_path, page):  # noqa: F811 - a fixture
+    from playwright.sync_api import expect
+
+    from .test_browser import app_server, shot
+    with app_server(f"sqlite:///{tmp_path / 'open.db'}", "--server.enableCORS=false") as base:
+        assert _websocket_status(base, "127.0.0.1", origin="https://evil.example") == 101   # Streamlit lets it in ...
+        page.goto(base)                                                                   # ... the app shows nothing
+        expect(page.get_by_text("server.enableCORS is false; set it back to true")).to_be_visible(timeout=30000)
+        expect(page.get_by_text("Overall:")).to_have_count(0)
+        shot(page, "local-mode-refuses-cors-off")
 
 
 def test_local_mode_will_not_run_with_other_host_names_allowed(tmp_path, page):  # noqa: F811 - a fixture
