@@ -84,7 +84,7 @@ def email_address(text: str | None) -> str:
     if odd:
         raise InvalidEdit(f"“{shown}” holds {odd}; write the address in plain letters, digits and punctuation")
     if " " in stripped:
-        raise InvalidEdit(f"“{shown}” has a space in it; an email address has none")
+        raise InvalidEdit(f"“{shown}” is not an email address: it has a space in it (an address has none)")
     address = stripped.lower()
     problem = _address_problem(address)
     if problem:

@@ -116,7 +116,7 @@ def test_an_administrator_cannot_add_a_look_alike_address(medway_people, typed):
     ("@medway.gov.uk", "there is nothing before the @"),
     ("head@", "there is nothing after the @"),
     ("head.medway.gov.uk", "it has no @"),
-    ("head of procurement@medway.gov.uk", "has a space in it; an email address has none"),
+    ("head of procurement@medway.gov.uk", "is not an email address: it has a space in it (an address has none)"),
     ("head\x1b[31m@medway.gov.uk", "holds the control character \\x1b"),        # ESC: a terminal escape
     ("head\x00@medway.gov.uk", "holds the control character \\x00"),
     ("head\t@medway.gov.uk", "holds the control character \\x09"),
