@@ -7,7 +7,6 @@ in Microsoft Entra ID and may change). Roles are per organisation.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,7 +20,8 @@ from .errors import InvalidEdit
 # reads the report and appendix of submitted and approved periods. Highest first.
 ROLES = ("administrator", "editor", "reviewer")
 DEPLOYMENT_ADMINISTRATOR = "deployment-administrator"   # creates organisations, names their first administrator
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_LABEL_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
+_LABEL_LENGTH = 63          # the longest part of a domain name the standards allow (RFC 1035)
 
 
 @dataclass(frozen=True)
@@ -55,30 +55,94 @@ class SignInLine:
     reason: str | None
 
     def describe(self) -> str:
-        who = self.email or "someone with no address"
+        """The line in words, its text from outside escaped (`printable`): a line kept before
+        the log escaped what it keeps still prints no terminal escape."""
+        who = printable(self.email) if self.email else "someone with no address"
         if self.kind == "bound":
             return f"{who} signed in for the first time and was bound to their account"
         if self.kind == "unbound":
-            return f"{who} was freed from their account by {self.by or 'someone'}" + \
-                (f": {self.reason}" if self.reason else "")
-        return f"a sign-in as {who} was refused: {self.reason or 'no reason kept'}"
+            return f"{who} was freed from their account by {printable(self.by or 'someone')}" + \
+                (f": {printable(self.reason)}" if self.reason else "")
+        return f"a sign-in as {who} was refused: {printable(self.reason or 'no reason kept')}"
 
 
 def email_address(text: str | None) -> str:
-    """An email address as kept (trimmed, lower case, plain ASCII), or InvalidEdit saying what is
-    wrong. Letters that only look like ASCII ones (U+212A KELVIN SIGN lower-cases to "k") are
-    refused rather than folded, so that no two ways of writing an address meet in one person."""
-    stripped = (text or "").strip()
+    """An email address as kept (spaces at either end trimmed, lower case, plain ASCII), or
+    InvalidEdit saying what is wrong. Letters that only look like ASCII ones (U+212A KELVIN SIGN
+    lower-cases to "k") are refused rather than folded, so that no two ways of writing an address
+    meet in one person; so are control characters (C0, DEL, C1) and spaces anywhere inside. The
+    domain is a host name: at least two parts, each of 1 to 63 letters, digits and hyphens, none
+    starting or ending with a hyphen, the last not all digits (so "head@x.uk." and "a@x..uk" are
+    refused). Whatever is refused is shown with its control characters escaped (`printable`)."""
+    stripped = (text or "").strip(" ")
+    shown = printable(stripped[:limits.EMAIL])
+    control = next((char for char in stripped if _control(char)), None)
+    if control is not None:
+        raise InvalidEdit(f"“{shown}” holds the control character {printable(control)}; write the address in "
+                          "plain letters, digits and punctuation")
     odd = _not_plain(stripped)
     if odd:
-        raise InvalidEdit(f"“{stripped}” holds {odd}; write the address in plain letters, digits and punctuation")
+        raise InvalidEdit(f"“{shown}” holds {odd}; write the address in plain letters, digits and punctuation")
+    if " " in stripped:
+        raise InvalidEdit(f"“{shown}” is not an email address: it has a space in it (an address has none)")
     address = stripped.lower()
-    if not _EMAIL.match(address):
-        raise InvalidEdit(f"“{text or ''}” is not an email address; write it as name@council.gov.uk")
+    problem = _address_problem(address)
+    if problem:
+        raise InvalidEdit(f"“{shown}” is not an email address: {problem}; write it as name@council.gov.uk")
     too_long = limits.too_long("the email address", address, limits.EMAIL)
     if too_long:
         raise InvalidEdit(too_long)
     return address
+
+
+def _address_problem(address: str) -> str | None:
+    """What makes `address` (plain ASCII, no spaces or control characters) other than
+    name@domain, in words, or None."""
+    if address.count("@") != 1:
+        return "it has no @" if "@" not in address else "it has more than one @"
+    local, domain = address.split("@")
+    if not local:
+        return "there is nothing before the @"
+    if not domain:
+        return "there is nothing after the @"
+    labels = domain.split(".")
+    if len(labels) < 2:
+        return f"its domain “{domain}” has no dot"
+    if not all(labels):
+        return f"its domain “{domain}” has an empty part (a dot at its start or end, or two dots together)"
+    for label in labels:
+        wrong = next((char for char in label if char not in _LABEL_CHARACTERS), None)
+        if wrong is not None:
+            return f"its domain holds “{wrong}” (a domain has only letters, digits, hyphens and dots)"
+        if len(label) > _LABEL_LENGTH:
+            return f"a part of its domain is {len(label)} characters long (up to {_LABEL_LENGTH} are allowed)"
+        if label.startswith("-") or label.endswith("-"):
+            return f"a part of its domain (“{label}”) starts or ends with a hyphen"
+    if labels[-1].isdigit():
+        return f"its domain ends in a number (“{labels[-1]}”) rather than a name such as uk or com"
+    return None
+
+
+def _control(char: str) -> bool:
+    """A control character: C0 (U+0000 to U+001F), DEL (U+007F) or C1 (U+0080 to U+009F)."""
+    return ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F
+
+
+def printable(text: str) -> str:
+    """`text` with nothing a terminal, log or page would act on rather than show: each character
+    Python does not count as printable (control characters such as ESC, which starts a terminal's
+    escape sequences, and C1's CSI; format characters such as right-to-left overrides; line and
+    paragraph separators; lone surrogates) written as `repr` writes it (\\x1b, \\u202e); the rest
+    as it is. Applying it twice changes nothing more. For text from outside that is shown or kept
+    in a log: an identity provider's claims, and what people type into a log's reason."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else _escape(char) for char in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def role(text: str | None) -> str:
@@ -109,11 +173,6 @@ class Unverified(Exception):
         self.reason = reason
 
 
-def _true(value: Any) -> bool:
-    """A claim that says yes: JSON true (some providers send the string "true")."""
-    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
-
-
 def verified_address(claims: Mapping[str, Any], tenant: str | None = None) -> str:
     """The email address an identity provider vouches for, as kept (`email_address`), or
     `Unverified` saying what was missing. Only a verified address may bind a person added by email
@@ -125,33 +184,67 @@ def verified_address(claims: Mapping[str, Any], tenant: str | None = None) -> st
       single tenant) is configured and the token's `tid` is that tenant, the `upn` claim (an
       address the tenant owns).
 
-    `preferred_username` is never used: it is whatever the person or provider chose to show.
+    True means the JSON value true, as the standard says: not the text "true", nor 1. An `email`
+    that is not text (a list of addresses, say) is refused whatever else was sent. `preferred_username`
+    is never used: it is whatever the person or provider chose to show. Whatever a refusal quotes
+    from the claims is escaped (`printable`).
     """
-    email = claims.get("email")
-    if email and (_true(claims.get("email_verified")) or _true(claims.get("xms_edov"))):
+    email, upn = claims.get("email"), claims.get("upn")
+    if email is not None and not isinstance(email, str):
+        raise Unverified(f"the email claim your identity provider sent must be one address, as text (found "
+                         f"{_kind(email)})")
+    email_verified, edov = claims.get("email_verified"), claims.get("xms_edov")
+    if email and (email_verified is True or edov is True):
         return _presented(email, "email")
-    upn = claims.get("upn")
     if tenant and upn and str(claims.get("tid") or "") == tenant:
         return _presented(upn, "upn")
-    if claims.get("email_verified") is not None and not _true(claims.get("email_verified")):
+    if email_verified is False:
         raise Unverified("your identity provider says the email address of your account is not verified "
                          "(email_verified is false)")
+    if email_verified is not None:
+        raise Unverified(f"your identity provider did not say that the email address of your account is verified: "
+                         f"email_verified is not true (found {_found(email_verified)}); it must be the value true, "
+                         "not text or a number")
+    if edov is not None and email:
+        raise Unverified(f"your identity provider did not say that the email address of your account is verified: "
+                         f"xms_edov is not true (found {_found(edov)})")
     if not email and not upn:
         raise Unverified("your identity provider sent no email address (no email claim)")
     wanted = ("email_verified, or for Microsoft Entra ID the optional claim xms_edov"
-              + (f", or upn from the tenant {tenant}" if tenant else ", or upn with the tenant named in the "
+              + (f", or upn from the tenant {printable(tenant)}" if tenant else ", or upn with the tenant named in the "
                  "app's settings"))
     raise Unverified(f"your identity provider did not say that the email address of your account is verified "
                      f"(it sent no {wanted})")
 
 
+def _kind(value: Any) -> str:
+    """What a claim holds, in words ("a list"), for one that should have been text."""
+    if isinstance(value, bool):
+        return f"the value {str(value).lower()}"
+    kinds = ((list, "a list"), (tuple, "a list"), (dict, "a mapping"), (int, "a number"), (float, "a number"))
+    return next((words for kind, words in kinds if isinstance(value, kind)), type(value).__name__)
+
+
+def _found(value: Any) -> str:
+    """A claim's value as found, for a refusal: JSON's true and false as such, text quoted as
+    Python quotes it ('true'), anything else as Python writes it; escaped and cut short."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    written = repr(value)
+    return printable(written if len(written) <= 60 else written[:57] + "...")
+
+
 def _presented(value: Any, claim: str) -> str:
     """The address a provider presented, as kept, or `Unverified` if it is not one."""
+    if not isinstance(value, str):
+        raise Unverified(f"the {claim} claim your identity provider sent must be one address, as text (found "
+                         f"{_kind(value)})")
     try:
-        return email_address(value if isinstance(value, str) else "")
+        return email_address(value)
     except InvalidEdit:
-        shown = value if isinstance(value, str) else type(value).__name__
-        odd = _not_plain(shown.strip()) if isinstance(value, str) else None
+        control = next((char for char in value if _control(char)), None)
+        odd = f"the control character {printable(control)}" if control else _not_plain(value.strip(" "))
         why = f"holds {odd}" if odd else "is not an email address"
-        raise Unverified(f"the address your identity provider gave (its {claim} claim, “{shown[:limits.EMAIL]}”) "
+        shown = printable(value[:limits.EMAIL])
+        raise Unverified(f"the address your identity provider gave (its {claim} claim, “{shown}”) "
                          f"{why}; addresses are matched only as plain ASCII") from None

@@ -40,7 +40,7 @@ from ..domain.errors import (
 )
 from ..domain.framework import Framework
 from ..domain.history import Event, legacy_snapshot, snapshot
-from ..domain.people import Person, SignInLine
+from ..domain.people import Person, SignInLine, printable
 from ..domain.record import (
     ACTION_PLAN,
     ACTION_PROGRESS,
@@ -715,9 +715,12 @@ class Transaction:
     @writes(NOT_A_PERIOD)
     def log_sign_in(self, kind: str, *, email: str | None = None, issuer: str | None = None,
                     subject: str | None = None, by: str | None = None, reason: str | None = None) -> None:
-        """Keep a line of the sign-in log (text cut to its column: a log line is never refused)."""
+        """Keep a line of the sign-in log (text cut to its column: a log line is never refused).
+        Its text comes from an identity provider's claims and may hold anything: it is kept with
+        control and other unprintable characters escaped (`people.printable`: ESC as \\x1b), so
+        that reading the log (`users log`, People) can never drive a terminal."""
         def cut(text_: str | None, limit: int) -> str | None:
-            return text_[:limit] if text_ else None
+            return printable(text_)[:limit] if text_ else None
         self.s.add(SignInLogRow(at=_now(), kind=kind, email=cut(email, limits.EMAIL), by=cut(by, limits.PERSON),
                                 issuer=cut(issuer, limits.IDENTITY), subject=cut(subject, limits.IDENTITY),
                                 reason=cut(reason, limits.REASON)))
@@ -726,14 +729,17 @@ class Transaction:
     @reads
     def sign_in_log(self, *, kinds: Iterable[str] | None = None, emails: Iterable[str] | None = None,
                     limit: int = 200) -> list[SignInLine]:
-        """The newest lines of the sign-in log (of these kinds, about these addresses)."""
+        """The newest lines of the sign-in log (of these kinds, about these addresses), their text
+        escaped as `log_sign_in` keeps it."""
         query = select(SignInLogRow).order_by(SignInLogRow.at.desc(), SignInLogRow.id.desc()).limit(limit)
         if kinds is not None:
             query = query.where(SignInLogRow.kind.in_(list(kinds)))
         if emails is not None:
             query = query.where(SignInLogRow.email.in_(list(emails)))
-        return [SignInLine(_utc(r.at), r.kind, r.email, r.issuer, r.subject, r.by, r.reason)
-                for r in self.s.scalars(query)]
+        def shown(text_: str | None) -> str | None:   # lines kept before the log escaped them
+            return printable(text_) if text_ else text_
+        return [SignInLine(_utc(r.at), r.kind, shown(r.email), shown(r.issuer), shown(r.subject), shown(r.by),
+                           shown(r.reason)) for r in self.s.scalars(query)]
 
     @writes(NOT_A_PERIOD)
     def remove_person(self, email: str) -> None:

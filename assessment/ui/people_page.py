@@ -45,7 +45,7 @@ table([{"Email": p.email, "Name": p.name or "", "Role": p.roles[org],
 st.caption("People sign in with their council account; they are known by the email address they were added "
            "with until their first sign-in (when their identity provider must vouch for that address), and by "
            "their account after it.")
-if found.deployment_administrators:
+if actor.manages_deployment and found.deployment_administrators:   # theirs alone to know
     st.caption(md("Deployment administrators (they add organisations and manage people everywhere; they see a "
                   "record only with a role at its organisation): "
                   + ", ".join(p.email for p in found.deployment_administrators)))
@@ -70,7 +70,7 @@ if found.people:
         if st.button("Take the role away", key="people.remove"):
             _do(lambda: workflows.remove_person(store, actor, who, org), f"{who} no longer has a role at {name}.")
 
-bound = [p.email for p in found.people if p.signed_in_before]
+bound = found.may_free   # signed in, and theirs to free (not a deployment administrator's, for one who is not)
 if bound:
     with st.expander("Free a sign-in"):
         st.caption("For someone whose address was taken by another account, or who has a new account: their "

@@ -8,7 +8,10 @@ and stops. The checks themselves are the application layer's; this only says who
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import streamlit as st
+from streamlit import config
 
 from assessment import workflows
 from assessment.ui import state
@@ -44,19 +47,46 @@ def _tenant() -> str | None:
 
 
 def loopback_only() -> str | None:
-    """Why this server may be reached from elsewhere (None if it may not): local mode must listen
-    on loopback and accept only loopback host names, so that no other machine, and no web site
-    using DNS rebinding (a name of its own pointed at 127.0.0.1), can drive it."""
-    address = st.get_option("server.address")
+    """Why this server may be reached or driven from elsewhere (None if it may not): local mode must
+    listen on loopback and accept only loopback host names, so that no other machine, and no web
+    site using DNS rebinding (a name of its own pointed at 127.0.0.1), can drive it; and it must keep
+    Streamlit's own checks of where a request comes from (`server.enableCORS`, which refuses a
+    websocket opened by a page of another origin, and `server.enableXsrfProtection`), with no origin
+    but loopback allowed through (`server.corsAllowedOrigins`), so that a web site open in this
+    machine's browser cannot drive it either. Options are read as Streamlit holds them
+    (`streamlit.config.get_option`), from the config file, the command line or the environment.
+
+    The risk left: Streamlit compares an Origin's host name only, never its port, so a page served
+    from http://localhost:<another port> (by another program on this machine, or a development
+    server the person runs) is let in like the app's own and can drive local mode, as can a page
+    served from one of this machine's own network addresses. That needs a program already serving
+    pages on this machine; keep what listens on it to what you trust.
+    """
+    address = config.get_option("server.address")
     if address not in LOOPBACK:
         return f"it listens on {address or 'every address'}"
-    hosts = [str(h).strip().lower().strip("[]") for h in st.get_option("server.allowedHosts") or []]
+    hosts = [str(h).strip().lower().strip("[]") for h in config.get_option("server.allowedHosts") or []]
     if not hosts:
         return "it accepts any host name (server.allowedHosts is not set)"
     other = [h for h in hosts if h not in LOOPBACK]
     if other:
         return f"it accepts the host name {other[0]} (server.allowedHosts)"
+    if config.get_option("server.enableCORS") is not True:
+        return ("it accepts a connection from any web site's page (server.enableCORS is false; set it back "
+                "to true)")
+    if config.get_option("server.enableXsrfProtection") is not True:
+        return ("it does not check that a request comes from its own page (server.enableXsrfProtection is "
+                "false; set it back to true)")
+    origins = [str(o).strip() for o in config.get_option("server.corsAllowedOrigins") or []]
+    foreign = [o for o in origins if _host_of(o) not in LOOPBACK]
+    if foreign:
+        return f"it accepts connections from pages of {foreign[0]} (server.corsAllowedOrigins; take it out)"
     return None
+
+
+def _host_of(origin: str) -> str:
+    """The host name of an origin ("http://localhost:3000" -> "localhost"), lower case."""
+    return (urlsplit(origin).hostname or origin).lower()
 
 
 def gate() -> Actor:

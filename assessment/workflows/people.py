@@ -12,12 +12,13 @@ binding made or freed, and every sign-in refused with its reason, is kept in the
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ..domain.errors import InvalidEdit, NotAllowed
 from ..domain.history import Event
-from ..domain.people import DEPLOYMENT_ADMINISTRATOR, Person, SignInLine, Unverified, email_address, verified_address
+from ..domain.people import (DEPLOYMENT_ADMINISTRATOR, Person, SignInLine, Unverified, email_address, printable,
+                             verified_address)
 from ..domain.people import role as checked_role
 from ..storage.store import Store
 from .access import PEOPLE, Actor, actor_of, allow, allow_deployment
@@ -71,22 +72,23 @@ def unbind_person(store: Store, actor: Actor, email: str, reason: str | None = N
     """Free `email`'s binding to the account they signed in with, so that their next sign-in with a
     verified address binds them afresh (a person whose binding was taken by someone else, or who
     has a new account). Their administrators may (at every organisation where they hold a role),
-    and the deployment's administrator. Kept in the sign-in log and, as an event, at each
-    organisation where they hold a role."""
+    and the deployment's administrator; a deployment administrator's, or that of someone with no
+    role, only the deployment's administrator. Anyone else is refused in the same words whether
+    the address was never added, is another council's or a deployment administrator's, so that
+    nobody learns who has been added. Kept in the sign-in log and, as an event, at each
+    organisation where they hold a role (the reason with control characters escaped)."""
     address = email_address(email)
     with store.transaction() as tx:
         person = tx.person(address)
-        if not actor.manages_deployment:   # rights first: nobody learns who has been added
-            if person is None or not person.roles:
-                allow_deployment(actor, f"free the sign-in of {address}")
-            for org_id in person.roles if person is not None else ():
-                allow(actor, org_id, PEOPLE)
+        if not actor.manages_deployment and not _frees(actor, person):   # rights first
+            raise NotAllowed(f"{actor.name} may not free the sign-in of {address}: only an administrator of every "
+                             "organisation where they hold a role, or the deployment's administrator, may")
         if person is None:
             raise InvalidEdit(f"no one has been added with the address {address}")
         if person.subject is None:
             raise InvalidEdit(f"{address} is not bound to an account: they have not signed in yet")
         freed = tx.unbind_person(address)
-        why = (reason or "").strip() or None
+        why = printable((reason or "").strip()) or None
         tx.log_sign_in("unbound", email=address, issuer=person.issuer, subject=person.subject, by=actor.name,
                        reason=why)
         for org_id in person.roles:
@@ -95,20 +97,34 @@ def unbind_person(store: Store, actor: Actor, email: str, reason: str | None = N
     return freed
 
 
+def _frees(actor: Actor, person: Person | None) -> bool:
+    """Whether `actor`, who does not manage the deployment, may free `person`'s sign-in: they manage
+    the people of every organisation where the person holds a role, and the person holds one and
+    does not administer the deployment (whose sign-in is the deployment's administrator's to free)."""
+    return (person is not None and bool(person.roles) and not person.administers_deployment
+            and all(actor.may(org_id, PEOPLE) for org_id in person.roles))
+
+
 @dataclass(frozen=True)
 class People:
     people: list[Person]         # those with a role at the organisation
     changes: list[Event]         # roles given and taken away, sign-ins freed, newest first
-    deployment_administrators: list[Person]   # who manage organisations and people everywhere
+    deployment_administrators: list[Person]   # who manage organisations and people everywhere (shown
+                                              # to the deployment's administrator only; else empty)
+    may_free: list[str] = field(default_factory=list)   # those signed in whose sign-in the actor may free
 
 
 def people(store: Store, actor: Actor, org_id: str) -> People:
-    """Who has which role at an organisation, and how roles have changed (its administrators only)."""
+    """Who has which role at an organisation, and how roles have changed (its administrators only);
+    who administers the deployment only to the deployment's administrator (an organisation's
+    administrator learns nothing of who may sign in elsewhere)."""
     allow(actor, org_id, PEOPLE)
     with store.transaction(write=False) as tx:
         tx.organisation(org_id)
-        return People(tx.people(org_id), tx.events(org_id, kinds=["role", "unbound"]),
-                      [p for p in tx.people() if p.administers_deployment])
+        deployment = [p for p in tx.people() if p.administers_deployment] if actor.manages_deployment else []
+        here = tx.people(org_id)
+        return People(here, tx.events(org_id, kinds=["role", "unbound"]), deployment,
+                      [p.email for p in here if p.signed_in_before and (actor.manages_deployment or _frees(actor, p))])
 
 
 def everyone(store: Store, actor: Actor) -> list[Person]:
@@ -144,7 +160,7 @@ def sign_in(store: Store, claims: Mapping[str, Any], *, tenant: str | None = Non
     email and not yet bound, who is then bound to this identity. Everything else is refused, kept in
     the sign-in log with its reason (never a token) and logged."""
     issuer, subject = str(claims.get("iss") or ""), str(claims.get("sub") or "")
-    name = claims.get("name") if isinstance(claims.get("name"), str) else None
+    name = printable(claims["name"]) if isinstance(claims.get("name"), str) else None   # shown in `users list`
     with store.transaction() as tx:
         if not issuer or not subject:
             return _refuse(tx, "your identity provider did not say who you are (no issuer or subject)", claims)
@@ -165,7 +181,7 @@ def sign_in(store: Store, claims: Mapping[str, Any], *, tenant: str | None = Non
                                "an administrator can free it (People, or `users unbind`)", claims, address)
         bound = tx.bind_person(address, issuer, subject, name)
         tx.log_sign_in("bound", email=address, issuer=issuer, subject=subject)
-    LOG.info("%s signed in for the first time and was bound to %s %s", address, issuer, subject)
+    LOG.info("%s signed in for the first time and was bound to %s %s", address, printable(issuer), printable(subject))
     return SignIn(actor_of(bound), address=address)
 
 
