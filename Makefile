@@ -11,14 +11,21 @@ PYTHON ?= python3
 
 .PHONY: run test bench load audit schema demo clean-db
 
+# The first run takes a while to install: each step says what it is doing, and pip shows each
+# package as it is downloaded and installed (with a progress bar in a terminal).
 $(VENV)/.installed: requirements.txt
+	@echo "==> Creating the virtual environment in $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "==> Upgrading pip in $(VENV)"
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	@echo "==> Installing the app's packages from requirements.txt"
+	$(PY) -m pip install --progress-bar on -r requirements.txt
+	@echo "==> Installed into $(VENV)"
 	touch $@
 
 $(VENV)/.test-installed: requirements-test.txt $(VENV)/.installed
-	$(PY) -m pip install --quiet -r requirements-test.txt
+	@echo "==> Installing the test packages from requirements-test.txt"
+	$(PY) -m pip install --progress-bar on -r requirements-test.txt
 	touch $@
 
 ## Install into .venv and start the app on the embedded default (SQLite, NPS 2018, example data).
