@@ -9,7 +9,7 @@ ADDRESS ?= 127.0.0.1
 HOSTS ?=
 PYTHON ?= python3
 
-.PHONY: run test bench load audit schema demo clean-db
+.PHONY: run test bench load audit schema cli-docs demo clean-db
 
 # The first run takes a while to install: each step says what it is doing, and pip shows each
 # package as it is downloaded and installed (with a progress bar in a terminal).
@@ -61,6 +61,10 @@ audit: $(AUDIT_VENV)/.installed
 ## Regenerate frameworks/schema.json from the pydantic models.
 schema: $(VENV)/.installed
 	$(PY) -m assessment schema
+
+## Write docs/cli.md again from the command line's --help (tests/test_docs.py fails when it is stale).
+cli-docs: $(VENV)/.installed
+	$(PY) scripts/cli_reference.py
 
 ## Load the example records into the configured database.
 demo: $(VENV)/.installed
