@@ -736,7 +736,9 @@ def export_blank(obj: Context, org_id: str | None, framework_id: str | None, out
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.pass_obj
 def summary(obj: Context, org_id: str, period_name: str, compare_with: str | None, fmt: str) -> None:
-    """Key-area roll-ups with n, level, target, gap and movement."""
+    """The period's report in numbers: key-area, theme and overall roll-ups with what each rests on
+    ("from 3 of 59 objectives", provisional below half), level, target, gap and movement. JSON keys:
+    docs/summary-json.md."""
     from .domain.summary import summary_table
     data = queries.period_summary(obj.store, obj.actor, org_id, period_name, compare_with)
     if fmt == "json":

@@ -1,18 +1,18 @@
-"""Foundation benchmarks: loading the framework, one organisation's roll-up, a regional roll-up.
+"""Foundation benchmarks: loading the framework, one organisation's roll-up.
 
 1. framework load+validate  `load_framework(nps-2018.yaml)` against `yaml.safe_load` of the same
                              text (and, for information, libyaml's CSafeLoader).
 2. key-area roll-up          `key_area_summaries` for 10 periods x 59 objectives against a plain
                              sum/count loop over dicts.
-3. regional roll-up          `Store.regional_rollup` over 400 organisations x 10 periods x 59
-                             objectives in SQLite against one hand-written GROUP BY query.
+
+`seed_database` fills a database with 400 organisations x 10 periods x 59 objectives for the
+backup benchmarks. (A pooled regional mean, `Store.regional_rollup`, was measured here until it
+went: a mean pooled over councils is not a rule the product keeps.)
 """
 
 from __future__ import annotations
 
 import random
-import tempfile
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
@@ -25,10 +25,9 @@ from assessment.domain.record import Entry, Organisation, OrganisationRecord, Pe
 from assessment.domain.rollups import key_area_summaries
 from assessment.domain.scores import NOT_APPLICABLE, UNSCORED, Score
 from assessment.formats.framework_file import load_framework
-from assessment.storage.store import open_store
 from assessment.storage.tables import AssessmentRow, EntryRow, OrganisationRow
 
-from .harness import Info, Ratio, Result, mismatch, time_pair
+from .harness import Ratio, Result, mismatch, time_pair
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORK_FILE = ROOT / "frameworks" / "nps-2018.yaml"
@@ -42,7 +41,6 @@ def run() -> Iterator[Result]:
     yield from bench_framework_load()
     framework = load_framework(FRAMEWORK_FILE)
     yield from bench_key_area_rollup(framework)
-    yield from bench_regional_rollup(framework)
 
 
 # ---------------------------------------------------------------- 1. framework load + validate
@@ -167,7 +165,7 @@ def bench_key_area_rollup(framework: Framework, repeat: int = 30) -> Iterator[Re
                          "key_areas": len(key_area_ids)})
 
 
-# ---------------------------------------------------------------- 3. regional roll-up
+# ---------------------------------------------------------------- a database of many organisations
 
 ORGANISATIONS = 400
 REGIONS = ["North East", "North West", "Yorkshire and the Humber", "East Midlands", "West Midlands",
@@ -208,110 +206,3 @@ def seed_database(store, framework: Framework, organisations: int = ORGANISATION
             connection.execute(insert(entries_table), batch)
             count += len(batch)
     return count
-
-
-def _key_area_values(framework: Framework) -> tuple[str, tuple]:
-    """`WITH ka(objective_id, key_area) AS (VALUES (?, ?), ...)` and its parameters."""
-    pairs = list(framework.key_area_of.items())
-    values = ", ".join(["(?, ?)"] * len(pairs))
-    return (f"WITH ka(objective_id, key_area) AS (VALUES {values})",
-            tuple(x for pair in pairs for x in pair))
-
-
-_WHERE = ("e.kind = 'objective' AND e.score IS NOT NULL AND NOT e.not_applicable "
-          "AND a.framework_id = ?")
-
-
-def floor_regional_sql(framework: Framework, planner_hint: bool = True) -> tuple[str, tuple]:
-    """One query: entries joined to their assessment and to a VALUES table of objective -> key
-    area, `GROUP BY period, key area` with AVG and COUNT; n/a and NULL scores left out.
-
-    `planner_hint`: without statistics (the app never runs ANALYZE) SQLite plans this join as
-    59 x 4,000 seeks into the unique (assessment_id, kind, item_id) index, about 4x slower than
-    scanning `entries` once. `+e.item_id` (SQLite's documented way to keep a term off an index)
-    makes it scan; the unhinted query is timed too, for information.
-    """
-    with_ka, params = _key_area_values(framework)
-    item = "+e.item_id" if planner_hint else "e.item_id"
-    sql = (f"{with_ka} "
-           "SELECT a.period, ka.key_area, AVG(e.score), COUNT(e.score) "
-           "FROM entries AS e "
-           "JOIN assessments AS a ON a.id = e.assessment_id "
-           f"JOIN ka ON ka.objective_id = {item} "
-           f"WHERE {_WHERE} "
-           "GROUP BY a.period, ka.key_area")
-    return sql, params + (framework.id,)
-
-
-def floor_regional_sql_per_objective(framework: Framework) -> tuple[str, tuple]:
-    """One query that sums per (period, objective) first and per key area after: the inner
-    GROUP BY touches no key-area table, so no per-row look-up. The same plan as the project's,
-    all in SQL; the strictest floor found."""
-    with_ka, params = _key_area_values(framework)
-    sql = (f"{with_ka}, per_objective AS ("
-           "SELECT a.period AS period, e.item_id AS item_id, SUM(e.score) AS total, COUNT(e.score) AS n "
-           "FROM entries AS e JOIN assessments AS a ON a.id = e.assessment_id "
-           f"WHERE {_WHERE} GROUP BY a.period, e.item_id) "
-           "SELECT p.period, ka.key_area, SUM(p.total) / SUM(p.n), SUM(p.n) "
-           "FROM per_objective AS p JOIN ka ON ka.objective_id = p.item_id "
-           "GROUP BY p.period, ka.key_area")
-    return sql, params + (framework.id,)
-
-
-def _differences(ours: dict, rows: list) -> list[str]:
-    theirs = {(period, ka): (mean, n) for period, ka, mean, n in rows}
-    return [f"{key}: project {ours.get(key)}, floor {theirs.get(key)}"
-            for key in sorted(set(ours) | set(theirs))
-            if key not in ours or key not in theirs
-            or ours[key][1] != theirs[key][1] or abs(ours[key][0] - theirs[key][0]) > 1e-9]
-
-
-def bench_regional_rollup(framework: Framework, repeat: int = 20) -> Iterator[Result]:
-    """`Store.regional_rollup` against hand-written SQL on the same engine.
-
-    Floors: single queries that let SQLite do all of the work (join, filter, mean and count per
-    period and key area) and return only the ~140 result rows. The project's method must scan
-    the same rows; whatever it adds (ORM query building, per-objective rows combined in Python)
-    shows in the ratio. Same database file, connection pool and filters (objective entries,
-    scored, applicable, this framework). Two floors carry the aim: the direct
-    `GROUP BY period, key area` and the per-objective-first query, the faster of the two here.
-    """
-    with tempfile.TemporaryDirectory(prefix="bench-foundation-") as tmp:
-        store = open_store(f"sqlite:///{Path(tmp) / 'regional.db'}")
-        try:
-            start = time.perf_counter()
-            entries = seed_database(store, framework)
-            seeded = time.perf_counter() - start
-            yield Info("seeding (Core bulk insert)", seeded,
-                       f"{ORGANISATIONS} organisations x {len(PERIODS)} periods x "
-                       f"{len(framework.objectives)} objectives = {entries:,} entries, "
-                       f"{entries / seeded:,.0f} entries/s")
-
-            def project():
-                with store.transaction() as tx:
-                    return tx.regional_rollup(framework)
-
-            def query(sql: str, params: tuple):
-                def floor():
-                    with store.engine.connect() as connection:
-                        return connection.exec_driver_sql(sql, params).all()
-                return floor
-
-            ours = project()
-            floors = [
-                ("regional roll-up (400 orgs)", "GROUP BY period, key area",
-                 query(*floor_regional_sql(framework)), 1.5, repeat),
-                ("regional roll-up vs per-objective", "per objective, then key area",
-                 query(*floor_regional_sql_per_objective(framework)), 1.5, repeat),
-                ("regional roll-up vs unhinted SQL", "same query, no planner hint",
-                 query(*floor_regional_sql(framework, planner_hint=False)), None, 5),
-            ]
-            for name, floor_name, floor, aim, times in floors:
-                problems = _differences(ours, floor())
-                if problems:
-                    mismatch(name, problems)
-                subject, floor_times = time_pair(project, floor, repeat=times, warmup=2)
-                yield Ratio(name, floor_name, subject, floor_times, aim=aim, verified=not problems,
-                            details={"entries": entries, "groups": len(ours), "seeding_s": seeded})
-        finally:
-            store.engine.dispose()

@@ -45,7 +45,7 @@ def test_overall_mean_in_the_summary_is_the_mean_of_the_59_scores(nps, medway):
     report = progress_report(nps, medway, "2023", today=TODAY)
     scores = [e.score.value for e in medway.period("2023").entries.values() if e.score.is_scored]
     mean = sum(scores) / len(scores)
-    assert f"(mean {mean:.2f} of n = {len(scores)} objectives)" in report.summary
+    assert f"(mean {mean:.2f} from {len(scores)} of 59 objectives)" in report.summary
     assert report.overall.now.level == int(mean)
 
 
@@ -53,7 +53,7 @@ def test_first_period_has_nothing_to_compare(nps, medway):
     report = progress_report(nps, medway, "2022", today=TODAY)
     assert report.compare_with is None and not report.improved and not report.declined
     assert "first period recorded" in report.summary
-    assert list(movement_table(report, nps)[0]) == ["Key area", "2022", "n", "Level", "Target", "Gap"]
+    assert list(movement_table(report, nps)[0]) == ["Key area", "2022", "Scored", "Level", "Target", "Gap"]
 
 
 def test_comparing_with_nothing_on_request(nps, medway):
@@ -152,7 +152,7 @@ def test_carried_scores_are_named_in_the_summary(nps, medway):
     report = progress_report(nps, medway, "2024", today=TODAY)
     assert report.summary.startswith("In 2024, Medway Council scored 0 of 59 objectives (59 more carried forward "
                                      "from the last period, not yet confirmed)")
-    assert "(mean 3.29 of n = 59 objectives, 59 of them carried forward and not yet confirmed)" in report.summary
+    assert "(mean 3.29 from 59 of 59 objectives, 59 of them carried forward and not yet confirmed)" in report.summary
 
 
 def test_a_target_for_the_whole_key_area_gives_a_gap(tiny):
@@ -181,3 +181,58 @@ def test_at_a_glance_does_not_cut_a_tie_in_two(nps, worcestershire):
     assert len(listed) == 3 + sum(1 for g in gaps[3:] if g == gaps[2])
     assert [k.gap for k in listed] == gaps[:len(listed)]
     assert len(listed) == 4 and {k.gap for k in listed} == {3.0}
+
+
+def _first_year_draft(medway, objectives: list[str]):
+    """Medway with one period, 2022, in which only `objectives` are scored (as a first-year draft)."""
+    from dataclasses import replace
+    first = medway.period("2022")
+    return replace(medway, periods=[replace(first, status="draft",
+                                            entries={o: first.entries[o] for o in objectives})])
+
+
+def test_a_headline_level_says_what_it_rests_on_and_below_half_is_provisional(nps, medway):
+    """A first-year draft with three objectives scored: the overall level is read from 3 of 59, and
+    said to be provisional wherever it is shown; a key area with all its objectives scored is not."""
+    from assessment.domain.summary import period_summary, summary_table
+    record = _first_year_draft(medway, ["1", "2", "3"])      # Engaging Councillors: all three of its objectives
+    report = progress_report(nps, record, "2022", today=TODAY)
+    scores = [record.period("2022").entries[o].score.value for o in "123"]
+    level = nps.levels[int(sum(scores) / 3) - 1].label
+    words = f"{level}, provisional (mean {sum(scores) / 3:.2f} from 3 of 59 objectives)"
+    assert report.overall_words(nps) == words
+    assert at_a_glance(report, nps).overall == words
+    assert f"overall it is at {words}." in report.summary
+    rows = {r["Key area"]: r for r in movement_table(report, nps)}
+    assert (rows["Engaging Councillors"]["Scored"], rows["Overall"]["Scored"]) == ("3 of 3", "3 of 59")
+    assert not rows["Engaging Councillors"]["Level"].endswith("(provisional)")
+    assert rows["Overall"]["Level"].endswith("(provisional)")
+    summary = period_summary(nps, record, "2022", today=TODAY)
+    assert summary["headline"] == words
+    assert (summary["overall"]["n"], summary["overall"]["of"], summary["overall"]["provisional"],
+            summary["overall"]["coverage"]) == (3, 59, True, "from 3 of 59 objectives")
+    assert summary["key_areas"][0]["provisional"] is False
+    assert f"Overall: {words}." in summary_table(summary)
+
+
+def test_half_or_more_is_not_provisional(nps, medway):
+    """30 of 59 scored is half or more: the level stands, with its coverage."""
+    record = _first_year_draft(medway, [o for o in list(nps.objectives)[:30]])
+    report = progress_report(nps, record, "2022", today=TODAY)
+    assert "provisional" not in report.overall_words(nps)
+    assert "from 30 of 59 objectives" in report.overall_words(nps)
+
+
+def test_the_summary_is_the_report_as_data(nps, medway):
+    """One model: the summary's numbers are the report's, for every key area, theme and the whole."""
+    from assessment.domain.summary import period_summary
+    report = progress_report(nps, medway, "2023", "2022", today=TODAY)
+    summary = period_summary(nps, medway, "2023", "2022", today=TODAY)
+    for lines, data in ((report.key_areas, summary["key_areas"]), (report.themes, summary["themes"]),
+                        ([report.overall], [summary["overall"]])):
+        assert [(line.title, line.now.n, line.gap, line.direction) for line in lines] == \
+            [(d["title"], d["n"], d["gap"], d["direction"]) for d in data]
+    o = summary["objectives"]
+    assert (o["improved"], o["unchanged"], o["declined"]) == (len(report.improved), report.unchanged,
+                                                              len(report.declined))
+    json.dumps(summary)   # plain data, as `summary --format json` prints it

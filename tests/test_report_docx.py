@@ -54,7 +54,7 @@ def test_report_content(nps, medway):
     assert radar[0] == ["Key area", "2023", "n", "Target", "2022"] or set(radar[0]) == {"Key area", "2023", "n", "Target", "2022"}
     assert len(radar) == 1 + 14
     movement = tables[1]
-    assert movement[0] == ["Key area", "2022", "2023", "n", "Level", "Target", "Gap", "Direction"]
+    assert movement[0] == ["Key area", "2022", "2023", "Scored", "Level", "Target", "Gap", "Direction"]
     assert movement[-1][0] == "Overall" and len(movement) == 1 + 15
     improved = tables[2]
     assert len(improved) == 1 + len(report.improved)
@@ -87,10 +87,10 @@ def test_report_with_appendix_attached_turns_landscape(nps, medway):
 def test_first_period_and_key_area_record(nps, worcs, medway, worcestershire):
     document = Document(io.BytesIO(report_docx(nps, medway, "2022", today=TODAY).data))
     assert "What moved" not in _text(document)
-    assert _tables(document)[1][0] == ["Key area", "2022", "n", "Level", "Target", "Gap"]
+    assert _tables(document)[1][0] == ["Key area", "2022", "Scored", "Level", "Target", "Gap"]
     document = Document(io.BytesIO(report_docx(worcs, worcestershire, "2022", today=TODAY).data))
     risk = next(r for r in _tables(document)[1] if r[0] == "Managing Strategic Risk")
-    assert risk[1:] == ["3.00", "1", "3 – Mature", "5.00", "+2.00"]
+    assert risk[1:] == ["3.00", "1 of 1", "3 – Mature", "5.00", "+2.00"]
 
 
 def test_awkward_text_comes_through_and_is_counted(nps, medway):
@@ -165,7 +165,7 @@ def test_the_report_opens_at_a_glance(nps, medway):
     # The overall mean by hand, from the record's scores: 59 objectives, none n/a.
     entries = medway.period("2023").entries
     mean = _mean_by_hand(entries, list(entries))
-    assert f"Overall in 2023: 3 – Mature (mean {float(mean):.2f} of n = 59 objectives)." in texts
+    assert f"Overall in 2023: 3 – Mature (mean {float(mean):.2f} from 59 of 59 objectives)." in texts
     # No targets in Medway's record: no gaps, and the page says why.
     assert _bullets(part, "The biggest gaps") == [] and glance.gaps_note in texts
     moves = _bullets(part, "The biggest moves since 2022")

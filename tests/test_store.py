@@ -16,7 +16,6 @@ from alembic.migration import MigrationContext
 from assessment import workflows
 from assessment.domain.errors import AlreadyExists, NotFound, PeriodLocked, StaleEntry
 from assessment.domain.record import Action, Evidence, Organisation
-from assessment.domain.rollups import key_area_summaries
 from assessment.domain.scores import Score
 from assessment.formats.record_file import record_as_data
 from assessment.storage.store import Transaction
@@ -150,21 +149,6 @@ def test_organisations_and_not_found(store):
         Organisation("kent", "Kent County Council", "County council", "South East")
     with pytest.raises(NotFound, match="no organisation 'surrey'"):
         stored(store, "surrey")
-
-
-def test_regional_roll_up_matches_the_per_organisation_numbers(store, medway, nps):
-    save_record(store, medway)
-    mine = {s.id: s.score for s in key_area_summaries(nps, medway.period("2023"))}
-    other = replace(copy.deepcopy(medway), organisation=Organisation("twin", "Twin Council"))
-    for p in other.periods:
-        for e in p.entries.values():
-            e.score = Score(1.0) if e.item == "1" else e.score
-    save_record(store, other)
-    with store.transaction() as tx:
-        regional = tx.regional_rollup(nps)
-    mean, n = regional[("2023", "engaging-councillors")]
-    assert n == 6 and mean == pytest.approx((mine["engaging-councillors"].mean * 3 * 2 - 3 + 1) / 6)
-    assert regional[("2023", "obtaining-social-value")] == (pytest.approx(mine["obtaining-social-value"].mean), 20)
 
 
 def test_a_crash_mid_save_leaves_the_last_saved_state(db_url, medway):

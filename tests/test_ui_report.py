@@ -48,10 +48,10 @@ def test_report_page_summary_and_tables(db):  # noqa: F811
     assert f"Since 2022, {up} objectives improved, none declined; {same} stayed the same." in summary
     assert "scored 59 of 59 objectives" in summary
     movement = frame(at, "Gap")
-    assert list(movement.columns) == ["Key area", "2022", "2023", "n", "Level", "Target", "Gap", "Direction"]
+    assert list(movement.columns) == ["Key area", "2022", "2023", "Scored", "Level", "Target", "Gap", "Direction"]
     assert len(movement) == 14 + 1 and movement.iloc[-1]["Key area"] == "Overall"
     councillors = movement[movement["Key area"] == "Engaging Councillors"].iloc[0]
-    assert (councillors["2022"], councillors["2023"], councillors["n"]) == ("2.67", "2.83", "3")
+    assert (councillors["2022"], councillors["2023"], councillors["Scored"]) == ("2.67", "2.83", "3 of 3")
     radar = frame(at, "Key area", "Target", lacking=("Gap",))
     assert len(radar) == 14 and set(radar.columns) >= {"Key area", "2023", "2022", "Target", "n"}
     assert any(h.value == f"Improved ({up})" for h in at.subheader)
@@ -107,7 +107,7 @@ def test_the_report_opens_at_a_glance(db):  # noqa: F811
     headings = [h.value for h in at.header]
     assert headings[0] == "At a glance" and headings[1] == "Summary"
     markdown = [m.value for m in shown(at.markdown)]
-    assert "**Overall: 3 – Mature (mean 3.29 of n = 59 objectives)**" in markdown
+    assert "**Overall: 3 – Mature (mean 3.29 from 59 of 59 objectives)**" in markdown
     record = stored(open_store(db), "medway")
     before, now = _key_area_means(record, framework, "2022"), _key_area_means(record, framework, "2023")
     moves = sorted(((now[k] - before[k], k) for k in now if now[k] - before[k]), key=lambda m: (-abs(m[0]), m[1]))

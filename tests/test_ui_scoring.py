@@ -315,7 +315,7 @@ def test_confirm_a_carried_score_and_a_whole_key_area(db):
                           "of earlier periods are still open." for s in shown(at.success))
     assert any(m.value == "**0** confirmed as in 2023, **0** changed, **0** not applicable, **59** left to do "
                           "(59 carried forward, to confirm) — of 59 objectives." for m in shown(at.markdown))
-    assert any("(mean 3.29 of n = 59 objectives, 59 of them carried forward and not yet confirmed)" in m.value
+    assert any("(mean 3.29 from 59 of 59 objectives, 59 of them carried forward and not yet confirmed)" in m.value
                for m in shown(at.markdown))
     open_score_page(at)
     at.button(key="score.medway.2024.1.confirm").click().run()          # one objective, as it stands

@@ -25,9 +25,12 @@ from .rollups import (
     AreaSummary,
     Completion,
     Rollup,
+    compare,
     completion,
+    coverage,
     gap,
     key_area_summaries,
+    level_reached,
     overall_summary,
     previous_period,
     scored_by_key_area,
@@ -65,6 +68,19 @@ class AreaLine:
     @property
     def direction(self) -> str:
         return movement.direction(self.change)
+
+    @property
+    def items(self) -> str:
+        return "key areas" if self.scored_as == "key_area" else "objectives"
+
+    @property
+    def coverage(self) -> str:
+        """'from 3 of 5 objectives': how much its level rests on (`rollups.coverage`)."""
+        return coverage(self.now, self.items)
+
+    @property
+    def provisional(self) -> bool:
+        return self.now.provisional
 
 
 @dataclass(frozen=True)
@@ -139,9 +155,12 @@ class ProgressReport:
         return sorted((k for k in self.key_areas if k.gap is not None and k.gap > 0), key=lambda k: -(k.gap or 0.0))
 
     def overall_words(self, framework: Framework) -> str:
-        """The whole framework's level in words (`overall_words`), e.g. "3 – Mature (mean 3.29 of n = 59 …)"."""
-        o = self.overall.now
-        return overall_words(level_label(o.level, framework) if o.level else None, o.mean, o.n, self.completion)
+        """The whole framework's level in words (`overall_words`), e.g. "3 – Mature (mean 3.29 from 59 of 59 …)"."""
+        return overall_words(self.overall.now, framework, self.completion)
+
+    # what the report says of the objectives compared with the earlier period (`rollups.compare`)
+    with_target: int = 0
+    at_or_above_target: int = 0
 
     @property
     def has_targets(self) -> bool:
@@ -171,6 +190,8 @@ def progress_report(framework: Framework, record: OrganisationRecord, period: st
         completion=completion(framework, now, by_key_area=mode == "key_area"), mode=mode)
     if before is not None:
         _movers(framework, report, before, now)
+        comparison = compare(framework, record, compare_with, period)  # type: ignore[arg-type]
+        report.with_target, report.at_or_above_target = comparison.with_target, comparison.at_or_above_target
     report.heatmap = _heatmap(framework, record, mode, period)
     report.actions = _actions(framework, record, period, today)
     report.summary = summary_paragraph(report, framework)
@@ -196,9 +217,10 @@ def _movers(framework: Framework, report: ProgressReport, before, now) -> None:
             report.not_comparable += 1 if (old or new) else 0
             continue
         mover = Mover(item_id, title, key_area, old.score, new.score, new.comment)
-        if mover.change > 0:
+        moved = movement.direction(mover.change)   # the one rule of a direction
+        if moved == "improved":
             report.improved.append(mover)
-        elif mover.change < 0:
+        elif moved == "declined":
             report.declined.append(mover)
         else:
             report.unchanged += 1
@@ -343,19 +365,24 @@ def target_sentences(report: ProgressReport) -> list[str]:
     return out
 
 
-def overall_words(level: str | None, mean: float | None, n: int, done: Completion) -> str:
-    """'3 – Mature (mean 3.29 of n = 59 objectives, 59 of them carried forward and not yet confirmed)'."""
-    if mean is None:
+def overall_words(overall: Rollup, framework: Framework, done: Completion, *, strong: bool = False) -> str:
+    """The headline level with what it rests on, wherever it is shown: '3 – Mature (mean 3.29 from
+    59 of 59 objectives, 59 of them carried forward and not yet confirmed)'; '1 – Minimum,
+    provisional (mean 1.83 from 3 of 59 objectives)' below half coverage (`Rollup.provisional`).
+    `strong`: the level in bold (Markdown)."""
+    if overall.mean is None or overall.level is None:
         return "not yet scored"
+    level = level_label(overall.level, framework)
+    level = f"**{level}**" if strong else level
     carried = (f", {done.carried_scored} of them carried forward and not yet confirmed"
                if done.carried_scored else "")
-    return f"{level} (mean {two_places(mean)} of n = {n} {done.items}{carried})"
+    return (f"{level}{', provisional' if overall.provisional else ''} (mean {two_places(overall.mean)} "
+            f"{coverage(overall, done.items)}{carried})")
 
 
-def overall_sentence(overall: dict[str, Any], done: Completion) -> str:
-    """The Start page's line for the whole framework, from `summary.period_summary`'s overall."""
-    level = f"**{overall['level_label']}**" if overall["level_label"] else None
-    return f"Overall: {overall_words(level, overall['mean'], overall['n'], done)}."
+def overall_sentence(report: ProgressReport, framework: Framework) -> str:
+    """The Start page's line for the whole framework."""
+    return f"Overall: {overall_words(report.overall.now, framework, report.completion, strong=True)}."
 
 
 def _names(titles: list[str]) -> str:
@@ -415,8 +442,8 @@ def movement_table(report: ProgressReport, framework: Framework) -> list[dict[st
         if report.compare_with:
             row[report.compare_with] = _mean(line.before)
         row[report.period] = _mean(line.now)
-        row["n"] = str(line.now.n)
-        row["Level"] = level_label(line.now.level, framework) if line.now.level else "–"
+        row["Scored"] = f"{line.now.n} of {line.now.scorable}"
+        row["Level"] = level_reached(line.now, framework)
         row["Target"] = target_text(line.now, line.target, line.target_direct)
         row["Gap"] = signed(line.gap)
         if report.compare_with:

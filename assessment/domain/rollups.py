@@ -16,10 +16,11 @@ from .framework import Framework
 from .movement import change, direction
 from .numbers import format_mean
 from .record import Entry, OrganisationRecord, PeriodRecord, check_period, period_key
-from .scores import UNSCORED, Score
+from .scores import UNSCORED, Score, level_label
 
 ROLL_UP_RULE = ("Rolled-up scores are the mean of the applicable scored objectives beneath them "
-                "(n = how many); the level reached is the whole level at or below the mean.")
+                "(n = how many); the level reached is the whole level at or below the mean, and is "
+                "provisional where fewer than half of those that could be scored are.")
 
 
 class Rollup(NamedTuple):
@@ -30,6 +31,32 @@ class Rollup(NamedTuple):
     level: int | None
     not_applicable: int = 0
     unscored: int = 0
+
+    @property
+    def scorable(self) -> int:
+        """What could be scored beneath it: the scored and the not yet scored (n/a is not counted)."""
+        return self.n + self.unscored
+
+    @property
+    def provisional(self) -> bool:
+        """Fewer than half of what could be scored is scored: the level may well move (`coverage`)."""
+        return self.mean is not None and self.n * 2 < self.scorable
+
+
+def coverage(rollup: Rollup, items: str = "objectives") -> str:
+    """How much a level rests on, said wherever a rolled-up level is: 'from 3 of 59 objectives'
+    (with '2 n/a' where some are not applicable)."""
+    word = items if rollup.scorable != 1 else items.removesuffix("s")
+    return (f"from {rollup.n} of {rollup.scorable} {word}"
+            + (f", {rollup.not_applicable} n/a" if rollup.not_applicable else ""))
+
+
+def level_reached(rollup: Rollup, framework: Framework) -> str:
+    """The level a roll-up reaches as tables show it: '3 – Mature', '1 – Minimum (provisional)'
+    where it rests on fewer than half of what could be scored, or '–' where nothing is scored."""
+    if rollup.level is None:
+        return "–"
+    return level_label(rollup.level, framework) + (" (provisional)" if rollup.provisional else "")
 
 
 def roll_up(scores: Iterable[Score]) -> Rollup:

@@ -1,80 +1,72 @@
-"""Plain-data summaries of a period (and its movement since another) for the CLI, UI and exports."""
+"""A period's report (`report.progress_report`, the one model of it) as plain data for the command
+line (`summary`, `--format json`) and as a text table for a terminal. Every key is documented in
+docs/summary-json.md."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from . import movement
 from .framework import Framework
 from .numbers import format_mean, signed
 from .numbers import rounded as _round
-from .record import OrganisationRecord, framework_notes
-from .rollups import (
-    ROLL_UP_RULE,
-    AreaSummary,
-    Rollup,
-    compare,
-    key_area_summaries,
-    overall_summary,
-    target_covers,
-    target_text,
-    theme_summaries,
-)
+from .record import OrganisationRecord
+from .report import AreaLine, ProgressReport, overall_words, progress_report
+from .rollups import level_reached, target_covers, target_text
 from .scores import level_label
 
 
-def _rollup_data(r: Rollup, framework: Framework) -> dict[str, Any]:
-    return {"mean": _round(r.mean), "n": r.n, "level": r.level,
-            "level_name": framework.level_names.get(r.level) if r.level else None,
-            "level_label": level_label(r.level, framework) if r.level else None}
-
-
-def _area_data(a: AreaSummary, framework: Framework, before: AreaSummary | None) -> dict[str, Any]:
-    data = {"id": a.id, "title": a.title, **_rollup_data(a.score, framework),
-            "target": _round(a.target.mean), "target_n": a.target.n,
-            "target_covers": target_covers(a.score, a.target, a.target_direct),
-            "target_text": target_text(a.score, a.target, a.target_direct),
-            "gap": _round(a.gap), "scored_as": a.mode}
-    if before is not None:
-        change = movement.change(before.score.mean, a.score.mean)
-        data.update({"previous": _round(before.score.mean), "movement": _round(change),
-                     "direction": movement.direction(change)})
+def _line_data(line: AreaLine, framework: Framework, compared: bool) -> dict[str, Any]:
+    now = line.now
+    data = {"id": line.id, "title": line.title, "mean": _round(now.mean), "n": now.n, "of": now.scorable,
+            "not_applicable": now.not_applicable, "coverage": line.coverage, "provisional": line.provisional,
+            "level": now.level, "level_name": framework.level_names.get(now.level) if now.level else None,
+            "level_label": level_label(now.level, framework) if now.level else None,
+            "level_reached": level_reached(now, framework),
+            "target": _round(line.target.mean), "target_n": line.target.n,
+            "target_covers": target_covers(now, line.target, line.target_direct),
+            "target_text": target_text(now, line.target, line.target_direct),
+            "gap": _round(line.gap), "scored_as": line.scored_as}
+    if compared:
+        data.update({"previous": _round(line.before.mean if line.before else None), "movement": _round(line.change),
+                     "direction": line.direction})
     return data
 
 
-def period_summary(framework: Framework, record: OrganisationRecord, period: str,
-                   compare_with: str | None = None) -> dict[str, Any]:
-    """Key-area, theme and overall roll-ups with n, level, target, gap and (optionally) movement."""
-    now = record.period(period)
-    before = record.period(compare_with) if compare_with else None
-    ka_now = key_area_summaries(framework, now)
-    ka_before = key_area_summaries(framework, before) if before else [None] * len(ka_now)
-    th_now = theme_summaries(framework, now)
-    th_before = theme_summaries(framework, before) if before else [None] * len(th_now)
+def summary_data(report: ProgressReport, framework: Framework, organisation: OrganisationRecord) -> dict[str, Any]:
+    """The report's roll-ups, coverage, movement and targets as JSON-ready data."""
+    compared = report.compare_with is not None
     out: dict[str, Any] = {
-        "organisation": {"id": record.organisation.id, "name": record.organisation.name},
+        "organisation": {"id": organisation.organisation.id, "name": organisation.organisation.name},
         "framework": {"id": framework.id, "version": framework.version},
-        "period": period, "compare": compare_with, "rule": ROLL_UP_RULE,
-        "framework_notes": framework_notes([p for p in (before, now) if p is not None]),
-        "key_areas": [_area_data(a, framework, b) for a, b in zip(ka_now, ka_before)],
-        "themes": [_area_data(a, framework, b) for a, b in zip(th_now, th_before)],
-        "overall": _area_data(overall_summary(framework, now), framework,
-                              overall_summary(framework, before) if before else None),
+        "period": report.period, "compare": report.compare_with, "rule": report.rule,
+        "framework_notes": report.framework_notes,
+        "headline": overall_words(report.overall.now, framework, report.completion),
+        "key_areas": [_line_data(k, framework, compared) for k in report.key_areas],
+        "themes": [_line_data(t, framework, compared) for t in report.themes],
+        "overall": _line_data(report.overall, framework, compared),
+        "actions": {"open": len(report.actions), "overdue": len(report.overdue), "at": report.today.isoformat()},
     }
-    if before is not None:
-        comparison = compare(framework, record, compare_with, period)  # type: ignore[arg-type]
-        out["objectives"] = {"improved": comparison.improved, "unchanged": comparison.unchanged,
-                             "declined": comparison.declined,
-                             "not_comparable": comparison.count("not comparable"),
-                             "with_target": comparison.with_target,
-                             "at_or_above_target": comparison.at_or_above_target}
+    if compared:
+        out["objectives"] = {"improved": len(report.improved), "unchanged": report.unchanged,
+                             "declined": len(report.declined), "not_comparable": report.not_comparable,
+                             "with_target": report.with_target, "at_or_above_target": report.at_or_above_target}
     return out
+
+
+def period_summary(framework: Framework, record: OrganisationRecord, period: str,
+                   compare_with: str | None = None, *, today: date | None = None) -> dict[str, Any]:
+    """Key-area, theme and overall roll-ups with their coverage, level, target, gap and (optionally)
+    movement: `progress_report` as data (`summary_data`)."""
+    report = progress_report(framework, record, period, compare_with, today=today)
+    return summary_data(report, framework, record)
 
 
 def summary_table(summary: dict[str, Any]) -> str:
     """The summary as a fixed-width text table for a terminal."""
     compare_with = summary["compare"]
-    headers = ["Key area", "n", "Mean", "Level", "Target", "Gap"]
+    headers = ["Key area", "Scored", "Mean", "Level", "Target", "Gap"]
     if compare_with:
         headers += [compare_with, "Movement"]
     rows: list[list[str] | None] = []
@@ -82,8 +74,7 @@ def summary_table(summary: dict[str, Any]) -> str:
         if area is None:
             rows.append(None)
             continue
-        row = [area["title"], str(area["n"]), format_mean(area["mean"]),
-               area["level_label"] or "–",
+        row = [area["title"], f"{area['n']} of {area['of']}", format_mean(area["mean"]), area["level_reached"],
                area["target_text"], signed(area["gap"])]
         if compare_with:
             row += [format_mean(area.get("previous")), movement.label(area.get("movement"), amount="mean")]
@@ -98,12 +89,13 @@ def summary_table(summary: dict[str, Any]) -> str:
 
     out = [f"{summary['organisation']['name']} – {summary['period']}"
            + (f" compared with {compare_with}" if compare_with else ""), "",
+           f"Overall: {summary['headline']}.", "",
            line(headers), line(["-" * w for w in widths])]
     out += [line(["-" * w for w in widths]) if r is None else line(r) for r in rows]
     if "objectives" in summary:
         o = summary["objectives"]
-        out += ["", f"Objectives since {compare_with}: {o['improved']} improved, {o['unchanged']} unchanged, "
+        out += ["", f"Since {compare_with}: {o['improved']} improved, {o['unchanged']} unchanged, "
                     f"{o['declined']} declined, {o['not_comparable']} not comparable; "
-                    f"{o['at_or_above_target']} of {o['with_target']} with a target are at or above it."]
+                    f"{o['at_or_above_target']} of {o['with_target']} objectives with a target are at or above it."]
     out += ["", summary["rule"], *summary.get("framework_notes", [])]
     return "\n".join(out) + "\n"

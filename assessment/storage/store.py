@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event, func, inspect, make_url, select, text, update
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -57,7 +57,7 @@ from ..domain.record import (
     action_problems,
     entry_problems,
     lock_reason,
-    long_date,
+    long_date_time,
     organisation_problems,
     period_key,
 )
@@ -910,39 +910,12 @@ class Transaction:
                                                                          h.comment))
                 for h in rows]
 
-    # ------------------------------------------------------------ many organisations
-
-    @reads
-    def regional_rollup(self, framework: Framework, organisation_ids: list[str] | None = None
-                        ) -> dict[tuple[str, str], tuple[float, int]]:
-        """Mean score per (period, key area) over many organisations' applicable scored objectives.
-
-        The database averages per period and objective; the key-area means are then combined
-        from those sums, so each objective score counts once.
-        """
-        query = (select(AssessmentRow.period, EntryRow.item_id, func.sum(EntryRow.score), func.count(EntryRow.score))
-                 .join(EntryRow, EntryRow.assessment_id == AssessmentRow.id)
-                 .where(EntryRow.kind == "objective", EntryRow.score.is_not(None),
-                        EntryRow.not_applicable.is_(False), AssessmentRow.framework_id == framework.id)
-                 .group_by(AssessmentRow.period, EntryRow.item_id))
-        if organisation_ids is not None:
-            query = query.where(AssessmentRow.organisation_id.in_(organisation_ids))
-        sums: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
-        key_area_of = framework.key_area_of
-        for period, objective_id, total, count in self.s.execute(query):
-            ka = key_area_of.get(objective_id)
-            if ka is not None and total is not None:
-                bucket = sums[(period, ka)]
-                bucket[0] += total
-                bucket[1] += count
-        return {key: (total / count, int(count)) for key, (total, count) in sums.items() if count}
-
 
 def _stale(what: str, row: EntryRow, expected_version: int | None) -> StaleEntry:
     """The conflict: someone saved `row` after the version the person started from."""
     return StaleEntry(
-        f"{what} was saved by {row.updated_by or 'someone else'} at {row.updated_at:%H:%M} on "
-        f"{long_date(row.updated_at)} (version {row.version}) after you opened version {expected_version or 0}; "
+        f"{what} was saved by {row.updated_by or 'someone else'} ({long_date_time(row.updated_at)}, "
+        f"version {row.version}) after you opened version {expected_version or 0}; "
         "nothing was overwritten", current=_entry_from_row(row))
 
 

@@ -25,13 +25,11 @@ def pages(actor: Actor) -> list:
     organisation's administrators, the deployment's administrator) also see People. The deployment's
     administrator sees a record's pages only where they hold a role."""
     org, _ = state.selection()
-    roles = [actor.role(org)] if org else [*actor.roles.values()]
     if org:
         reads, edits, manages = actor.may(org, READ), actor.may(org, EDIT), actor.may(org, PEOPLE)
     else:
-        reads = actor.every_right or bool(roles)
-        edits = actor.every_right or any(role in ("editor", "administrator") for role in roles)
-        manages = actor.manages_deployment or "administrator" in roles
+        reads, edits, manages = (actor.may_somewhere(READ), actor.may_somewhere(EDIT),
+                                 actor.manages_deployment or actor.may_somewhere(PEOPLE))
     chosen: list[Page] = [_HOME]
     if edits:
         chosen += [_SCORE, _REPORT, _ACTIONS, _IMPORT]

@@ -11,9 +11,9 @@ from assessment.domain.errors import InvalidEdit, ScoreError
 from assessment.domain.framework import Framework
 from assessment.domain.numbers import format_mean, signed
 from assessment.domain.record import OrganisationRecord
-from assessment.domain.report import overall_sentence
+from assessment.domain.report import overall_sentence, progress_report
 from assessment.domain.rollups import completion, kept_by_key_area, previous_period
-from assessment.domain.summary import period_summary
+from assessment.domain.summary import summary_data
 from assessment.ui import drafts, state
 from assessment.ui.html_tables import table
 from assessment.ui.text import md
@@ -35,20 +35,17 @@ def show(record: OrganisationRecord, framework: Framework, period: str) -> None:
         _jumps(framework, current, record.period(before) if before else None)
     elif done.left and st.button(f"Score the key areas ({done.left} left)", key="home.jump.key_areas"):
         st.switch_page("assessment/ui/score.py")
-    summary = period_summary(framework, record, period, before)
-    st.markdown(overall_sentence(summary["overall"], done))
-    if before and by_key_area:
-        moved = [area.get("direction") for area in summary["key_areas"]]
-        st.markdown(f"Since {before}: {moved.count('improved')} key areas improved, {moved.count('unchanged')} "
-                    f"unchanged, {moved.count('declined')} declined.")
-    elif before and "objectives" in summary:
+    report = progress_report(framework, record, period, before)   # the one model of the period's report
+    summary = summary_data(report, framework, record)
+    st.markdown(overall_sentence(report, framework))
+    if before and "objectives" in summary:
         o = summary["objectives"]
-        st.markdown(f"Since {before}: {o['improved']} objectives improved, {o['unchanged']} unchanged, "
+        st.markdown(f"Since {before}: {o['improved']} {done.items} improved, {o['unchanged']} unchanged, "
                     f"{o['declined']} declined.")
     rows = []
     for area in summary["key_areas"]:
-        row = {"Key area": area["title"], "n": area["n"], "Mean": format_mean(area["mean"]),
-               "Level": area["level_label"] or "–", "Target": area["target_text"], "Gap": signed(area["gap"])}
+        row = {"Key area": area["title"], "Scored": f"{area['n']} of {area['of']}", "Mean": format_mean(area["mean"]),
+               "Level": area["level_reached"], "Target": area["target_text"], "Gap": signed(area["gap"])}
         if before:
             row[before] = format_mean(area.get("previous"))
             row["Movement"] = movement.label(area.get("movement"), amount="mean")

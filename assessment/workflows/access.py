@@ -22,12 +22,14 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from ..domain.errors import NotAllowed, PeriodLocked
-from ..domain.people import Person
+from ..domain.people import ROLES, Person
 from ..domain.record import ACTION_PLAN, ACTION_PROGRESS, CONTENT, PeriodRecord
 
 READ, READ_DRAFTS, EDIT, ADMINISTER, PEOPLE = "read", "read drafts", "edit", "administer", "manage people"
-ROLES = {"reviewer": {READ}, "editor": {READ, READ_DRAFTS, EDIT},
-         "administrator": {READ, READ_DRAFTS, EDIT, ADMINISTER, PEOPLE}}
+# The rights each role gives (the roles themselves, and their order, are `domain.people.ROLES`).
+RIGHTS = {"reviewer": {READ}, "editor": {READ, READ_DRAFTS, EDIT},
+          "administrator": {READ, READ_DRAFTS, EDIT, ADMINISTER, PEOPLE}}
+assert set(RIGHTS) == set(ROLES), "every role of domain.people.ROLES, and only those, gives rights"
 _VERBS = {READ: "see the records of", READ_DRAFTS: "see the work in progress of the records of",
           EDIT: "change the records of", ADMINISTER: "administer the records of", PEOPLE: "manage the people of"}
 
@@ -42,9 +44,14 @@ class Actor:
     every_right: bool = False                                  # the local user of local mode
 
     def may(self, org_id: str, right: str) -> bool:
-        if self.every_right or right in ROLES.get(self.roles.get(org_id, ""), set()):
+        if self.every_right or right in RIGHTS.get(self.roles.get(org_id, ""), set()):
             return True
         return right == PEOPLE and self.administers_deployment
+
+    def may_somewhere(self, right: str) -> bool:
+        """Whether any of their roles (or running the deployment) gives `right` at some organisation."""
+        return (self.every_right or any(right in RIGHTS.get(role, set()) for role in self.roles.values())
+                or (right == PEOPLE and self.administers_deployment))
 
     def role(self, org_id: str) -> str | None:
         """The role held at an organisation ("administrator" for the local user)."""

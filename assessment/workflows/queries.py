@@ -18,7 +18,6 @@ from ..domain.history import Event, Version, versions
 from ..domain.mapping import on_framework
 from ..domain.record import REVIEWABLE_STATUSES, Organisation, OrganisationRecord, period_key
 from ..domain.rollups import PREVIOUS
-from ..domain.summary import period_summary as summarise
 from ..formats.framework_file import available_frameworks, find_framework
 from ..formats.mapping_file import find_mapping, mapped_from
 from ..storage.store import Store
@@ -109,7 +108,8 @@ def period_summary(store: Store, actor: Actor, org_id: str, period: str,
     view = record_with_periods(store, actor, org_id, period, compare_with)
     if compare_with and period_key(compare_with) >= period_key(period):
         raise AssessmentError(f"compare {period} with an earlier period, not {compare_with}")
-    return summarise(view.framework, view.record, period, compare_with)
+    from ..domain.summary import period_summary   # with the report it is made from, imported where used
+    return period_summary(view.framework, view.record, period, compare_with)
 
 
 def report(store: Store, actor: Actor, org_id: str, period: str, compare_with: str | None = PREVIOUS, *,

@@ -40,12 +40,13 @@ from ...domain.rollups import (
     ROLL_UP_RULE,
     AreaSummary,
     key_area_summaries,
+    level_reached,
     overall_summary,
     target_covers,
     target_text,
     theme_summaries,
 )
-from ...domain.scores import Score, level_label
+from ...domain.scores import Score
 from ..layouts import ACTIONS_SHEET_COLUMNS, KEY_AREA_ROW, PERIOD_SHEET_COLUMNS
 from .word_text import TextCleaner
 
@@ -153,8 +154,7 @@ def _rollup_cells(area: AreaSummary, framework: Framework) -> list:
     covers = target_covers(s, area.target, area.target_direct)
     target = rounded(area.target.mean) if covers or area.target.mean is None else \
         target_text(s, area.target, area.target_direct)   # a target for part of what is scored: said, not a number
-    return [s.n, rounded(s.mean), level_label(s.level, framework) if s.level is not None else "–",
-            target, rounded(area.gap)]
+    return [s.n, rounded(s.mean), level_reached(s, framework), target, rounded(area.gap)]
 
 
 def _summary(w: _Writer, ws, framework: Framework, record: OrganisationRecord, periods: list[PeriodRecord],

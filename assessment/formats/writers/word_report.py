@@ -196,7 +196,7 @@ def _share(columns: int, first) -> list:
 
 
 def _movement_widths(headers: list[str]) -> list:
-    fixed = {"n": Cm(0.9), "Level": Cm(2.9), "Target": Cm(1.5), "Gap": Cm(1.5), "Direction": Cm(1.9)}
+    fixed = {"Scored": Cm(1.6), "Level": Cm(2.9), "Target": Cm(1.5), "Gap": Cm(1.5), "Direction": Cm(1.9)}
     periods = [h for h in headers if h not in fixed and h != "Key area"]
     rest = PORTRAIT_USABLE - sum(fixed[h] for h in headers if h in fixed) - Cm(1.5) * len(periods)
     return [rest if h == "Key area" else fixed.get(h, Cm(1.5)) for h in headers]
