@@ -181,7 +181,7 @@ def test_every_rule_home_named_in_the_docs_exists():
     names = re.findall(r"`([A-Za-z_]+(?:\.[A-Za-z_]+)+)`", section)
     assert len(names) > 20
     classes = {"Level": "domain.framework", "Action": "domain.record", "OrganisationRecord": "domain.record",
-               "ActionRow": "domain.action_list", "PeriodRecord": "domain.record", "Approval": "domain.record",
+               "ListedAction": "domain.action_list", "PeriodRecord": "domain.record", "Approval": "domain.record",
                "Actor": "workflows.access", "Framework": "domain.framework", "Mapping": "domain.mapping",
                "Transaction": "storage.store"}
     for name in names:

@@ -10,7 +10,7 @@ from .record import Action, OrganisationRecord
 
 
 @dataclass(frozen=True)
-class ActionRow:
+class ListedAction:
     period: str        # the period it was raised in
     item: str          # objective id, or key area id for key-area entries
     kind: str
@@ -27,8 +27,8 @@ class ActionRow:
         return self.action.open_at(self.period, period, end)
 
 
-def action_rows(framework: Framework, record: OrganisationRecord) -> list[ActionRow]:
-    rows: list[ActionRow] = []
+def action_rows(framework: Framework, record: OrganisationRecord) -> list[ListedAction]:
+    rows: list[ListedAction] = []
     for period in record.sorted_periods():
         for entry in [*period.entries.values(), *period.key_area_entries.values()]:
             if entry.kind == "objective":
@@ -37,14 +37,15 @@ def action_rows(framework: Framework, record: OrganisationRecord) -> list[Action
                 title = f"{entry.item}. {objective.title}" if objective is not None else entry.item
             else:
                 key_area_id, title = entry.item, framework.key_areas[entry.item].title
-            rows.extend(ActionRow(period.period, entry.item, entry.kind, key_area_id, title, a) for a in entry.actions)
+            rows.extend(ListedAction(period.period, entry.item, entry.kind, key_area_id, title, a)
+                        for a in entry.actions)
     return rows
 
 
-def filter_rows(rows: list[ActionRow], *, owners: list[str] | None = None, statuses: list[str] | None = None,
+def filter_rows(rows: list[ListedAction], *, owners: list[str] | None = None, statuses: list[str] | None = None,
                 key_areas: list[str] | None = None, due_by: date | None = None,
                 overdue_only: bool = False, today: date | None = None, raised_in: list[str] | None = None,
-                open_at: str | None = None) -> list[ActionRow]:
+                open_at: str | None = None) -> list[ListedAction]:
     today = today or date.today()
     out = []
     for row in rows:

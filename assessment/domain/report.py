@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from . import movement
-from .action_list import ActionRow, action_rows
+from .action_list import ListedAction, action_rows
 from .framework import Framework
 from .numbers import format_mean, levels_text, rounded, signed, two_places
 from .record import OrganisationRecord, framework_notes, long_date, period_key
@@ -112,7 +112,7 @@ class HeatCell:
 @dataclass(frozen=True)
 class ActionLine:
     key_area: str
-    row: ActionRow
+    row: ListedAction
     overdue: bool
 
 
@@ -246,7 +246,7 @@ def _heatmap(framework: Framework, record: OrganisationRecord, mode: str, up_to:
 
 
 def _actions(framework: Framework, record: OrganisationRecord, period: str, today: date) -> list[ActionLine]:
-    """Actions open at `period` (`ActionRow.open_at`): raised in it or before, not closed by its end."""
+    """Actions open at `period` (`ListedAction.open_at`): raised in it or before, not closed by its end."""
     lines = []
     for row in action_rows(framework, record):
         if not row.open_at(period):

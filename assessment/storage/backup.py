@@ -1048,47 +1048,48 @@ def _rows(backup_: BackupData) -> dict[str, list[dict]]:
     for person in backup_["people"]:
         person_id = len(tables["people"]) + 1
         tables["people"].append({key: value for key, value in person.items() if key != "roles"}
-                                | {"id": person_id, "added_at": _utc(person["added_at"]),
-                                   "last_signed_in": _utc(person["last_signed_in"])})
+                                | {"id": person_id, "added_at": _in_utc(person["added_at"]),
+                                   "last_signed_in": _in_utc(person["last_signed_in"])})
         tables["memberships"].extend({"person_id": person_id, **role} for role in person["roles"])
     for org in backup_["organisations"]:
         org_id = org["id"]
         tables["organisations"].append({key: value for key, value in org.items()
                                         if key not in ("baselines", "events", "assessments")}
-                                       | {"created_at": _utc(org["created_at"])})
+                                       | {"created_at": _in_utc(org["created_at"])})
         tables["baselines"].extend({"organisation_id": org_id, **b} for b in org["baselines"])
-        tables["events"].extend({**e, "organisation_id": org_id, "at": _utc(e["at"])} for e in org["events"])
+        tables["events"].extend({**e, "organisation_id": org_id, "at": _in_utc(e["at"])} for e in org["events"])
         for assessment in org["assessments"]:
             assessment_id = len(assessments) + 1
             kept = {key: value for key, value in assessment.items() if key not in ("entries", "drafts")}
             assessments.append(kept | {"id": assessment_id, "organisation_id": org_id,
-                                      "created_at": _utc(assessment["created_at"]),
-                                      "approved_at": _utc(assessment["approved_at"])})
+                                      "created_at": _in_utc(assessment["created_at"]),
+                                      "approved_at": _in_utc(assessment["approved_at"])})
             for draft in assessment["drafts"]:
                 tables["drafts"].append({**draft, "id": len(tables["drafts"]) + 1, "assessment_id": assessment_id,
-                                         "updated_at": _utc(draft["updated_at"])})
+                                         "updated_at": _in_utc(draft["updated_at"])})
             for entry in assessment["entries"]:
                 entry_id = len(entries) + 1
                 row: dict[str, Any] = dict(entry)
                 its_actions, its_evidence, its_history = row.pop("actions"), row.pop("evidence"), row.pop("history")
-                row.update(id=entry_id, assessment_id=assessment_id, updated_at=_utc(entry["updated_at"]))
+                row.update(id=entry_id, assessment_id=assessment_id, updated_at=_in_utc(entry["updated_at"]))
                 entries.append(row)
                 for a in its_actions:
                     actions.append({key: value for key, value in a.items() if key != "updates"}
-                                   | {"entry_id": entry_id, "updated_at": _utc(a["updated_at"])})
+                                   | {"entry_id": entry_id, "updated_at": _in_utc(a["updated_at"])})
                     tables["action_updates"].extend(
                         {**u, "id": len(tables["action_updates"]) + 1, "action_id": a["id"],
-                         "changed_at": _utc(u["changed_at"])} for u in a["updates"])
+                         "changed_at": _in_utc(u["changed_at"])} for u in a["updates"])
                 for e in its_evidence:
                     evidence.append({**e, "id": len(evidence) + 1, "entry_id": entry_id})
                 for h in its_history:
                     history.append({**h, "id": len(history) + 1, "entry_id": entry_id,
-                                    "changed_at": _utc(h["changed_at"])})
+                                    "changed_at": _in_utc(h["changed_at"])})
     actions.sort(key=lambda a: a["id"])
     return tables
 
 
-def _utc(value: datetime | None) -> datetime | None:
+def _in_utc(value: datetime | None) -> datetime | None:
+    """A time read from a backup (with its offset), moved to UTC; a naive time is left as it is."""
     return value.astimezone(timezone.utc) if value is not None and value.utcoffset() else value
 
 

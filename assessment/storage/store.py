@@ -963,7 +963,8 @@ def _person(row: PersonRow) -> Person:
 
 
 def _utc(when: datetime | None) -> datetime | None:
-    """SQLite hands back naive times, which are UTC."""
+    """A time read from the database, marked UTC: SQLite hands back naive times, which are UTC
+    (`backup._in_utc` is the other way round: a time with an offset moved to UTC)."""
     return when.replace(tzinfo=timezone.utc) if when is not None and when.tzinfo is None else when
 
 

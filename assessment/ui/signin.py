@@ -96,7 +96,7 @@ def gate() -> Actor:
         exposed = loopback_only()
         if exposed:
             st.error(f"Sign-in is not set up, so this app may only be reached from this machine, but {md(exposed)}. "
-                     "Set up sign-in (see the README) or start it with `make run` (which listens on 127.0.0.1 "
+                     "Set up sign-in (docs/deployment.md) or start it with `make run` (which listens on 127.0.0.1 "
                      "and answers only to localhost and 127.0.0.1).")
             st.stop()
         st.sidebar.caption(LOCAL_MODE)

@@ -26,7 +26,7 @@ from .common import check_item, framework_of
 
 if TYPE_CHECKING:   # the report, the action list and the JSON export are imported where used: a
     # command pays only for what it shows (`summary` takes a fraction of a second, most of it imports)
-    from ..domain.action_list import ActionRow
+    from ..domain.action_list import ListedAction
     from ..domain.report import ProgressReport
 
 
@@ -120,7 +120,7 @@ def report(store: Store, actor: Actor, org_id: str, period: str, compare_with: s
     return progress_report(view.framework, view.record, period, compare_with, today=today), view
 
 
-def actions(store: Store, actor: Actor, org_id: str) -> tuple[list[ActionRow], RecordView]:
+def actions(store: Store, actor: Actor, org_id: str) -> tuple[list[ListedAction], RecordView]:
     """Every action of an organisation across periods, with the record."""
     from ..domain.action_list import action_rows
     view = record(store, actor, org_id)

@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ...domain.action_list import ActionRow, action_rows
+from ...domain.action_list import ListedAction, action_rows
 from ...domain.framework import Framework
 from ...domain.numbers import rounded
 from ...domain.record import (
@@ -212,7 +212,7 @@ def _actions(w: _Writer, ws, framework: Framework, record: OrganisationRecord, t
     actions_sheet(w, ws, framework, record.organisation.name, action_rows(framework, record), today)
 
 
-def actions_sheet(w: _Writer, ws, framework: Framework, organisation: str, rows: list[ActionRow], today: date,
+def actions_sheet(w: _Writer, ws, framework: Framework, organisation: str, rows: list[ListedAction], today: date,
                   shown: str | None = None) -> None:
     """One row per action: the period it was raised in, where it belongs, what, who, when, its status
     now, red/amber/green, whether it is overdue, and its latest dated progress."""
@@ -228,7 +228,7 @@ def actions_sheet(w: _Writer, ws, framework: Framework, organisation: str, rows:
             ws.cell(r, 9).fill = RAG_FILLS[values[8].lower()]
 
 
-def action_cells(row: ActionRow, framework: Framework, today: date) -> list:
+def action_cells(row: ListedAction, framework: Framework, today: date) -> list:
     """The cells of `layouts.ACTIONS_SHEET_COLUMNS` for one action."""
     a = row.action
     key_area = framework.key_areas[row.key_area_id].title if row.key_area_id in framework.key_areas else ""
@@ -246,7 +246,7 @@ def latest_progress(action) -> str:
     return f"{when}: {u.status}" + (f" – {u.note}" if u.note else "")
 
 
-def actions_xlsx(framework: Framework, organisation: str, rows: list[ActionRow], *, today: date | None = None,
+def actions_xlsx(framework: Framework, organisation: str, rows: list[ListedAction], *, today: date | None = None,
                  shown: str | None = None) -> WorkbookExport:
     """The action list as shown (already filtered) as a workbook of one sheet, for monitoring."""
     today, writer, book = today or date.today(), _Writer(), Workbook()
@@ -258,7 +258,7 @@ def actions_xlsx(framework: Framework, organisation: str, rows: list[ActionRow],
     return WorkbookExport(out.getvalue(), writer.clean.replaced, writer.notes)
 
 
-def actions_csv(framework: Framework, rows: list[ActionRow], *, today: date | None = None) -> bytes:
+def actions_csv(framework: Framework, rows: list[ListedAction], *, today: date | None = None) -> bytes:
     """The same list as CSV (UTF-8 with a BOM, so that Excel keeps Welsh letters), dates as 21 November
     2026, every cell text (nothing that starts with "=" is read as a formula)."""
     today, clean = today or date.today(), TextCleaner()
