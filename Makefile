@@ -62,9 +62,11 @@ audit: $(AUDIT_VENV)/.installed
 schema: $(VENV)/.installed
 	$(PY) -m assessment schema
 
-## Write docs/cli.md again from the command line's --help (tests/test_docs.py fails when it is stale).
+## Write docs/cli.md again from the command line's --help, and the tree of assessment/ in docs/architecture.md
+## (tests/test_docs.py fails when either is stale).
 cli-docs: $(VENV)/.installed
 	$(PY) scripts/cli_reference.py
+	$(PY) scripts/layout_tree.py --write
 
 ## Load the example records into the configured database.
 demo: $(VENV)/.installed

@@ -123,3 +123,15 @@ def test_the_link_checker_sees_broken_links(tmp_path):
                     "<https://example.org/>\n", encoding="utf-8")
     assert links(page) == ["#sign-in-roles--history", "missing.md", "#nowhere", "https://example.org/"]
     assert anchors(page) == {"a-page", "sign-in-roles--history"}
+
+
+def test_the_tree_in_architecture_lists_every_file_of_the_package():
+    """docs/architecture.md's tree of assessment/ (written by scripts/layout_tree.py) lists the
+    files there are: none missing, none gone (its line counts are as of when it was written)."""
+    spec = importlib.util.spec_from_file_location("layout_tree", ROOT / "scripts" / "layout_tree.py")
+    assert spec and spec.loader
+    layout = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(layout)
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert layout.listed(text) == sorted(p.name for p in layout.files()), \
+        "the tree in docs/architecture.md is stale: run `make cli-docs`"
