@@ -205,7 +205,7 @@ def test_an_overlay_finds_what_it_applies_to_reading_each_file_beside_it_once(tm
     they give alone, as far as the one that gives it (ID.yaml is looked for first; here the
     framework is in a file of another name); only that one is loaded, and if it has problems, they
     are reported."""
-    from assessment.domain import framework as module
+    from assessment.formats import framework_file as module
     from assessment.formats.yaml_source import read_yaml
 
     file_id = module._file_id
