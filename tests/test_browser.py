@@ -364,8 +364,10 @@ def test_the_keyboard_shows_where_it_is_on_the_report(server, page):
     page.goto(f"{base}/report?org=medway&period=2023")
     expect(page.get_by_role("heading", name="At a glance")).to_be_visible(timeout=30000)
     idle(page)
+    # the charts drawn (their toolbars in the page) before tabbing: on a loaded machine they come late
+    expect(page.locator('[data-testid="stElementToolbar"]').first).to_be_attached(timeout=30000)
     seen = {}
-    for _ in range(60):
+    for _ in range(120):
         page.keyboard.press("Tab")
         where = page.evaluate("""() => {
           const e = document.activeElement, box = e.closest('[data-testid="stSelectbox"]'),

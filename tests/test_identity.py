@@ -194,6 +194,9 @@ def test_only_the_deployment_administrator_frees_a_deployment_administrators_sig
 
     seen_by_head = workflows.people(medway_people, HEAD, "medway")
     assert (seen_by_head.deployment_administrators, seen_by_head.may_free) == ([], [ADDED])
+    shown = {p.email: p for p in seen_by_head.people}    # nothing of their roles elsewhere, nor the deployment's
+    assert (shown[both].roles, shown[it].roles) == ({"medway": "editor"}, {"medway": "reviewer"})
+    assert not shown[it].administers_deployment
     deployer = Actor(it, administers_deployment=True, roles={"medway": "reviewer"})
     seen = workflows.people(medway_people, deployer, "medway")
     assert [p.email for p in seen.deployment_administrators] == [it]

@@ -12,7 +12,7 @@ binding made or freed, and every sign-in refused with its reason, is kept in the
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from ..domain.errors import InvalidEdit, NotAllowed
@@ -123,8 +123,11 @@ def people(store: Store, actor: Actor, org_id: str) -> People:
         tx.organisation(org_id)
         deployment = [p for p in tx.people() if p.administers_deployment] if actor.manages_deployment else []
         here = tx.people(org_id)
-        return People(here, tx.events(org_id, kinds=["role", "unbound"]), deployment,
-                      [p.email for p in here if p.signed_in_before and (actor.manages_deployment or _frees(actor, p))])
+        frees = [p.email for p in here if p.signed_in_before and (actor.manages_deployment or _frees(actor, p))]
+        if not actor.manages_deployment:   # their roles at councils the actor does not manage are not theirs to see
+            here = [replace(p, roles={o: r for o, r in p.roles.items() if actor.may(o, PEOPLE)},
+                            administers_deployment=False) for p in here]
+        return People(here, tx.events(org_id, kinds=["role", "unbound"]), deployment, frees)
 
 
 def everyone(store: Store, actor: Actor) -> list[Person]:
