@@ -18,6 +18,7 @@ import click
 from . import workflows
 from .domain import limits
 from .domain.errors import AssessmentError, BackupError, InvalidFile
+from .domain.numbers import counted
 from .domain.people import DEPLOYMENT_ADMINISTRATOR, ROLES, email_address
 from .domain.record import DEFAULT_FRAMEWORK, long_date, long_date_time
 from .formats.framework_file import (
@@ -371,8 +372,8 @@ def period_start(obj: Context, new_period: str, org_id: str, framework_id: str |
     """Start a new period, carried forward from the latest one unless --blank."""
     started = workflows.start_period(obj.store, obj.actor, org_id, new_period, carry=not blank,
                                      framework_id=framework_id)
-    click.echo(f"started {org_id} {new_period}: {started.carried} score(s) carried forward, to be confirmed; "
-               f"{started.actions} action(s) of earlier periods still open")
+    click.echo(f"started {org_id} {new_period}: {counted(started.carried, 'score')} carried forward, to be "
+               f"confirmed; {counted(started.actions, 'action')} of earlier periods still open")
 
 
 @period.command("delete")

@@ -208,7 +208,7 @@ def test_a_headline_level_says_what_it_rests_on_and_below_half_is_provisional(np
     assert not rows["Engaging Councillors"]["Level"].endswith("(provisional)")
     assert rows["Overall"]["Level"].endswith("(provisional)")
     summary = period_summary(nps, record, "2022", today=TODAY)
-    assert summary["headline"] == words
+    assert summary["headline"] == words and summary["status"] == "DRAFT"
     assert (summary["overall"]["n"], summary["overall"]["of"], summary["overall"]["provisional"],
             summary["overall"]["coverage"]) == (3, 59, True, "from 3 of 59 objectives")
     assert summary["key_areas"][0]["provisional"] is False
@@ -236,3 +236,10 @@ def test_the_summary_is_the_report_as_data(nps, medway):
     assert (o["improved"], o["unchanged"], o["declined"]) == (len(report.improved), report.unchanged,
                                                               len(report.declined))
     json.dumps(summary)   # plain data, as `summary --format json` prints it
+
+
+def test_counts_read_as_people_write_them():
+    """One plural rule (`numbers.counted`), wherever a count meets its noun."""
+    from assessment.domain.numbers import counted
+    assert [counted(1, "objective"), counted(3, "objective"), counted(1, "key area"), counted(2, "key area"),
+            counted(1_200, "action")] == ["1 objective", "3 objectives", "1 key area", "2 key areas", "1,200 actions"]

@@ -257,7 +257,7 @@ def test_a_period_moves_draft_submitted_approved_and_reopens_with_a_reason(medwa
                                               "submitted can"):
         workflows.approve_period(medway_year, ADMIN, "medway", "2024", decision="Cabinet")
     with pytest.raises(AssessmentError, match="^2024 has 58 scores carried forward and not yet confirmed; confirm "
-                                              "or change them on the score page before submitting it$"):
+                                              "or change them on the Score a key area page before submitting it$"):
         workflows.submit_period(medway_year, EDITOR, "medway", "2024")   # objective 1 was saved, 58 are carried
     workflows.confirm_scores(medway_year, EDITOR, "medway", "2024")
     submitted = workflows.submit_period(medway_year, EDITOR, "medway", "2024")

@@ -311,7 +311,7 @@ def test_a_progress_note_saved_is_not_saved_again(db):
 def test_confirm_a_carried_score_and_a_whole_key_area(db):
     at = new_app()
     at.button(key="home.start").click().run()
-    assert any(s.value == "Started 2024, carried forward from 2023: 59 score(s) to confirm or change; 21 action(s) "
+    assert any(s.value == "Started 2024, carried forward from 2023: 59 scores to confirm or change; 21 actions "
                           "of earlier periods are still open." for s in shown(at.success))
     assert any(m.value == "**0** confirmed as in 2023, **0** changed, **0** not applicable, **59** left to do "
                           "(59 carried forward, to confirm) — of 59 objectives." for m in shown(at.markdown))
@@ -324,7 +324,7 @@ def test_confirm_a_carried_score_and_a_whole_key_area(db):
     assert not any(b.key == "score.medway.2024.1.confirm" for b in at.button)
     at.selectbox(key="score.medway.2024.2.score").set_value("4 – Leader").run()   # a change waits as a draft
     at.button(key="score.confirm_all").click().run()                  # confirms 3, leaves 2 to its draft
-    assert any(s.value == "Confirmed 1 carried score(s) of Engaging Councillors." for s in shown(at.success))
+    assert any(s.value == "Confirmed 1 carried score of Engaging Councillors." for s in shown(at.success))
     saved = stored(open_store(db), "medway").period("2024").entries
     assert (saved["2"].carried, saved["3"].carried) == (True, False)
     at.button(key="score.save").click().run()

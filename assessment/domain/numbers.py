@@ -41,3 +41,8 @@ def levels_text(value: float) -> str:
     """A distance on the level scale in words: '1 level', '1.5 levels', '0.33 levels'."""
     text = two_places(abs(value)).rstrip("0").rstrip(".")
     return f"{text} level" + ("" if text == "1" else "s")
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """A count with its noun as people write it: '1 objective', '3 objectives', '2 key areas'."""
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"

@@ -252,8 +252,8 @@ class PeriodRecord:
         waiting = self.unconfirmed()
         if waiting:
             raise AssessmentError(f"{self.period} has {len(waiting)} score{'s' if len(waiting) != 1 else ''} carried "
-                                  "forward and not yet confirmed; confirm or change them on the score page before "
-                                  "submitting it")
+                                  "forward and not yet confirmed; confirm or change them on the Score a key area page "
+                                  "before submitting it")
 
     def status_line(self) -> str:
         """The period's status as printed on reports, appendices and workbooks: "DRAFT", "Submitted

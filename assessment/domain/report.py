@@ -17,7 +17,7 @@ from typing import Any
 from . import movement
 from .action_list import ListedAction, action_rows
 from .framework import Framework
-from .numbers import format_mean, levels_text, rounded, signed, two_places
+from .numbers import counted, format_mean, levels_text, rounded, signed, two_places
 from .record import OrganisationRecord, framework_notes, long_date, period_key
 from .rollups import (
     PREVIOUS,
@@ -320,8 +320,7 @@ def move_line(line: AreaLine, compare_with: str | None) -> str:
 
 # ---------------------------------------------------------------- words
 
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+_count = counted   # the one plural rule (`numbers.counted`)
 
 
 def open_actions_sentence(open_: int, overdue: int, today: date) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from . import movement
 from .framework import Framework
-from .numbers import format_mean, signed
+from .numbers import counted, format_mean, signed
 from .numbers import rounded as _round
 from .record import OrganisationRecord
 from .report import AreaLine, ProgressReport, overall_words, progress_report
@@ -40,7 +40,8 @@ def summary_data(report: ProgressReport, framework: Framework, organisation: Org
     out: dict[str, Any] = {
         "organisation": {"id": organisation.organisation.id, "name": organisation.organisation.name},
         "framework": {"id": framework.id, "version": framework.version},
-        "period": report.period, "compare": report.compare_with, "rule": report.rule,
+        "period": report.period, "status": organisation.period(report.period).status_line(),
+        "compare": report.compare_with, "rule": report.rule,
         "framework_notes": report.framework_notes,
         "headline": overall_words(report.overall.now, framework, report.completion),
         "key_areas": [_line_data(k, framework, compared) for k in report.key_areas],
@@ -96,6 +97,7 @@ def summary_table(summary: dict[str, Any]) -> str:
         o = summary["objectives"]
         out += ["", f"Since {compare_with}: {o['improved']} improved, {o['unchanged']} unchanged, "
                     f"{o['declined']} declined, {o['not_comparable']} not comparable; "
-                    f"{o['at_or_above_target']} of {o['with_target']} objectives with a target are at or above it."]
+                    f"{o['at_or_above_target']} of {counted(o['with_target'], 'objective')} with a target "
+                    f"{'is' if o['with_target'] == 1 else 'are'} at or above it."]
     out += ["", summary["rule"], *summary.get("framework_notes", [])]
     return "\n".join(out) + "\n"

@@ -8,6 +8,7 @@ import streamlit as st
 
 from assessment import workflows
 from assessment.domain.errors import AssessmentError
+from assessment.domain.numbers import counted
 from assessment.domain.record import OrganisationRecord, next_period
 from assessment.ui import state
 from assessment.ui.text import md
@@ -45,8 +46,9 @@ def start_period(record: OrganisationRecord, periods: list[str]) -> None:
         return
     new = started.period.period
     st.session_state["home.started"] = (
-        f"Started {new}, carried forward from {started.carried_from}: {started.carried} score(s) to confirm or "
-        f"change; {started.actions} action(s) of earlier periods are still open." if started.carried_from
+        f"Started {new}, carried forward from {started.carried_from}: {counted(started.carried, 'score')} to "
+        f"confirm or change; {counted(started.actions, 'action')} of earlier periods "
+        f"{'is' if started.actions == 1 else 'are'} still open." if started.carried_from
         else f"Started {new}, blank.")
     st.session_state["period"] = new
     st.session_state.pop("home.period", None)   # shown again from "period" on the rerun

@@ -9,7 +9,7 @@ from assessment import workflows
 from assessment.domain import movement
 from assessment.domain.errors import InvalidEdit, ScoreError
 from assessment.domain.framework import Framework
-from assessment.domain.numbers import format_mean, signed
+from assessment.domain.numbers import counted, format_mean, signed
 from assessment.domain.record import OrganisationRecord
 from assessment.domain.report import overall_sentence, progress_report
 from assessment.domain.rollups import completion, kept_by_key_area, previous_period
@@ -40,8 +40,8 @@ def show(record: OrganisationRecord, framework: Framework, period: str) -> None:
     st.markdown(overall_sentence(report, framework))
     if before and "objectives" in summary:
         o = summary["objectives"]
-        st.markdown(f"Since {before}: {o['improved']} {done.items} improved, {o['unchanged']} unchanged, "
-                    f"{o['declined']} declined.")
+        st.markdown(f"Since {before}: {counted(o['improved'], done.items.removesuffix('s'))} improved, "
+                    f"{o['unchanged']} unchanged, {o['declined']} declined.")
     rows = []
     for area in summary["key_areas"]:
         row = {"Key area": area["title"], "Scored": f"{area['n']} of {area['of']}", "Mean": format_mean(area["mean"]),
