@@ -12,8 +12,8 @@ st.html(style.stylesheet())   # visible focus (the theme, .streamlit/config.toml
 with shown_plainly():
     actor = signin.gate()
     state.tab()   # this browser tab's id, in the address of every page (its drafts are its own)
-    state.count_run()   # forms on the page know whether they were drawn in the run before
     page = st.navigation(navigation.pages(actor))
+    state.on_page(getattr(page, "url_path", None))   # forms know whether the page was just come to
     # the browser tab says the page and the organisation (no title when app.py is imported bare, as a
     # process started with multiprocessing's spawn does after AppTest ran it as __main__)
     st.session_state["page.title"] = getattr(page, "title", None)

@@ -135,8 +135,8 @@ def test_a_year_started_confirmed_edited_reloaded_and_saved(server, page):
     expect(widget(page, "home.new_period").locator("input")).to_have_value("2024")
     idle(page)
     widget(page, "home.start").locator("button").click()
-    expect(page.get_by_text("Started 2024, carried forward from 2023: 59 score(s) to confirm or change; 21 "
-                            "action(s) of earlier periods are still open.")).to_be_visible(timeout=30000)
+    expect(page.get_by_text("Started 2024, carried forward from 2023: 59 scores to confirm or change; 21 "
+                            "actions of earlier periods are still open.")).to_be_visible(timeout=30000)
     expect(page.get_by_text("59 carried forward, to confirm")).to_be_visible(timeout=30000)
     shot(page, "2-period-started")
 
@@ -144,7 +144,7 @@ def test_a_year_started_confirmed_edited_reloaded_and_saved(server, page):
     expect(page.get_by_text("Score: Medway Council, 2024")).to_be_visible(timeout=30000)
     idle(page)
     widget(page, "score.confirm_all").locator("button").first.click()
-    expect(page.get_by_text("Confirmed 3 carried score(s) of Engaging Councillors.")).to_be_visible(timeout=30000)
+    expect(page.get_by_text("Confirmed 3 carried scores of Engaging Councillors.")).to_be_visible(timeout=30000)
     page.get_by_role("link", name="Start").click()
     expect(page.get_by_text("3 confirmed as in 2023, 0 changed, 0 not applicable, 56 left to do (56 carried "
                             "forward, to confirm) — of 59 objectives.")).to_be_visible(timeout=30000)
@@ -263,7 +263,7 @@ def test_a_council_on_its_own_framework_and_a_council_that_moved_to_it(server, p
         "Procurement Strategy for Local Government in England 2018)")
     idle(page)
     widget(page, "home.start").locator("button").click()
-    expect(page.get_by_text("Started 2024, carried forward from 2023: 55 score(s)", exact=False)).to_be_visible(
+    expect(page.get_by_text("Started 2024, carried forward from 2023: 55 scores", exact=False)).to_be_visible(
         timeout=30000)
     page.get_by_role("link", name="Progress report").click()
     expect(page.get_by_text("2023 was scored against National Procurement Strategy for Local Government in "

@@ -105,13 +105,13 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
 
 def _fresh(p: str, entry: Entry, draft: Draft | None) -> bool:
     """Whether the form is drawn afresh from the draft (else the saved entry) rather than left as the
-    person has it: when it was not drawn in the run before (first shown, the page left and come back
-    to, another key area shown meanwhile: the browser mounts it afresh, at its defaults, unless its
-    values are given again), after it was forgotten (saved, discarded: `drafts.forget`), and when
-    this tab keeps no draft of it and the saved entry moved on since it was drawn (someone saved).
-    Not while the person goes on choosing in it: a form drawn afresh every run could put back a
-    value over a choice made while the page was running."""
-    shown_before = state.drawn_last_run(f"{p}.run")
+    person has it: when it was not drawn yet in this visit to its place (first shown, the page left
+    and come back to, another key area shown meanwhile: the browser mounts it afresh, at its
+    defaults, unless its values are given again; `state.place`), after it was forgotten (saved,
+    discarded: `drafts.forget`), and when this tab keeps no draft of it and the saved entry moved on
+    since it was drawn (someone saved). Not while the person goes on choosing in it: a form drawn
+    afresh every run could put back a value over a choice made while the page was running."""
+    shown_before = state.drawn_this_visit(f"{p}.visit")
     drawn = st.session_state.get(f"{p}.drawn")
     fresh = not shown_before or drawn is None or (draft is None and drawn != entry.version)
     if fresh:

@@ -8,6 +8,7 @@ import streamlit as st
 from assessment import workflows
 from assessment.domain.edits import action_rows
 from assessment.domain.errors import AssessmentError, InvalidEdit, ScoreError
+from assessment.domain.numbers import counted
 from assessment.domain.record import Entry, long_date_time
 from assessment.domain.rollups import completion, kept_by_key_area, previous_period
 from assessment.ui import drafts, entry_form, state
@@ -51,6 +52,7 @@ elif other_tabs:   # typed in another tab, or on an earlier visit: not mixed int
                  args=(org, period, other_tabs))
 
 if by_key_area:
+    state.place(f"{org}/{period}/key areas")
     st.caption("This record scores one level per key area: where we are today and where we want to be.")
     keys = [("key_area", ka) for ka in framework.key_areas]
     title = "the key areas"
@@ -77,10 +79,11 @@ else:
                   disabled=st.session_state["score.ka"] == key_areas[-1])
     key_area_id = st.session_state["score.ka"]
     state.remember(org, period, ka=key_area_id)   # a reload returns to this key area
+    state.place(f"{org}/{period}/{key_area_id}")   # another key area is another visit (`entry_form._fresh`)
     key_area = framework.key_areas[key_area_id]
     title = key_area.title
     done = completion(framework, current, key_area_id, previous)
-    st.caption(f"{done.done} of {done.total} objectives of this key area done; {done.left} left.")
+    st.caption(f"{done.done} of {counted(done.total, 'objective')} of this key area done; {done.left} left.")
     with st.expander(f"Rubric: {md(key_area.title)}"):
         table([{"Level": lv.label, "Descriptor": key_area.rubric[lv.value]} for lv in framework.levels])
     keys = [("objective", o) for o in framework.objective_ids[key_area_id]]
@@ -92,16 +95,16 @@ def entry_of(kind: str, item: str) -> Entry:
 
 
 unchanged = [k for k in keys if entry_of(*k).carried and k not in mine]
-if editable and unchanged and st.button(f"Confirm all {len(unchanged)} unchanged carried score(s) of {md(title)}",
-                                        key="score.confirm_all", help="Confirms, as they stand, the carried scores "
-                                                                      "here that you have not changed."):
+confirm_label = f"Confirm all {counted(len(unchanged), 'unchanged carried score')} of {md(title)}"
+if editable and unchanged and st.button(confirm_label, key="score.confirm_all",
+                                        help="Confirms, as they stand, the carried scores here you have not changed."):
     try:
         confirmed = workflows.confirm_scores(state.store(), state.actor(), org, period, unchanged,
                                              versions={k: entry_of(*k).version for k in unchanged})
     except AssessmentError as exc:
         st.error(md(exc))
     else:
-        st.session_state["score.confirmed"] = f"Confirmed {len(confirmed)} carried score(s) of {title}."
+        st.session_state["score.confirmed"] = f"Confirmed {counted(len(confirmed), 'carried score')} of {title}."
         st.rerun()
 if "score.confirmed" in st.session_state:
     st.success(md(st.session_state.pop("score.confirmed")))

@@ -50,20 +50,31 @@ def tab() -> str:
     return found
 
 
-def count_run() -> int:
-    """Number this run of the session (app.py calls it first thing every run)."""
-    st.session_state["run"] = st.session_state.get("run", 0) + 1
-    return st.session_state["run"]
+def on_page(page: str | None) -> None:
+    """Note the page this run shows (app.py, every run). Coming to a page from another forgets where
+    its forms were drawn (`place`), so they are drawn afresh from what is kept."""
+    if st.session_state.get("page.now") != page:
+        st.session_state["page.now"] = page
+        st.session_state["place"] = None
 
 
-def drawn_last_run(key: str) -> bool:
-    """Whether what is kept under `key` was drawn in the run just before this one, and note that it is
-    drawn in this one. A widget that was not (the page was left, another key area was shown) is
-    mounted afresh in the browser, at its default, unless its value is given again in this run."""
-    now = st.session_state.get("run", 0)
+def place(name: str) -> None:
+    """Where on its page this run is (the Score page: its organisation, period and key area). A new
+    place is a new visit: forms not drawn in this visit are drawn afresh (`drawn_this_visit`). A run
+    that a newer one interrupted, in the same place, is the same visit."""
+    if st.session_state.get("place") != name:
+        st.session_state["place"] = name
+        st.session_state["visit"] = st.session_state.get("visit", 0) + 1
+
+
+def drawn_this_visit(key: str) -> bool:
+    """Whether what is kept under `key` was drawn already in this visit to its place, and note that it
+    is. A widget that was not (the page was left, another key area was shown) is mounted afresh in
+    the browser, at its default, unless its value is given again in this run."""
+    visit = st.session_state.get("visit", 0)
     before = st.session_state.get(key)
-    st.session_state[key] = now
-    return before == now - 1
+    st.session_state[key] = visit
+    return before == visit
 
 
 def selection() -> tuple[str | None, str | None]:
