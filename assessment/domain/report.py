@@ -25,12 +25,13 @@ from .rollups import (
     AreaSummary,
     Completion,
     Rollup,
-    compare,
+    Comparison,
     completion,
     coverage,
     gap,
     key_area_summaries,
     level_reached,
+    objective_movements,
     overall_summary,
     previous_period,
     scored_by_key_area,
@@ -133,6 +134,9 @@ class ProgressReport:
     declined: list[Mover] = field(default_factory=list)
     unchanged: int = 0
     not_comparable: int = 0
+    # of the objectives compared with the earlier period: those with a target, and those at or above it
+    with_target: int = 0
+    at_or_above_target: int = 0
     heatmap: list[HeatCell] = field(default_factory=list)
     actions: list[ActionLine] = field(default_factory=list)
     summary: str = ""
@@ -157,10 +161,6 @@ class ProgressReport:
     def overall_words(self, framework: Framework) -> str:
         """The whole framework's level in words (`overall_words`), e.g. "3 – Mature (mean 3.29 from 59 of 59 …)"."""
         return overall_words(self.overall.now, framework, self.completion)
-
-    # what the report says of the objectives compared with the earlier period (`rollups.compare`)
-    with_target: int = 0
-    at_or_above_target: int = 0
 
     @property
     def has_targets(self) -> bool:
@@ -190,8 +190,8 @@ def progress_report(framework: Framework, record: OrganisationRecord, period: st
         completion=completion(framework, now, by_key_area=mode == "key_area"), mode=mode)
     if before is not None:
         _movers(framework, report, before, now)
-        comparison = compare(framework, record, compare_with, period)  # type: ignore[arg-type]
-        report.with_target, report.at_or_above_target = comparison.with_target, comparison.at_or_above_target
+        objectives = Comparison(before.period, period, objective_movements(framework, before, now))
+        report.with_target, report.at_or_above_target = objectives.with_target, objectives.at_or_above_target
     report.heatmap = _heatmap(framework, record, mode, period)
     report.actions = _actions(framework, record, period, today)
     report.summary = summary_paragraph(report, framework)
@@ -282,7 +282,7 @@ def at_a_glance(report: ProgressReport, framework: Framework, how_many: int = 3)
     elif not below:
         gaps_note = "No key area is below a target that covers what it scores."
     elif len(below) < how_many:
-        gaps_note = f"Only {_count(len(below), 'key area')} {'is' if len(below) == 1 else 'are'} below a target."
+        gaps_note = f"Only {counted(len(below), 'key area')} {'is' if len(below) == 1 else 'are'} below a target."
     else:
         gaps_note = ""
     moved = sorted((k for k in report.key_areas if k.change), key=lambda k: (-abs(k.change or 0.0), k.title))
@@ -320,7 +320,6 @@ def move_line(line: AreaLine, compare_with: str | None) -> str:
 
 # ---------------------------------------------------------------- words
 
-_count = counted   # the one plural rule (`numbers.counted`)
 
 
 def open_actions_sentence(open_: int, overdue: int, today: date) -> str:
@@ -328,7 +327,7 @@ def open_actions_sentence(open_: int, overdue: int, today: date) -> str:
     if not open_:
         return f"No actions are open at {long_date(today)}."
     late = f"{overdue} of them {'is' if overdue == 1 else 'are'} overdue" if overdue else "none is overdue"
-    return f"{_count(open_, 'action')} {'is' if open_ == 1 else 'are'} open; {late} at {long_date(today)}."
+    return f"{counted(open_, 'action')} {'is' if open_ == 1 else 'are'} open; {late} at {long_date(today)}."
 
 
 def target_sentences(report: ProgressReport) -> list[str]:
@@ -346,19 +345,19 @@ def target_sentences(report: ProgressReport) -> list[str]:
         still = "still " if report.compare_with else ""
         sentence = f"{furthest.title} is {still}{levels_text(furthest.gap or 0.0)} below its target"
         if others:
-            sentence += (f"; {_count(len(others), 'other key area')} {'is' if len(others) == 1 else 'are'} "
+            sentence += (f"; {counted(len(others), 'other key area')} {'is' if len(others) == 1 else 'are'} "
                          f"below target too (next furthest: {_names([k.title for k in others[:3]])})")
         reached = len(complete) - len(below)
         out.append(sentence + ". " + (f"{reached} of the {len(complete)} key areas with a target for all they "
                                       f"score {'has' if reached == 1 else 'have'} reached it." if reached else
                                       "No key area with a target has reached it yet."))
     elif complete:
-        out.append(f"{'The' if len(complete) == 1 else 'All'} {_count(len(complete), 'key area')} with a target "
+        out.append(f"{'The' if len(complete) == 1 else 'All'} {counted(len(complete), 'key area')} with a target "
                    f"for all {'it scores' if len(complete) == 1 else 'they score'} "
                    f"{'has' if len(complete) == 1 else 'have'} reached it.")
     if partial:
         named = _names([f"{k.title}, {k.target.n} of {k.now.n} scored" for k in partial])
-        out.append(f"{_count(len(partial), 'key area')} {'has' if len(partial) == 1 else 'have'} a target for only "
+        out.append(f"{counted(len(partial), 'key area')} {'has' if len(partial) == 1 else 'have'} a target for only "
                    f"some of {'its' if len(partial) == 1 else 'their'} {report.completion.items} ({named}), so no "
                    "gap is given there.")
     return out
@@ -405,9 +404,9 @@ def summary_paragraph(report: ProgressReport, framework: Framework) -> str:
     if report.compare_with:
         moved = []
         if report.improved:
-            moved.append(f"{_count(len(report.improved), items[:-1])} improved")
+            moved.append(f"{counted(len(report.improved), items[:-1])} improved")
         if report.declined:
-            moved.append(f"{_count(len(report.declined), items[:-1])} declined")
+            moved.append(f"{counted(len(report.declined), items[:-1])} declined")
         if not moved:
             parts.append(f"No {items} moved since {report.compare_with}.")
         else:
@@ -421,7 +420,7 @@ def summary_paragraph(report: ProgressReport, framework: Framework) -> str:
     parts += target_sentences(report)
     if report.actions:
         overdue = len(report.overdue)
-        parts.append(f"{_count(len(report.actions), 'action')} {'is' if len(report.actions) == 1 else 'are'} open"
+        parts.append(f"{counted(len(report.actions), 'action')} {'is' if len(report.actions) == 1 else 'are'} open"
                      + (f", {overdue} of them overdue at {long_date(report.today)}." if overdue else
                         ", none overdue."))
     return " ".join(parts)

@@ -369,17 +369,22 @@ class Comparison:
         return sum(1 for m in self.objectives if m.gap is not None and m.gap <= 0)
 
 
-def compare(framework: Framework, record: OrganisationRecord, before: str, after: str) -> Comparison:
-    """Movement from period `before` to period `after`, per objective and per key area."""
-    a, b = record.period(before), record.period(after)
+def objective_movements(framework: Framework, a: PeriodRecord, b: PeriodRecord) -> list[ObjectiveMovement]:
+    """Each objective's movement from period `a` to period `b`, with its target in `b`."""
     movements = []
     for _, ka, objective in framework.iter_objectives():
         entry_b = b.entries.get(objective.id)
         movements.append(ObjectiveMovement(
             objective.id, ka.id, a.score(objective.id), b.score(objective.id),
             entry_b.target if entry_b else UNSCORED, entry_b.comment if entry_b else None))
+    return movements
+
+
+def compare(framework: Framework, record: OrganisationRecord, before: str, after: str) -> Comparison:
+    """Movement from period `before` to period `after`, per objective and per key area."""
+    a, b = record.period(before), record.period(after)
     areas = [AreaMovement(x, y) for x, y in zip(key_area_summaries(framework, a), key_area_summaries(framework, b))]
-    return Comparison(before, after, movements, areas)
+    return Comparison(before, after, objective_movements(framework, a, b), areas)
 
 
 PREVIOUS = "previous"  # "compare with the period before" (never a valid period name)

@@ -12,8 +12,8 @@ from .framework import Framework
 from .numbers import counted, format_mean, signed
 from .numbers import rounded as _round
 from .record import OrganisationRecord
-from .report import AreaLine, ProgressReport, overall_words, progress_report
-from .rollups import level_reached, target_covers, target_text
+from .report import AreaLine, ProgressReport, progress_report
+from .rollups import level_reached, target_text
 from .scores import level_label
 
 
@@ -25,7 +25,7 @@ def _line_data(line: AreaLine, framework: Framework, compared: bool) -> dict[str
             "level_label": level_label(now.level, framework) if now.level else None,
             "level_reached": level_reached(now, framework),
             "target": _round(line.target.mean), "target_n": line.target.n,
-            "target_covers": target_covers(now, line.target, line.target_direct),
+            "target_covers": line.targets_complete,
             "target_text": target_text(now, line.target, line.target_direct),
             "gap": _round(line.gap), "scored_as": line.scored_as}
     if compared:
@@ -43,7 +43,7 @@ def summary_data(report: ProgressReport, framework: Framework, organisation: Org
         "period": report.period, "status": organisation.period(report.period).status_line(),
         "compare": report.compare_with, "rule": report.rule,
         "framework_notes": report.framework_notes,
-        "headline": overall_words(report.overall.now, framework, report.completion),
+        "headline": report.overall_words(framework),
         "key_areas": [_line_data(k, framework, compared) for k in report.key_areas],
         "themes": [_line_data(t, framework, compared) for t in report.themes],
         "overall": _line_data(report.overall, framework, compared),

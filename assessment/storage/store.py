@@ -98,14 +98,23 @@ READ_ONLY = ("the database is read-only here (a snapshot, or a file this process
              "was changed; reading, exporting and backing it up still work")
 
 
+def _sqlite_file(url: str) -> str:
+    """The file an SQLite URL names, as a path ("" for another database, an in-memory one, or a
+    URI filename, `file:...`, which says for itself how it is opened)."""
+    if not url.startswith("sqlite"):
+        return ""
+    database = make_url(url).database or ""
+    return "" if database == ":memory:" or database.startswith("file:") else database
+
+
 def read_only_sqlite(url: str) -> str | None:
     """The URL that opens an SQLite file read-only where this process may not write it (a copy on a
     read-only disk, a file or folder it may not change), else None. SQLite would otherwise refuse
     to open it at all ("unable to open database file"): a database in WAL mode needs its -shm file,
     which a read-only folder cannot hold, so there it is opened as immutable (nothing else can be
     changing a file on a read-only disk)."""
-    path = url.split("///", 1)[-1].split("?", 1)[0] if url.startswith("sqlite") else ""
-    if not path or path == ":memory:" or path.startswith("file:") or not Path(path).is_file():
+    path = _sqlite_file(url)
+    if not path or not Path(path).is_file():
         return None
     file = Path(path).resolve()
     folder_writable = os.access(file.parent, os.W_OK)
@@ -120,15 +129,15 @@ def sqlite_uri(url: str) -> str:
     but names a plain path, as SQLAlchemy's `sqlite:////abs/file.db?mode=ro&uri=true`: SQLite takes a
     URI filename only when it starts with "file:", and would otherwise create a new database named
     "file.db?mode=ro", read-only flag and all. Any other URL is returned as it is."""
-    if not url.startswith("sqlite"):
+    database = _sqlite_file(url)
+    if not database:
         return url
     parsed = make_url(url)
-    database = parsed.database or ""
     try:
         uri = asbool(parsed.query.get("uri", False))
     except ValueError:   # uri=maybe: SQLAlchemy says so, as it would without this
         return url
-    if not uri or not database or database == ":memory:" or database.startswith("file:"):
+    if not uri:
         return url
     query = "&".join(f"{quote(key)}={quote(value)}" for key, values in parsed.query.items()
                      for value in ((values,) if isinstance(values, str) else values))
@@ -145,8 +154,8 @@ def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite"):
         url = read_only_sqlite(url) or url
-        path = url.split("///", 1)[-1].split("?", 1)[0]
-        if path and path != ":memory:" and not path.startswith("file:") and make_url(url).query.get("mode") != "ro":
+        path = _sqlite_file(url)
+        if path and make_url(url).query.get("mode") != "ro":
             Path(path).parent.mkdir(parents=True, exist_ok=True)   # not for a file only to be read
         url = sqlite_uri(url)
         engine = create_engine(url, connect_args={} if "timeout=" in url else {"timeout": SQLITE_BUSY_SECONDS})

@@ -151,8 +151,7 @@ def save(waiting: list[tuple[str, str]]) -> None:
     st.session_state["score.flash"] = ("error" if result.stale else "success", message)
 
 
-typed = [k for k in keys if (st.session_state.get(drafts.prefix(org, period, *k) + ".new.text") or
-                             st.session_state.get(drafts.prefix(org, period, *k) + ".typed.text") or "").strip()]
+typed = [k for k in keys if (st.session_state.get(drafts.prefix(org, period, *k) + ".new.text") or "").strip()]
 waiting_here = [k for k in keys if k in mine] + [k for k in typed if k not in mine]
 left, right = st.columns([1, 1])
 left.button(f"Save {md(title)}", key="score.save", type="primary", disabled=not waiting_here,
