@@ -29,6 +29,7 @@ from .formats.framework_file import (
     load_framework,
     schema_text,
 )
+from .formats.record_schema import snapshot_data
 from .formats.yaml_source import read_yaml
 from .workflows import queries
 
@@ -556,7 +557,7 @@ def history(obj: Context, org_id: str, period_name: str, objective: str | None, 
         if fmt == "json":
             _json([{"version": v.version, "by": v.by, "at": v.at.isoformat() if v.at else None, "change": v.change,
                     "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in v.changes],
-                    "snapshot": v.snapshot} for v in found])
+                    "whole": v.whole, "snapshot": snapshot_data(v.entry)} for v in found])
             return
         for v in found:
             click.echo(f"version {v.version}\t{_when(v.at)}\t{v.by or '-'}\t{v.change or '-'}")

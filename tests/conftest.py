@@ -174,3 +174,35 @@ def shown(elements) -> list:
     """AppTest elements (success, warning, markdown, ...) with their `.value` as people read it."""
     from types import SimpleNamespace
     return [SimpleNamespace(value=unescape(e.value), label=getattr(e, "label", None)) for e in elements]
+
+
+def wipe_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def empty(db_url, tmp_path, store):
+    """Makes an empty database of the same kind as `store`. On PostgreSQL it is the same
+    database wiped clean (so read what you need from `store` first)."""
+    made = []
+
+    def make():
+        if db_url.startswith("sqlite"):
+            url = f"sqlite:///{tmp_path / f'restored-{len(made)}.db'}"
+        else:
+            store.engine.dispose()
+            for other in made:
+                other.engine.dispose()
+            wipe_postgres(db_url)
+            url = db_url
+        from assessment.storage.store import open_store
+        made.append(open_store(url))
+        return made[-1]
+
+    yield make
+    for s in made:
+        s.engine.dispose()

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date, datetime, timezone
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 
 from assessment import workflows
 from assessment.domain.edits import EntryEdit
@@ -26,7 +26,7 @@ from assessment.storage.store import open_store
 from assessment.storage.tables import Base, OrganisationRow, SettingRow
 from assessment.workflows import LOCAL_ACTOR, queries
 
-from .conftest import FIXTURES, ROOT, reopened, stored
+from .conftest import FIXTURES, ROOT, reopened, stored, wipe_postgres
 
 
 def save_entry(store, org_id, period, entry, *, expected_version, user="local user"):
@@ -44,37 +44,6 @@ LONG = ("Long comment ŵ 👍 ب " * 1000)[:10_000]
 
 
 # ---------------------------------------------------------------- helpers
-
-def wipe_postgres(url: str) -> None:
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-
-
-@pytest.fixture
-def empty(db_url, tmp_path, store):
-    """Makes an empty database of the same kind as `store`. On PostgreSQL it is the same
-    database wiped clean (so read what you need from `store` first)."""
-    made = []
-
-    def make():
-        if db_url.startswith("sqlite"):
-            url = f"sqlite:///{tmp_path / f'restored-{len(made)}.db'}"
-        else:
-            store.engine.dispose()
-            for other in made:
-                other.engine.dispose()
-            wipe_postgres(db_url)
-            url = db_url
-        made.append(open_store(url))
-        return made[-1]
-
-    yield make
-    for s in made:
-        s.engine.dispose()
-
 
 def fill(store, nps) -> None:
     """The example records, saves that make history (with evidence and a new action), two
@@ -192,7 +161,7 @@ def test_saving_after_a_restore_works(store, empty, nps):
         actions=[*entry.actions, Action("A new action")]), expected_version=entry.version)
     assert saved.version == entry.version + 1
     assert saved.actions[-1].id == largest + 1
-    assert queries.history(target, LOCAL_ACTOR, "medway", "2024", "7")[-1].snapshot["comment"] == "Saved after the restore"
+    assert queries.history(target, LOCAL_ACTOR, "medway", "2024", "7")[-1].entry.comment == "Saved after the restore"
     workflows.start_period(target, LOCAL_ACTOR, "medway", "2025")           # new assessment, entries, history rows
     workflows.add_organisation(target, LOCAL_ACTOR, "newtown", "Newtown Council")
     assert len(stored(target, "medway").period("2025").entries) == 59
@@ -228,7 +197,7 @@ def test_move_from_sqlite_to_postgresql(tmp_path, postgres_url, nps):
                                                               actions=[Action("First action on PostgreSQL")]),
                                     expected_version=entry.version)
         assert saved.actions[0].id == max(int(n) for n in re.findall(rb'"id": (\d+)', first)) + 1
-        assert queries.history(postgres, LOCAL_ACTOR, "medway", "2024", "1")[-1].snapshot["comment"] == "Now on PostgreSQL"
+        assert queries.history(postgres, LOCAL_ACTOR, "medway", "2024", "1")[-1].entry.comment == "Now on PostgreSQL"
     finally:
         postgres.engine.dispose()
         sqlite.engine.dispose()
@@ -322,7 +291,7 @@ def test_a_backup_of_format_1_still_restores(store):
     assert counts == {**header(old), "drafts": 0, "actions": header(old)["actions"] - 1, "action_updates": 0,
                       "people": 0, "memberships": 0, "events": 0}
     again = json.loads(backup(store))
-    assert again["format_version"] == 5 and again["counts"]["drafts"] == 0
+    assert again["format_version"] == backup_module.FORMAT_VERSION and again["counts"]["drafts"] == 0
     entries = [e for o in again["organisations"] for a in o["assessments"] for e in a["entries"]]
     assert entries and not any(e["target_not_applicable"] for e in entries)
     first = json.loads(old)

@@ -75,7 +75,7 @@ def _content_writes(store, period: str) -> dict:
 def _everything(store):
     record = stored(store, "medway")
     return (record, queries.drafts(store, LOCAL_ACTOR, "medway"),
-            [(v[0], v[4]) for p in record.periods for v in _versions(store, p.period)])
+            [(v.version, v.entry) for p in record.periods for v in _versions(store, p.period)])
 
 
 def _versions(store, period: str):

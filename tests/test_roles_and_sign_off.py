@@ -95,7 +95,7 @@ def _every_change(store, imported_event: int, prepared):
 def _everything_stored(store):
     """All that a refusal must leave as it was: the record, its history, people, drafts and events."""
     record = stored(store, "medway")
-    versions = {(p.period, k): [v.snapshot for v in queries.history(store, LOCAL_ACTOR, "medway", p.period, k)]
+    versions = {(p.period, k): [v.entry for v in queries.history(store, LOCAL_ACTOR, "medway", p.period, k)]
                 for p in record.periods for k in p.entries}
     return (record, versions, workflows.everyone(store, LOCAL_ACTOR), queries.period_history(store, LOCAL_ACTOR, "medway"),
             queries.drafts(store, LOCAL_ACTOR, "medway"), [o.id for o in queries.organisations(store, LOCAL_ACTOR)])
@@ -473,7 +473,7 @@ def test_a_move_from_sqlite_to_postgresql_keeps_people_roles_approvals_and_histo
     workflows.approve_period(sqlite, head, "medway", "2024", decision="Cabinet", on=date(2025, 2, 13),
                              minute="Minute 123/2025")
     data = workflows.backup(sqlite, LOCAL_ACTOR)
-    assert json.loads(data)["format_version"] == 5
+    assert json.loads(data)["format_version"] == 6
     wipe_postgres(postgres_url)
     postgres = open_store(postgres_url)
     try:

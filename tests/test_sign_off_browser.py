@@ -91,7 +91,7 @@ def test_the_same_person_in_two_tabs_chooses_between_both_comments(server, page)
     saved = stored(open_store(url), "medway").period("2023").entries["4"]
     assert (saved.comment, saved.version) == ("Tab A: the directors' board now reviews every pipeline.", 3)
     versions = queries.history(open_store(url), LOCAL_ACTOR, "medway", "2023", "4")
-    assert [v.snapshot["comment"] for v in versions][-2:] == [   # nothing lost: tab B's is kept in history
+    assert [v.entry.comment for v in versions][-2:] == [   # nothing lost: tab B's is kept in history
         "Tab B: sponsorship has lapsed since the restructure.", "Tab A: the directors' board now reviews every pipeline."]
 
 

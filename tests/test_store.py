@@ -252,7 +252,7 @@ def test_upgrading_a_saved_database_keeps_every_row(db_url):
     with store.transaction() as tx:
         entry = tx.load_record("x").period("2023").entries["3"]
         first = tx.versions("x", "2023", "3")[0]
-        assert (first[4]["target"], first[4]["legacy"]) == (4, True)   # a version from before snapshots
+        assert (first.entry.target, first.whole) == (Score(4.0), False)   # a version from before snapshots
     assert (entry.score, entry.target, [a.text for a in entry.actions]) == \
         (Score(2.5), Score(4.0), ["Train councillors"])
     with store.transaction() as tx:
@@ -283,10 +283,10 @@ def test_a_target_of_n_a_is_kept(store, tiny, tmp_path):
     save_record(store, record)
     with store.transaction() as tx:
         again = tx.load_record("smallville")
-        history = [snap for *_, snap in tx.versions("smallville", "2024", "S1")]
+        history = [v.entry for v in tx.versions("smallville", "2024", "S1")]
     assert again.period("2024").entries["S1"].target == NOT_APPLICABLE
     assert record_as_data(again)["periods"][0]["entries"][0]["target"] == "n/a"
-    assert (history[0]["target"], history[0]["target_na"]) == (None, True)
+    assert history[0].target == NOT_APPLICABLE
 
 
 def test_the_schema_head_read_from_file_names_is_alembics_own():

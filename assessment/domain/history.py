@@ -1,10 +1,11 @@
 """What an entry said at each version, and what changed between two: the one home of history.
 
-Every save keeps a snapshot of the whole entry (score, target, target period, comment, whether it
-was carried, its actions and evidence) beside who saved it, when and what made the change ("saved",
-"confirmed", "import appendix.docx", "restored version 3"). `changes` says, field by field, what
-moved from one snapshot to the next, in the words people read ("3 – Mature" → "4 – Leader");
-`entry_at` turns a snapshot back into an entry, so an earlier version can be restored as a new one.
+Every save keeps the whole entry (score, target, target period, comment, whether it was carried,
+its actions and evidence; stored in `formats.record_schema`'s shape) beside who saved it, when and
+what made the change ("saved", "confirmed", "import appendix.docx", "restored version 3"): a
+`Version`. `changes` says, field by field, what moved from one version to the next, in the words
+people read ("3 – Mature" → "4 – Leader"); `entry_at` makes an entry of an earlier version, so that
+it can be restored as a new one.
 """
 
 from __future__ import annotations
@@ -14,48 +15,28 @@ from datetime import date, datetime
 from typing import Any
 
 from .framework import Framework
-from .record import Action, Approval, Entry, Evidence, long_date
+from .record import Action, Approval, Entry, long_date
 from .scores import Score
 
 
-def snapshot(entry: Entry) -> dict[str, Any]:
-    """The entry as plain JSON-ready data (scores as numbers with their n/a flag)."""
-    return {
-        "score": entry.score.value, "score_na": entry.score.not_applicable,
-        "target": entry.target.value, "target_na": entry.target.not_applicable,
-        "target_period": entry.target_period, "comment": entry.comment, "carried": entry.carried,
-        "actions": [{"id": a.id, "text": a.text, "owner": a.owner, "due": a.due.isoformat() if a.due else None,
-                     "status": a.status, "rag": a.rag} for a in entry.actions],
-        "evidence": [{"url": e.url, "title": e.title} for e in entry.evidence],
-    }
-
-
-def legacy_snapshot(score: Score, target: Score, comment: str | None) -> dict[str, Any]:
-    """A version saved before full snapshots were kept (score, target and comment only)."""
-    return {"score": score.value, "score_na": score.not_applicable, "target": target.value,
-            "target_na": target.not_applicable, "comment": comment, "legacy": True}
-
-
-def entry_at(current: Entry, snap: dict[str, Any]) -> Entry:
-    """`current` as it was in `snap` (its version unchanged, so the save of it is a new version).
-    An action that still exists keeps its id (and its life of progress notes); one since removed
-    comes back as a new action. A score that was carried forward and not yet confirmed comes back
-    so (undoing an import confirms nothing). A legacy snapshot restores score, target and comment only."""
-    restored = replace(current, score=Score(snap.get("score"), bool(snap.get("score_na"))),
-                       target=Score(snap.get("target"), bool(snap.get("target_na"))),
-                       comment=snap.get("comment"), carried=bool(snap.get("carried")))
-    if snap.get("legacy"):
+def entry_at(current: Entry, kept: Version) -> Entry:
+    """`current` as it was in version `kept` (its version number unchanged, so the save of it is a
+    new version). An action that still exists keeps its id (and its life of progress notes); one
+    since removed comes back as a new action. A score that was carried forward and not yet confirmed
+    comes back so (undoing an import confirms nothing). A version kept before whole entries were
+    (`kept.whole` false) restores score, target and comment only."""
+    was = kept.entry
+    restored = replace(current, score=was.score, target=was.target, comment=was.comment, carried=was.carried)
+    if not kept.whole:
         return restored
     living = {a.id: a for a in current.actions if a.id is not None}
     actions = []
-    for a in snap.get("actions", []):
-        due = date.fromisoformat(a["due"]) if a.get("due") else None
-        kept = living.get(a.get("id"))
-        values = dict(text=a["text"], owner=a.get("owner"), due=due, status=a.get("status") or "open",
-                      rag=a.get("rag"))
-        actions.append(replace(kept, **values) if kept else Action(**values))
-    return replace(restored, target_period=snap.get("target_period"), actions=actions,
-                   evidence=[Evidence(e["url"], e.get("title")) for e in snap.get("evidence", [])])
+    for a in was.actions:
+        alive = living.get(a.id) if a.id is not None else None
+        # the action as it was; one still alive keeps its id and progress notes, one removed comes back new
+        actions.append(replace(alive or Action(a.text), text=a.text, owner=a.owner, due=a.due, status=a.status,
+                               rag=a.rag))
+    return replace(restored, target_period=was.target_period, actions=actions, evidence=list(was.evidence))
 
 
 @dataclass(frozen=True)
@@ -109,62 +90,59 @@ class Change:
 
 @dataclass(frozen=True)
 class Version:
-    """One saved version of an entry: who, when, what made it, what it said and what changed."""
+    """One saved version of an entry: who, when, what made it, what the entry said (`entry`) and what
+    changed since the version before. `whole` is false for a version kept before whole entries were
+    (score, target and comment only)."""
 
     version: int
     by: str | None
     at: datetime | None
     change: str | None
-    snapshot: dict[str, Any]
+    entry: Entry
+    whole: bool = True
     changes: list[Change] = field(default_factory=list)
 
-    @property
-    def restorable(self) -> bool:
-        return bool(self.snapshot)
 
-
-def _score(framework: Framework, value: Any, not_applicable: Any) -> str:
-    return Score(value, bool(not_applicable)).label(framework)
-
-
-def _actions(snap: dict[str, Any]) -> dict[Any, str]:
+def _actions(entry: Entry) -> dict[Any, str]:
     lines = {}
-    for i, a in enumerate(snap.get("actions", [])):
-        due = long_date(date.fromisoformat(a["due"])) if a.get("due") else "no due date"
-        rag = f", {a['rag']}" if a.get("rag") else ""
-        lines[a.get("id") or f"new {i}"] = (f"“{a['text']}” ({a.get('owner') or 'no owner'}, {due}, "
-                                            f"{a.get('status') or 'open'}{rag})")
+    for i, a in enumerate(entry.actions):
+        due = long_date(a.due) if a.due else "no due date"
+        rag = f", {a.rag}" if a.rag else ""
+        lines[a.id or f"new {i}"] = f"“{a.text}” ({a.owner or 'no owner'}, {due}, {a.status or 'open'}{rag})"
     return lines
 
 
-def changes(framework: Framework, old: dict[str, Any] | None, new: dict[str, Any]) -> list[Change]:
+# An entry's fields compared as text, with their names as people read them.
+_TEXTS = {"target_period": "target period", "comment": "comment", "carried": "carried forward"}
+
+
+def changes(framework: Framework, old: Version | None, new: Version) -> list[Change]:
     """What moved from `old` to `new` (the first version: what it was created with), in words."""
-    old = old or {}
+    before, after = (old.entry if old else None), new.entry
     found = []
-    for name, key in (("score", "score"), ("target", "target")):
-        before = _score(framework, old.get(key), old.get(f"{key}_na"))   # none yet: "not yet scored"
-        after = _score(framework, new.get(key), new.get(f"{key}_na"))
-        if before != after:
-            found.append(Change(name, before, after))
-    comparable: tuple[str, ...] = ("comment",) if new.get("legacy") or old.get("legacy") else \
-        ("target_period", "comment", "carried")
-    for key in comparable:
-        was, now = old.get(key), new.get(key)
-        if (was or None) != (now or None) and not (key == "carried" and not old):
-            words = {"target_period": "target period", "carried": "carried forward"}.get(key, key)
-            found.append(Change(words, _text(was), _text(now)))
-    if not (new.get("legacy") or old.get("legacy")):
-        before_actions, after_actions = _actions(old), _actions(new)
+    for name in ("score", "target"):
+        was = getattr(before, name).label(framework) if before else Score().label(framework)  # none: "not yet scored"
+        now = getattr(after, name).label(framework)
+        if was != now:
+            found.append(Change(name, was, now))
+    whole = new.whole and (old is None or old.whole)
+    for key, words in _TEXTS.items() if whole else [("comment", "comment")]:
+        was_, now_ = (getattr(before, key) if before else None), getattr(after, key)
+        if (was_ or None) != (now_ or None) and not (key == "carried" and before is None):
+            found.append(Change(words, _text(was_), _text(now_)))
+    if whole:
+        before_actions = _actions(before) if before else {}
+        after_actions = _actions(after)
         for key, line in after_actions.items():
             if key not in before_actions:
                 found.append(Change("action", "—", line))
             elif before_actions[key] != line:
                 found.append(Change("action", before_actions[key], line))
         found += [Change("action", line, "removed") for key, line in before_actions.items() if key not in after_actions]
-        before_links = {(e["url"], e.get("title")) for e in old.get("evidence", [])}
-        after_links = {(e["url"], e.get("title")) for e in new.get("evidence", [])}
-        found += [Change("evidence", "—", _link(e)) for e in sorted(after_links - before_links)]
-        found += [Change("evidence", _link(e), "removed") for e in sorted(before_links - after_links)]
+        before_links = {(e.url, e.title) for e in (before.evidence if before else [])}
+        after_links = {(e.url, e.title) for e in after.evidence}
+        found += [Change("evidence", "—", _link(e)) for e in sorted(after_links - before_links, key=str)]
+        found += [Change("evidence", _link(e), "removed") for e in sorted(before_links - after_links, key=str)]
     return found
 
 
@@ -181,11 +159,11 @@ def _link(link: tuple[str, str | None]) -> str:
     return f"{title} | {url}" if title else url
 
 
-def versions(framework: Framework, rows: list[tuple[int, str | None, datetime | None, str | None,
-                                                    dict[str, Any]]]) -> list[Version]:
-    """Each saved version (version, by, at, change, snapshot), oldest first, with what it changed."""
-    found, previous = [], None
-    for version, by, at, change, snap in sorted(rows, key=lambda r: r[0]):
-        found.append(Version(version, by, at, change, snap, changes(framework, previous, snap)))
-        previous = snap
+def versions(framework: Framework, kept: list[Version]) -> list[Version]:
+    """Each saved version, oldest first, with what it changed since the one before."""
+    found: list[Version] = []
+    previous = None
+    for version in sorted(kept, key=lambda v: v.version):
+        found.append(replace(version, changes=changes(framework, previous, version)))
+        previous = version
     return found

@@ -87,6 +87,23 @@ def written_value(value: float) -> str:
     return f"{low}/{low + 1}"
 
 
+def read_written(text: object) -> Score:
+    """A score as the tool itself wrote it ("3", "2/3", "n/a", or None): no framework needed, for
+    what was checked when it was saved. Raises ScoreError for anything else."""
+    if text is None:
+        return UNSCORED
+    if isinstance(text, (int, float)) and not isinstance(text, bool) and math.isfinite(text):
+        return Score(float(text))
+    if isinstance(text, str):
+        if text == "n/a":
+            return NOT_APPLICABLE
+        if match := _HALF.match(text):
+            return Score(int(match.group(1)) + 0.5)
+        if text.isdigit() and len(text) < 10:
+            return Score(float(text))
+    raise ScoreError(f"{text!r} is not a score as the tool writes one")
+
+
 def level_label(value: float, framework: Framework) -> str:
     """'3 – Mature' for whole levels; '2/3' for half steps; means shown to one decimal place."""
     if value == int(value):

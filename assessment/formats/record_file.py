@@ -2,31 +2,23 @@
 
 `load_record` reads and checks a file against its framework and returns an
 `OrganisationRecord`, or raises `InvalidFile` listing every problem with its line.
-`record_as_data` writes a record back to the same plain shape (also the JSON export).
-See docs/record-format.md.
+`record_as_data` writes a record back to the same shape (also the JSON export). The shape is
+`record_schema`'s, which history snapshots share. See docs/record-format.md.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Callable, Literal
+from typing import Any, Callable
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from ..domain import limits
 from ..domain.errors import AssessmentError, InvalidFile, NotFound, Problem, ScoreError
 from ..domain.framework import Framework
 from ..domain.record import (
-    ACTION_STATUSES,
-    OLD_ACTION_STATUSES,
     PERIOD_HINT,
-    STATUSES,
-    Action,
-    ActionUpdate,
     Entry,
-    Evidence,
     Organisation,
     OrganisationRecord,
     PeriodRecord,
@@ -35,38 +27,21 @@ from ..domain.record import (
 )
 from ..domain.scores import UNSCORED, Score, parse_score
 from .framework_file import find_framework
+from .record_schema import (
+    BaselinesModel,
+    EntryModel,
+    FrameworkRef,
+    KeyAreaEntryModel,
+    ObjectiveEntryModel,
+    OrganisationModel,
+    PeriodModel,
+    RecordModel,
+    ScoreText,
+    drop_none,
+    entry_data,
+    entry_from_model,
+)
 from .yaml_source import Source, fail_if, problems_from_validation, read_yaml
-
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-
-
-# Each kept text field's type: trimmed, not empty, at most as long as the database keeps (`limits`).
-def _Kept(limit: int) -> StringConstraints:
-    return StringConstraints(strip_whitespace=True, min_length=1, max_length=limit)
-
-
-OrganisationName = Annotated[str, _Kept(limits.ORGANISATION_NAME)]
-OrganisationType = Annotated[str, _Kept(limits.ORGANISATION_TYPE)]
-OrganisationRegion = Annotated[str, _Kept(limits.ORGANISATION_REGION)]
-NoteText = Annotated[str, _Kept(limits.NOTE)]
-ActionText = Annotated[str, _Kept(limits.ACTION_TEXT)]
-OwnerText = Annotated[str, _Kept(limits.OWNER)]
-EvidenceUrl = Annotated[str, _Kept(limits.EVIDENCE_URL)]
-EvidenceTitle = Annotated[str, _Kept(limits.EVIDENCE_TITLE)]
-
-OrgId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
-ScoreText = str | int | float | None
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=False)
-
-
-class OrganisationIn(_Strict):
-    id: OrgId
-    name: OrganisationName
-    type: OrganisationType | None = None
-    region: OrganisationRegion | None = None
 
 
 def new_organisation(org_id: str | None, name: str, org_type: str | None = None,
@@ -81,7 +56,7 @@ def new_organisation(org_id: str | None, name: str, org_type: str | None = None,
     if too_long:
         raise AssessmentError(f"cannot add this organisation: {too_long[0]}")
     try:
-        checked = OrganisationIn(id=org_id, name=name, type=(org_type or "").strip() or None,
+        checked = OrganisationModel(id=org_id, name=name, type=(org_type or "").strip() or None,
                                  region=(region or "").strip() or None)
     except ValidationError as exc:
         fields = ", ".join(dict.fromkeys(str(e["loc"][0]) for e in exc.errors()))
@@ -93,74 +68,6 @@ def new_organisation(org_id: str | None, name: str, org_type: str | None = None,
 def suggest_id(name: str) -> str:
     """A short id from a name: lower case, runs of other characters as one '-'."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-_")[:64]
-
-
-class FrameworkRef(_Strict):
-    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
-    id: Text
-    version: Text
-
-
-class ActionUpdateIn(_Strict):
-    status: Literal[ACTION_STATUSES]  # type: ignore[valid-type]
-    on: date | None = None
-    period: Annotated[str, StringConstraints(strip_whitespace=True)] | int | None = None
-    note: NoteText | None = None
-
-
-class ActionIn(_Strict):
-    text: ActionText
-    owner: OwnerText | None = None
-    due: date | None = None
-    status: Literal[(*ACTION_STATUSES, *OLD_ACTION_STATUSES)] = "open"  # type: ignore[valid-type]
-    rag: Literal["red", "amber", "green"] | None = None
-    updates: list[ActionUpdateIn] = Field(default_factory=list)
-
-
-class EvidenceIn(_Strict):
-    url: EvidenceUrl
-    title: EvidenceTitle | None = None
-
-
-class _EntryBase(_Strict):
-    score: ScoreText = None
-    target: ScoreText = None
-    target_period: Annotated[str, StringConstraints(strip_whitespace=True)] | int | None = None
-    comment: Annotated[str, StringConstraints(max_length=limits.COMMENT)] | None = None
-    previous_comment: Annotated[str, StringConstraints(max_length=limits.COMMENT)] | None = None
-    carried: bool = False
-    actions: list[ActionIn] = Field(default_factory=list)
-    evidence: list[EvidenceIn] = Field(default_factory=list)
-
-
-class EntryIn(_EntryBase):
-    objective: str | int
-
-
-class KeyAreaEntryIn(_EntryBase):
-    key_area: Text
-
-
-class PeriodIn(_Strict):
-    period: str | int
-    status: Literal[STATUSES] = "draft"  # type: ignore[valid-type]
-    # a period scored against another framework than the record's (a council that changed framework)
-    framework: FrameworkRef | None = None
-    entries: list[EntryIn] = Field(default_factory=list)
-    key_areas: list[KeyAreaEntryIn] = Field(default_factory=list)
-
-
-class BaselinesIn(_Strict):
-    agreed: Annotated[str, StringConstraints(max_length=limits.BASELINE_AGREED)] | None = None
-    scores: dict[str | int, ScoreText] = Field(default_factory=dict)
-
-
-class RecordFile(_Strict):
-    organisation: OrganisationIn
-    framework: FrameworkRef
-    source: str | None = None
-    baselines: BaselinesIn | None = None
-    periods: list[PeriodIn] = Field(default_factory=list)
 
 
 # ---------------------------------------------------------------- reading
@@ -184,10 +91,10 @@ def record_from_data(data: Any, source: Source, frameworks: Callable[[str], Fram
         raise InvalidFile([source.problem((), "a record file must be a mapping with organisation, "
                                               "framework and periods")])
     try:
-        parsed = RecordFile.model_validate(data)
+        parsed = RecordModel.model_validate(data)
         shape_problems: list[Problem] = []
     except ValidationError as exc:
-        shape_problems = problems_from_validation(exc, source, model=RecordFile)
+        shape_problems = problems_from_validation(exc, source, model=RecordModel)
         salvaged = _salvage(data)
         if salvaged is None:
             raise InvalidFile(shape_problems) from None
@@ -211,30 +118,31 @@ def _valid(model: type[BaseModel], value: Any) -> BaseModel | None:
         return None
 
 
-def _salvage(data: dict) -> RecordFile | None:
+def _salvage(data: dict) -> RecordModel | None:
     """The well-formed parts of a malformed file, so that they can still be checked."""
-    organisation = _valid(OrganisationIn, data.get("organisation")) or OrganisationIn.model_construct(id="?", name="?")
+    organisation = (_valid(OrganisationModel, data.get("organisation"))
+                    or OrganisationModel.model_construct(id="?", name="?"))
     framework = _valid(FrameworkRef, data.get("framework"))
     if framework is None:
         return None
     periods = []
     for raw in data.get("periods") or []:
         if not isinstance(raw, dict):
-            periods.append(PeriodIn.model_construct(period="?", status="draft", entries=[], key_areas=[]))
+            periods.append(PeriodModel.model_construct(period="?", status="draft", entries=[], key_areas=[]))
             continue
         entries = raw["entries"] if isinstance(raw.get("entries"), list) else []
         key_areas = raw["key_areas"] if isinstance(raw.get("key_areas"), list) else []
-        periods.append(PeriodIn.model_construct(
+        periods.append(PeriodModel.model_construct(
             period=raw.get("period") if isinstance(raw.get("period"), (str, int)) else "?",
             status="draft",
-            entries=[_valid(EntryIn, e) for e in entries],
-            key_areas=[_valid(KeyAreaEntryIn, k) for k in key_areas]))
-    baselines = _valid(BaselinesIn, data.get("baselines")) if data.get("baselines") is not None else None
-    return RecordFile.model_construct(organisation=organisation, framework=framework, source=None,
+            entries=[_valid(ObjectiveEntryModel, e) for e in entries],
+            key_areas=[_valid(KeyAreaEntryModel, k) for k in key_areas]))
+    baselines = _valid(BaselinesModel, data.get("baselines")) if data.get("baselines") is not None else None
+    return RecordModel.model_construct(organisation=organisation, framework=framework, source=None,
                                       baselines=baselines, periods=periods)
 
 
-def to_record(parsed: RecordFile, source: Source, framework: Framework,
+def to_record(parsed: RecordModel, source: Source, framework: Framework,
               frameworks: Callable[[str], Framework] | None = None) -> OrganisationRecord:
     """The record a parsed file holds, checked against its framework (and, for a period that names
     another framework, against that one, found through `frameworks`)."""
@@ -283,7 +191,7 @@ def to_record(parsed: RecordFile, source: Source, framework: Framework,
     return record
 
 
-def _baselines(parsed: RecordFile, record: OrganisationRecord, framework: Framework,
+def _baselines(parsed: RecordModel, record: OrganisationRecord, framework: Framework,
                frameworks: Callable[[str], Framework], source: Source, problems: list[Problem], score) -> None:
     """The record's baselines: agreed once, perhaps against a framework the organisation has since
     left: an objective of the record's framework, or of a framework one of its periods is scored against."""
@@ -343,7 +251,7 @@ def _period_entries(period: PeriodRecord, period_in, ploc: tuple, own: Framework
                                                          f"key area {ka_in.key_area}", ka_in.key_area, own)
 
 
-def _period_framework(period_in: PeriodIn, loc: tuple, record: OrganisationRecord, framework: Framework,
+def _period_framework(period_in: PeriodModel, loc: tuple, record: OrganisationRecord, framework: Framework,
                       frameworks: Callable[[str], Framework], source: Source, problems: list[Problem]
                       ) -> Framework | None:
     """The framework a period is scored against: the record's, or the one it names (None, with the
@@ -363,20 +271,11 @@ def _period_framework(period_in: PeriodIn, loc: tuple, record: OrganisationRecor
     return own
 
 
-def _entry(entry_in: _EntryBase, item: str, kind: str, loc: tuple, score: Callable, what: str, key_area: str,
+def _entry(entry_in: EntryModel, item: str, kind: str, loc: tuple, score: Callable, what: str, key_area: str,
            framework: Framework) -> Entry:
-    return Entry(
-        item=item, kind=kind,
-        score=score(entry_in.score, loc + ("score",), what, key_area, framework),
-        target=score(entry_in.target, loc + ("target",), f"target of {what}", key_area, framework),
-        target_period=str(entry_in.target_period) if entry_in.target_period is not None else None,
-        comment=entry_in.comment, previous_comment=entry_in.previous_comment, carried=entry_in.carried,
-        actions=[Action(a.text, a.owner, a.due, OLD_ACTION_STATUSES.get(a.status, a.status), a.rag,
-                        updates=[ActionUpdate(u.status, u.on, u.note, str(u.period) if u.period is not None else None)
-                                 for u in a.updates])
-                 for a in entry_in.actions],
-        evidence=[Evidence(**ev.model_dump()) for ev in entry_in.evidence],
-    )
+    def checked(raw: ScoreText, name: str) -> Score:
+        return score(raw, loc + (name,), what if name == "score" else f"target of {what}", key_area, framework)
+    return entry_from_model(entry_in, item, kind, checked)
 
 
 # ---------------------------------------------------------------- writing
@@ -385,13 +284,13 @@ def record_as_data(record: OrganisationRecord, *, include_meta: bool = False) ->
     """The record in the record-file shape; scores written as people write them."""
     org = record.organisation
     out: dict[str, Any] = {
-        "organisation": _drop_none({"id": org.id, "name": org.name, "type": org.type, "region": org.region}),
+        "organisation": drop_none({"id": org.id, "name": org.name, "type": org.type, "region": org.region}),
         "framework": {"id": record.framework_id, "version": record.framework_version},
     }
     if record.source:
         out["source"] = record.source
     if record.baselines or record.baseline_agreed:
-        out["baselines"] = _drop_none({
+        out["baselines"] = drop_none({
             "agreed": record.baseline_agreed,
             "scores": {k: record.baselines[k].written for k in sorted(record.baselines, key=natural_key)},
         })
@@ -411,35 +310,19 @@ def record_as_data(record: OrganisationRecord, *, include_meta: bool = False) ->
 
 
 def _entry_data(key: str, entry: Entry, record: OrganisationRecord, include_meta: bool) -> dict[str, Any]:
-    data: dict[str, Any] = {key: entry.item, "score": entry.score.written}
-    if include_meta and key == "objective":
+    data = entry_data(entry, key)
+    if not entry.carried:   # written only where it is so
+        del data["carried"]
+    if not include_meta:
+        return {k: v for k, v in data.items() if v not in (None, []) or k in (key, "score")}
+    if key == "objective":
         baseline = record.baselines.get(entry.item)
-        data["baseline"] = baseline.written if baseline else None
-    data["target"] = entry.target.written
-    data["target_period"] = entry.target_period
-    data["comment"] = entry.comment
-    data["previous_comment"] = entry.previous_comment
-    if entry.carried:
-        data["carried"] = True
-    data["actions"] = [_drop_none({
-        "text": a.text, "owner": a.owner, "due": a.due.isoformat() if a.due else None,
-        "status": a.status, "rag": a.rag,
-        "updates": [_drop_none({"status": u.status, "on": u.on.isoformat() if u.on else None, "period": u.period,
-                                "note": u.note}) for u in a.updates] or None}) for a in entry.actions]
-    data["evidence"] = [_drop_none({"url": ev.url, "title": ev.title}) for ev in entry.evidence]
-    if include_meta:
-        data["version"] = entry.version
-        data["updated_by"] = entry.updated_by
-        data["updated_at"] = entry.updated_at.isoformat() if entry.updated_at else None
-        return data
-    return {k: v for k, v in data.items() if v not in (None, [], False) or k in (key, "score")}
+        data = {key: entry.item, "score": data["score"], "baseline": baseline.written if baseline else None, **data}
+    return data | {"version": entry.version, "updated_by": entry.updated_by,
+                   "updated_at": entry.updated_at.isoformat() if entry.updated_at else None}
 
 
 def natural_key(text: str) -> tuple:
     """Objective ids in reading order: '2' before '10'."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
                  for part in re.split(r"(\d+)", text) if part)
-
-
-def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in d.items() if v is not None}

@@ -357,6 +357,8 @@ def _plain(err: dict[str, Any]) -> str:
         if message.startswith(prefix):
             message = message[len(prefix):]
     message = message[0].lower() + message[1:] if message else message
+    if err["type"] == "model_type":   # not the name of a class in the code: what is wanted
+        message = "should be a mapping of keys and values"
     if (err["type"].endswith(("_type", "_parsing")) or err["type"] == "literal_error") and "input" in err:
         message += f" (found {_describe(err['input'])})"
     return message

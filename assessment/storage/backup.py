@@ -42,7 +42,8 @@ from ..domain.scores import parse_score
 from ..formats.framework_file import find_framework
 from ..formats.json_source import located, path, widest_object
 from ..formats.record_file import natural_key
-from .migrations.legacy import merged_actions
+from ..formats.record_schema import entry_from_snapshot
+from .migrations.legacy import merged_actions, snapshot_from_numbers
 from .store import alembic_config
 from .tables import (
     ActionRow,
@@ -62,8 +63,9 @@ from .tables import (
 
 FORMAT = "procurement-maturity-backup"
 # 2: targets may be n/a, drafts; 3: an action lives once, with its status changes; 4: people and
-# roles, approvals, events, and a full snapshot in every history row; 5: a draft belongs to a tab.
-FORMAT_VERSION = 5
+# roles, approvals, events, and a full snapshot in every history row; 5: a draft belongs to a tab;
+# 6: a history row's snapshot is the record schema's entry (`formats.record_schema.EntrySnapshot`).
+FORMAT_VERSION = 6
 CREATED_BY = "procurement maturity self-assessment (assessment.backup)"
 COUNTED = ("people", "memberships", "organisations", "events", "baselines", "assessments", "entries", "actions",
            "action_updates", "evidence", "entry_history", "drafts", "settings")
@@ -513,7 +515,8 @@ def restore(store, data: bytes, *, source: str = "backup.json") -> dict[str, int
         absent = frozenset(err["loc"] for err in errors if err["type"] == "missing")
     raw = backup_ if backup_ is not None else _loads(checked, source) if values <= limits.BACKUP_CROSS_CHECKED else None
     if raw is not None:   # passes over every row in Python
-        found += [_unknown_keys(raw, BackupData), _content_problems(raw), _scale_problems(raw)]
+        found += [_unknown_keys(raw, BackupData), _content_problems(raw), _scale_problems(raw),
+                  _snapshot_problems(raw)]
     dialect = store.engine.dialect.name
     if backup_ is not None:
         found.append(_column_problems(backup_, dialect == "postgresql" and b"\\u0000" in data))
@@ -545,7 +548,8 @@ def _from_older(raw: Any, version: int) -> Any:
     each chain of copies is folded into its first action, the copies' changes of status becoming
     its dated status changes (`migrations.legacy.merged_actions`, as migration 0003 does). From 1
     to 3: no people, roles, events or approvals, and history rows without a snapshot. From 1 to 4:
-    drafts belong to no browser tab (`tab` "")."""
+    drafts belong to no browser tab (`tab` ""). From 4 and 5: history snapshots held scores as
+    numbers with n/a flags (`migrations.legacy.snapshot_from_numbers`, as migration 0008 does)."""
     if not isinstance(raw, dict):
         return raw
     raw = {**raw, "format_version": FORMAT_VERSION}
@@ -570,11 +574,7 @@ def _from_older(raw: Any, version: int) -> Any:
             for entry in _list(assessment, "entries"):
                 if isinstance(entry, dict) and version < 2:
                     entry.setdefault("target_not_applicable", False)
-                for row in _list(entry, "history"):
-                    if isinstance(row, dict) and version < 2:
-                        row.setdefault("target_not_applicable", False)
-                    if isinstance(row, dict) and version < 4:
-                        row.update({k: row.get(k) for k in ("snapshot", "change", "event_id")})
+                _older_history(_list(entry, "history"), version)
                 owned += [(entry, action, assessment.get("period")) for action in _list(entry, "actions")
                           if isinstance(action, dict) and isinstance(action.get("id"), int)]
         if version < 3:
@@ -588,6 +588,19 @@ def _from_older(raw: Any, version: int) -> Any:
     if isinstance(counts, dict) and version < 4:
         raw["counts"] = {"people": 0, "memberships": 0, **counts, "events": 0}
     return raw
+
+
+def _older_history(rows: list, version: int) -> None:
+    """An entry's history rows of an older format as the newest, in place."""
+    for row in rows:
+        if not isinstance(row, dict):
+            continue
+        if version < 2:
+            row.setdefault("target_not_applicable", False)
+        if version < 4:
+            row.update({k: row.get(k) for k in ("snapshot", "change", "event_id")})
+        if version < 6 and isinstance(row.get("snapshot"), str):
+            row["snapshot"] = snapshot_from_numbers(row["snapshot"])
 
 
 def _fold_copies(owned: list[tuple[dict, dict, Any]]) -> tuple[int, int]:
@@ -908,6 +921,30 @@ def _scale_problems(raw: Any) -> Iterator[tuple[tuple, str]]:
                     for key in ("score", "target"):
                         if message := off_scale(row, key, against):
                             yield (*at_e, "history", h, key), message
+
+
+def _snapshot_problems(raw: Any) -> Iterator[tuple[tuple, str]]:
+    """History snapshots that are not the record schema's entry (each is JSON text in the file)."""
+    for o, org in enumerate(_list(raw, "organisations")):
+        for a, assessment in enumerate(_list(org, "assessments")):
+            for e, entry in enumerate(_list(assessment, "entries")):
+                for h, row in enumerate(_list(entry, "history")):
+                    text = _field(row, "snapshot")
+                    if text is None:
+                        continue
+                    try:
+                        entry_from_snapshot(text, "", "")
+                    except (ValidationError, ScoreError) as exc:
+                        yield ("organisations", o, "assessments", a, "entries", e, "history", h, "snapshot"), \
+                            _not_a_snapshot(exc)
+
+
+def _not_a_snapshot(exc: ValidationError | ScoreError) -> str:
+    if isinstance(exc, ScoreError):
+        return str(exc)
+    first = exc.errors(include_url=False, include_context=False, include_input=False)[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return "is not a saved entry in the record schema's shape (" + (f"{where}: " if where else "") + f"{first['msg']})"
 
 
 _FRAMEWORK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")

@@ -39,7 +39,7 @@ from ..domain.errors import (
     StaleEntry,
 )
 from ..domain.framework import Framework
-from ..domain.history import Event, legacy_snapshot, snapshot
+from ..domain.history import Event, Version
 from ..domain.people import Person, SignInLine, printable
 from ..domain.record import (
     ACTION_PLAN,
@@ -62,6 +62,7 @@ from ..domain.record import (
     period_key,
 )
 from ..domain.scores import Score
+from ..formats.record_schema import entry_from_snapshot, snapshot_json
 from .tables import (
     ActionRow,
     ActionUpdateRow,
@@ -903,9 +904,8 @@ class Transaction:
         return gone
 
     @reads
-    def versions(self, org_id: str, period: str, item: str, kind: str = "objective"
-                 ) -> list[tuple[int, str | None, datetime | None, str | None, dict]]:
-        """Every saved version of one entry: (version, by, at, what made it, snapshot)."""
+    def versions(self, org_id: str, period: str, item: str, kind: str = "objective") -> list[Version]:
+        """Every saved version of one entry, oldest first (without what each changed: `history.versions`)."""
         assessment = self._assessment(org_id, period)
         entry = self.s.scalar(select(EntryRow).where(EntryRow.assessment_id == assessment.id,
                                                      EntryRow.kind == kind, EntryRow.item_id == item))
@@ -913,11 +913,17 @@ class Transaction:
             return []
         rows = self.s.scalars(select(EntryHistoryRow).where(EntryHistoryRow.entry_id == entry.id)
                               .order_by(EntryHistoryRow.version)).all()
-        return [(h.version, h.changed_by, _utc(h.changed_at), h.change,
-                 json.loads(h.snapshot) if h.snapshot else legacy_snapshot(_score(h.score, h.not_applicable),
-                                                                         _score(h.target, h.target_not_applicable),
-                                                                         h.comment))
-                for h in rows]
+        return [Version(h.version, h.changed_by, _utc(h.changed_at), h.change, _kept_entry(h, item, kind),
+                        whole=h.snapshot is not None) for h in rows]
+
+
+def _kept_entry(row: EntryHistoryRow, item: str, kind: str) -> Entry:
+    """What a history row kept: its snapshot (the record schema's entry), or, for a row from before
+    snapshots were kept, its score, target and comment."""
+    if row.snapshot is not None:
+        return entry_from_snapshot(row.snapshot, item, kind)
+    return Entry(item, kind, score=_score(row.score, row.not_applicable),
+                 target=_score(row.target, row.target_not_applicable), comment=row.comment)
 
 
 def _stale(what: str, row: EntryRow, expected_version: int | None) -> StaleEntry:
@@ -956,7 +962,7 @@ def _history(row: EntryRow, change: str | None, event_id: int | None) -> EntryHi
                            not_applicable=row.not_applicable, target=row.target,
                            target_not_applicable=row.target_not_applicable, comment=row.comment,
                            changed_by=row.updated_by, changed_at=row.updated_at,
-                           snapshot=json.dumps(snapshot(_entry_from_row(row)), ensure_ascii=False),
+                           snapshot=snapshot_json(_entry_from_row(row)),
                            change=change, event_id=event_id)
 
 

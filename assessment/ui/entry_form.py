@@ -149,7 +149,7 @@ def _versions(org: str, period: str, entry: Entry, p: str, editable: bool) -> No
                            + (" — the current one" if version.version == entry.version else "")))
             for change in version.changes:
                 st.caption(md(str(change)))
-            if editable and version.version != entry.version and version.restorable:
+            if editable and version.version != entry.version:
                 st.button(f"Restore version {version.version}", key=f"{p}.restore.{version.version}",
                           help="Makes this version the current one, as a new version: its score, target, "
                                "comment, actions and evidence (an action added since is removed). Nothing is lost: "

@@ -194,12 +194,12 @@ def restore_version(store: Store, actor: Actor, org_id: str, period: str, item: 
         current = tx.load_record(org_id).period(period)
         allow_change(actor, org_id, current)
         entry = (current.entries if kind == "objective" else current.key_area_entries).get(item)
-        found = [v for v in tx.versions(org_id, period, item, kind) if v[0] == version]
+        found = [v for v in tx.versions(org_id, period, item, kind) if v.version == version]
         if entry is None or not found:
             raise NotFound(f"{period} has no version {version} of {kind.replace('_', ' ')} {item}")
         if version == entry.version:
             raise AssessmentError(f"version {version} is the current one already")
         tx.change = f"restored version {version}"
-        return tx.save_entry(org_id, period, entry_at(entry, found[0][4]),
+        return tx.save_entry(org_id, period, entry_at(entry, found[0]),
                              expected_version=expected_version if expected_version is not None else entry.version,
                              user=actor.name)

@@ -204,9 +204,9 @@ def undo_import(store: Store, actor: Actor, org_id: str, event_id: int) -> int:
             if period in new_periods or period not in periods:
                 continue
             entry = (periods[period].entries if kind == "objective" else periods[period].key_area_entries)[item]
-            before = [v for v in tx.versions(org_id, period, item, kind) if v[0] < version]
+            before = [v for v in tx.versions(org_id, period, item, kind) if v.version < version]
             if before:
-                tx.save_entry(org_id, period, entry_at(entry, before[-1][4]), expected_version=version, user=actor.name)
+                tx.save_entry(org_id, period, entry_at(entry, before[-1]), expected_version=version, user=actor.name)
             else:
                 tx.delete_entry(org_id, period, kind, item)
             undone += 1
