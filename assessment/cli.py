@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -747,6 +748,39 @@ def summary(obj: Context, org_id: str, period_name: str, compare_with: str | Non
         _json(data)
     else:
         click.echo(summary_table(data), nl=False)
+
+
+@cli.command()
+@click.option("--org", "org_id", required=True)
+@click.option("--period", "period_name", help="Only the actions open at the end of this period (raised in or "
+                                               "before it, and not done or dropped by then).")
+@click.option("--overdue", "overdue_only", is_flag=True, help="Only actions open now and past their due date.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.pass_obj
+def actions(obj: Context, org_id: str, period_name: str | None, overdue_only: bool, fmt: str) -> None:
+    """The actions of an organisation's record, each once with the period it was raised in: for the
+    clerk's papers and monthly monitoring. CSV is the Actions page's download (UTF-8, for Excel)."""
+    from .domain.action_list import filter_rows, listed_data, listed_table
+    from .formats.writers.excel_workbook import actions_csv
+    rows, view = queries.actions(obj.store, obj.actor, org_id)
+    if period_name:
+        view.record.period(period_name)   # NotFound, naming the periods it has
+    today = date.today()
+    shown = filter_rows(rows, open_at=period_name, overdue_only=overdue_only, today=today)
+    if fmt == "json":
+        _json(listed_data(shown, view.framework, today))
+    elif fmt == "csv":
+        sys.stdout.buffer.write(actions_csv(view.framework, shown, today=today))
+    elif not shown:
+        click.echo("No action matches." if rows else "No actions recorded.")
+    else:
+        for row in listed_table(shown, today):   # a block an action: the text is too long for a column
+            click.echo(row["Objective"])
+            click.echo(textwrap.fill(row["Action"], 100, initial_indent="    ", subsequent_indent="    "))
+            click.echo("    " + " · ".join(f"{name}: {row[name]}" for name in ("Owner", "Due", "Status",
+                                                                              "Latest progress")) + "\n")
+        overdue = sum(1 for r in shown if r.overdue(today))
+        click.echo(f"{counted(len(shown), 'action')} of {len(rows)} shown; {overdue} overdue at {long_date(today)}.")
 
 
 def _json(data: Any) -> None:

@@ -112,7 +112,8 @@ def test_export_json_shape(run, tmp_path):
 def test_summary_table_and_json(run):
     run("demo")
     table = run("summary", "--org", "medway", "--period", "2023", "--compare", "2022").stdout
-    assert "Engaging Councillors" in table and "24 improved, 35 unchanged, 0 declined" in table
+    assert "Engaging Councillors" in table and "24 objectives improved, 35 unchanged, 0 declined" in table
+    assert "Status: Approved" in table
     assert "the whole level at or below the mean" in table
     data = json.loads(run("summary", "--org", "worcestershire", "--period", "2022", "--format", "json").stdout)
     risk = {k["id"]: k for k in data["key_areas"]}["managing-strategic-risk"]
@@ -288,3 +289,22 @@ def test_an_output_that_cannot_be_written_is_one_line(run, tmp_path):
     assert run("export", "xlsx", "--org", "medway", "--out", str(folder), code=2).stderr.strip() == \
         f"error: cannot write {folder}: it is a folder"
     assert list(folder.iterdir()) == []       # nothing half written
+
+
+def test_the_clerk_lists_actions_as_table_csv_and_json(run):
+    """`actions`: the Actions page's list for papers and monitoring, without the browser."""
+    run("demo")
+    every = json.loads(run("actions", "--org", "medway", "--format", "json").stdout)
+    at_2023 = json.loads(run("actions", "--org", "medway", "--period", "2023", "--format", "json").stdout)
+    assert len(at_2023) < len(every) and {a["period"] for a in at_2023} <= {"2022", "2023"}
+    assert all(a["status"] in ("open", "in progress") or a["period"] == "2023" for a in at_2023)
+    first = every[0]
+    assert set(first) >= {"id", "period", "title", "key_area", "text", "owner", "due", "status", "overdue"}
+    table = run("actions", "--org", "medway", "--period", "2023").stdout
+    assert first["title"] in table and first["text"][:60] in table.replace("\n    ", " ")
+    assert f"{len(at_2023)} actions of {len(every)} shown" in table
+    csv_text = run("actions", "--org", "medway", "--format", "csv").stdout
+    assert csv_text.startswith("\ufeffPeriod,") and len(csv_text.strip().splitlines()) == len(every) + 1
+    assert run("actions", "--org", "medway", "--overdue").stdout.strip() == "No action matches."
+    refused = run("actions", "--org", "medway", "--period", "1999", code=2)
+    assert refused.stderr.strip() == "error: medway has no period '1999' (periods: 2022, 2023)"

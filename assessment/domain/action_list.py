@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .framework import Framework
-from .record import Action, OrganisationRecord
+from .record import Action, OrganisationRecord, long_date
 
 
 @dataclass(frozen=True)
@@ -66,3 +66,30 @@ def filter_rows(rows: list[ListedAction], *, owners: list[str] | None = None, st
             continue
         out.append(row)
     return out
+
+
+def latest_progress(action: Action) -> str:
+    """'21 November 2026: done – Programme launched.', or '' with no change recorded."""
+    if not action.updates:
+        return ""
+    u = action.updates[-1]
+    when = long_date(u.on, missing=f"in {u.period}" if u.period else "undated")
+    return f"{when}: {u.status}" + (f" – {u.note}" if u.note else "")
+
+
+def listed_table(rows: list[ListedAction], today: date) -> list[dict[str, str]]:
+    """The action list as the Actions page and `actions` show it: one row per action."""
+    return [{"Objective": f"{r.title} (raised in {r.period})", "Action": r.action.text,
+             "Owner": r.action.owner or "–",
+             "Due": long_date(r.action.due) + (" ⚠ overdue" if r.overdue(today) else ""),
+             "Status": r.action.status + (f", {r.action.rag}" if r.action.rag else ""),
+             "Latest progress": latest_progress(r.action) or "–"} for r in rows]
+
+
+def listed_data(rows: list[ListedAction], framework: Framework, today: date) -> list[dict]:
+    """The action list as JSON-ready data: dates in ISO 8601, `overdue` as true or false."""
+    return [{"id": r.action.id, "period": r.period, "kind": r.kind, "item": r.item, "title": r.title,
+             "key_area": framework.key_areas[r.key_area_id].title if r.key_area_id in framework.key_areas else None,
+             "text": r.action.text, "owner": r.action.owner, "due": r.action.due.isoformat() if r.action.due else None,
+             "status": r.action.status, "rag": r.action.rag, "overdue": r.overdue(today),
+             "latest_progress": latest_progress(r.action) or None} for r in rows]

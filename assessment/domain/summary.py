@@ -9,7 +9,7 @@ from typing import Any
 
 from . import movement
 from .framework import Framework
-from .numbers import counted, format_mean, signed
+from .numbers import counted, format_mean, gap_words
 from .numbers import rounded as _round
 from .record import OrganisationRecord
 from .report import AreaLine, ProgressReport, progress_report
@@ -67,7 +67,7 @@ def period_summary(framework: Framework, record: OrganisationRecord, period: str
 def summary_table(summary: dict[str, Any]) -> str:
     """The summary as a fixed-width text table for a terminal."""
     compare_with = summary["compare"]
-    headers = ["Key area", "Scored", "Mean", "Level", "Target", "Gap"]
+    headers = ["Key area", "Scored", "Mean", "Level", "Target", "Against target"]
     if compare_with:
         headers += [compare_with, "Movement"]
     rows: list[list[str] | None] = []
@@ -76,28 +76,33 @@ def summary_table(summary: dict[str, Any]) -> str:
             rows.append(None)
             continue
         row = [area["title"], f"{area['n']} of {area['of']}", format_mean(area["mean"]), area["level_reached"],
-               area["target_text"], signed(area["gap"])]
+               area["target_text"], gap_words(area["gap"])]
         if compare_with:
             row += [format_mean(area.get("previous")), movement.label(area.get("movement"), amount="mean")]
         rows.append(row)
-    widths = [max(len(headers[i]), *(len(r[i]) for r in rows if r)) for i in range(len(headers))]
-    widths[0] = min(widths[0], 44)
+    out = [f"{summary['organisation']['name']} – {summary['period']}"
+           + (f" compared with {compare_with}" if compare_with else ""), f"Status: {summary['status']}", "",
+           f"Overall: {summary['headline']}.", "", text_table(headers, rows).rstrip("\n")]
+    if "objectives" in summary:
+        o = summary["objectives"]
+        out += ["", f"Since {compare_with}: {counted(o['improved'], 'objective')} improved, {o['unchanged']} "
+                    f"unchanged, {o['declined']} declined, {o['not_comparable']} not comparable; "
+                    f"{o['at_or_above_target']} of {counted(o['with_target'], 'objective')} with a target "
+                    f"{'is' if o['with_target'] == 1 else 'are'} at or above it."]
+    out += ["", summary["rule"], *summary.get("framework_notes", [])]
+    return "\n".join(out) + "\n"
+
+
+def text_table(headers: list[str], rows: list[list[str] | None], *, first_width: int = 44) -> str:
+    """Rows as a fixed-width table for a terminal: the first column left-aligned (cut at `first_width`
+    with "…"), the others right-aligned; None draws a rule."""
+    widths = [max([len(headers[i]), *(len(r[i]) for r in rows if r)]) for i in range(len(headers))]
+    widths[0] = min(widths[0], first_width)
 
     def line(cells: list[str]) -> str:
         first = cells[0] if len(cells[0]) <= widths[0] else cells[0][: widths[0] - 1] + "…"
         rest = [c.rjust(w) for c, w in zip(cells[1:], widths[1:])]
         return "  ".join([first.ljust(widths[0]), *rest]).rstrip()
 
-    out = [f"{summary['organisation']['name']} – {summary['period']}"
-           + (f" compared with {compare_with}" if compare_with else ""), "",
-           f"Overall: {summary['headline']}.", "",
-           line(headers), line(["-" * w for w in widths])]
-    out += [line(["-" * w for w in widths]) if r is None else line(r) for r in rows]
-    if "objectives" in summary:
-        o = summary["objectives"]
-        out += ["", f"Since {compare_with}: {o['improved']} improved, {o['unchanged']} unchanged, "
-                    f"{o['declined']} declined, {o['not_comparable']} not comparable; "
-                    f"{o['at_or_above_target']} of {counted(o['with_target'], 'objective')} with a target "
-                    f"{'is' if o['with_target'] == 1 else 'are'} at or above it."]
-    out += ["", summary["rule"], *summary.get("framework_notes", [])]
-    return "\n".join(out) + "\n"
+    rule = line(["-" * w for w in widths])
+    return "\n".join([line(headers), rule, *(rule if r is None else line(r) for r in rows)]) + "\n"

@@ -9,10 +9,10 @@ import streamlit as st
 
 from assessment import workflows
 from assessment.domain import limits
-from assessment.domain.action_list import filter_rows
+from assessment.domain.action_list import filter_rows, listed_table
 from assessment.domain.errors import AssessmentError
 from assessment.domain.record import ACTION_PLAN, ACTION_STATUSES, RAG, long_date
-from assessment.formats.writers.excel_workbook import actions_csv, actions_xlsx, latest_progress
+from assessment.formats.writers.excel_workbook import actions_csv, actions_xlsx
 from assessment.ui import state
 from assessment.ui.html_tables import table
 from assessment.ui.text import md
@@ -42,12 +42,7 @@ overdue = sum(1 for r in shown if r.overdue(today))
 st.markdown(f"{len(shown)} of {len(rows)} actions shown; **{overdue} overdue** (open and past their due date, "
             f"{long_date(today)}). An action is open at the end of a period if it was raised in or before it and "
             "not done or dropped by then.")
-rows_shown = [{"Objective": f"{r.title} (raised in {r.period})", "Action": r.action.text,
-               "Owner": r.action.owner or "–",
-               "Due": long_date(r.action.due) + (" ⚠ overdue" if r.overdue(today) else ""),
-               "Status": r.action.status + (f", {r.action.rag}" if r.action.rag else ""),
-               "Latest progress": latest_progress(r.action) or "–"} for r in shown]
-table(rows_shown, st.container(key="actions.table"))
+table(listed_table(shown, today), st.container(key="actions.table"))
 if rows and not shown:
     st.info("No action matches these filters.")
 left, right = st.columns(2)

@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ...domain.action_list import ListedAction, action_rows
+from ...domain.action_list import ListedAction, action_rows, latest_progress
 from ...domain.framework import Framework
 from ...domain.numbers import rounded
 from ...domain.record import (
@@ -37,13 +37,13 @@ from ...domain.record import (
     status_text,
 )
 from ...domain.rollups import (
+    KEY_AREA_RULE,
     ROLL_UP_RULE,
     AreaSummary,
     key_area_summaries,
     level_reached,
     overall_summary,
-    target_covers,
-    target_text,
+    scored_by_key_area,
     theme_summaries,
 )
 from ...domain.scores import Score
@@ -150,11 +150,12 @@ def _id(item: str) -> int | str:
 
 
 def _rollup_cells(area: AreaSummary, framework: Framework) -> list:
+    """n, mean, level reached, target (a number), how many of the n have a target, gap (a number,
+    empty where the target covers only part of what is scored)."""
     s = area.score
-    covers = target_covers(s, area.target, area.target_direct)
-    target = rounded(area.target.mean) if covers or area.target.mean is None else \
-        target_text(s, area.target, area.target_direct)   # a target for part of what is scored: said, not a number
-    return [s.n, rounded(s.mean), level_reached(s, framework), target, rounded(area.gap)]
+    with_target = s.n if area.target_direct and area.target.mean is not None else area.target.n
+    return [s.n, rounded(s.mean), level_reached(s, framework), rounded(area.target.mean), with_target,
+            rounded(area.gap)]
 
 
 def _summary(w: _Writer, ws, framework: Framework, record: OrganisationRecord, periods: list[PeriodRecord],
@@ -163,16 +164,17 @@ def _summary(w: _Writer, ws, framework: Framework, record: OrganisationRecord, p
     w.put(ws, 1, 1, f"{record.organisation.name}: procurement maturity self-assessment", font=TITLE)
     w.put(ws, 2, 1, f"Framework: {framework.name}")
     w.put(ws, 3, 1, f"Generated {long_date(today)}. Status – {status_text(periods)}")
-    w.put(ws, 4, 1, ROLL_UP_RULE)
+    w.put(ws, 4, 1, KEY_AREA_RULE if periods and all(scored_by_key_area(p) for p in periods) else ROLL_UP_RULE)
     w.put(ws, 5, 1, "Levels: " + ", ".join(lv.label for lv in framework.levels)
-          + '. A score such as "2/3" is between two levels. Gap = target minus mean; above 0 is short of target.')
+          + '. A score such as "2/3" is between two levels. Gap = target minus mean; above 0 is short of target. '
+          "\"with target\" is how many of the n scored have a target; where fewer, the gap is left empty.")
     columns = [("Key area", 42), ("Theme", 28)]
     formats: dict[int, str] = {}
     for p in periods:
         start = len(columns)
         columns += [(f"{p.period} n", 8), (f"{p.period} mean", 9), (f"{p.period} level reached", 16),
-                    (f"{p.period} target", 9), (f"{p.period} gap", 8)]
-        formats.update({start + 1: MEAN, start + 3: MEAN, start + 4: GAP})
+                    (f"{p.period} target", 9), (f"{p.period} with target", 9), (f"{p.period} gap", 8)]
+        formats.update({start + 1: MEAN, start + 3: MEAN, start + 5: GAP})
     areas = [{a.id: a for a in key_area_summaries(framework, p)} for p in periods]
     themes = [{a.id: a for a in theme_summaries(framework, p)} for p in periods]
     rows, bold = [], set()
@@ -235,15 +237,6 @@ def action_cells(row: ListedAction, framework: Framework, today: date) -> list:
     return [row.period, _id(row.item) if row.kind == "objective" else "", row.title, key_area, a.text,
             a.owner or "", a.due, a.status, (a.rag or "").capitalize(), "Yes" if row.overdue(today) else "No",
             latest_progress(a)]
-
-
-def latest_progress(action) -> str:
-    """'21 November 2026: done – Programme launched.', or '' with no change recorded."""
-    if not action.updates:
-        return ""
-    u = action.updates[-1]
-    when = long_date(u.on, missing=f"in {u.period}" if u.period else "undated")
-    return f"{when}: {u.status}" + (f" – {u.note}" if u.note else "")
 
 
 def actions_xlsx(framework: Framework, organisation: str, rows: list[ListedAction], *, today: date | None = None,
