@@ -157,3 +157,26 @@ def test_a_record_kept_per_key_area_gets_its_levels_in_the_appendix(nps, worcest
     assert tables[0].rows[0].cells[1].text == "Key area" and len(rows) == 14
     risk = next(r for r in rows if r[1] == "Managing Strategic Risk")
     assert risk[3] == "3"
+
+
+def test_a_score_confirmed_unchanged_says_so_and_reads_back_as_no_comment(nps, medway):
+    """56 of 59 objectives confirmed unchanged printed an empty 2024 comment: "no information" to a committee."""
+    from dataclasses import replace
+
+    from assessment.domain.record import PeriodRecord
+    from assessment.domain.rollups import carry_forward, confirm
+    from assessment.formats.readers.word_appendix import read_appendix
+    started = carry_forward(medway.period("2023"), "2024").period
+    confirmed = {"1": confirm(started.entries["1"]),                                  # same score, nothing written
+                 "2": replace(confirm(started.entries["2"]), comment="Reviewed in March."),  # same score, words
+                 "3": confirm(started.entries["3"], score=started.entries["3"].score.__class__(4.0))}  # moved
+    medway.periods.append(PeriodRecord("2024", entries={**started.entries, **confirmed}))
+    rows = _objective_rows(_open(appendix_docx(nps, medway, ["2023", "2024"]).data))
+    assert rows["1"]["2024 Comments and Action"] == "Confirmed unchanged from 2023"
+    assert rows["2"]["2024 Comments and Action"] == "Reviewed in March."
+    assert rows["3"]["2024 Comments and Action"] == ""                     # changed, with nothing written
+    assert rows["4"]["2024 Comments and Action"] == ""                     # carried, not yet confirmed
+    assert rows["4"]["2024 Score"].endswith("(carried)")
+    read = read_appendix(appendix_docx(nps, medway, ["2023", "2024"]).data, nps, source="a.docx")
+    entries = {p.period: p.entries for p in read.periods}["2024"]
+    assert entries["1"].comment is None and entries["2"].comment == "Reviewed in March."

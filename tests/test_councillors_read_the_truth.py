@@ -50,7 +50,7 @@ def test_a_target_for_part_of_a_key_area_is_one_story_everywhere(nps, medway):
     assert ("1 key area has a target for only some of its objectives (Engaging Councillors, 1 of 3 scored), "
             "so no gap is given there.") in report.summary
     row = next(r for r in movement_table(report, nps) if r["Key area"] == "Engaging Councillors")
-    assert (row["Target"], row["Gap"]) == ("4.00 (1 of 3 scored)", "–")
+    assert (row["Target"], row["Against target"]) == ("4.00 (1 of 3 scored)", "–")
     rows = radar_rows(nps, record, "2024", None)
     assert [r["value"] for r in rows if r["series"] == "target"] == [None] * 14      # nothing drawn
     table = next(r for r in radar_text_table(rows) if r["Key area"] == "Engaging Councillors")
@@ -58,7 +58,8 @@ def test_a_target_for_part_of_a_key_area_is_one_story_everywhere(nps, medway):
     assert ("The target of Engaging Councillors covers only some of what is scored, so it is not drawn "
             "(the table gives it).") in radar_caption(rows)
     text = _docx_text(report_docx(nps, record, "2024", None, today=TODAY).data)
-    assert "Engaging Councillors, 1 of 3 scored" in text and "4.00 (1 of 3 scored)" in text
+    # a no-break space keeps "scored)" with the word before it in a narrow cell
+    assert "Engaging Councillors, 1 of 3 scored" in text and "4.00 (1 of 3\u00a0scored)" in text
     assert "covers only some of what is scored, so it is not drawn" in text
 
 
@@ -71,7 +72,7 @@ def test_a_target_for_the_whole_key_area_gives_one_gap_everywhere(nps, medway):
     assert line.gap is not None and line.gap > 0
     assert report.summary.count("below its target") == 1 and "only some" not in report.summary
     row = next(r for r in movement_table(report, nps) if r["Key area"] == "Engaging Councillors")
-    assert (row["Target"], row["Gap"]) == ("4.00", f"+{4 - line.now.mean:.2f}")
+    assert (row["Target"], row["Against target"]) == ("4.00", f"{4 - line.now.mean:.2f} below target")
     drawn = [r for r in radar_rows(nps, record, "2024", None) if r["series"] == "target" and r["value"]]
     assert [(r["key_area"], r["value"]) for r in drawn] == [("Engaging Councillors", 4.0)]
 
@@ -191,4 +192,6 @@ def test_the_command_line_and_the_workbook_tell_the_same_target_story(nps, medwa
     summary = book["Summary"]
     header = [c.value for c in summary[7]]
     row = next(r for r in summary.iter_rows(min_row=8, values_only=True) if r[0] == "Engaging Councillors")
-    assert row[header.index("2024 target")] == "4.00 (1 of 3 scored)" and row[header.index("2024 gap")] is None
+    # numbers only: the target, how many of the scored have one (its coverage), and no gap
+    assert (row[header.index("2024 n")], row[header.index("2024 target")], row[header.index("2024 with target")],
+            row[header.index("2024 gap")]) == (3, 4, 1, None)

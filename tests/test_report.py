@@ -53,7 +53,7 @@ def test_first_period_has_nothing_to_compare(nps, medway):
     report = progress_report(nps, medway, "2022", today=TODAY)
     assert report.compare_with is None and not report.improved and not report.declined
     assert "first period recorded" in report.summary
-    assert list(movement_table(report, nps)[0]) == ["Key area", "2022", "Scored", "Level", "Target", "Gap"]
+    assert list(movement_table(report, nps)[0]) == ["Key area", "2022", "Scored", "Level", "Target", "Against target"]
 
 
 def test_comparing_with_nothing_on_request(nps, medway):
@@ -78,9 +78,9 @@ def test_gap_to_target_names_the_furthest_key_area(nps, medway):
     assert "No key area with a target has reached it yet." in report.summary
     table = movement_table(report, nps)
     row = next(r for r in table if r["Key area"] == "Managing Strategic Risk")
-    assert row["Target"] == "4.00" and row["Gap"] == "+" + f"{gap:.2f}"
+    assert row["Target"] == "4.00" and row["Against target"] == f"{gap:.2f} below target"
     # Overall, only 5 of 59 objectives have a target: the means are not comparable, so no gap.
-    assert (table[-1]["Target"], table[-1]["Gap"]) == ("4.00 (5 of 59 scored)", "–")
+    assert (table[-1]["Target"], table[-1]["Against target"]) == ("4.00 (5 of 59 scored)", "–")
 
 
 def test_levels_in_words():
@@ -96,6 +96,10 @@ def test_key_area_record_worcestershire(worcs, worcestershire):
     assert f"scored {len(entries)} of 9 key areas" in report.summary and len(entries) == 9
     assert f"{worcs.key_areas[furthest].title} is {levels(gaps[furthest])} below its target" in report.summary
     assert f"{len(gaps) - 1} other key areas are below target too" in report.summary
+    # not "the mean of the applicable scored objectives": there are none beneath a key area scored as a whole
+    assert report.rule.startswith("Each key area is scored as a whole") and "objectives" not in report.rule
+    row = next(r for r in movement_table(report, worcs) if r["Key area"] == worcs.key_areas[furthest].title)
+    assert row["Against target"] == f"{levels(gaps[furthest])} to go"
 
 
 def test_key_area_record_over_two_periods_lists_moving_key_areas(worcs, worcestershire):

@@ -54,8 +54,12 @@ def test_report_content(nps, medway):
     assert radar[0] == ["Key area", "2023", "n", "Target", "2022"] or set(radar[0]) == {"Key area", "2023", "n", "Target", "2022"}
     assert len(radar) == 1 + 14
     movement = tables[1]
-    assert movement[0] == ["Key area", "2022", "2023", "Scored", "Level", "Target", "Gap", "Direction"]
+    assert movement[0] == ["Key area", "2022", "2023", "Scored", "Level", "Target", "Against target", "Direction"]
     assert movement[-1][0] == "Overall" and len(movement) == 1 + 15
+    # the direction with its amount, as the page shows it ("▼ down" alone hid how far)
+    overall = report.overall
+    assert movement[-1][-1] == f"▲ up {overall.change:.2f}" and overall.change > 0
+    assert all(row[-1] == "= no change" or row[-1][-4:].replace(".", "").isdigit() for row in movement[1:])
     improved = tables[2]
     assert len(improved) == 1 + len(report.improved)
     row3 = next(r for r in improved if r[0].startswith("3. "))
@@ -87,10 +91,10 @@ def test_report_with_appendix_attached_turns_landscape(nps, medway):
 def test_first_period_and_key_area_record(nps, worcs, medway, worcestershire):
     document = Document(io.BytesIO(report_docx(nps, medway, "2022", today=TODAY).data))
     assert "What moved" not in _text(document)
-    assert _tables(document)[1][0] == ["Key area", "2022", "Scored", "Level", "Target", "Gap"]
+    assert _tables(document)[1][0] == ["Key area", "2022", "Scored", "Level", "Target", "Against target"]
     document = Document(io.BytesIO(report_docx(worcs, worcestershire, "2022", today=TODAY).data))
     risk = next(r for r in _tables(document)[1] if r[0] == "Managing Strategic Risk")
-    assert risk[1:] == ["3.00", "1 of 1", "3 – Mature", "5.00", "+2.00"]
+    assert risk[1:] == ["3.00", "1 of 1", "3 – Mature", "5.00", "2 levels to go"]
 
 
 def test_awkward_text_comes_through_and_is_counted(nps, medway):

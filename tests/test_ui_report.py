@@ -47,12 +47,13 @@ def test_report_page_summary_and_tables(db):  # noqa: F811
     summary = summary_of(at)
     assert f"Since 2022, {up} objectives improved, none declined; {same} stayed the same." in summary
     assert "scored 59 of 59 objectives" in summary
-    movement = frame(at, "Gap")
-    assert list(movement.columns) == ["Key area", "2022", "2023", "Scored", "Level", "Target", "Gap", "Direction"]
+    movement = frame(at, "Against target")
+    assert list(movement.columns) == ["Key area", "2022", "2023", "Scored", "Level", "Target", "Against target",
+                                      "Direction"]
     assert len(movement) == 14 + 1 and movement.iloc[-1]["Key area"] == "Overall"
     councillors = movement[movement["Key area"] == "Engaging Councillors"].iloc[0]
     assert (councillors["2022"], councillors["2023"], councillors["Scored"]) == ("2.67", "2.83", "3 of 3")
-    radar = frame(at, "Key area", "Target", lacking=("Gap",))
+    radar = frame(at, "Key area", "Target", lacking=("Against target",))
     assert len(radar) == 14 and set(radar.columns) >= {"Key area", "2023", "2022", "Target", "n"}
     assert any(h.value == f"Improved ({up})" for h in at.subheader)
     heat = frame(at, "Objective", "2022", lacking=("From",))
@@ -64,13 +65,13 @@ def test_radar_for_one_theme_and_comparing_with_nothing(db):  # noqa: F811
     at = open_report(new_app("medway", "2023"))
     framework = find_framework("nps-2018")
     at.selectbox(key="report.scope").set_value("behaving-commercially").run()
-    radar = frame(at, "Key area", "Target", lacking=("Gap",))
+    radar = frame(at, "Key area", "Target", lacking=("Against target",))
     assert list(radar["Key area"]) == [ka.title for ka in framework.themes[1].key_areas]
     at.selectbox(key="report.compare").set_value("none").run()
     assert "This report is not compared with an earlier period." in summary_of(at)   # 2022 is recorded
     assert "first period" not in summary_of(at)
     assert "Not compared with an earlier period, so no moves are shown." in [m.value for m in shown(at.markdown)]
-    assert "Direction" not in frame(at, "Gap").columns
+    assert "Direction" not in frame(at, "Against target").columns
 
 
 def test_report_page_for_a_key_area_record(db):  # noqa: F811
@@ -78,7 +79,7 @@ def test_report_page_for_a_key_area_record(db):  # noqa: F811
     summary = summary_of(at)
     # Worcestershire's own framework: nine key areas in its words (the enablers are not part of it)
     assert "scored 9 of 9 key areas" in summary and "below its target" in summary
-    radar = frame(at, "Key area", "Target", lacking=("Gap",))
+    radar = frame(at, "Key area", "Target", lacking=("Against target",))
     risk = radar[radar["Key area"] == "Managing Strategic Risk"].iloc[0]
     assert (risk["2022"], risk["Target"]) == ("3.00", "5.00")
     leaders = radar[radar["Key area"] == "Engaging with Members and Senior Leaders"].iloc[0]
@@ -127,7 +128,7 @@ def test_at_a_glance_gaps_only_where_a_target_covers(db):  # noqa: F811
     at = open_report(new_app("worcestershire", "2022"))
     markdown = [m.value for m in shown(at.markdown)]
     gaps = next(m for m in markdown if m.startswith("1. ") and "against a target" in m).split("\n")
-    radar = frame(at, "Key area", "Target", lacking=("Gap",))
+    radar = frame(at, "Key area", "Target", lacking=("Against target",))
     below = sorted(((float(r["Target"]) - float(r["2022"]), r["Key area"]) for _, r in radar.iterrows()
                     if r["Target"] not in ("–",) and "scored" not in r["Target"] and r["2022"] != "–"
                     and float(r["Target"]) > float(r["2022"])), key=lambda g: -g[0])

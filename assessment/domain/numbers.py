@@ -1,8 +1,9 @@
 """How numbers are written for people: the one home of rounding and signs.
 
 A rolled-up mean is shown with two decimal places, rounded half away from zero (3.625 -> 3.63,
-as people round, not as binary floating point does); a gap or a change carries its sign (+0.50,
--0.25) except zero, which is plain 0.00; a missing number is "–". Tables, the CLI, the report,
+as people round, not as binary floating point does); a change carries its sign (+0.50,
+-0.25) except zero, which is plain 0.00; a gap to target is said in words ("0.83 below target",
+"target met"); a missing number is "–". Tables, the CLI, the report,
 Word and Excel all call these.
 """
 
@@ -35,6 +36,20 @@ def signed(value: float | None) -> str:
         return MISSING
     text = two_places(value)
     return "+" + text if not text.startswith("-") and text != "0.00" else text
+
+
+def gap_words(gap: float | None) -> str:
+    """A gap to target (target minus today, `rollups.gap`) as a councillor reads it: '0.83 below
+    target', '3 levels to go' (a whole number of levels), 'target met', '0.50 above target', or '–'.
+    A signed number ("+3.00") read as good news; these words cannot be."""
+    if gap is None:
+        return MISSING
+    text = two_places(abs(gap))
+    if text == "0.00":
+        return "target met"
+    if gap < 0:
+        return f"{text} above target"
+    return f"{levels_text(gap)} to go" if text.endswith(".00") else f"{text} below target"
 
 
 def levels_text(value: float) -> str:

@@ -17,10 +17,11 @@ from typing import Any
 from . import movement
 from .action_list import ListedAction, action_rows
 from .framework import Framework
-from .numbers import counted, format_mean, levels_text, rounded, signed, two_places
+from .numbers import counted, format_mean, gap_words, levels_text, rounded, two_places
 from .record import OrganisationRecord, framework_notes, long_date, period_key
 from .rollups import (
     PREVIOUS,
+    KEY_AREA_RULE,
     ROLL_UP_RULE,
     AreaSummary,
     Completion,
@@ -187,7 +188,8 @@ def progress_report(framework: Framework, record: OrganisationRecord, period: st
         overall=_line(overall_summary(framework, now), overall_summary(framework, before) if before else None),
         themes=[_line(a, b) for a, b in zip(th_now, th_before)],
         key_areas=[_line(a, b) for a, b in zip(ka_now, ka_before)],
-        completion=completion(framework, now, by_key_area=mode == "key_area"), mode=mode)
+        completion=completion(framework, now, by_key_area=mode == "key_area"), mode=mode,
+        rule=KEY_AREA_RULE if mode == "key_area" else ROLL_UP_RULE)
     if before is not None:
         _movers(framework, report, before, now)
         objectives = Comparison(before.period, period, objective_movements(framework, before, now))
@@ -443,9 +445,9 @@ def movement_table(report: ProgressReport, framework: Framework) -> list[dict[st
         row["Scored"] = f"{line.now.n} of {line.now.scorable}"
         row["Level"] = level_reached(line.now, framework)
         row["Target"] = target_text(line.now, line.target, line.target_direct)
-        row["Gap"] = signed(line.gap)
+        row["Against target"] = gap_words(line.gap)
         if report.compare_with:
-            row["Direction"] = movement.label(line.change)
+            row["Direction"] = movement.label(line.change, amount="mean")
         rows.append(row)
     return rows
 

@@ -21,6 +21,10 @@ from .scores import UNSCORED, Score, level_label
 ROLL_UP_RULE = ("Rolled-up scores are the mean of the applicable scored objectives beneath them "
                 "(n = how many); the level reached is the whole level at or below the mean, and is "
                 "provisional where fewer than half of those that could be scored are.")
+# The same rule for a record kept one level per key area (seed 000): there is nothing beneath a key area.
+KEY_AREA_RULE = ("Each key area is scored as a whole; a theme's and the overall scores are the mean of the "
+                 "applicable scored key areas beneath them (n = how many); the level reached is the whole level at "
+                 "or below the mean, and is provisional where fewer than half of those that could be scored are.")
 
 
 class Rollup(NamedTuple):
@@ -451,6 +455,13 @@ def carry_forward(previous: PeriodRecord, new_period: str) -> NewPeriod:
                      entries={k: carry(e) for k, e in previous.entries.items()},
                      key_area_entries={k: carry(e) for k, e in previous.key_area_entries.items()}),
         previous.period)
+
+
+def confirmed_unchanged(entry: Entry | None, before: Entry | None) -> bool:
+    """Whether `entry` was confirmed with the score it had in the period before and nothing written:
+    work done, which a committee should not read as a blank ("Confirmed unchanged from 2023")."""
+    return (entry is not None and before is not None and not entry.carried and not (entry.comment or "").strip()
+            and entry.score.state != "unscored" and entry.score == before.score)
 
 
 def confirm(entry: Entry, score: Score | None = None) -> Entry:

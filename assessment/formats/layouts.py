@@ -65,9 +65,15 @@ def action_line(action: Action) -> str:
     return f"Action: {action.text} ({details})"
 
 
-def comments_and_action(entry: Entry) -> str:
-    """A comment cell: the comment as written, then a line for each action not already quoted in it."""
-    parts = [entry.comment] if entry.comment else []
+CONFIRMED_UNCHANGED = "Confirmed unchanged from {period}"
+_CONFIRMED_UNCHANGED = re.compile(r"Confirmed unchanged from \S+")
+
+
+def comments_and_action(entry: Entry, *, unchanged_from: str | None = None) -> str:
+    """A comment cell: the comment as written (or, for a score confirmed unchanged with nothing
+    written, "Confirmed unchanged from 2023"), then a line for each action not already quoted in it."""
+    parts = [entry.comment] if entry.comment else \
+        [CONFIRMED_UNCHANGED.format(period=unchanged_from)] if unchanged_from else []
     parts += [action_line(a) for a in entry.actions if not (entry.comment and a.text in entry.comment)]
     return "\n".join(parts)
 
@@ -79,7 +85,10 @@ def split_actions(text: str) -> tuple[str | None, list[Action]]:
     while lines and (action := parse_action_line(lines[-1])) is not None:
         actions.insert(0, action)
         lines.pop()
-    return "\n".join(lines).strip() or None, actions
+    comment = "\n".join(lines).strip() or None
+    if comment and _CONFIRMED_UNCHANGED.fullmatch(comment):   # what we write for no comment
+        comment = None
+    return comment, actions
 
 
 _SENTENCE_ACTION = re.compile(r"\bAction\s*:\s*(.+?)(?=\s*\bAction\s*:|$)", re.S)

@@ -9,7 +9,7 @@ from assessment import workflows
 from assessment.domain import movement
 from assessment.domain.errors import InvalidEdit, ScoreError
 from assessment.domain.framework import Framework
-from assessment.domain.numbers import counted, format_mean, signed
+from assessment.domain.numbers import counted, format_mean, gap_words
 from assessment.domain.record import OrganisationRecord
 from assessment.domain.report import overall_sentence, progress_report
 from assessment.domain.rollups import completion, kept_by_key_area, previous_period
@@ -45,7 +45,7 @@ def show(record: OrganisationRecord, framework: Framework, period: str) -> None:
     rows = []
     for area in summary["key_areas"]:
         row = {"Key area": area["title"], "Scored": f"{area['n']} of {area['of']}", "Mean": format_mean(area["mean"]),
-               "Level": area["level_reached"], "Target": area["target_text"], "Gap": signed(area["gap"])}
+               "Level": area["level_reached"], "Target": area["target_text"], "Against target": gap_words(area["gap"])}
         if before:
             row[before] = format_mean(area.get("previous"))
             row["Movement"] = movement.label(area.get("movement"), amount="mean")

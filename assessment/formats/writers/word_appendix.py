@@ -33,7 +33,7 @@ from docx.shared import Cm, Emu, Length, Pt, RGBColor
 
 from ...domain.framework import Framework, KeyArea, Objective
 from ...domain.record import OrganisationRecord, framework_notes, long_date, status_text
-from ...domain.rollups import scored_by_key_area
+from ...domain.rollups import confirmed_unchanged, previous_period, scored_by_key_area
 from ..layouts import CARRIED, appendix_columns, comments_and_action, score_cell
 from .word_text import TextCleaner
 
@@ -93,14 +93,20 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
     comment_width = Emu((USABLE - sum(fixed) - score_width * len(chosen)) // max(1, len(chosen)))
     widths = fixed + [score_width, comment_width] * len(chosen)
 
+    before = {p.period: record.period(prior) if (prior := previous_period(record, p.period)) else None
+              for p in period_records}
+
     def cells(item: Objective | KeyArea) -> list[str]:
         """A row per objective; for a record kept one level per key area, a row per key area."""
         number = "" if by_key_area else item.id
         texts = [number, item.title, item.description or ""]
         for period in period_records:
             entry = (period.key_area_entries if by_key_area else period.entries).get(item.id)
+            earlier = before[period.period]
+            was = (earlier.key_area_entries if by_key_area else earlier.entries).get(item.id) if earlier else None
+            unchanged_from = earlier.period if earlier and confirmed_unchanged(entry, was) else None
             texts.append(score_cell(entry))
-            texts.append(clean(comments_and_action(entry)) if entry else "")
+            texts.append(clean(comments_and_action(entry, unchanged_from=unchanged_from)) if entry else "")
         return texts
 
     write_framework_tables(layout, framework, clean, headers, widths, cells, per_key_area=by_key_area)

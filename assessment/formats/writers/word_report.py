@@ -12,6 +12,7 @@ the radar picture has alternative text, and every table's header row repeats on 
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 from docx import Document
@@ -196,10 +197,16 @@ def _share(columns: int, first) -> list:
 
 
 def _movement_widths(headers: list[str]) -> list:
-    fixed = {"Scored": Cm(1.6), "Level": Cm(2.9), "Target": Cm(1.5), "Gap": Cm(1.5), "Direction": Cm(1.9)}
+    fixed = {"Scored": Cm(1.6), "Level": Cm(2.6), "Target": Cm(1.9), "Against target": Cm(2.1),
+             "Direction": Cm(2.3)}
     periods = [h for h in headers if h not in fixed and h != "Key area"]
     rest = PORTRAIT_USABLE - sum(fixed[h] for h in headers if h in fixed) - Cm(1.5) * len(periods)
     return [rest if h == "Key area" else fixed.get(h, Cm(1.5)) for h in headers]
+
+
+# "4.00 (1 of 3 scored)", "2 levels to go": a short last word is kept with the word before it, so
+# that a narrow cell never wraps "scored)" or "go" onto a line of its own.
+_LAST_WORD = re.compile(r" (\S{1,12})$")
 
 
 def _table(document, rows: list[dict], clean: TextCleaner, *, widths: list, bold_last: bool = False) -> None:
@@ -220,7 +227,7 @@ def _table(document, rows: list[dict], clean: TextCleaner, *, widths: list, bold
             for i, line in enumerate(clean(text).split("\n")):
                 if i:
                     paragraph = cell.add_paragraph()
-                run = paragraph.add_run(line)
+                run = paragraph.add_run(_LAST_WORD.sub("\u00a0\\1", line))
                 run.bold = bold or None
                 run.font.size = Pt(9)
     header = OxmlElement("w:tblHeader")
