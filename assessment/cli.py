@@ -111,8 +111,9 @@ def validate(paths: tuple[Path, ...]) -> None:
                 click.echo(f"{path}: JSON Schema of framework files (see `schema --check`), not checked here")
             elif kind == "record":
                 record = record_from_data(data, source, find_framework)
+                names = ", ".join(p.period for p in record.sorted_periods())
                 click.echo(f"{path}: valid record for {record.organisation.name} "
-                           f"({len(record.periods)} period(s): {', '.join(p.period for p in record.sorted_periods())})")
+                           f"({counted(len(record.periods), 'period')}: {names})")
             elif data is None:
                 raise InvalidFile([source.problem((), "the file is empty")])
             else:
@@ -183,7 +184,7 @@ def framework_list() -> None:
             fw = load_framework(path)
             click.echo(f"{fw.id}\t{fw.version}\t{fw.title}")
         except InvalidFile as exc:
-            click.echo(f"{path.name}\t(invalid: {len(exc.problems)} problem(s); run validate)")
+            click.echo(f"{path.name}\t(invalid: {counted(len(exc.problems), 'problem')}; run validate)")
 
 
 @framework.command("show")
@@ -265,8 +266,8 @@ def import_record(obj: Context, path: Path, replace: bool, dry_run: bool) -> Non
     from .formats.record_file import load_record
     record = load_record(path, find_framework)
     entries = sum(len(p.entries) + len(p.key_area_entries) for p in record.periods)
-    what = (f"{record.organisation.id}: {len(record.periods)} period(s) "
-            f"({', '.join(p.period for p in record.sorted_periods())}), {entries} entries")
+    what = (f"{record.organisation.id}: {counted(len(record.periods), 'period')} "
+            f"({', '.join(p.period for p in record.sorted_periods())}), {counted(entries, 'entry', 'entries')}")
     if dry_run:
         click.echo(f"would load {what}; nothing written (dry run)")
         return
@@ -314,7 +315,9 @@ def _import(obj: Context, path: Path, org_id: str, framework_id: str | None, dry
     for warning in prepared.warnings:
         click.echo(f"warning: {warning}", err=True)
     if prepared.sentence_actions:
-        click.echo(f"{prepared.sentence_actions} action(s) are stated in the comments (\"Action: ...\"); "
+        stated = prepared.sentence_actions
+        click.echo(f"{counted(stated, 'action')} {'is' if stated == 1 else 'are'} stated in the comments "
+                   "(\"Action: ...\"); "
                    + ("they will be tracked" if track_actions else "add --track-actions to track them"))
     if dry_run:
         click.echo("\n".join(f"would import {p.summary}" for p in prepared.periods) + "\nnothing written (dry run)")
@@ -393,7 +396,8 @@ def period_delete(obj: Context, name: str, org_id: str, yes: bool) -> None:
         click.confirm(f"Delete {org_id} {name} with its {entries} entries, their actions, history and drafts?",
                       abort=True)
     gone = workflows.delete_period(obj.store, obj.actor, org_id, name)
-    click.echo(f"deleted {org_id} {gone.period} ({gone.entries} entries, {gone.actions} action(s) raised in it)")
+    click.echo(f"deleted {org_id} {gone.period} ({counted(gone.entries, 'entry', 'entries')}, "
+               f"{counted(gone.actions, 'action')} raised in it)")
 
 
 class DecisionDate(click.ParamType):
@@ -675,8 +679,9 @@ def _save_file(out: Path, data: bytes) -> None:
 def _write(out: Path, result) -> None:
     """Write an export's bytes and say how many characters of user text had to be replaced."""
     _save_file(out, result.data)
-    replaced = f"; {result.replaced_characters} character(s) Word or Excel cannot hold were replaced " \
-        "with \ufffd" if result.replaced_characters else ""
+    n = result.replaced_characters
+    replaced = f"; {counted(n, 'character')} Word or Excel cannot hold {'was' if n == 1 else 'were'} replaced " \
+        "with \ufffd" if n else ""
     click.echo(f"wrote {out}{replaced}")
 
 

@@ -221,7 +221,7 @@ def test_a_new_council_uploads_last_years_appendix(server, page, tmp_path):
     expect(page.get_by_text("What would be imported")).to_be_visible(timeout=60000)
     shot(page, "12-import-preview")
     assert stored(open_store(url), "kent-county-council").periods == []  # nothing saved before confirming
-    page.get_by_role("button", name="Import 2 period(s) into Kent County Council").click()
+    page.get_by_role("button", name="Import 2 periods into Kent County Council").click()
     expect(page.get_by_text("Imported 2022, 2023 from kent-appendix-2022-2023.docx into Kent County Council"))\
         .to_be_visible(timeout=60000)
     shot(page, "13-imported")

@@ -31,7 +31,7 @@ def test_validate_good_files(run):
     out = run("validate", "frameworks/nps-2018.yaml", "data/examples/medway.yaml",
               "data/examples/worcestershire.yaml").stdout
     assert "valid framework nps-2018 version 2018 (14 key areas, 59 objectives)" in out
-    assert "valid record for Medway Council (2 period(s): 2022, 2023)" in out
+    assert "valid record for Medway Council (2 periods: 2022, 2023)" in out
 
 
 def test_validate_reports_every_problem_with_file_and_line(run):
@@ -84,11 +84,11 @@ def test_import_all_or_nothing(run):
     bad = FIXTURES / "records" / "bad" / "many_problems.yaml"
     assert "is not a level of the scale" in run("import", "record", str(bad), code=2).stderr
     assert "no organisations yet" in run("orgs", "list").stdout
-    assert "would load medway: 2 period(s)" in run("import", "record", "data/examples/medway.yaml", "--dry-run").stdout
+    assert "would load medway: 2 periods" in run("import", "record", "data/examples/medway.yaml", "--dry-run").stdout
     assert "no organisations yet" in run("orgs", "list").stdout
     out = run("import", "record", "data/examples/medway.yaml").stdout
-    assert "loaded medway: 2 period(s) (2022, 2023), 118 entries, 22 actions" in out
-    assert "already has period(s) 2022, 2023; nothing was imported" in run(
+    assert "loaded medway: 2 periods (2022, 2023), 118 entries, 22 actions" in out
+    assert "already has periods 2022, 2023; nothing was imported" in run(
         "import", "record", "data/examples/medway.yaml", code=2).stderr
 
 
@@ -139,7 +139,7 @@ def test_period_delete_asks_first(run):
     assert "aborted" in run("period", "delete", "2024", "--org", "medway", code=1).stderr   # no answer: nothing
     assert "2024" in run("orgs", "list").stdout
     out = run("period", "delete", "2024", "--org", "medway", "--yes").stdout
-    assert out.strip() == "deleted medway 2024 (59 entries, 0 action(s) raised in it)"
+    assert out.strip() == "deleted medway 2024 (59 entries, 0 actions raised in it)"
     assert "medway\tMedway Council\t2022, 2023" in run("orgs", "list").stdout
     assert "medway has no period '2030'" in run("period", "delete", "2030", "--org", "medway", "--yes",
                                                 code=2).stderr

@@ -350,7 +350,7 @@ def test_an_administrator_deletes_a_period_started_by_mistake(db):
     assert at.selectbox(key="home.delete.2024").value == "2024"      # the period on view is offered first
     at.checkbox(key="home.delete.sure").check().run()
     at.button(key="home.delete").click().run()
-    assert any(s.value == "Deleted 2024 (59 entries, 0 action(s) raised in it)." for s in shown(at.success))
+    assert any(s.value == "Deleted 2024 (59 entries, 0 actions raised in it)." for s in shown(at.success))
     record = stored(open_store(db), "medway")
     assert [p.period for p in record.periods] == ["2022", "2023"]
     assert {a.status for e in record.period("2023").entries.values() for a in e.actions} == {"open"}

@@ -7,6 +7,7 @@ such as "table 3, row 4") and a message; every reader and checker reports in tha
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,21 @@ class Problem:
     def __str__(self) -> str:
         head = self.file if self.line is None else f"{self.file}:{self.line}"
         return f"{head}: {self.where}: {self.message}" if self.where else f"{head}: {self.message}"
+
+
+_NAME_LIKE = re.compile(r"[^\s]*[.@/_\-0-9][^\s]*")   # a file name, an address, an id: left as written
+
+
+def as_sentence(message: object) -> str:
+    """A message as a page shows it: a capital first letter (not where it starts with a file name, an
+    address or an id, such as "huge.docx: ..."), and one full stop at the end, never two."""
+    text = str(message).strip()
+    if not text:
+        return text
+    first = text.split(maxsplit=1)[0].rstrip(":,;")
+    if text[0].islower() and not _NAME_LIKE.fullmatch(first):
+        text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
 
 
 def listed(problems: list, limit: int = PROBLEMS_SHOWN, more: int = 0) -> list[str]:

@@ -448,7 +448,8 @@ class Transaction:
             existing = {a.period: a for a in row.assessments}
             clash = [p.period for p in record.periods if p.period in existing]
             if clash and not replace:
-                raise AlreadyExists(f"{org.id} already has period(s) {', '.join(clash)}; "
+                raise AlreadyExists(f"{org.id} already has {'period' if len(clash) == 1 else 'periods'} "
+                                    f"{', '.join(clash)}; "
                                     "nothing was imported (use --replace to overwrite them)")
             for name in clash:
                 self._check_open(existing[name], what="replaced")

@@ -15,7 +15,7 @@ from assessment.domain.record import ACTION_PLAN, ACTION_STATUSES, RAG, long_dat
 from assessment.formats.writers.excel_workbook import actions_csv, actions_xlsx
 from assessment.ui import state
 from assessment.ui.html_tables import table
-from assessment.ui.text import md
+from assessment.ui.text import md, said
 from assessment.workflows import queries
 
 (record, framework), _ = state.chosen_record()
@@ -94,7 +94,7 @@ if shown:
                 workflows.edit_action(state.store(), state.actor(), org, action_id, status=status, owner=owner,
                                       due=due, rag=None if rag == "none" else rag, note=note, on=on)
             except AssessmentError as exc:
-                st.error(md(exc))
+                st.error(said(exc))
             else:
                 st.session_state["actions.saved"] = row.action.text
                 st.session_state[f"actions.saves.{row.action.id}"] = saves + 1

@@ -15,6 +15,7 @@ import streamlit as st
 
 from assessment.domain.errors import AssessmentError
 from assessment.domain.framework import Framework
+from assessment.domain.numbers import counted
 from assessment.domain.record import OrganisationRecord
 from assessment.formats.writers.excel_workbook import workbook_xlsx
 from assessment.formats.writers.pdf import as_pdf, pdf_available
@@ -38,7 +39,7 @@ def offer(framework: Framework, record: OrganisationRecord, period: str, compare
     periods = [p.period for p in record.sorted_periods()]
     replaced = unsafe_characters(record)
     if replaced:
-        st.warning(f"{replaced} character(s) in comments or actions cannot be held in Word or Excel; "
+        st.warning(f"{counted(replaced, 'character')} in comments or actions cannot be held in Word or Excel; "
                    "the files show � in their place.")
     left, right = st.columns(2)
     with left:

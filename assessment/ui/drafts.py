@@ -19,7 +19,7 @@ import streamlit as st
 
 from assessment import workflows
 from assessment.domain.edits import Draft, EntryEdit
-from assessment.domain.errors import AssessmentError
+from assessment.domain.errors import AssessmentError, as_sentence
 from assessment.domain.record import Entry
 from assessment.ui import state
 from assessment.workflows import queries
@@ -69,7 +69,7 @@ def keep_or_say(org: str, period: str, entry: Entry, **values: Any) -> bool:
 
 
 def refused(exc: AssessmentError) -> None:
-    st.session_state[REFUSED] = f"Your change was not kept: {exc}."
+    st.session_state[REFUSED] = as_sentence(f"Your change was not kept: {exc}")
 
 
 def keep_widget(org: str, period: str, entry: Entry, field: str, key: str, shown: Any) -> None:

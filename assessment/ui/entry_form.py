@@ -14,7 +14,8 @@ from assessment import workflows
 from assessment.domain import limits, movement
 from assessment.domain.advice import entry_warnings
 from assessment.domain.edits import Draft, action_rows, apply_edit
-from assessment.domain.errors import AssessmentError, InvalidEdit, ScoreError
+from assessment.domain.numbers import counted
+from assessment.domain.errors import AssessmentError, InvalidEdit, ScoreError, as_sentence
 from assessment.domain.framework import Framework
 from assessment.domain.record import (
     ACTION_STATUSES,
@@ -30,7 +31,7 @@ from assessment.domain.record import (
 from assessment.domain.scores import UNSCORED, choice_labels
 from assessment.ui import drafts, state
 from assessment.ui.html_tables import table
-from assessment.ui.text import md
+from assessment.ui.text import md, said
 
 LABELS = {"objective": ("Score", "Target (where we want to be)"),
           "key_area": ("Where we are today", "Where we want to be")}
@@ -143,9 +144,11 @@ def _versions(org: str, period: str, entry: Entry, p: str, editable: bool) -> No
         return
     with st.container(border=True):
         found = workflows.queries.history(state.store(), state.actor(), org, period, entry.item, entry.kind)
+        known = workflows.queries.names(state.store(), state.actor(), org)
         for version in reversed(found):
             when = long_date_time(version.at)
-            st.markdown(md(f"Version {version.version}, {when}, {version.by or 'unknown'} ({version.change or 'saved'})"
+            by = known.get(version.by, version.by) if version.by else "unknown"
+            st.markdown(md(f"Version {version.version}, {when}, {by} ({version.change or 'saved'})"
                            + (" — the current one" if version.version == entry.version else "")))
             for change in version.changes:
                 st.caption(md(str(change)))
@@ -162,21 +165,27 @@ def _restore(org: str, period: str, entry: Entry, version: int) -> None:
         workflows.restore_version(state.store(), state.actor(), org, period, entry.item, version, kind=entry.kind,
                                   expected_version=entry.version)
     except AssessmentError as exc:
-        st.session_state["score.flash"] = ("error", str(exc))
+        st.session_state["score.flash"] = ("error", as_sentence(exc))
     else:
         drafts.forget(org, period, [(entry.kind, entry.item)])
         latest = workflows.queries.history(state.store(), state.actor(), org, period, entry.item, entry.kind)[-1]
         changed = "; ".join(str(c) for c in latest.changes)   # an action added since is removed: say so
-        st.session_state["score.flash"] = ("success", f"Restored version {version} of {entry.kind.replace('_', ' ')} "
-                                                      f"{entry.item} as a new version"
-                                                      + (f": {changed}." if changed else " (nothing differed)."))
+        restored = f"Restored version {version} of {entry.kind.replace('_', ' ')} {entry.item} as a new version"
+        st.session_state["score.flash"] = ("success", as_sentence(f"{restored}: {changed}") if changed
+                                           else f"{restored} (nothing differed).")
+
+
+def _name(org: str, by: str) -> str:
+    """Who saved something, by name where the organisation's people list has one."""
+    return workflows.queries.names(state.store(), state.actor(), org).get(by, by)
 
 
 def _conflict(framework: Framework, org: str, period: str, entry: Entry, edit, p: str) -> None:
     """Saved meanwhile, by anyone (the same person in another tab too): both in full, and a choice."""
     what = "Objective " + entry.item if entry.kind == "objective" else framework.key_areas[entry.item].title
     by_me = entry.updated_by is not None and entry.updated_by == state.actor().name
-    who = "you in another tab" if by_me else entry.updated_by or "someone else"
+    who = "you in another tab" if by_me else \
+        _name(org, entry.updated_by) if entry.updated_by else "someone else"
     st.error(md(f"{what} was saved by {who} ({long_date_time(entry.updated_at)}, "
                 f"version {entry.version}) after you began changing version {edit.base_version}. Nothing of either "
                 "is lost: choose which to keep (the other stays in the versions)."))
@@ -206,7 +215,7 @@ def _in_full(framework: Framework, entry: Entry) -> None:
     for link in entry.evidence:
         st.text(link.line)
     if entry.actions:
-        st.caption(md(f"{len(entry.actions)} action(s): " + "; ".join(a.text for a in entry.actions)))
+        st.caption(md(f"{counted(len(entry.actions), 'action')}: " + "; ".join(a.text for a in entry.actions)))
 
 
 def _confirm(org: str, period: str, entry: Entry, p: str, previous: str | None) -> None:
@@ -217,7 +226,7 @@ def _confirm(org: str, period: str, entry: Entry, p: str, previous: str | None) 
             workflows.confirm_scores(state.store(), state.actor(), org, period, [(entry.kind, entry.item)],
                                      versions={(entry.kind, entry.item): entry.version})
         except AssessmentError as exc:
-            st.error(md(exc))
+            st.error(said(exc))
         else:
             st.rerun()
 
@@ -341,7 +350,7 @@ def _warnings(framework: Framework, last: PeriodRecord | None, entry: Entry, edi
     try:
         current = apply_edit(framework, entry, edit) if edit is not None else entry
     except (ScoreError, InvalidEdit) as exc:
-        st.error(md(exc))
+        st.error(said(exc))
         return
     previous = None
     if last is not None:

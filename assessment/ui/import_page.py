@@ -5,12 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment import workflows
+from assessment.domain import limits
 from assessment.domain.errors import AssessmentError, InvalidImport
+from assessment.domain.numbers import counted
 from assessment.domain.record import long_date_time
 from assessment.formats.writers.import_template import template_csv, template_xlsx
 from assessment.ui import state
 from assessment.ui.html_tables import table
-from assessment.ui.text import md
+from assessment.ui.text import md, said
 
 (saved, framework), _ = state.chosen_record()
 org = saved.organisation.id
@@ -44,7 +46,7 @@ if earlier:
                 try:
                     n = workflows.undo_import(state.store(), state.actor(), org, event.id)
                 except AssessmentError as exc:
-                    st.error(md(exc))
+                    st.error(said(exc))
                 else:
                     st.session_state["import.done"] = (f"Undid the import of {event.details.get('source')}: "
                                                        f"{n} entries put back as they were.")
@@ -52,6 +54,7 @@ if earlier:
 # After an import the uploader starts empty again (a new key), so a stale preview is never offered twice.
 round_ = st.session_state.get(f"import.round.{org}", 0)
 upload = st.file_uploader("File to import", type=["docx", "xlsx", "csv"],
+                          max_upload_size=limits.UPLOAD_BYTES // 2**20,   # the uploader says the import's own limit
                           key=f"import.file.{org}" + (f".{round_}" if round_ else ""))
 if upload is None:
     st.stop()
@@ -77,18 +80,20 @@ table([{"Period": p.period, "Entries": p.entries, "Scored": p.scored, "n/a": p.n
           if prepared.sentence_actions else {})
        for p in report], st.container(key="import.preview"))
 track = prepared.sentence_actions > 0 and st.checkbox(
-    f"Also track the {prepared.sentence_actions} action(s) the comments state in their own words (“Action: …”); "
+    f"Also track the {counted(prepared.sentence_actions, 'action')} the comments state in their own words "
+    "(“Action: …”); "
     "the comments stay exactly as written", value=True, key="import.track")
 for p in report:
     if p.changed:
-        st.caption(f"{p.period}: the saved score, target, comment or actions of objective(s) {', '.join(p.changed)} "
+        st.caption(f"{p.period}: the saved score, target, comment or actions of "
+                   f"{'objective' if len(p.changed) == 1 else 'objectives'} {', '.join(p.changed)} "
                    "would be replaced (the saved versions stay in each objective's history).")
-if st.button(f"Import {len(report)} period(s) into {md(saved.organisation.name)}", type="primary",
+if st.button(f"Import {counted(len(report), 'period')} into {md(saved.organisation.name)}", type="primary",
              key="import.confirm"):
     try:
         workflows.apply_import(state.store(), state.actor(), prepared, track_actions=bool(track))
     except AssessmentError as exc:
-        st.error(md(exc))
+        st.error(said(exc))
     else:
         st.session_state["import.done"] = (
             f"Imported {', '.join(p.period for p in report)} from {upload.name} into {saved.organisation.name}. "

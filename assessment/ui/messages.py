@@ -9,7 +9,7 @@ from typing import Iterator
 import streamlit as st
 
 from assessment.domain.errors import AssessmentError
-from assessment.ui.text import md
+from assessment.ui.text import said
 
 
 @contextmanager
@@ -17,7 +17,7 @@ def shown_plainly() -> Iterator[None]:
     try:
         yield
     except AssessmentError as exc:
-        st.error(md(exc))
+        st.error(said(exc))
 
 
 def done_or_said(change, done: str, flash_key: str) -> None:
@@ -26,7 +26,7 @@ def done_or_said(change, done: str, flash_key: str) -> None:
     try:
         change()
     except AssessmentError as exc:
-        st.error(md(exc))
+        st.error(said(exc))
         return
     st.session_state[flash_key] = done
     st.rerun()

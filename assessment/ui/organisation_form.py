@@ -8,7 +8,7 @@ from assessment import workflows
 from assessment.domain import limits
 from assessment.domain.errors import AssessmentError
 from assessment.ui import state
-from assessment.ui.text import md
+from assessment.ui.text import said
 
 FIELDS = ("home.add.name", "home.add.id", "home.add.type", "home.add.region")
 
@@ -36,7 +36,7 @@ def add_organisation(*, expanded: bool = False) -> None:
         try:
             org = workflows.add_organisation(state.store(), state.actor(), org_id, name, org_type, region)
         except AssessmentError as exc:
-            st.error(md(exc))
+            st.error(said(exc))
             return
         st.session_state["home.add.clear"] = True   # an empty form for the next one
         st.session_state["org"] = org.id

@@ -11,7 +11,7 @@ from assessment.domain.errors import AssessmentError
 from assessment.domain.numbers import counted
 from assessment.domain.record import OrganisationRecord, next_period
 from assessment.ui import state
-from assessment.ui.text import md
+from assessment.ui.text import said
 from assessment.workflows import ADMINISTER
 
 
@@ -42,7 +42,7 @@ def start_period(record: OrganisationRecord, periods: list[str]) -> None:
         started = workflows.start_period(state.store(), state.actor(), org, name,
                                          carry=bool(periods) and how.startswith("Carried"), framework_id=framework_id)
     except AssessmentError as exc:
-        st.error(md(exc))
+        st.error(said(exc))
         return
     new = started.period.period
     st.session_state["home.started"] = (
@@ -77,10 +77,10 @@ def delete_period(record: OrganisationRecord, periods: list[str], on_view: str) 
             try:
                 gone = workflows.delete_period(state.store(), state.actor(), org, name)
             except AssessmentError as exc:
-                st.error(md(exc))
+                st.error(said(exc))
                 return
-            st.session_state["home.deleted"] = (f"Deleted {gone.period} ({gone.entries} entries, {gone.actions} "
-                                                "action(s) raised in it).")
+            st.session_state["home.deleted"] = (f"Deleted {gone.period} ({counted(gone.entries, 'entry', 'entries')}, "
+                                                f"{counted(gone.actions, 'action')} raised in it).")
             for key in ("home.period", "home.delete.sure"):
                 st.session_state.pop(key, None)
             rest = [p for p in periods if p != gone.period]

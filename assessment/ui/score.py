@@ -7,13 +7,13 @@ import streamlit as st
 
 from assessment import workflows
 from assessment.domain.edits import action_rows
-from assessment.domain.errors import AssessmentError, InvalidEdit, ScoreError
+from assessment.domain.errors import AssessmentError, InvalidEdit, ScoreError, as_sentence
 from assessment.domain.numbers import counted
 from assessment.domain.record import Entry, long_date_time
 from assessment.domain.rollups import completion, kept_by_key_area, previous_period
 from assessment.ui import drafts, entry_form, state
 from assessment.ui.html_tables import table
-from assessment.ui.text import md
+from assessment.ui.text import md, said
 from assessment.workflows import EDIT
 
 (record, framework), period = state.chosen_period_record()
@@ -102,7 +102,7 @@ if editable and unchanged and st.button(confirm_label, key="score.confirm_all",
         confirmed = workflows.confirm_scores(state.store(), state.actor(), org, period, unchanged,
                                              versions={k: entry_of(*k).version for k in unchanged})
     except AssessmentError as exc:
-        st.error(md(exc))
+        st.error(said(exc))
     else:
         st.session_state["score.confirmed"] = f"Confirmed {counted(len(confirmed), 'carried score')} of {title}."
         st.rerun()
@@ -133,7 +133,7 @@ def save(waiting: list[tuple[str, str]]) -> None:
         typed_actions()
         result = drafts.save(org, period, waiting)
     except (ScoreError, InvalidEdit) as exc:
-        st.session_state["score.flash"] = ("error", f"Nothing was saved: {exc}")
+        st.session_state["score.flash"] = ("error", as_sentence(f"Nothing was saved: {exc}"))
         return
     except AssessmentError as exc:   # the period was submitted meanwhile, a role changed: said at the top
         st.session_state[drafts.REFUSED] = f"Nothing was saved: {exc}. Your changes are kept as your draft."

@@ -10,10 +10,11 @@ import streamlit as st
 
 from assessment import workflows
 from assessment.domain.errors import AssessmentError, DraftsWaiting
+from assessment.domain.numbers import counted
 from assessment.domain.record import PeriodRecord, long_date_time
 from assessment.ui import state
 from assessment.ui.messages import done_or_said
-from assessment.ui.text import md
+from assessment.ui.text import md, said
 from assessment.workflows import ADMINISTER, EDIT, queries
 
 
@@ -71,7 +72,7 @@ def _submit(org: str, period: str) -> None:
                 st.session_state["home.submit.waiting"] = ((org, period), [d.describe() for d in exc.drafts])
                 st.rerun()
             except AssessmentError as exc:
-                st.error(md(exc))
+                st.error(said(exc))
             else:
                 st.session_state["home.added"] = f"Submitted {period} for approval."
                 st.rerun()
@@ -84,7 +85,7 @@ def _submit(org: str, period: str) -> None:
     if left.button("Submit anyway, leaving them out", key="home.submit.anyway", type="primary"):
         st.session_state["home.submit.waiting"] = None
         _do(lambda: workflows.submit_period(state.store(), actor, org, period, ignore_drafts=True),
-            f"Submitted {period} for approval, leaving out {len(lines)} unsaved draft(s).")
+            f"Submitted {period} for approval, leaving out {counted(len(lines), 'unsaved draft')}.")
     if right.button("Cancel", key="home.submit.cancel"):
         st.session_state["home.submit.waiting"] = None
         st.rerun()

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from assessment.domain.errors import as_sentence
+
 WORD_JOINER = "\u2060"
 _PUNCTUATION = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 _AUTOLINK = re.compile(r"(?i)(https?|www)(?=[:.])")
@@ -49,3 +51,8 @@ def _line(line: str) -> str:
     line = _TYPOGRAPHIC.sub(lambda m: m.group(1) + WORD_JOINER, line)
     line = _SHORTCODE.sub(":" + WORD_JOINER, line)
     return _PUNCTUATION.sub(r"\\\1", line)
+
+
+def said(message: object) -> str:
+    """A refusal or other message as a sentence (`errors.as_sentence`), shown as written."""
+    return md(as_sentence(message))

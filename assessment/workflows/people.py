@@ -65,7 +65,8 @@ def _refuse_losing_last_administrator(tx, org_id: str, actor: Actor, before: str
     says otherwise (so that no one is locked out of managing it)."""
     if before == "administrator" and after != "administrator" and not actor.manages_deployment:
         if not any(p.roles.get(org_id) == "administrator" for p in tx.people(org_id)):
-            raise NotAllowed(f"{org_id} would have no administrator left; make someone else administrator first")
+            raise NotAllowed(f"{tx.organisation(org_id).name} would have no administrator left; make someone "
+                             "else administrator first")
 
 
 def unbind_person(store: Store, actor: Actor, email: str, reason: str | None = None) -> Person:

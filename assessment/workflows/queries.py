@@ -211,3 +211,11 @@ def frameworks() -> list[str]:
 
 def framework(framework_id: str) -> Framework:
     return find_framework(framework_id)
+
+
+def names(store: Store, actor: Actor, org_id: str) -> dict[str, str]:
+    """The names of the people with a role at an organisation, by the email kept in its history, so
+    that a page says who saved something as people know them ("Siân Jones", not an address)."""
+    allow(actor, org_id, READ)
+    with store.transaction(write=False) as tx:
+        return {p.email: p.name for p in tx.people(org_id) if p.name}
