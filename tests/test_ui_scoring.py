@@ -428,3 +428,22 @@ def test_framework_page_offers_frameworks_and_overlays_by_name(db):
     assert at.selectbox(key="framework.key_area").options[0] == "Engaging with Members and Senior Leaders"
     assert list(tables(at)[0]["Descriptor"])[1] == ("The council is exploring the best approach to leadership "
                                                         "engagement in procurement and commercial matters.")
+
+
+def test_the_conflict_and_the_versions_name_people_as_the_people_list_does(db):
+    """Saved by a signed-in person, whose history keeps their address: the page says their name."""
+    store = open_store(db)
+    workflows.add_person(store, LOCAL_ACTOR, "alice.brown@medway.gov.uk", "medway", "editor")
+    alice = workflows.sign_in(store, {"iss": "https://login.example", "sub": "a-1", "name": "Alice Brown",
+                                      "email": "alice.brown@medway.gov.uk", "email_verified": True}).actor
+    bob = open_score_page(new_app())
+    bob.text_area(key="score.medway.2023.3.comment").input("Bob's words").run()
+    workflows.save_edits(store, alice, "medway", "2023", [EntryEdit("3", base_version=1, comment="Alice's words")])
+    bob.button(key="score.save").click().run()
+    said = [e.value for e in shown(bob.error)]
+    assert any(e.startswith("Objective 3 was saved by Alice Brown (") for e in said)
+    assert not any("alice.brown@" in e for e in said)
+    bob.toggle(key="score.medway.2023.3.versions").set_value(True).run()
+    lines = [m.value for m in bob.markdown if m.value.startswith("Version ")]
+    assert any(line.startswith("Version 2") and "Alice Brown" in line for line in lines)
+    assert lines and not any("alice.brown" in line for line in lines)
