@@ -428,6 +428,22 @@ def period_submit(obj: Context, name: str, org_id: str, ignore_drafts: bool) -> 
     click.echo(f"{org_id} {name}: {done.status_line()}")
 
 
+@period.command("target")
+@click.argument("name")
+@click.option("--org", "org_id", required=True)
+@click.option("--key-area", "key_area_id", required=True, help="The key area's id (see `framework show`).")
+@click.option("--target", required=True, help='The target for each of its objectives: "4", "4 – Leader", "3/4", '
+                                              '"no target".')
+@click.option("--by", help="The period it is to be reached by, such as 2025/26.")
+@click.pass_obj
+def period_target(obj: Context, name: str, org_id: str, key_area_id: str, target: str, by: str | None) -> None:
+    """Set one target for every objective of a key area in one step (an objective scored n/a takes a
+    target of n/a); each objective's can still be changed after. Scores are left as they are."""
+    changed = workflows.set_key_area_target(obj.store, obj.actor, org_id, name, key_area_id, target, by)
+    click.echo(f"{org_id} {name}: target set for {counted(len(changed), 'objective')}"
+               + (f" ({', '.join(changed)})" if changed else " (each had it already)"))
+
+
 @period.command("withdraw")
 @click.argument("name")
 @click.option("--org", "org_id", required=True)

@@ -150,6 +150,8 @@ def _every_content_workflow(store, period: str) -> dict:
         "confirm_scores": lambda: workflows.confirm_scores(store, LOCAL_ACTOR, "medway", period,   # as seen at
                                                            [("objective", "8")], versions={("objective", "8"): 0}),
         "restore_version": lambda: workflows.restore_version(store, LOCAL_ACTOR, "medway", period, "8", 1),
+        "set_key_area_target": lambda: workflows.set_key_area_target(store, LOCAL_ACTOR, "medway", period,
+                                                                     "engaging-senior-managers", "5", "2027"),
         "preview_import": lambda: workflows.preview_import(store, LOCAL_ACTOR, "medway", "late.csv", sheet),
         "import_record": lambda: workflows.import_record(store, LOCAL_ACTOR, _only(stored(store, "medway"), period),
                                                          replace=True),

@@ -15,10 +15,19 @@ from typing import Any
 
 from .errors import InvalidEdit
 from .framework import Framework
-from .record import Action, Entry, entry_problems, evidence_problem, long_date_time, parse_evidence
+from .record import (
+    PERIOD_HINT,
+    Action,
+    Entry,
+    entry_problems,
+    evidence_problem,
+    long_date_time,
+    parse_evidence,
+    valid_period,
+)
 from .scores import parse_score
 
-FIELDS = ("score", "target", "comment", "evidence", "actions")
+FIELDS = ("score", "target", "target_period", "comment", "evidence", "actions")
 
 
 @dataclass
@@ -30,6 +39,7 @@ class EntryEdit:
     base_version: int = 0              # the saved entry's version when editing started (0: none saved)
     score: str | None = None           # as chosen: "3 – Mature", "2/3", "n/a", "not yet scored"
     target: str | None = None
+    target_period: str | None = None   # the period the target is to be reached by ("2025/26"; "" for none)
     comment: str | None = None
     evidence: str | None = None        # one link a line: "title | address"
     actions: list[dict[str, Any]] | None = field(default=None)  # rows: text, owner, due, status, rag, id, ...
@@ -60,6 +70,11 @@ def apply_edit(framework: Framework, base: Entry, edit: EntryEdit) -> Entry:
         changes["score"] = parse_score(edit.score, framework, where=name, half_steps=half)
     if edit.target is not None:
         changes["target"] = parse_score(edit.target, framework, where=f"target of {name}", half_steps=half)
+    if edit.target_period is not None:
+        by = " ".join(edit.target_period.split()) or None
+        if by is not None and not valid_period(by):
+            raise InvalidEdit(f"{name}: the target's period '{by[:40]}' is not a period; {PERIOD_HINT}")
+        changes["target_period"] = by
     if edit.comment is not None:
         changes["comment"] = edit.comment.strip() or None
     if edit.evidence is not None:
@@ -130,7 +145,7 @@ def edit_from_json(item: str, kind: str, base_version: int, text: str) -> EntryE
     """`fields_json` read back; anything that is not a field of an edit is left out."""
     data = json.loads(text) if text else {}
     data = {name: value for name, value in data.items() if name in FIELDS} if isinstance(data, dict) else {}
-    for name in ("score", "target", "comment", "evidence"):
+    for name in ("score", "target", "target_period", "comment", "evidence"):
         if name in data and not isinstance(data[name], str):
             del data[name]
     if "actions" in data:

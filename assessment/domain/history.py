@@ -16,7 +16,7 @@ from typing import Any
 
 from .framework import Framework
 from .record import Action, Approval, Entry, long_date
-from .scores import Score
+from .scores import NO_TARGET_LABEL, Score
 
 
 def entry_at(current: Entry, kept: Version) -> Entry:
@@ -121,8 +121,7 @@ def changes(framework: Framework, old: Version | None, new: Version) -> list[Cha
     before, after = (old.entry if old else None), new.entry
     found = []
     for name in ("score", "target"):
-        was = getattr(before, name).label(framework) if before else Score().label(framework)  # none: "not yet scored"
-        now = getattr(after, name).label(framework)
+        was, now = _label(framework, name, before), _label(framework, name, after)
         if was != now:
             found.append(Change(name, was, now))
     whole = new.whole and (old is None or old.whole)
@@ -144,6 +143,12 @@ def changes(framework: Framework, old: Version | None, new: Version) -> list[Cha
         found += [Change("evidence", "—", _link(e)) for e in sorted(after_links - before_links, key=str)]
         found += [Change("evidence", _link(e), "removed") for e in sorted(before_links - after_links, key=str)]
     return found
+
+
+def _label(framework: Framework, name: str, entry: Entry | None) -> str:
+    """A score or target in words: '3 – Mature', 'n/a'; none yet: 'not yet scored', or 'no target'."""
+    value = getattr(entry, name) if entry is not None else Score()
+    return NO_TARGET_LABEL if name == "target" and value.state == "unscored" else value.label(framework)
 
 
 def _text(value: Any) -> str:

@@ -36,6 +36,7 @@ from .rollups import (
     overall_summary,
     previous_period,
     scored_by_key_area,
+    target_by,
     target_covers,
     target_text,
     theme_summaries,
@@ -54,6 +55,12 @@ class AreaLine:
     before: Rollup | None  # None when there is no earlier period to compare with
     scored_as: str = "objectives"
     target_direct: bool = False  # set for the key area as a whole
+    target_by: str | None = None  # the period its targets are to be reached by, where they agree (`target_by`)
+
+    @property
+    def target_text(self) -> str:
+        """'4.00 by 2025/26', '4.00 (1 of 3 scored)', '–' (`rollups.target_text`)."""
+        return target_text(self.now, self.target, self.target_direct, self.target_by)
 
     @property
     def targets_complete(self) -> bool:
@@ -185,9 +192,11 @@ def progress_report(framework: Framework, record: OrganisationRecord, period: st
     report = ProgressReport(
         organisation=record.organisation.name, framework_name=framework.name, period=period, compare_with=compare_with,
         periods=[p.period for p in record.sorted_periods()], today=today,
-        overall=_line(overall_summary(framework, now), overall_summary(framework, before) if before else None),
-        themes=[_line(a, b) for a, b in zip(th_now, th_before)],
-        key_areas=[_line(a, b) for a, b in zip(ka_now, ka_before)],
+        overall=_line(overall_summary(framework, now), overall_summary(framework, before) if before else None,
+                      target_by(framework, now, framework.key_areas)),
+        themes=[_line(a, b, target_by(framework, now, [ka.id for ka in theme.key_areas]))
+                for a, b, theme in zip(th_now, th_before, framework.themes)],
+        key_areas=[_line(a, b, target_by(framework, now, [a.id])) for a, b in zip(ka_now, ka_before)],
         completion=completion(framework, now, by_key_area=mode == "key_area"), mode=mode,
         rule=KEY_AREA_RULE if mode == "key_area" else ROLL_UP_RULE)
     if before is not None:
@@ -202,9 +211,9 @@ def progress_report(framework: Framework, record: OrganisationRecord, period: st
     return report
 
 
-def _line(now: AreaSummary, before: AreaSummary | None) -> AreaLine:
+def _line(now: AreaSummary, before: AreaSummary | None, by: str | None = None) -> AreaLine:
     return AreaLine(now.id, now.title, now.score, now.target, before.score if before else None, now.mode,
-                    now.target_direct)
+                    now.target_direct, by)
 
 
 def _movers(framework: Framework, report: ProgressReport, before, now) -> None:
@@ -444,7 +453,7 @@ def movement_table(report: ProgressReport, framework: Framework) -> list[dict[st
         row[report.period] = _mean(line.now)
         row["Scored"] = f"{line.now.n} of {line.now.scorable}"
         row["Level"] = level_reached(line.now, framework)
-        row["Target"] = target_text(line.now, line.target, line.target_direct)
+        row["Target"] = line.target_text
         row["Against target"] = gap_words(line.gap)
         if report.compare_with:
             row["Direction"] = movement.label(line.change, amount="mean")

@@ -100,14 +100,16 @@ def gap(score: Rollup, target: Rollup, target_direct: bool = False) -> float | N
     return target.mean - score.mean  # type: ignore[operator]
 
 
-def target_text(score: Rollup, target: Rollup, target_direct: bool = False) -> str:
-    """A rolled-up target as every table shows it: '4.00', or '4.00 (1 of 3 scored)' where it covers
+def target_text(score: Rollup, target: Rollup, target_direct: bool = False, by: str | None = None) -> str:
+    """A rolled-up target as every table shows it: '4.00', '4.00 by 2025/26' where its targets name
+    the period they are to be reached by (`target_by`), or '4.00 (1 of 3 scored)' where it covers
     only part of what is scored (and so gives no gap), or '–'."""
     if target.mean is None:
         return format_mean(None)
+    when = f" by {by}" if by else ""
     if target_covers(score, target, target_direct):
-        return format_mean(target.mean)
-    return f"{format_mean(target.mean)} ({target.n} of {score.n} scored)"
+        return format_mean(target.mean) + when
+    return f"{format_mean(target.mean)}{when} ({target.n} of {score.n} scored)"
 
 
 class AreaSummary(NamedTuple):
@@ -221,6 +223,19 @@ def _item_scores(framework: Framework, period: PeriodRecord, key_area_ids: Itera
         else:
             scores.append(getattr(direct, attr))
     return scores
+
+
+def target_by(framework: Framework, period: PeriodRecord, key_area_ids: Iterable[str]) -> str | None:
+    """The period by which the targets set in these key areas are to be reached, where every one of
+    them names the same period ("2025/26"); None where none does, or they differ."""
+    found: set[str | None] = set()
+    for ka_id in key_area_ids:
+        targeted = [e for o in framework.objective_ids[ka_id] if (e := period.entries.get(o)) and e.target.is_scored]
+        direct = period.key_area_entries.get(ka_id)
+        if not targeted and direct is not None and direct.target.is_scored:
+            targeted = [direct]
+        found.update(e.target_period for e in targeted)
+    return found.pop() if len(found) == 1 else None
 
 
 def theme_summaries(framework: Framework, period: PeriodRecord) -> list[AreaSummary]:

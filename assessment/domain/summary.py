@@ -13,7 +13,7 @@ from .numbers import counted, format_mean, gap_words
 from .numbers import rounded as _round
 from .record import OrganisationRecord
 from .report import AreaLine, ProgressReport, progress_report
-from .rollups import level_reached, target_text
+from .rollups import level_reached
 from .scores import level_label
 
 
@@ -26,7 +26,7 @@ def _line_data(line: AreaLine, framework: Framework, compared: bool) -> dict[str
             "level_reached": level_reached(now, framework),
             "target": _round(line.target.mean), "target_n": line.target.n,
             "target_covers": line.targets_complete,
-            "target_text": target_text(now, line.target, line.target_direct),
+            "target_by": line.target_by, "target_text": line.target_text,
             "gap": _round(line.gap), "scored_as": line.scored_as}
     if compared:
         data.update({"previous": _round(line.before.mean if line.before else None), "movement": _round(line.change),

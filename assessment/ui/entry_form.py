@@ -82,6 +82,7 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
                 st.session_state[key] = chosen   # what is kept (the draft, else what is saved)
             st.selectbox(label, options, key=key, on_change=drafts.keep_widget,
                          args=(org, period, entry, field, key, chosen))
+        _target_period(org, period, entry, edit, p, fresh)
         for field, label, saved_text, height in (
                 ("comment", "Comment", entry.comment or "", 100),
                 ("evidence", "Evidence links (one per line: title | address)", evidence_text(entry.evidence), 68)):
@@ -102,6 +103,44 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
             st.button("Discard my changes here", key=f"{p}.discard", on_click=drafts.discard,
                       args=(org, period, [(kind, item)]))
         _versions(org, period, entry, p, editable)
+
+
+def key_area_target(framework: Framework, org: str, period: str, key_area_id: str) -> None:
+    """One target for the whole key area in one step (each objective's can still be changed after)."""
+    title = framework.key_areas[key_area_id].title
+    if said_before := st.session_state.pop("score.ka_target.said", None):
+        st.success(md(said_before))
+    with st.expander(f"Set one target for all of {md(title)}"):
+        with st.form(f"score.ka_target.{key_area_id}", border=False):
+            left, right = st.columns(2)
+            target = left.selectbox("Target for every objective", choice_labels(framework, key_area_id, target=True),
+                                    key=f"score.ka_target.{key_area_id}.level")
+            by = right.text_input("To be reached by (a period, such as 2025/26)", max_chars=16,
+                                  key=f"score.ka_target.{key_area_id}.by")
+            st.caption("An objective scored n/a takes a target of n/a, so the key area's target stands on the rest.")
+            if not st.form_submit_button("Set this target for every objective"):
+                return
+    try:
+        changed = workflows.set_key_area_target(state.store(), state.actor(), org, period, key_area_id, target,
+                                                by or None)
+    except AssessmentError as exc:
+        st.error(said(exc))
+        return
+    drafts.forget(org, period, [("objective", o) for o in framework.objective_ids[key_area_id]])
+    st.session_state["score.ka_target.said"] = (f"Set the target of {counted(len(changed), 'objective')} of {title}."
+                                                if changed else f"Every objective of {title} already had this target.")
+    st.rerun()
+
+
+def _target_period(org: str, period: str, entry: Entry, edit, p: str, fresh: bool) -> None:
+    """The period the target is to be reached by, shown in the report beside the target ("by 2025/26")."""
+    key = f"{p}.target_period"
+    value = edit.target_period if edit and edit.target_period is not None else entry.target_period or ""
+    if fresh or key not in st.session_state:
+        st.session_state[key] = value
+    st.text_input("Target to be reached by (a period, such as 2025/26)", key=key, max_chars=16,
+                  on_change=drafts.keep_widget, args=(org, period, entry, "target_period", key, value),
+                  help="Leave empty where no date is agreed. Written as the periods are: 2026 or 2025/26.")
 
 
 def _fresh(p: str, entry: Entry, draft: Draft | None) -> bool:

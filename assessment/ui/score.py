@@ -87,6 +87,8 @@ else:
     with st.expander(f"Rubric: {md(key_area.title)}"):
         table([{"Level": lv.label, "Descriptor": key_area.rubric[lv.value]} for lv in framework.levels])
     keys = [("objective", o) for o in framework.objective_ids[key_area_id]]
+    if editable:
+        entry_form.key_area_target(framework, org, period, key_area_id)
 
 
 def entry_of(kind: str, item: str) -> Entry:

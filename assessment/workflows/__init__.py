@@ -32,6 +32,7 @@ from .entries import (
                      restore_version,
                      save_drafts,
                      save_edits,
+                     set_key_area_target,
                      take_drafts_here,
 )
 from .imports import ImportPreview, apply_import, import_record, preview_import, undo_import
@@ -71,4 +72,4 @@ __all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "PEOPLE", "REA
            "preview_import", "queries", "remove_person", "reopen_period", "restore", "restore_version",
            "save_drafts", "save_edits", "sign_in", "signed_in_actor", "start_period", "submit_period", "undo_import",
            "withdraw_period", "check_decision_date", "check_not_far_ahead", "ACTION_PLAN_LOCKED", "may_change",
-           "take_drafts_here"]
+           "take_drafts_here", "set_key_area_target"]

@@ -8,7 +8,18 @@ from datetime import date
 from ..domain.edits import Draft, EntryEdit, apply_edit, merged
 from ..domain.errors import AssessmentError, NotFound, StaleEntry
 from ..domain.history import entry_at
-from ..domain.record import ACTION_PLAN, ACTION_PROGRESS, ACTION_STATUSES, RAG, Action, ActionUpdate, Entry
+from ..domain.numbers import counted
+from ..domain.record import (
+    ACTION_PLAN,
+    ACTION_PROGRESS,
+    ACTION_STATUSES,
+    RAG,
+    Action,
+    ActionUpdate,
+    Entry,
+    check_period,
+)
+from ..domain.scores import NOT_APPLICABLE, parse_score
 from ..storage.store import Store
 from .access import EDIT, Actor, allow, allow_change
 from .common import check_item, framework_of
@@ -203,3 +214,41 @@ def restore_version(store: Store, actor: Actor, org_id: str, period: str, item: 
         return tx.save_entry(org_id, period, entry_at(entry, found[0]),
                              expected_version=expected_version if expected_version is not None else entry.version,
                              user=actor.name)
+
+
+def set_key_area_target(store: Store, actor: Actor, org_id: str, period: str, key_area_id: str, target: str,
+                        by: str | None = None) -> list[str]:
+    """One target for a whole key area in one step, as councils set them: each objective of it takes
+    `target` ("4 – Leader", "4", "no target") and the period it is to be reached by (`by`, "2025/26";
+    None for none), each still changeable after. An objective scored n/a takes a target of n/a, so
+    the key area's target stands on the rest. Scores stay as they are (a carried one stays carried).
+    Refused while the actor has unsaved changes to any of its objectives (save or discard them
+    first). Returns the objectives whose target changed, each saved as a new version."""
+    allow(actor, org_id, EDIT)
+    with store.transaction() as tx:
+        current = tx.load_record(org_id).period(period)
+        allow_change(actor, org_id, current)
+        framework = framework_of(tx.load_record(org_id))
+        check_item(framework, "key_area", key_area_id)
+        objectives = framework.objective_ids[key_area_id]
+        half = framework.allows_half_steps(key_area_id)
+        title = framework.key_areas[key_area_id].title
+        chosen = parse_score(target, framework, where=f"the target of {title}", half_steps=half)
+        when = " ".join((by or "").split()) or None
+        if when is not None:
+            check_period(when)
+        waiting = sorted({d.edit.item for d in tx.drafts(org_id, period, person=actor.name)
+                          if d.edit.kind == "objective" and d.edit.item in objectives}, key=objectives.index)
+        if waiting:
+            raise AssessmentError(f"save or discard your unsaved changes to {counted(len(waiting), 'objective')} "
+                                  f"of {title} first ({', '.join(waiting)}): nothing was changed")
+        tx.change = f"target set for {title}"
+        changed = []
+        for objective_id in objectives:
+            entry = current.entries.get(objective_id) or Entry(objective_id)
+            its = NOT_APPLICABLE if entry.score.not_applicable else chosen
+            if (entry.target, entry.target_period) != (its, when):
+                tx.save_entry(org_id, period, replace(entry, target=its, target_period=when),
+                              expected_version=entry.version, user=actor.name)
+                changed.append(objective_id)
+    return changed
