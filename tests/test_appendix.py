@@ -152,11 +152,16 @@ def test_a_record_kept_per_key_area_gets_its_levels_in_the_appendix(nps, worcest
 
     from docx import Document
     document = Document(io.BytesIO(appendix_docx(nps, worcestershire).data))
-    tables = [t for t in document.tables if t.rows[0].cells[0].text == "#"]
+    tables = [t for t in document.tables if t.rows[0].cells[0].text == "Key area"]
     rows = [[c.text for c in r.cells] for t in tables for r in t.rows[1:]]
-    assert tables[0].rows[0].cells[1].text == "Key area" and len(rows) == 14
-    risk = next(r for r in rows if r[1] == "Managing Strategic Risk")
-    assert risk[3] == "3"
+    # laid out as a key-area record: no empty "#" column, the key areas listed, not "objectives"
+    assert [c.text for c in tables[0].rows[0].cells][:3] == ["Key area", "Description", "2022 Score"]
+    assert len(rows) == 14
+    risk = next(r for r in rows if r[0] == "Managing Strategic Risk")
+    assert risk[2] == "3"
+    assert document.paragraphs[0].text.startswith("Appendix – Key Areas: ") or any(
+        p.text.startswith("Appendix – Key Areas: ") for p in document.paragraphs)
+    assert not any("Objectives List" in p.text for p in document.paragraphs)
 
 
 def test_a_score_confirmed_unchanged_says_so_and_reads_back_as_no_comment(nps, medway):

@@ -100,6 +100,10 @@ def test_key_area_record_worcestershire(worcs, worcestershire):
     assert report.rule.startswith("Each key area is scored as a whole") and "objectives" not in report.rule
     row = next(r for r in movement_table(report, worcs) if r["Key area"] == worcs.key_areas[furthest].title)
     assert row["Against target"] == f"{levels(gaps[furthest])} to go"
+    # the radar's table has no "n" column of 1s for key areas scored as a whole
+    from assessment.domain.report import radar_rows
+    from assessment.formats.charts import radar_text_table
+    assert "n" not in radar_text_table(radar_rows(worcs, worcestershire, "2022"))[0]
 
 
 def test_key_area_record_over_two_periods_lists_moving_key_areas(worcs, worcestershire):

@@ -497,7 +497,7 @@ def radar_rows(framework: Framework, record: OrganisationRecord, period: str,
             series.append(("last year", compare_with, before[ka_id].score))
         for kind, label, rollup in series:
             row = {"order": order, "key_area": title, "series": kind, "label": label,
-                   "value": rounded(rollup.mean), "n": rollup.n}
+                   "value": rounded(rollup.mean), "n": rollup.n, "scored_as": area.mode}
             if kind == "target" and rollup.mean is not None and not covers:
                 # A target for only part of what is scored is not drawn; the table says how much it covers.
                 row.update(value=None, partial=target_text(area.score, rollup, area.target_direct))

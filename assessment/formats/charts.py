@@ -34,14 +34,16 @@ SERIES_WORDS = {"today": "blue, solid line, round markers", "target": "red, dash
 
 
 def radar_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The same numbers as a table: one row per key area; the earlier period, today, n, the target."""
+    """The same numbers as a table: one row per key area; the earlier period, today, n, the target.
+    Where every key area is scored as a whole there is no n (it would be 1 throughout)."""
     table: dict[str, dict[str, Any]] = {}
+    counted = any(row.get("scored_as", "objectives") != "key_area" for row in rows if row["series"] == "today")
     for kind in ("last year", "today", "target"):
         for row in rows:
             if row["series"] == kind:
                 line = table.setdefault(row["key_area"], {"Key area": row["key_area"]})
                 line[row["label"] if kind != "target" else "Target"] = row.get("partial") or row["value"]
-                if kind == "today":
+                if kind == "today" and counted:
                     line["n"] = row["n"]
     return list(table.values())
 

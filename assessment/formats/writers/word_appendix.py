@@ -58,7 +58,7 @@ def appendix_docx(framework: Framework, record: OrganisationRecord, periods: lis
     clean = TextCleaner()
     document = Document()
     set_text_style(document)
-    title = f"{record.organisation.name}: objectives appendix, {' and '.join(chosen)}"
+    title = f"{record.organisation.name}: {_kind([record.period(p) for p in chosen])} appendix, {' and '.join(chosen)}"
     set_title_and_language(document, title, author=record.organisation.name)
     write_appendix(document, framework, record, chosen, clean, new_section=False, today=today)
     return WordExport(save(document), clean.replaced, title)
@@ -78,17 +78,19 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
     period_records = [record.period(p) for p in chosen]
     layout = Layout(document)
     start_landscape(document, new_section=new_section)
-    layout.heading(f"Appendix – Complete Objectives List: {clean(record.organisation.name)}", 1)
+    by_key_area = _kind(period_records) == "key areas"
+    listed = "Key Areas" if by_key_area else "Complete Objectives List"
+    layout.heading(f"Appendix – {listed}: {clean(record.organisation.name)}", 1)
     layout.paragraph(f"{framework.name}. Scores for "
                      f"{' and '.join(chosen)}, with comments and the actions raised in each period. Levels: "
                      + ", ".join(lv.label for lv in framework.levels)
                      + '. A score such as "2/3" is between two levels.' + carried_note(period_records)
                      + "".join(f" {clean(note)}." for note in framework_notes(period_records)))
-    by_key_area = bool(period_records) and all(scored_by_key_area(p) for p in period_records)
-    headers = ["#", "Key area", "Description"] if by_key_area else ["#", "Objective", "Description"]
+    # a record kept per key area has no objective numbers: no "#" column
+    headers = ["Key area", "Description"] if by_key_area else ["#", "Objective", "Description"]
     for name in chosen:
         headers += appendix_columns(name)
-    fixed: list[Length] = [Cm(1.0), Cm(3.6), Cm(4.6)]
+    fixed: list[Length] = [Cm(4.0), Cm(5.2)] if by_key_area else [Cm(1.0), Cm(3.6), Cm(4.6)]
     score_width = Cm(1.6)
     comment_width = Emu((USABLE - sum(fixed) - score_width * len(chosen)) // max(1, len(chosen)))
     widths = fixed + [score_width, comment_width] * len(chosen)
@@ -98,8 +100,7 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
 
     def cells(item: Objective | KeyArea) -> list[str]:
         """A row per objective; for a record kept one level per key area, a row per key area."""
-        number = "" if by_key_area else item.id
-        texts = [number, item.title, item.description or ""]
+        texts = [item.title, item.description or ""] if by_key_area else [item.id, item.title, item.description or ""]
         for period in period_records:
             entry = (period.key_area_entries if by_key_area else period.entries).get(item.id)
             earlier = before[period.period]
@@ -112,9 +113,14 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
     write_framework_tables(layout, framework, clean, headers, widths, cells, per_key_area=by_key_area)
     layout.flush()
     status = clean(status_text(period_records))
-    header(document, f"{clean(record.organisation.name)}: objectives appendix. Status – {status}")
+    header(document, f"{clean(record.organisation.name)}: {_kind(period_records)} appendix. Status – {status}")
     footer(document, f"{framework.name}. {status}. "
                      f"Generated {long_date(today or date.today())}.")
+
+
+def _kind(periods: list) -> str:
+    """What the appendix lists: "key areas" for a record kept one level per key area, else "objectives"."""
+    return "key areas" if periods and all(scored_by_key_area(p) for p in periods) else "objectives"
 
 
 # --- the shared layout: sections, styles, key-area groups, tables -------------------------------------

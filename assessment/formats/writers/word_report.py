@@ -204,9 +204,10 @@ def _movement_widths(headers: list[str]) -> list:
     return [rest if h == "Key area" else fixed.get(h, Cm(1.5)) for h in headers]
 
 
-# "4.00 (1 of 3 scored)", "2 levels to go": a short last word is kept with the word before it, so
-# that a narrow cell never wraps "scored)" or "go" onto a line of its own.
+# "4.00 (1 of 3 scored)", "2 levels to go": in these narrow columns a short last word is kept with
+# the word before it, so that "scored)" or "go" never wraps onto a line of its own.
 _LAST_WORD = re.compile(r" (\S{1,12})$")
+_KEPT_TOGETHER = {"Target", "Against target", "Direction"}
 
 
 def _table(document, rows: list[dict], clean: TextCleaner, *, widths: list, bold_last: bool = False) -> None:
@@ -221,13 +222,13 @@ def _table(document, rows: list[dict], clean: TextCleaner, *, widths: list, bold
     for r, row in enumerate(table.rows):
         texts = headers if r == 0 else ["" if v is None else str(v) for v in rows[r - 1].values()]
         bold = r == 0 or (bold_last and r == len(rows))
-        for cell, text, width in zip(row.cells, texts, widths):
+        for cell, text, width, column in zip(row.cells, texts, widths, headers):
             cell.width = width
             paragraph = cell.paragraphs[0]
             for i, line in enumerate(clean(text).split("\n")):
                 if i:
                     paragraph = cell.add_paragraph()
-                run = paragraph.add_run(_LAST_WORD.sub("\u00a0\\1", line))
+                run = paragraph.add_run(_LAST_WORD.sub("\u00a0\\1", line) if r and column in _KEPT_TOGETHER else line)
                 run.bold = bold or None
                 run.font.size = Pt(9)
     header = OxmlElement("w:tblHeader")
