@@ -22,6 +22,7 @@ from .domain.errors import AssessmentError, BackupError, InvalidFile
 from .domain.numbers import counted
 from .domain.people import DEPLOYMENT_ADMINISTRATOR, ROLES, email_address
 from .domain.record import DEFAULT_FRAMEWORK, long_date, long_date_time
+from .domain.rollups import PER, kept_by_key_area
 from .formats.framework_file import (
     SCHEMA_PATH,
     find_framework,
@@ -372,13 +373,23 @@ def period() -> None:
                    "a change of framework, which needs a mapping from the one followed so far in "
                    "frameworks/mappings/ (docs/framework-format.md).")
 @click.option("--blank", is_flag=True, help="Start empty instead of carrying the last period forward.")
+@click.option("--per", type=click.Choice(["objective", "key-area"]),
+              help="Score each objective, or one level per key area (default: as the latest period; a first "
+                   "period, per objective). Switching carries each key area's level from its objectives' roll-up, "
+                   "or each objective's from its key area's.")
 @click.pass_obj
-def period_start(obj: Context, new_period: str, org_id: str, framework_id: str | None, blank: bool) -> None:
+def period_start(obj: Context, new_period: str, org_id: str, framework_id: str | None, blank: bool,
+                 per: str | None) -> None:
     """Start a new period, carried forward from the latest one unless --blank."""
     started = workflows.start_period(obj.store, obj.actor, org_id, new_period, carry=not blank,
-                                     framework_id=framework_id)
-    click.echo(f"started {org_id} {new_period}: {counted(started.carried, 'score')} carried forward, to be "
-               f"confirmed; {counted(started.actions, 'action')} of earlier periods still open")
+                                     framework_id=framework_id, per=per.replace("-", "_") if per else None)
+    how = f", scored {PER[started.per]}" if started.per == "key_area" or started.switched else ""
+    if not started.carried_from:
+        click.echo(f"started {org_id} {new_period}{how}: blank")
+        return
+    click.echo(f"started {org_id} {new_period}{how}: {counted(started.carried, 'score')} carried "
+               f"{'across' if started.switched else 'forward'} from {started.carried_from}, to be confirmed; "
+               f"{counted(started.actions, 'action')} of earlier periods still open")
 
 
 @period.command("delete")
@@ -748,7 +759,9 @@ def export_blank(obj: Context, org_id: str | None, framework_id: str | None, out
     if org_id:
         record = queries.record(obj.store, obj.actor, org_id).record
         framework = workflows.framework_of(record, framework_id)
-        _write(out, blank_docx(framework, organisation_name=record.organisation.name))
+        latest = record.sorted_periods()[-1].period if record.periods else None   # asks as it is scored now
+        _write(out, blank_docx(framework, organisation_name=record.organisation.name,
+                               per_key_area=latest is not None and kept_by_key_area(record, latest)))
     else:
         _write(out, blank_docx(queries.framework(framework_id or DEFAULT_FRAMEWORK)))
 

@@ -124,7 +124,7 @@ def test_summary_table_and_json(run):
 
 def test_period_start_carries_forward(run):
     run("demo")
-    assert "started medway 2024: 59 scores carried forward" in run("period", "start", "2024", "--org", "medway").stdout
+    assert "started medway 2024: 59 scores carried forward from 2023" in run("period", "start", "2024", "--org", "medway").stdout
     data = json.loads(run("export", "json", "--org", "medway").stdout)
     entry = data["periods"][-1]["entries"][2]
     assert entry["carried"] is True and entry["score"] == "2/3" and entry["comment"] is None

@@ -447,3 +447,19 @@ def test_the_conflict_and_the_versions_name_people_as_the_people_list_does(db):
     lines = [m.value for m in bob.markdown if m.value.startswith("Version ")]
     assert any(line.startswith("Version 2") and "Alice Brown" in line for line in lines)
     assert lines and not any("alice.brown" in line for line in lines)
+
+
+def test_a_new_council_chooses_one_level_per_key_area_on_start(db):
+    """Added as a new council, it always got 59 objectives."""
+    workflows.add_organisation(open_store(db), LOCAL_ACTOR, "newtown", "Newtown District Council")
+    at = new_app("newtown", None)
+    assert at.radio(key="home.new_per.newtown").value == "objective"     # a first period: per objective by default
+    at.text_input(key="home.new_period").input("2024/25")
+    at.radio(key="home.new_per.newtown").set_value("key_area")
+    at.button(key="home.start").click().run()
+    assert not at.exception, at.exception
+    assert any(s.value == "Started 2024/25, scored one level per key area, blank." for s in shown(at.success))
+    at = open_score_page(at)
+    keys = {s.key for s in at.selectbox if s.key and s.key.startswith("score.newtown.")}
+    assert "score.newtown.2024/25.ka.engaging-councillors.score" in keys and len(keys) == 2 * 14
+    assert not any(k.split(".")[3].isdigit() for k in keys)             # no objective's form: key areas only

@@ -16,7 +16,7 @@ from .framework import Framework
 from .movement import change, direction
 from .numbers import format_mean
 from .record import Entry, OrganisationRecord, PeriodRecord, check_period, period_key
-from .scores import UNSCORED, Score, level_label
+from .scores import NOT_APPLICABLE, UNSCORED, Score, level_label
 
 ROLL_UP_RULE = ("Rolled-up scores are the mean of the applicable scored objectives beneath them "
                 "(n = how many); the level reached is the whole level at or below the mean, and is "
@@ -425,6 +425,8 @@ class NewPeriod:
 
     period: PeriodRecord
     carried_from: str | None = None
+    per: str = "objective"         # scored per "objective" or per "key_area" (`PER`)
+    switched: bool = False         # carried across from the other way of scoring (`switched`)
 
     @property
     def carried(self) -> int:
@@ -432,24 +434,80 @@ class NewPeriod:
         return sum(1 for e in [*self.period.entries.values(), *self.period.key_area_entries.values()] if e.carried)
 
 
-def new_period(record: OrganisationRecord, name: str, *, carry: bool = True) -> NewPeriod:
+# How a period is scored: each objective, or one level per key area (seed 000).
+PER = {"objective": "each objective", "key_area": "one level per key area"}
+
+
+def new_period(record: OrganisationRecord, name: str, *, carry: bool = True, per: str | None = None,
+               framework: Framework | None = None) -> NewPeriod:
     """Period `name` of `record`, blank or (with `carry`, when there is an earlier period) carried
-    forward from the latest one. Raises for a name that is not a period or that the record has."""
+    forward from the latest one. Raises for a name that is not a period or that the record has.
+
+    `per` chooses how it is scored ("objective" or "key_area", `PER`); by default as the latest
+    period is (a first period: per objective). Per key area, a blank period has an entry for each key
+    area of `framework`. A period scored the other way from the one it is carried from is carried
+    across (`switched`)."""
     check_period(name)
     who = record.organisation.name
     if any(p.period == name for p in record.periods):
         raise AlreadyExists(f"{who} already has period {name}")
-    if record.periods:
-        latest = record.sorted_periods()[-1].period
-        if ("/" in latest) != ("/" in name):
-            kind = "financial years such as 2023/24" if "/" in latest else "years such as 2023"
-            raise AssessmentError(f"{who}'s periods are {kind} ({latest} is the latest); write {name} the same way")
-        if carry and period_key(name) <= period_key(latest):
-            raise AssessmentError(f"{name} comes before {latest}, the latest period: only a period after it can be "
-                                  f"carried forward from it; start {name} blank, or import it")
-    if carry and record.periods:
-        return carry_forward(record.sorted_periods()[-1], name)
-    return NewPeriod(PeriodRecord(period=name, status="draft"))
+    latest = record.sorted_periods()[-1] if record.periods else None
+    if latest is not None:
+        if ("/" in latest.period) != ("/" in name):
+            kind = "financial years such as 2023/24" if "/" in latest.period else "years such as 2023"
+            raise AssessmentError(f"{who}'s periods are {kind} ({latest.period} is the latest); write {name} the same "
+                                  "way")
+        if carry and period_key(name) <= period_key(latest.period):
+            raise AssessmentError(f"{name} comes before {latest.period}, the latest period: only a period after it can "
+                                  f"be carried forward from it; start {name} blank, or import it")
+    was = ("key_area" if kept_by_key_area(record, latest.period) else "objective") if latest else None
+    per = per or was or "objective"
+    if per not in PER:
+        raise AssessmentError(f"'{per}' is not a way of scoring: score each objective (objective) or one level per "
+                              "key area (key-area)")
+    if (per == "key_area" or (carry and latest and per != was)) and framework is None:
+        raise ValueError("starting a period per key area, or switching, needs the framework")
+    if carry and latest is not None:
+        started = carry_forward(latest, name)
+        if per == was:
+            return replace(started, per=per)
+        assert framework is not None
+        return NewPeriod(switched(framework, latest, name, per), latest.period, per, switched=True)
+    blank = PeriodRecord(period=name, status="draft")
+    if per == "key_area":
+        assert framework is not None
+        blank.key_area_entries = {ka: Entry(ka, kind="key_area") for ka in framework.key_areas}
+    return NewPeriod(blank, per=per)
+
+
+def switched(framework: Framework, previous: PeriodRecord, name: str, per: str) -> PeriodRecord:
+    """Period `name` carried across from `previous`, which was scored the other way, all of it marked
+    carried (to be confirmed). Per key area: each key area's level is the level its objectives' scores
+    reached (the whole level at or below their mean; n/a where all were n/a), and its target likewise
+    from theirs. Per objective: each objective takes its key area's level and target."""
+    period = PeriodRecord(period=name, status="draft")
+    if per == "key_area":
+        for ka_id in framework.key_areas:
+            summary = key_area_summary(framework, previous, ka_id)
+            score, target = _level_of(summary.score), _level_of(summary.target)
+            target_period = target_by(framework, previous, [ka_id])
+            period.key_area_entries[ka_id] = Entry(ka_id, "key_area", score=score, target=target,
+                                                   target_period=target_period, carried=score.state != "unscored")
+        return period
+    for ka_id in framework.key_areas:
+        direct = previous.key_area_entries.get(ka_id) or Entry(ka_id, "key_area")
+        for objective_id in framework.objective_ids[ka_id]:
+            period.entries[objective_id] = Entry(objective_id, score=direct.score, target=direct.target,
+                                                 target_period=direct.target_period, previous_comment=direct.comment,
+                                                 carried=direct.score.state != "unscored")
+    return period
+
+
+def _level_of(rollup: Rollup) -> Score:
+    """A roll-up as one level: the whole level at or below its mean; n/a where all it holds is n/a."""
+    if rollup.mean is None or rollup.level is None:
+        return NOT_APPLICABLE if rollup.not_applicable and not rollup.unscored else UNSCORED
+    return Score(float(rollup.level))
 
 
 def carry_forward(previous: PeriodRecord, new_period: str) -> NewPeriod:

@@ -17,6 +17,7 @@ from assessment.domain.errors import AssessmentError
 from assessment.domain.framework import Framework
 from assessment.domain.numbers import counted
 from assessment.domain.record import OrganisationRecord
+from assessment.domain.rollups import kept_by_key_area
 from assessment.formats.writers.excel_workbook import workbook_xlsx
 from assessment.formats.writers.pdf import as_pdf, pdf_available
 from assessment.formats.writers.word_appendix import WordExport, appendix_docx
@@ -57,7 +58,8 @@ def offer(framework: Framework, record: OrganisationRecord, period: str, compare
         st.download_button(
             "Download the blank questionnaire", key="report.download_blank", mime=DOCX, on_click="ignore",
             file_name=f"{framework.id}-questionnaire.docx",
-            data=lambda: blank_docx(framework, organisation_name=record.organisation.name, today=today).data)
+            data=lambda: blank_docx(framework, organisation_name=record.organisation.name, today=today,
+                                    per_key_area=kept_by_key_area(record, period)).data)
     with right:
         st.markdown("**Objectives appendix** (Word or PDF), laid out for committee papers.")
         chosen = st.multiselect("Periods in the appendix", periods, default=record.appendix_periods(period),

@@ -10,6 +10,7 @@ from assessment import workflows
 from assessment.domain.errors import AssessmentError
 from assessment.domain.numbers import counted
 from assessment.domain.record import OrganisationRecord, next_period
+from assessment.domain.rollups import PER, kept_by_key_area
 from assessment.ui import state
 from assessment.ui.text import said
 from assessment.workflows import ADMINISTER
@@ -28,6 +29,13 @@ def start_period(record: OrganisationRecord, periods: list[str]) -> None:
                              help="A year such as 2026, or a financial year such as 2026/27.")
         choices = ["Carried forward from the latest period", "Blank"] if periods else ["Blank"]
         how = st.radio("Start from", choices, key=f"home.new_how.{len(choices)}", horizontal=True)
+        ways = list(PER)
+        was = ("key_area" if kept_by_key_area(record, periods[-1]) else "objective") if periods else "objective"
+        per = st.radio("Score", ways, index=ways.index(was), format_func=lambda w: PER[w].capitalize(),
+                       key=f"home.new_per.{org}", horizontal=True,
+                       help="One level per key area, as Worcestershire does, or each of its objectives. Changing "
+                            "from the latest period carries each key area's level from its objectives' roll-up "
+                            "(the whole level at or below their mean), or each objective's from its key area's.")
         frameworks = {f.id: f for f in workflows.queries.frameworks_to_start(state.store(), state.actor(), org)}
         framework_id = None
         if len(frameworks) > 1:   # the one followed now first; another is a change of framework, through a mapping
@@ -40,16 +48,18 @@ def start_period(record: OrganisationRecord, periods: list[str]) -> None:
             return
     try:
         started = workflows.start_period(state.store(), state.actor(), org, name,
-                                         carry=bool(periods) and how.startswith("Carried"), framework_id=framework_id)
+                                         carry=bool(periods) and how.startswith("Carried"), framework_id=framework_id,
+                                         per=per)
     except AssessmentError as exc:
         st.error(said(exc))
         return
     new = started.period.period
+    scored = f", scored {PER[started.per]}" if started.per == "key_area" or started.switched else ""
     st.session_state["home.started"] = (
-        f"Started {new}, carried forward from {started.carried_from}: {counted(started.carried, 'score')} to "
-        f"confirm or change; {counted(started.actions, 'action')} of earlier periods "
-        f"{'is' if started.actions == 1 else 'are'} still open." if started.carried_from
-        else f"Started {new}, blank.")
+        f"Started {new}{scored}, carried {'across' if started.switched else 'forward'} from {started.carried_from}: "
+        f"{counted(started.carried, 'score')} to confirm or change; {counted(started.actions, 'action')} of earlier "
+        f"periods {'is' if started.actions == 1 else 'are'} still open." if started.carried_from
+        else f"Started {new}{scored}, blank.")
     st.session_state["period"] = new
     st.session_state.pop("home.period", None)   # shown again from "period" on the rerun
     st.session_state.pop("home.new_period.org", None)   # the next suggestion follows the new period

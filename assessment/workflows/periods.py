@@ -10,7 +10,7 @@ from ..domain import limits
 from ..domain.errors import AssessmentError, DraftsWaiting, InvalidEdit, NotFound
 from ..domain.mapping import on_framework
 from ..domain.record import SIGN_OFF, Approval, PeriodRecord, check_period, long_date
-from ..domain.rollups import new_period
+from ..domain.rollups import PER, new_period
 from ..formats.framework_file import find_framework
 from ..formats.mapping_file import find_mapping
 from ..storage.store import Store
@@ -24,15 +24,18 @@ class StartedPeriod:
     carried_from: str | None     # the period it was carried forward from, if any
     carried: int                 # scores carried forward, to be confirmed
     actions: int                 # actions of earlier periods still open, shown in this one
+    per: str = "objective"       # scored per "objective" or per "key_area" (`rollups.PER`)
+    switched: bool = False       # carried across from the other way of scoring
 
 
 def start_period(store: Store, actor: Actor, org_id: str, name: str, *, carry: bool = True,
-                 framework_id: str | None = None) -> StartedPeriod:
+                 framework_id: str | None = None, per: str | None = None) -> StartedPeriod:
     """Start period `name`, carried forward from the latest one unless `carry` is false (or there is
     none). Against the organisation's framework, or `framework_id`: for its first period, any; after
     that, a change of framework (to the council's own overlay, or a new toolkit), which needs a
     mapping from the framework followed so far (frameworks/mappings/): the carried scores are
-    brought across through it, and the earlier periods are shown through it."""
+    brought across through it, and the earlier periods are shown through it. `per` ("objective" or
+    "key_area") chooses how it is scored; by default as the latest period is (`rollups.new_period`)."""
     allow(actor, org_id, EDIT)
     check_not_far_ahead(name.strip())
     with store.transaction() as tx:
@@ -48,14 +51,16 @@ def start_period(store: Store, actor: Actor, org_id: str, name: str, *, carry: b
             record = on_framework(record, framework, find_framework, lambda old, new: mapping)
         else:
             framework = framework_of(record, framework_id)
-        new = new_period(record, name.strip(), carry=carry)
-        tx.change = "started" + (f", carried forward from {new.carried_from}" if new.carried_from else "")
+        new = new_period(record, name.strip(), carry=carry, per=per, framework=framework)
+        tx.change = "started" + (f", carried forward from {new.carried_from}" if new.carried_from else "") + \
+            (f", scored {PER[new.per]}" if new.switched else "")
         tx.add_period(org_id, new.period, framework.id, framework.version, user=actor.name)
         tx.add_event(org_id, new.period.period, "started", actor.name,
-                     note=f"carried forward from {new.carried_from}" if new.carried_from else "blank")
+                     note=(f"carried forward from {new.carried_from}" if new.carried_from else "blank")
+                     + (f"; scored {PER[new.per]}" if new.per == "key_area" or new.switched else ""))
     still_open = sum(a.is_open for p in record.periods for e in [*p.entries.values(), *p.key_area_entries.values()]
                      for a in e.actions)
-    return StartedPeriod(new.period, new.carried_from, new.carried, still_open)
+    return StartedPeriod(new.period, new.carried_from, new.carried, still_open, new.per, new.switched)
 
 
 @dataclass(frozen=True)

@@ -314,12 +314,16 @@ class _Reader:
             if row("Score") is None and row("Target") is None and row("Comment") is None:
                 continue
             period = self.period(row("Period"), row.at("Period"))
-            item = self.objective(row("Objective number"), row("Objective"), row.at("Objective number"),
-                                  row.at("Objective"))
-            score, target = self.score(row, "Score", item), self.score(row, "Target", item)
+            # a key area scored as a whole: no objective number, the Objective cell says so (or is empty)
+            kind = "key_area" if _text(row("Objective number")) is None and _norm(row("Objective")) in (
+                _norm(KEY_AREA_ROW), "") and _text(row("Key area")) is not None else "objective"
+            item = (self.objective(row("Objective number"), row("Objective"), row.at("Objective number"),
+                                   row.at("Objective"))
+                    if kind == "objective" else self.key_area(row("Key area"), row.at("Key area")))
+            score, target = self.score(row, "Score", item, kind), self.score(row, "Target", item, kind)
             if score is not None and target is not None:   # else a problem was noted
-                self.add(period, Entry(item or "", score=score, target=target, comment=_text(row("Comment"))),
-                         row.at("Objective number"))
+                self.add(period, Entry(item or "", kind, score=score, target=target, comment=_text(row("Comment"))),
+                         row.at("Objective number" if kind == "objective" else "Key area"))
 
     def export(self, sheet, rows, top: int) -> None:
         """A period sheet of our own workbook: the label ("2/3", "3 – Mature") is read, else the number."""

@@ -14,7 +14,7 @@ from datetime import date
 from docx import Document
 from docx.shared import Cm, Emu, Length
 
-from ...domain.framework import Framework, Objective
+from ...domain.framework import Framework, KeyArea, Objective
 from ...domain.record import long_date
 from .word_appendix import (
     USABLE,
@@ -33,13 +33,17 @@ ROW_HEIGHT = Cm(1.6)  # at least: room for a handwritten score and a line or two
 HEADERS = ["#", "Objective", "Description", "Score", "Target", "Comments and actions"]
 _FIXED: list[Length] = [Cm(1.0), Cm(3.6), Cm(6.0), Cm(1.6), Cm(1.6)]
 WIDTHS = _FIXED + [Emu(USABLE - sum(_FIXED))]
+# For a record kept one level per key area: a row per key area, no objective numbers.
+KEY_AREA_HEADERS = ["Key area", "Description", "Score", "Target", "Comments and actions"]
+_KEY_AREA_FIXED: list[Length] = [Cm(4.2), Cm(6.4), Cm(1.6), Cm(1.6)]
+KEY_AREA_WIDTHS = _KEY_AREA_FIXED + [Emu(USABLE - sum(_KEY_AREA_FIXED))]
 BLANK = "________________"
 
 
 def blank_docx(framework: Framework, *, periods_label: str | None = None, organisation_name: str | None = None,
-               today: date | None = None) -> WordExport:
+               today: date | None = None, per_key_area: bool = False) -> WordExport:
     """The questionnaire for `framework`; the organisation and period are printed if given,
-    else left as lines to fill in."""
+    else left as lines to fill in. With `per_key_area`, one level is asked for each key area."""
     clean = TextCleaner()
     document = Document()
     set_text_style(document)
@@ -50,18 +54,27 @@ def blank_docx(framework: Framework, *, periods_label: str | None = None, organi
     layout.heading(clean(title), 1)
     layout.paragraph(f"Organisation: {clean(organisation_name) or BLANK}    "
                      f"Period: {clean(periods_label) or BLANK}    Completed by: {BLANK}    Date: {BLANK}")
-    layout.paragraph(instructions(framework))
-    write_framework_tables(layout, framework, clean, HEADERS, WIDTHS, _cells(framework), row_height=ROW_HEIGHT,
-                           whole_rows=True)
+    layout.paragraph(instructions(framework, per_key_area=per_key_area))
+    if per_key_area:
+        write_framework_tables(layout, framework, clean, KEY_AREA_HEADERS, KEY_AREA_WIDTHS, _key_area_cells,
+                               row_height=ROW_HEIGHT, whole_rows=True, per_key_area=True)
+    else:
+        write_framework_tables(layout, framework, clean, HEADERS, WIDTHS, _cells(framework), row_height=ROW_HEIGHT,
+                               whole_rows=True)
     layout.flush()
     footer(document, f"{framework.name}. Generated {long_date(today or date.today())}.")
     return WordExport(save(document), clean.replaced, title)
 
 
-def instructions(framework: Framework) -> str:
+def instructions(framework: Framework, *, per_key_area: bool = False) -> str:
     """How to score, in the framework's own levels."""
     levels = framework.levels
     names = [lv.label for lv in levels]
+    if per_key_area:
+        return (f"For each key area, read its scoring criteria and write in the Score column the level the "
+                f"organisation has reached today: {', '.join(names[:-1])} or {names[-1]}; \"n/a\" where it does "
+                "not apply. In the Target column write the level you aim to reach (and by when), and under "
+                "Comments and actions the evidence for the score and what will be done next, by whom and by when.")
     text = (f"For each objective, read the scoring criteria for its key area and write in the Score column "
             f"the level the organisation has reached today: {', '.join(names[:-1])} or {names[-1]}. ")
     key_areas = list(framework.key_areas.values())
@@ -89,3 +102,7 @@ def _cells(framework: Framework):
         return [objective.id, objective.title, description, "", "", ""]
 
     return cells
+
+
+def _key_area_cells(key_area: Objective | KeyArea) -> list[str]:
+    return [key_area.title, key_area.description or "", "", "", ""]

@@ -1,0 +1,130 @@
+"""Key-area scoring for any council (issue 26, point 2): a new council chooses to score one level per
+key area from its first period; the Score page, the template and its import, the blank
+questionnaire, the report and the appendix follow; switching carries each way."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+from docx import Document
+
+from assessment import workflows
+from assessment.domain.errors import AssessmentError
+from assessment.domain.report import progress_report
+from assessment.domain.rollups import kept_by_key_area, key_area_summary
+from assessment.domain.scores import NOT_APPLICABLE, Score
+from assessment.formats.readers.spreadsheet import read_spreadsheet
+from assessment.formats.writers.import_template import template_csv, template_xlsx
+from assessment.formats.writers.word_appendix import appendix_docx
+from assessment.formats.writers.word_questionnaire import blank_docx
+from assessment.workflows import LOCAL_ACTOR
+
+from .conftest import ROOT, save_record, stored, texts
+
+
+@pytest.fixture
+def newtown(store):
+    workflows.add_organisation(store, LOCAL_ACTOR, "newtown", "Newtown District Council")
+    return store
+
+
+def test_a_new_council_scores_per_key_area_from_its_first_period(newtown, nps):
+    started = workflows.start_period(newtown, LOCAL_ACTOR, "newtown", "2024/25", per="key_area")
+    assert (started.per, started.carried_from, started.carried) == ("key_area", None, 0)
+    record = stored(newtown, "newtown")
+    assert kept_by_key_area(record, "2024/25") and len(record.period("2024/25").key_area_entries) == 14
+    assert record.period("2024/25").entries == {}
+    # a filled template with key-area rows, imported
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx(nps, ["2024/25"], per_key_area=True)))
+    sheet = book["Scores"]
+    header = [c.value for c in sheet[1]]
+    rows = list(sheet.iter_rows(min_row=2))
+    assert len(rows) == 14 and all(r[header.index("Objective number")].value is None for r in rows)
+    for row, (score, target) in zip(rows, [("2", "4"), ("n/a", "n/a"), ("3", "4")]):
+        row[header.index("Score")].value, row[header.index("Target")].value = score, target
+    rows[0][header.index("Comment")].value = "Members briefed twice a year."
+    out = io.BytesIO()
+    book.save(out)
+    prepared = workflows.preview_import(newtown, LOCAL_ACTOR, "newtown", "filled.xlsx", out.getvalue())
+    assert texts(prepared.plan.problems) == []
+    workflows.apply_import(newtown, LOCAL_ACTOR, prepared)
+    period = stored(newtown, "newtown").period("2024/25")
+    councillors = period.key_area_entries["engaging-councillors"]
+    assert (councillors.score, councillors.target, councillors.comment) == (Score(2.0), Score(4.0),
+                                                                             "Members briefed twice a year.")
+    assert period.key_area_entries["engaging-senior-managers"].score == NOT_APPLICABLE
+    # the report speaks of key areas, and the next period carries the choice on
+    report = progress_report(nps, stored(newtown, "newtown"), "2024/25")
+    assert report.mode == "key_area" and report.rule.startswith("Each key area is scored as a whole")
+    assert workflows.start_period(newtown, LOCAL_ACTOR, "newtown", "2025/26").per == "key_area"
+    assert kept_by_key_area(stored(newtown, "newtown"), "2025/26")
+
+
+def test_the_template_refused_key_area_rows_and_now_reads_them(nps):
+    """It said "the objective number is empty", 14 times."""
+    data = template_csv(nps, ["2024"], per_key_area=True).decode("utf-8-sig")
+    lines = data.strip().splitlines()
+    assert len(lines) == 15 and lines[1].startswith("2024,,(key area as a whole),Engaging Councillors")
+    # as the template has it; one with the Objective cell emptied; one left blank (skipped)
+    filled = "\n".join([lines[0], lines[1].replace("Engaging Councillors,,,", "Engaging Councillors,3,4,Noted"),
+                        "2024,,,Working with partners,2/3,,", lines[3]]) + "\n"
+    plan = read_spreadsheet(filled.encode(), nps, source="kas.csv")
+    assert texts(plan.problems) == []
+    (period,) = plan.periods
+    assert {k: e.score.written for k, e in period.key_area_entries.items()} == {
+        "engaging-councillors": "3", "working-with-partners": "2/3"}
+    bad = "\n".join([lines[0], "2024,,,Not a key area,3,,"]) + "\n"
+    assert texts(read_spreadsheet(bad.encode(), nps, source="bad.csv").problems) == [
+        "bad.csv: row 2, column \"Key area\": 'Not a key area' is not a key area of "
+        f"{nps.title}"]
+
+
+def test_switching_carries_a_key_areas_level_from_its_objectives_and_back(store, medway, nps):
+    save_record(store, medway)
+    started = workflows.start_period(store, LOCAL_ACTOR, "medway", "2024", per="key_area")
+    assert started.switched and started.carried == 14
+    record = stored(store, "medway")
+    entry = record.period("2024").key_area_entries["engaging-councillors"]
+    rolled = key_area_summary(nps, record.period("2023"), "engaging-councillors").score
+    assert entry.carried and entry.score == Score(float(rolled.level)) and rolled.mean > rolled.level
+    assert record.period("2024").entries == {}
+    workflows.confirm_scores(store, LOCAL_ACTOR, "medway", "2024")
+    back = workflows.start_period(store, LOCAL_ACTOR, "medway", "2025", per="objective")
+    assert back.switched and back.carried == 59
+    objectives = stored(store, "medway").period("2025").entries
+    assert {objectives[o].score for o in ("1", "2", "3")} == {entry.score}
+    assert all(e.carried for e in objectives.values())
+    with pytest.raises(AssessmentError, match="'sideways' is not a way of scoring"):
+        workflows.start_period(store, LOCAL_ACTOR, "medway", "2026", per="sideways")
+
+
+def test_the_blank_questionnaire_and_the_appendix_follow_the_choice(newtown, nps):
+    workflows.start_period(newtown, LOCAL_ACTOR, "newtown", "2024/25", per="key_area")
+    document = Document(io.BytesIO(blank_docx(nps, per_key_area=True).data))
+    headers = {tuple(c.text for c in t.rows[0].cells) for t in document.tables}
+    assert ("Key area", "Description", "Score", "Target", "Comments and actions") in headers
+    assert not any(h[0] == "#" for h in headers)
+    assert any(p.text.startswith("For each key area, read its scoring criteria") for p in document.paragraphs)
+    appendix = Document(io.BytesIO(appendix_docx(nps, stored(newtown, "newtown")).data))
+    assert any(p.text.startswith("Appendix – Key Areas: Newtown District Council") for p in appendix.paragraphs)
+
+
+def test_from_the_command_line(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+
+    def run(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "assessment", "--database", url, *args], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, (done.stdout, done.stderr)
+        return done.stdout
+
+    run("orgs", "add", "newtown", "--name", "Newtown District Council")
+    assert run("period", "start", "2024/25", "--org", "newtown", "--per", "key-area").strip() == (
+        "started newtown 2024/25, scored one level per key area: blank")
+    blank = tmp_path / "blank.docx"
+    run("export", "blank", "--org", "newtown", "--out", str(blank))
+    assert "Key area" in [c.text for c in Document(str(blank)).tables[1].rows[0].cells]
