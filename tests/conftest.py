@@ -206,3 +206,17 @@ def empty(db_url, tmp_path, store):
     yield make
     for s in made:
         s.engine.dispose()
+
+
+def database_at(db_url: str, revision: str):
+    """An engine on a database made by the migrations up to `revision` (an older schema), and the
+    Alembic configuration to move it on or back with."""
+    from alembic import command
+
+    from assessment.storage.store import alembic_config, make_engine
+    engine = make_engine(db_url)
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    return engine, config

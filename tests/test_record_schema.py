@@ -30,7 +30,7 @@ from assessment.storage.backup import backup, restore
 from assessment.storage.migrations.legacy import snapshot_from_numbers
 from assessment.workflows import LOCAL_ACTOR, queries
 
-from .conftest import FIXTURES, stored
+from .conftest import FIXTURES, database_at, stored
 
 BACKUPS = FIXTURES / "backups"
 
@@ -155,14 +155,10 @@ def test_a_backup_whose_snapshot_is_not_the_schemas_is_refused_and_located(store
 def test_migration_0008_rewrites_stored_snapshots_and_back(db_url):
     from alembic import command
 
-    from assessment.storage.store import alembic_config, make_engine, open_store
+    from assessment.storage.store import open_store
     history = json.loads((BACKUPS / "history-format-5.json").read_bytes())
     old = [h["snapshot"] for h in history["organisations"][0]["assessments"][0]["entries"][0]["history"]]
-    engine = make_engine(db_url)
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0007")
+    engine, config = database_at(db_url, "0007")
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO organisations (id, name, created_at) VALUES ('x', 'X', CURRENT_TIMESTAMP)"))
         connection.execute(text("INSERT INTO assessments (id, organisation_id, period, framework_id, framework_version,"

@@ -22,7 +22,7 @@ from assessment.storage.store import Transaction
 from assessment.storage.tables import Base
 from assessment.workflows import LOCAL_ACTOR, queries
 
-from .conftest import ROOT, reopened, save_record, stored
+from .conftest import ROOT, database_at, reopened, save_record, stored
 
 
 def save_entry(store, org_id, period, entry, *, expected_version, user="local user"):
@@ -215,15 +215,10 @@ def test_another_framework_end_to_end(store, tiny, tmp_path):
 
 def test_upgrading_a_saved_database_keeps_every_row(db_url):
     """A database made by the first schema (0001), with rows in it, is upgraded in place: nothing lost."""
-    from alembic import command
     from sqlalchemy import text
 
-    from assessment.storage.store import alembic_config, make_engine, open_store
-    engine = make_engine(db_url)
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+    from assessment.storage.store import open_store
+    engine, _ = database_at(db_url, "0001")
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO organisations (id, name, created_at) VALUES ('x', 'X Council', "
                                 "CURRENT_TIMESTAMP)"))
