@@ -22,7 +22,7 @@ from .domain.errors import AssessmentError, BackupError, InvalidFile
 from .domain.numbers import counted
 from .domain.people import DEPLOYMENT_ADMINISTRATOR, ROLES, email_address
 from .domain.record import DEFAULT_FRAMEWORK, long_date, long_date_time
-from .domain.rollups import PER, kept_by_key_area
+from .domain.rollups import PER, kept_by_key_area, switch_words
 from .formats.framework_file import (
     SCHEMA_PATH,
     find_framework,
@@ -390,6 +390,8 @@ def period_start(obj: Context, new_period: str, org_id: str, framework_id: str |
     click.echo(f"started {org_id} {new_period}{how}: {counted(started.carried, 'score')} carried "
                f"{'across' if started.switched else 'forward'} from {started.carried_from}, to be confirmed; "
                f"{counted(started.actions, 'action')} of earlier periods still open")
+    if started.switched:
+        click.echo(switch_words(started.per, started.carried_from))
 
 
 @period.command("delete")

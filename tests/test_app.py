@@ -38,8 +38,9 @@ def test_switching_to_a_key_area_record(app):
     app.selectbox(key="home.org").select("worcestershire").run()
     table = tables(app)[0]
     row = table[table["Key area"] == "Managing Strategic Risk"].iloc[0]
-    assert (row["Scored"], row["Mean"], row["Target"], row["Against target"]) == ("1 of 1", "3.00", "5.00", "2 levels to go")
+    assert (row["Scored"], row["Mean"], row["Target"], row["Against target"]) == ("1 of 1", "3.00", "5.00 by 2025",
+                                                                      "2 levels to go")
     # Worcestershire's own framework: nine key areas in its words, the enablers left out
     assert len(table) == 9 and "Developing talent" not in set(table["Key area"])
     leaders = table[table["Key area"] == "Engaging with Members and Senior Leaders"].iloc[0]
-    assert (leaders["Scored"], leaders["Mean"], leaders["Target"]) == ("1 of 1", "2.00", "4.00")
+    assert (leaders["Scored"], leaders["Mean"], leaders["Target"]) == ("1 of 1", "2.00", "4.00 by 2025")

@@ -100,7 +100,7 @@ def test_a_busy_database_is_one_line_in_the_app(tmp_path, monkeypatch):
     finally:
         holder.close()
     assert not at.exception, at.exception
-    assert [e.value for e in shown(at.error)] == ["the database is busy: someone else is saving to it just now, so nothing "
-                                           "was saved; please try again"]
+    assert [e.value for e in shown(at.error)] == ["The database is busy: someone else is saving to it just now, so nothing "
+                                           "was saved; please try again."]   # a sentence on a page
     assert [p.period for p in stored(workflows.connect(f"sqlite:///{path}"), "medway").periods] == ["2022", "2023"]
     assert LOCAL_ACTOR.name == "local user"

@@ -58,8 +58,7 @@ def test_a_target_for_part_of_a_key_area_is_one_story_everywhere(nps, medway):
     assert ("The target of Engaging Councillors covers only some of what is scored, so it is not drawn "
             "(the table gives it).") in radar_caption(rows)
     text = _docx_text(report_docx(nps, record, "2024", None, today=TODAY).data)
-    # a no-break space keeps "scored)" with the word before it in a narrow cell
-    assert "Engaging Councillors, 1 of 3 scored" in text and "4.00 (1 of 3\u00a0scored)" in text
+    assert "Engaging Councillors, 1 of 3 scored" in text and "4.00 (1 of 3 scored)" in text
     assert "covers only some of what is scored, so it is not drawn" in text
 
 

@@ -128,3 +128,26 @@ def test_from_the_command_line(tmp_path):
     blank = tmp_path / "blank.docx"
     run("export", "blank", "--org", "newtown", "--out", str(blank))
     assert "Key area" in [c.text for c in Document(str(blank)).tables[1].rows[0].cells]
+
+
+def test_a_template_that_mixes_objective_and_key_area_rows_in_a_period_is_refused(nps):
+    lines = template_csv(nps, ["2024"], per_key_area=True).decode("utf-8-sig").strip().splitlines()
+    mixed = "\n".join([lines[0], lines[1].replace("Engaging Councillors,,,", "Engaging Councillors,3,,"),
+                       "2024,1,Procurement and Commercial Champions,Engaging Councillors,2,,"]) + "\n"
+    plan = read_spreadsheet(mixed.encode(), nps, source="mixed.csv")
+    assert texts(plan.problems) == [
+        'mixed.csv: row 2, column "Objective number": 2024 has rows for objectives (first row 3, column '
+        '"Objective number") and for key areas as a whole: a period is scored one way; keep one kind of row']
+    assert plan.periods == []
+
+
+def test_after_a_switch_the_report_compares_key_areas_with_their_objectives_mean(store, medway, nps):
+    """It said "The biggest moves: … ▼ down 0.63" and "No key areas moved since 2023" in one report."""
+    save_record(store, medway)
+    workflows.start_period(store, LOCAL_ACTOR, "medway", "2024", per="key_area")
+    workflows.confirm_scores(store, LOCAL_ACTOR, "medway", "2024")
+    report = progress_report(nps, stored(store, "medway"), "2024")
+    assert report.mode == "key_area" and report.declined
+    assert "No key areas moved" not in report.summary and "declined" in report.summary
+    moved = {m.id for m in report.declined}
+    assert moved == {k.id for k in report.key_areas if k.change is not None and k.change < 0}

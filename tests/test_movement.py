@@ -34,6 +34,8 @@ def test_the_report_the_cli_and_the_start_page_use_it(nps, medway):
     from assessment.domain.report import movement_table, progress_report
     from assessment.domain.summary import period_summary, summary_table
     table = movement_table(progress_report(nps, medway, "2023"), nps)
-    assert {row["Direction"] for row in table} <= {"▲ up", "▼ down", "= no change", "–"}
+    # with its amount, as the page's own table and Word show it
+    assert {row["Direction"].rsplit(" ", 1)[0] for row in table} <= {"▲ up", "▼ down", "= no", "–"}
+    assert all(row["Direction"] in ("= no change", "–") or row["Direction"][-3] == "." for row in table)
     text = summary_table(period_summary(nps, medway, "2023", "2022"))
     assert "▲ up 0." in text and "▲ +" not in text

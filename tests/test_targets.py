@@ -63,6 +63,9 @@ def test_targets_by_different_periods_name_none(medway_2024, nps):
 @pytest.mark.parametrize("target, by, said", [
     ("9", None, "the target of Engaging Councillors: '9' is not a level of the scale"),
     ("4", "soon", "'soon' is not a period"),
+    ("4", "2019", "a target to be reached by 2019 is set in 2024, after it"),
+    ("no target", "2026", r"a target period \(2026\) needs a target"),
+    ("", None, "choose the target of Engaging Councillors"),
 ])
 def test_an_impossible_target_or_period_is_refused_and_nothing_changes(medway_2024, target, by, said):
     before = stored(medway_2024, "medway").period("2024")
@@ -73,8 +76,8 @@ def test_an_impossible_target_or_period_is_refused_and_nothing_changes(medway_20
 
 def test_unsaved_changes_in_the_key_area_are_saved_or_discarded_first(medway_2024):
     workflows.keep_draft(medway_2024, LOCAL_ACTOR, "medway", "2024", EntryEdit("3", base_version=1, comment="typing"))
-    with pytest.raises(AssessmentError, match=r"save or discard your unsaved changes to 1 objective of Engaging "
-                                              r"Councillors first \(3\): nothing was changed"):
+    with pytest.raises(AssessmentError, match=r"save or discard your unsaved changes to Engaging Councillors first "
+                                              r"\(3\): nothing was changed"):
         workflows.set_key_area_target(medway_2024, LOCAL_ACTOR, "medway", "2024", KA, "4", None)
 
 
@@ -102,3 +105,15 @@ def test_the_score_page_sets_a_key_areas_target_and_an_objectives_target_period(
     entries = stored(open_store(db), "medway").period("2023").entries
     assert [(entries[o].target, entries[o].target_period) for o in "123"] == [
         (Score(4.0), "2025/26"), (Score(4.0), "2026/27"), (Score(4.0), "2025/26")]
+
+
+def test_a_key_area_record_sets_the_key_areas_own_target(store, worcestershire, worcs):
+    save_record(store, worcestershire)
+    workflows.start_period(store, LOCAL_ACTOR, "worcestershire", "2023")
+    changed = workflows.set_key_area_target(store, LOCAL_ACTOR, "worcestershire", "2023", "obtaining-social-value",
+                                            "4", "2025")
+    assert changed == ["obtaining-social-value"]
+    period = stored(store, "worcestershire").period("2023")
+    entry = period.key_area_entries["obtaining-social-value"]
+    assert (entry.target, entry.target_period) == (Score(4.0), "2025") and period.entries == {}
+

@@ -41,7 +41,7 @@ def test_upload_an_appendix_preview_then_confirm(db):  # noqa: F811
     table = tables(at)[0]
     assert list(table["Period"]) == ["2023", "2024"] and list(table["Scored"]) == ["59", "59"]
     assert table.iloc[1]["Effect"] == "new period" and table.iloc[0]["Effect"].startswith("1 overwritten")
-    assert any("objective(s) 1 would be replaced" in c.value for c in shown(at.caption))
+    assert any("objective 1 would be replaced" in c.value for c in shown(at.caption))
     assert [p.period for p in stored(store, "medway").periods] == ["2022", "2023"]  # nothing saved yet
 
     at.button(key="import.confirm").click().run()
@@ -85,7 +85,7 @@ def test_a_new_council_is_added_on_start_then_imports_its_appendix(db):  # noqa:
     at.text_input(key="home.add.name").input("Kent County Council")
     at.text_input(key="home.add.id").input("Kent CC")
     at.button(key="FormSubmitter:home.add-Add organisation").click().run()
-    assert "cannot add 'Kent CC': check id" in shown(at.error)[0].value
+    assert "Cannot add 'Kent CC': check id" in shown(at.error)[0].value
     assert "kent-county-council" not in {org.id for org in queries.organisations(store, LOCAL_ACTOR)}
 
     at.text_input(key="home.add.id").input("")

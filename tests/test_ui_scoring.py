@@ -397,7 +397,7 @@ def test_a_blank_period_of_a_key_area_record_is_scored_per_key_area(db):
     at = new_app("worcestershire", "2022")
     at.radio(key="home.new_how.2").set_value("Blank")
     at.button(key="home.start").click().run()        # a form: filled and sent in one run
-    assert any(s.value == "Started 2023, blank." for s in shown(at.success))
+    assert any(s.value == "Started 2023, scored one level per key area, blank." for s in shown(at.success))
     assert any(m.value.startswith("**0** confirmed as in 2022") and m.value.endswith("— of 9 key areas.")
                for m in shown(at.markdown))
     open_score_page(at)

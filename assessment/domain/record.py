@@ -332,7 +332,8 @@ PERIOD_HINT = "write a year such as 2024 or a financial year such as 2024/25"
 def check_period(name: str) -> str:
     """`name` if it is a period, else an error saying how one is written."""
     if not valid_period(name):
-        raise AssessmentError(f"'{name}' is not a period; {PERIOD_HINT}")
+        shown = name if len(name) <= 40 else name[:40] + "…"   # a name of 10,000 characters is not echoed whole
+        raise AssessmentError(f"'{shown}' is not a period; {PERIOD_HINT}")
     return name
 
 

@@ -18,7 +18,7 @@ from . import movement
 from .action_list import ListedAction, action_rows
 from .framework import Framework
 from .numbers import counted, format_mean, gap_words, levels_text, rounded, two_places
-from .record import OrganisationRecord, framework_notes, long_date, period_key
+from .record import Entry, OrganisationRecord, framework_notes, long_date, period_key
 from .rollups import (
     PREVIOUS,
     KEY_AREA_RULE,
@@ -217,7 +217,13 @@ def _line(now: AreaSummary, before: AreaSummary | None, by: str | None = None) -
 
 
 def _movers(framework: Framework, report: ProgressReport, before, now) -> None:
-    if report.mode == "key_area":
+    if report.mode == "key_area" and not scored_by_key_area(before):
+        # the period before was scored per objective: each key area's level against its objectives' mean then
+        means = {line.id: line.before.mean for line in report.key_areas if line.before is not None}
+        items = [(ka.id, ka.title, ka.title,
+                  Entry(ka.id, "key_area", score=Score(means[ka.id])) if means.get(ka.id) is not None else None,
+                  now.key_area_entries.get(ka.id)) for ka in framework.key_areas.values()]
+    elif report.mode == "key_area":
         items = [(ka.id, ka.title, ka.title, before.key_area_entries.get(ka.id), now.key_area_entries.get(ka.id))
                  for ka in framework.key_areas.values()]
     else:
@@ -462,8 +468,14 @@ def movement_table(report: ProgressReport, framework: Framework) -> list[dict[st
 
 
 def mover_table(movers: list[Mover]) -> list[dict[str, str]]:
-    return [{"Objective": m.title, "Key area": m.key_area, "From": m.before.written or "",
-             "To": m.after.written or "", "Comment": m.comment or ""} for m in movers]
+    return [{"Objective": m.title, "Key area": m.key_area, "From": _as_scored(m.before),
+             "To": _as_scored(m.after), "Comment": m.comment or ""} for m in movers]
+
+
+def _as_scored(score: Score) -> str:
+    """A score as written ("3", "2/3"); a mean (a key area's objectives' before a switch) with two places."""
+    value = score.value
+    return two_places(value) if value is not None and value * 2 != int(value * 2) else score.written or ""
 
 
 def action_table(lines: list[ActionLine]) -> list[dict[str, str]]:

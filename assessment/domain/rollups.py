@@ -480,6 +480,14 @@ def new_period(record: OrganisationRecord, name: str, *, carry: bool = True, per
     return NewPeriod(blank, per=per)
 
 
+def switch_words(per: str, carried_from: str) -> str:
+    """What a switch of the way of scoring carried, for the person who started the period."""
+    if per == "key_area":
+        return (f"each key area's level is the whole level at or below its objectives' mean in {carried_from} "
+                f"(so a key area at 3.63 in {carried_from} starts at 3, and shows as moved down until you change it)")
+    return f"each objective starts at its key area's level in {carried_from}"
+
+
 def switched(framework: Framework, previous: PeriodRecord, name: str, per: str) -> PeriodRecord:
     """Period `name` carried across from `previous`, which was scored the other way, all of it marked
     carried (to be confirmed). Per key area: each key area's level is the level its objectives' scores

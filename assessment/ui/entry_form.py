@@ -28,7 +28,7 @@ from assessment.domain.record import (
     long_date_time,
     period_key,
 )
-from assessment.domain.scores import UNSCORED, choice_labels
+from assessment.domain.scores import NO_TARGET_LABEL, UNSCORED, choice_labels
 from assessment.ui import drafts, state
 from assessment.ui.html_tables import table
 from assessment.ui.text import md, said
@@ -105,7 +105,15 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
         _versions(org, period, entry, p, editable)
 
 
-def key_area_target(framework: Framework, org: str, period: str, key_area_id: str) -> None:
+def _common_target(framework: Framework, current, key_area_id: str) -> tuple[str, str] | None:
+    """The target (as the form shows it) and its period that every applicable objective has, if they agree."""
+    found = {(e.target.label(framework) if e.target.state != "unscored" else NO_TARGET_LABEL, e.target_period or "")
+             for o in framework.objective_ids[key_area_id]
+             if (e := current.entries.get(o)) is not None and not e.score.not_applicable}
+    return found.pop() if len(found) == 1 else None
+
+
+def key_area_target(framework: Framework, org: str, period: str, key_area_id: str, current) -> None:
     """One target for the whole key area in one step (each objective's can still be changed after)."""
     title = framework.key_areas[key_area_id].title
     if said_before := st.session_state.pop("score.ka_target.said", None):
@@ -113,10 +121,12 @@ def key_area_target(framework: Framework, org: str, period: str, key_area_id: st
     with st.expander(f"Set one target for all of {md(title)}"):
         with st.form(f"score.ka_target.{key_area_id}", border=False):
             left, right = st.columns(2)
-            target = left.selectbox("Target for every objective", choice_labels(framework, key_area_id, target=True),
-                                    key=f"score.ka_target.{key_area_id}.level")
+            choices = choice_labels(framework, key_area_id, target=True)
+            now = _common_target(framework, current, key_area_id)   # what they share now, if they agree
+            target = left.selectbox("Target for every objective", choices, key=f"score.ka_target.{key_area_id}.level",
+                                    index=choices.index(now[0]) if now and now[0] in choices else 0)
             by = right.text_input("To be reached by (a period, such as 2025/26)", max_chars=16,
-                                  key=f"score.ka_target.{key_area_id}.by")
+                                  value=now[1] if now else "", key=f"score.ka_target.{key_area_id}.by")
             st.caption("An objective scored n/a takes a target of n/a, so the key area's target stands on the rest.")
             if not st.form_submit_button("Set this target for every objective"):
                 return
@@ -127,8 +137,10 @@ def key_area_target(framework: Framework, org: str, period: str, key_area_id: st
         st.error(said(exc))
         return
     drafts.forget(org, period, [("objective", o) for o in framework.objective_ids[key_area_id]])
-    st.session_state["score.ka_target.said"] = (f"Set the target of {counted(len(changed), 'objective')} of {title}."
-                                                if changed else f"Every objective of {title} already had this target.")
+    when = f" by {by}" if by else ""
+    st.session_state["score.ka_target.said"] = (
+        f"Set the target of {counted(len(changed), 'objective')} of {title} to {target}{when}." if changed
+        else f"Every objective of {title} already had this target.")
     st.rerun()
 
 

@@ -7,12 +7,12 @@ from datetime import date
 import streamlit as st
 
 from assessment import workflows
-from assessment.domain.errors import AssessmentError
+from assessment.domain.errors import AssessmentError, as_sentence
 from assessment.domain.numbers import counted
 from assessment.domain.record import OrganisationRecord, next_period
-from assessment.domain.rollups import PER, kept_by_key_area
+from assessment.domain.rollups import PER, kept_by_key_area, switch_words
 from assessment.ui import state
-from assessment.ui.text import said
+from assessment.ui.text import md, said
 from assessment.workflows import ADMINISTER
 
 
@@ -36,6 +36,8 @@ def start_period(record: OrganisationRecord, periods: list[str]) -> None:
                        help="One level per key area, as Worcestershire does, or each of its objectives. Changing "
                             "from the latest period carries each key area's level from its objectives' roll-up "
                             "(the whole level at or below their mean), or each objective's from its key area's.")
+        if periods and per != was:
+            st.caption(md("Scored the other way from " + periods[-1] + ": " + switch_words(per, periods[-1]) + "."))
         frameworks = {f.id: f for f in workflows.queries.frameworks_to_start(state.store(), state.actor(), org)}
         framework_id = None
         if len(frameworks) > 1:   # the one followed now first; another is a change of framework, through a mapping
@@ -58,8 +60,9 @@ def start_period(record: OrganisationRecord, periods: list[str]) -> None:
     st.session_state["home.started"] = (
         f"Started {new}{scored}, carried {'across' if started.switched else 'forward'} from {started.carried_from}: "
         f"{counted(started.carried, 'score')} to confirm or change; {counted(started.actions, 'action')} of earlier "
-        f"periods {'is' if started.actions == 1 else 'are'} still open." if started.carried_from
-        else f"Started {new}{scored}, blank.")
+        f"periods {'is' if started.actions == 1 else 'are'} still open."
+        + (f" {as_sentence(switch_words(started.per, started.carried_from))}" if started.switched else "")
+        if started.carried_from else f"Started {new}{scored}, blank.")
     st.session_state["period"] = new
     st.session_state.pop("home.period", None)   # shown again from "period" on the rerun
     st.session_state.pop("home.new_period.org", None)   # the next suggestion follows the new period

@@ -88,7 +88,7 @@ else:
         table([{"Level": lv.label, "Descriptor": key_area.rubric[lv.value]} for lv in framework.levels])
     keys = [("objective", o) for o in framework.objective_ids[key_area_id]]
     if editable:
-        entry_form.key_area_target(framework, org, period, key_area_id)
+        entry_form.key_area_target(framework, org, period, key_area_id, current)
 
 
 def entry_of(kind: str, item: str) -> Entry:

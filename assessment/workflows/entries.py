@@ -8,7 +8,6 @@ from datetime import date
 from ..domain.edits import Draft, EntryEdit, apply_edit, merged
 from ..domain.errors import AssessmentError, NotFound, StaleEntry
 from ..domain.history import entry_at
-from ..domain.numbers import counted
 from ..domain.record import (
     ACTION_PLAN,
     ACTION_PROGRESS,
@@ -18,8 +17,10 @@ from ..domain.record import (
     ActionUpdate,
     Entry,
     check_period,
+    period_key,
 )
-from ..domain.scores import NOT_APPLICABLE, parse_score
+from ..domain.rollups import kept_by_key_area
+from ..domain.scores import NOT_APPLICABLE, Score, parse_score
 from ..storage.store import Store
 from .access import EDIT, Actor, allow, allow_change
 from .common import check_item, framework_of
@@ -219,36 +220,56 @@ def restore_version(store: Store, actor: Actor, org_id: str, period: str, item: 
 def set_key_area_target(store: Store, actor: Actor, org_id: str, period: str, key_area_id: str, target: str,
                         by: str | None = None) -> list[str]:
     """One target for a whole key area in one step, as councils set them: each objective of it takes
-    `target` ("4 – Leader", "4", "no target") and the period it is to be reached by (`by`, "2025/26";
-    None for none), each still changeable after. An objective scored n/a takes a target of n/a, so
-    the key area's target stands on the rest. Scores stay as they are (a carried one stays carried).
-    Refused while the actor has unsaved changes to any of its objectives (save or discard them
-    first). Returns the objectives whose target changed, each saved as a new version."""
+    `target` ("4 – Leader", "4", or "no target" to clear them) and the period it is to be reached by
+    (`by`, "2025/26", not before `period`; None for none), each still changeable after. An objective
+    scored n/a takes a target of n/a, so the key area's target stands on the rest. Scores stay as
+    they are (a carried one stays carried). For a period kept one level per key area, the key area's
+    own target is set. Refused while the actor has unsaved changes there (save or discard them
+    first). Returns the objectives (or the key area) whose target changed, each a new version."""
     allow(actor, org_id, EDIT)
     with store.transaction() as tx:
-        current = tx.load_record(org_id).period(period)
+        record = tx.load_record(org_id)
+        current = record.period(period)
         allow_change(actor, org_id, current)
-        framework = framework_of(tx.load_record(org_id))
+        framework = framework_of(record)
         check_item(framework, "key_area", key_area_id)
-        objectives = framework.objective_ids[key_area_id]
-        half = framework.allows_half_steps(key_area_id)
         title = framework.key_areas[key_area_id].title
-        chosen = parse_score(target, framework, where=f"the target of {title}", half_steps=half)
-        when = " ".join((by or "").split()) or None
-        if when is not None:
-            check_period(when)
-        waiting = sorted({d.edit.item for d in tx.drafts(org_id, period, person=actor.name)
-                          if d.edit.kind == "objective" and d.edit.item in objectives}, key=objectives.index)
+        if not (target or "").strip():
+            raise AssessmentError(f"choose the target of {title}: a level, or \"no target\" to clear it")
+        chosen = parse_score(target, framework, where=f"the target of {title}",
+                             half_steps=framework.allows_half_steps(key_area_id))
+        when = _target_period(" ".join((by or "").split()) or None, chosen, period)
+        per_key_area = kept_by_key_area(record, period)
+        items = [key_area_id] if per_key_area else list(framework.objective_ids[key_area_id])
+        kind = "key_area" if per_key_area else "objective"
+        waiting = [d.edit.item for d in tx.drafts(org_id, period, person=actor.name)
+                   if d.edit.kind == kind and d.edit.item in items]
         if waiting:
-            raise AssessmentError(f"save or discard your unsaved changes to {counted(len(waiting), 'objective')} "
-                                  f"of {title} first ({', '.join(waiting)}): nothing was changed")
+            names = "it" if per_key_area else ", ".join(sorted(waiting, key=items.index))
+            raise AssessmentError(f"save or discard your unsaved changes to {title} first ({names}): nothing was "
+                                  "changed")
         tx.change = f"target set for {title}"
         changed = []
-        for objective_id in objectives:
-            entry = current.entries.get(objective_id) or Entry(objective_id)
+        entries = current.key_area_entries if per_key_area else current.entries
+        for item in items:
+            entry = entries.get(item) or Entry(item, kind)
             its = NOT_APPLICABLE if entry.score.not_applicable else chosen
             if (entry.target, entry.target_period) != (its, when):
                 tx.save_entry(org_id, period, replace(entry, target=its, target_period=when),
                               expected_version=entry.version, user=actor.name)
-                changed.append(objective_id)
+                changed.append(item)
     return changed
+
+
+def _target_period(by: str | None, target: Score, period: str) -> str | None:
+    """The period a target is to be reached by: a period, not before the one it is set in, and only
+    with a target."""
+    if by is None:
+        return None
+    check_period(by)
+    if target.state == "unscored":
+        raise AssessmentError(f"a target period ({by}) needs a target: choose a level, or leave the period out")
+    if period_key(by) < period_key(period):
+        raise AssessmentError(f"a target to be reached by {by} is set in {period}, after it: give {period} or a "
+                              "later period")
+    return by

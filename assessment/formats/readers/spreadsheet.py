@@ -198,6 +198,7 @@ class _Reader:
         self.periods: dict[str, PeriodRecord] = {}
         self.seen: dict[tuple, str] = {}
         self.pending: list[tuple[str, str, str, Action]] = []  # actions, attached once every sheet is read
+        self.kinds: dict[str, dict[str, str]] = {}   # per period, the kinds of template row and where each first is
         self.key_areas = {_norm(ka.title): ka.id for ka in framework.key_areas.values()}
 
     def problem(self, where: str, message: str) -> None:
@@ -243,6 +244,10 @@ class _Reader:
             record = self.periods.setdefault(period, PeriodRecord(period))
             entries = record.entries if kind == "objective" else record.key_area_entries
             entries.setdefault(item, Entry(item, kind)).actions.append(action)
+        for name, kinds in self.kinds.items():   # a filled-in template scores a period one way
+            if len(kinds) > 1:
+                self.problem(kinds["key_area"], f"{name} has rows for objectives (first {kinds['objective']}) and "
+                             "for key areas as a whole: a period is scored one way; keep one kind of row")
         if tables and not self.periods and not self.plan.problems:
             self.problem("", "no row has a score, target or comment, so there is nothing to import")
         if self.plan.problems:  # as the appendix reader: a plan with problems holds no periods
@@ -320,6 +325,8 @@ class _Reader:
             item = (self.objective(row("Objective number"), row("Objective"), row.at("Objective number"),
                                    row.at("Objective"))
                     if kind == "objective" else self.key_area(row("Key area"), row.at("Key area")))
+            if period is not None:
+                self.kinds.setdefault(period, {}).setdefault(kind, row.at("Objective number"))
             score, target = self.score(row, "Score", item, kind), self.score(row, "Target", item, kind)
             if score is not None and target is not None:   # else a problem was noted
                 self.add(period, Entry(item or "", kind, score=score, target=target, comment=_text(row("Comment"))),

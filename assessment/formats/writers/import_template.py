@@ -84,21 +84,22 @@ def template_xlsx(framework: Framework, periods: list[str], *, per_key_area: boo
 
 def _instructions(ws, framework: Framework, per_key_area: bool = False) -> None:
     whole = [ka.title for ka in framework.key_areas.values() if not framework.allows_half_steps(ka.id)]
+    item = "key area" if per_key_area else "objective"
     lines = [
         "How to fill this in",
         f"This template is for {framework.name}. Each row of the sheet "
         + ("“Scores” is one key area in one period, scored as a whole." if per_key_area
            else "“Scores” is one objective in one period."),
         "Score: choose from the list. " + "; ".join(f"{lv.value} is {lv.name}" for lv in framework.levels)
-        + ". A half step such as 2/3 means the objective is between two levels. Write n/a when the "
-          "objective does not apply, and leave the cell empty when it is not yet scored.",
+        + f". A half step such as 2/3 means the {item} is between two levels. Write n/a when the "
+          f"{item} does not apply, and leave the cell empty when it is not yet scored.",
         ("Half steps are not allowed in: " + ", ".join(whole) + "." if whole else ""),
         "Target: the level you want to reach, written in the same way (optional).",
         "Comment: write as much as you need. Line breaks (Alt+Enter) and letters such as ŵ and ŷ are kept.",
         f"Period: {PERIOD_HINT}. To fill in another period, copy the rows and change the Period.",
         ("Key area: leave it as it is; it says which key area the row is." if per_key_area else
          "Objective number: leave it as it is. Objective and Key area are there to help you; they are not read."),
-        "Rows with no score, target or comment are skipped, and what is saved for those objectives is kept.",
+        f"Rows with no score, target or comment are skipped, and what is saved for those {item}s is kept.",
         "Keep the column headings. You may move columns or add your own; added columns are ignored.",
         "Saving as CSV: choose “CSV UTF-8” so that Welsh letters are kept. If you fill in the CSV file in "
         "Excel, format the Score and Target columns as Text first, or Excel will turn 2/3 into a date.",

@@ -204,9 +204,10 @@ def _movement_widths(headers: list[str]) -> list:
     return [rest if h == "Key area" else fixed.get(h, Cm(1.5)) for h in headers]
 
 
-# "4.00 (1 of 3 scored)", "2 levels to go": in these narrow columns a short last word is kept with
-# the word before it, so that "scored)" or "go" never wraps onto a line of its own.
-_LAST_WORD = re.compile(r" (\S{1,12})$")
+# "2 levels to go": in these narrow columns a last word of up to three letters is kept with the word
+# before it, so that "go" never sits on a line of its own. (Longer ones are not: a pair too wide for
+# the cell would be broken inside a word, "targe|t".)
+_LAST_WORD = re.compile(r" (\S{1,3})$")
 _KEPT_TOGETHER = {"Target", "Against target", "Direction"}
 
 
