@@ -102,15 +102,21 @@ def test_switching_carries_a_key_areas_level_from_its_objectives_and_back(store,
         workflows.start_period(store, LOCAL_ACTOR, "medway", "2026", per="sideways")
 
 
-def test_the_blank_questionnaire_and_the_appendix_follow_the_choice(newtown, nps):
+def test_the_blank_questionnaire_and_the_appendix_follow_the_choice(newtown, nps, worcs):
     workflows.start_period(newtown, LOCAL_ACTOR, "newtown", "2024/25", per="key_area")
     document = Document(io.BytesIO(blank_docx(nps, per_key_area=True).data))
     headers = {tuple(c.text for c in t.rows[0].cells) for t in document.tables}
-    assert ("Key area", "Description", "Score", "Target", "Comments and actions") in headers
-    assert not any(h[0] == "#" for h in headers)
+    # NPS 2018's key areas have no description of their own: no empty column for one
+    assert ("Key area", "Score", "Target", "Comments and actions") in headers
+    assert not any(h[0] == "#" or "Description" in h for h in headers)
+    described = Document(io.BytesIO(blank_docx(worcs, per_key_area=True).data))
+    assert ("Key area", "Description", "Score", "Target", "Comments and actions") in {
+        tuple(c.text for c in t.rows[0].cells) for t in described.tables}
     assert any(p.text.startswith("For each key area, read its scoring criteria") for p in document.paragraphs)
     appendix = Document(io.BytesIO(appendix_docx(nps, stored(newtown, "newtown")).data))
     assert any(p.text.startswith("Appendix – Key Areas: Newtown District Council") for p in appendix.paragraphs)
+    assert ("Key area", "2024/25 Score", "2024/25 Comments and Action") in {
+        tuple(c.text for c in t.rows[0].cells) for t in appendix.tables}
 
 
 def test_from_the_command_line(tmp_path):

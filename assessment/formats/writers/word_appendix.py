@@ -87,10 +87,14 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
                      + '. A score such as "2/3" is between two levels.' + carried_note(period_records)
                      + "".join(f" {clean(note)}." for note in framework_notes(period_records)))
     # a record kept per key area has no objective numbers: no "#" column
-    headers = ["Key area", "Description"] if by_key_area else ["#", "Objective", "Description"]
+    # a record kept per key area has no objective numbers, and a description only where its key areas have one
+    described = not by_key_area or any(ka.description for ka in framework.key_areas.values())
+    headers = (["Key area", "Description"] if described else ["Key area"]) if by_key_area \
+        else ["#", "Objective", "Description"]
     for name in chosen:
         headers += appendix_columns(name)
-    fixed: list[Length] = [Cm(4.0), Cm(5.2)] if by_key_area else [Cm(1.0), Cm(3.6), Cm(4.6)]
+    fixed: list[Length] = ([Cm(4.0), Cm(5.2)] if described else [Cm(4.6)]) if by_key_area \
+        else [Cm(1.0), Cm(3.6), Cm(4.6)]
     score_width = Cm(1.6)
     comment_width = Emu((USABLE - sum(fixed) - score_width * len(chosen)) // max(1, len(chosen)))
     widths = fixed + [score_width, comment_width] * len(chosen)
@@ -100,7 +104,8 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
 
     def cells(item: Objective | KeyArea) -> list[str]:
         """A row per objective; for a record kept one level per key area, a row per key area."""
-        texts = [item.title, item.description or ""] if by_key_area else [item.id, item.title, item.description or ""]
+        texts = ([item.title, item.description or ""] if described else [item.title]) if by_key_area \
+            else [item.id, item.title, item.description or ""]
         for period in period_records:
             entry = (period.key_area_entries if by_key_area else period.entries).get(item.id)
             earlier = before[period.period]

@@ -55,9 +55,16 @@ def blank_docx(framework: Framework, *, periods_label: str | None = None, organi
     layout.paragraph(f"Organisation: {clean(organisation_name) or BLANK}    "
                      f"Period: {clean(periods_label) or BLANK}    Completed by: {BLANK}    Date: {BLANK}")
     layout.paragraph(instructions(framework, per_key_area=per_key_area))
-    if per_key_area:
+    if per_key_area and any(ka.description for ka in framework.key_areas.values()):
         write_framework_tables(layout, framework, clean, KEY_AREA_HEADERS, KEY_AREA_WIDTHS, _key_area_cells,
                                row_height=ROW_HEIGHT, whole_rows=True, per_key_area=True)
+    elif per_key_area:   # no key area has a description (NPS 2018): no empty column for one
+        headers = [h for h in KEY_AREA_HEADERS if h != "Description"]
+        fixed = [KEY_AREA_WIDTHS[0], *KEY_AREA_WIDTHS[2:4]]
+        widths = [*fixed, Emu(USABLE - sum(fixed))]
+        write_framework_tables(layout, framework, clean, headers, widths,
+                               lambda ka: [ka.title, "", "", ""], row_height=ROW_HEIGHT, whole_rows=True,
+                               per_key_area=True)
     else:
         write_framework_tables(layout, framework, clean, HEADERS, WIDTHS, _cells(framework), row_height=ROW_HEIGHT,
                                whole_rows=True)
