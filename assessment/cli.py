@@ -453,6 +453,9 @@ def period_target(obj: Context, name: str, org_id: str, key_area_id: str, target
     """Set one target for every objective of a key area in one step (an objective scored n/a takes a
     target of n/a); each objective's can still be changed after. Scores are left as they are."""
     changed = workflows.set_key_area_target(obj.store, obj.actor, org_id, name, key_area_id, target, by)
+    if changed == [key_area_id]:   # a record kept one level per key area: the key area's own
+        click.echo(f"{org_id} {name}: target set for the key area {key_area_id}")
+        return
     click.echo(f"{org_id} {name}: target set for {counted(len(changed), 'objective')}"
                + (f" ({', '.join(changed)})" if changed else " (each had it already)"))
 

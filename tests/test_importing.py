@@ -70,7 +70,7 @@ def test_preview_then_import_updates_with_history_and_keeps_actions(store, nps, 
     report = {p.period: p for p in preview(plan, stored(store, "medway"))}
     assert report["2023"].changed == ["1"] and report["2023"].unchanged == 1 and not report["2023"].new_period
     assert report["2024"].new_period and report["2024"].scored == 2
-    assert report["2023"].summary == ("2023: 2 entries (2 scored, 0 n/a, 0 blank), 2 comments, 1 actions; "
+    assert report["2023"].summary == ("2023: 2 entries (2 scored, 0 n/a, 0 blank), 2 comments, 1 action; "
                                       "overwrites 1 saved entry (1).")
     version_before = _versions(store, "medway", "2023")
     _apply(store, "medway", plan, nps)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from .errors import InvalidImport, Problem, listed
 from .limits import PROBLEMS_KEPT, UPLOAD_BYTES
+from .numbers import counted
 from .record import Action, Entry, OrganisationRecord, PeriodRecord, entry_problems, period_key
 
 
@@ -183,8 +184,9 @@ class PeriodPreview:
                       f"({', '.join(self.changed[:12])}{', …' if len(self.changed) > 12 else ''})")
         else:
             effect = "no saved entry changes"
-        return (f"{self.period}: {self.entries} entries ({self.scored} scored, {self.not_applicable} n/a, "
-                f"{self.blank} blank), {self.comments} comments, {self.actions} actions; {effect}"
+        return (f"{self.period}: {counted(self.entries, 'entry', 'entries')} ({self.scored} scored, "
+                f"{self.not_applicable} n/a, {self.blank} blank), {counted(self.comments, 'comment')}, "
+                f"{counted(self.actions, 'action')}; {effect}"
                 + (f"; {self.new_entries} new" if self.new_entries and not self.new_period else "") + ".")
 
 
