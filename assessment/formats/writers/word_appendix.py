@@ -95,7 +95,7 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
         headers += appendix_columns(name)
     fixed: list[Length] = ([Cm(4.0), Cm(5.2)] if described else [Cm(4.6)]) if by_key_area \
         else [Cm(1.0), Cm(3.6), Cm(4.6)]
-    score_width = Cm(1.9)   # "2024/25 Score" in bold without breaking the year
+    score_width = Cm(1.9) if any("/" in p for p in chosen) else Cm(1.6)   # "2024/25 Score" without breaking it
     comment_width = Emu((USABLE - sum(fixed) - score_width * len(chosen)) // max(1, len(chosen)))
     widths = fixed + [score_width, comment_width] * len(chosen)
 
