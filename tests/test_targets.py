@@ -85,7 +85,12 @@ def test_a_target_period_typed_in_an_edit_is_checked(medway_2024):
     with pytest.raises(InvalidEdit, match="objective 1: the target's period 'next year' is not a period"):
         workflows.save_edits(medway_2024, LOCAL_ACTOR, "medway", "2024",
                              [EntryEdit("1", base_version=1, target_period="next year")])
-    workflows.save_edits(medway_2024, LOCAL_ACTOR, "medway", "2024", [EntryEdit("1", base_version=1,
+    for target, by, said in (("4", "2019", "objective 1: a target to be reached by 2019 is set in 2024, after it"),
+                             (None, "2026", r"objective 1: a target period \(2026\) needs a target")):
+        with pytest.raises(InvalidEdit, match=said):
+            workflows.save_edits(medway_2024, LOCAL_ACTOR, "medway", "2024",
+                                 [EntryEdit("1", base_version=1, target=target, target_period=by)])
+    workflows.save_edits(medway_2024, LOCAL_ACTOR, "medway", "2024", [EntryEdit("1", base_version=1, target="4",
                                                                                target_period=" 2026 ")])
     assert stored(medway_2024, "medway").period("2024").entries["1"].target_period == "2026"
 

@@ -342,6 +342,20 @@ def check_period(name: str) -> str:
 FIRST_YEAR, LAST_YEAR = 1990, 2099
 
 
+def target_period_problem(by: str | None, target: Score, period: str) -> str | None:
+    """What is wrong with the period a target is to be reached by (`by`) for a target set in `period`,
+    or None: it is a period, not before `period`, and there is a target to reach."""
+    if by is None:
+        return None
+    if not valid_period(by):
+        return f"'{by[:40]}' is not a period; {PERIOD_HINT}"
+    if target.state == "unscored":
+        return f"a target period ({by}) needs a target: choose a level, or leave the period out"
+    if period_key(by) < period_key(period):
+        return f"a target to be reached by {by} is set in {period}, after it: give {period} or a later period"
+    return None
+
+
 def valid_period(name: str) -> bool:
     match = _PERIOD.match(name)
     if not match or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ..domain.edits import Draft, EntryEdit, apply_edit, merged
-from ..domain.errors import AssessmentError, NotFound, StaleEntry
+from ..domain.edits import Draft, EntryEdit, apply_edit, merged, what
+from ..domain.errors import AssessmentError, InvalidEdit, NotFound, StaleEntry
 from ..domain.history import entry_at
 from ..domain.record import (
     ACTION_PLAN,
@@ -16,8 +16,7 @@ from ..domain.record import (
     Action,
     ActionUpdate,
     Entry,
-    check_period,
-    period_key,
+    target_period_problem,
 )
 from ..domain.rollups import kept_by_key_area
 from ..domain.scores import NOT_APPLICABLE, Score, parse_score
@@ -58,7 +57,11 @@ def _save(tx, actor: Actor, framework, org_id: str, current, edits: list[EntryEd
         check_item(framework, edit.kind, edit.item)
         saved = (current.entries if edit.kind == "objective" else current.key_area_entries).get(edit.item)
         base = saved or Entry(item=edit.item, kind=edit.kind)
-        ready.append((edit, saved, apply_edit(framework, base, edit)))   # ScoreError before any write
+        entry = apply_edit(framework, base, edit)   # ScoreError before any write
+        if edit.target_period is not None and (
+                problem := target_period_problem(entry.target_period, entry.target, current.period)):
+            raise InvalidEdit(f"{what(framework, edit.kind, edit.item)}: {problem}")
+        ready.append((edit, saved, entry))
     for edit, saved, entry in ready:
         if (saved.version if saved else 0) != edit.base_version:
             result.stale[edit.key] = saved
@@ -262,14 +265,7 @@ def set_key_area_target(store: Store, actor: Actor, org_id: str, period: str, ke
 
 
 def _target_period(by: str | None, target: Score, period: str) -> str | None:
-    """The period a target is to be reached by: a period, not before the one it is set in, and only
-    with a target."""
-    if by is None:
-        return None
-    check_period(by)
-    if target.state == "unscored":
-        raise AssessmentError(f"a target period ({by}) needs a target: choose a level, or leave the period out")
-    if period_key(by) < period_key(period):
-        raise AssessmentError(f"a target to be reached by {by} is set in {period}, after it: give {period} or a "
-                              "later period")
+    """The period a target is to be reached by, checked (`record.target_period_problem`)."""
+    if problem := target_period_problem(by, target, period):
+        raise AssessmentError(problem)
     return by
