@@ -22,7 +22,7 @@ from .domain.errors import AssessmentError, BackupError, InvalidFile
 from .domain.numbers import counted
 from .domain.people import DEPLOYMENT_ADMINISTRATOR, ROLES, email_address
 from .domain.record import DEFAULT_FRAMEWORK, long_date, long_date_time
-from .domain.rollups import PER, kept_by_key_area, switch_words
+from .domain.rollups import scored_per, scored_words, switch_words
 from .formats.framework_file import (
     SCHEMA_PATH,
     find_framework,
@@ -383,7 +383,7 @@ def period_start(obj: Context, new_period: str, org_id: str, framework_id: str |
     """Start a new period, carried forward from the latest one unless --blank."""
     started = workflows.start_period(obj.store, obj.actor, org_id, new_period, carry=not blank,
                                      framework_id=framework_id, per=per.replace("-", "_") if per else None)
-    how = f", scored {PER[started.per]}" if started.per == "key_area" or started.switched else ""
+    how = scored_words(started.per, started.switched)
     if not started.carried_from:
         click.echo(f"started {org_id} {new_period}{how}: blank")
         return
@@ -764,9 +764,8 @@ def export_blank(obj: Context, org_id: str | None, framework_id: str | None, out
     if org_id:
         record = queries.record(obj.store, obj.actor, org_id).record
         framework = workflows.framework_of(record, framework_id)
-        latest = record.sorted_periods()[-1].period if record.periods else None   # asks as it is scored now
-        _write(out, blank_docx(framework, organisation_name=record.organisation.name,
-                               per_key_area=latest is not None and kept_by_key_area(record, latest)))
+        _write(out, blank_docx(framework, organisation_name=record.organisation.name,   # asks as it is scored now
+                               per_key_area=scored_per(record) == "key_area"))
     else:
         _write(out, blank_docx(queries.framework(framework_id or DEFAULT_FRAMEWORK)))
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from .framework import Framework
 from .record import Action, Approval, Entry, long_date
-from .scores import NO_TARGET_LABEL, Score
+from .scores import Score
 
 
 def entry_at(current: Entry, kept: Version) -> Entry:
@@ -148,7 +148,7 @@ def changes(framework: Framework, old: Version | None, new: Version) -> list[Cha
 def _label(framework: Framework, name: str, entry: Entry | None) -> str:
     """A score or target in words: '3 – Mature', 'n/a'; none yet: 'not yet scored', or 'no target'."""
     value = getattr(entry, name) if entry is not None else Score()
-    return NO_TARGET_LABEL if name == "target" and value.state == "unscored" else value.label(framework)
+    return value.target_label(framework) if name == "target" else value.label(framework)
 
 
 def _text(value: Any) -> str:

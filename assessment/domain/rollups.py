@@ -438,6 +438,18 @@ class NewPeriod:
 PER = {"objective": "each objective", "key_area": "one level per key area"}
 
 
+def scored_per(record: OrganisationRecord, period: str | None = None) -> str:
+    """How `period` (by default the latest) is scored: "key_area" or "objective" (`PER`; a record
+    with no period yet, per objective)."""
+    name = period or (record.sorted_periods()[-1].period if record.periods else None)
+    return "key_area" if name is not None and kept_by_key_area(record, name) else "objective"
+
+
+def scored_words(per: str, switched: bool) -> str:
+    """", scored one level per key area" for a period started so (or switched), else ""."""
+    return f", scored {PER[per]}" if per == "key_area" or switched else ""
+
+
 def new_period(record: OrganisationRecord, name: str, *, carry: bool = True, per: str | None = None,
                framework: Framework | None = None) -> NewPeriod:
     """Period `name` of `record`, blank or (with `carry`, when there is an earlier period) carried
@@ -460,7 +472,7 @@ def new_period(record: OrganisationRecord, name: str, *, carry: bool = True, per
         if carry and period_key(name) <= period_key(latest.period):
             raise AssessmentError(f"{name} comes before {latest.period}, the latest period: only a period after it can "
                                   f"be carried forward from it; start {name} blank, or import it")
-    was = ("key_area" if kept_by_key_area(record, latest.period) else "objective") if latest else None
+    was = scored_per(record) if latest else None
     per = per or was or "objective"
     if per not in PER:
         raise AssessmentError(f"'{per}' is not a way of scoring: score each objective (objective) or one level per "

@@ -54,6 +54,10 @@ class Score:
             return UNSCORED_LABEL
         return level_label(self.value, framework)
 
+    def target_label(self, framework: Framework) -> str:
+        """As a target is read: '4 – Leader', '2/3', 'n/a', or 'no target' when none is set."""
+        return NO_TARGET_LABEL if self.state == "unscored" else self.label(framework)
+
 
 NOT_APPLICABLE = Score(None, True)
 UNSCORED = Score(None, False)

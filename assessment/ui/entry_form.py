@@ -28,7 +28,7 @@ from assessment.domain.record import (
     long_date_time,
     period_key,
 )
-from assessment.domain.scores import NO_TARGET_LABEL, UNSCORED, choice_labels
+from assessment.domain.scores import UNSCORED, choice_labels
 from assessment.ui import drafts, state
 from assessment.ui.html_tables import table
 from assessment.ui.text import md, said
@@ -107,7 +107,7 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
 
 def _common_target(framework: Framework, current, key_area_id: str) -> tuple[str, str] | None:
     """The target (as the form shows it) and its period that every applicable objective has, if they agree."""
-    found = {(e.target.label(framework) if e.target.state != "unscored" else NO_TARGET_LABEL, e.target_period or "")
+    found = {(e.target.target_label(framework), e.target_period or "")
              for o in framework.objective_ids[key_area_id]
              if (e := current.entries.get(o)) is not None and not e.score.not_applicable}
     return found.pop() if len(found) == 1 else None
@@ -174,7 +174,7 @@ def _fresh(p: str, entry: Entry, draft: Draft | None) -> bool:
 def _read_only(framework: Framework, entry: Entry) -> None:
     """An entry of a period that cannot be changed here (submitted or approved), as text."""
     labels = LABELS[entry.kind]
-    target = entry.target.label(framework) if entry.target.state != "unscored" else "no target"
+    target = entry.target.target_label(framework)
     st.markdown(f"**{labels[0]}:** {md(entry.score.label(framework))}  \n**{labels[1]}:** {md(target)}")
     st.markdown(md(entry.comment) if entry.comment else "_No comment._")
     for link in entry.evidence:
@@ -260,7 +260,7 @@ def _conflict(framework: Framework, org: str, period: str, entry: Entry, edit, p
 
 def _in_full(framework: Framework, entry: Entry) -> None:
     labels = LABELS[entry.kind]
-    target = entry.target.label(framework) if entry.target.state != "unscored" else "no target"
+    target = entry.target.target_label(framework)
     st.markdown(md(f"{labels[0]}: {entry.score.label(framework)}") + "  \n" + md(f"{labels[1]}: {target}"))
     st.text(entry.comment or "(no comment)")
     for link in entry.evidence:

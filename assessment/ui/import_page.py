@@ -9,7 +9,7 @@ from assessment.domain import limits
 from assessment.domain.errors import AssessmentError, InvalidImport
 from assessment.domain.numbers import counted
 from assessment.domain.record import long_date_time
-from assessment.domain.rollups import kept_by_key_area
+from assessment.domain.rollups import scored_per
 from assessment.formats.writers.import_template import template_csv, template_xlsx
 from assessment.ui import state
 from assessment.ui.html_tables import table
@@ -25,7 +25,7 @@ st.markdown("Bring in scores and comments you already hold: a **Word objectives 
             "nothing is.")
 
 periods = [p.period for p in saved.sorted_periods()] or ["2026"]
-per_key_area = bool(saved.periods) and kept_by_key_area(saved, periods[-1])   # rows as the record is scored
+per_key_area = scored_per(saved) == "key_area"   # rows as the record is scored now
 left, right = st.columns(2)
 left.download_button("Spreadsheet template (Excel)", key="import.template_xlsx", on_click="ignore",
                      data=lambda: template_xlsx(framework, periods[-1:], per_key_area=per_key_area),

@@ -10,7 +10,7 @@ from assessment import workflows
 from assessment.domain.errors import AssessmentError, as_sentence
 from assessment.domain.numbers import counted
 from assessment.domain.record import OrganisationRecord, next_period
-from assessment.domain.rollups import PER, kept_by_key_area, switch_words
+from assessment.domain.rollups import PER, scored_per, scored_words, switch_words
 from assessment.ui import state
 from assessment.ui.text import md, said
 from assessment.workflows import ADMINISTER
@@ -30,7 +30,7 @@ def start_period(record: OrganisationRecord, periods: list[str]) -> None:
         choices = ["Carried forward from the latest period", "Blank"] if periods else ["Blank"]
         how = st.radio("Start from", choices, key=f"home.new_how.{len(choices)}", horizontal=True)
         ways = list(PER)
-        was = ("key_area" if kept_by_key_area(record, periods[-1]) else "objective") if periods else "objective"
+        was = scored_per(record)
         per = st.radio("Score", ways, index=ways.index(was), format_func=lambda w: PER[w].capitalize(),
                        key=f"home.new_per.{org}", horizontal=True,
                        help="One level per key area, as Worcestershire does, or each of its objectives. Changing "
@@ -56,7 +56,7 @@ def start_period(record: OrganisationRecord, periods: list[str]) -> None:
         st.error(said(exc))
         return
     new = started.period.period
-    scored = f", scored {PER[started.per]}" if started.per == "key_area" or started.switched else ""
+    scored = scored_words(started.per, started.switched)
     st.session_state["home.started"] = (
         f"Started {new}{scored}, carried {'across' if started.switched else 'forward'} from {started.carried_from}: "
         f"{counted(started.carried, 'score')} to confirm or change; {counted(started.actions, 'action')} of earlier "

@@ -10,7 +10,7 @@ from ..domain import limits
 from ..domain.errors import AssessmentError, DraftsWaiting, InvalidEdit, NotFound
 from ..domain.mapping import on_framework
 from ..domain.record import SIGN_OFF, Approval, PeriodRecord, check_period, long_date
-from ..domain.rollups import PER, new_period
+from ..domain.rollups import PER, new_period, scored_words
 from ..formats.framework_file import find_framework
 from ..formats.mapping_file import find_mapping
 from ..storage.store import Store
@@ -57,7 +57,7 @@ def start_period(store: Store, actor: Actor, org_id: str, name: str, *, carry: b
         tx.add_period(org_id, new.period, framework.id, framework.version, user=actor.name)
         tx.add_event(org_id, new.period.period, "started", actor.name,
                      note=(f"carried forward from {new.carried_from}" if new.carried_from else "blank")
-                     + (f"; scored {PER[new.per]}" if new.per == "key_area" or new.switched else ""))
+                     + scored_words(new.per, new.switched))
     still_open = sum(a.is_open for p in record.periods for e in [*p.entries.values(), *p.key_area_entries.values()]
                      for a in e.actions)
     return StartedPeriod(new.period, new.carried_from, new.carried, still_open, new.per, new.switched)
