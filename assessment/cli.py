@@ -31,6 +31,7 @@ from .formats.framework_file import (
     load_framework,
     schema_text,
 )
+from .formats.covering_file import looks_like_report_text
 from .formats.record_schema import snapshot_data
 from .formats.yaml_source import read_yaml
 from .workflows import queries
@@ -72,7 +73,7 @@ def cli(ctx: click.Context, database: str | None) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
-    """Check framework, overlay, mapping and record files (a folder: every YAML file in it); print
+    """Check framework, overlay, mapping, record and report-text files (a folder: every YAML file in it); print
     every problem as PATH:LINE: where: message.
 
     Every file is checked, whatever an earlier one held; exits 0 only when every file is valid, else
@@ -82,6 +83,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     """
     from .formats.framework_file import framework_from_data
     from .formats.mapping_file import mapping_from_data
+    from .formats.covering_file import covering_from_data
     from .formats.record_file import record_from_data
     failed = unexpected = False
     files: list[Path] = []
@@ -110,6 +112,12 @@ def validate(paths: tuple[Path, ...]) -> None:
                            f"{found.new.version}")
             elif kind == "schema":
                 click.echo(f"{path}: JSON Schema of framework files (see `schema --check`), not checked here")
+            elif kind == "report text":
+                report = covering_from_data(data, source)
+                written = sum(1 for section in report.sections if section.written)
+                click.echo(f"{path}: valid report text ({counted(len(report.sections), 'section')}, "
+                           f"{written} written" + (f"; for {report.meeting.line()}" if report.meeting.line() else "")
+                           + ")")
             elif kind == "record":
                 record = record_from_data(data, source, find_framework)
                 names = ", ".join(p.period for p in record.sorted_periods())
@@ -119,8 +127,9 @@ def validate(paths: tuple[Path, ...]) -> None:
                 raise InvalidFile([source.problem((), "the file is empty")])
             else:
                 raise InvalidFile([source.problem((), "is not a framework file (with levels and themes), an overlay "
-                                                      "(overlay, applies_to), a mapping (mapping: from, to) or a "
-                                                      "record file (with organisation and periods)")])
+                                                      "(overlay, applies_to), a mapping (mapping: from, to), a "
+                                                      "record file (with organisation and periods) or a report "
+                                                      "text (with sections)")])
         except InvalidFile as exc:
             failed = True
             for line in exc.shown():
@@ -140,7 +149,8 @@ def validate(paths: tuple[Path, ...]) -> None:
 
 
 def file_kind(data: Any) -> str | None:
-    """'framework', 'overlay', 'mapping', 'schema', 'record', or None when the data looks like none."""
+    """'framework', 'overlay', 'mapping', 'schema', 'record', 'report text', or None when the data looks like
+    none."""
     if isinstance(data, dict):
         if "overlay" in data:
             return "overlay"
@@ -152,6 +162,8 @@ def file_kind(data: Any) -> str | None:
             return "record"
         if "themes" in data or "levels" in data:
             return "framework"
+        if looks_like_report_text(data):
+            return "report text"
     return None
 
 
@@ -252,6 +264,28 @@ def orgs_add(obj: Context, org_id: str, name: str, org_type: str | None, region:
     click.echo(f"added {org.id} ({org.name})")
 
 
+@orgs.command("report-shape")
+@click.argument("org_id")
+@click.option("--start", "start", type=click.Choice(["cabinet", "scrutiny", "none"]),
+              help="Start from a Cabinet report's sections (as Leicestershire's), a scrutiny report's (as "
+                   "Worcestershire's), or none (no covering report).")
+@click.pass_obj
+def orgs_report_shape(obj: Context, org_id: str, start: str | None) -> None:
+    """Show, or set, the sections of the council's committee report that its covering reports
+    follow (name, order and mark them required on the Organisation page)."""
+    if start is not None:
+        workflows.set_report_shape(obj.store, obj.actor, org_id,
+                                   None if start == "none" else workflows.shape_named(start))
+    shape = queries.record(obj.store, obj.actor, org_id).record.report_shape
+    if shape is None:
+        click.echo(f"{org_id} has no report shape: its members' report has no covering report")
+        return
+    from .domain.covering import KIND_WORDS
+    for n, section in enumerate(shape.sections, 1):
+        click.echo(f"{n:>2}. {section.heading} ({KIND_WORDS[section.kind]}"
+                   + (", required" if section.required else "") + ")")
+
+
 @cli.group("import")
 def import_() -> None:
     """Bring records in: a record file (YAML), a Word appendix, or a spreadsheet."""
@@ -306,6 +340,26 @@ def import_appendix(obj: Context, path: Path, org_id: str, framework_id: str | N
 def import_xlsx(obj: Context, path: Path, org_id: str, framework_id: str | None, dry_run: bool) -> None:
     """Scores and comments from the spreadsheet template (.xlsx or .csv) or our own Excel export."""
     _import(obj, path, org_id, framework_id, dry_run, "spreadsheet")
+
+
+@import_.command("report-text")
+@click.argument("path", type=click.Path(path_type=Path))
+@_ORG
+@click.option("--period", "period_name", required=True)
+@_DRY
+@click.pass_obj
+def import_report_text(obj: Context, path: Path, org_id: str, period_name: str, dry_run: bool) -> None:
+    """A period's covering report from a report-text file (YAML: sections, meeting, author, contact),
+    replacing the words it had; every problem is listed with its line, and nothing is saved."""
+    done = workflows.import_covering(obj.store, obj.actor, org_id, period_name, path, dry_run=dry_run)
+    changed = ", ".join(done.changed) or "nothing"
+    if dry_run:
+        click.echo(f"would change {org_id} {period_name}'s covering report: {changed}; nothing written (dry run)")
+    elif done.saved:
+        click.echo(f"{org_id} {period_name}: covering report saved as version {done.report.version} "
+                   f"(changed: {changed})")
+    else:
+        click.echo(f"{org_id} {period_name}: the covering report already says this; nothing saved")
 
 
 def _import(obj: Context, path: Path, org_id: str, framework_id: str | None, dry_run: bool, kind: str,
@@ -738,6 +792,24 @@ def export_report(obj: Context, org_id: str, period_name: str, compare_with: str
     compare = None if no_compare else (compare_with or PREVIOUS)
     _write(out, _in_format(report_docx(view.framework, view.record, period_name, compare, attach_appendix=attach),
                            fmt))
+
+
+@export.command("report-text")
+@click.option("--org", "org_id", required=True)
+@click.option("--period", "period_name", required=True)
+@click.option("--out", type=click.Path(path_type=Path), help="File to write (default: standard output).")
+@click.pass_obj
+def export_report_text(obj: Context, org_id: str, period_name: str, out: Path | None) -> None:
+    """A period's covering report as a report-text file (YAML), to edit and import again; a period
+    with none gives its council's report shape with nothing written."""
+    from .formats.covering_file import write_covering
+    text = write_covering(workflows.covering(obj.store, obj.actor, org_id, period_name).report)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    _writable(out)
+    _save_file(out, text.encode("utf-8"))
+    click.echo(f"wrote {out}")
 
 
 @export.command("xlsx")

@@ -18,6 +18,8 @@ from datetime import date
 
 import pytest
 
+from assessment.domain.covering import CoveringReport
+
 from assessment import workflows
 from assessment.domain.edits import EntryEdit
 from assessment.domain.errors import AlreadyExists, AssessmentError, PeriodLocked
@@ -69,6 +71,8 @@ def _content_writes(store, period: str) -> dict:
                                                                               comment="draft")),
         "delete_period": lambda tx: tx.delete_period("medway", period),
         "save_record": lambda tx: tx.save_record(whole, user="x", replace=True),
+        "save_covering": lambda tx: tx.save_covering("medway", period, CoveringReport(author="Someone after"),
+                                                     expected_version=None, user="x"),
     }
 
 

@@ -227,7 +227,7 @@ def test_every_table_has_a_repeating_header_row_and_headings_are_word_headings(n
         assert header is not None and header.get(qn("w:val")) in (None, "true", "1")
     styles = {p.text: p.style.name for p in document.paragraphs}
     for heading in ("At a glance", "Key areas in numbers (Figure 1)", "Summary", "Movement by key area",
-                    "What moved since 2022", "Overdue actions", "Appendix – Complete Objectives List: Medway Council"):
+                    "What moved since 2022", "Overdue actions", "Appendix 1 – Complete Objectives List: Medway Council"):
         assert styles[heading] == "Heading 1", heading
     for heading in ("Overall level", "The biggest gaps", "Improved (24)", "Engaging Councillors", "Enablers"):
         assert styles[heading] == "Heading 2", heading

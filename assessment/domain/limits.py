@@ -89,6 +89,14 @@ CHANGE = 300                    # what made a version: "saved", "import appendix
 EVIDENCE_URL = 2_000            # browsers and Word handle web addresses of this length
 TAB = 16                        # a browser tab's id, kept in the address (?tab=) with its drafts
 
+# ---------------------------------------------------------------- the covering report (`domain.covering`)
+COVERING_SECTIONS = 40          # sections of a report shape or a covering report; the Cabinet shape has 14
+COVERING_HEADING = 200          # a section's heading; the longest in the seeds is 50
+COVERING_TEXT = 20_000          # one section's text; Leicestershire's longest section is about 3,000
+COVERING_ITEMS = 26             # items of one section (lettered a to z); the seeds' longest list has 8
+COVERING_ITEM = 2_000           # one item (a recommendation); the seeds' longest is 260
+COVERING_CONTACT = 2_000        # the contact points; Leicestershire's three officers take 400
+
 
 # ---------------------------------------------------------------- PDF copies (LibreOffice on the server)
 PDF_DOCUMENT_BYTES = 1 * 2**20  # the Word body (word/document.xml) converted; Medway's report with its

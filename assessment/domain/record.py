@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from . import limits
+from .covering import CoveringReport, ReportShape
 from .errors import AssessmentError, NotFound
 from .scores import UNSCORED, Score
 
@@ -215,6 +216,8 @@ class PeriodRecord:
     # it was scored against, and whether no mapping could bring its scores across.
     scored_against: str | None = None
     mapping_missing: bool = False
+    # The officer's words that open the members' report (`covering`): its latest saved version.
+    covering: CoveringReport | None = None
 
     def scored_against_line(self) -> str | None:
         """What reports print beside a period scored against another framework."""
@@ -276,6 +279,8 @@ class OrganisationRecord:
     baselines: dict[str, Score] = field(default_factory=dict)
     baseline_agreed: str | None = None
     source: str | None = None
+    # The sections of the council's committee report, which its covering reports follow (`covering`).
+    report_shape: ReportShape | None = None
 
     def framework_or(self, default: str = DEFAULT_FRAMEWORK) -> str:
         """The framework id the record's periods follow, or `default` for a record with none yet."""

@@ -27,6 +27,8 @@ from ..domain.record import (
 )
 from ..domain.scores import UNSCORED, Score, parse_score
 from .framework_file import find_framework
+from ..domain.covering import covering_found, shape_problems
+from .covering_file import covering_data, covering_from_model, shape_data, shape_from_model
 from .record_schema import (
     BaselinesModel,
     EntryModel,
@@ -186,7 +188,14 @@ def to_record(parsed: RecordModel, source: Source, framework: Framework,
         if own is not framework:
             period.framework_id, period.framework_version = own.id, own.version
         _period_entries(period, period_in, ploc, own, source, problems, score)
+        if period_in.covering is not None:
+            period.covering = covering_from_model(period_in.covering)
+            problems += [source.problem((*ploc, "covering", *where), message)
+                         for where, message in covering_found(period.covering)]
         record.periods.append(period)
+    if parsed.report_shape is not None:
+        record.report_shape = shape_from_model(parsed.report_shape)
+        problems += [source.problem(("report_shape",), message) for message in shape_problems(record.report_shape)]
     fail_if(problems)
     return record
 
@@ -294,6 +303,8 @@ def record_as_data(record: OrganisationRecord, *, include_meta: bool = False) ->
             "agreed": record.baseline_agreed,
             "scores": {k: record.baselines[k].written for k in sorted(record.baselines, key=natural_key)},
         })
+    if record.report_shape is not None:
+        out["report_shape"] = shape_data(record.report_shape)
     out["periods"] = []
     for period in record.sorted_periods():
         p: dict[str, Any] = {"period": period.period, "status": period.status}
@@ -305,6 +316,8 @@ def record_as_data(record: OrganisationRecord, *, include_meta: bool = False) ->
         if period.key_area_entries:
             p["key_areas"] = [_entry_data("key_area", e, record, include_meta)
                               for e in period.key_area_entries.values()]
+        if period.covering is not None:
+            p["covering"] = covering_data(period.covering)
         out["periods"].append(p)
     return out
 

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from ..domain import limits
 from ..domain.record import ACTION_STATUSES, OLD_ACTION_STATUSES, STATUSES, Action, ActionUpdate, Entry, Evidence
 from ..domain.scores import Score, read_written
+from .covering_file import CoveringModel, ShapeModel
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -106,6 +107,7 @@ class PeriodModel(_Strict):
     framework: FrameworkRef | None = None
     entries: list[ObjectiveEntryModel] = Field(default_factory=list)
     key_areas: list[KeyAreaEntryModel] = Field(default_factory=list)
+    covering: CoveringModel | None = None   # the covering report (`covering_file`)
 
 
 class BaselinesModel(_Strict):
@@ -118,6 +120,7 @@ class RecordModel(_Strict):
     framework: FrameworkRef
     source: str | None = None
     baselines: BaselinesModel | None = None
+    report_shape: ShapeModel | None = None   # the sections of the council's committee report
     periods: list[PeriodModel] = Field(default_factory=list)
 
 

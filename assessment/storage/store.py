@@ -16,6 +16,7 @@ import sqlite3
 import threading
 from collections import OrderedDict, defaultdict
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -62,11 +63,14 @@ from ..domain.record import (
     period_key,
 )
 from ..domain.scores import Score
+from ..domain.covering import CoveringReport, ReportShape, covering_problems, shape_problems
+from ..formats.covering_file import covering_from_json, covering_json, shape_from_json, shape_json
 from ..formats.record_schema import entry_from_snapshot, snapshot_json
 from .tables import (
     ActionRow,
     ActionUpdateRow,
     AssessmentRow,
+    CoveringReportRow,
     BaselineRow,
     DraftRow,
     EntryHistoryRow,
@@ -461,6 +465,9 @@ class Transaction:
             row.baseline_agreed = record.baseline_agreed
         if record.source:
             row.source = record.source
+        if record.report_shape is not None:
+            _fits(org.id, shape_problems(record.report_shape))
+            row.report_shape = shape_json(record.report_shape)
         for objective_id, score in record.baselines.items():
             s.merge(BaselineRow(organisation_id=org.id, objective_id=objective_id,
                                 score=score.value, not_applicable=score.not_applicable))
@@ -494,7 +501,8 @@ class Transaction:
             select(AssessmentRow).where(AssessmentRow.organisation_id == org_id)
             .options(selectinload(AssessmentRow.entries).selectinload(EntryRow.actions)
                      .selectinload(ActionRow.updates),
-                     selectinload(AssessmentRow.entries).selectinload(EntryRow.evidence))).all()
+                     selectinload(AssessmentRow.entries).selectinload(EntryRow.evidence),
+                     selectinload(AssessmentRow.covering))).all()
         baselines = self.s.scalars(select(BaselineRow).where(BaselineRow.organisation_id == org_id)).all()
         assessments = sorted(assessments, key=lambda a: period_key(a.period))
         # the record follows the framework of its latest period; an earlier period scored against
@@ -505,12 +513,14 @@ class Transaction:
             organisation=Organisation(row.id, row.name, row.type, row.region),
             framework_id=framework_id, framework_version=framework_version,
             baselines={b.objective_id: _score(b.score, b.not_applicable) for b in baselines},
-            baseline_agreed=row.baseline_agreed, source=row.source)
+            baseline_agreed=row.baseline_agreed, source=row.source,
+            report_shape=shape_from_json(row.report_shape) if row.report_shape else None)
         for a in assessments:
             other = (a.framework_id, a.framework_version) != (framework_id, framework_version)
             period = PeriodRecord(period=a.period, status=a.status, approval=_approval(a),
                                   framework_id=a.framework_id if other else None,
-                                  framework_version=a.framework_version if other else None)
+                                  framework_version=a.framework_version if other else None,
+                                  covering=_covering(a.covering[-1]) if a.covering else None)
             for e in sorted(a.entries, key=lambda e: e.id):
                 target = (period.entries if e.kind == "objective" else period.key_area_entries)
                 target[e.item_id] = _entry_from_row(e)
@@ -533,6 +543,11 @@ class Transaction:
         except IntegrityError:  # started at the same moment by someone else
             raise AlreadyExists(f"{org_id} already has period '{period.period}'") from None
         self._insert_entries(assessment, [*period.entries.values(), *period.key_area_entries.values()], user)
+        if period.covering is not None:
+            _fits(f"{period.period}'s covering report", covering_problems(period.covering))
+            assessment.covering.append(CoveringReportRow(version=1, document=covering_json(period.covering),
+                                                         change=self.change, changed_by=user, changed_at=_now()))
+            self.s.flush()
 
     @writes(CONTENT_OF_A_PERIOD)
     def delete_period(self, org_id: str, period: str) -> None:
@@ -904,6 +919,50 @@ class Transaction:
         self.s.flush()
         return gone
 
+    # ------------------------------------------------------------ the covering report
+
+    @writes(NOT_A_PERIOD)
+    def set_report_shape(self, org_id: str, shape: ReportShape | None) -> None:
+        """The council's report shape (None: none); its periods' covering reports keep their words."""
+        row = self._org(org_id)
+        if shape is not None:
+            _fits(org_id, shape_problems(shape))
+        self.touched.add(org_id)
+        row.report_shape = shape_json(shape) if shape is not None else None
+        self.s.flush()
+
+    @writes(CONTENT_OF_A_PERIOD)
+    def save_covering(self, org_id: str, period: str, report: CoveringReport, *, expected_version: int | None,
+                      user: str) -> CoveringReport:
+        """A new version of a period's covering report. `expected_version` is the version the person
+        started from (0 for none): if someone has saved one since, `StaleEntry` (carrying theirs) and
+        nothing is written."""
+        assessment = self._open(org_id, period)
+        _fits(f"{period}'s covering report", covering_problems(report))
+        self.touched.add(org_id)
+        latest = self.s.scalar(select(CoveringReportRow).where(CoveringReportRow.assessment_id == assessment.id)
+                               .order_by(CoveringReportRow.version.desc()).limit(1).with_for_update())
+        version = latest.version if latest else 0
+        if expected_version is not None and expected_version != version and latest is not None:
+            raise StaleEntry(f"{period}'s covering report was saved by {latest.changed_by or 'someone else'} "
+                             f"({long_date_time(latest.changed_at)}, version {version}) after you opened version "
+                             f"{expected_version}; nothing was overwritten", current=_covering(latest))
+        row = CoveringReportRow(assessment_id=assessment.id, version=version + 1, document=covering_json(report),
+                                change=self.change, changed_by=user, changed_at=_now())
+        self.s.add(row)
+        try:
+            self.s.flush()
+        except IntegrityError:   # the same version saved at the same moment by someone else
+            raise StaleEntry(f"{period}'s covering report was saved by someone else at the same moment; "
+                             "nothing was overwritten") from None
+        return _covering(row)
+
+    @reads
+    def covering_versions(self, org_id: str, period: str) -> list[tuple[CoveringReport, str | None]]:
+        """Every saved version of a period's covering report, oldest first, with what made it."""
+        assessment = self._assessment(org_id, period)
+        return [(_covering(row), row.change) for row in assessment.covering]
+
     @reads
     def versions(self, org_id: str, period: str, item: str, kind: str = "objective") -> list[Version]:
         """Every saved version of one entry, oldest first (without what each changed: `history.versions`)."""
@@ -916,6 +975,12 @@ class Transaction:
                               .order_by(EntryHistoryRow.version)).all()
         return [Version(h.version, h.changed_by, _utc(h.changed_at), h.change, _kept_entry(h, item, kind),
                         whole=h.snapshot is not None) for h in rows]
+
+
+def _covering(row: CoveringReportRow) -> CoveringReport:
+    """A saved version of a covering report, with its version, who saved it and when."""
+    return replace(covering_from_json(row.document), version=row.version, by=row.changed_by,
+                   at=_utc(row.changed_at))
 
 
 def _kept_entry(row: EntryHistoryRow, item: str, kind: str) -> Entry:

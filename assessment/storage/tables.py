@@ -53,6 +53,9 @@ class OrganisationRow(Base):
     # Set afresh by every unit of work that changes the organisation's record (its periods, entries,
     # actions, baselines): a read keeps a loaded record for as long as this stays the same.
     changed: Mapped[str | None] = mapped_column(String(32), default=new_stamp)
+    # The council's report shape (JSON, `formats.covering_file.shape_json`): the sections of its
+    # committee report, in order, which its covering reports follow; null: none chosen yet.
+    report_shape: Mapped[str | None] = mapped_column(Text)
     assessments: Mapped[list["AssessmentRow"]] = relationship(back_populates="organisation",
                                                               cascade="all, delete-orphan")
     baselines: Mapped[list["BaselineRow"]] = relationship(cascade="all, delete-orphan")
@@ -88,6 +91,22 @@ class AssessmentRow(Base):
     organisation: Mapped[OrganisationRow] = relationship(back_populates="assessments")
     entries: Mapped[list["EntryRow"]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
     drafts: Mapped[list["DraftRow"]] = relationship(cascade="all, delete-orphan")
+    covering: Mapped[list["CoveringReportRow"]] = relationship(cascade="all, delete-orphan",
+                                                               order_by="CoveringReportRow.version")
+
+
+class CoveringReportRow(Base):
+    """One saved version of a period's covering report (JSON, `formats.covering_file.covering_json`):
+    the latest is the report as it stands; the earlier ones are its history."""
+    __tablename__ = "covering_reports"
+    __table_args__ = (UniqueConstraint("assessment_id", "version", name="uq_covering_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    document: Mapped[str] = mapped_column(Text)
+    change: Mapped[str | None] = mapped_column(String(CHANGE))   # "saved", "import report.yaml", "started"
+    changed_by: Mapped[str | None] = mapped_column(String(PERSON))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class EntryRow(Base):

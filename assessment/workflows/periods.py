@@ -7,8 +7,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from ..domain import limits
+from ..domain.covering import ReportShape, missing_required, starting_draft
 from ..domain.errors import AssessmentError, DraftsWaiting, InvalidEdit, NotFound
 from ..domain.mapping import on_framework
+from ..domain.numbers import counted
 from ..domain.record import SIGN_OFF, Approval, PeriodRecord, check_period, long_date
 from ..domain.rollups import PER, new_period, scored_words
 from ..formats.framework_file import find_framework
@@ -52,6 +54,8 @@ def start_period(store: Store, actor: Actor, org_id: str, name: str, *, carry: b
         else:
             framework = framework_of(record, framework_id)
         new = new_period(record, name.strip(), carry=carry, per=per, framework=framework)
+        latest = record.sorted_periods()[-1] if record.periods else None
+        new.period.covering = starting_draft(record.report_shape, latest.covering if latest and carry else None)
         tx.change = "started" + (f", carried forward from {new.carried_from}" if new.carried_from else "") + \
             (f", scored {PER[new.per]}" if new.switched else "")
         tx.add_period(org_id, new.period, framework.id, framework.version, user=actor.name)
@@ -163,6 +167,17 @@ def _reason(reason: str | None, doing: str) -> str:
     return reason
 
 
+def check_covering_ready(period: PeriodRecord, shape: ReportShape | None) -> None:
+    """Refuse to put a period forward while its covering report leaves a required section unwritten
+    (the council's report shape says which are required)."""
+    missing = missing_required(period.covering, shape)
+    if missing:
+        listed = ", ".join(f'"{h}"' for h in missing)
+        raise AssessmentError(f"{period.period}'s covering report has {counted(len(missing), 'required section')} "
+                              f"not yet written ({listed}); write {'it' if len(missing) == 1 else 'them'} on the "
+                              "Covering report page before submitting it")
+
+
 def check_not_far_ahead(period: str, today: date | None = None) -> None:
     """A period is started in its year or the year before (to prepare it), not further ahead: 2207
     for 2027 is a slip of the keyboard, and its decisions could never be dated."""
@@ -193,12 +208,14 @@ def _move(store: Store, actor: Actor, org_id: str, period: str, step: str, appro
           ignore_drafts: bool = False, **details) -> PeriodRecord:
     allowed, to = SIGN_OFF[step]
     with store.transaction() as tx:
-        current = tx.load_record(org_id).period(period)
+        loaded = tx.load_record(org_id)
+        current = loaded.period(period)
         if current.status not in allowed:
             raise AssessmentError(f"{period} is {current.status}, so it cannot be {_DONE[step]}; "
                                   f"only a period that is {' or '.join(allowed)} can")
         if step == "submit":
             current.check_ready_to_submit()
+            check_covering_ready(current, loaded.report_shape)
             waiting = tx.drafts(org_id, period)
             if waiting and not ignore_drafts:
                 raise DraftsWaiting(period, waiting)

@@ -65,14 +65,15 @@ def appendix_docx(framework: Framework, record: OrganisationRecord, periods: lis
 
 
 def write_appendix(document, framework: Framework, record: OrganisationRecord, periods: Sequence[str],
-                   clean: TextCleaner, *, new_section: bool, today: date | None = None) -> None:
+                   clean: TextCleaner, *, new_section: bool, today: date | None = None,
+                   number: int | None = None) -> None:
     """Write the objectives appendix for `periods` at the end of `document` (a python-docx Document).
 
     With `new_section`, the appendix starts on a new page in a landscape A4 section of its own
     (so it can follow a portrait report) with its own footer; without it, the document's last
     section is made landscape A4. The text takes the document's Normal style (`appendix_docx`
     sets Arial 9 pt with `set_text_style`). User text goes through `clean`, which counts what it
-    replaced.
+    replaced. `number` numbers it ("Appendix 1") where it follows a covering report.
     """
     chosen = list(periods)
     period_records = [record.period(p) for p in chosen]
@@ -80,13 +81,12 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
     start_landscape(document, new_section=new_section)
     by_key_area = _kind(period_records) == "key areas"
     listed = "Key Areas" if by_key_area else "Complete Objectives List"
-    layout.heading(f"Appendix – {listed}: {clean(record.organisation.name)}", 1)
+    layout.heading(f"Appendix{f' {number}' if number else ''} – {listed}: {clean(record.organisation.name)}", 1)
     layout.paragraph(f"{framework.name}. Scores for "
                      f"{' and '.join(chosen)}, with comments and the actions raised in each period. Levels: "
                      + ", ".join(lv.label for lv in framework.levels)
                      + '. A score such as "2/3" is between two levels.' + carried_note(period_records)
                      + "".join(f" {clean(note)}." for note in framework_notes(period_records)))
-    # a record kept per key area has no objective numbers: no "#" column
     # a record kept per key area has no objective numbers, and a description only where its key areas have one
     described = not by_key_area or any(ka.description for ka in framework.key_areas.values())
     headers = (["Key area", "Description"] if described else ["Key area"]) if by_key_area \

@@ -6,7 +6,9 @@ radar's numbers as a table on the next page; the plain-English summary; the move
 key area; the objectives that moved, with their comments; the overdue actions; and, optionally,
 the objectives appendix in a landscape section at the end. Built from `report.progress_report`,
 the same data as the page. Every heading is a Word heading (the navigation pane lists them),
-the radar picture has alternative text, and every table's header row repeats on each page.
+the radar picture has alternative text, and every table's header row repeats on each page. A period
+with a covering report opens with it instead of the title page (`word_covering`), and then always
+carries the objectives appendix, as Appendix 1.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from ...domain.report import (
 )
 from ...domain.rollups import PREVIOUS
 from ..charts import chart_png, radar_caption, radar_chart, radar_text_table
+from .word_covering import write_covering
 from .word_appendix import WordExport, page_of_pages, set_heading_font, set_title_and_language, write_appendix
 from .word_text import TextCleaner
 
@@ -55,7 +58,13 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
     title = f"{record.organisation.name}: procurement maturity progress report, {period}"
     set_title_and_language(document, title, author=record.organisation.name)
     status = clean(record.period(period).status_line())
-    _title_page(document, report, clean, status)
+    covering = record.period(period).covering
+    if covering is not None and not covering.empty:
+        # the officer's words open it, as the council's committee reports open; the appendix follows
+        write_covering(document, covering, f"Procurement maturity: progress report {period}", status, clean)
+        attach_appendix = True
+    else:
+        _title_page(document, report, clean, status)
     rows = radar_rows(framework, record, period, report.compare_with)
     _at_a_glance(document, report, framework, rows, clean)
     _radar_numbers(document, report, rows, clean)
@@ -64,7 +73,7 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
     _overdue_actions(document, report, clean)
     if attach_appendix:
         chosen = appendix_periods or record.appendix_periods(period)
-        write_appendix(document, framework, record, chosen, clean, new_section=True)
+        write_appendix(document, framework, record, chosen, clean, new_section=True, number=1)
     _footer(document, f"{title}. {framework.name}. {status}. Generated {long_date(today)}. ")
     out = io.BytesIO()
     document.save(out)
