@@ -58,7 +58,10 @@ def _shape(*sections: tuple[str, str, bool]) -> tuple[ShapeSection, ...]:
     return tuple(ShapeSection(heading, kind, required) for heading, kind, required in sections)
 
 
-# The two shapes, with their headings as the councils print them.
+# The two shapes, with their headings as the councils print them, in their order: Leicestershire's
+# Cabinet report on its Commissioning and Procurement Strategy (6 February 2015) and Worcestershire's
+# scrutiny report on its Corporate Procurement Strategy (14 February 2022); required, the sections
+# without which the paper would not stand (what it is for, what members are asked to do, why).
 SHAPES: dict[str, tuple[str, ReportShape]] = {
     "cabinet": ("Cabinet report (as Leicestershire's)", ReportShape(_shape(
         ("PART A", "heading", False),
@@ -72,9 +75,14 @@ SHAPES: dict[str, tuple[str, ReportShape]] = {
         ("Officers to Contact", "contact", False),
         ("PART B", "heading", False),
         ("Background", "text", True),
+        ("Proposal", "text", False),
         ("Consultation", "text", False),
-        ("Equality and Human Rights Implications", "text", False),
         ("Background Papers", "plain", False),
+        ("Appendices", "plain", False),
+        ("Relevant Impact Assessments", "heading", False),
+        ("Equalities and Human Rights Implications", "text", False),
+        ("Environmental", "text", False),
+        ("Partnership Working and Associated Issues", "text", False),
     ), "cabinet")),
     "scrutiny": ("Scrutiny report (as Worcestershire's)", ReportShape(_shape(
         ("Summary", "text", True),

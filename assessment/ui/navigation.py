@@ -12,6 +12,7 @@ Page = tuple[str, str, str | None]   # the script, its title, its address (None:
 _HOME: Page = ("assessment/ui/home.py", "Start", None)
 _SCORE = ("assessment/ui/score.py", "Score a key area", "score")
 _REPORT = ("assessment/ui/report_page.py", "Progress report", "report")
+_COVERING = ("assessment/ui/covering_page.py", "Covering report", "covering")
 _ACTIONS = ("assessment/ui/actions_page.py", "Actions", "actions")
 _IMPORT = ("assessment/ui/import_page.py", "Import", "import")
 _PEOPLE = ("assessment/ui/people_page.py", "People", "people")
@@ -32,7 +33,7 @@ def pages(actor: Actor) -> list:
                                  actor.manages_deployment or actor.may_somewhere(PEOPLE))
     chosen: list[Page] = [_HOME]
     if edits:
-        chosen += [_SCORE, _REPORT, _ACTIONS, _IMPORT]
+        chosen += [_SCORE, _COVERING, _REPORT, _ACTIONS, _IMPORT]
     elif reads:   # Start is the default page (at "/") but sends a councillor on to the report on arrival
         chosen.append(_REPORT)
     if manages:

@@ -41,7 +41,7 @@ def show(org: str, current: PeriodRecord) -> None:
                 _do(lambda: workflows.withdraw_period(state.store(), actor, org, period, reason=reason),
                     f"Withdrew {period}: it is a draft again.")
     if current.status == "submitted" and actor.may(org, ADMINISTER):
-        _approve(org, period)
+        _approve(org, current)
     if current.status in ("submitted", "approved") and actor.may(org, ADMINISTER):
         with st.expander("Reopen as a draft"):
             reason = st.text_area("Reason (kept in the period's history)", key="home.reopen.reason", height=68)
@@ -91,15 +91,20 @@ def _submit(org: str, period: str) -> None:
         st.rerun()
 
 
-def _approve(org: str, period: str) -> None:
-    actor = state.actor()
+def _approve(org: str, current: PeriodRecord) -> None:
+    """The approval, its committee and date taken from the meeting the covering report goes to."""
+    actor, period = state.actor(), current.period
+    meeting = current.covering.meeting if current.covering else None
     with st.expander("Record the approval", expanded=True):
-        decision = st.text_input("Approved by", key="home.approve.decision",
+        decision = st.text_input("Approved by", value=meeting.committee or "" if meeting else "",
+                                 key="home.approve.decision",
                                  placeholder="e.g. Cabinet, or Director of Finance (delegated decision)")
         cols = st.columns(2)
         today = date.today()
-        on = cols[0].date_input("Date of the decision", value=None, key="home.approve.on", format="DD/MM/YYYY",
-                                min_value=min(date(int(period[:4]), 1, 1), today), max_value=today,
+        first = min(date(int(period[:4]), 1, 1), today)
+        held = meeting.on if meeting and meeting.on and first <= meeting.on <= today else None
+        on = cols[0].date_input("Date of the decision", value=held, key="home.approve.on", format="DD/MM/YYYY",
+                                min_value=first, max_value=today,
                                 help="Not in the future, nor before the period began.")
         minute = cols[1].text_input("Minute or decision reference", key="home.approve.minute")
         if st.button("Approve", key="home.approve", type="primary"):
