@@ -251,7 +251,7 @@ def test_what_postgresql_cannot_store_is_named_and_nothing_is_written(tmp_path, 
         restore(copy, data, source="long.json")
     assert str(caught.value) == (
         "long.json has 1 problem: nothing was restored\n"
-        "  long.json:31: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
+        "  long.json:32: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
     assert sum(table_counts(copy).values()) == 0
     wipe_postgres(postgres_url)
     postgres = open_store(postgres_url)
@@ -260,8 +260,8 @@ def test_what_postgresql_cannot_store_is_named_and_nothing_is_written(tmp_path, 
             restore(postgres, data, source="nul.json")
         assert str(caught.value) == (
             "nul.json has 2 problems: nothing was restored\n"
-            "  nul.json:24: settings[0].value: contains the NUL character (\\u0000), which PostgreSQL cannot store\n"
-            "  nul.json:31: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
+            "  nul.json:25: settings[0].value: contains the NUL character (\\u0000), which PostgreSQL cannot store\n"
+            "  nul.json:32: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
         assert sum(table_counts(postgres).values()) == 0
     finally:
         for s in (sqlite, copy, postgres):
@@ -289,7 +289,7 @@ def test_a_backup_of_format_1_still_restores(store):
     old = (BACKUPS / "minimal-format-1.json").read_bytes()
     counts = restore(store, old, source="old.json")
     assert counts == {**header(old), "drafts": 0, "actions": header(old)["actions"] - 1, "action_updates": 0,
-                      "people": 0, "memberships": 0, "events": 0}
+                      "people": 0, "memberships": 0, "events": 0, "covering_reports": 0}
     again = json.loads(backup(store))
     assert again["format_version"] == backup_module.FORMAT_VERSION and again["counts"]["drafts"] == 0
     entries = [e for o in again["organisations"] for a in o["assessments"] for e in a["entries"]]
@@ -317,6 +317,121 @@ def test_the_minimal_fixture_and_the_documented_example_round_trip(store, empty)
     docs = (ROOT / "docs" / "backup-format.md").read_text(encoding="utf-8")
     example = re.search(r"```json\n(.*?)```", docs, re.S).group(1)
     assert example.encode("utf-8") == data
+
+
+# ---------------------------------------------------------------- the covering report (format 7)
+
+REPORT_TEXT = FIXTURES / "report-text" / "medway-2024.yaml"
+
+
+def with_covering(store) -> None:
+    """The example records; Medway in the Cabinet report's shape, its 2024 covering report imported
+    (version 1, by the local user) and then saved again by Siân Jones (version 2)."""
+    workflows.load_examples(store, LOCAL_ACTOR)
+    workflows.start_period(store, LOCAL_ACTOR, "medway", "2024")
+    workflows.set_report_shape(store, LOCAL_ACTOR, "medway", workflows.shape_named("cabinet"))
+    imported = workflows.import_covering(store, LOCAL_ACTOR, "medway", "2024", REPORT_TEXT)
+    assert imported.saved and imported.report.version == 1
+    sian = workflows.Actor("Siân Jones", every_right=True)
+    workflows.save_covering(store, sian, "medway", "2024",
+                            replace(imported.report, author="Pennaeth Caffael / Head of Procurement"),
+                            expected_version=1)
+
+
+def covering_versions(store, org_id: str, period: str) -> list:
+    with store.transaction(write=False) as tx:
+        return tx.covering_versions(org_id, period)
+
+
+def test_a_report_shape_and_a_covering_reports_versions_round_trip(store, empty):
+    with_covering(store)
+    data = backup(store)
+    versions = covering_versions(store, "medway", "2024")
+    with store.transaction(write=False) as tx:
+        shape_text = tx.s.scalar(select(OrganisationRow.report_shape).where(OrganisationRow.id == "medway"))
+    assert [(r.version, r.by, change) for r, change in versions] == [
+        (1, "local user", "import medway-2024.yaml"), (2, "Siân Jones", "saved")]
+    written = json.loads(data)
+    assert written["counts"]["covering_reports"] == 2
+    (medway,) = [o for o in written["organisations"] if o["id"] == "medway"]
+    assert medway["report_shape"] == shape_text                      # the JSON text as stored
+    (period,) = [a for a in medway["assessments"] if a["period"] == "2024"]
+    assert [(c["version"], c["changed_by"], c["change"]) for c in period["covering"]] == [
+        (1, "local user", "import medway-2024.yaml"), (2, "Siân Jones", "saved")]
+    assert all(a["covering"] == [] for o in written["organisations"] for a in o["assessments"] if a is not period)
+
+    target = empty()
+    assert restore(target, data)["covering_reports"] == 2
+    assert covering_versions(target, "medway", "2024") == versions   # words, who, when and what made each
+    with target.transaction(write=False) as tx:
+        record = tx.load_record("medway")
+    assert record.report_shape == workflows.shape_named("cabinet")
+    latest = record.period("2024").covering
+    assert latest == versions[-1][0] and latest.version == 2
+    assert latest.author == "Pennaeth Caffael / Head of Procurement"
+    assert latest.section("Recommendations").items[1] == "the targets for 2025/26 set out in the report be agreed;"
+    assert backup(target) == data
+    saved = workflows.save_covering(target, LOCAL_ACTOR, "medway", "2024", replace(latest, author="After the restore"),
+                                    expected_version=2)                      # the id sequence moved on
+    assert saved.version == 3
+
+
+@pytest.mark.parametrize("name", ["minimal-format-6.json", "minimal-format-1.json"])
+def test_older_backups_restore_with_no_report_shape_and_no_covering_report(store, name):
+    """minimal-format-6.json was written by the tool at bbe372e (format 6, schema 0009) from a
+    database restored from the format-6 minimal.json; read as format 7, it is that file again."""
+    old = (BACKUPS / name).read_bytes()
+    assert b'"covering' not in old and b'"report_shape"' not in old
+    assert restore(store, old, source=name)["covering_reports"] == 0
+    with store.transaction(write=False) as tx:
+        record = tx.load_record("ynys-mon")
+    assert record.report_shape is None and all(p.covering is None for p in record.periods)
+    again = backup(store)
+    if name == "minimal-format-6.json":
+        assert again == (BACKUPS / "minimal.json").read_bytes()
+    written = json.loads(again)
+    assert written["counts"]["covering_reports"] == 0
+    assert [(o["report_shape"], [a["covering"] for a in o["assessments"]]) for o in written["organisations"]] == [
+        (None, [[], []])]
+
+
+def _covering_row(version: int, document: dict | str, **more) -> dict:
+    return {"version": version, "document": document if isinstance(document, str) else json.dumps(document),
+            "change": "saved", "changed_by": "Siân Jones", "changed_at": "2024-11-20T10:15:02.125000+00:00", **more}
+
+
+PURPOSE = {"heading": "Purpose of Report", "text": "Nodi’r hunanasesiad / To note the self-assessment."}
+
+
+def test_a_covering_report_or_report_shape_not_as_the_tool_keeps_it_is_refused_and_located(store):
+    data = json.loads((BACKUPS / "minimal.json").read_bytes())
+    org = data["organisations"][0]
+    org["report_shape"] = json.dumps({"started_from": None, "sections": [
+        {"heading": "PART A", "kind": "heading", "required": True}]})
+    org["assessments"][1]["covering"] = [
+        _covering_row(1, {"sections": [PURPOSE]}),                                        # as the tool keeps it
+        _covering_row(2, {"sections": [{**PURPOSE, "colour": "red"}]}),                  # an unknown key
+        _covering_row(3, {"sections": [PURPOSE, {"heading": "PART A", "kind": "heading",
+                                                  "text": "Words under a heading"}]}),   # a heading holding text
+        _covering_row(3, "[1, 2]", reviewed=True)]            # a version twice, not an object, a key unknown
+    data["counts"]["covering_reports"] = 4
+    with pytest.raises(InvalidBackup) as caught:
+        restore(store, json.dumps(data, indent=2, ensure_ascii=False).encode(), source="b.json")
+    at = "organisations[0].assessments[1].covering"
+    assert [(p.where, p.message) for p in caught.value.problems] == [
+        ("organisations[0].report_shape",
+         "section 1 (PART A) is a heading only, so nothing is written in it and it cannot be required"),
+        (f"{at}[1].document", "is not a covering report in the report-text file's shape "
+                              "(sections[0].colour: Extra inputs are not permitted)"),
+        (f"{at}[2].document", "sections[1]: section 2 (PART A) is a heading only, so it holds no text or items "
+                              "of its own"),
+        (f"{at}[3].version", f"version 3 appears twice (first at {at}[2].version)"),
+        (f"{at}[3].document", "is not a covering report in the report-text file's shape (Input should be an "
+                              "object)"),
+        (f"{at}[3].reviewed", "Extra inputs are not permitted")]
+    assert str(caught.value).splitlines()[0] == "b.json has 6 problems: nothing was restored"
+    assert all(p.line for p in caught.value.problems)
+    assert sum(table_counts(store).values()) == 0
 
 
 # ---------------------------------------------------------------- refusals
@@ -393,13 +508,14 @@ SHAPES = {"organisations": backup_module.OrganisationData, "baselines": backup_m
           "entry_history": backup_module.HistoryData, "settings": backup_module.SettingData,
           "drafts": backup_module.DraftData, "action_updates": backup_module.ActionUpdateData,
           "events": backup_module.EventData, "people": backup_module.PersonData,
-          "memberships": backup_module.MembershipData}
+          "memberships": backup_module.MembershipData, "covering_reports": backup_module.CoveringData}
 NOT_IN_THE_FILE = {"organisations": {"changed"},   # a stamp for reading: a restored organisation gets a new one
                    "baselines": {"organisation_id"}, "settings": set(),
                    "assessments": {"id", "organisation_id"}, "entries": {"id", "assessment_id"},
                    "actions": {"entry_id"}, "evidence": {"id", "entry_id"}, "entry_history": {"id", "entry_id"},
                    "drafts": {"id", "assessment_id"}, "action_updates": {"id", "action_id"},
-                   "events": {"organisation_id"}, "people": {"id"}, "memberships": {"person_id"}}
+                   "events": {"organisation_id"}, "people": {"id"}, "memberships": {"person_id"},
+                   "covering_reports": {"id", "assessment_id"}}
 
 
 def test_every_table_and_column_is_in_the_backup():
@@ -416,6 +532,6 @@ def test_every_table_and_column_is_in_the_backup():
                   backup_module.HistoryData, backup_module.EvidenceData, backup_module.BaselineData,
                   backup_module.AssessmentData, backup_module.SettingData, backup_module.DraftData,
                   backup_module.ActionUpdateData, backup_module.EventData, backup_module.PersonData,
-                  backup_module.MembershipData):
+                  backup_module.MembershipData, backup_module.CoveringData):
         for name in model.__annotations__:
             assert f"`{name}`" in docs, f"{model.__name__}.{name} is not documented"

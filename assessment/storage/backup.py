@@ -12,10 +12,10 @@ to `file:line: json.path`) and writes it into an *empty* database in one transac
 
 Ids: action ids are kept (the app matches actions by id when an entry is saved), and so are event
 ids (a history row names the import that made it). No other surrogate id appears in the file; the
-restore numbers assessments, entries, evidence, history rows, action status changes and drafts 1,
-2, 3 ... in file order, which keeps their order (each is listed in id order). Files of older
-formats are read as the newest (see `_from_older`). On PostgreSQL the id sequences are then moved
-past the largest id so later inserts work.
+restore numbers assessments, entries, evidence, history rows, action status changes, drafts and
+covering report versions 1, 2, 3 ... in file order, which keeps their order (each is listed in id
+order). Files of older formats are read as the newest (see `_from_older`). On PostgreSQL the id
+sequences are then moved past the largest id so later inserts work.
 """
 
 from __future__ import annotations
@@ -35,10 +35,12 @@ from sqlalchemy import Connection, Table, func, insert, select, text
 from typing_extensions import TypedDict, is_typeddict  # pydantic needs this one before Python 3.12
 
 from ..domain import limits
+from ..domain.covering import covering_found, shape_problems
 from ..domain.errors import AssessmentError, BackupError, InvalidBackup, ScoreError
 from ..domain.framework import Framework
 from ..domain.record import DEFAULT_FRAMEWORK, period_key
 from ..domain.scores import parse_score
+from ..formats.covering_file import CoveringModel, ShapeModel, covering_from_model, shape_from_model
 from ..formats.framework_file import find_framework
 from ..formats.json_source import located, path, widest_object
 from ..formats.record_file import natural_key
@@ -50,6 +52,7 @@ from .tables import (
     ActionUpdateRow,
     AssessmentRow,
     BaselineRow,
+    CoveringReportRow,
     DraftRow,
     EntryHistoryRow,
     EntryRow,
@@ -64,11 +67,12 @@ from .tables import (
 FORMAT = "procurement-maturity-backup"
 # 2: targets may be n/a, drafts; 3: an action lives once, with its status changes; 4: people and
 # roles, approvals, events, and a full snapshot in every history row; 5: a draft belongs to a tab;
-# 6: a history row's snapshot is the record schema's entry (`formats.record_schema.EntrySnapshot`).
-FORMAT_VERSION = 6
+# 6: a history row's snapshot is the record schema's entry (`formats.record_schema.EntrySnapshot`);
+# 7: an organisation's report shape, and each period's covering report with its versions.
+FORMAT_VERSION = 7
 CREATED_BY = "procurement maturity self-assessment (assessment.backup)"
 COUNTED = ("people", "memberships", "organisations", "events", "baselines", "assessments", "entries", "actions",
-           "action_updates", "evidence", "entry_history", "drafts", "settings")
+           "action_updates", "evidence", "entry_history", "drafts", "covering_reports", "settings")
 
 _ORGS, _BASELINES, _ASSESSMENTS = (cast(Table, OrganisationRow.__table__), cast(Table, BaselineRow.__table__),
                                    cast(Table, AssessmentRow.__table__))
@@ -78,8 +82,9 @@ _HISTORY, _SETTINGS, _DRAFTS = (cast(Table, EntryHistoryRow.__table__), cast(Tab
                                 cast(Table, DraftRow.__table__))
 _UPDATES, _EVENTS, _PEOPLE, _MEMBERSHIPS = (cast(Table, ActionUpdateRow.__table__), cast(Table, EventRow.__table__),
                                             cast(Table, PersonRow.__table__), cast(Table, MembershipRow.__table__))
+_COVERING = cast(Table, CoveringReportRow.__table__)
 SERIAL_TABLES = ("people", "events", "assessments", "entries", "actions", "action_updates", "evidence",
-                 "entry_history", "drafts")
+                 "entry_history", "drafts", "covering_reports")
 
 
 # ====================================================================== the file's shape (v4)
@@ -189,6 +194,15 @@ class DraftData(TypedDict):
 
 
 @with_config(_STRICT)
+class CoveringData(TypedDict):
+    version: _Id
+    document: str
+    change: str | None
+    changed_by: str | None
+    changed_at: AwareDatetime
+
+
+@with_config(_STRICT)
 class AssessmentData(TypedDict):
     period: str
     framework_id: str
@@ -202,6 +216,7 @@ class AssessmentData(TypedDict):
     approved_at: AwareDatetime | None
     entries: _Rows[EntryData]
     drafts: _Rows[DraftData]
+    covering: _Rows[CoveringData]
 
 
 @with_config(_STRICT)
@@ -242,6 +257,7 @@ class OrganisationData(TypedDict):
     baseline_agreed: str | None
     source: str | None
     created_at: AwareDatetime
+    report_shape: str | None
     baselines: _Rows[BaselineData]
     events: _Rows[EventData]
     assessments: _Rows[AssessmentData]
@@ -335,6 +351,12 @@ def _read_all(connection: Connection) -> dict[str, Any]:
         drafts[assessment_id].append({"person": person, "tab": tab, "kind": kind, "item_id": item_id,
                                       "base_version": base_version, "fields": fields,
                                       "updated_at": _when(updated_at)})
+    v = _COVERING.c
+    covering = defaultdict(list)
+    for assessment_id, version, document, change, changed_by, changed_at in rows(
+            v.assessment_id, v.version, v.document, v.change, v.changed_by, v.changed_at):
+        covering[assessment_id].append({"version": version, "document": document, "change": change,
+                                        "changed_by": changed_by, "changed_at": _when(changed_at)})
 
     c = _ENTRIES.c
     entries = defaultdict(list)
@@ -364,7 +386,8 @@ def _read_all(connection: Connection) -> dict[str, Any]:
             "minute": minute, "approved_by": approved_by, "approved_at": _when(approved_at),
             "entries": sorted(entries.pop(assessment_id, []), key=_entry_order),
             "drafts": sorted(drafts.pop(assessment_id, []),
-                             key=lambda x: (x["person"], x["kind"] != "objective", _natural(x["item_id"])))})
+                             key=lambda x: (x["person"], x["kind"] != "objective", _natural(x["item_id"]))),
+            "covering": covering.pop(assessment_id, [])})
     c = _BASELINES.c
     baselines = defaultdict(list)
     for org_id, objective_id, score, na in rows(c.organisation_id, c.objective_id, c.score, c.not_applicable):
@@ -380,12 +403,12 @@ def _read_all(connection: Connection) -> dict[str, Any]:
     c = _ORGS.c
     organisations = [{
         "id": org_id, "name": name, "type": type_, "region": region, "baseline_agreed": agreed,
-        "source": source, "created_at": _when(created_at),
+        "source": source, "created_at": _when(created_at), "report_shape": shape,
         "baselines": sorted(baselines.pop(org_id, []), key=lambda b: _natural(b["objective_id"])),
         "events": events.pop(org_id, []),
         "assessments": sorted(assessments.pop(org_id, []), key=lambda a: (period_key(a["period"]), a["period"])),
-    } for org_id, name, type_, region, agreed, source, created_at in sorted(
-        rows(c.id, c.name, c.type, c.region, c.baseline_agreed, c.source, c.created_at),
+    } for org_id, name, type_, region, agreed, source, created_at, shape in sorted(
+        rows(c.id, c.name, c.type, c.region, c.baseline_agreed, c.source, c.created_at, c.report_shape),
         key=lambda r: _natural(r[0]))]
 
     c = _MEMBERSHIPS.c
@@ -415,10 +438,11 @@ def _read_all(connection: Connection) -> dict[str, Any]:
 
 
 # Children come out of the database in the order they are written in: actions and evidence by
-# id (the order the app shows them in), history by version.
+# id (the order the app shows them in), history and covering reports by version.
 # (Every other list is sorted here, by natural keys.)
 _ORDER = {"actions": (_ACTIONS.c.id,), "evidence": (_EVIDENCE.c.id,),
-          "entry_history": (_HISTORY.c.version, _HISTORY.c.id), "events": (_EVENTS.c.id,)}
+          "entry_history": (_HISTORY.c.version, _HISTORY.c.id), "events": (_EVENTS.c.id,),
+          "covering_reports": (_COVERING.c.version, _COVERING.c.id)}
 
 
 @lru_cache(maxsize=4096)
@@ -457,6 +481,7 @@ def _count(settings: list, people: list, organisations: list) -> dict[str, int]:
         for assessment in org["assessments"]:
             counts["entries"] += len(assessment["entries"])
             counts["drafts"] += len(assessment["drafts"])
+            counts["covering_reports"] += len(assessment["covering"])
             for entry in assessment["entries"]:
                 counts["actions"] += len(entry["actions"])
                 counts["action_updates"] += sum(len(a["updates"]) for a in entry["actions"])
@@ -516,7 +541,7 @@ def restore(store, data: bytes, *, source: str = "backup.json") -> dict[str, int
     raw = backup_ if backup_ is not None else _loads(checked, source) if values <= limits.BACKUP_CROSS_CHECKED else None
     if raw is not None:   # passes over every row in Python
         found += [_unknown_keys(raw, BackupData), _content_problems(raw), _scale_problems(raw),
-                  _snapshot_problems(raw)]
+                  _snapshot_problems(raw), _covering_problems(raw)]
     dialect = store.engine.dialect.name
     if backup_ is not None:
         found.append(_column_problems(backup_, dialect == "postgresql" and b"\\u0000" in data))
@@ -549,7 +574,8 @@ def _from_older(raw: Any, version: int) -> Any:
     its dated status changes (`migrations.legacy.merged_actions`, as migration 0003 does). From 1
     to 3: no people, roles, events or approvals, and history rows without a snapshot. From 1 to 4:
     drafts belong to no browser tab (`tab` ""). From 4 and 5: history snapshots held scores as
-    numbers with n/a flags (`migrations.legacy.snapshot_from_numbers`, as migration 0008 does)."""
+    numbers with n/a flags (`migrations.legacy.snapshot_from_numbers`, as migration 0008 does). From
+    1 to 6: no report shape and no covering reports (as migration 0009 leaves a database)."""
     if not isinstance(raw, dict):
         return raw
     raw = {**raw, "format_version": FORMAT_VERSION}
@@ -560,6 +586,8 @@ def _from_older(raw: Any, version: int) -> Any:
     for org in _list(raw, "organisations"):
         if isinstance(org, dict) and version < 4:
             org.setdefault("events", [])
+        if isinstance(org, dict) and version < 7:
+            org.setdefault("report_shape", None)
         owned = []   # (entry, action, period) of every well-formed action of the organisation
         for assessment in _list(org, "assessments"):
             if isinstance(assessment, dict) and version < 2:
@@ -567,6 +595,8 @@ def _from_older(raw: Any, version: int) -> Any:
             if isinstance(assessment, dict) and version < 4:
                 for key in ("decision", "decision_date", "minute", "approved_by", "approved_at"):
                     assessment.setdefault(key, None)
+            if isinstance(assessment, dict) and version < 7:
+                assessment.setdefault("covering", [])
             if version < 5:
                 for draft in _list(assessment, "drafts"):
                     if isinstance(draft, dict):
@@ -586,7 +616,9 @@ def _from_older(raw: Any, version: int) -> Any:
                                   "actions": actions - removed if isinstance(actions, int)
                                   and not isinstance(actions, bool) else actions}
     if isinstance(counts, dict) and version < 4:
-        raw["counts"] = {"people": 0, "memberships": 0, **counts, "events": 0}
+        counts = raw["counts"] = {"people": 0, "memberships": 0, **counts, "events": 0}
+    if isinstance(counts, dict) and version < 7:
+        raw["counts"] = {**counts, "covering_reports": counts.get("covering_reports", 0)}
     return raw
 
 
@@ -836,6 +868,17 @@ def _content_problems(raw: Any) -> list[tuple[tuple, str]]:
             counts["entries"] += len(entries)
             drafts = _list(assessment, "drafts")
             counts["drafts"] += len(drafts)
+            covering = _list(assessment, "covering")
+            counts["covering_reports"] += len(covering)
+            versions: dict[int, int] = {}
+            for v, row in enumerate(covering):
+                version = _field(row, "version", int)
+                if version in versions:
+                    problems.append(((*at_a, "covering", v, "version"),
+                                     f"version {version} appears twice (first at "
+                                     f"{path((*at_a, 'covering', versions[version], 'version'))})"))
+                elif version is not None:
+                    versions[version] = v
             problems += _duplicates(((*at_a, "drafts", d, "item_id"),
                                      (_field(x, "person"), _field(x, "tab"), _field(x, "kind"), _field(x, "item_id")))
                                     for d, x in enumerate(drafts))
@@ -947,6 +990,41 @@ def _not_a_snapshot(exc: ValidationError | ScoreError) -> str:
     return "is not a saved entry in the record schema's shape (" + (f"{where}: " if where else "") + f"{first['msg']})"
 
 
+def _covering_problems(raw: Any) -> Iterator[tuple[tuple, str]]:
+    """Report shapes and covering reports that are not what the tool keeps (each is JSON text in the
+    file): the shape of `formats.covering_file` (`ShapeModel`, `CoveringModel`), then the domain's
+    checks (`shape_problems`, `covering_found`), each named with where in the text it is."""
+    for o, org in enumerate(_list(raw, "organisations")):
+        at = ("organisations", o)
+        text_ = _field(org, "report_shape")
+        if text_ is not None:
+            try:
+                shape = shape_from_model(ShapeModel.model_validate_json(text_))
+            except ValidationError as exc:
+                yield (*at, "report_shape"), _not_in_shape(exc, "a report shape as the tool keeps one")
+            else:
+                yield from (((*at, "report_shape"), message) for message in shape_problems(shape))
+        for a, assessment in enumerate(_list(org, "assessments")):
+            for v, row in enumerate(_list(assessment, "covering")):
+                text_ = _field(row, "document")
+                if text_ is None:
+                    continue
+                where = (*at, "assessments", a, "covering", v, "document")
+                try:
+                    report = covering_from_model(CoveringModel.model_validate_json(text_))
+                except ValidationError as exc:
+                    yield where, _not_in_shape(exc, "a covering report in the report-text file's shape")
+                    continue
+                yield from ((where, f"{path(inner)}: {message}" if inner else message)
+                            for inner, message in covering_found(report))
+
+
+def _not_in_shape(exc: ValidationError, what: str) -> str:
+    first = exc.errors(include_url=False, include_context=False, include_input=False)[0]
+    where = path(first["loc"]) if first["loc"] else ""
+    return f"is not {what} (" + (f"{where}: " if where else "") + f"{first['msg']})"
+
+
 _FRAMEWORK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -1027,7 +1105,7 @@ _LIMITS: dict[type, dict[str, int]] = {
                                  (AssessmentData, _ASSESSMENTS), (EntryData, _ENTRIES), (ActionData, _ACTIONS),
                                  (EvidenceData, _EVIDENCE), (HistoryData, _HISTORY), (DraftData, _DRAFTS),
                                  (ActionUpdateData, _UPDATES), (EventData, _EVENTS), (PersonData, _PEOPLE),
-                                 (MembershipData, _MEMBERSHIPS))}
+                                 (MembershipData, _MEMBERSHIPS), (CoveringData, _COVERING))}
 
 
 def _column_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tuple[tuple, str]]:
@@ -1043,41 +1121,37 @@ def _column_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tuple[
                 if isinstance(value, str) and "\x00" in value:
                     yield (*where, name), "contains the NUL character (\\u0000), which PostgreSQL cannot store"
 
-    for i, setting in enumerate(backup_["settings"]):
-        yield from check(setting, SettingData, ("settings", i))
+    def each(rows: Iterable[Mapping[str, Any]], shape: type, where: tuple) -> Iterator[tuple[tuple, str]]:
+        for n, row in enumerate(rows):
+            yield from check(row, shape, (*where, n))
+
+    yield from each(backup_["settings"], SettingData, ("settings",))
     for i, person in enumerate(backup_["people"]):
         yield from check(person, PersonData, ("people", i))
-        for r, role in enumerate(person["roles"]):
-            yield from check(role, MembershipData, ("people", i, "roles", r))
+        yield from each(person["roles"], MembershipData, ("people", i, "roles"))
     for o, org in enumerate(backup_["organisations"]):
         at = ("organisations", o)
         yield from check(org, OrganisationData, at)
-        for n, event_ in enumerate(org["events"]):
-            yield from check(event_, EventData, (*at, "events", n))
-        for b, base in enumerate(org["baselines"]):
-            yield from check(base, BaselineData, (*at, "baselines", b))
+        yield from each(org["events"], EventData, (*at, "events"))
+        yield from each(org["baselines"], BaselineData, (*at, "baselines"))
         for a, assessment in enumerate(org["assessments"]):
             at_a = (*at, "assessments", a)
             yield from check(assessment, AssessmentData, at_a)
-            for d, draft in enumerate(assessment["drafts"]):
-                yield from check(draft, DraftData, (*at_a, "drafts", d))
+            yield from each(assessment["drafts"], DraftData, (*at_a, "drafts"))
+            yield from each(assessment["covering"], CoveringData, (*at_a, "covering"))
             for e, entry in enumerate(assessment["entries"]):
                 at_e = (*at_a, "entries", e)
                 yield from check(entry, EntryData, at_e)
-                children: tuple[tuple[str, type, list], ...] = (
-                    ("actions", ActionData, entry["actions"]), ("evidence", EvidenceData, entry["evidence"]),
-                    ("history", HistoryData, entry["history"]))
-                for kind, shape, rows in children:
-                    for n, row in enumerate(rows):
-                        yield from check(row, shape, (*at_e, kind, n))
+                yield from each(entry["actions"], ActionData, (*at_e, "actions"))
+                yield from each(entry["evidence"], EvidenceData, (*at_e, "evidence"))
+                yield from each(entry["history"], HistoryData, (*at_e, "history"))
                 for n, action in enumerate(entry["actions"]):
-                    for m, change in enumerate(action["updates"]):
-                        yield from check(change, ActionUpdateData, (*at_e, "actions", n, "updates", m))
+                    yield from each(action["updates"], ActionUpdateData, (*at_e, "actions", n, "updates"))
 
 
 def _rows(backup_: BackupData) -> dict[str, list[dict]]:
-    """The rows to insert, table by table, with assessment/entry/evidence/history ids numbered in
-    file order and action ids as written; times in UTC."""
+    """The rows to insert, table by table, with assessment/entry/evidence/history/draft/covering ids
+    numbered in file order and action ids as written; times in UTC."""
     tables: dict[str, list[dict]] = {name: [] for name in COUNTED}
     tables["settings"] = [dict(s) for s in backup_["settings"]]
     assessments, entries, actions = tables["assessments"], tables["entries"], tables["actions"]
@@ -1097,13 +1171,17 @@ def _rows(backup_: BackupData) -> dict[str, list[dict]]:
         tables["events"].extend({**e, "organisation_id": org_id, "at": _in_utc(e["at"])} for e in org["events"])
         for assessment in org["assessments"]:
             assessment_id = len(assessments) + 1
-            kept = {key: value for key, value in assessment.items() if key not in ("entries", "drafts")}
+            kept = {key: value for key, value in assessment.items() if key not in ("entries", "drafts", "covering")}
             assessments.append(kept | {"id": assessment_id, "organisation_id": org_id,
                                       "created_at": _in_utc(assessment["created_at"]),
                                       "approved_at": _in_utc(assessment["approved_at"])})
             for draft in assessment["drafts"]:
                 tables["drafts"].append({**draft, "id": len(tables["drafts"]) + 1, "assessment_id": assessment_id,
                                          "updated_at": _in_utc(draft["updated_at"])})
+            for version in assessment["covering"]:
+                tables["covering_reports"].append({**version, "id": len(tables["covering_reports"]) + 1,
+                                                   "assessment_id": assessment_id,
+                                                   "changed_at": _in_utc(version["changed_at"])})
             for entry in assessment["entries"]:
                 entry_id = len(entries) + 1
                 row: dict[str, Any] = dict(entry)
@@ -1133,7 +1211,7 @@ def _in_utc(value: datetime | None) -> datetime | None:
 _TABLES = {"people": _PEOPLE, "memberships": _MEMBERSHIPS, "events": _EVENTS,
            "organisations": _ORGS, "baselines": _BASELINES, "assessments": _ASSESSMENTS, "entries": _ENTRIES,
            "actions": _ACTIONS, "action_updates": _UPDATES, "evidence": _EVIDENCE, "entry_history": _HISTORY,
-           "drafts": _DRAFTS,
+           "drafts": _DRAFTS, "covering_reports": _COVERING,
            "settings": _SETTINGS}
 _NOUNS = {"people": ("person", "people"), "memberships": ("role", "roles"), "events": ("event", "events"),
           "organisations": ("organisation", "organisations"), "baselines": ("baseline score", "baseline scores"),
@@ -1141,6 +1219,7 @@ _NOUNS = {"people": ("person", "people"), "memberships": ("role", "roles"), "eve
           "action_updates": ("action status change", "action status changes"),
           "evidence": ("evidence link", "evidence links"),
           "entry_history": ("history row", "history rows"), "drafts": ("unsaved draft", "unsaved drafts"),
+          "covering_reports": ("covering report version", "covering report versions"),
           "settings": ("setting", "settings")}
 
 
@@ -1168,7 +1247,8 @@ def _refuse_if_not_empty(connection: Connection, source: str) -> None:
 def _write(connection: Connection, tables: dict[str, list[dict]]) -> None:
     """Parents before children."""
     for name in ("organisations", "people", "memberships", "events", "baselines", "assessments", "entries",
-                 "actions", "action_updates", "evidence", "entry_history", "drafts", "settings"):
+                 "actions", "action_updates", "evidence", "entry_history", "drafts", "covering_reports",
+                 "settings"):
         for start in range(0, len(tables[name]), 50_000):    # in slices: less memory at once
             connection.execute(insert(_TABLES[name]), tables[name][start:start + 50_000])
 
