@@ -803,7 +803,7 @@ def export_report_text(obj: Context, org_id: str, period_name: str, out: Path | 
     """A period's covering report as a report-text file (YAML), to edit and import again; a period
     with none gives its council's report shape with nothing written."""
     from .formats.covering_file import write_covering
-    text = write_covering(workflows.covering(obj.store, obj.actor, org_id, period_name).report)
+    text = write_covering(queries.covering(obj.store, obj.actor, org_id, period_name).report)
     if out is None:
         click.echo(text, nl=False)
         return

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from assessment import workflows
 from assessment.domain.scores import Score
 from assessment.formats.framework_file import find_framework
 from assessment.formats.writers.word_appendix import appendix_docx
@@ -196,6 +197,45 @@ def test_a_year_started_confirmed_edited_reloaded_and_saved(server, page):
     expect(page.get_by_text("Unsaved changes in objective 4")).to_have_count(0)
 
 
+def test_the_covering_report_is_written_saved_and_read_in_the_browser(server, page):
+    """An administrator chooses the Cabinet report's sections; the head of procurement writes the
+    purpose and the recommendations, saves, reloads: the words are numbered and lettered below as
+    members will read them, and the page has no serious accessibility problem."""
+    from axe_playwright_python.sync_playwright import Axe
+    base, url = server
+    page.goto(base)
+    expect(page.get_by_text("Overall:")).to_be_visible(timeout=30000)   # the examples are loaded
+    workflows.start_period(open_store(url), workflows.LOCAL_ACTOR, "medway", "2024")
+    page.goto(f"{base}/covering?org=medway&period=2024")
+    expect(page.get_by_text("Covering report: Medway Council, 2024")).to_be_visible(timeout=30000)
+    idle(page)
+    choose(page, "shape.medway.start", "Cabinet report (as Leicestershire's)")
+    widget(page, "shape.medway.use").locator("button").click()
+    expect(page.get_by_text("now has the sections of a Cabinet report")).to_be_visible(timeout=30000)
+    idle(page)
+    widget(page, "covering.medway.2024.committee").locator("input").fill("Cabinet")
+    widget(page, "covering.medway.2024.1.text").locator("textarea").fill(
+        "The purpose of this report is to set out the 2024 self-assessment.\n\nIt follows the 2023 baseline.")
+    widget(page, "covering.medway.2024.2.text").locator("textarea").fill("It is recommended that:")
+    widget(page, "covering.medway.2024.2.items").locator("textarea").fill(
+        "the self-assessment at Appendix 1 be noted;\nprogress is reported to the Cabinet annually.")
+    page.get_by_role("button", name="Save the covering report").click()
+    expect(page.get_by_text("Saved the covering report (version 1).")).to_be_visible(timeout=30000)
+    page.reload()
+    expect(page.get_by_text("2. It follows the 2023 baseline.")).to_be_visible(timeout=30000)
+    expect(page.get_by_text("b) progress is reported to the Cabinet annually.")).to_be_visible()
+    idle(page)
+    shot(page, "covering-report")
+    violations = Axe().run(page).response["violations"]
+    serious = [(v["id"], v["help"]) for v in violations if v["impact"] in ("serious", "critical")
+               or v["id"] == "heading-order"]
+    assert not serious, serious
+    assert not page.evaluate(CUT)
+    saved = stored(open_store(url), "medway").period("2024").covering
+    assert saved is not None and saved.section("Recommendations").items == (  # type: ignore[union-attr]
+        "the self-assessment at Appendix 1 be noted;", "progress is reported to the Cabinet annually.")
+
+
 def test_a_new_council_uploads_last_years_appendix(server, page, tmp_path):
     """A council new to the tool adds itself, uploads an appendix, sees the preview, confirms."""
     base, url = server
@@ -274,7 +314,8 @@ def test_a_council_on_its_own_framework_and_a_council_that_moved_to_it(server, p
 
 PAGES = {"start": "", "score": "score?org=medway&period=2023", "report": "report?org=medway&period=2023",
          "actions": "actions?org=medway&period=2023", "import": "import?org=medway", "people": "people?org=medway",
-         "framework": "framework", "worcestershire-report": "report?org=worcestershire&period=2022"}
+         "framework": "framework", "worcestershire-report": "report?org=worcestershire&period=2022",
+         "covering": "covering?org=medway&period=2023"}
 
 
 def test_every_page_has_no_serious_accessibility_problem_at_two_widths(server, page):

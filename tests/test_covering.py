@@ -179,7 +179,7 @@ def medway_2024(store, medway):
 
 def test_a_new_period_starts_from_the_shape_and_last_years_words_without_last_years_date(medway_2024):
     store = medway_2024
-    draft = w.covering(store, LOCAL_ACTOR, "medway", "2024")
+    draft = w.queries.covering(store, LOCAL_ACTOR, "medway", "2024")
     assert draft.saved is not None and draft.saved.version == 1 and draft.saved.by == "local user"
     assert [s.heading for s in draft.report.sections] == [s.heading for s in SHAPES["cabinet"][1].sections]
     w.import_covering(store, LOCAL_ACTOR, "medway", "2024", MEDWAY_2024)
@@ -187,13 +187,13 @@ def test_a_new_period_starts_from_the_shape_and_last_years_words_without_last_ye
     w.submit_period(store, LOCAL_ACTOR, "medway", "2024")
     w.approve_period(store, LOCAL_ACTOR, "medway", "2024", decision="Cabinet", on=date(2025, 2, 11))
     w.start_period(store, LOCAL_ACTOR, "medway", "2025")
-    carried = w.covering(store, LOCAL_ACTOR, "medway", "2025").saved
+    carried = w.queries.covering(store, LOCAL_ACTOR, "medway", "2025").saved
     assert carried is not None
     assert carried.meeting == Meeting("Cabinet", None)                   # the committee, not last year's date
     assert carried.section("Purpose of Report") == read_covering(MEDWAY_2024).section("Purpose of Report")
     assert carried.contact == read_covering(MEDWAY_2024).contact
     w.start_period(store, LOCAL_ACTOR, "medway", "2026", carry=False)     # blank: the shape, nothing written
-    blank = w.covering(store, LOCAL_ACTOR, "medway", "2026").saved
+    blank = w.queries.covering(store, LOCAL_ACTOR, "medway", "2026").saved
     assert blank is not None and not any(s.written for s in blank.sections) and blank.meeting == Meeting()
 
 
@@ -216,19 +216,19 @@ def test_the_covering_report_is_locked_with_its_period_and_written_only_by_edito
     w.save_covering(store, EDITOR, "medway", "2024", report)
     w.confirm_scores(store, LOCAL_ACTOR, "medway", "2024")
     w.submit_period(store, LOCAL_ACTOR, "medway", "2024")
-    before = w.covering_versions(store, LOCAL_ACTOR, "medway", "2024")
+    before = w.queries.covering_versions(store, LOCAL_ACTOR, "medway", "2024")
     with pytest.raises(PeriodLocked, match="^2024 is submitted for approval, so it cannot be changed"):
         w.save_covering(store, EDITOR, "medway", "2024", replace(report, author="Someone else"))
     with pytest.raises(PeriodLocked):
         w.import_covering(store, EDITOR, "medway", "2024", MEDWAY_2024, dry_run=True)
-    assert w.covering_versions(store, LOCAL_ACTOR, "medway", "2024") == before
+    assert w.queries.covering_versions(store, LOCAL_ACTOR, "medway", "2024") == before
     # the councillor reads the submitted period's words as submitted
-    assert w.covering(store, REVIEWER, "medway", "2024").saved.same_words(report)  # type: ignore[union-attr]
+    assert w.queries.covering(store, REVIEWER, "medway", "2024").saved.same_words(report)  # type: ignore[union-attr]
 
 
 def test_a_save_made_meanwhile_by_someone_else_is_not_overwritten(medway_2024):
     store = medway_2024
-    opened = w.covering(store, LOCAL_ACTOR, "medway", "2024").saved
+    opened = w.queries.covering(store, LOCAL_ACTOR, "medway", "2024").saved
     assert opened is not None
     w.save_covering(store, EDITOR, "medway", "2024", replace(opened, author="Director of Place"),
                     expected_version=opened.version)
@@ -236,7 +236,7 @@ def test_a_save_made_meanwhile_by_someone_else_is_not_overwritten(medway_2024):
                                          "overwritten"):
         w.save_covering(store, LOCAL_ACTOR, "medway", "2024", replace(opened, author="Chief Executive"),
                         expected_version=opened.version)
-    assert w.covering(store, LOCAL_ACTOR, "medway", "2024").saved.author == "Director of Place"  # type: ignore[union-attr]
+    assert w.queries.covering(store, LOCAL_ACTOR, "medway", "2024").saved.author == "Director of Place"  # type: ignore[union-attr]
 
 
 def test_each_save_is_a_version_with_what_it_changed_and_the_same_words_save_nothing(medway_2024):
@@ -247,7 +247,7 @@ def test_each_save_is_a_version_with_what_it_changed_and_the_same_words_save_not
     assert not again.saved and again.changed == []
     edited = replace(done.report, author="Director of Place")
     w.save_covering(store, EDITOR, "medway", "2024", edited)
-    versions = w.covering_versions(store, LOCAL_ACTOR, "medway", "2024")
+    versions = w.queries.covering_versions(store, LOCAL_ACTOR, "medway", "2024")
     assert [(r.version, change, changed) for r, change, changed in versions][:2] == [
         (3, "saved", ["author"]), (2, "import medway-2024.yaml", done.changed)]
     assert versions[-1][1] == "started, carried forward from 2023"
@@ -257,7 +257,7 @@ def test_a_dry_run_says_what_would_change_and_writes_nothing(medway_2024):
     store = medway_2024
     done = w.import_covering(store, LOCAL_ACTOR, "medway", "2024", MEDWAY_2024, dry_run=True)
     assert not done.saved and "Purpose of Report" in done.changed
-    assert len(w.covering_versions(store, LOCAL_ACTOR, "medway", "2024")) == 1
+    assert len(w.queries.covering_versions(store, LOCAL_ACTOR, "medway", "2024")) == 1
 
 
 def test_the_report_shape_is_an_administrators_to_set(medway_2024):

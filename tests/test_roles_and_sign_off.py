@@ -16,6 +16,7 @@ from datetime import date
 import pytest
 
 from assessment import workflows
+from assessment.domain.covering import CoveringReport
 from assessment.domain.edits import EntryEdit
 from assessment.domain.errors import AssessmentError, InvalidEdit, NotAllowed, NotFound, PeriodLocked
 from assessment.domain.scores import Score
@@ -28,6 +29,7 @@ EDITOR = Actor("officer@medway.gov.uk", roles={"medway": "editor"})
 REVIEWER = Actor("councillor@medway.gov.uk", roles={"medway": "reviewer"})
 OTHER_EDITOR = Actor("officer@kent.gov.uk", roles={"kent": "editor"})
 APPENDIX = FIXTURES / "imports" / "docx" / "styled.docx"     # Medway 2022 and 2023, ten objectives
+REPORT_TEXT = FIXTURES / "report-text" / "medway-2024.yaml"
 OUTSIDERS = [REVIEWER, OTHER_EDITOR, SIGNED_OUT]
 OUTSIDER_IDS = ["reviewer", "editor of another organisation", "signed out"]
 
@@ -91,6 +93,9 @@ def _every_change(store, imported_event: int, prepared):
         "everyone": lambda a: workflows.everyone(store, a),
         "unbind_person": lambda a: workflows.unbind_person(store, a, "head@medway.gov.uk", "a test"),
         "sign_in_log": lambda a: workflows.sign_in_log(store, a),
+        "save_covering": lambda a: workflows.save_covering(store, a, "medway", "2024", CoveringReport(author="Anyone")),
+        "import_covering": lambda a: workflows.import_covering(store, a, "medway", "2024", REPORT_TEXT),
+        "set_report_shape": lambda a: workflows.set_report_shape(store, a, "medway", None),
     }
 
 
@@ -155,6 +160,8 @@ def _every_query(store, period: str):
         "names": lambda a: queries.names(store, a, "medway"),
         "managed_organisations": lambda a: "medway" in [o.id for o in queries.managed_organisations(store, a)]
         or _refused(),
+        "covering": lambda a: queries.covering(store, a, "medway", period),
+        "covering_versions": lambda a: queries.covering_versions(store, a, "medway", period),
     }
 
 
@@ -476,7 +483,7 @@ def test_a_move_from_sqlite_to_postgresql_keeps_people_roles_approvals_and_histo
     workflows.approve_period(sqlite, head, "medway", "2024", decision="Cabinet", on=date(2025, 2, 13),
                              minute="Minute 123/2025")
     data = workflows.backup(sqlite, LOCAL_ACTOR)
-    assert json.loads(data)["format_version"] == 6
+    assert json.loads(data)["format_version"] == 7
     wipe_postgres(postgres_url)
     postgres = open_store(postgres_url)
     try:

@@ -18,7 +18,7 @@ from assessment.formats.covering_file import write_covering
 from assessment.ui import report_shape_form, state
 from assessment.ui.covering_view import show_laid_out
 from assessment.ui.text import md, said
-from assessment.workflows import ADMINISTER
+from assessment.workflows import ADMINISTER, queries
 
 (view, period) = state.chosen_period_record()
 record, actor = view.record, state.actor()
@@ -26,7 +26,7 @@ org, name = record.organisation.id, record.organisation.name
 st.title(f"Covering report: {md(name)}, {md(period)}")
 if (flash := st.session_state.pop("covering.done", None)):
     st.success(md(flash))
-shown = workflows.covering(state.store(), actor, org, period)
+shown = queries.covering(state.store(), actor, org, period)
 refused = workflows.may_change(actor, org, record.period(period))
 if actor.may(org, ADMINISTER):
     report_shape_form.show(org, name, shown.shape)
@@ -38,6 +38,7 @@ if shown.shape is None and shown.saved is None:
 prefix = f"covering.{org}.{period}."
 report = shown.report
 if refused is None:
+    st.header("Write it")
     st.caption("Paragraphs are numbered through the whole report and items lettered, as members will read them; "
                "leave a blank line between paragraphs. Text is printed exactly as written (no formatting).")
     with st.form(f"{prefix}form", border=False):
@@ -112,7 +113,7 @@ if refused is None:
                     f"Imported {upload.name}: changed {', '.join(imported.changed)}." if imported.saved
                     else f"{upload.name} says what is saved already.")
                 st.rerun()
-versions = workflows.covering_versions(state.store(), actor, org, period)
+versions = queries.covering_versions(state.store(), actor, org, period)
 if versions:
     with st.expander(f"Versions ({len(versions)})"):
         for kept, change, changed in versions:

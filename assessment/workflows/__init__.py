@@ -23,9 +23,6 @@ from .access import (
 from .common import connect, database_url, framework_of
 from .covering import (
                      CoveringImport,
-                     CoveringView,
-                     covering,
-                     covering_versions,
                      import_covering,
                      save_covering,
                      set_report_shape,
@@ -82,5 +79,5 @@ __all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "PEOPLE", "REA
            "preview_import", "queries", "remove_person", "reopen_period", "restore", "restore_version",
            "save_drafts", "save_edits", "sign_in", "signed_in_actor", "start_period", "submit_period", "undo_import",
            "withdraw_period", "check_decision_date", "check_not_far_ahead", "ACTION_PLAN_LOCKED", "may_change",
-           "take_drafts_here", "set_key_area_target", "CoveringImport", "CoveringView", "covering",
-           "covering_versions", "import_covering", "save_covering", "set_report_shape", "shape_named"]
+           "take_drafts_here", "set_key_area_target",
+           "CoveringImport", "import_covering", "save_covering", "set_report_shape", "shape_named"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ..domain.covering import CoveringReport, ReportShape, changed_headings, fitted
 from ..domain.edits import Draft
 from ..domain.errors import AssessmentError
 from ..domain.framework import Framework
@@ -219,3 +220,32 @@ def names(store: Store, actor: Actor, org_id: str) -> dict[str, str]:
     allow(actor, org_id, READ)
     with store.transaction(write=False) as tx:
         return {p.email: p.name for p in tx.people(org_id) if p.name}
+
+
+@dataclass(frozen=True)
+class CoveringView:
+    """What the covering report page shows: the period's report laid out in the council's shape."""
+
+    report: CoveringReport          # the saved report fitted to the shape (empty sections where none)
+    saved: CoveringReport | None    # as saved (None: nothing yet)
+    shape: ReportShape | None
+
+
+def covering(store: Store, actor: Actor, org_id: str, period: str) -> CoveringView:
+    """A period's covering report and the council's report shape (for those who may read the period)."""
+    view = record(store, actor, org_id)
+    current = view.record.period(period)   # NotFound for a period the actor may not see
+    return CoveringView(fitted(current.covering, view.record.report_shape), current.covering,
+                        view.record.report_shape)
+
+
+def covering_versions(store: Store, actor: Actor, org_id: str, period: str
+                      ) -> list[tuple[CoveringReport, str | None, list[str]]]:
+    """Every saved version, newest first: the report, what made it, and what it changed."""
+    record(store, actor, org_id).record.period(period)   # refused as for `covering`
+    with store.transaction(write=False) as tx:
+        kept = tx.covering_versions(org_id, period)
+    out = []
+    for n, (report, change) in enumerate(kept):
+        out.append((report, change, changed_headings(kept[n - 1][0] if n else None, report)))
+    return out[::-1]
