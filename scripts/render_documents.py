@@ -4,9 +4,12 @@ LibreOffice headless) and PNG pages (pdftoppm).
 
     .venv/bin/python scripts/render_documents.py [OUT]      (default: test-artifacts/documents)
 
-Made on a fresh SQLite database with the examples: Worcestershire on its own framework (2022);
-Medway (2023); and Medway after starting 2024 against Worcestershire's framework, so that its
-report and appendix show the earlier periods through the mapping. Not part of the tests; needs
+Made on fresh SQLite databases with the examples: Worcestershire on its own framework (2022);
+Medway (2023); Medway's 2024 opening with its covering report in a Cabinet report's shape
+(tests/fixtures/report-text/medway-2024.yaml); a new council (Newtown) scored one level per key
+area from its first period, with a covering report in a scrutiny report's shape; and Medway after
+starting 2024 against Worcestershire's framework, so that its report and appendix show the earlier
+periods through the mapping. Not part of the tests; needs
 `soffice` and `pdftoppm` (Debian: libreoffice-writer, poppler-utils) for the PDF and PNG pages.
 """
 
@@ -29,6 +32,38 @@ from assessment.formats.writers.word_report import report_docx  # noqa: E402
 from assessment.workflows import LOCAL_ACTOR, queries  # noqa: E402
 
 TODAY = date(2026, 12, 3)
+REPORT_TEXT = ROOT / "tests" / "fixtures" / "report-text" / "medway-2024.yaml"
+NEWTOWN_TEXT = """meeting: {committee: Overview and Scrutiny Panel, date: 2025-03-10}
+author: Head of Commercial
+contact: Procurement team, Newtown District Council, 01000 000000
+sections:
+  - heading: Summary
+    text: |
+      This is the Council's first self-assessment against the National Procurement Strategy 2018,
+      scored one level for each key area.
+  - heading: Purpose of the Meeting
+    text: "The Panel is asked to:"
+    items:
+      - Consider the information provided
+      - Agree whether any further Scrutiny is required at this stage.
+"""
+
+
+def _newtown(store) -> None:
+    """A council new to the tool, scored one level per key area from its first period."""
+    from assessment.domain.edits import EntryEdit
+    from assessment.formats.covering_file import parse_covering
+    workflows.add_organisation(store, LOCAL_ACTOR, "newtown", "Newtown District Council")
+    workflows.set_report_shape(store, LOCAL_ACTOR, "newtown", workflows.shape_named("scrutiny"))
+    workflows.start_period(store, LOCAL_ACTOR, "newtown", "2024/25", per="key_area")
+    areas = list(queries.record(store, LOCAL_ACTOR, "newtown").framework.key_areas)
+    levels = [(2, 4), (3, 4), (3, 3), (1, 3), (2, 3), (4, 4), (2, 4), (3, 4), (2, 3), (3, 5), (2, 3), (1, 2),
+              (3, 4), (2, 3)]
+    edits = [EntryEdit(area, kind="key_area", base_version=1, score=str(score), target=str(target))
+             for area, (score, target) in zip(areas, levels)]
+    workflows.save_edits(store, LOCAL_ACTOR, "newtown", "2024/25", edits)
+    report = parse_covering(NEWTOWN_TEXT, "newtown.yaml")
+    workflows.save_covering(store, LOCAL_ACTOR, "newtown", "2024/25", report)
 
 
 def main(out: Path) -> None:
@@ -45,6 +80,13 @@ def main(out: Path) -> None:
 
         write("worcestershire-2022", "worcestershire", "2022", ["2022"])
         write("medway-2023", "medway", "2023", ["2022", "2023"])
+        workflows.set_report_shape(store, LOCAL_ACTOR, "medway", workflows.shape_named("cabinet"))
+        workflows.start_period(store, LOCAL_ACTOR, "medway", "2024")
+        workflows.import_covering(store, LOCAL_ACTOR, "medway", "2024", REPORT_TEXT)
+        write("medway-2024-with-covering-report", "medway", "2024", ["2023", "2024"])
+        _newtown(store)
+        write("newtown-2024-25-per-key-area", "newtown", "2024/25", ["2024/25"])
+        workflows.delete_period(store, LOCAL_ACTOR, "medway", "2024")
         workflows.start_period(store, LOCAL_ACTOR, "medway", "2024", framework_id="worcestershire-2022")
         write("medway-2024-on-worcestershires-framework", "medway", "2024", ["2023", "2024"])
         store.engine.dispose()

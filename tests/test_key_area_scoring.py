@@ -5,6 +5,7 @@ questionnaire, the report and the appendix follow; switching carries each way.""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 
@@ -19,6 +20,7 @@ from assessment.domain.rollups import kept_by_key_area, key_area_summary
 from assessment.domain.scores import NOT_APPLICABLE, Score
 from assessment.formats.readers.spreadsheet import read_spreadsheet
 from assessment.formats.writers.import_template import template_csv, template_xlsx
+from assessment.formats.framework_file import find_framework
 from assessment.formats.writers.word_appendix import appendix_docx
 from assessment.formats.writers.word_questionnaire import blank_docx
 from assessment.workflows import LOCAL_ACTOR
@@ -134,6 +136,36 @@ def test_from_the_command_line(tmp_path):
     blank = tmp_path / "blank.docx"
     run("export", "blank", "--org", "newtown", "--out", str(blank))
     assert "Key area" in [c.text for c in Document(str(blank)).tables[1].rows[0].cells]
+    # the filled template (key-area rows), the covering report in a scrutiny report's shape, the report
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx(find_framework("nps-2018"), ["2024/25"],
+                                                           per_key_area=True)))
+    sheet = book["Scores"]
+    header = [c.value for c in sheet[1]]
+    for row, (score, target) in zip(sheet.iter_rows(min_row=2), [("2", "4"), ("3", "4"), ("3", "3"), ("1", "3")]):
+        row[header.index("Score")].value, row[header.index("Target")].value = score, target
+    filled = tmp_path / "filled.xlsx"
+    book.save(filled)
+    assert "imported" in run("import", "xlsx", str(filled), "--org", "newtown")
+    run("orgs", "report-shape", "newtown", "--start", "scrutiny")
+    text = tmp_path / "report-text.yaml"
+    text.write_text(
+        "meeting: {committee: Overview and Scrutiny Panel, date: 2025-03-10}\n"
+        "author: Head of Commercial\ncontact: Procurement team, 01000 000000\n"
+        "sections:\n  - heading: Summary\n    text: Newtown's first self-assessment, one level per key area.\n"
+        "  - heading: Purpose of the Meeting\n    text: \"The Panel is asked to:\"\n"
+        "    items:\n      - Consider the information provided\n"
+        "      - Agree whether any further Scrutiny is required at this stage.\n", encoding="utf-8")
+    assert "covering report saved as version 1" in run("import", "report-text", str(text), "--org", "newtown",
+                                                       "--period", "2024/25")
+    report = tmp_path / "newtown-2024-25.docx"
+    run("export", "report", "--org", "newtown", "--period", "2024/25", "--format", "docx", "--out", str(report))
+    document = Document(str(report))
+    lines = [p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert lines[0] == "OVERVIEW AND SCRUTINY PANEL: 10 MARCH 2025"
+    assert "b)\tAgree whether any further Scrutiny is required at this stage." in lines
+    assert "Appendix 1 – Key Areas: Newtown District Council" in lines
+    assert any(t.replace("\u00a0", " ") == "2 levels to go" for t in lines)
+    assert not [t for t in lines if re.search(r"(?<![\w/])[+−-]\d+\.\d\d\b", t)]   # no bare signed gap
 
 
 def test_a_template_that_mixes_objective_and_key_area_rows_in_a_period_is_refused(nps):

@@ -73,7 +73,7 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
     _overdue_actions(document, report, clean)
     if attach_appendix:
         chosen = appendix_periods or record.appendix_periods(period)
-        write_appendix(document, framework, record, chosen, clean, new_section=True, number=1)
+        write_appendix(document, framework, record, chosen, clean, new_section=True, number=1, today=today)
     _footer(document, f"{title}. {framework.name}. {status}. Generated {long_date(today)}. ")
     out = io.BytesIO()
     document.save(out)
