@@ -78,6 +78,11 @@ def test_once_submitted_it_is_read_only_and_the_approval_takes_the_meeting(db): 
     assert stored(store, "medway").period("2024").status == "approved"
     assert str(stored(store, "medway").period("2024").approval) == "Approved by Cabinet on 11 February 2025"
     assert read_covering(MEDWAY_2024).same_words(stored(store, "medway").period("2024").covering)
+    at.switch_page("assessment/ui/report_page.py").run()   # the progress report shows it too, for councillors
+    assert not at.exception, at.exception
+    assert "The covering report (it opens the Word and PDF report)" in [e.label for e in at.expander]
+    assert "3. The National Procurement Strategy asks councils to assess their maturity each year and to " \
+        "report it to members, so that progress can be seen and the next steps agreed." in _texts(at)
 
 
 def test_an_administrator_renames_reorders_adds_and_removes_sections(db):  # noqa: F811

@@ -371,6 +371,11 @@ def as_text(report: CoveringReport, title: str | None = None) -> str:
     return "\n".join(lines).strip() + "\n"
 
 
+def report_title(period: str) -> str:
+    """The members' report's title, as its covering report heads it (printed in capitals)."""
+    return f"Procurement maturity: progress report {period}"
+
+
 def author_line(author: str | None) -> str | None:
     """"REPORT OF THE DIRECTOR OF CORPORATE RESOURCES", as the Cabinet report prints its author."""
     if not author or not author.strip():

@@ -11,7 +11,7 @@ import streamlit as st
 
 from assessment import workflows
 from assessment.domain import limits
-from assessment.domain.covering import CoveringReport, Meeting
+from assessment.domain.covering import CoveringReport, Meeting, report_title
 from assessment.domain.errors import AssessmentError, InvalidFile, StaleEntry
 from assessment.domain.record import long_date_time
 from assessment.formats.covering_file import write_covering
@@ -90,7 +90,7 @@ else:
     st.info(md(refused))
 
 st.header("As members will read it")
-show_laid_out(shown.saved or CoveringReport(), f"Procurement maturity: progress report {period}")
+show_laid_out(shown.saved or CoveringReport(), report_title(period))
 if shown.saved is not None:
     st.download_button("Download as a report-text file (YAML)", write_covering(shown.saved).encode("utf-8"),
                        file_name=f"{org}-{period.replace('/', '-')}-report-text.yaml", mime="application/yaml",

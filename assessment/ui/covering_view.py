@@ -9,7 +9,8 @@ from assessment.domain.covering import CoveringReport, author_line, blocks
 from assessment.ui.text import md
 
 
-def show_laid_out(report: CoveringReport, title: str) -> None:
+def show_laid_out(report: CoveringReport, title: str, level: int = 3) -> None:
+    """`level`: the heading level of a part (PART A) or, in a report without parts, of a section."""
     laid_out = blocks(report)
     if not laid_out and not report.meeting.line():
         st.caption("Nothing is written yet.")
@@ -22,7 +23,7 @@ def show_laid_out(report: CoveringReport, title: str) -> None:
         if block.kind == "heading":   # real headings, for those who move through a page by its headings
             section = report.section(block.text)
             part = parts and section is not None and section.kind == "heading"
-            lines.append(f"\n{'###' if part or not parts else '####'} {md(block.text)}\n")
+            lines.append(f"\n{'#' * (level if part or not parts else level + 1)} {md(block.text)}\n")
         elif block.kind == "item":
             lines.append(f"\u2003\u2003{block.mark}\\) {md(block.text)}\n")
         elif block.mark:

@@ -8,6 +8,7 @@ from datetime import date
 
 import streamlit as st
 
+from assessment.domain.covering import report_title
 from assessment.domain.record import long_date
 from assessment.domain.report import (
     action_table,
@@ -29,6 +30,7 @@ from assessment.formats.charts import (
     radar_text_table,
 )
 from assessment.ui import downloads, state
+from assessment.ui.covering_view import show_laid_out
 from assessment.ui.html_tables import table
 from assessment.ui.text import md
 from assessment.workflows import queries
@@ -55,6 +57,11 @@ for event in queries.taken_back(state.store(), state.actor(), record.organisatio
     st.info(md(f"{event.period} was {event.kind} on {long_date(event.at.date()) if event.at else 'a date not kept'} "
                f"by {event.person or 'someone'}: {event.details.get('reason', '')}. It is a draft again, and will "
                "be put before reviewers when it is submitted again."))
+
+covering = record.period(period).covering
+if covering is not None and not covering.empty:   # what opens the Word and PDF report, for councillors too
+    with st.expander("The covering report (it opens the Word and PDF report)"):
+        show_laid_out(covering, report_title(period), level=2)
 
 earlier = [p for p in periods if periods.index(p) < periods.index(period)]
 options = ["none", *reversed(earlier)]

@@ -23,6 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from ...domain.covering import report_title
 from ...domain.framework import Framework
 from ...domain.record import OrganisationRecord, long_date
 from ...domain.report import (
@@ -61,7 +62,7 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
     covering = record.period(period).covering
     if covering is not None and not covering.empty:
         # the officer's words open it, as the council's committee reports open; the appendix follows
-        write_covering(document, covering, f"Procurement maturity: progress report {period}", status, clean)
+        write_covering(document, covering, report_title(period), status, clean)
         attach_appendix = True
     else:
         _title_page(document, report, clean, status)
