@@ -102,6 +102,16 @@ def test_switching_carries_a_key_areas_level_from_its_objectives_and_back(store,
     assert all(e.carried for e in objectives.values())
     with pytest.raises(AssessmentError, match="'sideways' is not a way of scoring"):
         workflows.start_period(store, LOCAL_ACTOR, "medway", "2026", per="sideways")
+    # an appendix of a period scored per objective beside one scored per key area: no empty column
+    # for the second; each key area's level follows its objectives
+    document = Document(io.BytesIO(appendix_docx(nps, stored(store, "medway"), ["2023", "2024", "2025"]).data))
+    assert [c.text for c in document.tables[1].rows[0].cells] == [
+        "#", "Objective", "Description", "2023 Score", "2023 Comments and Action", "2025 Score",
+        "2025 Comments and Action"]
+    lines = [p.text for p in document.paragraphs]
+    assert f"Engaging Councillors, 2024 (one level for the key area): {entry.score.written}" in lines
+    assert sum(", 2024 (one level for the key area): " in line for line in lines) == 14
+    assert "2024 was scored one level per key area: each key area's level follows its objectives." in lines[1]
 
 
 def test_the_blank_questionnaire_and_the_appendix_follow_the_choice(newtown, nps, worcs):

@@ -77,27 +77,33 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
     """
     chosen = list(periods)
     period_records = [record.period(p) for p in chosen]
+    by_key_area = _kind(period_records) == "key areas"
+    # beside periods scored per objective, a period scored one level per key area has no objective
+    # rows: its levels are written after each key area's table, not as an empty column
+    per_area = [] if by_key_area else [p for p in period_records if scored_by_key_area(p)]
+    columns = [p for p in period_records if p not in per_area]
     layout = Layout(document)
     start_landscape(document, new_section=new_section)
-    by_key_area = _kind(period_records) == "key areas"
     listed = "Key Areas" if by_key_area else "Complete Objectives List"
     layout.heading(f"Appendix{f' {number}' if number else ''} – {listed}: {clean(record.organisation.name)}", 1)
     layout.paragraph(f"{framework.name}. Scores for "
                      f"{' and '.join(chosen)}, with comments and the actions raised in each period. Levels: "
                      + ", ".join(lv.label for lv in framework.levels)
                      + '. A score such as "2/3" is between two levels.' + carried_note(period_records)
-                     + "".join(f" {clean(note)}." for note in framework_notes(period_records)))
+                     + "".join(f" {clean(note)}." for note in framework_notes(period_records))
+                     + "".join(f" {p.period} was scored one level per key area: each key area's level follows its "
+                               "objectives." for p in per_area))
     # a record kept per key area has no objective numbers, and a description only where its key areas have one
     described = not by_key_area or any(ka.description for ka in framework.key_areas.values())
     headers = (["Key area", "Description"] if described else ["Key area"]) if by_key_area \
         else ["#", "Objective", "Description"]
-    for name in chosen:
-        headers += appendix_columns(name)
+    for period in columns:
+        headers += appendix_columns(period.period)
     fixed: list[Length] = ([Cm(4.0), Cm(5.2)] if described else [Cm(4.6)]) if by_key_area \
         else [Cm(1.0), Cm(3.6), Cm(4.6)]
-    score_width = Cm(1.9) if any("/" in p for p in chosen) else Cm(1.6)   # "2024/25 Score" without breaking it
-    comment_width = Emu((USABLE - sum(fixed) - score_width * len(chosen)) // max(1, len(chosen)))
-    widths = fixed + [score_width, comment_width] * len(chosen)
+    score_width = Cm(1.9) if any("/" in p.period for p in columns) else Cm(1.6)   # "2024/25 Score" unbroken
+    comment_width = Emu((USABLE - sum(fixed) - score_width * len(columns)) // max(1, len(columns)))
+    widths = fixed + [score_width, comment_width] * len(columns)
 
     before = {p.period: record.period(prior) if (prior := previous_period(record, p.period)) else None
               for p in period_records}
@@ -106,7 +112,7 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
         """A row per objective; for a record kept one level per key area, a row per key area."""
         texts = ([item.title, item.description or ""] if described else [item.title]) if by_key_area \
             else [item.id, item.title, item.description or ""]
-        for period in period_records:
+        for period in columns:
             entry = (period.key_area_entries if by_key_area else period.entries).get(item.id)
             earlier = before[period.period]
             was = (earlier.key_area_entries if by_key_area else earlier.entries).get(item.id) if earlier else None
@@ -115,7 +121,18 @@ def write_appendix(document, framework: Framework, record: OrganisationRecord, p
             texts.append(clean(comments_and_action(entry, unchanged_from=unchanged_from)) if entry else "")
         return texts
 
-    write_framework_tables(layout, framework, clean, headers, widths, cells, per_key_area=by_key_area)
+    def after(ka: KeyArea) -> list[str]:
+        """A key area's level in each period scored per key area (beside periods scored per objective)."""
+        lines = []
+        for period in per_area:
+            entry = period.key_area_entries.get(ka.id)
+            comment = comments_and_action(entry) if entry else ""
+            lines.append(f"{ka.title}, {period.period} (one level for the key area): "
+                         + (score_cell(entry) or "not scored") + (f". {comment}" if comment else ""))
+        return [clean(line) for line in lines]
+
+    write_framework_tables(layout, framework, clean, headers, widths, cells, per_key_area=by_key_area,
+                           after=after if per_area else None)
     layout.flush()
     status = clean(status_text(period_records))
     header(document, f"{clean(record.organisation.name)}: {_kind(period_records)} appendix. Status – {status}")
@@ -275,11 +292,11 @@ def groups(framework: Framework) -> Iterator[Group]:
 def write_framework_tables(layout: Layout, framework: Framework, clean: TextCleaner, headers: list[str],
                            widths: list[Length], cells: Callable[[Objective | KeyArea], list[str]],
                            *, row_height: Length | None = None, whole_rows: bool = False,
-                           per_key_area: bool = False) -> None:
+                           per_key_area: bool = False, after: Callable[[KeyArea], list[str]] | None = None) -> None:
     """Every group of the framework: heading, rubric table(s), then the objectives table whose
     columns are `headers` (bold, repeated on every page) and whose rows are `cells(objective)` (with
     `per_key_area`, `cells(key area)`), each at least `row_height` high and, with `whole_rows`,
-    never split across pages."""
+    never split across pages; `after(key area)`: lines written after each group's table."""
     for group in groups(framework):
         layout.heading(group.heading, 2)
         if group.description:
@@ -288,6 +305,9 @@ def write_framework_tables(layout: Layout, framework: Framework, clean: TextClea
             rubric_table(layout, framework, ka, caption, with_objectives=i == len(group.rubrics) - 1)
         rows = [ka for ka, _ in group.rubrics] if per_key_area else group.objectives
         layout.table(widths, headers, [cells(x) for x in rows], row_height=row_height, whole_rows=whole_rows)
+        for ka, _ in group.rubrics:
+            for line in after(ka) if after else []:
+                layout.paragraph(line)
         layout.paragraph("")
 
 
