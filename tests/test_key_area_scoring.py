@@ -14,6 +14,9 @@ import pytest
 from docx import Document
 
 from assessment import workflows
+from assessment.domain.edits import EntryEdit
+from assessment.domain.report import movement_table
+from assessment.domain.summary import summary_table
 from assessment.domain.errors import AssessmentError
 from assessment.domain.report import progress_report
 from assessment.domain.rollups import kept_by_key_area, key_area_summary
@@ -23,7 +26,7 @@ from assessment.formats.writers.import_template import template_csv, template_xl
 from assessment.formats.framework_file import find_framework
 from assessment.formats.writers.word_appendix import appendix_docx
 from assessment.formats.writers.word_questionnaire import blank_docx
-from assessment.workflows import LOCAL_ACTOR
+from assessment.workflows import LOCAL_ACTOR, queries
 
 from .conftest import ROOT, save_record, stored, texts
 
@@ -199,3 +202,16 @@ def test_after_a_switch_the_report_compares_key_areas_with_their_objectives_mean
     assert "No key areas moved" not in report.summary and "declined" in report.summary
     moved = {m.id for m in report.declined}
     assert moved == {k.id for k in report.key_areas if k.change is not None and k.change < 0}
+
+
+def test_a_key_area_not_applicable_reads_n_a_not_nought_of_nought(newtown, nps):
+    workflows.start_period(newtown, LOCAL_ACTOR, "newtown", "2024", per="key_area")
+    workflows.save_edits(newtown, LOCAL_ACTOR, "newtown", "2024", [
+        EntryEdit("engaging-councillors", kind="key_area", base_version=1, score="n/a", target="4"),
+        EntryEdit("engaging-senior-managers", kind="key_area", base_version=1, score="3", target="4")])
+    report = progress_report(nps, stored(newtown, "newtown"), "2024")
+    rows = {row["Key area"]: row for row in movement_table(report, nps)}
+    assert rows["Engaging Councillors"]["Scored"] == "n/a"
+    assert rows["Engaging Senior Members"]["Scored"] == "1 of 1"
+    table = summary_table(queries.period_summary(newtown, LOCAL_ACTOR, "newtown", "2024"))
+    assert re.search(r"^Engaging Councillors +n/a +–", table, re.MULTILINE), table

@@ -32,6 +32,7 @@ from .rollups import (
     gap,
     key_area_summaries,
     level_reached,
+    scored_of,
     objective_movements,
     overall_summary,
     previous_period,
@@ -457,7 +458,7 @@ def movement_table(report: ProgressReport, framework: Framework) -> list[dict[st
         if report.compare_with:
             row[report.compare_with] = _mean(line.before)
         row[report.period] = _mean(line.now)
-        row["Scored"] = f"{line.now.n} of {line.now.scorable}"
+        row["Scored"] = scored_of(line.now.n, line.now.scorable, line.now.not_applicable)
         row["Level"] = level_reached(line.now, framework)
         row["Target"] = line.target_text
         row["Against target"] = gap_words(line.gap)

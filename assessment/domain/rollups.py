@@ -47,6 +47,11 @@ class Rollup(NamedTuple):
         return self.mean is not None and self.n * 2 < self.scorable
 
 
+def scored_of(n: int, scorable: int, not_applicable: int = 0) -> str:
+    """The "Scored" column of every key-area table: '3 of 4', or 'n/a' where all is not applicable."""
+    return "n/a" if scorable == 0 and not_applicable else f"{n} of {scorable}"
+
+
 def coverage(rollup: Rollup, items: str = "objectives") -> str:
     """How much a level rests on, said wherever a rolled-up level is: 'from 3 of 59 objectives'
     (with '2 n/a' where some are not applicable)."""

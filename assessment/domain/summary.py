@@ -13,7 +13,7 @@ from .numbers import counted, format_mean, gap_words
 from .numbers import rounded as _round
 from .record import OrganisationRecord
 from .report import AreaLine, ProgressReport, progress_report
-from .rollups import level_reached
+from .rollups import level_reached, scored_of
 from .scores import level_label
 
 
@@ -75,7 +75,8 @@ def summary_table(summary: dict[str, Any]) -> str:
         if area is None:
             rows.append(None)
             continue
-        row = [area["title"], f"{area['n']} of {area['of']}", format_mean(area["mean"]), area["level_reached"],
+        row = [area["title"], scored_of(area["n"], area["of"], area["not_applicable"]), format_mean(area["mean"]),
+               area["level_reached"],
                area["target_text"], gap_words(area["gap"])]
         if compare_with:
             row += [format_mean(area.get("previous")), movement.label(area.get("movement"), amount="mean")]
