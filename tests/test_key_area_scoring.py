@@ -215,3 +215,17 @@ def test_a_key_area_not_applicable_reads_n_a_not_nought_of_nought(newtown, nps):
     assert rows["Engaging Senior Members"]["Scored"] == "1 of 1"
     table = summary_table(queries.period_summary(newtown, LOCAL_ACTOR, "newtown", "2024"))
     assert re.search(r"^Engaging Councillors +n/a +–", table, re.MULTILINE), table
+
+
+def test_an_import_over_saved_key_areas_names_them_by_title(newtown, nps):
+    workflows.start_period(newtown, LOCAL_ACTOR, "newtown", "2024", per="key_area")
+    workflows.save_edits(newtown, LOCAL_ACTOR, "newtown", "2024", [
+        EntryEdit("engaging-councillors", kind="key_area", base_version=1, score="3")])
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx(nps, ["2024"], per_key_area=True)))
+    sheet = book["Scores"]
+    header = [c.value for c in sheet[1]]
+    next(sheet.iter_rows(min_row=2))[header.index("Score")].value = "2"
+    out = io.BytesIO()
+    book.save(out)
+    prepared = workflows.preview_import(newtown, LOCAL_ACTOR, "newtown", "filled.xlsx", out.getvalue())
+    assert prepared.periods[0].summary.endswith("overwrites 1 saved entry (Engaging Councillors).")

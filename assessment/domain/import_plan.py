@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from .errors import InvalidImport, Problem, listed
+from .framework import Framework
 from .limits import PROBLEMS_KEPT, UPLOAD_BYTES
 from .numbers import counted
 from .record import Action, Entry, OrganisationRecord, PeriodRecord, entry_problems, period_key
@@ -190,8 +191,15 @@ class PeriodPreview:
                 + (f"; {self.new_entries} new" if self.new_entries and not self.new_period else "") + ".")
 
 
-def preview(plan: ImportPlan, saved: OrganisationRecord | None) -> list[PeriodPreview]:
-    """Per period: what was read and what it would change in the saved record (from `changes`)."""
+def preview(plan: ImportPlan, saved: OrganisationRecord | None, framework: Framework | None = None
+            ) -> list[PeriodPreview]:
+    """Per period: what was read and what it would change in the saved record (from `changes`); an
+    objective named by its number, a key area by its title (from `framework`)."""
+    def named(entry: Entry) -> str:
+        if entry.kind == "key_area" and framework is not None and entry.item in framework.key_areas:
+            return framework.key_areas[entry.item].title
+        return entry.item
+
     out = []
     for c in changes(plan, saved):
         entries = [*c.period.entries.values(), *c.period.key_area_entries.values()]
@@ -200,5 +208,5 @@ def preview(plan: ImportPlan, saved: OrganisationRecord | None) -> list[PeriodPr
             sum(e.score.not_applicable for e in entries),
             sum(not e.score.is_scored and not e.score.not_applicable for e in entries),
             sum(bool(e.comment) for e in entries), sum(len(e.actions) for e in entries),
-            c.new_period, len(c.new), [e.item for e in c.changed], c.unchanged))
+            c.new_period, len(c.new), [named(e) for e in c.changed], c.unchanged))
     return out

@@ -70,7 +70,7 @@ def preview_import(store: Store, actor: Actor, org_id: str, source: str, data: b
         plan = _through_mapping(_reader(kind), raw, source, framework, plan)
     plan = plan.check()
     _check_unlocked(actor, saved, plan)   # said at once, not only when the person applies it
-    return ImportPreview(org_id, saved.organisation.name, source, framework, plan, preview(plan, saved))
+    return ImportPreview(org_id, saved.organisation.name, source, framework, plan, preview(plan, saved, framework))
 
 
 def apply_import(store: Store, actor: Actor, prepared: ImportPreview, *, track_actions: bool = False
@@ -96,7 +96,7 @@ def apply_import(store: Store, actor: Actor, prepared: ImportPreview, *, track_a
         for period in writes:
             tx.write_entries(prepared.org_id, period.period.period, framework, new=period.new,
                              changed=period.changed, status=period.period.status, user=actor.name)
-        return preview(plan, saved)
+        return preview(plan, saved, framework)
 
 
 def _reader(kind: str):
