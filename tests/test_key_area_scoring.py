@@ -17,7 +17,7 @@ from assessment import workflows
 from assessment.domain.edits import EntryEdit
 from assessment.domain.report import movement_table
 from assessment.domain.summary import summary_table
-from assessment.domain.errors import AssessmentError
+from assessment.domain.errors import AssessmentError, InvalidImport
 from assessment.domain.report import progress_report
 from assessment.domain.rollups import kept_by_key_area, key_area_summary
 from assessment.domain.scores import NOT_APPLICABLE, Score
@@ -229,3 +229,15 @@ def test_an_import_over_saved_key_areas_names_them_by_title(newtown, nps):
     book.save(out)
     prepared = workflows.preview_import(newtown, LOCAL_ACTOR, "newtown", "filled.xlsx", out.getvalue())
     assert prepared.periods[0].summary.endswith("overwrites 1 saved entry (Engaging Councillors).")
+
+
+def test_rows_of_the_other_way_of_scoring_are_refused_for_a_saved_period(newtown, nps):
+    workflows.start_period(newtown, LOCAL_ACTOR, "newtown", "2024", per="key_area")
+    rows = ("Period,Objective number,Objective,Key area,Score,Target,Comment\n"
+            "2024,1,Procurement and Commercial Champions,Engaging Councillors,3,4,\n")
+    with pytest.raises(InvalidImport) as refused:
+        workflows.preview_import(newtown, LOCAL_ACTOR, "newtown", "objectives.csv", rows.encode())
+    assert texts(refused.value.problems) == [
+        "objectives.csv: 2024 is scored one level per key area, but the file has rows for objectives in it; nothing "
+        "was imported (use the template for 2024 as it is scored, or start the period the other way)"]
+    assert stored(newtown, "newtown").period("2024").entries == {}

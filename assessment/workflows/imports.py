@@ -15,6 +15,7 @@ from ..domain.framework import Framework
 from ..domain.history import entry_at
 from ..domain.import_plan import ImportPlan, PeriodPreview, changes, preview, size_problem
 from ..domain.record import OrganisationRecord
+from ..domain.rollups import kept_by_key_area
 from ..formats.framework_file import find_framework
 from ..formats.mapping_file import find_mapping
 from ..storage.store import Store
@@ -132,11 +133,23 @@ def _through_mapping(reader, raw: bytes, source: str, framework: Framework, plan
 
 
 def _check_unlocked(actor: Actor, saved: OrganisationRecord, plan: ImportPlan) -> None:
-    """Refuse (PeriodLocked) an import into a submitted or approved period."""
+    """Refuse (PeriodLocked) an import into a submitted or approved period, and (InvalidImport) rows
+    of the other way of scoring than a saved period's: objectives into a period scored one level per
+    key area, or key areas into one scored per objective (the two would be mixed in one period)."""
     known = {p.period: p for p in saved.periods}
+    mixed = []
     for period in plan.periods:
         if period.period in known:
             allow_change(actor, saved.organisation.id, known[period.period], what="imported into")
+            per_key_area = kept_by_key_area(saved, period.period)
+            if (period.entries if per_key_area else period.key_area_entries):
+                rows, way = ("objectives", "one level per key area") if per_key_area else ("key areas", "per objective")
+                mixed.append(Problem(plan.source, None, "", f"{period.period} is scored {way}, but the file has rows "
+                                                            f"for {rows} in it; nothing was imported (use the "
+                                                            f"template for {period.period} as it is scored, or "
+                                                            "start the period the other way)"))
+    if mixed:
+        raise InvalidImport(plan.source, mixed)
 
 
 def _framework(saved: OrganisationRecord, requested: str | None, source: str) -> Framework:
