@@ -13,6 +13,7 @@ from assessment.domain.record import Action, Entry, Organisation, OrganisationRe
 from assessment.domain.rollups import ROLL_UP_RULE, key_area_summaries, overall_summary, theme_summaries
 from assessment.domain.scores import NOT_APPLICABLE, Score
 from assessment.domain.summary import period_summary
+from assessment.formats.readers.spreadsheet import read_spreadsheet
 from assessment.formats.writers.excel_workbook import CELL_LIMIT, workbook_xlsx
 
 TODAY = date(2026, 11, 21)
@@ -215,3 +216,19 @@ def test_awkward_text_is_cleaned_kept_or_cut(nps, medway):
     assert out.notes == ["2023!I9: text of 60,000 characters cut to Excel's limit of 32,767"]
     action = next(r for r in _table(book["Actions"], 4) if r["Action"].startswith("Null"))
     assert (action["Action"], action["Owner"]) == ("Null\ufffd byte in an action", "Ow\ufffdner")
+
+
+def test_a_target_by_that_could_not_be_is_refused_on_import(worcs, worcestershire):
+    """The workbook's "Target by" column comes back through the same rule as the Score page's."""
+    book = _open(workbook_xlsx(worcs, worcestershire, today=TODAY).data)
+    sheet = book["2022"]
+    header = [c.value for c in sheet[4]]
+    column = header.index("Target by") + 1
+    sheet.cell(row=5, column=column).value = "2019"          # before the period it is set in
+    sheet.cell(row=6, column=column).value = "next year"     # not a period
+    out = io.BytesIO()
+    book.save(out)
+    plan = read_spreadsheet(out.getvalue(), worcs, source="book.xlsx")
+    said = [p.message for p in plan.problems]
+    assert "a target to be reached by 2019 is set in 2022, after it: give 2022 or a later period" in said
+    assert any(m.startswith("'next year' is not a period") for m in said), said

@@ -45,6 +45,7 @@ from ...domain.record import (
     long_date,
     parse_evidence,
     period_key,
+    target_period_problem,
     valid_period,
 )
 from ...domain.scores import Score, parse_score
@@ -353,6 +354,9 @@ class _Reader:
             by = self.period(row("Target by"), row.at("Target by")) if row("Target by") is not None else ""
             evidence = parse_evidence(_text(row("Evidence")))
             if score is None or target is None:   # a problem was noted
+                continue
+            if period and by and (wrong := target_period_problem(by, target, period)):
+                self.problem(row.at("Target by"), wrong)
                 continue
             self.add(period if by is not None else None,
                      Entry(item or "", kind, score, target, by or None, _text(row("Comment")),
