@@ -904,6 +904,10 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         return 1
+    except click.UsageError as exc:   # one line, as every other error (not Click's usage block)
+        command = f"{exc.ctx.command_path} --help" if exc.ctx else "--help"
+        click.echo(f"error: {exc.format_message()} (see {command})", err=True)
+        return 2
     except click.ClickException as exc:
         exc.show()
         return 2

@@ -308,3 +308,10 @@ def test_the_clerk_lists_actions_as_table_csv_and_json(run):
     assert run("actions", "--org", "medway", "--overdue").stdout.strip() == "No action matches."
     refused = run("actions", "--org", "medway", "--period", "1999", code=2)
     assert refused.stderr.strip() == "error: medway has no period '1999' (periods: 2022, 2023)"
+
+
+def test_a_mistyped_option_is_one_line_naming_the_help(run):
+    out = run("period", "start", "2024", "--org", "medway", "--per", "sideways", code=2)
+    assert out.stderr == ("error: Invalid value for '--per': 'sideways' is not one of 'objective', 'key-area'. "
+                          "(see python -m assessment period start --help)\n")
+    assert run("nosuch", code=2).stderr == "error: No such command 'nosuch'. (see python -m assessment --help)\n"
