@@ -241,3 +241,28 @@ def test_rows_of_the_other_way_of_scoring_are_refused_for_a_saved_period(newtown
         "objectives.csv: 2024 is scored one level per key area, but the file has rows for objectives in it; nothing "
         "was imported (use the template for 2024 as it is scored, or start the period the other way)"]
     assert stored(newtown, "newtown").period("2024").entries == {}
+
+
+def test_a_key_area_appendix_is_read_back_as_key_areas(newtown, nps, worcs, worcestershire):
+    from assessment.formats.readers.word_appendix import read_appendix
+    plan = read_appendix(appendix_docx(worcs, worcestershire, ["2022"]).data, worcs, source="worcs.docx")
+    assert plan.problems == [] and plan.warnings == []
+    read = plan.periods[0].key_area_entries
+    kept = worcestershire.period("2022").key_area_entries
+    assert plan.periods[0].entries == {} and set(read) == set(kept)
+    assert all((read[k].score, read[k].comment) == (kept[k].score, kept[k].comment) for k in kept)
+    # a council new to the tool brings in last year's key-area appendix: a period scored per key area
+    workflows.start_period(newtown, LOCAL_ACTOR, "newtown", "2023", per="key_area")
+    workflows.save_edits(newtown, LOCAL_ACTOR, "newtown", "2023", [
+        EntryEdit("engaging-councillors", kind="key_area", base_version=1, score="2/3", comment="Briefings <b>began</b>"),
+        EntryEdit("managing-strategic-risk", kind="key_area", base_version=1, score="n/a")])
+    data = appendix_docx(nps, stored(newtown, "newtown"), ["2023"]).data
+    workflows.add_organisation(newtown, LOCAL_ACTOR, "oldtown", "Oldtown Borough Council")
+    prepared = workflows.preview_import(newtown, LOCAL_ACTOR, "oldtown", "newtown-2023.docx", data)
+    assert texts(prepared.plan.problems) == []
+    workflows.apply_import(newtown, LOCAL_ACTOR, prepared)
+    period = stored(newtown, "oldtown").period("2023")
+    assert kept_by_key_area(stored(newtown, "oldtown"), "2023") and period.entries == {}
+    assert (period.key_area_entries["engaging-councillors"].score.written,
+            period.key_area_entries["engaging-councillors"].comment) == ("2/3", "Briefings <b>began</b>")
+    assert period.key_area_entries["managing-strategic-risk"].score == NOT_APPLICABLE

@@ -1,6 +1,7 @@
 """Reading an objectives appendix (Word) back in: Medway's layout (seed 002) and our `appendix_docx`.
 
-Objectives tables are found by their header: "#" (or "No.", "Ref", "Number"), "Objective", optional
+Objectives tables are found by their header: "#" (or "No.", "Ref", "Number"), "Objective" (or, for
+a record kept one level per key area, "Key area", its rows named by the key areas' titles), optional
 "Description", then "<period> Score" and "<period> Comments and Action" (or "Comments", "Comment"), in
 any case or spacing, under a banner row or as two rows ("2023" over "Score" and "Comments"). Other
 tables are passed over and other columns ("RAG") ignored with a warning; a split table repeats the
@@ -105,8 +106,11 @@ class _Reader:
     def __init__(self, framework: Framework, source: str, plan: ImportPlan):
         self.framework, self.source, self.plan = framework, source, plan
         self.ids = {key.lower(): key for key in framework.objectives}
+        self.areas = {_title_key(ka.title): ka.id for ka in framework.key_areas.values()}
         self.entries: dict[str, dict[str, Entry]] = {}
+        self.area_entries: dict[str, dict[str, Entry]] = {}   # a record kept one level per key area
         self.seen: dict[tuple[str, str], str] = {}     # (period, objective) -> the row it was read from
+        self.seen_areas: dict[tuple[str, str], str] = {}   # (period, key area) -> the row it was read from
         self.ignored: dict[str, list[int]] = {}        # column name -> tables
         self.rows = 0                                  # rows with an objective number
         self.foreign: list[tuple[bool, str, str]] = []  # (a problem?, where, what) for unknown numbers and titles
@@ -131,7 +135,7 @@ class _Reader:
                 self.plan.warn("", f"table {number} has no header row; it is read with "
                                           "the columns of the table before it")
             if header:
-                id_column = next(c.index for c in header[0] if c.kind == "id")
+                id_column = next(c.index for c in header[0] if c.kind in ("id", "key_area"))
                 previous = header[0], len(grid[0]), id_column
                 self._table(number, grid, *header)
         if previous:
@@ -141,9 +145,9 @@ class _Reader:
         else:
             self.plan.problem(
                 "", 'no objectives table was found: the appendix needs a table whose header row has '
-                f'"#", "Objective" and "<period> Score" or "<period> Comments and Action" columns (such as '
-                f'"2023 Score"); this document has {len(tables) or "no"} table{"" if len(tables) == 1 else "s"} '
-                'and none has that header')
+                f'"#", "Objective" (or "Key area", for a record kept one level per key area) and "<period> Score" '
+                f'or "<period> Comments and Action" columns (such as "2023 Score"); this document has '
+                f'{len(tables) or "no"} table{"" if len(tables) == 1 else "s"} and none has that header')
 
     def _table(self, number: int, grid: list[list[_Cell | None]], columns: list[_Column], start: int) -> None:
         where_table = f"table {number}"
@@ -163,6 +167,9 @@ class _Reader:
                               f"'{period}' is not a period; {PERIOD_HINT}")
         first = {c.kind: c.index for c in reversed(columns)}
         header_rows = {_labels(row) for row in grid[:start]}
+        if "id" not in first:   # a key-area table: a row per key area, named by its title
+            self._key_area_table(number, grid, start, first["key_area"], periods, header_rows)
+            return
         for r in range(start, len(grid)):
             row, above = grid[r], grid[r - 1] if r else [None] * len(grid[r])
             labels = _labels(row)
@@ -190,16 +197,39 @@ class _Reader:
                                           "is read for both rows")
             self._row(place, where, objective_id, [_cell_text(row, i) for i in range(len(row))], periods)
 
+    def _key_area_table(self, number: int, grid: list[list[_Cell | None]], start: int, column: int,
+                        periods: dict[str, dict[str, _Column]], header_rows: set[tuple[str, ...]]) -> None:
+        for r in range(start, len(grid)):
+            row = grid[r]
+            labels = _labels(row)
+            if labels in header_rows or len({id(c) for c in row if c is not None}) < 2:
+                continue
+            place = f"table {number}, row {r + 1}"
+            if not labels[column]:
+                if any(labels[c.index] for cols in periods.values() for c in cols.values()):
+                    self.plan.problem(place, "has a score or comment but no key area")
+                continue
+            self.rows += 1
+            area = self.areas.get(_title_key(labels[column]))
+            if area is None:
+                self.foreign.append((True, place, f'there is no key area "{labels[column]}" in {self.framework.id}'))
+                continue
+            self._row(place, f"{place} (key area {self.framework.key_areas[area].title})", area,
+                      [_cell_text(row, i) for i in range(len(row))], periods, kind="key_area")
+
     def _row(self, place: str, where: str, objective_id: str, text: list[str],
-             periods: dict[str, dict[str, _Column]]) -> None:
-        twice = [p for p in periods if (p, objective_id) in self.seen]
+             periods: dict[str, dict[str, _Column]], kind: str = "objective") -> None:
+        seen = self.seen if kind == "objective" else self.seen_areas
+        what = f"objective {objective_id}" if kind == "objective" else "the key area"
+        twice = [p for p in periods if (p, objective_id) in seen]
         if twice:
-            self.plan.problem(where, f"objective {objective_id} appears twice for {' and '.join(twice)} "
-                                     f"(also {self.seen[twice[0], objective_id]})")
+            self.plan.problem(where, f"{what} appears twice for {' and '.join(twice)} "
+                                     f"(also {seen[twice[0], objective_id]})")
             return
-        half = self.framework.allows_half_steps(self.framework.key_area_of[objective_id])
+        half = self.framework.allows_half_steps(self.framework.key_area_of[objective_id] if kind == "objective"
+                                                else objective_id)
         for period, cols in periods.items():
-            self.seen[period, objective_id] = place
+            seen[period, objective_id] = place
             written, carried = read_score_cell(text[cols["score"].index]) if "score" in cols else ("", False)
             try:
                 score = parse_score(written, self.framework, half_steps=half) if "score" in cols else None
@@ -211,9 +241,10 @@ class _Reader:
             if stated:
                 self.plan.sentence_actions[(period, objective_id)] = stated
             if (score and (score.is_scored or score.not_applicable)) or comment or actions:
-                entry = Entry(objective_id, comment=comment, actions=actions, carried=carried and bool(score),
+                entry = Entry(objective_id, kind, comment=comment, actions=actions, carried=carried and bool(score),
                               score=score or UNSCORED)
-                self.entries.setdefault(period, {})[objective_id] = entry
+                kept = self.entries if kind == "objective" else self.area_entries
+                kept.setdefault(period, {})[objective_id] = entry
 
     def _id(self, cell: _Cell | None) -> str | None:
         raw = " ".join(cell.text.split()) if cell else ""
@@ -236,14 +267,22 @@ class _Reader:
             plan.warn("", "these columns are not read: " + ", ".join(
                 f'"{name}" (table{"s" if len(t) > 1 else ""} {", ".join(map(str, t))})'
                 for name, t in self.ignored.items()))
-        ids = list(self.framework.objectives)
-        for period in sorted({p for p, _ in self.seen}, key=period_key):
-            missing = [i for i in ids if (period, i) not in self.seen]
+        ids, areas = list(self.framework.objectives), self.framework.key_areas
+        for period in sorted({p for p, _ in [*self.seen, *self.seen_areas]}, key=period_key):
+            by_area = any(p == period for p, _ in self.seen_areas)
+            if by_area and any(p == period for p, _ in self.seen):
+                plan.problem(period, f"{period} has rows for objectives and rows for key areas; a period is scored "
+                                     "one way or the other")
+                continue
+            missing = ([areas[a].title for a in areas if (period, a) not in self.seen_areas] if by_area
+                       else [i for i in ids if (period, i) not in self.seen])
             if missing:
                 shown = ", ".join(missing[:20]) + (f" and {len(missing) - 20} more" if len(missing) > 20 else "")
-                plan.warn(period, f"{len(missing)} of {len(ids)} objectives not in the file: {shown}")
-            if period in self.entries:
-                plan.periods.append(PeriodRecord(period, entries=self.entries[period]))
+                plan.warn(period, f"{len(missing)} of {len(areas) if by_area else len(ids)} "
+                                  f"{'key areas' if by_area else 'objectives'} not in the file: {shown}")
+            if period in self.entries or period in self.area_entries:
+                plan.periods.append(PeriodRecord(period, entries=self.entries.get(period, {}),
+                                                 key_area_entries=self.area_entries.get(period, {})))
             else:
                 plan.warn("", f"{period} has columns but no scores or comments; it is not imported")
 
@@ -367,13 +406,16 @@ def _columns(labels: tuple[str, ...]) -> list[_Column] | None:
             continue
         if key in ID_NAMES or key in TITLE_NAMES or key == "description":
             columns.append(_Column(i, name, "id" if key in ID_NAMES else "title" if key in TITLE_NAMES else key))
+        elif key in ("key area", "key areas"):
+            columns.append(_Column(i, name, "key_area"))
         elif match and valid_period(match.group(1)):
             columns.append(_Column(i, name, "score" if match.group(2).lower() == "score" else "comment",
                                    match.group(1)))
         else:
             columns.append(_Column(i, name, "bad period" if match else "other", match and match.group(1)))
     kinds = {c.kind for c in columns}
-    return columns if {"id", "title"} <= kinds and kinds & {"score", "comment", "bad period"} else None
+    named = {"id", "title"} <= kinds or "key_area" in kinds   # objectives, or (a table per key area) key areas
+    return columns if named and kinds & {"score", "comment", "bad period"} else None
 
 
 def _title_key(title: str) -> str:
