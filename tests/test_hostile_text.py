@@ -10,6 +10,7 @@ heading appears, and the page shows the text as typed).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -17,6 +18,7 @@ from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
 
 from assessment import workflows
+from assessment.domain.covering import CoveringReport, Meeting, Section, ShapeSection
 from assessment.domain.edits import EntryEdit
 from assessment.workflows import LOCAL_ACTOR
 
@@ -27,6 +29,7 @@ BEACON = "http://127.0.0.1:9/beacon.png"
 HOSTILE = f"![x]({BEACON}) [click](http://attacker.example/) $E=mc^2$ **bold** :red[red] ~~gone~~ :streamlit: a -> b"
 NAME = "Evil " + HOSTILE          # the organisation's name
 PAGES = ["assessment/ui/home.py", "assessment/ui/score.py", "assessment/ui/report_page.py",
+         "assessment/ui/covering_page.py",
          "assessment/ui/actions_page.py", "assessment/ui/import_page.py", "assessment/ui/framework_page.py"]
 RENDERING = ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error", "success",
              "expander", "button", "checkbox", "radio")
@@ -49,6 +52,12 @@ def fill_with_hostile_text(url: str) -> str:
     workflows.edit_action(store, LOCAL_ACTOR, org.id, action.id, owner=HOSTILE, due=date(2020, 1, 1), rag=None,
                           note=HOSTILE)
     workflows.keep_draft(store, LOCAL_ACTOR, org.id, "2024", EntryEdit("3", base_version=1, comment=HOSTILE))
+    shape = workflows.shape_named("scrutiny")   # the sections of its committee report, and what is written in them
+    workflows.set_report_shape(store, LOCAL_ACTOR, org.id, replace(shape, sections=(
+        *shape.sections, ShapeSection(HOSTILE, "items"))))
+    workflows.save_covering(store, LOCAL_ACTOR, org.id, "2024", CoveringReport(
+        (Section("Summary", "text", HOSTILE), Section(HOSTILE, "items", HOSTILE, (HOSTILE,))),
+        Meeting(HOSTILE), HOSTILE, HOSTILE))
     store.engine.dispose()
     return org.id
 
@@ -100,7 +109,7 @@ def test_nothing_people_typed_renders_in_a_real_browser(server, page):  # noqa: 
     org = fill_with_hostile_text(url)
     requests = []
     page.on("request", lambda r: requests.append(r.url) if "127.0.0.1:9/" in r.url or "attacker" in r.url else None)
-    for path in ("", "score", "report", "actions"):
+    for path in ("", "score", "report", "actions", "covering"):
         page.goto(f"{base}/{path}?org={org}&period=2024" + ("&ka=engaging-councillors" if path == "score" else ""))
         expect(page.get_by_text(re.compile("Evil"))).not_to_have_count(0, timeout=30000)
         page.wait_for_timeout(1500)

@@ -62,12 +62,12 @@ if refused is None:
                 st.markdown(f"**{md(section.heading)}**: the contact points above are printed here.")
                 sections.append(section)
                 continue
-            text = st.text_area(label, section.text, key=f"{prefix}{n}.text", height=120,
+            text = st.text_area(md(label), section.text, key=f"{prefix}{n}.text", height=120,
                                 max_chars=limits.COVERING_TEXT,
                                 help="Paragraphs lead into the list below." if section.kind == "items" else None)
             items: tuple[str, ...] = ()
             if section.kind == "items":
-                written = st.text_area(f"{section.heading}: items, one a line (lettered a, b, c)",
+                written = st.text_area(f"{md(section.heading)}: items, one a line (lettered a, b, c)",
                                        "\n".join(section.items), key=f"{prefix}{n}.items", height=100)
                 items = tuple(line.strip() for line in written.split("\n") if line.strip())
             sections.append(replace(section, text=text, items=items))

@@ -21,7 +21,7 @@ _ADDED = 2   # empty rows offered for new sections
 
 def show(org: str, name: str, shape: ReportShape | None) -> None:
     actor = state.actor()
-    with st.expander(f"The sections of {name}'s committee report", expanded=shape is None):
+    with st.expander(f"The sections of {md(name)}'s committee report", expanded=shape is None):
         cols = st.columns([3, 2], vertical_alignment="bottom")
         start = cols[0].selectbox("Start from", list(SHAPES), format_func=lambda k: SHAPES[k][0],
                                   key=f"shape.{org}.start")
