@@ -85,6 +85,14 @@ def test_paragraphs_are_numbered_through_the_report_and_items_lettered():
     assert laid[contact - 1].text == "Officers to Contact" and laid[contact + 1].text == "PART B"
 
 
+def test_a_heading_with_nothing_written_under_it_is_left_out():
+    report = CoveringReport((Section("PART A", "heading"), Section("Purpose of Report", "text", "Why."),
+                             Section("PART B", "heading"), Section("Background", "text"),
+                             Section("Relevant Impact Assessments", "heading")))
+    assert [(b.kind, b.text) for b in blocks(report)] == [("heading", "PART A"), ("heading", "Purpose of Report"),
+                                                          ("paragraph", "Why.")]
+
+
 def test_wrapped_lines_are_one_paragraph_and_blank_lines_part_them():
     assert paragraphs("One sentence\nwrapped.\n\n  Two.  \n \nThree") == ["One sentence wrapped.", "Two.", "Three"]
     assert paragraphs("Paper one\nPaper two", keep_lines=True) == ["Paper one\nPaper two"]

@@ -320,25 +320,35 @@ def _letter(n: int) -> str:
 
 
 def blocks(report: CoveringReport) -> list[Block]:
-    """The covering report laid out: each section's heading (a section with nothing in it is left
-    out, unless it is a heading), its paragraphs numbered through the whole report ("1", "2", ...),
-    its items lettered ("a", "b", ...); the contact points where a contact section stands, or at the
-    end under "Contact" when none does."""
+    """The covering report laid out: each section's heading, its paragraphs numbered through the
+    whole report ("1", "2", ...), its items lettered ("a", "b", ...); the contact points where a
+    contact section stands, or at the end under "Contact" when none does. A section with nothing in
+    it is left out, and so is a heading (PART B) with nothing written under it."""
     out: list[Block] = []
     number = 0
     contact_shown = False
+    part: str | None = None          # a heading not yet printed: printed before what follows it
+
+    def heading(text: str) -> None:
+        nonlocal part
+        if part is not None:
+            out.append(Block("heading", part))
+            part = None
+        out.append(Block("heading", text))
+
     for s in report.sections:
         if s.kind == "heading":
-            out.append(Block("heading", s.heading.strip()))
+            part = s.heading.strip()
             continue
         if s.kind == "contact":
             if report.contact and report.contact.strip():
-                out += [Block("heading", s.heading.strip()), Block("contact", report.contact.strip())]
+                heading(s.heading.strip())
+                out.append(Block("contact", report.contact.strip()))
                 contact_shown = True
             continue
         if not s.written:
             continue
-        out.append(Block("heading", s.heading.strip()))
+        heading(s.heading.strip())
         for paragraph in paragraphs(s.text, keep_lines=s.kind == "plain"):
             if s.kind == "plain":
                 out.append(Block("paragraph", paragraph))
@@ -348,7 +358,9 @@ def blocks(report: CoveringReport) -> list[Block]:
         out += [Block("item", " ".join(item.split()), _letter(i))
                 for i, item in enumerate(i for i in s.items if i.strip())]
     if not contact_shown and report.contact and report.contact.strip():
-        out += [Block("heading", "Contact"), Block("contact", report.contact.strip())]
+        part = None
+        heading("Contact")
+        out.append(Block("contact", report.contact.strip()))
     return out
 
 
