@@ -637,11 +637,25 @@ def users_log(obj: Context, refused_only: bool, limit: int, fmt: str) -> None:
 @click.option("--period", "period_name", required=True)
 @click.option("--objective", "objective", help="One objective's versions (default: the period's events).")
 @click.option("--key-area", "key_area", help="One key area's versions (for a record kept per key area).")
+@click.option("--covering-report", "covering", is_flag=True,
+              help="The covering report's versions (each with the sections it changed).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @click.pass_obj
-def history(obj: Context, org_id: str, period_name: str, objective: str | None, key_area: str | None, fmt: str) -> None:
-    """What changed, who changed it and when: an objective's versions (each with what it changed), or
-    what was done to the period (started, submitted, approved, reopened, imports)."""
+def history(obj: Context, org_id: str, period_name: str, objective: str | None, key_area: str | None,
+            covering: bool, fmt: str) -> None:
+    """What changed, who changed it and when: an objective's versions (each with what it changed), the
+    covering report's, or what was done to the period (started, submitted, approved, reopened, imports)."""
+    if covering:
+        kept = queries.covering_versions(obj.store, obj.actor, org_id, period_name)
+        if fmt == "json":
+            from .formats.covering_file import covering_data
+            _json([{"version": r.version, "by": r.by, "at": r.at.isoformat() if r.at else None, "change": made,
+                    "changed": changed, "report": covering_data(r)} for r, made, changed in kept])
+            return
+        for report, made, changed in kept:
+            click.echo(f"version {report.version}\t{_when(report.at)}\t{report.by or '-'}\t{made or '-'}"
+                       + (f"\t{', '.join(changed)}" if changed else ""))
+        return
     if objective or key_area:
         found = queries.history(obj.store, obj.actor, org_id, period_name, objective or key_area or "",
                                 "objective" if objective else "key_area")

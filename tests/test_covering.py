@@ -363,6 +363,10 @@ def test_the_command_line_imports_exports_and_validates_report_text(tmp_path):
     said = f"{bad}:3: sections[item 1]: unknown key 'txt'; did you mean 'text'?"
     assert said in run("validate", str(bad), code=2)
     assert said in run("import", "report-text", str(bad), "--org", "medway", "--period", "2024", code=2)
+    versions = run("history", "--org", "medway", "--period", "2024", "--covering-report").splitlines()
+    assert versions[0].startswith("version 2\t") and "\tlocal user\timport medway-2024.yaml\tPurpose of Report, " \
+        "Recommendations" in versions[0]
+    assert versions[1].startswith("version 1\t") and versions[1].endswith("\tstarted, carried forward from 2023")
     report = tmp_path / "report.docx"
     run("export", "report", "--org", "medway", "--period", "2024", "--out", str(report))
     texts = [p.text for p in Document(str(report)).paragraphs]
