@@ -528,16 +528,25 @@ def period_withdraw(obj: Context, name: str, org_id: str, reason: str) -> None:
 @period.command("approve")
 @click.argument("name")
 @click.option("--org", "org_id", required=True)
-@click.option("--committee", "decision", required=True,
-              help="Whose decision approved it: the committee (e.g. 'Cabinet') or the officer under delegated powers.")
+@click.option("--committee", "decision",
+              help="Whose decision approved it: the committee (e.g. 'Cabinet') or the officer under delegated powers "
+                   "(default: the meeting its covering report goes to).")
 @click.option("--date", "on", type=DecisionDate(),
-              help="The date of the decision (YYYY-MM-DD): not in the future, nor before the period began.")
+              help="The date of the decision (YYYY-MM-DD): not in the future, nor before the period began (default: "
+                   "the meeting's date, once it has passed).")
 @click.option("--minute", help="The minute or decision reference, e.g. 'Minute 52/2026'.")
 @click.pass_obj
-def period_approve(obj: Context, name: str, org_id: str, decision: str, on, minute: str | None) -> None:
+def period_approve(obj: Context, name: str, org_id: str, decision: str | None, on, minute: str | None) -> None:
     """Approve a submitted period as the council decided it; it is then read-only (its actions'
     progress can still be recorded) until an administrator reopens it."""
-    done = workflows.approve_period(obj.store, obj.actor, org_id, name, decision=decision, on=on, minute=minute)
+    meeting = queries.covering(obj.store, obj.actor, org_id, name).report.meeting
+    if decision is None and not meeting.committee:
+        raise click.UsageError("give --committee: whose decision approved it (its covering report names no meeting)",
+                               ctx=click.get_current_context())
+    decision = decision or meeting.committee
+    if on is None and decision == meeting.committee and meeting.on and meeting.on <= date.today():
+        on = meeting.on
+    done = workflows.approve_period(obj.store, obj.actor, org_id, name, decision=decision or "", on=on, minute=minute)
     click.echo(f"{org_id} {name}: {done.status_line()}")
 
 

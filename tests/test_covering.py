@@ -371,6 +371,14 @@ def test_the_command_line_imports_exports_and_validates_report_text(tmp_path):
     run("export", "report", "--org", "medway", "--period", "2024", "--out", str(report))
     texts = [p.text for p in Document(str(report)).paragraphs]
     assert "c)\tprogress against the Strategy is reported to the Cabinet annually." in texts
+    # approved as the meeting the covering report goes to decided, unless told otherwise
+    store = w.connect(db)
+    w.confirm_scores(store, LOCAL_ACTOR, "medway", "2024")
+    w.submit_period(store, LOCAL_ACTOR, "medway", "2024")
+    store.engine.dispose()
+    assert run("period", "approve", "2024", "--org", "medway", "--minute", "Minute 7/2025").strip() == \
+        "medway 2024: Approved by Cabinet on 11 February 2025 (Minute 7/2025)"
+    assert "give --committee" in run("period", "approve", "2023", "--org", "medway", code=2)
 
 
 def test_the_example_report_text_is_kept_in_the_repository():
