@@ -60,6 +60,17 @@ def test_choose_the_shape_then_write_and_save_the_covering_report(db):  # noqa: 
     assert "Version 1" in text
 
 
+def test_start_says_which_required_sections_are_still_to_write(db):  # noqa: F811
+    store = open_store(db)
+    workflows.set_report_shape(store, LOCAL_ACTOR, "medway", workflows.shape_named("scrutiny"))
+    workflows.start_period(store, LOCAL_ACTOR, "medway", "2024")
+    at = new_app("medway", "2024")
+    assert "Covering report: 2 required sections still to write (“Summary”, “Purpose of the Meeting”)." in _texts(at)
+    at.button(key="home.jump.covering").click().run()
+    assert not at.exception, at.exception
+    assert "Covering report: Medway Council, 2024" in unescape(at.title[0].value)
+
+
 def test_once_submitted_it_is_read_only_and_the_approval_takes_the_meeting(db):  # noqa: F811
     store = open_store(db)
     workflows.set_report_shape(store, LOCAL_ACTOR, "medway", workflows.shape_named("cabinet"))

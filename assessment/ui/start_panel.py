@@ -12,7 +12,8 @@ from assessment.domain.framework import Framework
 from assessment.domain.numbers import counted, format_mean, gap_words
 from assessment.domain.record import OrganisationRecord
 from assessment.domain.report import overall_sentence, progress_report
-from assessment.domain.rollups import completion, kept_by_key_area, previous_period
+from assessment.domain.covering import missing_required
+from assessment.domain.rollups import completion, kept_by_key_area, previous_period, scored_of
 from assessment.domain.summary import summary_data
 from assessment.ui import drafts, state
 from assessment.ui.html_tables import table
@@ -35,6 +36,12 @@ def show(record: OrganisationRecord, framework: Framework, period: str) -> None:
         _jumps(framework, current, record.period(before) if before else None)
     elif done.left and st.button(f"Score the key areas ({done.left} left)", key="home.jump.key_areas"):
         st.switch_page("assessment/ui/score.py")
+    missing = missing_required(current.covering, record.report_shape)
+    if editable and missing:   # said before it refuses the submission
+        shown = ", ".join(f"“{md(h)}”" for h in missing)
+        st.markdown(f"Covering report: {counted(len(missing), 'required section')} still to write ({shown}).")
+        if st.button("Write the covering report", key="home.jump.covering"):
+            st.switch_page("assessment/ui/covering_page.py")
     report = progress_report(framework, record, period, before)   # the one model of the period's report
     summary = summary_data(report, framework, record)
     st.markdown(overall_sentence(report, framework))
@@ -44,7 +51,8 @@ def show(record: OrganisationRecord, framework: Framework, period: str) -> None:
                     f"{o['unchanged']} unchanged, {o['declined']} declined.")
     rows = []
     for area in summary["key_areas"]:
-        row = {"Key area": area["title"], "Scored": f"{area['n']} of {area['of']}", "Mean": format_mean(area["mean"]),
+        row = {"Key area": area["title"], "Scored": scored_of(area["n"], area["of"], area["not_applicable"]),
+               "Mean": format_mean(area["mean"]),
                "Level": area["level_reached"], "Target": area["target_text"], "Against target": gap_words(area["gap"])}
         if before:
             row[before] = format_mean(area.get("previous"))
