@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 from urllib.parse import quote
 
-from sqlalchemy import Engine, create_engine, event, inspect, make_url, select, text, update
+from sqlalchemy import Engine, create_engine, event, func, inspect, make_url, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -501,10 +501,10 @@ class Transaction:
             select(AssessmentRow).where(AssessmentRow.organisation_id == org_id)
             .options(selectinload(AssessmentRow.entries).selectinload(EntryRow.actions)
                      .selectinload(ActionRow.updates),
-                     selectinload(AssessmentRow.entries).selectinload(EntryRow.evidence),
-                     selectinload(AssessmentRow.covering))).all()
+                     selectinload(AssessmentRow.entries).selectinload(EntryRow.evidence))).all()
         baselines = self.s.scalars(select(BaselineRow).where(BaselineRow.organisation_id == org_id)).all()
         assessments = sorted(assessments, key=lambda a: period_key(a.period))
+        covering = self._latest_covering([a.id for a in assessments])
         # the record follows the framework of its latest period; an earlier period scored against
         # another framework says which (`PeriodRecord.framework_id`)
         framework_id = assessments[-1].framework_id if assessments else ""
@@ -520,12 +520,25 @@ class Transaction:
             period = PeriodRecord(period=a.period, status=a.status, approval=_approval(a),
                                   framework_id=a.framework_id if other else None,
                                   framework_version=a.framework_version if other else None,
-                                  covering=_covering(a.covering[-1]) if a.covering else None)
+                                  covering=covering.get(a.id))
             for e in sorted(a.entries, key=lambda e: e.id):
                 target = (period.entries if e.kind == "objective" else period.key_area_entries)
                 target[e.item_id] = _entry_from_row(e)
             record.periods.append(period)
         return record
+
+    def _latest_covering(self, assessment_ids: list[int]) -> dict[int, CoveringReport]:
+        """Each period's covering report as it stands (its latest version; the others are history and
+        are not read here)."""
+        if not assessment_ids:
+            return {}
+        latest = (select(CoveringReportRow.assessment_id, func.max(CoveringReportRow.version).label("version"))
+                  .where(CoveringReportRow.assessment_id.in_(assessment_ids))
+                  .group_by(CoveringReportRow.assessment_id).subquery())
+        rows = self.s.scalars(select(CoveringReportRow).join(
+            latest, (CoveringReportRow.assessment_id == latest.c.assessment_id)
+            & (CoveringReportRow.version == latest.c.version))).all()
+        return {row.assessment_id: _covering(row) for row in rows}
 
     # ------------------------------------------------------------ periods
 
