@@ -251,7 +251,8 @@ def test_backup_then_restore_into_a_new_database(run, tmp_path):
 
     restored = elsewhere("restore", str(out)).stdout
     assert re.search(r"restored .*backup\.json: 0 people, 0 roles, 2 organisations, \d+ events, 41 baseline scores, 3 periods, \d+ entries, "
-                     r"22 actions, 1 action status change, 0 evidence links, \d+ history rows, 0 unsaved drafts, 0 settings", restored), restored
+                     r"22 actions, 1 action status change, 0 evidence links, \d+ history rows, 0 unsaved drafts, 0 covering report versions, 0 settings",
+                     restored), restored
     again = tmp_path / "again.json"
     elsewhere("backup", "--out", str(again))
     assert again.read_bytes() == out.read_bytes()
