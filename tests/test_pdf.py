@@ -74,6 +74,28 @@ def test_the_report_as_pdf_is_tagged_titled_british_and_describes_the_radar(nps,
     assert bookmarks[:2] == ["At a glance", "Key areas in numbers (Figure 1)"]
 
 
+def test_the_report_with_a_covering_report_as_pdf_opens_with_it(nps, medway):
+    """The PDF members read opens with the officer's words, numbered and lettered as in Word, its
+    headings the PDF's bookmarks, then at a glance; the appendix follows as Appendix 1."""
+    from dataclasses import replace as changed
+
+    from assessment.formats.covering_file import read_covering
+    from .pdfpages import page_texts
+    record = changed(medway, periods=[changed(p, covering=read_covering(ROOT / "tests" / "fixtures" / "report-text"
+                                                                         / "medway-2024.yaml"))
+                                      if p.period == "2023" else p for p in medway.periods])
+    export = as_pdf(report_docx(nps, record, "2023", today=TODAY))
+    check_accessible(export.data, export.title)
+    first = " ".join(page_texts(export.data)[0].split())
+    assert first.startswith("CABINET: 11 FEBRUARY 2025 PROCUREMENT MATURITY: PROGRESS REPORT 2023 REPORT OF THE "
+                            "CHIEF OPERATING OFFICER")
+    assert "2. It is recommended that: a) the self-assessment of the Council's procurement maturity for 2024, at " \
+        "Appendix 1, be noted;" in first
+    bookmarks = [item.title for item in PdfReader(io.BytesIO(export.data)).outline if not isinstance(item, list)]
+    assert bookmarks.index("PROCUREMENT MATURITY: PROGRESS REPORT 2023") < bookmarks.index("At a glance") < \
+        bookmarks.index("Appendix 1 – Complete Objectives List: Medway Council")
+
+
 def test_the_appendix_as_pdf(nps, medway):
     export = appendix_docx(nps, medway, ["2022", "2023"], today=TODAY)
     pdf = to_pdf(export.data, export.title)
