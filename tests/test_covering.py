@@ -383,3 +383,13 @@ def test_the_command_line_imports_exports_and_validates_report_text(tmp_path):
 
 def test_the_example_report_text_is_kept_in_the_repository():
     assert MEDWAY_2024.is_relative_to(ROOT) and Path(MEDWAY_2024).read_text(encoding="utf-8").startswith("#")
+
+
+def test_a_date_that_is_no_date_is_named_with_its_line_in_any_yaml_file():
+    with pytest.raises(InvalidFile) as caught:
+        parse_covering("meeting: {committee: Cabinet, date: 2025-13-40}\nsections:\n  - heading: A\n"
+                       "    text: 2025-02-30\n", "report.yaml")
+    assert caught.value.shown() == ["report.yaml:1: (date): '2025-13-40' is not a date; write a date as 2025-02-11",
+                                    "report.yaml:4: (date): '2025-02-30' is not a date; write a date as 2025-02-11"]
+    with pytest.raises(InvalidFile, match=r"^r.yaml:3: \(date\): '2024-02-31' is not a date"):
+        parse_yaml("organisation: {id: x, name: X}\nperiods:\n  - started: 2024-02-31\n", "r.yaml")

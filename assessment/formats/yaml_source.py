@@ -116,6 +116,7 @@ def parse_yaml(raw: bytes | str, name: str) -> tuple[Any, Source]:
                                                        f"{YAML_BYTES // 2**20} MB are read")])
     _prescan(text, name)
     loader = _Loader(text)
+    node = None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
@@ -134,6 +135,9 @@ def parse_yaml(raw: bytes | str, name: str) -> tuple[Any, Source]:
         raise InvalidFile([Problem(name, line, "(yaml syntax)", message)]) from None
     except yaml.YAMLError as exc:
         raise InvalidFile([Problem(name, 1, "(yaml syntax)", str(exc))]) from None
+    except ValueError:   # a value that looks like a date and is none (2025-13-40, 2025-02-30)
+        raise InvalidFile(_impossible_dates(node, name) or [Problem(name, 1, "(file)", "a value cannot be read")]
+                          ) from None
     finally:
         loader.dispose()
     source = Source(name, lines, data)
@@ -196,6 +200,27 @@ def _prescan(text: str, name: str) -> None:
         return   # reported, with its line, by the parse that follows
     finally:
         loader.dispose()
+
+
+def _impossible_dates(node: yaml.Node | None, name: str) -> list[Problem]:
+    """Each value written as a date that is no date, with its line (PyYAML raises ValueError for the
+    first it meets, without one)."""
+    found: list[Problem] = []
+    stack = [node] if node is not None else []
+    while stack and len(found) < limits.PROBLEMS_KEPT:
+        current = stack.pop()
+        if isinstance(current, yaml.ScalarNode):
+            if current.tag == "tag:yaml.org,2002:timestamp":
+                try:
+                    yaml.SafeLoader.construct_yaml_timestamp(yaml.SafeLoader(""), current)
+                except ValueError:
+                    found.append(Problem(name, current.start_mark.line + 1, "(date)",
+                                         f"'{_short(current.value)}' is not a date; write a date as 2025-02-11"))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(v for pair in reversed(current.value) for v in reversed(pair))
+    return sorted(found, key=lambda p: p.line or 0)
 
 
 def _check_scalar(loader: Any, event: yaml.ScalarEvent, name: str) -> None:
