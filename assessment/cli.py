@@ -826,7 +826,10 @@ def export_report_text(obj: Context, org_id: str, period_name: str, out: Path | 
     """A period's covering report as a report-text file (YAML), to edit and import again; a period
     with none gives its council's report shape with nothing written."""
     from .formats.covering_file import write_covering
-    text = write_covering(queries.covering(obj.store, obj.actor, org_id, period_name).report)
+    shown = queries.covering(obj.store, obj.actor, org_id, period_name)
+    frozen = queries.record(obj.store, obj.actor, org_id).record.period(period_name).frozen
+    # a period put before members is written as it was put; a draft in the council's sections, to fill in
+    text = write_covering(shown.saved if frozen and shown.saved else shown.report)
     if out is None:
         click.echo(text, nl=False)
         return

@@ -22,6 +22,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from assessment import workflows
+from assessment.ui.covering_form import section_key
 from assessment.domain.scores import Score
 from assessment.formats.framework_file import find_framework
 from assessment.formats.writers.word_appendix import appendix_docx
@@ -214,10 +215,11 @@ def test_the_covering_report_is_written_saved_and_read_in_the_browser(server, pa
     expect(page.get_by_text("now has the sections of a Cabinet report")).to_be_visible(timeout=30000)
     idle(page)
     widget(page, "covering.medway.2024.committee").locator("input").fill("Cabinet")
-    widget(page, "covering.medway.2024.1.text").locator("textarea").fill(
+    widget(page, section_key("medway", "2024", "Purpose of Report", "text")).locator("textarea").fill(
         "The purpose of this report is to set out the 2024 self-assessment.\n\nIt follows the 2023 baseline.")
-    widget(page, "covering.medway.2024.2.text").locator("textarea").fill("It is recommended that:")
-    widget(page, "covering.medway.2024.2.items").locator("textarea").fill(
+    widget(page, section_key("medway", "2024", "Recommendations", "text")).locator("textarea").fill(
+        "It is recommended that:")
+    widget(page, section_key("medway", "2024", "Recommendations", "items")).locator("textarea").fill(
         "the self-assessment at Appendix 1 be noted;\nprogress is reported to the Cabinet annually.")
     page.get_by_role("button", name="Save the covering report").click()
     expect(page.get_by_text("Saved the covering report (version 1).")).to_be_visible(timeout=30000)

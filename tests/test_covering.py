@@ -28,7 +28,9 @@ from assessment.domain.covering import (
     ShapeSection,
     blocks,
     covering_problems,
+    fitted,
     missing_required,
+    outside,
     paragraphs,
     shape_problems,
 )
@@ -283,7 +285,8 @@ def test_record_files_carry_the_shape_and_each_periods_covering_report(medway_20
     data, source = parse_yaml(yaml.safe_dump(record_as_data(record), allow_unicode=True, sort_keys=False), "r.yaml")
     back = record_from_data(data, source, find_framework)
     assert back.report_shape == SHAPES["cabinet"][1]
-    assert back.period("2024").covering.same_words(read_covering(MEDWAY_2024))  # type: ignore[union-attr]
+    assert back.period("2024").covering.same_words(  # type: ignore[union-attr]
+        fitted(read_covering(MEDWAY_2024), SHAPES["cabinet"][1]))
     assert back.period("2023").covering is None
 
 
@@ -393,3 +396,41 @@ def test_a_date_that_is_no_date_is_named_with_its_line_in_any_yaml_file():
                                     "report.yaml:4: (date): '2025-02-30' is not a date; write a date as 2025-02-11"]
     with pytest.raises(InvalidFile, match=r"^r.yaml:3: \(date\): '2024-02-31' is not a date"):
         parse_yaml("organisation: {id: x, name: X}\nperiods:\n  - started: 2024-02-31\n", "r.yaml")
+
+
+def test_an_import_keeps_the_councils_sections_and_a_rename_keeps_a_drafts_words(medway_2024):
+    store = medway_2024
+    short = ("sections:\n  - heading: Purpose of Report\n    text: Why.\n"
+             "  - heading: Recommendations\n    items: [noted]\n  - heading: Our own section\n    text: Ours.\n")
+    done = w.import_covering(store, LOCAL_ACTOR, "medway", "2024", short.encode(), name="short.yaml")
+    headings = [s.heading for s in done.report.sections]
+    # the council's sections in their order (PART B and Officers to Contact kept), then the file's own
+    assert headings[:3] == ["PART A", "Purpose of Report", "Recommendations"]
+    assert {"PART B", "Officers to Contact"} <= set(headings) and headings[-1] == "Our own section"
+    shown = w.queries.covering(store, LOCAL_ACTOR, "medway", "2024")
+    assert shown.report.section("Our own section").text == "Ours."  # type: ignore[union-attr]
+    # the administrator renames a section: the draft's words move with it (a new version)
+    shape = SHAPES["cabinet"][1]
+    new = replace(shape, sections=tuple(replace(s, heading="Purpose of this Report")
+                                        if s.heading == "Purpose of Report" else s for s in shape.sections))
+    w.set_report_shape(store, LOCAL_ACTOR, "medway", new, renamed_sections={"Purpose of Report": "Purpose of this Report"})
+    after = w.queries.covering(store, LOCAL_ACTOR, "medway", "2024")
+    assert after.saved.section("Purpose of this Report").text == "Why."  # type: ignore[union-attr]
+    assert after.saved.section("Purpose of Report") is None  # type: ignore[union-attr]
+    assert [s.heading for s in after.report.sections].count("Purpose of this Report") == 1
+    versions = w.queries.covering_versions(store, LOCAL_ACTOR, "medway", "2024")
+    assert versions[0][1] == "sections renamed: Purpose of Report to Purpose of this Report"
+
+
+def test_a_change_of_shape_leaves_a_frozen_period_as_it_was_put(medway_2024):
+    store = medway_2024
+    w.import_covering(store, LOCAL_ACTOR, "medway", "2024", MEDWAY_2024)
+    w.confirm_scores(store, LOCAL_ACTOR, "medway", "2024")
+    w.submit_period(store, LOCAL_ACTOR, "medway", "2024")
+    before = w.queries.covering(store, LOCAL_ACTOR, "medway", "2024").saved
+    w.set_report_shape(store, LOCAL_ACTOR, "medway", w.shape_named("scrutiny"),
+                       renamed_sections={"Purpose of Report": "Summary"})
+    shown = w.queries.covering(store, LOCAL_ACTOR, "medway", "2024")
+    assert shown.saved == before                                  # not renamed: it is submitted
+    assert outside(shown.saved, shown.shape)[:2] == ["Purpose of Report", "Recommendations"]
+    assert blocks(shown.saved) == blocks(fitted(read_covering(MEDWAY_2024), SHAPES["cabinet"][1]))  # type: ignore[arg-type]

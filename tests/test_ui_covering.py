@@ -4,10 +4,13 @@ once submitted, and the approval form takes its committee and date from the meet
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date
 
 from assessment import workflows
-from assessment.domain.covering import SHAPES, ShapeSection
+from assessment.ui.covering_form import section_key
+from assessment.domain.covering import SHAPES, ShapeSection, fitted
 from assessment.formats.covering_file import read_covering
 from assessment.storage.store import open_store
 from assessment.workflows import LOCAL_ACTOR
@@ -20,8 +23,12 @@ MEDWAY_2024 = FIXTURES / "report-text" / "medway-2024.yaml"
 
 
 def _texts(at) -> str:
+    """What the page says: its Markdown read as typed, and its HTML blocks (the covering report's
+    paragraphs) as text, a line a paragraph."""
+    paragraphs = [html.unescape(re.sub(r"<[^>]+>", "", p).replace("<br>", "\n"))
+                  for e in at.get("html") for p in re.findall(r"<p[^>]*>.*?</p>", e.proto.body, re.S)]
     return unescape("\n".join(e.value for e in [*shown(at.markdown), *shown(at.info), *shown(at.success),
-                                                *shown(at.error), *shown(at.caption)]))
+                                                *shown(at.error), *shown(at.caption)])) + "\n" + "\n".join(paragraphs)
 
 
 def _open(at):
@@ -41,12 +48,17 @@ def test_choose_the_shape_then_write_and_save_the_covering_report(db):  # noqa: 
     assert stored(store, "medway").report_shape == SHAPES["scrutiny"][1]
     at.text_input(key="covering.medway.2024.committee").input("Corporate and Communities Overview and Scrutiny Panel")
     at.text_input(key="covering.medway.2024.author").input("Head of Commercial")
-    at.text_area(key="covering.medway.2024.0.text").input("The Panel asked for the 2024 assessment.\n\n"
-                                                          "It is *attached* <b>as</b> Appendix 1.")
-    at.text_area(key="covering.medway.2024.4.text").input("The Panel is asked to:")
-    at.text_area(key="covering.medway.2024.4.items").input("consider the information provided\n\n"
-                                                           "agree whether any further Scrutiny is required")
-    at.button(key="FormSubmitter:covering.medway.2024.form-Save the covering report").click().run()
+    purpose = "Purpose of the Meeting"
+    at.text_area(key=section_key("medway", "2024", "Summary", "text")).input(
+        "The Panel asked for the 2024 assessment.\n\nIt is *attached* <b>as</b> Appendix 1. Ask jo@council.gov.uk.")
+    at.text_area(key=section_key("medway", "2024", purpose, "text")).input("The Panel is asked to:")
+    at.text_area(key=section_key("medway", "2024", purpose, "items")).input(
+        "consider the information provided\n\nagree whether any further Scrutiny is required")
+    at.run()
+    at.switch_page("assessment/ui/home.py").run()   # words typed and left are kept while the person is elsewhere
+    _open(at)
+    assert at.text_area(key=section_key("medway", "2024", "Summary", "text")).value.startswith("The Panel asked")
+    at.button(key="covering.medway.2024.save").click().run()
     assert not at.exception, at.exception
     assert "Saved the covering report (version 1)." in _texts(at)
     saved = stored(store, "medway").period("2024").covering
@@ -55,7 +67,8 @@ def test_choose_the_shape_then_write_and_save_the_covering_report(db):  # noqa: 
                                                              "agree whether any further Scrutiny is required")
     text = _texts(at)   # laid out below as members read it, the words as typed
     assert "1. The Panel asked for the 2024 assessment." in text
-    assert "2. It is *attached* <b>as</b> Appendix 1." in text
+    assert "2. It is *attached* <b>as</b> Appendix 1. Ask jo@council.gov.uk." in text
+    assert "\u2060" not in "".join(e.proto.body for e in at.get("html"))   # copied from the page, the address works
     assert "b) agree whether any further Scrutiny is required" in text
     assert "Version 1" in text
 
@@ -88,7 +101,8 @@ def test_once_submitted_it_is_read_only_and_the_approval_takes_the_meeting(db): 
     at.button(key="home.approve").click().run()
     assert stored(store, "medway").period("2024").status == "approved"
     assert str(stored(store, "medway").period("2024").approval) == "Approved by Cabinet on 11 February 2025"
-    assert read_covering(MEDWAY_2024).same_words(stored(store, "medway").period("2024").covering)
+    assert fitted(read_covering(MEDWAY_2024), SHAPES["cabinet"][1]).same_words(
+        stored(store, "medway").period("2024").covering)
     at.switch_page("assessment/ui/report_page.py").run()   # the progress report shows it too, for councillors
     assert not at.exception, at.exception
     assert "The covering report (it opens the Word and PDF report)" in [e.label for e in at.expander]
@@ -120,3 +134,30 @@ def test_an_administrator_renames_reorders_adds_and_removes_sections(db):  # noq
     at.button(key="FormSubmitter:shape.medway.form-Save the sections").click().run()
     assert "The sections were not saved: section 3: there is already a section headed 'Summary'." in _texts(at)
     assert stored(store, "medway").report_shape == shape
+
+
+def test_two_tabs_a_later_save_is_caught_not_written_over(db):  # noqa: F811
+    store = open_store(db)
+    workflows.set_report_shape(store, LOCAL_ACTOR, "medway", workflows.shape_named("scrutiny"))
+    workflows.start_period(store, LOCAL_ACTOR, "medway", "2024")
+    first, second = _open(new_app("medway", "2024")), _open(new_app("medway", "2024"))
+    summary = section_key("medway", "2024", "Summary", "text")
+    overview = section_key("medway", "2024", "Overview", "text")
+    first.text_area(key=overview).input("Tab A's overview.").run()
+    first.button(key="covering.medway.2024.save").click().run()
+    assert "Saved the covering report (version 2)." in _texts(first)
+    second.text_area(key=summary).input("Tab B's summary.").run()
+    second.button(key="covering.medway.2024.save").click().run()
+    said = _texts(second)
+    assert "2024's covering report was saved by local user" in said and "nothing was overwritten" in said
+    saved = stored(store, "medway").period("2024").covering
+    assert saved is not None and saved.version == 2 and saved.section("Overview").text == "Tab A's overview."  # type: ignore
+    second.button(key="covering.medway.2024.keep_mine").click().run()   # mine over theirs, shown before saving
+    assert second.text_area(key=overview).value == "Tab A's overview."
+    assert second.text_area(key=summary).value == "Tab B's summary."
+    second.button(key="covering.medway.2024.save").click().run()
+    saved = stored(store, "medway").period("2024").covering
+    assert saved is not None and saved.version == 3 and saved.section("Summary").text == "Tab B's summary."  # type: ignore
+    assert saved.section("Overview").text == "Tab A's overview."  # type: ignore
+    assert [r.version for r, _, _ in workflows.queries.covering_versions(store, LOCAL_ACTOR, "medway", "2024")][:2] == \
+        [3, 2]   # theirs stays among the versions

@@ -278,18 +278,46 @@ def _from_previous(wanted: ShapeSection, previous: CoveringReport | None) -> Sec
     return Section(wanted.heading, wanted.kind, old.text, old.items)
 
 
+def unchanged_from(report: CoveringReport | None, previous: CoveringReport | None) -> bool:
+    """The report still says, in every section with words, what `previous` said (a period started
+    from last year's words, nobody has changed them yet)."""
+    if report is None or previous is None:
+        return False
+    written = [s for s in report.sections if s.written]
+    return bool(written) and all((old := previous.section(s.heading)) is not None
+                                 and (old.text, old.items) == (s.text, s.items) for s in written)
+
+
 def fitted(report: CoveringReport | None, shape: ReportShape | None) -> CoveringReport:
-    """`report`'s words laid out in the shape's sections (for the page's form): each of the shape's
-    sections in its order with the words of the report's section of that heading, then the report's
-    sections the shape does not name, as they were (nothing written is dropped)."""
+    """`report`'s words laid out in the shape's sections (the page's form, an import): each of the
+    shape's sections in its order with the words of the report's section of that heading, then the
+    report's sections with words that the shape does not name, as they were (nothing written is
+    dropped; an empty section or heading the shape no longer has is)."""
     report = report or CoveringReport()
     if shape is None:
         return report
     named = {_key(s.heading) for s in shape.sections}
     sections = [_from_previous(s, report) if (old := report.section(s.heading)) is None or old.kind == s.kind
                 else old for s in shape.sections]
-    sections += [s for s in report.sections if _key(s.heading) not in named]
+    sections += [s for s in report.sections if _key(s.heading) not in named and s.written]
     return replace(report, sections=tuple(sections))
+
+
+def renamed(report: CoveringReport, names: dict[str, str]) -> CoveringReport:
+    """`report` with its sections renamed (old heading -> new), words kept: a council renaming a
+    section of its shape does not lose what a draft says under it."""
+    wanted = {_key(old): new for old, new in names.items()}
+    return replace(report, sections=tuple(replace(s, heading=wanted.get(_key(s.heading), s.heading))
+                                          for s in report.sections))
+
+
+def outside(report: CoveringReport | None, shape: ReportShape | None) -> list[str]:
+    """The headings of the report's written sections that the shape does not name (after a change of
+    shape): printed at the end, where the page says so."""
+    if report is None or shape is None:
+        return []
+    named = {_key(s.heading) for s in shape.sections}
+    return [s.heading for s in report.sections if s.written and _key(s.heading) not in named]
 
 
 # ---------------------------------------------------------------- laid out

@@ -5,17 +5,15 @@ members will read it. Saved as a new version each time (the versions are listed,
 
 from __future__ import annotations
 
-from dataclasses import replace
 
 import streamlit as st
 
 from assessment import workflows
-from assessment.domain import limits
-from assessment.domain.covering import CoveringReport, Meeting, report_title
-from assessment.domain.errors import AssessmentError, InvalidFile, StaleEntry
+from assessment.domain.covering import CoveringReport, outside, report_title
+from assessment.domain.errors import AssessmentError, InvalidFile
 from assessment.domain.record import long_date_time
 from assessment.formats.covering_file import write_covering
-from assessment.ui import report_shape_form, state
+from assessment.ui import covering_form, report_shape_form, state
 from assessment.ui.covering_view import show_laid_out
 from assessment.ui.text import md, said
 from assessment.workflows import ADMINISTER, queries
@@ -36,56 +34,18 @@ if shown.shape is None and shown.saved is None:
     st.stop()
 
 prefix = f"covering.{org}.{period}."
-report = shown.report
 if refused is None:
     st.header("Write it")
     st.caption("Paragraphs are numbered through the whole report and items lettered, as members will read them; "
-               "leave a blank line between paragraphs. Text is printed exactly as written (no formatting).")
-    with st.form(f"{prefix}form", border=False):
-        cols = st.columns(2)
-        committee = cols[0].text_input("Meeting: committee", report.meeting.committee or "", key=f"{prefix}committee",
-                                       max_chars=limits.DECISION, placeholder="e.g. Cabinet")
-        on = cols[1].date_input("Meeting: date", report.meeting.on, key=f"{prefix}on", format="DD/MM/YYYY")
-        author = st.text_input("Author (report of the …)", report.author or "", key=f"{prefix}author",
-                               max_chars=limits.PERSON, placeholder="e.g. Director of Corporate Resources")
-        contact = st.text_area("Contact points", report.contact or "", key=f"{prefix}contact", height=80,
-                               max_chars=limits.COVERING_CONTACT)
-        required = set(shown.shape.required()) if shown.shape else set()
-        sections = []
-        for n, section in enumerate(report.sections):
-            label = section.heading + (" (required)" if section.heading in required else "")
-            if section.kind == "heading":
-                st.subheader(md(section.heading))
-                sections.append(section)
-                continue
-            if section.kind == "contact":
-                st.markdown(f"**{md(section.heading)}**: the contact points above are printed here.")
-                sections.append(section)
-                continue
-            text = st.text_area(md(label), section.text, key=f"{prefix}{n}.text", height=120,
-                                max_chars=limits.COVERING_TEXT,
-                                help="Paragraphs lead into the list below." if section.kind == "items" else None)
-            items: tuple[str, ...] = ()
-            if section.kind == "items":
-                written = st.text_area(f"{md(section.heading)}: items, one a line (lettered a, b, c)",
-                                       "\n".join(section.items), key=f"{prefix}{n}.items", height=100)
-                items = tuple(line.strip() for line in written.split("\n") if line.strip())
-            sections.append(replace(section, text=text, items=items))
-        saved = st.form_submit_button("Save the covering report", type="primary")
-    if saved:
-        new = CoveringReport(tuple(sections), Meeting(committee.strip() or None, on), author.strip() or None,
-                             contact.strip() or None)
-        try:
-            done = workflows.save_covering(state.store(), actor, org, period, new,
-                                           expected_version=shown.saved.version if shown.saved else 0)
-        except StaleEntry as exc:
-            st.error(said(f"{exc}. Your words are still in the boxes above: copy what you need, then reload."))
-        except AssessmentError as exc:
-            st.error(said(exc))
-        else:
-            state.forget_widgets(prefix)
-            st.session_state["covering.done"] = f"Saved the covering report (version {done.version})."
-            st.rerun()
+               "leave a blank line between paragraphs. Text is printed exactly as written (no formatting). Your "
+               "words are kept as you leave each box, until you save.")
+    if (left_over := outside(shown.saved, shown.shape)):
+        st.warning(md("Not among the council's sections now, so printed at the end: " + ", ".join(left_over)
+                      + ". Move their words into the council's sections, or clear them."))
+    if shown.carried_from:
+        st.info(md(f"These words are {shown.carried_from}'s, as this period started from them: read each section "
+                   "and change what is no longer true before the period is submitted."))
+    covering_form.show(org, period, shown.report, shown.saved, set(shown.shape.required()) if shown.shape else set())
 else:
     st.info(md(refused))
 
@@ -108,7 +68,7 @@ if refused is None:
             except AssessmentError as exc:
                 st.error(said(exc))
             else:
-                state.forget_widgets(prefix)
+                covering_form.forget(org, period)
                 st.session_state["covering.done"] = (
                     f"Imported {upload.name}: changed {', '.join(imported.changed)}." if imported.saved
                     else f"{upload.name} says what is saved already.")

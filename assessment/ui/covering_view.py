@@ -1,7 +1,10 @@
 """A covering report laid out as members read it (the blocks the Word report prints), every word
-shown as written."""
+shown as written: its paragraphs as escaped HTML, not Markdown, so that an address or a formula is
+shown, and copied, exactly as typed."""
 
 from __future__ import annotations
+
+import html
 
 import streamlit as st
 
@@ -22,14 +25,16 @@ def show_laid_out(report: CoveringReport, title: str, level: int = 3) -> None:
     lines: list[str] = []
     for block in [*laid_out, None]:
         if block is None or block.kind == "heading":
-            if lines:
-                st.markdown("\n\n".join(lines))
+            if lines:   # HTML, each character escaped: the words exactly, copied as typed (no joiners)
+                st.html("".join(lines))
                 lines = []
             if block is not None:
                 heading(md(block.text), anchor=False)
         elif block.kind == "item":
-            lines.append(f"\u2003\u2003{block.mark}\\) {md(block.text)}")
-        elif block.mark:
-            lines.append(f"{block.mark}\\. {md(block.text)}")
+            lines.append(f'<p style="margin-left:2em">{block.mark}) {_text(block.text)}</p>')
         else:
-            lines.append(md(block.text))
+            lines.append(f"<p>{block.mark + '. ' if block.mark else ''}{_text(block.text)}</p>")
+
+
+def _text(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")

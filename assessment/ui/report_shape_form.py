@@ -63,6 +63,11 @@ def _arrange(org: str, name: str, shape: ReportShape) -> None:
         if problems:
             st.error(md("The sections were not saved: " + "; ".join(problems) + "."))
             return
+        # a section renamed keeps what draft periods say under it
+        names = {shape.sections[n - 1].heading: s.heading for _, n, s in chosen
+                 if n <= len(shape.sections) and s.heading and s.heading != shape.sections[n - 1].heading}
         state.forget_widgets(f"shape.{org}.row")
-        done_or_said(lambda: workflows.set_report_shape(state.store(), state.actor(), org, new),
-                     f"Saved the {len(new.sections)} sections of {name}'s committee report.", "covering.done")
+        done_or_said(lambda: workflows.set_report_shape(state.store(), state.actor(), org, new, renamed_sections=names),
+                     f"Saved the {len(new.sections)} sections of {name}'s committee report"
+                     + (f" (renamed: {', '.join(f'{a} to {b}' for a, b in names.items())})" if names else "") + ".",
+                     "covering.done")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..domain.covering import SHAPES, CoveringReport, ReportShape, changed_headings
+from ..domain.covering import SHAPES, CoveringReport, ReportShape, changed_headings, fitted, renamed
 from ..domain.errors import NotFound
 from ..formats.covering_file import parse_covering, read_covering
 from ..storage.store import Store
@@ -46,8 +46,10 @@ def import_covering(store: Store, actor: Actor, org_id: str, period: str, source
     report = (parse_covering(source, shown) if isinstance(source, bytes)
               else read_covering(source, name))
     with store.transaction(write=False) as tx:
-        current = tx.load_record(org_id).period(period)
+        loaded = tx.load_record(org_id)
+    current = loaded.period(period)
     allow_change(actor, org_id, current)
+    report = fitted(report, loaded.report_shape)   # in the council's sections; its own others after them
     changed = changed_headings(current.covering, report)
     if dry_run or not changed:
         return CoveringImport(report, changed, False)
@@ -57,14 +59,26 @@ def import_covering(store: Store, actor: Actor, org_id: str, period: str, source
     return CoveringImport(saved, changed, True)
 
 
-def set_report_shape(store: Store, actor: Actor, org_id: str, shape: ReportShape | None) -> ReportShape | None:
+def set_report_shape(store: Store, actor: Actor, org_id: str, shape: ReportShape | None, *,
+                     renamed_sections: dict[str, str] | None = None) -> ReportShape | None:
     """Set the council's report shape (an administrator's act): the sections of its committee report,
-    named, ordered and marked required. Periods already written keep their words."""
+    named, ordered and marked required. Periods submitted or approved keep their words and sections;
+    with `renamed_sections` (old heading -> new), each draft period's covering report that has one of
+    those sections is saved again with it renamed, its words kept."""
     allow(actor, org_id, ADMINISTER)
+    names = {old: new for old, new in (renamed_sections or {}).items() if old.strip() and new.strip() and old != new}
     with store.transaction() as tx:
         tx.set_report_shape(org_id, shape)
         tx.add_event(org_id, None, "report shape", actor.name,
                      note=(f"{len(shape.sections)} sections, {len(shape.required())} required" if shape else "none"))
+        tx.change = "sections renamed: " + ", ".join(f"{old} to {new}" for old, new in names.items())[:250]
+        for period in tx.load_record(org_id).periods if names else []:
+            covering = period.covering
+            if covering is None or period.lock_reason() is not None:
+                continue
+            moved = renamed(covering, names)
+            if not moved.same_words(covering):
+                tx.save_covering(org_id, period.period, moved, expected_version=covering.version, user=actor.name)
     return shape
 
 

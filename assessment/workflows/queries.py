@@ -11,14 +11,14 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ..domain.covering import CoveringReport, ReportShape, changed_headings, fitted
+from ..domain.covering import CoveringReport, ReportShape, changed_headings, fitted, unchanged_from
 from ..domain.edits import Draft
 from ..domain.errors import AssessmentError
 from ..domain.framework import Framework
 from ..domain.history import Event, Version, versions
 from ..domain.mapping import on_framework
 from ..domain.record import REVIEWABLE_STATUSES, Organisation, OrganisationRecord, period_key
-from ..domain.rollups import PREVIOUS
+from ..domain.rollups import PREVIOUS, previous_period
 from ..formats.framework_file import available_frameworks, find_framework
 from ..formats.mapping_file import find_mapping, mapped_from
 from ..storage.store import Store
@@ -229,14 +229,17 @@ class CoveringView:
     report: CoveringReport          # the saved report fitted to the shape (empty sections where none)
     saved: CoveringReport | None    # as saved (None: nothing yet)
     shape: ReportShape | None
+    carried_from: str | None = None   # the period whose words it still says, unchanged, if any
 
 
 def covering(store: Store, actor: Actor, org_id: str, period: str) -> CoveringView:
     """A period's covering report and the council's report shape (for those who may read the period)."""
     view = record(store, actor, org_id)
     current = view.record.period(period)   # NotFound for a period the actor may not see
+    before = previous_period(view.record, period)
+    earlier = view.record.period(before).covering if before else None
     return CoveringView(fitted(current.covering, view.record.report_shape), current.covering,
-                        view.record.report_shape)
+                        view.record.report_shape, before if unchanged_from(current.covering, earlier) else None)
 
 
 def covering_versions(store: Store, actor: Actor, org_id: str, period: str
