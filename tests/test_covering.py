@@ -434,3 +434,12 @@ def test_a_change_of_shape_leaves_a_frozen_period_as_it_was_put(medway_2024):
     assert shown.saved == before                                  # not renamed: it is submitted
     assert outside(shown.saved, shown.shape)[:2] == ["Purpose of Report", "Recommendations"]
     assert blocks(shown.saved) == blocks(fitted(read_covering(MEDWAY_2024), SHAPES["cabinet"][1]))  # type: ignore[arg-type]
+
+
+def test_a_date_written_the_british_way_or_a_bare_yes_is_answered_in_words():
+    with pytest.raises(InvalidFile) as caught:
+        parse_covering("meeting: {committee: Cabinet, date: 11/02/2025}\nsections:\n  - heading: yes\n", "r.yaml")
+    assert caught.value.shown() == [
+        "r.yaml:1: meeting.date: '11/02/2025' is not a date; write a date as 2025-02-11",
+        "r.yaml:3: sections[item 1].heading: input should be a valid string (found true/false value true; put words "
+        "such as yes or no in quotes)"]

@@ -293,7 +293,14 @@ _MESSAGES = {
                                              "letters, digits, '-' and '_', starting with a letter or digit"),
     "too_short": lambda e, k: ("must not be an empty list" if e.get("ctx", {}).get("min_length", 1) == 1
                                else f"needs at least {e['ctx']['min_length']} items"),
+    "date_from_datetime_parsing": lambda e, k: f"{_quoted(e.get('input'))} is not a date; write a date as 2025-02-11",
+    "date_parsing": lambda e, k: f"{_quoted(e.get('input'))} is not a date; write a date as 2025-02-11",
+    "date_type": lambda e, k: f"{_quoted(e.get('input'))} is not a date; write a date as 2025-02-11",
 }
+
+
+def _quoted(value: Any) -> str:
+    return f"'{_short(str(value))}'" if isinstance(value, (str, int, float)) else _describe(value)
 
 
 def problems_from_validation(error: ValidationError, source: Source, prefix: Loc = (),
@@ -392,8 +399,8 @@ def _plain(err: dict[str, Any]) -> str:
 def _describe(value: Any) -> str:
     if value is None:
         return "nothing"
-    if isinstance(value, bool):
-        return f"true/false value {str(value).lower()}"
+    if isinstance(value, bool):   # yes/no/on/off/true/false, unquoted, are YAML's true and false
+        return f"true/false value {str(value).lower()}; put words such as yes or no in quotes"
     if isinstance(value, (dict,)):
         return "a mapping"
     if isinstance(value, list):
