@@ -544,8 +544,8 @@ def period_approve(obj: Context, name: str, org_id: str, decision: str | None, o
         raise click.UsageError("give --committee: whose decision approved it (its covering report names no meeting)",
                                ctx=click.get_current_context())
     decision = decision or meeting.committee
-    if on is None and decision == meeting.committee and meeting.on and meeting.on <= date.today():
-        on = meeting.on
+    if on is None and decision == meeting.committee:
+        on = meeting.decision_date(name, date.today())
     done = workflows.approve_period(obj.store, obj.actor, org_id, name, decision=decision or "", on=on, minute=minute)
     click.echo(f"{org_id} {name}: {done.status_line()}")
 
@@ -826,10 +826,7 @@ def export_report_text(obj: Context, org_id: str, period_name: str, out: Path | 
     """A period's covering report as a report-text file (YAML), to edit and import again; a period
     with none gives its council's report shape with nothing written."""
     from .formats.covering_file import write_covering
-    shown = queries.covering(obj.store, obj.actor, org_id, period_name)
-    frozen = queries.record(obj.store, obj.actor, org_id).record.period(period_name).frozen
-    # a period put before members is written as it was put; a draft in the council's sections, to fill in
-    text = write_covering(shown.saved if frozen and shown.saved else shown.report)
+    text = write_covering(queries.covering(obj.store, obj.actor, org_id, period_name).for_file)
     if out is None:
         click.echo(text, nl=False)
         return

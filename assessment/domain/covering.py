@@ -104,6 +104,12 @@ class Meeting:
     committee: str | None = None
     on: date | None = None
 
+    def decision_date(self, period: str, today: date) -> date | None:
+        """The meeting's date as the default date of the period's approval: where it could be the
+        decision's (not in the future, nor before the period's first year began), else None."""
+        first = min(date(int(period[:4]), 1, 1), today)
+        return self.on if self.on is not None and first <= self.on <= today else None
+
     def line(self) -> str | None:
         """"CABINET: 6 FEBRUARY 2025", as a committee report's first line (None: no meeting yet)."""
         if not self.committee:
@@ -330,6 +336,7 @@ class Block:
     kind: str      # "heading" | "paragraph" | "item" | "contact"
     text: str
     mark: str = ""
+    part: bool = False   # a heading of the report's parts (PART A), over its sections' headings
 
 
 def paragraphs(text: str, *, keep_lines: bool = False) -> list[str]:
@@ -360,7 +367,7 @@ def blocks(report: CoveringReport) -> list[Block]:
     def heading(text: str) -> None:
         nonlocal part
         if part is not None:
-            out.append(Block("heading", part))
+            out.append(Block("heading", part, part=True))
             part = None
         out.append(Block("heading", text))
 
@@ -390,25 +397,6 @@ def blocks(report: CoveringReport) -> list[Block]:
         heading("Contact")
         out.append(Block("contact", report.contact.strip()))
     return out
-
-
-def as_text(report: CoveringReport, title: str | None = None) -> str:
-    """The covering report as plain text (the CLI's preview; what a screen reader meets in order)."""
-    lines: list[str] = []
-    if (meeting := report.meeting.line()):
-        lines.append(meeting)
-    if title:
-        lines.append(title.upper())
-    if (author := author_line(report.author)):
-        lines.append(author)
-    for b in blocks(report):
-        if b.kind == "heading":
-            lines += ["", b.text]
-        elif b.kind == "item":
-            lines.append(f"   {b.mark}) {b.text}")
-        else:
-            lines.append(f"{b.mark}. {b.text}" if b.mark else b.text)
-    return "\n".join(lines).strip() + "\n"
 
 
 def report_title(period: str) -> str:

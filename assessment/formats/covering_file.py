@@ -80,9 +80,8 @@ class ShapeModel(_Strict):
 # ---------------------------------------------------------------- both ways
 
 def _kind(model: SectionModel) -> str:
-    if model.kind is not None:
-        return model.kind
-    return "items" if model.items else "text" if model.text is not None else "heading"
+    """A section's kind: as written, or told from what it holds (items, text, neither: a heading)."""
+    return model.kind or ("items" if model.items else "text" if model.text is not None else "heading")
 
 
 def covering_from_model(model: CoveringModel) -> CoveringReport:
@@ -119,7 +118,7 @@ def covering_data(report: CoveringReport) -> dict[str, Any]:
             row["text"] = s.text
         if s.items:
             row["items"] = list(s.items)
-        if _kind(SectionModel.model_validate(row)) != s.kind:
+        if _kind(SectionModel(heading=s.heading, text=row.get("text"), items=row.get("items"))) != s.kind:
             row["kind"] = s.kind
         sections.append(row)
     data["sections"] = sections

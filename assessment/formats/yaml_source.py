@@ -206,16 +206,17 @@ def _impossible_dates(node: yaml.Node | None, name: str) -> list[Problem]:
     """Each value written as a date that is no date, with its line (PyYAML raises ValueError for the
     first it meets, without one)."""
     found: list[Problem] = []
+    reader = yaml.SafeLoader("")   # its constructor only, for each value tagged as a date
     stack = [node] if node is not None else []
     while stack and len(found) < limits.PROBLEMS_KEPT:
         current = stack.pop()
         if isinstance(current, yaml.ScalarNode):
             if current.tag == "tag:yaml.org,2002:timestamp":
                 try:
-                    yaml.SafeLoader.construct_yaml_timestamp(yaml.SafeLoader(""), current)
+                    reader.construct_yaml_timestamp(current)
                 except ValueError:
                     found.append(Problem(name, current.start_mark.line + 1, "(date)",
-                                         f"'{_short(current.value)}' is not a date; write a date as 2025-02-11"))
+                                         _NOT_A_DATE.format(f"'{_short(current.value)}'")))
         elif isinstance(current, yaml.SequenceNode):
             stack.extend(reversed(current.value))
         elif isinstance(current, yaml.MappingNode):
@@ -293,10 +294,10 @@ _MESSAGES = {
                                              "letters, digits, '-' and '_', starting with a letter or digit"),
     "too_short": lambda e, k: ("must not be an empty list" if e.get("ctx", {}).get("min_length", 1) == 1
                                else f"needs at least {e['ctx']['min_length']} items"),
-    "date_from_datetime_parsing": lambda e, k: f"{_quoted(e.get('input'))} is not a date; write a date as 2025-02-11",
-    "date_parsing": lambda e, k: f"{_quoted(e.get('input'))} is not a date; write a date as 2025-02-11",
-    "date_type": lambda e, k: f"{_quoted(e.get('input'))} is not a date; write a date as 2025-02-11",
 }
+_NOT_A_DATE = "{} is not a date; write a date as 2025-02-11"
+_MESSAGES.update({kind: lambda e, k: _NOT_A_DATE.format(_quoted(e.get("input")))
+                  for kind in ("date_from_datetime_parsing", "date_parsing", "date_type")})
 
 
 def _quoted(value: Any) -> str:

@@ -9,6 +9,7 @@ from datetime import date
 import streamlit as st
 
 from assessment import workflows
+from assessment.domain.covering import Meeting
 from assessment.domain.errors import AssessmentError, DraftsWaiting
 from assessment.domain.numbers import counted
 from assessment.domain.record import PeriodRecord, long_date_time
@@ -94,16 +95,16 @@ def _submit(org: str, period: str) -> None:
 def _approve(org: str, current: PeriodRecord) -> None:
     """The approval, its committee and date taken from the meeting the covering report goes to."""
     actor, period = state.actor(), current.period
-    meeting = current.covering.meeting if current.covering else None
+    meeting = current.covering.meeting if current.covering else Meeting()
     with st.expander("Record the approval", expanded=True):
-        decision = st.text_input("Approved by", value=meeting.committee or "" if meeting else "",
+        decision = st.text_input("Approved by", value=meeting.committee or "",
                                  key="home.approve.decision",
                                  placeholder="e.g. Cabinet, or Director of Finance (delegated decision)")
         cols = st.columns(2)
         today = date.today()
         first = min(date(int(period[:4]), 1, 1), today)
-        held = meeting.on if meeting and meeting.on and first <= meeting.on <= today else None
-        on = cols[0].date_input("Date of the decision", value=held, key="home.approve.on", format="DD/MM/YYYY",
+        on = cols[0].date_input("Date of the decision", value=meeting.decision_date(period, today),
+                                key="home.approve.on", format="DD/MM/YYYY",
                                 min_value=first, max_value=today,
                                 help="Not in the future, nor before the period began.")
         minute = cols[1].text_input("Minute or decision reference", key="home.approve.minute")

@@ -230,6 +230,13 @@ class CoveringView:
     saved: CoveringReport | None    # as saved (None: nothing yet)
     shape: ReportShape | None
     carried_from: str | None = None   # the period whose words it still says, unchanged, if any
+    frozen: bool = False              # put before members (submitted or approved)
+
+    @property
+    def for_file(self) -> CoveringReport:
+        """What a report-text file is written from: a period put before members as it was put; a
+        draft in the council's sections, to fill in."""
+        return self.saved if self.frozen and self.saved is not None else self.report
 
 
 def covering(store: Store, actor: Actor, org_id: str, period: str) -> CoveringView:
@@ -239,14 +246,15 @@ def covering(store: Store, actor: Actor, org_id: str, period: str) -> CoveringVi
     before = previous_period(view.record, period)
     earlier = view.record.period(before).covering if before else None
     return CoveringView(fitted(current.covering, view.record.report_shape), current.covering,
-                        view.record.report_shape, before if unchanged_from(current.covering, earlier) else None)
+                        view.record.report_shape, before if unchanged_from(current.covering, earlier) else None,
+                        current.frozen)
 
 
 def covering_versions(store: Store, actor: Actor, org_id: str, period: str
                       ) -> list[tuple[CoveringReport, str | None, list[str]]]:
     """Every saved version, newest first: the report, what made it, and what it changed."""
-    record(store, actor, org_id).record.period(period)   # refused as for `covering`
     with store.transaction(write=False) as tx:
+        _period_visible(tx, actor, org_id, period)
         kept = tx.covering_versions(org_id, period)
     out = []
     for n, (report, change) in enumerate(kept):

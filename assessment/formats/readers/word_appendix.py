@@ -167,55 +167,51 @@ class _Reader:
                               f"'{period}' is not a period; {PERIOD_HINT}")
         first = {c.kind: c.index for c in reversed(columns)}
         header_rows = {_labels(row) for row in grid[:start]}
-        if "id" not in first:   # a key-area table: a row per key area, named by its title
-            self._key_area_table(number, grid, start, first["key_area"], periods, header_rows)
-            return
+        by_area = "id" not in first   # a key-area table: a row per key area, named by its title
+        named = first["key_area" if by_area else "id"]
         for r in range(start, len(grid)):
             row, above = grid[r], grid[r - 1] if r else [None] * len(grid[r])
             labels = _labels(row)
             if labels in header_rows or len({id(c) for c in row if c is not None}) < 2:
                 continue  # a repeated header row, a banner across the table, or an empty row
             place = f"table {number}, row {r + 1}"
-            if not labels[first["id"]]:
+            if not labels[named]:
                 if any(labels[c.index] for cols in periods.values() for c in cols.values()):
-                    self.plan.problem(place, "has a score or comment but no objective number")
+                    missing = "key area" if by_area else "objective number"
+                    self.plan.problem(place, f"has a score or comment but no {missing}")
                 continue
             self.rows += 1
-            objective_id = self._id(row[first["id"]])
-            if objective_id is None:
-                self.foreign.append((True, place,
-                                     f'there is no objective "{labels[first["id"]]}" in {self.framework.id}'))
+            item = self._named(place, labels, first, by_area, row)
+            if item is None:
                 continue
-            title, expected = labels[first["title"]], self.framework.objectives[objective_id].title
-            if title and _title_key(title) != _title_key(expected):
-                differs = f'objective {objective_id} is titled "{expected}" in {self.framework.id} but "{title}" here'
-                self.foreign.append((False, place, differs))
-            where = f"{place} (objective {objective_id})"
+            where = (f"{place} (key area {self.framework.key_areas[item].title})" if by_area
+                     else f"{place} (objective {item})")
             for column in (c for cols in periods.values() for c in cols.values()):
                 if row[column.index] is not None and row[column.index] is above[column.index] and labels[column.index]:
                     self.plan.warn(where, f'"{column.name}" is merged with the row above; its text '
                                           "is read for both rows")
-            self._row(place, where, objective_id, [_cell_text(row, i) for i in range(len(row))], periods)
+            self._row(place, where, item, [_cell_text(row, i) for i in range(len(row))], periods,
+                      kind="key_area" if by_area else "objective")
 
-    def _key_area_table(self, number: int, grid: list[list[_Cell | None]], start: int, column: int,
-                        periods: dict[str, dict[str, _Column]], header_rows: set[tuple[str, ...]]) -> None:
-        for r in range(start, len(grid)):
-            row = grid[r]
-            labels = _labels(row)
-            if labels in header_rows or len({id(c) for c in row if c is not None}) < 2:
-                continue
-            place = f"table {number}, row {r + 1}"
-            if not labels[column]:
-                if any(labels[c.index] for cols in periods.values() for c in cols.values()):
-                    self.plan.problem(place, "has a score or comment but no key area")
-                continue
-            self.rows += 1
-            area = self.areas.get(_title_key(labels[column]))
+    def _named(self, place: str, labels: tuple[str, ...], first: dict[str, int], by_area: bool,
+               row: list[_Cell | None]) -> str | None:
+        """The key area (by its title) or objective (by its number, its title checked) a row is for;
+        None, noted, for one the framework does not have."""
+        if by_area:
+            area = self.areas.get(_title_key(labels[first["key_area"]]))
             if area is None:
-                self.foreign.append((True, place, f'there is no key area "{labels[column]}" in {self.framework.id}'))
-                continue
-            self._row(place, f"{place} (key area {self.framework.key_areas[area].title})", area,
-                      [_cell_text(row, i) for i in range(len(row))], periods, kind="key_area")
+                self.foreign.append((True, place, f'there is no key area "{labels[first["key_area"]]}" in '
+                                                  f"{self.framework.id}"))
+            return area
+        objective_id = self._id(row[first["id"]])
+        if objective_id is None:
+            self.foreign.append((True, place, f'there is no objective "{labels[first["id"]]}" in {self.framework.id}'))
+            return None
+        title, expected = labels[first["title"]], self.framework.objectives[objective_id].title
+        if title and _title_key(title) != _title_key(expected):
+            differs = f'objective {objective_id} is titled "{expected}" in {self.framework.id} but "{title}" here'
+            self.foreign.append((False, place, differs))
+        return objective_id
 
     def _row(self, place: str, where: str, objective_id: str, text: list[str],
              periods: dict[str, dict[str, _Column]], kind: str = "objective") -> None:

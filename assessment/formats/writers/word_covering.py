@@ -25,29 +25,15 @@ def write_covering(document, report: CoveringReport, title: str, status: str, cl
         _bold(document.add_paragraph(), clean(author))
     _bold(document.add_paragraph(), f"Status: {status}")
     laid_out = blocks(report)
-    parts = any(s.kind == "heading" for s in report.sections)   # PART A, PART B: sections a level below
-    for block, section_kind in _with_kinds(report, laid_out):
+    parts = any(b.part for b in laid_out)   # PART A, PART B: their sections a level below
+    for block in laid_out:
         if block.kind == "heading":
-            document.add_heading(clean(block.text), level=2 if section_kind == "heading" or not parts else 3)
+            document.add_heading(clean(block.text), level=2 if block.part or not parts else 3)
         elif block.kind == "contact":
-            paragraph = document.add_paragraph()
-            for i, line in enumerate(clean(block.text).split("\n")):
-                if i:
-                    paragraph.add_run().add_break()
-                paragraph.add_run(line)
+            _lines(document.add_paragraph(), clean(block.text))
         else:
             _marked(document, clean(block.text), f"{block.mark}." if block.kind == "paragraph" else f"{block.mark})",
                     indent=Cm(0) if block.kind == "paragraph" else Cm(1.0), numbered=bool(block.mark))
-
-
-def _with_kinds(report: CoveringReport, laid_out):
-    """Each block with the kind of the section it came from (the contact block's at the end: "contact")."""
-    kinds = {s.heading.strip(): s.kind for s in report.sections}
-    current = "text"
-    for block in laid_out:
-        if block.kind == "heading":
-            current = kinds.get(block.text, "contact")
-        yield block, current
 
 
 def _bold(paragraph, text: str) -> None:
@@ -66,6 +52,11 @@ def _marked(document, text: str, mark: str, *, indent, numbered: bool) -> None:
         fmt.first_line_indent = -hang
         fmt.tab_stops.add_tab_stop(indent + hang)
         paragraph.add_run(f"{mark}\t")
+    _lines(paragraph, text)
+
+
+def _lines(paragraph, text: str) -> None:
+    """`text` into `paragraph`, its line breaks kept (an address, a list of papers)."""
     for i, line in enumerate(text.split("\n")):
         if i:
             paragraph.add_run().add_break()
