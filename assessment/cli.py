@@ -28,7 +28,6 @@ from .formats.framework_file import (
     find_framework,
     framework_files,
     framework_or_overlay,
-    load_framework,
     schema_text,
 )
 from .formats.covering_file import looks_like_report_text
@@ -73,7 +72,7 @@ def cli(ctx: click.Context, database: str | None) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
-    """Check framework, overlay, mapping, record and report-text files (a folder: every YAML file in it); print
+    """Check framework, plan, overlay, mapping, record and report-text files (a folder: every YAML file in it); print
     every problem as PATH:LINE: where: message.
 
     Every file is checked, whatever an earlier one held; exits 0 only when every file is valid, else
@@ -84,6 +83,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     from .formats.framework_file import framework_from_data
     from .formats.mapping_file import mapping_from_data
     from .formats.covering_file import covering_from_data
+    from .formats.plan_file import plan_from_data
     from .formats.record_file import record_from_data
     failed = unexpected = False
     files: list[Path] = []
@@ -97,7 +97,15 @@ def validate(paths: tuple[Path, ...]) -> None:
         try:
             data, source = read_yaml(path)
             kind = file_kind(data)
-            if kind == "framework":
+            if kind == "plan":
+                plan = plan_from_data(data, source)
+                counts = plan.counts()
+                click.echo(f"{path}: valid plan {plan.id} version {plan.version} "
+                           f"({counted(counts['themes'], 'theme')}, "
+                           f"{counted(counts['outcomes'], 'outcome')}, {counted(counts['indicators'], 'indicator')}, "
+                           f"{counted(counts['actions'], 'action')}; rated "
+                           + ", ".join(r.name for r in plan.ratings) + ")")
+            elif kind == "framework":
                 fw = framework_from_data(data, source)
                 click.echo(f"{path}: valid framework {fw.id} version {fw.version} "
                            f"({len(fw.key_areas)} key areas, {len(fw.objectives)} objectives)")
@@ -126,7 +134,8 @@ def validate(paths: tuple[Path, ...]) -> None:
             elif data is None:
                 raise InvalidFile([source.problem((), "the file is empty")])
             else:
-                raise InvalidFile([source.problem((), "is not a framework file (with levels and themes), an overlay "
+                raise InvalidFile([source.problem((), "is not a framework file (with levels and themes), a plan (kind: "
+                                                      "plan), an overlay "
                                                       "(overlay, applies_to), a mapping (mapping: from, to), a "
                                                       "record file (with organisation and periods) or a report "
                                                       "text (with sections)")])
@@ -149,9 +158,11 @@ def validate(paths: tuple[Path, ...]) -> None:
 
 
 def file_kind(data: Any) -> str | None:
-    """'framework', 'overlay', 'mapping', 'schema', 'record', 'report text', or None when the data looks like
-    none."""
+    """'framework', 'plan', 'overlay', 'mapping', 'schema', 'record', 'report text', or None when the data
+    looks like none."""
     if isinstance(data, dict):
+        if data.get("kind") == "plan":
+            return "plan"
         if "overlay" in data:
             return "overlay"
         if "mapping" in data:
@@ -191,11 +202,18 @@ def framework() -> None:
 
 @framework.command("list")
 def framework_list() -> None:
-    """List the frameworks in frameworks/ with their versions."""
+    """List the frameworks and plans in frameworks/: id, version, title, and what it is (levels: a
+    framework scored on levels; plan: outcomes rated red, amber and green, followed as a plan record)."""
+    from .formats.plan_file import is_plan, plan_from_data
     for path in framework_files():
         try:
-            fw = load_framework(path)
-            click.echo(f"{fw.id}\t{fw.version}\t{fw.title}")
+            data, source = read_yaml(path)
+            if is_plan(data):
+                plan = plan_from_data(data, source)
+                click.echo(f"{plan.id}\t{plan.version}\t{plan.title}\tplan")
+                continue
+            fw = framework_or_overlay(data, source, path)
+            click.echo(f"{fw.id}\t{fw.version}\t{fw.title}\tlevels")
         except InvalidFile as exc:
             click.echo(f"{path.name}\t(invalid: {counted(len(exc.problems), 'problem')}; run validate)")
 
@@ -204,7 +222,12 @@ def framework_list() -> None:
 @click.argument("framework_id")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def framework_show(framework_id: str, fmt: str) -> None:
-    """Show a framework (by id, or a path to a framework or overlay file), as an overlay makes it."""
+    """Show a framework (by id, or a path to a framework or overlay file), as an overlay makes it; or a
+    plan, with its outcomes, indicators and actions."""
+    from .formats.plan_file import available_plans, find_plan
+    if framework_id in available_plans() or (framework_id.endswith((".yaml", ".yml")) and _is_plan_file(framework_id)):
+        _show_plan(find_plan(framework_id), fmt)
+        return
     fw = find_framework(framework_id)
     if fmt == "json":
         _json(fw.as_json())
@@ -219,6 +242,32 @@ def framework_show(framework_id: str, fmt: str) -> None:
             click.echo(f"  {ka.title} [{ka.id}]")
             for o in ka.objectives:
                 click.echo(f"    {o.id:>3}  {o.title}")
+
+
+def _is_plan_file(path: str) -> bool:
+    from .formats.plan_file import is_plan
+    try:
+        return is_plan(read_yaml(path)[0])
+    except InvalidFile:
+        return False
+
+
+def _show_plan(plan: Any, fmt: str) -> None:
+    if fmt == "json":
+        _json(plan.as_json())
+        return
+    click.echo(f"{plan.title} ({plan.id}, version {plan.version}): a plan")
+    click.echo("Rated: " + ", ".join(r.name for r in plan.ratings))
+    for theme in plan.themes:
+        click.echo(f"\n{theme.title}")
+        for outcome in theme.outcomes:
+            click.echo(f"  Outcome: {outcome.title} [{outcome.id}]")
+            for ind in outcome.indicators:
+                base = f"; baseline {ind.baseline.value:g} in {ind.baseline.period}" if ind.baseline else ""
+                click.echo(f"    Indicator: {ind.title} [{ind.id}]" + (f" ({ind.unit}{base})" if ind.unit else ""))
+            for action in outcome.actions:
+                target = f" – {action.target.text()}" if action.target else ""
+                click.echo(f"    {action.number}. {action.title}{target} [{action.id}]")
 
 
 # ---------------------------------------------------------------- organisations and records

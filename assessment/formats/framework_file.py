@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from ..domain import limits
 from ..domain.errors import InvalidFile, NotFound, Problem
 from ..domain.framework import Framework
+from ..domain.plan import PLAN
 from .yaml_source import Source, fail_if, problems_from_validation, read_yaml
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent.parent / "frameworks"
@@ -43,6 +44,10 @@ def load_framework(path: str | Path, display: str | None = None) -> Framework:
 
 def framework_or_overlay(data: Any, source: Source, path: Path) -> Framework:
     """A framework file's data, read already, as the framework it is or (an overlay) makes."""
+    if isinstance(data, dict) and data.get("kind") == PLAN:
+        raise InvalidFile([source.problem(("kind",), "this is a plan (outcomes, indicators and actions rated red, "
+                                                     "amber and green), not a framework of levels: a council "
+                                                     "follows it as its plan record (--record plan)")])
     if isinstance(data, dict) and "overlay" in data:
         from .overlay_file import overlay_from_data
         return overlay_from_data(data, source, lambda framework_id: _beside(framework_id, path))
@@ -223,7 +228,9 @@ def find_framework(id_or_path: str, directory: Path = FRAMEWORKS_DIR, *, passing
         raise _SearchCut(f"no framework with id '{id_or_path}' among the first {len(given)} YAML files of "
                          f"{_display(directory)} ({cut} to find a framework by its id; name its file "
                          f"{id_or_path}.yaml)")
-    known = ", ".join(sorted({found for _, found in given if found})) or "none"
+    from .plan_file import available_plans   # a plan is not a framework of levels, so not offered as one
+    plans = set(available_plans()) if directory.resolve() == FRAMEWORKS_DIR.resolve() else set()
+    known = ", ".join(sorted({found for _, found in given if found} - plans)) or "none"
     raise NotFound(f"no framework with id '{id_or_path}' in {_display(directory)} (available: {known})")
 
 
