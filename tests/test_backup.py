@@ -379,7 +379,8 @@ def test_a_report_shape_and_a_covering_reports_versions_round_trip(store, empty)
 @pytest.mark.parametrize("name", ["minimal-format-6.json", "minimal-format-1.json"])
 def test_older_backups_restore_with_no_report_shape_and_no_covering_report(store, name):
     """minimal-format-6.json was written by the tool at bbe372e (format 6, schema 0009) from a
-    database restored from the format-6 minimal.json; read as format 7, it is that file again."""
+    database restored from the format-6 minimal.json; read as the newest format, it is that file
+    again."""
     old = (BACKUPS / name).read_bytes()
     assert b'"covering' not in old and b'"report_shape"' not in old
     assert restore(store, old, source=name)["covering_reports"] == 0

@@ -70,6 +70,8 @@ PROBLEMS_SHOWN = 30             # problems shown in one message; then "and N mor
 
 # ---------------------------------------------------------------- text (the database's column lengths)
 ORGANISATION_ID = 64
+RECORD = 16             # which of an organisation's records ("" or "plan")
+RATING = 64             # a rating's id on a plan's RAG scale
 ORGANISATION_NAME = 200
 ORGANISATION_TYPE = 100
 ORGANISATION_REGION = 100

@@ -28,6 +28,32 @@ RAG = ("red", "amber", "green")
 
 DEFAULT_FRAMEWORK = "nps-2018"   # the framework of an organisation that has no period yet
 
+# An organisation's records: its main one (scored on a framework of levels; the record every council
+# has, named "") and, beside it, a plan it follows (rated red, amber and green: `domain.plan`). A
+# record is addressed by its key, the organisation's id alone for the main record and
+# "ORG~plan" for the plan: every workflow, query and store method that takes an organisation's id
+# takes a record key, and `split_record_key` is the one place that reads one.
+MAIN_RECORD, PLAN_RECORD = "", "plan"
+RECORDS = {MAIN_RECORD: "scores", PLAN_RECORD: "plan"}   # record -> as people name it
+RECORD_SEPARATOR = "~"
+PLAN_KINDS = ("outcome", "action", "indicator")   # the kinds of a plan's entries
+
+
+def record_key(org_id: str, record: str | None = None) -> str:
+    """The key of an organisation's record (`record` None or "": its main record)."""
+    if record and record not in RECORDS:
+        raise NotFound(f"there is no record '{record[:40]}'; an organisation keeps its scores and, beside them, "
+                       f"a plan (--record {PLAN_RECORD})")
+    return f"{org_id}{RECORD_SEPARATOR}{record}" if record else org_id
+
+
+def split_record_key(key: str) -> tuple[str, str]:
+    """The organisation's id and the record ("" or "plan") a record key names."""
+    org_id, _, record = key.partition(RECORD_SEPARATOR)
+    if record not in RECORDS:
+        raise NotFound(f"there is no record '{record[:40]}' of '{org_id[:64]}'")
+    return org_id, record
+
 
 @dataclass
 class Organisation:
@@ -142,6 +168,11 @@ class Entry:
     comment: str | None = None
     previous_comment: str | None = None
     carried: bool = False           # carried forward from the previous period, not yet confirmed
+    # A plan's entries (kind "outcome", "action" or "indicator"): the rating (an id of the plan's RAG
+    # scale) of an outcome or action; an indicator's value, or that there is no data for it.
+    rating: str | None = None
+    value: float | None = None
+    no_data: bool = False
     actions: list[Action] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     version: int = 0
@@ -207,6 +238,8 @@ class PeriodRecord:
     status: str = "draft"
     entries: dict[str, Entry] = field(default_factory=dict)            # by objective id
     key_area_entries: dict[str, Entry] = field(default_factory=dict)   # by key area id
+    # A plan's period: its outcomes', actions' and indicators' entries, by (kind, item id).
+    plan_entries: dict[tuple[str, str], Entry] = field(default_factory=dict)
     approval: Approval | None = None
     # The framework the period is scored against, where it is not the record's (a council that
     # changed framework keeps each period on its own); set from the store and from record files.
@@ -281,6 +314,12 @@ class OrganisationRecord:
     source: str | None = None
     # The sections of the council's committee report, which its covering reports follow (`covering`).
     report_shape: ReportShape | None = None
+    record: str = MAIN_RECORD   # which of the organisation's records this is ("" or "plan")
+
+    @property
+    def key(self) -> str:
+        """The record's key (`record_key`)."""
+        return record_key(self.organisation.id, self.record)
 
     def framework_or(self, default: str = DEFAULT_FRAMEWORK) -> str:
         """The framework id the record's periods follow, or `default` for a record with none yet."""

@@ -41,6 +41,7 @@ EvidenceTitle = Annotated[str, _Kept(limits.EVIDENCE_TITLE)]
 
 OrgId = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 ScoreText = str | int | float | None
+RatingId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.RATING)]
 
 
 class _Strict(BaseModel):
@@ -88,6 +89,10 @@ class EntryModel(_Strict):
     comment: Annotated[str, StringConstraints(max_length=limits.COMMENT)] | None = None
     previous_comment: Annotated[str, StringConstraints(max_length=limits.COMMENT)] | None = None
     carried: bool = False
+    # a plan's entry: an outcome's or action's rating (an id of the plan's scale), an indicator's value
+    rating: RatingId | None = None
+    value: float | None = None
+    no_data: bool = False
     actions: Sequence[ActionModel] = Field(default_factory=list)   # a sequence: a snapshot narrows it
     evidence: list[EvidenceModel] = Field(default_factory=list)
 
@@ -140,6 +145,8 @@ def entry_data(entry: Entry, key: str = "objective") -> dict[str, Any]:
                                     "period": u.period, "note": u.note}) for u in a.updates] or None})
             for a in entry.actions],
         "evidence": [drop_none({"url": ev.url, "title": ev.title}) for ev in entry.evidence],
+        # a plan's entry only: a scored entry's shape stays as it was
+        **drop_none({"rating": entry.rating, "value": entry.value, "no_data": entry.no_data or None}),
     }
 
 
@@ -151,6 +158,7 @@ def entry_from_model(model: EntryModel, item: str, kind: str, score: Callable[[A
         item=item, kind=kind, score=score(model.score, "score"), target=score(model.target, "target"),
         target_period=str(model.target_period) if model.target_period is not None else None,
         comment=model.comment, previous_comment=model.previous_comment, carried=model.carried,
+        rating=model.rating, value=model.value, no_data=model.no_data,
         actions=[Action(a.text, a.owner, a.due, OLD_ACTION_STATUSES.get(a.status, a.status), a.rag, id=action_id,
                         updates=[ActionUpdate(u.status, u.on, u.note, str(u.period) if u.period is not None else None)
                                  for u in a.updates])

@@ -38,7 +38,7 @@ from ..domain import limits
 from ..domain.covering import covering_found, shape_problems
 from ..domain.errors import AssessmentError, BackupError, InvalidBackup, ScoreError
 from ..domain.framework import Framework
-from ..domain.record import DEFAULT_FRAMEWORK, period_key
+from ..domain.record import RECORDS, DEFAULT_FRAMEWORK, period_key
 from ..domain.scores import parse_score
 from ..formats.covering_file import CoveringModel, ShapeModel, covering_from_model, shape_from_model
 from ..formats.framework_file import find_framework
@@ -69,7 +69,7 @@ FORMAT = "procurement-maturity-backup"
 # roles, approvals, events, and a full snapshot in every history row; 5: a draft belongs to a tab;
 # 6: a history row's snapshot is the record schema's entry (`formats.record_schema.EntrySnapshot`);
 # 7: an organisation's report shape, and each period's covering report with its versions.
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 CREATED_BY = "procurement maturity self-assessment (assessment.backup)"
 COUNTED = ("people", "memberships", "organisations", "events", "baselines", "assessments", "entries", "actions",
            "action_updates", "evidence", "entry_history", "drafts", "covering_reports", "settings")
@@ -174,6 +174,9 @@ class EntryData(TypedDict):
     comment: str | None
     previous_comment: str | None
     carried: bool
+    rating: str | None
+    value: float | None
+    no_data: bool
     version: _Id
     updated_by: str | None
     updated_at: AwareDatetime
@@ -204,6 +207,7 @@ class CoveringData(TypedDict):
 
 @with_config(_STRICT)
 class AssessmentData(TypedDict):
+    record: str
     period: str
     framework_id: str
     framework_version: str
@@ -222,6 +226,7 @@ class AssessmentData(TypedDict):
 @with_config(_STRICT)
 class EventData(TypedDict):
     id: _Id
+    record: str
     period: str | None
     kind: str
     person: str | None
@@ -361,26 +366,28 @@ def _read_all(connection: Connection) -> dict[str, Any]:
     c = _ENTRIES.c
     entries = defaultdict(list)
     for (entry_id, assessment_id, kind, item_id, score, na, target, target_na, target_period, comment, previous,
-         carried, version, updated_by, updated_at) in rows(
+         carried, rating, value, no_data, version, updated_by, updated_at) in rows(
             c.id, c.assessment_id, c.kind, c.item_id, c.score, c.not_applicable, c.target, c.target_not_applicable,
-            c.target_period, c.comment, c.previous_comment, c.carried, c.version, c.updated_by, c.updated_at):
+            c.target_period, c.comment, c.previous_comment, c.carried, c.rating, c.value, c.no_data, c.version,
+            c.updated_by, c.updated_at):
         entries[assessment_id].append({
             "kind": kind, "item_id": item_id, "score": _float(score), "not_applicable": bool(na),
             "target": _float(target), "target_not_applicable": bool(target_na), "target_period": target_period,
             "comment": comment,
-            "previous_comment": previous, "carried": bool(carried), "version": version,
+            "previous_comment": previous, "carried": bool(carried),
+            "rating": rating, "value": _float(value), "no_data": bool(no_data), "version": version,
             "updated_by": updated_by, "updated_at": _when(updated_at),
             "actions": actions.pop(entry_id, []), "evidence": evidence.pop(entry_id, []),
             "history": history.pop(entry_id, [])})
 
     c = _ASSESSMENTS.c
     assessments = defaultdict(list)
-    for (assessment_id, org_id, period, framework_id, framework_version, status, created_at, decision,
+    for (assessment_id, org_id, record, period, framework_id, framework_version, status, created_at, decision,
          decision_date, minute, approved_by, approved_at) in rows(
-            c.id, c.organisation_id, c.period, c.framework_id, c.framework_version, c.status, c.created_at,
+            c.id, c.organisation_id, c.record, c.period, c.framework_id, c.framework_version, c.status, c.created_at,
             c.decision, c.decision_date, c.minute, c.approved_by, c.approved_at):
         assessments[org_id].append({
-            "period": period, "framework_id": framework_id, "framework_version": framework_version,
+            "record": record, "period": period, "framework_id": framework_id, "framework_version": framework_version,
             "status": status, "created_at": _when(created_at), "decision": decision,
             "decision_date": decision_date.isoformat() if decision_date is not None else None,
             "minute": minute, "approved_by": approved_by, "approved_at": _when(approved_at),
@@ -395,10 +402,10 @@ def _read_all(connection: Connection) -> dict[str, Any]:
 
     c = _EVENTS.c
     events = defaultdict(list)
-    for event_id, org_id, period, kind, person, at, details in rows(c.id, c.organisation_id, c.period, c.kind,
-                                                                     c.person, c.at, c.details):
-        events[org_id].append({"id": event_id, "period": period, "kind": kind, "person": person, "at": _when(at),
-                               "details": details})
+    for event_id, org_id, record, period, kind, person, at, details in rows(
+            c.id, c.organisation_id, c.record, c.period, c.kind, c.person, c.at, c.details):
+        events[org_id].append({"id": event_id, "record": record, "period": period, "kind": kind, "person": person,
+                               "at": _when(at), "details": details})
 
     c = _ORGS.c
     organisations = [{
@@ -406,7 +413,8 @@ def _read_all(connection: Connection) -> dict[str, Any]:
         "source": source, "created_at": _when(created_at), "report_shape": shape,
         "baselines": sorted(baselines.pop(org_id, []), key=lambda b: _natural(b["objective_id"])),
         "events": events.pop(org_id, []),
-        "assessments": sorted(assessments.pop(org_id, []), key=lambda a: (period_key(a["period"]), a["period"])),
+        "assessments": sorted(assessments.pop(org_id, []),
+                              key=lambda a: (a["record"], period_key(a["period"]), a["period"])),
     } for org_id, name, type_, region, agreed, source, created_at, shape in sorted(
         rows(c.id, c.name, c.type, c.region, c.baseline_agreed, c.source, c.created_at, c.report_shape),
         key=lambda r: _natural(r[0]))]
@@ -575,7 +583,9 @@ def _from_older(raw: Any, version: int) -> Any:
     to 3: no people, roles, events or approvals, and history rows without a snapshot. From 1 to 4:
     drafts belong to no browser tab (`tab` ""). From 4 and 5: history snapshots held scores as
     numbers with n/a flags (`migrations.legacy.snapshot_from_numbers`, as migration 0008 does). From
-    1 to 6: no report shape and no covering reports (as migration 0009 leaves a database)."""
+    1 to 6: no report shape and no covering reports (as migration 0009 leaves a database). From 1 to
+    7: every period and event is of the organisation's main record, and no entry is a plan's (as
+    migration 0010 leaves a database)."""
     if not isinstance(raw, dict):
         return raw
     raw = {**raw, "format_version": FORMAT_VERSION}
@@ -586,17 +596,15 @@ def _from_older(raw: Any, version: int) -> Any:
     for org in _list(raw, "organisations"):
         if isinstance(org, dict) and version < 4:
             org.setdefault("events", [])
+        if version < 8:
+            for event in _list(org, "events"):
+                if isinstance(event, dict):
+                    event.setdefault("record", "")
         if isinstance(org, dict) and version < 7:
             org.setdefault("report_shape", None)
         owned = []   # (entry, action, period) of every well-formed action of the organisation
         for assessment in _list(org, "assessments"):
-            if isinstance(assessment, dict) and version < 2:
-                assessment.setdefault("drafts", [])
-            if isinstance(assessment, dict) and version < 4:
-                for key in ("decision", "decision_date", "minute", "approved_by", "approved_at"):
-                    assessment.setdefault(key, None)
-            if isinstance(assessment, dict) and version < 7:
-                assessment.setdefault("covering", [])
+            _older_assessment(assessment, version)
             if version < 5:
                 for draft in _list(assessment, "drafts"):
                     if isinstance(draft, dict):
@@ -604,6 +612,9 @@ def _from_older(raw: Any, version: int) -> Any:
             for entry in _list(assessment, "entries"):
                 if isinstance(entry, dict) and version < 2:
                     entry.setdefault("target_not_applicable", False)
+                if isinstance(entry, dict) and version < 8:
+                    entry.update({"rating": entry.get("rating"), "value": entry.get("value"),
+                                  "no_data": entry.get("no_data", False)})
                 _older_history(_list(entry, "history"), version)
                 owned += [(entry, action, assessment.get("period")) for action in _list(entry, "actions")
                           if isinstance(action, dict) and isinstance(action.get("id"), int)]
@@ -620,6 +631,21 @@ def _from_older(raw: Any, version: int) -> Any:
     if isinstance(counts, dict) and version < 7:
         raw["counts"] = {**counts, "covering_reports": counts.get("covering_reports", 0)}
     return raw
+
+
+def _older_assessment(assessment: Any, version: int) -> None:
+    """A period of an older format as the newest, in place (its own keys; its rows are the caller's)."""
+    if not isinstance(assessment, dict):
+        return
+    if version < 2:
+        assessment.setdefault("drafts", [])
+    if version < 4:
+        for key in ("decision", "decision_date", "minute", "approved_by", "approved_at"):
+            assessment.setdefault(key, None)
+    if version < 7:
+        assessment.setdefault("covering", [])
+    if version < 8:
+        assessment.setdefault("record", "")
 
 
 def _older_history(rows: list, version: int) -> None:
@@ -860,8 +886,11 @@ def _content_problems(raw: Any) -> list[tuple[tuple, str]]:
         counts["assessments"] += len(assessments)
         problems += _duplicates(((*at, "baselines", b, "objective_id"), _field(base, "objective_id"))
                                 for b, base in enumerate(baselines))
-        problems += _duplicates(((*at, "assessments", a, "period"), _field(assessment, "period"))
+        problems += _duplicates(((*at, "assessments", a, "period"), _period_of_record(assessment))
                                 for a, assessment in enumerate(assessments))
+        problems += [((*at, "assessments", a, "record"), _not_a_record(_field(assessment, "record")))
+                     for a, assessment in enumerate(assessments)
+                     if _field(assessment, "record") not in (None, *RECORDS)]
         for a, assessment in enumerate(assessments):
             at_a = (*at, "assessments", a)
             entries = _list(assessment, "entries")
@@ -1081,6 +1110,16 @@ def _count_problems(stated: dict, found: dict[str, int]) -> Iterable[tuple[tuple
                                      "(was the file cut short or edited?)")
     for name in sorted(set(stated) - set(COUNTED)):
         yield ("counts", name), f"unknown count (known: {', '.join(COUNTED)})"
+
+
+def _not_a_record(record: Any) -> str:
+    return f"'{_shown(record)}' is not a record; an organisation keeps its scores (\"\") and a plan (\"plan\")"
+
+
+def _period_of_record(assessment: Any) -> Any:
+    """A period as it is unique: by its name within its record ("2024"; the plan's "2024 of the plan")."""
+    period, record = _field(assessment, "period"), _field(assessment, "record")
+    return f"{period} of the {record}" if period is not None and record else period
 
 
 def _duplicates(keyed: Iterable[tuple[tuple, Any]]) -> Iterable[tuple[tuple, str]]:

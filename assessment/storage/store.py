@@ -46,6 +46,8 @@ from ..domain.record import (
     ACTION_PLAN,
     ACTION_PROGRESS,
     CONTENT,
+    MAIN_RECORD,
+    PLAN_KINDS,
     STATUSES,
     Action,
     ActionUpdate,
@@ -61,6 +63,7 @@ from ..domain.record import (
     long_date_time,
     organisation_problems,
     period_key,
+    split_record_key,
 )
 from ..domain.scores import Score
 from ..domain.covering import CoveringReport, ReportShape, covering_problems, shape_problems
@@ -209,17 +212,33 @@ def current_revision(engine: Engine) -> str | None:
         return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision. A database already there is seen to be in
-    one query, without loading Alembic (which costs a command-line call most of its time)."""
-    if current_revision(engine) == head_revision():
+def migrate(engine: Engine, revision: str = "head", *, downgrade: bool = False) -> None:
+    """Bring the schema to the newest Alembic revision (or to `revision`, down to it if
+    `downgrade`). A database already at the newest is seen to be in one query, without loading
+    Alembic (which costs a command-line call most of its time)."""
+    if revision == "head" and not downgrade and current_revision(engine) == head_revision():
         return
     from alembic import command
 
     config = alembic_config()
-    with unavailable_as_error(), engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with unavailable_as_error(), engine.connect() as connection:
+        # SQLite changes a table's constraints by copying the table (Alembic's batch mode); with
+        # foreign keys on, dropping the old copy would delete every row that points at it. As
+        # SQLite's own procedure says: keys off for the change (outside the transaction), checked
+        # before it commits, on again after.
+        raw = connection.connection.dbapi_connection if connection.dialect.name == "sqlite" else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                (command.downgrade if downgrade else command.upgrade)(config, revision)
+                if raw is not None and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise DatabaseUnavailable("the database's schema change would leave rows pointing at nothing; "
+                                              "nothing was changed")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def open_store(url: str | None = None) -> "Store":
@@ -325,8 +344,9 @@ class Store:
         with unavailable_as_error(), (self._writing if write else self._sessions)() as session, session.begin():
             tx = Transaction(session, self.records)
             yield tx
-            if tx.touched:
-                session.execute(update(OrganisationRow).where(OrganisationRow.id.in_(sorted(tx.touched)))
+            if tx.touched:   # record keys: the organisation's stamp covers all its records
+                touched = sorted({split_record_key(key)[0] for key in tx.touched})
+                session.execute(update(OrganisationRow).where(OrganisationRow.id.in_(touched))
                                 .values(changed=new_stamp()))
 
 
@@ -380,7 +400,7 @@ class Transaction:
         """Every organisation (or those of `ids`) by name, with its periods, oldest first: two
         plain queries of the columns needed, no records loaded (Start asks on every run)."""
         orgs = select(OrganisationRow.id, OrganisationRow.name, OrganisationRow.type, OrganisationRow.region)
-        periods = select(AssessmentRow.organisation_id, AssessmentRow.period)
+        periods = select(AssessmentRow.organisation_id, AssessmentRow.period).where(AssessmentRow.record == MAIN_RECORD)
         if ids is not None:
             wanted = list(ids)
             orgs = orgs.where(OrganisationRow.id.in_(wanted))
@@ -397,15 +417,16 @@ class Transaction:
         return Organisation(row.id, row.name, row.type, row.region)
 
     def _org(self, org_id: str) -> OrganisationRow:
-        row = self.s.get(OrganisationRow, org_id)
+        """The organisation (of a record key: `domain.record.split_record_key`)."""
+        org, _ = split_record_key(org_id)
+        row = self.s.get(OrganisationRow, org)
         if row is None:
-            raise NotFound(f"no organisation '{org_id}'")
+            raise NotFound(f"no organisation '{org}'")
         return row
 
     def _assessment(self, org_id: str, period: str) -> AssessmentRow:
         self._org(org_id)
-        row = self.s.scalar(select(AssessmentRow).where(AssessmentRow.organisation_id == org_id,
-                                                        AssessmentRow.period == period))
+        row = self.s.scalar(select(AssessmentRow).where(*_of_record(org_id), AssessmentRow.period == period))
         if row is None:
             raise NotFound(f"{org_id} has no period '{period}'")
         return row
@@ -421,7 +442,8 @@ class Transaction:
         guard in the write path, whoever asked and whether or not they asked the lock first."""
         frameworks = self.s.execute(select(AssessmentRow.period, AssessmentRow.framework_id,
                                            AssessmentRow.framework_version)
-                                    .where(AssessmentRow.organisation_id == row.organisation_id)).all()
+                                    .where(AssessmentRow.organisation_id == row.organisation_id,
+                                           AssessmentRow.record == row.record)).all()
         latest = max(frameworks, key=lambda f: period_key(f.period))
         other = (f"{row.framework_id} {row.framework_version}"
                  if (row.framework_id, row.framework_version) != (latest.framework_id, latest.framework_version)
@@ -440,6 +462,7 @@ class Transaction:
         A period that already exists is refused unless `replace` is set. Returns counts.
         """
         org, s = record.organisation, self.s
+        key = record.key
         self.touched.add(org.id)
         counts = {"periods": 0, "entries": 0, "actions": 0}
         row = s.get(OrganisationRow, org.id)
@@ -449,10 +472,10 @@ class Transaction:
             s.add(row)
             s.flush()
         else:
-            existing = {a.period: a for a in row.assessments}
+            existing = {a.period: a for a in row.assessments if a.record == record.record}
             clash = [p.period for p in record.periods if p.period in existing]
             if clash and not replace:
-                raise AlreadyExists(f"{org.id} already has {'period' if len(clash) == 1 else 'periods'} "
+                raise AlreadyExists(f"{key} already has {'period' if len(clash) == 1 else 'periods'} "
                                     f"{', '.join(clash)}; "
                                     "nothing was imported (use --replace to overwrite them)")
             for name in clash:
@@ -472,9 +495,9 @@ class Transaction:
             s.merge(BaselineRow(organisation_id=org.id, objective_id=objective_id,
                                 score=score.value, not_applicable=score.not_applicable))
         for period in record.sorted_periods():
-            self.add_period(org.id, period, period.framework_id or record.framework_id,
+            self.add_period(key, period, period.framework_id or record.framework_id,
                             period.framework_version or record.framework_version, user=user)
-            entries = [*period.entries.values(), *period.key_area_entries.values()]
+            entries = [*period.entries.values(), *period.key_area_entries.values(), *period.plan_entries.values()]
             counts["entries"] += len(entries)
             counts["actions"] += sum(len(e.actions) for e in entries)
             counts["periods"] += 1
@@ -485,7 +508,7 @@ class Transaction:
         """The organisation's record for reading: the one kept from an earlier read while the
         organisation's stamp is unchanged (a few milliseconds), else `load_record` (tens of
         milliseconds), kept for the next read. Read-only: never change what this returns."""
-        stamp = self.s.scalar(select(OrganisationRow.changed).where(OrganisationRow.id == org_id))
+        stamp = self.s.scalar(select(OrganisationRow.changed).where(OrganisationRow.id == split_record_key(org_id)[0]))
         record = self.records.get(org_id, stamp)
         if record is None:
             record = self.load_record(org_id)   # NotFound if there is no such organisation
@@ -497,12 +520,14 @@ class Transaction:
     def load_record(self, org_id: str) -> OrganisationRecord:
         """The organisation's whole record, loaded afresh (a new object the caller may change)."""
         row = self._org(org_id)
+        _, which = split_record_key(org_id)
         assessments = self.s.scalars(
-            select(AssessmentRow).where(AssessmentRow.organisation_id == org_id)
+            select(AssessmentRow).where(*_of_record(org_id))
             .options(selectinload(AssessmentRow.entries).selectinload(EntryRow.actions)
                      .selectinload(ActionRow.updates),
                      selectinload(AssessmentRow.entries).selectinload(EntryRow.evidence))).all()
-        baselines = self.s.scalars(select(BaselineRow).where(BaselineRow.organisation_id == org_id)).all()
+        baselines = self.s.scalars(select(BaselineRow).where(BaselineRow.organisation_id == row.id)).all() \
+            if which == MAIN_RECORD else []
         assessments = sorted(assessments, key=lambda a: period_key(a.period))
         covering = self._latest_covering([a.id for a in assessments])
         # the record follows the framework of its latest period; an earlier period scored against
@@ -514,7 +539,7 @@ class Transaction:
             framework_id=framework_id, framework_version=framework_version,
             baselines={b.objective_id: _score(b.score, b.not_applicable) for b in baselines},
             baseline_agreed=row.baseline_agreed, source=row.source,
-            report_shape=shape_from_json(row.report_shape) if row.report_shape else None)
+            report_shape=shape_from_json(row.report_shape) if row.report_shape else None, record=which)
         for a in assessments:
             other = (a.framework_id, a.framework_version) != (framework_id, framework_version)
             period = PeriodRecord(period=a.period, status=a.status, approval=_approval(a),
@@ -522,8 +547,11 @@ class Transaction:
                                   framework_version=a.framework_version if other else None,
                                   covering=covering.get(a.id))
             for e in sorted(a.entries, key=lambda e: e.id):
-                target = (period.entries if e.kind == "objective" else period.key_area_entries)
-                target[e.item_id] = _entry_from_row(e)
+                if e.kind in PLAN_KINDS:
+                    period.plan_entries[(e.kind, e.item_id)] = _entry_from_row(e)
+                else:
+                    (period.entries if e.kind == "objective" else period.key_area_entries)[e.item_id] = \
+                        _entry_from_row(e)
             record.periods.append(period)
         return record
 
@@ -548,14 +576,16 @@ class Transaction:
         """A new period with its entries (their actions, evidence and first history rows)."""
         self._org(org_id)
         self.touched.add(org_id)
-        assessment = AssessmentRow(organisation_id=org_id, period=period.period, framework_id=framework_id,
+        org, which = split_record_key(org_id)
+        assessment = AssessmentRow(organisation_id=org, record=which, period=period.period, framework_id=framework_id,
                                    framework_version=framework_version, status=period.status)
         self.s.add(assessment)
         try:
             self.s.flush()
         except IntegrityError:  # started at the same moment by someone else
             raise AlreadyExists(f"{org_id} already has period '{period.period}'") from None
-        self._insert_entries(assessment, [*period.entries.values(), *period.key_area_entries.values()], user)
+        self._insert_entries(assessment, [*period.entries.values(), *period.key_area_entries.values(),
+                                          *period.plan_entries.values()], user)
         if period.covering is not None:
             _fits(f"{period.period}'s covering report", covering_problems(period.covering))
             assessment.covering.append(CoveringReportRow(version=1, document=covering_json(period.covering),
@@ -577,7 +607,7 @@ class Transaction:
         or progress note (`change`) in its life. Its entry is not given a new version: an action's
         progress is its own history."""
         row = self.s.scalar(select(ActionRow).join(EntryRow).join(AssessmentRow)
-                            .where(ActionRow.id == action_id, AssessmentRow.organisation_id == org_id))
+                            .where(ActionRow.id == action_id, *_of_record(org_id)))
         if row is None:
             raise NotFound(f"{org_id} has no action {action_id}")
         planned = (owner, due) != (row.owner, row.due)
@@ -613,7 +643,8 @@ class Transaction:
     def add_event(self, org_id: str, period: str | None, kind: str, person: str, **details: Any) -> int:
         """Keep `kind` (submitted, approved, reopened, started, deleted, import, undo import, role) with
         its details; returns its id."""
-        row = EventRow(organisation_id=org_id, period=period, kind=kind, person=person, at=_now(),
+        org, which = split_record_key(org_id)
+        row = EventRow(organisation_id=org, record=which, period=period, kind=kind, person=person, at=_now(),
                        details=json.dumps(details, default=str, ensure_ascii=False) if details else None)
         self.s.add(row)
         self.s.flush()
@@ -622,7 +653,8 @@ class Transaction:
     @reads
     def events(self, org_id: str, *, period: str | None = None, kinds: Iterable[str] = ()) -> list[Event]:
         """An organisation's events, newest first (of one period, of some kinds)."""
-        query = select(EventRow).where(EventRow.organisation_id == org_id)
+        org, which = split_record_key(org_id)
+        query = select(EventRow).where(EventRow.organisation_id == org, EventRow.record == which)
         if period is not None:
             query = query.where(EventRow.period == period)
         if kinds:
@@ -826,10 +858,10 @@ class Transaction:
         which is created (for `framework`, with `status`) if it does not exist yet."""
         self._org(org_id)
         self.touched.add(org_id)
-        assessment = self.s.scalar(select(AssessmentRow).where(AssessmentRow.organisation_id == org_id,
-                                                               AssessmentRow.period == period))
+        assessment = self.s.scalar(select(AssessmentRow).where(*_of_record(org_id), AssessmentRow.period == period))
         if assessment is None:
-            assessment = AssessmentRow(organisation_id=org_id, period=period, framework_id=framework.id,
+            org, which = split_record_key(org_id)
+            assessment = AssessmentRow(organisation_id=org, record=which, period=period, framework_id=framework.id,
                                        framework_version=framework.version, status=status)
             self.s.add(assessment)
             self.s.flush()
@@ -887,7 +919,7 @@ class Transaction:
                tab: str | None = None) -> list[Draft]:
         """Drafts of an organisation (of one period, of one person, of one tab), oldest period first."""
         query = (select(DraftRow, AssessmentRow.period).join(AssessmentRow)
-                 .where(AssessmentRow.organisation_id == org_id))
+                 .where(*_of_record(org_id)))
         if period is not None:
             query = query.where(AssessmentRow.period == period)
         if person is not None:
@@ -1019,6 +1051,7 @@ def _fill_entry(row: EntryRow, entry: Entry, user: str) -> None:
     row.target_period = entry.target_period
     row.comment, row.previous_comment = entry.comment, entry.previous_comment
     row.carried = entry.carried
+    row.rating, row.value, row.no_data = entry.rating, entry.value, entry.no_data
     row.updated_by, row.updated_at = user, _now()
 
 
@@ -1062,6 +1095,12 @@ def _utc(when: datetime | None) -> datetime | None:
     return when.replace(tzinfo=timezone.utc) if when is not None and when.tzinfo is None else when
 
 
+def _of_record(key: str) -> tuple:
+    """The periods of a record (`domain.record.record_key`), as a query's conditions."""
+    org, which = split_record_key(key)
+    return AssessmentRow.organisation_id == org, AssessmentRow.record == which
+
+
 def _fits(what: str, problems: list[str]) -> None:
     """The last guard, whatever the way in: text longer than its column is refused here on SQLite
     too, as PostgreSQL would refuse it (workflows and readers say so earlier, located)."""
@@ -1075,6 +1114,7 @@ def _entry_from_row(row: EntryRow) -> Entry:
         item=row.item_id, kind=row.kind, score=_score(row.score, row.not_applicable),
         target=_score(row.target, row.target_not_applicable), target_period=row.target_period,
         comment=row.comment, previous_comment=row.previous_comment, carried=bool(row.carried),
+        rating=row.rating, value=row.value, no_data=bool(row.no_data),
         actions=[_action_from_row(a) for a in row.actions],
         evidence=[Evidence(url=e.url, title=e.title) for e in row.evidence],
         version=row.version, updated_by=row.updated_by, updated_at=updated)

@@ -23,7 +23,9 @@ from ..domain.limits import (
     ORGANISATION_TYPE,
     OWNER,
     PERSON,
+    RATING,
     REASON,
+    RECORD,
     TAB,
 )
 
@@ -73,9 +75,12 @@ class BaselineRow(Base):
 class AssessmentRow(Base):
     """One organisation's record for one period against one framework version."""
     __tablename__ = "assessments"
-    __table_args__ = (UniqueConstraint("organisation_id", "period", name="uq_assessment_org_period"),)
+    __table_args__ = (UniqueConstraint("organisation_id", "record", "period", name="uq_assessment_record_period"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    # Which of the organisation's records the period belongs to: "" its scores, "plan" its plan
+    # (`domain.record.RECORDS`).
+    record: Mapped[str] = mapped_column(String(RECORD), default="", server_default="")
     period: Mapped[str] = mapped_column(String(16))
     framework_id: Mapped[str] = mapped_column(String(64))
     framework_version: Mapped[str] = mapped_column(String(64))
@@ -125,6 +130,10 @@ class EntryRow(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     previous_comment: Mapped[str | None] = mapped_column(Text)
     carried: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A plan's entries: an outcome's or action's rating; an indicator's value, or no data for it.
+    rating: Mapped[str | None] = mapped_column(String(RATING))
+    value: Mapped[float | None] = mapped_column(Float)
+    no_data: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_by: Mapped[str | None] = mapped_column(String(PERSON))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -201,6 +210,7 @@ class EventRow(Base):
     __tablename__ = "events"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    record: Mapped[str] = mapped_column(String(RECORD), default="", server_default="")   # "" or "plan"
     period: Mapped[str | None] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(32))
     person: Mapped[str | None] = mapped_column(String(PERSON))
