@@ -196,3 +196,159 @@ def test_validate_list_and_show_know_a_plan():
     shown = _cli("framework", "show", "stevenage-2021").stdout
     assert "1. Understand the local supplier base – by December 2021 [cwb-1]" in shown
     assert "(% of spend; baseline 37 in 2020/21)" in shown
+
+
+# ---------------------------------------------------------------- a plan record beside the scores
+
+from assessment import workflows  # noqa: E402
+from assessment.domain.errors import NotAllowed, PeriodLocked  # noqa: E402
+from assessment.domain.plan_report import indicator_direction, rating_movement  # noqa: E402
+from assessment.domain.record import PLAN_RECORD, record_key, split_record_key  # noqa: E402
+from assessment.storage.backup import backup, restore  # noqa: E402
+from assessment.workflows import LOCAL_ACTOR, PlanEdit, queries  # noqa: E402
+from assessment.workflows.access import Actor  # noqa: E402
+
+PLAN_KEY = record_key("stevenage", PLAN_RECORD)
+
+
+def _rate(store, period: str, *edits: PlanEdit):
+    result = workflows.rate_plan(store, LOCAL_ACTOR, "stevenage", period, list(edits))
+    assert not result.stale
+    return result
+
+
+@pytest.fixture
+def stevenage_store(store):
+    """Stevenage with a scored period (Medway-style, per objective) and a plan period beside it."""
+    workflows.add_organisation(store, LOCAL_ACTOR, "stevenage", "Stevenage Borough Council")
+    workflows.start_period(store, LOCAL_ACTOR, "stevenage", "2021/22")
+    workflows.save_edits(store, LOCAL_ACTOR, "stevenage", "2021/22",
+                         [workflows.entries.EntryEdit("1", score="2 – Developing", comment="Scored")])
+    workflows.start_plan_period(store, LOCAL_ACTOR, "stevenage", "2021/22", plan_id="stevenage-2021")
+    return store
+
+
+def test_a_record_key_names_the_organisation_and_its_record():
+    assert record_key("stevenage") == "stevenage" and PLAN_KEY == "stevenage~plan"
+    assert split_record_key(PLAN_KEY) == ("stevenage", "plan") and split_record_key("medway") == ("medway", "")
+    with pytest.raises(NotFound, match="there is no record 'budget'"):
+        record_key("stevenage", "budget")
+    with pytest.raises(NotFound):
+        split_record_key("stevenage~budget")
+
+
+def test_a_plan_period_sits_beside_the_scores_and_each_keeps_its_own(stevenage_store):
+    store = stevenage_store
+    _rate(store, "2021/22", PlanEdit("outcome", "local-suppliers", rating="Amber", comment="Research begun"),
+          PlanEdit("indicator", "local-supply-chain-spend", value="39%"),
+          PlanEdit("indicator", "toms", value="no data"))
+    with store.transaction(write=False) as tx:
+        scores, plan = tx.load_record("stevenage"), tx.load_record(PLAN_KEY)
+    assert (scores.record, scores.framework_id, [p.period for p in scores.periods]) == ("", "nps-2018", ["2021/22"])
+    assert (plan.record, plan.framework_id, [p.period for p in plan.periods]) == ("plan", "stevenage-2021", ["2021/22"])
+    assert scores.period("2021/22").plan_entries == {} and plan.period("2021/22").entries == {}
+    entries = plan.period("2021/22").plan_entries
+    assert entries[("outcome", "local-suppliers")].rating == "amber"
+    assert (entries[("indicator", "local-supply-chain-spend")].value, entries[("indicator", "toms")].no_data) == \
+        (39.0, True)
+    # each of the plan's actions raised once, with its target's due date (by a date), none otherwise
+    raised = {item: e.actions[0] for (kind, item), e in entries.items() if kind == "action"}
+    assert len(raised) == 17 and raised["cwb-1"].due == date(2021, 12, 31) and raised["cwb-3"].due is None
+    assert [o.periods for o in queries.organisations(store, LOCAL_ACTOR) if o.id == "stevenage"] == [["2021/22"]]
+
+
+def test_bad_plan_edits_are_refused_whole(stevenage_store):
+    store = stevenage_store
+    for edit, said in ((PlanEdit("outcome", "local-suppliers", rating="Purple"), "'Purple' is not a rating of this plan"),
+                       (PlanEdit("indicator", "toms", value="lots"), "'lots' is not a number"),
+                       (PlanEdit("indicator", "toms", rating="Amber"), "an indicator has a value, not a rating"),
+                       (PlanEdit("outcome", "nope", rating="Amber"), "has no outcome 'nope'")):
+        with pytest.raises((InvalidFile, NotFound, Exception), match=said):
+            workflows.rate_plan(store, LOCAL_ACTOR, "stevenage", "2021/22",
+                                [PlanEdit("outcome", "reduce-waste", rating="Red"), edit])
+    with store.transaction(write=False) as tx:
+        assert ("outcome", "reduce-waste") not in tx.load_record(PLAN_KEY).period("2021/22").plan_entries
+
+
+def test_a_later_save_is_caught_not_overwritten(stevenage_store):
+    store = stevenage_store
+    _rate(store, "2021/22", PlanEdit("outcome", "local-suppliers", rating="Amber"))
+    late = workflows.rate_plan(store, LOCAL_ACTOR, "stevenage", "2021/22",
+                               [PlanEdit("outcome", "local-suppliers", base_version=0, rating="Red")])
+    assert late.stale[("outcome", "local-suppliers")].rating == "amber" and not late.saved
+
+
+def test_an_action_across_three_periods_with_movement_sign_off_the_lock_and_a_backup(stevenage_store, tmp_path):
+    store = stevenage_store
+    for period, rating, spend in (("2021/22", "Not started", "37"), ("2022/23", "Amber", "39"),
+                                  ("2023/24", "Green delivered", "36")):
+        if period != "2021/22":
+            workflows.start_plan_period(store, LOCAL_ACTOR, "stevenage", period)
+        raised = 1 if period == "2021/22" else 0   # the first period holds the action, raised at the start
+        _rate(store, period, PlanEdit("action", "cwb-1", base_version=raised, rating=rating, comment=f"{period} words"),
+              PlanEdit("outcome", "local-suppliers", rating={"Not started": "Red"}.get(rating, rating)),
+              PlanEdit("indicator", "local-supply-chain-spend", value=spend))
+        workflows.submit_period(store, LOCAL_ACTOR, PLAN_KEY, period)
+        workflows.approve_period(store, LOCAL_ACTOR, PLAN_KEY, period, decision="Cabinet",
+                                 on=date(int(period[:4]) + 1, 3, 1), minute=f"M{period}")
+        with pytest.raises(PeriodLocked, match="approved by Cabinet"):
+            workflows.rate_plan(store, LOCAL_ACTOR, "stevenage", period, [PlanEdit("action", "cwb-1", rating="Red")])
+    reports = {p: workflows.plan_period_report(store, LOCAL_ACTOR, "stevenage", p, on=date(2024, 3, 31))
+               for p in ("2021/22", "2022/23", "2023/24")}
+    cwb1 = {p: next(a for a in r.actions if a.id == "cwb-1") for p, r in reports.items()}
+    assert [(cwb1[p].rating.name, cwb1[p].movement) for p in reports] == [
+        ("Not started", "first rated"), ("Amber", ""), ("Green delivered", "better")]
+    outcome = {p: r.outcomes[0] for p, r in reports.items()}
+    assert [outcome[p].movement for p in reports] == ["first rated", "better", "better"]
+    spend = {p: next(i for i in r.indicators if i.indicator.id == "local-supply-chain-spend") for p, r in reports.items()}
+    assert [(spend[p].against_baseline, spend[p].since_last) for p in reports] == [
+        ("no change", ""), ("better", "better"), ("worse", "worse")]
+    # the action lives once: raised in the first period, overdue while open after its due date
+    assert "cwb-1" in [o.action.id for o in reports["2023/24"].overdue]
+    assert reports["2023/24"].counts()["Green delivered"] == 2   # the action and its outcome
+    # the scores' history is the scores', the plan's the plan's
+    with store.transaction(write=False) as tx:
+        assert [e.kind for e in tx.events(PLAN_KEY)].count("approved") == 3
+        assert "approved" not in [e.kind for e in tx.events("stevenage")]
+    # a backup keeps both records, and restores them
+    data = backup(store)
+    fresh = workflows.connect(f"sqlite:///{tmp_path / 'restored.db'}")
+    restore(fresh, data)
+    with fresh.transaction(write=False) as tx:
+        again = tx.load_record(PLAN_KEY)
+        assert [(p.period, p.status) for p in again.periods] == [("2021/22", "approved"), ("2022/23", "approved"),
+                                                                 ("2023/24", "approved")]
+        assert again.period("2023/24").plan_entries[("action", "cwb-1")].comment == "2023/24 words"
+        assert [p.period for p in tx.load_record("stevenage").periods] == ["2021/22"]
+
+
+def test_roles_at_the_organisation_cover_its_plan(stevenage_store):
+    store = stevenage_store
+    reviewer = Actor("cllr@stevenage.gov.uk", roles={"stevenage": "reviewer"})
+    other = Actor("head@medway.gov.uk", roles={"medway": "editor"})
+    with pytest.raises(NotAllowed):
+        workflows.rate_plan(store, reviewer, "stevenage", "2021/22", [PlanEdit("outcome", "local-suppliers",
+                                                                                rating="Red")])
+    with pytest.raises(NotAllowed):
+        workflows.plan_period_report(store, other, "stevenage", "2021/22")
+    with pytest.raises(NotFound):   # a draft is not put before a reviewer
+        workflows.plan_period_report(store, reviewer, "stevenage", "2021/22")
+
+
+@pytest.mark.parametrize("now, before, said", [("green-on-target", "amber", "better"), ("red", "amber", "worse"),
+                                               ("amber", "amber", "no change"), ("amber", None, "first rated"),
+                                               ("amber", "not-started", ""), ("not-started", "not-started",
+                                                                              "no change")])
+def test_rating_movement_in_words(stevenage, now, before, said):
+    ids = stevenage.rating_ids
+    assert rating_movement(stevenage, ids[now], ids.get(before) if before else None) == said
+
+
+def test_indicator_direction_in_words(stevenage):
+    up, none = stevenage.indicators["local-supply-chain-spend"], stevenage.indicators["toms"]
+    down = up.model_copy(update={"direction": "down"})
+    assert [indicator_direction(up, 39, 37), indicator_direction(up, 35, 37), indicator_direction(up, 37, 37)] == \
+        ["better", "worse", "no change"]
+    assert [indicator_direction(down, 39, 37), indicator_direction(down, 35, 37)] == ["worse", "better"]
+    assert [indicator_direction(none, 2, 1), indicator_direction(none, 1, 2), indicator_direction(none, None, 2)] == \
+        ["higher", "lower", ""]

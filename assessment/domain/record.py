@@ -280,9 +280,14 @@ class PeriodRecord:
         """The entries carried forward from the period before and not yet confirmed or changed."""
         return [e for e in [*self.entries.values(), *self.key_area_entries.values()] if e.carried]
 
-    def check_ready_to_submit(self) -> None:
-        """Refuse to put a period forward with nothing scored, or with carried scores nobody has
-        confirmed (councillors would read last year's scores as this year's)."""
+    def check_ready_to_submit(self, *, plan: bool = False) -> None:
+        """Refuse to put a period forward with nothing scored (a plan's: nothing rated), or with
+        carried scores nobody has confirmed (councillors would read last year's scores as this
+        year's)."""
+        if plan:
+            if not any(e.rating or e.value is not None or e.no_data for e in self.plan_entries.values()):
+                raise AssessmentError(f"{self.period} of the plan has nothing rated yet; rate it before submitting it")
+            return
         if all(e.score.state == "unscored" for e in [*self.entries.values(), *self.key_area_entries.values()]):
             raise AssessmentError(f"{self.period} has nothing scored yet; score it before submitting it")
         waiting = self.unconfirmed()

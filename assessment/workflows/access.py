@@ -23,7 +23,7 @@ from typing import Mapping
 
 from ..domain.errors import NotAllowed, PeriodLocked
 from ..domain.people import ROLES, Person
-from ..domain.record import ACTION_PLAN, ACTION_PROGRESS, CONTENT, PeriodRecord
+from ..domain.record import ACTION_PLAN, ACTION_PROGRESS, CONTENT, PeriodRecord, split_record_key
 
 READ, READ_DRAFTS, EDIT, ADMINISTER, PEOPLE = "read", "read drafts", "edit", "administer", "manage people"
 # The rights each role gives (the roles themselves, and their order, are `domain.people.ROLES`).
@@ -44,6 +44,9 @@ class Actor:
     every_right: bool = False                                  # the local user of local mode
 
     def may(self, org_id: str, right: str) -> bool:
+        """Whether they have `right` at an organisation (`org_id` may be a record key: the
+        organisation's roles cover all its records)."""
+        org_id = split_record_key(org_id)[0]
         if self.every_right or right in RIGHTS.get(self.roles.get(org_id, ""), set()):
             return True
         return right == PEOPLE and self.administers_deployment
@@ -55,7 +58,7 @@ class Actor:
 
     def role(self, org_id: str) -> str | None:
         """The role held at an organisation ("administrator" for the local user)."""
-        return "administrator" if self.every_right else self.roles.get(org_id)
+        return "administrator" if self.every_right else self.roles.get(split_record_key(org_id)[0])
 
     @property
     def manages_deployment(self) -> bool:

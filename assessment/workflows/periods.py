@@ -11,7 +11,7 @@ from ..domain.covering import ReportShape, missing_required, starting_draft
 from ..domain.errors import AssessmentError, DraftsWaiting, InvalidEdit, NotFound
 from ..domain.mapping import on_framework
 from ..domain.numbers import counted
-from ..domain.record import SIGN_OFF, Approval, PeriodRecord, check_period, long_date
+from ..domain.record import PLAN_RECORD, SIGN_OFF, Approval, PeriodRecord, check_period, long_date
 from ..domain.rollups import PER, new_period, scored_words
 from ..formats.framework_file import find_framework
 from ..formats.mapping_file import find_mapping
@@ -214,7 +214,7 @@ def _move(store: Store, actor: Actor, org_id: str, period: str, step: str, appro
             raise AssessmentError(f"{period} is {current.status}, so it cannot be {_DONE[step]}; "
                                   f"only a period that is {' or '.join(allowed)} can")
         if step == "submit":
-            current.check_ready_to_submit()
+            current.check_ready_to_submit(plan=loaded.record == PLAN_RECORD)
             check_covering_ready(current, loaded.report_shape)
             waiting = tx.drafts(org_id, period)
             if waiting and not ignore_drafts:

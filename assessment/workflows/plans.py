@@ -1,0 +1,168 @@
+"""A plan beside the scores: start a period of an organisation's plan record, rate its outcomes and
+actions and record its indicators' values, and read it as councils report it. Sign-off, history and
+backups are the same workflows as for scored periods, given the plan record's key
+(`domain.record.record_key(org, "plan")`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from ..domain.errors import InvalidEdit, NotFound, StaleEntry
+from ..domain.plan import Plan
+from ..domain.plan_report import PlanReport, plan_report
+from ..domain.record import (
+    PLAN_RECORD,
+    Action,
+    Entry,
+    OrganisationRecord,
+    PeriodRecord,
+    check_period,
+    entry_problems,
+    parse_evidence,
+    record_key,
+)
+from ..formats.plan_file import find_plan
+from ..storage.store import Store
+from .access import EDIT, READ, READ_DRAFTS, Actor, allow, allow_change
+from .entries import SaveResult
+
+NO_DATA = "no data"
+
+
+@dataclass
+class PlanEdit:
+    """What was changed in one of a plan's entries; a field left None was not touched."""
+
+    kind: str                      # "outcome", "action" or "indicator"
+    item: str
+    base_version: int = 0
+    rating: str | None = None      # a rating's id or name ("Amber"); "" for none (outcomes and actions)
+    value: str | None = None       # a number, or "no data" (indicators); "" for none
+    comment: str | None = None
+    evidence: str | None = None    # one link a line: "title | address"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.item)
+
+
+def plan_of(tx, key: str) -> tuple[Plan, OrganisationRecord]:
+    """The plan a plan record follows, and the record (NotFound where it has none yet)."""
+    record = tx.record(key)
+    if not record.periods:
+        raise NotFound(f"{key.split('~')[0]} follows no plan yet; start a period of it with a plan "
+                       "(period start --record plan --framework PLAN)")
+    return find_plan(record.framework_id), record
+
+
+def start_plan_period(store: Store, actor: Actor, org_id: str, name: str, *,
+                      plan_id: str | None = None) -> PeriodRecord:
+    """A new period of the organisation's plan record. The first names the plan (`plan_id`); in it,
+    each of the plan's actions is raised once, with its target's due date, and shown in every later
+    period until it is done or dropped. A later period starts unrated."""
+    key = record_key(org_id, PLAN_RECORD)
+    allow(actor, key, EDIT)
+    check_period(name)
+    with store.transaction() as tx:
+        record = tx.record(key)
+        if record.periods and plan_id and plan_id != record.framework_id:
+            raise InvalidEdit(f"{org_id}'s plan record follows {record.framework_id}; a plan is not changed part "
+                              "way through")
+        plan = find_plan(plan_id or record.framework_id) if (plan_id or record.periods) else None
+        if plan is None:
+            raise InvalidEdit(f"{org_id} follows no plan yet: name the plan for its first period (--framework "
+                              "stevenage-2021)")
+        period = PeriodRecord(name)
+        if not record.periods:
+            for action in plan.actions.values():
+                period.plan_entries[("action", action.id)] = Entry(
+                    item=action.id, kind="action",
+                    actions=[Action(text=f"{action.number}. {action.title}",
+                                    due=action.target.due if action.target else None)])
+        tx.add_period(key, period, plan.id, plan.version, user=actor.name)
+        tx.add_event(key, name, "started", actor.name, plan=plan.id)
+    return period
+
+
+def _apply(plan: Plan, base: Entry, edit: PlanEdit) -> Entry:
+    where = f"{edit.kind} {edit.item}"
+    changes: dict = {}
+    if edit.rating is not None:
+        if edit.kind == "indicator":
+            raise InvalidEdit(f"{where}: an indicator has a value, not a rating")
+        rating = plan.rating(edit.rating) if edit.rating.strip() else None
+        if edit.rating.strip() and rating is None:
+            raise InvalidEdit(f"{where}: '{edit.rating[:40]}' is not a rating of this plan; use one of "
+                              + ", ".join(r.name for r in plan.ratings))
+        changes["rating"] = rating.id if rating else None
+    if edit.value is not None:
+        if edit.kind != "indicator":
+            raise InvalidEdit(f"{where}: only an indicator has a value")
+        text = edit.value.strip().replace(",", "").removesuffix("%").strip()
+        if text.lower() == NO_DATA:
+            changes.update(value=None, no_data=True)
+        elif not text:
+            changes.update(value=None, no_data=False)
+        else:
+            try:
+                number = float(text.lstrip("£"))
+            except ValueError:
+                raise InvalidEdit(f"{where}: '{edit.value[:40]}' is not a number; write a number such as 37, or "
+                                  f"'{NO_DATA}'") from None
+            if number != number or abs(number) > 1e15:
+                raise InvalidEdit(f"{where}: '{edit.value[:40]}' is not a number a council would record")
+            changes.update(value=number, no_data=False)
+    if edit.comment is not None:
+        changes["comment"] = edit.comment.strip() or None
+    if edit.evidence is not None:
+        changes["evidence"] = parse_evidence(edit.evidence)
+    entry = replace(base, **changes)
+    problems = entry_problems(entry)
+    if problems:
+        raise InvalidEdit(f"{where}: {problems[0]}")
+    return entry
+
+
+def rate_plan(store: Store, actor: Actor, org_id: str, period: str, edits: list[PlanEdit]) -> SaveResult:
+    """Save edits to a period of the plan record in one transaction: every edit checked first (an
+    item the plan lacks, a rating not on its scale, a value that is not a number refuse the whole
+    save); an edit that started from an older version than the one saved now comes back in `stale`."""
+    key = record_key(org_id, PLAN_RECORD)
+    allow(actor, key, EDIT)
+    result = SaveResult()
+    with store.transaction() as tx:
+        plan, record = plan_of(tx, key)
+        current = record.period(period)
+        allow_change(actor, key, current)
+        known: dict[str, set[str]] = {"outcome": set(plan.outcomes), "action": set(plan.actions),
+                                      "indicator": set(plan.indicators)}
+        ready = []
+        for edit in edits:
+            if edit.item not in known.get(edit.kind, set()):
+                raise NotFound(f"{plan.id} has no {edit.kind} '{edit.item[:64]}'")
+            saved = current.plan_entries.get(edit.key)
+            ready.append((edit, saved, _apply(plan, saved or Entry(item=edit.item, kind=edit.kind), edit)))
+        for edit, saved, entry in ready:
+            if (saved.version if saved else 0) != edit.base_version:
+                result.stale[edit.key] = saved
+                continue
+            try:
+                tx.save_entry(key, period, entry, expected_version=edit.base_version, user=actor.name)
+            except StaleEntry as exc:
+                result.stale[edit.key] = exc.current
+                continue
+            result.saved.append(edit.key)
+    return result
+
+
+def plan_period_report(store: Store, actor: Actor, org_id: str, period: str, on: date | None = None) -> PlanReport:
+    """A period of the plan record as councils report it (overdue actions as of `on`, default today)."""
+    key = record_key(org_id, PLAN_RECORD)
+    allow(actor, key, READ)
+    with store.transaction(write=False) as tx:
+        plan, record = plan_of(tx, key)
+        found = record.period(period)
+        if not actor.may(key, READ_DRAFTS) and found.status == "draft":
+            raise NotFound(f"{org_id}'s plan has no period '{period}'")
+        return plan_report(plan, record, period, on or date.today())
