@@ -96,6 +96,11 @@ def _every_change(store, imported_event: int, prepared):
         "save_covering": lambda a: workflows.save_covering(store, a, "medway", "2024", CoveringReport(author="Anyone")),
         "import_covering": lambda a: workflows.import_covering(store, a, "medway", "2024", REPORT_TEXT),
         "set_report_shape": lambda a: workflows.set_report_shape(store, a, "medway", None),
+        "start_plan_period": lambda a: workflows.start_plan_period(store, a, "medway", "2025", plan_id="stevenage-2021"),
+        "rate_plan": lambda a: workflows.rate_plan(store, a, "medway", "2024", []),
+        # a read: a reviewer may; who may read a plan period is tests/test_plans.py's
+        "plan_period_report": lambda a: (_refused() if a.may("medway", "read")
+                                         else workflows.plan_period_report(store, a, "medway", "2024")),
     }
 
 
