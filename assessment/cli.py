@@ -20,6 +20,7 @@ from . import workflows
 from .domain import limits
 from .domain.errors import AssessmentError, BackupError, InvalidFile
 from .domain.numbers import counted
+from .domain.plan import Plan
 from .domain.people import DEPLOYMENT_ADMINISTRATOR, ROLES, email_address
 from .domain.record import DEFAULT_FRAMEWORK, long_date, long_date_time
 from .domain.rollups import scored_per, scored_words, switch_words
@@ -224,9 +225,10 @@ def framework_list() -> None:
 def framework_show(framework_id: str, fmt: str) -> None:
     """Show a framework (by id, or a path to a framework or overlay file), as an overlay makes it; or a
     plan, with its outcomes, indicators and actions."""
-    from .formats.plan_file import available_plans, find_plan
-    if framework_id in available_plans() or (framework_id.endswith((".yaml", ".yml")) and _is_plan_file(framework_id)):
-        _show_plan(find_plan(framework_id), fmt)
+    from .formats.plan_file import plan_or_none
+    plan = plan_or_none(framework_id)
+    if plan is not None:
+        _show_plan(plan, fmt)
         return
     fw = find_framework(framework_id)
     if fmt == "json":
@@ -244,15 +246,7 @@ def framework_show(framework_id: str, fmt: str) -> None:
                 click.echo(f"    {o.id:>3}  {o.title}")
 
 
-def _is_plan_file(path: str) -> bool:
-    from .formats.plan_file import is_plan
-    try:
-        return is_plan(read_yaml(path)[0])
-    except InvalidFile:
-        return False
-
-
-def _show_plan(plan: Any, fmt: str) -> None:
+def _show_plan(plan: Plan, fmt: str) -> None:
     if fmt == "json":
         _json(plan.as_json())
         return

@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
 
 from ..domain import limits
 from ..domain.errors import InvalidFile, NotFound, Problem
 from ..domain.framework import Framework
 from ..domain.plan import PLAN
-from .yaml_source import Source, fail_if, problems_from_validation, read_yaml
+from .yaml_source import Source, mappings_in, read_yaml, validated
 
 FRAMEWORKS_DIR = Path(__file__).resolve().parent.parent.parent / "frameworks"
 SCHEMA_PATH = FRAMEWORKS_DIR / "schema.json"
@@ -79,23 +78,7 @@ def framework_from_data(data: Any, source: Source) -> Framework:
     if "based_on" in data:
         problems.append(source.problem(("based_on",), "based_on is set by an overlay file (overlay, applies_to), "
                                                       "not written in a framework file"))
-    try:
-        framework = Framework.model_validate(data)
-    except ValidationError as exc:
-        problems = problems_from_validation(exc, source, model=Framework) + problems
-        fail_if(_unique(problems))
-        raise  # pragma: no cover - fail_if always raises here
-    fail_if(problems)
-    return framework
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    seen, out = set(), []
-    for p in problems:
-        if (p.line, p.where, p.message) not in seen:
-            seen.add((p.line, p.where, p.message))
-            out.append(p)
-    return out
+    return validated(Framework, data, source, problems)
 
 
 def _cross_checks(data: dict, source: Source) -> list[Problem]:
@@ -154,21 +137,17 @@ def _cross_checks(data: dict, source: Source) -> list[Problem]:
             problems.append(source.problem(loc, "the rubric needs a descriptor for every level; missing "
                                                 + ", ".join(str(m) for m in missing)))
 
-    for t, theme in enumerate(_dicts(data.get("themes"))):
+    for t, theme in enumerate(mappings_in(data.get("themes"))):
         check_id("theme", ("themes", t), theme)
-        for k, ka in enumerate(_dicts(theme.get("key_areas"))):
+        for k, ka in enumerate(mappings_in(theme.get("key_areas"))):
             ka_loc = ("themes", t, "key_areas", k)
             check_id("key area", ka_loc, ka)
             check_levels(ka_loc + ("rubric",), ka.get("rubric"), complete=True)
-            for o, objective in enumerate(_dicts(ka.get("objectives"))):
+            for o, objective in enumerate(mappings_in(ka.get("objectives"))):
                 obj_loc = ka_loc + ("objectives", o)
                 check_id("objective", obj_loc, objective)
                 check_levels(obj_loc + ("levels",), objective.get("levels"), complete=False)
     return problems
-
-
-def _dicts(value: Any) -> list[dict]:
-    return [x if isinstance(x, dict) else {} for x in value] if isinstance(value, list) else []
 
 
 def _scale_text(values: list[int]) -> str:

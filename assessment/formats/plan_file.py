@@ -9,11 +9,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from ..domain.errors import InvalidFile, NotFound, Problem
 from ..domain.plan import PLAN, Plan
-from .yaml_source import Source, fail_if, problems_from_validation, read_yaml
+from .yaml_source import Source, mappings_in, read_yaml, validated
 
 
 def is_plan(data: Any) -> bool:
@@ -33,36 +31,14 @@ def plan_from_data(data: Any, source: Source) -> Plan:
         raise InvalidFile([source.problem((), "a plan file must be a mapping of keys (kind, id, title, version, "
                                               "themes)")])
     problems = _cross_checks(data, source)
-    for key, why in (("levels", "a plan is rated red, amber and green (ratings), not on levels"),
-                     ("overlay", "an overlay adapts a framework of levels, not a plan")):
-        if key in data:
-            problems.append(source.problem((key,), why))
-    try:
-        plan = Plan.model_validate(data)
-    except ValidationError as exc:
-        problems = problems_from_validation(exc, source, model=Plan) + problems
-        fail_if(_unique([p for p in problems if not _about_levels(p)] if "levels" in data else problems))
-        raise  # pragma: no cover - fail_if always raises here
-    fail_if(problems)
-    return plan
+    problems += [source.problem((key,), why) for key, why in _NOT_IN_A_PLAN.items() if key in data]
+    # validated without them: each is said once, in the words above, not also as an unknown key
+    return validated(Plan, {k: v for k, v in data.items() if k not in _NOT_IN_A_PLAN}, source, problems)
 
 
-def _about_levels(problem: Problem) -> bool:
-    """pydantic's own 'unknown key levels', said better by the plan check above it."""
-    return problem.where == "(file)" and "'levels'" in problem.message and "unknown key" in problem.message
-
-
-def _unique(problems: list[Problem]) -> list[Problem]:
-    seen, out = set(), []
-    for p in problems:
-        if (p.line, p.where, p.message) not in seen:
-            seen.add((p.line, p.where, p.message))
-            out.append(p)
-    return out
-
-
-def _dicts(value: Any) -> list[dict]:
-    return [x if isinstance(x, dict) else {} for x in value] if isinstance(value, list) else []
+# Keys of the other kinds of file, which a plan does not have, with why.
+_NOT_IN_A_PLAN = {"levels": "a plan is rated red, amber and green (ratings), not on levels",
+                  "overlay": "an overlay adapts a framework of levels, not a plan"}
 
 
 def _cross_checks(data: dict, source: Source) -> list[Problem]:
@@ -84,17 +60,17 @@ def _cross_checks(data: dict, source: Source) -> list[Problem]:
             else:
                 seen[kind][key] = source.line(loc)
 
-    for r, rating in enumerate(_dicts(data.get("ratings"))):
+    for r, rating in enumerate(mappings_in(data.get("ratings"))):
         once("rating id", ("ratings", r, "id"), rating.get("id"))
         once("rating name", ("ratings", r, "name"), rating.get("name"))
-    for t, theme in enumerate(_dicts(data.get("themes"))):
+    for t, theme in enumerate(mappings_in(data.get("themes"))):
         once("theme", ("themes", t, "id"), theme.get("id"))
-        for o, outcome in enumerate(_dicts(theme.get("outcomes"))):
+        for o, outcome in enumerate(mappings_in(theme.get("outcomes"))):
             loc = ("themes", t, "outcomes", o)
             once("outcome", loc + ("id",), outcome.get("id"))
-            for i, indicator in enumerate(_dicts(outcome.get("indicators"))):
+            for i, indicator in enumerate(mappings_in(outcome.get("indicators"))):
                 once("indicator", loc + ("indicators", i, "id"), indicator.get("id"))
-            for a, action in enumerate(_dicts(outcome.get("actions"))):
+            for a, action in enumerate(mappings_in(outcome.get("actions"))):
                 once("action", loc + ("actions", a, "id"), action.get("id"))
     return problems
 
@@ -102,23 +78,36 @@ def _cross_checks(data: dict, source: Source) -> list[Problem]:
 # ---------------------------------------------------------------- finding plans
 
 def find_plan(id_or_path: str) -> Plan:
-    """A plan by path, or by id among the files of frameworks/: each file's id is read without
-    loading it (as `framework_file.find_framework` does), and only the file that gives the id is
-    loaded. A framework of levels with that id is not a plan, and is said to be one."""
+    """A plan by path, or by id among the files of frameworks/ (`plan_or_none`); NotFound saying what
+    the id names instead: a framework of levels, or nothing."""
+    plan = plan_or_none(id_or_path)
+    if plan is not None:
+        return plan
+    plans = ", ".join(available_plans()) or "none"
+    if _named(id_or_path) is not None:
+        raise NotFound(f"'{id_or_path}' is a framework of levels, not a plan (plans in frameworks/: {plans})")
+    raise NotFound(f"no plan with id '{id_or_path}' in frameworks/ (plans there: {plans})")
+
+
+def plan_or_none(id_or_path: str) -> Plan | None:
+    """The plan a path, or an id in frameworks/, names; None where it names a framework of levels or
+    nothing. Each file's id is read without loading it (as `framework_file.find_framework` does),
+    and only the file that gives the id is loaded, once while it is unchanged."""
+    path = _named(id_or_path)
+    if path is None:
+        return None
+    shown = id_or_path if path.name == Path(id_or_path).name else f"frameworks/{path.name}"
+    return _plan_at(str(path.resolve()), path.stat().st_mtime_ns, shown)
+
+
+def _named(id_or_path: str) -> Path | None:
+    """The file a path names, or the file of frameworks/ that gives the id."""
     from .framework_file import FRAMEWORKS_DIR, _file_id, framework_files
     candidate = Path(id_or_path)
     if candidate.suffix in (".yaml", ".yml") and candidate.exists():
-        return load_plan(candidate)
-    for path in framework_files(FRAMEWORKS_DIR):
-        found, _ = _file_id(str(path.resolve()), path.stat().st_mtime_ns)
-        if found == id_or_path:
-            plan = _plan_at(str(path.resolve()), path.stat().st_mtime_ns, f"frameworks/{path.name}")
-            if plan is None:
-                raise NotFound(f"'{id_or_path}' is a framework of levels, not a plan (plans in frameworks/: "
-                               f"{', '.join(available_plans()) or 'none'})")
-            return plan
-    raise NotFound(f"no plan with id '{id_or_path}' in frameworks/ (plans there: "
-                   f"{', '.join(available_plans()) or 'none'})")
+        return candidate
+    return next((path for path in framework_files(FRAMEWORKS_DIR)
+                 if _file_id(str(path.resolve()), path.stat().st_mtime_ns)[0] == id_or_path), None)
 
 
 @lru_cache(maxsize=32)

@@ -22,6 +22,7 @@ from ..domain.errors import InvalidFile, Problem
 from ..domain.limits import YAML_BYTES, YAML_DEPTH, YAML_NODES, YAML_SCALAR_CHARACTERS, YAML_SCALAR_DIGITS
 
 Loc = tuple[Any, ...]
+M = typing.TypeVar("M", bound=BaseModel)
 
 
 class Source:
@@ -417,3 +418,31 @@ def _short(text: str) -> str:
 def fail_if(problems: list[Problem]) -> None:
     if problems:
         raise InvalidFile(problems)
+
+
+def validated(model: type[M], data: Any, source: Source, problems: list[Problem]) -> M:
+    """`data` as `model`, or `InvalidFile` with every problem: pydantic's, located, then `problems`
+    (those found beside it, such as ids used twice), each said once."""
+    try:
+        found = model.model_validate(data)
+    except ValidationError as exc:
+        fail_if(unique_problems(problems_from_validation(exc, source, model=model) + problems))
+        raise  # pragma: no cover - fail_if always raises here
+    fail_if(problems)
+    return found
+
+
+def unique_problems(problems: list[Problem]) -> list[Problem]:
+    """`problems` with each (line, where, message) kept once, in order."""
+    seen, out = set(), []
+    for p in problems:
+        if (p.line, p.where, p.message) not in seen:
+            seen.add((p.line, p.where, p.message))
+            out.append(p)
+    return out
+
+
+def mappings_in(value: Any) -> list[dict]:
+    """The items of a list as mappings (anything else as an empty one, so that positions still count),
+    for checks run on raw data before its types are known; not a list: none."""
+    return [x if isinstance(x, dict) else {} for x in value] if isinstance(value, list) else []

@@ -576,9 +576,7 @@ class Transaction:
         """A new period with its entries (their actions, evidence and first history rows)."""
         self._org(org_id)
         self.touched.add(org_id)
-        org, which = split_record_key(org_id)
-        assessment = AssessmentRow(organisation_id=org, record=which, period=period.period, framework_id=framework_id,
-                                   framework_version=framework_version, status=period.status)
+        assessment = _period_row(org_id, period.period, framework_id, framework_version, period.status)
         self.s.add(assessment)
         try:
             self.s.flush()
@@ -860,9 +858,7 @@ class Transaction:
         self.touched.add(org_id)
         assessment = self.s.scalar(select(AssessmentRow).where(*_of_record(org_id), AssessmentRow.period == period))
         if assessment is None:
-            org, which = split_record_key(org_id)
-            assessment = AssessmentRow(organisation_id=org, record=which, period=period, framework_id=framework.id,
-                                       framework_version=framework.version, status=status)
+            assessment = _period_row(org_id, period, framework.id, framework.version, status)
             self.s.add(assessment)
             self.s.flush()
         else:
@@ -1093,6 +1089,13 @@ def _utc(when: datetime | None) -> datetime | None:
     """A time read from the database, marked UTC: SQLite hands back naive times, which are UTC
     (`backup._in_utc` is the other way round: a time with an offset moved to UTC)."""
     return when.replace(tzinfo=timezone.utc) if when is not None and when.tzinfo is None else when
+
+
+def _period_row(key: str, period: str, framework_id: str, framework_version: str, status: str) -> AssessmentRow:
+    """A new period of a record (`domain.record.record_key`)."""
+    org, which = split_record_key(key)
+    return AssessmentRow(organisation_id=org, record=which, period=period, framework_id=framework_id,
+                         framework_version=framework_version, status=status)
 
 
 def _of_record(key: str) -> tuple:

@@ -44,7 +44,7 @@ from .entries import (
 )
 from .imports import ImportPreview, apply_import, import_record, preview_import, undo_import
 from .organisations import add_organisation
-from .plans import PlanEdit, plan_period_report, rate_plan, start_plan_period
+from .plans import PlanEdit, rate_plan, start_plan_period
 from .people import (
                      People,
                      SignIn,
@@ -82,4 +82,4 @@ __all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "PEOPLE", "REA
            "withdraw_period", "check_decision_date", "check_not_far_ahead", "ACTION_PLAN_LOCKED", "may_change",
            "take_drafts_here", "set_key_area_target",
            "CoveringImport", "import_covering", "save_covering", "set_report_shape", "shape_named",
-           "PlanEdit", "plan_period_report", "rate_plan", "start_plan_period"]
+           "PlanEdit", "rate_plan", "start_plan_period"]

@@ -1,11 +1,14 @@
-"""What the workflows and queries share: opening the database, and an organisation's framework."""
+"""What the workflows and queries share: opening the database, and an organisation's framework (or,
+for its plan record, its plan)."""
 
 from __future__ import annotations
 
 from ..domain.errors import AssessmentError, NotFound
 from ..domain.framework import Framework
+from ..domain.plan import Plan
 from ..domain.record import OrganisationRecord
 from ..formats.framework_file import find_framework
+from ..formats.plan_file import find_plan
 from ..storage.store import Store, database_url, open_store  # noqa: F401 - database_url for the app
 
 
@@ -22,6 +25,14 @@ def framework_of(record: OrganisationRecord, requested: str | None = None) -> Fr
         raise AssessmentError(f"{record.organisation.id} is assessed against {record.framework_id}, "
                               f"not {requested}")
     return find_framework(requested or record.framework_or())
+
+
+def plan_of(record: OrganisationRecord) -> Plan:
+    """The plan an organisation's plan record follows (NotFound where it has no period yet)."""
+    if not record.periods:
+        raise NotFound(f"{record.organisation.id} follows no plan yet; start a period of it with a plan "
+                       "(period start --record plan --framework PLAN)")
+    return find_plan(record.framework_id)
 
 
 def check_item(framework: Framework, kind: str, item: str) -> None:

@@ -52,7 +52,7 @@ def save_edits(store: Store, actor: Actor, org_id: str, period: str, edits: list
 
 def _save(tx, actor: Actor, framework, org_id: str, current, edits: list[EntryEdit]) -> SaveResult:
     result = SaveResult()
-    ready = []
+    ready: list[tuple[EntryEdit, Entry | None, Entry]] = []
     for edit in edits:
         check_item(framework, edit.kind, edit.item)
         saved = (current.entries if edit.kind == "objective" else current.key_area_entries).get(edit.item)
@@ -62,12 +62,19 @@ def _save(tx, actor: Actor, framework, org_id: str, current, edits: list[EntryEd
                 problem := target_period_problem(entry.target_period, entry.target, current.period)):
             raise InvalidEdit(f"{what(framework, edit.kind, edit.item)}: {problem}")
         ready.append((edit, saved, entry))
+    return save_checked(tx, actor, org_id, current.period, ready, result)
+
+
+def save_checked(tx, actor: Actor, org_id: str, period: str, ready: list, result: SaveResult) -> SaveResult:
+    """Write entries already checked (`ready`: (edit, the entry saved when the edit began or None, the
+    entry to save)): each whose edit started from an older version than the one saved now is not
+    written, and comes back in `stale` with the saved entry, for the person to choose."""
     for edit, saved, entry in ready:
         if (saved.version if saved else 0) != edit.base_version:
             result.stale[edit.key] = saved
             continue
         try:
-            tx.save_entry(org_id, current.period, entry, expected_version=edit.base_version, user=actor.name)
+            tx.save_entry(org_id, period, entry, expected_version=edit.base_version, user=actor.name)
         except StaleEntry as exc:   # saved by someone else between our read and our write
             result.stale[edit.key] = exc.current
             continue

@@ -1,21 +1,18 @@
 """A plan beside the scores: start a period of an organisation's plan record, rate its outcomes and
-actions and record its indicators' values, and read it as councils report it. Sign-off, history and
-backups are the same workflows as for scored periods, given the plan record's key
-(`domain.record.record_key(org, "plan")`)."""
+actions and record its indicators' values (reading it as councils report it is
+`queries.plan_report`). Sign-off, history and backups are the same workflows as for scored periods,
+given the plan record's key (`domain.record.record_key(org, "plan")`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
 
-from ..domain.errors import InvalidEdit, NotFound, StaleEntry
+from ..domain.errors import InvalidEdit, NotFound
 from ..domain.plan import Plan
-from ..domain.plan_report import PlanReport, plan_report
 from ..domain.record import (
     PLAN_RECORD,
     Action,
     Entry,
-    OrganisationRecord,
     PeriodRecord,
     check_period,
     entry_problems,
@@ -24,8 +21,9 @@ from ..domain.record import (
 )
 from ..formats.plan_file import find_plan
 from ..storage.store import Store
-from .access import EDIT, READ, READ_DRAFTS, Actor, allow, allow_change
-from .entries import SaveResult
+from .access import EDIT, Actor, allow, allow_change
+from .common import plan_of
+from .entries import SaveResult, save_checked
 
 NO_DATA = "no data"
 
@@ -47,15 +45,6 @@ class PlanEdit:
         return (self.kind, self.item)
 
 
-def plan_of(tx, key: str) -> tuple[Plan, OrganisationRecord]:
-    """The plan a plan record follows, and the record (NotFound where it has none yet)."""
-    record = tx.record(key)
-    if not record.periods:
-        raise NotFound(f"{key.split('~')[0]} follows no plan yet; start a period of it with a plan "
-                       "(period start --record plan --framework PLAN)")
-    return find_plan(record.framework_id), record
-
-
 def start_plan_period(store: Store, actor: Actor, org_id: str, name: str, *,
                       plan_id: str | None = None) -> PeriodRecord:
     """A new period of the organisation's plan record. The first names the plan (`plan_id`); in it,
@@ -66,13 +55,14 @@ def start_plan_period(store: Store, actor: Actor, org_id: str, name: str, *,
     check_period(name)
     with store.transaction() as tx:
         record = tx.record(key)
-        if record.periods and plan_id and plan_id != record.framework_id:
-            raise InvalidEdit(f"{org_id}'s plan record follows {record.framework_id}; a plan is not changed part "
-                              "way through")
-        plan = find_plan(plan_id or record.framework_id) if (plan_id or record.periods) else None
-        if plan is None:
+        chosen = plan_id or (record.framework_id if record.periods else None)
+        if chosen is None:
             raise InvalidEdit(f"{org_id} follows no plan yet: name the plan for its first period (--framework "
                               "stevenage-2021)")
+        if record.periods and chosen != record.framework_id:
+            raise InvalidEdit(f"{org_id}'s plan record follows {record.framework_id}; a plan is not changed part "
+                              "way through")
+        plan = find_plan(chosen)
         period = PeriodRecord(name)
         if not record.periods:
             for action in plan.actions.values():
@@ -130,9 +120,9 @@ def rate_plan(store: Store, actor: Actor, org_id: str, period: str, edits: list[
     save); an edit that started from an older version than the one saved now comes back in `stale`."""
     key = record_key(org_id, PLAN_RECORD)
     allow(actor, key, EDIT)
-    result = SaveResult()
     with store.transaction() as tx:
-        plan, record = plan_of(tx, key)
+        record = tx.record(key)
+        plan = plan_of(record)
         current = record.period(period)
         allow_change(actor, key, current)
         known: dict[str, set[str]] = {"outcome": set(plan.outcomes), "action": set(plan.actions),
@@ -143,26 +133,5 @@ def rate_plan(store: Store, actor: Actor, org_id: str, period: str, edits: list[
                 raise NotFound(f"{plan.id} has no {edit.kind} '{edit.item[:64]}'")
             saved = current.plan_entries.get(edit.key)
             ready.append((edit, saved, _apply(plan, saved or Entry(item=edit.item, kind=edit.kind), edit)))
-        for edit, saved, entry in ready:
-            if (saved.version if saved else 0) != edit.base_version:
-                result.stale[edit.key] = saved
-                continue
-            try:
-                tx.save_entry(key, period, entry, expected_version=edit.base_version, user=actor.name)
-            except StaleEntry as exc:
-                result.stale[edit.key] = exc.current
-                continue
-            result.saved.append(edit.key)
-    return result
+        return save_checked(tx, actor, key, period, ready, SaveResult())
 
-
-def plan_period_report(store: Store, actor: Actor, org_id: str, period: str, on: date | None = None) -> PlanReport:
-    """A period of the plan record as councils report it (overdue actions as of `on`, default today)."""
-    key = record_key(org_id, PLAN_RECORD)
-    allow(actor, key, READ)
-    with store.transaction(write=False) as tx:
-        plan, record = plan_of(tx, key)
-        found = record.period(period)
-        if not actor.may(key, READ_DRAFTS) and found.status == "draft":
-            raise NotFound(f"{org_id}'s plan has no period '{period}'")
-        return plan_report(plan, record, period, on or date.today())

@@ -17,13 +17,22 @@ from ..domain.errors import AssessmentError
 from ..domain.framework import Framework
 from ..domain.history import Event, Version, versions
 from ..domain.mapping import on_framework
-from ..domain.record import REVIEWABLE_STATUSES, Organisation, OrganisationRecord, period_key
+from ..domain.plan_report import PlanReport
+from ..domain.plan_report import plan_report as report_of_plan
+from ..domain.record import (
+    PLAN_RECORD,
+    REVIEWABLE_STATUSES,
+    Organisation,
+    OrganisationRecord,
+    period_key,
+    record_key,
+)
 from ..domain.rollups import PREVIOUS, previous_period
 from ..formats.framework_file import available_frameworks, find_framework
 from ..formats.mapping_file import find_mapping, mapped_from
 from ..storage.store import Store
 from .access import EDIT, PEOPLE, READ, READ_DRAFTS, Actor, allow
-from .common import check_item, framework_of
+from .common import check_item, framework_of, plan_of
 
 if TYPE_CHECKING:   # the report, the action list and the JSON export are imported where used: a
     # command pays only for what it shows (`summary` takes a fraction of a second, most of it imports)
@@ -260,3 +269,13 @@ def covering_versions(store: Store, actor: Actor, org_id: str, period: str
     for n, (report, change) in enumerate(kept):
         out.append((report, change, changed_headings(kept[n - 1][0] if n else None, report)))
     return out[::-1]
+
+
+def plan_report(store: Store, actor: Actor, org_id: str, period: str, on: date | None = None) -> PlanReport:
+    """A period of the organisation's plan record as councils report it (overdue actions as of `on`,
+    default today), seen as `actor` may see it: a reviewer, submitted and approved periods only."""
+    key = record_key(org_id, PLAN_RECORD)
+    with store.transaction(write=False) as tx:
+        _period_visible(tx, actor, key, period)
+        record = _visible(actor, tx.record(key))
+        return report_of_plan(plan_of(record), record, period, on or date.today())
