@@ -22,7 +22,15 @@ from .domain.errors import AssessmentError, BackupError, InvalidFile
 from .domain.numbers import counted
 from .domain.plan import Plan
 from .domain.people import DEPLOYMENT_ADMINISTRATOR, ROLES, email_address
-from .domain.record import DEFAULT_FRAMEWORK, long_date, long_date_time
+from .domain.record import (
+    DEFAULT_FRAMEWORK,
+    MAIN_RECORD,
+    PLAN_RECORD,
+    long_date,
+    long_date_time,
+    record_key,
+    record_name,
+)
 from .domain.rollups import scored_per, scored_words, switch_words
 from .formats.framework_file import (
     SCHEMA_PATH,
@@ -37,6 +45,15 @@ from .formats.yaml_source import read_yaml
 from .workflows import queries
 
 FORMATS = click.Choice(["table", "json"])
+_RECORD = click.option("--record", "record", type=click.Choice(["scores", "plan"]), default="scores",
+                       show_default=True,
+                       help="Which of the organisation's records: its maturity scores, or the plan it follows "
+                            "beside them (docs/framework-format.md, Plans).")
+
+
+def record_of(org_id: str, record: str) -> str:
+    """The key of the organisation's record named on the command line (`--record`)."""
+    return record_key(org_id, PLAN_RECORD if record == "plan" else MAIN_RECORD)
 DOCUMENT_FORMATS = click.Choice(["docx", "pdf"])
 FORMAT_HELP = ("docx (Word, the default) or pdf (made by LibreOffice, which must be installed; the default "
                "when --out ends in .pdf).")
@@ -73,8 +90,8 @@ def cli(ctx: click.Context, database: str | None) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
-    """Check framework, plan, overlay, mapping, record and report-text files (a folder: every YAML file in it); print
-    every problem as PATH:LINE: where: message.
+    """Check framework, plan, overlay, mapping, record, plan record and report-text files (a folder: every
+    YAML file in it); print every problem as PATH:LINE: where: message.
 
     Every file is checked, whatever an earlier one held; exits 0 only when every file is valid, else
     2 (1 if checking a file went wrong in this program). frameworks/schema.json (the JSON Schema of
@@ -85,6 +102,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     from .formats.mapping_file import mapping_from_data
     from .formats.covering_file import covering_from_data
     from .formats.plan_file import plan_from_data
+    from .formats.plan_record_file import plan_record_from_data
     from .formats.record_file import record_from_data
     failed = unexpected = False
     files: list[Path] = []
@@ -127,6 +145,12 @@ def validate(paths: tuple[Path, ...]) -> None:
                 click.echo(f"{path}: valid report text ({counted(len(report.sections), 'section')}, "
                            f"{written} written" + (f"; for {report.meeting.line()}" if report.meeting.line() else "")
                            + ")")
+            elif kind == "plan record":
+                found_plan = plan_record_from_data(data, source)
+                click.echo(f"{path}: valid plan record for {found_plan.org_id} on {found_plan.plan.id} "
+                           f"({counted(len(found_plan.periods), 'period')}: "
+                           f"{', '.join(p.period for p in found_plan.periods)}; "
+                           f"{counted(found_plan.entries(), 'entry', 'entries')})")
             elif kind == "record":
                 record = record_from_data(data, source, find_framework)
                 names = ", ".join(p.period for p in record.sorted_periods())
@@ -138,8 +162,8 @@ def validate(paths: tuple[Path, ...]) -> None:
                 raise InvalidFile([source.problem((), "is not a framework file (with levels and themes), a plan (kind: "
                                                       "plan), an overlay "
                                                       "(overlay, applies_to), a mapping (mapping: from, to), a "
-                                                      "record file (with organisation and periods) or a report "
-                                                      "text (with sections)")])
+                                                      "record file (with organisation and periods), a plan record "
+                                                      "file (record: plan) or a report text (with sections)")])
         except InvalidFile as exc:
             failed = True
             for line in exc.shown():
@@ -159,11 +183,14 @@ def validate(paths: tuple[Path, ...]) -> None:
 
 
 def file_kind(data: Any) -> str | None:
-    """'framework', 'plan', 'overlay', 'mapping', 'schema', 'record', 'report text', or None when the data
-    looks like none."""
+    """'framework', 'plan', 'overlay', 'mapping', 'schema', 'record', 'plan record', 'report text', or None
+    when the data looks like none."""
+    from .formats.plan_record_file import is_plan_record
     if isinstance(data, dict):
         if data.get("kind") == "plan":
             return "plan"
+        if is_plan_record(data):
+            return "plan record"
         if "overlay" in data:
             return "overlay"
         if "mapping" in data:
@@ -340,9 +367,17 @@ def import_() -> None:
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
 @click.pass_obj
 def import_record(obj: Context, path: Path, replace: bool, dry_run: bool) -> None:
-    """Load a record file (YAML): all of it, or nothing."""
-    from .formats.record_file import load_record
-    record = load_record(path, find_framework)
+    """Load a record file (YAML): all of it, or nothing. A plan record file (record: plan) loads periods
+    of the organisation's plan record; its dry run checks them against the database too."""
+    from .formats.plan_record_file import is_plan_record, plan_record_from_data
+    from .formats.record_file import record_from_data
+    data, source = read_yaml(path)
+    if is_plan_record(data):
+        done = workflows.import_plan_record(obj.store, obj.actor, plan_record_from_data(data, source),
+                                            replace=replace, dry_run=dry_run)
+        click.echo(f"would load {done.line()}; nothing written (dry run)" if dry_run else f"loaded {done.line()}")
+        return
+    record = record_from_data(data, source, find_framework)
     entries = sum(len(p.entries) + len(p.key_area_entries) for p in record.periods)
     what = (f"{record.organisation.id}: {counted(len(record.periods), 'period')} "
             f"({', '.join(p.period for p in record.sorted_periods())}), {counted(entries, 'entry', 'entries')}")
@@ -470,14 +505,26 @@ def period() -> None:
                    "a change of framework, which needs a mapping from the one followed so far in "
                    "frameworks/mappings/ (docs/framework-format.md).")
 @click.option("--blank", is_flag=True, help="Start empty instead of carrying the last period forward.")
+@_RECORD
 @click.option("--per", type=click.Choice(["objective", "key-area"]),
               help="Score each objective, or one level per key area (default: as the latest period; a first "
                    "period, per objective). Switching carries each key area's level from its objectives' roll-up, "
                    "or each objective's from its key area's.")
 @click.pass_obj
 def period_start(obj: Context, new_period: str, org_id: str, framework_id: str | None, blank: bool,
-                 per: str | None) -> None:
-    """Start a new period, carried forward from the latest one unless --blank."""
+                 record: str, per: str | None) -> None:
+    """Start a new period, carried forward from the latest one unless --blank. With --record plan, a
+    period of the plan followed beside the scores (the first names it: --framework stevenage-2021)."""
+    if record == "plan":
+        if blank or per:
+            raise click.UsageError("--blank and --per are for scores; a plan's period starts unrated",
+                                   ctx=click.get_current_context())
+        begun = workflows.start_plan_period(obj.store, obj.actor, org_id, new_period, plan_id=framework_id)
+        raised = sum(1 for (kind, _), e in begun.plan_entries.items() if kind == "action" and e.actions)
+        click.echo(f"started {org_id} {new_period} of its plan"
+                   + (f": {counted(raised, 'plan action')} raised, each with its target's due date" if raised else
+                      ": unrated; the plan's actions carry on until done or dropped"))
+        return
     started = workflows.start_period(obj.store, obj.actor, org_id, new_period, carry=not blank,
                                      framework_id=framework_id, per=per.replace("-", "_") if per else None)
     how = scored_words(started.per, started.switched)
@@ -495,18 +542,22 @@ def period_start(obj: Context, new_period: str, org_id: str, framework_id: str |
 @click.argument("name")
 @click.option("--org", "org_id", required=True)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@_RECORD
 @click.pass_obj
-def period_delete(obj: Context, name: str, org_id: str, yes: bool) -> None:
+def period_delete(obj: Context, name: str, org_id: str, yes: bool, record: str) -> None:
     """Delete a period started by mistake, with its entries, the actions raised in it, their history
     and everyone's drafts."""
-    record = queries.record_with_periods(obj.store, obj.actor, org_id, name).record
-    chosen = record.period(name)
-    entries = len(chosen.entries) + len(chosen.key_area_entries)
+    if record == "plan":
+        chosen = queries.plan_record(obj.store, obj.actor, org_id).record.period(name)
+    else:
+        chosen = queries.record_with_periods(obj.store, obj.actor, org_id, name).record.period(name)
+    org_id = record_of(org_id, record)
+    entries = len(chosen.entries) + len(chosen.key_area_entries) + len(chosen.plan_entries)
     if not yes:
-        click.confirm(f"Delete {org_id} {name} with its {entries} entries, their actions, history and drafts?",
-                      abort=True)
+        click.confirm(f"Delete {record_name(org_id)} {name} with its {entries} entries, their actions, history and "
+                      "drafts?", abort=True)
     gone = workflows.delete_period(obj.store, obj.actor, org_id, name)
-    click.echo(f"deleted {org_id} {gone.period} ({counted(gone.entries, 'entry', 'entries')}, "
+    click.echo(f"deleted {record_name(org_id)} {gone.period} ({counted(gone.entries, 'entry', 'entries')}, "
                f"{counted(gone.actions, 'action')} raised in it)")
 
 
@@ -529,13 +580,15 @@ class DecisionDate(click.ParamType):
 @click.option("--org", "org_id", required=True)
 @click.option("--ignore-drafts", is_flag=True,
               help="Submit although people have unsaved drafts in it (they are kept, outside the submitted record).")
+@_RECORD
 @click.pass_obj
-def period_submit(obj: Context, name: str, org_id: str, ignore_drafts: bool) -> None:
+def period_submit(obj: Context, name: str, org_id: str, ignore_drafts: bool, record: str) -> None:
     """Put a draft period forward for approval: reviewers can read it from now on, and it is frozen as
     it was put (all but its actions' progress) until withdrawn or reopened. Refused, listing them,
     while anyone has unsaved drafts in it, unless --ignore-drafts."""
-    done = workflows.submit_period(obj.store, obj.actor, org_id, name, ignore_drafts=ignore_drafts)
-    click.echo(f"{org_id} {name}: {done.status_line()}")
+    key = record_of(org_id, record)
+    done = workflows.submit_period(obj.store, obj.actor, key, name, ignore_drafts=ignore_drafts)
+    click.echo(f"{record_name(key)} {name}: {done.status_line()}")
 
 
 @period.command("target")
@@ -561,11 +614,13 @@ def period_target(obj: Context, name: str, org_id: str, key_area_id: str, target
 @click.argument("name")
 @click.option("--org", "org_id", required=True)
 @click.option("--reason", required=True, help="Why it is withdrawn (kept in its history, shown to reviewers).")
+@_RECORD
 @click.pass_obj
-def period_withdraw(obj: Context, name: str, org_id: str, reason: str) -> None:
+def period_withdraw(obj: Context, name: str, org_id: str, reason: str, record: str) -> None:
     """Take a submitted period back to draft before it is approved (an editor's act), giving the reason."""
-    workflows.withdraw_period(obj.store, obj.actor, org_id, name, reason=reason)
-    click.echo(f"{org_id} {name}: withdrawn; a draft again")
+    key = record_of(org_id, record)
+    workflows.withdraw_period(obj.store, obj.actor, key, name, reason=reason)
+    click.echo(f"{record_name(key)} {name}: withdrawn; a draft again")
 
 
 @period.command("approve")
@@ -578,30 +633,35 @@ def period_withdraw(obj: Context, name: str, org_id: str, reason: str) -> None:
               help="The date of the decision (YYYY-MM-DD): not in the future, nor before the period began (default: "
                    "the meeting's date, once it has passed).")
 @click.option("--minute", help="The minute or decision reference, e.g. 'Minute 52/2026'.")
+@_RECORD
 @click.pass_obj
-def period_approve(obj: Context, name: str, org_id: str, decision: str | None, on, minute: str | None) -> None:
+def period_approve(obj: Context, name: str, org_id: str, decision: str | None, on, minute: str | None,
+                   record: str) -> None:
     """Approve a submitted period as the council decided it; it is then read-only (its actions'
     progress can still be recorded) until an administrator reopens it."""
-    meeting = queries.covering(obj.store, obj.actor, org_id, name).report.meeting
+    key = record_of(org_id, record)
+    meeting = queries.covering(obj.store, obj.actor, key, name).report.meeting
     if decision is None and not meeting.committee:
         raise click.UsageError("give --committee: whose decision approved it (its covering report names no meeting)",
                                ctx=click.get_current_context())
     decision = decision or meeting.committee
     if on is None and decision == meeting.committee:
         on = meeting.decision_date(name, date.today())
-    done = workflows.approve_period(obj.store, obj.actor, org_id, name, decision=decision or "", on=on, minute=minute)
-    click.echo(f"{org_id} {name}: {done.status_line()}")
+    done = workflows.approve_period(obj.store, obj.actor, key, name, decision=decision or "", on=on, minute=minute)
+    click.echo(f"{record_name(key)} {name}: {done.status_line()}")
 
 
 @period.command("reopen")
 @click.argument("name")
 @click.option("--org", "org_id", required=True)
 @click.option("--reason", required=True, help="Why it is reopened (kept in its history).")
+@_RECORD
 @click.pass_obj
-def period_reopen(obj: Context, name: str, org_id: str, reason: str) -> None:
+def period_reopen(obj: Context, name: str, org_id: str, reason: str, record: str) -> None:
     """Take a submitted or approved period back to draft, giving the reason."""
-    workflows.reopen_period(obj.store, obj.actor, org_id, name, reason=reason)
-    click.echo(f"{org_id} {name}: reopened as a draft")
+    key = record_of(org_id, record)
+    workflows.reopen_period(obj.store, obj.actor, key, name, reason=reason)
+    click.echo(f"{record_name(key)} {name}: reopened as a draft")
 
 
 @cli.group()
@@ -692,11 +752,25 @@ def users_log(obj: Context, refused_only: bool, limit: int, fmt: str) -> None:
 @click.option("--covering-report", "covering", is_flag=True,
               help="The covering report's versions (each with the sections it changed).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@_RECORD
+@click.option("--item", "plan_item", metavar="KIND:ID",
+              help="With --record plan: one outcome's, action's or indicator's versions, e.g. outcome:local-suppliers.")
 @click.pass_obj
 def history(obj: Context, org_id: str, period_name: str, objective: str | None, key_area: str | None,
-            covering: bool, fmt: str) -> None:
+            covering: bool, fmt: str, record: str, plan_item: str | None) -> None:
     """What changed, who changed it and when: an objective's versions (each with what it changed), the
-    covering report's, or what was done to the period (started, submitted, approved, reopened, imports)."""
+    covering report's, or what was done to the period (started, submitted, approved, reopened, imports).
+    With --record plan: what was done to the plan's period, or (--item) one of its entries' versions."""
+    if record == "plan" and (objective or key_area):
+        raise click.UsageError("a plan has no objectives or key areas; give --item KIND:ID (outcome, action or "
+                               "indicator)", ctx=click.get_current_context())
+    if plan_item and record != "plan":
+        raise click.UsageError("--item is for a plan's entries (--record plan)", ctx=click.get_current_context())
+    if plan_item:
+        kind, _, item = plan_item.partition(":")
+        _versions(queries.plan_history(obj.store, obj.actor, org_id, period_name, kind.strip(), item.strip()), fmt)
+        return
+    org_id = record_of(org_id, record)
     if covering:
         kept = queries.covering_versions(obj.store, obj.actor, org_id, period_name)
         if fmt == "json":
@@ -709,17 +783,8 @@ def history(obj: Context, org_id: str, period_name: str, objective: str | None, 
                        + (f"\t{', '.join(changed)}" if changed else ""))
         return
     if objective or key_area:
-        found = queries.history(obj.store, obj.actor, org_id, period_name, objective or key_area or "",
-                                "objective" if objective else "key_area")
-        if fmt == "json":
-            _json([{"version": v.version, "by": v.by, "at": v.at.isoformat() if v.at else None, "change": v.change,
-                    "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in v.changes],
-                    "whole": v.whole, "snapshot": snapshot_data(v.entry)} for v in found])
-            return
-        for v in found:
-            click.echo(f"version {v.version}\t{_when(v.at)}\t{v.by or '-'}\t{v.change or '-'}")
-            for change in v.changes:
-                click.echo(f"\t{change}")
+        _versions(queries.history(obj.store, obj.actor, org_id, period_name, objective or key_area or "",
+                                  "objective" if objective else "key_area"), fmt)
         return
     events = queries.period_history(obj.store, obj.actor, org_id, period_name)
     if fmt == "json":
@@ -728,6 +793,19 @@ def history(obj: Context, org_id: str, period_name: str, objective: str | None, 
         return
     for e in events:
         click.echo(f"{_when(e.at)}\t{e.person or '-'}\t{e.describe()}")
+
+
+def _versions(found: list, fmt: str) -> None:
+    """An entry's versions, oldest first, each with what it changed."""
+    if fmt == "json":
+        _json([{"version": v.version, "by": v.by, "at": v.at.isoformat() if v.at else None, "change": v.change,
+                "changes": [{"field": c.field, "old": c.old, "new": c.new} for c in v.changes],
+                "whole": v.whole, "snapshot": snapshot_data(v.entry)} for v in found])
+        return
+    for v in found:
+        click.echo(f"version {v.version}\t{_when(v.at)}\t{v.by or '-'}\t{v.change or '-'}")
+        for change in v.changes:
+            click.echo(f"\t{change}")
 
 
 def _when(at) -> str:
@@ -846,12 +924,24 @@ def _write(out: Path, result) -> None:
 @click.option("--format", "fmt", type=DOCUMENT_FORMATS, help=FORMAT_HELP)
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="The file to write (.docx, or .pdf; with no extension, the format's is added).")
+@_RECORD
 @click.pass_obj
 def export_report(obj: Context, org_id: str, period_name: str, compare_with: str | None, no_compare: bool,
-                  attach: bool, fmt: str | None, out: Path) -> None:
+                  attach: bool, fmt: str | None, out: Path, record: str) -> None:
     """The members' progress report (Word or PDF): at a glance, radar chart and table, summary, movement,
-    movers, overdue actions."""
+    movers, overdue actions. With --record plan: the plan's report (RAG by outcome with movement,
+    indicators against baseline, overdue actions), after its covering report."""
     out, fmt = _document_out(out, fmt)
+    if record == "plan":
+        if compare_with or no_compare or attach:
+            raise click.UsageError("--compare, --no-compare and --appendix are for scores; a plan's report compares "
+                                   "with the period before", ctx=click.get_current_context())
+        from .formats.writers.plan_report_docx import plan_report_docx
+        kept = queries.plan_record(obj.store, obj.actor, org_id)
+        kept.record.period(period_name)   # NotFound, naming the periods it has
+        assert kept.plan is not None       # a record with a period follows a plan
+        _write(out, _in_format(plan_report_docx(kept.plan, kept.record, period_name, date.today()), fmt))
+        return
     from .domain.rollups import PREVIOUS
     from .formats.writers.word_report import report_docx
     view = queries.record_with_periods(obj.store, obj.actor, org_id, period_name, compare_with)
@@ -881,10 +971,19 @@ def export_report_text(obj: Context, org_id: str, period_name: str, out: Path | 
 @export.command("xlsx")
 @click.option("--org", "org_id", required=True)
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="The .xlsx file to write.")
+@_RECORD
 @click.pass_obj
-def export_xlsx(obj: Context, org_id: str, out: Path) -> None:
-    """An Excel workbook: a summary sheet, a sheet per period and an actions sheet."""
+def export_xlsx(obj: Context, org_id: str, out: Path, record: str) -> None:
+    """An Excel workbook: a summary sheet, a sheet per period and an actions sheet (with --record plan:
+    the count at each rating per period, a sheet per period, the plan's actions)."""
     _writable(out)
+    if record == "plan":
+        from .formats.writers.plan_workbook import plan_workbook_xlsx
+        kept = queries.plan_record(obj.store, obj.actor, org_id)
+        if kept.plan is None or not kept.record.periods:
+            raise AssessmentError(f"{org_id} has no periods of a plan yet")
+        _write(out, plan_workbook_xlsx(kept.plan, kept.record, date.today()))
+        return
     from .formats.writers.excel_workbook import workbook_xlsx
     view = queries.record_with_periods(obj.store, obj.actor, org_id)
     _write(out, workbook_xlsx(view.framework, view.record))
@@ -913,11 +1012,24 @@ def export_blank(obj: Context, org_id: str | None, framework_id: str | None, out
 @click.option("--period", "period_name", required=True)
 @click.option("--compare", "compare_with", help="Another period to compare with, e.g. last year.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@_RECORD
 @click.pass_obj
-def summary(obj: Context, org_id: str, period_name: str, compare_with: str | None, fmt: str) -> None:
+def summary(obj: Context, org_id: str, period_name: str, compare_with: str | None, fmt: str, record: str) -> None:
     """The period's report in numbers: key-area, theme and overall roll-ups with what each rests on
     ("from 3 of 59 objectives", provisional below half), level, target, gap and movement. JSON keys:
-    docs/summary-json.md."""
+    docs/summary-json.md. With --record plan: the count at each rating, each outcome's and action's
+    rating with its movement since the period before, indicators against baseline, overdue actions."""
+    if record == "plan":
+        from .domain.plan_report import plan_report_data, plan_report_text
+        if compare_with:
+            raise click.UsageError("a plan's period is compared with the one before it; --compare is for scores",
+                                   ctx=click.get_current_context())
+        shown = queries.plan_report(obj.store, obj.actor, org_id, period_name)
+        if fmt == "json":
+            _json(plan_report_data(shown))
+        else:
+            click.echo(plan_report_text(shown), nl=False)
+        return
     from .domain.summary import summary_table
     data = queries.period_summary(obj.store, obj.actor, org_id, period_name, compare_with)
     if fmt == "json":

@@ -9,7 +9,8 @@ Medway (2023); Medway's 2024 opening with its covering report in a Cabinet repor
 (tests/fixtures/report-text/medway-2024.yaml); a new council (Newtown) scored one level per key
 area from its first period, with a covering report in a scrutiny report's shape; and Medway after
 starting 2024 against Worcestershire's framework, so that its report and appendix show the earlier
-periods through the mapping. Not part of the tests; needs
+periods through the mapping; and Stevenage's plan (frameworks/stevenage-2021.yaml) rated over three
+periods, its members' report of the third (`plan-report`). Not part of the tests; needs
 `soffice` and `pdftoppm` (Debian: libreoffice-writer, poppler-utils) for the PDF and PNG pages.
 """
 
@@ -26,7 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assessment import workflows  # noqa: E402
+from assessment.formats.plan_file import find_plan  # noqa: E402
 from assessment.formats.writers.pdf import pdf_available, to_pdf  # noqa: E402
+from assessment.formats.writers.plan_report_docx import plan_report_docx  # noqa: E402
 from assessment.formats.writers.word_appendix import WordExport, appendix_docx  # noqa: E402
 from assessment.formats.writers.word_report import report_docx  # noqa: E402
 from assessment.workflows import LOCAL_ACTOR, queries  # noqa: E402
@@ -66,6 +69,54 @@ def _newtown(store) -> None:
     workflows.save_covering(store, LOCAL_ACTOR, "newtown", "2024/25", report)
 
 
+def _stevenage_plan(store):
+    """Stevenage's plan record over three periods: outcomes and actions rated (some better, some
+    worse, most not yet rated), indicators recorded (one with no data), a comment in markup."""
+    from assessment.domain.record import PLAN_RECORD, record_key
+    from assessment.workflows import PlanEdit as E
+    periods = {
+        "2021/22": [E("outcome", "local-suppliers", rating="Amber", comment="Research into the local supplier base "
+                      "begun; a supplier survey goes out in the spring"),
+                    E("outcome", "reduce-waste", rating="Red", comment="No check list yet"),
+                    E("outcome", "social-value-delivered", rating="Green on target"),
+                    E("action", "cwb-1", base_version=1, rating="Not started"),
+                    E("action", "cwb-2", base_version=1, rating="Amber", comment="Supplier event held in March"),
+                    E("action", "social-value-2", base_version=1, rating="Green on target"),
+                    E("indicator", "local-supply-chain-spend", value="37"),
+                    E("indicator", "contracts-to-local-suppliers", value="12"),
+                    E("indicator", "toms", value="no data")],
+        "2022/23": [E("outcome", "local-suppliers", rating="Green on target"),
+                    E("outcome", "reduce-waste", rating="Amber", comment="Check list drafted with the climate team"),
+                    E("outcome", "social-value-delivered", rating="Green on target"),
+                    E("action", "cwb-1", rating="Amber"),
+                    E("action", "cwb-2", rating="Green on target"),
+                    E("action", "social-value-2", rating="Green on target"),
+                    E("indicator", "local-supply-chain-spend", value="39"),
+                    E("indicator", "contracts-to-local-suppliers", value="15"),
+                    E("indicator", "toms", value="3")],
+        "2023/24": [E("outcome", "local-suppliers", rating="Green delivered", comment="Local spend above the baseline "
+                      "two years running; the survey had 212 replies"),
+                    E("outcome", "reduce-waste", rating="Red", comment="<b>Check list</b> **not yet** used =1+1"),
+                    E("outcome", "social-value-delivered", rating="Green delivered"),
+                    E("outcome", "insourcing-and-commercial", rating="Amber", comment="Two services reviewed"),
+                    E("action", "cwb-1", rating="Green delivered", comment="Research published to Cabinet"),
+                    E("action", "cwb-2", rating="Red", comment="Portal work stalled while the supplier changed"),
+                    E("action", "social-value-2", rating="Green delivered"),
+                    E("action", "commercial-1", rating="Amber"),
+                    E("indicator", "local-supply-chain-spend", value="36"),
+                    E("indicator", "contracts-to-local-suppliers", value="15"),
+                    E("indicator", "toms", value="no data"),
+                    E("indicator", "insourcing-savings", value="125000")],
+    }
+    workflows.add_organisation(store, LOCAL_ACTOR, "stevenage", "Stevenage Borough Council")
+    for first, (period, edits) in zip((True, False, False), periods.items()):
+        workflows.start_plan_period(store, LOCAL_ACTOR, "stevenage", period,
+                                    plan_id="stevenage-2021" if first else None)
+        workflows.rate_plan(store, LOCAL_ACTOR, "stevenage", period, edits)
+    with store.transaction(write=False) as tx:
+        return tx.load_record(record_key("stevenage", PLAN_RECORD))
+
+
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
@@ -89,6 +140,8 @@ def main(out: Path) -> None:
         workflows.delete_period(store, LOCAL_ACTOR, "medway", "2024")
         workflows.start_period(store, LOCAL_ACTOR, "medway", "2024", framework_id="worcestershire-2022")
         write("medway-2024-on-worcestershires-framework", "medway", "2024", ["2023", "2024"])
+        made[out / "stevenage-2023-24-plan-report.docx"] = plan_report_docx(
+            find_plan("stevenage-2021"), _stevenage_plan(store), "2023/24", TODAY)
         store.engine.dispose()
     for path, export in made.items():
         path.write_bytes(export.data)

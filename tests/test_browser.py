@@ -94,8 +94,9 @@ def page():
 
 
 def widget(page: Page, key: str):
-    """The container Streamlit marks with the widget's key (dots become dashes in the class)."""
-    return page.locator(f'[class~="st-key-{key.replace(".", "-")}"]')
+    """The container Streamlit marks with the widget's key (in the class, every character but letters,
+    digits, _ and - becomes a dash)."""
+    return page.locator(f'[class~="st-key-{re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())}"]')
 
 
 def choose(page: Page, key: str, option: str) -> None:
@@ -317,7 +318,8 @@ def test_a_council_on_its_own_framework_and_a_council_that_moved_to_it(server, p
 PAGES = {"start": "", "score": "score?org=medway&period=2023", "report": "report?org=medway&period=2023",
          "actions": "actions?org=medway&period=2023", "import": "import?org=medway", "people": "people?org=medway",
          "framework": "framework", "worcestershire-report": "report?org=worcestershire&period=2022",
-         "covering": "covering?org=medway&period=2023"}
+         "covering": "covering?org=medway&period=2023", "start-plan": "?org=medway&record=plan",
+         "plan": "plan?org=medway&record=plan&period=2023/24"}
 
 
 def test_every_page_has_no_serious_accessibility_problem_at_two_widths(server, page):
@@ -426,3 +428,41 @@ def test_the_keyboard_shows_where_it_is_on_the_report(server, page):
             break
     assert seen.get("select") == ["select", "3px", "rgb(255, 221, 0)"], seen
     assert seen.get("toolbar") == ["toolbar", "1"], seen
+
+
+def test_the_plan_is_chosen_on_start_rated_reloaded_saved_and_read(server, page):
+    """Start, Record: Plan (kept in the address), the plan page: a rating changed waits as a draft
+    through a reload, is saved, and shows in the report's RAG table with its movement."""
+    base, url = server
+    page.goto(base)
+    expect(page.get_by_role("heading", level=1).first).to_be_visible(timeout=30000)
+    idle(page)
+    widget(page, "home.record").get_by_text("Plan", exact=True).click()
+    idle(page)
+    expect(page).to_have_url(re.compile(r"record=plan"))
+    expect(page.get_by_role("heading", name="Medway Council's plan, 2023/24")).to_be_visible()
+    shot(page, "plan-start")
+    page.get_by_role("button", name="Rate the plan").click()
+    idle(page)
+    expect(page).to_have_url(re.compile(r"/plan\?.*record=plan"))
+    expect(page.get_by_role("heading", name="Plan: Medway Council, 2023/24")).to_be_visible()
+    choose(page, "plan.medway.2023/24.outcome.local-suppliers.rating", "Red")
+    idle(page)
+    expect(page.get_by_text("You have 1 unsaved change in this period of the plan.")).to_be_visible()
+    page.reload()   # the draft is kept in the database, the choice in the address
+    expect(page.get_by_text("You have 1 unsaved change in this period of the plan.")).to_be_visible(timeout=30000)
+    idle(page)
+    rating = widget(page, "plan.medway.2023/24.outcome.local-suppliers.rating").get_by_role("combobox")
+    expect(rating).to_have_value("Red")
+    page.get_by_role("button", name="Save my changes").click()
+    idle(page)
+    expect(page.get_by_text("Saved 1 change.")).to_be_visible()
+    page.get_by_role("tab", name="Report").click()
+    idle(page)
+    row = page.get_by_role("row").filter(has_text="Increase the number of local suppliers")
+    expect(row).to_contain_text("Red")
+    expect(row).to_contain_text("worse")   # Amber in 2022/23
+    shot(page, "plan-report")
+    kept = workflows.connect(url)
+    report = workflows.queries.plan_report(kept, workflows.LOCAL_ACTOR, "medway", "2023/24")
+    assert report.outcomes[0].rating is not None and report.outcomes[0].rating.name == "Red"

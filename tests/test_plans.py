@@ -201,7 +201,8 @@ def test_validate_list_and_show_know_a_plan():
 # ---------------------------------------------------------------- a plan record beside the scores
 
 from assessment import workflows  # noqa: E402
-from assessment.domain.errors import NotAllowed, PeriodLocked  # noqa: E402
+from assessment.domain.edits import EntryEdit  # noqa: E402
+from assessment.domain.errors import AssessmentError, NotAllowed, PeriodLocked  # noqa: E402
 from assessment.domain.plan_report import indicator_direction, rating_movement  # noqa: E402
 from assessment.domain.record import PLAN_RECORD, record_key, split_record_key  # noqa: E402
 from assessment.storage.backup import backup, restore  # noqa: E402
@@ -303,8 +304,10 @@ def test_an_action_across_three_periods_with_movement_sign_off_the_lock_and_a_ba
     spend = {p: next(i for i in r.indicators if i.indicator.id == "local-supply-chain-spend") for p, r in reports.items()}
     assert [(spend[p].against_baseline, spend[p].since_last) for p in reports] == [
         ("no change", ""), ("better", "better"), ("worse", "worse")]
-    # the action lives once: raised in the first period, overdue while open after its due date
-    assert "cwb-1" in [o.action.id for o in reports["2023/24"].overdue]
+    # the action lives once: raised in the first period, overdue while open after its due date, until
+    # it is rated delivered
+    assert "cwb-1" in [o.action.id for o in reports["2022/23"].overdue]
+    assert "cwb-1" not in [o.action.id for o in reports["2023/24"].overdue]
     assert reports["2023/24"].counts()["Green delivered"] == 2   # the action and its outcome
     # the scores' history is the scores', the plan's the plan's
     with store.transaction(write=False) as tx:
@@ -352,3 +355,61 @@ def test_indicator_direction_in_words(stevenage):
     assert [indicator_direction(down, 39, 37), indicator_direction(down, 35, 37)] == ["worse", "better"]
     assert [indicator_direction(none, 2, 1), indicator_direction(none, 1, 2), indicator_direction(none, None, 2)] == \
         ["higher", "lower", ""]
+
+
+def test_drafts_of_a_plan_are_kept_saved_and_caught_as_for_scores(stevenage_store):
+    """A rating typed on the plan page waits as a draft (a field at a time), is saved with the person's
+    other drafts, and a draft begun before someone else's save is a conflict, not an overwrite."""
+    store = stevenage_store
+    workflows.keep_draft(store, LOCAL_ACTOR, PLAN_KEY, "2021/22", PlanEdit("outcome", "local-suppliers", rating="Amber"),
+                         tab="t1")
+    workflows.keep_draft(store, LOCAL_ACTOR, PLAN_KEY, "2021/22",
+                         PlanEdit("outcome", "local-suppliers", comment="Slow start"), tab="t1")
+    kept = queries.drafts(store, LOCAL_ACTOR, PLAN_KEY, "2021/22")
+    assert [(d.edit.key, d.edit.rating, d.edit.comment) for d in kept] == [
+        (("outcome", "local-suppliers"), "Amber", "Slow start")]
+    assert queries.drafts(store, LOCAL_ACTOR, "stevenage", "2021/22") == []   # the scores' drafts are apart
+    with pytest.raises(NotFound, match="stevenage-2021 has no outcome 'budget'"):
+        workflows.keep_draft(store, LOCAL_ACTOR, PLAN_KEY, "2021/22", PlanEdit("outcome", "budget", rating="Red"))
+    with pytest.raises(AssessmentError, match="not a rating of this plan"):   # refused at save, nothing written
+        workflows.keep_draft(store, LOCAL_ACTOR, PLAN_KEY, "2021/22", PlanEdit("outcome", "reduce-waste", rating="Mauve"),
+                             tab="t1")
+        workflows.save_drafts(store, LOCAL_ACTOR, PLAN_KEY, "2021/22", tab="t1")
+    workflows.discard_drafts(store, LOCAL_ACTOR, PLAN_KEY, "2021/22", [("outcome", "reduce-waste")], tab="t1")
+    # a colleague saves the same outcome first: the draft comes back stale, and is kept
+    _rate(store, "2021/22", PlanEdit("outcome", "local-suppliers", rating="Red", comment="Theirs"))
+    result = workflows.save_drafts(store, LOCAL_ACTOR, PLAN_KEY, "2021/22", tab="t1")
+    assert result.saved == [] and list(result.stale) == [("outcome", "local-suppliers")]
+    assert result.stale[("outcome", "local-suppliers")].rating == "red"
+    workflows.keep_mine(store, LOCAL_ACTOR, PLAN_KEY, "2021/22", ("outcome", "local-suppliers"), tab="t1")
+    result = workflows.save_drafts(store, LOCAL_ACTOR, PLAN_KEY, "2021/22", tab="t1")
+    assert result.saved == [("outcome", "local-suppliers")]
+    saved = queries.plan_report(store, LOCAL_ACTOR, "stevenage", "2021/22").outcomes[0]
+    assert (saved.rating.name if saved.rating else None, saved.comment) == ("Amber", "Slow start")
+    # a draft waiting blocks the submission as for scores
+    workflows.keep_draft(store, LOCAL_ACTOR, PLAN_KEY, "2021/22", PlanEdit("indicator", "toms", value="no data"), tab="t2")
+    with pytest.raises(AssessmentError, match="unsaved"):
+        workflows.submit_period(store, LOCAL_ACTOR, PLAN_KEY, "2021/22")
+
+
+def test_an_edit_of_the_wrong_record_is_refused(stevenage_store):
+    with pytest.raises(NotFound, match="nps-2018 has no outcome '1'"):
+        workflows.keep_draft(stevenage_store, LOCAL_ACTOR, "stevenage", "2021/22", PlanEdit("outcome", "1", rating="Red"))
+    with pytest.raises(AssessmentError, match="outcome 1 is an entry of a plan, not of the scores"):
+        workflows.save_edits(stevenage_store, LOCAL_ACTOR, "stevenage", "2021/22", [PlanEdit("outcome", "1")])
+    with pytest.raises(NotFound, match="stevenage-2021 has no objective '1'"):
+        workflows.keep_draft(stevenage_store, LOCAL_ACTOR, PLAN_KEY, "2021/22", EntryEdit("1", score="3"))
+
+
+def test_an_action_rated_delivered_is_no_longer_overdue_until_rated_otherwise(stevenage_store):
+    store, on = stevenage_store, date(2026, 12, 5)
+
+    def overdue(period):
+        return {o.action.id for o in queries.plan_report(store, LOCAL_ACTOR, "stevenage", period, on).overdue}
+    assert "cwb-1" in overdue("2021/22")   # by December 2021, open
+    _rate(store, "2021/22", PlanEdit("action", "cwb-1", base_version=1, rating="Green delivered"))
+    assert "cwb-1" not in overdue("2021/22") and "cwb-2" in overdue("2021/22")
+    workflows.start_plan_period(store, LOCAL_ACTOR, "stevenage", "2022/23")
+    assert "cwb-1" not in overdue("2022/23")   # unrated since: still delivered
+    _rate(store, "2022/23", PlanEdit("action", "cwb-1", rating="Amber", comment="More to do after all"))
+    assert "cwb-1" in overdue("2022/23") and "cwb-1" not in overdue("2021/22")

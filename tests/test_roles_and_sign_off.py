@@ -17,7 +17,7 @@ import pytest
 
 from assessment import workflows
 from assessment.domain.covering import CoveringReport
-from assessment.domain.edits import EntryEdit
+from assessment.domain.edits import EntryEdit, PlanEdit
 from assessment.domain.errors import AssessmentError, InvalidEdit, NotAllowed, NotFound, PeriodLocked
 from assessment.domain.scores import Score
 from assessment.workflows import LOCAL_ACTOR, SIGNED_OUT, Actor, queries
@@ -98,6 +98,8 @@ def _every_change(store, imported_event: int, prepared):
         "set_report_shape": lambda a: workflows.set_report_shape(store, a, "medway", None),
         "start_plan_period": lambda a: workflows.start_plan_period(store, a, "medway", "2025", plan_id="stevenage-2021"),
         "rate_plan": lambda a: workflows.rate_plan(store, a, "medway", "2024", []),
+        "import_plan_record": lambda a: workflows.import_plan_record(
+            store, a, ROOT / "data" / "examples" / "plans" / "medway-plan.yaml", replace=True),
     }
 
 
@@ -165,6 +167,8 @@ def _every_query(store, period: str):
         "covering": lambda a: queries.covering(store, a, "medway", period),
         "covering_versions": lambda a: queries.covering_versions(store, a, "medway", period),
         "plan_report": lambda a: queries.plan_report(store, a, "medway", period),
+        "plan_record": lambda a: queries.plan_record(store, a, "medway"),
+        "plan_history": lambda a: queries.plan_history(store, a, "medway", period, "outcome", "local-suppliers"),
     }
 
 
@@ -251,13 +255,19 @@ def test_a_reviewer_reads_only_what_was_put_before_them(medway_year):
     assert "drafts" not in queries.record_export(medway_year, REVIEWER, "medway") or \
         not queries.record_export(medway_year, REVIEWER, "medway")["drafts"]
     for what, read in _every_query(medway_year, "2024").items():
-        if what in ("organisations", "record", "actions", "record_export", "taken_back", "names"):
+        if what in ("organisations", "record", "actions", "record_export", "taken_back", "names", "plan_record"):
             continue   # read above: 2024 is simply not in them (taken_back: below; names: of no period)
         with pytest.raises((NotAllowed, NotFound)):
             read(REVIEWER)
             pytest.fail(f"{what} of the draft 2024 was shown to a reviewer")
     actions, view = queries.actions(medway_year, REVIEWER, "medway")
     assert {row.period for row in actions} <= {"2022", "2023"}
+    workflows.start_plan_period(medway_year, EDITOR, "medway", "2024/25", plan_id="stevenage-2021")
+    workflows.rate_plan(medway_year, EDITOR, "medway", "2024/25", [PlanEdit("outcome", "reduce-waste", rating="Red")])
+    assert queries.plan_record(medway_year, REVIEWER, "medway").record.periods == []   # the plan's draft too
+    assert [p.period for p in queries.plan_record(medway_year, EDITOR, "medway").record.periods] == ["2024/25"]
+    workflows.submit_period(medway_year, EDITOR, "medway~plan", "2024/25")
+    assert [p.period for p in queries.plan_record(medway_year, REVIEWER, "medway").record.periods] == ["2024/25"]
     workflows.confirm_scores(medway_year, EDITOR, "medway", "2024")
     workflows.submit_period(medway_year, EDITOR, "medway", "2024", ignore_drafts=True)
     assert [p.period for p in queries.record(medway_year, REVIEWER, "medway").record.periods] == ["2022", "2023", "2024"]

@@ -17,6 +17,7 @@ from .errors import InvalidEdit
 from .framework import Framework
 from .record import (
     PERIOD_HINT,
+    PLAN_KINDS,
     Action,
     Entry,
     entry_problems,
@@ -51,6 +52,34 @@ class EntryEdit:
     @property
     def changed(self) -> list[str]:
         return [name for name in FIELDS if getattr(self, name) is not None]
+
+
+PLAN_FIELDS = ("rating", "value", "comment", "evidence")
+
+
+@dataclass
+class PlanEdit:
+    """What was changed in one of a plan's entries (an outcome, action or indicator), as typed or
+    chosen; a field left None was not touched. Plain data, so it can wait as a draft."""
+
+    kind: str                      # "outcome", "action" or "indicator"
+    item: str
+    base_version: int = 0
+    rating: str | None = None      # a rating's id or name ("Amber"); "" for none (outcomes and actions)
+    value: str | None = None       # a number, or "no data" (indicators); "" for none
+    comment: str | None = None
+    evidence: str | None = None    # one link a line: "title | address"
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.item)
+
+    @property
+    def changed(self) -> list[str]:
+        return [name for name in PLAN_FIELDS if getattr(self, name) is not None]
+
+
+AnyEdit = EntryEdit | PlanEdit
 
 
 def what(framework: Framework, kind: str, item: str) -> str:
@@ -113,7 +142,7 @@ class Draft:
 
     period: str
     person: str
-    edit: EntryEdit
+    edit: AnyEdit
     updated_at: datetime | None = None
     tab: str = ""               # the browser tab it was typed in ("" for none: the command line, a restore)
 
@@ -124,7 +153,7 @@ class Draft:
                 f"{long_date_time(self.updated_at, 'at a time not known')})")
 
 
-def merged(old: EntryEdit | None, new: EntryEdit) -> EntryEdit:
+def merged(old: AnyEdit | None, new: AnyEdit) -> AnyEdit:
     """`old` with the fields `new` changed (a draft is written a field at a time); it keeps the
     version `old` started from, so a draft never silently moves on past someone else's save."""
     if old is None:
@@ -132,7 +161,7 @@ def merged(old: EntryEdit | None, new: EntryEdit) -> EntryEdit:
     return replace(old, **{name: getattr(new, name) for name in new.changed})
 
 
-def fields_json(edit: EntryEdit) -> str:
+def fields_json(edit: AnyEdit) -> str:
     """The changed fields as JSON text (dates as 2027-03-21)."""
     data: dict[str, Any] = {name: getattr(edit, name) for name in edit.changed}
     if "actions" in data:
@@ -141,9 +170,13 @@ def fields_json(edit: EntryEdit) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
-def edit_from_json(item: str, kind: str, base_version: int, text: str) -> EntryEdit:
+def edit_from_json(item: str, kind: str, base_version: int, text: str) -> AnyEdit:
     """`fields_json` read back; anything that is not a field of an edit is left out."""
     data = json.loads(text) if text else {}
+    if kind in PLAN_KINDS:
+        kept = {name: value for name, value in data.items() if name in PLAN_FIELDS and isinstance(value, str)} \
+            if isinstance(data, dict) else {}
+        return PlanEdit(kind, item, base_version, **kept)
     data = {name: value for name, value in data.items() if name in FIELDS} if isinstance(data, dict) else {}
     for name in ("score", "target", "target_period", "comment", "evidence"):
         if name in data and not isinstance(data[name], str):

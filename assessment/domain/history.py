@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .framework import Framework
+from .plan import Plan
 from .record import Action, Approval, Entry, long_date
 from .scores import Score
 
@@ -116,14 +117,18 @@ def _actions(entry: Entry) -> dict[Any, str]:
 _TEXTS = {"target_period": "target period", "comment": "comment", "carried": "carried forward"}
 
 
-def changes(framework: Framework, old: Version | None, new: Version) -> list[Change]:
-    """What moved from `old` to `new` (the first version: what it was created with), in words."""
+def changes(framework: Framework | Plan, old: Version | None, new: Version) -> list[Change]:
+    """What moved from `old` to `new` (the first version: what it was created with), in words: a
+    score and target of a framework's entry, a rating or value of a plan's."""
     before, after = (old.entry if old else None), new.entry
     found = []
-    for name in ("score", "target"):
-        was, now = _label(framework, name, before), _label(framework, name, after)
-        if was != now:
-            found.append(Change(name, was, now))
+    if isinstance(framework, Plan):
+        found += _plan_changes(framework, before, after)
+    else:
+        for name in ("score", "target"):
+            was, now = _label(framework, name, before), _label(framework, name, after)
+            if was != now:
+                found.append(Change(name, was, now))
     whole = new.whole and (old is None or old.whole)
     for key, words in _TEXTS.items() if whole else [("comment", "comment")]:
         was_, now_ = (getattr(before, key) if before else None), getattr(after, key)
@@ -142,6 +147,23 @@ def changes(framework: Framework, old: Version | None, new: Version) -> list[Cha
         after_links = {(e.url, e.title) for e in after.evidence}
         found += [Change("evidence", "—", _link(e)) for e in sorted(after_links - before_links, key=str)]
         found += [Change("evidence", _link(e), "removed") for e in sorted(before_links - after_links, key=str)]
+    return found
+
+
+def _plan_changes(plan: Plan, before: Entry | None, after: Entry) -> list[Change]:
+    """A plan entry's rating (by its name) and value ("no data" said so) from one version to the next."""
+    def rating(entry: Entry | None) -> str:
+        found = plan.rating_ids.get(entry.rating) if entry is not None and entry.rating else None
+        return found.name if found else (entry.rating if entry is not None and entry.rating else "not rated")
+
+    def value(entry: Entry | None) -> str:
+        if entry is not None and entry.no_data:
+            return "no data"
+        return f"{entry.value:g}" if entry is not None and entry.value is not None else "—"
+    found = []
+    for name, words in (("rating", rating), ("value", value)):
+        if words(before) != words(after):
+            found.append(Change(name, words(before), words(after)))
     return found
 
 
@@ -164,7 +186,7 @@ def _link(link: tuple[str, str | None]) -> str:
     return f"{title} | {url}" if title else url
 
 
-def versions(framework: Framework, kept: list[Version]) -> list[Version]:
+def versions(framework: Framework | Plan, kept: list[Version]) -> list[Version]:
     """Each saved version, oldest first, with what it changed since the one before."""
     found: list[Version] = []
     previous = None

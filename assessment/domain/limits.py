@@ -72,6 +72,7 @@ PROBLEMS_SHOWN = 30             # problems shown in one message; then "and N mor
 ORGANISATION_ID = 64
 RECORD = 16             # which of an organisation's records ("" or "plan")
 RATING = 64             # a rating's id on a plan's RAG scale
+INDICATOR_VALUE = 1e15  # a plan indicator's value, either way of zero (as `workflows.plans` takes one)
 ORGANISATION_NAME = 200
 ORGANISATION_TYPE = 100
 ORGANISATION_REGION = 100

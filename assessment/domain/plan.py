@@ -53,10 +53,12 @@ class Rating(_Strict):
     id: Id
     name: Text
     colour: Colour = Field(description="green, amber, red, or grey (not rated on the scale: not started)")
+    delivered: bool = Field(default=False, description="An action rated so is delivered: no longer counted "
+                                                       "overdue (the default scale's Green delivered)")
 
 
 DEFAULT_RATINGS: tuple[Rating, ...] = (
-    Rating(id="green-delivered", name="Green delivered", colour="green"),
+    Rating(id="green-delivered", name="Green delivered", colour="green", delivered=True),
     Rating(id="green-on-target", name="Green on target", colour="green"),
     Rating(id="amber", name="Amber", colour="amber"),
     Rating(id="red", name="Red", colour="red"),
@@ -176,6 +178,17 @@ class Plan(_Strict):
         """A rating by its id or its name, in any case ('Amber', 'amber', 'green-on-target')."""
         key = re.sub(r"\s+", " ", id_or_name.strip()).lower()
         return next((r for r in self.ratings if key in (r.id.lower(), r.name.lower())), None)
+
+    def what(self, kind: str, item: str) -> str:
+        """An item as messages name it: 'action 3', 'outcome “Reduce waste …”', 'indicator “Number of …”'."""
+        if kind == "action" and item in self.actions:
+            return f"action {self.actions[item].number}"
+        found: Outcome | Indicator | None = (self.outcomes.get(item) if kind == "outcome" else
+                                             self.indicators.get(item) if kind == "indicator" else None)
+        if found is None:
+            return f"{kind} {item}"
+        title = found.title if len(found.title) <= 60 else found.title[:57].rstrip() + "…"
+        return f"{kind} “{title}”"
 
     @property
     def name(self) -> str:

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from .plan import Indicator, Plan, PlanAction, Rating
+from .plan import Indicator, Plan, PlanAction, PlanTheme, Rating
 from .record import Action, Entry, OrganisationRecord, PeriodRecord, long_date
 
 BETTER, WORSE, SAME, FIRST = "better", "worse", "no change", "first rated"
@@ -108,6 +108,17 @@ def plan_actions(record: OrganisationRecord) -> dict[str, Action]:
     return found
 
 
+def delivered_actions(plan: Plan, periods: list[PeriodRecord]) -> set[str]:
+    """The plan's actions delivered by the last of `periods` (oldest first): those whose latest rating
+    is one the scale marks delivered (Green delivered). Such an action is no longer overdue."""
+    latest: dict[str, Rating | None] = {}
+    for period in periods:
+        for (kind, item), entry in period.plan_entries.items():
+            if kind == "action" and entry.rating:
+                latest[item] = plan.rating_ids.get(entry.rating)
+    return {item for item, rating in latest.items() if rating is not None and rating.delivered}
+
+
 def plan_report(plan: Plan, record: OrganisationRecord, period: str, on: date) -> PlanReport:
     """`period` of a plan record, as councils report it, with overdue actions as of `on`."""
     periods = record.sorted_periods()
@@ -133,12 +144,13 @@ def plan_report(plan: Plan, record: OrganisationRecord, period: str, on: date) -
                                                indicator_direction(indicator, value, base),
                                                indicator_direction(indicator, value, earlier)))
     live = plan_actions(record)
+    delivered = delivered_actions(plan, periods[:index + 1])
     for action in plan.actions.values():
         due = action.target.due if action.target else None
         kept = live.get(action.id)
         if kept is not None and kept.due is not None:
             due = kept.due   # the council may have moved it
-        if due is not None and due < on and (kept is None or kept.is_open):
+        if due is not None and due < on and (kept is None or kept.is_open) and action.id not in delivered:
             report.overdue.append(Overdue(action, due, kept.status if kept is not None else "open"))
     return report
 
@@ -146,3 +158,154 @@ def plan_report(plan: Plan, record: OrganisationRecord, period: str, on: date) -
 def overdue_line(item: Overdue) -> str:
     """'1. Understand the local supplier base: due 31 December 2021 (open)'."""
     return f"{item.action.number}. {item.action.title}: due {long_date(item.due)} ({item.status})"
+
+
+NOT_RATED, NO_DATA = "Not rated", "no data"
+
+
+def plain_number(value: float) -> int | float:
+    """A value as a form shows it to edit: 37, 1250000, 12.5 (no unit, no thousands separator)."""
+    return int(value) if value == int(value) else round(value, 2)
+
+
+def rating_words(rating: Rating | None) -> str:
+    """A rating as a report prints it: its name, with its colour named where the name does not say it."""
+    if rating is None:
+        return NOT_RATED
+    said = rating.colour == "grey" or rating.colour in rating.name.lower()
+    return rating.name if said else f"{rating.name} ({rating.colour})"
+
+
+def number_words(value: float | None) -> str:
+    """An indicator's value as people write it: 37, 37.5, 1,250."""
+    if value is None:
+        return ""
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}".rstrip("0")
+
+
+def baseline_words(indicator: Indicator) -> str:
+    """The baseline as the plan prints it, with when it was measured: '37% goes to suppliers locally
+    (2020/21)'; 'none set' where the plan sets none."""
+    baseline = indicator.baseline
+    if baseline is None:
+        return "none set"
+    return f"{baseline.printed or number_words(baseline.value)} ({baseline.period})"
+
+
+def value_words(line: IndicatorLine) -> str:
+    return NO_DATA if line.no_data else number_words(line.value) if line.value is not None else "not recorded"
+
+
+def since_words(line: IndicatorLine, previous: str | None) -> str:
+    """Since last period, in words with last period's value: 'better (was 39)'."""
+    if previous is None:
+        return "first period"
+    if line.previous is None:
+        return f"no value in {previous}"
+    was = f"was {number_words(line.previous)}"
+    return f"{line.since_last} ({was})" if line.since_last else was
+
+
+def against_words(line: IndicatorLine) -> str:
+    if line.indicator.baseline is None:
+        return "no baseline"
+    return line.against_baseline or "–"
+
+
+def movement_counts(lines: list[RatedLine]) -> str:
+    """'3 better, 1 worse, 10 no change, 2 first rated' (the words of `rating_movement`)."""
+    found = Counter(line.movement for line in lines)
+    return ", ".join(f"{found[word]} {word}" for word in (BETTER, WORSE, SAME, FIRST) if found[word]) or "none rated"
+
+
+def plan_report_data(report: PlanReport) -> dict:
+    """The report as plain data (`summary --record plan --format json`): counts by rating, each
+    outcome's and action's rating and movement, each indicator against its baseline, the overdue."""
+    def rated(line: RatedLine) -> dict:
+        return {"id": line.id, "title": line.title, "rating": line.rating.name if line.rating else None,
+                "previous": line.previous.name if line.previous else None, "movement": line.movement or None,
+                "comment": line.comment}
+    return {
+        "plan": report.plan.id, "period": report.period, "previous_period": report.previous,
+        "on": report.on.isoformat(), "counts": report.counts(),
+        "outcomes": [rated(line) for line in report.outcomes],
+        "actions": [rated(line) for line in report.actions],
+        "indicators": [{"id": line.indicator.id, "title": line.indicator.title, "unit": line.indicator.unit,
+                        "baseline": line.indicator.baseline.value if line.indicator.baseline else None,
+                        "value": line.value, "no_data": line.no_data, "previous": line.previous,
+                        "against_baseline": line.against_baseline or None, "since_last": line.since_last or None}
+                       for line in report.indicators],
+        "overdue": [{"action": o.action.id, "number": o.action.number, "title": o.action.title,
+                     "due": o.due.isoformat(), "status": o.status} for o in report.overdue],
+    }
+
+
+def plan_report_text(report: PlanReport) -> str:
+    """The report for the command line: at a glance, then outcomes, indicators, actions, overdue."""
+    lines = [f"{report.plan.name}: {report.period}" + (f" (movement since {report.previous})" if report.previous
+                                                       else ""),
+             "At a glance: " + (", ".join(f"{n} {name}" for name, n in report.counts().items()) or "nothing rated"),
+             "", "Outcomes"]
+    for line in report.outcomes:
+        moved = f" ({line.movement})" if line.movement else ""
+        lines.append(f"  {rating_words(line.rating):<16} {line.title}{moved}")
+    lines += ["", "Indicators"]
+    for ind in report.indicators:
+        unit = f" {ind.indicator.unit}" if ind.indicator.unit and ind.value is not None else ""
+        lines.append(f"  {ind.indicator.title}: {value_words(ind)}{unit}; baseline {baseline_words(ind.indicator)}: "
+                     f"{against_words(ind)}; since last period: {since_words(ind, report.previous)}")
+    lines += ["", "Actions"]
+    for line in report.actions:
+        moved = f" ({line.movement})" if line.movement else ""
+        lines.append(f"  {rating_words(line.rating):<16} {line.title}{moved}")
+    lines += ["", f"Overdue at {long_date(report.on)}: " + (str(len(report.overdue)) if report.overdue else "none")]
+    lines += [f"  {overdue_line(o)}" for o in report.overdue]
+    return "\n".join(lines) + "\n"
+
+
+def outcome_rows(report: PlanReport, lines: list[RatedLine]) -> list[dict[str, str]]:
+    """Outcomes as a report's table rows (the page and the Word report print the same): outcome,
+    this period's rating, last period's, the movement in words, the comment."""
+    before = f"{report.previous} rating" if report.previous else "Last period"
+    return [{"Outcome": line.title, f"{report.period} rating": rating_words(line.rating),
+             before: rating_words(line.previous) if report.previous else "none",
+             "Movement": line.movement, "Comment": line.comment or ""} for line in lines]
+
+
+def indicator_rows(report: PlanReport, lines: list[IndicatorLine]) -> list[dict[str, str]]:
+    """Indicators as table rows: unit, baseline with its date, the value, against the baseline and
+    since last period, in words."""
+    return [{"Indicator": line.indicator.title, "Unit": line.indicator.unit or "",
+             "Baseline": baseline_words(line.indicator), f"{report.period} value": value_words(line),
+             "Against baseline": against_words(line), "Since last period": since_words(line, report.previous)}
+            for line in lines]
+
+
+def action_rows(report: PlanReport, lines: list[RatedLine]) -> list[dict[str, str]]:
+    """Plan actions as table rows: number, action, its target in words, rating, movement, comment."""
+    actions = report.plan.actions
+    return [{"No.": actions[line.id].number, "Action": actions[line.id].title,
+             "Target": target.text() if (target := actions[line.id].target) else "none set",
+             f"{report.period} rating": rating_words(line.rating), "Movement": line.movement,
+             "Comment": line.comment or ""} for line in lines]
+
+
+def by_theme(report: PlanReport) -> list[tuple[PlanTheme, list[RatedLine], list[IndicatorLine], list[RatedLine]]]:
+    """The report's lines theme by theme: its outcomes, their indicators, their actions."""
+    outcomes = {line.id: line for line in report.outcomes}
+    indicators = {line.indicator.id: line for line in report.indicators}
+    actions = {line.id: line for line in report.actions}
+    return [(theme, [outcomes[o.id] for o in theme.outcomes],
+             [indicators[i.id] for o in theme.outcomes for i in o.indicators],
+             [actions[a.id] for o in theme.outcomes for a in o.actions]) for theme in report.plan.themes]
+
+
+def at_a_glance(report: PlanReport) -> str:
+    """'Of 22 outcomes and actions: 3 Green on target, 2 Amber, 17 Not rated. 4 dated actions overdue.'"""
+    counts = report.counts()
+    total = len(report.outcomes) + len(report.actions)
+    said = ", ".join(f"{n} {name}" for name, n in counts.items())
+    overdue = len(report.overdue)
+    return (f"Of {total} outcomes and actions: {said}. "
+            + (f"{overdue} dated action{'s' if overdue != 1 else ''} overdue at {long_date(report.on)}."
+               if overdue else f"No dated action is overdue at {long_date(report.on)}."))

@@ -55,6 +55,12 @@ def split_record_key(key: str) -> tuple[str, str]:
     return org_id, record
 
 
+def record_name(key: str) -> str:
+    """A record key as messages name it: 'medway' for the scores, "medway's plan" for the plan."""
+    org_id, _, record = key.partition(RECORD_SEPARATOR)
+    return f"{org_id}'s {RECORDS.get(record, record)}" if record else org_id
+
+
 @dataclass
 class Organisation:
     id: str
@@ -252,6 +258,14 @@ class PeriodRecord:
     # The officer's words that open the members' report (`covering`): its latest saved version.
     covering: CoveringReport | None = None
 
+    def saved_entry(self, kind: str, item: str) -> Entry | None:
+        """The entry saved for an objective, key area or one of a plan's items (None: none yet)."""
+        if kind == "objective":
+            return self.entries.get(item)
+        if kind == "key_area":
+            return self.key_area_entries.get(item)
+        return self.plan_entries.get((kind, item))
+
     def scored_against_line(self) -> str | None:
         """What reports print beside a period scored against another framework."""
         if self.scored_against is None:
@@ -335,7 +349,7 @@ class OrganisationRecord:
             if record.period == name:
                 return record
         known = ", ".join(p.period for p in self.periods) or "none"
-        raise NotFound(f"{self.organisation.id} has no period '{name}' (periods: {known})")
+        raise NotFound(f"{record_name(self.key)} has no period '{name}' (periods: {known})")
 
     def sorted_periods(self) -> list[PeriodRecord]:
         return sorted(self.periods, key=lambda p: period_key(p.period))

@@ -343,13 +343,17 @@ def _allowed_hint(model: type[BaseModel], loc: Loc, key: str) -> str:
 
 
 def _fields_at(model: Any, loc: Loc) -> list[str]:
-    """The keys the model allows at `loc`, following list items and optional fields."""
+    """The keys the model allows at `loc`, following list items, the keys of mappings and optional fields."""
+    keyed = False   # the part before was a field holding a mapping: this part is one of its keys
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or keyed:
+            keyed = False
             continue
         if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
             return []
-        model = _inner_model(model.model_fields[part].annotation)
+        annotation = model.model_fields[part].annotation
+        keyed = any(typing.get_origin(a) is dict for a in (annotation, *typing.get_args(annotation)))
+        model = _inner_model(annotation)
     if isinstance(model, type) and issubclass(model, BaseModel):
         return list(model.model_fields)
     return []

@@ -45,6 +45,7 @@ from ..domain.people import Person, SignInLine, printable
 from ..domain.record import (
     ACTION_PLAN,
     ACTION_PROGRESS,
+    record_name,
     CONTENT,
     MAIN_RECORD,
     PLAN_KINDS,
@@ -428,7 +429,7 @@ class Transaction:
         self._org(org_id)
         row = self.s.scalar(select(AssessmentRow).where(*_of_record(org_id), AssessmentRow.period == period))
         if row is None:
-            raise NotFound(f"{org_id} has no period '{period}'")
+            raise NotFound(f"{record_name(org_id)} has no period '{period}'")
         return row
 
     def _open(self, org_id: str, period: str, change: str = CONTENT, what: str = "changed") -> AssessmentRow:
@@ -475,7 +476,7 @@ class Transaction:
             existing = {a.period: a for a in row.assessments if a.record == record.record}
             clash = [p.period for p in record.periods if p.period in existing]
             if clash and not replace:
-                raise AlreadyExists(f"{key} already has {'period' if len(clash) == 1 else 'periods'} "
+                raise AlreadyExists(f"{record_name(key)} already has {'period' if len(clash) == 1 else 'periods'} "
                                     f"{', '.join(clash)}; "
                                     "nothing was imported (use --replace to overwrite them)")
             for name in clash:
@@ -581,7 +582,7 @@ class Transaction:
         try:
             self.s.flush()
         except IntegrityError:  # started at the same moment by someone else
-            raise AlreadyExists(f"{org_id} already has period '{period.period}'") from None
+            raise AlreadyExists(f"{record_name(org_id)} already has period '{period.period}'") from None
         self._insert_entries(assessment, [*period.entries.values(), *period.key_area_entries.values(),
                                           *period.plan_entries.values()], user)
         if period.covering is not None:

@@ -16,10 +16,13 @@ import streamlit as st
 from assessment.domain.errors import AssessmentError
 from assessment.domain.framework import Framework
 from assessment.domain.numbers import counted
+from assessment.domain.plan_report import PlanReport
 from assessment.domain.record import OrganisationRecord
 from assessment.domain.rollups import kept_by_key_area
 from assessment.formats.writers.excel_workbook import workbook_xlsx
 from assessment.formats.writers.pdf import as_pdf, pdf_available
+from assessment.formats.writers.plan_report_docx import plan_report_docx
+from assessment.formats.writers.plan_workbook import plan_workbook_xlsx
 from assessment.formats.writers.word_appendix import WordExport, appendix_docx
 from assessment.formats.writers.word_questionnaire import blank_docx
 from assessment.formats.writers.word_report import report_docx
@@ -106,3 +109,25 @@ def _word_and_pdf(what: str, key: str, name: str, make: Callable[[], WordExport]
         if st.button("Try again", key=f"{key}_again"):
             st.session_state[f"{key}_pdf"] = None
             st.rerun()
+
+
+def offer_plan(record: OrganisationRecord, report: PlanReport) -> None:
+    """The plan's members' report (Word, PDF) and its workbook (Excel), made when asked."""
+    org, safe = record.organisation.id, report.period.replace("/", "-")
+    st.header("Files")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Members' report on the plan** (Word or PDF): at a glance, each theme's outcomes rated "
+                    "with their movement, indicators against baseline, actions, overdue actions.")
+
+        def document() -> WordExport:
+            return plan_report_docx(report.plan, record, report.period, report.on)
+
+        _word_and_pdf("the plan's report", "plan.download_report", f"{org}-plan-report-{safe}", document,
+                      (org, report.period))
+    with right:
+        st.markdown("**Excel workbook** of the plan: the count at each rating by period, a sheet per period, "
+                    "the plan's actions.")
+        st.download_button("Download the plan's workbook", key="plan.download_xlsx", mime=XLSX, on_click="ignore",
+                           file_name=f"{org}-plan.xlsx",
+                           data=lambda: plan_workbook_xlsx(report.plan, record, report.on).data)

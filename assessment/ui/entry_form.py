@@ -13,7 +13,7 @@ import streamlit as st
 from assessment import workflows
 from assessment.domain import limits, movement
 from assessment.domain.advice import entry_warnings
-from assessment.domain.edits import Draft, action_rows, apply_edit
+from assessment.domain.edits import Draft, EntryEdit, action_rows, apply_edit
 from assessment.domain.numbers import counted
 from assessment.domain.errors import AssessmentError, InvalidEdit, ScoreError, as_sentence
 from assessment.domain.framework import Framework
@@ -96,7 +96,7 @@ def render(framework: Framework, record: OrganisationRecord, period: str, entry:
                          help="Last period's comment is shown beside; it is not copied into this one."
                          if field == "comment" else None)
         _earlier_actions(earlier, entry, period)
-        rows = edit.actions if edit and edit.actions is not None else action_rows(entry)
+        rows = edit.actions if isinstance(edit, EntryEdit) and edit.actions is not None else action_rows(entry)
         _actions(org, period, entry, p, rows, fresh)
         _warnings(framework, earlier[-1] if earlier else None, entry, edit)
         if draft is not None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from assessment.ui import period_forms, sign_off, state
+from assessment.domain.record import PLAN_RECORD
+from assessment.ui import period_forms, plan_start, sign_off, state
 from assessment.ui import start_panel as progress
 from assessment.ui.organisation_form import add_organisation
 from assessment.ui.text import md
@@ -42,6 +43,10 @@ if chosen_org and chosen_org not in names and st.session_state.get("home.org") n
 if st.session_state.get("home.org") not in names:  # first visit, or back from another page
     st.session_state["home.org"] = chosen_org if chosen_org in names else next(iter(names))
 org_id = str(st.selectbox("Organisation", list(names), format_func=lambda o: names[o], key="home.org"))
+if plan_start.choose(org_id) == PLAN_RECORD:   # the plan followed beside the scores (?record=plan)
+    state.tab_title(names[org_id])
+    plan_start.show(org_id, names[org_id])
+    st.stop()
 record, framework = queries.record(store, actor, org_id)
 state.tab_title(record.organisation.name)
 st.caption(md(f"{framework.name}: {len(framework.key_areas)} key areas, {len(framework.objectives)} objectives, "

@@ -12,6 +12,7 @@ Page = tuple[str, str, str | None]   # the script, its title, its address (None:
 _HOME: Page = ("assessment/ui/home.py", "Start", None)
 _SCORE = ("assessment/ui/score.py", "Score a key area", "score")
 _REPORT = ("assessment/ui/report_page.py", "Progress report", "report")
+_PLAN = ("assessment/ui/plan_page.py", "Plan", "plan")
 _COVERING = ("assessment/ui/covering_page.py", "Covering report", "covering")
 _ACTIONS = ("assessment/ui/actions_page.py", "Actions", "actions")
 _IMPORT = ("assessment/ui/import_page.py", "Import", "import")
@@ -22,7 +23,8 @@ _FRAMEWORK = ("assessment/ui/framework_page.py", "Framework", "framework")
 def pages(actor: Actor) -> list:
     """Editors and administrators start on Start; a reviewer (a councillor) lands on the progress
     report (Start sends them there once a session, so the report keeps its own address, /report, for
-    links people share) and sees no Score, Actions or Import page; those who manage people (an
+    links people share) and sees no Score, Actions or Import page; everyone who reads sees the Plan
+    page (the plan followed beside the scores, where there is one); those who manage people (an
     organisation's administrators, the deployment's administrator) also see People. The deployment's
     administrator sees a record's pages only where they hold a role."""
     org, _ = state.selection()
@@ -33,9 +35,9 @@ def pages(actor: Actor) -> list:
                                  actor.manages_deployment or actor.may_somewhere(PEOPLE))
     chosen: list[Page] = [_HOME]
     if edits:
-        chosen += [_SCORE, _COVERING, _REPORT, _ACTIONS, _IMPORT]
+        chosen += [_SCORE, _COVERING, _REPORT, _PLAN, _ACTIONS, _IMPORT]
     elif reads:   # Start is the default page (at "/") but sends a councillor on to the report on arrival
-        chosen.append(_REPORT)
+        chosen += [_REPORT, _PLAN]
     if manages:
         chosen.append(_PEOPLE)
     chosen.append(_FRAMEWORK)

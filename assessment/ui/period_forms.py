@@ -9,7 +9,7 @@ import streamlit as st
 from assessment import workflows
 from assessment.domain.errors import AssessmentError, as_sentence
 from assessment.domain.numbers import counted
-from assessment.domain.record import OrganisationRecord, next_period
+from assessment.domain.record import PLAN_RECORD, OrganisationRecord, next_period
 from assessment.domain.rollups import PER, scored_per, scored_words, switch_words
 from assessment.ui import state
 from assessment.ui.text import md, said
@@ -72,7 +72,7 @@ def start_period(record: OrganisationRecord, periods: list[str]) -> None:
 def delete_period(record: OrganisationRecord, periods: list[str], on_view: str) -> None:
     """For an administrator: delete a period with everything in it, after saying what goes. The
     period offered first is the one on view."""
-    org = record.organisation.id
+    org = record.key   # the scores', or the plan's
     if not state.actor().may(org, ADMINISTER):
         return
     choices = [p for p in reversed(periods)   # a submitted or approved period is kept
@@ -83,7 +83,7 @@ def delete_period(record: OrganisationRecord, periods: list[str], on_view: str) 
         on_view = on_view if on_view in choices else choices[0]
         name = st.selectbox("Period to delete", choices, index=choices.index(on_view), key=f"home.delete.{on_view}")
         chosen = record.period(name)
-        entries = len(chosen.entries) + len(chosen.key_area_entries)
+        entries = len(chosen.entries) + len(chosen.key_area_entries) + len(chosen.plan_entries)
         sure = st.checkbox(f"Delete {name} with its {entries} entries, the actions raised in it, their history "
                            "and everyone's unsaved drafts.", key="home.delete.sure")
         if st.button(f"Delete {name}", key="home.delete", disabled=not sure, type="secondary"):
@@ -97,6 +97,10 @@ def delete_period(record: OrganisationRecord, periods: list[str], on_view: str) 
             for key in ("home.period", "home.delete.sure"):
                 st.session_state.pop(key, None)
             rest = [p for p in periods if p != gone.period]
+            if record.record == PLAN_RECORD:
+                st.session_state.pop("plan.period", None)
+                state.remember_plan(record.organisation.id, rest[-1] if rest else None)
+                st.rerun()
             st.session_state.pop("period", None)
             state.remember(org, rest[-1] if rest else None)   # the address no longer names the deleted period
             if rest:

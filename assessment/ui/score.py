@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment import workflows
-from assessment.domain.edits import action_rows
+from assessment.domain.edits import EntryEdit, action_rows
 from assessment.domain.errors import AssessmentError, InvalidEdit, ScoreError, as_sentence
 from assessment.domain.numbers import counted
 from assessment.domain.record import Entry, long_date_time
@@ -124,7 +124,8 @@ def typed_actions() -> None:
     for kind, item in keys:
         entry = entry_of(kind, item)
         draft = mine.get((kind, item))
-        rows = draft.edit.actions if draft and draft.edit.actions is not None else action_rows(entry)
+        rows = (draft.edit.actions if draft and isinstance(draft.edit, EntryEdit) and draft.edit.actions is not None
+                else action_rows(entry))
         entry_form.add_typed_action(org, period, entry, drafts.prefix(org, period, kind, item), rows)
 
 

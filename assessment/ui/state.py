@@ -10,6 +10,7 @@ import streamlit as st
 
 from assessment import workflows
 from assessment.domain.errors import NotAllowed, NotFound
+from assessment.domain.record import MAIN_RECORD, PLAN_RECORD
 from assessment.ui.text import md
 from assessment.workflows import READ_DRAFTS, Actor, queries
 
@@ -78,11 +79,73 @@ def drawn_this_visit(key: str) -> bool:
 
 
 def selection() -> tuple[str | None, str | None]:
-    """The organisation and period chosen on the Start page: kept in the session across pages
-    and in the address (?org=...&period=...) so that a reload or a bookmark keeps them."""
+    """The organisation and period (of its scores) chosen on the Start page: kept in the session
+    across pages and in the address (?org=...&period=...) so that a reload or a bookmark keeps them.
+    A period in an address of the plan (?record=plan) is the plan's, not the scores'."""
     org = st.session_state.get("org") or st.query_params.get("org")
-    period = st.session_state.get("period") or st.query_params.get("period")
-    return org, period
+    asked = st.query_params.get("period") if st.query_params.get("record") != PLAN_RECORD else None
+    return org, st.session_state.get("period") or asked
+
+
+def record_choice() -> str:
+    """The record chosen on Start: PLAN_RECORD for the plan followed beside the scores, "" for the
+    scores (the default). Kept in the session and, while the plan is shown, the address (?record=plan)."""
+    chosen = st.session_state.get("record")
+    if chosen is None:
+        chosen = PLAN_RECORD if st.query_params.get("record") == PLAN_RECORD else MAIN_RECORD
+        st.session_state["record"] = chosen
+    return chosen
+
+
+def plan_selection() -> str | None:
+    """The period of the plan chosen (on Start or the Plan page), from the session or the address."""
+    asked = st.query_params.get("period") if st.query_params.get("record") == PLAN_RECORD else None
+    return st.session_state.get("plan.period") or asked
+
+
+def remember_plan(org: str, period: str | None) -> None:
+    """Keep the plan's period in the session and the address (?org=...&record=plan&period=...)."""
+    st.session_state["org"] = org
+    if period:
+        st.session_state["plan.period"] = period
+    params = {"org": org, "record": PLAN_RECORD, **({"period": period} if period else {}), "tab": tab()}
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+
+
+def _opened(org: str | None, read):
+    """`read(store, actor, org)` (the scores' record or the plan's) of the organisation chosen, or, with
+    none chosen (a councillor lands on a report), the first the person may see; where there is none,
+    or it cannot be opened (an old bookmark, a made-up address), the page says so and stops."""
+    if not org:
+        visible = queries.organisations(store(), actor())
+        if not visible:
+            st.info("There is no organisation you can open yet.")
+            st.stop()
+        org = visible[0].id
+    try:
+        return read(store(), actor(), org)
+    except (NotFound, NotAllowed):
+        forget_choice()
+        st.warning(f"There is no organisation “{md(org)}” that you can open. Choose one on the Start page.")
+        st.stop()
+
+
+def chosen_plan() -> tuple[queries.PlanView, str | None]:
+    """The chosen organisation's plan record and the chosen period of it (the latest where none was
+    chosen); with no organisation it may see, or a period it does not have, the page says so and stops."""
+    org, _ = selection()
+    view = _opened(org, queries.plan_record)
+    periods = [p.period for p in view.record.sorted_periods()]
+    period = plan_selection()
+    if period is not None and period not in periods:
+        st.session_state.pop("plan.period", None)
+        st.warning(f"{md(view.record.organisation.name)}'s plan has no period “{md(period)}” that you can open.")
+        period = None
+    period = period or (periods[-1] if periods else None)
+    remember_plan(view.record.organisation.id, period)
+    tab_title(view.record.organisation.name)
+    return view, period
 
 
 def chosen_record(*, need_period: bool = False) -> tuple[queries.RecordView, str | None]:
@@ -90,18 +153,8 @@ def chosen_record(*, need_period: bool = False) -> tuple[queries.RecordView, str
     With none chosen, or one that does not exist (an old bookmark, a mistyped address), the page
     says so in a line and stops, pointing back to Start."""
     org, period = selection()
-    if not org:   # nothing chosen yet (a councillor lands on the report): the first they may see
-        visible = queries.organisations(store(), actor())
-        if not visible:
-            st.info("There is no organisation you can open yet.")
-            st.stop()
-        org = visible[0].id
-    try:
-        view = queries.record(store(), actor(), org)
-    except (NotFound, NotAllowed):
-        forget_choice()
-        st.warning(f"There is no organisation “{md(org)}” that you can open. Choose one on the Start page.")
-        st.stop()
+    view = _opened(org, queries.record)
+    org = view.record.organisation.id
     periods = [p.period for p in view.record.periods]
     if period is not None and period not in periods:
         st.session_state.pop("period", None)
@@ -135,7 +188,7 @@ def tab_title(organisation: str) -> None:
 
 
 def forget_choice() -> None:
-    for key in ("org", "period", "home.org", "home.period"):
+    for key in ("org", "period", "home.org", "home.period", "plan.period", "record"):
         st.session_state.pop(key, None)
     st.query_params.clear()
     tab()

@@ -20,7 +20,8 @@ from .access import (
                      actor_of,
                      may_change,
 )
-from .common import connect, database_url, framework_of
+from ..domain.edits import PlanEdit
+from .common import SaveResult, connect, database_url, framework_of
 from .covering import (
                      CoveringImport,
                      import_covering,
@@ -31,7 +32,6 @@ from .covering import (
 from .data import backup, describe_counts, ensure_examples, example_files, load_examples, restore
 from .entries import (
                      ACTION_PLAN_LOCKED,
-                     SaveResult,
                      discard_drafts,
                      edit_action,
                      keep_draft,
@@ -44,7 +44,8 @@ from .entries import (
 )
 from .imports import ImportPreview, apply_import, import_record, preview_import, undo_import
 from .organisations import add_organisation
-from .plans import PlanEdit, rate_plan, start_plan_period
+from .plans import rate_plan, start_plan_period
+from .plan_imports import PlanImported, import_plan_record
 from .people import (
                      People,
                      SignIn,
@@ -83,3 +84,4 @@ __all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "PEOPLE", "REA
            "take_drafts_here", "set_key_area_target",
            "CoveringImport", "import_covering", "save_covering", "set_report_shape", "shape_named",
            "PlanEdit", "rate_plan", "start_plan_period"]
+__all__ += ["PlanImported", "import_plan_record"]

@@ -3,13 +3,16 @@ for its plan record, its plan)."""
 
 from __future__ import annotations
 
-from ..domain.errors import AssessmentError, NotFound
+from dataclasses import dataclass, field
+
+from ..domain.errors import AssessmentError, NotFound, StaleEntry
 from ..domain.framework import Framework
 from ..domain.plan import Plan
-from ..domain.record import OrganisationRecord
+from ..domain.record import Entry, OrganisationRecord
 from ..formats.framework_file import find_framework
 from ..formats.plan_file import find_plan
 from ..storage.store import Store, database_url, open_store  # noqa: F401 - database_url for the app
+from .access import Actor
 
 
 def connect(url: str | None = None) -> Store:
@@ -40,3 +43,30 @@ def check_item(framework: Framework, kind: str, item: str) -> None:
     known = framework.objectives if kind == "objective" else framework.key_areas if kind == "key_area" else {}
     if item not in known:
         raise NotFound(f"{framework.id} has no {kind.replace('_', ' ')} '{item}'")
+
+
+@dataclass
+class SaveResult:
+    """What a save did: the entries saved, those someone else saved meanwhile (with theirs), and the
+    person's drafts still waiting elsewhere in the period."""
+
+    saved: list[tuple[str, str]] = field(default_factory=list)          # (kind, item)
+    stale: dict[tuple[str, str], Entry | None] = field(default_factory=dict)   # (kind, item) -> the entry now
+    waiting: list[tuple[str, str]] = field(default_factory=list)        # drafts not saved by this save
+
+
+def save_checked(tx, actor: Actor, org_id: str, period: str, ready: list, result: SaveResult) -> SaveResult:
+    """Write entries already checked (`ready`: (edit, the entry saved when the edit began or None, the
+    entry to save)): each whose edit started from an older version than the one saved now is not
+    written, and comes back in `stale` with the saved entry, for the person to choose."""
+    for edit, saved, entry in ready:
+        if (saved.version if saved else 0) != edit.base_version:
+            result.stale[edit.key] = saved
+            continue
+        try:
+            tx.save_entry(org_id, period, entry, expected_version=edit.base_version, user=actor.name)
+        except StaleEntry as exc:   # saved by someone else between our read and our write
+            result.stale[edit.key] = exc.current
+            continue
+        result.saved.append(edit.key)
+    return result

@@ -16,18 +16,31 @@ def example_files() -> list[Path]:
     return sorted(EXAMPLES_DIR.glob("*.yaml"))
 
 
+def example_plan_files() -> list[Path]:
+    """The example plan record files (data/examples/plans/), each loaded with its organisation."""
+    return sorted((EXAMPLES_DIR / "plans").glob("*.yaml"))
+
+
 def load_examples(store: Store, actor: Actor) -> list[str]:
-    """Load every example organisation that is not yet in the database, in one transaction; return
-    the ids loaded. An organisation already present is left exactly as it is."""
+    """Load every example organisation that is not yet in the database, with its example plan record
+    if it has one, in one transaction; return the ids loaded. An organisation already present is left
+    exactly as it is."""
     allow_deployment(actor, "load the example records")
-    from ..formats.record_file import load_record  # here, not at the top: a command that reads no file skips it
+    from ..formats.plan_record_file import load_plan_record   # here, not at the top: a command that
+    from ..formats.record_file import load_record             # reads no file skips them
+    from .plan_imports import write_plan_record
     records = [load_record(path, find_framework, display=f"data/examples/{path.name}") for path in example_files()]
+    plans = [load_plan_record(path, display=f"data/examples/plans/{path.name}") for path in example_plan_files()]
     with store.transaction() as tx:
         present = {org.id for org, _ in tx.organisations()}
         for record in records:
             if record.organisation.id not in present:
                 tx.save_record(record, user=actor.name)
-    return [r.organisation.id for r in records if r.organisation.id not in present]
+        loaded = [r.organisation.id for r in records if r.organisation.id not in present]
+        for plan in plans:
+            if plan.org_id in loaded:
+                write_plan_record(tx, actor, plan, organisation_new=True)
+    return loaded
 
 
 def ensure_examples(store: Store) -> list[str]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 
-from ..domain.edits import Draft, EntryEdit, apply_edit, merged, what
-from ..domain.errors import AssessmentError, InvalidEdit, NotFound, StaleEntry
+from ..domain.edits import AnyEdit, Draft, EntryEdit, apply_edit, merged, what
+from ..domain.errors import AssessmentError, InvalidEdit, NotFound
 from ..domain.history import entry_at
 from ..domain.record import (
     ACTION_PLAN,
@@ -15,24 +15,18 @@ from ..domain.record import (
     RAG,
     Action,
     ActionUpdate,
+    PLAN_RECORD,
     Entry,
+    OrganisationRecord,
+    PeriodRecord,
     target_period_problem,
 )
 from ..domain.rollups import kept_by_key_area
 from ..domain.scores import NOT_APPLICABLE, Score, parse_score
 from ..storage.store import Store
 from .access import EDIT, Actor, allow, allow_change
-from .common import check_item, framework_of
-
-
-@dataclass
-class SaveResult:
-    """What a save did: the entries saved, those someone else saved meanwhile (with theirs), and the
-    person's drafts still waiting elsewhere in the period."""
-
-    saved: list[tuple[str, str]] = field(default_factory=list)          # (kind, item)
-    stale: dict[tuple[str, str], Entry | None] = field(default_factory=dict)   # (kind, item) -> the entry now
-    waiting: list[tuple[str, str]] = field(default_factory=list)        # drafts not saved by this save
+from .common import SaveResult, check_item, framework_of, plan_of, save_checked
+from .plans import check_plan_item, ready_plan_edits
 
 
 def save_edits(store: Store, actor: Actor, org_id: str, period: str, edits: list[EntryEdit]) -> SaveResult:
@@ -47,44 +41,33 @@ def save_edits(store: Store, actor: Actor, org_id: str, period: str, edits: list
         record = tx.record(org_id)   # read, not changed: the kept record while nothing has changed
         current = record.period(period)
         allow_change(actor, org_id, current)
-        return _save(tx, actor, framework_of(record), org_id, current, edits)
+        return save_checked(tx, actor, org_id, current.period, _ready(record, current, edits), SaveResult())
 
 
-def _save(tx, actor: Actor, framework, org_id: str, current, edits: list[EntryEdit]) -> SaveResult:
-    result = SaveResult()
+def _ready(record: OrganisationRecord, current: PeriodRecord, edits: list) -> list:
+    """Each edit checked and applied: (edit, the entry saved now or None, the entry to save); an
+    impossible score, rating or value refuses them all. A plan record's edits are a plan's."""
+    if record.record == PLAN_RECORD:
+        return ready_plan_edits(plan_of(record), current, edits)
+    framework = framework_of(record)
     ready: list[tuple[EntryEdit, Entry | None, Entry]] = []
     for edit in edits:
+        if not isinstance(edit, EntryEdit):
+            raise InvalidEdit(f"{edit.kind} {edit.item} is an entry of a plan, not of the scores")
         check_item(framework, edit.kind, edit.item)
-        saved = (current.entries if edit.kind == "objective" else current.key_area_entries).get(edit.item)
+        saved = current.saved_entry(edit.kind, edit.item)
         base = saved or Entry(item=edit.item, kind=edit.kind)
         entry = apply_edit(framework, base, edit)   # ScoreError before any write
         if edit.target_period is not None and (
                 problem := target_period_problem(entry.target_period, entry.target, current.period)):
             raise InvalidEdit(f"{what(framework, edit.kind, edit.item)}: {problem}")
         ready.append((edit, saved, entry))
-    return save_checked(tx, actor, org_id, current.period, ready, result)
-
-
-def save_checked(tx, actor: Actor, org_id: str, period: str, ready: list, result: SaveResult) -> SaveResult:
-    """Write entries already checked (`ready`: (edit, the entry saved when the edit began or None, the
-    entry to save)): each whose edit started from an older version than the one saved now is not
-    written, and comes back in `stale` with the saved entry, for the person to choose."""
-    for edit, saved, entry in ready:
-        if (saved.version if saved else 0) != edit.base_version:
-            result.stale[edit.key] = saved
-            continue
-        try:
-            tx.save_entry(org_id, period, entry, expected_version=edit.base_version, user=actor.name)
-        except StaleEntry as exc:   # saved by someone else between our read and our write
-            result.stale[edit.key] = exc.current
-            continue
-        result.saved.append(edit.key)
-    return result
+    return ready
 
 
 # ---------------------------------------------------------------- drafts
 
-def keep_draft(store: Store, actor: Actor, org_id: str, period: str, edit: EntryEdit, *, tab: str = "") -> Draft:
+def keep_draft(store: Store, actor: Actor, org_id: str, period: str, edit: AnyEdit, *, tab: str = "") -> Draft:
     """Keep what was just changed in a field as the person's draft of that entry in browser tab `tab`
     (the fields changed before are kept, and so is the version the draft started from: the version
     the tab showed, so a save made meanwhile, even the same person's in another tab, is a conflict
@@ -93,7 +76,10 @@ def keep_draft(store: Store, actor: Actor, org_id: str, period: str, edit: Entry
     with store.transaction() as tx:
         record = tx.record(org_id)
         allow_change(actor, org_id, record.period(period))
-        check_item(framework_of(record), edit.kind, edit.item)
+        if record.record == PLAN_RECORD:
+            check_plan_item(plan_of(record), edit.kind, edit.item)
+        else:
+            check_item(framework_of(record), edit.kind, edit.item)
         before = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name, tab)}.get(edit.key)
         kept = merged(before, edit)
         tx.put_draft(org_id, period, actor.name, kept, tab)
@@ -122,7 +108,7 @@ def save_drafts(store: Store, actor: Actor, org_id: str, period: str,
         allow_change(actor, org_id, current)
         drafts = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name, tab)}
         chosen = [drafts[k] for k in (keys if keys is not None else list(drafts)) if k in drafts]
-        result = _save(tx, actor, framework_of(record), org_id, current, chosen)
+        result = save_checked(tx, actor, org_id, period, _ready(record, current, chosen), SaveResult())
         tx.delete_drafts(org_id, period, actor.name, result.saved, tab)
         result.waiting = [k for k in drafts if k not in {e.key for e in chosen}]
     return result
@@ -140,7 +126,7 @@ def keep_mine(store: Store, actor: Actor, org_id: str, period: str, key: tuple[s
         draft = {d.edit.key: d.edit for d in tx.drafts(org_id, period, actor.name, tab)}.get(key)
         if draft is None:
             raise NotFound(f"there is no draft of {key[0].replace('_', ' ')} {key[1]} in {period}")
-        saved = (current.entries if key[0] == "objective" else current.key_area_entries).get(key[1])
+        saved = current.saved_entry(*key)
         draft = replace(draft, base_version=saved.version if saved else 0)
         tx.put_draft(org_id, period, actor.name, draft, tab)
     return Draft(period, actor.name, draft, tab=tab)
@@ -189,7 +175,8 @@ def edit_action(store: Store, actor: Actor, org_id: str, action_id: int, *, owne
     note = (note or "").strip() or None
     with store.transaction() as tx:
         record = tx.load_record(org_id)
-        found = next(((p, a) for p in record.periods for e in [*p.entries.values(), *p.key_area_entries.values()]
+        found = next(((p, a) for p in record.periods
+                      for e in [*p.entries.values(), *p.key_area_entries.values(), *p.plan_entries.values()]
                       for a in e.actions if a.id == action_id), None)
         if found is None:
             raise NotFound(f"{org_id} has no action {action_id}")

@@ -82,9 +82,8 @@ def delete_period(store: Store, actor: Actor, org_id: str, name: str) -> Deleted
         period = tx.load_record(org_id).period(name)
         allow_change(actor, org_id, period, what="deleted", right=ADMINISTER)
         tx.delete_period(org_id, name)
-        tx.add_event(org_id, name, "deleted", actor.name,
-                     note=f"{len(period.entries) + len(period.key_area_entries)} entries")
-    entries = [*period.entries.values(), *period.key_area_entries.values()]
+        entries = [*period.entries.values(), *period.key_area_entries.values(), *period.plan_entries.values()]
+        tx.add_event(org_id, name, "deleted", actor.name, note=f"{len(entries)} entries")
     return DeletedPeriod(name, len(entries), sum(len(e.actions) for e in entries))
 
 

@@ -5,8 +5,10 @@ given the plan record's key (`domain.record.record_key(org, "plan")`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from ..domain import limits
+from ..domain.edits import PlanEdit
 from ..domain.errors import InvalidEdit, NotFound
 from ..domain.plan import Plan
 from ..domain.record import (
@@ -23,26 +25,9 @@ from ..formats.plan_file import find_plan
 from ..storage.store import Store
 from .access import EDIT, Actor, allow, allow_change
 from .common import plan_of
-from .entries import SaveResult, save_checked
+from .common import SaveResult, save_checked
 
 NO_DATA = "no data"
-
-
-@dataclass
-class PlanEdit:
-    """What was changed in one of a plan's entries; a field left None was not touched."""
-
-    kind: str                      # "outcome", "action" or "indicator"
-    item: str
-    base_version: int = 0
-    rating: str | None = None      # a rating's id or name ("Amber"); "" for none (outcomes and actions)
-    value: str | None = None       # a number, or "no data" (indicators); "" for none
-    comment: str | None = None
-    evidence: str | None = None    # one link a line: "title | address"
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.kind, self.item)
 
 
 def start_plan_period(store: Store, actor: Actor, org_id: str, name: str, *,
@@ -63,20 +48,14 @@ def start_plan_period(store: Store, actor: Actor, org_id: str, name: str, *,
             raise InvalidEdit(f"{org_id}'s plan record follows {record.framework_id}; a plan is not changed part "
                               "way through")
         plan = find_plan(chosen)
-        period = PeriodRecord(name)
-        if not record.periods:
-            for action in plan.actions.values():
-                period.plan_entries[("action", action.id)] = Entry(
-                    item=action.id, kind="action",
-                    actions=[Action(text=f"{action.number}. {action.title}",
-                                    due=action.target.due if action.target else None)])
+        period = PeriodRecord(name, plan_entries={} if record.periods else raised_actions(plan))
         tx.add_period(key, period, plan.id, plan.version, user=actor.name)
         tx.add_event(key, name, "started", actor.name, plan=plan.id)
     return period
 
 
 def _apply(plan: Plan, base: Entry, edit: PlanEdit) -> Entry:
-    where = f"{edit.kind} {edit.item}"
+    where = plan.what(edit.kind, edit.item)
     changes: dict = {}
     if edit.rating is not None:
         if edit.kind == "indicator":
@@ -100,7 +79,7 @@ def _apply(plan: Plan, base: Entry, edit: PlanEdit) -> Entry:
             except ValueError:
                 raise InvalidEdit(f"{where}: '{edit.value[:40]}' is not a number; write a number such as 37, or "
                                   f"'{NO_DATA}'") from None
-            if number != number or abs(number) > 1e15:
+            if number != number or abs(number) > limits.INDICATOR_VALUE:
                 raise InvalidEdit(f"{where}: '{edit.value[:40]}' is not a number a council would record")
             changes.update(value=number, no_data=False)
     if edit.comment is not None:
@@ -117,21 +96,42 @@ def _apply(plan: Plan, base: Entry, edit: PlanEdit) -> Entry:
 def rate_plan(store: Store, actor: Actor, org_id: str, period: str, edits: list[PlanEdit]) -> SaveResult:
     """Save edits to a period of the plan record in one transaction: every edit checked first (an
     item the plan lacks, a rating not on its scale, a value that is not a number refuse the whole
-    save); an edit that started from an older version than the one saved now comes back in `stale`."""
+    save); an edit that started from an older version than the one saved now comes back in `stale`.
+    (Drafts of a plan's entries are kept and saved by the same workflows as scores' drafts.)"""
     key = record_key(org_id, PLAN_RECORD)
     allow(actor, key, EDIT)
     with store.transaction() as tx:
         record = tx.record(key)
-        plan = plan_of(record)
         current = record.period(period)
         allow_change(actor, key, current)
-        known: dict[str, set[str]] = {"outcome": set(plan.outcomes), "action": set(plan.actions),
-                                      "indicator": set(plan.indicators)}
-        ready = []
-        for edit in edits:
-            if edit.item not in known.get(edit.kind, set()):
-                raise NotFound(f"{plan.id} has no {edit.kind} '{edit.item[:64]}'")
-            saved = current.plan_entries.get(edit.key)
-            ready.append((edit, saved, _apply(plan, saved or Entry(item=edit.item, kind=edit.kind), edit)))
-        return save_checked(tx, actor, key, period, ready, SaveResult())
+        return save_checked(tx, actor, key, period, ready_plan_edits(plan_of(record), current, edits), SaveResult())
 
+
+def check_plan_item(plan: Plan, kind: str, item: str) -> None:
+    """Refuse (NotFound) an outcome, action or indicator the plan does not have."""
+    known: dict[str, dict] = {"outcome": plan.outcomes, "action": plan.actions, "indicator": plan.indicators}
+    if item not in known.get(kind, {}):
+        raise NotFound(f"{plan.id} has no {kind} '{item[:64]}'")
+
+
+def ready_plan_edits(plan: Plan, current: PeriodRecord, edits: list) -> list[tuple[PlanEdit, Entry | None, Entry]]:
+    """Each edit checked and applied to the entry saved now: (edit, saved entry or None, entry to save).
+    The first problem refuses them all."""
+    ready = []
+    for edit in edits:
+        if not isinstance(edit, PlanEdit):
+            raise InvalidEdit(f"{edit.kind.replace('_', ' ')} {edit.item} is not an entry of a plan")
+        check_plan_item(plan, edit.kind, edit.item)
+        saved = current.plan_entries.get(edit.key)
+        ready.append((edit, saved, _apply(plan, saved or Entry(item=edit.item, kind=edit.kind), edit)))
+    return ready
+
+
+def raised_actions(plan: Plan) -> dict[tuple[str, str], Entry]:
+    """The entries a plan record's first period starts with: each of the plan's actions raised once,
+    with its target's due date (as `start_plan_period` raises them; `plan_imports` for a plan record
+    file's first period)."""
+    return {("action", action.id): Entry(item=action.id, kind="action",
+                                         actions=[Action(text=f"{action.number}. {action.title}",
+                                                         due=action.target.due if action.target else None)])
+            for action in plan.actions.values()}

@@ -17,6 +17,7 @@ from ..domain.errors import AssessmentError
 from ..domain.framework import Framework
 from ..domain.history import Event, Version, versions
 from ..domain.mapping import on_framework
+from ..domain.plan import Plan
 from ..domain.plan_report import PlanReport
 from ..domain.plan_report import plan_report as report_of_plan
 from ..domain.record import (
@@ -33,6 +34,7 @@ from ..formats.mapping_file import find_mapping, mapped_from
 from ..storage.store import Store
 from .access import EDIT, PEOPLE, READ, READ_DRAFTS, Actor, allow
 from .common import check_item, framework_of, plan_of
+from .plans import check_plan_item
 
 if TYPE_CHECKING:   # the report, the action list and the JSON export are imported where used: a
     # command pays only for what it shows (`summary` takes a fraction of a second, most of it imports)
@@ -86,6 +88,13 @@ def record(store: Store, actor: Actor, org_id: str) -> RecordView:
     # periods scored against another framework, seen through the mapping to the one followed now
     seen = on_framework(loaded, framework, find_framework, lambda old, new: find_mapping(old, new, find_framework))
     return RecordView(_visible(actor, seen), framework)
+
+
+def _readable(store: Store, actor: Actor, key: str) -> OrganisationRecord:
+    """A record (the scores' or the plan's, by its key) as `actor` may see it."""
+    allow(actor, key, READ)
+    with store.transaction(write=False) as tx:
+        return _visible(actor, tx.record(key))
 
 
 def _visible(actor: Actor, loaded: OrganisationRecord) -> OrganisationRecord:
@@ -250,12 +259,12 @@ class CoveringView:
 
 def covering(store: Store, actor: Actor, org_id: str, period: str) -> CoveringView:
     """A period's covering report and the council's report shape (for those who may read the period)."""
-    view = record(store, actor, org_id)
-    current = view.record.period(period)   # NotFound for a period the actor may not see
-    before = previous_period(view.record, period)
-    earlier = view.record.period(before).covering if before else None
-    return CoveringView(fitted(current.covering, view.record.report_shape), current.covering,
-                        view.record.report_shape, before if unchanged_from(current.covering, earlier) else None,
+    loaded = _readable(store, actor, org_id)   # the scores' record or the plan's: no framework needed
+    current = loaded.period(period)   # NotFound for a period the actor may not see
+    before = previous_period(loaded, period)
+    earlier = loaded.period(before).covering if before else None
+    return CoveringView(fitted(current.covering, loaded.report_shape), current.covering,
+                        loaded.report_shape, before if unchanged_from(current.covering, earlier) else None,
                         current.frozen)
 
 
@@ -279,3 +288,42 @@ def plan_report(store: Store, actor: Actor, org_id: str, period: str, on: date |
         _period_visible(tx, actor, key, period)
         record = _visible(actor, tx.record(key))
         return report_of_plan(plan_of(record), record, period, on or date.today())
+
+
+class PlanView(NamedTuple):
+    """An organisation's plan record and the plan it follows (None before its first period)."""
+
+    record: OrganisationRecord
+    plan: Plan | None
+
+
+def plan_record(store: Store, actor: Actor, org_id: str) -> PlanView:
+    """An organisation's plan record (every period the actor may see) and its plan."""
+    key = record_key(org_id, PLAN_RECORD)
+    allow(actor, key, READ)
+    with store.transaction(write=False) as tx:
+        loaded = tx.record(key)
+    return PlanView(_visible(actor, loaded), plan_of(loaded) if loaded.periods else None)
+
+
+def plans() -> list[str]:
+    """The ids of the plans a council may follow (frameworks/ files of kind plan)."""
+    from ..formats.plan_file import available_plans
+    return available_plans()
+
+
+def plan(plan_id: str) -> Plan:
+    """A plan, by its id (frameworks/ files of kind plan)."""
+    from ..formats.plan_file import find_plan
+    return find_plan(plan_id)
+
+
+def plan_history(store: Store, actor: Actor, org_id: str, period: str, kind: str, item: str) -> list[Version]:
+    """Every saved version of one of a plan's entries (an outcome, action or indicator), oldest first,
+    with what each changed (its rating, value, comment, evidence) in words."""
+    key = record_key(org_id, PLAN_RECORD)
+    with store.transaction(write=False) as tx:
+        _period_visible(tx, actor, key, period)
+        plan = plan_of(tx.record(key))
+        check_plan_item(plan, kind, item)
+        return versions(plan, tx.versions(key, period, item, kind))
