@@ -425,11 +425,15 @@ def import_xlsx(obj: Context, path: Path, org_id: str, framework_id: str | None,
 @_ORG
 @click.option("--period", "period_name", required=True)
 @_DRY
+@_RECORD
 @click.pass_obj
-def import_report_text(obj: Context, path: Path, org_id: str, period_name: str, dry_run: bool) -> None:
+def import_report_text(obj: Context, path: Path, org_id: str, period_name: str, dry_run: bool, record: str) -> None:
     """A period's covering report from a report-text file (YAML: sections, meeting, author, contact),
-    replacing the words it had; every problem is listed with its line, and nothing is saved."""
-    done = workflows.import_covering(obj.store, obj.actor, org_id, period_name, path, dry_run=dry_run)
+    replacing the words it had; every problem is listed with its line, and nothing is saved. With
+    --record plan, the covering report of a period of the plan (it opens the plan's members' report)."""
+    key = record_of(org_id, record)
+    org_id = record_name(key)
+    done = workflows.import_covering(obj.store, obj.actor, key, period_name, path, dry_run=dry_run)
     changed = ", ".join(done.changed) or "nothing"
     if dry_run:
         click.echo(f"would change {org_id} {period_name}'s covering report: {changed}; nothing written (dry run)")
@@ -954,12 +958,13 @@ def export_report(obj: Context, org_id: str, period_name: str, compare_with: str
 @click.option("--org", "org_id", required=True)
 @click.option("--period", "period_name", required=True)
 @click.option("--out", type=click.Path(path_type=Path), help="File to write (default: standard output).")
+@_RECORD
 @click.pass_obj
-def export_report_text(obj: Context, org_id: str, period_name: str, out: Path | None) -> None:
+def export_report_text(obj: Context, org_id: str, period_name: str, out: Path | None, record: str) -> None:
     """A period's covering report as a report-text file (YAML), to edit and import again; a period
-    with none gives its council's report shape with nothing written."""
+    with none gives its council's report shape with nothing written (--record plan: a plan's period)."""
     from .formats.covering_file import write_covering
-    text = write_covering(queries.covering(obj.store, obj.actor, org_id, period_name).for_file)
+    text = write_covering(queries.covering(obj.store, obj.actor, record_of(org_id, record), period_name).for_file)
     if out is None:
         click.echo(text, nl=False)
         return

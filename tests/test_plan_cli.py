@@ -120,3 +120,22 @@ def test_a_plan_period_through_its_year_on_the_command_line(cli, tmp_path):
 def test_a_plan_record_refused_in_words(cli, args, said):
     _, err = cli(*args, code=2)
     assert said in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_plan_period_has_its_covering_report_which_opens_its_members_report(cli, tmp_path):
+    cli("period", "start", "2022/23", "--org", "stevenage", "--record", "plan", "--framework", "stevenage-2021")
+    text = tmp_path / "covering.yaml"
+    text.write_text("meeting: {committee: Cabinet, date: 2023-03-15}\nauthor: Strategic Procurement Manager\n"
+                    "sections:\n  - heading: Purpose of Report\n    text: To report the first year of the "
+                    "Co-operative Procurement Strategy.\n", encoding="utf-8")
+    out, _ = cli("import", "report-text", str(text), "--org", "stevenage", "--period", "2022/23", "--record", "plan")
+    assert out.startswith("stevenage's plan 2022/23: covering report saved as version 1")
+    _, err = cli("import", "report-text", str(text), "--org", "stevenage", "--period", "2022/23", code=2)
+    assert "stevenage has no period '2022/23'" in err   # the scores' record has no such period
+    out, _ = cli("export", "report-text", "--org", "stevenage", "--period", "2022/23", "--record", "plan")
+    assert "first year of the Co-operative Procurement Strategy" in out
+    cli("export", "report", "--org", "stevenage", "--period", "2022/23", "--record", "plan",
+        "--out", str(tmp_path / "members.docx"))
+    paragraphs = [p.text for p in Document(str(tmp_path / "members.docx")).paragraphs]
+    assert paragraphs[0] == "CABINET: 15 MARCH 2023"
+    assert any("first year of the Co-operative Procurement Strategy" in p for p in paragraphs)

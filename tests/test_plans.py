@@ -413,3 +413,16 @@ def test_an_action_rated_delivered_is_no_longer_overdue_until_rated_otherwise(st
     assert "cwb-1" not in overdue("2022/23")   # unrated since: still delivered
     _rate(store, "2022/23", PlanEdit("action", "cwb-1", rating="Amber", comment="More to do after all"))
     assert "cwb-1" in overdue("2022/23") and "cwb-1" not in overdue("2021/22")
+
+
+def test_a_backup_keeps_a_plans_drafts_and_restores_them_as_they_were(stevenage_store, tmp_path, db_url):
+    store = stevenage_store
+    workflows.keep_draft(store, LOCAL_ACTOR, PLAN_KEY, "2021/22",
+                         PlanEdit("indicator", "local-supply-chain-spend", value="no data", comment="<b>late</b>"),
+                         tab="t9")
+    data = backup(store)
+    other = workflows.connect(f"sqlite:///{tmp_path / 'restored.db'}")
+    restore(other, data, source="backup.json")
+    kept = queries.drafts(other, LOCAL_ACTOR, PLAN_KEY, "2021/22")
+    assert [(d.tab, d.edit.key, d.edit.value, d.edit.comment) for d in kept] == [
+        ("t9", ("indicator", "local-supply-chain-spend"), "no data", "<b>late</b>")]

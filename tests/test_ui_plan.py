@@ -113,3 +113,45 @@ def test_made_up_addresses_are_said_plainly(db):  # noqa: F811
     assert "There is no organisation “nobody” that you can open" in _said(at).replace("\\", "")
     at = _app(org="medway", record="budget")
     assert at.radio(key="home.record").value == ""   # an unknown record is the scores
+
+
+def test_the_scores_pages_keep_their_own_period_under_a_plan_address(db):  # noqa: F811
+    """An address of the plan (?record=plan&period=2023/24) opened on the score or report page shows
+    the scores' own latest period, never "Medway has no period 2023/24"."""
+    at = _app(org="medway", record="plan", period="2023/24")
+    for page in ("assessment/ui/score.py", "assessment/ui/report_page.py"):
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+        said = _said(at) + "\n".join(t.value for t in at.title)
+        assert "has no period" not in said and "2023" in "\n".join(t.value for t in at.title)
+        assert at.query_params.get("record") in (None, [])   # the scores' pages take the plan out of the address
+
+
+def test_the_covering_report_page_follows_the_record_chosen(db):  # noqa: F811
+    at = _app(org="medway", record="plan", period="2023/24")
+    at.button(key="home.plan.covering").click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value.replace("\\", "") == "Covering report: Medway Council, 2023/24 (the plan)"
+    at.selectbox(key="shape.medway.start").set_value("cabinet").run()
+    at.button(key="shape.medway.use").click().run()
+    assert not at.exception, at.exception
+    purpose = next(t for t in at.text_area if t.label.startswith("Purpose of Report"))
+    purpose.set_value("To report the plan's second year.").run()
+    next(b for b in at.button if b.label.startswith("Save the covering report")).click().run()
+    assert not at.exception, at.exception
+    kept = queries.covering(workflows.connect(), LOCAL_ACTOR, "medway~plan", "2023/24").saved
+    assert kept is not None and kept.section("Purpose of Report").text == "To report the plan's second year."
+    scores = queries.covering(workflows.connect(), LOCAL_ACTOR, "medway", "2023").saved
+    assert scores is None or "plan's second year" not in (scores.section("Purpose of Report").text or "")
+
+
+def test_the_plan_is_submitted_on_start_and_then_read_not_rated(db):  # noqa: F811
+    at = _app(org="medway", record="plan")
+    at.button(key="home.submit").click().run()
+    assert not at.exception and "Submitted 2023/24 for approval." in _said(at).replace("\\", "")
+    assert "only its actions' progress can be recorded (on the Plan page)" in _said(at).replace("\\", "")
+    assert queries.plan_record(workflows.connect(), LOCAL_ACTOR, "medway").record.period("2023/24").status \
+        == "submitted"
+    assert queries.record(workflows.connect(), LOCAL_ACTOR, "medway").record.period("2023").status != "submitted"
+    at.switch_page("assessment/ui/plan_page.py").run()
+    assert not at.tabs and RATING not in [s.key for s in at.selectbox]

@@ -14,6 +14,11 @@ from .record import Action, Entry, OrganisationRecord, PeriodRecord, long_date
 BETTER, WORSE, SAME, FIRST = "better", "worse", "no change", "first rated"
 
 
+def plan_report_title(plan: Plan, period: str) -> str:
+    """The members' report's title on a plan, as its covering report heads it (printed in capitals)."""
+    return f"{plan.title}: progress report {period}"
+
+
 def rating_movement(plan: Plan, now: Rating | None, before: Rating | None) -> str:
     """How a rating moved since the last period, in words: better, worse, no change; "first rated"
     where there was none before; "" where either is off the scale (grey: not started) or unrated."""

@@ -11,23 +11,32 @@ import streamlit as st
 from assessment import workflows
 from assessment.domain.covering import CoveringReport, outside, report_title
 from assessment.domain.errors import AssessmentError, InvalidFile
-from assessment.domain.record import long_date_time
+from assessment.domain.plan_report import plan_report_title
+from assessment.domain.record import PLAN_RECORD, long_date_time
 from assessment.formats.covering_file import write_covering
 from assessment.ui import covering_form, report_shape_form, state
 from assessment.ui.covering_view import show_laid_out
 from assessment.ui.text import md, said
 from assessment.workflows import ADMINISTER, queries
 
-(view, period) = state.chosen_period_record()
-record, actor = view.record, state.actor()
-org, name = record.organisation.id, record.organisation.name
-st.title(f"Covering report: {md(name)}, {md(period)}")
+if state.record_choice() == PLAN_RECORD:   # the covering report of a period of the plan (Start: Record: Plan)
+    planned, chosen = state.chosen_plan()
+    if planned.plan is None or chosen is None:
+        st.info(md(f"{planned.record.organisation.name} follows no plan yet: start one on the Start page."))
+        st.stop()
+    record, period, title = planned.record, chosen, plan_report_title(planned.plan, chosen)
+else:
+    (view, period) = state.chosen_period_record()
+    record, title = view.record, report_title(period)
+actor = state.actor()
+org, name = record.key, record.organisation.name   # the record's key: the scores' or the plan's
+st.title(f"Covering report: {md(name)}, {md(period)}" + (" (the plan)" if record.record else ""))
 if (flash := st.session_state.pop("covering.done", None)):
     st.success(md(flash))
 shown = queries.covering(state.store(), actor, org, period)
 refused = workflows.may_change(actor, org, record.period(period))
-if actor.may(org, ADMINISTER):
-    report_shape_form.show(org, name, shown.shape)
+if actor.may(org, ADMINISTER):   # the report shape is the council's, for both records
+    report_shape_form.show(record.organisation.id, name, shown.shape)
 if shown.shape is None and shown.saved is None:
     st.info(md(f"{name} has no report shape yet, so its members' report opens without a covering report."
                + ("" if actor.may(org, ADMINISTER) else " An administrator can choose one.")))
@@ -50,11 +59,11 @@ else:
     st.info(md(refused))
 
 st.header("As members will read it")
-show_laid_out(shown.saved or CoveringReport(), report_title(period))
+show_laid_out(shown.saved or CoveringReport(), title)
 if shown.saved is not None:
     st.download_button("Download as a report-text file (YAML)", write_covering(shown.saved).encode("utf-8"),
-                       file_name=f"{org}-{period.replace('/', '-')}-report-text.yaml", mime="application/yaml",
-                       key="covering.download", on_click="ignore")
+                       file_name=f"{org.replace('~', '-')}-{period.replace('/', '-')}-report-text.yaml",
+                       mime="application/yaml", key="covering.download", on_click="ignore")
 if refused is None:
     with st.expander("Import a report-text file (YAML)"):
         upload = st.file_uploader("Report-text file", type=["yaml", "yml"], key=f"{prefix}upload",

@@ -68,8 +68,11 @@ def show(org: str, name: str) -> None:
     sign_off.show(record_key(org, PLAN_RECORD), view.record.period(period))
     st.markdown(md(at_a_glance(queries.plan_report(store, actor, org, period))))
     editable = workflows.may_change(actor, record_key(org, PLAN_RECORD), view.record.period(period)) is None
-    if st.button("Rate the plan" if editable else "Read the plan's report", key="home.plan.open"):
+    left, right = st.columns(2)
+    if left.button("Rate the plan" if editable else "Read the plan's report", key="home.plan.open"):
         st.switch_page("assessment/ui/plan_page.py")
+    if editable and right.button("Write its covering report", key="home.plan.covering"):
+        st.switch_page("assessment/ui/covering_page.py")
 
 
 def _start(org: str, view: queries.PlanView, periods: list[str]) -> None:

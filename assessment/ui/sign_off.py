@@ -12,7 +12,7 @@ from assessment import workflows
 from assessment.domain.covering import Meeting
 from assessment.domain.errors import AssessmentError, DraftsWaiting
 from assessment.domain.numbers import counted
-from assessment.domain.record import PeriodRecord, long_date_time
+from assessment.domain.record import PeriodRecord, long_date_time, split_record_key
 from assessment.ui import state
 from assessment.ui.messages import done_or_said
 from assessment.ui.text import md, said
@@ -25,8 +25,9 @@ def show(org: str, current: PeriodRecord) -> None:
     if current.frozen and actor.may(org, EDIT):
         back = ("withdraw it below, giving a reason" if current.status == "submitted" else
                 "an administrator can reopen it, giving a reason")
+        page = "the Plan page" if split_record_key(org)[1] else "the Actions page"
         st.info(md(f"{period}: {line}. It is kept as it was put before members: only its actions' progress can be "
-                   f"recorded (on the Actions page). To change anything else, {back}."))
+                   f"recorded (on {page}). To change anything else, {back}."))
     elif current.frozen:
         st.info(md(f"{period}: {line}."))
     else:

@@ -36,6 +36,7 @@ from ...domain.plan_report import (
     outcome_rows,
     overdue_line,
     plan_report,
+    plan_report_title,
     rating_words,
 )
 from ...domain.record import OrganisationRecord, long_date
@@ -49,11 +50,6 @@ SHADES = {"green": "D9EAD3", "amber": "FCE5CD", "red": "F4CCCC", "grey": "E7E7E7
 OUTCOME_WIDTHS = [Cm(4.8), Cm(2.8), Cm(2.8), Cm(2.0)]
 INDICATOR_WIDTHS = [Cm(3.9), Cm(2.0), Cm(3.2), Cm(2.2), Cm(2.2)]
 ACTION_WIDTHS = [Cm(0.9), Cm(3.6), Cm(2.9), Cm(2.8), Cm(2.0)]
-
-
-def plan_report_title(plan: Plan, period: str) -> str:
-    """The report's title, as its covering report heads it (printed in capitals)."""
-    return f"{plan.title}: progress report {period}"
 
 
 def plan_report_docx(plan: Plan, record: OrganisationRecord, period: str, on: date, *,
