@@ -177,7 +177,8 @@ def _overdue_sentence(report: PlanReport) -> str:
 def _overdue(document, report: PlanReport, clean: TextCleaner) -> None:
     document.add_heading("Overdue actions", level=1)
     document.add_paragraph(_overdue_sentence(report)
-                           + (" Each was due by the date given, and is not done or dropped." if report.overdue else ""))
+                           + (" Each was due by the date given, and is not done, dropped or rated delivered."
+                              if report.overdue else ""))
     theme_of = {o.id: t.title for t, o in report.plan.iter_outcomes()}
     for item in report.overdue:   # numbers start again in each theme: the theme says which "1."
         theme = theme_of[report.plan.outcome_of[item.action.id]]
