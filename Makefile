@@ -9,7 +9,7 @@ ADDRESS ?= 127.0.0.1
 HOSTS ?=
 PYTHON ?= python3
 
-.PHONY: run test bench load audit schema cli-docs demo clean-db
+.PHONY: run test bench load audit sbom schema cli-docs demo clean-db
 
 # The first run takes a while to install: each step says what it is doing, and pip shows each
 # package as it is downloaded and installed (with a progress bar in a terminal).
@@ -45,6 +45,7 @@ bench: $(VENV)/.test-installed
 	$(PY) -m bench
 
 ## Many people at once (not part of the tests): make load ARGS="--sessions 1,5,10,20 --processes 1"
+## (--proxy: each measured again through Caddy, deploy/Caddyfile; docs/benchmarks.md)
 load: $(VENV)/.test-installed
 	$(PY) -m bench.load $(ARGS)
 
@@ -57,6 +58,20 @@ $(AUDIT_VENV)/.installed: requirements-audit.txt
 
 audit: $(AUDIT_VENV)/.installed
 	$(AUDIT_VENV)/bin/python scripts/audit.py
+
+## A CycloneDX SBOM (JSON) of the pinned requirements (requirements.txt), written to $(SBOM) by
+## cyclonedx-py in its own .venv-sbom (tests/test_sbom.py runs it, and needs PyPI the first time).
+SBOM_VENV ?= .venv-sbom
+SBOM ?= sbom/assessment.cdx.json
+$(SBOM_VENV)/.installed: requirements-sbom.txt
+	$(PYTHON) -m venv $(SBOM_VENV)
+	$(SBOM_VENV)/bin/python -m pip install --quiet -r requirements-sbom.txt
+	touch $@
+
+sbom: $(SBOM_VENV)/.installed
+	mkdir -p $(dir $(SBOM))
+	$(SBOM_VENV)/bin/cyclonedx-py requirements requirements.txt --of JSON --sv 1.6 -o $(SBOM)
+	@echo "wrote $(SBOM)"
 
 ## Regenerate frameworks/schema.json from the pydantic models.
 schema: $(VENV)/.installed

@@ -1,6 +1,8 @@
 """Streamlit entry point: page config, who is using the app, and the pages their role allows
 (a refusal or an unavailable database is shown as a one-line message, not a traceback)."""
 
+from datetime import timedelta
+
 import streamlit as st
 
 from assessment.ui import navigation, signin, state, style
@@ -8,6 +10,17 @@ from assessment.ui.messages import shown_plainly
 
 st.set_page_config(page_title="Procurement maturity", page_icon=":bar_chart:", layout="wide")
 st.html(style.stylesheet())   # visible focus (the theme, .streamlit/config.toml, has the colours)
+
+
+@st.fragment(run_every=timedelta(hours=12))
+def redrawn_on_reconnecting() -> None:
+    """Draws nothing. While a page has a fragment that reruns itself, Streamlit's browser code asks for
+    a whole run as soon as its connection comes back, so a page whose app process stopped (behind a
+    proxy that moves it to another, docs/deploy.md) is drawn afresh there at once: without it, the
+    person's next click would only draw the page there, and its callback (a Save) would be lost."""
+
+
+redrawn_on_reconnecting()   # every run: each whole run forgets the fragments of the last
 
 with shown_plainly():
     actor = signin.gate()

@@ -466,10 +466,28 @@ def _import(obj: Context, path: Path, org_id: str, framework_id: str | None, dry
 # ---------------------------------------------------------------- backup
 
 @cli.command()
-@click.option("--out", type=click.Path(path_type=Path), required=True, help="The backup file to write (JSON).")
+@click.option("--out", type=click.Path(path_type=Path), help="The backup file to write (JSON).")
+@click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
+              help="Instead of --out: a folder to write a new dated backup into "
+                   "(assessment-backup-2026-12-05T0300Z.json, the time in UTC), never overwriting one.")
+@click.option("--keep", type=click.IntRange(min=1), metavar="N",
+              help="With --out-dir: keep the newest N dated backups in the folder and delete older ones "
+                   "(other files there are left alone).")
 @click.pass_obj
-def backup(obj: Context, out: Path) -> None:
-    """Write the whole database (every organisation, period, entry, action, history row and setting)."""
+def backup(obj: Context, out: Path | None, out_dir: Path | None, keep: int | None) -> None:
+    """Write the whole database (every organisation, period, entry, action, history row and setting)
+    to one file (--out), or to a new dated file in a folder, keeping the newest N (--out-dir, --keep:
+    for a timer, docs/deployment.md)."""
+    if (out is None) == (out_dir is None) or (keep is not None and out_dir is None):
+        raise click.UsageError("give --out FILE, or --out-dir DIR (with --keep N if you like)",
+                               ctx=click.get_current_context())
+    if out_dir is not None:
+        dated = workflows.save_dated_backup(obj.store, obj.actor, out_dir, keep=keep)
+        click.echo(f"wrote {dated.path} ({dated.size:,} bytes)"
+                   + (f"; removed {counted(len(dated.removed), 'older backup')} ({', '.join(dated.removed)})"
+                      if dated.removed else "") + f"; {counted(dated.kept, 'dated backup')} in {out_dir}")
+        return
+    assert out is not None
     _writable(out)
     data = workflows.backup(obj.store, obj.actor)
     _save_file(out, data)
@@ -478,9 +496,14 @@ def backup(obj: Context, out: Path) -> None:
 
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--check", is_flag=True,
+              help="Restore into a throwaway database (a temporary SQLite file) instead, and compare it with the "
+                   "database: counts and a checksum for each organisation's record and for the people, settings "
+                   "and logs. Exit 0 when they match; else 2, with one line per difference.")
 @click.pass_obj
-def restore(obj: Context, path: Path) -> None:
-    """Load a backup into an empty database (e.g. a new PostgreSQL one): all of it, or nothing."""
+def restore(obj: Context, path: Path, check: bool) -> None:
+    """Load a backup into an empty database (e.g. a new PostgreSQL one): all of it, or nothing. With
+    --check, the restore check instead (docs/deployment.md): nothing is written to the database."""
     too_big = limits.backup_too_big(path.name, path.stat().st_size)   # before it is read
     if too_big:
         raise BackupError(too_big)
@@ -492,8 +515,31 @@ def restore(obj: Context, path: Path) -> None:
             while sum(map(len, pieces)) <= limits.BACKUP_BYTES and (piece := file.read(2**24)):
                 pieces.append(piece)
             data = b"".join(pieces)
+    if check:
+        _restore_check(workflows.check_backup(obj.store, obj.actor, data, source=path.name), path)
+        return
     counts = workflows.restore(obj.store, obj.actor, data, source=path.name)
     click.echo(f"restored {path}: {workflows.describe_counts(counts)}")
+
+
+def _restore_check(found, path: Path) -> None:
+    """Print what the restore check found: each part with its counts and checksum when the backup is
+    whole; else each difference (or why it could not be restored) on a line of its own, exit 2."""
+    if found.refused:
+        click.echo(f"restore check failed: {path} cannot be restored", err=True)
+        for line in found.refused:
+            click.echo(line, err=True)
+        sys.exit(2)
+    if found.differences:
+        click.echo(f"restore check failed: {path}, restored into a throwaway database, does not match the database "
+                   f"({counted(len(found.differences), 'difference')}):", err=True)
+        for line in found.differences:
+            click.echo(line, err=True)
+        sys.exit(2)
+    for name, part in found.parts.items():
+        click.echo(f"{name}: {part.described()}")
+    click.echo(f"restore check passed: {path}, restored into a throwaway database, matches the database "
+               f"({workflows.describe_counts({name: n for name, n in found.restored.items() if n})})")
 
 
 @cli.group()
@@ -707,7 +753,8 @@ def users_list(obj: Context, org_id: str | None, fmt: str) -> None:
              else workflows.everyone(obj.store, obj.actor))
     rows = [{"email": p.email, "name": p.name, "deployment_administrator": p.administers_deployment,
              "roles": p.roles, "signed_in": p.signed_in_before,
-             "last_signed_in": p.last_signed_in.isoformat() if p.last_signed_in else None} for p in found]
+             "last_signed_in": p.last_signed_in.isoformat() if p.last_signed_in else None,
+             "reminders": p.reminders} for p in found]
     if fmt == "json":
         _json(rows)
         return
@@ -716,7 +763,7 @@ def users_list(obj: Context, org_id: str | None, fmt: str) -> None:
             [f"{role} at {org}" for org, role in sorted(p.roles.items())]
         click.echo("\t".join([p.email, p.name or "-", "; ".join(held) or "no role",
                               f"last signed in {long_date(p.last_signed_in.date())}" if p.last_signed_in
-                              else "not signed in yet"]))
+                              else "not signed in yet"] + ([] if p.reminders else ["no reminders by email"])))
 
 
 @users.command("unbind")
@@ -746,6 +793,82 @@ def users_log(obj: Context, refused_only: bool, limit: int, fmt: str) -> None:
         return
     for line in lines:
         click.echo(f"{long_date_time(line.at)}\t{line.kind}\t{line.describe()}")
+
+
+@users.command("notify")
+@click.argument("email")
+@click.option("--on/--off", "on", default=None, help="Send them reminders by email, or not (`notify run`).")
+@click.pass_obj
+def users_notify(obj: Context, email: str, on: bool | None) -> None:
+    """Switch someone's reminders by email on or off (they can do it themselves in the app's sidebar)."""
+    if on is None:
+        raise click.UsageError("say --on or --off", ctx=click.get_current_context())
+    person = workflows.set_reminders(obj.store, obj.actor, email, on)
+    click.echo(f"{person.email}: reminders by email {'on' if person.reminders else 'off'}")
+
+
+@cli.group()
+def notify() -> None:
+    """Reminders by email: actions due within 7 days, overdue actions once a week, and a yearly prompt
+    to start a new period; at most one email a person a day, each kept in the reminder log."""
+
+
+@notify.command("run")
+@click.option("--dry-run", is_flag=True, help="Print the messages that would be sent, sending and logging nothing "
+                                              "(needs no SMTP_* settings).")
+@click.option("--today", type=DecisionDate(), help="The day to run as (default: today).")
+@click.pass_obj
+def notify_run(obj: Context, dry_run: bool, today: date | None) -> None:
+    """Send today's reminders by email (a timer runs it once a day: deploy/systemd/assessment-notify.timer).
+    The mail server is given by SMTP_HOST, SMTP_PORT, SMTP_FROM, SMTP_USER, SMTP_PASSWORD and
+    SMTP_STARTTLS in the environment (docs/deployment.md, Reminders). Exit status 1 when a message
+    could not be sent (it is logged, and tried again on the next run)."""
+    day = today or date.today()
+    if dry_run:
+        run = workflows.notify(obj.store, obj.actor, today=day, mailer=None)
+        for delivery in run.deliveries:
+            click.echo(f"To: {delivery.reminder.email}\nSubject: {delivery.subject}\n\n{delivery.body}")
+        click.echo(f"dry run for {long_date(day)}: {counted(len(run.deliveries), 'message')} would be sent; "
+                   "nothing was sent or logged" + _held_back(run))
+        return
+    from . import settings
+    found = settings.mail(os.environ)      # one line naming a setting missing or wrong
+    if found is None:
+        raise AssessmentError("SMTP_HOST is not set: name the mail server reminders are sent through (or use "
+                              "--dry-run, which sends nothing)")
+    server = workflows.MailSettings(found.host, found.sender, found.port, found.user, found.password, found.starttls)
+    with workflows.SmtpMailer(server) as mailer:
+        run = workflows.notify(obj.store, obj.actor, today=day, mailer=mailer)
+    for delivery in run.deliveries:
+        click.echo(f"{delivery.outcome} to {delivery.reminder.email}: {delivery.reminder.summary()}"
+                   + (f" ({delivery.reason})" if delivery.reason else ""))
+    click.echo(f"{long_date(day)}: {counted(run.count('sent'), 'reminder')} sent"
+               + (f", {run.count('failed')} failed" if run.count("failed") else "")
+               + (f"; stopped: {run.stopped}" if run.stopped else "") + _held_back(run))
+    if run.count("failed"):
+        sys.exit(1)
+
+
+def _held_back(run) -> str:
+    return (f"; {counted(len(run.held_back), 'more person', 'more people')} over the limit of "
+            f"{limits.REMINDERS_PER_RUN:,} messages a run wait for the next run") if run.held_back else ""
+
+
+@notify.command("log")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=200, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_obj
+def notify_log(obj: Context, limit: int, fmt: str) -> None:
+    """The reminder log, newest first: each message sent or failed, to whom, when and what it listed
+    (never its words)."""
+    lines = workflows.reminder_log(obj.store, obj.actor, limit=limit)
+    if fmt == "json":
+        _json([{"day": line.day.isoformat(), "at": line.at.isoformat() if line.at else None, "email": line.email,
+                "outcome": line.outcome, "subject": line.subject, "items": list(line.items), "reason": line.reason}
+               for line in lines])
+        return
+    for line in lines:
+        click.echo(f"{long_date_time(line.at)}\t{line.describe()}")
 
 
 @cli.command()
@@ -1074,6 +1197,51 @@ def actions(obj: Context, org_id: str, period_name: str | None, overdue_only: bo
                                                                               "Latest progress")) + "\n")
         overdue = sum(1 for r in shown if r.overdue(today))
         click.echo(f"{counted(len(shown), 'action')} of {len(rows)} shown; {overdue} overdue at {long_date(today)}.")
+
+
+# ---------------------------------------------------------------- settings and serving (docs/deploy.md)
+
+@cli.group("settings")
+def settings_() -> None:
+    """The settings a deployment gives in its environment (docs/deploy.md lists them)."""
+
+
+@settings_.command("check")
+@click.option("--connect", is_flag=True, help="Also open the database as the app does (creating or upgrading its "
+              "schema; an empty one is given the example records, as when the app starts).")
+@click.pass_obj
+def settings_check(obj: Context, connect: bool) -> None:
+    """Check the settings in the environment: one line naming the first one missing or wrong (exit
+    status 2), else one line saying what they set up."""
+    from . import settings
+    found = settings.read(_with_database(obj))
+    if connect:
+        workflows.ensure_examples(workflows.connect(obj.database or found.database_url))
+    click.echo(found.summary())
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(1, 65535), help="The port to listen on (default: ASSESSMENT_PORT, "
+              "else 8501).")
+@click.option("--address", help="The address to listen on (default: ASSESSMENT_ADDRESS, else 127.0.0.1).")
+@click.pass_obj
+def serve(obj: Context, port: int | None, address: str | None) -> None:
+    """Start the app as a deployment does (docs/deploy.md): check the settings in the environment,
+    open the database, write the sign-in settings where Streamlit reads them, then run `streamlit run
+    app.py` in this process's place."""
+    from . import settings
+    environ = _with_database(obj)
+    found = settings.read(environ, port=port, address=address)
+    workflows.ensure_examples(workflows.connect(found.database_url))
+    command = settings.streamlit_command(found, settings.write_secrets(found), sys.executable)
+    click.echo(f"{found.summary()}; starting the app", err=True)
+    os.chdir(settings.ROOT)   # Streamlit reads .streamlit/config.toml from where it starts
+    os.execve(sys.executable, command, dict(environ))
+
+
+def _with_database(obj: Context) -> dict[str, str]:
+    """The environment, with the database `--database` names in it."""
+    return {**os.environ, **({"DATABASE_URL": obj.database} if obj.database else {})}
 
 
 def _json(data: Any) -> None:

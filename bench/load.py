@@ -3,6 +3,7 @@ running app (`streamlit run app.py`), measured against a floor taken in the same
 
     .venv/bin/python -m bench.load [--sessions 1,5,10,20] [--processes 1] [--seconds 30]
                                    [--database sqlite|postgresql] [--post-script-gc on|off] [--think 0]
+                                   [--proxy]
 
 What is measured. For each number of sessions N a fresh database (a SQLite file in a temporary
 folder, or a new database in a throwaway PostgreSQL cluster from scripts/pg-throwaway.sh) is filled
@@ -23,6 +24,15 @@ session saw saved must be the score stored (a mismatch is a lost save). Each ses
 the page and saves once untimed (warm-up; its errors count). Every save adds a version, and the
 score page lists each objective's versions with a Restore button, so the page grows as a session
 saves: a session of a small N, saving more often, draws a longer page by the end.
+
+Through the proxy (--proxy): each N and P is measured a second time, beside the direct figures, on a
+fresh database and fresh processes with Caddy in front of them as deploy/Caddyfile has it for a
+deployment (sticky sessions by cookie, health checks; plain HTTP on a loopback port): each session
+asks the proxy for its health address first, as a browser's first request would, keeps the sticky
+cookie Caddy sets and opens its websocket through Caddy with it. Caddy chooses a process for each at
+random, as it would for people, so the processes need not share the sessions evenly (the JSON has
+how many each had). Caddy's own CPU is reported apart (in the JSON), as PostgreSQL's is; the ratio is
+the app servers' CPU per save against the same floor as the direct run's.
 
 Server figures per N: CPU seconds of the app processes during the timed window (utime + stime from
 /proc), their peak resident memory (VmHWM, summed over processes: the servers are restarted for each
@@ -46,7 +56,8 @@ also reads the record on every run, which the floor does not.
 Approximate: the client runs in this process on the same machine and takes CPU from the servers
 (its CPU per save is in the JSON); other work on the machine shows in latency more than in CPU
 seconds; the server accepts no websocket compression (for browsers either), so none is measured.
-Results go to bench-results/load.json; the exit status is 1 if any save was lost.
+Results go to bench-results/load.json (bench-results/load-proxy.json with --proxy); the exit status is
+1 if any save was lost.
 """
 
 from __future__ import annotations
@@ -124,8 +135,10 @@ class Client:
     frontend keeps them: a value the server sets (set_value) replaces ours, a widget not drawn by the
     last run is forgotten, a button is sent as a trigger only on the run it is clicked."""
 
-    def __init__(self, port: int, query_string: str = "", page_name: str = "") -> None:
+    def __init__(self, port: int, query_string: str = "", page_name: str = "",
+                 headers: dict[str, str] | None = None) -> None:
         self.url = f"ws://127.0.0.1:{port}/_stcore/stream"
+        self.headers = headers   # a cookie, through the proxy
         self.query_string = query_string
         self.page_name = page_name
         self.page_hash = ""
@@ -140,7 +153,7 @@ class Client:
         self.ids.clear()
         self.page_hash = ""
         self.ws = await ws_connect(self.url, subprotocols=["streamlit"], max_size=None, ping_interval=None,
-                                   open_timeout=TIMEOUT)
+                                   open_timeout=TIMEOUT, additional_headers=self.headers)
         return await self.rerun()
 
     async def close(self) -> None:
@@ -271,9 +284,9 @@ class Tally:
 class ScoringPerson:
     """Scores objectives of their own organisation's draft 2024 on the score page and saves."""
 
-    def __init__(self, port: int, org: str) -> None:
+    def __init__(self, port: int, org: str, headers: dict[str, str] | None = None) -> None:
         self.org = org
-        self.client = Client(port, f"org={org}&period={PERIOD}", page_name="score")
+        self.client = Client(port, f"org={org}&period={PERIOD}", page_name="score", headers=headers)
         self.turn = 0
         self.first_page: Run | None = None  # the page as first seen after a change (for the floor page)
 
@@ -455,6 +468,71 @@ class Server:
                 self.process.wait()
 
 
+class Proxy:
+    """Caddy in front of the app's processes, with deploy/Caddyfile as a deployment has it: plain HTTP
+    on a loopback port, sticky sessions by cookie, health checks on each process."""
+
+    STICKY_SECRET = "bench-load"
+    COOKIE = "assessment_server"
+
+    def __init__(self, servers: list[Server], log: Path) -> None:
+        self.port = _free_port()
+        self.log = log
+        self.upstreams = {_sticky(self.STICKY_SECRET, s.port): i for i, s in enumerate(servers)}
+        env = {**os.environ, "ASSESSMENT_SITE": f"http://127.0.0.1:{self.port}",
+               "ASSESSMENT_UPSTREAMS": " ".join(f"127.0.0.1:{s.port}" for s in servers),
+               "ASSESSMENT_PROXY_BIND": "127.0.0.1", "ASSESSMENT_PROXY_ADMIN": "off",
+               "ASSESSMENT_STICKY_SECRET": self.STICKY_SECRET}
+        caddy = shutil.which("caddy")
+        if caddy is None:
+            raise RuntimeError("--proxy needs Caddy (apt-get install caddy, or bash scripts/system-deps.sh)")
+        with open(log, "wb") as out:
+            self.process = subprocess.Popen([caddy, "run", "--config", str(ROOT / "deploy" / "Caddyfile"),
+                                             "--adapter", "caddyfile"], env=env, stdout=out,
+                                            stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait_healthy(self, limit: float = 30) -> None:
+        until = time.monotonic() + limit
+        while time.monotonic() < until:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"Caddy stopped (see {self.log}):\n" + self.log.read_text(errors="replace")[-2000:])
+            try:
+                self.session()
+                return
+            except OSError:
+                time.sleep(0.25)
+        raise RuntimeError(f"Caddy on port {self.port} did not answer within {limit:.0f} s (see {self.log})")
+
+    def session(self) -> tuple[dict[str, str], int]:
+        """A browser's first request through the proxy: the sticky cookie Caddy sets (as a header to
+        send back) and which of the processes it names."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/_stcore/health", timeout=5) as answer:
+            cookies = [c.split(";", 1)[0] for c in answer.headers.get_all("Set-Cookie") or []]
+        value = next((c.split("=", 1)[1] for c in cookies if c.startswith(self.COOKIE + "=")), "")
+        if value not in self.upstreams:
+            raise RuntimeError(f"Caddy set no sticky cookie naming one of the processes: {cookies}")
+        return {"Cookie": f"{self.COOKIE}={value}"}, self.upstreams[value]
+
+    def cpu(self) -> float:
+        return cpu_seconds(self.process.pid)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _sticky(secret: str, port: int) -> str:
+    """The value of Caddy's sticky cookie for the process on `port` (an HMAC-SHA256 of its address)."""
+    import hashlib
+    import hmac
+    return hmac.new(secret.encode(), f"127.0.0.1:{port}".encode(), hashlib.sha256).hexdigest()
+
+
 class Database:
     """Where the app's databases live: SQLite files in the temporary folder, or one throwaway
     PostgreSQL cluster holding a fresh database per measurement."""
@@ -591,7 +669,7 @@ def _percentile(values: list[float], p: float) -> float | None:
 
 
 def measure(people: list, servers: list[Server], database: Database | None, seconds: float,
-            think: float = 0.0) -> dict[str, Any]:
+            think: float = 0.0, proxy: Proxy | None = None) -> dict[str, Any]:
     """Warm up every session (open the page, one save), then let them save for `seconds` and take the
     servers' CPU, the client's CPU and everyone's results over that window."""
 
@@ -605,6 +683,7 @@ def measure(people: list, servers: list[Server], database: Database | None, seco
             t.last_saved.update(w.last_saved)
         server_before = [s.cpu() for s in servers]
         db_before = database.cpu() if database else None
+        proxy_before = proxy.cpu() if proxy else None
         client_before, start = time.process_time(), time.perf_counter()
         deadline = start + seconds
         paces = [random.Random(i) for i in range(len(people))]   # the same pauses in every run
@@ -613,10 +692,11 @@ def measure(people: list, servers: list[Server], database: Database | None, seco
         client_cpu = time.process_time() - client_before
         server_cpu = sum(s.cpu() for s in servers) - sum(server_before)
         db_cpu = database.cpu() - db_before if database and db_before is not None else None
+        proxy_cpu = proxy.cpu() - proxy_before if proxy and proxy_before is not None else None
         for p in people:
             await p.client.close()
         return {"tallies": tallies, "elapsed_s": elapsed, "server_cpu_s": server_cpu, "client_cpu_s": client_cpu,
-                "db_cpu_s": db_cpu, "rss_mb": sum(s.peak_rss_mb() for s in servers),
+                "db_cpu_s": db_cpu, "proxy_cpu_s": proxy_cpu, "rss_mb": sum(s.peak_rss_mb() for s in servers),
                 "rss_mb_per_process": [s.peak_rss_mb() for s in servers]}
 
     return asyncio.run(go())
@@ -642,6 +722,7 @@ def summarise(found: dict[str, Any]) -> dict[str, Any]:
         "server_cpu_s": found["server_cpu_s"], "cpu_s_per_save": per_save(found["server_cpu_s"]),
         "client_cpu_s": found["client_cpu_s"], "client_cpu_s_per_save": per_save(found["client_cpu_s"]),
         "db_cpu_s": found["db_cpu_s"], "db_cpu_s_per_save": per_save(found["db_cpu_s"]),
+        "proxy_cpu_s": found.get("proxy_cpu_s"), "proxy_cpu_s_per_save": per_save(found.get("proxy_cpu_s")),
         "rss_mb": found["rss_mb"], "rss_mb_per_process": found["rss_mb_per_process"],
         "saves_per_session": [t.saves for t in tallies],
     }
@@ -686,6 +767,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--post-script-gc", choices=("on", "off"), default="off",
                         help="Streamlit's runner.postScriptGC (a full garbage collection after every run); "
                              "off, as .streamlit/config.toml sets it for the app")
+    parser.add_argument("--proxy", action="store_true",
+                        help="measure each N and P a second time through Caddy (deploy/Caddyfile), beside the "
+                             "direct figures; results in bench-results/load-proxy.json")
     parser.add_argument("--think", type=float, default=0.0,
                         help="mean seconds a person pauses between saves (drawn at random; default 0: each "
                              "saves again as soon as the last is saved, the heaviest load N people can make)")
@@ -727,6 +811,8 @@ def main(argv: list[str]) -> int:
                 lost, problems = lost_saves(store, found["tallies"])
                 app["lost_saves"], app["lost_examples"] = lost, problems[:10]
                 store.engine.dispose()
+                proxied = (_through_proxy(database, f"load_p{processes}_n{n}_proxy", orgs, processes, gc_on, folder,
+                                          args) if args.proxy else None)
 
                 # floor (b): a bare page with the elements of the score page as a person first sees it
                 # after a change (taken once, from the first measurement), the same N, P and time
@@ -748,16 +834,22 @@ def main(argv: list[str]) -> int:
                         server.stop()
 
                 floor = (floor_a["cpu_s_per_save"] + bare["cpu_s_per_save"]) if bare["cpu_s_per_save"] else None
-                row = {"sessions": n, "processes": processes, **app, "floor_a": floor_a, "floor_b": bare,
-                       "floor_s_per_save": floor,
-                       "ratio": app["cpu_s_per_save"] / floor if floor and app["cpu_s_per_save"] else None}
-                rows.append(row)
-                print(f"  N={n:>3} P={processes}: {app['saves']} saves, {app['saves_per_s']:.2f}/s, "
-                      f"p50 {_ms(app['p50_s'])}, p95 {_ms(app['p95_s'])}, {app['errors']} errors, {lost} lost; "
-                      f"floor (a) {_ms(floor_a['cpu_s_per_save'])}, floor page {bare['saves']} saves, "
-                      f"{bare['errors']} errors", flush=True)
-                for example in app["error_examples"][:3] + problems[:3] + bare["error_examples"][:2]:
-                    print(f"      {example}")
+                for via, measured in (("direct", app), ("proxy", proxied)):
+                    if measured is None:
+                        continue
+                    cpu = measured["cpu_s_per_save"]
+                    rows.append({"sessions": n, "processes": processes, "via": via, **measured, "floor_a": floor_a,
+                                 "floor_b": bare, "floor_s_per_save": floor,
+                                 "ratio": cpu / floor if floor and cpu else None})
+                    print(f"  N={n:>3} P={processes} {via}: {measured['saves']} saves, "
+                          f"{measured['saves_per_s']:.2f}/s, p50 {_ms(measured['p50_s'])}, "
+                          f"p95 {_ms(measured['p95_s'])}, {measured['errors']} errors, {measured['lost_saves']} lost; "
+                          f"floor (a) {_ms(floor_a['cpu_s_per_save'])}, floor page {bare['saves']} saves, "
+                          f"{bare['errors']} errors", flush=True)
+                    for example in measured["error_examples"][:3] + measured["lost_examples"][:3]:
+                        print(f"      {example}")
+                for example in bare["error_examples"][:2]:
+                    print(f"      floor page: {example}")
     finally:
         if database is not None:
             database.stop()
@@ -765,12 +857,13 @@ def main(argv: list[str]) -> int:
 
     _table(rows)
     RESULTS_DIR.mkdir(exist_ok=True)
-    out = RESULTS_DIR / "load.json"
+    out = RESULTS_DIR / ("load-proxy.json" if args.proxy else "load.json")
     out.write_text(json.dumps({
         "module": "load", "started": started.isoformat(timespec="seconds"),
         "elapsed_s": time.perf_counter() - clock, "machine": info,
         "options": {"sessions": args.sessions, "processes": args.processes, "seconds": args.seconds,
                     "database": args.database, "post_script_gc": args.post_script_gc, "think_s": args.think,
+                    "proxy": "caddy (deploy/Caddyfile)" if args.proxy else None,
                     "servers_restarted_per_measurement": True, "fresh_database_per_measurement": True},
         "floor_page_elements": elements, "results": rows,
     }, indent=2) + "\n", encoding="utf-8")
@@ -778,8 +871,36 @@ def main(argv: list[str]) -> int:
     return 1 if any(r["lost_saves"] for r in rows) else 0
 
 
+def _through_proxy(database: Database, name: str, orgs: list[str], processes: int, gc_on: bool, folder: Path,
+                   args: argparse.Namespace) -> dict[str, Any]:
+    """The same measurement through Caddy: a fresh database filled the same way, fresh processes,
+    Caddy in front; each session takes the process Caddy's cookie names."""
+    url = database.fresh(name)
+    store = fill(url, [*orgs, "council-floor"])
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONUNBUFFERED": "1"}
+    servers = run_servers(ROOT / "app.py", processes, env, gc_on, folder, f"{name}-app")
+    proxy = None
+    try:
+        proxy = Proxy(servers, folder / f"{name}-caddy.log")
+        proxy.wait_healthy()
+        chosen = [proxy.session() for _ in orgs]
+        people = [ScoringPerson(proxy.port, org, headers) for org, (headers, _) in zip(orgs, chosen)]
+        found = measure(people, servers, database, args.seconds, args.think, proxy=proxy)
+    finally:
+        if proxy is not None:
+            proxy.stop()
+        for server in servers:
+            server.stop()
+    measured = summarise(found)
+    lost, problems = lost_saves(store, found["tallies"])
+    measured["lost_saves"], measured["lost_examples"] = lost, problems[:10]
+    measured["sessions_per_process"] = [sum(1 for _, i in chosen if i == p) for p in range(processes)]
+    store.engine.dispose()
+    return measured
+
+
 def _table(rows: list[dict[str, Any]]) -> None:
-    header = (f"{'N':>4} {'proc':>4} {'saves/s':>8} {'p50':>8} {'p95':>8} {'errors':>6} {'lost':>5} "
+    header = (f"{'N':>4} {'proc':>4} {'via':>6} {'saves/s':>8} {'p50':>8} {'p95':>8} {'errors':>6} {'lost':>5} "
               f"{'RSS MB':>7} {'CPU s/save':>10} {'floor s/save':>12} {'ratio':>6}")
     print("\n" + header)
     print("-" * len(header))
@@ -787,7 +908,7 @@ def _table(rows: list[dict[str, Any]]) -> None:
         def number(x, f):
             return "-" if x is None else format(x, f)
 
-        print(f"{r['sessions']:>4} {r['processes']:>4} {r['saves_per_s']:>8.2f} {_ms(r['p50_s']):>8} "
+        print(f"{r['sessions']:>4} {r['processes']:>4} {r['via']:>6} {r['saves_per_s']:>8.2f} {_ms(r['p50_s']):>8} "
               f"{_ms(r['p95_s']):>8} {r['errors']:>6} {r['lost_saves']:>5} {r['rss_mb']:>7.0f} "
               f"{number(r['cpu_s_per_save'], '.4f'):>10} {number(r['floor_s_per_save'], '.4f'):>12} "
               f"{number(r['ratio'], '.2f'):>5}x")

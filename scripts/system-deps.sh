@@ -9,6 +9,8 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 # Word exports are rendered to PDF (LibreOffice) and measured (poppler's pdfinfo) by the tests.
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 command -v pdfinfo >/dev/null 2>&1 || need+=(poppler-utils)
+# The deployment's test puts Caddy (deploy/Caddyfile) in front of the app's processes.
+command -v caddy >/dev/null 2>&1 || need+=(caddy)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing Debian packages: ${need[*]} (run as root, or install them: apt-get install ${need[*]})" >&2

@@ -251,7 +251,7 @@ def test_what_postgresql_cannot_store_is_named_and_nothing_is_written(tmp_path, 
         restore(copy, data, source="long.json")
     assert str(caught.value) == (
         "long.json has 1 problem: nothing was restored\n"
-        "  long.json:32: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
+        "  long.json:33: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
     assert sum(table_counts(copy).values()) == 0
     wipe_postgres(postgres_url)
     postgres = open_store(postgres_url)
@@ -260,8 +260,8 @@ def test_what_postgresql_cannot_store_is_named_and_nothing_is_written(tmp_path, 
             restore(postgres, data, source="nul.json")
         assert str(caught.value) == (
             "nul.json has 2 problems: nothing was restored\n"
-            "  nul.json:25: settings[0].value: contains the NUL character (\\u0000), which PostgreSQL cannot store\n"
-            "  nul.json:32: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
+            "  nul.json:26: settings[0].value: contains the NUL character (\\u0000), which PostgreSQL cannot store\n"
+            "  nul.json:33: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
         assert sum(table_counts(postgres).values()) == 0
     finally:
         for s in (sqlite, copy, postgres):
@@ -289,7 +289,7 @@ def test_a_backup_of_format_1_still_restores(store):
     old = (BACKUPS / "minimal-format-1.json").read_bytes()
     counts = restore(store, old, source="old.json")
     assert counts == {**header(old), "drafts": 0, "actions": header(old)["actions"] - 1, "action_updates": 0,
-                      "people": 0, "memberships": 0, "events": 0, "covering_reports": 0}
+                      "people": 0, "memberships": 0, "events": 0, "covering_reports": 0, "reminder_log": 0}
     again = json.loads(backup(store))
     assert again["format_version"] == backup_module.FORMAT_VERSION and again["counts"]["drafts"] == 0
     entries = [e for o in again["organisations"] for a in o["assessments"] for e in a["entries"]]
@@ -509,14 +509,15 @@ SHAPES = {"organisations": backup_module.OrganisationData, "baselines": backup_m
           "entry_history": backup_module.HistoryData, "settings": backup_module.SettingData,
           "drafts": backup_module.DraftData, "action_updates": backup_module.ActionUpdateData,
           "events": backup_module.EventData, "people": backup_module.PersonData,
-          "memberships": backup_module.MembershipData, "covering_reports": backup_module.CoveringData}
+          "memberships": backup_module.MembershipData, "covering_reports": backup_module.CoveringData,
+          "reminder_log": backup_module.ReminderData}
 NOT_IN_THE_FILE = {"organisations": {"changed"},   # a stamp for reading: a restored organisation gets a new one
                    "baselines": {"organisation_id"}, "settings": set(),
                    "assessments": {"id", "organisation_id"}, "entries": {"id", "assessment_id"},
                    "actions": {"entry_id"}, "evidence": {"id", "entry_id"}, "entry_history": {"id", "entry_id"},
                    "drafts": {"id", "assessment_id"}, "action_updates": {"id", "action_id"},
                    "events": {"organisation_id"}, "people": {"id"}, "memberships": {"person_id"},
-                   "covering_reports": {"id", "assessment_id"}}
+                   "covering_reports": {"id", "assessment_id"}, "reminder_log": {"id"}}
 
 
 def test_every_table_and_column_is_in_the_backup():
@@ -533,6 +534,6 @@ def test_every_table_and_column_is_in_the_backup():
                   backup_module.HistoryData, backup_module.EvidenceData, backup_module.BaselineData,
                   backup_module.AssessmentData, backup_module.SettingData, backup_module.DraftData,
                   backup_module.ActionUpdateData, backup_module.EventData, backup_module.PersonData,
-                  backup_module.MembershipData, backup_module.CoveringData):
+                  backup_module.MembershipData, backup_module.CoveringData, backup_module.ReminderData):
         for name in model.__annotations__:
             assert f"`{name}`" in docs, f"{model.__name__}.{name} is not documented"

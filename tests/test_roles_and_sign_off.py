@@ -89,10 +89,17 @@ def _every_change(store, imported_event: int, prepared):
         "load_examples": lambda a: workflows.load_examples(store, a),
         "backup": lambda a: workflows.backup(store, a),
         "restore": lambda a: workflows.restore(store, a, b"{}", source="x.json"),
+        "save_dated_backup": lambda a: workflows.save_dated_backup(store, a, ROOT / "no-such-folder", keep=1),
+        "check_backup": lambda a: workflows.check_backup(store, a, b"{}", source="x.json"),
         "people": lambda a: workflows.people(store, a, "medway"),
         "everyone": lambda a: workflows.everyone(store, a),
         "unbind_person": lambda a: workflows.unbind_person(store, a, "head@medway.gov.uk", "a test"),
         "sign_in_log": lambda a: workflows.sign_in_log(store, a),
+        "notify": lambda a: workflows.notify(store, a, today=date(2026, 11, 21), mailer=None),
+        "reminder_log": lambda a: workflows.reminder_log(store, a),
+        "set_reminders": lambda a: workflows.set_reminders(store, a, "head@medway.gov.uk", False),
+        "reminders_on": lambda a: workflows.reminders_on(store, a, "head@medway.gov.uk"),
+        "action_owners": lambda a: workflows.action_owners(store, a, "medway"),
         "save_covering": lambda a: workflows.save_covering(store, a, "medway", "2024", CoveringReport(author="Anyone")),
         "import_covering": lambda a: workflows.import_covering(store, a, "medway", "2024", REPORT_TEXT),
         "set_report_shape": lambda a: workflows.set_report_shape(store, a, "medway", None),
@@ -193,7 +200,8 @@ def test_another_organisation_and_a_signed_out_visitor_read_nothing(medway_year,
 
 DEPLOYER = Actor("it@council.gov.uk", administers_deployment=True)   # the deployment's administrator, no role
 DEPLOYMENT_WORK = {"add_organisation", "add_person", "remove_person", "load_examples", "backup", "restore", "people",
-                   "everyone", "unbind_person", "sign_in_log"}
+                   "save_dated_backup", "check_backup",
+                   "everyone", "unbind_person", "sign_in_log", "notify", "reminder_log", "set_reminders", "reminders_on"}
 
 
 def test_the_deployment_administrator_manages_organisations_and_people_but_sees_no_record_without_a_role(medway_year):
@@ -496,7 +504,7 @@ def test_a_move_from_sqlite_to_postgresql_keeps_people_roles_approvals_and_histo
     workflows.approve_period(sqlite, head, "medway", "2024", decision="Cabinet", on=date(2025, 2, 13),
                              minute="Minute 123/2025")
     data = workflows.backup(sqlite, LOCAL_ACTOR)
-    assert json.loads(data)["format_version"] == 8
+    assert json.loads(data)["format_version"] == 9
     wipe_postgres(postgres_url)
     postgres = open_store(postgres_url)
     try:

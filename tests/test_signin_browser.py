@@ -95,6 +95,15 @@ def test_an_editor_and_a_councillor_sign_in_and_see_what_their_roles_allow(signe
         expect(navigation.get_by_role("link", name=name, exact=True)).to_be_visible()
     expect(navigation.get_by_role("link", name="People", exact=True)).to_have_count(0)   # not an administrator
     shot(page, "signin-1-editor-on-start")
+    reminders = page.get_by_test_id("stSidebar").get_by_role("switch", name="Email me reminders")
+    expect(reminders).to_be_checked()      # their own reminders by email, switched off here (`notify run`)
+    page.get_by_test_id("stSidebar").get_by_text("Email me reminders").click()
+    expect(reminders).not_to_be_checked()
+    for _ in range(50):
+        if not workflows.reminders_on(store, LOCAL_ACTOR, EDITOR[1]):
+            break
+        page.wait_for_timeout(100)
+    assert not workflows.reminders_on(store, LOCAL_ACTOR, EDITOR[1])
     page.get_by_role("link", name="Score a key area").click()
     expect(page.get_by_text("Score: Medway Council, 2024")).to_be_visible(timeout=30000)
     shot(page, "signin-2-editor-scoring")

@@ -108,6 +108,12 @@ PDF_SECONDS = 30                # a conversion is stopped after this; the larges
 PDF_CPU_SECONDS = 20            # and after this much processor time: 210 KB of one wide character (U+FDFA,
                                 # laid out glyph by glyph) took 32 s, 350 KB over a minute
 
+# ---------------------------------------------------------------- reminders by email (`notify run`, `domain.reminders`)
+REMINDERS_PER_RUN = 2_000       # messages one run sends; a council has a dozen people, a region's
+                                # 400 councils about 2,000 (the rest wait for the next run, and are named)
+REMINDER_ACTIONS = 40           # actions one message lists (the rest are counted, "and 12 more"); a
+                                # head of procurement owns about 20 of Medway's 22
+
 
 def backup_too_big(source: str, size: int) -> str | None:
     """The message for a backup of `size` bytes bigger than `BACKUP_BYTES`, or None: the one

@@ -33,6 +33,7 @@ class Person:
     administers_deployment: bool = False
     roles: dict[str, str] = field(default_factory=dict)     # organisation id -> role
     last_signed_in: datetime | None = None
+    reminders: bool = True     # sent reminders by email (`notify run`); they may switch them off
 
     @property
     def signed_in_before(self) -> bool:

@@ -61,6 +61,7 @@ from .tables import (
     MembershipRow,
     OrganisationRow,
     PersonRow,
+    ReminderLogRow,
     SettingRow,
 )
 
@@ -68,11 +69,12 @@ FORMAT = "procurement-maturity-backup"
 # 2: targets may be n/a, drafts; 3: an action lives once, with its status changes; 4: people and
 # roles, approvals, events, and a full snapshot in every history row; 5: a draft belongs to a tab;
 # 6: a history row's snapshot is the record schema's entry (`formats.record_schema.EntrySnapshot`);
-# 7: an organisation's report shape, and each period's covering report with its versions.
-FORMAT_VERSION = 8
+# 7: an organisation's report shape, and each period's covering report with its versions; 8: a plan
+# beside the scores; 9: whether each person is sent reminders, and the reminder log.
+FORMAT_VERSION = 9
 CREATED_BY = "procurement maturity self-assessment (assessment.backup)"
 COUNTED = ("people", "memberships", "organisations", "events", "baselines", "assessments", "entries", "actions",
-           "action_updates", "evidence", "entry_history", "drafts", "covering_reports", "settings")
+           "action_updates", "evidence", "entry_history", "drafts", "covering_reports", "settings", "reminder_log")
 
 _ORGS, _BASELINES, _ASSESSMENTS = (cast(Table, OrganisationRow.__table__), cast(Table, BaselineRow.__table__),
                                    cast(Table, AssessmentRow.__table__))
@@ -82,9 +84,9 @@ _HISTORY, _SETTINGS, _DRAFTS = (cast(Table, EntryHistoryRow.__table__), cast(Tab
                                 cast(Table, DraftRow.__table__))
 _UPDATES, _EVENTS, _PEOPLE, _MEMBERSHIPS = (cast(Table, ActionUpdateRow.__table__), cast(Table, EventRow.__table__),
                                             cast(Table, PersonRow.__table__), cast(Table, MembershipRow.__table__))
-_COVERING = cast(Table, CoveringReportRow.__table__)
+_COVERING, _REMINDERS = cast(Table, CoveringReportRow.__table__), cast(Table, ReminderLogRow.__table__)
 SERIAL_TABLES = ("people", "events", "assessments", "entries", "actions", "action_updates", "evidence",
-                 "entry_history", "drafts", "covering_reports")
+                 "entry_history", "drafts", "covering_reports", "reminder_log")
 
 
 # ====================================================================== the file's shape (v4)
@@ -250,7 +252,19 @@ class PersonData(TypedDict):
     added_by: str | None
     added_at: AwareDatetime
     last_signed_in: AwareDatetime | None
+    reminders: bool
     roles: _Rows[MembershipData]
+
+
+@with_config(_STRICT)
+class ReminderData(TypedDict):
+    day: date
+    at: AwareDatetime
+    email: str
+    outcome: str
+    subject: str
+    items: str
+    reason: str | None
 
 
 @with_config(_STRICT)
@@ -278,6 +292,7 @@ class BackupData(TypedDict):
     settings: _Rows[SettingData]
     people: _Rows[PersonData]
     organisations: _Rows[OrganisationData]
+    reminder_log: _Rows[ReminderData]
 
 
 @with_config(ConfigDict(extra="ignore"))
@@ -304,6 +319,17 @@ def backup(store) -> bytes:
         finally:
             connection.rollback()
     return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+
+
+def contents(store) -> dict[str, Any]:
+    """The whole database as a backup holds it, as plain data (not yet JSON), read in one consistent
+    snapshot: what the restore check compares (`storage.backup_check`)."""
+    with store.engine.connect() as connection:
+        connection = _snapshot(connection)
+        try:
+            return _read_all(connection)
+        finally:
+            connection.rollback()
 
 
 def _snapshot(connection: Connection) -> Connection:
@@ -427,21 +453,27 @@ def _read_all(connection: Connection) -> dict[str, Any]:
     people = [{
         "email": email, "name": name, "issuer": issuer, "subject": subject,
         "administers_deployment": bool(deployment), "added_by": added_by, "added_at": _when(added_at),
-        "last_signed_in": _when(last),
+        "last_signed_in": _when(last), "reminders": reminders is not False,
         "roles": sorted(roles.pop(person_id, []), key=lambda r: _natural(r["organisation_id"])),
-    } for person_id, email, name, issuer, subject, deployment, added_by, added_at, last in sorted(
+    } for person_id, email, name, issuer, subject, deployment, added_by, added_at, last, reminders in sorted(
         rows(c.id, c.email, c.name, c.issuer, c.subject, c.administers_deployment, c.added_by, c.added_at,
-             c.last_signed_in), key=lambda r: r[1])]
+             c.last_signed_in, c.reminders), key=lambda r: r[1])]
+    c = _REMINDERS.c
+    reminder_log = [{"day": day.isoformat(), "at": _when(at), "email": email, "outcome": outcome, "subject": subject,
+                     "items": items, "reason": reason}
+                    for day, at, email, outcome, subject, items, reason in rows(
+                        c.day, c.at, c.email, c.outcome, c.subject, c["items"], c.reason)]   # (c.items: a method)
 
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "schema_revision": _database_revision(connection),
         "created_by": CREATED_BY,
-        "counts": _count(settings, people, organisations),
+        "counts": _count(settings, people, organisations, reminder_log),
         "settings": settings,
         "people": people,
         "organisations": organisations,
+        "reminder_log": reminder_log,
     }
 
 
@@ -450,7 +482,8 @@ def _read_all(connection: Connection) -> dict[str, Any]:
 # (Every other list is sorted here, by natural keys.)
 _ORDER = {"actions": (_ACTIONS.c.id,), "evidence": (_EVIDENCE.c.id,),
           "entry_history": (_HISTORY.c.version, _HISTORY.c.id), "events": (_EVENTS.c.id,),
-          "covering_reports": (_COVERING.c.version, _COVERING.c.id)}
+          "covering_reports": (_COVERING.c.version, _COVERING.c.id),
+          "reminder_log": (_REMINDERS.c.at, _REMINDERS.c.id)}
 
 
 @lru_cache(maxsize=4096)
@@ -476,9 +509,10 @@ def _when(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
-def _count(settings: list, people: list, organisations: list) -> dict[str, int]:
+def _count(settings: list, people: list, organisations: list, reminder_log: list) -> dict[str, int]:
     counts = dict.fromkeys(COUNTED, 0)
     counts["settings"] = len(settings)
+    counts["reminder_log"] = len(reminder_log)
     counts["people"] = len(people)
     counts["memberships"] = sum(len(p["roles"]) for p in people)
     counts["organisations"] = len(organisations)
@@ -585,7 +619,8 @@ def _from_older(raw: Any, version: int) -> Any:
     numbers with n/a flags (`migrations.legacy.snapshot_from_numbers`, as migration 0008 does). From
     1 to 6: no report shape and no covering reports (as migration 0009 leaves a database). From 1 to
     7: every period and event is of the organisation's main record, and no entry is a plan's (as
-    migration 0010 leaves a database)."""
+    migration 0010 leaves a database). From 1 to 8: everyone is sent reminders, and none has been
+    logged (as migration 0011 leaves a database)."""
     if not isinstance(raw, dict):
         return raw
     raw = {**raw, "format_version": FORMAT_VERSION}
@@ -630,7 +665,20 @@ def _from_older(raw: Any, version: int) -> Any:
         counts = raw["counts"] = {"people": 0, "memberships": 0, **counts, "events": 0}
     if isinstance(counts, dict) and version < 7:
         raw["counts"] = {**counts, "covering_reports": counts.get("covering_reports", 0)}
+    _older_reminders(raw, version)
     return raw
+
+
+def _older_reminders(raw: dict, version: int) -> None:
+    """Formats 1 to 8 as the newest, in place: everyone is sent reminders, and none is logged."""
+    if version >= 9:
+        return
+    raw.setdefault("reminder_log", [])
+    for person in _list(raw, "people"):
+        if isinstance(person, dict):
+            person.setdefault("reminders", True)
+    if isinstance(raw.get("counts"), dict):
+        raw["counts"] = {**raw["counts"], "reminder_log": raw["counts"].get("reminder_log", 0)}
 
 
 def _older_assessment(assessment: Any, version: int) -> None:
@@ -850,6 +898,11 @@ def _content_problems(raw: Any) -> list[tuple[tuple, str]]:
     counts = dict.fromkeys(COUNTED, 0)
     settings = _list(raw, "settings")
     counts["settings"] = len(settings)
+    reminder_log = _list(raw, "reminder_log")
+    counts["reminder_log"] = len(reminder_log)
+    problems += [(("reminder_log", i, "outcome"), f"{_shown(outcome)} is not an outcome (\"sent\" or \"failed\")")
+                 for i, row in enumerate(reminder_log)
+                 if (outcome := _field(row, "outcome")) is not None and outcome not in ("sent", "failed")]
     problems += _duplicates((("settings", i, "key"), _field(s, "key")) for i, s in enumerate(settings))
     people = _list(raw, "people")
     counts["people"] = len(people)
@@ -1144,7 +1197,8 @@ _LIMITS: dict[type, dict[str, int]] = {
                                  (AssessmentData, _ASSESSMENTS), (EntryData, _ENTRIES), (ActionData, _ACTIONS),
                                  (EvidenceData, _EVIDENCE), (HistoryData, _HISTORY), (DraftData, _DRAFTS),
                                  (ActionUpdateData, _UPDATES), (EventData, _EVENTS), (PersonData, _PEOPLE),
-                                 (MembershipData, _MEMBERSHIPS), (CoveringData, _COVERING))}
+                                 (MembershipData, _MEMBERSHIPS), (CoveringData, _COVERING),
+                                 (ReminderData, _REMINDERS))}
 
 
 def _column_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tuple[tuple, str]]:
@@ -1165,6 +1219,7 @@ def _column_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tuple[
             yield from check(row, shape, (*where, n))
 
     yield from each(backup_["settings"], SettingData, ("settings",))
+    yield from each(backup_["reminder_log"], ReminderData, ("reminder_log",))
     for i, person in enumerate(backup_["people"]):
         yield from check(person, PersonData, ("people", i))
         yield from each(person["roles"], MembershipData, ("people", i, "roles"))
@@ -1193,6 +1248,7 @@ def _rows(backup_: BackupData) -> dict[str, list[dict]]:
     numbered in file order and action ids as written; times in UTC."""
     tables: dict[str, list[dict]] = {name: [] for name in COUNTED}
     tables["settings"] = [dict(s) for s in backup_["settings"]]
+    tables["reminder_log"] = [{**r, "id": n, "at": _in_utc(r["at"])} for n, r in enumerate(backup_["reminder_log"], 1)]
     assessments, entries, actions = tables["assessments"], tables["entries"], tables["actions"]
     evidence, history = tables["evidence"], tables["entry_history"]
     for person in backup_["people"]:
@@ -1251,7 +1307,7 @@ _TABLES = {"people": _PEOPLE, "memberships": _MEMBERSHIPS, "events": _EVENTS,
            "organisations": _ORGS, "baselines": _BASELINES, "assessments": _ASSESSMENTS, "entries": _ENTRIES,
            "actions": _ACTIONS, "action_updates": _UPDATES, "evidence": _EVIDENCE, "entry_history": _HISTORY,
            "drafts": _DRAFTS, "covering_reports": _COVERING,
-           "settings": _SETTINGS}
+           "settings": _SETTINGS, "reminder_log": _REMINDERS}
 _NOUNS = {"people": ("person", "people"), "memberships": ("role", "roles"), "events": ("event", "events"),
           "organisations": ("organisation", "organisations"), "baselines": ("baseline score", "baseline scores"),
           "assessments": ("period", "periods"), "entries": ("entry", "entries"), "actions": ("action", "actions"),
@@ -1259,7 +1315,8 @@ _NOUNS = {"people": ("person", "people"), "memberships": ("role", "roles"), "eve
           "evidence": ("evidence link", "evidence links"),
           "entry_history": ("history row", "history rows"), "drafts": ("unsaved draft", "unsaved drafts"),
           "covering_reports": ("covering report version", "covering report versions"),
-          "settings": ("setting", "settings")}
+          "settings": ("setting", "settings"),
+          "reminder_log": ("reminder logged", "reminders logged")}
 
 
 def describe_counts(counts: dict[str, int]) -> str:
@@ -1287,7 +1344,7 @@ def _write(connection: Connection, tables: dict[str, list[dict]]) -> None:
     """Parents before children."""
     for name in ("organisations", "people", "memberships", "events", "baselines", "assessments", "entries",
                  "actions", "action_updates", "evidence", "entry_history", "drafts", "covering_reports",
-                 "settings"):
+                 "settings", "reminder_log"):
         for start in range(0, len(tables[name]), 50_000):    # in slices: less memory at once
             connection.execute(insert(_TABLES[name]), tables[name][start:start + 50_000])
 

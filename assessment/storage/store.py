@@ -17,7 +17,7 @@ import threading
 from collections import OrderedDict, defaultdict
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 from urllib.parse import quote
@@ -42,9 +42,11 @@ from ..domain.errors import (
 from ..domain.framework import Framework
 from ..domain.history import Event, Version
 from ..domain.people import Person, SignInLine, printable
+from ..domain.reminders import NEW_PERIOD as PROMPTED, DueAction, LatestPeriod, LoggedReminder, Sent
 from ..domain.record import (
     ACTION_PLAN,
     ACTION_PROGRESS,
+    OPEN_ACTION_STATUSES,
     record_name,
     CONTENT,
     MAIN_RECORD,
@@ -84,6 +86,7 @@ from .tables import (
     MembershipRow,
     OrganisationRow,
     PersonRow,
+    ReminderLogRow,
     SignInLogRow,
     new_stamp,
 )
@@ -812,6 +815,72 @@ class Transaction:
                            shown(r.reason)) for r in self.s.scalars(query)]
 
     @writes(NOT_A_PERIOD)
+    def set_reminders(self, email: str, on: bool) -> Person:
+        """Whether `email` is sent reminders by email."""
+        row = self._person_row(email)
+        if row is None:
+            raise NotFound(f"no one with the email address {email}")
+        row.reminders = on
+        self.s.flush()
+        return _person(row)
+
+    # ------------------------------------------------------------ reminders by email
+
+    @reads
+    def due_actions(self, until: date) -> list[DueAction]:
+        """Every open action (`record.OPEN_ACTION_STATUSES`) due on or before `until`, of every
+        organisation, with the record and period it was raised in, soonest first."""
+        rows = self.s.execute(
+            select(AssessmentRow.organisation_id, AssessmentRow.record, AssessmentRow.period, ActionRow.id,
+                   ActionRow.text, ActionRow.owner, ActionRow.due)
+            .join(EntryRow, ActionRow.entry_id == EntryRow.id)
+            .join(AssessmentRow, EntryRow.assessment_id == AssessmentRow.id)
+            .where(ActionRow.status.in_(OPEN_ACTION_STATUSES), ActionRow.due.is_not(None), ActionRow.due <= until)
+            .order_by(ActionRow.due, ActionRow.id)).all()
+        return [DueAction(org_id, record, period, action_id, text_, owner, due)
+                for org_id, record, period, action_id, text_, owner, due in rows if due is not None]
+
+    @reads
+    def latest_periods(self) -> list[LatestPeriod]:
+        """Each organisation's latest period of its scores (`record.period_key`), with the day it was
+        started (UTC)."""
+        latest: dict[str, tuple[str, datetime]] = {}
+        for org_id, period, created_at in self.s.execute(
+                select(AssessmentRow.organisation_id, AssessmentRow.period, AssessmentRow.created_at)
+                .where(AssessmentRow.record == MAIN_RECORD)):
+            if org_id not in latest or period_key(period) > period_key(latest[org_id][0]):
+                latest[org_id] = (period, created_at)
+        return [LatestPeriod(org_id, period, (_utc(created_at) or _now()).date())
+                for org_id, (period, created_at) in sorted(latest.items())]
+
+    @reads
+    def reminders_sent(self, *, since: date, prompts_since: date) -> list[Sent]:
+        """The reminders sent (not those that failed) on the runs of `since` and after, and those of
+        `prompts_since` and after that prompted to start a new period: what the cadence reads."""
+        query = (select(ReminderLogRow.day, ReminderLogRow.email, ReminderLogRow.items)
+                 .where(ReminderLogRow.outcome == "sent", ReminderLogRow.day >= min(since, prompts_since))
+                 .where((ReminderLogRow.day >= since) | ReminderLogRow.items.contains(f'"{PROMPTED}"'))
+                 .order_by(ReminderLogRow.day, ReminderLogRow.id))
+        return [Sent(day, email, tuple(_logged_items(items))) for day, email, items in self.s.execute(query)]
+
+    @writes(NOT_A_PERIOD)
+    def log_reminder(self, day: date, email: str, outcome: str, subject: str, items: list[dict[str, Any]],
+                     reason: str | None = None) -> None:
+        """Keep a reminder sent, or tried and failed (`reason`, escaped and cut to its column: a log
+        line is never refused): to whom, the run's day, its subject and what it listed."""
+        self.s.add(ReminderLogRow(day=day, at=_now(), email=email[:limits.EMAIL], outcome=outcome,
+                                  subject=subject[:limits.CHANGE], items=json.dumps(items, ensure_ascii=False),
+                                  reason=printable(reason)[:limits.REASON] if reason else None))
+        self.s.flush()
+
+    @reads
+    def reminder_log(self, *, limit: int = 200) -> list[LoggedReminder]:
+        """The newest lines of the reminder log."""
+        query = select(ReminderLogRow).order_by(ReminderLogRow.at.desc(), ReminderLogRow.id.desc()).limit(limit)
+        return [LoggedReminder(r.day, _utc(r.at), r.email, r.outcome, r.subject, tuple(_logged_items(r.items)),
+                               r.reason) for r in self.s.scalars(query)]
+
+    @writes(NOT_A_PERIOD)
     def remove_person(self, email: str) -> None:
         row = self._person_row(email)
         if row is not None:
@@ -1083,7 +1152,17 @@ def _approval(row: AssessmentRow) -> Approval | None:
 
 def _person(row: PersonRow) -> Person:
     return Person(row.email, row.name, row.issuer, row.subject, bool(row.administers_deployment),
-                  {m.organisation_id: m.role for m in row.memberships}, _utc(row.last_signed_in))
+                  {m.organisation_id: m.role for m in row.memberships}, _utc(row.last_signed_in),
+                  reminders=row.reminders is not False)
+
+
+def _logged_items(text_: str | None) -> list[dict[str, Any]]:
+    """What a logged reminder listed (`reminders.Item.logged`); anything else kept there reads as nothing."""
+    try:
+        found = json.loads(text_ or "[]")
+    except ValueError:
+        return []
+    return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
 
 
 def _utc(when: datetime | None) -> datetime | None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from uuid import uuid4
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false,
+                        true)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from ..domain.limits import (
@@ -232,6 +233,8 @@ class PersonRow(Base):
     added_by: Mapped[str | None] = mapped_column(String(PERSON))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_signed_in: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Sent reminders by email (`notify run`): on unless they (or an administrator) switch them off.
+    reminders: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     memberships: Mapped[list["MembershipRow"]] = relationship(cascade="all, delete-orphan")
 
 
@@ -275,6 +278,21 @@ class SignInLogRow(Base):
     subject: Mapped[str | None] = mapped_column(String(IDENTITY))
     by: Mapped[str | None] = mapped_column(String(PERSON))         # who freed a binding
     reason: Mapped[str | None] = mapped_column(String(REASON))
+
+
+class ReminderLogRow(Base):
+    """Every reminder email sent, or tried and failed: to whom, on which day's run, when, its subject
+    and what it listed (`items`, JSON: each action's id and due date, each prompt's organisation and
+    period; never the message's words). What the next runs read to send nothing twice."""
+    __tablename__ = "reminder_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)            # the run's day
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    email: Mapped[str] = mapped_column(String(EMAIL))
+    outcome: Mapped[str] = mapped_column(String(16))                # sent, failed
+    subject: Mapped[str] = mapped_column(String(CHANGE))
+    items: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(String(REASON))     # why it failed
 
 
 class SettingRow(Base):

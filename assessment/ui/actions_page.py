@@ -57,6 +57,7 @@ right.download_button("Download these actions (CSV)", key="actions.download_csv"
 
 if shown:
     st.header("Record progress")
+    people = {p.email: p.label() for p in workflows.action_owners(state.store(), state.actor(), org)}
     labels = [f"{r.period} · {r.title} · {r.action.text[:70]}" for r in shown]
     index = st.selectbox("Action", range(len(shown)), format_func=labels.__getitem__, key="actions.pick")
     row = shown[index or 0]
@@ -83,15 +84,21 @@ if shown:
                                            what=workflows.ACTION_PLAN_LOCKED)
         as_approved = kept_as_put is not None
         pair = st.columns(2)
-        owner = pair[0].text_input("Owner", value=row.action.owner or "", key=f"{k}.owner", max_chars=limits.OWNER,
-                                disabled=as_approved)
+        # One of the council's people (reminded by email), or a team or post typed in (its editors are).
+        current = row.action.owner or ""
+        choices = ["", *people, *([current] if current and current not in people else [])]
+        owner = pair[0].selectbox("Owner", choices, index=choices.index(current), key=f"{k}.owner",
+                                  format_func=lambda o: people.get(o, o) or "no owner", accept_new_options=True,
+                                  disabled=as_approved,
+                                  help="One of the council's people, who is sent reminders by email; or type a team "
+                                       "or post (its reminders go to the editors)")
         due = pair[1].date_input("Due date", value=row.action.due, key=f"{k}.due", format="DD/MM/YYYY",
                               disabled=as_approved)
         if as_approved:
             st.caption(md(f"Owner and due date as put before members: {kept_as_put}."))
         if st.form_submit_button("Save progress", key=f"{k}.save"):
             try:
-                workflows.edit_action(state.store(), state.actor(), org, action_id, status=status, owner=owner,
+                workflows.edit_action(state.store(), state.actor(), org, action_id, status=status, owner=owner or None,
                                       due=due, rag=None if rag == "none" else rag, note=note, on=on)
             except AssessmentError as exc:
                 st.error(said(exc))

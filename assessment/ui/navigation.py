@@ -3,6 +3,8 @@ here is a convenience; the application layer refuses what the role does not allo
 
 from __future__ import annotations
 
+from typing import Callable
+
 import streamlit as st
 
 from assessment.ui import state
@@ -18,6 +20,14 @@ _ACTIONS = ("assessment/ui/actions_page.py", "Actions", "actions")
 _IMPORT = ("assessment/ui/import_page.py", "Import", "import")
 _PEOPLE = ("assessment/ui/people_page.py", "People", "people")
 _FRAMEWORK = ("assessment/ui/framework_page.py", "Framework", "framework")
+_ACCESSIBILITY = ("assessment/ui/accessibility_page.py", "Accessibility statement", "accessibility")   # everyone's
+
+
+def before_sign_in(page: Callable[[], None], title: str) -> None:
+    """Before anyone is let in (the sign-in page, or the page saying why they were not): that page,
+    and the accessibility statement, which everyone may read."""
+    path, name, url = _ACCESSIBILITY
+    st.navigation([st.Page(page, title=title, default=True), st.Page(path, title=name, url_path=url)]).run()
 
 
 def pages(actor: Actor) -> list:
@@ -40,6 +50,6 @@ def pages(actor: Actor) -> list:
         chosen += [_REPORT, _PLAN]
     if manages:
         chosen.append(_PEOPLE)
-    chosen.append(_FRAMEWORK)
+    chosen += [_FRAMEWORK, _ACCESSIBILITY]
     return [st.Page(path, title=title, url_path=url, default=i == 0) if url else
             st.Page(path, title=title, default=i == 0) for i, (path, title, url) in enumerate(chosen)]

@@ -40,7 +40,8 @@ found = workflows.people(store, actor, org)
 if "people.done" in st.session_state:
     st.success(md(st.session_state.pop("people.done")))
 table([{"Email": p.email, "Name": p.name or "", "Role": p.roles[org],
-        "Signed in": f"last {long_date(p.last_signed_in.date())}" if p.last_signed_in else "not yet"}
+        "Signed in": f"last {long_date(p.last_signed_in.date())}" if p.last_signed_in else "not yet",
+        "Reminders": "by email" if p.reminders else "off"}
        for p in found.people], st.container(key="people.table"))
 st.caption("People sign in with their council account; they are known by the email address they were added "
            "with until their first sign-in (when their identity provider must vouch for that address), and by "
@@ -69,6 +70,19 @@ if found.people:
         who = st.selectbox("Person", [p.email for p in found.people], key="people.remove.who")
         if st.button("Take the role away", key="people.remove"):
             _do(lambda: workflows.remove_person(store, actor, who, org), f"{who} no longer has a role at {name}.")
+
+if found.people:
+    with st.expander("Reminders by email"):
+        st.caption("Each person is sent at most one email a day: their actions due within 7 days, their overdue "
+                   "ones once a week (an action whose owner is not one of these people goes to the editors), and "
+                   "editors and administrators a yearly prompt to start a new period. Each can switch their own "
+                   "in the sidebar.")
+        whose = st.selectbox("Person", [p.email for p in found.people], key="people.reminders.who")
+        on, off = st.columns(2)
+        if on.button("Send them reminders", key="people.reminders.on"):
+            _do(lambda: workflows.set_reminders(store, actor, whose, True), f"{whose} is sent reminders by email.")
+        if off.button("Stop their reminders", key="people.reminders.off"):
+            _do(lambda: workflows.set_reminders(store, actor, whose, False), f"{whose} is sent no reminders.")
 
 bound = found.may_free   # signed in, and theirs to free (not a deployment administrator's, for one who is not)
 if bound:

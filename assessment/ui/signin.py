@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit import config
 
 from assessment import workflows
-from assessment.ui import state
+from assessment.ui import navigation, state
 from assessment.ui.text import md
 from assessment.workflows import Actor, queries
 
@@ -127,27 +127,48 @@ def gate() -> Actor:
         [f"{role.capitalize()}, {names.get(org, org)}" for org, role in sorted(actor.roles.items())]
     st.sidebar.markdown("  \n".join(md(line) for line in [f"Signed in as {user.get('name') or actor.name}",
                                                            actor.name, *roles]))
+    _reminders_switch(actor)
     st.sidebar.button("Sign out", key="signin.out", on_click=st.logout)
     return actor
 
 
+def _reminders_switch(actor: Actor) -> None:
+    """The person's own reminders by email (`notify run`), read once a session, switched here."""
+    if "signin.reminders" not in st.session_state:
+        st.session_state["signin.reminders"] = workflows.reminders_on(state.store(), actor, actor.name)
+    st.sidebar.toggle("Email me reminders", key="signin.reminders", on_change=_switch_reminders, args=(actor,),
+                      help="At most one email a day: your actions due within 7 days, overdue ones once a week, "
+                           "and for editors a yearly prompt to start a new period.")
+
+
+def _switch_reminders(actor: Actor) -> None:
+    workflows.set_reminders(state.store(), actor, actor.name, bool(st.session_state["signin.reminders"]))
+
+
 def _sign_in_page() -> None:
+    navigation.before_sign_in(_sign_in_form, "Sign in")   # beside the accessibility statement
+    st.stop()
+
+
+def _sign_in_form() -> None:
     st.title("Procurement maturity self-assessment")
     st.write("Sign in with your council account to see your organisation's assessment.")
     st.button("Sign in", key="signin.in", type="primary", on_click=st.login,
               args=(_provider(),) if _provider() else ())
-    st.stop()
 
 
 def _refused(outcome: workflows.SignIn, who: str) -> None:
     """Not let in: either not added (whom to ask), or the sign-in did not prove the address (what was
     missing, for the person and their IT team)."""
-    st.title("Procurement maturity self-assessment")
-    if outcome.refused is None:
-        st.warning(f"You are signed in as {md(who)}, but you have not been given access to this tool yet. Ask your "
-                   "organisation's administrator of the assessment to add you with this email address.")
-    else:
-        st.error(f"You could not be signed in: {md(outcome.refused)}. Nothing was opened. If you think this is "
-                 "wrong, show this message to your organisation's administrator of the assessment or your IT team.")
-    st.button("Sign out", key="signin.out.denied", on_click=st.logout)
+    def refused() -> None:
+        st.title("Procurement maturity self-assessment")
+        if outcome.refused is None:
+            st.warning(f"You are signed in as {md(who)}, but you have not been given access to this tool yet. Ask "
+                       "your organisation's administrator of the assessment to add you with this email address.")
+        else:
+            st.error(f"You could not be signed in: {md(outcome.refused)}. Nothing was opened. If you think this is "
+                     "wrong, show this message to your organisation's administrator of the assessment or your IT "
+                     "team.")
+        st.button("Sign out", key="signin.out.denied", on_click=st.logout)
+    navigation.before_sign_in(refused, "No access")   # beside the accessibility statement
     st.stop()

@@ -29,6 +29,7 @@ from .covering import (
                      set_report_shape,
                      shape_named,
 )
+from .backups import DatedBackup, check_backup, save_dated_backup
 from .data import backup, describe_counts, ensure_examples, example_files, load_examples, restore
 from .entries import (
                      ACTION_PLAN_LOCKED,
@@ -45,6 +46,8 @@ from .entries import (
 from .imports import ImportPreview, apply_import, import_record, preview_import, undo_import
 from .organisations import add_organisation
 from .plans import rate_plan, start_plan_period
+from .mail import MailFailed, MailSettings, SmtpMailer
+from .reminders import Delivery, NotifyRun, action_owners, notify, reminder_log, reminders_on, set_reminders
 from .plan_imports import PlanImported, import_plan_record
 from .people import (
                      People,
@@ -85,3 +88,6 @@ __all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "PEOPLE", "REA
            "CoveringImport", "import_covering", "save_covering", "set_report_shape", "shape_named",
            "PlanEdit", "rate_plan", "start_plan_period"]
 __all__ += ["PlanImported", "import_plan_record"]
+__all__ += ["DatedBackup", "check_backup", "save_dated_backup"]
+__all__ += ["MailFailed", "MailSettings", "SmtpMailer", "Delivery", "NotifyRun", "action_owners",
+            "notify", "reminder_log", "reminders_on", "set_reminders"]

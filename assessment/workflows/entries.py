@@ -19,8 +19,10 @@ from ..domain.record import (
     Entry,
     OrganisationRecord,
     PeriodRecord,
+    split_record_key,
     target_period_problem,
 )
+from ..domain.reminders import chosen_owner
 from ..domain.rollups import kept_by_key_area
 from ..domain.scores import NOT_APPLICABLE, Score, parse_score
 from ..storage.store import Store
@@ -162,9 +164,10 @@ ACTION_PLAN_LOCKED = ("given a new owner or due date for its actions: their prog
 def edit_action(store: Store, actor: Actor, org_id: str, action_id: int, *, owner: str | None, due: date | None,
                 rag: str | None, status: str | None = None, note: str | None = None,
                 on: date | None = None) -> Action:
-    """Change an action's owner, due date and red/amber/green; with a new `status` or a progress
-    `note`, record a dated change in its life (`on`, default today), in the organisation's latest
-    period. An action is edited wherever it was raised; the entry it belongs to keeps its version.
+    """Change an action's owner (one of the organisation's people by their email address, or a team
+    or post written without an @: `reminders.chosen_owner`), due date and red/amber/green; with a new
+    `status` or a progress `note`, record a dated change in its life (`on`, default today), in the
+    organisation's latest period. An action is edited wherever it was raised; the entry it belongs to keeps its version.
     An action raised in an approved period goes on recording its progress (status, notes and
     red/amber/green) between rounds; its owner and due date are as approved until it is reopened."""
     allow(actor, org_id, EDIT)
@@ -185,6 +188,9 @@ def edit_action(store: Store, actor: Actor, org_id: str, action_id: int, *, owne
         plan_changed = (owner, due) != (current.owner, current.due)
         allow_change(actor, org_id, raised_in, ACTION_PLAN if plan_changed else ACTION_PROGRESS,
                      what=ACTION_PLAN_LOCKED)
+        if owner != current.owner:   # one of the organisation's people (by address), or a team or post
+            org = split_record_key(org_id)[0]
+            owner = chosen_owner(owner, (p.email for p in tx.people(org)), record.organisation.name)
         change = None
         if (status is not None and status != current.status) or note:
             latest = record.sorted_periods()[-1].period
