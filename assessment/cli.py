@@ -1208,7 +1208,7 @@ def settings_() -> None:
 
 @settings_.command("check")
 @click.option("--connect", is_flag=True, help="Also open the database as the app does (creating or upgrading its "
-              "schema; an empty one is given the example records, as when the app starts).")
+              "schema; an empty one is given the example records unless ASSESSMENT_EXAMPLES is false).")
 @click.pass_obj
 def settings_check(obj: Context, connect: bool) -> None:
     """Check the settings in the environment: one line naming the first one missing or wrong (exit
@@ -1216,7 +1216,9 @@ def settings_check(obj: Context, connect: bool) -> None:
     from . import settings
     found = settings.read(_with_database(obj))
     if connect:
-        workflows.ensure_examples(workflows.connect(obj.database or found.database_url))
+        opened = workflows.connect(obj.database or found.database_url)   # the schema created or brought up to date
+        if found.examples:
+            workflows.ensure_examples(opened)
     click.echo(found.summary())
 
 
@@ -1232,7 +1234,9 @@ def serve(obj: Context, port: int | None, address: str | None) -> None:
     from . import settings
     environ = _with_database(obj)
     found = settings.read(environ, port=port, address=address)
-    workflows.ensure_examples(workflows.connect(found.database_url))
+    opened = workflows.connect(found.database_url)
+    if found.examples:
+        workflows.ensure_examples(opened)
     command = settings.streamlit_command(found, settings.write_secrets(found), sys.executable)
     click.echo(f"{found.summary()}; starting the app", err=True)
     os.chdir(settings.ROOT)   # Streamlit reads .streamlit/config.toml from where it starts

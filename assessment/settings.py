@@ -44,6 +44,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE_URL", "database", "the SQLite file data/assessment.db (on loopback only)",
             "The database, as a SQLAlchemy URL: postgresql+psycopg://user:password@host/dbname, or "
             "sqlite:////path/to/file.db. Required when the app serves names beyond loopback."),
+    Setting("ASSESSMENT_EXAMPLES", "database", "true",
+            "Whether an empty database is given the example records (Medway and Worcestershire, with "
+            "invented plan data) when it is first opened: true for trying the tool, false for a council's "
+            "own deployment (deploy/install.sh writes false)."),
     Setting("AUTH_REDIRECT_URI", "sign-in", "none: without the sign-in settings the app runs in local mode",
             "The address people use plus /oauth2callback, as registered with the identity provider, "
             "e.g. https://assessment.council.gov.uk/oauth2callback (https, except on localhost)."),
@@ -134,6 +138,7 @@ class Settings:
     port: int
     runtime_dir: Path | None
     mail: Mail | None
+    examples: bool = True         # an empty database is given the example records
 
     @property
     def serves_network(self) -> bool:
@@ -303,12 +308,13 @@ def _database(env: _Reader) -> str | None:
 
 
 def _runtime_dir(env: _Reader) -> Path | None:
-    given = env.get("ASSESSMENT_RUNTIME_DIR") or env.get("RUNTIME_DIRECTORY")
+    name = "ASSESSMENT_RUNTIME_DIR" if env.get("ASSESSMENT_RUNTIME_DIR") else "RUNTIME_DIRECTORY"
+    given = env.get(name)
     if given is None:
         return None
     folder = Path(given.split(":", 1)[0])   # systemd lists several folders with colons
     if not folder.is_dir():
-        raise BadSetting(f"ASSESSMENT_RUNTIME_DIR is not a folder: {folder}")
+        raise BadSetting(f"{name} is not a folder: {folder}")
     return folder
 
 
@@ -329,10 +335,7 @@ def _mail(env: _Reader) -> Mail | None:
         email_address(parseaddr(sender)[1] or sender)
     except AssessmentError as exc:
         raise BadSetting(f"SMTP_FROM: {exc}") from None
-    flag = (env.get("SMTP_STARTTLS") or "true").lower()
-    if flag not in _TRUE + _FALSE:
-        raise BadSetting(f"SMTP_STARTTLS is neither true nor false: {flag}")
-    starttls = flag in _TRUE
+    starttls = _flag(env, "SMTP_STARTTLS", True)
     user, password = env.get("SMTP_USER"), env.get("SMTP_PASSWORD")
     if (user is None) != (password is None):
         raise BadSetting("SMTP_PASSWORD is missing (SMTP_USER is set)" if password is None
@@ -355,7 +358,7 @@ def read(environ: Mapping[str, str] | None = None, *, port: int | None = None, a
     chosen = _address(env, address)
     found = Settings(database, sign_in, in_file, hosts, chosen,
                      port if port is not None else _port("ASSESSMENT_PORT", env.get("ASSESSMENT_PORT"), DEFAULT_PORT),
-                     _runtime_dir(env), _mail(env))
+                     _runtime_dir(env), _mail(env), _flag(env, "ASSESSMENT_EXAMPLES", True))
     if found.serves_network and sign_in is None and not in_file:
         where = (f"it listens on {chosen}" if not _loopback(chosen)
                  else f"ASSESSMENT_HOSTS names {next(h for h in hosts if not _loopback(h))}")
@@ -365,6 +368,19 @@ def read(environ: Mapping[str, str] | None = None, *, port: int | None = None, a
         raise BadSetting("DATABASE_URL is missing: a deployment that serves the network names its database "
                          "(postgresql+psycopg://user:password@host/dbname)")
     return found
+
+
+def _flag(env: _Reader, name: str, default: bool) -> bool:
+    """A true-or-false setting (true, yes, on, 1; false, no, off, 0)."""
+    flag = (env.get(name) or ("true" if default else "false")).lower()
+    if flag not in _TRUE + _FALSE:
+        raise BadSetting(f"{name} is neither true nor false: {flag}")
+    return flag in _TRUE
+
+
+def examples(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether an empty database is given the example records (ASSESSMENT_EXAMPLES, default true)."""
+    return _flag(_Reader(os.environ if environ is None else environ), "ASSESSMENT_EXAMPLES", True)
 
 
 def mail(environ: Mapping[str, str] | None = None) -> Mail | None:

@@ -6,12 +6,12 @@
 # It installs Debian's packages (python3-venv, caddy, postgresql unless DATABASE_URL names another
 # server; libreoffice-writer-nogui with --with-pdf), makes the system user `assessment`, copies the
 # code to /opt/assessment with its own .venv, and writes the settings once:
-# /etc/assessment/assessment.env (the app's: docs/deploy.md, "Settings") and
-# /etc/assessment/proxy.env (Caddy's). The first run stops there for you to fill in the sign-in
-# settings from your app registration; run it again and it checks the settings (one line naming any
+# /etc/assessment/assessment.env (the app's: docs/deploy.md, "Settings"; written once). The first
+# run stops there for you to fill in the sign-in settings from your app registration; run it again
+# and it writes /etc/assessment/proxy.env (Caddy's), checks the settings (one line naming any
 # missing or wrong), creates or upgrades the database, starts one app process per core as
-# assessment@PORT.service and Caddy in front of them (deploy/Caddyfile), and serves HTTPS on the site's
-# name. Run again after `git pull` to upgrade: the processes restart one at a time, so the others
+# assessment@PORT.service and Caddy in front of them (deploy/Caddyfile), serves HTTPS on the site's
+# name, and sets the daily backup (and, with SMTP_HOST, reminders) on their timers. Run again after `git pull` to upgrade: the processes restart one at a time, so the others
 # keep serving.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
     --site) site=$2; shift 2 ;;
     --processes) processes=$2; shift 2 ;;
     --with-pdf) pdf=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -80,6 +80,8 @@ if [ ! -f "$ETC/assessment.env" ]; then
 # quotes needed) for assessment@.service and the backup and reminder units. Check them with:
 #   sudo assessment settings check
 DATABASE_URL=postgresql+psycopg://assessment@/assessment?host=/var/run/postgresql
+# The council's own records only: no example records in an empty database
+ASSESSMENT_EXAMPLES=false
 ASSESSMENT_HOSTS=$site
 # From the app registration in Microsoft Entra ID (.streamlit/secrets.toml.example says where each is):
 AUTH_REDIRECT_URI=https://$site/oauth2callback
@@ -144,6 +146,10 @@ say "checking the settings and creating or upgrading the database"
 
 say "systemd units"
 cp "$APP/deploy/systemd/assessment@.service" /etc/systemd/system/
+for unit in assessment-backup.service assessment-backup.timer assessment-notify.service assessment-notify.timer; do
+  cp "$APP/deploy/systemd/$unit" /etc/systemd/system/
+done
+install -d -o assessment -g assessment -m 0700 /var/backups/assessment
 install -d /etc/systemd/system/caddy.service.d
 cp "$APP/deploy/systemd/caddy-assessment.conf" /etc/systemd/system/caddy.service.d/assessment.conf
 [ -f /etc/caddy/Caddyfile.debian ] || cp /etc/caddy/Caddyfile /etc/caddy/Caddyfile.debian
@@ -170,6 +176,14 @@ done
 say "Caddy in front of them"
 systemctl enable caddy >/dev/null 2>&1
 systemctl restart caddy
+say "the daily backup and its restore check (assessment-backup.timer, 03:00)"
+systemctl enable --now assessment-backup.timer >/dev/null 2>&1
+if [ -n "$(env_value SMTP_HOST "$ETC/assessment.env")" ]; then
+  say "the daily reminders by email (assessment-notify.timer, 07:30)"
+  systemctl enable --now assessment-notify.timer >/dev/null 2>&1
+else
+  say "no reminders by email: SMTP_HOST is not set in $ETC/assessment.env (set it and run install.sh again)"
+fi
 say "ready: https://$site; add the first administrator with"
 say "  sudo assessment users add you@council.gov.uk --role deployment-administrator"
-say "backups and reminders on a timer: docs/deployment.md"
+say "restore drill and the rest: docs/deploy.md and docs/deployment.md"

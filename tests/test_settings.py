@@ -193,3 +193,21 @@ def test_settings_check_connects_when_asked(tmp_path):
     unreachable = _cli("settings", "check", "--connect",
                        env={"DATABASE_URL": "postgresql+psycopg://nobody@/nothing?host=/nonexistent"})
     assert unreachable.returncode == 2 and len(unreachable.stderr.splitlines()) == 1, unreachable.stderr
+
+
+@pytest.mark.parametrize("given, loaded", [(None, True), ("true", True), ("false", False), ("no", False)])
+def test_a_deployment_can_start_without_the_example_records(given, loaded, tmp_path):
+    """ASSESSMENT_EXAMPLES=false (deploy/install.sh writes it): `settings check --connect` creates
+    the schema of an empty database and leaves it empty of the examples."""
+    url = f"sqlite:///{tmp_path / 'council.db'}"
+    result = _cli("--database", url, "settings", "check", "--connect",
+                  env={} if given is None else {"ASSESSMENT_EXAMPLES": given})
+    assert result.returncode == 0, result.stderr
+    from assessment import workflows
+    with workflows.connect(url).transaction(write=False) as tx:
+        assert bool(tx.organisations()) is loaded
+
+
+def test_a_bad_examples_flag_is_named():
+    result = _cli("settings", "check", env={"ASSESSMENT_EXAMPLES": "perhaps"})
+    assert result.returncode == 2 and result.stderr.strip() == "error: ASSESSMENT_EXAMPLES is neither true nor false: perhaps"

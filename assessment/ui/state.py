@@ -8,7 +8,7 @@ import secrets
 
 import streamlit as st
 
-from assessment import workflows
+from assessment import settings, workflows
 from assessment.domain.errors import NotAllowed, NotFound
 from assessment.domain.record import MAIN_RECORD, PLAN_RECORD
 from assessment.ui.text import md
@@ -18,7 +18,8 @@ from assessment.workflows import READ_DRAFTS, Actor, queries
 @st.cache_resource(show_spinner=False)
 def _store(url: str):
     store = workflows.connect(url)
-    workflows.ensure_examples(store)  # an empty database starts with the example records
+    if settings.examples():   # an empty database starts with the example records (not in a deployment)
+        workflows.ensure_examples(store)
     return store
 
 
