@@ -559,7 +559,8 @@ def test_the_timer_runs_the_reminders_every_morning():
     service = unit("assessment-notify.service")
     assert service["Type"] == ["oneshot"] and service["User"] == ["assessment"]
     assert service["ExecStart"] == ["/opt/assessment/.venv/bin/python -m assessment notify run"]
-    assert service["EnvironmentFile"] == ["-/etc/assessment/assessment.env"]
+    # no leading "-": without the settings file the unit fails, rather than run on the default SQLite file
+    assert service["EnvironmentFile"] == ["/etc/assessment/assessment.env"]
 
 
 def test_the_subject_is_made_of_counts_only():
