@@ -754,13 +754,14 @@ def users_list(obj: Context, org_id: str | None, fmt: str) -> None:
     rows = [{"email": p.email, "name": p.name, "deployment_administrator": p.administers_deployment,
              "roles": p.roles, "signed_in": p.signed_in_before,
              "last_signed_in": p.last_signed_in.isoformat() if p.last_signed_in else None,
-             "reminders": p.reminders} for p in found]
+             "reminders": p.reminders, "roles_from_directory": sorted(p.from_directory)} for p in found]
     if fmt == "json":
         _json(rows)
         return
     for p in found:
         held = (["deployment administrator"] if p.administers_deployment else []) + \
-            [f"{role} at {org}" for org, role in sorted(p.roles.items())]
+            [f"{role} at {org}" + (" (from the directory)" if org in p.from_directory else "")
+             for org, role in sorted(p.roles.items())]
         click.echo("\t".join([p.email, p.name or "-", "; ".join(held) or "no role",
                               f"last signed in {long_date(p.last_signed_in.date())}" if p.last_signed_in
                               else "not signed in yet"] + ([] if p.reminders else ["no reminders by email"])))

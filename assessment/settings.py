@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .domain.errors import AssessmentError
+from .domain.people import directory_roles as parsed_directory_roles
 from .domain.people import email_address
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("AUTH_TENANT_ID", "sign-in", "none: only xms_edov makes an Entra address verified",
             "Your own Microsoft Entra tenant id (a GUID): the UPN of a token from it counts as a verified "
             "address on first sign-in ([signin] tenant_id)."),
+    Setting("ASSESSMENT_DIRECTORY_ROLES", "sign-in", "none: every role is given by hand (People, users add)",
+            "Roles from the directory: Entra ID app roles (the token's roles claim) mapped to roles at "
+            "organisations, APP-ROLE=ORGANISATION:ROLE separated by commas, e.g. Medway.Admin=medway:administrator, "
+            "Medway.Editor=medway:editor, Medway.Reviewer=medway:reviewer. Needs AUTH_TENANT_ID (app roles are "
+            "taken from your own tenant's tokens only)."),
     Setting("ASSESSMENT_HOSTS", "serving", "the host of AUTH_REDIRECT_URI with sign-in; else localhost, "
             "127.0.0.1 and ::1", "The host names people use to reach the app, separated by spaces or commas "
             "(Streamlit's server.allowedHosts: a browser's connection under any other name is refused)."),
@@ -139,6 +145,8 @@ class Settings:
     runtime_dir: Path | None
     mail: Mail | None
     examples: bool = True         # an empty database is given the example records
+    # app role's value -> (organisation id, role): roles from the directory (empty: by hand only)
+    directory_roles: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def serves_network(self) -> bool:
@@ -155,8 +163,10 @@ class Settings:
         database = (self.database_url or "sqlite").split(":", 1)[0].split("+", 1)[0]
         database = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(database, database)
         mail = f"mail through {self.mail.host}:{self.mail.port}" if self.mail else "no mail"
-        return (f"settings are good: {signin}; {database}; listening on {_url_host(self.address)}:{self.port} for "
-                f"{', '.join(self.hosts)}; {mail}")
+        directory = (f"; roles from the directory ({len(self.directory_roles)} app role"
+                     f"{'s' if len(self.directory_roles) != 1 else ''})" if self.directory_roles else "")
+        return (f"settings are good: {signin}{directory}; {database}; listening on {_url_host(self.address)}:"
+                f"{self.port} for {', '.join(self.hosts)}; {mail}")
 
 
 def _loopback(host: str) -> bool:
@@ -358,7 +368,14 @@ def read(environ: Mapping[str, str] | None = None, *, port: int | None = None, a
     chosen = _address(env, address)
     found = Settings(database, sign_in, in_file, hosts, chosen,
                      port if port is not None else _port("ASSESSMENT_PORT", env.get("ASSESSMENT_PORT"), DEFAULT_PORT),
-                     _runtime_dir(env), _mail(env), _flag(env, "ASSESSMENT_EXAMPLES", True))
+                     _runtime_dir(env), _mail(env), _flag(env, "ASSESSMENT_EXAMPLES", True),
+                     _directory_roles(env))
+    if found.directory_roles and sign_in is None and not in_file:
+        raise BadSetting("ASSESSMENT_DIRECTORY_ROLES is set, but sign-in is not: roles from the directory come with "
+                         "sign-in (AUTH_CLIENT_ID and the other sign-in settings)")
+    if found.directory_roles and sign_in is not None and sign_in.tenant_id is None:
+        raise BadSetting("ASSESSMENT_DIRECTORY_ROLES needs AUTH_TENANT_ID: app roles are taken only from your own "
+                         "tenant's tokens")
     if found.serves_network and sign_in is None and not in_file:
         where = (f"it listens on {chosen}" if not _loopback(chosen)
                  else f"ASSESSMENT_HOSTS names {next(h for h in hosts if not _loopback(h))}")
@@ -368,6 +385,19 @@ def read(environ: Mapping[str, str] | None = None, *, port: int | None = None, a
         raise BadSetting("DATABASE_URL is missing: a deployment that serves the network names its database "
                          "(postgresql+psycopg://user:password@host/dbname)")
     return found
+
+
+def _directory_roles(env: _Reader) -> dict[str, tuple[str, str]]:
+    try:
+        return parsed_directory_roles(env.get("ASSESSMENT_DIRECTORY_ROLES"))
+    except AssessmentError as exc:
+        raise BadSetting(f"ASSESSMENT_DIRECTORY_ROLES: {exc}") from None
+
+
+def directory_roles(environ: Mapping[str, str] | None = None) -> dict[str, tuple[str, str]]:
+    """Roles from the directory alone (ASSESSMENT_DIRECTORY_ROLES: app role's value -> organisation
+    id and role; empty where unset), for sign-in; BadSetting naming it where it is wrong."""
+    return _directory_roles(_Reader(os.environ if environ is None else environ))
 
 
 def _flag(env: _Reader, name: str, default: bool) -> bool:

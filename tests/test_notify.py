@@ -506,7 +506,7 @@ def test_the_reminder_log_and_the_opt_outs_are_backed_up_and_restored(store, emp
     run(store)
     data = backup(store)
     written = json.loads(data)
-    assert written["counts"]["reminder_log"] == 3 and written["format_version"] == 9
+    assert written["counts"]["reminder_log"] == 3 and written["format_version"] == 10
     assert {p["email"]: p["reminders"] for p in written["people"]} == {CLLR: False, HEAD: True, JO: True, OFFICER: True}
     assert [(r["email"], r["outcome"]) for r in written["reminder_log"]] == [(HEAD, "sent"), (JO, "sent"),
                                                                               (OFFICER, "sent")]

@@ -504,7 +504,7 @@ def test_a_move_from_sqlite_to_postgresql_keeps_people_roles_approvals_and_histo
     workflows.approve_period(sqlite, head, "medway", "2024", decision="Cabinet", on=date(2025, 2, 13),
                              minute="Minute 123/2025")
     data = workflows.backup(sqlite, LOCAL_ACTOR)
-    assert json.loads(data)["format_version"] == 9
+    assert json.loads(data)["format_version"] == 10
     wipe_postgres(postgres_url)
     postgres = open_store(postgres_url)
     try:

@@ -65,7 +65,8 @@ class Event:
             return f"submitted, leaving out {len(left)} unsaved draft{'s' if len(left) != 1 else ''}"
         if self.kind == "role":
             before, after = d.get("before") or "no role", d.get("after") or "no role"
-            return f"{d.get('email')}: {before} → {after}"
+            return f"{d.get('email')}: {before} → {after}" + (
+                ", from the directory's app roles at sign-in" if d.get("source") == "directory" else "")
         if self.kind == "unbound":
             return f"{d.get('email')}: freed from the account they signed in with" + (
                 f" ({d['reason']})" if d.get("reason") else "")

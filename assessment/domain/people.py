@@ -7,6 +7,7 @@ in Microsoft Entra ID and may change). Roles are per organisation.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,6 +35,9 @@ class Person:
     roles: dict[str, str] = field(default_factory=dict)     # organisation id -> role
     last_signed_in: datetime | None = None
     reminders: bool = True     # sent reminders by email (`notify run`); they may switch them off
+    # The organisations whose role the directory gave (app roles in the sign-in token, `directory_roles`);
+    # the directory takes those away when no longer claimed, and never touches a role given by hand.
+    from_directory: frozenset[str] = frozenset()
 
     @property
     def signed_in_before(self) -> bool:
@@ -152,6 +156,55 @@ def role(text: str | None) -> str:
     if value not in ROLES:
         raise InvalidEdit(f"“{text or ''}” is not a role; use one of {', '.join(ROLES)}")
     return value
+
+
+DIRECTORY = "the directory"   # who a role given or taken away at sign-in from the token's app roles is by
+ROLE_SOURCES = ("hand", "directory")   # where a role came from: People or `users add`, or the directory
+_APP_ROLE = re.compile(r"^[A-Za-z0-9._-]{1,120}$")     # an Entra app role's value, as the roles claim sends it
+_ORG_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def directory_roles(text: str | None) -> dict[str, tuple[str, str]]:
+    """The mapping from the directory's app roles to roles at organisations, from its written form
+    ("Medway.Admin=medway:administrator, Medway.Editor=medway:editor"): each app role's value (as the
+    token's `roles` claim sends it, letters, digits, dots, hyphens and underscores) to an
+    organisation id and a role. Entries are separated by commas or spaces. InvalidEdit saying which
+    entry is wrong and how."""
+    found: dict[str, tuple[str, str]] = {}
+    for entry in (e for e in re.split(r"[\s,]+", (text or "").strip()) if e):
+        value, equals, target = entry.partition("=")
+        org_id, colon, wanted = target.partition(":")
+        if not equals or not colon:
+            raise InvalidEdit(f"“{printable(entry)}” is not APP-ROLE=ORGANISATION:ROLE (as "
+                              "Medway.Admin=medway:administrator)")
+        if not _APP_ROLE.match(value):
+            raise InvalidEdit(f"“{printable(value)}” is not an app role's value (letters, digits, dots, hyphens "
+                              "and underscores)")
+        if not _ORG_ID.match(org_id):
+            raise InvalidEdit(f"“{printable(org_id)}” in {printable(entry)} is not an organisation id (lower case "
+                              "letters, digits and hyphens)")
+        if wanted.strip().lower() not in ROLES:
+            raise InvalidEdit(f"“{printable(wanted)}” in {printable(entry)} is not a role; use one of "
+                              f"{', '.join(ROLES)}")
+        if value in found:
+            raise InvalidEdit(f"the app role {value} is given twice")
+        found[value] = (org_id, wanted.strip().lower())
+    return found
+
+
+def claimed_roles(claims: Mapping[str, Any], mapping: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """The roles at organisations that a token's `roles` claim (a list of app roles' values) maps to
+    under `mapping`: organisation id -> role, the highest where several app roles name the same
+    organisation. Anything in the claim that is not text, or not in the mapping, gives nothing."""
+    claimed = claims.get("roles")
+    values = [claimed] if isinstance(claimed, str) else claimed if isinstance(claimed, (list, tuple)) else []
+    granted: dict[str, str] = {}
+    for value in values:
+        if isinstance(value, str) and value in mapping:
+            org_id, given = mapping[value]
+            if org_id not in granted or ROLES.index(given) < ROLES.index(granted[org_id]):
+                granted[org_id] = given
+    return granted
 
 
 def _not_plain(text: str) -> str | None:

@@ -27,7 +27,8 @@ from collections import defaultdict
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from itertools import chain, islice
-from typing import Annotated, Any, Iterable, Iterator, Mapping, TypeVar, cast, get_args, get_origin, get_type_hints
+from typing import (Annotated, Any, Iterable, Iterator, Literal, Mapping, TypeVar, cast, get_args, get_origin,
+                    get_type_hints)
 
 import orjson
 from pydantic import AwareDatetime, ConfigDict, FailFast, Field, TypeAdapter, ValidationError, with_config
@@ -70,8 +71,9 @@ FORMAT = "procurement-maturity-backup"
 # roles, approvals, events, and a full snapshot in every history row; 5: a draft belongs to a tab;
 # 6: a history row's snapshot is the record schema's entry (`formats.record_schema.EntrySnapshot`);
 # 7: an organisation's report shape, and each period's covering report with its versions; 8: a plan
-# beside the scores; 9: whether each person is sent reminders, and the reminder log.
-FORMAT_VERSION = 9
+# beside the scores; 9: whether each person is sent reminders, and the reminder log; 10: where each
+# role came from (by hand, or from the directory).
+FORMAT_VERSION = 10
 CREATED_BY = "procurement maturity self-assessment (assessment.backup)"
 COUNTED = ("people", "memberships", "organisations", "events", "baselines", "assessments", "entries", "actions",
            "action_updates", "evidence", "entry_history", "drafts", "covering_reports", "settings", "reminder_log")
@@ -240,6 +242,7 @@ class EventData(TypedDict):
 class MembershipData(TypedDict):
     organisation_id: str
     role: str
+    source: Literal["hand", "directory"]
 
 
 @with_config(_STRICT)
@@ -447,8 +450,8 @@ def _read_all(connection: Connection) -> dict[str, Any]:
 
     c = _MEMBERSHIPS.c
     roles = defaultdict(list)
-    for person_id, org_id, role in rows(c.person_id, c.organisation_id, c.role):
-        roles[person_id].append({"organisation_id": org_id, "role": role})
+    for person_id, org_id, role, source in rows(c.person_id, c.organisation_id, c.role, c.source):
+        roles[person_id].append({"organisation_id": org_id, "role": role, "source": source})
     c = _PEOPLE.c
     people = [{
         "email": email, "name": name, "issuer": issuer, "subject": subject,
@@ -620,7 +623,8 @@ def _from_older(raw: Any, version: int) -> Any:
     1 to 6: no report shape and no covering reports (as migration 0009 leaves a database). From 1 to
     7: every period and event is of the organisation's main record, and no entry is a plan's (as
     migration 0010 leaves a database). From 1 to 8: everyone is sent reminders, and none has been
-    logged (as migration 0011 leaves a database)."""
+    logged (as migration 0011 leaves a database). From 1 to 9: every role was given by hand (as
+    migration 0012 leaves a database)."""
     if not isinstance(raw, dict):
         return raw
     raw = {**raw, "format_version": FORMAT_VERSION}
@@ -666,7 +670,18 @@ def _from_older(raw: Any, version: int) -> Any:
     if isinstance(counts, dict) and version < 7:
         raw["counts"] = {**counts, "covering_reports": counts.get("covering_reports", 0)}
     _older_reminders(raw, version)
+    _older_roles(raw, version)
     return raw
+
+
+def _older_roles(raw: dict, version: int) -> None:
+    """Formats 1 to 9 as the newest, in place: every role was given by hand."""
+    if version >= 10:
+        return
+    for person in _list(raw, "people"):
+        for role in _list(person, "roles"):
+            if isinstance(role, dict):
+                role.setdefault("source", "hand")
 
 
 def _older_reminders(raw: dict, version: int) -> None:

@@ -756,8 +756,9 @@ class Transaction:
         self.s.flush()
 
     @writes(NOT_A_PERIOD)
-    def set_role(self, email: str, org_id: str, role: str | None) -> str | None:
-        """Give `email` `role` at `org_id` (None takes it away); returns the role they had."""
+    def set_role(self, email: str, org_id: str, role: str | None, *, source: str = "hand") -> str | None:
+        """Give `email` `role` at `org_id` (None takes it away), as given by `source` ("hand", or
+        "directory": from the sign-in token's app roles); returns the role they had."""
         self._org(org_id)
         row = self._person_row(email)
         if row is None:
@@ -767,9 +768,9 @@ class Transaction:
         if role is None and membership is not None:
             self.s.delete(membership)
         elif role is not None and membership is None:
-            self.s.add(MembershipRow(person_id=row.id, organisation_id=org_id, role=role))
+            self.s.add(MembershipRow(person_id=row.id, organisation_id=org_id, role=role, source=source))
         elif role is not None and membership is not None:
-            membership.role = role
+            membership.role, membership.source = role, source
         self.s.flush()
         self.s.expire(row, ["memberships"])
         return before
@@ -1153,7 +1154,8 @@ def _approval(row: AssessmentRow) -> Approval | None:
 def _person(row: PersonRow) -> Person:
     return Person(row.email, row.name, row.issuer, row.subject, bool(row.administers_deployment),
                   {m.organisation_id: m.role for m in row.memberships}, _utc(row.last_signed_in),
-                  reminders=row.reminders is not False)
+                  reminders=row.reminders is not False,
+                  from_directory=frozenset(m.organisation_id for m in row.memberships if m.source == "directory"))
 
 
 def _logged_items(text_: str | None) -> list[dict[str, Any]]:

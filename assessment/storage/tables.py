@@ -245,6 +245,9 @@ class MembershipRow(Base):
     organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"),
                                                  primary_key=True)
     role: Mapped[str] = mapped_column(String(16))
+    # Where it came from: "hand" (People, `users add`) or "directory" (the sign-in token's app roles,
+    # taken away by the directory when no longer claimed; a role given by hand it never touches).
+    source: Mapped[str] = mapped_column(String(16), default="hand", server_default="hand")
 
 
 class DraftRow(Base):

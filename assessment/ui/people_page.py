@@ -39,13 +39,18 @@ st.title(f"People: {md(name)}")
 found = workflows.people(store, actor, org)
 if "people.done" in st.session_state:
     st.success(md(st.session_state.pop("people.done")))
-table([{"Email": p.email, "Name": p.name or "", "Role": p.roles[org],
+table([{"Email": p.email, "Name": p.name or "",
+        "Role": p.roles[org] + (" (from the directory)" if org in p.from_directory else ""),
         "Signed in": f"last {long_date(p.last_signed_in.date())}" if p.last_signed_in else "not yet",
         "Reminders": "by email" if p.reminders else "off"}
        for p in found.people], st.container(key="people.table"))
 st.caption("People sign in with their council account; they are known by the email address they were added "
            "with until their first sign-in (when their identity provider must vouch for that address), and by "
            "their account after it.")
+if any(org in p.from_directory for p in found.people):
+    st.caption("A role marked “from the directory” was given at sign-in by the person's app roles in your "
+               "directory (Microsoft Entra ID): it goes at their next sign-in once the directory no longer gives "
+               "it. Saving a role here for them makes it a role given by hand, which the directory leaves alone.")
 if actor.manages_deployment and found.deployment_administrators:   # theirs alone to know
     st.caption(md("Deployment administrators (they add organisations and manage people everywhere; they see a "
                   "record only with a role at its organisation): "

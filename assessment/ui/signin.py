@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import streamlit as st
 from streamlit import config
 
-from assessment import workflows
+from assessment import settings, workflows
 from assessment.ui import navigation, state
 from assessment.ui.text import md
 from assessment.workflows import Actor, queries
@@ -21,7 +21,8 @@ from assessment.workflows import Actor, queries
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 LOCAL_MODE = ("**Local mode**: no sign-in is set up, so you are the local user and may change everything. "
               "Only this machine can reach the app.")
-CLAIMS_USED = ("iss", "sub", "name", "email", "email_verified", "xms_edov", "upn", "tid")   # never the tokens
+CLAIMS_USED = ("iss", "sub", "name", "email", "email_verified", "xms_edov", "upn", "tid",
+               "roles")   # the app roles (roles from the directory); never the tokens
 
 
 def auth_configured() -> bool:
@@ -44,6 +45,17 @@ def _tenant() -> str | None:
     section = st.secrets.get("signin") or {}
     tenant = str(section.get("tenant_id") or "").strip() if hasattr(section, "get") else ""
     return tenant or None
+
+
+def _directory_roles() -> dict[str, tuple[str, str]]:
+    """Roles from the directory (ASSESSMENT_DIRECTORY_ROLES, docs/deploy.md): app role -> organisation
+    and role; empty where unset. A wrong setting (which `serve` refuses to start with) stops here."""
+    try:
+        return settings.directory_roles()
+    except settings.BadSetting as exc:
+        st.error(f"Sign-in cannot go on: {md(str(exc))}. Show this to your IT team.")
+        st.stop()
+        raise
 
 
 def loopback_only() -> str | None:
@@ -114,7 +126,8 @@ def gate() -> Actor:
         if refused and refused[0] == identity:   # said once a session: not a line in the log every rerun
             outcome = refused[1]
         else:
-            outcome = workflows.sign_in(state.store(), claims, tenant=_tenant())   # binds on first sign-in
+            outcome = workflows.sign_in(state.store(), claims, tenant=_tenant(),   # binds on first sign-in
+                                        directory=_directory_roles())
         actor = outcome.actor
         st.session_state["signin.recorded"] = identity if actor is not None else None
         st.session_state["signin.refused"] = None if actor is not None else (identity, outcome)

@@ -7,6 +7,12 @@ On first sign-in a person added by email is bound to the identity provider's iss
 and only on an address the provider vouches for (`people.verified_address`); after that the
 binding, not the email claim, says who they are. A binding can be freed (`unbind_person`). Every
 binding made or freed, and every sign-in refused with its reason, is kept in the sign-in log.
+
+Roles from the directory (optional): where the deployment maps Microsoft Entra ID app roles to
+roles at organisations, each sign-in that the rules above let in gives the person the roles their
+token's `roles` claim maps to, and takes away those the directory gave that are no longer claimed;
+a role given by hand is never changed by the directory. Someone not added by hand is added by the
+directory only on a verified address (the same rules bind them), and only with a role claimed.
 """
 
 from __future__ import annotations
@@ -17,8 +23,8 @@ from typing import Any, Mapping
 
 from ..domain.errors import InvalidEdit, NotAllowed
 from ..domain.history import Event
-from ..domain.people import (DEPLOYMENT_ADMINISTRATOR, Person, SignInLine, Unverified, email_address, printable,
-                             verified_address)
+from ..domain.people import (DEPLOYMENT_ADMINISTRATOR, DIRECTORY, Person, SignInLine, Unverified, claimed_roles,
+                             email_address, printable, verified_address)
 from ..domain.people import role as checked_role
 from ..storage.store import Store
 from .access import PEOPLE, Actor, actor_of, allow, allow_deployment
@@ -127,6 +133,7 @@ def people(store: Store, actor: Actor, org_id: str) -> People:
         frees = [p.email for p in here if p.signed_in_before and (actor.manages_deployment or _frees(actor, p))]
         if not actor.manages_deployment:   # their roles at councils the actor does not manage are not theirs to see
             here = [replace(p, roles={o: r for o, r in p.roles.items() if actor.may(o, PEOPLE)},
+                            from_directory=frozenset(o for o in p.from_directory if actor.may(o, PEOPLE)),
                             administers_deployment=False) for p in here]
         return People(here, tx.events(org_id, kinds=["role", "unbound"]), deployment, frees)
 
@@ -155,28 +162,42 @@ class SignIn:
     address: str | None = None     # the verified address, where there was one
 
 
-def sign_in(store: Store, claims: Mapping[str, Any], *, tenant: str | None = None) -> SignIn:
-    """Sign in with an identity provider's claims (`iss`, `sub`, the address claims, `name`).
+def sign_in(store: Store, claims: Mapping[str, Any], *, tenant: str | None = None,
+            directory: Mapping[str, tuple[str, str]] | None = None) -> SignIn:
+    """Sign in with an identity provider's claims (`iss`, `sub`, the address claims, `name`, and
+    with `directory` the app roles, `roles`).
 
     A known identity (issuer and subject) is the person bound to it, whatever its address says now.
     Otherwise the address the provider vouches for (`people.verified_address`; `tenant` is the
     deployment's own Microsoft Entra tenant, if configured) is matched exactly to a person added by
     email and not yet bound, who is then bound to this identity. Everything else is refused, kept in
-    the sign-in log with its reason (never a token) and logged."""
+    the sign-in log with its reason (never a token) and logged.
+
+    `directory` maps app roles' values to (organisation, role) (`people.directory_roles`, from the
+    deployment's settings). With it, and a token from `tenant` (app roles from any other tenant
+    are not trusted; without `tenant` the directory gives nothing), a sign-in that is let in brings
+    the person's roles given by the directory into line with the claim (`_from_directory`); and a
+    verified address that no one has added is added, and bound, where the claim gives it a role at
+    an organisation there is. Nothing else changes: a refused sign-in stays refused."""
     issuer, subject = str(claims.get("iss") or ""), str(claims.get("sub") or "")
     name = printable(claims["name"]) if isinstance(claims.get("name"), str) else None   # shown in `users list`
+    granted = _granted(claims, tenant, directory)
     with store.transaction() as tx:
         if not issuer or not subject:
             return _refuse(tx, "your identity provider did not say who you are (no issuer or subject)", claims)
         person = tx.person_by_identity(issuer, subject)
         if person is not None:
             tx.signed_in(person, name)
+            _from_directory(tx, person, granted)
             return SignIn(actor_of(tx.person(person.email)), address=person.email)
         try:
             address = verified_address(claims, tenant)
         except Unverified as exc:
             return _refuse(tx, exc.reason, claims)
         added = tx.person(address)
+        known = {org for org in granted or {} if tx.organisations([org])}
+        if added is None and known:     # not added by hand, but the directory gives them a role
+            added = tx.add_person(address, added_by=DIRECTORY)
         if added is None:
             _refuse(tx, f"no one has been added with the address {address}", claims, address)
             return SignIn(None, address=address)     # not added: the page says whom to ask
@@ -185,8 +206,56 @@ def sign_in(store: Store, claims: Mapping[str, Any], *, tenant: str | None = Non
                                "an administrator can free it (People, or `users unbind`)", claims, address)
         bound = tx.bind_person(address, issuer, subject, name)
         tx.log_sign_in("bound", email=address, issuer=issuer, subject=subject)
+        if _from_directory(tx, bound, granted):
+            bound = tx.person(address) or bound
     LOG.info("%s signed in for the first time and was bound to %s %s", address, printable(issuer), printable(subject))
     return SignIn(actor_of(bound), address=address)
+
+
+def _granted(claims: Mapping[str, Any], tenant: str | None,
+             directory: Mapping[str, tuple[str, str]] | None) -> dict[str, str] | None:
+    """The roles the token's app roles give under `directory` (organisation id -> role), or None
+    where the directory says nothing: no mapping, or no tenant to trust app roles from. A token
+    from another tenant claims nothing."""
+    if not directory:
+        return None
+    if not tenant:
+        LOG.warning("roles from the directory are set up but the deployment's tenant is not (AUTH_TENANT_ID, "
+                    "[signin] tenant_id): app roles are not taken from any token")
+        return None
+    if str(claims.get("tid") or "") != tenant:
+        return {}
+    return claimed_roles(claims, directory)
+
+
+def _from_directory(tx, person: Person, granted: dict[str, str] | None) -> bool:
+    """Bring `person`'s roles given by the directory into line with `granted` (None: leave them):
+    a role claimed is given (or changed) at each organisation there is, unless they hold a role
+    there given by hand, which stands; a role the directory gave and no longer claims is taken
+    away. Each change is kept as an event at its organisation, by the directory. Whether any role
+    changed."""
+    if granted is None:
+        return False
+    changed = False
+    for org_id, wanted in sorted(granted.items()):
+        held = person.roles.get(org_id)
+        if (held is not None and org_id not in person.from_directory) or held == wanted:
+            continue                             # given by hand, or already so
+        if not tx.organisations([org_id]):
+            LOG.warning("the app roles of %s name the organisation %r, which there is not", person.email, org_id)
+            continue
+        tx.set_role(person.email, org_id, wanted, source="directory")
+        tx.add_event(org_id, None, "role", DIRECTORY, email=person.email, before=held, after=wanted,
+                     source="directory")
+        changed = True
+    for org_id in sorted(person.from_directory - set(granted)):
+        before = tx.set_role(person.email, org_id, None)
+        tx.add_event(org_id, None, "role", DIRECTORY, email=person.email, before=before, after=None,
+                     source="directory")
+        changed = True
+    if changed:
+        LOG.info("the directory's app roles changed the roles of %s", person.email)
+    return changed
 
 
 def _refuse(tx, reason: str, claims: Mapping[str, Any], address: str | None = None) -> SignIn:
