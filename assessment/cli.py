@@ -21,6 +21,7 @@ from .domain import limits
 from .domain.errors import AssessmentError, BackupError, InvalidFile
 from .domain.numbers import counted
 from .domain.plan import Plan
+from .domain.plan_report import number_words
 from .domain.people import DEPLOYMENT_ADMINISTRATOR, ROLES, email_address
 from .domain.record import (
     DEFAULT_FRAMEWORK,
@@ -284,7 +285,7 @@ def _show_plan(plan: Plan, fmt: str) -> None:
         for outcome in theme.outcomes:
             click.echo(f"  Outcome: {outcome.title} [{outcome.id}]")
             for ind in outcome.indicators:
-                base = f"; baseline {ind.baseline.value:g} in {ind.baseline.period}" if ind.baseline else ""
+                base = f"; baseline {number_words(ind.baseline.value)} in {ind.baseline.period}" if ind.baseline else ""
                 click.echo(f"    Indicator: {ind.title} [{ind.id}]" + (f" ({ind.unit}{base})" if ind.unit else ""))
             for action in outcome.actions:
                 target = f" – {action.target.text()}" if action.target else ""

@@ -15,7 +15,8 @@ from datetime import date, datetime
 from typing import Any
 
 from .framework import Framework
-from .plan import Plan
+from .plan import NO_DATA, Plan
+from .plan_report import number_words
 from .record import Action, Approval, Entry, long_date
 from .scores import Score
 
@@ -159,8 +160,8 @@ def _plan_changes(plan: Plan, before: Entry | None, after: Entry) -> list[Change
 
     def value(entry: Entry | None) -> str:
         if entry is not None and entry.no_data:
-            return "no data"
-        return f"{entry.value:g}" if entry is not None and entry.value is not None else "—"
+            return NO_DATA
+        return number_words(entry.value) if entry is not None and entry.value is not None else "—"
     found = []
     for name, words in (("rating", rating), ("value", value)):
         if words(before) != words(after):

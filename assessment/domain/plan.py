@@ -21,6 +21,7 @@ from .framework import Id, Text, _Strict
 from .record import FIRST_YEAR, LAST_YEAR, PERIOD_HINT, valid_period
 
 PLAN = "plan"   # the `kind` a plan file gives
+NO_DATA = "no data"   # an indicator's value where the council has none for the period
 
 Colour = Literal["green", "amber", "red", "grey"]
 

@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from .plan import Indicator, Plan, PlanAction, PlanTheme, Rating
+from .plan import NO_DATA, Indicator, Plan, PlanAction, PlanTheme, Rating
 from .record import Action, Entry, OrganisationRecord, PeriodRecord, long_date
 
 BETTER, WORSE, SAME, FIRST = "better", "worse", "no change", "first rated"
@@ -151,13 +151,24 @@ def plan_report(plan: Plan, record: OrganisationRecord, period: str, on: date) -
     live = plan_actions(record)
     delivered = delivered_actions(plan, periods[:index + 1])
     for action in plan.actions.values():
-        due = action.target.due if action.target else None
         kept = live.get(action.id)
-        if kept is not None and kept.due is not None:
-            due = kept.due   # the council may have moved it
+        due = action_due(action, kept)
         if due is not None and due < on and (kept is None or kept.is_open) and action.id not in delivered:
             report.overdue.append(Overdue(action, due, kept.status if kept is not None else "open"))
     return report
+
+
+def action_due(action: PlanAction, kept: Action | None) -> date | None:
+    """When a plan action falls due: the date kept for it (the council may have moved it), else its
+    target's (the end of the month for 'by'; none for work to commence or continuing)."""
+    if kept is not None and kept.due is not None:
+        return kept.due
+    return action.target.due if action.target else None
+
+
+def target_words(action: PlanAction) -> str:
+    """A plan action's target as reports print it ('by December 2021'), or 'none set'."""
+    return action.target.text() if action.target else "none set"
 
 
 def overdue_line(item: Overdue) -> str:
@@ -165,7 +176,7 @@ def overdue_line(item: Overdue) -> str:
     return f"{item.action.number}. {item.action.title}: due {long_date(item.due)} ({item.status})"
 
 
-NOT_RATED, NO_DATA = "Not rated", "no data"
+NOT_RATED = "Not rated"
 
 
 def plain_number(value: float) -> int | float:
@@ -290,7 +301,7 @@ def action_rows(report: PlanReport, lines: list[RatedLine]) -> list[dict[str, st
     """Plan actions as table rows: number, action, its target in words, rating, movement, comment."""
     actions = report.plan.actions
     return [{"No.": actions[line.id].number, "Action": actions[line.id].title,
-             "Target": target.text() if (target := actions[line.id].target) else "none set",
+             "Target": target_words(actions[line.id]),
              f"{report.period} rating": rating_words(line.rating), "Movement": line.movement,
              "Comment": line.comment or ""} for line in lines]
 

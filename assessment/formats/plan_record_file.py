@@ -35,7 +35,7 @@ from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from ..domain import limits
 from ..domain.errors import InvalidFile, NotFound, Problem
-from ..domain.plan import Plan
+from ..domain.plan import NO_DATA, Plan
 from ..domain.record import (
     PERIOD_HINT,
     STATUSES,
@@ -58,7 +58,6 @@ from .record_schema import (
 )
 from .yaml_source import Source, mappings_in, read_yaml, validated
 
-NO_DATA = "no data"   # an indicator's value where the council has none for the period (as the app takes it)
 KINDS = {"outcomes": "outcome", "actions": "action", "indicators": "indicator"}   # key in a period -> kind
 
 Comment = Annotated[str, StringConstraints(max_length=limits.COMMENT)]

@@ -8,7 +8,7 @@ import streamlit as st
 
 from assessment import workflows
 from assessment.domain.plan import Plan
-from assessment.domain.plan_report import plan_actions
+from assessment.domain.plan_report import action_due, plan_actions, target_words
 from assessment.domain.record import ACTION_STATUSES, PLAN_RECORD, OrganisationRecord, long_date, record_key
 from assessment.ui import state
 from assessment.ui.html_tables import table
@@ -25,9 +25,9 @@ def show(org: str, plan: Plan, record: OrganisationRecord) -> None:
         kept = live.get(action.id)
         latest = kept.updates[-1] if kept is not None and kept.updates else None
         rows.append({"Action": f"{action.number}. {action.title}",
-                     "Target": action.target.text() if action.target else "none set",
+                     "Target": target_words(action),
                      "Owner": (kept.owner if kept else None) or "–",
-                     "Due": long_date(kept.due) if kept is not None and kept.due else "–",
+                     "Due": long_date(due) if (due := action_due(action, kept)) else "–",
                      "Status": kept.status if kept is not None else "not raised",
                      "Latest progress": (f"{long_date(latest.on)}: {latest.note or latest.status}" if latest else "–")})
     table(rows)

@@ -12,7 +12,7 @@ import streamlit as st
 from assessment import workflows
 from assessment.domain.edits import Draft, PlanEdit
 from assessment.domain.errors import AssessmentError, as_sentence
-from assessment.domain.plan import Plan
+from assessment.domain.plan import NO_DATA, Plan
 from assessment.domain.plan_report import baseline_words, plain_number
 from assessment.domain.record import PLAN_RECORD, Entry, PeriodRecord, record_key
 from assessment.ui import state
@@ -120,7 +120,7 @@ def _indicator(org: str, current: PeriodRecord, mine: dict, indicator) -> None:
     saved = current.plan_entries.get(("indicator", indicator.id)) or Entry(item=indicator.id, kind="indicator")
     draft = mine.get(("indicator", indicator.id))
     base = draft.edit.base_version if draft else saved.version
-    saved_text = "no data" if saved.no_data else (str(plain_number(saved.value)) if saved.value is not None else "")
+    saved_text = NO_DATA if saved.no_data else (str(plain_number(saved.value)) if saved.value is not None else "")
     key = _widget_key(org, period, "indicator", indicator.id, "value")
     shown = _value(draft, "value", saved_text)
     _start(key, shown)

@@ -10,7 +10,7 @@ from dataclasses import replace
 from ..domain import limits
 from ..domain.edits import PlanEdit
 from ..domain.errors import InvalidEdit, NotFound
-from ..domain.plan import Plan
+from ..domain.plan import NO_DATA, Plan
 from ..domain.record import (
     PLAN_RECORD,
     Action,
@@ -27,7 +27,6 @@ from .access import EDIT, Actor, allow, allow_change
 from .common import plan_of
 from .common import SaveResult, save_checked
 
-NO_DATA = "no data"
 
 
 def start_plan_period(store: Store, actor: Actor, org_id: str, name: str, *,

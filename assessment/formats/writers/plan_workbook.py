@@ -25,12 +25,14 @@ from ...domain.plan_report import (
     NO_DATA,
     NOT_RATED,
     PlanReport,
+    action_due,
     against_words,
     baseline_words,
     plan_actions,
     plan_report,
     rating_words,
     since_words,
+    target_words,
 )
 from ...domain.record import OrganisationRecord, long_date, status_text
 from .excel_workbook import BOLD, DAY, RAG_FILLS, TITLE, WRAP, WorkbookExport, _sheet_name, _Writer
@@ -115,7 +117,7 @@ def _period_sheet(w: _Writer, ws, record: OrganisationRecord, report: PlanReport
                    since_words(i, previous)]
                   for i in report.indicators])
     _block(w, ws, top, "Actions", ["Theme", "Action", "Target", f"{period} rating", before, "Movement", "Comment"],
-           [[theme_of[outcome_of[a.id]], a.title, _target(plan, a.id), rating_words(a.rating),
+           [[theme_of[outcome_of[a.id]], a.title, target_words(plan.actions[a.id]), rating_words(a.rating),
              rating_words(a.previous) if previous else "none", a.movement, a.comment or ""] for a in report.actions],
            {3: [_colour(a.rating) for a in report.actions], 4: [_colour(a.previous) for a in report.actions]})
     _widths(ws, PERIOD_WIDTHS)
@@ -124,11 +126,6 @@ def _period_sheet(w: _Writer, ws, record: OrganisationRecord, report: PlanReport
 def _number(value: float | None) -> float | int | None:
     """A value as a number cell: whole numbers as whole (37, not 37.0)."""
     return int(value) if value is not None and value == int(value) else value
-
-
-def _target(plan: Plan, action_id: str) -> str:
-    target = plan.actions[action_id].target
-    return target.text() if target else "none set"
 
 
 def _widths(ws, widths: list[int]) -> None:
@@ -148,8 +145,8 @@ def _actions(w: _Writer, ws, plan: Plan, record: OrganisationRecord, latest: Pla
     rows = []
     for action in plan.actions.values():
         kept = live.get(action.id)
-        due = kept.due if kept is not None and kept.due is not None else (action.target.due if action.target else None)
-        rows.append([theme_of[plan.outcome_of[action.id]], action.number, action.title, _target(plan, action.id), due,
+        due = action_due(action, kept)
+        rows.append([theme_of[plan.outcome_of[action.id]], action.number, action.title, target_words(action), due,
                      kept.owner or "" if kept is not None else "", kept.status if kept is not None else "not raised",
                      "Yes" if action.id in overdue else "No"])
     w.table(ws, 4, [("Theme", 22), ("No.", 6), ("Action", 48), ("Target", 24), ("Due", 16), ("Owner", 22),
