@@ -30,4 +30,5 @@ with shown_plainly():
     # the browser tab says the page and the organisation (no title when app.py is imported bare, as a
     # process started with multiprocessing's spawn does after AppTest ran it as __main__)
     st.session_state["page.title"] = getattr(page, "title", None)
+    navigation.footer()   # before the page runs: a page that stops part way still ends with it
     page.run()

@@ -335,6 +335,29 @@ def orgs_add(obj: Context, org_id: str, name: str, org_type: str | None, region:
     click.echo(f"added {org.id} ({org.name})")
 
 
+@orgs.command("delete")
+@click.argument("org_id")
+@click.option("--confirm", "confirm", required=True, metavar="NAME", help="The organisation's name, typed to confirm.")
+@click.option("--backup", "backup_to", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="Write a backup of the whole database here first (nothing is deleted if it cannot be).")
+@click.option("--no-backup", is_flag=True, help="Delete without a backup first.")
+@click.pass_obj
+def orgs_delete(obj: Context, org_id: str, confirm: str, backup_to: Path | None, no_backup: bool) -> None:
+    """Delete an organisation and everything of it: its periods, entries, actions, versions, drafts,
+    events and people's roles there (the people stay: `users erase` them if they should go). Say
+    --backup FILE, or --no-backup."""
+    if (backup_to is None) == (not no_backup):
+        raise click.UsageError("say --backup FILE to keep a backup first, or --no-backup",
+                               ctx=click.get_current_context())
+    if backup_to is not None:
+        _writable(backup_to)
+        _save_file(backup_to, workflows.backup(obj.store, obj.actor))
+        click.echo(f"wrote {backup_to}")
+    gone = workflows.delete_organisation(obj.store, obj.actor, org_id, confirm)
+    click.echo(f"deleted {confirm.strip()} ({org_id}): {counted(gone['periods'], 'period')}, "
+               f"{counted(gone['events'], 'event')} and {counted(gone['roles'], 'role')}")
+
+
 @orgs.command("report-shape")
 @click.argument("org_id")
 @click.option("--start", "start", type=click.Choice(["cabinet", "scrutiny", "none"]),
@@ -797,6 +820,44 @@ def users_log(obj: Context, refused_only: bool, limit: int, fmt: str) -> None:
         click.echo(f"{long_date_time(line.at)}\t{line.kind}\t{line.describe()}")
 
 
+@users.command("erase")
+@click.argument("email")
+@click.option("--reason", required=True, help="Why they are erased (kept, without their address).")
+@click.option("--name", "names", multiple=True, metavar="NAME",
+              help="Another form of their name to erase too (e.g. 'J. Smith'; repeat for more). The name their "
+                   "identity provider gave at sign-in is always erased.")
+@click.pass_obj
+def users_erase(obj: Context, email: str, reason: str, names: tuple[str, ...]) -> None:
+    """Erase someone everywhere (UK GDPR): their address and name, in every period, version, event,
+    action, note and log, become their role there ("a former editor"); their roles, drafts and log
+    lines go. The history keeps what was changed and when. Backups made before keep them until they
+    age out (docs/privacy.md)."""
+    done = workflows.erase_person(obj.store, obj.actor, email, reason, names=names)
+    where = "; ".join(f"“{words}” at {org}" for org, words in done.standing.items() if org) or \
+        f"“{done.standing[None]}”"
+    click.echo(f"{email_address(email)} erased: now {where} ({counted(done.total, 'cell and row', 'cells and rows')} "
+               "changed or removed)")
+
+
+@users.command("export")
+@click.argument("email")
+@click.option("--name", "names", multiple=True, metavar="NAME",
+              help="Another form of their name to look for too (repeat for more).")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), help="The file to write (else the output).")
+@click.pass_obj
+def users_export(obj: Context, email: str, names: tuple[str, ...], out: Path | None) -> None:
+    """A copy of everything held about someone (subject access), as JSON: who they are, their roles,
+    and every table, column and row where their address or name appears, with its organisation and
+    period."""
+    found = workflows.personal_data_of(obj.store, obj.actor, email, names=names)
+    if out is None:
+        _json(found)
+        return
+    _writable(out)
+    _save_file(out, (json.dumps(found, indent=2, ensure_ascii=False, default=str) + "\n").encode())
+    click.echo(f"wrote {out}: {counted(found['count'], 'place')} where {found['address']} appears")
+
+
 @users.command("notify")
 @click.argument("email")
 @click.option("--on/--off", "on", default=None, help="Send them reminders by email, or not (`notify run`).")
@@ -1199,6 +1260,34 @@ def actions(obj: Context, org_id: str, period_name: str | None, overdue_only: bo
                                                                               "Latest progress")) + "\n")
         overdue = sum(1 for r in shown if r.overdue(today))
         click.echo(f"{counted(len(shown), 'action')} of {len(rows)} shown; {overdue} overdue at {long_date(today)}.")
+
+
+# ---------------------------------------------------------------- retention (docs/deployment.md)
+
+@cli.group()
+def retention() -> None:
+    """Personal data past its time: sign-in log lines, refused sign-ins, drafts left unsaved, reminder
+    log lines and respondents' answers, each kept as many days as its ASSESSMENT_KEEP_*_DAYS setting
+    says (docs/deploy.md, Settings)."""
+
+
+@retention.command("run")
+@click.option("--dry-run", is_flag=True, help="Say what would be removed, removing nothing.")
+@click.option("--today", type=DecisionDate(), help="The day to run as (default: today).")
+@click.pass_obj
+def retention_run(obj: Context, dry_run: bool, today: date | None) -> None:
+    """Remove what is past its time, of anyone, and say what was removed: one line a kind, those with
+    none included (a timer runs it once a day: deploy/systemd/assessment-retention.timer). The days
+    kept are ASSESSMENT_KEEP_SIGN_INS_DAYS, ASSESSMENT_KEEP_REFUSED_SIGN_INS_DAYS,
+    ASSESSMENT_KEEP_DRAFTS_DAYS, ASSESSMENT_KEEP_REMINDER_LOG_DAYS and ASSESSMENT_KEEP_ANSWERS_DAYS in
+    the environment; one that is wrong stops it in one line naming it, before anything is removed."""
+    from . import settings
+    days = settings.retention_days(os.environ)      # one line naming a setting that is wrong
+    run = workflows.run_retention(obj.store, obj.actor, today=today or date.today(), days=days, dry_run=dry_run)
+    for line in run.lines():
+        click.echo(line)
+    if dry_run:
+        click.echo(f"dry run for {long_date(run.day)}: nothing was removed")
 
 
 # ---------------------------------------------------------------- settings and serving (docs/deploy.md)

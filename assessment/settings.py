@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from .domain.errors import AssessmentError
 from .domain.people import directory_roles as parsed_directory_roles
 from .domain.people import email_address
+from .domain.retention import KEPT, MOST_DAYS, Kept
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
@@ -82,6 +83,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ASSESSMENT_ACCESSIBILITY_CONTACT", "statement", "your council's IT service desk",
             "Where people ask for another format or report an accessibility problem, on the accessibility "
             "statement page: an email address, an https address, or words."),
+    Setting("ASSESSMENT_PRIVACY_CONTROLLER", "privacy", "the council that runs the tool",
+            "Who the controller of the personal data is, as the privacy notice names them: the council's name "
+            "and address, e.g. Medway Council, Gun Wharf, Dock Road, Chatham ME4 4TR."),
+    Setting("ASSESSMENT_PRIVACY_CONTACT", "privacy", "the council's data protection officer",
+            "Where people ask for a copy of their data or its erasure, on the privacy notice: the data protection "
+            "officer's email address, an https address, or words."),
+    Setting("ASSESSMENT_PRIVACY_NOTICE", "privacy", "deploy/privacy-notice.md",
+            "The council's privacy notice: a Markdown file edited from deploy/privacy-notice.md with its data "
+            "protection officer (placeholders {controller}, {contact}, {retention}; UTF-8, at most 200 kB); a "
+            "relative path is taken from the app's folder."),
     Setting("SMTP_HOST", "mail", "none: no reminders are sent", "The mail server reminders are sent through."),
     Setting("SMTP_PORT", "mail", str(DEFAULT_SMTP_PORT), "Its port."),
     Setting("SMTP_FROM", "mail", "none (required with SMTP_HOST)",
@@ -92,6 +103,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_PASSWORD", "mail", "none", "Its password (with SMTP_USER; sent only over STARTTLS, unless "
             "the mail server is on this machine).", secret=True),
     Setting("SMTP_STARTTLS", "mail", "true", "Whether to encrypt the connection with STARTTLS: true or false."),
+    *(Setting(kept.setting, "retention", str(kept.default_days),
+              f"How many days {kept.short} are kept (a whole number, {kept.least_days} to {MOST_DAYS}); "
+              f"`retention run` removes older ones, daily" + (f" ({kept.note})" if kept.note else "") + ".")
+      for kept in KEPT),
 )
 NAMES = tuple(s.name for s in SETTINGS)
 AUTH_REQUIRED = ("AUTH_REDIRECT_URI", "AUTH_COOKIE_SECRET", "AUTH_CLIENT_ID", "AUTH_CLIENT_SECRET",
@@ -147,6 +162,8 @@ class Settings:
     examples: bool = True         # an empty database is given the example records
     # app role's value -> (organisation id, role): roles from the directory (empty: by hand only)
     directory_roles: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # kind of personal data (`domain.retention.KEPT`) -> the days it is kept
+    retention: Mapping[str, int] = field(default_factory=lambda: {kept.kind: kept.default_days for kept in KEPT})
 
     @property
     def serves_network(self) -> bool:
@@ -361,6 +378,7 @@ def read(environ: Mapping[str, str] | None = None, *, port: int | None = None, a
     (the command line's) win over theirs. BadSetting, naming the first setting that is wrong."""
     env = _Reader(os.environ if environ is None else environ)
     env.get("ASSESSMENT_ACCESSIBILITY_CONTACT")   # any words, on one line
+    _privacy(env)                                 # the privacy notice's template is there and good
     database = _database(env)
     sign_in = _sign_in(env)
     in_file = sign_in is None and _signin_in_file()
@@ -369,7 +387,7 @@ def read(environ: Mapping[str, str] | None = None, *, port: int | None = None, a
     found = Settings(database, sign_in, in_file, hosts, chosen,
                      port if port is not None else _port("ASSESSMENT_PORT", env.get("ASSESSMENT_PORT"), DEFAULT_PORT),
                      _runtime_dir(env), _mail(env), _flag(env, "ASSESSMENT_EXAMPLES", True),
-                     _directory_roles(env))
+                     _directory_roles(env), _retention(env))
     if found.directory_roles and sign_in is None and not in_file:
         raise BadSetting("ASSESSMENT_DIRECTORY_ROLES is set, but sign-in is not: roles from the directory come with "
                          "sign-in (AUTH_CLIENT_ID and the other sign-in settings)")
@@ -398,6 +416,61 @@ def directory_roles(environ: Mapping[str, str] | None = None) -> dict[str, tuple
     """Roles from the directory alone (ASSESSMENT_DIRECTORY_ROLES: app role's value -> organisation
     id and role; empty where unset), for sign-in; BadSetting naming it where it is wrong."""
     return _directory_roles(_Reader(os.environ if environ is None else environ))
+
+
+def _retention(env: _Reader) -> dict[str, int]:
+    """The days each kind of personal data is kept (`domain.retention.KEPT`), each checked
+    (`_days_kept`); BadSetting naming the first that is wrong."""
+    return {kept.kind: _days_kept(kept, env.get(kept.setting)) for kept in KEPT}
+
+
+def _days_kept(kept: Kept, given: str | None) -> int:
+    """A retention setting: a whole number of days from its least to `MOST_DAYS` (its default where
+    unset)."""
+    if given is None:
+        return kept.default_days
+    if not given.isascii() or not given.isdigit():
+        raise BadSetting(f"{kept.setting} is not a whole number of days: {given}")
+    number = int(given) if len(given) <= 5 else MOST_DAYS + 1    # int() refuses thousands of digits
+    if not kept.least_days <= number <= MOST_DAYS:
+        why = f" ({kept.least_why})" if kept.least_why else ""
+        raise BadSetting(f"{kept.setting} is {given}: keep {kept.short} at least "
+                         f"{kept.least_days} day{'s' if kept.least_days != 1 else ''}{why} and at most {MOST_DAYS:,}")
+    return number
+
+
+def retention_days(environ: Mapping[str, str] | None = None) -> dict[str, int]:
+    """The days each kind of personal data is kept alone (kind -> days, every kind of
+    `domain.retention.KEPT`), for `retention run` and the privacy notice; BadSetting naming the first
+    setting that is wrong."""
+    return _retention(_Reader(os.environ if environ is None else environ))
+
+
+@dataclass(frozen=True)
+class Privacy:
+    """What the privacy notice is written from: the template (checked) and the settings that fill it."""
+
+    template: str
+    controller: str | None        # None: domain.privacy.DEFAULT_CONTROLLER
+    contact: str | None           # None: domain.privacy.DEFAULT_CONTACT
+    own: bool                     # the council's own template (ASSESSMENT_PRIVACY_NOTICE), not the shipped one
+
+
+def _privacy(env: _Reader) -> Privacy:
+    from .formats.privacy_notice import read_notice
+    controller, contact = env.get("ASSESSMENT_PRIVACY_CONTROLLER"), env.get("ASSESSMENT_PRIVACY_CONTACT")
+    own = env.get("ASSESSMENT_PRIVACY_NOTICE")
+    try:
+        template = read_notice(own)
+    except AssessmentError as exc:
+        raise BadSetting(f"ASSESSMENT_PRIVACY_NOTICE: {exc}") from None
+    return Privacy(template, controller, contact, own is not None)
+
+
+def privacy(environ: Mapping[str, str] | None = None) -> Privacy:
+    """The privacy notice's template and settings (ASSESSMENT_PRIVACY_*), for its page; BadSetting in one
+    line naming the setting where the template cannot be shown."""
+    return _privacy(_Reader(os.environ if environ is None else environ))
 
 
 def _flag(env: _Reader, name: str, default: bool) -> bool:

@@ -11,7 +11,8 @@
 # and it writes /etc/assessment/proxy.env (Caddy's), checks the settings (one line naming any
 # missing or wrong), creates or upgrades the database, starts one app process per core as
 # assessment@PORT.service and Caddy in front of them (deploy/Caddyfile), serves HTTPS on the site's
-# name, and sets the daily backup (and, with SMTP_HOST, reminders) on their timers. Run again after `git pull` to upgrade: the processes restart one at a time, so the others
+# name, and sets the daily backup, the daily removal of personal data past its time (and, with
+# SMTP_HOST, reminders) on their timers. Run again after `git pull` to upgrade: the processes restart one at a time, so the others
 # keep serving.
 set -euo pipefail
 SRC=$(cd "$(dirname "$0")/.." && pwd)
@@ -77,7 +78,7 @@ if [ ! -f "$ETC/assessment.env" ]; then
   umask 027
   cat >"$ETC/assessment.env" <<EOF
 # The app's settings (docs/deploy.md, "Settings"), read by systemd (a value may hold spaces; no
-# quotes needed) for assessment@.service and the backup and reminder units. Check them with:
+# quotes needed) for assessment@.service and the backup, reminder and retention units. Check them with:
 #   sudo assessment settings check
 DATABASE_URL=postgresql+psycopg://assessment@/assessment?host=/var/run/postgresql
 # The council's own records only: no example records in an empty database
@@ -99,6 +100,12 @@ SMTP_FROM=
 SMTP_USER=
 SMTP_PASSWORD=
 SMTP_STARTTLS=
+# How many days personal data is kept (docs/deploy.md, "Settings"; empty: 365, 90, 90, 400, 365 days):
+ASSESSMENT_KEEP_SIGN_INS_DAYS=
+ASSESSMENT_KEEP_REFUSED_SIGN_INS_DAYS=
+ASSESSMENT_KEEP_DRAFTS_DAYS=
+ASSESSMENT_KEEP_REMINDER_LOG_DAYS=
+ASSESSMENT_KEEP_ANSWERS_DAYS=
 EOF
   chgrp assessment "$ETC/assessment.env"
   say "wrote $ETC/assessment.env: fill in AUTH_CLIENT_ID, AUTH_CLIENT_SECRET and AUTH_SERVER_METADATA_URL"
@@ -146,7 +153,8 @@ say "checking the settings and creating or upgrading the database"
 
 say "systemd units"
 cp "$APP/deploy/systemd/assessment@.service" /etc/systemd/system/
-for unit in assessment-backup.service assessment-backup.timer assessment-notify.service assessment-notify.timer; do
+for unit in assessment-backup.service assessment-backup.timer assessment-notify.service assessment-notify.timer \
+            assessment-retention.service assessment-retention.timer; do
   cp "$APP/deploy/systemd/$unit" /etc/systemd/system/
 done
 install -d -o assessment -g assessment -m 0700 /var/backups/assessment
@@ -178,6 +186,8 @@ systemctl enable caddy >/dev/null 2>&1
 systemctl restart caddy
 say "the daily backup and its restore check (assessment-backup.timer, 03:00)"
 systemctl enable --now assessment-backup.timer >/dev/null 2>&1
+say "the daily removal of personal data past its time (assessment-retention.timer, 04:00)"
+systemctl enable --now assessment-retention.timer >/dev/null 2>&1
 if [ -n "$(env_value SMTP_HOST "$ETC/assessment.env")" ]; then
   say "the daily reminders by email (assessment-notify.timer, 07:30)"
   systemctl enable --now assessment-notify.timer >/dev/null 2>&1

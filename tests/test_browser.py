@@ -319,7 +319,7 @@ PAGES = {"start": "", "score": "score?org=medway&period=2023", "report": "report
          "actions": "actions?org=medway&period=2023", "import": "import?org=medway", "people": "people?org=medway",
          "framework": "framework", "worcestershire-report": "report?org=worcestershire&period=2022",
          "covering": "covering?org=medway&period=2023", "start-plan": "?org=medway&record=plan",
-         "plan": "plan?org=medway&record=plan&period=2023/24", "accessibility": "accessibility"}
+         "plan": "plan?org=medway&record=plan&period=2023/24", "accessibility": "accessibility", "privacy": "privacy"}
 
 
 def test_every_page_has_no_serious_accessibility_problem_at_two_widths(server, page):
@@ -342,6 +342,45 @@ def test_every_page_has_no_serious_accessibility_problem_at_two_widths(server, p
             found[(name, width)] += [("cut", "serious", cut) for cut in page.evaluate(CUT)]
     problems = "\n".join(f"{k}: {v}" for k, v in found.items() if v)
     assert not problems, problems
+
+
+def test_the_privacy_notice_from_the_footer_and_before_sign_in(server, page, tmp_path, monkeypatch):
+    """Every page's footer opens the privacy notice in the same browser tab (its ?tab= kept): in local
+    mode, the short notice of its own. Before sign-in, the council's notice, filled from the settings,
+    with no serious accessibility problem at either width (a screenshot: privacy.png)."""
+    from axe_playwright_python.sync_playwright import Axe
+    base, url = server
+    page.goto(f"{base}/")
+    expect(page.get_by_role("heading", level=1).first).to_be_visible(timeout=30000)
+    idle(page)
+    tab = re.search(r"[?&]tab=([\w-]+)", page.url)
+    assert tab, page.url
+    widget(page, "footer").get_by_role("link", name="Privacy notice").click()
+    expect(page.get_by_role("heading", level=1, name="Privacy notice")).to_be_visible(timeout=30000)
+    idle(page)
+    assert re.search(rf"/privacy\?(.*&)?tab={tab.group(1)}", page.url), page.url
+    expect(page.get_by_text("Nothing leaves this computer.")).to_be_visible()
+    shot(page, "privacy-local")
+
+    secrets = tmp_path / "secrets.toml"   # sign-in set up (the provider is never asked: nobody signs in)
+    secrets.write_text('[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\ncookie_secret = "' + "x" * 32
+                       + '"\nclient_id = "c"\nclient_secret = "s"\n'
+                       'server_metadata_url = "https://login.example/.well-known/openid-configuration"\n')
+    monkeypatch.setenv("ASSESSMENT_PRIVACY_CONTROLLER", "Medway Council, Gun Wharf, Dock Road, Chatham ME4 4TR")
+    monkeypatch.setenv("ASSESSMENT_PRIVACY_CONTACT", "dpo@medway.gov.uk")
+    with app_server(url, f"--secrets.files={secrets}") as signed_out:
+        axe, found = Axe(), {}
+        for width in (1400, 1024):
+            page.set_viewport_size({"width": width, "height": 1000})
+            page.goto(f"{signed_out}/privacy")
+            expect(page.get_by_role("heading", level=2, name="Who we are")).to_be_visible(timeout=30000)
+            idle(page)
+            expect(page.locator('a[href="mailto:dpo@medway.gov.uk"]')).to_have_count(3)
+            shot(page, "privacy" if width == 1400 else f"privacy-{width}")
+            found[width] = [(v["id"], v["impact"], v["help"]) for v in axe.run(page).response["violations"]
+                            if v["impact"] in ("serious", "critical") or v["id"] == "heading-order"]
+            found[width] += [("cut", "serious", cut) for cut in page.evaluate(CUT)]
+        assert not any(found.values()), found
 
 
 # What is cut off on a page: the main area or a table wider than its place (scrolled sideways or

@@ -107,6 +107,11 @@ def _every_change(store, imported_event: int, prepared):
         "rate_plan": lambda a: workflows.rate_plan(store, a, "medway", "2024", []),
         "import_plan_record": lambda a: workflows.import_plan_record(
             store, a, ROOT / "data" / "examples" / "plans" / "medway-plan.yaml", replace=True),
+        "erase_person": lambda a: workflows.erase_person(store, a, "head@medway.gov.uk", "Left"),
+        "personal_data_of": lambda a: workflows.personal_data_of(store, a, "head@medway.gov.uk"),
+        "delete_organisation": lambda a: workflows.delete_organisation(store, a, "medway", "Medway Council"),
+        "run_retention": lambda a: workflows.run_retention(store, a, today=date(2026, 11, 21), days={},
+                                                           dry_run=False),
     }
 
 
@@ -201,7 +206,9 @@ def test_another_organisation_and_a_signed_out_visitor_read_nothing(medway_year,
 DEPLOYER = Actor("it@council.gov.uk", administers_deployment=True)   # the deployment's administrator, no role
 DEPLOYMENT_WORK = {"add_organisation", "add_person", "remove_person", "load_examples", "backup", "restore", "people",
                    "save_dated_backup", "check_backup",
-                   "everyone", "unbind_person", "sign_in_log", "notify", "reminder_log", "set_reminders", "reminders_on"}
+                   "everyone", "unbind_person", "sign_in_log", "notify", "reminder_log", "set_reminders", "reminders_on",
+                   # personal data: the law's requests reach into records (docs/privacy.md), and are theirs to answer
+                   "erase_person", "personal_data_of", "delete_organisation", "run_retention"}
 
 
 def test_the_deployment_administrator_manages_organisations_and_people_but_sees_no_record_without_a_role(medway_year):

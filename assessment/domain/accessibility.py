@@ -10,13 +10,11 @@ together).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlsplit
 
-from .errors import AssessmentError
-from .people import email_address
+from . import contacts
+from .contacts import Contact
 
 # The setting (an environment variable) that names where people ask for another format or report a
 # problem: an email address, or a web address of a contact page (https), or words.
@@ -52,30 +50,7 @@ KNOWN_ISSUES = (
 )
 
 
-@dataclass(frozen=True)
-class Contact:
-    """Where to ask: the words shown, and a link (mailto: or https:) where the setting is an address."""
-
-    text: str
-    link: str | None = None
-    given: bool = True   # False: the default words, the setting being unset
-
-
-_SAFE_URL = re.compile(r"https://[A-Za-z0-9._~:/?#@!$&'*+,;=%-]+")
-
-
 def contact(setting: str | None) -> Contact:
-    """The contact a deployment's setting gives: an email address (a mailto: link), a web address (https,
-    a link), other words as they are; unset or blank, `DEFAULT_CONTACT`."""
-    value = (setting or "").strip()
-    if not value:
-        return Contact(DEFAULT_CONTACT, given=False)
-    if "@" in value and " " not in value and not value.startswith("https://"):
-        try:
-            address = email_address(value.removeprefix("mailto:"))
-        except AssessmentError:
-            return Contact(value)
-        return Contact(address, f"mailto:{address}")
-    if _SAFE_URL.fullmatch(value) and urlsplit(value).hostname and "(" not in value and ")" not in value:
-        return Contact(value, value)
-    return Contact(value)
+    """The contact a deployment's setting gives (`contacts.contact`): an email address (a mailto: link), a
+    web address (https, a link), other words as they are; unset or blank, `DEFAULT_CONTACT`."""
+    return contacts.contact(setting, DEFAULT_CONTACT)

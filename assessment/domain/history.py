@@ -71,6 +71,9 @@ class Event:
         if self.kind == "unbound":
             return f"{d.get('email')}: freed from the account they signed in with" + (
                 f" ({d['reason']})" if d.get("reason") else "")
+        if self.kind == "erased":
+            return (f"a person's name and address were erased and replaced by “{d.get('standing')}” everywhere "
+                    f"they appeared" + (f" ({d['reason']})" if d.get("reason") else ""))
         if self.kind == "import":
             return f"imported {d.get('source')} ({d.get('entries', 0)} entries" + (
                 f"; undone {long_date(date.fromisoformat(d['undone_on']))}" if d.get("undone_on") else "") + ")"

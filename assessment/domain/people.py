@@ -50,7 +50,8 @@ class Person:
 @dataclass(frozen=True)
 class SignInLine:
     """A line of the sign-in log: a binding made ("bound") or freed ("unbound", by whom and why),
-    or a sign-in refused with its reason."""
+    a sign-in refused with its reason, a person erased or an organisation deleted ("erased",
+    "deleted": by whom, and what, without the erased person's address)."""
     at: datetime | None
     kind: str
     email: str | None
@@ -68,6 +69,8 @@ class SignInLine:
         if self.kind == "unbound":
             return f"{who} was freed from their account by {printable(self.by or 'someone')}" + \
                 (f": {printable(self.reason)}" if self.reason else "")
+        if self.kind in ("erased", "deleted"):   # kept without an address: the reason says what
+            return f"{printable(self.by or 'someone')}: {printable(self.reason or self.kind)}"
         return f"a sign-in as {who} was refused: {printable(self.reason or 'no reason kept')}"
 
 

@@ -92,7 +92,7 @@ st.markdown(f"""This statement was prepared on {long_date(facts.PREPARED)}. It w
 
 This tool was last tested on {long_date(facts.TESTED)} against the {facts.STANDARD} standard. The
 test was carried out by the tool's developers. Every page (Start, Score a key area, Progress report,
-Plan, Covering report, Actions, Import, People, Framework and this statement) is tested
+Plan, Covering report, Actions, Import, People, Framework, the privacy notice and this statement) is tested
 automatically with axe-core, the engine public-sector accessibility audits use, in the Chromium
 browser at two widths, {tested} pixels, on every change: the test fails on any serious or critical
 problem, on headings out of order, and on anything cut off. The pages were also checked at 320

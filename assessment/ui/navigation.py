@@ -21,13 +21,45 @@ _IMPORT = ("assessment/ui/import_page.py", "Import", "import")
 _PEOPLE = ("assessment/ui/people_page.py", "People", "people")
 _FRAMEWORK = ("assessment/ui/framework_page.py", "Framework", "framework")
 _ACCESSIBILITY = ("assessment/ui/accessibility_page.py", "Accessibility statement", "accessibility")   # everyone's
+_PRIVACY = ("assessment/ui/privacy_page.py", "Privacy notice", "privacy")                               # everyone's
 
 
 def before_sign_in(page: Callable[[], None], title: str) -> None:
     """Before anyone is let in (the sign-in page, or the page saying why they were not): that page,
-    and the accessibility statement, which everyone may read."""
-    path, name, url = _ACCESSIBILITY
-    st.navigation([st.Page(page, title=title, default=True), st.Page(path, title=name, url_path=url)]).run()
+    and the privacy notice and accessibility statement, which everyone may read."""
+    chosen = st.navigation([st.Page(page, title=title, default=True), *_everyones()])
+    footer(below=False)
+    chosen.run()
+
+
+def _everyones() -> list:
+    """The privacy notice and the accessibility statement: at their addresses for everyone, linked from
+    the footer rather than listed among the pages."""
+    return [st.Page(path, title=name, url_path=url, visibility="hidden")
+            for path, name, url in (_PRIVACY, _ACCESSIBILITY)]
+
+
+def _kept() -> dict[str, str] | None:
+    """What a link keeps of the address: this browser tab's id (`state.tab`), where it has one."""
+    tab = st.session_state.get("tab")
+    return {"tab": tab} if tab else None
+
+
+def footer(*, below: bool = True) -> None:
+    """The links every page ends with, as a public body's pages do: the privacy notice and the
+    accessibility statement, at the foot of the sidebar (`below` a line, under what the sidebar
+    already shows). Drawn before the page runs (app.py), so that a page which stops part way
+    (`st.stop`) has them too."""
+    with st.sidebar.container(key="footer"):
+        if below:
+            st.divider()
+        for path, name, _ in (_PRIVACY, _ACCESSIBILITY):
+            st.page_link(path, label=name, query_params=_kept())
+
+
+def privacy_link() -> None:
+    """A link to the privacy notice, for the pages before sign-in."""
+    st.page_link(_PRIVACY[0], label="Privacy notice: what this tool keeps about you, and why", query_params=_kept())
 
 
 def pages(actor: Actor) -> list:
@@ -50,6 +82,6 @@ def pages(actor: Actor) -> list:
         chosen += [_REPORT, _PLAN]
     if manages:
         chosen.append(_PEOPLE)
-    chosen += [_FRAMEWORK, _ACCESSIBILITY]
+    chosen.append(_FRAMEWORK)
     return [st.Page(path, title=title, url_path=url, default=i == 0) if url else
-            st.Page(path, title=title, default=i == 0) for i, (path, title, url) in enumerate(chosen)]
+            st.Page(path, title=title, default=i == 0) for i, (path, title, url) in enumerate(chosen)] + _everyones()

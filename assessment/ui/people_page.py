@@ -12,6 +12,7 @@ from assessment.domain.record import long_date, long_date_time
 from assessment.ui import state
 from assessment.ui.html_tables import table
 from assessment.ui.messages import done_or_said
+from assessment.ui.personal_data import deployment_tools
 from assessment.ui.text import md
 from assessment.workflows import READ, queries
 
@@ -99,6 +100,8 @@ if bound:
         if st.button("Free the sign-in", key="people.unbind"):
             _do(lambda: workflows.unbind_person(store, actor, freed, reason),
                 f"{freed} is no longer bound to an account; their next sign-in binds them.")
+
+deployment_tools(store, actor, org, name)   # erase, a copy, delete (the deployment's administrator)
 
 with st.expander(f"Changes ({len(found.changes)})"):
     for event in found.changes:

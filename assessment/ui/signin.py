@@ -168,6 +168,7 @@ def _sign_in_form() -> None:
     st.write("Sign in with your council account to see your organisation's assessment.")
     st.button("Sign in", key="signin.in", type="primary", on_click=st.login,
               args=(_provider(),) if _provider() else ())
+    navigation.privacy_link()
 
 
 def _refused(outcome: workflows.SignIn, who: str) -> None:
@@ -183,5 +184,6 @@ def _refused(outcome: workflows.SignIn, who: str) -> None:
                      "wrong, show this message to your organisation's administrator of the assessment or your IT "
                      "team.")
         st.button("Sign out", key="signin.out.denied", on_click=st.logout)
+        navigation.privacy_link()
     navigation.before_sign_in(refused, "No access")   # beside the accessibility statement
     st.stop()

@@ -46,9 +46,11 @@ from .entries import (
 from .imports import ImportPreview, apply_import, import_record, preview_import, undo_import
 from .organisations import add_organisation
 from .plans import rate_plan, start_plan_period
+from .privacy import Erasure, delete_organisation, erase_person, personal_data_of
 from .mail import MailFailed, MailSettings, SmtpMailer
 from .reminders import Delivery, NotifyRun, action_owners, notify, reminder_log, reminders_on, set_reminders
 from .plan_imports import PlanImported, import_plan_record
+from .retention import RetentionRun, run_retention
 from .people import (
                      People,
                      SignIn,
@@ -91,3 +93,5 @@ __all__ += ["PlanImported", "import_plan_record"]
 __all__ += ["DatedBackup", "check_backup", "save_dated_backup"]
 __all__ += ["MailFailed", "MailSettings", "SmtpMailer", "Delivery", "NotifyRun", "action_owners",
             "notify", "reminder_log", "reminders_on", "set_reminders"]
+__all__ += ["Erasure", "delete_organisation", "erase_person", "personal_data_of"]
+__all__ += ["RetentionRun", "run_retention"]

@@ -135,7 +135,7 @@ def people(store: Store, actor: Actor, org_id: str) -> People:
             here = [replace(p, roles={o: r for o, r in p.roles.items() if actor.may(o, PEOPLE)},
                             from_directory=frozenset(o for o in p.from_directory if actor.may(o, PEOPLE)),
                             administers_deployment=False) for p in here]
-        return People(here, tx.events(org_id, kinds=["role", "unbound"]), deployment, frees)
+        return People(here, tx.events(org_id, kinds=["role", "unbound", "erased"]), deployment, frees)
 
 
 def everyone(store: Store, actor: Actor) -> list[Person]:
