@@ -837,6 +837,8 @@ def users_erase(obj: Context, email: str, reason: str, names: tuple[str, ...]) -
         f"“{done.standing[None]}”"
     click.echo(f"{email_address(email)} erased: now {where} ({counted(done.total, 'cell and row', 'cells and rows')} "
                "changed or removed)")
+    for said in done.left_out:
+        click.echo(f"note: {said}; give other forms of their name with --name")
 
 
 @users.command("export")

@@ -140,6 +140,8 @@ def test_an_erasure_is_refused_where_it_should_be(janes_year):
         workflows.erase_person(store, DEPLOYER, "nobody@medway.gov.uk", "Left")
     with pytest.raises(InvalidEdit, match="too short to look for as a name"):
         workflows.erase_person(store, DEPLOYER, JANE, "Left", names=["J S"])
+    with pytest.raises(InvalidEdit, match="also the name of someone else here"):
+        workflows.erase_person(store, DEPLOYER, PAT, "Left", names=[NAME])
     workflows.remove_person(store, LOCAL_ACTOR, PAT, "medway")
     with pytest.raises(NotAllowed, match="only administrator of Medway Council: make someone else administrator"):
         workflows.erase_person(store, DEPLOYER, JANE, "Left")
@@ -216,7 +218,7 @@ def test_people_erases_a_person_offers_a_copy_and_deletes_the_organisation_after
     at.text_input(key="privacy.erase.reason").input("Left in March; asked to be erased")
     at.button(key="privacy.erase").click().run()
     assert not at.exception, at.exception
-    assert f"{JANE} was erased: wherever they appeared they are now “a former editor” at medway." in \
+    assert f"{JANE} was erased: wherever they appeared they are now “a former editor” at Medway Council." in \
         unescape(" ".join(e.value for e in at.success))
     assert stored(store, "medway").period("2023").entries["1"].comment == "a former editor's view"
     assert "replaced by “a former editor”" in unescape(" ".join(m.value for m in at.markdown))   # Changes
@@ -234,12 +236,63 @@ def test_people_erases_a_person_offers_a_copy_and_deletes_the_organisation_after
 
 # ---------------------------------------------------------------- what counts as a mention (domain.erasure)
 
-def test_a_mention_is_a_whole_address_or_name_in_any_case_and_as_json_writes_it():
+def test_a_mention_is_a_whole_address_or_name_in_any_case_and_as_json_a_link_or_onedrive_writes_it():
+    import unicodedata
+    from urllib.parse import quote
+
     from assessment.domain.erasure import needles
-    found = needles(JANE, ["Zoë Smith-Jones"])
-    for text_ in (f"ask {JANE}.", f"<{JANE.upper()}>", "zoë  smith-jones said", json.dumps({"by": "Zoë Smith-Jones"})):
+    found = needles(JANE, given=["Zoë Smith-Jones"])
+    nfd = unicodedata.normalize("NFD", "Zoë Smith-Jones")
+    for text_ in (f"ask {JANE}.", f"<{JANE.upper()}>", f"mailto:{JANE.replace('@', '%40')}", "zoë  smith-jones said",
+                  "ZOË\nSMITH-JONES", json.dumps({"by": "Zoë\nSmith-Jones"}), nfd, json.dumps(nfd),
+                  "https://x.sharepoint.com/personal/jane_smith_medway_gov_uk/Documents/a.docx",
+                  "https://x/?who=" + quote("Zoë Smith-Jones"), "Zoë\u00a0Smith-Jones"):
         assert found.mentioned(text_), text_
-    for text_ in (f"x{JANE}", f"{JANE}.evil.com", "Zoë Smith-Joness", "Zoë Smith", "jane.smith@medway.gov"):
+    for text_ in (f"x{JANE}", f"{JANE}.evil.com", "Zoë Smith-Joness", "Zoë Smith", "jane.smith@medway.gov",
+                  "Mary-Zoë Smith-Jones", "zoë.smith-jones@medway.gov.uk"):
         assert not found.mentioned(text_), text_
-    assert found.erased(json.dumps({"by": "Zoë Smith-Jones", "to": JANE}), "a former editor") == \
+    assert found.erased(json.dumps({"by": "Zoë\nSmith-Jones", "to": JANE}), "a former editor") == \
         '{"by": "a former editor", "to": "a former editor"}'
+
+
+def test_a_form_of_a_name_that_cannot_be_looked_for_safely_is_refused_or_left_out_with_the_reason():
+    from assessment.domain.erasure import needles
+    for typed, said in [("J S", "too short"), ('owner": "x', "quotation mark"), ("a former editor", "erased people"),
+                        ("Pat Head", "also the name of someone else here"), ("x" * 201, "longer than a name")]:
+        with pytest.raises(InvalidEdit, match=said):
+            needles(JANE, given=[typed], others=["Pat  Head"])
+    with pytest.raises(InvalidEdit, match="at most 20"):
+        needles(JANE, given=[f"Name Number{n}" for n in range(21)])
+    twin = needles(JANE, signed_in="Pat Head", others=["pat head"])     # the sign-in name is left out, not refused
+    assert twin.names == () and "also the name of someone else here" in twin.left_out[0]
+    assert needles(JANE, signed_in="Al").left_out[0].startswith("the name they signed in with, “Al”, is too short")
+    assert needles(JANE, signed_in="李伟").names == ("李伟",)       # two wide letters: long enough
+
+
+def test_the_columns_searched_are_those_the_inventory_marks_personal_or_free_text():
+    from assessment.storage.personal_data import SEARCHED
+
+    from .test_privacy import DOC, inventory
+    marked = {(table, column): personal for table, columns, personal in inventory(DOC.read_text(encoding="utf-8"))
+              for column in columns}
+    searched = {(table, column) for table, columns in SEARCHED.items() for column in columns}
+    assert all(marked[c] in ("yes", "free text") for c in searched), [c for c in searched if marked[c] == "no"]
+    assert {c for c, personal in marked.items() if personal == "free text"} <= searched
+
+
+def test_a_name_that_is_a_rating_an_id_or_a_capital_accent_changes_nothing_else(janes_year, db_url):
+    store = janes_year
+    workflows.start_period(store, LOCAL_ACTOR, "medway", "2025")
+    workflows.save_edits(store, LOCAL_ACTOR, "medway", "2025", [
+        EntryEdit("2", base_version=1, comment="Agreed with Élodie Green-Medway and Green; green is the rating."),
+        EntryEdit("3", base_version=1, comment="Met ÉLODIE MARTIN.")])   # SQLite's own lower() leaves É as it is
+    plan_before = workflows.queries.plan_record(store, LOCAL_ACTOR, "medway")
+    orgs_before = [o.id for o in queries.organisations(store, LOCAL_ACTOR)]
+    workflows.add_person(store, LOCAL_ACTOR, "elodie.martin@medway.gov.uk", "medway", "editor")
+    signs_in(store, "sub-elodie", "elodie.martin@medway.gov.uk", "Élodie Martin")
+    workflows.erase_person(store, DEPLOYER, "elodie.martin@medway.gov.uk", "Left", names=["Green", "Medway"])
+    entries = stored(store, "medway").period("2025").entries
+    assert entries["2"].comment == "Agreed with Élodie Green-Medway and a former editor; a former editor is the rating."
+    assert entries["3"].comment == "Met a former editor."
+    assert workflows.queries.plan_record(store, LOCAL_ACTOR, "medway") == plan_before     # ratings "green-..." stand
+    assert [o.id for o in queries.organisations(store, LOCAL_ACTOR)] == orgs_before

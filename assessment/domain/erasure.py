@@ -1,81 +1,102 @@
 """Erasing a person (UK GDPR's right to erasure) and finding where they appear (subject access):
-the rules, with no database in sight (`storage.personal_data` applies them to every table).
+the rules, with no database in sight (`storage.personal_data` applies them to the columns that may
+name a person).
 
 A person is found by their email address and by the forms of their name: the name their identity
 provider gave at sign-in, and any others an administrator names ("J. Smith"). Each is matched as a
-whole word, in any case, also as JSON writes it (a name with "ë" is kept in a version's snapshot as
-"\\u00eb"), so that a comment mentioning "jane smith" is found and "Janet Smithson" is not.
+whole word in any case, never inside a longer name ("Mary-Jane Smith") or an address
+("zoe.smith@"), with any spacing between its words (a line break, a non-breaking space), composed
+or decomposed (NFC, NFD), and as JSON, a web address and OneDrive write it (a name with "ë" is kept
+in a version's snapshot as "\\u00eb"; an address is a OneDrive folder as "zoe_smith_medway_gov_uk").
 
-Where they are erased, each is replaced by their role at the organisation the text belongs to, as
-"a former editor" (`former`): the history keeps what was changed and when, not by whom.
+A form of a name is left out, with the reason, where it cannot be looked for safely: it is also
+someone else's name here, or too short (it would match parts of other people's words). One the
+administrator typed is refused instead, as is one that would break what it is replaced in.
+
+Where they are erased, each mention is replaced by their role at the organisation the text belongs
+to, as "a former editor" (`former`): the history keeps what was changed and when, not by whom.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from typing import Iterable
+from urllib.parse import quote
 
+from . import limits
 from .errors import InvalidEdit
 from .people import ROLES, printable
 
-FORMER_USER = "a former user"                  # where their role is not known
-FORMER_DEPLOYMENT_ADMINISTRATOR = "a former deployment administrator"
-SHORTEST_NAME = 4                              # shorter forms would match too much of other people's words
+FORMER = "a former"
+FORMER_USER = f"{FORMER} user"                  # where their role is not known
+FORMER_DEPLOYMENT_ADMINISTRATOR = f"{FORMER} deployment administrator"
+SHORTEST_NAME = 4        # letters (a wide character, as in Chinese names, counts two): shorter ones match too much
+MOST_FORMS = 20          # forms of a name looked for at once
+# Between the words of a name: any spacing, as typed, as JSON escapes it, as a web address writes it.
+_SPACING = r"(?:\s|\\[nrt]|\\u00a0|%20|\+)+"
 
 
 def former(role: str | None) -> str:
     """What stands where an erased person was named: "a former editor" (their role), else
     `FORMER_USER`."""
-    return f"a former {role}" if role in ROLES else FORMER_USER
+    return f"{FORMER} {role}" if role in ROLES else FORMER_USER
 
 
-def name_forms(names: Iterable[str | None]) -> list[str]:
-    """The forms of a person's name to look for: each trimmed, spaces run together, duplicates (in
-    any case) left out. A form shorter than `SHORTEST_NAME` letters is refused (InvalidEdit): it
-    would erase parts of other people's words."""
-    forms: list[str] = []
-    for name in names:
-        form = " ".join((name or "").split())
-        if not form:
-            continue
-        if sum(c.isalnum() for c in form) < SHORTEST_NAME:
-            raise InvalidEdit(f"“{printable(form)}” is too short to look for as a name (at least {SHORTEST_NAME} "
-                              "letters): it would erase parts of other people's words")
-        if form.casefold() not in {f.casefold() for f in forms}:
-            forms.append(form)
-    return forms
+def _weight(form: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in form if c.isalnum())
+
+
+def _problem(form: str, others: set[str]) -> str | None:
+    """Why `form` cannot be looked for (None: it can)."""
+    if any(c in form for c in '"\\') or any(unicodedata.category(c).startswith("C") for c in form):
+        return "holds a quotation mark, a backslash or a control character"
+    if len(form) > limits.PERSON:
+        return f"is longer than a name ({limits.PERSON} characters at most)"
+    if form.casefold().startswith(FORMER):
+        return f"is how erased people are shown (“{FORMER} …”)"
+    if _weight(form) < SHORTEST_NAME:
+        return (f"is too short to look for as a name (at least {SHORTEST_NAME} letters): it would match parts of "
+                "other people's words")
+    if form.casefold() in others:
+        return "is also the name of someone else here: their mentions would be erased too"
+    return None
 
 
 @dataclass(frozen=True)
 class Needles:
-    """A person's address and the forms of their name, as one pattern; `plain` are the same in
-    lower case, for the database to narrow its search before the pattern decides."""
+    """A person's address and the forms of their name, as one pattern; `plain` are lower-case
+    substrings one of which every match holds, for the database to narrow its search before the
+    pattern decides; `left_out` says which forms of their name were not looked for, and why."""
 
     address: str
     names: tuple[str, ...]
+    left_out: tuple[str, ...] = field(default=())
+
+    def _addresses(self) -> list[str]:
+        return [self.address, self.address.replace("@", "%40"), re.sub(r"[@.]", "_", self.address)]
+
+    def _names(self) -> list[list[str]]:
+        """Each form's words in every way it may be written."""
+        written = []
+        for name in self.names:
+            for form in {unicodedata.normalize("NFC", name), unicodedata.normalize("NFD", name)}:
+                for encode in (str, lambda w: json.dumps(w)[1:-1], lambda w: quote(w, safe="")):
+                    written.append([encode(w) for w in form.split()])
+        return written
 
     @property
     def plain(self) -> list[str]:
-        """Lower-case substrings, one of which every match contains (names as typed and as JSON
-        escapes them)."""
-        found = {self.address.lower()}
-        for name in self.names:
-            words = name.split()
-            found.add(words[0].lower())                      # the pattern allows any spaces between words
-            escaped = json.dumps(words[0])[1:-1]
-            found.add(escaped.lower())
-        return sorted(found)
+        return sorted({a.lower() for a in self._addresses()} | {words[0].lower() for words in self._names()})
 
     @property
     def pattern(self) -> re.Pattern[str]:
-        address = rf"(?<![\w.+-]){re.escape(self.address)}(?![\w-]|\.\w)"
-        names = []
-        for name in self.names:
-            for written in {name, json.dumps(name)[1:-1]}:
-                names.append(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in written.split()) + r"(?!\w)")
-        return re.compile("|".join([address, *names]), re.IGNORECASE)
+        addresses = [rf"(?<![\w.+-]){re.escape(a)}(?![\w-]|\.\w)" for a in self._addresses()]
+        names = [r"(?<![\w@.-])" + _SPACING.join(re.escape(w) for w in words) + r"(?![\w@-]|\.\w)"
+                 for words in self._names()]
+        return re.compile("|".join([*addresses, *names]), re.IGNORECASE)
 
     def mentioned(self, text: str | None) -> bool:
         return bool(text) and self.pattern.search(text or "") is not None
@@ -86,5 +107,28 @@ class Needles:
         return self.pattern.sub(replacement, text)
 
 
-def needles(address: str, names: Iterable[str | None]) -> Needles:
-    return Needles(address, tuple(name_forms(names)))
+def needles(address: str, *, signed_in: str | None = None, given: Iterable[str] = (),
+            others: Iterable[str] = ()) -> Needles:
+    """What to look for: `address`, the name they signed in with (left out, with the reason, where it
+    cannot be looked for safely) and the forms an administrator gave (refused, InvalidEdit, where
+    one cannot). `others` are the names of everyone else here."""
+    taken = {" ".join(o.split()).casefold() for o in others if o}
+    forms: list[str] = []
+    left_out: list[str] = []
+    typed = [" ".join(g.split()) for g in given if g and g.strip()]
+    if len(typed) > MOST_FORMS:
+        raise InvalidEdit(f"give at most {MOST_FORMS} other forms of the name")
+    for form in typed:
+        problem = _problem(form, taken)
+        if problem:
+            raise InvalidEdit(f"“{printable(form[:80])}” {problem}; nothing was changed")
+        forms.append(form)
+    own = " ".join((signed_in or "").split())
+    if own:
+        problem = _problem(own, taken)
+        if problem:
+            left_out.append(f"the name they signed in with, “{printable(own[:80])}”, {problem}: it was not looked for")
+        else:
+            forms.insert(0, own)
+    unique = list({f.casefold(): f for f in forms}.values())
+    return Needles(address, tuple(unique), tuple(left_out))

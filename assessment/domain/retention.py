@@ -62,8 +62,12 @@ BY_KIND = {kept.kind: kept for kept in KEPT}
 
 
 def cut_off(today: date, days: int) -> date:
-    """The first day still kept when `days` are kept on `today`: anything from before it goes."""
-    return today - timedelta(days=days)
+    """The first day still kept when `days` are kept on `today`: anything from before it goes (on a
+    day in the first years of the calendar, nothing is older)."""
+    try:
+        return today - timedelta(days=days)
+    except OverflowError:
+        return date.min
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,11 @@
 (the right to erasure); deleting an organisation; and afterwards compacting the database so that
 nothing erased is left in its free pages.
 
-Every text column of every table (`Base.metadata`) is searched, so a column added later is covered
-without a change here; where a row belongs to an organisation (through its period, entry or
-action: `_PATHS`), the place says which, and an erasure writes the person's role there. The rules
-(what matches, what replaces it) are `domain.erasure`'s. Erasing goes round the lock on purpose:
-the law requires it of approved periods too, and what was changed stays as it was.
+The columns that may name a person (`SEARCHED`) are searched; where a row belongs to an
+organisation (through its period, entry or action: `_PATHS`), the place says which, and an erasure
+writes the person's role there. The rules (what matches, what replaces it) are `domain.erasure`'s.
+Erasing goes round the lock on purpose: the law requires it of approved periods too, and what was
+changed stays as it was.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from sqlalchemy import Column, String, Table, Text, delete, func, null, or_, select, update
+from sqlalchemy import Column, Table, delete, func, null, or_, select, update
 from sqlalchemy.engine import Engine
 
 from ..domain.erasure import Needles
@@ -51,8 +51,34 @@ class Place:
         return {"table": self.table, "column": self.column, "key": self.key, **where, "value": self.value}
 
 
+# The columns that may name a person: who did something (an address), and what people write (free
+# text, JSON holding either). Keys, codes, ratings and ids are never searched, so a name that is also
+# a word of the tool's ("Green", a council's id) changes nothing else. docs/privacy.md marks each of
+# these personal or free text (tests/test_privacy.py holds the two together).
+SEARCHED: dict[str, tuple[str, ...]] = {
+    "assessments": ("decision", "approved_by"),
+    "covering_reports": ("document", "changed_by"),
+    "entries": ("comment", "previous_comment", "updated_by"),
+    "actions": ("text", "owner", "updated_by"),
+    "action_updates": ("note", "changed_by"),
+    "evidence": ("url", "title"),
+    "entry_history": ("comment", "snapshot", "changed_by"),
+    "events": ("person", "details"),
+    "people": ("email", "name", "added_by"),
+    "drafts": ("person", "fields"),
+    "sign_in_log": ("email", "by", "reason"),
+    "reminder_log": ("email", "reason"),
+}
+
+
 def _text_columns(table: Table) -> list[Column]:
-    return [c for c in table.columns if isinstance(c.type, (String, Text))]
+    return [table.c[name] for name in SEARCHED.get(table.name, ())]
+
+
+def _lower(tx):
+    """Lower case as Python has it: PostgreSQL's lower() knows every letter, SQLite's only A to Z, so
+    there the function `make_engine` adds (É is é there too)."""
+    return func.unicode_lower if tx.s.get_bind().dialect.name == "sqlite" else func.lower
 
 
 def _located(table: Table) -> tuple[Any, Any, Any, Any]:
@@ -72,7 +98,7 @@ def places(tx, needles: Needles) -> list[Place]:
     """Every cell of every table that mentions the person, in table order then by key (the
     database narrows by lower-case substring; `needles.pattern` decides)."""
     found: list[Place] = []
-    plain = needles.plain
+    plain, lower = needles.plain, _lower(tx)
     for table in Base.metadata.sorted_tables:
         columns = _text_columns(table)
         if not columns or table.name == "alembic_version":
@@ -81,7 +107,7 @@ def places(tx, needles: Needles) -> list[Place]:
         keys = list(table.primary_key.columns)
         extra = [c if c is not None else null() for c in (org, record, period)]
         query = (select(*keys, *extra, *columns).select_from(joined)
-                 .where(or_(*(func.lower(c).contains(p, autoescape=True) for c in columns for p in plain)))
+                 .where(or_(*(lower(c).contains(p, autoescape=True) for c in columns for p in plain)))
                  .order_by(*keys))
         for row in tx.s.execute(query):
             key = {k.name: row[i] for i, k in enumerate(keys)}

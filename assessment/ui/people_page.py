@@ -101,7 +101,8 @@ if bound:
             _do(lambda: workflows.unbind_person(store, actor, freed, reason),
                 f"{freed} is no longer bound to an account; their next sign-in binds them.")
 
-deployment_tools(store, actor, org, name)   # erase, a copy, delete (the deployment's administrator)
+# erase, a copy, delete (the deployment's administrator)
+deployment_tools(store, actor, org, name, {o: m.name for o, m in managed.items()})
 
 with st.expander(f"Changes ({len(found.changes)})"):
     for event in found.changes:

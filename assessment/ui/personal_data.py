@@ -20,11 +20,12 @@ from assessment.ui.text import md
 JSON = "application/json"
 
 
-def deployment_tools(store, actor, org: str, name: str) -> None:
-    """The three expanders (nothing for anyone who does not run the deployment)."""
+def deployment_tools(store, actor, org: str, name: str, names: dict[str, str]) -> None:
+    """The three expanders (nothing for anyone who does not run the deployment); `names` are the
+    organisations' names by id."""
     if not actor.manages_deployment:
         return
-    _erase(store, actor)
+    _erase(store, actor, names)
     _copy(store, actor)
     _delete(store, actor, org, name)
 
@@ -33,7 +34,7 @@ def _names(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def _erase(store, actor) -> None:
+def _erase(store, actor, names_of: dict[str, str]) -> None:
     with st.expander("Erase a person"):
         st.caption("For someone who has left and asked to be erased, or whose data is no longer needed: their email "
                    "address and name are replaced, in every period, version, event, action, note and log, by their "
@@ -50,9 +51,11 @@ def _erase(store, actor) -> None:
             except AssessmentError as exc:
                 st.error(said(exc))
                 return
-            where = "; ".join(f"“{words}” at {org}" for org, words in done.standing.items() if org)
+            where = "; ".join(f"“{words}” at {names_of.get(org, org)}" for org, words in done.standing.items() if org)
             st.session_state["people.done"] = (f"{email_address(email)} was erased: wherever they appeared they are "
                                                f"now {where or '“' + done.standing[None] + '”'}.")
+            if done.left_out:
+                st.session_state["people.done"] += " Note: " + "; ".join(done.left_out) + "."
             forget_widgets("privacy.erase")
             st.rerun()
 

@@ -35,6 +35,7 @@ class Erasure:
 
     standing: dict[str | None, str]
     changed: dict[str, int]
+    left_out: tuple[str, ...] = ()     # forms of their name not looked for, and why
 
     @property
     def total(self) -> int:
@@ -56,7 +57,7 @@ def erase_person(store: Store, actor: Actor, email: str, reason: str, *, names: 
         raise NotAllowed("you may not erase yourself: another deployment administrator can")
     with store.transaction() as tx:
         person = tx.person(address)
-        wanted = needles(address, [person.name if person else None, *names])
+        wanted = _needles(tx, address, person, names)
         _refuse_last_administrator(tx, address, person)
         held = personal_data.roles_held(tx, address)
         found = personal_data.places(tx, wanted)
@@ -80,7 +81,14 @@ def erase_person(store: Store, actor: Actor, email: str, reason: str, *, names: 
     personal_data.compact(store.engine)
     LOG.info("%s erased a person (%d cells and rows, at %d organisations)", actor.name, sum(changed.values()),
              len(orgs))
-    return Erasure({**{o: standing(o) for o in orgs}, None: everywhere}, changed)
+    return Erasure({**{o: standing(o) for o in orgs}, None: everywhere}, changed, wanted.left_out)
+
+
+def _needles(tx, address: str, person, names: Iterable[str]):
+    """What to look for: their address, the name they signed in with and `names`, none of them
+    another person's name here (`erasure.needles`)."""
+    others = [p.name for p in tx.people() if p.email != address and p.name]
+    return needles(address, signed_in=person.name if person else None, given=names, others=others)
 
 
 def _refuse_last_administrator(tx, address: str, person) -> None:
@@ -103,10 +111,10 @@ def personal_data_of(store: Store, actor: Actor, email: str, *, names: Iterable[
     address = email_address(email)
     with store.transaction(write=False) as tx:
         person = tx.person(address)
-        wanted = needles(address, [person.name if person else None, *names])
+        wanted = _needles(tx, address, person, names)
         found = personal_data.places(tx, wanted)
         held = personal_data.roles_held(tx, address)
-    return {"address": address, "names_looked_for": list(wanted.names),
+    return {"address": address, "names_looked_for": list(wanted.names), "names_left_out": list(wanted.left_out),
             "made_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "person": None if person is None else {
                 "email": person.email, "name": person.name, "issuer": person.issuer, "subject": person.subject,
