@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from assessment import workflows
 from assessment.cli import main
+from assessment.domain.covering import CoveringReport
 from assessment.domain.edits import EntryEdit
 from assessment.domain.errors import InvalidEdit, NotAllowed, NotFound
 from assessment.storage.tables import Base
@@ -55,6 +56,10 @@ def janes_year(store):
     workflows.edit_action(store, jane, "medway", action.id, owner=JANE, due=date(2025, 3, 31), rag="amber",
                           status="in progress", note="JANE SMITH met the supplier")
     workflows.keep_draft(store, jane, "medway", "2024", EntryEdit("2", base_version=1, comment="Half-written"))
+    workflows.save_covering(store, jane, "medway", "2024", CoveringReport(
+        author="Jane Smith, Head of Procurement", contact=f"Officer to contact:\nJane Smith\n{JANE}"))
+    workflows.keep_draft(store, LOCAL_ACTOR, "medway", "2024", EntryEdit("3", base_version=1,
+                                                                          comment="Check with\nJane Smith"))
     with store.transaction() as tx:
         tx.log_reminder(date(2025, 3, 24), JANE, "sent", "Your actions", [{"action": action.id}])
     workflows.confirm_scores(store, jane, "medway", "2024")
@@ -104,7 +109,7 @@ def test_after_erasure_nothing_holds_her_address_or_name_and_the_history_keeps_e
     versions_before = len(queries.history(store, LOCAL_ACTOR, "medway", "2024", "1"))
     done = workflows.erase_person(store, DEPLOYER, JANE, "Left the council in March 2025; asked to be erased")
     assert done.standing == {"medway": "a former administrator", None: "a former administrator"}
-    assert done.changed["people"] == 2 and done.changed["drafts"] == 1 and done.changed["sign_in_log"] >= 1
+    assert done.changed["people"] == 2 and done.changed["drafts"] == 2 and done.changed["sign_in_log"] >= 1
     assert holds(everything(store, db_url)) == []
     backup = workflows.backup(store, LOCAL_ACTOR)
     assert holds(backup) == []
@@ -253,6 +258,28 @@ def test_a_mention_is_a_whole_address_or_name_in_any_case_and_as_json_a_link_or_
         assert not found.mentioned(text_), text_
     assert found.erased(json.dumps({"by": "Zoë\nSmith-Jones", "to": JANE}), "a former editor") == \
         '{"by": "a former editor", "to": "a former editor"}'
+
+
+def test_a_mention_after_an_escape_in_any_apostrophe_or_initial_form_is_found():
+    from assessment.domain.erasure import needles
+    found = needles(JANE, given=["Siobhan O'Brien", "J. Smith"])
+    for text_ in (json.dumps({"contact": "Officer:\nSiobhan O'Brien\njane.smith@medway.gov.uk"})[30:],
+                  json.dumps("Officer:\r\n\tJ. Smith"), "https://x/Notes%20from%20Siobhan%20O%27Brien.docx",
+                  "mailto:?body=ask%20jane.smith%40medway.gov.uk", "Siobhan O’Brien", "@Siobhan O'Brien", "J.Smith"):
+        assert found.mentioned(text_), text_
+    text_ = json.dumps({"contact": "Officer:\nSiobhan O'Brien\n" + JANE})
+    assert json.loads(found.erased(text_, "a former editor")) == {"contact": "Officer:\na former editor\na former editor"}
+
+
+def test_a_directory_name_is_looked_for_as_people_write_it_and_one_word_is_left_out():
+    from assessment.domain.erasure import needles
+    assert needles(JANE, signed_in="SMITH, Sarah (Procurement)").names == ("Sarah Smith", "SMITH, Sarah")
+    assert needles(JANE, signed_in="Sarah Smith").names == ("Sarah Smith",)
+    will = needles(JANE, signed_in="Will")
+    assert will.names == () and "is one word" in will.left_out[0]
+    assert not will.mentioned("This action will be worked upon")
+    part = needles(JANE, signed_in="Jane Smith", others=["Mary Jane Smith"])
+    assert part.names == () and "or part of it" in part.left_out[0]
 
 
 def test_a_form_of_a_name_that_cannot_be_looked_for_safely_is_refused_or_left_out_with_the_reason():

@@ -37,12 +37,21 @@ SHORTEST_NAME = 4        # letters (a wide character, as in Chinese names, count
 MOST_FORMS = 20          # forms of a name looked for at once
 # Between the words of a name: any spacing, as typed, as JSON escapes it, as a web address writes it.
 _SPACING = r"(?:\s|\\[nrt]|\\u00a0|%20|\+)+"
+# Before a name or an address: not a letter or digit of a longer word, unless it ends an escape (JSON's
+# \n before a name on a new line, a web address's %20 before one after a space).
+_ESCAPED = r"|(?<=\\[nrt])|(?<=\\u00a0)|(?<=%[0-9A-Fa-f]{2})"
+_APOSTROPHES = "'’"
 
 
 def former(role: str | None) -> str:
     """What stands where an erased person was named: "a former editor" (their role), else
     `FORMER_USER`."""
     return f"{FORMER} {role}" if role in ROLES else FORMER_USER
+
+
+def _wide(form: str) -> bool:
+    """Written in wide characters (Chinese, Japanese, Korean), whose names have no spaces."""
+    return any(unicodedata.east_asian_width(c) in "WF" for c in form)
 
 
 def _weight(form: str) -> int:
@@ -60,8 +69,8 @@ def _problem(form: str, others: set[str]) -> str | None:
     if _weight(form) < SHORTEST_NAME:
         return (f"is too short to look for as a name (at least {SHORTEST_NAME} letters): it would match parts of "
                 "other people's words")
-    if form.casefold() in others:
-        return "is also the name of someone else here: their mentions would be erased too"
+    if any(Needles("", (form,)).mentioned(other) for other in others):
+        return "is also the name of someone else here, or part of it: their mentions would be erased too"
     return None
 
 
@@ -76,26 +85,33 @@ class Needles:
     left_out: tuple[str, ...] = field(default=())
 
     def _addresses(self) -> list[str]:
+        if not self.address:
+            return []
         return [self.address, self.address.replace("@", "%40"), re.sub(r"[@.]", "_", self.address)]
 
     def _names(self) -> list[list[str]]:
         """Each form's words in every way it may be written."""
         written = []
         for name in self.names:
-            for form in {unicodedata.normalize("NFC", name), unicodedata.normalize("NFD", name)}:
+            forms = {unicodedata.normalize(n, spelt) for n in ("NFC", "NFD")
+                     for spelt in {name, name.replace("'", "’"), name.replace("’", "'")}}
+            for form in forms:
                 for encode in (str, lambda w: json.dumps(w)[1:-1], lambda w: quote(w, safe="")):
                     written.append([encode(w) for w in form.split()])
         return written
 
     @property
     def plain(self) -> list[str]:
-        return sorted({a.lower() for a in self._addresses()} | {words[0].lower() for words in self._names()})
+        """Substrings for the database to narrow by: in lower case, and where a word holds letters
+        beyond A to Z, its longest run of plain letters (a database's lower() may know A to Z only,
+        as PostgreSQL's does under the C locale), or the word itself where it has none (李伟)."""
+        return sorted({_narrowing(a.lower()) for a in self._addresses()}
+                      | {_narrowing(words[0].lower()) for words in self._names()})
 
     @property
     def pattern(self) -> re.Pattern[str]:
-        addresses = [rf"(?<![\w.+-]){re.escape(a)}(?![\w-]|\.\w)" for a in self._addresses()]
-        names = [r"(?<![\w@.-])" + _SPACING.join(re.escape(w) for w in words) + r"(?![\w@-]|\.\w)"
-                 for words in self._names()]
+        addresses = [rf"(?:(?<![\w.+-]){_ESCAPED}){re.escape(a)}(?![\w-]|\.\w)" for a in self._addresses()]
+        names = [rf"(?:(?<![\w.-]){_ESCAPED})" + _joined(words) + r"(?![\w@-]|\.\w+[.@])" for words in self._names()]
         return re.compile("|".join([*addresses, *names]), re.IGNORECASE)
 
     def mentioned(self, text: str | None) -> bool:
@@ -105,6 +121,32 @@ class Needles:
         """`text` with every mention replaced (`replacement` holds no quote or backslash, so JSON
         stays JSON)."""
         return self.pattern.sub(replacement, text)
+
+
+def _joined(words: list[str]) -> str:
+    """A name's words with any spacing between them (none needed after an initial: "J.Smith")."""
+    pattern = re.escape(words[0])
+    for before, word in zip(words, words[1:]):
+        pattern += (f"(?:{_SPACING})?" if before.endswith(".") else _SPACING) + re.escape(word)
+    return pattern
+
+
+def _narrowing(text: str) -> str:
+    if text.isascii():
+        return text
+    runs = re.findall(r"[a-z0-9._%@-]{3,}", text)
+    return max(runs, key=len) if runs else text
+
+
+def signed_in_forms(name: str) -> list[str]:
+    """The forms of a sign-in name to look for: as given, and as people write a directory's
+    "SMITH, Sarah (Procurement)": "Sarah Smith" (and "SMITH, Sarah")."""
+    plain = " ".join(name.split())
+    found = re.fullmatch(r"([^,()]+),\s*([^,()]+?)\s*(?:\(.*\))?", plain)
+    if not found:
+        return [plain]
+    surname, given = found.group(1).strip(), found.group(2).strip()
+    return [f"{given} {surname.title() if surname.isupper() else surname}", f"{surname}, {given}"]
 
 
 def needles(address: str, *, signed_in: str | None = None, given: Iterable[str] = (),
@@ -123,9 +165,9 @@ def needles(address: str, *, signed_in: str | None = None, given: Iterable[str] 
         if problem:
             raise InvalidEdit(f"“{printable(form[:80])}” {problem}; nothing was changed")
         forms.append(form)
-    own = " ".join((signed_in or "").split())
-    if own:
-        problem = _problem(own, taken)
+    for own in reversed(signed_in_forms(signed_in) if signed_in and signed_in.strip() else []):
+        problem = _problem(own, taken) or (None if len(own.split()) > 1 or _wide(own) else
+                                           "is one word, which may be an everyday word too")
         if problem:
             left_out.append(f"the name they signed in with, “{printable(own[:80])}”, {problem}: it was not looked for")
         else:

@@ -57,12 +57,12 @@ class Place:
 # these personal or free text (tests/test_privacy.py holds the two together).
 SEARCHED: dict[str, tuple[str, ...]] = {
     "assessments": ("decision", "approved_by"),
-    "covering_reports": ("document", "changed_by"),
+    "covering_reports": ("document", "change", "changed_by"),
     "entries": ("comment", "previous_comment", "updated_by"),
     "actions": ("text", "owner", "updated_by"),
     "action_updates": ("note", "changed_by"),
     "evidence": ("url", "title"),
-    "entry_history": ("comment", "snapshot", "changed_by"),
+    "entry_history": ("comment", "snapshot", "change", "changed_by"),
     "events": ("person", "details"),
     "people": ("email", "name", "added_by"),
     "drafts": ("person", "fields"),
@@ -75,10 +75,6 @@ def _text_columns(table: Table) -> list[Column]:
     return [table.c[name] for name in SEARCHED.get(table.name, ())]
 
 
-def _lower(tx):
-    """Lower case as Python has it: PostgreSQL's lower() knows every letter, SQLite's only A to Z, so
-    there the function `make_engine` adds (É is é there too)."""
-    return func.unicode_lower if tx.s.get_bind().dialect.name == "sqlite" else func.lower
 
 
 def _located(table: Table) -> tuple[Any, Any, Any, Any]:
@@ -98,7 +94,7 @@ def places(tx, needles: Needles) -> list[Place]:
     """Every cell of every table that mentions the person, in table order then by key (the
     database narrows by lower-case substring; `needles.pattern` decides)."""
     found: list[Place] = []
-    plain, lower = needles.plain, _lower(tx)
+    plain = needles.plain   # lower() may know A to Z only: these hold none other (`Needles.plain`)
     for table in Base.metadata.sorted_tables:
         columns = _text_columns(table)
         if not columns or table.name == "alembic_version":
@@ -107,7 +103,7 @@ def places(tx, needles: Needles) -> list[Place]:
         keys = list(table.primary_key.columns)
         extra = [c if c is not None else null() for c in (org, record, period)]
         query = (select(*keys, *extra, *columns).select_from(joined)
-                 .where(or_(*(lower(c).contains(p, autoescape=True) for c in columns for p in plain)))
+                 .where(or_(*(func.lower(c).contains(p, autoescape=True) for c in columns for p in plain)))
                  .order_by(*keys))
         for row in tx.s.execute(query):
             key = {k.name: row[i] for i, k in enumerate(keys)}

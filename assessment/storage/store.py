@@ -178,7 +178,6 @@ def make_engine(url: str | None = None) -> Engine:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA secure_delete=ON")   # a row deleted leaves no bytes behind (docs/privacy.md)
-            dbapi_connection.create_function("unicode_lower", 1, _unicode_lower, deterministic=True)
             try:
                 cursor.execute("PRAGMA journal_mode=WAL")
             except sqlite3.OperationalError:   # a read-only file keeps its journal mode
@@ -193,11 +192,6 @@ def make_engine(url: str | None = None) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     return create_engine(url, pool_pre_ping=True)
-
-
-def _unicode_lower(text_: object) -> object:
-    """SQLite's `unicode_lower()`: lower case for every letter (its own lower() knows A to Z only)."""
-    return text_.lower() if isinstance(text_, str) else text_
 
 
 def alembic_config():
