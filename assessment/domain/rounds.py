@@ -1,0 +1,408 @@
+"""Respondent rounds: several people's views on each objective, before a moderator agrees one score.
+
+The pure rules only (storage and pages are elsewhere): what an answer is, the states a round goes
+through, the spread of answers to one objective, spreads and participation by department and by
+perspective with small groups withheld, and the words a spread is shown with.
+
+- An **answer** is a level (a half step such as 2.5 where the key area allows), "don't know" or
+  "n/a", with a comment. A level is what is counted: `n` is the number answering with a level, and
+  every percentage is of those answering that question.
+- A **respondent** has a department and one or more perspectives, one of them primary, so that
+  counts by primary perspective add up to the number of people. Counts by any perspective held can
+  add up to more (seed 004: 43 respondents whose roles added up to 52) and are labelled so.
+- **Disclosure control**: a group (a department, a perspective) is shown only when at least k people
+  are in it (`K_DEFAULT`, settable within `K_RANGE`); the withheld groups together must hold at
+  least k people too, else the next smallest group is withheld as well, so that nothing can be
+  worked out by subtracting the groups shown from the whole (`groups_withheld`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Iterable, Mapping
+
+from .errors import AssessmentError, NotFound
+from .framework import Framework
+from .numbers import MISSING, counted, two_places
+from .scores import level_label, parse_score, written_value
+
+# The perspectives offered by default; a council may offer its own list instead.
+PERSPECTIVES = ("procurement officer", "service or commissioning officer", "finance", "legal", "councillor",
+                "senior manager", "partner body", "other")
+
+# confidential: who gave each answer is kept (so a moderator can see who has yet to answer), but
+# reports show groups only; anonymous: no answer is kept with who gave it.
+MODES = ("confidential", "anonymous")
+
+# A round is prepared (draft), takes answers (open), stops taking them (closed) and, once the
+# moderator's agreed scores are written into the period, is applied. A closed round may be opened
+# again for late answers; an applied round never changes.
+STATES = ("draft", "open", "closed", "applied")
+MOVES: dict[str, tuple[str, ...]] = {"draft": ("open",), "open": ("closed",), "closed": ("open", "applied"),
+                                     "applied": ()}
+
+K_DEFAULT = 5           # the fewest people a group shown by department or perspective may have
+K_RANGE = (3, 10)       # what a round may set k to, both ends included
+
+DONT_KNOW = "don't know"
+DONT_KNOW_WORDS = {"don't know", "don’t know", "dont know", "do not know", "dk"}
+NOT_APPLICABLE = "n/a"
+FLAG_WORDS = "views two or more levels apart"
+FLAG_APART = 2          # levels between the lowest and highest answer that flag an objective
+GROUPINGS = ("department", "perspective")
+PRIMARY_NOTE = "each person counted once, under their primary perspective: these add up to the number of people"
+ANY_NOTE = ("each person counted under every perspective they hold: these can add up to more than the number "
+            "of people")
+
+
+class RoundError(AssessmentError):
+    """A round's rule refused something: a move between states, a k outside its range, an answer or
+    a respondent's profile that is not one. The message says what and why."""
+
+
+def next_states(state: str) -> tuple[str, ...]:
+    """The states a round in `state` may move to (none once applied)."""
+    _check_state(state)
+    return MOVES[state]
+
+
+def check_move(old: str, new: str) -> None:
+    """Refuse, with RoundError, a move between states a round may not make (see `MOVES`)."""
+    _check_state(old)
+    _check_state(new)
+    if new in MOVES[old]:
+        return
+    if old == new:
+        raise RoundError(f"the round is {old} already")
+    if old == "applied":
+        raise RoundError("the round is applied: its agreed scores are in the period, so it cannot change")
+    allowed = " or ".join(MOVES[old])
+    raise RoundError(f"a round that is {old} cannot become {new}; it can only become {allowed}")
+
+
+def _check_state(state: str) -> None:
+    if state not in STATES:
+        raise RoundError(f"'{state}' is not a state of a round; use one of {', '.join(STATES)}")
+
+
+def check_k(k: object) -> int:
+    """k as a whole number within `K_RANGE`, or RoundError saying what k may be."""
+    low, high = K_RANGE
+    if isinstance(k, bool) or not isinstance(k, int) or not low <= k <= high:
+        raise RoundError(f"the smallest group shown must be a whole number of people from {low} to {high}, "
+                         f"not {k!r}")
+    return k
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One person's answer to one objective: exactly one of a level (`value`, 1.0 or 2.5), "don't know"
+    or "n/a"; a comment may go with any of them. Whether the scale has the level, or the key area
+    allows a half step, is checked where the answer is read (`read_answer`)."""
+
+    objective_id: str
+    value: float | None = None
+    dont_know: bool = False
+    not_applicable: bool = False
+    comment: str = ""
+
+    def __post_init__(self) -> None:
+        given = (self.value is not None) + self.dont_know + self.not_applicable
+        if given != 1:
+            raise RoundError(f"an answer to objective {self.objective_id} is one of a level, "
+                             f"{DONT_KNOW!r} or {NOT_APPLICABLE!r}; {given} were given")
+        if self.value is not None and (isinstance(self.value, bool) or not isinstance(self.value, (int, float))
+                                       or not math.isfinite(self.value)
+                                       or self.value < 1 or self.value * 2 != int(self.value * 2)):
+            raise RoundError(f"an answer to objective {self.objective_id} of {self.value!r} is not a level "
+                             "or a half step")
+        if self.value is not None:
+            object.__setattr__(self, "value", float(self.value))   # 3 and 3.0 are one level
+
+    @property
+    def written(self) -> str:
+        """As people read it: '3', '2/3', "don't know" or 'n/a'."""
+        if self.value is not None:
+            return written_value(self.value)
+        return DONT_KNOW if self.dont_know else NOT_APPLICABLE
+
+
+def read_answer(objective_id: str, raw: object, framework: Framework, *, comment: str = "") -> Answer | None:
+    """An answer as people give it: a score as `scores.parse_score` reads one (half steps only where
+    the objective's key area allows them), or "don't know"; None when left blank. Raises ScoreError
+    for anything else, naming the objective (NotFound for an objective the framework has not)."""
+    if isinstance(raw, str) and " ".join(raw.split()).lower() in DONT_KNOW_WORDS:
+        return Answer(objective_id, dont_know=True, comment=comment)
+    if objective_id not in framework.key_area_of:
+        raise NotFound(f"objective {objective_id} is not in {framework.name}")
+    half = framework.allows_half_steps(framework.key_area_of[objective_id])
+    score = parse_score(raw, framework, where=f"objective {objective_id}", half_steps=half)
+    if score.not_applicable:
+        return Answer(objective_id, not_applicable=True, comment=comment)
+    return None if score.value is None else Answer(objective_id, score.value, comment=comment)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Who a respondent is, for counting: their department and the perspectives they answer from,
+    one of them primary (so that counts by primary perspective add up to the number of people)."""
+
+    department: str
+    perspectives: tuple[str, ...]
+    primary: str
+
+    def __post_init__(self) -> None:
+        if not self.department.strip():
+            raise RoundError("a respondent's department is blank")
+        if not self.perspectives:
+            raise RoundError("a respondent has no perspective; choose at least one")
+        if len(set(self.perspectives)) != len(self.perspectives):
+            raise RoundError(f"a respondent's perspectives name one twice: {', '.join(self.perspectives)}")
+        if self.primary not in self.perspectives:
+            raise RoundError(f"a respondent's primary perspective ({self.primary}) is not one of theirs "
+                             f"({', '.join(self.perspectives)})")
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A group not shown, and why (too few people, or hidden too so a smaller one cannot be worked out)."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Spread:
+    """The answers to one objective (or one group's answers to it). `n` is the number answering with
+    a level; "don't know" and "n/a" are counted apart and in nothing else. `counts` holds each level
+    given (a half step is a level of its own, 2.5), lowest first; levels nobody gave are absent.
+    `median` is the middle level, or with an even n the mean of the middle two (which may be a half
+    step, or between two half steps: 2.25). The quartiles are Tukey's hinges, the medians of the
+    lower and upper halves, each half taking the median too when n is odd (as R's `fivenum`), and
+    only from four answers up."""
+
+    objective_id: str | None
+    n: int
+    dont_know: int
+    not_applicable: int
+    counts: dict[float, int] = field(default_factory=dict)
+    median: float | None = None
+    lowest: float | None = None
+    highest: float | None = None
+    lower_quartile: float | None = None
+    upper_quartile: float | None = None
+
+    @property
+    def range(self) -> float | None:
+        """Highest minus lowest level given, or None when none was."""
+        return None if self.lowest is None or self.highest is None else self.highest - self.lowest
+
+    @property
+    def iqr(self) -> float | None:
+        """The interquartile range (upper minus lower hinge), or None below four answers."""
+        if self.lower_quartile is None or self.upper_quartile is None:
+            return None
+        return self.upper_quartile - self.lower_quartile
+
+    @property
+    def flagged(self) -> bool:
+        """Whether the answers are two or more levels apart, which a moderator should talk through."""
+        return self.range is not None and self.range >= FLAG_APART
+
+    def share(self, level: float) -> str:
+        """How many gave `level`, of those answering with a level: '40% (4 of 10)'."""
+        return percent(self.counts.get(level, 0), self.n)
+
+
+def spread(answers: Iterable[Answer]) -> Spread:
+    """The spread of the answers to one objective (see `Spread`); RoundError if they are to several."""
+    answers = list(answers)
+    objectives = {a.objective_id for a in answers}
+    if len(objectives) > 1:
+        raise RoundError(f"a spread is of one objective's answers, not of {', '.join(sorted(objectives))}")
+    levels = sorted(a.value for a in answers if a.value is not None)
+    quartiles = _hinges(levels) if len(levels) >= 4 else (None, None)
+    return Spread(objective_id=next(iter(objectives), None), n=len(levels),
+                  dont_know=sum(a.dont_know for a in answers), not_applicable=sum(a.not_applicable for a in answers),
+                  counts=dict(sorted(Counter(levels).items())), median=_median(levels),
+                  lowest=levels[0] if levels else None, highest=levels[-1] if levels else None,
+                  lower_quartile=quartiles[0], upper_quartile=quartiles[1])
+
+
+def _median(ordered: list[float]) -> float | None:
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def _hinges(ordered: list[float]) -> tuple[float | None, float | None]:
+    """Tukey's hinges: the medians of the lower and upper halves, the median in both when n is odd."""
+    half = (len(ordered) + 1) // 2
+    return _median(ordered[:half]), _median(ordered[len(ordered) - half:])
+
+
+def by_objective(answers: Iterable[Answer]) -> dict[str, Spread]:
+    """The spread of every objective answered, in the order the objectives first come."""
+    grouped: dict[str, list[Answer]] = {}
+    for answer in answers:
+        grouped.setdefault(answer.objective_id, []).append(answer)
+    return {objective: spread(given) for objective, given in grouped.items()}
+
+
+def groups_withheld(sizes: Mapping[str, int], k: int, counted_as: str = "in it") -> dict[str, Withheld]:
+    """The groups not to show, each with its reason; `sizes` is the people in each group.
+
+    A group of fewer than k people is withheld. The groups withheld could be found together by
+    subtracting those shown from the whole, so together they must hold at least k people (or none):
+    while they hold fewer, the next smallest group shown is withheld too. So a lone small group
+    always takes the next smallest with it ([6, 4, 7] → 4 and 6 withheld), two that make k between
+    them stand alone ([2, 3, 9, 9] → 2 and 3), and two that do not take more ([1, 1, 9, 9] → all).
+    Where groups tie for next smallest, all of that size are withheld: nothing would choose
+    between them but their names."""
+    check_k(k)
+    withheld = {g: Withheld(f"fewer than {k} people {counted_as}") for g, size in sizes.items() if size < k}
+    hidden = sum(sizes[g] for g in withheld)
+    while 0 < hidden < k and len(withheld) < len(sizes):
+        smallest = min(size for g, size in sizes.items() if g not in withheld)
+        for g, size in sizes.items():
+            if g not in withheld and size == smallest:
+                withheld[g] = Withheld("withheld too, so that a smaller group cannot be worked out from the total")
+                hidden += size
+    return withheld
+
+
+def spreads_by(answers: Iterable[tuple[Answer, Profile]], by: str = "department",
+               k: int = K_DEFAULT) -> dict[str, Spread | Withheld]:
+    """The spread of one objective's answers in each department, or each primary perspective (`by`),
+    with groups withheld by `groups_withheld`. A group's size is the number in it answering with a
+    level, as every number of a spread but the "don't know" and n/a counts is about levels."""
+    if by not in GROUPINGS:
+        raise RoundError(f"spreads are by {' or by '.join(GROUPINGS)}, not by {by!r}")
+    check_k(k)
+    pairs = list(answers)
+    objectives = {a.objective_id for a, _ in pairs}
+    if len(objectives) > 1:
+        raise RoundError(f"spreads by {by} are of one objective's answers, not of {', '.join(sorted(objectives))}")
+    grouped: dict[str, list[Answer]] = {}
+    for answer, profile in pairs:
+        grouped.setdefault(_group(profile, by), []).append(answer)
+    spreads = {g: spread(given) for g, given in grouped.items()}
+    withheld = groups_withheld({g: s.n for g, s in spreads.items()}, k, "answered with a level")
+    return {g: withheld.get(g, spreads[g]) for g in _ordered(spreads, by)}
+
+
+def _group(profile: Profile, by: str) -> str:
+    return profile.department if by == "department" else profile.primary
+
+
+def _ordered(groups: Iterable[str], by: str) -> list[str]:
+    """Departments by name; perspectives in the order of `PERSPECTIVES`, a council's own after them by name."""
+    if by == "department":
+        return sorted(groups, key=lambda g: (g.casefold(), g))
+    return sorted(groups, key=lambda g: (PERSPECTIVES.index(g) if g in PERSPECTIVES else len(PERSPECTIVES),
+                                         g.casefold(), g))
+
+
+def percent(n: int, of: int) -> str:
+    """A share with the numbers behind it: '40% (4 of 10)'; a whole percentage, half rounded up
+    (1 of 8 is '13%'); '– (0 of 0)' when there is nothing to take a share of."""
+    if of <= 0:
+        return f"{MISSING} (0 of 0)"
+    whole = (Decimal(n) * 100 / Decimal(of)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    return f"{whole}% ({n:,} of {of:,})"
+
+
+@dataclass(frozen=True)
+class Share:
+    """A group's count and what it is a share of: those invited in the group where that is known,
+    else everyone taking part. `str()` gives '40% (4 of 10)'."""
+
+    n: int
+    of: int
+    base: str   # "invited" or "taking part"
+
+    def __str__(self) -> str:
+        return percent(self.n, self.of)
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Who took part in a round: `people` in all; by department; by primary perspective (adding up to
+    `people`: `PRIMARY_NOTE`); and by any perspective held (`ANY_NOTE`: can add up to more). Each
+    group is a Share or, where too few took part, Withheld."""
+
+    people: int
+    by_department: dict[str, Share | Withheld]
+    by_perspective: dict[str, Share | Withheld]
+    by_any_perspective: dict[str, Share | Withheld]
+    primary_note: str = PRIMARY_NOTE
+    any_note: str = ANY_NOTE
+
+
+def participation(profiles: Iterable[Profile], *, invited_by_department: Mapping[str, int] | None = None,
+                  invited_by_perspective: Mapping[str, int] | None = None, k: int = K_DEFAULT) -> Participation:
+    """Participation of the people who answered (`profiles`, one each) by department, by primary
+    perspective and by any perspective held. A group's share is of those invited in it where the
+    invitation counts are given (a group invited but with nobody taking part is counted as 0), else
+    of everyone taking part; groups are withheld by `groups_withheld`, each grouping on its own."""
+    check_k(k)
+    people = list(profiles)
+    departments = Counter(p.department for p in people)
+    primary = Counter(p.primary for p in people)
+    held = Counter(view for p in people for view in p.perspectives)
+    return Participation(
+        people=len(people),
+        by_department=_shares(departments, invited_by_department, len(people), k, "department"),
+        by_perspective=_shares(primary, invited_by_perspective, len(people), k, "perspective"),
+        by_any_perspective=_shares(held, None, len(people), k, "perspective"))
+
+
+def _shares(counts: Counter[str], invited: Mapping[str, int] | None, people: int, k: int,
+            by: str) -> dict[str, Share | Withheld]:
+    sizes = {g: counts.get(g, 0) for g in [*counts, *(g for g in invited or {} if g not in counts)]}
+    for g, n in sizes.items():
+        if invited is not None and g not in invited:
+            raise RoundError(f"{n} took part in {g}, but no number invited is given for it")
+        if invited is not None and n > invited[g]:
+            raise RoundError(f"{n} took part in {g}, but only {invited[g]} were invited")
+    withheld = groups_withheld(sizes, k, "took part")
+    shown: dict[str, Share | Withheld] = {}
+    for g in _ordered(sizes, by):
+        if g in withheld:
+            shown[g] = withheld[g]
+        else:
+            shown[g] = Share(sizes[g], invited[g], "invited") if invited is not None else \
+                Share(sizes[g], people, "taking part")
+    return shown
+
+
+def views_differ_most(spreads: Iterable[Spread], top: int = 5) -> list[Spread]:
+    """The objectives where views differ most, for the report: widest range first, then widest
+    interquartile range (none, below four answers, counts as narrowest), then as given (framework
+    order). Objectives where everyone answering gave the same level, or nobody did, are left out."""
+    if top < 1:
+        raise RoundError(f"show at least one objective where views differ, not {top}")
+    differing = [s for s in spreads if s.range]
+    return sorted(differing, key=lambda s: (-(s.range or 0), -(s.iqr if s.iqr is not None else -1)))[:top]
+
+
+def spread_words(s: Spread, framework: Framework) -> str:
+    """A spread in words: 'median 3 – Mature, range 2 to 4, 7 answering, 1 don't know' (a half step
+    is '2/3'; a median between two half steps has two places, '2.25'); the don't know and n/a counts
+    only when there are any."""
+    parts: list[str] = []
+    if s.n and s.median is not None and s.lowest is not None and s.highest is not None:
+        middle = level_label(s.median, framework) if s.median * 2 == int(s.median * 2) \
+            else two_places(s.median)
+        parts += [f"median {middle}", f"range {written_value(s.lowest)} to {written_value(s.highest)}",
+                  counted(s.n, "answering", "answering")]
+    else:
+        parts.append("no one answering with a level")
+    if s.dont_know:
+        parts.append(counted(s.dont_know, DONT_KNOW, DONT_KNOW))
+    if s.not_applicable:
+        parts.append(counted(s.not_applicable, NOT_APPLICABLE, NOT_APPLICABLE))
+    return ", ".join(parts)
