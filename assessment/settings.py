@@ -431,7 +431,8 @@ def _days_kept(kept: Kept, given: str | None) -> int:
         return kept.default_days
     if not given.isascii() or not given.isdigit():
         raise BadSetting(f"{kept.setting} is not a whole number of days: {given}")
-    number = int(given) if len(given) <= 5 else MOST_DAYS + 1    # int() refuses thousands of digits
+    digits = given.lstrip("0") or "0"                            # 0090 is 90 days
+    number = int(digits) if len(digits) <= 5 else MOST_DAYS + 1  # int() refuses thousands of digits
     if not kept.least_days <= number <= MOST_DAYS:
         why = f" ({kept.least_why})" if kept.least_why else ""
         raise BadSetting(f"{kept.setting} is {given}: keep {kept.short} at least "

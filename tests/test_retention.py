@@ -183,6 +183,7 @@ def test_the_settings_default_and_are_read():
                                      "ASSESSMENT_KEEP_REMINDER_LOG_DAYS": "366"})
     assert (given[REFUSED_SIGN_INS], given[DRAFTS], given[REMINDER_LOG]) == (30, 90, 366)
     assert settings.read({"ASSESSMENT_KEEP_ANSWERS_DAYS": "730"}).retention[ANSWERS] == 730
+    assert settings.retention_days({"ASSESSMENT_KEEP_DRAFTS_DAYS": "0" * 30 + "90"})[DRAFTS] == 90   # leading zeros
 
 
 @pytest.mark.parametrize("name, value, message", [
