@@ -92,6 +92,13 @@ CHANGE = 300                    # what made a version: "saved", "import appendix
 EVIDENCE_URL = 2_000            # browsers and Word handle web addresses of this length
 TAB = 16                        # a browser tab's id, kept in the address (?tab=) with its drafts
 
+# ---------------------------------------------------------------- respondent rounds (`domain.rounds`)
+DEPARTMENT = 200                # a respondent's department, as the council names it
+PERSPECTIVE = 100               # one perspective ("procurement officer"); the longest offered is 32
+MEETING = 300                   # the meeting a moderated score was agreed at, as `DECISION`
+TOKEN_HASH = 64                 # a link's token, kept only as its SHA-256 in hex
+RESPONSE_ID = 32                # an answer set's random id (uuid4 in hex)
+
 # ---------------------------------------------------------------- the covering report (`domain.covering`)
 COVERING_SECTIONS = 40          # sections of a report shape or a covering report; the Cabinet shape has 14
 COVERING_HEADING = 200          # a section's heading; the longest in the seeds is 50

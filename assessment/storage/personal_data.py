@@ -29,6 +29,7 @@ _PATHS: dict[str, tuple[str, ...]] = {
     "covering_reports": ("assessments",), "entries": ("assessments",), "drafts": ("assessments",),
     "actions": ("entries", "assessments"), "evidence": ("entries", "assessments"),
     "entry_history": ("entries", "assessments"), "action_updates": ("actions", "entries", "assessments"),
+    "invitations": ("rounds",), "responses": ("rounds",), "moderations": ("rounds",),
 }
 
 
@@ -68,6 +69,10 @@ SEARCHED: dict[str, tuple[str, ...]] = {
     "drafts": ("person", "fields"),
     "sign_in_log": ("email", "by", "reason"),
     "reminder_log": ("email", "reason"),
+    "rounds": ("opened_by",),
+    "invitations": ("email", "invited_by"),
+    "responses": ("answers",),
+    "moderations": ("rationale", "moderated_by"),
 }
 
 
@@ -86,7 +91,7 @@ def _located(table: Table) -> tuple[Any, Any, Any, Any]:
     holder = _T[path[-1]] if path else table
     org = holder.c.get("organisation_id") if table.name != "organisations" else table.c.id
     record = holder.c.get("record")
-    period = holder.c.get("period") if holder.name in ("assessments", "events") else None
+    period = holder.c.get("period") if holder.name in ("assessments", "events", "rounds") else None
     return joined, org, record, period
 
 

@@ -6,17 +6,19 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from uuid import uuid4
 
-from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false,
-                        true)
+from sqlalchemy import (Boolean, Date, DateTime, Float, ForeignKey, ForeignKeyConstraint, Integer, String, Text,
+                        UniqueConstraint, false, true)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from ..domain.limits import (
     BASELINE_AGREED,
     CHANGE,
     DECISION,
+    DEPARTMENT,
     EMAIL,
     EVIDENCE_TITLE,
     IDENTITY,
+    MEETING,
     MINUTE,
     ORGANISATION_ID,
     ORGANISATION_NAME,
@@ -24,10 +26,13 @@ from ..domain.limits import (
     ORGANISATION_TYPE,
     OWNER,
     PERSON,
+    PERSPECTIVE,
     RATING,
     REASON,
     RECORD,
+    RESPONSE_ID,
     TAB,
+    TOKEN_HASH,
 )
 
 
@@ -266,6 +271,88 @@ class DraftRow(Base):
     base_version: Mapped[int] = mapped_column(Integer, default=0)
     fields: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RoundRow(Base):
+    """A respondent round on one period of a record (`domain.rounds`): several people answer for
+    some or all of its objectives (or key areas), and a moderator agrees one score for each. It
+    belongs to its period (deleted with it); `items` (JSON: {"kind": "objective" or "key_area",
+    "ids": [...] or "all"}) says what is asked, `perspectives` (JSON list) those offered. `mode`
+    is confidential or anonymous; `k` the fewest people a group shown may have; `state` draft,
+    open, closed or applied (`rounds.STATES`), its moves kept as events."""
+    __tablename__ = "rounds"
+    __table_args__ = (ForeignKeyConstraint(["organisation_id", "record", "period"],
+                                           ["assessments.organisation_id", "assessments.record",
+                                            "assessments.period"], ondelete="CASCADE", name="fk_round_period"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organisation_id: Mapped[str] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    record: Mapped[str] = mapped_column(String(RECORD), default="", server_default="")
+    period: Mapped[str] = mapped_column(String(16))
+    items: Mapped[str] = mapped_column(Text)
+    mode: Mapped[str] = mapped_column(String(16))
+    k: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default="draft")
+    closes: Mapped[date] = mapped_column(Date)
+    perspectives: Mapped[str] = mapped_column(Text)
+    opened_by: Mapped[str | None] = mapped_column(String(PERSON))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class InvitationRow(Base):
+    """One person asked to answer a round: their address (null for a link handed out by hand), the
+    department and perspectives they answer for (`perspectives` JSON, `primary` one of them), and,
+    for someone without an account, a link's token kept only as its SHA-256 (hex: the token itself
+    is never stored), with when it expires and when it was revoked. `submitted` says they have
+    answered; no time is kept, so that in an anonymous round it cannot be matched to an answer set."""
+    __tablename__ = "invitations"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str | None] = mapped_column(String(EMAIL))
+    department: Mapped[str] = mapped_column(String(DEPARTMENT))
+    perspectives: Mapped[str] = mapped_column(Text)
+    primary: Mapped[str] = mapped_column(String(PERSPECTIVE))
+    token_hash: Mapped[str | None] = mapped_column(String(TOKEN_HASH), unique=True)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    invited_by: Mapped[str | None] = mapped_column(String(PERSON))
+    invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ResponseRow(Base):
+    """One person's answer set in a round (`answers`, JSON: [{objective, value, dont_know,
+    not_applicable, comment}]), with the department and perspectives it is counted under. Its id
+    is random (uuid4 hex), not a sequence, and the table keeps no row order of its own on SQLite
+    (WITHOUT ROWID), so that the order of submissions says nothing. While being answered it points
+    at its invitation; in an anonymous round, submitting writes it afresh under a new random id
+    with no invitation (`invitation_id` null) and deletes the linked row. No time is kept."""
+    __tablename__ = "responses"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+    id: Mapped[str] = mapped_column(String(RESPONSE_ID), primary_key=True, default=lambda: uuid4().hex)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="SET NULL"),
+                                                      unique=True)
+    department: Mapped[str] = mapped_column(String(DEPARTMENT))
+    perspectives: Mapped[str] = mapped_column(Text)
+    primary: Mapped[str] = mapped_column(String(PERSPECTIVE))
+    submitted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    answers: Mapped[str] = mapped_column(Text)
+
+
+class ModerationRow(Base):
+    """The score a round's moderator agreed for one objective (or key area), with its rationale, the
+    meeting it was agreed at, which answer sets' comments on it may be published unattributed
+    (`published`, JSON list of response ids) and who recorded it when."""
+    __tablename__ = "moderations"
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    score: Mapped[float | None] = mapped_column(Float)
+    rationale: Mapped[str | None] = mapped_column(Text)
+    meeting: Mapped[str | None] = mapped_column(String(MEETING))
+    published: Mapped[str] = mapped_column(Text, default="[]")
+    moderated_by: Mapped[str | None] = mapped_column(String(PERSON))
+    moderated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class SignInLogRow(Base):
