@@ -22,6 +22,7 @@ from assessment.domain.covering import CoveringReport
 
 from assessment import workflows
 from assessment.domain.edits import EntryEdit
+from assessment.domain.rounds import Round
 from assessment.domain.errors import AlreadyExists, AssessmentError, PeriodLocked
 from assessment.domain.record import ActionUpdate, PeriodRecord
 from assessment.domain.scores import Score
@@ -73,6 +74,7 @@ def _content_writes(store, period: str) -> dict:
         "save_record": lambda tx: tx.save_record(whole, user="x", replace=True),
         "save_covering": lambda tx: tx.save_covering("medway", period, CoveringReport(author="Someone after"),
                                                      expected_version=None, user="x"),
+        "add_round": lambda tx: tx.add_round(Round("medway", period, date(2027, 1, 31))),
     }
 
 
@@ -93,7 +95,7 @@ def test_every_method_of_the_store_says_what_it_does_to_a_period():
     assert not unmarked, f"mark these with store.writes(...) or store.reads: {unmarked}"
     known = {store_module.READS, store_module.CONTENT_OF_A_PERIOD, store_module.ACTIONS_OF_A_PERIOD,
              store_module.SIGN_OFF_OF_A_PERIOD, store_module.NEW_PERIOD, store_module.OWN_DRAFTS_DISCARDED,
-             store_module.NOT_A_PERIOD}
+             store_module.NOT_A_PERIOD, store_module.ROUND_OF_A_PERIOD}
     assert set(cases.values()) <= known
 
 

@@ -18,9 +18,11 @@ perspective with small groups withheld, and the words a spread is shown with.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping
 
@@ -406,3 +408,95 @@ def spread_words(s: Spread, framework: Framework) -> str:
     if s.not_applicable:
         parts.append(counted(s.not_applicable, NOT_APPLICABLE, NOT_APPLICABLE))
     return ", ".join(parts)
+
+
+# ---------------------------------------------------------------- rounds, invitations, answer sets, moderation (data)
+
+ITEM_KINDS = ("objective", "key_area")   # a round asks about objectives, or key areas of a key-area record
+ALL = "all"
+LINK_DAYS = 30          # the longest a link to answer may last
+
+
+def token_hash(token: str) -> str:
+    """What is kept of a link's token: its SHA-256 in hex (the token itself is never stored)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def is_token_hash(text: object) -> bool:
+    return isinstance(text, str) and len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
+@dataclass(frozen=True)
+class Round:
+    """A round on one period of a record (`org_id` is the record key): what it asks about (`kind`,
+    and `items`, or None for all), its mode, k, state, closing date and the perspectives offered."""
+
+    org_id: str
+    period: str
+    closes: date
+    mode: str = "confidential"
+    kind: str = "objective"
+    items: tuple[str, ...] | None = None
+    k: int = K_DEFAULT
+    perspectives: tuple[str, ...] = PERSPECTIVES
+    state: str = "draft"
+    opened_by: str | None = None
+    id: int | None = None
+    created_at: datetime | None = None
+    changed_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise RoundError(f"a round is {' or '.join(MODES)}, not {self.mode!r}")
+        if self.kind not in ITEM_KINDS:
+            raise RoundError(f"a round asks about objectives or key areas, not {self.kind!r}")
+        if self.items is not None and (not self.items or len(set(self.items)) != len(self.items)):
+            raise RoundError("a round asks about some objectives (none twice), or all")
+        if not self.perspectives or len(set(self.perspectives)) != len(self.perspectives):
+            raise RoundError("a round offers at least one perspective, none twice")
+        check_k(self.k)
+        _check_state(self.state)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """One person asked to answer a round, with the profile they answer under; `link` says whether
+    they were given a link (its token is kept only as a hash)."""
+
+    round_id: int
+    profile: Profile
+    email: str | None = None
+    link: bool = False
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+    submitted: bool = False
+    invited_by: str | None = None
+    invited_at: datetime | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Response:
+    """An answer set: its random id, its round, its invitation (None once an anonymous one is
+    submitted), the profile it is counted under, whether submitted, and the answers."""
+
+    id: str
+    round_id: int
+    invitation_id: int | None
+    profile: Profile
+    submitted: bool
+    answers: tuple[Answer, ...]
+
+
+@dataclass(frozen=True)
+class Moderation:
+    """The score a moderator agreed for one item of a round (None: not applicable), why, at which
+    meeting, and the answer sets (by id) whose comment on it may be published unattributed."""
+
+    item_id: str
+    score: float | None
+    rationale: str | None = None
+    meeting: str | None = None
+    published: tuple[str, ...] = ()
+    moderated_by: str | None = None
+    moderated_at: datetime | None = None

@@ -17,10 +17,11 @@ import threading
 from collections import OrderedDict, defaultdict
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 from urllib.parse import quote
+from uuid import uuid4
 
 from sqlalchemy import Engine, create_engine, event, func, inspect, make_url, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
@@ -66,11 +67,15 @@ from ..domain.record import (
     long_date_time,
     organisation_problems,
     period_key,
+    record_key,
     split_record_key,
 )
+from ..domain.rounds import (ALL, LINK_DAYS, Answer, Invitation, Moderation, Profile, Response, Round, RoundError,
+                             check_move, is_token_hash)
 from ..domain.scores import Score
 from ..domain.covering import CoveringReport, ReportShape, covering_problems, shape_problems
 from ..formats.covering_file import covering_from_json, covering_json, shape_from_json, shape_json
+from ..formats.record_file import natural_key
 from ..formats.record_schema import entry_from_snapshot, snapshot_json
 from .tables import (
     ActionRow,
@@ -86,7 +91,11 @@ from .tables import (
     MembershipRow,
     OrganisationRow,
     PersonRow,
+    InvitationRow,
+    ModerationRow,
     ReminderLogRow,
+    ResponseRow,
+    RoundRow,
     SignInLogRow,
     new_stamp,
 )
@@ -364,6 +373,10 @@ SIGN_OFF_OF_A_PERIOD = "sign-off"    # a period's status: the moves are the work
 NEW_PERIOD = "new period"            # a period that did not exist: nothing of it was put before anyone
 OWN_DRAFTS_DISCARDED = "own drafts"  # unsaved drafts thrown away: nothing that was submitted
 NOT_A_PERIOD = "not a period"        # organisations, events, people, sign-ins
+# A round's state, invitations, answer sets and moderation: the round's own states govern them
+# (`rounds.MOVES`: an applied round never changes); they reach the period only when its agreed scores
+# are saved as entries (content). Opening a round on a period is content.
+ROUND_OF_A_PERIOD = "round"
 
 
 def writes(case: str):
@@ -889,6 +902,199 @@ class Transaction:
             self.s.delete(row)
             self.s.flush()
 
+    # ------------------------------------------------------------ respondent rounds (`domain.rounds`)
+
+    @writes(CONTENT_OF_A_PERIOD)
+    def add_round(self, round_: Round) -> Round:
+        """A new round (draft) on a period open to change; returns it with its id."""
+        self._open(round_.org_id, round_.period, what="given a round")
+        if round_.state != "draft":
+            raise RoundError("a round starts as a draft")
+        org, which = split_record_key(round_.org_id)
+        _fits("the round", [m for m in (limits.too_long("a perspective", p, limits.PERSPECTIVE)
+                                        for p in round_.perspectives) if m])
+        now = _now()
+        row = RoundRow(organisation_id=org, record=which, period=round_.period, items=_items_json(round_),
+                       mode=round_.mode, k=round_.k, state="draft", closes=round_.closes,
+                       perspectives=_json(list(round_.perspectives)), opened_by=round_.opened_by,
+                       created_at=now, changed_at=now)
+        self.s.add(row)
+        self.s.flush()
+        return _round(row)
+
+    @reads
+    def round(self, round_id: int) -> Round:
+        return _round(self._round_row(round_id))
+
+    @reads
+    def rounds(self, org_id: str, period: str | None = None) -> list[Round]:
+        """A record's rounds (of one period), oldest first."""
+        org, which = split_record_key(org_id)
+        query = select(RoundRow).where(RoundRow.organisation_id == org, RoundRow.record == which)
+        if period is not None:
+            query = query.where(RoundRow.period == period)
+        return [_round(row) for row in self.s.scalars(query.order_by(RoundRow.id))]
+
+    def _round_row(self, round_id: int, *, changing: bool = False) -> RoundRow:
+        row = self.s.get(RoundRow, round_id)
+        if row is None:
+            raise NotFound(f"there is no round {round_id}")
+        if changing and row.state == "applied":
+            raise RoundError("the round is applied: its agreed scores are in the period, so it cannot change")
+        return row
+
+    @writes(ROUND_OF_A_PERIOD)
+    def set_round_state(self, round_id: int, state: str) -> Round:
+        """Move a round on (`rounds.check_move` refuses a move it may not make)."""
+        row = self._round_row(round_id)
+        check_move(row.state, state)
+        row.state, row.changed_at = state, _now()
+        self.s.flush()
+        return _round(row)
+
+    @writes(ROUND_OF_A_PERIOD)
+    def add_invitation(self, invitation: Invitation, *, token_hash: str | None = None) -> Invitation:
+        """Invite someone to a round (not yet applied). A link's token is given as its hash
+        (`rounds.token_hash`), expiring at most `rounds.LINK_DAYS` after it is made."""
+        row = self._round_row(invitation.round_id, changing=True)
+        profile = invitation.profile
+        if profile.primary not in profile.perspectives:   # Profile holds it; kept here against a bare row
+            raise RoundError("the primary perspective is not one of the respondent's")
+        if token_hash is not None and not is_token_hash(token_hash):
+            raise RoundError("a link's token is kept only as its SHA-256 in hex (64 characters 0-9, a-f)")
+        now = _now()
+        if token_hash is not None and (invitation.expires_at is None
+                                       or invitation.expires_at > now + timedelta(days=LINK_DAYS)):
+            raise RoundError(f"a link expires within {LINK_DAYS} days of being made")
+        _fits("the invitation", [m for m in [
+            limits.too_long("the email address", invitation.email, limits.EMAIL),
+            limits.too_long("the department", profile.department, limits.DEPARTMENT),
+            *(limits.too_long("a perspective", p, limits.PERSPECTIVE) for p in profile.perspectives)] if m])
+        new = InvitationRow(round_id=row.id, email=invitation.email, department=profile.department,
+                            perspectives=_json(list(profile.perspectives)), primary=profile.primary,
+                            token_hash=token_hash, expires_at=invitation.expires_at if token_hash else None,
+                            submitted=False, invited_by=invitation.invited_by, invited_at=now)
+        self.s.add(new)
+        try:
+            self.s.flush()
+        except IntegrityError:
+            raise AlreadyExists("that link's token is in use already; make another") from None
+        return _invitation(new)
+
+    @reads
+    def invitations(self, round_id: int) -> list[Invitation]:
+        return [_invitation(r) for r in self.s.scalars(select(InvitationRow).where(InvitationRow.round_id == round_id)
+                                                        .order_by(InvitationRow.id))]
+
+    @reads
+    def invitation_by_token_hash(self, token_hash: str) -> Invitation | None:
+        """The invitation a link's token (given as its hash) is for, or None; revoked, expired and
+        submitted ones too (the caller says which)."""
+        row = self.s.scalar(select(InvitationRow).where(InvitationRow.token_hash == token_hash))
+        return _invitation(row) if row is not None else None
+
+    @writes(ROUND_OF_A_PERIOD)
+    def revoke_invitation(self, invitation_id: int) -> Invitation:
+        """Revoke an invitation (its link no longer lets anyone answer); once is enough."""
+        row = self._invitation_row(invitation_id)
+        self._round_row(row.round_id, changing=True)
+        if row.revoked_at is None:
+            row.revoked_at = _now()
+            self.s.flush()
+        return _invitation(row)
+
+    def _invitation_row(self, invitation_id: int) -> InvitationRow:
+        row = self.s.get(InvitationRow, invitation_id)
+        if row is None:
+            raise NotFound(f"there is no invitation {invitation_id}")
+        return row
+
+    def _answering(self, invitation_id: int) -> tuple[InvitationRow, RoundRow]:
+        """The invitation and its round, if answers may be saved: the round open, the invitation
+        neither revoked, expired nor submitted."""
+        invitation = self._invitation_row(invitation_id)
+        round_row = self._round_row(invitation.round_id)
+        if round_row.state != "open":
+            raise RoundError(f"the round is {round_row.state}, so it is not taking answers")
+        if invitation.revoked_at is not None:
+            raise RoundError("the invitation was withdrawn")
+        expires = _utc(invitation.expires_at)
+        if expires is not None and expires <= _now():
+            raise RoundError("the link has expired")
+        if invitation.submitted:
+            raise RoundError("the answers were submitted already; they are submitted once")
+        return invitation, round_row
+
+    @writes(ROUND_OF_A_PERIOD)
+    def save_response(self, invitation_id: int, answers: Iterable[Answer]) -> Response:
+        """Keep an invitation's answers so far (a draft, replacing what was kept), counted under its
+        profile."""
+        invitation, _ = self._answering(invitation_id)
+        given = list(answers)
+        _fits("the answers", [m for m in (limits.too_long(f"the comment on {a.objective_id}", a.comment,
+                                                          limits.COMMENT) for a in given) if m])
+        row = self.s.scalar(select(ResponseRow).where(ResponseRow.invitation_id == invitation.id))
+        if row is None:
+            row = ResponseRow(id=uuid4().hex, round_id=invitation.round_id, invitation_id=invitation.id)
+            self.s.add(row)
+        row.department, row.perspectives, row.primary = (invitation.department, invitation.perspectives,
+                                                         invitation.primary)
+        row.submitted, row.answers = False, _answers_json(given)
+        self.s.flush()
+        return _response(row)
+
+    @writes(ROUND_OF_A_PERIOD)
+    def submit_response(self, invitation_id: int) -> None:
+        """Submit an invitation's answers, once. Confidential: the answer set is marked submitted,
+        still linked. Anonymous: it is written afresh under a new random id with no invitation, the
+        linked row deleted, and the invitation marked submitted; no time is kept anywhere, so
+        nothing matches the two again (nor is the new id returned)."""
+        invitation, round_row = self._answering(invitation_id)
+        row = self.s.scalar(select(ResponseRow).where(ResponseRow.invitation_id == invitation.id))
+        if row is None:
+            raise RoundError("there are no answers to submit")
+        if round_row.mode == "anonymous":
+            kept = ResponseRow(id=uuid4().hex, round_id=row.round_id, invitation_id=None, department=row.department,
+                               perspectives=row.perspectives, primary=row.primary, submitted=True,
+                               answers=row.answers)
+            self.s.delete(row)
+            self.s.flush()
+            self.s.add(kept)
+        else:
+            row.submitted = True
+        invitation.submitted = True
+        self.s.flush()
+
+    @reads
+    def responses(self, round_id: int) -> list[Response]:
+        """A round's answer sets, drafts and submitted, by their random ids (an order that means nothing)."""
+        self._round_row(round_id)
+        return [_response(r) for r in self.s.scalars(select(ResponseRow).where(ResponseRow.round_id == round_id)
+                                                     .order_by(ResponseRow.id))]
+
+    @writes(ROUND_OF_A_PERIOD)
+    def set_moderation(self, round_id: int, moderation: Moderation) -> Moderation:
+        """Keep the moderator's agreed score for one item of a round (replacing what was kept)."""
+        self._round_row(round_id, changing=True)
+        _fits(f"the moderation of {moderation.item_id}", [m for m in [
+            limits.too_long("the meeting", moderation.meeting, limits.MEETING),
+            limits.too_long("the rationale", moderation.rationale, limits.COMMENT)] if m])
+        row = self.s.get(ModerationRow, (round_id, moderation.item_id))
+        if row is None:
+            row = ModerationRow(round_id=round_id, item_id=moderation.item_id)
+            self.s.add(row)
+        row.score, row.rationale, row.meeting = moderation.score, moderation.rationale, moderation.meeting
+        row.published = _json(list(moderation.published))
+        row.moderated_by, row.moderated_at = moderation.moderated_by, _now()
+        self.s.flush()
+        return _moderation(row)
+
+    @reads
+    def moderations(self, round_id: int) -> list[Moderation]:
+        self._round_row(round_id)
+        rows = self.s.scalars(select(ModerationRow).where(ModerationRow.round_id == round_id))
+        return sorted((_moderation(r) for r in rows), key=lambda m: natural_key(m.item_id))
+
     # ------------------------------------------------------------ one entry at a time
 
     @writes(CONTENT_OF_A_PERIOD)
@@ -1204,3 +1410,48 @@ def _entry_from_row(row: EntryRow) -> Entry:
         actions=[_action_from_row(a) for a in row.actions],
         evidence=[Evidence(url=e.url, title=e.title) for e in row.evidence],
         version=row.version, updated_by=row.updated_by, updated_at=updated)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _items_json(round_: Round) -> str:
+    return _json({"kind": round_.kind, "ids": ALL if round_.items is None else list(round_.items)})
+
+
+def _round(row: RoundRow) -> Round:
+    items = json.loads(row.items)
+    return Round(record_key(row.organisation_id, row.record), row.period, row.closes, mode=row.mode,
+                 kind=items["kind"], items=None if items["ids"] == ALL else tuple(items["ids"]), k=row.k,
+                 perspectives=tuple(json.loads(row.perspectives)), state=row.state, opened_by=row.opened_by,
+                 id=row.id, created_at=_utc(row.created_at), changed_at=_utc(row.changed_at))
+
+
+def _profile(row: InvitationRow | ResponseRow) -> Profile:
+    return Profile(row.department, tuple(json.loads(row.perspectives)), row.primary)
+
+
+def _invitation(row: InvitationRow) -> Invitation:
+    return Invitation(row.round_id, _profile(row), email=row.email, link=row.token_hash is not None,
+                      expires_at=_utc(row.expires_at), revoked_at=_utc(row.revoked_at), submitted=bool(row.submitted),
+                      invited_by=row.invited_by, invited_at=_utc(row.invited_at), id=row.id)
+
+
+def _answers_json(answers: list[Answer]) -> str:
+    return _json([{"objective": a.objective_id, "value": a.value, "dont_know": a.dont_know,
+                   "not_applicable": a.not_applicable, "comment": a.comment} for a in answers])
+
+
+def _answers(text_: str) -> tuple[Answer, ...]:
+    return tuple(Answer(a["objective"], a["value"], bool(a["dont_know"]), bool(a["not_applicable"]), a["comment"])
+                 for a in json.loads(text_))
+
+
+def _response(row: ResponseRow) -> Response:
+    return Response(row.id, row.round_id, row.invitation_id, _profile(row), bool(row.submitted), _answers(row.answers))
+
+
+def _moderation(row: ModerationRow) -> Moderation:
+    return Moderation(row.item_id, row.score, row.rationale, row.meeting, tuple(json.loads(row.published or "[]")),
+                      row.moderated_by, _utc(row.moderated_at))
