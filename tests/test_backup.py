@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select, text
@@ -251,7 +251,7 @@ def test_what_postgresql_cannot_store_is_named_and_nothing_is_written(tmp_path, 
         restore(copy, data, source="long.json")
     assert str(caught.value) == (
         "long.json has 1 problem: nothing was restored\n"
-        "  long.json:33: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
+        "  long.json:37: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
     assert sum(table_counts(copy).values()) == 0
     wipe_postgres(postgres_url)
     postgres = open_store(postgres_url)
@@ -260,8 +260,8 @@ def test_what_postgresql_cannot_store_is_named_and_nothing_is_written(tmp_path, 
             restore(postgres, data, source="nul.json")
         assert str(caught.value) == (
             "nul.json has 2 problems: nothing was restored\n"
-            "  nul.json:26: settings[0].value: contains the NUL character (\\u0000), which PostgreSQL cannot store\n"
-            "  nul.json:33: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
+            "  nul.json:30: settings[0].value: contains the NUL character (\\u0000), which PostgreSQL cannot store\n"
+            "  nul.json:37: organisations[0].name: the text is 201 characters long; up to 200 can be kept")
         assert sum(table_counts(postgres).values()) == 0
     finally:
         for s in (sqlite, copy, postgres):
@@ -289,7 +289,8 @@ def test_a_backup_of_format_1_still_restores(store):
     old = (BACKUPS / "minimal-format-1.json").read_bytes()
     counts = restore(store, old, source="old.json")
     assert counts == {**header(old), "drafts": 0, "actions": header(old)["actions"] - 1, "action_updates": 0,
-                      "people": 0, "memberships": 0, "events": 0, "covering_reports": 0, "reminder_log": 0}
+                      "people": 0, "memberships": 0, "events": 0, "covering_reports": 0, "reminder_log": 0,
+                      "rounds": 0, "invitations": 0, "responses": 0, "moderations": 0}
     again = json.loads(backup(store))
     assert again["format_version"] == backup_module.FORMAT_VERSION and again["counts"]["drafts"] == 0
     entries = [e for o in again["organisations"] for a in o["assessments"] for e in a["entries"]]
@@ -510,14 +511,18 @@ SHAPES = {"organisations": backup_module.OrganisationData, "baselines": backup_m
           "drafts": backup_module.DraftData, "action_updates": backup_module.ActionUpdateData,
           "events": backup_module.EventData, "people": backup_module.PersonData,
           "memberships": backup_module.MembershipData, "covering_reports": backup_module.CoveringData,
-          "reminder_log": backup_module.ReminderData}
+          "reminder_log": backup_module.ReminderData, "rounds": backup_module.RoundData,
+          "invitations": backup_module.InvitationData, "responses": backup_module.ResponseData,
+          "moderations": backup_module.ModerationData}
 NOT_IN_THE_FILE = {"organisations": {"changed"},   # a stamp for reading: a restored organisation gets a new one
                    "baselines": {"organisation_id"}, "settings": set(),
                    "assessments": {"id", "organisation_id"}, "entries": {"id", "assessment_id"},
                    "actions": {"entry_id"}, "evidence": {"id", "entry_id"}, "entry_history": {"id", "entry_id"},
                    "drafts": {"id", "assessment_id"}, "action_updates": {"id", "action_id"},
                    "events": {"organisation_id"}, "people": {"id"}, "memberships": {"person_id"},
-                   "covering_reports": {"id", "assessment_id"}, "reminder_log": {"id"}}
+                   "covering_reports": {"id", "assessment_id"}, "reminder_log": {"id"},
+                   "rounds": {"organisation_id", "record", "period"}, "invitations": {"id", "round_id"},
+                   "responses": {"round_id", "invitation_id"}, "moderations": {"round_id"}}
 
 
 def test_every_table_and_column_is_in_the_backup():
@@ -534,6 +539,87 @@ def test_every_table_and_column_is_in_the_backup():
                   backup_module.HistoryData, backup_module.EvidenceData, backup_module.BaselineData,
                   backup_module.AssessmentData, backup_module.SettingData, backup_module.DraftData,
                   backup_module.ActionUpdateData, backup_module.EventData, backup_module.PersonData,
-                  backup_module.MembershipData, backup_module.CoveringData, backup_module.ReminderData):
+                  backup_module.MembershipData, backup_module.CoveringData, backup_module.ReminderData,
+                  backup_module.RoundData, backup_module.InvitationData, backup_module.ResponseData,
+                  backup_module.ModerationData):
         for name in model.__annotations__:
             assert f"`{name}`" in docs, f"{model.__name__}.{name} is not documented"
+
+
+# ---------------------------------------------------------------- respondent rounds (format 11)
+
+def test_rounds_round_trip_and_an_anonymous_answer_set_names_no_invitation(store, empty):
+    """A confidential and an anonymous round, each with invitations (one by link: only its hash is
+    kept), answers saved and submitted, and moderation: backup, restore, backup gives the same bytes;
+    the anonymous round's submitted answer set sits under the round, linked to nothing."""
+    from assessment.domain.rounds import Answer, Invitation, Moderation, Profile, Round, token_hash
+
+    workflows.load_examples(store, LOCAL_ACTOR)
+    workflows.start_period(store, LOCAL_ACTOR, "medway", "2024")
+    finance, legal = Profile("Finance", ("finance", "senior manager"), "finance"), Profile("Legal", ("legal",), "legal")
+    later = datetime.now(timezone.utc) + timedelta(days=29)
+    made = {}
+    for mode in ("confidential", "anonymous"):
+        with store.transaction() as tx:
+            round_ = tx.add_round(Round("medway", "2024", date(2027, 1, 31), mode=mode, items=("1", "2"), k=3,
+                                        opened_by="officer@medway.gov.uk"))
+            tx.set_round_state(round_.id, "open")
+            by_mail = tx.add_invitation(Invitation(round_.id, finance, email="a@medway.gov.uk", invited_by="x"))
+            by_link = tx.add_invitation(Invitation(round_.id, legal, expires_at=later, invited_by="x"),
+                                        token_hash=token_hash(f"secret-{mode}"))
+            tx.save_response(by_mail.id, [Answer("1", 2.5, comment=WELSH), Answer("2", dont_know=True)])
+            tx.submit_response(by_mail.id)
+            tx.save_response(by_link.id, [Answer("1", not_applicable=True, comment="Not ours")])
+            tx.set_moderation(round_.id, Moderation("1", 3.0, rationale="Agreed at the board", meeting="Board",
+                                                    moderated_by="officer@medway.gov.uk"))
+        made[mode] = round_
+    first = backup(store)
+    data = json.loads(first)
+    assert b"secret-" not in first and "invitation_id" not in first.decode("utf-8")
+    (period,) = [a for a in data["organisations"][0]["assessments"] if a["period"] == "2024"]
+    rounds = {r["mode"]: r for r in period["rounds"]}
+    confidential, anonymous = rounds["confidential"], rounds["anonymous"]
+    assert [len(i["responses"]) for i in confidential["invitations"]] == [1, 1] and confidential["responses"] == []
+    assert [len(i["responses"]) for i in anonymous["invitations"]] == [0, 1]       # the link's draft only
+    (unlinked,) = anonymous["responses"]
+    assert unlinked["submitted"] and set(unlinked) == {"id", "department", "perspectives", "primary", "submitted",
+                                                       "answers"}
+    assert {k: data["counts"][k] for k in ("rounds", "invitations", "responses", "moderations")} == \
+        {"rounds": 2, "invitations": 4, "responses": 4, "moderations": 2}
+
+    target = empty()
+    counts = restore(target, first)
+    assert counts["responses"] == 4 and table_counts(target) == counts
+    assert backup(target) == first
+    with target.transaction(write=False) as tx:
+        assert tx.invitation_by_token_hash(token_hash("secret-anonymous")) is not None
+        assert {r.invitation_id is None for r in tx.responses(made["anonymous"].id) if r.submitted} == {True}
+
+
+def test_a_submitted_anonymous_answer_set_under_an_invitation_is_refused(store):
+    data = json.loads((BACKUPS / "minimal.json").read_bytes())
+    period = data["organisations"][0]["assessments"][1]
+    response = {"id": "0" * 32, "department": "Finance", "perspectives": '["finance"]', "primary": "finance",
+                "submitted": True, "answers": "[]"}
+    period["rounds"] = [{"id": 1, "items": '{"kind":"objective","ids":"all"}', "mode": "anonymous", "k": 5,
+                         "state": "open", "closes": "2027-01-31", "perspectives": '["finance"]', "opened_by": None,
+                         "created_at": "2026-12-01T00:00:00.000000+00:00",
+                         "changed_at": "2026-12-01T00:00:00.000000+00:00", "responses": [], "moderations": [],
+                         "invitations": [{"email": None, "department": "Finance", "perspectives": '["finance"]',
+                                          "primary": "finance", "token_hash": None, "expires_at": None,
+                                          "revoked_at": None, "submitted": True, "invited_by": None,
+                                          "invited_at": "2026-12-01T00:00:00.000000+00:00",
+                                          "responses": [response]}]}]
+    data["counts"].update(rounds=1, invitations=1, responses=1)
+    with pytest.raises(InvalidBackup, match="a submitted answer set of an anonymous round is linked to no invitation"):
+        restore(store, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
+    assert table_counts(store)["rounds"] == 0
+
+
+def test_a_backup_of_format_10_restores_with_no_rounds(store):
+    old = (BACKUPS / "minimal-format-10.json").read_bytes()
+    assert json.loads(old)["format_version"] == 10 and b'"rounds"' not in old
+    counts = restore(store, old, source="old.json")
+    assert {k: counts[k] for k in ("rounds", "invitations", "responses", "moderations")} == dict.fromkeys(
+        ("rounds", "invitations", "responses", "moderations"), 0)
+    assert backup(store) == (BACKUPS / "minimal.json").read_bytes()

@@ -16,6 +16,7 @@ from assessment import settings, workflows
 from assessment.domain.errors import InvalidEdit
 from assessment.domain.people import claimed_roles, directory_roles
 from assessment.settings import BadSetting
+from assessment.storage import backup as backup_module
 from assessment.storage.backup import backup, restore
 from assessment.workflows import LOCAL_ACTOR
 
@@ -254,7 +255,7 @@ def test_where_roles_came_from_is_backed_up_and_restored(councils, empty):
     sign_in(store, token("kim-1", "Kent.Editor", "Medway.Admin"))
     data = backup(store)
     written = json.loads(data)
-    assert written["format_version"] == 10
+    assert written["format_version"] == backup_module.FORMAT_VERSION
     assert {p["email"]: p["roles"] for p in written["people"]}[KIM] == [
         {"organisation_id": "kent", "role": "editor", "source": "directory"},
         {"organisation_id": "medway", "role": "reviewer", "source": "hand"}]

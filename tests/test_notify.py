@@ -24,6 +24,7 @@ from assessment.domain import limits
 from assessment.domain.edits import EntryEdit
 from assessment.domain.errors import InvalidEdit, NotAllowed
 from assessment.domain.reminders import DueAction, Item, Reminder, body, chosen_owner, subject
+from assessment.storage import backup as backup_module
 from assessment.storage.backup import backup, restore
 from assessment.storage.tables import AssessmentRow
 from assessment.workflows import LOCAL_ACTOR, Actor, MailSettings, SmtpMailer
@@ -506,7 +507,7 @@ def test_the_reminder_log_and_the_opt_outs_are_backed_up_and_restored(store, emp
     run(store)
     data = backup(store)
     written = json.loads(data)
-    assert written["counts"]["reminder_log"] == 3 and written["format_version"] == 10
+    assert written["counts"]["reminder_log"] == 3 and written["format_version"] == backup_module.FORMAT_VERSION
     assert {p["email"]: p["reminders"] for p in written["people"]} == {CLLR: False, HEAD: True, JO: True, OFFICER: True}
     assert [(r["email"], r["outcome"]) for r in written["reminder_log"]] == [(HEAD, "sent"), (JO, "sent"),
                                                                               (OFFICER, "sent")]

@@ -20,6 +20,7 @@ from assessment.domain.covering import CoveringReport
 from assessment.domain.edits import EntryEdit, PlanEdit
 from assessment.domain.errors import AssessmentError, InvalidEdit, NotAllowed, NotFound, PeriodLocked
 from assessment.domain.scores import Score
+from assessment.storage import backup as backup_module
 from assessment.workflows import LOCAL_ACTOR, SIGNED_OUT, Actor, queries
 
 from .conftest import FIXTURES, ROOT, save_record, stored
@@ -511,7 +512,7 @@ def test_a_move_from_sqlite_to_postgresql_keeps_people_roles_approvals_and_histo
     workflows.approve_period(sqlite, head, "medway", "2024", decision="Cabinet", on=date(2025, 2, 13),
                              minute="Minute 123/2025")
     data = workflows.backup(sqlite, LOCAL_ACTOR)
-    assert json.loads(data)["format_version"] == 10
+    assert json.loads(data)["format_version"] == backup_module.FORMAT_VERSION
     wipe_postgres(postgres_url)
     postgres = open_store(postgres_url)
     try:

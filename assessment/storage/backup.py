@@ -59,10 +59,14 @@ from .tables import (
     EntryRow,
     EventRow,
     EvidenceRow,
+    InvitationRow,
     MembershipRow,
+    ModerationRow,
     OrganisationRow,
     PersonRow,
     ReminderLogRow,
+    ResponseRow,
+    RoundRow,
     SettingRow,
 )
 
@@ -72,11 +76,13 @@ FORMAT = "procurement-maturity-backup"
 # 6: a history row's snapshot is the record schema's entry (`formats.record_schema.EntrySnapshot`);
 # 7: an organisation's report shape, and each period's covering report with its versions; 8: a plan
 # beside the scores; 9: whether each person is sent reminders, and the reminder log; 10: where each
-# role came from (by hand, or from the directory).
-FORMAT_VERSION = 10
+# role came from (by hand, or from the directory); 11: respondent rounds under their period, with
+# invitations (a link's token only as its hash), answer sets and moderation.
+FORMAT_VERSION = 11
 CREATED_BY = "procurement maturity self-assessment (assessment.backup)"
 COUNTED = ("people", "memberships", "organisations", "events", "baselines", "assessments", "entries", "actions",
-           "action_updates", "evidence", "entry_history", "drafts", "covering_reports", "settings", "reminder_log")
+           "action_updates", "evidence", "entry_history", "drafts", "covering_reports", "settings", "reminder_log",
+           "rounds", "invitations", "responses", "moderations")
 
 _ORGS, _BASELINES, _ASSESSMENTS = (cast(Table, OrganisationRow.__table__), cast(Table, BaselineRow.__table__),
                                    cast(Table, AssessmentRow.__table__))
@@ -87,8 +93,10 @@ _HISTORY, _SETTINGS, _DRAFTS = (cast(Table, EntryHistoryRow.__table__), cast(Tab
 _UPDATES, _EVENTS, _PEOPLE, _MEMBERSHIPS = (cast(Table, ActionUpdateRow.__table__), cast(Table, EventRow.__table__),
                                             cast(Table, PersonRow.__table__), cast(Table, MembershipRow.__table__))
 _COVERING, _REMINDERS = cast(Table, CoveringReportRow.__table__), cast(Table, ReminderLogRow.__table__)
+_ROUNDS, _INVITATIONS = cast(Table, RoundRow.__table__), cast(Table, InvitationRow.__table__)
+_RESPONSES, _MODERATIONS = cast(Table, ResponseRow.__table__), cast(Table, ModerationRow.__table__)
 SERIAL_TABLES = ("people", "events", "assessments", "entries", "actions", "action_updates", "evidence",
-                 "entry_history", "drafts", "covering_reports", "reminder_log")
+                 "entry_history", "drafts", "covering_reports", "reminder_log", "rounds", "invitations")
 
 
 # ====================================================================== the file's shape (v4)
@@ -210,6 +218,59 @@ class CoveringData(TypedDict):
 
 
 @with_config(_STRICT)
+class ResponseData(TypedDict):
+    id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    department: str
+    perspectives: str
+    primary: str
+    submitted: bool
+    answers: str
+
+
+@with_config(_STRICT)
+class InvitationData(TypedDict):
+    email: str | None
+    department: str
+    perspectives: str
+    primary: str
+    token_hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None
+    expires_at: AwareDatetime | None
+    revoked_at: AwareDatetime | None
+    submitted: bool
+    invited_by: str | None
+    invited_at: AwareDatetime
+    responses: _Rows[ResponseData]     # its answer set (none, or one), while linked
+
+
+@with_config(_STRICT)
+class ModerationData(TypedDict):
+    item_id: str
+    score: float | None
+    rationale: str | None
+    meeting: str | None
+    published: str
+    moderated_by: str | None
+    moderated_at: AwareDatetime
+
+
+@with_config(_STRICT)
+class RoundData(TypedDict):
+    id: _Id
+    items: str
+    mode: Literal["confidential", "anonymous"]
+    k: _Integer
+    state: Literal["draft", "open", "closed", "applied"]
+    closes: date
+    perspectives: str
+    opened_by: str | None
+    created_at: AwareDatetime
+    changed_at: AwareDatetime
+    invitations: _Rows[InvitationData]
+    responses: _Rows[ResponseData]     # answer sets linked to no invitation (anonymous ones once submitted)
+    moderations: _Rows[ModerationData]
+
+
+@with_config(_STRICT)
 class AssessmentData(TypedDict):
     record: str
     period: str
@@ -225,6 +286,7 @@ class AssessmentData(TypedDict):
     entries: _Rows[EntryData]
     drafts: _Rows[DraftData]
     covering: _Rows[CoveringData]
+    rounds: _Rows[RoundData]
 
 
 @with_config(_STRICT)
@@ -392,6 +454,8 @@ def _read_all(connection: Connection) -> dict[str, Any]:
         covering[assessment_id].append({"version": version, "document": document, "change": change,
                                         "changed_by": changed_by, "changed_at": _when(changed_at)})
 
+    rounds = _read_rounds(rows)
+
     c = _ENTRIES.c
     entries = defaultdict(list)
     for (entry_id, assessment_id, kind, item_id, score, na, target, target_na, target_period, comment, previous,
@@ -423,7 +487,8 @@ def _read_all(connection: Connection) -> dict[str, Any]:
             "entries": sorted(entries.pop(assessment_id, []), key=_entry_order),
             "drafts": sorted(drafts.pop(assessment_id, []),
                              key=lambda x: (x["person"], x["kind"] != "objective", _natural(x["item_id"]))),
-            "covering": covering.pop(assessment_id, [])})
+            "covering": covering.pop(assessment_id, []),
+            "rounds": rounds.pop((org_id, record, period), [])})
     c = _BASELINES.c
     baselines = defaultdict(list)
     for org_id, objective_id, score, na in rows(c.organisation_id, c.objective_id, c.score, c.not_applicable):
@@ -480,13 +545,55 @@ def _read_all(connection: Connection) -> dict[str, Any]:
     }
 
 
+def _read_rounds(rows) -> dict[tuple[str, str, str], list[dict]]:
+    """Each period's rounds (by organisation, record and period), in id order, each with its
+    invitations (in the order made, each with its linked answer set, if any), its answer sets
+    linked to no invitation (by their random ids: an order that says nothing) and its moderation."""
+    r, i, p, m = _RESPONSES.c, _INVITATIONS.c, _ROUNDS.c, _MODERATIONS.c
+    linked: dict[int, list[dict]] = defaultdict(list)
+    unlinked: dict[int, list[dict]] = defaultdict(list)
+    for response_id, round_id, invitation_id, department, perspectives, primary, submitted, answers in rows(
+            r.id, r.round_id, r.invitation_id, r.department, r.perspectives, r.primary, r.submitted, r.answers):
+        row = {"id": response_id, "department": department, "perspectives": perspectives, "primary": primary,
+               "submitted": bool(submitted), "answers": answers}
+        (linked[invitation_id] if invitation_id is not None else unlinked[round_id]).append(row)
+    invitations: dict[int, list[dict]] = defaultdict(list)
+    for (invitation_id, round_id, email, department, perspectives, primary, token_hash, expires_at, revoked_at,
+         submitted, invited_by, invited_at) in rows(
+            i.id, i.round_id, i.email, i.department, i.perspectives, i.primary, i.token_hash, i.expires_at,
+            i.revoked_at, i.submitted, i.invited_by, i.invited_at):
+        invitations[round_id].append({
+            "email": email, "department": department, "perspectives": perspectives, "primary": primary,
+            "token_hash": token_hash, "expires_at": _when(expires_at), "revoked_at": _when(revoked_at),
+            "submitted": bool(submitted), "invited_by": invited_by, "invited_at": _when(invited_at),
+            "responses": linked.pop(invitation_id, [])})
+    moderations: dict[int, list[dict]] = defaultdict(list)
+    for round_id, item_id, score, rationale, meeting, published, moderated_by, moderated_at in rows(
+            m.round_id, m.item_id, m.score, m.rationale, m.meeting, m.published, m.moderated_by, m.moderated_at):
+        moderations[round_id].append({"item_id": item_id, "score": _float(score), "rationale": rationale,
+                                      "meeting": meeting, "published": published, "moderated_by": moderated_by,
+                                      "moderated_at": _when(moderated_at)})
+    rounds: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for (round_id, org_id, record, period, items, mode, k, state, closes, perspectives, opened_by, created_at,
+         changed_at) in rows(p.id, p.organisation_id, p.record, p.period, p["items"], p.mode, p.k, p.state, p.closes,
+                             p.perspectives, p.opened_by, p.created_at, p.changed_at):
+        rounds[(org_id, record, period)].append({
+            "id": round_id, "items": items, "mode": mode, "k": k, "state": state, "closes": closes.isoformat(),
+            "perspectives": perspectives, "opened_by": opened_by, "created_at": _when(created_at),
+            "changed_at": _when(changed_at), "invitations": invitations.pop(round_id, []),
+            "responses": sorted(unlinked.pop(round_id, []), key=lambda x: x["id"]),
+            "moderations": sorted(moderations.pop(round_id, []), key=lambda x: _natural(x["item_id"]))})
+    return rounds
+
+
 # Children come out of the database in the order they are written in: actions and evidence by
 # id (the order the app shows them in), history and covering reports by version.
 # (Every other list is sorted here, by natural keys.)
 _ORDER = {"actions": (_ACTIONS.c.id,), "evidence": (_EVIDENCE.c.id,),
           "entry_history": (_HISTORY.c.version, _HISTORY.c.id), "events": (_EVENTS.c.id,),
           "covering_reports": (_COVERING.c.version, _COVERING.c.id),
-          "reminder_log": (_REMINDERS.c.at, _REMINDERS.c.id)}
+          "reminder_log": (_REMINDERS.c.at, _REMINDERS.c.id), "rounds": (_ROUNDS.c.id,),
+          "invitations": (_INVITATIONS.c.id,)}
 
 
 @lru_cache(maxsize=4096)
@@ -527,6 +634,12 @@ def _count(settings: list, people: list, organisations: list, reminder_log: list
             counts["entries"] += len(assessment["entries"])
             counts["drafts"] += len(assessment["drafts"])
             counts["covering_reports"] += len(assessment["covering"])
+            for round_ in assessment["rounds"]:
+                counts["rounds"] += 1
+                counts["invitations"] += len(round_["invitations"])
+                counts["responses"] += len(round_["responses"]) + sum(len(i["responses"])
+                                                                      for i in round_["invitations"])
+                counts["moderations"] += len(round_["moderations"])
             for entry in assessment["entries"]:
                 counts["actions"] += len(entry["actions"])
                 counts["action_updates"] += sum(len(a["updates"]) for a in entry["actions"])
@@ -624,7 +737,8 @@ def _from_older(raw: Any, version: int) -> Any:
     7: every period and event is of the organisation's main record, and no entry is a plan's (as
     migration 0010 leaves a database). From 1 to 8: everyone is sent reminders, and none has been
     logged (as migration 0011 leaves a database). From 1 to 9: every role was given by hand (as
-    migration 0012 leaves a database)."""
+    migration 0012 leaves a database). From 1 to 10: no period has a round (as migration 0013 leaves
+    a database)."""
     if not isinstance(raw, dict):
         return raw
     raw = {**raw, "format_version": FORMAT_VERSION}
@@ -671,7 +785,21 @@ def _from_older(raw: Any, version: int) -> Any:
         raw["counts"] = {**counts, "covering_reports": counts.get("covering_reports", 0)}
     _older_reminders(raw, version)
     _older_roles(raw, version)
+    _older_rounds(raw, version)
     return raw
+
+
+def _older_rounds(raw: dict, version: int) -> None:
+    """Formats 1 to 10 as the newest, in place: no period has a round."""
+    if version >= 11:
+        return
+    for org in _list(raw, "organisations"):
+        for assessment in _list(org, "assessments"):
+            if isinstance(assessment, dict):
+                assessment.setdefault("rounds", [])
+    if isinstance(raw.get("counts"), dict):
+        raw["counts"] = {**raw["counts"], **{name: raw["counts"].get(name, 0)
+                                             for name in ("rounds", "invitations", "responses", "moderations")}}
 
 
 def _older_roles(raw: dict, version: int) -> None:
@@ -938,6 +1066,9 @@ def _content_problems(raw: Any) -> list[tuple[tuple, str]]:
                                  f"no organisation '{x['organisation_id']}' in the file"))
     action_ids: dict[int, tuple] = {}
     event_ids: dict[int, tuple] = {}
+    round_ids: dict[int, tuple] = {}
+    hashes: list[tuple[tuple, Any]] = []
+    response_ids: list[tuple[tuple, Any]] = []
     for o, org in enumerate(organisations):
         at = ("organisations", o)
         events = _list(org, "events")
@@ -976,6 +1107,7 @@ def _content_problems(raw: Any) -> list[tuple[tuple, str]]:
                                      f"{path((*at_a, 'covering', versions[version], 'version'))})"))
                 elif version is not None:
                     versions[version] = v
+            problems += _rounds_problems(_list(assessment, "rounds"), at_a, counts, round_ids, hashes, response_ids)
             problems += _duplicates(((*at_a, "drafts", d, "item_id"),
                                      (_field(x, "person"), _field(x, "tab"), _field(x, "kind"), _field(x, "item_id")))
                                     for d, x in enumerate(drafts))
@@ -998,9 +1130,53 @@ def _content_problems(raw: Any) -> list[tuple[tuple, str]]:
                                                          f"(first at {path(action_ids[action_id])})"))
                     elif action_id is not None:
                         action_ids[action_id] = where
+    problems += _duplicates(hashes)
+    problems += _duplicates(response_ids)
     stated = raw.get("counts")
     if isinstance(stated, dict):
         problems += _count_problems(stated, counts)
+    return problems
+
+
+def _rounds_problems(rounds: list, at_a: tuple, counts: dict[str, int], round_ids: dict[int, tuple],
+                     hashes: list[tuple[tuple, Any]], response_ids: list[tuple[tuple, Any]]) -> list[tuple[tuple, str]]:
+    """A period's rounds (`_round_problems`)."""
+    return [problem for n, round_ in enumerate(rounds)
+            for problem in _round_problems(round_, (*at_a, "rounds", n), counts, round_ids, hashes, response_ids)]
+
+
+def _round_problems(round_: Any, at: tuple, counts: dict[str, int], round_ids: dict[int, tuple],
+                    hashes: list[tuple[tuple, Any]], response_ids: list[tuple[tuple, Any]]) -> list[tuple[tuple, str]]:
+    """A round's rows counted, its id and its links' hashes and answer sets' ids noted (each unique in
+    the file), and what the nesting may not say: an invitation has at most one answer set, and in an
+    anonymous round a submitted answer set is linked to no invitation."""
+    problems: list[tuple[tuple, str]] = []
+    counts["rounds"] += 1
+    round_id = _field(round_, "id", int)
+    if round_id in round_ids:
+        problems.append(((*at, "id"), f"round id {round_id} appears twice (first at {path(round_ids[round_id])})"))
+    elif round_id is not None:
+        round_ids[round_id] = at
+    anonymous = _field(round_, "mode") == "anonymous"
+    for n, response in enumerate(_list(round_, "responses")):
+        response_ids.append(((*at, "responses", n, "id"), _field(response, "id")))
+    counts["responses"] += len(_list(round_, "responses"))
+    counts["moderations"] += len(_list(round_, "moderations"))
+    problems += _duplicates(((*at, "moderations", n, "item_id"), _field(m, "item_id"))
+                            for n, m in enumerate(_list(round_, "moderations")))
+    for i, invitation in enumerate(_list(round_, "invitations")):
+        counts["invitations"] += 1
+        where = (*at, "invitations", i)
+        hashes.append(((*where, "token_hash"), _field(invitation, "token_hash")))
+        linked = _list(invitation, "responses")
+        counts["responses"] += len(linked)
+        if len(linked) > 1:
+            problems.append(((*where, "responses"), "an invitation has one answer set at most"))
+        for n, response in enumerate(linked):
+            response_ids.append(((*where, "responses", n, "id"), _field(response, "id")))
+            if anonymous and _field(response, "submitted", bool):
+                problems.append(((*where, "responses", n), "a submitted answer set of an anonymous round is "
+                                 "linked to no invitation: it belongs in the round's own \"responses\""))
     return problems
 
 
@@ -1213,7 +1389,8 @@ _LIMITS: dict[type, dict[str, int]] = {
                                  (EvidenceData, _EVIDENCE), (HistoryData, _HISTORY), (DraftData, _DRAFTS),
                                  (ActionUpdateData, _UPDATES), (EventData, _EVENTS), (PersonData, _PEOPLE),
                                  (MembershipData, _MEMBERSHIPS), (CoveringData, _COVERING),
-                                 (ReminderData, _REMINDERS))}
+                                 (ReminderData, _REMINDERS), (RoundData, _ROUNDS), (InvitationData, _INVITATIONS),
+                                 (ResponseData, _RESPONSES), (ModerationData, _MODERATIONS))}
 
 
 def _column_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tuple[tuple, str]]:
@@ -1248,6 +1425,14 @@ def _column_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tuple[
             yield from check(assessment, AssessmentData, at_a)
             yield from each(assessment["drafts"], DraftData, (*at_a, "drafts"))
             yield from each(assessment["covering"], CoveringData, (*at_a, "covering"))
+            for n, round_ in enumerate(assessment["rounds"]):
+                at_r = (*at_a, "rounds", n)
+                yield from check(round_, RoundData, at_r)
+                yield from each(round_["responses"], ResponseData, (*at_r, "responses"))
+                yield from each(round_["moderations"], ModerationData, (*at_r, "moderations"))
+                for i, invitation in enumerate(round_["invitations"]):
+                    yield from check(invitation, InvitationData, (*at_r, "invitations", i))
+                    yield from each(invitation["responses"], ResponseData, (*at_r, "invitations", i, "responses"))
             for e, entry in enumerate(assessment["entries"]):
                 at_e = (*at_a, "entries", e)
                 yield from check(entry, EntryData, at_e)
@@ -1281,13 +1466,16 @@ def _rows(backup_: BackupData) -> dict[str, list[dict]]:
         tables["events"].extend({**e, "organisation_id": org_id, "at": _in_utc(e["at"])} for e in org["events"])
         for assessment in org["assessments"]:
             assessment_id = len(assessments) + 1
-            kept = {key: value for key, value in assessment.items() if key not in ("entries", "drafts", "covering")}
+            kept = {key: value for key, value in assessment.items()
+                    if key not in ("entries", "drafts", "covering", "rounds")}
             assessments.append(kept | {"id": assessment_id, "organisation_id": org_id,
                                       "created_at": _in_utc(assessment["created_at"]),
                                       "approved_at": _in_utc(assessment["approved_at"])})
             for draft in assessment["drafts"]:
                 tables["drafts"].append({**draft, "id": len(tables["drafts"]) + 1, "assessment_id": assessment_id,
                                          "updated_at": _in_utc(draft["updated_at"])})
+            for round_ in assessment["rounds"]:
+                _round_rows(tables, round_, org_id, assessment["record"], assessment["period"])
             for version in assessment["covering"]:
                 tables["covering_reports"].append({**version, "id": len(tables["covering_reports"]) + 1,
                                                    "assessment_id": assessment_id,
@@ -1313,6 +1501,27 @@ def _rows(backup_: BackupData) -> dict[str, list[dict]]:
     return tables
 
 
+def _round_rows(tables: dict[str, list[dict]], round_: RoundData, org_id: str, record: str, period: str) -> None:
+    """A round's rows, its id as written, its invitations numbered on in file order."""
+    tables["rounds"].append({key: value for key, value in round_.items()
+                             if key not in ("invitations", "responses", "moderations")}
+                            | {"organisation_id": org_id, "record": record, "period": period,
+                               "created_at": _in_utc(round_["created_at"]),
+                               "changed_at": _in_utc(round_["changed_at"])})
+    for invitation in round_["invitations"]:
+        invitation_id = len(tables["invitations"]) + 1
+        tables["invitations"].append({key: value for key, value in invitation.items() if key != "responses"}
+                                     | {"id": invitation_id, "round_id": round_["id"],
+                                        "expires_at": _in_utc(invitation["expires_at"]),
+                                        "revoked_at": _in_utc(invitation["revoked_at"]),
+                                        "invited_at": _in_utc(invitation["invited_at"])})
+        tables["responses"].extend({**r, "round_id": round_["id"], "invitation_id": invitation_id}
+                                   for r in invitation["responses"])
+    tables["responses"].extend({**r, "round_id": round_["id"], "invitation_id": None} for r in round_["responses"])
+    tables["moderations"].extend({**m, "round_id": round_["id"], "moderated_at": _in_utc(m["moderated_at"])}
+                                 for m in round_["moderations"])
+
+
 def _in_utc(value: datetime | None) -> datetime | None:
     """A time read from a backup (with its offset), moved to UTC; a naive time is left as it is."""
     return value.astimezone(timezone.utc) if value is not None and value.utcoffset() else value
@@ -1322,7 +1531,8 @@ _TABLES = {"people": _PEOPLE, "memberships": _MEMBERSHIPS, "events": _EVENTS,
            "organisations": _ORGS, "baselines": _BASELINES, "assessments": _ASSESSMENTS, "entries": _ENTRIES,
            "actions": _ACTIONS, "action_updates": _UPDATES, "evidence": _EVIDENCE, "entry_history": _HISTORY,
            "drafts": _DRAFTS, "covering_reports": _COVERING,
-           "settings": _SETTINGS, "reminder_log": _REMINDERS}
+           "settings": _SETTINGS, "reminder_log": _REMINDERS, "rounds": _ROUNDS, "invitations": _INVITATIONS,
+           "responses": _RESPONSES, "moderations": _MODERATIONS}
 _NOUNS = {"people": ("person", "people"), "memberships": ("role", "roles"), "events": ("event", "events"),
           "organisations": ("organisation", "organisations"), "baselines": ("baseline score", "baseline scores"),
           "assessments": ("period", "periods"), "entries": ("entry", "entries"), "actions": ("action", "actions"),
@@ -1331,7 +1541,9 @@ _NOUNS = {"people": ("person", "people"), "memberships": ("role", "roles"), "eve
           "entry_history": ("history row", "history rows"), "drafts": ("unsaved draft", "unsaved drafts"),
           "covering_reports": ("covering report version", "covering report versions"),
           "settings": ("setting", "settings"),
-          "reminder_log": ("reminder logged", "reminders logged")}
+          "reminder_log": ("reminder logged", "reminders logged"),
+          "rounds": ("round", "rounds"), "invitations": ("invitation", "invitations"),
+          "responses": ("answer set", "answer sets"), "moderations": ("agreed score", "agreed scores")}
 
 
 def describe_counts(counts: dict[str, int]) -> str:
@@ -1359,7 +1571,7 @@ def _write(connection: Connection, tables: dict[str, list[dict]]) -> None:
     """Parents before children."""
     for name in ("organisations", "people", "memberships", "events", "baselines", "assessments", "entries",
                  "actions", "action_updates", "evidence", "entry_history", "drafts", "covering_reports",
-                 "settings", "reminder_log"):
+                 "settings", "reminder_log", "rounds", "invitations", "responses", "moderations"):
         for start in range(0, len(tables[name]), 50_000):    # in slices: less memory at once
             connection.execute(insert(_TABLES[name]), tables[name][start:start + 50_000])
 
