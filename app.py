@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from assessment.ui import navigation, signin, state, style
+from assessment.ui import navigation, respondent, signin, state, style
 from assessment.ui.messages import shown_plainly
 
 st.set_page_config(page_title="Procurement maturity", page_icon=":bar_chart:", layout="wide")
@@ -23,6 +23,9 @@ def redrawn_on_reconnecting() -> None:
 redrawn_on_reconnecting()   # every run: each whole run forgets the fragments of the last
 
 with shown_plainly():
+    if respondent.by_link():   # someone answering a round through their link: no sign-in, no other page
+        respondent.show()
+        st.stop()
     actor = signin.gate()
     state.tab()   # this browser tab's id, in the address of every page (its drafts are its own)
     page = st.navigation(navigation.pages(actor))

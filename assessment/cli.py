@@ -468,6 +468,20 @@ def import_report_text(obj: Context, path: Path, org_id: str, period_name: str, 
         click.echo(f"{org_id} {period_name}: the covering report already says this; nothing saved")
 
 
+@import_.command("answers")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--round", "round_id", type=int, required=True, help="The round the answers are for.")
+@click.option("--email", required=True, help="The respondent invited under this address.")
+@click.pass_obj
+def import_answers(obj: Context, path: Path, round_id: int, email: str) -> None:
+    """A respondent's answers on paper, typed into YAML (answers: [{objective, score, comment}]),
+    saved and submitted for them, all or nothing."""
+    from .formats.answers_file import load_answers
+    given = load_answers(path, path.name)
+    n = workflows.import_answers(obj.store, obj.actor, round_id, email, given)
+    click.echo(f"{email_address(email)}: {counted(n, 'answer')} submitted to round {round_id}")
+
+
 def _import(obj: Context, path: Path, org_id: str, framework_id: str | None, dry_run: bool, kind: str,
             track_actions: bool = False) -> None:
     """Show the preview per period, then (unless a dry run) write it all or nothing."""
@@ -1293,6 +1307,151 @@ def retention_run(obj: Context, dry_run: bool, today: date | None) -> None:
 
 
 # ---------------------------------------------------------------- settings and serving (docs/deploy.md)
+
+# ---------------------------------------------------------------- respondent rounds
+
+@cli.group("round")
+def round_() -> None:
+    """Respondent rounds: several people's views on a draft period's objectives, then one agreed score
+    for each (issue 30; the pages to answer and moderate come later)."""
+
+
+@round_.command("open")
+@click.argument("period_name", metavar="PERIOD")
+@click.option("--org", "org_id", required=True)
+@click.option("--objectives", default="all", show_default=True, metavar="all|ID,…",
+              help="The objectives asked about: all, or their ids separated by commas.")
+@click.option("--anonymous", is_flag=True, help="Keep no link between an answer set and who gave it.")
+@click.option("--k", "k", type=int, default=5, show_default=True,
+              help="The fewest people a group shown by department or perspective may have (3 to 10).")
+@click.option("--closes", type=DecisionDate(), required=True, help="The closing date.")
+@click.pass_obj
+def round_open(obj: Context, period_name: str, org_id: str, objectives: str, anonymous: bool, k: int,
+               closes: date) -> None:
+    """Open a round on a draft period; prints the round's id last."""
+    items = None if objectives.strip().lower() == "all" else [i.strip() for i in objectives.split(",") if i.strip()]
+    made = workflows.open_round(obj.store, obj.actor, org_id, period_name, closes=closes, items=items,
+                                mode="anonymous" if anonymous else "confidential", k=k)
+    click.echo(f"opened a {made.mode} round on {period_name}, closing {long_date(closes)}: round {made.id}")
+    click.echo(str(made.id))
+
+
+@round_.command("list")
+@click.option("--org", "org_id", required=True)
+@click.pass_obj
+def round_list(obj: Context, org_id: str) -> None:
+    """An organisation's rounds: id, period, state, mode, closing date."""
+    for found in workflows.rounds_of(obj.store, obj.actor, org_id):
+        asked = "all objectives" if found.items is None else counted(len(found.items), "objective")
+        click.echo(f"{found.id}\t{found.period}\t{found.state}\t{found.mode}\tcloses {long_date(found.closes)}"
+                   f"\t{asked}")
+
+
+@round_.command("invite")
+@click.argument("round_id", metavar="ROUND", type=int)
+@click.option("--email", required=True)
+@click.option("--department", required=True)
+@click.option("--perspective", "perspectives", multiple=True, required=True,
+              help="A perspective they answer from (repeat for more).")
+@click.option("--primary", help="Their primary perspective (default: the first).")
+@click.option("--days", type=int, default=30, show_default=True, help="How long a link lasts (1 to 30 days).")
+@click.pass_obj
+def round_invite(obj: Context, round_id: int, email: str, department: str, perspectives: tuple[str, ...],
+                 primary: str | None, days: int) -> None:
+    """Invite someone to answer. Someone with an account answers signed in; anyone else is given a
+    link, printed here once (only its hash is kept): send it to them yourself."""
+    made = workflows.invite(obj.store, obj.actor, round_id, email, department=department, perspectives=perspectives,
+                            primary=primary, days=days)
+    if made.token is None:
+        click.echo(f"{made.invitation.email} is invited to round {round_id}: they answer signed in")
+        return
+    click.echo(f"{made.invitation.email} is invited to round {round_id}; their link, valid until "
+               f"{long_date(made.invitation.expires_at.date()) if made.invitation.expires_at else '-'}:")
+    click.echo(f"{_app_address()}/?link={made.token}")
+
+
+def _app_address() -> str:
+    """The address people reach the app at: from AUTH_REDIRECT_URI, else this machine's."""
+    from .settings import read
+    found = read(os.environ)
+    if found.sign_in is not None:
+        return found.sign_in.redirect_uri.removesuffix("/oauth2callback")
+    return f"http://localhost:{found.port}"
+
+
+@round_.command("revoke")
+@click.argument("round_id", metavar="ROUND", type=int)
+@click.option("--email", required=True)
+@click.pass_obj
+def round_revoke(obj: Context, round_id: int, email: str) -> None:
+    """Withdraw someone's invitation (their link no longer works)."""
+    workflows.revoke(obj.store, obj.actor, round_id, email)
+    click.echo(f"{email_address(email)}: invitation to round {round_id} withdrawn")
+
+
+@round_.command("spread")
+@click.argument("round_id", metavar="ROUND", type=int)
+@click.option("--by", type=click.Choice(["department", "perspective"]), help="Also by group (small groups withheld).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_obj
+def round_spread(obj: Context, round_id: int, by: str | None, fmt: str) -> None:
+    """The spread of a round's submitted answers for each objective, and participation."""
+    from .domain.rounds import Withheld, spread_words
+    found = workflows.round_spread(obj.store, obj.actor, round_id, by=by)
+
+    def figures(s) -> dict[str, Any]:
+        if isinstance(s, Withheld):
+            return {"withheld": s.reason}
+        return {"n": s.n, "dont_know": s.dont_know, "not_applicable": s.not_applicable,
+                "counts": {f"{level:g}": n for level, n in sorted(s.counts.items())}, "median": s.median,
+                "lowest": s.lowest, "highest": s.highest, "iqr": s.iqr, "flagged": s.flagged}
+    if fmt == "json":
+        _json({"round": round_id, "state": found.round.state, "mode": found.round.mode, "answered": found.answered,
+               "invited": found.invited, "objectives": {i: figures(s) for i, s in found.objectives.items()},
+               **({"by": by, "groups": {i: {g: figures(s) for g, s in groups.items()}
+                                        for i, groups in found.groups.items()}} if by else {})})
+        return
+    click.echo(f"round {round_id} ({found.round.state}, {found.round.mode}): {found.answered} of "
+               f"{counted(found.invited, 'person', 'people')} invited have submitted")
+    for item, s in found.objectives.items():
+        said = s.reason if isinstance(s, Withheld) else spread_words(s, found.framework) + (
+            "; views two or more levels apart" if s.flagged else "")
+        click.echo(f"{item}\t{said}")
+        for group, g in found.groups.get(item, {}).items():
+            click.echo(f"\t{group}: " + (g.reason if isinstance(g, Withheld) else spread_words(g, found.framework)))
+
+
+@round_.command("close")
+@click.argument("round_id", metavar="ROUND", type=int)
+@click.pass_obj
+def round_close(obj: Context, round_id: int) -> None:
+    """Stop taking answers."""
+    workflows.close_round(obj.store, obj.actor, round_id)
+    click.echo(f"round {round_id} closed")
+
+
+@round_.command("moderate")
+@click.argument("round_id", metavar="ROUND", type=int)
+@click.option("--objective", "item", required=True)
+@click.option("--score", required=True, help="The agreed score: a level, \"2/3\" where allowed, or n/a.")
+@click.option("--rationale", help="Why (required a level or more from the median, or where views differ).")
+@click.option("--meeting", help="The meeting it was agreed at.")
+@click.pass_obj
+def round_moderate(obj: Context, round_id: int, item: str, score: str, rationale: str | None,
+                   meeting: str | None) -> None:
+    """Record the score agreed for one objective of a closed round."""
+    workflows.moderate(obj.store, obj.actor, round_id, item, score, rationale=rationale, meeting=meeting)
+    click.echo(f"round {round_id}: objective {item} agreed at {score}")
+
+
+@round_.command("apply")
+@click.argument("round_id", metavar="ROUND", type=int)
+@click.pass_obj
+def round_apply(obj: Context, round_id: int) -> None:
+    """Write the agreed scores into the period, all or nothing, each a version "moderated from round N"."""
+    written = workflows.apply_round(obj.store, obj.actor, round_id)
+    click.echo(f"round {round_id} applied: {counted(len(written), 'agreed score')} written")
+
 
 @cli.group("settings")
 def settings_() -> None:

@@ -11,7 +11,7 @@ import inspect
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -113,6 +113,16 @@ def _every_change(store, imported_event: int, prepared):
         "delete_organisation": lambda a: workflows.delete_organisation(store, a, "medway", "Medway Council"),
         "run_retention": lambda a: workflows.run_retention(store, a, today=date(2026, 11, 21), days={},
                                                            dry_run=False),
+        "open_round": lambda a: workflows.open_round(store, a, "medway", "2024", closes=date.today() + timedelta(days=9)),
+        "invite": lambda a: workflows.invite(store, a, 1, "x@partner.org", department="Legal", perspectives=["legal"]),
+        "revoke": lambda a: workflows.revoke(store, a, 1, "x@partner.org"),
+        "answer_as": lambda a: workflows.answer_as(store, a, 1, {"1": ("3", "")}),
+        "import_answers": lambda a: workflows.import_answers(store, a, 1, "x@partner.org", {"1": ("3", "")}),
+        "close_round": lambda a: workflows.close_round(store, a, 1),
+        "round_spread": lambda a: workflows.round_spread(store, a, 1),
+        "moderate": lambda a: workflows.moderate(store, a, 1, "1", "3"),
+        "apply_round": lambda a: workflows.apply_round(store, a, 1),
+        "rounds_of": lambda a: workflows.rounds_of(store, a, "medway"),
     }
 
 

@@ -71,6 +71,14 @@ class Event:
         if self.kind == "unbound":
             return f"{d.get('email')}: freed from the account they signed in with" + (
                 f" ({d['reason']})" if d.get("reason") else "")
+        if self.kind == "round":
+            if d.get("state"):
+                return f"round {d.get('round')} {d['state']}" + (
+                    f" ({d.get('mode')}, closing {long_date(date.fromisoformat(d['closes']))})" if d.get("closes") else
+                    f" ({d['entries']} agreed scores written)" if d.get("entries") else "")
+            if d.get("revoked"):
+                return f"round {d.get('round')}: an invitation withdrawn"
+            return f"round {d.get('round')}: someone invited"
         if self.kind == "erased":
             return (f"a person's name and address were erased and replaced by “{d.get('standing')}” everywhere "
                     f"they appeared" + (f" ({d['reason']})" if d.get("reason") else ""))

@@ -46,6 +46,9 @@ from .entries import (
 from .imports import ImportPreview, apply_import, import_record, preview_import, undo_import
 from .organisations import add_organisation
 from .plans import rate_plan, start_plan_period
+from .rounds import (Invited, Questionnaire, RoundSpread, answer_as, answer_by_link, apply_round,
+                     close_round, import_answers, invite, moderate, open_round, questionnaire_by_link, revoke,
+                     round_spread, rounds_of)
 from .privacy import Erasure, delete_organisation, erase_person, personal_data_of
 from .mail import MailFailed, MailSettings, SmtpMailer
 from .reminders import Delivery, NotifyRun, action_owners, notify, reminder_log, reminders_on, set_reminders
@@ -95,3 +98,6 @@ __all__ += ["MailFailed", "MailSettings", "SmtpMailer", "Delivery", "NotifyRun",
             "notify", "reminder_log", "reminders_on", "set_reminders"]
 __all__ += ["Erasure", "delete_organisation", "erase_person", "personal_data_of"]
 __all__ += ["RetentionRun", "run_retention"]
+__all__ += ["Invited", "Questionnaire", "RoundSpread", "answer_as", "answer_by_link", "apply_round", "close_round",
+            "import_answers", "invite", "moderate", "open_round", "questionnaire_by_link", "revoke", "round_spread",
+            "rounds_of"]

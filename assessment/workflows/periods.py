@@ -18,6 +18,7 @@ from ..formats.mapping_file import find_mapping
 from ..storage.store import Store
 from .access import ADMINISTER, EDIT, Actor, allow, allow_change
 from .common import framework_of
+from .rounds import UNAPPLIED
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,10 @@ def _move(store: Store, actor: Actor, org_id: str, period: str, step: str, appro
             raise AssessmentError(f"{period} is {current.status}, so it cannot be {_DONE[step]}; "
                                   f"only a period that is {' or '.join(allowed)} can")
         if step == "submit":
+            waiting_round = next((r for r in tx.rounds(org_id, period) if r.state in UNAPPLIED), None)
+            if waiting_round is not None:
+                raise AssessmentError(f"{period} has round {waiting_round.id} {waiting_round.state}: apply its agreed "
+                                      "scores before submitting the period")
             current.check_ready_to_submit(plan=loaded.record == PLAN_RECORD)
             check_covering_ready(current, loaded.report_shape)
             waiting = tx.drafts(org_id, period)

@@ -174,9 +174,9 @@ def taken_back(store: Store, actor: Actor, org_id: str) -> list[Event]:
 
 def period_history(store: Store, actor: Actor, org_id: str, period: str | None = None) -> list[Event]:
     """What was done to an organisation's periods (of one, if given), newest first: started,
-    submitted, withdrawn, approved, reopened, deleted; imports and their undoing. Roles are the
-    administrators' to see (`people`)."""
-    kinds = ["started", "submitted", "withdrawn", "approved", "reopened", "deleted", "import", "undo import"]
+    submitted, withdrawn, approved, reopened, deleted; imports and their undoing; respondent rounds
+    opened, closed and applied. Roles are the administrators' to see (`people`)."""
+    kinds = ["started", "submitted", "withdrawn", "approved", "reopened", "deleted", "import", "undo import", "round"]
     with store.transaction(write=False) as tx:
         if period is not None:
             _period_visible(tx, actor, org_id, period)

@@ -1,0 +1,104 @@
+"""Answering a round through a link (`/?link=…`), with no account and no sign-in (issue 30): the
+respondent sees only their own questionnaire, the rubric beside each objective, answers 1 to 5 (half
+steps where allowed), "don't know" or n/a with a comment, saves and comes back with the same link,
+and submits once. The link is taken out of the address bar as soon as it is read (kept in the
+session), so it is not left in the browser's history or a shared screen. Everything it may do is
+`workflows.questionnaire_by_link` and `workflows.answer_by_link`'s to allow."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assessment import workflows
+from assessment.domain.errors import AssessmentError
+from assessment.domain.record import long_date
+from assessment.domain.rounds import DONT_KNOW, Answer
+from assessment.domain.scores import choice_labels, written_value
+from assessment.ui import navigation, state
+from assessment.ui.messages import said
+from assessment.ui.text import md
+
+KEY = "answer.link"
+BLANK = "not answered"
+
+
+def by_link() -> bool:
+    """Whether this visit answers through a link: one in the address (read now, and taken out of
+    it), or one read earlier in this session."""
+    given = st.query_params.get("link")
+    if given:
+        st.session_state[KEY] = given
+        del st.query_params["link"]
+    return bool(st.session_state.get(KEY))
+
+
+def show() -> None:
+    """The questionnaire, beside the privacy notice and the accessibility statement."""
+    navigation.before_sign_in(_page, "Your views")
+
+
+def _page() -> None:
+    store, token = state.store(), st.session_state[KEY]
+    if st.session_state.get("answer.done"):
+        st.title("Thank you")
+        st.success("Your answers are submitted. The link no longer opens them; you can close this page.")
+        return
+    try:
+        asked = workflows.questionnaire_by_link(store, token)
+    except AssessmentError as exc:
+        st.title("Your views")
+        st.error(said(exc))
+        st.caption("Ask whoever sent you the link for a new one.")
+        return
+    framework = asked.framework
+    st.title(f"Your views: {md(asked.organisation)}, {md(asked.round.period)}")
+    st.markdown(f"You were asked for your view of {len(asked.items)} objectives of the {md(framework.name)}, as "
+                f"someone in {md(asked.profile.department)} ({md(', '.join(asked.profile.perspectives))}). For each, "
+                "choose the level that best describes where the council is today, or “don't know” or n/a, and say "
+                f"why if you can. **Save** to come back later with the same link; **submit** once, by "
+                f"{long_date(asked.round.closes)}. Nobody else sees your answers"
+                + (", and once submitted they are kept with nothing to say they were yours." if
+                   asked.round.mode == "anonymous" else "; the person running the round sees who answered what."))
+    given: dict[str, tuple[object, str]] = {}
+    for item in asked.items:
+        objective, area = framework.objectives[item], framework.key_area_of[item]
+        with st.container(border=True, key=f"answer.item.{item}"):
+            st.markdown(f"**{md(item)}. {md(objective.title)}**")
+            rubric = objective.levels or framework.key_areas[area].rubric
+            with st.expander("The levels"):
+                st.markdown("\n".join(f"- **{n}**: {md(rubric[n])}" for n in sorted(rubric)))
+            choices = [BLANK, *choice_labels(framework, area)[1:], DONT_KNOW]
+            saved = asked.answers.get(item)
+            chosen = st.selectbox("Your answer", choices, index=choices.index(_label(saved, framework, choices)),
+                                  key=f"answer.score.{item}")
+            comment = st.text_area("Why (optional)", value=saved.comment if saved else "", key=f"answer.comment.{item}",
+                                   height=68)
+            given[item] = ("" if chosen == BLANK else chosen, comment)
+    save, submit = st.columns(2)
+    if save.button("Save my answers", key="answer.save"):
+        _send(token, given, submit=False)
+    if submit.button("Submit my answers", key="answer.submit", type="primary"):
+        _send(token, given, submit=True)
+
+
+def _label(saved: Answer | None, framework, choices: list[str]) -> str:
+    if saved is None:
+        return BLANK
+    if saved.dont_know:
+        return DONT_KNOW
+    if saved.not_applicable:
+        return "n/a"
+    written = written_value(saved.value) if saved.value is not None else ""
+    return next((c for c in choices if c == written or c.startswith(f"{written} ")), BLANK)
+
+
+def _send(token: str, given: dict[str, tuple[object, str]], *, submit: bool) -> None:
+    try:
+        workflows.answer_by_link(state.store(), token, given, submit=submit)
+    except AssessmentError as exc:
+        st.error(said(exc))
+        return
+    if submit:
+        st.session_state["answer.done"] = True
+        st.rerun()
+    st.success("Saved. Come back with the same link to go on; submit when you are done.")
