@@ -123,6 +123,7 @@ def _every_change(store, imported_event: int, prepared):
         "moderate": lambda a: workflows.moderate(store, a, 1, "1", "3"),
         "apply_round": lambda a: workflows.apply_round(store, a, 1),
         "rounds_of": lambda a: workflows.rounds_of(store, a, "medway"),
+        "round_answers": lambda a: workflows.round_answers(store, a, 1),
     }
 
 
@@ -192,6 +193,7 @@ def _every_query(store, period: str):
         "plan_report": lambda a: queries.plan_report(store, a, "medway", period),
         "plan_record": lambda a: queries.plan_record(store, a, "medway"),
         "plan_history": lambda a: queries.plan_history(store, a, "medway", period, "outcome", "local-suppliers"),
+        "round_report": lambda a: queries.round_report(store, a, "medway", period),
     }
 
 

@@ -121,8 +121,11 @@ def test_an_officer_answers_signed_in_and_the_moderator_agrees_and_applies(store
     # 1: 2, 2, 4 -> median 2, flagged: a rationale is required; 2: 2, 2, 2 -> 3 is a level from the median.
     with pytest.raises(InvalidEdit, match="say why the agreed score is 3 .*median is 2, and their views were two"):
         workflows.moderate(store, EDITOR, r.id, "1", "3")
+    sets = workflows.round_answers(store, EDITOR, r.id)
+    assert [s.email for s in sets] == [None, None, None]                   # anonymous: nobody named
+    voiced = [s.id for s in sets if any(a.comment == "A view" for a in s.answers)]
     workflows.moderate(store, EDITOR, r.id, "1", "3", rationale="Evidence from the contracts register",
-                       meeting="Procurement board, 3 March")
+                       meeting="Procurement board, 3 March", published=voiced[:1])
     with pytest.raises(InvalidEdit, match="say why the agreed score is 3"):
         workflows.moderate(store, EDITOR, r.id, "2", "3")
     workflows.moderate(store, EDITOR, r.id, "2", "2")
@@ -139,6 +142,13 @@ def test_an_officer_answers_signed_in_and_the_moderator_agrees_and_applies(store
     assert words[0] == "round 1 applied (3 agreed scores written)" and words[-1].startswith("round 1 open (anonymous")
     workflows.confirm_scores(store, EDITOR, "medway", "2024")
     workflows.submit_period(store, EDITOR, "medway", "2024")           # the round no longer holds it back
+    read = queries.round_report(store, REVIEWER, "medway", "2024")      # a councillor, once it is submitted
+    assert read is not None and (read.answered, read.invited) == (3, 3)
+    first = read.agreed[0]
+    assert (first.item, first.agreed, first.spread.median, first.rationale) == ("1", 3, 2,
+                                                                                 "Evidence from the contracts register")
+    assert first.published == ("A view",) and read.differ_most == ["1"]
+    assert "A view" not in json.dumps([a.published for a in read.agreed[1:]])
 
 
 def test_an_entry_changed_since_the_round_opened_is_not_overwritten(store, medway_round):

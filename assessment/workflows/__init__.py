@@ -48,7 +48,7 @@ from .organisations import add_organisation
 from .plans import rate_plan, start_plan_period
 from .rounds import (Invited, Questionnaire, RoundSpread, answer_as, answer_by_link, apply_round,
                      close_round, import_answers, invite, moderate, open_round, questionnaire_by_link, revoke,
-                     round_spread, rounds_of)
+                     round_answers, round_spread, rounds_of)
 from .privacy import Erasure, delete_organisation, erase_person, personal_data_of
 from .mail import MailFailed, MailSettings, SmtpMailer
 from .reminders import Delivery, NotifyRun, action_owners, notify, reminder_log, reminders_on, set_reminders
@@ -100,4 +100,4 @@ __all__ += ["Erasure", "delete_organisation", "erase_person", "personal_data_of"
 __all__ += ["RetentionRun", "run_retention"]
 __all__ += ["Invited", "Questionnaire", "RoundSpread", "answer_as", "answer_by_link", "apply_round", "close_round",
             "import_answers", "invite", "moderate", "open_round", "questionnaire_by_link", "revoke", "round_spread",
-            "rounds_of"]
+            "rounds_of", "round_answers"]

@@ -35,6 +35,7 @@ from ..storage.store import Store
 from .access import EDIT, PEOPLE, READ, READ_DRAFTS, Actor, allow
 from .common import check_item, framework_of, plan_of
 from .plans import check_plan_item
+from .rounds import AgreedScore, RoundReport, figures_of
 
 if TYPE_CHECKING:   # the report, the action list and the JSON export are imported where used: a
     # command pays only for what it shows (`summary` takes a fraction of a second, most of it imports)
@@ -108,6 +109,7 @@ def _period_visible(tx, actor: Actor, org_id: str, period: str) -> None:
     """Refuse (as if it did not exist) a period the actor may not see."""
     allow(actor, org_id, READ)
     _visible(actor, tx.record(org_id)).period(period)
+
 
 
 def record_with_periods(store: Store, actor: Actor, org_id: str, *periods: str | None) -> RecordView:
@@ -327,3 +329,29 @@ def plan_history(store: Store, actor: Actor, org_id: str, period: str, kind: str
         plan = plan_of(tx.record(key))
         check_plan_item(plan, kind, item)
         return versions(plan, tx.versions(key, period, item, kind))
+
+
+def round_report(store: Store, actor: Actor, org_id: str, period: str) -> RoundReport | None:
+    """The period's latest applied round as its readers see it (a reviewer once the period is
+    submitted), or None where it has none. Published comments carry no name or answer-set id."""
+    from ..domain.rounds import Spread, Withheld, views_differ_most
+    with store.transaction(write=False) as tx:
+        _period_visible(tx, actor, org_id, period)
+        applied = [r for r in tx.rounds(org_id, period) if r.state == "applied"]
+        if not applied:
+            return None
+        found = applied[-1]
+        assert found.id is not None
+        framework = framework_of(tx.record(org_id))
+        submitted = [r for r in tx.responses(found.id) if r.submitted]
+        invited = len([i for i in tx.invitations(found.id) if i.revoked_at is None])
+        moderations = {m.item_id: m for m in tx.moderations(found.id)}
+    figures = figures_of(found, framework, submitted, invited, None)
+    comments = {(r.id, a.objective_id): a.comment for r in submitted for a in r.answers if a.comment}
+    agreed = [AgreedScore(item, m.score, figures.objectives.get(item, Withheld("no answers")), m.rationale,
+                          m.meeting, m.moderated_by,
+                          tuple(comments[(rid, item)] for rid in m.published if (rid, item) in comments))
+              for item, m in moderations.items()]
+    spreads = [s for s in figures.objectives.values() if isinstance(s, Spread)]
+    return RoundReport(found, figures.answered, invited, agreed,
+                       [s.objective_id for s in views_differ_most(spreads) if s.objective_id], figures.participation)

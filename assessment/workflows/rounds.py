@@ -273,11 +273,12 @@ def round_spread(store: Store, actor: Actor, round_id: int, *, by: str | None = 
         framework = framework_of(tx.record(found.org_id))
         submitted = [r for r in tx.responses(round_id) if r.submitted]
         invitations = [i for i in tx.invitations(round_id) if i.revoked_at is None]
-    return _figures(found, framework, submitted, len(invitations), by)
+    return figures_of(found, framework, submitted, len(invitations), by)
 
 
-def _figures(found: Round, framework: Framework, submitted: list[Response], invited: int,
-             by: str | None) -> RoundSpread:
+def figures_of(found: Round, framework: Framework, submitted: list[Response], invited: int,
+               by: str | None) -> RoundSpread:
+    """The figures of `submitted` answer sets (`round_spread`'s, and the report's)."""
     every = [a for r in submitted for a in r.answers]
     spreads: dict[str, Spread | Withheld] = dict(by_objective(every))
     for item in _asked(found, framework):
@@ -295,6 +296,28 @@ def _figures(found: Round, framework: Framework, submitted: list[Response], invi
     ordered = dict(sorted(spreads.items(), key=lambda kv: order.get(kv[0], len(order))))
     return RoundSpread(found, framework, len(submitted), invited, ordered, groups,
                        participation([r.profile for r in submitted], k=found.k))
+
+
+@dataclass(frozen=True)
+class AnswerSet:
+    """A submitted answer set as the moderator reads it: its id (to publish a comment by), the
+    profile it counts under, the answers, and who gave it in a confidential round (None in an
+    anonymous one, where nothing says)."""
+
+    id: str
+    profile: Profile
+    answers: tuple[Answer, ...]
+    email: str | None
+
+
+def round_answers(store: Store, actor: Actor, round_id: int) -> list[AnswerSet]:
+    """A round's submitted answer sets, for its moderator (an editor): by random id, so their order
+    says nothing."""
+    with store.transaction(write=False) as tx:
+        found = _round_for(tx, actor, round_id)
+        emails = {i.id: i.email for i in tx.invitations(round_id)} if found.mode == "confidential" else {}
+        return [AnswerSet(r.id, r.profile, r.answers, emails.get(r.invitation_id) if r.invitation_id else None)
+                for r in tx.responses(round_id) if r.submitted]
 
 
 def moderate(store: Store, actor: Actor, round_id: int, item: str, score: str, *, rationale: str | None = None,
@@ -372,3 +395,31 @@ def rounds_of(store: Store, actor: Actor, org_id: str) -> list[Round]:
     allow(actor, org_id, EDIT)
     with store.transaction(write=False) as tx:
         return tx.rounds(org_id)
+
+
+@dataclass(frozen=True)
+class AgreedScore:
+    """One objective of an applied round as the report shows it: the agreed level beside the
+    respondents' spread (or why it is withheld), the rationale and meeting, and the comments the
+    moderator published (without names)."""
+
+    item: str
+    agreed: float | None                 # None: n/a
+    spread: Spread | Withheld
+    rationale: str | None
+    meeting: str | None
+    moderated_by: str | None
+    published: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RoundReport:
+    """The latest applied round of a period, for the members' report: each objective's agreed level
+    and spread, where views differ most, participation and the moderation log."""
+
+    round: Round
+    answered: int
+    invited: int
+    agreed: list[AgreedScore]
+    differ_most: list[str]               # objective ids
+    participation: Participation
