@@ -46,6 +46,7 @@ bench: $(VENV)/.test-installed
 
 ## Many people at once (not part of the tests): make load ARGS="--sessions 1,5,10,20 --processes 1"
 ## (--proxy: each measured again through Caddy, deploy/Caddyfile; docs/benchmarks.md)
+## (--round: 30 people answering a respondent round through their links, a save every 10 s on average)
 load: $(VENV)/.test-installed
 	$(PY) -m bench.load $(ARGS)
 

@@ -1135,7 +1135,8 @@ def _write(out: Path, result) -> None:
 def export_report(obj: Context, org_id: str, period_name: str, compare_with: str | None, no_compare: bool,
                   attach: bool, fmt: str | None, out: Path, record: str) -> None:
     """The members' progress report (Word or PDF): at a glance, radar chart and table, summary, movement,
-    movers, overdue actions. With --record plan: the plan's report (RAG by outcome with movement,
+    movers, overdue actions (and, where a respondent round was applied to the period, the views gathered and
+    the moderation log). With --record plan: the plan's report (RAG by outcome with movement,
     indicators against baseline, overdue actions), after its covering report."""
     out, fmt = _document_out(out, fmt)
     if record == "plan":
@@ -1152,8 +1153,9 @@ def export_report(obj: Context, org_id: str, period_name: str, compare_with: str
     from .formats.writers.word_report import report_docx
     view = queries.record_with_periods(obj.store, obj.actor, org_id, period_name, compare_with)
     compare = None if no_compare else (compare_with or PREVIOUS)
-    _write(out, _in_format(report_docx(view.framework, view.record, period_name, compare, attach_appendix=attach),
-                           fmt))
+    views = queries.round_report(obj.store, obj.actor, org_id, period_name)   # its respondent round, if applied
+    _write(out, _in_format(report_docx(view.framework, view.record, period_name, compare, attach_appendix=attach,
+                                       views=views), fmt))
 
 
 @export.command("report-text")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .harness import machine
 
-MODULES = ["foundation", "ui", "exports", "backup", "imports", "cli"]
+MODULES = ["foundation", "ui", "exports", "backup", "imports", "cli", "rounds"]
 RESULTS_DIR = Path(__file__).resolve().parent.parent / "bench-results"
 
 

@@ -4,6 +4,7 @@ running app (`streamlit run app.py`), measured against a floor taken in the same
     .venv/bin/python -m bench.load [--sessions 1,5,10,20] [--processes 1] [--seconds 30]
                                    [--database sqlite|postgresql] [--post-script-gc on|off] [--think 0]
                                    [--proxy]
+    .venv/bin/python -m bench.load --round [...]   (people answering a round: bench/load_round.py)
 
 What is measured. For each number of sessions N a fresh database (a SQLite file in a temporary
 folder, or a new database in a throwaway PostgreSQL cluster from scripts/pg-throwaway.sh) is filled
@@ -757,6 +758,9 @@ def _numbers(text: str) -> list[int]:
 
 
 def main(argv: list[str]) -> int:
+    if "--round" in argv:   # people answering a respondent round through their links (bench/load_round.py)
+        from .load_round import main as round_main
+        return round_main([arg for arg in argv if arg != "--round"])
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sessions", type=_numbers, default=[1, 5, 10, 20], help="numbers of sessions, e.g. 1,5,10,20")
@@ -769,6 +773,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--proxy", action="store_true",
                         help="measure each N and P a second time through Caddy (deploy/Caddyfile), beside the "
                              "direct figures; results in bench-results/load-proxy.json")
+    parser.add_argument("--round", action="store_true",
+                        help="instead: N people answering a respondent round through their links, each saving "
+                             "every --think seconds, then submitting (python -m bench.load --round --help)")
     parser.add_argument("--think", type=float, default=0.0,
                         help="mean seconds a person pauses between saves (drawn at random; default 0: each "
                              "saves again as soon as the last is saved, the heaviest load N people can make)")

@@ -6,7 +6,8 @@ LibreOffice headless) and PNG pages (pdftoppm).
 
 Made on fresh SQLite databases with the examples: Worcestershire on its own framework (2022);
 Medway (2023); Medway's 2024 opening with its covering report in a Cabinet report's shape
-(tests/fixtures/report-text/medway-2024.yaml); a new council (Newtown) scored one level per key
+(tests/fixtures/report-text/medway-2024.yaml), and again after a respondent round on three of its
+objectives was applied ("Views gathered" and the moderation log); a new council (Newtown) scored one level per key
 area from its first period, with a covering report in a scrutiny report's shape; and Medway after
 starting 2024 against Worcestershire's framework, so that its report and appendix show the earlier
 periods through the mapping; and Stevenage's plan (frameworks/stevenage-2021.yaml) rated over three
@@ -69,6 +70,37 @@ def _newtown(store) -> None:
     workflows.save_covering(store, LOCAL_ACTOR, "newtown", "2024/25", report)
 
 
+def _round(store) -> None:
+    """A respondent round on Medway's 2024, applied: twelve people in four departments (two of them too
+    small to show), views two levels apart on objective 1, a half step agreed on 3, a comment in markup."""
+    from datetime import timedelta
+    people = [("Finance", "finance")] * 5 + [("Procurement", "procurement officer")] * 4 + \
+        [("Legal", "legal")] + [("Housing", "service or commissioning officer")] * 2
+    answers = {"1": ["2", "3", "4", "3", None, "4", "3", "3", "2", "4", "3", "2"],
+               "2": ["3", "3", "3", "3", None, "3", "3", "3", "3", "3", "don't know", "3"],
+               "3": ["2", "2/3", "3", "2", None, "3", "don't know", "2", "2", "3", "2", "2"]}
+    comments = {("1", 0): "<b>Champions</b> in **two** directorates, see [the register](http://example.org)",
+                ("1", 2): "Cabinet member briefed every quarter"}
+    r = workflows.open_round(store, LOCAL_ACTOR, "medway", "2024", closes=date.today() + timedelta(days=14),
+                             items=list(answers), mode="anonymous", k=3)
+    assert r.id is not None
+    for n, (department, perspective) in enumerate(people):
+        token = workflows.invite(store, LOCAL_ACTOR, r.id, f"person{n}@partner.org", department=department,
+                                 perspectives=[perspective]).token
+        given = {item: (scores[n], comments.get((item, n), "")) for item, scores in answers.items() if scores[n]}
+        if given and token:
+            workflows.answer_by_link(store, token, given, submit=True)
+    workflows.close_round(store, LOCAL_ACTOR, r.id)
+    voiced = [s.id for s in workflows.round_answers(store, LOCAL_ACTOR, r.id)
+              if any(a.comment for a in s.answers if a.objective_id == "1")]
+    workflows.moderate(store, LOCAL_ACTOR, r.id, "1", "3", rationale="Views ranged from 2 to 4; the contracts "
+                       "register shows champions in two directorates", meeting="Procurement board, 3 March 2026",
+                       published=voiced)
+    workflows.moderate(store, LOCAL_ACTOR, r.id, "2", "3")
+    workflows.moderate(store, LOCAL_ACTOR, r.id, "3", "2/3", rationale="Between levels: reporting began in the year")
+    workflows.apply_round(store, LOCAL_ACTOR, r.id)
+
+
 def _stevenage_plan(store):
     """Stevenage's plan record over three periods: outcomes and actions rated (some better, some
     worse, most not yet rated), indicators recorded (one with no data), a comment in markup."""
@@ -126,7 +158,9 @@ def main(out: Path) -> None:
 
         def write(name: str, org: str, period: str, periods: list[str]) -> None:
             view = queries.record(store, LOCAL_ACTOR, org)
-            made[out / f"{name}-report.docx"] = report_docx(view.framework, view.record, period, today=TODAY)
+            views = queries.round_report(store, LOCAL_ACTOR, org, period)
+            made[out / f"{name}-report.docx"] = report_docx(view.framework, view.record, period, today=TODAY,
+                                                            views=views)
             made[out / f"{name}-appendix.docx"] = appendix_docx(view.framework, view.record, periods, today=TODAY)
 
         write("worcestershire-2022", "worcestershire", "2022", ["2022"])
@@ -135,6 +169,8 @@ def main(out: Path) -> None:
         workflows.start_period(store, LOCAL_ACTOR, "medway", "2024")
         workflows.import_covering(store, LOCAL_ACTOR, "medway", "2024", REPORT_TEXT)
         write("medway-2024-with-covering-report", "medway", "2024", ["2023", "2024"])
+        _round(store)
+        write("medway-2024-with-views-gathered", "medway", "2024", ["2023", "2024"])
         _newtown(store)
         write("newtown-2024-25-per-key-area", "newtown", "2024/25", ["2024/25"])
         workflows.delete_period(store, LOCAL_ACTOR, "medway", "2024")

@@ -318,7 +318,8 @@ def test_a_council_on_its_own_framework_and_a_council_that_moved_to_it(server, p
 PAGES = {"start": "", "score": "score?org=medway&period=2023", "report": "report?org=medway&period=2023",
          "actions": "actions?org=medway&period=2023", "import": "import?org=medway", "people": "people?org=medway",
          "framework": "framework", "worcestershire-report": "report?org=worcestershire&period=2022",
-         "covering": "covering?org=medway&period=2023", "start-plan": "?org=medway&record=plan",
+         "covering": "covering?org=medway&period=2023", "rounds": "rounds?org=medway&period=2023",
+         "start-plan": "?org=medway&record=plan",
          "plan": "plan?org=medway&record=plan&period=2023/24", "accessibility": "accessibility", "privacy": "privacy"}
 
 

@@ -1,6 +1,7 @@
 """Retention of personal data (issue 29, part 2): `retention run` removes sign-in log lines, refused
 sign-ins, drafts left unsaved and reminder log lines older than the days the deployment keeps each
-(`ASSESSMENT_KEEP_*_DAYS`), of anyone, and says what it removed; a dry run counts the same and
+(`ASSESSMENT_KEEP_*_DAYS`), and respondents' answers (with their invitations) of rounds applied
+longer ago than that (issue 30), of anyone, and says what it removed; a dry run counts the same and
 removes nothing; only the deployment's administrator may run it; a setting that is wrong is one
 line naming it. Rows just inside each limit stay, rows just outside go. Run on SQLite and
 PostgreSQL."""
@@ -22,7 +23,8 @@ from assessment.domain.errors import NotAllowed
 from assessment.domain.reminders import PROMPT_EVERY
 from assessment.domain.retention import (ANSWERS, DRAFTS, KEPT, REFUSED_SIGN_INS, REMINDER_LOG, SIGN_INS,
                                          Kept, cut_off)
-from assessment.storage.tables import AssessmentRow, DraftRow, ReminderLogRow, SignInLogRow
+from assessment.storage.tables import (AssessmentRow, DraftRow, InvitationRow, ModerationRow, ReminderLogRow,
+                                       ResponseRow, RoundRow, SignInLogRow)
 from assessment.workflows import LOCAL_ACTOR, Actor, queries
 
 from .conftest import ROOT, save_record, stored
@@ -42,12 +44,14 @@ def inside(kind: str) -> datetime:
     return start_of(cut_off(TODAY, DAYS[kind]))
 
 
-def seeded(store) -> None:
+def seeded(store) -> dict[str, int]:
     """Kent with a period 2026 and, for each kind, a row just inside its limit and one just outside:
     sign-in log lines (a bound one kept, an unbound one a second too old, a bound one 200 days old
     kept, as refusals are not its kind), refused sign-ins (one kept, one a second too old, one 200
-    days old), two drafts (the local user's kept, an editor's a second too old) and two reminder log
-    lines (of the cut-off day, and of the day before)."""
+    days old), two drafts (the local user's kept, an editor's a second too old), two reminder log
+    lines (of the cut-off day, and of the day before) and three rounds (`rounds`): one applied a
+    second too long ago, one applied at the start of the cut-off day, one open whose last change
+    is long past. Returns the rounds' ids by name."""
     workflows.add_organisation(store, LOCAL_ACTOR, "kent", "Kent County Council")
     workflows.add_person(store, LOCAL_ACTOR, EDITOR, "kent", "editor")
     workflows.start_period(store, LOCAL_ACTOR, "kent", "2026", framework_id="nps-2018")
@@ -65,33 +69,78 @@ def seeded(store) -> None:
         tx.s.execute(update(DraftRow).where(DraftRow.person == EDITOR).values(updated_at=inside(DRAFTS) - SECOND))
         for day in (reminder_day, reminder_day - timedelta(days=1)):
             tx.log_reminder(day, EDITOR, "sent", "Procurement reminders", [{"kind": "due", "org": "kent"}])
+    return rounds(store)
+
+
+def answered(store, item: str, mode: str, submitted: int, unsubmitted: int = 0) -> int:
+    """A round on Kent's 2026 asking objective `item`, with people invited by link: `submitted` of
+    them submit an answer, `unsubmitted` save one and no more."""
+    made = workflows.open_round(store, LOCAL_ACTOR, "kent", "2026", closes=date.today() + timedelta(days=10),
+                                items=[item], mode=mode, k=3)
+    assert made.id is not None
+    for n in range(submitted + unsubmitted):
+        token = workflows.invite(store, LOCAL_ACTOR, made.id, f"respondent{n}.{item}@partner.org",
+                                 department="Finance", perspectives=["finance"]).token
+        assert token is not None
+        workflows.answer_by_link(store, token, {item: ("3", f"Answer {n} on {item}")}, submit=n < submitted)
+    return made.id
+
+
+def applied(store, round_id: int, item: str, at: datetime) -> None:
+    """Close the round, agree 3 for `item` and apply it, as if on `at`."""
+    workflows.close_round(store, LOCAL_ACTOR, round_id)
+    workflows.moderate(store, LOCAL_ACTOR, round_id, item, "3", rationale="As the officers found")
+    workflows.apply_round(store, LOCAL_ACTOR, round_id)
+    with store.transaction() as tx:
+        tx.s.execute(update(RoundRow).where(RoundRow.id == round_id).values(changed_at=at))
+
+
+def rounds(store) -> dict[str, int]:
+    """Objectives other than the drafts' (1 and 2), so that applying a round leaves those alone: a
+    confidential round on 10 (one answer submitted, one saved only) applied a second before the
+    cut-off day; an anonymous one on 11 applied at its start (kept); one on 12 still open (kept,
+    however long ago it last changed)."""
+    found = {"long ago": answered(store, "10", "confidential", submitted=1, unsubmitted=1)}
+    applied(store, found["long ago"], "10", inside(ANSWERS) - SECOND)
+    found["recently"] = answered(store, "11", "anonymous", submitted=1)
+    applied(store, found["recently"], "11", inside(ANSWERS))
+    found["open"] = answered(store, "12", "confidential", submitted=0, unsubmitted=1)
+    with store.transaction() as tx:
+        tx.s.execute(update(RoundRow).where(RoundRow.id == found["open"])
+                     .values(changed_at=start_of(TODAY - timedelta(days=1000))))
+    return found
 
 
 def left(store) -> dict[str, list]:
-    """What is left of each kind: sign-in lines as (kind, email), drafts by person, reminder days."""
+    """What is left of each kind: sign-in lines as (kind, email), drafts by person, reminder days,
+    answer sets by round and invitations by address."""
     with store.transaction(write=False) as tx:
         lines = tx.s.execute(select(SignInLogRow.kind, SignInLogRow.email).order_by(SignInLogRow.id)).all()
         return {"sign-ins": [tuple(line) for line in lines],
                 "drafts": sorted(tx.s.scalars(select(DraftRow.person))),
-                "reminders": sorted(tx.s.scalars(select(ReminderLogRow.day)))}
+                "reminders": sorted(tx.s.scalars(select(ReminderLogRow.day))),
+                "answer sets": sorted(tx.s.scalars(select(ResponseRow.round_id))),
+                "invitations": sorted(tx.s.scalars(select(InvitationRow.email)))}
 
 
 def counts(run) -> dict[str, int]:
     return {removed.kept.kind: removed.count for removed in run.removed}
 
 
-EXPECTED = {SIGN_INS: 1, REFUSED_SIGN_INS: 2, DRAFTS: 1, REMINDER_LOG: 1, ANSWERS: 0}
+EXPECTED = {SIGN_INS: 1, REFUSED_SIGN_INS: 2, DRAFTS: 1, REMINDER_LOG: 1, ANSWERS: 2}
 
 
 def test_rows_just_outside_each_limit_go_and_rows_just_inside_stay(store):
-    seeded(store)
+    made = seeded(store)
     run = workflows.run_retention(store, LOCAL_ACTOR, today=TODAY, days=DAYS, dry_run=False)
     assert counts(run) == EXPECTED
     assert left(store) == {
         "sign-ins": [("bound", "person0@kent.gov.uk"), ("bound", "person2@kent.gov.uk"),
                      ("refused", "person3@kent.gov.uk")],
         "drafts": [LOCAL_ACTOR.name],
-        "reminders": [cut_off(TODAY, 400)]}
+        "reminders": [cut_off(TODAY, 400)],
+        "answer sets": sorted([made["recently"], made["open"]]),
+        "invitations": ["respondent0.11@partner.org", "respondent0.12@partner.org"]}
     again = workflows.run_retention(store, LOCAL_ACTOR, today=TODAY, days=DAYS, dry_run=False)
     assert set(counts(again).values()) == {0}     # a second run the same day finds nothing more
 
@@ -105,8 +154,8 @@ def test_the_run_says_what_it_removed_one_line_a_kind(store, caplog):
         "removed 2 refused sign-ins older than 6 September 2026 (kept 90 days)",
         "removed 1 draft left unsaved older than 6 September 2026 (kept 90 days)",
         "removed 1 reminder log line older than 31 October 2025 (kept 400 days)",
-        "removed 0 respondents' answers older than 5 December 2025 (kept 365 days; there are no respondents yet, "
-        "so there is nothing to remove)"]
+        "removed 2 respondents' answers of rounds applied before 5 December 2025 (kept 365 days; with their 2 "
+        "invitations)"]
     assert [r.getMessage() for r in caplog.records if r.name == "assessment.retention"] == run.lines()
 
 
@@ -119,6 +168,41 @@ def test_a_dry_run_removes_nothing_and_counts_the_same(store):
     assert dry.lines()[1] == "would remove 2 refused sign-ins older than 6 September 2026 (kept 90 days)"
     real = workflows.run_retention(store, LOCAL_ACTOR, today=TODAY, days=DAYS, dry_run=False)
     assert counts(real) == counts(dry) and left(store) != before
+
+
+def test_a_round_applied_long_ago_loses_its_answers_and_invitations_and_keeps_its_agreed_scores(store):
+    """Respondents' answers go once their round was applied longer ago than the days kept: every
+    answer set (submitted or only saved) and every invitation of it, nothing else. The round, its
+    agreed score and rationale, and the score it wrote into the period stay. A round applied within
+    the limit keeps its answers (until the day after); so does an open one, however long ago it last
+    changed. A dry run counts the same answer sets and invitations."""
+    made = seeded(store)
+    dry = workflows.run_retention(store, LOCAL_ACTOR, today=TODAY, days=DAYS, dry_run=True)
+    answers = next(r for r in dry.removed if r.kept.kind == ANSWERS)
+    assert (answers.count, answers.also) == (2, 2)
+    assert dry.lines()[-1] == ("would remove 2 respondents' answers of rounds applied before 5 December 2025 (kept 365 "
+                               "days; with their 2 invitations)")
+    entries = stored(store, "kent").period("2026").entries
+    run = workflows.run_retention(store, LOCAL_ACTOR, today=TODAY, days=DAYS, dry_run=False)
+    real = next(r for r in run.removed if r.kept.kind == ANSWERS)
+    assert (real.count, real.also) == (answers.count, answers.also)
+    with store.transaction(write=False) as tx:
+        per_round = {name: (len(tx.responses(i)), len(tx.invitations(i)), tx.round(i).state)
+                     for name, i in made.items()}
+        agreed = tx.s.execute(select(ModerationRow.round_id, ModerationRow.item_id, ModerationRow.score,
+                                     ModerationRow.rationale).order_by(ModerationRow.round_id)).all()
+    assert per_round == {"long ago": (0, 0, "applied"), "recently": (1, 1, "applied"), "open": (1, 1, "open")}
+    assert [tuple(row) for row in agreed] == [(made["long ago"], "10", 3.0, "As the officers found"),
+                                              (made["recently"], "11", 3.0, "As the officers found")]
+    assert stored(store, "kent").period("2026").entries == entries             # the period as it was
+    assert workflows.round_answers(store, LOCAL_ACTOR, made["long ago"]) == []
+    assert [a.answers[0].comment for a in workflows.round_answers(store, LOCAL_ACTOR, made["recently"])] == \
+        ["Answer 0 on 11"]
+    again = workflows.run_retention(store, LOCAL_ACTOR, today=TODAY, days=DAYS, dry_run=True)
+    assert (again.count(ANSWERS), next(r.also for r in again.removed if r.kept.kind == ANSWERS)) == (0, 0)
+    later = workflows.run_retention(store, LOCAL_ACTOR, today=TODAY + timedelta(days=1), days=DAYS, dry_run=False)
+    assert (later.count(ANSWERS), next(r.also for r in later.removed if r.kept.kind == ANSWERS)) == (1, 1)
+    assert left(store)["answer sets"] == [made["open"]]                       # the open round's, still
 
 
 def test_shorter_settings_remove_more(store):

@@ -194,6 +194,8 @@ def _every_query(store, period: str):
         "plan_record": lambda a: queries.plan_record(store, a, "medway"),
         "plan_history": lambda a: queries.plan_history(store, a, "medway", period, "outcome", "local-suppliers"),
         "round_report": lambda a: queries.round_report(store, a, "medway", period),
+        "round_view": lambda a: queries.round_view(store, a, 1),
+        "my_questionnaires": lambda a: queries.my_questionnaires(store, a) or _refused(),
     }
 
 

@@ -66,6 +66,8 @@ def test_outside_respondents_answer_through_links_and_an_anonymous_answer_keeps_
     # Fewer than k have answered: no figure at all.
     early = workflows.round_spread(store, EDITOR, r.id)
     assert early.answered == 1 and all(isinstance(s, Withheld) for s in early.objectives.values())
+    workflows.answer_by_link(store, links[1], {"1": ("3", "Mine alone")})
+    assert workflows.questionnaire_by_link(store, links[2]).answers == {}    # nobody reaches another's answers
     workflows.answer_by_link(store, links[1], {"1": ("3", ""), "2": ("3", "")}, submit=True)
     workflows.answer_by_link(store, links[2], {"1": ("4", "Good"), "2": ("3", "")}, submit=True)
     figures = workflows.round_spread(store, EDITOR, r.id).objectives

@@ -27,8 +27,10 @@ class Kept:
     default_days: int
     least_days: int = 1
     one: str = ""            # the words for one of them ("refused sign-in"); `words` is for several
-    note: str = ""           # said beside it wherever it is listed (answers: there are none yet)
+    note: str = ""           # said beside it wherever it is listed
     least_why: str = ""      # why it may not be kept less than `least_days`, where that is more than one
+    older: str = "older than"   # how a run says which went: "older than" the cut-off day, or "of rounds applied before"
+    also: tuple[str, str] | None = None   # what goes with them, counted apart (one, several): invitations
 
     @property
     def short(self) -> str:
@@ -43,7 +45,6 @@ MOST_DAYS = 3650          # ten years: the longest any of them may be kept
 # `PROMPT_EVERY` days, any message of the last `DUE_SOON` or `OVERDUE_EVERY`); a day longer, so that
 # nothing they read is gone and no reminder is sent twice.
 REMINDERS_READ_BACK = max(PROMPT_EVERY, DUE_SOON, OVERDUE_EVERY)
-NO_RESPONDENTS = "there are no respondents yet, so there is nothing to remove"
 
 KEPT: tuple[Kept, ...] = (
     Kept(SIGN_INS, "sign-in log lines (a first sign-in bound to a person, a binding freed)",
@@ -55,8 +56,13 @@ KEPT: tuple[Kept, ...] = (
     Kept(REMINDER_LOG, "reminder log lines (to whom a reminder was sent, when, and what it listed)",
          "ASSESSMENT_KEEP_REMINDER_LOG_DAYS", 400, least_days=REMINDERS_READ_BACK + 1, one="reminder log line",
          least_why=f"the reminders read their log back {REMINDERS_READ_BACK} days: fewer would send a reminder twice"),
-    Kept(ANSWERS, "respondents' answers", "ASSESSMENT_KEEP_ANSWERS_DAYS", 365, one="respondent's answers",
-         note=NO_RESPONDENTS),
+    # A round's answer sets go, all of them (submitted or not), once the round was applied (its agreed
+    # scores written into the period: `rounds.changed_at`, as an applied round never changes again)
+    # more than the days kept ago; its invitations (addresses, departments, links) go with them. The
+    # round and its moderations (the agreed scores, the rationale) stay: they are the record's.
+    Kept(ANSWERS, "respondents' answers (each answer set of a round, and the round's invitations, from the day "
+         "the round is applied)", "ASSESSMENT_KEEP_ANSWERS_DAYS", 365, one="respondent's answers",
+         older="of rounds applied before", also=("invitation", "invitations")),
 )
 BY_KIND = {kept.kind: kept for kept in KEPT}
 
@@ -78,11 +84,16 @@ class Removed:
     days: int          # the days kept
     before: date       # the cut-off: what was older than this day
     count: int
+    also: int = 0      # what went with them (`Kept.also`): the answers' invitations
 
     def describe(self, dry_run: bool) -> str:
-        """The line a run prints: "removed 3 refused sign-ins older than 6 September 2026 (kept 90 days)"."""
+        """The line a run prints: "removed 3 refused sign-ins older than 6 September 2026 (kept 90 days)",
+        "removed 2 respondents' answers of rounds applied before 5 December 2025 (kept 365 days; with
+        their 5 invitations)"."""
         verb = "would remove" if dry_run else "removed"
         what = counted(self.count, self.kept.one or self.kept.short, self.kept.short)
         note = f"; {self.kept.note}" if self.kept.note else ""
-        return f"{verb} {what} older than {long_date(self.before)} (kept {counted(self.days, 'day')}{note})"
+        also = f"; with their {counted(self.also, *self.kept.also)}" if self.kept.also else ""
+        return (f"{verb} {what} {self.kept.older} {long_date(self.before)} "
+                f"(kept {counted(self.days, 'day')}{note}{also})")
 

@@ -220,38 +220,67 @@ class Spread:
 
 def spread(answers: Iterable[Answer]) -> Spread:
     """The spread of the answers to one objective (see `Spread`); RoundError if they are to several."""
-    answers = list(answers)
-    objectives = {a.objective_id for a in answers}
-    if len(objectives) > 1:
-        raise RoundError(f"a spread is of one objective's answers, not of {', '.join(sorted(objectives))}")
-    levels = sorted(a.value for a in answers if a.value is not None)
-    quartiles = _hinges(levels) if len(levels) >= 4 else (None, None)
-    return Spread(objective_id=next(iter(objectives), None), n=len(levels),
-                  dont_know=sum(a.dont_know for a in answers), not_applicable=sum(a.not_applicable for a in answers),
-                  counts=dict(sorted(Counter(levels).items())), median=_median(levels),
-                  lowest=levels[0] if levels else None, highest=levels[-1] if levels else None,
-                  lower_quartile=quartiles[0], upper_quartile=quartiles[1])
+    tallied = _tally((a.objective_id, a) for a in answers)
+    if len(tallied) > 1:
+        raise RoundError(f"a spread is of one objective's answers, not of {', '.join(sorted(tallied))}")
+    if not tallied:
+        return _spread(None, [], 0, 0)
+    objective, (levels, dont_know, not_applicable) = next(iter(tallied.items()))
+    return _spread(objective, levels, dont_know, not_applicable)
 
 
-def _median(ordered: list[float]) -> float | None:
-    if not ordered:
+def _tally(keyed: Iterable[tuple[str, Answer]]) -> dict[str, list]:
+    """Each key's (an objective's, or a group's) levels and "don't know" and n/a counts, as [levels,
+    don't know, n/a], keys in the order they first come: one pass over the answers."""
+    tallied: dict[str, list] = {}
+    for key, answer in keyed:
+        found = tallied.get(key)
+        if found is None:
+            found = tallied[key] = [[], 0, 0]
+        if answer.value is not None:
+            found[0].append(answer.value)
+        elif answer.dont_know:
+            found[1] += 1
+        else:                                  # an answer is exactly one of the three (`Answer`)
+            found[2] += 1
+    return tallied
+
+
+def _spread(objective_id: str | None, levels: list[float], dont_know: int, not_applicable: int) -> Spread:
+    """The figures of one objective's (or group's) levels, which it sorts in place."""
+    levels.sort()
+    n = len(levels)
+    if not n:
+        return Spread(objective_id, 0, dont_know, not_applicable, {})
+    counts: dict[float, int] = {}
+    for level in levels:                       # in order, so the counts are lowest first
+        counts[level] = counts.get(level, 0) + 1
+    lower, upper = _hinges(levels) if n >= 4 else (None, None)
+    return Spread(objective_id, n, dont_know, not_applicable, counts, _median(levels), levels[0], levels[-1],
+                  lower, upper)
+
+
+def _median(ordered: list[float], start: int = 0, stop: int | None = None) -> float | None:
+    """The median of `ordered[start:stop]` (read in place, not copied); None when that is empty."""
+    stop = len(ordered) if stop is None else stop
+    size = stop - start
+    if size <= 0:
         return None
-    middle = len(ordered) // 2
-    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    middle = start + size // 2
+    return ordered[middle] if size % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _hinges(ordered: list[float]) -> tuple[float | None, float | None]:
     """Tukey's hinges: the medians of the lower and upper halves, the median in both when n is odd."""
-    half = (len(ordered) + 1) // 2
-    return _median(ordered[:half]), _median(ordered[len(ordered) - half:])
+    n = len(ordered)
+    half = (n + 1) // 2
+    return _median(ordered, 0, half), _median(ordered, n - half, n)
 
 
 def by_objective(answers: Iterable[Answer]) -> dict[str, Spread]:
     """The spread of every objective answered, in the order the objectives first come."""
-    grouped: dict[str, list[Answer]] = {}
-    for answer in answers:
-        grouped.setdefault(answer.objective_id, []).append(answer)
-    return {objective: spread(given) for objective, given in grouped.items()}
+    tallied = _tally((a.objective_id, a) for a in answers)
+    return {objective: _spread(objective, *figures) for objective, figures in tallied.items()}
 
 
 def groups_withheld(sizes: Mapping[str, int], k: int, counted_as: str = "in it") -> dict[str, Withheld]:
@@ -265,13 +294,15 @@ def groups_withheld(sizes: Mapping[str, int], k: int, counted_as: str = "in it")
     Where groups tie for next smallest, all of that size are withheld: nothing would choose
     between them but their names."""
     check_k(k)
-    withheld = {g: Withheld(f"fewer than {k} people {counted_as}") for g, size in sizes.items() if size < k}
+    too_few = Withheld(f"fewer than {k} people {counted_as}")     # one (frozen) value for each reason
+    withheld = {g: too_few for g, size in sizes.items() if size < k}
     hidden = sum(sizes[g] for g in withheld)
+    too = Withheld("withheld too, so that a smaller group cannot be worked out from the total")
     while 0 < hidden < k and len(withheld) < len(sizes):
         smallest = min(size for g, size in sizes.items() if g not in withheld)
         for g, size in sizes.items():
             if g not in withheld and size == smallest:
-                withheld[g] = Withheld("withheld too, so that a smaller group cannot be worked out from the total")
+                withheld[g] = too
                 hidden += size
     return withheld
 
@@ -288,22 +319,17 @@ def spreads_by(answers: Iterable[tuple[Answer, Profile]], by: str = "department"
     objectives = {a.objective_id for a, _ in pairs}
     if len(objectives) > 1:
         raise RoundError(f"spreads by {by} are of one objective's answers, not of {', '.join(sorted(objectives))}")
-    grouped: dict[str, list[Answer]] = {}
-    for answer, profile in pairs:
-        grouped.setdefault(_group(profile, by), []).append(answer)
-    spreads = {g: spread(given) for g, given in grouped.items()}
-    withheld = groups_withheld({g: s.n for g, s in spreads.items()}, k, "answered with a level")
-    return {g: withheld.get(g, spreads[g]) for g in _ordered(spreads, by)}
-
-
-def _group(profile: Profile, by: str) -> str:
-    return profile.department if by == "department" else profile.primary
+    objective = next(iter(objectives), None)
+    tallied = _tally([(p.department, a) for a, p in pairs] if by == "department" else
+                     [(p.primary, a) for a, p in pairs])
+    withheld = groups_withheld({g: len(t[0]) for g, t in tallied.items()}, k, "answered with a level")
+    return {g: withheld[g] if g in withheld else _spread(objective, *tallied[g]) for g in _ordered(tallied, by)}
 
 
 def _ordered(groups: Iterable[str], by: str) -> list[str]:
     """Departments by name; perspectives in the order of `PERSPECTIVES`, a council's own after them by name."""
     if by == "department":
-        return sorted(groups, key=lambda g: (g.casefold(), g))
+        return sorted(sorted(groups), key=str.casefold)   # by name in any case, ties by name as written (stable)
     return sorted(groups, key=lambda g: (PERSPECTIVES.index(g) if g in PERSPECTIVES else len(PERSPECTIVES),
                                          g.casefold(), g))
 

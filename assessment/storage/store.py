@@ -935,6 +935,13 @@ class Transaction:
             query = query.where(RoundRow.period == period)
         return [_round(row) for row in self.s.scalars(query.order_by(RoundRow.id))]
 
+    @reads
+    def open_rounds(self) -> list[Round]:
+        """Every record's open rounds (taking answers), oldest first: where a signed-in respondent's
+        questionnaires are looked for."""
+        return [_round(row) for row in self.s.scalars(select(RoundRow).where(RoundRow.state == "open")
+                                                       .order_by(RoundRow.id))]
+
     def _round_row(self, round_id: int, *, changing: bool = False) -> RoundRow:
         row = self.s.get(RoundRow, round_id)
         if row is None:

@@ -19,6 +19,7 @@ from assessment.domain.numbers import counted
 from assessment.domain.plan_report import PlanReport
 from assessment.domain.record import OrganisationRecord
 from assessment.domain.rollups import kept_by_key_area
+from assessment.domain.round_report import RoundReport
 from assessment.formats.writers.excel_workbook import workbook_xlsx
 from assessment.formats.writers.pdf import as_pdf, pdf_available
 from assessment.formats.writers.plan_report_docx import plan_report_docx
@@ -37,7 +38,7 @@ NO_PDF = "PDF needs LibreOffice, which is not installed on this server; download
 
 
 def offer(framework: Framework, record: OrganisationRecord, period: str, compare_with: str | None,
-          today: date) -> None:
+          today: date, *, views: RoundReport | None = None) -> None:
     org = record.organisation.id
     safe = period.replace("/", "-")
     periods = [p.period for p in record.sorted_periods()]
@@ -48,11 +49,13 @@ def offer(framework: Framework, record: OrganisationRecord, period: str, compare
     left, right = st.columns(2)
     with left:
         st.markdown("**Members' progress report** (Word or PDF): at a glance, radar chart with its table, "
-                    "summary, movement, movers and overdue actions.")
+                    "summary, movement, movers and overdue actions"
+                    + (", the views gathered and the moderation log." if views is not None else "."))
         attach = st.checkbox("Attach the objectives appendix", key="report.attach")
 
         def report() -> WordExport:
-            return report_docx(framework, record, period, compare_with, attach_appendix=attach, today=today)
+            return report_docx(framework, record, period, compare_with, attach_appendix=attach, today=today,
+                               views=views)
 
         _word_and_pdf("the progress report", "report.download_report", f"{org}-progress-report-{safe}", report,
                       (org, period, compare_with, attach))

@@ -8,7 +8,7 @@ from typing import Callable
 import streamlit as st
 
 from assessment.ui import state
-from assessment.workflows import EDIT, PEOPLE, READ, Actor
+from assessment.workflows import EDIT, PEOPLE, READ, Actor, queries
 
 Page = tuple[str, str, str | None]   # the script, its title, its address (None: the default, "/")
 _HOME: Page = ("assessment/ui/home.py", "Start", None)
@@ -18,6 +18,8 @@ _PLAN = ("assessment/ui/plan_page.py", "Plan", "plan")
 _COVERING = ("assessment/ui/covering_page.py", "Covering report", "covering")
 _ACTIONS = ("assessment/ui/actions_page.py", "Actions", "actions")
 _IMPORT = ("assessment/ui/import_page.py", "Import", "import")
+_ROUNDS = ("assessment/ui/rounds_page.py", "Rounds", "rounds")
+_VIEWS = ("assessment/ui/my_views_page.py", "Your views", "views")   # those asked for their views, signed in
 _PEOPLE = ("assessment/ui/people_page.py", "People", "people")
 _FRAMEWORK = ("assessment/ui/framework_page.py", "Framework", "framework")
 _ACCESSIBILITY = ("assessment/ui/accessibility_page.py", "Accessibility statement", "accessibility")   # everyone's
@@ -67,8 +69,9 @@ def pages(actor: Actor) -> list:
     report (Start sends them there once a session, so the report keeps its own address, /report, for
     links people share) and sees no Score, Actions or Import page; everyone who reads sees the Plan
     page (the plan followed beside the scores, where there is one); those who manage people (an
-    organisation's administrators, the deployment's administrator) also see People. The deployment's
-    administrator sees a record's pages only where they hold a role."""
+    organisation's administrators, the deployment's administrator) also see People. Editors run
+    respondent rounds (Rounds); someone asked to answer one signed in, as themselves, sees Your views
+    while it is open. The deployment's administrator sees a record's pages only where they hold a role."""
     org, _ = state.selection()
     if org:
         reads, edits, manages = actor.may(org, READ), actor.may(org, EDIT), actor.may(org, PEOPLE)
@@ -77,11 +80,13 @@ def pages(actor: Actor) -> list:
                                  actor.manages_deployment or actor.may_somewhere(PEOPLE))
     chosen: list[Page] = [_HOME]
     if edits:
-        chosen += [_SCORE, _COVERING, _REPORT, _PLAN, _ACTIONS, _IMPORT]
+        chosen += [_SCORE, _ROUNDS, _COVERING, _REPORT, _PLAN, _ACTIONS, _IMPORT]
     elif reads:   # Start is the default page (at "/") but sends a councillor on to the report on arrival
         chosen += [_REPORT, _PLAN]
     if manages:
         chosen.append(_PEOPLE)
+    if queries.my_questionnaires(state.store(), actor):   # a round they are asked to answer, signed in
+        chosen.insert(1, _VIEWS)
     chosen.append(_FRAMEWORK)
     return [st.Page(path, title=title, url_path=url, default=i == 0) if url else
             st.Page(path, title=title, default=i == 0) for i, (path, title, url) in enumerate(chosen)] + _everyones()

@@ -29,7 +29,7 @@ from assessment.formats.charts import (
     radar_chart,
     radar_text_table,
 )
-from assessment.ui import downloads, state
+from assessment.ui import downloads, round_view, state
 from assessment.ui.covering_view import show_laid_out
 from assessment.ui.html_tables import table
 from assessment.ui.text import md
@@ -125,6 +125,9 @@ st.markdown(f"{len(report.actions)} open, **{len(report.overdue)} overdue** at {
 table([{k: v for k, v in row.items() if k not in ("Key area", "From")}   # the objective names it; narrow
        for row in action_table(report.actions)], st.container(key="report.actions"))
 
+views = queries.round_report(state.store(), state.actor(), record.organisation.id, period)
+round_view.show(views, framework)   # "Views gathered": where a respondent round was applied to the period
+
 with st.container(key="report-downloads"):   # not printed (style.css)
     st.header("Download")
-    downloads.offer(framework, record, period, compare_with, today)
+    downloads.offer(framework, record, period, compare_with, today, views=views)

@@ -7,6 +7,8 @@ session), so it is not left in the browser's history or a shared screen. Everyth
 
 from __future__ import annotations
 
+from typing import Callable
+
 import streamlit as st
 
 from assessment import workflows
@@ -17,6 +19,7 @@ from assessment.domain.scores import choice_labels, written_value
 from assessment.ui import navigation, state
 from assessment.ui.messages import said
 from assessment.ui.text import md
+from assessment.workflows import Questionnaire
 
 KEY = "answer.link"
 BLANK = "not answered"
@@ -50,19 +53,27 @@ def _page() -> None:
         st.error(said(exc))
         st.caption("Ask whoever sent you the link for a new one.")
         return
-    framework = asked.framework
     st.title(f"Your views: {md(asked.organisation)}, {md(asked.round.period)}")
+    questionnaire(asked, _sender(token), come_back="with the same link")
+
+
+def questionnaire(asked: Questionnaire, save: Callable[[dict[str, tuple[object, str]], bool], None], *,
+                  come_back: str, prefix: str = "answer") -> None:
+    """The questionnaire's form: each objective with its levels, the answer and why, and Save and
+    Submit, which call `save(given, submit)` (a refusal is shown in a line). Shared by the link's
+    page and the signed-in respondent's (`my_views_page`); widget keys start with `prefix`."""
+    framework = asked.framework
     st.markdown(f"You were asked for your view of {len(asked.items)} objectives of the {md(framework.name)}, as "
                 f"someone in {md(asked.profile.department)} ({md(', '.join(asked.profile.perspectives))}). For each, "
                 "choose the level that best describes where the council is today, or “don't know” or n/a, and say "
-                f"why if you can. **Save** to come back later with the same link; **submit** once, by "
+                f"why if you can. **Save** to come back later {md(come_back)}; **submit** once, by "
                 f"{long_date(asked.round.closes)}. Nobody else sees your answers"
                 + (", and once submitted they are kept with nothing to say they were yours." if
                    asked.round.mode == "anonymous" else "; the person running the round sees who answered what."))
     given: dict[str, tuple[object, str]] = {}
     for item in asked.items:
         objective, area = framework.objectives[item], framework.key_area_of[item]
-        with st.container(border=True, key=f"answer.item.{item}"):
+        with st.container(border=True, key=f"{prefix}.item.{item}"):
             st.markdown(f"**{md(item)}. {md(objective.title)}**")
             rubric = objective.levels or framework.key_areas[area].rubric
             with st.expander("The levels"):
@@ -70,15 +81,18 @@ def _page() -> None:
             choices = [BLANK, *choice_labels(framework, area)[1:], DONT_KNOW]
             saved = asked.answers.get(item)
             chosen = st.selectbox("Your answer", choices, index=choices.index(_label(saved, framework, choices)),
-                                  key=f"answer.score.{item}")
-            comment = st.text_area("Why (optional)", value=saved.comment if saved else "", key=f"answer.comment.{item}",
-                                   height=68)
+                                  key=f"{prefix}.score.{item}")
+            comment = st.text_area("Why (optional)", value=saved.comment if saved else "",
+                                   key=f"{prefix}.comment.{item}", height=68)
             given[item] = ("" if chosen == BLANK else chosen, comment)
-    save, submit = st.columns(2)
-    if save.button("Save my answers", key="answer.save"):
-        _send(token, given, submit=False)
-    if submit.button("Submit my answers", key="answer.submit", type="primary"):
-        _send(token, given, submit=True)
+    left, right = st.columns(2)
+    for column, label, submit in ((left, "Save my answers", False), (right, "Submit my answers", True)):
+        if column.button(label, key=f"{prefix}.{'submit' if submit else 'save'}",
+                         type="primary" if submit else "secondary"):
+            try:
+                save(given, submit)
+            except AssessmentError as exc:
+                st.error(said(exc))
 
 
 def _label(saved: Answer | None, framework, choices: list[str]) -> str:
@@ -92,13 +106,11 @@ def _label(saved: Answer | None, framework, choices: list[str]) -> str:
     return next((c for c in choices if c == written or c.startswith(f"{written} ")), BLANK)
 
 
-def _send(token: str, given: dict[str, tuple[object, str]], *, submit: bool) -> None:
-    try:
+def _sender(token: str) -> Callable[[dict[str, tuple[object, str]], bool], None]:
+    def send(given: dict[str, tuple[object, str]], submit: bool) -> None:
         workflows.answer_by_link(state.store(), token, given, submit=submit)
-    except AssessmentError as exc:
-        st.error(said(exc))
-        return
-    if submit:
-        st.session_state["answer.done"] = True
-        st.rerun()
-    st.success("Saved. Come back with the same link to go on; submit when you are done.")
+        if submit:
+            st.session_state["answer.done"] = True
+            st.rerun()
+        st.success("Saved. Come back with the same link to go on; submit when you are done.")
+    return send

@@ -29,13 +29,15 @@ from ..domain.record import (
     record_key,
 )
 from ..domain.rollups import PREVIOUS, previous_period
+from ..domain.rounds import Invitation, Moderation, Round
 from ..formats.framework_file import available_frameworks, find_framework
 from ..formats.mapping_file import find_mapping, mapped_from
 from ..storage.store import Store
 from .access import EDIT, PEOPLE, READ, READ_DRAFTS, Actor, allow
 from .common import check_item, framework_of, plan_of
 from .plans import check_plan_item
-from .rounds import AgreedScore, RoundReport, figures_of
+from ..domain.round_report import AgreedScore, RoundReport
+from .rounds import Questionnaire, _questionnaire, _round_for, figures_of
 
 if TYPE_CHECKING:   # the report, the action list and the JSON export are imported where used: a
     # command pays only for what it shows (`summary` takes a fraction of a second, most of it imports)
@@ -350,8 +352,37 @@ def round_report(store: Store, actor: Actor, org_id: str, period: str) -> RoundR
     comments = {(r.id, a.objective_id): a.comment for r in submitted for a in r.answers if a.comment}
     agreed = [AgreedScore(item, m.score, figures.objectives.get(item, Withheld("no answers")), m.rationale,
                           m.meeting, m.moderated_by,
-                          tuple(comments[(rid, item)] for rid in m.published if (rid, item) in comments))
+                          tuple(comments[(rid, item)] for rid in m.published if (rid, item) in comments),
+                          m.moderated_at)
               for item, m in moderations.items()]
     spreads = [s for s in figures.objectives.values() if isinstance(s, Spread)]
     return RoundReport(found, figures.answered, invited, agreed,
                        [s.objective_id for s in views_differ_most(spreads) if s.objective_id], figures.participation)
+
+
+def my_questionnaires(store: Store, actor: Actor) -> list[Questionnaire]:
+    """The questionnaires `actor` is asked to answer signed in, as themselves (invited by their
+    address and given no link), in rounds open now, oldest first: theirs alone (submitted ones too,
+    so that they see they are done); none for anyone else."""
+    with store.transaction(write=False) as tx:
+        return [_questionnaire(tx, i) for r in tx.open_rounds() for i in tx.invitations(r.id or 0)
+                if i.email == actor.name and i.revoked_at is None and not i.link]
+
+
+@dataclass(frozen=True)
+class RoundView:
+    """A round as its moderator (an editor) runs it: the round, its invitations (withdrawn ones
+    too) and the scores agreed so far (objective -> Moderation). What was done to it is in
+    `period_history`."""
+
+    round: Round
+    invitations: list[Invitation]
+    agreed: dict[str, Moderation]
+
+
+def round_view(store: Store, actor: Actor, round_id: int) -> RoundView:
+    """A round, its invitations and agreed scores, for its organisation's editors (the same refusal
+    whether or not it exists)."""
+    with store.transaction(write=False) as tx:
+        found = _round_for(tx, actor, round_id)
+        return RoundView(found, tx.invitations(round_id), {m.item_id: m for m in tx.moderations(round_id)})

@@ -50,8 +50,9 @@ def run_retention(store: Store, actor: Actor, *, today: date, days: Mapping[str,
     with store.transaction(write=not dry_run) as tx:
         for kept in KEPT:
             before = cut_off(today, days[kept.kind])
+            also = stored.count_also(tx, kept.kind, before)       # before they go: what goes with them
             count = (stored.count_older if dry_run else stored.remove_older)(tx, kept.kind, before)
-            found.append(Removed(kept, days[kept.kind], before, count))
+            found.append(Removed(kept, days[kept.kind], before, count, also))
     run = RetentionRun(today, dry_run, tuple(found))
     for line in run.lines():
         LOG.info("%s%s", "dry run: " if dry_run else "", line)

@@ -29,6 +29,7 @@ from ..domain.errors import AssessmentError, InvalidEdit, NotAllowed
 from ..domain.framework import Framework
 from ..domain.people import email_address
 from ..domain.record import Entry
+from ..domain.round_report import AgreedScore, RoundReport  # noqa: F401 - re-exported; kept in the domain
 from ..domain.rounds import (K_DEFAULT, LINK_DAYS, PERSPECTIVES, Answer, Invitation, Moderation, Participation,
                              Profile, Response, Round, RoundError, Spread, Withheld, by_objective, check_k,
                              participation, read_answer, spreads_by, token_hash)
@@ -395,31 +396,3 @@ def rounds_of(store: Store, actor: Actor, org_id: str) -> list[Round]:
     allow(actor, org_id, EDIT)
     with store.transaction(write=False) as tx:
         return tx.rounds(org_id)
-
-
-@dataclass(frozen=True)
-class AgreedScore:
-    """One objective of an applied round as the report shows it: the agreed level beside the
-    respondents' spread (or why it is withheld), the rationale and meeting, and the comments the
-    moderator published (without names)."""
-
-    item: str
-    agreed: float | None                 # None: n/a
-    spread: Spread | Withheld
-    rationale: str | None
-    meeting: str | None
-    moderated_by: str | None
-    published: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class RoundReport:
-    """The latest applied round of a period, for the members' report: each objective's agreed level
-    and spread, where views differ most, participation and the moderation log."""
-
-    round: Round
-    answered: int
-    invited: int
-    agreed: list[AgreedScore]
-    differ_most: list[str]               # objective ids
-    participation: Participation

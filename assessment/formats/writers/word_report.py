@@ -8,7 +8,9 @@ the objectives appendix in a landscape section at the end. Built from `report.pr
 the same data as the page. Every heading is a Word heading (the navigation pane lists them),
 the radar picture has alternative text, and every table's header row repeats on each page. A period
 with a covering report opens with it instead of the title page (`word_covering`), and then always
-carries the objectives appendix, as Appendix 1.
+carries the objectives appendix, as Appendix 1. A period with an applied respondent round also has
+"Views gathered" after the overdue actions and the moderation log as the last appendix
+(`word_views`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from ...domain.report import (
     radar_rows,
 )
 from ...domain.rollups import PREVIOUS
+from ...domain.round_report import RoundReport
 from ..charts import chart_png, radar_caption, radar_chart, radar_text_table
 from .word_covering import write_covering
 from .word_appendix import WordExport, page_of_pages, set_heading_font, set_title_and_language, write_appendix
@@ -49,8 +52,10 @@ PORTRAIT_USABLE = Cm(21.0 - 2 * 2.0)
 
 def report_docx(framework: Framework, record: OrganisationRecord, period: str,
                 compare_with: str | None = PREVIOUS, *, attach_appendix: bool = False,
-                appendix_periods: list[str] | None = None, today: date | None = None) -> WordExport:
-    """The members' progress report for `period` as a .docx (optionally with the appendix)."""
+                appendix_periods: list[str] | None = None, today: date | None = None,
+                views: RoundReport | None = None) -> WordExport:
+    """The members' progress report for `period` as a .docx (optionally with the appendix); with
+    `views` (the period's applied respondent round), "Views gathered" and the moderation log too."""
     today = today or date.today()
     report = progress_report(framework, record, period, compare_with, today=today)
     clean = TextCleaner()
@@ -72,9 +77,16 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
     _summary(document, report, clean)
     _movement(document, report, framework, clean)
     _overdue_actions(document, report, clean)
+    if views is not None:
+        from .word_views import write_views   # it lays its tables out as this module does
+        write_views(document, views, framework, clean)
     if attach_appendix:
         chosen = appendix_periods or record.appendix_periods(period)
         write_appendix(document, framework, record, chosen, clean, new_section=True, number=1, today=today)
+    if views is not None:
+        from .word_views import write_moderation_log
+        write_moderation_log(document, views, framework, clean, number=2 if attach_appendix else 1,
+                             organisation=record.organisation.name, status=status, today=today)
     _footer(document, f"{title}. {framework.name}. {status}. Generated {long_date(today)}. ")
     out = io.BytesIO()
     document.save(out)
