@@ -269,3 +269,23 @@ def test_a_respondent_answers_through_a_link_in_the_app_comes_back_and_submits_o
     assert "This link to answer is not valid" in later.error[0].value.replace("\\", "")
     spread = workflows.round_spread(store, EDITOR, r.id)
     assert spread.answered == 1 and spread.objectives["1"].median == 3 and spread.objectives["2"].dont_know == 1
+
+
+def test_once_the_answers_are_past_their_time_the_report_says_so_and_the_agreed_scores_stand(store, medway_round):
+    from assessment import settings
+    r = medway_round
+    for n in range(3):
+        workflows.answer_by_link(store, invite(store, r.id, n).token, {i: ("3", "Said") for i in ASKED}, submit=True)
+    workflows.close_round(store, EDITOR, r.id)
+    for item in ASKED:
+        workflows.moderate(store, EDITOR, r.id, item, "3")
+    workflows.apply_round(store, EDITOR, r.id)
+    kept = queries.round_report(store, EDITOR, "medway", "2024")
+    assert kept is not None and not kept.answers_removed and kept.agreed[0].spread.n == 3
+    workflows.run_retention(store, LOCAL_ACTOR, today=TODAY + timedelta(days=400), days=settings.retention_days({}),
+                            dry_run=False)
+    after = queries.round_report(store, EDITOR, "medway", "2024")
+    assert after is not None and after.answers_removed and [a.agreed for a in after.agreed] == [3, 3, 3]
+    assert all(isinstance(a.spread, Withheld) and "removed" in a.spread.reason for a in after.agreed)
+    from assessment.domain.round_report import participation_sentence
+    assert participation_sentence(after).startswith("The respondents' answers have been removed")

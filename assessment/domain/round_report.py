@@ -61,6 +61,7 @@ class RoundReport:
     agreed: list[AgreedScore]
     differ_most: list[str]               # objective ids
     participation: Participation
+    answers_removed: bool = False        # past their time (`retention run`): the agreed scores stand
 
 
 def item_title(framework: Framework, item: str) -> str:
@@ -108,7 +109,10 @@ def in_order(report: RoundReport, framework: Framework) -> list[AgreedScore]:
 def participation_sentence(report: RoundReport) -> str:
     """Who took part, in one paragraph: '12 of the 15 people invited answered: 80% (12 of 15). ...'"""
     r = report.round
-    if report.invited:
+    if report.answers_removed:
+        took_part = ("The respondents' answers have been removed, as the council keeps them only for a set time "
+                     "after the scores are agreed; the agreed scores and the moderation log stand.")
+    elif report.invited:
         took_part = (f"{report.answered:,} of the {counted(report.invited, 'person', 'people')} invited answered: "
                      f"{percent(report.answered, report.invited)}.")
     else:

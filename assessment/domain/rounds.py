@@ -53,6 +53,7 @@ DONT_KNOW = "don't know"
 DONT_KNOW_WORDS = {"don't know", "don’t know", "dont know", "do not know", "dk"}
 NOT_APPLICABLE = "n/a"
 FLAG_WORDS = "views two or more levels apart"
+ANSWERS_REMOVED = "the answers were removed when the council's time for keeping them was up"
 FLAG_APART = 2          # levels between the lowest and highest answer that flag an objective
 GROUPINGS = ("department", "perspective")
 PRIMARY_NOTE = "each person counted once, under their primary perspective: these add up to the number of people"

@@ -336,7 +336,7 @@ def plan_history(store: Store, actor: Actor, org_id: str, period: str, kind: str
 def round_report(store: Store, actor: Actor, org_id: str, period: str) -> RoundReport | None:
     """The period's latest applied round as its readers see it (a reviewer once the period is
     submitted), or None where it has none. Published comments carry no name or answer-set id."""
-    from ..domain.rounds import Spread, Withheld, views_differ_most
+    from ..domain.rounds import ANSWERS_REMOVED, Spread, Withheld, views_differ_most
     with store.transaction(write=False) as tx:
         _period_visible(tx, actor, org_id, period)
         applied = [r for r in tx.rounds(org_id, period) if r.state == "applied"]
@@ -348,7 +348,13 @@ def round_report(store: Store, actor: Actor, org_id: str, period: str) -> RoundR
         submitted = [r for r in tx.responses(found.id) if r.submitted]
         invited = len([i for i in tx.invitations(found.id) if i.revoked_at is None])
         moderations = {m.item_id: m for m in tx.moderations(found.id)}
+        removed = not submitted and not tx.invitations(found.id) and any(   # invited once, none left now
+            e.details.get("round") == found.id and e.details.get("invited")
+            for e in tx.events(org_id, period=period, kinds=["round"]))
     figures = figures_of(found, framework, submitted, invited, None)
+    if removed:
+        gone = Withheld(ANSWERS_REMOVED)
+        figures = replace(figures, objectives={item: gone for item in figures.objectives})
     comments = {(r.id, a.objective_id): a.comment for r in submitted for a in r.answers if a.comment}
     agreed = [AgreedScore(item, m.score, figures.objectives.get(item, Withheld("no answers")), m.rationale,
                           m.meeting, m.moderated_by,
@@ -357,7 +363,8 @@ def round_report(store: Store, actor: Actor, org_id: str, period: str) -> RoundR
               for item, m in moderations.items()]
     spreads = [s for s in figures.objectives.values() if isinstance(s, Spread)]
     return RoundReport(found, figures.answered, invited, agreed,
-                       [s.objective_id for s in views_differ_most(spreads) if s.objective_id], figures.participation)
+                       [s.objective_id for s in views_differ_most(spreads) if s.objective_id], figures.participation,
+                       answers_removed=removed)
 
 
 def my_questionnaires(store: Store, actor: Actor) -> list[Questionnaire]:
