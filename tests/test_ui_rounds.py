@@ -95,7 +95,7 @@ def test_a_round_opened_answered_closed_moderated_and_applied(db):  # noqa: F811
     assert list(tables(at)[0]["Submitted"]) == ["yes", "yes", "yes", "no"]
     spread = tables(at)[1]
     assert list(spread["Views"])[:2] == ["median 3 – Mature, range 2 to 4, 3 answering",
-                                         "median 3 – Mature, range 3 to 3, 3 answering"]
+                                         "median 3 – Mature, all gave 3, 3 answering"]
     assert list(spread["Flag"]) == ["views two or more levels apart", "", ""]
     at.radio(key="rounds.1.by").set_value("by department")
     _run(at)

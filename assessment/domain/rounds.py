@@ -419,15 +419,17 @@ def views_differ_most(spreads: Iterable[Spread], top: int = 5) -> list[Spread]:
 
 
 def spread_words(s: Spread, framework: Framework) -> str:
-    """A spread in words: 'median 3 – Mature, range 2 to 4, 7 answering, 1 don't know' (a half step
+    """A spread in words: 'median 3 – Mature, range 2 to 4, 7 answering, 1 don't know' ('all gave 3'
+    where everyone gave the same level, 'only one gave 5' for a single answer; a half step
     is '2/3'; a median between two half steps has two places, '2.25'); the don't know and n/a counts
     only when there are any."""
     parts: list[str] = []
     if s.n and s.median is not None and s.lowest is not None and s.highest is not None:
         middle = level_label(s.median, framework) if s.median * 2 == int(s.median * 2) \
             else two_places(s.median)
-        parts += [f"median {middle}", f"range {written_value(s.lowest)} to {written_value(s.highest)}",
-                  counted(s.n, "answering", "answering")]
+        spread_of = (f"range {written_value(s.lowest)} to {written_value(s.highest)}" if s.lowest != s.highest
+                     else f"{'all' if s.n > 1 else 'only one'} gave {written_value(s.lowest)}")
+        parts += [f"median {middle}", spread_of, counted(s.n, "answering", "answering")]
     else:
         parts.append("no one answering with a level")
     if s.dont_know:
