@@ -869,8 +869,9 @@ def users_export(obj: Context, email: str, names: tuple[str, ...], out: Path | N
     if out is None:
         _json(found)
         return
+    from .formats.writers.record_json import json_file
     _writable(out)
-    _save_file(out, (json.dumps(found, indent=2, ensure_ascii=False, default=str) + "\n").encode())
+    _save_file(out, json_file(found))
     click.echo(f"wrote {out}: {counted(found['count'], 'place')} where {found['address']} appears")
 
 
@@ -1029,14 +1030,14 @@ def export() -> None:
 @click.pass_obj
 def export_json(obj: Context, org_id: str, out: Path | None) -> None:
     """The organisation's whole record as JSON (scores written as people write them), with unsaved drafts."""
-    data = queries.record_export(obj.store, obj.actor, org_id)
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    from .formats.writers.record_json import json_file
+    data_file = json_file(queries.record_export(obj.store, obj.actor, org_id))
     if out:
         _writable(out)
-        _save_file(out, text.encode("utf-8"))
+        _save_file(out, data_file)
         click.echo(f"wrote {out}")
     else:
-        click.echo(text, nl=False)
+        click.echo(data_file.decode("utf-8"), nl=False)
 
 
 @export.command("appendix")

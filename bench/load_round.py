@@ -56,37 +56,28 @@ from pathlib import Path
 from typing import Any
 
 from streamlit.proto.Alert_pb2 import Alert
-from websockets.exceptions import WebSocketException
+
+from assessment.domain.rounds import DONT_KNOW
 
 from .harness import machine
-from .load import RESULTS_DIR, ROOT, Client, Database, Server, _check, _ms, _percentile, run_servers
+from .load import RESULTS_DIR, ROOT, Client, Database, Server, _attempt, _check, _ms, _percentile, run_servers
+from .load import Tally as SessionTally
 
 PERIOD = "2024"
 ORG = "medway"
 BLANK = "not answered"                 # the questionnaire's first choice (`ui.respondent.BLANK`)
-DONT_KNOW = "don't know"
 DEPARTMENTS = ("Procurement", "Finance", "Legal", "Adult social care", "Highways", "Housing")
 PERSPECTIVES = ("procurement officer", "service or commissioning officer", "finance", "legal", "senior manager")
 
 
 @dataclass
-class Tally:
-    """One respondent's results."""
+class Tally(SessionTally):
+    """One respondent's results: a session's (`load.Tally`), with their submission and what they saw
+    saved."""
 
-    name: str
-    saves: int = 0
-    latencies: list[float] = field(default_factory=list)          # click to "Saved.", seconds
-    change_latencies: list[float] = field(default_factory=list)   # the selectbox's rerun
     submit_latencies: list[float] = field(default_factory=list)   # click to "submitted"
     submitted: bool = False
-    errors: Counter = field(default_factory=Counter)
-    examples: list[str] = field(default_factory=list)
     saved: dict[str, tuple[str, str]] = field(default_factory=dict)   # objective -> (answer label, comment) seen saved
-
-    def error(self, kind: str, detail: str = "") -> None:
-        self.errors[kind] += 1
-        if len(self.examples) < 3:
-            self.examples.append(f"{self.name}: {kind}{': ' + detail[:200] if detail else ''}")
 
 
 class Respondent:
@@ -147,21 +138,6 @@ class Respondent:
             return
         tally.submitted = True
         tally.submit_latencies.append(done[2] - clicked)
-
-
-async def _attempt(person: Respondent, tally: Tally, action) -> None:
-    """One thing a person does; after a timeout or a dropped connection, count it and open the link
-    again (as a person would reload the page)."""
-    try:
-        await action(tally)
-    except (asyncio.TimeoutError, WebSocketException, OSError, KeyError) as exc:
-        tally.error({asyncio.TimeoutError: "timeout", KeyError: "widget missing"}.get(type(exc), "disconnected"),
-                    repr(exc))
-        try:
-            await person.open(tally)
-        except (asyncio.TimeoutError, WebSocketException, OSError) as again:
-            tally.error("could not reopen", repr(again))
-            await asyncio.sleep(1)
 
 
 async def _answer(person: Respondent, tally: Tally, answers: int, think: float) -> None:

@@ -503,6 +503,11 @@ class Invitation:
     invited_at: datetime | None = None
     id: int | None = None
 
+    def held_by(self, address: str, *, signed_in: bool = False) -> bool:
+        """Whether this is `address`'s invitation, not withdrawn (with `signed_in`: one they answer
+        signed in, as themselves, rather than through a link)."""
+        return self.email == address and self.revoked_at is None and not (signed_in and self.link)
+
 
 @dataclass(frozen=True)
 class Response:

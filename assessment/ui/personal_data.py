@@ -12,6 +12,7 @@ import streamlit as st
 from assessment import workflows
 from assessment.domain.errors import AssessmentError
 from assessment.domain.people import email_address
+from assessment.formats.writers.record_json import json_file
 from assessment.ui import state
 from assessment.ui.messages import done_or_said, said
 from assessment.ui.state import forget_widgets
@@ -77,12 +78,7 @@ def _copy(store, actor) -> None:
         st.download_button(
             "Download the copy (JSON)", key="privacy.copy", mime=JSON, on_click="ignore",
             file_name=f"personal-data-{date.today().isoformat()}.json",
-            data=lambda: _json(workflows.personal_data_of(store, actor, address, names=_names(names))))
-
-
-def _json(found) -> bytes:
-    import json
-    return (json.dumps(found, indent=2, ensure_ascii=False, default=str) + "\n").encode()
+            data=lambda: json_file(workflows.personal_data_of(store, actor, address, names=_names(names))))
 
 
 def _delete(store, actor, org: str, name: str) -> None:

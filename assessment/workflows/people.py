@@ -70,9 +70,14 @@ def _refuse_losing_last_administrator(tx, org_id: str, actor: Actor, before: str
     """An organisation keeps at least one administrator, unless the deployment's administrator
     says otherwise (so that no one is locked out of managing it)."""
     if before == "administrator" and after != "administrator" and not actor.manages_deployment:
-        if not any(p.roles.get(org_id) == "administrator" for p in tx.people(org_id)):
+        if not has_administrator(tx, org_id):
             raise NotAllowed(f"{tx.organisation(org_id).name} would have no administrator left; make someone "
                              "else administrator first")
+
+
+def has_administrator(tx, org_id: str, *, besides: str | None = None) -> bool:
+    """Whether someone (other than `besides`) administers the organisation."""
+    return any(p.email != besides and p.roles.get(org_id) == "administrator" for p in tx.people(org_id))
 
 
 def unbind_person(store: Store, actor: Actor, email: str, reason: str | None = None) -> Person:

@@ -24,6 +24,7 @@ from ..domain.people import email_address, printable
 from ..storage import personal_data
 from ..storage.store import Store
 from .access import Actor, allow_deployment
+from .people import has_administrator
 
 LOG = logging.getLogger("assessment.privacy")
 
@@ -95,8 +96,8 @@ def _refuse_last_administrator(tx, address: str, person) -> None:
     """An organisation keeps an administrator: its only one is erased only once another is named."""
     if person is None:
         return
-    alone = [org_id for org_id, role in sorted(person.roles.items()) if role == "administrator"
-             and not any(p.email != address and p.roles.get(org_id) == "administrator" for p in tx.people(org_id))]
+    alone = [org_id for org_id, role in sorted(person.roles.items())
+             if role == "administrator" and not has_administrator(tx, org_id, besides=address)]
     if alone:
         names = ", ".join(tx.organisation(o).name for o in alone)
         raise NotAllowed(f"{address} is the only administrator of {names}: make someone else administrator there "

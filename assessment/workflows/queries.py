@@ -29,6 +29,7 @@ from ..domain.record import (
     record_key,
 )
 from ..domain.rollups import PREVIOUS, previous_period
+from ..domain.round_report import AgreedScore, RoundReport
 from ..domain.rounds import Invitation, Moderation, Round
 from ..formats.framework_file import available_frameworks, find_framework
 from ..formats.mapping_file import find_mapping, mapped_from
@@ -36,8 +37,7 @@ from ..storage.store import Store
 from .access import EDIT, PEOPLE, READ, READ_DRAFTS, Actor, allow
 from .common import check_item, framework_of, plan_of
 from .plans import check_plan_item
-from ..domain.round_report import AgreedScore, RoundReport
-from .rounds import Questionnaire, _questionnaire, _round_for, figures_of
+from .rounds import Questionnaire, figures_of, questionnaire_of, round_for
 
 if TYPE_CHECKING:   # the report, the action list and the JSON export are imported where used: a
     # command pays only for what it shows (`summary` takes a fraction of a second, most of it imports)
@@ -111,7 +111,6 @@ def _period_visible(tx, actor: Actor, org_id: str, period: str) -> None:
     """Refuse (as if it did not exist) a period the actor may not see."""
     allow(actor, org_id, READ)
     _visible(actor, tx.record(org_id)).period(period)
-
 
 
 def record_with_periods(store: Store, actor: Actor, org_id: str, *periods: str | None) -> RecordView:
@@ -346,9 +345,10 @@ def round_report(store: Store, actor: Actor, org_id: str, period: str) -> RoundR
         assert found.id is not None
         framework = framework_of(tx.record(org_id))
         submitted = [r for r in tx.responses(found.id) if r.submitted]
-        invited = len([i for i in tx.invitations(found.id) if i.revoked_at is None])
+        invitations = tx.invitations(found.id)
+        invited = len([i for i in invitations if i.revoked_at is None])
         moderations = {m.item_id: m for m in tx.moderations(found.id)}
-        removed = not submitted and not tx.invitations(found.id) and any(   # invited once, none left now
+        removed = not submitted and not invitations and any(   # invited once, none left now
             e.details.get("round") == found.id and e.details.get("invited")
             for e in tx.events(org_id, period=period, kinds=["round"]))
     figures = figures_of(found, framework, submitted, invited, None)
@@ -372,8 +372,8 @@ def my_questionnaires(store: Store, actor: Actor) -> list[Questionnaire]:
     address and given no link), in rounds open now, oldest first: theirs alone (submitted ones too,
     so that they see they are done); none for anyone else."""
     with store.transaction(write=False) as tx:
-        return [_questionnaire(tx, i) for r in tx.open_rounds() for i in tx.invitations(r.id or 0)
-                if i.email == actor.name and i.revoked_at is None and not i.link]
+        return [questionnaire_of(tx, i) for r in tx.open_rounds() for i in tx.invitations(r.id or 0)
+                if i.held_by(actor.name, signed_in=True)]
 
 
 @dataclass(frozen=True)
@@ -391,5 +391,5 @@ def round_view(store: Store, actor: Actor, round_id: int) -> RoundView:
     """A round, its invitations and agreed scores, for its organisation's editors (the same refusal
     whether or not it exists)."""
     with store.transaction(write=False) as tx:
-        found = _round_for(tx, actor, round_id)
+        found = round_for(tx, actor, round_id)
         return RoundView(found, tx.invitations(round_id), {m.item_id: m for m in tx.moderations(round_id)})

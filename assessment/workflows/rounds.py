@@ -73,8 +73,7 @@ def open_round(store: Store, actor: Actor, org_id: str, period: str, *, closes: 
                                   opened_by=actor.name))
         assert made.id is not None
         opened = tx.set_round_state(made.id, "open")
-        versions = {i: (current.saved_entry("objective", i).version if current.saved_entry("objective", i) else 0)
-                    for i in _asked(opened, framework)}
+        versions = {i: _saved_version(current, i) for i in _asked(opened, framework)}
         tx.add_event(org_id, period, "round", actor.name, round=made.id, state="open", mode=mode,
                      closes=closes.isoformat(), versions=versions)
         return opened
@@ -84,7 +83,14 @@ def _asked(round_: Round, framework: Framework) -> list[str]:
     return list(round_.items) if round_.items is not None else list(framework.key_area_of)
 
 
-def _round_for(tx, actor: Actor, round_id: int, right: str = EDIT) -> Round:
+def _saved_version(current, item: str) -> int:
+    """The version of an objective's saved entry in a period (0: none saved): kept when a round
+    opens, so that applying it can tell an entry changed since."""
+    saved = current.saved_entry("objective", item)
+    return saved.version if saved else 0
+
+
+def round_for(tx, actor: Actor, round_id: int, right: str = EDIT) -> Round:
     """The round, once `actor` may do `right` at its organisation (the same refusal whether or not
     it exists, so nobody learns another council's rounds)."""
     try:
@@ -115,11 +121,11 @@ def invite(store: Store, actor: Actor, round_id: int, email: str, *, department:
     profile = Profile(" ".join((department or "").split()), chosen, " ".join((primary or "").split()) or
                       (chosen[0] if chosen else ""))
     with store.transaction() as tx:
-        found = _round_for(tx, actor, round_id)
+        found = round_for(tx, actor, round_id)
         unknown = [p for p in chosen if p not in found.perspectives]
         if unknown:
             raise InvalidEdit(f"{unknown[0]} is not a perspective of this round ({', '.join(found.perspectives)})")
-        if any(i.email == address for i in tx.invitations(round_id) if i.revoked_at is None):
+        if any(i.held_by(address) for i in tx.invitations(round_id)):
             raise InvalidEdit(f"{address} is invited to round {round_id} already")
         token = None if tx.person(address) is not None else secrets.token_urlsafe(32)
         made = tx.add_invitation(Invitation(round_id, profile, email=address, invited_by=actor.name,
@@ -133,8 +139,8 @@ def revoke(store: Store, actor: Actor, round_id: int, email: str) -> int:
     """Withdraw `email`'s invitation to a round (its link no longer works); how many were withdrawn."""
     address = email_address(email)
     with store.transaction() as tx:
-        found = _round_for(tx, actor, round_id)
-        mine = [i for i in tx.invitations(round_id) if i.email == address and i.revoked_at is None]
+        found = round_for(tx, actor, round_id)
+        mine = [i for i in tx.invitations(round_id) if i.held_by(address)]
         if not mine:
             raise InvalidEdit(f"{address} has no invitation to round {round_id} to withdraw")
         for invitation in mine:
@@ -172,10 +178,11 @@ def _by_link(tx, token: str) -> Invitation:
 def questionnaire_by_link(store: Store, token: str) -> Questionnaire:
     """The questionnaire a link opens (NotAllowed, in the same words whatever is wrong with it)."""
     with store.transaction(write=False) as tx:
-        return _questionnaire(tx, _by_link(tx, token))
+        return questionnaire_of(tx, _by_link(tx, token))
 
 
-def _questionnaire(tx, invitation: Invitation) -> Questionnaire:
+def questionnaire_of(tx, invitation: Invitation) -> Questionnaire:
+    """What the respondent of `invitation` sees (`Questionnaire`), read in `tx`."""
     found = tx.round(invitation.round_id)
     framework = framework_of(tx.record(found.org_id))
     own = next((r for r in tx.responses(found.id) if r.invitation_id == invitation.id), None)
@@ -196,19 +203,10 @@ def answer_as(store: Store, actor: Actor, round_id: int, given: dict[str, tuple[
               submit: bool = False) -> None:
     """Save (and submit) a signed-in respondent's own answers: a right for that round only."""
     with store.transaction() as tx:
-        mine = [i for i in tx.invitations(round_id) if i.email == actor.name and i.revoked_at is None
-                and not i.link] if _exists(tx, round_id) else []
+        mine = [i for i in tx.invitations(round_id) if i.held_by(actor.name, signed_in=True)]
         if not mine:
             raise NotAllowed(f"{actor.name} is not invited to answer round {round_id}")
         _save(tx, mine[0], given, submit)
-
-
-def _exists(tx, round_id: int) -> bool:
-    try:
-        tx.round(round_id)
-    except AssessmentError:
-        return False
-    return True
 
 
 def import_answers(store: Store, actor: Actor, round_id: int, email: str,
@@ -217,8 +215,8 @@ def import_answers(store: Store, actor: Actor, round_id: int, email: str,
     `email`: saved and submitted for them, all or nothing; how many objectives were answered."""
     address = email_address(email)
     with store.transaction() as tx:
-        _round_for(tx, actor, round_id)
-        mine = [i for i in tx.invitations(round_id) if i.email == address and i.revoked_at is None]
+        round_for(tx, actor, round_id)
+        mine = [i for i in tx.invitations(round_id) if i.held_by(address)]
         if not mine:
             raise InvalidEdit(f"{address} is not invited to round {round_id}: invite them first")
         return _save(tx, mine[0], given, True)
@@ -247,7 +245,7 @@ def _save(tx, invitation: Invitation, given: dict[str, tuple[Any, str]], submit:
 def close_round(store: Store, actor: Actor, round_id: int) -> Round:
     """Stop taking answers (answers saved but not submitted are left out of the spread)."""
     with store.transaction() as tx:
-        found = _round_for(tx, actor, round_id)
+        found = round_for(tx, actor, round_id)
         closed = tx.set_round_state(round_id, "closed")
         tx.add_event(found.org_id, found.period, "round", actor.name, round=round_id, state="closed")
         return closed
@@ -270,7 +268,7 @@ class RoundSpread:
 def round_spread(store: Store, actor: Actor, round_id: int, *, by: str | None = None) -> RoundSpread:
     """The spread of a round's submitted answers (an editor's: the moderator's view)."""
     with store.transaction(write=False) as tx:
-        found = _round_for(tx, actor, round_id)
+        found = round_for(tx, actor, round_id)
         framework = framework_of(tx.record(found.org_id))
         submitted = [r for r in tx.responses(round_id) if r.submitted]
         invitations = [i for i in tx.invitations(round_id) if i.revoked_at is None]
@@ -315,7 +313,7 @@ def round_answers(store: Store, actor: Actor, round_id: int) -> list[AnswerSet]:
     """A round's submitted answer sets, for its moderator (an editor): by random id, so their order
     says nothing."""
     with store.transaction(write=False) as tx:
-        found = _round_for(tx, actor, round_id)
+        found = round_for(tx, actor, round_id)
         emails = {i.id: i.email for i in tx.invitations(round_id)} if found.mode == "confidential" else {}
         return [AnswerSet(r.id, r.profile, r.answers, emails.get(r.invitation_id) if r.invitation_id else None)
                 for r in tx.responses(round_id) if r.submitted]
@@ -327,7 +325,7 @@ def moderate(store: Store, actor: Actor, round_id: int, item: str, score: str, *
     it is a level or more from the respondents' median, or their views were two or more levels
     apart."""
     with store.transaction() as tx:
-        found = _round_for(tx, actor, round_id)
+        found = round_for(tx, actor, round_id)
         if found.state != "closed":
             raise RoundError(f"round {round_id} is {found.state}: close it before agreeing scores")
         framework = framework_of(tx.record(found.org_id))
@@ -357,7 +355,7 @@ def apply_round(store: Store, actor: Actor, round_id: int) -> list[str]:
     nothing: refused until every objective asked is agreed, and where an entry was changed since
     the round opened. The round is then applied. Returns the objectives written."""
     with store.transaction() as tx:
-        found = _round_for(tx, actor, round_id)
+        found = round_for(tx, actor, round_id)
         if found.state != "closed":
             raise RoundError(f"round {round_id} is {found.state}: only a closed round is applied")
         record = tx.record(found.org_id)
@@ -373,8 +371,7 @@ def apply_round(store: Store, actor: Actor, round_id: int) -> list[str]:
         opened = next((e for e in tx.events(found.org_id, period=found.period, kinds=["round"])
                        if e.details.get("round") == round_id and e.details.get("state") == "open"), None)
         versions = opened.details.get("versions", {}) if opened else {}
-        changed = [i for i in asked if (current.saved_entry("objective", i).version
-                                        if current.saved_entry("objective", i) else 0) != versions.get(i, 0)]
+        changed = [i for i in asked if _saved_version(current, i) != versions.get(i, 0)]
         if changed:
             raise RoundError(f"objective{'s' if len(changed) > 1 else ''} {', '.join(changed)} changed since the round "
                              "opened: look at them, then agree again (nothing was written)")

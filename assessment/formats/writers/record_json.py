@@ -1,4 +1,5 @@
-"""The JSON export: one organisation's whole record, scores written as people write them."""
+"""The JSON export: one organisation's whole record, scores written as people write them; and the
+bytes of every JSON file the tool writes (`json_file`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,12 @@ from typing import Any
 from ...domain.edits import Draft, fields_json
 from ...domain.record import OrganisationRecord
 from ..record_file import record_as_data
+
+
+def json_file(data: Any) -> bytes:
+    """A JSON file as the tool writes one (a record's export, a copy of what is held about a
+    person): indented, UTF-8 with its letters as they are, ending with a line break."""
+    return (json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
 
 
 def record_json(record: OrganisationRecord, drafts: list[Draft] | None = None) -> dict[str, Any]:
