@@ -326,8 +326,9 @@ def orgs_list(obj: Context, fmt: str) -> None:
 @orgs.command("add")
 @click.argument("org_id")
 @click.option("--name", required=True, help="The organisation's name, e.g. 'Medway Council'.")
-@click.option("--type", "org_type", help="e.g. 'Unitary authority', 'County council'.")
-@click.option("--region", help="e.g. 'South East'.")
+@click.option("--type", "org_type", help="One of: county, district, unitary, metropolitan borough, London borough, "
+                                         "combined authority, other (\"Unitary authority\" is read as unitary).")
+@click.option("--region", help="One of England's nine regions, e.g. 'South East'.")
 @click.pass_obj
 def orgs_add(obj: Context, org_id: str, name: str, org_type: str | None, region: str | None) -> None:
     """Add an organisation with a short id (lower case letters, digits, '-' and '_')."""
@@ -474,11 +475,11 @@ def import_report_text(obj: Context, path: Path, org_id: str, period_name: str, 
 @click.option("--email", required=True, help="The respondent invited under this address.")
 @click.pass_obj
 def import_answers(obj: Context, path: Path, round_id: int, email: str) -> None:
-    """A respondent's answers on paper, typed into YAML (answers: [{objective, score, comment}]),
-    saved and submitted for them, all or nothing."""
-    from .formats.answers_file import load_answers
-    given = load_answers(path, path.name)
-    n = workflows.import_answers(obj.store, obj.actor, round_id, email, given)
+    """A respondent's answers on paper, saved and submitted for them, all or nothing: their filled
+    questionnaire (Word, from `round questionnaire`), or the answers typed into YAML (answers: [{objective,
+    score, comment}]); which it is, is told from the file's content."""
+    from .workflows.round_paper import import_paper_answers
+    n = import_paper_answers(obj.store, obj.actor, round_id, email, path, source=path.name)
     click.echo(f"{email_address(email)}: {counted(n, 'answer')} submitted to round {round_id}")
 
 
@@ -889,8 +890,9 @@ def users_notify(obj: Context, email: str, on: bool | None) -> None:
 
 @cli.group()
 def notify() -> None:
-    """Reminders by email: actions due within 7 days, overdue actions once a week, and a yearly prompt
-    to start a new period; at most one email a person a day, each kept in the reminder log."""
+    """Reminders by email: actions due within 7 days, overdue actions once a week, a yearly prompt
+    to start a new period, and respondents of a round yet to answer 7 and 2 days before it closes;
+    at most one email a person a day, each kept in the reminder log."""
 
 
 @notify.command("run")
@@ -904,21 +906,21 @@ def notify_run(obj: Context, dry_run: bool, today: date | None) -> None:
     SMTP_STARTTLS in the environment (docs/deployment.md, Reminders). Exit status 1 when a message
     could not be sent (it is logged, and tried again on the next run)."""
     day = today or date.today()
+    base_url = _round_address()
     if dry_run:
-        run = workflows.notify(obj.store, obj.actor, today=day, mailer=None)
+        run = workflows.notify(obj.store, obj.actor, today=day, mailer=None, base_url=base_url)
         for delivery in run.deliveries:
             click.echo(f"To: {delivery.reminder.email}\nSubject: {delivery.subject}\n\n{delivery.body}")
         click.echo(f"dry run for {long_date(day)}: {counted(len(run.deliveries), 'message')} would be sent; "
                    "nothing was sent or logged" + _held_back(run))
         return
     from . import settings
-    found = settings.mail(os.environ)      # one line naming a setting missing or wrong
-    if found is None:
+    server = settings.mail_server(os.environ)      # one line naming a setting missing or wrong
+    if server is None:
         raise AssessmentError("SMTP_HOST is not set: name the mail server reminders are sent through (or use "
                               "--dry-run, which sends nothing)")
-    server = workflows.MailSettings(found.host, found.sender, found.port, found.user, found.password, found.starttls)
     with workflows.SmtpMailer(server) as mailer:
-        run = workflows.notify(obj.store, obj.actor, today=day, mailer=mailer)
+        run = workflows.notify(obj.store, obj.actor, today=day, mailer=mailer, base_url=base_url)
     for delivery in run.deliveries:
         click.echo(f"{delivery.outcome} to {delivery.reminder.email}: {delivery.reminder.summary()}"
                    + (f" ({delivery.reason})" if delivery.reason else ""))
@@ -927,6 +929,16 @@ def notify_run(obj: Context, dry_run: bool, today: date | None) -> None:
                + (f"; stopped: {run.stopped}" if run.stopped else "") + _held_back(run))
     if run.count("failed"):
         sys.exit(1)
+
+
+def _round_address() -> str | None:
+    """The app's address for the round reminders' links and the Your views page; None, said on
+    standard error, where the settings cannot give it (the other reminders still go)."""
+    try:
+        return _app_address()
+    except AssessmentError as exc:
+        click.echo(f"round reminders left for a later run: the app's address is not known ({exc})", err=True)
+        return None
 
 
 def _held_back(run) -> str:
@@ -1128,22 +1140,26 @@ def _write(out: Path, result) -> None:
 @click.option("--compare", "compare_with", help="The period to compare with (default: the one before).")
 @click.option("--no-compare", is_flag=True, help="Show this period only.")
 @click.option("--appendix", "attach", is_flag=True, help="Attach the objectives appendix (last two periods).")
+@click.option("--peers", "peer_group", metavar="type|region|CLUB|none",
+              help="The group of councils to set the council beside, where a release has figures for the period "
+                   "(default: its type; none: leave other councils out).")
 @click.option("--format", "fmt", type=DOCUMENT_FORMATS, help=FORMAT_HELP)
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="The file to write (.docx, or .pdf; with no extension, the format's is added).")
 @_RECORD
 @click.pass_obj
 def export_report(obj: Context, org_id: str, period_name: str, compare_with: str | None, no_compare: bool,
-                  attach: bool, fmt: str | None, out: Path, record: str) -> None:
+                  attach: bool, peer_group: str | None, fmt: str | None, out: Path, record: str) -> None:
     """The members' progress report (Word or PDF): at a glance, radar chart and table, summary, movement,
     movers, overdue actions (and, where a respondent round was applied to the period, the views gathered and
-    the moderation log). With --record plan: the plan's report (RAG by outcome with movement,
+    the moderation log; where a release of peer figures has the period's year, the council beside one of its
+    groups, --peers). With --record plan: the plan's report (RAG by outcome with movement,
     indicators against baseline, overdue actions), after its covering report."""
     out, fmt = _document_out(out, fmt)
     if record == "plan":
-        if compare_with or no_compare or attach:
-            raise click.UsageError("--compare, --no-compare and --appendix are for scores; a plan's report compares "
-                                   "with the period before", ctx=click.get_current_context())
+        if compare_with or no_compare or attach or peer_group:
+            raise click.UsageError("--compare, --no-compare, --appendix and --peers are for scores; a plan's report "
+                                   "compares with the period before", ctx=click.get_current_context())
         from .formats.writers.plan_report_docx import plan_report_docx
         kept = queries.plan_record(obj.store, obj.actor, org_id)
         kept.record.period(period_name)   # NotFound, naming the periods it has
@@ -1155,8 +1171,13 @@ def export_report(obj: Context, org_id: str, period_name: str, compare_with: str
     view = queries.record_with_periods(obj.store, obj.actor, org_id, period_name, compare_with)
     compare = None if no_compare else (compare_with or PREVIOUS)
     views = queries.round_report(obj.store, obj.actor, org_id, period_name)   # its respondent round, if applied
+    peers = None if peer_group == "none" else queries.peer_view(obj.store, obj.actor, org_id, period_name)
+    if peers is not None and peer_group is not None and not any(
+            (g.kind if g.kind != "club" else g.name) == peer_group for g in peers.groups):
+        raise AssessmentError(f"{org_id} is in no group '{peer_group}' (its groups: "
+                              f"{', '.join(g.kind if g.kind != 'club' else g.name for g in peers.groups) or 'none'})")
     _write(out, _in_format(report_docx(view.framework, view.record, period_name, compare, attach_appendix=attach,
-                                       views=views), fmt))
+                                       views=views, peers=peers, peer_group=peer_group), fmt))
 
 
 @export.command("report-text")
@@ -1315,28 +1336,60 @@ def retention_run(obj: Context, dry_run: bool, today: date | None) -> None:
 
 @cli.group("round")
 def round_() -> None:
-    """Respondent rounds: several people's views on a draft period's objectives, then one agreed score
-    for each (issue 30; the pages to answer and moderate come later)."""
+    """Respondent rounds: several people's views on a draft period's objectives (or key areas, where
+    the record is scored one level per key area), then one agreed score for each (also on the Rounds
+    page; respondents answer through their link or, signed in, on Your views)."""
 
 
 @round_.command("open")
 @click.argument("period_name", metavar="PERIOD")
 @click.option("--org", "org_id", required=True)
-@click.option("--objectives", default="all", show_default=True, metavar="all|ID,…",
-              help="The objectives asked about: all, or their ids separated by commas.")
+@click.option("--objectives", metavar="all|ID,…",
+              help="The objectives asked about: all, or their ids separated by commas (default: all of what "
+                   "the period is scored by).")
+@click.option("--key-areas", "key_areas", metavar="all|ID,…",
+              help="For a record scored one level per key area: the key areas asked about, all or their ids.")
 @click.option("--anonymous", is_flag=True, help="Keep no link between an answer set and who gave it.")
 @click.option("--k", "k", type=int, default=5, show_default=True,
               help="The fewest people a group shown by department or perspective may have (3 to 10).")
 @click.option("--closes", type=DecisionDate(), required=True, help="The closing date.")
+@click.option("--perspective", "perspectives", multiple=True, metavar="NAME",
+              help="A perspective people may answer from (repeat; default: procurement officer, service or "
+                   "commissioning officer, finance, legal, councillor, senior manager, partner body, other).")
+@click.option("--moderator", "moderators", multiple=True, metavar="EMAIL",
+              help="Give this editor of the organisation the moderator's right for the round (repeat for "
+                   "more; default: all its editors).")
 @click.pass_obj
-def round_open(obj: Context, period_name: str, org_id: str, objectives: str, anonymous: bool, k: int,
-               closes: date) -> None:
+def round_open(obj: Context, period_name: str, org_id: str, objectives: str | None, key_areas: str | None,
+               anonymous: bool, k: int, closes: date, perspectives: tuple[str, ...],
+               moderators: tuple[str, ...]) -> None:
     """Open a round on a draft period; prints the round's id last."""
-    items = None if objectives.strip().lower() == "all" else [i.strip() for i in objectives.split(",") if i.strip()]
+    if objectives is not None and key_areas is not None:
+        raise click.UsageError("give --objectives or --key-areas, not both")
+    chosen = objectives if objectives is not None else key_areas
+    items = (None if chosen is None or chosen.strip().lower() == "all"
+             else [i.strip() for i in chosen.split(",") if i.strip()])
+    kind = "objective" if objectives is not None else "key_area" if key_areas is not None else None
     made = workflows.open_round(obj.store, obj.actor, org_id, period_name, closes=closes, items=items,
-                                mode="anonymous" if anonymous else "confidential", k=k)
-    click.echo(f"opened a {made.mode} round on {period_name}, closing {long_date(closes)}: round {made.id}")
+                                mode="anonymous" if anonymous else "confidential", k=k, moderators=moderators,
+                                kind=kind, perspectives=perspectives or None)
+    asked = f"all {made.asks}" if made.items is None else counted(len(made.items), made.asks[:-1])
+    click.echo(f"opened a {made.mode} round on {period_name} asking about {asked}, closing {long_date(closes)}: "
+               f"round {made.id}")
     click.echo(str(made.id))
+
+
+@round_.command("moderators")
+@click.argument("round_id", metavar="ROUND", type=int)
+@click.option("--email", "emails", multiple=True, metavar="EMAIL",
+              help="An editor of the organisation (repeat for more); none: back to all its editors.")
+@click.pass_obj
+def round_moderators(obj: Context, round_id: int, emails: tuple[str, ...]) -> None:
+    """Give the moderator's right for a round to these editors (they alone then read the answers and
+    agree the scores; any editor applies them), or with no --email, back to all the editors."""
+    changed = workflows.set_moderators(obj.store, obj.actor, round_id, emails)
+    who = ", ".join(changed.moderators) if changed.moderators else "the organisation's editors"
+    click.echo(f"round {round_id} is moderated by {who}")
 
 
 @round_.command("list")
@@ -1345,7 +1398,7 @@ def round_open(obj: Context, period_name: str, org_id: str, objectives: str, ano
 def round_list(obj: Context, org_id: str) -> None:
     """An organisation's rounds: id, period, state, mode, closing date."""
     for found in workflows.rounds_of(obj.store, obj.actor, org_id):
-        asked = "all objectives" if found.items is None else counted(len(found.items), "objective")
+        asked = f"all {found.asks}" if found.items is None else counted(len(found.items), found.asks[:-1])
         click.echo(f"{found.id}\t{found.period}\t{found.state}\t{found.mode}\tcloses {long_date(found.closes)}"
                    f"\t{asked}")
 
@@ -1358,11 +1411,18 @@ def round_list(obj: Context, org_id: str) -> None:
               help="A perspective they answer from (repeat for more).")
 @click.option("--primary", help="Their primary perspective (default: the first).")
 @click.option("--days", type=int, default=30, show_default=True, help="How long a link lasts (1 to 30 days).")
+@click.option("--send", is_flag=True, help="Email them the invitation (their link, or where to answer signed in) "
+                                           "through the SMTP_* mail server; where mail is not set up, says so and "
+                                           "prints the link.")
 @click.pass_obj
 def round_invite(obj: Context, round_id: int, email: str, department: str, perspectives: tuple[str, ...],
-                 primary: str | None, days: int) -> None:
+                 primary: str | None, days: int, send: bool) -> None:
     """Invite someone to answer. Someone with an account answers signed in; anyone else is given a
-    link, printed here once (only its hash is kept): send it to them yourself."""
+    link, printed here once (only its hash is kept): send it to them yourself, or with --send have
+    it emailed (then it is not printed). Exit status 1 when the email could not be sent."""
+    if send:
+        _invite_by_email(obj, round_id, email, department, perspectives, primary, days)
+        return
     made = workflows.invite(obj.store, obj.actor, round_id, email, department=department, perspectives=perspectives,
                             primary=primary, days=days)
     if made.token is None:
@@ -1371,6 +1431,38 @@ def round_invite(obj: Context, round_id: int, email: str, department: str, persp
     click.echo(f"{made.invitation.email} is invited to round {round_id}; their link, valid until "
                f"{long_date(made.invitation.expires_at.date()) if made.invitation.expires_at else '-'}:")
     click.echo(f"{_app_address()}/?link={made.token}")
+
+
+def _invite_by_email(obj: Context, round_id: int, email: str, department: str, perspectives: tuple[str, ...],
+                     primary: str | None, days: int) -> None:
+    """`round invite --send`: the invitation made and emailed; where mail is not set up, or the
+    server refused it, said so on standard error and the link printed as without --send."""
+    from contextlib import nullcontext
+
+    from . import settings
+    from .workflows.round_mail import NOT_SENT, SENT, send_invitation
+    server = settings.mail_server(os.environ)
+    with workflows.SmtpMailer(server) if server is not None else nullcontext() as mailer:
+        done = send_invitation(obj.store, obj.actor, round_id, email, department=department,
+                               perspectives=perspectives, primary=primary, days=days, base_url=_app_address(),
+                               mailer=mailer)
+    invitation = done.invited.invitation
+    who = f"{invitation.email} is invited to round {round_id}"
+    if done.outcome == SENT:
+        how = ("they answer signed in" if done.link is None else
+               f"their link, valid until {long_date(invitation.expires_at.date()) if invitation.expires_at else '-'}, "
+               "is in it and is not shown here")
+        click.echo(f"{who}; the invitation was emailed to them ({how})")
+        return
+    click.echo(f"{who}; {done.reason}", err=True)
+    if done.link is None:
+        click.echo(f"{who}: they answer signed in; tell them yourself")
+    else:
+        click.echo(f"{who}; send them their link yourself, valid until "
+                   f"{long_date(invitation.expires_at.date()) if invitation.expires_at else '-'}:")
+        click.echo(done.link)
+    if done.outcome != NOT_SENT:
+        sys.exit(1)
 
 
 def _app_address() -> str:
@@ -1392,6 +1484,19 @@ def round_revoke(obj: Context, round_id: int, email: str) -> None:
     click.echo(f"{email_address(email)}: invitation to round {round_id} withdrawn")
 
 
+@round_.command("questionnaire")
+@click.argument("round_id", metavar="ROUND", type=int)
+@click.option("--email", required=True, help="The person invited, whose questionnaire it is.")
+@click.option("--out", type=click.Path(path_type=Path), required=True, help="The .docx file to write.")
+@click.pass_obj
+def round_questionnaire(obj: Context, round_id: int, email: str, out: Path) -> None:
+    """A blank questionnaire (Word) for one person invited, to answer on paper: the rubric and what the
+    round asks, marked as theirs. Bring it back filled in with `import answers FILE --round ROUND --email E`."""
+    _writable(out)
+    from .workflows.round_paper import paper_questionnaire
+    _write(out, paper_questionnaire(obj.store, obj.actor, round_id, email))
+
+
 @round_.command("spread")
 @click.argument("round_id", metavar="ROUND", type=int)
 @click.option("--by", type=click.Choice(["department", "perspective"]), help="Also by group (small groups withheld).")
@@ -1409,7 +1514,8 @@ def round_spread(obj: Context, round_id: int, by: str | None, fmt: str) -> None:
                 "counts": {f"{level:g}": n for level, n in sorted(s.counts.items())}, "median": s.median,
                 "lowest": s.lowest, "highest": s.highest, "iqr": s.iqr, "flagged": s.flagged}
     if fmt == "json":
-        _json({"round": round_id, "state": found.round.state, "mode": found.round.mode, "answered": found.answered,
+        _json({"round": round_id, "state": found.round.state, "mode": found.round.mode, "asks": found.round.kind,
+               "answered": found.answered,
                "invited": found.invited, "objectives": {i: figures(s) for i, s in found.objectives.items()},
                **({"by": by, "groups": {i: {g: figures(s) for g, s in groups.items()}
                                         for i, groups in found.groups.items()}} if by else {})})
@@ -1435,16 +1541,19 @@ def round_close(obj: Context, round_id: int) -> None:
 
 @round_.command("moderate")
 @click.argument("round_id", metavar="ROUND", type=int)
-@click.option("--objective", "item", required=True)
+@click.option("--objective", "--key-area", "item", required=True, metavar="ID",
+              help="The objective (or, in a round on key areas, the key area) agreed.")
 @click.option("--score", required=True, help="The agreed score: a level, \"2/3\" where allowed, or n/a.")
 @click.option("--rationale", help="Why (required a level or more from the median, or where views differ).")
 @click.option("--meeting", help="The meeting it was agreed at.")
 @click.pass_obj
 def round_moderate(obj: Context, round_id: int, item: str, score: str, rationale: str | None,
                    meeting: str | None) -> None:
-    """Record the score agreed for one objective of a closed round."""
+    """Record the score agreed for one objective (or key area) of a closed round."""
+    from .domain.rounds import item_word
     workflows.moderate(obj.store, obj.actor, round_id, item, score, rationale=rationale, meeting=meeting)
-    click.echo(f"round {round_id}: objective {item} agreed at {score}")
+    asks = queries.round_view(obj.store, obj.actor, round_id).round.kind   # the round, not its whole spread again
+    click.echo(f"round {round_id}: {item_word(asks)} {item} agreed at {score}")
 
 
 @round_.command("apply")
@@ -1454,6 +1563,134 @@ def round_apply(obj: Context, round_id: int) -> None:
     """Write the agreed scores into the period, all or nothing, each a version "moderated from round N"."""
     written = workflows.apply_round(obj.store, obj.actor, round_id)
     click.echo(f"round {round_id} applied: {counted(len(written), 'agreed score')} written")
+
+
+# ---------------------------------------------------------------- peer comparison (issue 31)
+
+@cli.group()
+def peers() -> None:
+    """Councils side by side on a shared deployment: approved periods put forward, groups (type,
+    region, clubs), releases of group figures that give no council's score away (issue 31)."""
+
+
+@peers.command("opt-in")
+@click.argument("period_name", metavar="PERIOD")
+@click.option("--org", "org_id", required=True)
+@click.pass_obj
+def peers_opt_in(obj: Context, period_name: str, org_id: str) -> None:
+    """Put an approved period forward for the next release (the council's administrator)."""
+    workflows.peers_opt_in(obj.store, obj.actor, org_id, period_name)
+    click.echo(f"{org_id} {period_name} is put forward: it counts from the next release")
+
+
+@peers.command("withdraw")
+@click.argument("period_name", metavar="PERIOD")
+@click.option("--org", "org_id", required=True)
+@click.pass_obj
+def peers_withdraw(obj: Context, period_name: str, org_id: str) -> None:
+    """Withdraw a period put forward: it leaves the figures at the next release."""
+    workflows.peers_withdraw(obj.store, obj.actor, org_id, period_name)
+    click.echo(f"{org_id} {period_name} is withdrawn: the releases already published stay as they are")
+
+
+@peers.group("club")
+def peers_club() -> None:
+    """Named groups of councils, fixed in advance (the deployment's administrator)."""
+
+
+@peers_club.command("add")
+@click.argument("name")
+@click.option("--org", "org_ids", multiple=True, required=True, help="A council in the club (repeat; at least 5).")
+@click.pass_obj
+def peers_club_add(obj: Context, name: str, org_ids: tuple[str, ...]) -> None:
+    """Define a club (or redefine the one of that name)."""
+    club = workflows.add_club(obj.store, obj.actor, name, org_ids)
+    click.echo(f"club {club.name}: {counted(len(club.data['members']), 'council')}")
+
+
+@peers.command("groups")
+@click.pass_obj
+def peers_groups(obj: Context) -> None:
+    """Every group councils are compared in, with its councils, and any council whose type or region
+    could not be mapped to the fixed lists."""
+    found = workflows.peer_groups(obj.store, obj.actor)
+    for group in found.groups:
+        click.echo(f"{group.kind}\t{group.name}\t{counted(len(group.members), 'council')}\t"
+                   f"{', '.join(sorted(group.members))}")
+    for org_id, what, text_ in found.unmapped:
+        click.echo(f"not mapped: {org_id} {what} {text_!r}", err=True)
+
+
+@peers.command("release")
+@click.option("--date", "on", type=DecisionDate(), help="The release's date (default: today).")
+@click.pass_obj
+def peers_release(obj: Context, on: date | None) -> None:
+    """Publish a release: every group's figures from the periods put forward now, frozen."""
+    made = workflows.publish_release(obj.store, obj.actor, on)
+    for base, part in made.data.get("frameworks", {}).items():
+        shown = sum(1 for f in part["figures"] if f.get("median") is not None)
+        click.echo(f"{base}: {counted(len(part['figures']), 'figure')}, {shown} with a median; "
+                   f"{counted(len(part['withheld']), 'group-year')} withheld by the guard")
+        for key, why in part["withheld"].items():
+            click.echo(f"  withheld {key.replace('|', ' ')}: {why}")
+    click.echo(f"release {made.name}")
+
+
+@peers.command("show")
+@click.option("--org", "org_id", required=True)
+@click.option("--period", "period_name", required=True)
+@click.option("--group", "group", required=True, metavar="type|region|CLUB")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_obj
+def peers_show(obj: Context, org_id: str, period_name: str, group: str, fmt: str) -> None:
+    """The released figures of one of the council's groups for a period, per key area."""
+    view = queries.peer_view(obj.store, obj.actor, org_id, period_name)
+    if view is None:
+        raise AssessmentError(f"no release has figures for {period_name} yet")
+    chosen = next((g for g in view.groups if g.kind == group or (g.kind == "club" and g.name == group)), None)
+    if chosen is None:
+        raise AssessmentError(f"{org_id} is in no group '{group}' (its groups: "
+                              f"{', '.join(g.kind if g.kind != 'club' else g.name for g in view.groups) or 'none'})")
+    if fmt == "json":
+        _json({"release": view.release, "released_on": view.released_on.isoformat() if view.released_on else None,
+               "year": view.year, "framework": view.framework_id, "group": chosen.name, "kind": chosen.kind,
+               "key_areas": chosen.figures})
+        return
+    click.echo(f"release {view.release}; {chosen.kind} {chosen.name}; year {view.year}")
+    for key_area, figure in chosen.figures.items():
+        said = (f"median {figure['median']:g}, n = {figure['n']}" + (
+            f", quartiles {figure['q1']:g} to {figure['q3']:g}" if figure.get("q1") is not None else "")
+            if figure.get("median") is not None else f"no comparator: {figure.get('reason')}")
+        click.echo(f"{key_area}\t{said}")
+
+
+@peers.group("series")
+def peers_series() -> None:
+    """Published outside figures (a national diagnostic's aggregates), shown with their source and year."""
+
+
+@peers_series.command("add")
+@click.argument("name")
+@click.option("--source", required=True, help="Where they were published.")
+@click.option("--year", type=int, required=True)
+@click.option("--framework", "framework_id", default="nps-2018", show_default=True)
+@click.option("--level", "levels", multiple=True, required=True, metavar="KEY_AREA=LEVEL",
+              help="A key area's published level (repeat).")
+@click.pass_obj
+def peers_series_add(obj: Context, name: str, source: str, year: int, framework_id: str,
+                     levels: tuple[str, ...]) -> None:
+    """Enter a published outside series."""
+    given: dict[str, float] = {}
+    for pair in levels:
+        key, _, value = pair.partition("=")
+        try:
+            given[key.strip()] = float(value)
+        except ValueError:
+            raise click.BadParameter(f"{pair!r} is not KEY_AREA=LEVEL", param_hint="--level") from None
+    made = workflows.add_series(obj.store, obj.actor, name, source=source, year=year, framework_id=framework_id,
+                                levels=given)
+    click.echo(f"series {made.name} ({made.data['source']}, {made.data['year']}): "
+               f"{counted(len(given), 'key area')}")
 
 
 @cli.group("settings")

@@ -492,6 +492,15 @@ def mail(environ: Mapping[str, str] | None = None) -> Mail | None:
     return _mail(_Reader(os.environ if environ is None else environ))
 
 
+def mail_server(environ: Mapping[str, str] | None = None):
+    """`mail` as the mailer takes it (`workflows.MailSettings`), or None where SMTP_HOST is unset:
+    for `notify run`, `round invite --send` and the Rounds page."""
+    from .workflows import MailSettings
+    found = mail(environ)
+    return (None if found is None
+            else MailSettings(found.host, found.sender, found.port, found.user, found.password, found.starttls))
+
+
 def _toml_string(value: str) -> str:
     """A TOML basic string (the values hold no control characters: `_Reader` refused them)."""
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .harness import machine
 
-MODULES = ["foundation", "ui", "exports", "backup", "imports", "cli", "rounds"]
+MODULES = ["foundation", "ui", "exports", "backup", "imports", "cli", "rounds", "peers"]
 RESULTS_DIR = Path(__file__).resolve().parent.parent / "bench-results"
 
 

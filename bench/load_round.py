@@ -14,8 +14,8 @@ Streamlit's own websocket protocol to it (the light client of `bench.load`, not 
 opening `/?link=TOKEN` as a respondent's browser does (the page takes the link out of the address
 and keeps it in the session). Each person, starting at random within the first T seconds, then
 --answers times: chooses an answer to the next objective (a level, a half step where the key area
-allows one, now and then "don't know"; the selectbox's rerun), types a comment and presses **Save my
-answers** (the comment goes with the click, as a browser sends a text area's value on leaving it),
+allows one, now and then "don't know"), types a comment and presses **Save my answers** (the
+questionnaire is a form: the answer and the comment go with the click, and choosing runs nothing),
 and waits for "Saved." on the page: the time from the click to "Saved." is the save's latency. Between
 saves they pause for a time drawn evenly between T/2 and 3T/2 (T on average). After the last save
 and one more pause they press **Submit my answers** and wait for "Your answers are submitted"
@@ -31,7 +31,7 @@ one those answers make, which is the check an anonymous round allows.
 
 For information, the server's CPU per save against a floor measured in the same run: the same save
 through the application layer in this process, no Streamlit (`questionnaire_by_link` for the
-selectbox's rerun and for the click's, and `answer_by_link` with every objective's answer, as the
+click's rerun, and `answer_by_link` with every objective's answer, as the
 page sends them), on a respondent of its own.
 
 Approximate as `bench.load` is: the client shares the machine. Results go to
@@ -105,18 +105,12 @@ class Respondent:
         comment = f"Respondent {self.n}, answer {self.turn}: {label}"
         score_key, comment_key = f"answer.score.{item}", f"answer.comment.{item}"
 
-        start = time.perf_counter()
-        run = await self.client.rerun(changed={score_key: label})
-        tally.change_latencies.append(time.perf_counter() - start)
+        clicked = time.perf_counter()    # a form: the answer and the comment go with the click
+        run = await self.client.rerun(changed={score_key: label, comment_key: comment}, click="answer.save")
         if not _check(run, tally):
             return
         if self.client.value(score_key) != label:
             tally.error("change not kept", f"objective {item}: {self.client.value(score_key)!r}, not {label!r}")
-            return
-
-        clicked = time.perf_counter()
-        run = await self.client.rerun(changed={comment_key: comment}, click="answer.save")
-        if not _check(run, tally):
             return
         saved = run.alert("Saved.", Alert.SUCCESS)
         if saved is None:
@@ -215,7 +209,7 @@ def prepare(url: str, sessions: int, objectives: int, mode: str) -> Prepared:
 
 def app_layer_floor(prepared: Prepared, saves: int = 30) -> dict[str, Any]:
     """The save a session makes, through the application layer in this process: the questionnaire
-    read for the selectbox's rerun and again for the click's, and every objective's answer saved.
+    read for the click's rerun, and every objective's answer saved.
     CPU seconds per save (on an invitation of its own, never submitted)."""
     from assessment import workflows
 
@@ -224,7 +218,6 @@ def app_layer_floor(prepared: Prepared, saves: int = 30) -> dict[str, Any]:
 
     def save(i: int) -> None:
         item = items[i % len(items)]
-        workflows.questionnaire_by_link(store, token)
         workflows.questionnaire_by_link(store, token)
         given[item] = (prepared.choices[item][i % len(prepared.choices[item])], f"Floor answer {i}")
         workflows.answer_by_link(store, token, given)
@@ -396,11 +389,10 @@ def main(argv: list[str]) -> int:
           f"{r['submitted']} of {args.sessions} submitted")
     print(f"save, click to \"Saved.\":  p50 {_ms(r['p50_s'])}, p95 {_ms(r['p95_s'])}, max {_ms(r['max_s'])}"
           f"   (aim: p95 under 1 s: {'met' if r['p95_s'] is not None and r['p95_s'] < 1 else 'NOT MET'})")
-    print(f"choosing an answer (its rerun): p50 {_ms(r['change_p50_s'])}, p95 {_ms(r['change_p95_s'])}; "
-          f"submit: p50 {_ms(r['submit_p50_s'])}, p95 {_ms(r['submit_p95_s'])}, max {_ms(r['submit_max_s'])}")
+    print(f"submit: p50 {_ms(r['submit_p50_s'])}, p95 {_ms(r['submit_p95_s'])}, max {_ms(r['submit_max_s'])}")
     print(f"errors {r['errors']}{' ' + json.dumps(r['errors_by_kind']) if r['errors'] else ''}, lost {r['lost']}; "
           f"server memory {r['rss_mb']:.0f} MB")
-    print(f"server CPU {_ms(r['cpu_s_per_save'])} a save (its two reruns, and a share of the "
+    print(f"server CPU {_ms(r['cpu_s_per_save'])} a save (its rerun, and a share of the "
           f"submits); the application layer's part measured alone {_ms(floor['cpu_s_per_save'])} "
           f"({_ratio(r['ratio'])}, for information: the rest is Streamlit drawing the questionnaire)")
     for example in r["error_examples"][:5] + r["lost_examples"][:5]:

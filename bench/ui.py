@@ -8,6 +8,11 @@ the element counts AppTest finds on the real page (selectboxes, text areas, text
 inputs, buttons, toggles, markdown, text, captions, expanders, tables, columns), so it asks Streamlit to draw the
 same things with none of the project's work: no database read, no roll-ups, no drafts.
 
+Report page with peers (issue 31): a rerun of the progress report of a council whose period's
+group figures are in a release (the band on the radar, its column, the at-a-glance sentence and the
+Peers section), against the same council's report in a copy of the database before the release
+(the floor): the peers' part should cost little (aim 1.1x).
+
 Start page at 400 organisations: a rerun of Start for an editor of one council, in a deployment of
 400 organisations (the examples and copies of Medway's record, two periods each), against the same
 rerun in a deployment of 2 (the floor). A person sees only their own organisations, so the other
@@ -97,6 +102,7 @@ def run() -> Iterator[Result]:
         yield Ratio("score page rerun (10 objectives)", "bare page, same elements", subject_times, floor_times,
                     aim=1.3, details={"elements": n})
         yield from start_pages(Path(folder))
+        yield from report_pages(Path(folder))
 
 
 def _deployment(folder: Path, organisations: int) -> str:
@@ -144,3 +150,51 @@ def start_pages(folder: Path) -> Iterator[Result]:
         times_400, times_2 = time_pair(at_400.run, at_2.run, repeat=40)
         yield Ratio(f"Start, {who}, 400 organisations", "the same at 2", times_400, times_2, aim=aim,
                     details={"organisations offered (400, 2)": seen})
+
+
+def _peers_deployment(folder: Path, councils: int = 12) -> tuple[str, str]:
+    """Two SQLite databases alike but for a release: `councils` unitary councils in the South East,
+    each with 2023/24 approved (every objective scored) and put forward; the first with a release."""
+    import shutil
+    from datetime import date
+
+    from assessment import workflows
+    from assessment.domain.record import Entry, Organisation, OrganisationRecord, PeriodRecord
+    from assessment.domain.scores import Score
+    from assessment.formats.framework_file import find_framework
+    nps = find_framework("nps-2018")
+    path = folder / "bench-peers.db"
+    store = workflows.connect(f"sqlite:///{path}")
+    for n in range(councils):
+        entries = {o: Entry(item=o, score=Score(float(1 + (n + i) % 5))) for i, o in enumerate(nps.key_area_of)}
+        record = OrganisationRecord(Organisation(f"council-{n:02d}", f"Council {n}", "unitary", "South East"),
+                                    "nps-2018", "2018", [PeriodRecord("2023/24", status="approved", entries=entries)])
+        workflows.import_record(store, workflows.LOCAL_ACTOR, record)
+        workflows.peers_opt_in(store, workflows.LOCAL_ACTOR, f"council-{n:02d}", "2023/24")
+    store.engine.dispose()
+    shutil.copy(path, folder / "bench-peers-floor.db")
+    store = workflows.connect(f"sqlite:///{path}")
+    workflows.publish_release(store, workflows.LOCAL_ACTOR, date(2026, 4, 1))
+    store.engine.dispose()
+    return f"sqlite:///{path}", f"sqlite:///{folder / 'bench-peers-floor.db'}"
+
+
+def _report_page(url: str) -> AppTest:
+    os.environ["DATABASE_URL"] = url
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.selectbox(key="home.org").set_value("council-00").run()
+    at.selectbox(key="home.period").set_value("2023/24").run()
+    at.switch_page("assessment/ui/report_page.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def report_pages(folder: Path) -> Iterator[Result]:
+    with_peers, without = _peers_deployment(folder)
+    subject, floor = _report_page(with_peers), _report_page(without)
+    seen = (sum("median of" in m.value for m in subject.markdown), sum("median of" in m.value for m in floor.markdown))
+    assert seen[0] and not seen[1], "the report with the release shows the peers' sentence, the other does not"
+    subject_times, floor_times = time_pair(subject.run, floor.run, repeat=20)
+    yield Ratio("report page with peers", "the same before the release", subject_times, floor_times, aim=1.1,
+                details={"peers' sentence shown (with, without)": seen})

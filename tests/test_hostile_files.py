@@ -194,7 +194,7 @@ def test_real_backups_sit_well_within_the_budgets(tmp_path, nps):
         kb = len(data) / 1024
         assert (data.count(b",") + data.count(b"[") + data.count(b"{")) / kb < limits.BACKUP_VALUES_PER_KB * 0.7
         assert data.count(b"{") / kb < limits.BACKUP_OBJECTS_PER_KB / 2
-        assert widest_object(data, limits.BACKUP_DEPTH) == 19 < limits.BACKUP_KEYS   # an entry's keys
+        assert widest_object(data, limits.BACKUP_DEPTH) == 20 < limits.BACKUP_KEYS   # a period's keys
     target = open_store(f"sqlite:///{tmp_path / 'target.db'}")
     assert restore(target, written)["entries"] == 10 * 10 * len(nps.objectives)
     source.engine.dispose(), target.engine.dispose()

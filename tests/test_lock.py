@@ -95,7 +95,7 @@ def test_every_method_of_the_store_says_what_it_does_to_a_period():
     assert not unmarked, f"mark these with store.writes(...) or store.reads: {unmarked}"
     known = {store_module.READS, store_module.CONTENT_OF_A_PERIOD, store_module.ACTIONS_OF_A_PERIOD,
              store_module.SIGN_OFF_OF_A_PERIOD, store_module.NEW_PERIOD, store_module.OWN_DRAFTS_DISCARDED,
-             store_module.NOT_A_PERIOD, store_module.ROUND_OF_A_PERIOD}
+             store_module.NOT_A_PERIOD, store_module.ROUND_OF_A_PERIOD, store_module.PEERS_OF_A_PERIOD}
     assert set(cases.values()) <= known
 
 
@@ -120,8 +120,9 @@ def test_the_store_refuses_every_content_write_to_a_frozen_period(medway_frozen,
 
 @pytest.mark.parametrize("status", FROZEN)
 def test_the_store_takes_what_a_frozen_period_still_takes(medway_frozen, status):
-    """An action's progress; a sign-off move; one's own drafts discarded; a new period beside it.
-    An action's owner and due date are refused (as members approved them)."""
+    """An action's progress; a sign-off move; one's own drafts discarded; a new period beside it; an
+    approved period put forward for peer comparison. An action's owner and due date are refused (as
+    members approved them)."""
     period = FROZEN[status]
     action = next(a for e in stored(medway_frozen, "medway").period(period).entries.values() for a in e.actions)
     with medway_frozen.transaction() as tx:
@@ -138,9 +139,21 @@ def test_the_store_takes_what_a_frozen_period_still_takes(medway_frozen, status)
     with pytest.raises(AlreadyExists):
         with medway_frozen.transaction() as tx:
             tx.add_period("medway", PeriodRecord(period), "nps-2018", "2018", user="x")
+    # Put forward for peer comparison: an approved period only (its content does not change).
+    if status == "approved":
+        with medway_frozen.transaction() as tx:
+            tx.set_peers_opt_in("medway", period, "x")
+        with medway_frozen.transaction() as tx:
+            assert [(o.org_id, o.period) for o in tx.peer_opt_ins()] == [("medway", period)]
+    else:
+        with pytest.raises(PeriodLocked, match=f"{period} is submitted: only an approved period is compared"):
+            with medway_frozen.transaction() as tx:
+                tx.set_peers_opt_in("medway", period, "x")
     with medway_frozen.transaction() as tx:
         tx.set_status("medway", period, "draft")
     assert stored(medway_frozen, "medway").period(period).status == "draft"
+    with medway_frozen.transaction() as tx:          # reopened, it is no longer put forward
+        assert tx.peer_opt_ins() == []
 
 
 def _every_content_workflow(store, period: str) -> dict:

@@ -124,6 +124,22 @@ def _every_change(store, imported_event: int, prepared):
         "apply_round": lambda a: workflows.apply_round(store, a, 1),
         "rounds_of": lambda a: workflows.rounds_of(store, a, "medway"),
         "round_answers": lambda a: workflows.round_answers(store, a, 1),
+        "set_moderators": lambda a: workflows.set_moderators(store, a, 1, []),
+        "send_invitation": lambda a: workflows.send_invitation(store, a, 1, "y@partner.org", department="Legal",
+                                                               perspectives=["legal"], base_url="http://localhost",
+                                                               mailer=None),
+        "peers_opt_in": lambda a: workflows.peers_opt_in(store, a, "medway", "2023"),
+        "peers_withdraw": lambda a: workflows.peers_withdraw(store, a, "medway", "2023"),
+        "peers_opted_in": lambda a: workflows.peers_opted_in(store, a, "medway"),
+        "add_club": lambda a: workflows.add_club(store, a, "Club", ["medway", "kent"]),
+        "peer_groups": lambda a: workflows.peer_groups(store, a),
+        "publish_release": lambda a: workflows.publish_release(store, a),
+        "peer_releases": lambda a: workflows.peer_releases(store, a),
+        "add_series": lambda a: workflows.add_series(store, a, "National", source="LGA", year=2025,
+                                                     framework_id="nps-2018", levels={"engaging-councillors": 3}),
+        "paper_questionnaire": lambda a: workflows.paper_questionnaire(store, a, 1, "x@partner.org"),
+        "import_paper_answers": lambda a: workflows.import_paper_answers(
+            store, a, 1, "x@partner.org", b'answers:\n  - objective: "1"\n    score: 3\n', source="a.yaml"),
     }
 
 
@@ -136,7 +152,9 @@ def _everything_stored(store):
             queries.drafts(store, LOCAL_ACTOR, "medway"), [o.id for o in queries.organisations(store, LOCAL_ACTOR)])
 
 
-QUESTIONS = {"may_change"}   # answers whether an actor may change a period; changes nothing (tests/test_lock.py)
+# Answer whether an actor may change a period, or moderate a round; change nothing (tests/test_lock.py,
+# tests/test_round_kinds.py).
+QUESTIONS = {"may_change", "may_moderate"}
 
 
 def test_every_workflow_is_in_the_refusal_table(medway_year):
@@ -194,6 +212,7 @@ def _every_query(store, period: str):
         "plan_record": lambda a: queries.plan_record(store, a, "medway"),
         "plan_history": lambda a: queries.plan_history(store, a, "medway", period, "outcome", "local-suppliers"),
         "round_report": lambda a: queries.round_report(store, a, "medway", period),
+        "peer_view": lambda a: queries.peer_view(store, a, "medway", period),
         "round_view": lambda a: queries.round_view(store, a, 1),
         "my_questionnaires": lambda a: queries.my_questionnaires(store, a) or _refused(),
     }
@@ -223,7 +242,9 @@ DEPLOYMENT_WORK = {"add_organisation", "add_person", "remove_person", "load_exam
                    "save_dated_backup", "check_backup",
                    "everyone", "unbind_person", "sign_in_log", "notify", "reminder_log", "set_reminders", "reminders_on",
                    # personal data: the law's requests reach into records (docs/privacy.md), and are theirs to answer
-                   "erase_person", "personal_data_of", "delete_organisation", "run_retention"}
+                   "erase_person", "personal_data_of", "delete_organisation", "run_retention",
+                   # peer comparison's clubs, releases and outside series are the deployment's
+                   "add_club", "peer_groups", "publish_release", "peer_releases", "add_series"}
 
 
 def test_the_deployment_administrator_manages_organisations_and_people_but_sees_no_record_without_a_role(medway_year):

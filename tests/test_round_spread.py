@@ -434,8 +434,8 @@ def test_spread_words(nps):
 
 @pytest.mark.parametrize("answers, words", [
     (levels(2, 2.5, 3), "median 2/3, range 2 to 3, 3 answering"),           # a half step median
-    (levels(2.5, 4), "median 3.25, range 2/3 to 4, 2 answering"),           # (2.5 + 4) / 2
-    (levels(2, 2.5), "median 2.25, range 2 to 2/3, 2 answering"),
+    (levels(2.5, 4), "median between 3 and 3/4, range 2/3 to 4, 2 answering"),           # (2.5 + 4) / 2
+    (levels(2, 2.5), "median between 2 and 2/3, range 2 to 2/3, 2 answering"),
     (levels(5) + [NA, NA, DK, DK], "median 5 – Innovator, only one gave 5, 1 answering, 2 don't know, 2 n/a"),
     (levels(3, 3, 3), "median 3 – Mature, all gave 3, 3 answering"),        # everyone the same: no range
     ([DK, NA], "no one answering with a level, 1 don't know, 1 n/a"),

@@ -100,6 +100,10 @@ def test_a_link_withdrawn_or_expired_is_refused_in_the_same_words(store, medway_
             workflows.questionnaire_by_link(store, token)
         assert str(refused.value) == ("this link to answer is not valid: it may be mistyped, withdrawn, expired or "
                                       "already used")
+    # Their answers on paper, typed in by an editor while the round is open: the link's expiry does not count.
+    assert workflows.import_answers(store, EDITOR, r.id, "person2@partner.org", {"1": ("3", "On paper")}) == 1
+    with pytest.raises(AssessmentError, match="person1@partner.org is not invited to round 1"):   # withdrawn
+        workflows.import_answers(store, EDITOR, r.id, "person1@partner.org", {"1": ("3", "")})
     with pytest.raises(InvalidEdit, match="a link lasts 1 to 30 days"):
         workflows.invite(store, EDITOR, r.id, "late@partner.org", department="Legal", perspectives=["legal"], days=31)
 

@@ -146,7 +146,7 @@ def test_organisations_and_not_found(store):
         workflows.add_organisation(store, LOCAL_ACTOR, "kent", "Kent again")
     assert [(o.id, o.periods) for o in queries.organisations(store, LOCAL_ACTOR)] == [("kent", [])]
     assert queries.organisations(store, LOCAL_ACTOR)[0].organisation == \
-        Organisation("kent", "Kent County Council", "County council", "South East")
+        Organisation("kent", "Kent County Council", "county", "South East")   # the fixed list's word (`domain.peers`)
     with pytest.raises(NotFound, match="no organisation 'surrey'"):
         stored(store, "surrey")
 

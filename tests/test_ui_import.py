@@ -89,12 +89,12 @@ def test_a_new_council_is_added_on_start_then_imports_its_appendix(db):  # noqa:
     assert "kent-county-council" not in {org.id for org in queries.organisations(store, LOCAL_ACTOR)}
 
     at.text_input(key="home.add.id").input("")
-    at.text_input(key="home.add.type").input("County council")
+    at.selectbox(key="home.add.type").set_value("county")
     at.button(key="FormSubmitter:home.add-Add organisation").click().run()
     assert not at.exception, at.exception
     assert "Added Kent County Council (id kent-county-council)" in shown(at.success)[0].value
     assert at.selectbox(key="home.org").value == "kent-county-council"
-    assert stored(store, "kent-county-council").organisation.type == "County council"
+    assert stored(store, "kent-county-council").organisation.type == "county"
 
     at = open_import(at)
     assert at.title[0].value == "Import: Kent County Council"

@@ -19,6 +19,7 @@ from assessment.storage.store import open_store
 from assessment.workflows import LOCAL_ACTOR, Actor, queries
 
 from .conftest import ROOT, shown, stored, tables, unescape
+from .test_notify import smtp, words_of  # noqa: F401 - smtp is a fixture (a mail server)
 from .test_ui_scoring import db, new_app  # noqa: F401 - db is a fixture
 
 ROUNDS_PAGE = "assessment/ui/rounds_page.py"
@@ -164,3 +165,77 @@ def test_someone_with_an_account_answers_signed_in_on_your_views(db):  # noqa: F
     assert workflows.round_spread(store, LOCAL_ACTOR, r.id).answered == 1
     workflows.close_round(store, LOCAL_ACTOR, r.id)
     assert queries.my_questionnaires(store, officer) == []                # no longer open
+
+
+def test_a_key_area_round_in_the_app_and_the_moderators_named(db):  # noqa: F811
+    """On a period scored one level per key area the Rounds page asks about key areas; the agreed
+    level is written into the key area's entry. Naming a moderator who is no editor is refused in a
+    line; naming an editor shows on the page and in history."""
+    store = open_store(db)
+    workflows.start_period(store, LOCAL_ACTOR, "medway", "2024", per="key_area")
+    workflows.add_person(store, LOCAL_ACTOR, "editor@medway.gov.uk", "medway", "editor")
+    workflows.add_person(store, LOCAL_ACTOR, "cllr@medway.gov.uk", "medway", "reviewer")
+    at = new_app("medway", "2024")
+    _run(at.switch_page(ROUNDS_PAGE))
+    assert "2024 is scored one level per key area, so the round asks for a view of each key area." in _texts(at)
+    assert at.radio(key="rounds.open.which").options[0] == "All 14 key areas"
+    at.radio(key="rounds.open.which").set_value("Only those chosen below")
+    at.multiselect(key="rounds.open.items").set_value(["engaging-councillors"])
+    at.number_input(key="rounds.open.k").set_value(3)
+    assert at.text_area(key="rounds.open.perspectives").value.splitlines()[0] == "procurement officer"
+    at.text_area(key="rounds.open.perspectives").input("finance\n  Cabinet   member \n\nfinance")
+    _run(at.button(key="rounds.open.go").click())
+    assert "asking about 1 key area, closing on" in _texts(at)
+    assert "It asks about 1 key area and is confidential" in _texts(at)
+    at.text_input(key="rounds.moderators.emails").input("cllr@medway.gov.uk")
+    _run(at.button(key="rounds.moderators.go").click())
+    assert [e.value for e in shown(at.error)] == [
+        "cllr@medway.gov.uk is not an editor here: a round is on a draft period, which only its editors and "
+        "administrators see, so only they can moderate it."]
+    at.text_input(key="rounds.moderators.emails").input("editor@medway.gov.uk")
+    _run(at.button(key="rounds.moderators.go").click())
+    assert "Round 1 is moderated by editor@medway.gov.uk." in _texts(at)
+    assert "Moderators: editor@medway.gov.uk" in [e.label for e in at.expander]
+    with store.transaction(write=False) as tx:
+        assert tx.round(1).perspectives == ("finance", "Cabinet member")     # as typed, tidied, once each
+    for n, level in enumerate(("2", "3", "4")):
+        token = workflows.invite(store, LOCAL_ACTOR, 1, f"p{n}@partner.org", department="Finance",
+                                 perspectives=["finance"]).token
+        workflows.answer_by_link(store, token or "", {"engaging-councillors": (level, "")}, submit=True)
+    _run(at)
+    spread = tables(at)[1]
+    assert list(spread["Key area"]) == ["Engaging Councillors"]
+    assert list(spread["Views"]) == ["median 3 – Mature, range 2 to 4, 3 answering"]
+    _run(at.button(key="rounds.close").click())
+    assert "Closed round 1: agree a score for each key area below, then apply them." in _texts(at)
+    at.selectbox(key="rounds.1.moderate.engaging-councillors.score").set_value("3 – Mature")
+    at.text_area(key="rounds.1.moderate.engaging-councillors.rationale").input("Views two levels apart.")
+    _run(at.button(key="rounds.1.moderate.engaging-councillors.go").click())
+    assert "Engaging Councillors agreed at 3 – Mature." in _texts(at)
+    _run(at.button(key="rounds.apply").click())
+    assert "Applied round 1: 1 agreed score written into 2024." in _texts(at)
+    entry = stored(store, "medway").period("2024").key_area_entries["engaging-councillors"]
+    assert entry.score == Score(3.0) and not entry.carried
+
+
+def test_where_mail_is_set_up_the_rounds_page_emails_the_invitation_with_its_link(db, monkeypatch, smtp):  # noqa: F811
+    """With a mail server set up, "Email them the invitation" is offered (ticked): the message
+    carries the person's link, which opens their questionnaire, and the page does not show it."""
+    for name, value in (("SMTP_HOST", "127.0.0.1"), ("SMTP_PORT", str(smtp.settings.port)),
+                        ("SMTP_FROM", "procurement@medway.gov.uk"), ("SMTP_STARTTLS", "false")):
+        monkeypatch.setenv(name, value)
+    store = open_store(db)
+    workflows.open_round(store, LOCAL_ACTOR, "medway", "2023", closes=date.today() + timedelta(days=9), items=["1"])
+    at = new_app("medway", "2023")
+    _run(at.switch_page(ROUNDS_PAGE))
+    assert at.checkbox(key="rounds.invite.send").value is True
+    at.text_input(key="rounds.invite.email").input("partner@charity.org.uk")
+    at.text_input(key="rounds.invite.department").input("Voluntary sector")
+    at.multiselect(key="rounds.invite.perspectives").set_value(["partner body"])
+    _run(at.button(key="rounds.invite.go").click())
+    assert "partner@charity.org.uk is invited: the invitation was emailed to them." in _texts(at)
+    assert not at.code                                             # the link is in the email only
+    [message] = smtp.to("partner@charity.org.uk")
+    link = re.search(r"/\?link=([A-Za-z0-9_-]{43})", words_of(message))
+    assert link is not None
+    assert workflows.questionnaire_by_link(store, link.group(1)).items == ["1"]

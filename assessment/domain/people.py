@@ -84,7 +84,7 @@ def email_address(text: str | None) -> str:
     refused). Whatever is refused is shown with its control characters escaped (`printable`)."""
     stripped = (text or "").strip(" ")
     shown = printable(stripped[:limits.EMAIL])
-    control = next((char for char in stripped if _control(char)), None)
+    control = next((char for char in stripped if is_control(char)), None)
     if control is not None:
         raise InvalidEdit(f"“{shown}” holds the control character {printable(control)}; write the address in "
                           "plain letters, digits and punctuation")
@@ -131,7 +131,7 @@ def _address_problem(address: str) -> str | None:
     return None
 
 
-def _control(char: str) -> bool:
+def is_control(char: str) -> bool:
     """A control character: C0 (U+0000 to U+001F), DEL (U+007F) or C1 (U+0080 to U+009F)."""
     return ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F
 
@@ -299,7 +299,7 @@ def _presented(value: Any, claim: str) -> str:
     try:
         return email_address(value)
     except InvalidEdit:
-        control = next((char for char in value if _control(char)), None)
+        control = next((char for char in value if is_control(char)), None)
         odd = f"the control character {printable(control)}" if control else _not_plain(value.strip(" "))
         why = f"holds {odd}" if odd else "is not an email address"
         shown = printable(value[:limits.EMAIL])

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from . import limits
 from .covering import CoveringReport, ReportShape
 from .errors import AssessmentError, NotFound
+from .people import is_control
 from .scores import UNSCORED, Score
 
 STATUSES = ("draft", "submitted", "approved")
@@ -453,12 +454,19 @@ def next_period(name: str) -> str:
 # ---------------------------------------------------------------- lengths
 
 def organisation_problems(org: Organisation) -> list[str]:
-    """What in an organisation is longer than the database keeps (`limits`), as messages."""
-    return [m for m in (limits.too_long("the organisation's id", org.id, limits.ORGANISATION_ID),
-                        limits.too_long("the organisation's name", org.name, limits.ORGANISATION_NAME),
-                        limits.too_long("the organisation's type", org.type, limits.ORGANISATION_TYPE),
-                        limits.too_long("the organisation's region", org.region, limits.ORGANISATION_REGION))
-            if m]
+    """What in an organisation is longer than the database keeps (`limits`), or holds a control
+    character (which no Word document or chart can hold), as messages."""
+    found = [m for m in (limits.too_long("the organisation's id", org.id, limits.ORGANISATION_ID),
+                         limits.too_long("the organisation's name", org.name, limits.ORGANISATION_NAME),
+                         limits.too_long("the organisation's type", org.type, limits.ORGANISATION_TYPE),
+                         limits.too_long("the organisation's region", org.region, limits.ORGANISATION_REGION))
+             if m]
+    for what, text in (("name", org.name), ("type", org.type), ("region", org.region)):
+        odd = next((c for c in text or "" if is_control(c)), None)
+        if odd is not None:
+            found.append(f"the organisation's {what} holds the control character U+{ord(odd):04X}; write it in "
+                         "plain text")
+    return found
 
 
 def action_problems(action: Action) -> list[str]:

@@ -17,6 +17,9 @@ The rules, in one place:
 - A person who has switched reminders off is sent nothing, and an action they own reaches no one
   else; each person is sent at most **one message a day**, listing at most
   `limits.REMINDER_ACTIONS` actions (the rest are counted).
+- Respondents of a round yet to answer are reminded before it closes (`domain.round_reminders`),
+  and an invitation to answer may be sent by email; both are kept in the same log (kinds `ROUND`
+  and `INVITATION`) and count towards the one message a day.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ OVERDUE_EVERY = 7       # days between two messages listing a person's overdue a
 PROMPT_EVERY = 365      # days between two prompts to start a new period of the same organisation
 EDITING_ROLES = ("administrator", "editor")   # those who edit a record (and start its periods)
 DUE, OVERDUE, NEW_PERIOD = "due", "overdue", "new period"
+ROUND, INVITATION = "round", "invitation"     # logged by `domain.round_reminders`: a round reminded, an invitation sent
 _ORDER = {DUE: 0, OVERDUE: 1, NEW_PERIOD: 2}
 
 
@@ -129,6 +133,11 @@ class LoggedReminder:
         if kinds.count(NEW_PERIOD):
             parts.append(counted(kinds.count(NEW_PERIOD), "prompt to start a new period",
                                  "prompts to start a new period"))
+        if kinds.count(ROUND):
+            parts.append(counted(kinds.count(ROUND), "reminder to answer a round", "reminders to answer a round"))
+        if kinds.count(INVITATION):
+            parts.append(counted(kinds.count(INVITATION), "invitation to answer a round",
+                                 "invitations to answer a round"))
         said = f"{self.outcome} to {printable(self.email)}: {', '.join(parts) or 'nothing listed'}"
         return said + (f" ({printable(self.reason)})" if self.reason else "")
 

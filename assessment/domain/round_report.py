@@ -25,8 +25,8 @@ from datetime import datetime
 from .framework import Framework
 from .numbers import counted
 from .record import long_date
-from .rounds import FLAG_WORDS, Participation, Round, Share, Spread, Withheld, percent, spread_words
-from .scores import level_label
+from .rounds import FLAG_WORDS, Participation, Round, Share, Spread, Withheld, item_word, percent, spread_words
+from .scores import level_label, written_value
 
 VIEWS_HEADING = "Views gathered"
 DIFFER_HEADING = "Where views differ most"
@@ -119,19 +119,57 @@ def participation_sentence(report: RoundReport) -> str:
         took_part = f"{counted(report.answered, 'person', 'people')} answered."
     mode = ("It was anonymous: no answer is kept with who gave it." if r.mode == "anonymous"
             else "It was confidential: the moderator knew who gave each answer; this report names nobody.")
-    asked = counted(len(report.agreed), "objective")
+    asked = counted(len(report.agreed), item_word(r.kind))
     opened = f", opened on {long_date(r.created_at.date())}" if r.created_at else ""
     applied = f" on {long_date(r.changed_at.date())}" if r.changed_at else ""
     return (f"{took_part} They were asked for their view of {asked} in {r.period} (round {r.id}{opened}). {mode} "
-            f"A moderator then agreed one level for each objective and wrote it into {r.period}{applied}. "
+            f"A moderator then agreed one level for each {item_word(r.kind)} and wrote it into {r.period}{applied}. "
             f"Groups of fewer than {counted(r.k, 'person', 'people')} are not shown, so that nobody can be "
             "singled out.")
+
+
+@dataclass(frozen=True)
+class Band:
+    """The respondents' range on one key area, for the radar: lowest and highest level given, n."""
+
+    lowest: float
+    highest: float
+    n: int
+
+    def __str__(self) -> str:
+        spread = (f"{written_value(self.lowest)} to {written_value(self.highest)}" if self.lowest != self.highest
+                  else f"all {written_value(self.lowest)}" if self.n > 1 else written_value(self.lowest))
+        return f"{spread} (n = {self.n})"
+
+
+BAND_COLUMN = "Respondents (lowest to highest)"
+
+
+def radar_band(report: RoundReport | None, framework: Framework) -> dict[str, Band]:
+    """The respondents' range on each key area a round on key areas asked about, by the key area's
+    title (as the radar names it): drawn as a band on the radar. Nothing for a round on objectives
+    (the radar's points are key areas, each the mean of its objectives: a range of objectives'
+    answers is not a range of that number; `formats.range_chart` draws those), nor where figures
+    are withheld or nobody gave a level."""
+    if report is None or report.round.kind != "key_area":
+        return {}
+    bands = {}
+    for a in report.agreed:
+        s = a.spread
+        if a.item in framework.key_areas and isinstance(s, Spread) and s.lowest is not None and s.highest is not None:
+            bands[framework.key_areas[a.item].title] = Band(s.lowest, s.highest, s.n)
+    return bands
+
+
+def _column(report: RoundReport) -> str:
+    """The first column's heading: what the round asked about ("Objective" or "Key area")."""
+    return item_word(report.round.kind).capitalize()
 
 
 def views_table(report: RoundReport, framework: Framework) -> list[dict[str, str]]:
     """One row per objective: the agreed level, the respondents' median and range with n, whether
     views were two or more levels apart, and the comments published (without names)."""
-    return [{"Objective": item_title(framework, a.item),
+    return [{_column(report): item_title(framework, a.item),
              "Agreed level": agreed_words(a.agreed, framework),
              "Respondents": respondents_words(a.spread, framework),
              "Views differ": f"Yes: {FLAG_WORDS}" if differs(a.spread) else "",
@@ -159,7 +197,7 @@ def differ_most_note(report: RoundReport) -> str:
     """Why the list is empty, when it is."""
     if report.differ_most:
         return ""
-    return "On every objective, everyone answering with a level gave the same one."
+    return f"On every {item_word(report.round.kind)}, everyone answering with a level gave the same one."
 
 
 @dataclass(frozen=True)
@@ -203,7 +241,7 @@ def _group_rows(groups: dict[str, Share | Withheld], column: str) -> list[dict[s
 def moderation_log(report: RoundReport, framework: Framework) -> list[dict[str, str]]:
     """The moderation log: each objective's agreed level, the respondents' figures it was agreed
     against, the rationale, the meeting, and who agreed it and when (respondents are not named)."""
-    return [{"Objective": item_title(framework, a.item),
+    return [{_column(report): item_title(framework, a.item),
              "Agreed": agreed_words(a.agreed, framework),
              "Respondents": respondents_words(a.spread, framework),
              "Rationale": a.rationale or "",

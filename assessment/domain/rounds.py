@@ -28,7 +28,7 @@ from typing import Iterable, Mapping
 
 from .errors import AssessmentError, NotFound
 from .framework import Framework
-from .numbers import MISSING, counted, two_places
+from .numbers import MISSING, counted
 from .scores import level_label, parse_score, written_value
 
 # The perspectives offered by default; a council may offer its own list instead.
@@ -133,19 +133,37 @@ class Answer:
         return DONT_KNOW if self.dont_know else NOT_APPLICABLE
 
 
-def read_answer(objective_id: str, raw: object, framework: Framework, *, comment: str = "") -> Answer | None:
+def read_answer(objective_id: str, raw: object, framework: Framework, *, comment: str = "",
+                kind: str = "objective") -> Answer | None:
     """An answer as people give it: a score as `scores.parse_score` reads one (half steps only where
-    the objective's key area allows them), or "don't know"; None when left blank. Raises ScoreError
-    for anything else, naming the objective (NotFound for an objective the framework has not)."""
+    the item's key area allows them), or "don't know"; None when left blank. Raises ScoreError for
+    anything else, naming the item (NotFound for one the framework has not). With `kind`
+    "key_area", `objective_id` is a key area's id (a round on a record kept one level per key area)."""
     if isinstance(raw, str) and " ".join(raw.split()).lower() in DONT_KNOW_WORDS:
         return Answer(objective_id, dont_know=True, comment=comment)
-    if objective_id not in framework.key_area_of:
-        raise NotFound(f"objective {objective_id} is not in {framework.name}")
-    half = framework.allows_half_steps(framework.key_area_of[objective_id])
-    score = parse_score(raw, framework, where=f"objective {objective_id}", half_steps=half)
+    if objective_id not in asked_of(framework, kind):
+        raise NotFound(f"{item_word(kind)} {objective_id} is not in {framework.name}")
+    half = framework.allows_half_steps(key_area_of_item(framework, kind, objective_id))
+    score = parse_score(raw, framework, where=f"{item_word(kind)} {objective_id}", half_steps=half)
     if score.not_applicable:
         return Answer(objective_id, not_applicable=True, comment=comment)
     return None if score.value is None else Answer(objective_id, score.value, comment=comment)
+
+
+def asked_of(framework: Framework, kind: str = "objective") -> list[str]:
+    """Everything a round of `kind` may ask about, in the framework's order: its objectives, or
+    (kind "key_area") its key areas."""
+    return list(framework.key_areas) if kind == "key_area" else list(framework.key_area_of)
+
+
+def key_area_of_item(framework: Framework, kind: str, item: str) -> str:
+    """The key area an item asked about belongs to (a key area is its own)."""
+    return item if kind == "key_area" else framework.key_area_of[item]
+
+
+def item_word(kind: str) -> str:
+    """What a round of `kind` asks about, in the singular: "objective" or "key area"."""
+    return "key area" if kind == "key_area" else "objective"
 
 
 @dataclass(frozen=True)
@@ -421,12 +439,13 @@ def views_differ_most(spreads: Iterable[Spread], top: int = 5) -> list[Spread]:
 def spread_words(s: Spread, framework: Framework) -> str:
     """A spread in words: 'median 3 – Mature, range 2 to 4, 7 answering, 1 don't know' ('all gave 3'
     where everyone gave the same level, 'only one gave 5' for a single answer; a half step
-    is '2/3'; a median between two half steps has two places, '2.25'); the don't know and n/a counts
+    is '2/3'; a median between two half steps is 'between 2 and 2/3'); the don't know and n/a counts
     only when there are any."""
     parts: list[str] = []
     if s.n and s.median is not None and s.lowest is not None and s.highest is not None:
-        middle = level_label(s.median, framework) if s.median * 2 == int(s.median * 2) \
-            else two_places(s.median)
+        lower = math.floor(s.median * 2) / 2
+        middle = (level_label(s.median, framework) if s.median == lower
+                  else f"between {written_value(lower)} and {written_value(lower + 0.5)}")
         spread_of = (f"range {written_value(s.lowest)} to {written_value(s.highest)}" if s.lowest != s.highest
                      else f"{'all' if s.n > 1 else 'only one'} gave {written_value(s.lowest)}")
         parts += [f"median {middle}", spread_of, counted(s.n, "answering", "answering")]
@@ -470,6 +489,7 @@ class Round:
     perspectives: tuple[str, ...] = PERSPECTIVES
     state: str = "draft"
     opened_by: str | None = None
+    moderators: tuple[str, ...] = ()     # those given the moderator's right; none named: the editors
     id: int | None = None
     created_at: datetime | None = None
     changed_at: datetime | None = None
@@ -483,8 +503,15 @@ class Round:
             raise RoundError("a round asks about some objectives (none twice), or all")
         if not self.perspectives or len(set(self.perspectives)) != len(self.perspectives):
             raise RoundError("a round offers at least one perspective, none twice")
+        if len(set(self.moderators)) != len(self.moderators):
+            raise RoundError("a round names each moderator once")
         check_k(self.k)
         _check_state(self.state)
+
+    @property
+    def asks(self) -> str:
+        """What it asks about, in the plural: "objectives" or "key areas"."""
+        return item_word(self.kind) + "s"
 
 
 @dataclass(frozen=True)

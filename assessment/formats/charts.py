@@ -15,13 +15,16 @@ import math
 import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, Mapping, NamedTuple
 
 import altair as alt
 
 from ..domain.framework import Framework
 from ..domain.numbers import format_mean
+from ..domain.peer_report import PeerComparison, financial_year_words
+from ..domain.round_report import BAND_COLUMN
 from .layouts import CARRIED
+from .writers.word_text import xml_safe_text
 
 VEGA_LITE_SCHEMA = alt.SCHEMA_URL   # the Vega-Lite version Altair (and so Streamlit) draws
 
@@ -31,6 +34,19 @@ SERIES_DASHES = {"today": [1, 0], "target": [8, 4], "last year": [2, 3]}
 SERIES_SHAPES = {"today": "circle", "target": "diamond", "last year": "triangle-up"}
 SERIES_WORDS = {"today": "blue, solid line, round markers", "target": "red, dashed line, diamond markers",
                 "last year": "grey, dotted line, triangle markers"}
+# The respondents' range on each key area of a round on key areas (`round_report.radar_band`): a wide
+# pale band along the key area's spoke, under the lines, from the lowest level given to the highest.
+BAND_COLOUR, BAND_NAME = "#a9cbea", "Respondents' range (lowest to highest)"
+BAND_WORDS = ("the pale blue band along each key area's spoke runs from the lowest to the highest level the "
+              "respondents gave (a dot where they all gave one)")
+# A group of councils from a release (`domain.peer_report.PeerComparison`): its quartiles as a narrower,
+# striped pale green band along the spoke, its median as a dark green tick across it (the tick alone
+# where only the median may be shown; nothing where there is no comparator).
+PEER_COLOUR, PEER_TICK_COLOUR, PEER_DASH = "#00703c", "#00703c", [5, 3]   # GOV.UK green, the band pale
+PEER_BAND_WORDS = ("the pale green striped band along each key area's spoke runs from the lower to the upper "
+                   "quartile of {words} (the middle half of them), and the dark green tick across the spoke marks "
+                   "their median")
+PEER_TICK_WORDS = "the dark green tick across each key area's spoke marks the median of {words}"
 
 
 def radar_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -48,14 +64,25 @@ def radar_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(table.values())
 
 
-def radar_text_table(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`radar_table` as people read it: means with two places, "–" where there is none."""
-    return [{k: v if k in ("Key area", "n") or isinstance(v, str) else format_mean(v) for k, v in line.items()}
-            for line in radar_table(rows)]
+def radar_text_table(rows: list[dict[str, Any]], band: Mapping[str, Any] | None = None,
+                     peers: PeerComparison | None = None) -> list[dict[str, Any]]:
+    """`radar_table` as people read it: means with two places, "–" where there is none; with `band`
+    (`round_report.radar_band`), the respondents' range on each key area in a last column; with
+    `peers`, a group's median and quartiles (or "no comparator: …") in the column after it."""
+    lines = [{k: v if k in ("Key area", "n") or isinstance(v, str) else format_mean(v) for k, v in line.items()}
+             for line in radar_table(rows)]
+    if band:
+        for line in lines:
+            line[BAND_COLUMN] = str(band[line["Key area"]]) if line["Key area"] in band else "–"
+    if peers is not None:   # the group's median and quartiles, or why there are none, in words
+        for line in lines:
+            line[peers.column] = peers.cell(line["Key area"])
+    return lines
 
 
 def radar_chart(rows: list[dict[str, Any]], framework: Framework, *, title: str = "", size: int = 520,
-                font_size: int = 11) -> dict[str, Any]:
+                font_size: int = 11, band: Mapping[str, Any] | None = None,
+                peers: PeerComparison | None = None) -> dict[str, Any]:
     """Today, target and last year as closed polygons on the level scale, each with its own colour,
     dashes and marker; level numbers on the rings and their names in a key; a drawn legend.
 
@@ -64,6 +91,13 @@ def radar_chart(rows: list[dict[str, Any]], framework: Framework, *, title: str 
     across it. Key-area labels are placed outside the rings and moved apart where they would
     overlap (their size estimated from the font). `size` is the width of the rings plus a margin
     for the labels; the chart grows where the labels need more room.
+
+    With `band` (key area title -> something with `lowest` and `highest`: `round_report.radar_band`),
+    the respondents' range on each key area is drawn as a pale band along its spoke, with a legend
+    entry; the caption and the table say the same (`radar_caption`, `radar_text_table`). With `peers`
+    (one group of councils from a release), the group's quartiles are drawn as a narrower striped pale
+    green band along each spoke and its median as a dark green tick across it (the tick alone where
+    only the median may be shown, nothing where there is no comparator), with a legend entry of their own.
 
     Returns the Vega-Lite spec (a dict, for `st.vega_lite_chart` and `chart_png`). Altair builds and
     validates the layers once per shape; the data goes in as named datasets.
@@ -91,6 +125,11 @@ def radar_chart(rows: list[dict[str, Any]], framework: Framework, *, title: str 
               "y": lv.value * math.cos(2 * math.pi * i / 72)} for lv in framework.levels for i in range(73)]
     spokes = [{"order": i, "end": end, "x": end * top * math.sin(2 * math.pi * i / n),
                "y": end * top * math.cos(2 * math.pi * i / n)} for i in range(n) for end in (0, 1)]
+    banded = {t: b for t, b in (band or {}).items() if t in place}
+    bands = [{"key_area": t, "end": end, "x": round(v * math.sin(2 * math.pi * place[t] / n), 6),
+              "y": round(v * math.cos(2 * math.pi * place[t] / n), 6)}
+             for t, b in banded.items() for end, v in ((0, b.lowest), (1, b.highest))]
+    peer_bands, peer_ticks = _peer_marks(peers, place, n, unit)
     # Each ring carries its level's number, half-way between two spokes (off every point), in the gap
     # where the lines pass furthest from the numbers; the level names are spelt out in a key underneath.
     ring_font = font_size - 1
@@ -107,20 +146,40 @@ def radar_chart(rows: list[dict[str, Any]], framework: Framework, *, title: str 
     segment, gap_ = 36 / unit, 8 / unit
     block = segment + gap_ + max([_width(names[k], font_size) / unit for k in present], default=0)
     x0 = -block / 2
+    peer_name = _peer_legend_name(peers) if peer_ticks else ""
+    if banded or peer_ticks:
+        block = max([block, *(segment + gap_ + _width(name, font_size) / unit
+                              for name in ((BAND_NAME,) if banded else ()) + ((peer_name,) if peer_ticks else ()))])
+        x0 = -block / 2
     entries = [(names[k], y_low - line * (i + 1)) for i, k in enumerate(present)]
     legend_lines = [{"legend": name, "x": x0 + end * segment, "y": y, "end": end}
                     for name, y in entries for end in (0, 1)]
     legend_marks = [{"legend": name, "x": x0 + segment / 2, "y": y} for name, y in entries]
     legend_text = [{"text": name, "x": x0 + segment + gap_, "y": y} for name, y in entries]
-    y_low -= line * (len(present) + 0.6)
+    band_y = y_low - line * (len(present) + 1)
+    band_legend = [{"x": x0 + end * segment, "y": band_y, "end": end} for end in (0, 1)] if banded else []
+    if banded:
+        legend_text.append({"text": BAND_NAME, "x": x0 + segment + gap_, "y": band_y})
+    peer_y = band_y - (line if banded else 0)
+    peer_legend = ([{"x": x0 + end * segment, "y": peer_y, "end": end} for end in (0, 1)] if peer_bands else [])
+    tick = _tick_half(unit)
+    peer_tick_legend = ([{"x": x0 + segment / 2, "y": peer_y + end * tick, "end": end} for end in (-1, 1)]
+                        if peer_ticks else [])
+    if peer_ticks:
+        legend_text.append({"text": peer_name, "x": x0 + segment + gap_, "y": peer_y})
+    y_low -= line * (len(present) + (1 if banded else 0) + (1 if peer_ticks else 0) + 0.6)
     x_reach = max([top + 0.5, *(max(abs(b.x0), abs(b.x1)) for _, _, b in labels),
                    _width(key_text, ring_font) / unit / 2, block / 2]) + 0.2
     y_high = max([top + 0.5, *(b.y1 for _, _, b in labels)]) + 0.2
     spec = json.loads(_radar_layers(n, present, tuple(names[k] for k in present), title, font_size,
-                                    round(x_reach, 2), round(y_low, 2), round(y_high, 2), round(unit, 3)))
+                                    round(x_reach, 2), round(y_low, 2), round(y_high, 2), round(unit, 3),
+                                    bool(banded), bool(peer_bands), bool(peer_ticks)))
     spec["autosize"] = {"type": "pad"}
-    spec["description"] = radar_description(rows)
+    spec["description"] = radar_description(rows, banded, peers)
     spec["datasets"] = {"rings": rings, "ring_names": ring_names, "spokes": spokes, "series": closed,
+                        **({"bands": bands, "band_legend": band_legend} if banded else {}),
+                        **({"peer_bands": peer_bands, "peer_legend": peer_legend} if peer_bands else {}),
+                        **({"peer_ticks": peer_ticks, "peer_tick_legend": peer_tick_legend} if peer_ticks else {}),
                         "ring_key": [key], "legend_lines": legend_lines, "legend_marks": legend_marks,
                         "legend_text": legend_text,
                         **{f"labels_{a}": [{"text": text_, "x": box.x0 if a == "left" else box.x1 if a == "right"
@@ -128,6 +187,57 @@ def radar_chart(rows: list[dict[str, Any]], framework: Framework, *, title: str 
                                            for text_, align, box in labels if align == a]
                            for a in ("left", "center", "right")}}
     return spec
+
+
+def _tick_half(unit: float) -> float:
+    """Half the length of a median tick across a spoke, in levels."""
+    return max(6, unit * 0.24) / unit
+
+
+def _peer_marks(peers: PeerComparison | None, place: dict[str, int], n: int,
+                unit: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The group's band (lower to upper quartile) along each spoke that has quartiles, and the tick
+    across each spoke that has a median, as points; nothing for a key area with no comparator."""
+    if peers is None:
+        return [], []
+    bands, ticks, half = [], [], _tick_half(unit)
+    for title, order in place.items():
+        found = peers.figures.get(title)
+        if found is None or found.median is None:
+            continue
+        s, c = math.sin(2 * math.pi * order / n), math.cos(2 * math.pi * order / n)
+        if found.q1 is not None and found.q3 is not None:
+            bands += [{"key_area": title, "end": end, "x": round(v * s, 6), "y": round(v * c, 6)}
+                      for end, v in ((0, found.q1), (1, found.q3))]
+        ticks += [{"key_area": title, "end": end, "x": round(found.median * s + end * half * c, 6),
+                   "y": round(found.median * c - end * half * s, 6)} for end in (-1, 1)]
+    return bands, ticks
+
+
+def _peer_legend_name(peers: PeerComparison | None) -> str:
+    if peers is None:
+        return ""
+    marks = "quartiles (band), median (tick)" if peers.quartiles else "median (tick)"
+    return f"{peers.group_title}, release {peers.release}: {marks}"
+
+
+def _peers_words(rows: list[dict[str, Any]], peers: PeerComparison) -> str:
+    """The caption's sentence on the group's marks: what they are, whose, which release; no council named."""
+    shown = [t for t in dict.fromkeys(r["key_area"] for r in rows) if t not in radar_left_off(rows)]
+    marked = [t for t in shown if (f := peers.figures.get(t)) is not None and f.median is not None]
+    n = f"{peers.n:,} " if peers.n is not None else ""
+    whose = f"{n}{peers.words} in {financial_year_words(peers.year)} ({peers.release_words})"
+    if not marked:
+        return (f" Compared with {whose}: no key area has a comparator, so nothing of theirs is drawn; the column "
+                f"“{peers.column}” of the table says why. No council is named.")
+    banded = [t for t in marked if peers.figures[t].q1 is not None and peers.figures[t].q3 is not None]
+    words = (PEER_BAND_WORDS if banded else PEER_TICK_WORDS).format(words=peers.words)
+    if banded and len(banded) < len(marked):
+        words += " (the tick alone where only the median may be shown)"
+    missing = [t for t in shown if t not in marked]
+    none = f"; no comparator for {_and(missing)}, so no mark there" if missing else ""
+    return (f" Compared with {whose}: {words}{none}. No council is named; the column “{peers.column}” of the "
+            "table gives the same numbers.")
 
 
 def _clearest_gap(points: list[dict[str, Any]], n: int, levels: list[int]) -> int:
@@ -150,9 +260,11 @@ def radar_left_off(rows: list[dict[str, Any]]) -> list[str]:
     return [t for t in dict.fromkeys(r["key_area"] for r in rows) if t not in has_value]
 
 
-def radar_caption(rows: list[dict[str, Any]]) -> str:
-    """What the chart shows, in words: its series (each with its colour, line and marker) and the key
-    areas it leaves off."""
+def radar_caption(rows: list[dict[str, Any]], band: Mapping[str, Any] | None = None,
+                  peers: PeerComparison | None = None) -> str:
+    """What the chart shows, in words: its series (each with its colour, line and marker), the
+    respondents' band where there is one, a group of councils' marks (whose, which release, that no
+    council is named), and the key areas it leaves off."""
     labels = {r["series"]: r["label"] for r in rows if r["value"] is not None}
     parts = []
     if "today" in labels:
@@ -162,6 +274,12 @@ def radar_caption(rows: list[dict[str, Any]]) -> str:
     if "last year" in labels:
         parts.append(f"{labels['last year']} ({SERIES_WORDS['last year']})")
     text_ = ("Key areas: " + _and(parts) + "." if parts else "Nothing is scored yet, so the chart is empty.")
+    banded = [t for t in (band or {}) if t not in radar_left_off(rows)]
+    if banded:
+        text_ += (f" From the respondent round, {BAND_WORDS}; the column “{BAND_COLUMN}” of the table gives the "
+                  "same numbers.")
+    if peers is not None and parts:
+        text_ += _peers_words(rows, peers)
     left_off = radar_left_off(rows)
     if left_off and parts:
         text_ += f" Not on the chart (no score or target): {_and(left_off)}."
@@ -174,11 +292,12 @@ def radar_caption(rows: list[dict[str, Any]]) -> str:
     return text_
 
 
-def radar_description(rows: list[dict[str, Any]]) -> str:
+def radar_description(rows: list[dict[str, Any]], band: Mapping[str, Any] | None = None,
+                      peers: PeerComparison | None = None) -> str:
     """The chart's accessible name and description (and the Word picture's alternative text): what it
     is, what it shows, and where the numbers are in words."""
     shown = [t for t in dict.fromkeys(r["key_area"] for r in rows) if t not in radar_left_off(rows)]
-    return (f"Radar chart of {len(shown)} key areas on the 1 to 5 level scale. {radar_caption(rows)} "
+    return (f"Radar chart of {len(shown)} key areas on the 1 to 5 level scale. {radar_caption(rows, band, peers)} "
             "The same numbers are in the table below the chart.")
 
 
@@ -254,7 +373,8 @@ def _place_labels(titles: list[str], n: int, reach: float, unit: float, font_siz
 
 @lru_cache(maxsize=64)
 def _radar_layers(n: int, present: tuple[str, ...], legend_names: tuple[str, ...], title: str, font_size: int,
-                  x_reach: float, y_low: float, y_high: float, unit: float) -> str:
+                  x_reach: float, y_low: float, y_high: float, unit: float, banded: bool = False,
+                  peer_banded: bool = False, peer_ticked: bool = False) -> str:
     """The radar's layers as validated Vega-Lite JSON, with named (empty) datasets."""
     x = alt.X("x:Q", scale=alt.Scale(domain=[-x_reach, x_reach], nice=False, zero=False), axis=None)
     y = alt.Y("y:Q", scale=alt.Scale(domain=[y_low, y_high], nice=False, zero=False), axis=None)
@@ -297,7 +417,24 @@ def _radar_layers(n: int, present: tuple[str, ...], legend_names: tuple[str, ...
     dots = base.transform_filter("isValid(datum.value) && datum.order < " + str(n)).transform_calculate(
         spoken="datum.key_area + ', ' + datum.label + ': ' + format(datum.value, '.2f')").mark_point(**marker).encode(
         x=x, y=y, color=colour, shape=shapes, tooltip=tooltip, description="spoken:N")
-    layers = [ring_layer, spoke_layer, lines, dots, ring_halo, ring_names, ring_key, *label_layers, *legend]
+    band_mark: dict[str, Any] = dict(color=BAND_COLOUR, strokeWidth=max(6, round(unit * 0.3)), strokeCap="round",
+                                     opacity=0.9, aria=False)
+    bands = [alt.Chart(alt.Data(name="bands")).mark_line(**band_mark).encode(
+                 x=x, y=y, detail="key_area:N", order="end:Q"),
+             alt.Chart(alt.Data(name="band_legend")).mark_line(**band_mark).encode(x=x, y=y, order="end:Q")
+             ] if banded else []
+    # A group of councils: a narrower striped band (quartiles) over the respondents' and a tick (median).
+    peer_mark: dict[str, Any] = dict(color=PEER_COLOUR, strokeWidth=max(4, round(unit * 0.16)), strokeCap="butt",
+                                     strokeDash=PEER_DASH, opacity=0.45, aria=False)
+    peer_bands = [alt.Chart(alt.Data(name=name)).mark_line(**peer_mark).encode(
+                      x=x, y=y, order="end:Q", **({"detail": "key_area:N"} if name == "peer_bands" else {}))
+                  for name in ("peer_bands", "peer_legend")] if peer_banded else []
+    tick_mark: dict[str, Any] = dict(color=PEER_TICK_COLOUR, strokeWidth=3.5, strokeCap="butt", aria=False)
+    peer_ticks = [alt.Chart(alt.Data(name=name)).mark_line(**tick_mark).encode(
+                      x=x, y=y, order="end:Q", **({"detail": "key_area:N"} if name == "peer_ticks" else {}))
+                  for name in ("peer_ticks", "peer_tick_legend")] if peer_ticked else []
+    layers = [ring_layer, spoke_layer, *bands, *peer_bands, lines, *peer_ticks, dots, ring_halo, ring_names,
+              ring_key, *label_layers, *legend]
     chart = alt.layer(*layers).properties(
         width=round(unit * 2 * x_reach), height=round(unit * (y_high - y_low))).configure_view(stroke=None)
     return (chart.properties(title=title) if title else chart).to_json()
@@ -311,9 +448,23 @@ def _legend_name(row: dict[str, Any]) -> str:
 
 
 def chart_png(chart: alt.TopLevelMixin | dict[str, Any], scale: float = 2) -> bytes:
-    """The chart (an Altair chart or a Vega-Lite spec) as PNG bytes (vl-convert, offline)."""
+    """The chart (an Altair chart or a Vega-Lite spec) as PNG bytes (vl-convert, offline). Every
+    text in it is made safe for the SVG vl-convert draws first (`xml_safe`): a control character in a
+    name (a club's, a council's) would otherwise abort the whole process, not raise."""
     import vl_convert as vlc
-    return vlc.vegalite_to_png(chart if isinstance(chart, dict) else chart.to_dict(), scale=scale)
+    return vlc.vegalite_to_png(xml_safe(chart if isinstance(chart, dict) else chart.to_dict()), scale=scale)
+
+
+def xml_safe(value: Any) -> Any:
+    """`value` (a spec: dicts, lists, strings) with every character XML cannot hold replaced
+    (`writers.word_text.xml_safe_text`, the rule the Word writers keep)."""
+    if isinstance(value, str):
+        return xml_safe_text(value)
+    if isinstance(value, dict):
+        return {k: xml_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [xml_safe(v) for v in value]
+    return value
 
 
 # ---------------------------------------------------------------- heatmap

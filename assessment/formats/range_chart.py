@@ -1,9 +1,12 @@
 """The views gathered in a respondent round, as a chart: per objective asked, the respondents'
 range (a band from the lowest to the highest level given), their median and the level agreed.
 
-Why a chart of its own rather than a band on the radar: the radar is drawn per key area, each point
-the mean of the key area's scored objectives, while respondents answer objectives, and a round may
-ask about only some of a key area's objectives. A band per key area would have to roll the answers
+A round on key areas (a record scored one level per key area) also draws its range as a band on the
+radar (`charts.radar_chart`, `round_report.radar_band`): there each radar point is the key area's
+level, the very thing respondents answered. For a round on objectives, why a chart of its own
+rather than a band on the radar: the radar is drawn per key area, each point the mean of the key
+area's scored objectives, while respondents answer objectives, and a round may ask about only some
+of a key area's objectives. A band per key area would have to roll the answers
 up (a mean of lowest answers, a range of medians), a number nobody gave and nobody could check
 against the table; beside the key area's own mean it would read as the spread of the key area,
 which it is not. Here every mark is a number in the table beside it (`round_report.views_table`):
@@ -24,7 +27,8 @@ from typing import Any
 
 from ..domain.framework import Framework
 from ..domain.round_report import RoundReport, agreed_words, differs, in_order, item_title, respondents_words
-from ..domain.rounds import Spread, Withheld
+from ..domain.numbers import counted
+from ..domain.rounds import Spread, Withheld, item_word
 from .charts import VEGA_LITE_SCHEMA
 
 BAND, BAND_EDGE, MEDIAN, AGREED = "#a9cbea", "#1d70b8", "#0b0c0c", "#d4351c"   # GOV.UK blues, text, red
@@ -50,7 +54,8 @@ def range_rows(report: RoundReport, framework: Framework) -> list[dict[str, Any]
 
 def range_caption(report: RoundReport, framework: Framework) -> str:
     """What the chart shows, in words, and the objectives it draws no band for (and why)."""
-    text = ("For each objective asked, the blue band runs from the lowest to the highest level respondents gave, "
+    text = (f"For each {item_word(report.round.kind)} asked, the blue band runs from the lowest to the highest "
+            "level respondents gave, "
             "the black line marks their median and the red diamond the level the moderator agreed.")
     missing = [f"{item_title(framework, a.item)} ({_why_none(a.spread)})"
                for a in in_order(report, framework) if not (isinstance(a.spread, Spread) and a.spread.n)]
@@ -68,7 +73,8 @@ def _why_none(figures: Spread | Withheld) -> str:
 
 def range_description(report: RoundReport, framework: Framework) -> str:
     """The chart's accessible description (and the Word picture's alternative text)."""
-    return (f"Range chart of the views gathered on {len(report.agreed)} objectives, on the 1 to "
+    asked = counted(len(report.agreed), item_word(report.round.kind))
+    return (f"Range chart of the views gathered on {asked}, on the 1 to "
             f"{framework.max_level} level scale. {range_caption(report, framework)} "
             "The same numbers are in the table below the chart.")
 
@@ -92,7 +98,7 @@ def range_chart(report: RoundReport, framework: Framework, *, width: int = 300, 
                   "domain": False, "labelFlush": False,
                   **({"labelExpr": f"({json.dumps(wrapped)})[datum.label] || datum.label",
                       "labelLineHeight": font_size + 2} if wrapped else {})}}
-    tooltip = [{"field": "item", "type": "nominal", "title": "Objective"},
+    tooltip = [{"field": "item", "type": "nominal", "title": item_word(report.round.kind).capitalize()},
                {"field": "agreed_text", "type": "nominal", "title": "Agreed"},
                {"field": "spread_text", "type": "nominal", "title": "Respondents"}]
     spoken = {"calculate": "datum.item + ': agreed ' + datum.agreed_text + '; ' + datum.spread_text", "as": "spoken"}

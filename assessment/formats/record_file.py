@@ -14,6 +14,8 @@ from typing import Any, Callable
 
 from pydantic import BaseModel, ValidationError
 
+from ..domain.peers import REGIONS, TYPES, council_type
+from ..domain.peers import region as in_region
 from ..domain.errors import AssessmentError, InvalidFile, NotFound, Problem, ScoreError
 from ..domain.framework import Framework
 from ..domain.record import (
@@ -54,6 +56,7 @@ def new_organisation(org_id: str | None, name: str, org_type: str | None = None,
     if not name:
         raise AssessmentError("write the organisation's name, such as Kent County Council")
     org_id = (org_id or "").strip() or suggest_id(name)
+    org_type, region = _fixed("type", org_type, council_type, TYPES), _fixed("region", region, in_region, REGIONS)
     too_long = organisation_problems(Organisation(org_id, name, org_type, region))
     if too_long:
         raise AssessmentError(f"cannot add this organisation: {too_long[0]}")
@@ -65,6 +68,17 @@ def new_organisation(org_id: str | None, name: str, org_type: str | None = None,
         raise AssessmentError(f"cannot add '{org_id or name}': check {fields} (an id is lower case letters, "
                               "digits, '-' and '_'; a name may not be empty)") from None
     return Organisation(checked.id, checked.name, checked.type, checked.region)
+
+
+def _fixed(what: str, given: str | None, read, allowed: tuple[str, ...]) -> str | None:
+    """A type or region as one of the fixed list peers are compared by (`domain.peers`), read from
+    what was typed ("Unitary authority" is "unitary"); refused, with the list, where it is not one."""
+    if not (given or "").strip():
+        return None
+    found = read(given)
+    if found is None:
+        raise AssessmentError(f"'{(given or '').strip()[:60]}' is not a {what}: use one of {', '.join(allowed)}")
+    return found
 
 
 def suggest_id(name: str) -> str:

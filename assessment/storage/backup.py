@@ -66,6 +66,7 @@ from .tables import (
     PersonRow,
     ReminderLogRow,
     ResponseRow,
+    PeerRow,
     RoundRow,
     SettingRow,
 )
@@ -77,12 +78,13 @@ FORMAT = "procurement-maturity-backup"
 # 7: an organisation's report shape, and each period's covering report with its versions; 8: a plan
 # beside the scores; 9: whether each person is sent reminders, and the reminder log; 10: where each
 # role came from (by hand, or from the directory); 11: respondent rounds under their period, with
-# invitations (a link's token only as its hash), answer sets and moderation.
-FORMAT_VERSION = 11
+# invitations (a link's token only as its hash), answer sets and moderation; 12: a round's moderators;
+# 13: peer comparison: a period put forward, and the deployment's clubs, releases and outside series.
+FORMAT_VERSION = 13
 CREATED_BY = "procurement maturity self-assessment (assessment.backup)"
 COUNTED = ("people", "memberships", "organisations", "events", "baselines", "assessments", "entries", "actions",
            "action_updates", "evidence", "entry_history", "drafts", "covering_reports", "settings", "reminder_log",
-           "rounds", "invitations", "responses", "moderations")
+           "rounds", "invitations", "responses", "moderations", "peers")
 
 _ORGS, _BASELINES, _ASSESSMENTS = (cast(Table, OrganisationRow.__table__), cast(Table, BaselineRow.__table__),
                                    cast(Table, AssessmentRow.__table__))
@@ -95,8 +97,9 @@ _UPDATES, _EVENTS, _PEOPLE, _MEMBERSHIPS = (cast(Table, ActionUpdateRow.__table_
 _COVERING, _REMINDERS = cast(Table, CoveringReportRow.__table__), cast(Table, ReminderLogRow.__table__)
 _ROUNDS, _INVITATIONS = cast(Table, RoundRow.__table__), cast(Table, InvitationRow.__table__)
 _RESPONSES, _MODERATIONS = cast(Table, ResponseRow.__table__), cast(Table, ModerationRow.__table__)
+_PEERS = cast(Table, PeerRow.__table__)
 SERIAL_TABLES = ("people", "events", "assessments", "entries", "actions", "action_updates", "evidence",
-                 "entry_history", "drafts", "covering_reports", "reminder_log", "rounds", "invitations")
+                 "entry_history", "drafts", "covering_reports", "reminder_log", "rounds", "invitations", "peers")
 
 
 # ====================================================================== the file's shape (v4)
@@ -263,6 +266,7 @@ class RoundData(TypedDict):
     closes: date
     perspectives: str
     opened_by: str | None
+    moderators: str | None             # JSON list of addresses (None: the editors moderate)
     created_at: AwareDatetime
     changed_at: AwareDatetime
     invitations: _Rows[InvitationData]
@@ -283,6 +287,8 @@ class AssessmentData(TypedDict):
     minute: str | None
     approved_by: str | None
     approved_at: AwareDatetime | None
+    peers_opted_in_by: str | None
+    peers_opted_in_at: AwareDatetime | None
     entries: _Rows[EntryData]
     drafts: _Rows[DraftData]
     covering: _Rows[CoveringData]
@@ -322,6 +328,16 @@ class PersonData(TypedDict):
 
 
 @with_config(_STRICT)
+class PeerData(TypedDict):
+    kind: Literal["club", "release", "series"]
+    name: str
+    released_on: date | None
+    data: str
+    made_by: str | None
+    made_at: AwareDatetime
+
+
+@with_config(_STRICT)
 class ReminderData(TypedDict):
     day: date
     at: AwareDatetime
@@ -358,6 +374,7 @@ class BackupData(TypedDict):
     people: _Rows[PersonData]
     organisations: _Rows[OrganisationData]
     reminder_log: _Rows[ReminderData]
+    peers: _Rows[PeerData]
 
 
 @with_config(ConfigDict(extra="ignore"))
@@ -476,14 +493,16 @@ def _read_all(connection: Connection) -> dict[str, Any]:
     c = _ASSESSMENTS.c
     assessments = defaultdict(list)
     for (assessment_id, org_id, record, period, framework_id, framework_version, status, created_at, decision,
-         decision_date, minute, approved_by, approved_at) in rows(
+         decision_date, minute, approved_by, approved_at, opted_by, opted_at) in rows(
             c.id, c.organisation_id, c.record, c.period, c.framework_id, c.framework_version, c.status, c.created_at,
-            c.decision, c.decision_date, c.minute, c.approved_by, c.approved_at):
+            c.decision, c.decision_date, c.minute, c.approved_by, c.approved_at, c.peers_opted_in_by,
+            c.peers_opted_in_at):
         assessments[org_id].append({
             "record": record, "period": period, "framework_id": framework_id, "framework_version": framework_version,
             "status": status, "created_at": _when(created_at), "decision": decision,
             "decision_date": decision_date.isoformat() if decision_date is not None else None,
             "minute": minute, "approved_by": approved_by, "approved_at": _when(approved_at),
+            "peers_opted_in_by": opted_by, "peers_opted_in_at": _when(opted_at),
             "entries": sorted(entries.pop(assessment_id, []), key=_entry_order),
             "drafts": sorted(drafts.pop(assessment_id, []),
                              key=lambda x: (x["person"], x["kind"] != "objective", _natural(x["item_id"]))),
@@ -531,17 +550,22 @@ def _read_all(connection: Connection) -> dict[str, Any]:
                      "items": items, "reason": reason}
                     for day, at, email, outcome, subject, items, reason in rows(
                         c.day, c.at, c.email, c.outcome, c.subject, c["items"], c.reason)]   # (c.items: a method)
+    c = _PEERS.c
+    peers = [{"kind": kind, "name": name, "released_on": on.isoformat() if on is not None else None, "data": data,
+              "made_by": by, "made_at": _when(at)}
+             for kind, name, on, data, by, at in rows(c.kind, c.name, c.released_on, c.data, c.made_by, c.made_at)]
 
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "schema_revision": _database_revision(connection),
         "created_by": CREATED_BY,
-        "counts": _count(settings, people, organisations, reminder_log),
+        "counts": _count(settings, people, organisations, reminder_log, peers),
         "settings": settings,
         "people": people,
         "organisations": organisations,
         "reminder_log": reminder_log,
+        "peers": peers,
     }
 
 
@@ -574,12 +598,14 @@ def _read_rounds(rows) -> dict[tuple[str, str, str], list[dict]]:
                                       "meeting": meeting, "published": published, "moderated_by": moderated_by,
                                       "moderated_at": _when(moderated_at)})
     rounds: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
-    for (round_id, org_id, record, period, items, mode, k, state, closes, perspectives, opened_by, created_at,
-         changed_at) in rows(p.id, p.organisation_id, p.record, p.period, p["items"], p.mode, p.k, p.state, p.closes,
-                             p.perspectives, p.opened_by, p.created_at, p.changed_at):
+    for (round_id, org_id, record, period, items, mode, k, state, closes, perspectives, opened_by, moderators,
+         created_at, changed_at) in rows(p.id, p.organisation_id, p.record, p.period, p["items"], p.mode, p.k, p.state,
+                                         p.closes, p.perspectives, p.opened_by, p.moderators, p.created_at,
+                                         p.changed_at):
         rounds[(org_id, record, period)].append({
             "id": round_id, "items": items, "mode": mode, "k": k, "state": state, "closes": closes.isoformat(),
-            "perspectives": perspectives, "opened_by": opened_by, "created_at": _when(created_at),
+            "perspectives": perspectives, "opened_by": opened_by, "moderators": moderators,
+            "created_at": _when(created_at),
             "changed_at": _when(changed_at), "invitations": invitations.pop(round_id, []),
             "responses": sorted(unlinked.pop(round_id, []), key=lambda x: x["id"]),
             "moderations": sorted(moderations.pop(round_id, []), key=lambda x: _natural(x["item_id"]))})
@@ -593,7 +619,7 @@ _ORDER = {"actions": (_ACTIONS.c.id,), "evidence": (_EVIDENCE.c.id,),
           "entry_history": (_HISTORY.c.version, _HISTORY.c.id), "events": (_EVENTS.c.id,),
           "covering_reports": (_COVERING.c.version, _COVERING.c.id),
           "reminder_log": (_REMINDERS.c.at, _REMINDERS.c.id), "rounds": (_ROUNDS.c.id,),
-          "invitations": (_INVITATIONS.c.id,)}
+          "invitations": (_INVITATIONS.c.id,), "peers": (_PEERS.c.id,)}
 
 
 @lru_cache(maxsize=4096)
@@ -619,10 +645,11 @@ def _when(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
-def _count(settings: list, people: list, organisations: list, reminder_log: list) -> dict[str, int]:
+def _count(settings: list, people: list, organisations: list, reminder_log: list, peers: list) -> dict[str, int]:
     counts = dict.fromkeys(COUNTED, 0)
     counts["settings"] = len(settings)
     counts["reminder_log"] = len(reminder_log)
+    counts["peers"] = len(peers)
     counts["people"] = len(people)
     counts["memberships"] = sum(len(p["roles"]) for p in people)
     counts["organisations"] = len(organisations)
@@ -738,7 +765,8 @@ def _from_older(raw: Any, version: int) -> Any:
     migration 0010 leaves a database). From 1 to 8: everyone is sent reminders, and none has been
     logged (as migration 0011 leaves a database). From 1 to 9: every role was given by hand (as
     migration 0012 leaves a database). From 1 to 10: no period has a round (as migration 0013 leaves
-    a database)."""
+    a database). From 1 to 11: every round is moderated by its editors (as migration 0014 leaves a
+    database)."""
     if not isinstance(raw, dict):
         return raw
     raw = {**raw, "format_version": FORMAT_VERSION}
@@ -786,11 +814,29 @@ def _from_older(raw: Any, version: int) -> Any:
     _older_reminders(raw, version)
     _older_roles(raw, version)
     _older_rounds(raw, version)
+    _older_peers(raw, version)
     return raw
 
 
+def _older_peers(raw: dict, version: int) -> None:
+    """Formats 1 to 12 as the newest, in place: no clubs, releases or series (and nothing put forward:
+    `_older_assessment`)."""
+    if version >= 13:
+        return
+    raw.setdefault("peers", [])
+    if isinstance(raw.get("counts"), dict):
+        raw["counts"] = {**raw["counts"], "peers": raw["counts"].get("peers", 0)}
+
+
 def _older_rounds(raw: dict, version: int) -> None:
-    """Formats 1 to 10 as the newest, in place: no period has a round."""
+    """Formats 1 to 11 as the newest, in place: no period has a round (1 to 10), and every round is
+    moderated by its editors (11)."""
+    if version == 11:
+        for org in _list(raw, "organisations"):
+            for assessment in _list(org, "assessments"):
+                for round_ in _list(assessment, "rounds"):
+                    if isinstance(round_, dict):
+                        round_.setdefault("moderators", None)
     if version >= 11:
         return
     for org in _list(raw, "organisations"):
@@ -837,6 +883,9 @@ def _older_assessment(assessment: Any, version: int) -> None:
         assessment.setdefault("covering", [])
     if version < 8:
         assessment.setdefault("record", "")
+    if version < 13:
+        assessment.setdefault("peers_opted_in_by", None)
+        assessment.setdefault("peers_opted_in_at", None)
 
 
 def _older_history(rows: list, version: int) -> None:
@@ -1043,6 +1092,7 @@ def _content_problems(raw: Any) -> list[tuple[tuple, str]]:
     counts["settings"] = len(settings)
     reminder_log = _list(raw, "reminder_log")
     counts["reminder_log"] = len(reminder_log)
+    counts["peers"] = len(_list(raw, "peers"))
     problems += [(("reminder_log", i, "outcome"), f"{_shown(outcome)} is not an outcome (\"sent\" or \"failed\")")
                  for i, row in enumerate(reminder_log)
                  if (outcome := _field(row, "outcome")) is not None and outcome not in ("sent", "failed")]
@@ -1390,7 +1440,7 @@ _LIMITS: dict[type, dict[str, int]] = {
                                  (ActionUpdateData, _UPDATES), (EventData, _EVENTS), (PersonData, _PEOPLE),
                                  (MembershipData, _MEMBERSHIPS), (CoveringData, _COVERING),
                                  (ReminderData, _REMINDERS), (RoundData, _ROUNDS), (InvitationData, _INVITATIONS),
-                                 (ResponseData, _RESPONSES), (ModerationData, _MODERATIONS))}
+                                 (ResponseData, _RESPONSES), (ModerationData, _MODERATIONS), (PeerData, _PEERS))}
 
 
 def _column_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tuple[tuple, str]]:
@@ -1412,6 +1462,7 @@ def _column_problems(backup_: BackupData, may_hold_nul: bool) -> Iterable[tuple[
 
     yield from each(backup_["settings"], SettingData, ("settings",))
     yield from each(backup_["reminder_log"], ReminderData, ("reminder_log",))
+    yield from each(backup_["peers"], PeerData, ("peers",))
     for i, person in enumerate(backup_["people"]):
         yield from check(person, PersonData, ("people", i))
         yield from each(person["roles"], MembershipData, ("people", i, "roles"))
@@ -1449,6 +1500,7 @@ def _rows(backup_: BackupData) -> dict[str, list[dict]]:
     tables: dict[str, list[dict]] = {name: [] for name in COUNTED}
     tables["settings"] = [dict(s) for s in backup_["settings"]]
     tables["reminder_log"] = [{**r, "id": n, "at": _in_utc(r["at"])} for n, r in enumerate(backup_["reminder_log"], 1)]
+    tables["peers"] = [{**r, "id": n, "made_at": _in_utc(r["made_at"])} for n, r in enumerate(backup_["peers"], 1)]
     assessments, entries, actions = tables["assessments"], tables["entries"], tables["actions"]
     evidence, history = tables["evidence"], tables["entry_history"]
     for person in backup_["people"]:
@@ -1470,7 +1522,8 @@ def _rows(backup_: BackupData) -> dict[str, list[dict]]:
                     if key not in ("entries", "drafts", "covering", "rounds")}
             assessments.append(kept | {"id": assessment_id, "organisation_id": org_id,
                                       "created_at": _in_utc(assessment["created_at"]),
-                                      "approved_at": _in_utc(assessment["approved_at"])})
+                                      "approved_at": _in_utc(assessment["approved_at"]),
+                                      "peers_opted_in_at": _in_utc(assessment["peers_opted_in_at"])})
             for draft in assessment["drafts"]:
                 tables["drafts"].append({**draft, "id": len(tables["drafts"]) + 1, "assessment_id": assessment_id,
                                          "updated_at": _in_utc(draft["updated_at"])})
@@ -1532,7 +1585,7 @@ _TABLES = {"people": _PEOPLE, "memberships": _MEMBERSHIPS, "events": _EVENTS,
            "actions": _ACTIONS, "action_updates": _UPDATES, "evidence": _EVIDENCE, "entry_history": _HISTORY,
            "drafts": _DRAFTS, "covering_reports": _COVERING,
            "settings": _SETTINGS, "reminder_log": _REMINDERS, "rounds": _ROUNDS, "invitations": _INVITATIONS,
-           "responses": _RESPONSES, "moderations": _MODERATIONS}
+           "responses": _RESPONSES, "moderations": _MODERATIONS, "peers": _PEERS}
 _NOUNS = {"people": ("person", "people"), "memberships": ("role", "roles"), "events": ("event", "events"),
           "organisations": ("organisation", "organisations"), "baselines": ("baseline score", "baseline scores"),
           "assessments": ("period", "periods"), "entries": ("entry", "entries"), "actions": ("action", "actions"),
@@ -1543,7 +1596,8 @@ _NOUNS = {"people": ("person", "people"), "memberships": ("role", "roles"), "eve
           "settings": ("setting", "settings"),
           "reminder_log": ("reminder logged", "reminders logged"),
           "rounds": ("round", "rounds"), "invitations": ("invitation", "invitations"),
-          "responses": ("answer set", "answer sets"), "moderations": ("agreed score", "agreed scores")}
+          "responses": ("answer set", "answer sets"), "moderations": ("agreed score", "agreed scores"),
+          "peers": ("peer record", "peer records")}
 
 
 def describe_counts(counts: dict[str, int]) -> str:
@@ -1571,7 +1625,7 @@ def _write(connection: Connection, tables: dict[str, list[dict]]) -> None:
     """Parents before children."""
     for name in ("organisations", "people", "memberships", "events", "baselines", "assessments", "entries",
                  "actions", "action_updates", "evidence", "entry_history", "drafts", "covering_reports",
-                 "settings", "reminder_log", "rounds", "invitations", "responses", "moderations"):
+                 "settings", "reminder_log", "rounds", "invitations", "responses", "moderations", "peers"):
         for start in range(0, len(tables[name]), 50_000):    # in slices: less memory at once
             connection.execute(insert(_TABLES[name]), tables[name][start:start + 50_000])
 

@@ -57,7 +57,7 @@ class Place:
 # a word of the tool's ("Green", a council's id) changes nothing else. docs/privacy.md marks each of
 # these personal or free text (tests/test_privacy.py holds the two together).
 SEARCHED: dict[str, tuple[str, ...]] = {
-    "assessments": ("decision", "approved_by"),
+    "assessments": ("decision", "approved_by", "peers_opted_in_by"),
     "covering_reports": ("document", "change", "changed_by"),
     "entries": ("comment", "previous_comment", "updated_by"),
     "actions": ("text", "owner", "updated_by"),
@@ -69,7 +69,8 @@ SEARCHED: dict[str, tuple[str, ...]] = {
     "drafts": ("person", "fields"),
     "sign_in_log": ("email", "by", "reason"),
     "reminder_log": ("email", "reason"),
-    "rounds": ("opened_by",),
+    "rounds": ("opened_by", "moderators"),
+    "peers": ("made_by",),
     "invitations": ("email", "invited_by"),
     "responses": ("answers",),
     "moderations": ("rationale", "moderated_by"),

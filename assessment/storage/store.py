@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import quote
 from uuid import uuid4
 
-from sqlalchemy import Engine, create_engine, event, func, inspect, make_url, select, text, update
+from sqlalchemy import Engine, create_engine, delete, event, func, inspect, make_url, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -42,6 +42,8 @@ from ..domain.errors import (
 )
 from ..domain.framework import Framework
 from ..domain.history import Event, Version
+from ..domain.peer_records import CLUB, RELEASE, OptIn, PeerDocument
+from ..domain.peer_records import KINDS as PEER_KINDS
 from ..domain.people import Person, SignInLine, printable
 from ..domain.reminders import NEW_PERIOD as PROMPTED, DueAction, LatestPeriod, LoggedReminder, Sent
 from ..domain.record import (
@@ -95,6 +97,7 @@ from .tables import (
     ModerationRow,
     ReminderLogRow,
     ResponseRow,
+    PeerRow,
     RoundRow,
     SignInLogRow,
     new_stamp,
@@ -377,6 +380,9 @@ NOT_A_PERIOD = "not a period"        # organisations, events, people, sign-ins
 # (`rounds.MOVES`: an applied round never changes); they reach the period only when its agreed scores
 # are saved as entries (content). Opening a round on a period is content.
 ROUND_OF_A_PERIOD = "round"
+# Putting an approved period forward for peer comparison, or withdrawing it: its content does not
+# change, and only an approved period is put forward (`set_peers_opt_in`).
+PEERS_OF_A_PERIOD = "peers"
 
 
 def writes(case: str):
@@ -651,7 +657,109 @@ class Transaction:
         kept = approval if status == "approved" else None
         row.decision, row.decision_date, row.minute = (kept.decision, kept.on, kept.minute) if kept else (None,) * 3
         row.approved_by, row.approved_at = (kept.by, kept.at or _now()) if kept else (None, None)
+        if status != "approved":   # what members approved is what was put forward: reopened, it must be again
+            row.peers_opted_in_by = row.peers_opted_in_at = None
         self.s.flush()
+
+    # ------------------------------------------------------------ peer comparison (issue 31)
+
+    @writes(PEERS_OF_A_PERIOD)
+    def set_peers_opt_in(self, org_id: str, period: str, by: str | None) -> None:
+        """Put an approved period of a council's scores forward for the next release (`by` who), or
+        with None withdraw it. Only an approved period is put forward; withdrawing is always taken."""
+        org, which = split_record_key(org_id)
+        if which:
+            raise AssessmentError("only a council's scores are compared, not its plan")
+        row = self._assessment(org_id, period)
+        if by is not None and row.status != "approved":
+            raise PeriodLocked(f"{period} is {row.status}: only an approved period is compared with other councils")
+        row.peers_opted_in_by, row.peers_opted_in_at = (by, _now()) if by is not None else (None, None)
+        self.s.flush()
+
+    @reads
+    def peer_opt_ins(self) -> list[OptIn]:
+        """Every period put forward (of approved periods, as opting in requires), by organisation and period."""
+        query = (select(AssessmentRow.organisation_id, AssessmentRow.period, AssessmentRow.peers_opted_in_by,
+                        AssessmentRow.peers_opted_in_at)
+                 .where(AssessmentRow.record == MAIN_RECORD, AssessmentRow.peers_opted_in_at.is_not(None))
+                 .order_by(AssessmentRow.organisation_id, AssessmentRow.period))
+        return [OptIn(org, period, by, _utc(at)) for org, period, by, at in self.s.execute(query)]
+
+    @reads
+    def peer_periods(self) -> list[tuple[str, str, PeriodRecord]]:
+        """Every period put forward, in `peer_opt_ins`' order, with only what a release works out from
+        it: (organisation, the framework id its record follows (its latest period's, as `load_record`
+        gives it), the period with its status and its objective and key-area entries' scores). No
+        targets, comments, actions, evidence, approval or covering report: three plain queries of the
+        columns needed, no records loaded (a release reads every council's periods). Read-only: entries
+        of the same item and score are one object, shared between periods."""
+        put = (AssessmentRow.record == MAIN_RECORD, AssessmentRow.peers_opted_in_at.is_not(None))
+        periods: dict[int, PeriodRecord] = {}
+        out: list[tuple[str, PeriodRecord]] = []
+        for assessment_id, org, period, status in self.s.execute(
+                select(AssessmentRow.id, AssessmentRow.organisation_id, AssessmentRow.period, AssessmentRow.status)
+                .where(*put).order_by(AssessmentRow.organisation_id, AssessmentRow.period)):
+            periods[assessment_id] = PeriodRecord(period, status)
+            out.append((org, periods[assessment_id]))
+        latest: dict[str, tuple[str, str]] = {}     # organisation -> (its latest period, that period's framework)
+        for org, period, framework_id in self.s.execute(
+                select(AssessmentRow.organisation_id, AssessmentRow.period, AssessmentRow.framework_id)
+                .where(AssessmentRow.record == MAIN_RECORD,
+                       AssessmentRow.organisation_id.in_(select(AssessmentRow.organisation_id).where(*put)))):
+            if org not in latest or period_key(period) > period_key(latest[org][0]):
+                latest[org] = (period, framework_id)
+        shared: dict[tuple[str, str, float | None, bool], Entry] = {}     # (item, kind, score, n/a) -> entry
+        for assessment_id, kind, item, value, na in self.s.execute(
+                select(EntryRow.assessment_id, EntryRow.kind, EntryRow.item_id, EntryRow.score, EntryRow.not_applicable)
+                .join(AssessmentRow, EntryRow.assessment_id == AssessmentRow.id)
+                .where(*put, EntryRow.kind.not_in(PLAN_KINDS))):     # one entry per item: any order
+            found = periods.get(assessment_id)
+            if found is None:       # put forward since the first query (PostgreSQL reads each statement afresh)
+                continue
+            entry = shared.get((item, kind, value, na))
+            if entry is None:
+                entry = shared[(item, kind, value, na)] = Entry(item, kind, _score(value, na))
+            (found.entries if kind == "objective" else found.key_area_entries)[item] = entry
+        return [(org, latest[org][1] if org in latest else "", period) for org, period in out]
+
+    @writes(NOT_A_PERIOD)
+    def put_peer_document(self, document: PeerDocument) -> PeerDocument:
+        """Keep a club (replacing the one of that name), a release or a series (each name once)."""
+        if document.kind not in PEER_KINDS:
+            raise AssessmentError(f"'{document.kind}' is not a kind of peer record")
+        row = self.s.scalar(select(PeerRow).where(PeerRow.kind == document.kind, PeerRow.name == document.name))
+        if row is not None and document.kind != CLUB:
+            raise AlreadyExists(f"there is a {document.kind} named {document.name} already")
+        if row is None:
+            row = PeerRow(kind=document.kind, name=document.name)
+            self.s.add(row)
+        row.data = json.dumps(document.data, ensure_ascii=False, sort_keys=True)
+        row.released_on, row.made_by, row.made_at = document.released_on, document.made_by, _now()
+        self.s.flush()
+        return _peer_document(row)
+
+    @writes(NOT_A_PERIOD)
+    def delete_peer_document(self, kind: str, name: str) -> bool:
+        """Remove a club or series by name (a release stays: it was published); whether there was one."""
+        if kind == RELEASE:
+            raise AssessmentError("a release stays as it was published")
+        gone = self.s.execute(delete(PeerRow).where(PeerRow.kind == kind, PeerRow.name == name))
+        return bool(getattr(gone, "rowcount", 0))
+
+    @reads
+    def latest_peer_document(self, kind: str) -> tuple[PeerDocument | None, int]:
+        """The latest of a kind (releases by date, then as made) and how many there are: what a new
+        release is checked against, without reading every earlier one."""
+        count = self.s.scalar(select(func.count()).select_from(PeerRow).where(PeerRow.kind == kind)) or 0
+        row = self.s.scalar(select(PeerRow).where(PeerRow.kind == kind)
+                            .order_by(PeerRow.released_on.desc(), PeerRow.id.desc()).limit(1))
+        return (_peer_document(row) if row is not None else None), count
+
+    @reads
+    def peer_documents(self, kind: str) -> list[PeerDocument]:
+        """The clubs, releases or series, oldest first (releases by date, then as made)."""
+        query = select(PeerRow).where(PeerRow.kind == kind).order_by(PeerRow.released_on, PeerRow.id)
+        return [_peer_document(row) for row in self.s.scalars(query)]
 
     # ------------------------------------------------------------ events: what was done to a record as a whole
 
@@ -917,6 +1025,7 @@ class Transaction:
         row = RoundRow(organisation_id=org, record=which, period=round_.period, items=_items_json(round_),
                        mode=round_.mode, k=round_.k, state="draft", closes=round_.closes,
                        perspectives=_json(list(round_.perspectives)), opened_by=round_.opened_by,
+                       moderators=_json(list(round_.moderators)) if round_.moderators else None,
                        created_at=now, changed_at=now)
         self.s.add(row)
         self.s.flush()
@@ -949,6 +1058,15 @@ class Transaction:
         if changing and row.state == "applied":
             raise RoundError("the round is applied: its agreed scores are in the period, so it cannot change")
         return row
+
+    @writes(ROUND_OF_A_PERIOD)
+    def set_moderators(self, round_id: int, moderators: tuple[str, ...]) -> Round:
+        """Give the moderator's right for a round (not yet applied) to these addresses (none: its
+        editors)."""
+        row = self._round_row(round_id, changing=True)
+        row.moderators, row.changed_at = (_json(list(moderators)) if moderators else None), _now()
+        self.s.flush()
+        return _round(row)
 
     @writes(ROUND_OF_A_PERIOD)
     def set_round_state(self, round_id: int, state: str) -> Round:
@@ -1010,15 +1128,42 @@ class Transaction:
             self.s.flush()
         return _invitation(row)
 
+    @writes(ROUND_OF_A_PERIOD)
+    def replace_invitation_link(self, invitation_id: int, token_hash: str, expires_at: datetime) -> Invitation:
+        """Give a link's invitation a new token (as its hash, `rounds.token_hash`) expiring within
+        `rounds.LINK_DAYS`: the link it had stops working at once; its answers, kept by invitation,
+        stay. Refused for an invitation answered signed in (it has no link), withdrawn or submitted,
+        and in a round applied."""
+        row = self._invitation_row(invitation_id)
+        self._round_row(row.round_id, changing=True)
+        if row.token_hash is None:
+            raise RoundError("the invitation is answered signed in: it has no link to replace")
+        if row.revoked_at is not None:
+            raise RoundError("the invitation was withdrawn")
+        if row.submitted:
+            raise RoundError("the answers were submitted already; they are submitted once")
+        if not is_token_hash(token_hash):
+            raise RoundError("a link's token is kept only as its SHA-256 in hex (64 characters 0-9, a-f)")
+        now = _now()
+        if not now < expires_at <= now + timedelta(days=LINK_DAYS):
+            raise RoundError(f"a link expires within {LINK_DAYS} days of being made")
+        row.token_hash, row.expires_at = token_hash, expires_at
+        try:
+            self.s.flush()
+        except IntegrityError:
+            raise AlreadyExists("that link's token is in use already; make another") from None
+        return _invitation(row)
+
     def _invitation_row(self, invitation_id: int) -> InvitationRow:
         row = self.s.get(InvitationRow, invitation_id)
         if row is None:
             raise NotFound(f"there is no invitation {invitation_id}")
         return row
 
-    def _answering(self, invitation_id: int) -> tuple[InvitationRow, RoundRow]:
+    def _answering(self, invitation_id: int, by_hand: bool = False) -> tuple[InvitationRow, RoundRow]:
         """The invitation and its round, if answers may be saved: the round open, the invitation
-        neither revoked, expired nor submitted."""
+        neither revoked, expired nor submitted (`by_hand`: answers on paper typed in by an editor,
+        for whom the link's expiry does not count)."""
         invitation = self._invitation_row(invitation_id)
         round_row = self._round_row(invitation.round_id)
         if round_row.state != "open":
@@ -1026,17 +1171,17 @@ class Transaction:
         if invitation.revoked_at is not None:
             raise RoundError("the invitation was withdrawn")
         expires = _utc(invitation.expires_at)
-        if expires is not None and expires <= _now():
+        if expires is not None and expires <= _now() and not by_hand:
             raise RoundError("the link has expired")
         if invitation.submitted:
             raise RoundError("the answers were submitted already; they are submitted once")
         return invitation, round_row
 
     @writes(ROUND_OF_A_PERIOD)
-    def save_response(self, invitation_id: int, answers: Iterable[Answer]) -> Response:
+    def save_response(self, invitation_id: int, answers: Iterable[Answer], *, by_hand: bool = False) -> Response:
         """Keep an invitation's answers so far (a draft, replacing what was kept), counted under its
-        profile."""
-        invitation, _ = self._answering(invitation_id)
+        profile (`by_hand`: as `_answering`)."""
+        invitation, _ = self._answering(invitation_id, by_hand)
         given = list(answers)
         _fits("the answers", [m for m in (limits.too_long(f"the comment on {a.objective_id}", a.comment,
                                                           limits.COMMENT) for a in given) if m])
@@ -1051,12 +1196,12 @@ class Transaction:
         return _response(row)
 
     @writes(ROUND_OF_A_PERIOD)
-    def submit_response(self, invitation_id: int) -> None:
+    def submit_response(self, invitation_id: int, *, by_hand: bool = False) -> None:
         """Submit an invitation's answers, once. Confidential: the answer set is marked submitted,
         still linked. Anonymous: it is written afresh under a new random id with no invitation, the
         linked row deleted, and the invitation marked submitted; no time is kept anywhere, so
         nothing matches the two again (nor is the new id returned)."""
-        invitation, round_row = self._answering(invitation_id)
+        invitation, round_row = self._answering(invitation_id, by_hand)
         row = self.s.scalar(select(ResponseRow).where(ResponseRow.invitation_id == invitation.id))
         if row is None:
             raise RoundError("there are no answers to submit")
@@ -1432,7 +1577,13 @@ def _round(row: RoundRow) -> Round:
     return Round(record_key(row.organisation_id, row.record), row.period, row.closes, mode=row.mode,
                  kind=items["kind"], items=None if items["ids"] == ALL else tuple(items["ids"]), k=row.k,
                  perspectives=tuple(json.loads(row.perspectives)), state=row.state, opened_by=row.opened_by,
-                 id=row.id, created_at=_utc(row.created_at), changed_at=_utc(row.changed_at))
+                 moderators=tuple(json.loads(row.moderators)) if row.moderators else (), id=row.id,
+                 created_at=_utc(row.created_at), changed_at=_utc(row.changed_at))
+
+
+def _peer_document(row: PeerRow) -> PeerDocument:
+    return PeerDocument(row.kind, row.name, json.loads(row.data), row.released_on, row.made_by, _utc(row.made_at),
+                        row.id)
 
 
 def _profile(row: InvitationRow | ResponseRow) -> Profile:

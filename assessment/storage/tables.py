@@ -99,6 +99,10 @@ class AssessmentRow(Base):
     minute: Mapped[str | None] = mapped_column(String(MINUTE))
     approved_by: Mapped[str | None] = mapped_column(String(PERSON))
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Opted in to peer comparison (issue 31) by the council's administrator, and when: an approved
+    # period only; counted from the next release; cleared when withdrawn.
+    peers_opted_in_by: Mapped[str | None] = mapped_column(String(PERSON))
+    peers_opted_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     organisation: Mapped[OrganisationRow] = relationship(back_populates="assessments")
     entries: Mapped[list["EntryRow"]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
     drafts: Mapped[list["DraftRow"]] = relationship(cascade="all, delete-orphan")
@@ -295,6 +299,8 @@ class RoundRow(Base):
     closes: Mapped[date] = mapped_column(Date)
     perspectives: Mapped[str] = mapped_column(Text)
     opened_by: Mapped[str | None] = mapped_column(String(PERSON))
+    # JSON list of the email addresses given the moderator's right for this round (NULL: its editors)
+    moderators: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -390,3 +396,20 @@ class SettingRow(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str | None] = mapped_column(Text)
+
+
+class PeerRow(Base):
+    """Peer comparison's records for the whole deployment (issue 31), each a JSON document `data`
+    under its `kind`: a club ("club": its member organisations), a release ("release": the frozen
+    figures of every group, on `released_on`, and the memberships the next release's guard compares
+    with) or a published outside series ("series": its source, year, framework and levels). One
+    name per kind."""
+    __tablename__ = "peers"
+    __table_args__ = (UniqueConstraint("kind", "name", name="uq_peers_kind_name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    released_on: Mapped[date | None] = mapped_column(Date)
+    data: Mapped[str] = mapped_column(Text)
+    made_by: Mapped[str | None] = mapped_column(String(PERSON))
+    made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -16,6 +16,7 @@ import streamlit as st
 from assessment.domain.errors import AssessmentError
 from assessment.domain.framework import Framework
 from assessment.domain.numbers import counted
+from assessment.domain.peer_report import ReleaseLike
 from assessment.domain.plan_report import PlanReport
 from assessment.domain.record import OrganisationRecord
 from assessment.domain.rollups import kept_by_key_area
@@ -38,7 +39,10 @@ NO_PDF = "PDF needs LibreOffice, which is not installed on this server; download
 
 
 def offer(framework: Framework, record: OrganisationRecord, period: str, compare_with: str | None,
-          today: date, *, views: RoundReport | None = None) -> None:
+          today: date, *, views: RoundReport | None = None, peers: ReleaseLike | None = None,
+          peer_group: str | None = None) -> None:
+    """The downloads of the progress report; with `peers` (a release's figures for the period) the
+    members' report carries the group `peer_group` chose on the radar, its sentence and its Peers section."""
     org = record.organisation.id
     safe = period.replace("/", "-")
     periods = [p.period for p in record.sorted_periods()]
@@ -50,15 +54,16 @@ def offer(framework: Framework, record: OrganisationRecord, period: str, compare
     with left:
         st.markdown("**Members' progress report** (Word or PDF): at a glance, radar chart with its table, "
                     "summary, movement, movers and overdue actions"
+                    + (", where the council stands among the group chosen" if peers is not None else "")
                     + (", the views gathered and the moderation log." if views is not None else "."))
         attach = st.checkbox("Attach the objectives appendix", key="report.attach")
 
         def report() -> WordExport:
             return report_docx(framework, record, period, compare_with, attach_appendix=attach, today=today,
-                               views=views)
+                               views=views, peers=peers, peer_group=peer_group)
 
         _word_and_pdf("the progress report", "report.download_report", f"{org}-progress-report-{safe}", report,
-                      (org, period, compare_with, attach))
+                      (org, period, compare_with, attach, peers.release if peers else None, peer_group))
         st.markdown("**Blank questionnaire** (Word): the rubric and objectives with empty score and "
                     "comment columns, for collecting views on paper.")
         st.download_button(

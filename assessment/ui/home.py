@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from assessment.domain.record import PLAN_RECORD
-from assessment.ui import period_forms, plan_start, sign_off, state
+from assessment.ui import peers_form, period_forms, plan_start, sign_off, state
 from assessment.ui import start_panel as progress
 from assessment.ui.organisation_form import add_organisation
 from assessment.ui.text import md
@@ -70,4 +70,5 @@ period_forms.delete_period(record, periods, period)
 
 st.header(md(f"{names[org_id]}, {period}"))
 sign_off.show(org_id, record.period(period))
+peers_form.show(org_id, record.period(period))   # an approved period put forward for peer comparison
 progress.show(record, framework, period)

@@ -7,10 +7,12 @@ import streamlit as st
 from assessment import workflows
 from assessment.domain import limits
 from assessment.domain.errors import AssessmentError
+from assessment.domain.peers import REGIONS, TYPES
 from assessment.ui import state
 from assessment.ui.text import said
 
-FIELDS = ("home.add.name", "home.add.id", "home.add.type", "home.add.region")
+FIELDS = ("home.add.name", "home.add.id")
+CHOICES = ("home.add.type", "home.add.region")   # the fixed lists peers are compared by (`domain.peers`)
 
 
 def add_organisation(*, expanded: bool = False) -> None:
@@ -18,6 +20,8 @@ def add_organisation(*, expanded: bool = False) -> None:
     if st.session_state.pop("home.add.clear", False):
         for key in FIELDS:
             st.session_state[key] = ""
+        for key in CHOICES:
+            st.session_state[key] = None
     with st.expander("Add an organisation", expanded=expanded):
         with st.form("home.add", clear_on_submit=False, border=False):
             name = st.text_input("Name", key="home.add.name", max_chars=limits.ORGANISATION_NAME,
@@ -26,10 +30,10 @@ def add_organisation(*, expanded: bool = False) -> None:
                                    help="Lower case letters, digits, '-' and '_'; used in addresses and "
                                         "file names. Made from the name when left empty.")
             left, right = st.columns(2)
-            org_type = left.text_input("Type (optional)", key="home.add.type", max_chars=limits.ORGANISATION_TYPE,
-                                       placeholder="e.g. County council")
-            region = right.text_input("Region (optional)", key="home.add.region", max_chars=limits.ORGANISATION_REGION,
-                                      placeholder="e.g. South East")
+            org_type = left.selectbox("Type (optional)", TYPES, index=None, key="home.add.type",
+                                      placeholder="Choose the type of council")
+            region = right.selectbox("Region (optional)", REGIONS, index=None, key="home.add.region",
+                                     placeholder="Choose the region")
             submitted = st.form_submit_button("Add organisation")
         if not submitted:
             return

@@ -10,6 +10,7 @@ import streamlit as st
 
 from assessment.domain.covering import report_title
 from assessment.domain.record import long_date
+from assessment.domain.round_report import radar_band
 from assessment.domain.report import (
     action_table,
     at_a_glance,
@@ -29,7 +30,7 @@ from assessment.formats.charts import (
     radar_chart,
     radar_text_table,
 )
-from assessment.ui import downloads, round_view, state
+from assessment.ui import downloads, peers_view, round_view, state
 from assessment.ui.covering_view import show_laid_out
 from assessment.ui.html_tables import table
 from assessment.ui.text import md
@@ -71,10 +72,19 @@ compare_with = None if compare == "none" else compare
 today = date.today()
 report = progress_report(framework, record, period, compare_with, today=today)
 glance = at_a_glance(report, framework)
+views = queries.round_report(state.store(), state.actor(), record.organisation.id, period)
+band = radar_band(views, framework)   # a round on key areas: the respondents' range on the radar
+# Other councils' released figures for this year (issue 31), where a release has any: a group's only.
+peer_release = peers_view.with_figures(queries.peer_view(state.store(), state.actor(), record.organisation.id,
+                                                         period, today=today))
+# the whole framework's rows, for the sentence and the Peers section (whatever theme the radar shows)
+all_rows = radar_rows(framework, record, period, compare_with) if peer_release is not None else []
 
 with st.container(key="report.glance"):
     st.header("At a glance")
     st.markdown(f"**Overall: {md(glance.overall)}**")
+    # filled once the group is chosen, beside the radar below
+    peers_sentence = st.container(key="report.peers-sentence") if peer_release is not None else None
     gaps, moves, actions = st.columns(3)
     _listed(gaps, "The biggest gaps", [gap_line(line) for line in glance.gaps], glance.gaps_note)
     _listed(moves, "The biggest moves", [move_line(line, compare_with) for line in glance.moves], glance.moves_note)
@@ -86,16 +96,21 @@ with st.container(key="report.glance"):
     with st.container(key="report.radar-block"):   # printed on one page with its heading (style.css)
         st.subheader("Where we are today and where we want to be")
         themes = {"all": "The whole framework", **{t.id: t.title for t in framework.themes}}
-        scope = st.selectbox("Radar for", list(themes), format_func=lambda t: themes[t], key="report.scope")
+        scope_at, peers_at = st.columns(2) if peer_release is not None else (st, None)
+        scope = scope_at.selectbox("Radar for", list(themes), format_func=lambda t: themes[t], key="report.scope")
+        chosen_peers = peers_view.choose(peer_release, framework, peers_at) if peer_release is not None else None
+        peers = chosen_peers[1] if chosen_peers else None
+        if peers is not None:
+            peers_view.glance(peers, all_rows, peers_sentence)
         ids = None if scope == "all" else [ka.id for ka in next(t for t in framework.themes if t.id == scope).key_areas]
         rows = radar_rows(framework, record, period, compare_with, key_area_ids=ids)
-        st.container(key="report.radar").vega_lite_chart(radar_chart(rows, framework, size=400, font_size=13),
-                                                         width="content")
-    st.markdown(md(radar_caption(rows)))
+        st.container(key="report.radar").vega_lite_chart(radar_chart(rows, framework, size=400, font_size=13,
+                                                                     band=band, peers=peers), width="content")
+    st.markdown(md(radar_caption(rows, band, peers)))
     if not report.has_targets:
         st.info("No targets are set yet, so the chart has no “where we want to be” line.")
     st.markdown(f"**The same numbers** (mean of scored {report.completion.items}; n = how many)")
-    table(radar_text_table(rows))
+    table(radar_text_table(rows, band, peers))
 
 st.header("Summary")
 st.markdown(md(report.summary))
@@ -103,6 +118,8 @@ st.caption(report.rule)
 
 st.header("Movement by key area")
 table(movement_table(report, framework))
+if peers is not None:   # the council beside the chosen group, and any published outside figures
+    peers_view.section(peers, all_rows)
 
 if compare_with:
     st.header(f"What moved since {compare_with}")
@@ -125,9 +142,9 @@ st.markdown(f"{len(report.actions)} open, **{len(report.overdue)} overdue** at {
 table([{k: v for k, v in row.items() if k not in ("Key area", "From")}   # the objective names it; narrow
        for row in action_table(report.actions)], st.container(key="report.actions"))
 
-views = queries.round_report(state.store(), state.actor(), record.organisation.id, period)
 round_view.show(views, framework)   # "Views gathered": where a respondent round was applied to the period
 
 with st.container(key="report-downloads"):   # not printed (style.css)
     st.header("Download")
-    downloads.offer(framework, record, period, compare_with, today, views=views)
+    downloads.offer(framework, record, period, compare_with, today, views=views,
+                    peers=peer_release if chosen_peers else None, peer_group=chosen_peers[0] if chosen_peers else None)

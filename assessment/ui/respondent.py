@@ -13,9 +13,11 @@ import streamlit as st
 
 from assessment import workflows
 from assessment.domain.errors import AssessmentError
+from assessment.domain.numbers import counted
 from assessment.domain.record import long_date
-from assessment.domain.rounds import DONT_KNOW, Answer
-from assessment.domain.scores import choice_labels, written_value
+from assessment.domain.round_report import item_title
+from assessment.domain.rounds import DONT_KNOW, Answer, item_word, key_area_of_item
+from assessment.domain.scores import choice_labels, level_label, written_value
 from assessment.ui import navigation, state
 from assessment.ui.messages import said
 from assessment.ui.text import md
@@ -59,40 +61,65 @@ def _page() -> None:
 
 def questionnaire(asked: Questionnaire, save: Callable[[dict[str, tuple[object, str]], bool], None], *,
                   come_back: str, prefix: str = "answer") -> None:
-    """The questionnaire's form: each objective with its levels, the answer and why, and Save and
-    Submit, which call `save(given, submit)` (a refusal is shown in a line). Shared by the link's
-    page and the signed-in respondent's (`my_views_page`); widget keys start with `prefix`."""
-    framework = asked.framework
-    st.markdown(f"You were asked for your view of {len(asked.items)} objectives of the {md(framework.name)}, as "
+    """The questionnaire, one form: per key area its levels, then each objective asked (or the key
+    area itself, in a round on key areas) with the answer and why, and Save and Submit, which call
+    `save(given, submit)` (a refusal is shown in a line). A form, so that choosing an answer or
+    typing a comment does not run the page again: with 59 objectives each run draws about 240
+    elements, and 30 people answering at once share one process (`make load ARGS="--round"`).
+    Shared by the link's page and the signed-in respondent's (`my_views_page`); widget keys start
+    with `prefix`."""
+    framework, kind = asked.framework, asked.round.kind
+    st.markdown(f"You were asked for your view of {counted(len(asked.items), item_word(kind))} of the "
+                f"{md(framework.name)}, as "
                 f"someone in {md(asked.profile.department)} ({md(', '.join(asked.profile.perspectives))}). For each, "
                 "choose the level that best describes where the council is today, or “don't know” or n/a, and say "
                 f"why if you can. **Save** to come back later {md(come_back)}; **submit** once, by "
                 f"{long_date(asked.round.closes)}. Nobody else sees your answers"
                 + (", and once submitted they are kept with nothing to say they were yours." if
-                   asked.round.mode == "anonymous" else "; the person running the round sees who answered what."))
+                   asked.round.mode == "anonymous" else
+                   "; the person running the round sees who answered what."))
     given: dict[str, tuple[object, str]] = {}
+    areas: dict[str, list[str]] = {}
     for item in asked.items:
-        objective, area = framework.objectives[item], framework.key_area_of[item]
-        with st.container(border=True, key=f"{prefix}.item.{item}"):
-            st.markdown(f"**{md(item)}. {md(objective.title)}**")
-            rubric = objective.levels or framework.key_areas[area].rubric
-            with st.expander("The levels"):
-                st.markdown("\n".join(f"- **{n}**: {md(rubric[n])}" for n in sorted(rubric)))
-            choices = [BLANK, *choice_labels(framework, area)[1:], DONT_KNOW]
-            saved = asked.answers.get(item)
-            chosen = st.selectbox("Your answer", choices, index=choices.index(_label(saved, framework, choices)),
-                                  key=f"{prefix}.score.{item}")
-            comment = st.text_area("Why (optional)", value=saved.comment if saved else "",
-                                   key=f"{prefix}.comment.{item}", height=68)
-            given[item] = ("" if chosen == BLANK else chosen, comment)
-    left, right = st.columns(2)
-    for column, label, submit in ((left, "Save my answers", False), (right, "Submit my answers", True)):
-        if column.button(label, key=f"{prefix}.{'submit' if submit else 'save'}",
-                         type="primary" if submit else "secondary"):
-            try:
-                save(given, submit)
-            except AssessmentError as exc:
-                st.error(said(exc))
+        areas.setdefault(key_area_of_item(framework, kind, item), []).append(item)
+    with st.form(f"{prefix}.form", border=False, enter_to_submit=False):
+        for area, items in areas.items():
+            rubric = framework.key_areas[area].rubric
+            if kind == "objective":
+                st.subheader(md(framework.key_areas[area].title))
+            with st.expander(f"The levels of {framework.key_areas[area].title}"):
+                st.markdown(_levels(rubric))
+            for item in items:
+                given[item] = _question(asked, item, prefix)
+        left, right = st.columns(2)
+        saving = left.form_submit_button("Save my answers", key=f"{prefix}.save")
+        submitting = right.form_submit_button("Submit my answers", key=f"{prefix}.submit", type="primary")
+    if saving or submitting:
+        try:
+            save(given, submitting)
+        except AssessmentError as exc:
+            st.error(said(exc))
+
+
+def _levels(rubric: dict[int, str]) -> str:
+    return "\n".join(f"- **{n}**: {md(rubric[n])}" for n in sorted(rubric))
+
+
+def _question(asked: Questionnaire, item: str, prefix: str) -> tuple[object, str]:
+    """One question: its name (and what a level means for the objective, where it says), the answer and why."""
+    framework = asked.framework
+    own = framework.objectives[item].levels if asked.round.kind == "objective" else None
+    with st.container(border=True, key=f"{prefix}.item.{item}"):
+        st.markdown(f"**{md(item_title(framework, item))}**")
+        for value, text in sorted((own or {}).items()):   # where the objective says what a level means for it
+            st.markdown(f"For this objective, {md(level_label(value, framework))} means: {md(text)}")
+        choices = [BLANK, *choice_labels(framework, key_area_of_item(framework, asked.round.kind, item))[1:], DONT_KNOW]
+        saved = asked.answers.get(item)
+        chosen = st.selectbox("Your answer", choices, index=choices.index(_label(saved, framework, choices)),
+                              key=f"{prefix}.score.{item}")
+        comment = st.text_area("Why (optional)", value=saved.comment if saved else "",
+                               key=f"{prefix}.comment.{item}", height=68)
+    return ("" if chosen == BLANK else chosen, comment)
 
 
 def _label(saved: Answer | None, framework, choices: list[str]) -> str:

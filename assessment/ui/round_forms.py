@@ -1,5 +1,6 @@
-"""The Rounds page's forms before moderation: open a round; the invitations, inviting someone (their
-link shown once) and withdrawing an invitation. Every change goes through `workflows.rounds`."""
+"""The Rounds page's forms before moderation: open a round (on the objectives, or on the key areas of a
+record scored one level per key area); the invitations, inviting someone (their link shown once) and
+withdrawing an invitation; who moderates. Every change goes through `workflows.rounds`."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from assessment import workflows
+from assessment import settings, workflows
 from assessment.domain import limits
 from assessment.domain.errors import AssessmentError
 from assessment.domain.framework import Framework
 from assessment.domain.numbers import counted
 from assessment.domain.record import long_date
-from assessment.domain.rounds import K_DEFAULT, K_RANGE, LINK_DAYS, MODES, Invitation, Round
+from assessment.domain.round_report import item_title
+from assessment.domain.rounds import (K_DEFAULT, K_RANGE, LINK_DAYS, MODES, PERSPECTIVES, Invitation, Round, asked_of,
+                                      item_word)
 from assessment.ui import signin, state
 from assessment.ui.html_tables import table
 from assessment.ui.messages import done_or_said
@@ -28,18 +31,22 @@ MODE_WORDS = {
     "anonymous": "Once submitted, an answer set keeps nothing to say whose it was, and no figure is shown until "
                  "at least k people have answered: use it where people would not otherwise say what they think.",
 }
-ALL, SOME = "All objectives", "Only those chosen below"
+ALL, SOME = "All", "Only those chosen below"
 
 
-def open_form(org: str, period: str, framework: Framework) -> None:
-    """Open a round on the period: its objectives, mode, smallest group shown and closing date."""
-    titles = {i: f"{i}. {framework.objectives[i].title}" for i in framework.key_area_of}
+def open_form(org: str, period: str, framework: Framework, kind: str = "objective") -> None:
+    """Open a round on the period: what it asks about (`kind`: what the period is scored by), mode,
+    smallest group shown and closing date."""
+    titles = {i: item_title(framework, i) for i in asked_of(framework, kind)}
+    word = item_word(kind)
     today = date.today()
+    if kind == "key_area":
+        st.caption(f"{period} is scored one level per key area, so the round asks for a view of each key area.")
     with st.form("rounds.open"):
         which = st.radio("Ask about", [ALL, SOME], key="rounds.open.which", horizontal=True,
-                         format_func=lambda w: f"All {len(titles)} objectives" if w == ALL else w)
-        items = st.multiselect("Objectives", list(titles), format_func=titles.__getitem__, key="rounds.open.items",
-                               placeholder="Choose the objectives to ask about")
+                         format_func=lambda w: f"All {len(titles)} {word}s" if w == ALL else w)
+        items = st.multiselect(f"{word.capitalize()}s", list(titles), format_func=titles.__getitem__,
+                               key="rounds.open.items", placeholder=f"Choose the {word}s to ask about")
         mode = st.radio("Mode", MODES, key="rounds.open.mode", horizontal=True, format_func=str.capitalize,
                         captions=[MODE_WORDS[m] for m in MODES])
         left, right = st.columns(2)
@@ -49,18 +56,41 @@ def open_form(org: str, period: str, framework: Framework) -> None:
                                    "answered; smaller groups are withheld, with the reason.")
         closes = right.date_input("Closing date", value=today + timedelta(days=21), min_value=today + timedelta(days=1),
                                   max_value=today + timedelta(days=366), key="rounds.open.closes", format="DD/MM/YYYY")
+        offered = st.text_area("Perspectives people may answer from, one a line", value="\n".join(PERSPECTIVES),
+                               key="rounds.open.perspectives", height=120,
+                               help="Each person invited answers from one or more of these; change them to suit the "
+                                    "council (counts are shown by them, small groups withheld).")
         opened = st.form_submit_button("Open the round", key="rounds.open.go", type="primary")
     if not opened:
         return
     if which == SOME and not items:
-        st.error("Choose the objectives to ask about, or ask about all of them.")
+        st.error(f"Choose the {word}s to ask about, or ask about all of them.")
         return
     asked = items if which == SOME else None
+    views = [" ".join(line.split()) for line in (offered or "").splitlines() if line.strip()]
     done_or_said(lambda: workflows.open_round(state.store(), state.actor(), org, period, closes=closes, items=asked,
-                                              mode=mode, k=int(k)),
+                                              mode=mode, k=int(k), kind=kind,
+                                              perspectives=list(dict.fromkeys(views)) or None),
                  f"Opened a {mode} round on {period}, asking about "
-                 f"{counted(len(asked) if asked else len(titles), 'objective')}, closing on {long_date(closes)}. "
+                 f"{counted(len(asked) if asked else len(titles), word)}, closing on {long_date(closes)}. "
                  "Invite people below.", DONE)
+
+
+def moderators_form(found: Round) -> None:
+    """Who moderates the round: its editors, or the people named (each with a role here)."""
+    who = ", ".join(found.moderators) if found.moderators else "the council's editors"
+    with st.expander(f"Moderators: {who}"):
+        st.caption("The moderators read each answer and agree the scores. Name some of the editors where not all of "
+                   "them should (an editor who answers the round, say); leave the box empty for all the editors. Any "
+                   "editor applies the agreed scores.")
+        with st.form("rounds.moderators"):
+            typed = st.text_input("Moderators' email addresses, separated by commas", key="rounds.moderators.emails",
+                                  value=", ".join(found.moderators), max_chars=10 * limits.EMAIL)
+            go = st.form_submit_button("Save the moderators", key="rounds.moderators.go")
+    if go:
+        emails = [e.strip() for e in typed.split(",") if e.strip()]
+        done_or_said(lambda: workflows.set_moderators(state.store(), state.actor(), found.id or 0, emails),
+                     f"Round {found.id} is moderated by {', '.join(emails) if emails else 'the editors'}.", DONE)
 
 
 def invitations(found: Round, invited: list[Invitation]) -> None:
@@ -109,10 +139,16 @@ def invite_form(found: Round) -> None:
                                   help="One of theirs: counts by primary perspective add up to the number of people.")
         st.caption(f"Someone with an account here answers signed in, on their page “Your views”; anyone else is "
                    f"given a link for them alone, lasting {LINK_DAYS} days.")
+        server = _mail_server()
+        by_email = server is not None and st.checkbox("Email them the invitation (with their link)", value=True,
+                                                      key="rounds.invite.send")
         sent = st.form_submit_button("Invite", key="rounds.invite.go")
     if not sent:
         return
     try:
+        if by_email:
+            _send(found, server, email, department, views, primary)
+            return
         made = workflows.invite(state.store(), state.actor(), found.id or 0, email, department=department,
                                 perspectives=views, primary=primary)
     except AssessmentError as exc:
@@ -125,6 +161,34 @@ def invite_form(found: Round) -> None:
     else:
         expires = made.invitation.expires_at
         st.session_state[LINK] = (address, f"{_app_address()}/?link={made.token}",
+                                  long_date(expires.date()) if expires else "–")
+    st.rerun()
+
+
+def _mail_server():
+    """The mail server invitations are emailed through, or None where none is set up (or its settings
+    are wrong: `settings check` says why)."""
+    try:
+        return settings.mail_server()
+    except settings.BadSetting:
+        return None
+
+
+def _send(found: Round, server, email: str, department: str, views: list[str], primary: str | None) -> None:
+    """Invite and email the invitation; where the email did not go, the link is shown once as without."""
+    with workflows.SmtpMailer(server) as mailer:
+        done = workflows.send_invitation(state.store(), state.actor(), found.id or 0, email, department=department,
+                                         perspectives=views, primary=primary, base_url=_app_address(), mailer=mailer)
+    state.forget_widgets("rounds.invite.")
+    address = done.invited.invitation.email or email
+    if done.outcome == "sent":
+        st.session_state[DONE] = f"{address} is invited: the invitation was emailed to them."
+    elif done.invited.token is None:
+        st.session_state[DONE] = f"{address} is invited ({done.reason}): they answer signed in; tell them yourself."
+    else:
+        expires = done.invited.invitation.expires_at
+        st.session_state[DONE] = f"The invitation was not emailed: {done.reason}."
+        st.session_state[LINK] = (address, f"{_app_address()}/?link={done.invited.token}",
                                   long_date(expires.date()) if expires else "–")
     st.rerun()
 

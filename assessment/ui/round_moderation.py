@@ -10,7 +10,9 @@ from assessment import workflows
 from assessment.domain.errors import AssessmentError
 from assessment.domain.framework import Framework
 from assessment.domain.numbers import counted
-from assessment.domain.rounds import FLAG_WORDS, Moderation, Participation, Round, Spread, Withheld, spread_words
+from assessment.domain.round_report import item_title
+from assessment.domain.rounds import (FLAG_WORDS, Moderation, Participation, Round, Spread, Withheld, item_word,
+                                      key_area_of_item, spread_words)
 from assessment.domain.scores import choice_labels, level_label
 from assessment.ui import state
 from assessment.ui.html_tables import table
@@ -48,7 +50,7 @@ def spread(found: Round, framework: Framework, agreed: dict[str, Moderation] | N
         return figures
     rows = []
     for item, s in figures.objectives.items():
-        row = {"Objective": f"{item}. {framework.objectives[item].title}", "Group": "everyone",
+        row = {item_word(found.kind).capitalize(): item_title(framework, item), "Group": "everyone",
                "Views": _words(s, framework), "Flag": FLAG_WORDS if isinstance(s, Spread) and s.flagged else ""}
         if agreed is not None:
             row["Agreed"] = agreed_label(agreed.get(item), framework)
@@ -81,29 +83,32 @@ def _participation(taking: Participation) -> None:
 def close(found: Round) -> None:
     st.header("Close the round")
     st.caption("Once it is closed nobody can answer; answers saved but not submitted are left out. Then you agree "
-               "a score for each objective.")
+               f"a score for each {item_word(found.kind)}.")
     if st.button("Close the round", key="rounds.close"):
         done_or_said(lambda: workflows.close_round(state.store(), state.actor(), found.id or 0),
-                     f"Closed round {found.id}: agree a score for each objective below, then apply them.", DONE)
+                     f"Closed round {found.id}: agree a score for each {item_word(found.kind)} below, then apply them.",
+                     DONE)
 
 
 def moderate(found: Round, framework: Framework, figures: RoundSpread, agreed: dict[str, Moderation]) -> None:
-    """One objective at a time: the agreed score, why, at which meeting, and the comments to publish."""
-    st.header("Agree a score for each objective")
+    """One objective (or key area) at a time: the agreed score, why, at which meeting, and the comments
+    to publish."""
+    word = item_word(found.kind)
+    st.header(f"Agree a score for each {word}")
     st.caption("Say why where the agreed score is a level or more from the respondents' median, or their views were "
                "two or more levels apart. The comments you tick are published in the members' report without names.")
     asked = list(figures.objectives)
     key = f"rounds.{found.id}.moderate.item"
     if (following := st.session_state.pop(NEXT, None)) in asked:
         st.session_state[key] = following
-    item = st.selectbox("Objective", asked, key=key, format_func=lambda i: f"{i}. {framework.objectives[i].title} "
+    item = st.selectbox(word.capitalize(), asked, key=key, format_func=lambda i: f"{item_title(framework, i)} "
                         f"— {agreed_label(agreed.get(i), framework)}") or asked[0]
     views = figures.objectives[item]
     st.markdown(md(f"Respondents: {_words(views, framework)}." + (
         f" {FLAG_WORDS.capitalize()}: say why, whatever score is agreed." if isinstance(views, Spread)
         and views.flagged else "")))
     saved, k = agreed.get(item), f"rounds.{found.id}.moderate.{item}"
-    choices = choice_labels(framework, framework.key_area_of[item])[1:]
+    choices = choice_labels(framework, key_area_of_item(framework, found.kind, item))[1:]
     sets = workflows.round_answers(state.store(), state.actor(), found.id or 0)
     comments = sorted(((s.id, a, s.email) for s in sets for a in s.answers if a.objective_id == item and a.comment),
                       key=lambda c: (c[1].comment.casefold(), c[0]))   # by their words: the order says nothing
@@ -114,7 +119,7 @@ def moderate(found: Round, framework: Framework, figures: RoundSpread, agreed: d
                                  height=90)
         meeting = st.text_input("Meeting", value=(saved.meeting or "") if saved else "", key=f"{k}.meeting",
                                 placeholder="e.g. Procurement board, 12 May 2026")
-        st.markdown("**Comments to publish**" if comments else "Nobody commented on this objective.")
+        st.markdown("**Comments to publish**" if comments else f"Nobody commented on this {word}.")
         chosen = []
         for n, (rid, a, email) in enumerate(comments, 1):   # a label would show the comment's characters escaped
             st.markdown(md(f"Comment {n} (answer {a.written}" + (f", {email}" if email else "") + f"): “{a.comment}”"))
@@ -134,13 +139,15 @@ def moderate(found: Round, framework: Framework, figures: RoundSpread, agreed: d
             return
         left = [i for i in asked if i not in agreed and i != item]
         st.session_state[NEXT] = left[0] if left else item
-        st.session_state[DONE] = f"Objective {item} agreed at {score}."
+        named = f"Objective {item}" if found.kind == "objective" else item_title(framework, item)
+        st.session_state[DONE] = f"{named} agreed at {score}."
         st.rerun()
 
 
 def apply(found: Round, period: str, asked: int, agreed: int) -> None:
     st.header("Apply the agreed scores")
-    st.caption(md(f"{agreed} of {asked} objectives agreed. Applying writes each agreed score into {period} as a new "
+    st.caption(md(f"{agreed} of {counted(asked, item_word(found.kind))} agreed. Applying writes each agreed score "
+                  f"into {period} as a new "
                   f"version, “moderated from round {found.id}”: all or nothing, and refused where a score was changed "
                   "since the round opened."))
     if st.button("Apply the agreed scores", key="rounds.apply", type="primary"):

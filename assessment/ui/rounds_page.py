@@ -1,7 +1,8 @@
-"""Rounds (issue 30): several people's views on a draft period's objectives, then one agreed score for
-each. An editor opens a round, invites people (a link, shown once, for those without an account
-here), reads the spread as answers come in, closes the round, agrees a score for each objective and
-applies them, all or nothing. What may be done is `workflows.rounds`' to allow; this page offers it."""
+"""Rounds (issue 30): several people's views on a draft period's objectives (or key areas), then one
+agreed score for each. An editor opens a round, invites people (a link, shown once, for those without
+an account here), reads the spread as answers come in and closes the round; its moderators (the
+editors, or the people it names) agree a score for each, and an editor applies them, all or nothing.
+What may be done is `workflows.rounds`' to allow; this page offers it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import streamlit as st
 from assessment import workflows
 from assessment.domain.numbers import counted
 from assessment.domain.record import long_date, long_date_time
-from assessment.ui import round_forms, round_moderation, state
+from assessment.domain.rollups import scored_per
+from assessment.ui import round_forms, round_moderation, round_paper, state
+from assessment.domain.rounds import asked_of, item_word
 from assessment.ui.round_forms import DONE, MODE_WORDS
 from assessment.ui.text import md, said
 from assessment.workflows import EDIT, queries
@@ -22,12 +25,12 @@ st.title(f"Rounds: {md(record.organisation.name)}, {md(period)}")
 if not actor.may(org, EDIT):
     st.info("Rounds are run by the council's editors.")
     st.stop()
+rounds = [r for r in workflows.rounds_of(store, actor, org) if r.period == period]
 if (flash := st.session_state.pop(DONE, None)):
     st.success(md(flash))
 st.caption("A round asks several people (officers, councillors, partners) for their view of the period's objectives. "
            "You read the spread of their answers, agree one score for each objective and write them into the period.")
 
-rounds = [r for r in workflows.rounds_of(store, actor, org) if r.period == period]
 current = next((r for r in reversed(rounds) if r.state != "applied"), None)
 history = [e for e in queries.period_history(store, actor, org, period) if e.kind == "round"]
 
@@ -46,27 +49,36 @@ if current is None:
     if refused:
         st.info(said(refused))
     else:
-        round_forms.open_form(org, period, framework)
+        round_forms.open_form(org, period, framework, scored_per(record, period))
 else:
     shown = queries.round_view(store, actor, current.id or 0)
-    asked = len(current.items) if current.items is not None else len(framework.objectives)
+    asked = len(current.items) if current.items is not None else len(asked_of(framework, current.kind))
+    moderator = workflows.may_moderate(actor, current)
     words = {"open": f"is open: answers are asked for by {long_date(current.closes)}.",
              "closed": "is closed: nobody can answer now. Agree a score for each objective, then apply them.",
              "draft": "is being prepared."}
     st.info(md(f"Round {current.id} {words.get(current.state, current.state)} It asks about "
-               f"{counted(asked, 'objective')} and is {current.mode}. {MODE_WORDS[current.mode]} Groups of fewer than "
+               f"{counted(asked, item_word(current.kind))} and is {current.mode}. {MODE_WORDS[current.mode]} "
+               "Groups of fewer than "
                f"{current.k} people are withheld. {period} cannot be submitted for approval until the agreed scores "
                "are applied."))
     round_forms.invitations(current, shown.invitations)
+    round_forms.moderators_form(current)
     if current.state == "open":
         round_forms.invite_form(current)
         round_forms.withdraw_form(current, shown.invitations)
-    figures = round_moderation.spread(current, framework, shown.agreed if current.state == "closed" else None)
+        round_paper.paper(current, shown.invitations)
+    if moderator:
+        figures = round_moderation.spread(current, framework, shown.agreed if current.state == "closed" else None)
+    else:
+        st.info(md(f"Round {current.id} is moderated by {', '.join(current.moderators)}: they alone read the "
+                   "answers and agree the scores; any editor applies them once every one is agreed."))
     if current.state == "open":
         round_moderation.close(current)
-    elif current.state == "closed":
+    elif moderator and current.state == "closed":
         round_moderation.moderate(current, framework, figures, shown.agreed)
-        round_moderation.apply(current, period, len(figures.objectives), len(shown.agreed))
+    if current.state == "closed":
+        round_moderation.apply(current, period, asked, len(shown.agreed))
 
 if history:
     st.header("What was done")

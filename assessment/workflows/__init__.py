@@ -47,9 +47,13 @@ from .imports import ImportPreview, apply_import, import_record, preview_import,
 from .organisations import add_organisation
 from .plans import rate_plan, start_plan_period
 from .rounds import (Invited, Questionnaire, RoundSpread, answer_as, answer_by_link, apply_round,
-                     close_round, import_answers, invite, moderate, open_round, questionnaire_by_link, revoke,
-                     round_answers, round_spread, rounds_of)
+                     close_round, import_answers, invite, may_moderate, moderate, open_round, questionnaire_by_link,
+                     revoke, round_answers, round_spread, rounds_of, set_moderators)
 from .privacy import Erasure, delete_organisation, erase_person, personal_data_of
+from .round_mail import InvitationSent, send_invitation
+from .round_paper import PaperQuestionnaire, import_paper_answers, paper_questionnaire
+from .peers import (GroupFigures, PeerGroups, PeerView, add_club, add_series, peer_groups, peer_releases, peers_opt_in,
+                    peers_opted_in, peers_withdraw, publish_release)
 from .mail import MailFailed, MailSettings, SmtpMailer
 from .reminders import Delivery, NotifyRun, action_owners, notify, reminder_log, reminders_on, set_reminders
 from .plan_imports import PlanImported, import_plan_record
@@ -100,4 +104,7 @@ __all__ += ["Erasure", "delete_organisation", "erase_person", "personal_data_of"
 __all__ += ["RetentionRun", "run_retention"]
 __all__ += ["Invited", "Questionnaire", "RoundSpread", "answer_as", "answer_by_link", "apply_round", "close_round",
             "import_answers", "invite", "moderate", "open_round", "questionnaire_by_link", "revoke", "round_spread",
-            "rounds_of", "round_answers"]
+            "rounds_of", "round_answers", "may_moderate", "set_moderators", "InvitationSent", "send_invitation",
+            "PaperQuestionnaire", "import_paper_answers", "paper_questionnaire"]
+__all__ += ["GroupFigures", "PeerGroups", "PeerView", "add_club", "add_series", "peer_groups", "peer_releases",
+            "peers_opt_in", "peers_opted_in", "peers_withdraw", "publish_release"]

@@ -37,6 +37,7 @@ from ..storage.store import Store
 from .access import EDIT, PEOPLE, READ, READ_DRAFTS, Actor, allow
 from .common import check_item, framework_of, plan_of
 from .plans import check_plan_item
+from .peers import PeerView
 from .rounds import Questionnaire, figures_of, questionnaire_of, round_for
 
 if TYPE_CHECKING:   # the report, the action list and the JSON export are imported where used: a
@@ -330,6 +331,19 @@ def plan_history(store: Store, actor: Actor, org_id: str, period: str, kind: str
         plan = plan_of(tx.record(key))
         check_plan_item(plan, kind, item)
         return versions(plan, tx.versions(key, period, item, kind))
+
+
+def peer_view(store: Store, actor: Actor, org_id: str, period: str, *, today: date | None = None) -> PeerView | None:
+    """The latest release's figures for the council's groups in the period's year, for those who may
+    read the period (`peers.peer_view_of`); None where no release has figures for it. Nothing of any
+    other council is in it but the released medians and quartiles of groups."""
+    from ..domain.peer_records import CLUB, RELEASE, SERIES
+    from .peers import peer_view_of
+    with store.transaction(write=False) as tx:
+        _period_visible(tx, actor, org_id, period)
+        record_ = _visible(actor, tx.record(org_id))
+        released, clubs, series = tx.peer_documents(RELEASE), tx.peer_documents(CLUB), tx.peer_documents(SERIES)
+    return peer_view_of(record_, period, released, clubs, series, today=today or date.today())
 
 
 def round_report(store: Store, actor: Actor, org_id: str, period: str) -> RoundReport | None:

@@ -1,6 +1,7 @@
-"""Reminders by email: today's messages (`domain.reminders` says who is sent what), sent one by one
-and each kept in the reminder log, sent or failed (to whom, when, its subject and what it listed;
-never its words); whether a person is sent reminders; the people who may own an organisation's
+"""Reminders by email: today's messages (`domain.reminders` says who is sent what; respondents of a
+round yet to answer, `domain.round_reminders`, sent by `workflows.round_mail`), sent one by one and
+each kept in the reminder log, sent or failed (to whom, when, its subject and what it listed; never
+its words); whether a person is sent reminders; the people who may own an organisation's
 actions."""
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from ..domain.plan_report import delivered_actions, plan_actions
 from ..domain.reminders import (DUE_SOON, OVERDUE_EVERY, PROMPT_EVERY, DueAction, LoggedReminder, Reminder, body,
                                 reminders, subject)
 from ..domain.record import PLAN_RECORD, record_key, split_record_key
+from ..domain.round_reminders import READ_BACK as ROUND_READ_BACK, RoundReminder, as_sent
 from ..storage.store import Store
 from .access import EDIT, PEOPLE, Actor, allow, allow_deployment
 from .common import plan_of
 from .mail import MailFailed
+from .round_mail import deliver_round_reminder, due_round_reminders
 
 
 class Mailer(Protocol):
@@ -30,8 +33,9 @@ class Mailer(Protocol):
 
 @dataclass(frozen=True)
 class Delivery:
-    """A message of today's run: `outcome` "sent" or "failed" (with why), or "dry run"."""
-    reminder: Reminder
+    """A message of today's run: `outcome` "sent" or "failed" (with why), or "dry run"; of actions and
+    prompts (`Reminder`) or of rounds to answer (`RoundReminder`)."""
+    reminder: Reminder | RoundReminder
     subject: str
     body: str
     outcome: str
@@ -49,11 +53,15 @@ class NotifyRun:
         return sum(1 for d in self.deliveries if d.outcome == outcome)
 
 
-def notify(store: Store, actor: Actor, *, today: date, mailer: Mailer | None) -> NotifyRun:
+def notify(store: Store, actor: Actor, *, today: date, mailer: Mailer | None,
+           base_url: str | None = None) -> NotifyRun:
     """Today's reminders (the deployment's administrator). With a `mailer`, each message is sent and
     then kept in the log, sent or failed, in a unit of work of its own (a run stopped half way has
     logged what it sent); a failure the rest would meet too (the server cannot be reached) stops
-    the run. Without one (a dry run), nothing is sent and nothing is logged."""
+    the run. Without one (a dry run), nothing is sent, no link is made and nothing is logged.
+    Respondents of a round yet to answer are reminded first, where `base_url` (the app's address,
+    for their links and the Your views page) is given; whoever is, is sent their other reminders
+    on a later day (one message a day)."""
     allow_deployment(actor, "send reminders")
     with store.transaction(write=False) as tx:
         people = tx.people()
@@ -62,11 +70,20 @@ def notify(store: Store, actor: Actor, *, today: date, mailer: Mailer | None) ->
         delivered = _delivered(tx, actions)
         actions = [action for action in actions if action.id not in delivered]
         latest = tx.latest_periods()
-        sent = tx.reminders_sent(since=today - timedelta(days=max(DUE_SOON, OVERDUE_EVERY)),
+        sent = tx.reminders_sent(since=today - timedelta(days=max(DUE_SOON, OVERDUE_EVERY, ROUND_READ_BACK)),
                                  prompts_since=today - timedelta(days=PROMPT_EVERY))
-    found = reminders(today, people, actions, latest, sent)
+        rounds = due_round_reminders(tx, today, people, sent) if base_url is not None else []
+    found: list[Reminder | RoundReminder] = [*rounds, *reminders(today, people, actions, latest,
+                                                                 [*sent, *as_sent(rounds, today)])]
     run = NotifyRun(today, held_back=[r.email for r in found[limits.REMINDERS_PER_RUN:]])
     for reminder in found[:limits.REMINDERS_PER_RUN]:
+        if isinstance(reminder, RoundReminder):
+            assert base_url is not None
+            sending = deliver_round_reminder(store, reminder, organisations, today, base_url, mailer)
+            run.deliveries.append(Delivery(reminder, sending.subject, sending.body, sending.outcome, sending.reason))
+            if sending.fatal:
+                return NotifyRun(today, run.deliveries, run.held_back, sending.reason)
+            continue
         words = subject(reminder), body(reminder, organisations, today)
         if mailer is None:
             run.deliveries.append(Delivery(reminder, *words, "dry run"))

@@ -15,7 +15,13 @@ a version of its entry, "moderated from round N", all or nothing, refused where 
 changed since the round opened. A period cannot be submitted while a round on it is open or
 closed but not applied (`periods.submit_period`). Every move is kept as an event.
 
-Editors are the moderators (a moderator named per round is not built yet).
+A round asks about objectives, or, on a record kept one level per key area (`rollups.scored_per`),
+about key areas (`Round.kind`): whatever the period is scored by, so that the agreed scores are
+written into the entries the period keeps. The moderator's right is the editors' unless the round
+names its moderators (`set_moderators`): some of the organisation's editors, who then alone read who
+answered what, the answers and the spread, and agree the scores (`may_moderate`), so that an editor
+who answered the round does not read the others' answers. Applying them stays any editor's act. (A
+round is on a draft period, which only editors see; a reviewer named would need an editor's role.)
 """
 
 from __future__ import annotations
@@ -30,12 +36,13 @@ from ..domain.framework import Framework
 from ..domain.people import email_address
 from ..domain.record import Entry
 from ..domain.round_report import AgreedScore, RoundReport  # noqa: F401 - re-exported; kept in the domain
+from ..domain.rollups import scored_per
 from ..domain.rounds import (K_DEFAULT, LINK_DAYS, PERSPECTIVES, Answer, Invitation, Moderation, Participation,
-                             Profile, Response, Round, RoundError, Spread, Withheld, by_objective, check_k,
-                             participation, read_answer, spreads_by, token_hash)
+                             Profile, Response, Round, RoundError, Spread, Withheld, asked_of, by_objective, check_k,
+                             item_word, participation, read_answer, spreads_by, token_hash)
 from ..domain.scores import Score
 from ..storage.store import Store
-from .access import EDIT, Actor, allow, allow_change
+from .access import EDIT, Actor, actor_of, allow, allow_change
 from .common import framework_of
 
 UNAPPLIED = ("draft", "open", "closed")   # a round in one of these holds its period back from submission
@@ -47,10 +54,15 @@ def _now() -> datetime:
 
 def open_round(store: Store, actor: Actor, org_id: str, period: str, *, closes: date,
                items: Sequence[str] | None = None, mode: str = "confidential", k: int = K_DEFAULT,
-               perspectives: Sequence[str] | None = None, today: date | None = None) -> Round:
-    """Open a round on a draft period, asking about `items` (objective ids; None: all of them),
-    closing on `closes` (after today, within a year). One round at a time on a period."""
+               perspectives: Sequence[str] | None = None, today: date | None = None,
+               moderators: Sequence[str] = (), kind: str | None = None) -> Round:
+    """Open a round on a draft period, asking about `items` (ids of what the period is scored by:
+    objectives, or key areas on a record kept one level per key area; None: all of them), closing on
+    `closes` (after today, within a year). One round at a time on a period. `moderators`: as
+    `set_moderators`. `kind`, where given, is what the caller means the ids to be ("objective" or
+    "key_area"): refused where the period is scored by the other."""
     allow(actor, org_id, EDIT)
+    kind_asked = kind
     today = today or date.today()
     if not today < closes <= today + timedelta(days=366):
         raise InvalidEdit(f"a round closes after today and within a year, not on {closes.isoformat()}")
@@ -59,35 +71,88 @@ def open_round(store: Store, actor: Actor, org_id: str, period: str, *, closes: 
         current = record.period(period)
         allow_change(actor, org_id, current, what="given a round")
         framework = framework_of(record)
+        kind = scored_per(record, period)
+        if kind_asked is not None and kind_asked != kind:
+            raise InvalidEdit(f"{period} is scored one level per {item_word(kind)}: a round on it asks about "
+                              f"{item_word(kind)}s, not {item_word(kind_asked)}s")
         asked = list(items) if items is not None else None
         if asked is not None:
-            unknown = [i for i in asked if i not in framework.key_area_of]
+            known = set(asked_of(framework, kind))
+            unknown = [i for i in asked if i not in known]
             if unknown:
-                raise InvalidEdit(f"{framework.name} has no objective {', '.join(unknown)}")
+                scored = " (its periods are scored one level per key area)" if kind == "key_area" else ""
+                raise InvalidEdit(f"{framework.name} has no {item_word(kind)} {', '.join(unknown)}{scored}")
+        chosen = _moderators(tx, org_id, moderators)
         waiting = [r for r in tx.rounds(org_id, period) if r.state in UNAPPLIED]
         if waiting:
             raise RoundError(f"round {waiting[0].id} on {period} is {waiting[0].state}: apply it (or close it and "
                              "apply what was agreed) before opening another")
-        made = tx.add_round(Round(org_id, period, closes, mode=mode, items=tuple(asked) if asked else None,
-                                  k=check_k(k), perspectives=tuple(perspectives or PERSPECTIVES),
-                                  opened_by=actor.name))
+        made = tx.add_round(Round(org_id, period, closes, mode=mode, kind=kind,
+                                  items=tuple(asked) if asked else None, k=check_k(k),
+                                  perspectives=tuple(perspectives or PERSPECTIVES), opened_by=actor.name,
+                                  moderators=chosen))
         assert made.id is not None
         opened = tx.set_round_state(made.id, "open")
-        versions = {i: _saved_version(current, i) for i in _asked(opened, framework)}
+        versions = {i: _saved_version(current, i, kind) for i in _asked(opened, framework)}
         tx.add_event(org_id, period, "round", actor.name, round=made.id, state="open", mode=mode,
                      closes=closes.isoformat(), versions=versions)
         return opened
 
 
 def _asked(round_: Round, framework: Framework) -> list[str]:
-    return list(round_.items) if round_.items is not None else list(framework.key_area_of)
+    return list(round_.items) if round_.items is not None else asked_of(framework, round_.kind)
 
 
-def _saved_version(current, item: str) -> int:
-    """The version of an objective's saved entry in a period (0: none saved): kept when a round
-    opens, so that applying it can tell an entry changed since."""
-    saved = current.saved_entry("objective", item)
+def _saved_version(current, item: str, kind: str = "objective") -> int:
+    """The version of an item's saved entry in a period (0: none saved): kept when a round opens,
+    so that applying it can tell an entry changed since."""
+    saved = current.saved_entry(kind, item)
     return saved.version if saved else 0
+
+
+def _moderators(tx, org_id: str, named: Iterable[str]) -> tuple[str, ...]:
+    """The addresses named as a round's moderators, each an editor (or administrator) of the organisation."""
+    chosen: list[str] = []
+    for raw in named:
+        address = email_address(raw)
+        if address in chosen:
+            continue
+        person = tx.person(address)
+        if person is None or not actor_of(person).may(org_id, EDIT):
+            raise InvalidEdit(f"{address} is not an editor here: a round is on a draft period, which only its "
+                              "editors and administrators see, so only they can moderate it")
+        chosen.append(address)
+    return tuple(chosen)
+
+
+def may_moderate(actor: Actor, round_: Round) -> bool:
+    """Whether `actor` holds the moderator's right for the round: one of those it names, or, where it
+    names none, an editor of its organisation."""
+    if round_.moderators and not actor.every_right:
+        return actor.name in round_.moderators and actor.may(round_.org_id, EDIT)
+    return actor.may(round_.org_id, EDIT)
+
+
+def moderator_round(tx, actor: Actor, round_id: int) -> Round:
+    """The round, once `actor` holds its moderator's right (`may_moderate`); the same refusal as
+    `round_for` otherwise."""
+    found = round_for(tx, actor, round_id)
+    if not may_moderate(actor, found):
+        who = ", ".join(found.moderators) if found.moderators else "the council's editors"
+        raise NotAllowed(f"{actor.name} may not moderate round {round_id}: its moderators are {who}")
+    return found
+
+
+def set_moderators(store: Store, actor: Actor, round_id: int, moderators: Sequence[str]) -> Round:
+    """Give the moderator's right for a round (before it is applied) to these of the organisation's
+    editors; none: back to all its editors. An editor's act."""
+    with store.transaction() as tx:
+        found = round_for(tx, actor, round_id)
+        chosen = _moderators(tx, found.org_id, moderators)
+        changed = tx.set_moderators(round_id, chosen)
+        tx.add_event(found.org_id, found.period, "round", actor.name, round=round_id,
+                     moderators=list(chosen) or "editors")
+        return changed
 
 
 def round_for(tx, actor: Actor, round_id: int, right: str = EDIT) -> Round:
@@ -219,26 +284,28 @@ def import_answers(store: Store, actor: Actor, round_id: int, email: str,
         mine = [i for i in tx.invitations(round_id) if i.held_by(address)]
         if not mine:
             raise InvalidEdit(f"{address} is not invited to round {round_id}: invite them first")
-        return _save(tx, mine[0], given, True)
+        return _save(tx, mine[0], given, True, by_hand=True)   # their link's expiry does not count on paper
 
 
-def _save(tx, invitation: Invitation, given: dict[str, tuple[Any, str]], submit: bool) -> int:
+def _save(tx, invitation: Invitation, given: dict[str, tuple[Any, str]], submit: bool, *, by_hand: bool = False
+          ) -> int:
     found = tx.round(invitation.round_id)
     framework = framework_of(tx.record(found.org_id))
     asked = set(_asked(found, framework))
     answers = []
+    word = item_word(found.kind)
     for item, (raw, comment) in given.items():
         if item not in asked:
-            raise InvalidEdit(f"objective {item} is not asked in round {found.id}")
-        answer = read_answer(item, raw, framework, comment=(comment or "").strip())
+            raise InvalidEdit(f"{word} {item} is not asked in round {found.id}")
+        answer = read_answer(item, raw, framework, comment=(comment or "").strip(), kind=found.kind)
         if answer is not None:
             answers.append(answer)
         elif comment and comment.strip():
-            raise InvalidEdit(f"objective {item}: give a score, “don't know” or n/a with the comment")
+            raise InvalidEdit(f"{word} {item}: give a score, “don't know” or n/a with the comment")
     assert invitation.id is not None
-    tx.save_response(invitation.id, answers)
+    tx.save_response(invitation.id, answers, by_hand=by_hand)
     if submit:
-        tx.submit_response(invitation.id)
+        tx.submit_response(invitation.id, by_hand=by_hand)
     return len(answers)
 
 
@@ -266,9 +333,9 @@ class RoundSpread:
 
 
 def round_spread(store: Store, actor: Actor, round_id: int, *, by: str | None = None) -> RoundSpread:
-    """The spread of a round's submitted answers (an editor's: the moderator's view)."""
+    """The spread of a round's submitted answers (the moderator's view: `may_moderate`)."""
     with store.transaction(write=False) as tx:
-        found = round_for(tx, actor, round_id)
+        found = moderator_round(tx, actor, round_id)
         framework = framework_of(tx.record(found.org_id))
         submitted = [r for r in tx.responses(round_id) if r.submitted]
         invitations = [i for i in tx.invitations(round_id) if i.revoked_at is None]
@@ -313,7 +380,7 @@ def round_answers(store: Store, actor: Actor, round_id: int) -> list[AnswerSet]:
     """A round's submitted answer sets, for its moderator (an editor): by random id, so their order
     says nothing."""
     with store.transaction(write=False) as tx:
-        found = round_for(tx, actor, round_id)
+        found = moderator_round(tx, actor, round_id)
         emails = {i.id: i.email for i in tx.invitations(round_id)} if found.mode == "confidential" else {}
         return [AnswerSet(r.id, r.profile, r.answers, emails.get(r.invitation_id) if r.invitation_id else None)
                 for r in tx.responses(round_id) if r.submitted]
@@ -325,22 +392,23 @@ def moderate(store: Store, actor: Actor, round_id: int, item: str, score: str, *
     it is a level or more from the respondents' median, or their views were two or more levels
     apart."""
     with store.transaction() as tx:
-        found = round_for(tx, actor, round_id)
+        found = moderator_round(tx, actor, round_id)
         if found.state != "closed":
             raise RoundError(f"round {round_id} is {found.state}: close it before agreeing scores")
         framework = framework_of(tx.record(found.org_id))
+        word = item_word(found.kind)
         if item not in _asked(found, framework):
-            raise InvalidEdit(f"objective {item} is not asked in round {round_id}")
-        agreed = read_answer(item, score, framework)
+            raise InvalidEdit(f"{word} {item} is not asked in round {round_id}")
+        agreed = read_answer(item, score, framework, kind=found.kind)
         if agreed is None or agreed.dont_know:
-            raise InvalidEdit(f"objective {item}: the agreed score is a level or n/a")
+            raise InvalidEdit(f"{word} {item}: the agreed score is a level or n/a")
         submitted = [r for r in tx.responses(round_id) if r.submitted]
         figures = by_objective([a for r in submitted for a in r.answers if a.objective_id == item]).get(item)
         why = " ".join((rationale or "").split()) or None
         if figures is not None and figures.median is not None and not why and (
                 figures.flagged or (agreed.value is not None and abs(agreed.value - figures.median) >= 1)):
             apart = ", and their views were two or more levels apart" if figures.flagged else ""
-            raise InvalidEdit(f"objective {item}: say why the agreed score is {score} (the respondents' median is "
+            raise InvalidEdit(f"{word} {item}: say why the agreed score is {score} (the respondents' median is "
                               f"{figures.median:g}{apart})")
         ids = {r.id for r in submitted}
         chosen = tuple(published)
@@ -366,20 +434,21 @@ def apply_round(store: Store, actor: Actor, round_id: int) -> list[str]:
         asked = _asked(found, framework)
         missing = [i for i in asked if i not in agreed]
         if missing:
-            raise RoundError(f"agree a score for every objective first: {len(missing)} not yet "
+            raise RoundError(f"agree a score for every {item_word(found.kind)} first: {len(missing)} not yet "
                              f"({', '.join(missing[:10])}{' …' if len(missing) > 10 else ''})")
         opened = next((e for e in tx.events(found.org_id, period=found.period, kinds=["round"])
                        if e.details.get("round") == round_id and e.details.get("state") == "open"), None)
         versions = opened.details.get("versions", {}) if opened else {}
-        changed = [i for i in asked if _saved_version(current, i) != versions.get(i, 0)]
+        changed = [i for i in asked if _saved_version(current, i, found.kind) != versions.get(i, 0)]
         if changed:
-            raise RoundError(f"objective{'s' if len(changed) > 1 else ''} {', '.join(changed)} changed since the round "
-                             "opened: look at them, then agree again (nothing was written)")
+            raise RoundError(f"{item_word(found.kind)}{'s' if len(changed) > 1 else ''} {', '.join(changed)} changed "
+                             "since the round opened: look at them, then agree again (nothing was written)")
         tx.change = f"moderated from round {round_id}"
         for item in asked:
-            saved = current.saved_entry("objective", item)
+            saved = current.saved_entry(found.kind, item)
             score = Score(agreed[item].score, agreed[item].score is None)
-            entry = replace(saved, score=score, carried=False) if saved else Entry(item=item, score=score)
+            entry = (replace(saved, score=score, carried=False) if saved
+                     else Entry(item=item, kind=found.kind, score=score))
             tx.save_entry(found.org_id, found.period, entry, expected_version=saved.version if saved else 0,
                           user=actor.name)
         tx.set_round_state(round_id, "applied")

@@ -41,14 +41,14 @@ _DELETED = {W + "del", W + "moveFrom"}                         # tracked deletio
 ID_NAMES = {"#", "no", "no.", "ref", "ref.", "number", "id"}
 TITLE_NAMES = {"objective", "objectives", "objective title"}
 _PERIOD_COLUMN = re.compile(r"^(.+?)\s+(score|comments?(?:\s+(?:and|&)\s+actions?)?)$", re.IGNORECASE)
-_NOT_DOCX = ((b"%PDF", "a PDF"), (b"\xd0\xcf\x11\xe0", "an old Word (.doc) or other Office 97–2003 file"),
+NOT_DOCX = ((b"%PDF", "a PDF"), (b"\xd0\xcf\x11\xe0", "an old Word (.doc) or other Office 97–2003 file"),
              (b"{\\rtf", "a Rich Text (.rtf) file"))
 WORD = Budget(WORD_PART_ELEMENTS, WORD_ELEMENTS, "a 10-period appendix has about 31,000 in all, 12,600 in its "
                                                  "word/document.xml")
 
 
 @dataclass(eq=False)
-class _Cell:
+class GridCell:
     text: str
 
 
@@ -79,7 +79,7 @@ def _open(data: bytes, plan: ImportPlan):
         plan.problem("", "the file is empty (0 bytes)")
         return None
     if not data.startswith(b"PK"):
-        kind = next((name for magic, name in _NOT_DOCX if data.startswith(magic)), None)
+        kind = next((name for magic, name in NOT_DOCX if data.startswith(magic)), None)
         text = data[:4096].decode("utf-8", "replace")
         plain = text.count("\ufffd") <= 1 and all(c.isprintable() or c.isspace() for c in text)
         plan.problem("", f"the file is {kind or ('plain text' if plain else 'something else')}, not a "
@@ -106,7 +106,7 @@ class _Reader:
     def __init__(self, framework: Framework, source: str, plan: ImportPlan):
         self.framework, self.source, self.plan = framework, source, plan
         self.ids = {key.lower(): key for key in framework.objectives}
-        self.areas = {_title_key(ka.title): ka.id for ka in framework.key_areas.values()}
+        self.areas = {title_key(ka.title): ka.id for ka in framework.key_areas.values()}
         self.entries: dict[str, dict[str, Entry]] = {}
         self.area_entries: dict[str, dict[str, Entry]] = {}   # a record kept one level per key area
         self.seen: dict[tuple[str, str], str] = {}     # (period, objective) -> the row it was read from
@@ -119,12 +119,12 @@ class _Reader:
         tables, previous, cells = list(body.iter(TBL)), None, 0
         for number, tbl in enumerate(tables, 1):
             try:
-                grid = _grid(tbl, TABLE_CELLS - cells)
-            except _TooWide:
+                grid = table_grid(tbl, TABLE_CELLS - cells)
+            except TooWide:
                 self.plan.problem("", f"table {number} is more than {WORD_TABLE_COLUMNS} columns wide, which Word's "
                                       f"tables never are (an appendix of 10 periods has 23)")
                 return
-            except _TooManyCells:
+            except TooManyCells:
                 self.plan.problem("", f"the tables hold more than {TABLE_CELLS:,} cells; documents of up to "
                                       f"{TABLE_CELLS:,} are read (a 10-period appendix has about 1,800)")
                 return
@@ -149,7 +149,7 @@ class _Reader:
                 f'or "<period> Comments and Action" columns (such as "2023 Score"); this document has '
                 f'{len(tables) or "no"} table{"" if len(tables) == 1 else "s"} and none has that header')
 
-    def _table(self, number: int, grid: list[list[_Cell | None]], columns: list[_Column], start: int) -> None:
+    def _table(self, number: int, grid: list[list[GridCell | None]], columns: list[_Column], start: int) -> None:
         where_table = f"table {number}"
         periods: dict[str, dict[str, _Column]] = {}
         bad: dict[str, list[str]] = {}
@@ -166,12 +166,12 @@ class _Reader:
             self.plan.problem(f"{where_table}, column{'s' * (len(names) > 1)} {' and '.join(names)}",
                               f"'{period}' is not a period; {PERIOD_HINT}")
         first = {c.kind: c.index for c in reversed(columns)}
-        header_rows = {_labels(row) for row in grid[:start]}
+        header_rows = {row_labels(row) for row in grid[:start]}
         by_area = "id" not in first   # a key-area table: a row per key area, named by its title
         named = first["key_area" if by_area else "id"]
         for r in range(start, len(grid)):
             row, above = grid[r], grid[r - 1] if r else [None] * len(grid[r])
-            labels = _labels(row)
+            labels = row_labels(row)
             if labels in header_rows or len({id(c) for c in row if c is not None}) < 2:
                 continue  # a repeated header row, a banner across the table, or an empty row
             place = f"table {number}, row {r + 1}"
@@ -190,15 +190,15 @@ class _Reader:
                 if row[column.index] is not None and row[column.index] is above[column.index] and labels[column.index]:
                     self.plan.warn(where, f'"{column.name}" is merged with the row above; its text '
                                           "is read for both rows")
-            self._row(place, where, item, [_cell_text(row, i) for i in range(len(row))], periods,
+            self._row(place, where, item, [cell_text(row, i) for i in range(len(row))], periods,
                       kind="key_area" if by_area else "objective")
 
     def _named(self, place: str, labels: tuple[str, ...], first: dict[str, int], by_area: bool,
-               row: list[_Cell | None]) -> str | None:
+               row: list[GridCell | None]) -> str | None:
         """The key area (by its title) or objective (by its number, its title checked) a row is for;
         None, noted, for one the framework does not have."""
         if by_area:
-            area = self.areas.get(_title_key(labels[first["key_area"]]))
+            area = self.areas.get(title_key(labels[first["key_area"]]))
             if area is None:
                 self.foreign.append((True, place, f'there is no key area "{labels[first["key_area"]]}" in '
                                                   f"{self.framework.id}"))
@@ -208,7 +208,7 @@ class _Reader:
             self.foreign.append((True, place, f'there is no objective "{labels[first["id"]]}" in {self.framework.id}'))
             return None
         title, expected = labels[first["title"]], self.framework.objectives[objective_id].title
-        if title and _title_key(title) != _title_key(expected):
+        if title and title_key(title) != title_key(expected):
             differs = f'objective {objective_id} is titled "{expected}" in {self.framework.id} but "{title}" here'
             self.foreign.append((False, place, differs))
         return objective_id
@@ -242,7 +242,7 @@ class _Reader:
                 kept = self.entries if kind == "objective" else self.area_entries
                 kept.setdefault(period, {})[objective_id] = entry
 
-    def _id(self, cell: _Cell | None) -> str | None:
+    def _id(self, cell: GridCell | None) -> str | None:
         raw = " ".join(cell.text.split()) if cell else ""
         for candidate in (raw, raw.rstrip("."), raw.lstrip("#").strip()):
             if candidate.lower() in self.ids:
@@ -295,23 +295,23 @@ def _children(element, tag: str):
             yield from _children(child, tag)
 
 
-class _TooWide(Exception):
+class TooWide(Exception):
     """A table row wider than `limits.WORD_TABLE_COLUMNS` (w:gridSpan="1000000" would be a million)."""
 
 
-class _TooManyCells(Exception):
+class TooManyCells(Exception):
     """The tables' grids pass `limits.TABLE_CELLS`."""
 
 
-def _grid(tbl, room: int = TABLE_CELLS) -> list[list[_Cell | None]]:
+def table_grid(tbl, room: int = TABLE_CELLS) -> list[list[GridCell | None]]:
     """Rows of grid columns, all as wide as the widest: a cell spanning columns is repeated, a cell merged
     down (w:vMerge) is the cell above, and columns a row skips (w:gridBefore, short rows) are None.
     Refused (before it is built) wider than Word allows or past `room` cells."""
-    rows: list[list[_Cell | None]] = []
-    above: list[_Cell | None] = []
+    rows: list[list[GridCell | None]] = []
+    above: list[GridCell | None] = []
     cells = 0
     for tr in _children(tbl, TR):
-        row: list[_Cell | None] = [None] * _columns_of(tr.find(f"{W}trPr/{W}gridBefore"), 0)
+        row: list[GridCell | None] = [None] * _columns_of(tr.find(f"{W}trPr/{W}gridBefore"), 0)
         for tc in _children(tr, TC):
             properties = tc.find(TC_PR)
             span, merge = (None, None) if properties is None else (properties.find(GRID_SPAN), properties.find(V_MERGE))
@@ -319,18 +319,18 @@ def _grid(tbl, room: int = TABLE_CELLS) -> list[list[_Cell | None]]:
             if merge is not None and merge.get(VAL, "continue") == "continue" and at < len(above) and above[at]:
                 cell = above[at]
             else:
-                cell = _Cell("\n".join(_paragraph_text(p) for p in _children(tc, P)))
+                cell = GridCell("\n".join(paragraph_text(p) for p in _children(tc, P)))
             row += [cell] * max(1, _columns_of(span, 1))
             if len(row) > WORD_TABLE_COLUMNS:
-                raise _TooWide
+                raise TooWide
         cells += len(row)
         if cells > room:
-            raise _TooManyCells
+            raise TooManyCells
         rows.append(row)
         above = row
     width = max((len(row) for row in rows), default=0)
     if len(rows) * width > room:
-        raise _TooManyCells
+        raise TooManyCells
     return [row + [None] * (width - len(row)) for row in rows] or [[]]
 
 
@@ -341,11 +341,11 @@ def _columns_of(element, default: int) -> int:
     if not re.fullmatch(r"[0-9]+", value):
         return default
     if len(value) > 3 or int(value) > WORD_TABLE_COLUMNS:
-        raise _TooWide
+        raise TooWide
     return int(value)
 
 
-def _paragraph_text(p) -> str:
+def paragraph_text(p) -> str:
     """As Word shows it: text, tabs and line breaks; deleted text and tab stop settings left out."""
     out = []
     for element in p.iter(T, TAB, BR, CR, NB_HYPHEN):
@@ -362,32 +362,32 @@ def _paragraph_text(p) -> str:
     return "".join(out)
 
 
-def _text_of(cell: _Cell | None) -> str:
+def _text_of(cell: GridCell | None) -> str:
     """A cell's text, or "" for none (a banner spanning columns counts for each)."""
     return cell.text if cell is not None else ""
 
 
-def _cell_text(row: list[_Cell | None], i: int) -> str:
+def cell_text(row: list[GridCell | None], i: int) -> str:
     """The text of grid column `i`: a cell spanning columns counts for its first column only."""
     cell = row[i]
     return "" if cell is None or (i > 0 and row[i - 1] is cell) else cell.text
 
 
-def _labels(row: list[_Cell | None]) -> tuple[str, ...]:
-    return tuple(" ".join(_cell_text(row, i).split()) for i in range(len(row)))
+def row_labels(row: list[GridCell | None]) -> tuple[str, ...]:
+    return tuple(" ".join(cell_text(row, i).split()) for i in range(len(row)))
 
 
-def _find_header(grid: list[list[_Cell | None]]) -> tuple[list[_Column], int] | None:
+def _find_header(grid: list[list[GridCell | None]]) -> tuple[list[_Column], int] | None:
     """The columns and the first data row, from a header in the first three rows: one row, or two rows
     where a cell spanning columns ("2023") stands over "Score" and "Comments"."""
     for top in range(min(3, len(grid))):
-        columns = _columns(_labels(grid[top]))
+        columns = _columns(row_labels(grid[top]))
         if columns:
             return columns, top + 1
         if top + 1 < len(grid):
             upper, lower = grid[top], grid[top + 1]
             columns = _columns(tuple(" ".join((_text_of(upper[i]) + " " + (
-                _cell_text(lower, i) if lower[i] is not upper[i] else "")).split()) for i in range(len(upper))))
+                cell_text(lower, i) if lower[i] is not upper[i] else "")).split()) for i in range(len(upper))))
             if columns:
                 return columns, top + 2
     return None
@@ -414,6 +414,6 @@ def _columns(labels: tuple[str, ...]) -> list[_Column] | None:
     return columns if named and kinds & {"score", "comment", "bad period"} else None
 
 
-def _title_key(title: str) -> str:
+def title_key(title: str) -> str:
     """Titles compared by letters, digits and '&' only (case, spaces, dashes and punctuation aside)."""
     return "".join(ch for ch in unicodedata.normalize("NFKC", title).casefold() if ch.isalnum() or ch == "&")

@@ -10,7 +10,9 @@ the radar picture has alternative text, and every table's header row repeats on 
 with a covering report opens with it instead of the title page (`word_covering`), and then always
 carries the objectives appendix, as Appendix 1. A period with an applied respondent round also has
 "Views gathered" after the overdue actions and the moderation log as the last appendix
-(`word_views`).
+(`word_views`). Given a release's figures for the period (`peers`), the report sets the council beside
+one of its groups (`word_peers`): the group's band on the radar and its column in Figure 1's numbers,
+the at-a-glance sentence and a "Peers" section after the movement table.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from ...domain.covering import report_title
 from ...domain.framework import Framework
+from ...domain.peer_report import PeerComparison, ReleaseLike, own_levels
 from ...domain.record import OrganisationRecord, long_date
 from ...domain.report import (
     ProgressReport,
@@ -41,7 +44,7 @@ from ...domain.report import (
     radar_rows,
 )
 from ...domain.rollups import PREVIOUS
-from ...domain.round_report import RoundReport
+from ...domain.round_report import Band, RoundReport, radar_band
 from ..charts import chart_png, radar_caption, radar_chart, radar_text_table
 from .word_covering import write_covering
 from .word_appendix import WordExport, page_of_pages, set_heading_font, set_title_and_language, write_appendix
@@ -53,9 +56,12 @@ PORTRAIT_USABLE = Cm(21.0 - 2 * 2.0)
 def report_docx(framework: Framework, record: OrganisationRecord, period: str,
                 compare_with: str | None = PREVIOUS, *, attach_appendix: bool = False,
                 appendix_periods: list[str] | None = None, today: date | None = None,
-                views: RoundReport | None = None) -> WordExport:
+                views: RoundReport | None = None, peers: ReleaseLike | None = None,
+                peer_group: str | None = None) -> WordExport:
     """The members' progress report for `period` as a .docx (optionally with the appendix); with
-    `views` (the period's applied respondent round), "Views gathered" and the moderation log too."""
+    `views` (the period's applied respondent round), "Views gathered" and the moderation log too;
+    with `peers` (`queries.peer_view`: a release's figures for the period), the council beside the
+    group `peer_group` names ("type", "region" or a club's name; None: its type)."""
     today = today or date.today()
     report = progress_report(framework, record, period, compare_with, today=today)
     clean = TextCleaner()
@@ -72,10 +78,18 @@ def report_docx(framework: Framework, record: OrganisationRecord, period: str,
     else:
         _title_page(document, report, clean, status)
     rows = radar_rows(framework, record, period, report.compare_with)
-    _at_a_glance(document, report, framework, rows, clean)
-    _radar_numbers(document, report, rows, clean)
+    band = radar_band(views, framework)
+    compared = None
+    if peers is not None:
+        from .word_peers import comparison   # it lays its table out as this module does
+        compared = comparison(peers, peer_group, framework)
+    _at_a_glance(document, report, framework, rows, clean, band, compared)
+    _radar_numbers(document, report, rows, clean, band, compared)
     _summary(document, report, clean)
     _movement(document, report, framework, clean)
+    if compared is not None:
+        from .word_peers import write_peers
+        write_peers(document, compared, rows, clean)
     _overdue_actions(document, report, clean)
     if views is not None:
         from .word_views import write_views   # it lays its tables out as this module does
@@ -159,15 +173,17 @@ RADAR_POINTER = f'The same numbers are in the table headed "{NUMBERS_HEADING}", 
 
 
 def _at_a_glance(document, report: ProgressReport, framework: Framework, rows: list[dict],
-                 clean: TextCleaner) -> None:
+                 clean: TextCleaner, band: dict[str, Band], peers: PeerComparison | None = None) -> None:
     """The page after the title page: the same as the web report's first screen."""
     glance = at_a_glance(report, framework)
     document.add_heading("At a glance", level=1).paragraph_format.page_break_before = True
     document.add_heading("Overall level", level=2)
     document.add_paragraph(f"Overall in {report.period}: {glance.overall}.")
     _note(document, report.rule)
+    if peers is not None:   # "At or above the median of 23 unitary authorities in 9 of 14 key areas (release …)."
+        document.add_paragraph(clean(peers.sentence(own_levels(rows))))
     document.add_heading("Where we are today and where we want to be", level=2)
-    _radar(document, framework, rows)
+    _radar(document, framework, rows, band, peers)
     document.add_heading("The biggest gaps", level=2)
     _listed(document, [clean(gap_line(line)) for line in glance.gaps], glance.gaps_note)
     document.add_heading(f"The biggest moves since {report.compare_with}" if report.compare_with
@@ -177,12 +193,14 @@ def _at_a_glance(document, report: ProgressReport, framework: Framework, rows: l
     document.add_paragraph(open_actions_sentence(glance.open_actions, glance.overdue, report.today))
 
 
-def _radar(document, framework: Framework, rows: list[dict]) -> None:
+def _radar(document, framework: Framework, rows: list[dict], band: dict[str, Band],
+           peers: PeerComparison | None = None) -> None:
     """The radar picture, centred, with alternative text that says what it shows and where its
     numbers are (Word's "Alt Text"; LibreOffice carries it into a tagged PDF), and its caption."""
-    caption = radar_caption(rows)
+    caption = radar_caption(rows, band, peers)
     picture = document.add_picture(
-        io.BytesIO(chart_png(radar_chart(rows, framework, size=500, font_size=15), scale=2)), width=Cm(13.5))
+        io.BytesIO(chart_png(radar_chart(rows, framework, size=500, font_size=15, band=band, peers=peers), scale=2)),
+        width=Cm(13.5))
     picture._inline.docPr.set("title", RADAR_TITLE)
     picture._inline.docPr.set("descr", f"{caption} {RADAR_POINTER}")
     document.paragraphs[-1].alignment = 1  # centred
@@ -197,11 +215,17 @@ def _listed(document, lines: list[str], note: str) -> None:
         document.add_paragraph(note)
 
 
-def _radar_numbers(document, report: ProgressReport, rows: list[dict], clean: TextCleaner) -> None:
+def _radar_numbers(document, report: ProgressReport, rows: list[dict], clean: TextCleaner,
+                   band: dict[str, Band], peers: PeerComparison | None = None) -> None:
     """Figure 1's numbers, at the top of the page after "At a glance"."""
     document.add_heading(NUMBERS_HEADING, level=1).paragraph_format.page_break_before = True
-    radar = radar_text_table(rows)
-    _table(document, radar, clean, widths=_share(len(radar[0]), first=Cm(8)))
+    radar = radar_text_table(rows, band, peers)
+    if peers is not None:
+        from .word_peers import numbers_widths
+        widths = numbers_widths(list(radar[0]), peers)
+    else:
+        widths = _share(len(radar[0]), first=Cm(8))
+    _table(document, radar, clean, widths=widths)
     if not report.has_targets:
         _note(document, "No targets have been set, so the chart has no target line.")
 

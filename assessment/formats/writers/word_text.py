@@ -16,6 +16,12 @@ REPLACEMENT = "\ufffd"
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def xml_safe_text(text: str) -> str:
+    """`text` with every character XML cannot hold replaced by U+FFFD (uncounted: for a chart's
+    texts, which vl-convert draws as SVG and aborts the process on)."""
+    return _FORBIDDEN.sub(REPLACEMENT, text)
+
+
 class TextCleaner:
     """Cleans text and keeps count of what it replaced."""
 

@@ -1,0 +1,299 @@
+"""Peer comparison on a shared deployment (issue 31): councils side by side without any council's
+scores being given away.
+
+A council's administrator puts an approved period forward (`peers_opt_in`) and may withdraw it
+(`peers_withdraw`) before a release; a period scored on fewer than half its items is refused. The
+deployment's administrator defines clubs of at least five councils (`add_club`; types and regions
+are the fixed groups, `peer_groups` lists them with the councils whose type or region could not be
+mapped) and publishes releases (`publish_release`): a frozen snapshot of every group's figures, computed by
+`domain.peers.release_figures` from the periods put forward at that moment, with the differencing
+guard against the groups of the same release and of the last one. Later opt-ins and withdrawals
+wait for the next release. Published outside figures (a national diagnostic's aggregates) are
+entered with their source, year and framework (`add_series`). A council reads only the released
+figures of its own groups (`queries.peer_view`), never another council's scores; the memberships
+and the guard's reasons are the deployment administrator's alone.
+
+Councils are compared on the framework they follow or, for an overlay, on the framework it adapts,
+through the key areas its mapping marks equal (the others are not compared).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Iterable
+
+from ..domain import peers as rules
+from ..domain.errors import InvalidEdit, NotFound
+from ..domain.framework import Framework
+from ..domain.peer_records import (CLUB, CLUB_AT_LEAST, RELEASE, RESERVED, SERIES, SOURCE_MOST, OptIn, PeerDocument,
+                                   peer_name)
+from ..domain.record import DEFAULT_FRAMEWORK, Organisation, OrganisationRecord
+from ..formats.framework_file import find_framework
+from ..formats.mapping_file import find_mapping
+from ..storage.store import Store
+from .access import ADMINISTER, Actor, allow, allow_deployment
+from .common import framework_of
+
+
+def peers_opt_in(store: Store, actor: Actor, org_id: str, period: str) -> None:
+    """Put an approved period forward for the next release (the council's administrator)."""
+    allow(actor, org_id, ADMINISTER)
+    with store.transaction() as tx:
+        record = tx.record(org_id)
+        current = record.period(period)
+        if current.status != "approved":
+            raise InvalidEdit(f"{period} is {current.status}: only an approved period is compared with other "
+                              "councils")
+        base, comparable = _compared_on(framework_of(record))
+        if rules.contribution(framework_of(record), current, org_id, comparable=comparable) is None:
+            raise InvalidEdit(f"{period} is scored on fewer than half its items, so it is not compared")
+        tx.set_peers_opt_in(org_id, period, actor.name)
+        tx.add_event(org_id, period, "peers", actor.name, opted_in=True, framework=base.id)
+
+
+def peers_withdraw(store: Store, actor: Actor, org_id: str, period: str) -> None:
+    """Withdraw a period put forward: it leaves the figures at the next release (a release already
+    published stays as it was)."""
+    allow(actor, org_id, ADMINISTER)
+    with store.transaction() as tx:
+        if not any(o.org_id == org_id and o.period == period for o in tx.peer_opt_ins()):
+            raise InvalidEdit(f"{period} of {org_id} is not put forward for comparison")
+        tx.set_peers_opt_in(org_id, period, None)
+        tx.add_event(org_id, period, "peers", actor.name, opted_in=False)
+
+
+def peers_opted_in(store: Store, actor: Actor, org_id: str) -> list[OptIn]:
+    """The council's periods put forward (its administrator)."""
+    allow(actor, org_id, ADMINISTER)
+    with store.transaction(write=False) as tx:
+        return [o for o in tx.peer_opt_ins() if o.org_id == org_id]
+
+
+def add_club(store: Store, actor: Actor, name: str, org_ids: Iterable[str]) -> PeerDocument:
+    """Define (or redefine) a club: a named group of at least five councils, fixed in advance."""
+    allow_deployment(actor, "define a club of councils")
+    name = peer_name(name, "a club's name")
+    taken = {_plain(g) for g in (*rules.TYPES, *rules.REGIONS, *RESERVED)}
+    if _plain(name) in taken or rules.council_type(name) or rules.region(name):
+        raise InvalidEdit(f"{name} is the name of a type or region (or a word the commands take); give the club "
+                          "a name of its own")
+    members = sorted(set(org_ids))
+    with store.transaction() as tx:
+        known = {org.id for org, _ in tx.organisations()}
+        unknown = [m for m in members if m not in known]
+        if unknown:
+            raise NotFound(f"there is no organisation {', '.join(unknown[:5])}")
+        if len(members) < CLUB_AT_LEAST:
+            raise InvalidEdit(f"a club has at least {CLUB_AT_LEAST} councils, not {len(members)}")
+        return tx.put_peer_document(PeerDocument(CLUB, name, {"members": members}, made_by=actor.name))
+
+
+@dataclass(frozen=True)
+class PeerGroups:
+    """The groups councils are compared in: by type, by region and the clubs, each with its
+    councils; and the councils whose type or region could not be mapped to the fixed lists."""
+
+    groups: list[rules.Group]
+    unmapped: list[tuple[str, str, str]]      # (organisation, "type" or "region", the text it has)
+
+
+def peer_groups(store: Store, actor: Actor) -> PeerGroups:
+    """Every group (the deployment's administrator)."""
+    allow_deployment(actor, "see the groups councils are compared in")
+    with store.transaction(write=False) as tx:
+        organisations = [org for org, _ in tx.organisations()]
+        clubs = tx.peer_documents(CLUB)
+    return _groups(organisations, clubs)
+
+
+def _groups(organisations: list[Organisation], clubs: list[PeerDocument]) -> PeerGroups:
+    by_type: dict[str, set[str]] = {t: set() for t in rules.TYPES}
+    by_region: dict[str, set[str]] = {r: set() for r in rules.REGIONS}
+    unmapped = []
+    for org in organisations:
+        kind, place = rules.council_type(org.type), rules.region(org.region)
+        if kind:
+            by_type[kind].add(org.id)
+        elif org.type:
+            unmapped.append((org.id, "type", org.type))
+        if place:
+            by_region[place].add(org.id)
+        elif org.region:
+            unmapped.append((org.id, "region", org.region))
+    groups = [*(rules.Group("type", t, frozenset(m)) for t, m in by_type.items()),
+              *(rules.Group("region", r, frozenset(m)) for r, m in by_region.items()),
+              *(rules.Group("club", c.name, frozenset(c.data.get("members", []))) for c in clubs)]
+    return PeerGroups(groups, unmapped)
+
+
+def _compared_on(framework: Framework) -> tuple[Framework, dict[str, str]]:
+    """The framework a council is compared on and its key areas that count there: its own (all of
+    them), or for an overlay the framework it adapts, through the key areas its mapping marks equal
+    (own id -> the adapted framework's id)."""
+    if framework.based_on is None:
+        return framework, {k: k for k in framework.key_areas}
+    base = find_framework(framework.based_on.id)
+    try:
+        mapping = find_mapping(base.id, framework.id, find_framework)
+    except NotFound:
+        return base, {}
+    return base, rules.comparable_key_areas(mapping)
+
+
+def publish_release(store: Store, actor: Actor, on: date | None = None) -> PeerDocument:
+    """Publish a release dated `on` (today): every group's figures from the periods put forward now,
+    frozen; the guard compares each group with the others and with the last release."""
+    allow_deployment(actor, "publish a release of peer figures")
+    today = date.today()
+    on = on or today
+    if not date(2000, 1, 1) <= on <= today + timedelta(days=366):   # a typo (2206) would hold back every later one
+        raise InvalidEdit(f"a release is dated from 2000 to a year from today, not {on.isoformat()}")
+    with store.transaction() as tx:
+        last, made_before = tx.latest_peer_document(RELEASE)
+        if last is not None and last.released_on and on < last.released_on:
+            raise InvalidEdit(f"a release is dated on or after the last one ({last.released_on.isoformat()})")
+        organisations = [org for org, _ in tx.organisations()]
+        clubs = tx.peer_documents(CLUB)
+        groups = _groups(organisations, clubs).groups
+        kinds = {g.name: g.kind for g in groups}
+        by_base: dict[str, list[rules.Contribution]] = {}
+        key_areas: dict[str, list[str]] = {}
+        # each council's record follows its latest period's framework (`framework_of`); each
+        # framework is found, and what it is compared on worked out, once
+        compared: dict[str, tuple[Framework, Framework, dict[str, str]]] = {}
+        for org_id, framework_id, period in tx.peer_periods():   # scores only: no whole records loaded
+            if framework_id not in compared:
+                own = find_framework(framework_id or DEFAULT_FRAMEWORK)
+                base, comparable = _compared_on(own)
+                compared[framework_id] = (own, base, comparable)
+            own, base, comparable = compared[framework_id]
+            found = rules.contribution(own, period, org_id, comparable=comparable)
+            if found is not None:   # keyed by the compared framework's key areas
+                by_base.setdefault(base.id, []).append(found)
+            key_areas.setdefault(base.id, list(base.key_areas))
+        previous = last.data.get("frameworks", {}) if last is not None else {}
+        # The clubs as they are now: a council reads its clubs' figures by them, not by a later change.
+        data: dict[str, Any] = {"frameworks": {}, "clubs": {c.name: c.data.get("members", []) for c in clubs}}
+        for base_id, contributions in sorted(by_base.items()):
+            kept = previous.get(base_id)
+            made = rules.release_figures(
+                contributions, groups, _kept(kept.get("memberships", {}), 2) if kept else None,
+                key_areas[base_id],
+                previous_key_area_memberships=_kept(kept.get("key_area_memberships", {}), 3) if kept else None)
+            data["frameworks"][base_id] = {
+                "figures": [{"group": g, "kind": kinds.get(g, "club"), "year": y, "key_area": k, **f.as_json()}
+                            for (g, y, k), f in sorted(made.figures.items())],
+                "memberships": {f"{g}|{y}": sorted(m) for (g, y), m in sorted(made.memberships.items())},
+                "key_area_memberships": {f"{g}|{y}|{k}": sorted(m)
+                                         for (g, y, k), m in sorted(made.key_area_memberships.items())},
+                "withheld": {f"{g}|{y}": why for (g, y), why in sorted(made.withheld.items())},
+                "withheld_key_areas": {f"{g}|{y}|{k}": why
+                                       for (g, y, k), why in sorted(made.withheld_key_areas.items())}}
+        name = f"{on.isoformat()} ({made_before + 1})"
+        return tx.put_peer_document(PeerDocument(RELEASE, name, data, released_on=on, made_by=actor.name))
+
+
+def _plain(text: str) -> str:
+    """A name compared as people read it: letters and digits only, in any case."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _kept(kept: dict[str, list[str]], parts: int) -> dict[tuple, frozenset[str]]:
+    """Memberships a release kept, back from their keys: "group|year" (`parts` 2) or "group|year|key
+    area" (3), a group's name read up to the last bars (a club's name may hold one)."""
+    out: dict[tuple, frozenset[str]] = {}
+    for key, members in kept.items():
+        pieces = key.rsplit("|", parts - 1)
+        if len(pieces) == parts and pieces[1].isdigit():
+            out[(pieces[0], int(pieces[1]), *pieces[2:])] = frozenset(members)
+    return out
+
+
+def add_series(store: Store, actor: Actor, name: str, *, source: str, year: int, framework_id: str,
+               levels: dict[str, float]) -> PeerDocument:
+    """Enter a published outside series (e.g. a national diagnostic's aggregates): always shown with
+    its source and year."""
+    allow_deployment(actor, "enter published outside figures")
+    name = peer_name(name, "a series' name")
+    source = peer_name(source, "where the figures were published (the source)", SOURCE_MOST)
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= date.today().year + 1:
+        raise InvalidEdit(f"a series' year is from 2000 to {date.today().year + 1}, not {year!r}")
+    framework = find_framework(framework_id)
+    if not levels:
+        raise InvalidEdit("give at least one key area's level")
+    unknown = [k for k in levels if k not in framework.key_areas]
+    if unknown:
+        raise InvalidEdit(f"{framework.name} has no key area {', '.join(unknown[:5])}")
+    for key_area, level in levels.items():
+        if isinstance(level, bool) or not isinstance(level, (int, float)) or not 1 <= level <= framework.max_level:
+            raise InvalidEdit(f"a level is a number from 1 to {framework.max_level}: not {level!r} for {key_area}")
+    with store.transaction() as tx:
+        return tx.put_peer_document(PeerDocument(SERIES, name, {
+            "source": source, "year": year, "framework_id": framework.id,
+            "levels": {k: float(v) for k, v in levels.items()}}, made_by=actor.name))
+
+
+def peer_releases(store: Store, actor: Actor) -> list[PeerDocument]:
+    """Every release with its memberships and the guard's reasons (the deployment's administrator)."""
+    allow_deployment(actor, "read the releases in full")
+    with store.transaction(write=False) as tx:
+        return tx.peer_documents(RELEASE)
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """One of a council's groups in a release: its kind and name, and per key area (the council's
+    own key area ids) the figure as released: {"n", "median"} (with "q1", "q3" from ten councils),
+    or {"comparator": None, "reason": ...}."""
+
+    kind: str
+    name: str
+    figures: dict[str, dict[str, Any]]
+
+    @property
+    def n(self) -> int | None:
+        """The councils contributing (the most of any key area), or None where none is given."""
+        counts = [f["n"] for f in self.figures.values() if isinstance(f.get("n"), int)]
+        return max(counts) if counts else None
+
+
+@dataclass(frozen=True)
+class PeerView:
+    """What a council's readers see of a release for one of its periods: the release, the year and
+    framework compared, its groups' figures, and any published outside series of that framework."""
+
+    release: str
+    released_on: date | None
+    year: int
+    framework_id: str
+    groups: list[GroupFigures]
+    series: list[PeerDocument]
+
+
+def peer_view_of(record: OrganisationRecord, period: str, released: list[PeerDocument], clubs: list[PeerDocument],
+                 series: list[PeerDocument], *, today: date) -> PeerView | None:
+    """`queries.peer_view`'s figures, from what was read: the latest release on or before `today`,
+    the council's groups in it (its type, its region, the clubs it is in), for the period's year."""
+    year = rules.financial_year(period)
+    shown = [r for r in released if r.released_on is None or r.released_on <= today]
+    if year is None or not shown:
+        return None
+    latest = shown[-1]
+    base, comparable = _compared_on(framework_of(record))
+    own_of = {b: own for own, b in comparable.items()}
+    org = record.organisation
+    in_release = latest.data.get("clubs")   # the clubs as they were at the release (older ones: as now)
+    kept = in_release.items() if isinstance(in_release, dict) else ((c.name, c.data.get("members", [])) for c in clubs)
+    mine = [("type", rules.council_type(org.type)), ("region", rules.region(org.region)),
+            *(("club", name) for name, members in kept if org.id in members)]
+    figures = latest.data.get("frameworks", {}).get(base.id, {}).get("figures", [])
+    groups = []
+    for kind, name in mine:
+        if not name:
+            continue
+        found = {own_of[f["key_area"]]: {k: v for k, v in f.items() if k not in ("group", "kind", "year", "key_area")}
+                 for f in figures if f["group"] == name and f["year"] == year and f["key_area"] in own_of}
+        groups.append(GroupFigures(kind, name, found))
+    return PeerView(latest.name, latest.released_on, year, base.id, groups,
+                    [s for s in series if s.data.get("framework_id") == base.id])
