@@ -15,9 +15,11 @@ from assessment.domain.record import (
 )
 from assessment.domain.rollups import (
     carry_forward,
+    combined,
     compare,
     completion,
     key_area_summary,
+    overall_score,
     overall_summary,
     roll_up,
     theme_summaries,
@@ -61,6 +63,33 @@ def test_theme_and_overall_count_objectives_not_key_areas(nps, medway):
     overall = overall_summary(nps, p)
     values = [e.score.value for e in p.entries.values()]
     assert overall.score.n == 59 and overall.score.mean == pytest.approx(sum(values) / 59)
+
+
+def test_the_overall_score_is_its_themes_items_rolled_up_together(nps):
+    """The overall score comes from the key areas' summaries (`overall_score`), a theme's from its
+    items one by one: over random periods mixing objectives, key areas scored as a whole, n/a and
+    nothing, the themes taken together give the overall score, to the item."""
+    import random
+    choices = [Score(v) for v in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0)] + [NOT_APPLICABLE, UNSCORED]
+    for seed in range(200):
+        rnd = random.Random(seed)
+        entries, direct = {}, {}
+        for ka_id, ka in nps.key_areas.items():
+            if rnd.random() < 0.3:
+                direct[ka_id] = Entry(item=ka_id, kind="key_area", score=rnd.choice(choices))
+            for o in ka.objectives:
+                if rnd.random() < 0.6 - (0.5 if ka_id in direct else 0):
+                    entries[o.id] = Entry(item=o.id, score=rnd.choice(choices))
+        p = PeriodRecord(period="2024", entries=entries, key_area_entries=direct)
+        whole = overall_score(nps, p)
+        themes = [t.score for t in theme_summaries(nps, p)]
+        assert whole == combined(themes), seed
+        n = sum(t.n for t in themes)
+        assert (whole.n, whole.not_applicable, whole.unscored) == (
+            n, sum(t.not_applicable for t in themes), sum(t.unscored for t in themes)), seed
+        assert whole.mean == (pytest.approx(sum(t.mean * t.n for t in themes if t.n) / n) if n else None), seed
+        assert whole == overall_summary(nps, p).score
+        assert whole.n + whole.unscored + whole.not_applicable >= len(nps.key_areas)
 
 
 def test_key_area_records_roll_up_the_same_way(worcs, worcestershire):

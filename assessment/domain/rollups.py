@@ -254,10 +254,30 @@ def theme_summaries(framework: Framework, period: PeriodRecord) -> list[AreaSumm
     return out
 
 
+def combined(rollups: Iterable[Rollup]) -> Rollup:
+    """Several roll-ups as one, counting every item beneath each: the mean of all their scored items
+    (exact: scores are whole or half levels), with their n/a and unscored added up."""
+    halves = n = na = unscored = 0
+    for rollup in rollups:
+        if rollup.mean is not None:
+            halves += round(rollup.mean * 2 * rollup.n)
+            n += rollup.n
+        na += rollup.not_applicable
+        unscored += rollup.unscored
+    return _rollup(halves, n, na, unscored)
+
+
+def overall_score(framework: Framework, period: PeriodRecord,
+                  summaries: Iterable[AreaSummary] | None = None) -> Rollup:
+    """The overall score: every key area's score (`key_area_summary`: its objectives, or its own
+    level where it is scored as a whole) rolled up together. `summaries`: the period's key-area
+    summaries where the caller has them already (a peer release works them out once per period)."""
+    return combined(s.score for s in (key_area_summaries(framework, period) if summaries is None else summaries))
+
+
 def overall_summary(framework: Framework, period: PeriodRecord) -> AreaSummary:
     ids = list(framework.key_areas)
-    return AreaSummary(framework.id, framework.title,
-                       roll_up(_item_scores(framework, period, ids, "score")),
+    return AreaSummary(framework.id, framework.title, overall_score(framework, period),
                        roll_up(_item_scores(framework, period, ids, "target")), "objectives")
 
 
