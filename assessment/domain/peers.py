@@ -16,9 +16,9 @@ the rules only, plain data in and out.
 - **The differencing guard** (`withheld`, and per key area within `release_figures`): a median
   beside another median of nearly the same councils gives away the councils between them. A group
   whose contributing councils differ by 1 to 4 (`CLOSE` - 1) from another group's in the same year
-  of the release, or from any group's as last released, is withheld, with the reason kept for the
-  deployment's administrator; it comes back once the difference is 5 or more, or nothing shown is
-  that close.
+  of the release, or from any set of councils any group has shown in an earlier release (not only
+  the last: `Shown`), is withheld, with the reason kept for the deployment's administrator; it
+  comes back once the difference is 5 or more, or nothing shown is that close.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from .framework import Framework
 from .mapping import Mapping
 from .numbers import counted, rounded
 from .record import PeriodRecord, valid_period
-from .rollups import key_area_summary, overall_summary
+from .rollups import key_area_summary, overall_score
 from .rounds import _hinges, _median
 
 TYPES: tuple[str, ...] = ("county", "district", "unitary", "metropolitan borough", "London borough",
@@ -41,6 +41,11 @@ TYPES: tuple[str, ...] = ("county", "district", "unitary", "metropolitan borough
 REGIONS: tuple[str, ...] = ("North East", "North West", "Yorkshire and the Humber", "East Midlands", "West Midlands",
                             "East of England", "London", "South East", "South West")
 GROUP_KINDS: tuple[str, ...] = ("type", "region", "club")   # in the order the guard keeps them
+
+Shown = tuple[frozenset[str], ...]
+"""Every distinct set of councils a group (or one key area of it) has shown in a year, oldest first:
+what the differencing guard compares a new release with, so that no chain of releases shows two
+sets of councils 1 to 4 apart."""
 
 NO_COMPARATOR_BELOW = 5     # fewer contributing councils: no comparator
 QUARTILES_FROM = 10         # from this many: the quartiles too
@@ -150,8 +155,9 @@ def contribution(framework: Framework, period: PeriodRecord, org_id: str, *,
     count.
 
     A period counts when it is approved and scored on at least half its items: the report's own
-    test, that the overall level is not provisional (`rollups.Rollup.provisional`: objectives, or key
-    areas for a period kept one level per key area; n/a items are not counted either way). A key
+    test, that the overall score is not provisional (`rollups.overall_score`, `Rollup.provisional`:
+    objectives, or key areas for a period kept one level per key area; n/a items are not counted
+    either way). A key
     area's level is the report's (`rollups.key_area_summary`): the mean of its scored objectives, or
     its own level where it is scored as a whole; that is the number the radar and the key-area table
     show, so the council's own figure and its peers' are the same measure. A key area with no level
@@ -164,7 +170,8 @@ def contribution(framework: Framework, period: PeriodRecord, org_id: str, *,
     year = financial_year(period.period)
     if year is None or period.status != APPROVED:
         return None
-    whole = overall_summary(framework, period).score
+    summaries = {k: key_area_summary(framework, period, k) for k in framework.key_areas}
+    whole = overall_score(framework, period, summaries.values())
     if whole.n == 0 or whole.provisional:
         return None
     if comparable is None:
@@ -175,7 +182,7 @@ def contribution(framework: Framework, period: PeriodRecord, org_id: str, *,
         counted_as = {k: k for k in framework.key_areas if k in comparable}
     levels = {}
     for own, as_id in counted_as.items():
-        mean = key_area_summary(framework, period, own).score.mean
+        mean = summaries[own].score.mean
         if mean is not None:
             levels[as_id] = mean
     return Contribution(org_id, year, levels) if levels else None
@@ -345,15 +352,15 @@ def _resolve(sizes: dict[str, int], edges: dict[str, dict[str, int]], kinds: dic
 
 
 def _since(own: str, other: str, d: int, what: str) -> str:
-    than = "those in its last release" if other == own else f"those of {other} in the last release"
+    than = "those it showed in an earlier release" if other == own else f"those {other} showed in an earlier release"
     return f"{what} differ from {than} by {counted(d, 'council')}; it comes back once they differ by {CLOSE} or more"
 
 
-def _year(current: dict[str, frozenset[str]], previous: dict[str, frozenset[str]]) -> tuple[
+def _year(current: dict[str, frozenset[str]], previous: dict[str, Shown]) -> tuple[
         dict[str, frozenset[str]], dict[str, dict[str, int]], dict[str, list[tuple[int, str]]]]:
     """One year's groups that take part (`NO_COMPARATOR_BELOW` or more councils), the close pairs
-    among them (name -> close name -> difference, both ways) and, for each, the memberships last
-    released it is close to (difference, name). Pairs whose sizes differ by `CLOSE` or more cannot
+    among them (name -> close name -> difference, both ways) and, for each, the memberships shown
+    in earlier releases it is close to (difference, name). Pairs whose sizes differ by `CLOSE` or more cannot
     be close, and are not compared."""
     eligible = {g: m for g, m in current.items() if len(m) >= NO_COMPARATOR_BELOW}
     names = sorted(eligible)
@@ -364,16 +371,16 @@ def _year(current: dict[str, frozenset[str]], previous: dict[str, frozenset[str]
             b = eligible[h]
             if abs(len(a) - len(b)) < CLOSE and _close(d := len(a ^ b)):
                 edges[g][h] = edges[h][g] = d
-    before = {g: sorted((d, h) for h, b in previous.items()
+    before = {g: sorted((d, h) for h, shown in previous.items() for b in shown
                         if abs(len(eligible[g]) - len(b)) < CLOSE and _close(d := len(eligible[g] ^ b)))
               for g in names}
     return eligible, edges, before
 
 
-def _guard_groups(current: dict[str, frozenset[str]], previous: dict[str, frozenset[str]],
+def _guard_groups(current: dict[str, frozenset[str]], previous: dict[str, Shown],
                   kinds: dict[str, str]) -> tuple[dict[str, str], set[str]]:
     """One year's groups to withhold, with the administrator's reasons, and the groups shown: first
-    those close to any membership last released (the past cannot be withheld, so the group now is),
+    those close to any membership shown before (the past cannot be withheld, so the group now is),
     then of the rest, the close pairs by `_resolve`."""
     what = "its contributing councils"
     eligible, edges, before = _year(current, previous)
@@ -384,7 +391,7 @@ def _guard_groups(current: dict[str, frozenset[str]], previous: dict[str, frozen
     return out, set(sizes) - set(out)
 
 
-def withheld(current: dict[tuple[str, int], frozenset[str]], previous: dict[tuple[str, int], frozenset[str]] | None,
+def withheld(current: dict[tuple[str, int], frozenset[str]], previous: dict[tuple[str, int], Shown] | None,
              kinds: dict[str, str]) -> dict[tuple[str, int], str]:
     """The differencing guard: (group, year) -> why it is withheld (for the deployment's administrator).
 
@@ -396,16 +403,18 @@ def withheld(current: dict[tuple[str, int], frozenset[str]], previous: dict[tupl
       clubs, and of one kind the larger; of one kind and size, both are withheld (`_resolve`, which
       follows chains: a group is withheld only for being close to one shown, or tied with one, and
       no two groups shown are close);
-    - any group's as last released (`previous`, its own included: the memberships `release_figures`
-      keeps, those last shown): the past stands, so the group now is withheld. (The issue asks for
-      its own; another group's last figures are as public, and as open to subtraction.)
+    - any set of councils any group has shown in an earlier release (`previous`, its own included:
+      every membership `release_figures` keeps, not only the last): the past stands, so the group
+      now is withheld. (The issue asks for its own last release; another group's figures are as
+      public, and as open to subtraction; and a chain of releases each 5 or more from the last can
+      come back to 1 from an earlier one: 10 councils, then 15, then 11.)
 
     Groups with fewer than `NO_COMPARATOR_BELOW` contributing councils take no part: they show no
     figure, so there is nothing of theirs to subtract, and a 4-council club beside a 5-council region
     of the same councils and one more gives nothing away (the region's median is shown, the club's
     is not). Counting them would only withhold, needlessly, a group beside them (a region kept from
     view by a 4-council type). Nor are they withheld: they show "no comparator" for what it is. The
-    same holds for the memberships last released: only groups shown are kept (`release_figures`).
+    same holds for the memberships released: only groups shown are kept (`release_figures`).
     Two groups of exactly the same councils show the same figures, and give nothing away either."""
     before = _by_year(previous or {})
     out: dict[tuple[str, int], str] = {}
@@ -415,8 +424,8 @@ def withheld(current: dict[tuple[str, int], frozenset[str]], previous: dict[tupl
     return out
 
 
-def _by_year(memberships: dict[tuple[str, int], frozenset[str]]) -> dict[int, dict[str, frozenset[str]]]:
-    out: dict[int, dict[str, frozenset[str]]] = {}
+def _by_year(memberships: dict[tuple[str, int], Any]) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = {}
     for (g, y), members in memberships.items():
         out.setdefault(y, {})[g] = members
     return out
@@ -425,46 +434,45 @@ def _by_year(memberships: dict[tuple[str, int], frozenset[str]]) -> dict[int, di
 @dataclass(frozen=True)
 class _Cells:
     """One year's councils counted in each key area, where fewer than a group's: now, for the groups
-    shown (group -> key area -> councils with a level in it), and as last released (group -> key
-    area -> councils); a key area not given is the group's whole membership."""
+    shown (group -> key area -> councils with a level in it), and shown in earlier releases (group ->
+    key area -> every such set shown); a key area not given is the group's whole membership."""
 
     now: dict[str, dict[str, frozenset[str]]]
-    before: dict[str, dict[str, frozenset[str]]]
+    before: dict[str, dict[str, Shown]]
 
 
-def _cells(members: dict[str, frozenset[str]], lack: dict[str, frozenset[str]], previous: dict[str, frozenset[str]],
-           previous_cells: dict[tuple[str, str], frozenset[str]] | None) -> _Cells:
+def _cells(members: dict[str, frozenset[str]], lack: dict[str, frozenset[str]],
+           previous_cells: dict[tuple[str, str], Shown]) -> _Cells:
     now = {g: {k: m - lacking for k, lacking in lack.items() if lacking and not m.isdisjoint(lacking)}
            for g, m in members.items()}
-    if previous_cells is not None:
-        before: dict[str, dict[str, frozenset[str]]] = {h: {} for h in previous}
-        for (h, k), kept in previous_cells.items():
-            before.setdefault(h, {})[k] = kept
-    else:   # not kept: a council still contributing lacked then what it lacks now; one gone, nothing
-        before = {h: {k: m - lacking for k, lacking in lack.items() if lacking and not m.isdisjoint(lacking)}
-                  for h, m in previous.items()}
+    before: dict[str, dict[str, Shown]] = {}
+    for (h, k), kept in previous_cells.items():
+        before.setdefault(h, {})[k] = kept
     return _Cells(now, before)
 
 
-def _guard_key_areas(members: dict[str, frozenset[str]], previous: dict[str, frozenset[str]], cells: _Cells,
+def _guard_key_areas(members: dict[str, frozenset[str]], previous: dict[str, Shown], cells: _Cells,
                      key_areas: list[str], kinds: dict[str, str]) -> dict[tuple[str, str], str]:
     """(group, key area) -> why: the guard again in each key area, for the groups shown (`members`).
 
     A council with no level in a key area (n/a, or not comparable on its overlay) is not counted in
     it, so two groups whose councils differ by 5 or more may differ in one key area by fewer. In
     each key area the councils counted are compared as `withheld` compares groups: with those of
-    the groups shown, kept in the same order, and with those as last released. Only key areas where
-    a group's councils are fewer than its membership need comparing: elsewhere the groups' own
-    comparison holds."""
+    the groups shown, kept in the same order, and with every set shown before, in that key area or
+    as a whole group (a key area that showed all of a group's councils was kept as the group; taking
+    every membership of the group as shown in every key area withholds, at worst, a little more than
+    needed, never less). Only key areas where a group's councils are fewer than its membership, or
+    were in an earlier release, need comparing: elsewhere the groups' own comparison holds."""
     what = "its councils with a level in this key area"
     out: dict[tuple[str, str], str] = {}
     for g, m in members.items():
-        for h, p in previous.items():
+        for h, shown in previous.items():
             for k in cells.now[g].keys() | cells.before.get(h, {}).keys():
-                a, b = cells.now[g].get(k, m), cells.before.get(h, {}).get(k, p)
-                if (g, k) not in out and min(len(a), len(b)) >= NO_COMPARATOR_BELOW \
-                        and abs(len(a) - len(b)) < CLOSE and _close(d := len(a ^ b)):
-                    out[(g, k)] = _since(g, h, d, what)
+                a = cells.now[g].get(k, m)
+                for b in (*cells.before.get(h, {}).get(k, ()), *shown):
+                    if (g, k) not in out and min(len(a), len(b)) >= NO_COMPARATOR_BELOW \
+                            and abs(len(a) - len(b)) < CLOSE and _close(d := len(a ^ b)):
+                        out[(g, k)] = _since(g, h, d, what)
     for k in key_areas:
         counted_in = {g: cells.now[g].get(k, m) for g, m in members.items()}
         sizes = {g: len(c) for g, c in counted_in.items() if len(c) >= NO_COMPARATOR_BELOW and (g, k) not in out}
@@ -484,32 +492,30 @@ class ReleaseFigures:
     """A release's figures: (group, year, key area) -> Figure for every group, every year anyone
     contributes and every key area asked for. A withheld figure's public reason is `WITHHELD`.
 
-    To keep for the next release's guard: `memberships`, (group, year) -> the councils last shown (a
-    group shown now: its councils now; one not shown: as kept before); and `key_area_memberships`,
-    (group, year, key area) -> the councils last shown in that key area, only where they are not the
-    group's kept membership (a key area some councils have no level in, or one withheld; an empty
-    set where nothing of it was ever shown). For the deployment's administrator only: why groups
-    (`withheld`) and single key areas of groups shown (`withheld_key_areas`) are withheld."""
+    To keep for the next release's guard, everything shown so far (`Shown`, this release's and every
+    earlier one's): `memberships`, (group, year) -> every distinct set of councils the group has
+    shown; and `key_area_memberships`, (group, year, key area) -> every set shown in one key area
+    that was not all the group's councils then (a key area some councils have no level in). For the
+    deployment's administrator only: why groups (`withheld`) and single key areas of groups shown
+    (`withheld_key_areas`) are withheld."""
 
     figures: dict[tuple[str, int, str], Figure]
-    memberships: dict[tuple[str, int], frozenset[str]]
+    memberships: dict[tuple[str, int], Shown]
     withheld: dict[tuple[str, int], str]
     withheld_key_areas: dict[tuple[str, int, str], str]
-    key_area_memberships: dict[tuple[str, int, str], frozenset[str]]
+    key_area_memberships: dict[tuple[str, int, str], Shown]
 
 
 def release_figures(contributions: list[Contribution], groups: list[Group],
-                    previous_memberships: dict[tuple[str, int], frozenset[str]] | None,
+                    previous_memberships: dict[tuple[str, int], Shown] | None,
                     key_areas: list[str], *,
-                    previous_key_area_memberships: dict[tuple[str, int, str], frozenset[str]] | None = None,
+                    previous_key_area_memberships: dict[tuple[str, int, str], Shown] | None = None,
                     ) -> ReleaseFigures:
     """Every group's figures for a release (`ReleaseFigures`), each council counted once per group,
     year and key area (given twice for a year, the later one given counts), with the differencing
     guard applied to groups (`withheld`) and then to each key area of the groups shown
-    (`_guard_key_areas`), against this release and the last (`previous_memberships` and
-    `previous_key_area_memberships`, as the last release kept them; without the second, a council
-    still contributing is taken to have lacked then the key areas it lacks now, and one gone to
-    have had them all).
+    (`_guard_key_areas`), against this release and everything shown before (`previous_memberships`
+    and `previous_key_area_memberships`, as the last release kept them).
 
     Work: one pass over each group's councils per year, a sort per figure, and the guard's
     comparison of memberships per year (pairs whose sizes differ by `CLOSE` or more are not
@@ -518,7 +524,7 @@ def release_figures(contributions: list[Contribution], groups: list[Group],
     counted_once = _once(contributions)
     current = memberships(counted_once, groups)
     before = _by_year(previous_memberships or {})
-    before_cells: dict[int, dict[tuple[str, str], frozenset[str]]] = {}
+    before_cells: dict[int, dict[tuple[str, str], Shown]] = {}
     for (name, y, k), kept_cells in (previous_key_area_memberships or {}).items():
         before_cells.setdefault(y, {})[(name, k)] = kept_cells
     by_year: dict[int, dict[str, Contribution]] = {}
@@ -530,8 +536,7 @@ def release_figures(contributions: list[Contribution], groups: list[Group],
         held, shown = _guard_groups({g.name: current[(g.name, y)] for g in groups}, previous, kinds)
         lack = {k: frozenset(o for o, c in councils.items() if k not in c.levels) for k in key_areas}
         members = {name: current[(name, y)] for name in shown}
-        cells = _cells(members, lack, previous,
-                       None if previous_key_area_memberships is None else before_cells.get(y, {}))
+        cells = _cells(members, lack, before_cells.get(y, {}))
         held_cells = _guard_key_areas(members, previous, cells, key_areas, kinds)
         made.withheld.update({(name, y): why for name, why in held.items()})
         made.withheld_key_areas.update({(name, y, k): why for (name, k), why in held_cells.items()})
@@ -540,9 +545,13 @@ def release_figures(contributions: list[Contribution], groups: list[Group],
                                      {k for (h, k) in held_cells if h == g.name})
             made.figures.update(figures)
             if g.name in shown:
-                made.keep(g.name, y, members[g.name], previous.get(g.name), cells, figures)
+                made.keep(g.name, y, members[g.name], cells, figures)
     return ReleaseFigures(made.figures, made.memberships, made.withheld, made.withheld_key_areas,
                           made.key_area_memberships)
+
+
+def _with(shown: Shown, members: frozenset[str]) -> Shown:
+    return shown if members in shown else (*shown, members)
 
 
 @dataclass(frozen=True)
@@ -550,27 +559,20 @@ class _Release:
     """A release as it is made (the parts of `ReleaseFigures`)."""
 
     figures: dict[tuple[str, int, str], Figure]
-    memberships: dict[tuple[str, int], frozenset[str]]
+    memberships: dict[tuple[str, int], Shown]
     withheld: dict[tuple[str, int], str]
     withheld_key_areas: dict[tuple[str, int, str], str]
-    key_area_memberships: dict[tuple[str, int, str], frozenset[str]]
+    key_area_memberships: dict[tuple[str, int, str], Shown]
 
-    def keep(self, g: str, y: int, members: frozenset[str], was: frozenset[str] | None, cells: _Cells,
+    def keep(self, g: str, y: int, members: frozenset[str], cells: _Cells,
              figures: dict[tuple[str, int, str], Figure]) -> None:
-        """Keep what a group shown now shows: its councils now and, in each key area, the councils
-        shown in it where they are not all of them; a key area not shown keeps what it last showed."""
-        self.memberships[(g, y)] = members
+        """Add what a group shown now shows to what it showed before: its councils now and, in each
+        key area shown, the councils counted in it where they are not all of them."""
+        self.memberships[(g, y)] = _with(self.memberships.get((g, y), ()), members)
         for (_, _, k), shown in figures.items():
-            key = (g, y, k)
-            if shown.median is None:
-                last = self.key_area_memberships.get(key)
-                if last is None:
-                    last = frozenset() if was is None else cells.before.get(g, {}).get(k, was)
-                self.key_area_memberships[key] = last
-            elif k in cells.now[g]:
-                self.key_area_memberships[key] = cells.now[g][k]
-            else:
-                self.key_area_memberships.pop(key, None)
+            if shown.median is not None and k in cells.now[g]:
+                key = (g, y, k)
+                self.key_area_memberships[key] = _with(self.key_area_memberships.get(key, ()), cells.now[g][k])
 
 
 def _group_figures(name: str, year: int, members: frozenset[str], councils: dict[str, Contribution],

@@ -709,7 +709,8 @@ class Transaction:
             if org not in latest or period_key(period) > period_key(latest[org][0]):
                 latest[org] = (period, framework_id)
         shared: dict[tuple[str, str, float | None, bool], Entry] = {}     # (item, kind, score, n/a) -> entry
-        for assessment_id, kind, item, value, na in self.s.execute(
+        # the session's connection, not the session: plain rows, without the ORM's per-row work
+        for assessment_id, kind, item, value, na in self.s.connection().execute(
                 select(EntryRow.assessment_id, EntryRow.kind, EntryRow.item_id, EntryRow.score, EntryRow.not_applicable)
                 .join(AssessmentRow, EntryRow.assessment_id == AssessmentRow.id)
                 .where(*put, EntryRow.kind.not_in(PLAN_KINDS))):     # one entry per item: any order

@@ -143,7 +143,8 @@ def _compared_on(framework: Framework) -> tuple[Framework, dict[str, str]]:
 
 def publish_release(store: Store, actor: Actor, on: date | None = None) -> PeerDocument:
     """Publish a release dated `on` (today): every group's figures from the periods put forward now,
-    frozen; the guard compares each group with the others and with the last release."""
+    frozen; the guard compares each group with the others and with every set of councils shown
+    before (the last release keeps them all)."""
     allow_deployment(actor, "publish a release of peer figures")
     today = date.today()
     on = on or today
@@ -184,9 +185,10 @@ def publish_release(store: Store, actor: Actor, on: date | None = None) -> PeerD
             data["frameworks"][base_id] = {
                 "figures": [{"group": g, "kind": kinds.get(g, "club"), "year": y, "key_area": k, **f.as_json()}
                             for (g, y, k), f in sorted(made.figures.items())],
-                "memberships": {f"{g}|{y}": sorted(m) for (g, y), m in sorted(made.memberships.items())},
-                "key_area_memberships": {f"{g}|{y}|{k}": sorted(m)
-                                         for (g, y, k), m in sorted(made.key_area_memberships.items())},
+                "memberships": {f"{g}|{y}": [sorted(m) for m in shown]
+                                for (g, y), shown in sorted(made.memberships.items())},
+                "key_area_memberships": {f"{g}|{y}|{k}": [sorted(m) for m in shown]
+                                         for (g, y, k), shown in sorted(made.key_area_memberships.items())},
                 "withheld": {f"{g}|{y}": why for (g, y), why in sorted(made.withheld.items())},
                 "withheld_key_areas": {f"{g}|{y}|{k}": why
                                        for (g, y, k), why in sorted(made.withheld_key_areas.items())}}
@@ -199,14 +201,15 @@ def _plain(text: str) -> str:
     return "".join(c for c in text.casefold() if c.isalnum())
 
 
-def _kept(kept: dict[str, list[str]], parts: int) -> dict[tuple, frozenset[str]]:
-    """Memberships a release kept, back from their keys: "group|year" (`parts` 2) or "group|year|key
-    area" (3), a group's name read up to the last bars (a club's name may hold one)."""
-    out: dict[tuple, frozenset[str]] = {}
-    for key, members in kept.items():
+def _kept(kept: dict[str, list[list[str]]], parts: int) -> dict[tuple, rules.Shown]:
+    """Every set of councils shown, as a release kept them, back from their keys: "group|year"
+    (`parts` 2) or "group|year|key area" (3), a group's name read up to the last bars (a club's name
+    may hold one)."""
+    out: dict[tuple, rules.Shown] = {}
+    for key, shown in kept.items():
         pieces = key.rsplit("|", parts - 1)
         if len(pieces) == parts and pieces[1].isdigit():
-            out[(pieces[0], int(pieces[1]), *pieces[2:])] = frozenset(members)
+            out[(pieces[0], int(pieces[1]), *pieces[2:])] = tuple(frozenset(members) for members in shown)
     return out
 
 
