@@ -1608,6 +1608,15 @@ def peers_club_add(obj: Context, name: str, org_ids: tuple[str, ...]) -> None:
     click.echo(f"club {club.name}: {counted(len(club.data['members']), 'council')}")
 
 
+@peers_club.command("remove")
+@click.argument("name")
+@click.pass_obj
+def peers_club_remove(obj: Context, name: str) -> None:
+    """Remove a club (releases already published keep it as it was)."""
+    workflows.remove_peer_document(obj.store, obj.actor, "club", name)
+    click.echo(f"club {name} removed")
+
+
 @peers.command("groups")
 @click.pass_obj
 def peers_groups(obj: Context) -> None:
@@ -1691,6 +1700,15 @@ def peers_series_add(obj: Context, name: str, source: str, year: int, framework_
                                 levels=given)
     click.echo(f"series {made.name} ({made.data['source']}, {made.data['year']}): "
                f"{counted(len(given), 'key area')}")
+
+
+@peers_series.command("remove")
+@click.argument("name")
+@click.pass_obj
+def peers_series_remove(obj: Context, name: str) -> None:
+    """Remove an outside series."""
+    workflows.remove_peer_document(obj.store, obj.actor, "series", name)
+    click.echo(f"series {name} removed")
 
 
 @cli.group("settings")

@@ -329,7 +329,8 @@ PAGES = {"start": "", "score": "score?org=medway&period=2023", "report": "report
          "framework": "framework", "worcestershire-report": "report?org=worcestershire&period=2022",
          "covering": "covering?org=medway&period=2023", "rounds": "rounds?org=medway&period=2023",
          "start-plan": "?org=medway&record=plan",
-         "plan": "plan?org=medway&record=plan&period=2023/24", "accessibility": "accessibility", "privacy": "privacy"}
+         "plan": "plan?org=medway&record=plan&period=2023/24", "accessibility": "accessibility", "privacy": "privacy",
+         "peers": "peers"}
 
 
 def test_every_page_has_no_serious_accessibility_problem_at_two_widths(server, page):

@@ -181,6 +181,13 @@ def test_the_command_line_runs_peer_comparison(store, db_url, capsys):
     assert "is in no group 'Nope'" in cli("peers", "show", "--org", "council-00", "--period", "2023/24", "--group",
                                           "Nope", ok=False)
     assert "withdrawn" in cli("peers", "withdraw", "2023/24", "--org", "council-04")
+    assert "series Diagnostic (LGA, 2025): 1 key area" in cli("peers", "series", "add", "Diagnostic", "--source", "LGA",
+                                                             "--year", "2025", "--level", f"{AREA}=2.6")
+    assert "series Diagnostic removed" in cli("peers", "series", "remove", "Diagnostic")
+    assert "there is no series named 'Diagnostic'" in cli("peers", "series", "remove", "Diagnostic", ok=False)
+    assert "club Five removed" in cli("peers", "club", "remove", "Five")
+    assert "Five" not in cli("peers", "groups")
+    assert "Five" in workflows.peer_releases(store, LOCAL_ACTOR)[0].data["clubs"]   # the release keeps it
 
 
 def test_an_administrator_puts_an_approved_period_forward_on_start(tmp_path, monkeypatch):

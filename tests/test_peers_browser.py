@@ -3,11 +3,16 @@ authority, and ten other unitary authorities put their 2023/24 forward and a rel
 (the set-up and the numbers worked by hand: tests/test_peers_report.py). Home's report shows the
 "Compared with" select beside the radar, the group's quartiles as a band with the median as a tick,
 the at-a-glance sentence, the group's column in the radar's table and the Peers section, and names
-no other council. Screenshot: test-artifacts/browser/peers-report.png."""
+no other council. Screenshot: test-artifacts/browser/peers-report.png. The deployment's
+administrator publishes the next release on the Peer comparison page: peers-admin.png."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from playwright.sync_api import expect
+
+from assessment.domain.record import long_date
 
 from assessment.storage.store import open_store
 
@@ -39,3 +44,26 @@ def test_a_councillor_reads_where_the_council_stands_among_its_peers(tmp_path, p
         assert "peer-0" not in text and "Peer Council" not in text
         widget(page, "report.radar").scroll_into_view_if_needed()
         shot(page, "peers-report")
+
+
+def test_the_deployment_administrator_publishes_a_release_on_its_page(tmp_path, page):  # noqa: F811
+    url = f"sqlite:///{tmp_path / 'peers.db'}"
+    store = open_store(url)
+    set_up(store)
+    store.engine.dispose()
+    with app_server(url) as base:
+        page.goto(f"{base}/peers")
+        expect(page.get_by_role("heading", level=1, name="Peer comparison")).to_be_visible(timeout=30000)
+        idle(page)
+        expect(page.get_by_text("11 approved periods put forward now, from 11 councils")).to_be_visible()
+        releases = widget(page, "peers.releases")
+        expect(releases).to_contain_text("2026-04-01 (1)")
+        page.get_by_role("button", name="Publish the release").click()
+        today = long_date(date.today())
+        expect(page.get_by_text(f"Release of {today} published.")).to_be_visible(timeout=30000)
+        idle(page)
+        expect(widget(page, "peers.releases")).to_contain_text(f"{date.today().isoformat()} (2)")
+        expect(widget(page, "peers.groups")).to_contain_text("Southern buyers")
+        page.get_by_text("Withheld by the guard in release").click()
+        idle(page)
+        shot(page, "peers-admin")

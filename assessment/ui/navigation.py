@@ -21,6 +21,7 @@ _IMPORT = ("assessment/ui/import_page.py", "Import", "import")
 _ROUNDS = ("assessment/ui/rounds_page.py", "Rounds", "rounds")
 _VIEWS = ("assessment/ui/my_views_page.py", "Your views", "views")   # those asked for their views, signed in
 _PEOPLE = ("assessment/ui/people_page.py", "People", "people")
+_PEERS = ("assessment/ui/peers_admin_page.py", "Peer comparison", "peers")   # the deployment's administrator
 _FRAMEWORK = ("assessment/ui/framework_page.py", "Framework", "framework")
 _ACCESSIBILITY = ("assessment/ui/accessibility_page.py", "Accessibility statement", "accessibility")   # everyone's
 _PRIVACY = ("assessment/ui/privacy_page.py", "Privacy notice", "privacy")                               # everyone's
@@ -69,7 +70,8 @@ def pages(actor: Actor) -> list:
     report (Start sends them there once a session, so the report keeps its own address, /report, for
     links people share) and sees no Score, Actions or Import page; everyone who reads sees the Plan
     page (the plan followed beside the scores, where there is one); those who manage people (an
-    organisation's administrators, the deployment's administrator) also see People. Editors run
+    organisation's administrators, the deployment's administrator) also see People, and the
+    deployment's administrator Peer comparison (clubs, releases, outside figures). Editors run
     respondent rounds (Rounds); someone asked to answer one signed in, as themselves, sees Your views
     while it is open. The deployment's administrator sees a record's pages only where they hold a role."""
     org, _ = state.selection()
@@ -85,6 +87,8 @@ def pages(actor: Actor) -> list:
         chosen += [_REPORT, _PLAN]
     if manages:
         chosen.append(_PEOPLE)
+    if actor.manages_deployment:
+        chosen.append(_PEERS)
     if queries.my_questionnaires(state.store(), actor):   # a round they are asked to answer, signed in
         chosen.insert(1, _VIEWS)
     chosen.append(_FRAMEWORK)

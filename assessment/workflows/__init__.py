@@ -52,8 +52,9 @@ from .rounds import (Invited, Questionnaire, RoundSpread, answer_as, answer_by_l
 from .privacy import Erasure, delete_organisation, erase_person, personal_data_of
 from .round_mail import InvitationSent, send_invitation
 from .round_paper import PaperQuestionnaire, import_paper_answers, paper_questionnaire
-from .peers import (GroupFigures, PeerGroups, PeerView, add_club, add_series, peer_groups, peer_releases, peers_opt_in,
-                    peers_opted_in, peers_withdraw, publish_release)
+from .peers import (GroupFigures, PeerGroups, PeerView, add_club, add_series, peer_groups, peer_releases, peer_series,
+                    peers_opt_in, peers_opted_in, peers_put_forward, peers_withdraw, publish_release,
+                    remove_peer_document)
 from .mail import MailFailed, MailSettings, SmtpMailer
 from .reminders import Delivery, NotifyRun, action_owners, notify, reminder_log, reminders_on, set_reminders
 from .plan_imports import PlanImported, import_plan_record
@@ -107,4 +108,5 @@ __all__ += ["Invited", "Questionnaire", "RoundSpread", "answer_as", "answer_by_l
             "rounds_of", "round_answers", "may_moderate", "set_moderators", "InvitationSent", "send_invitation",
             "PaperQuestionnaire", "import_paper_answers", "paper_questionnaire"]
 __all__ += ["GroupFigures", "PeerGroups", "PeerView", "add_club", "add_series", "peer_groups", "peer_releases",
-            "peers_opt_in", "peers_opted_in", "peers_withdraw", "publish_release"]
+            "peer_series", "peers_opt_in", "peers_opted_in", "peers_put_forward", "peers_withdraw", "publish_release",
+            "remove_peer_document"]

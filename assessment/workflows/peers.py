@@ -7,7 +7,7 @@ deployment's administrator defines clubs of at least five councils (`add_club`; 
 are the fixed groups, `peer_groups` lists them with the councils whose type or region could not be
 mapped) and publishes releases (`publish_release`): a frozen snapshot of every group's figures, computed by
 `domain.peers.release_figures` from the periods put forward at that moment, with the differencing
-guard against the groups of the same release and of the last one. Later opt-ins and withdrawals
+guard against the groups of the same release and every set shown before. Later opt-ins and withdrawals
 wait for the next release. Published outside figures (a national diagnostic's aggregates) are
 entered with their source, year and framework (`add_series`). A council reads only the released
 figures of its own groups (`queries.peer_view`), never another council's scores; the memberships
@@ -242,6 +242,32 @@ def peer_releases(store: Store, actor: Actor) -> list[PeerDocument]:
     allow_deployment(actor, "read the releases in full")
     with store.transaction(write=False) as tx:
         return tx.peer_documents(RELEASE)
+
+
+def peer_series(store: Store, actor: Actor) -> list[PeerDocument]:
+    """The published outside series entered, oldest first (the deployment's administrator)."""
+    allow_deployment(actor, "see the outside series")
+    with store.transaction(write=False) as tx:
+        return tx.peer_documents(SERIES)
+
+
+def peers_put_forward(store: Store, actor: Actor) -> list[OptIn]:
+    """Every period put forward now, which the next release will count (the deployment's
+    administrator: the councils' scores stay theirs, only that they take part is shown)."""
+    allow_deployment(actor, "see which periods are put forward")
+    with store.transaction(write=False) as tx:
+        return tx.peer_opt_ins()
+
+
+def remove_peer_document(store: Store, actor: Actor, kind: str, name: str) -> None:
+    """Remove a club or an outside series by name (a release stays as it was published, with the
+    clubs as they were then; a club's name, once shown, keeps its history for the guard)."""
+    allow_deployment(actor, "remove a club or an outside series")
+    if kind not in (CLUB, SERIES):
+        raise InvalidEdit("only a club or an outside series is removed; a release stays as it was published")
+    with store.transaction() as tx:
+        if not tx.delete_peer_document(kind, name):
+            raise NotFound(f"there is no {'club' if kind == CLUB else 'series'} named {name!r}")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,121 @@
+"""Peer comparison (the deployment's administrator): the groups councils are compared in, clubs,
+releases with the guard's reasons, and published outside figures. What the command line's `peers`
+commands do, on a page; every change goes through `workflows.peers`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from assessment import workflows
+from assessment.domain.numbers import counted
+from assessment.domain.peer_records import CLUB, SERIES
+from assessment.domain.record import long_date, long_date_time
+from assessment.ui import state
+from assessment.ui.html_tables import table
+from assessment.ui.messages import done_or_said
+from assessment.ui.text import md
+from assessment.workflows import queries
+
+store, actor = state.store(), state.actor()
+st.title("Peer comparison")
+if not actor.manages_deployment:
+    st.info("Peer comparison is set up by the deployment's administrator.")
+    st.stop()
+if "peers.done" in st.session_state:
+    st.success(md(st.session_state.pop("peers.done")))
+
+
+def _do(change, done: str) -> None:
+    done_or_said(change, done, "peers.done")
+
+
+found = workflows.peer_groups(store, actor)
+names = {o.id: o.name for o in queries.managed_organisations(store, actor)}
+put_forward = workflows.peers_put_forward(store, actor)
+st.caption("Councils are compared in fixed groups: by type, by region and in the clubs defined here. A release "
+           "freezes every group's figures from the approved periods put forward at that moment; a council sees "
+           "only its own groups' figures, never another council's scores or name.")
+
+st.header("Groups")
+table([{"Kind": g.kind.capitalize(), "Group": g.name, "Councils": len(g.members)} for g in found.groups],
+      st.container(key="peers.groups"))
+if found.unmapped:
+    st.warning(md("Not in any type or region group until put right on Start (their type or region could not be "
+                  "read): " + "; ".join(f"{names.get(o, o)}: {what} “{text}”" for o, what, text in found.unmapped)))
+
+st.header("Clubs")
+clubs = [g for g in found.groups if g.kind == "club"]
+with st.form("peers.club", border=True):
+    st.markdown("**Define a club, or redefine one by its name**")
+    club_name = st.text_input("Club name", key="peers.club.name")
+    members = st.multiselect("Councils (at least 5)", list(names), format_func=lambda o: names[o],
+                             key="peers.club.members")
+    if st.form_submit_button("Save the club"):
+        _do(lambda: workflows.add_club(store, actor, club_name, members),
+            f"Club {club_name.strip()} saved with {counted(len(set(members)), 'council')}.")
+if clubs:
+    with st.expander("Remove a club"):
+        gone = st.selectbox("Club", [g.name for g in clubs], key="peers.club.remove.name")
+        if st.button("Remove the club", key="peers.club.remove"):
+            _do(lambda: workflows.remove_peer_document(store, actor, CLUB, gone),
+                f"Club {gone} removed; releases already published keep it as it was.")
+
+st.header("Releases")
+st.markdown(md(f"{counted(len(put_forward), 'approved period')} put forward now, from "
+               f"{counted(len({o.org_id for o in put_forward}), 'council')}: the next release counts them."))
+releases = workflows.peer_releases(store, actor)
+table([{"Release": r.name, "Published": long_date(r.released_on) if r.released_on else "",
+        "By": r.made_by or "",
+        "Figures with a median": sum(1 for part in r.data.get("frameworks", {}).values()
+                                     for f in part.get("figures", []) if f.get("median") is not None),
+        "Groups withheld": sum(len(part.get("withheld", {})) for part in r.data.get("frameworks", {}).values())}
+       for r in reversed(releases)], st.container(key="peers.releases"))
+if releases:
+    latest = releases[-1]
+    reasons = [(base, key, why) for base, part in latest.data.get("frameworks", {}).items()
+               for key, why in {**part.get("withheld", {}), **part.get("withheld_key_areas", {})}.items()]
+    with st.expander(f"Withheld by the guard in release {latest.name} ({len(reasons)})"):
+        st.caption("A group (or one key area of it) whose councils differ by 1 to 4 from another group's, or from "
+                   "any set of councils shown in an earlier release, is withheld so that no council's score can be "
+                   "worked out; it comes back once the difference is 5 or more. Only you see these reasons.")
+        table([{"Framework": base, "Group, year (key area)": key.replace("|", ", "), "Why": why}
+               for base, key, why in reasons], st.container(key="peers.withheld"))
+with st.form("peers.release", border=True):
+    st.markdown("**Publish a release**")
+    on = st.date_input("Dated", value=date.today(), format="DD/MM/YYYY", key="peers.release.on")
+    if st.form_submit_button("Publish the release"):
+        _do(lambda: workflows.publish_release(store, actor, on), f"Release of {long_date(on)} published.")
+
+st.header("Published outside figures")
+series = workflows.peer_series(store, actor)
+table([{"Series": s.name, "Source": s.data.get("source", ""), "Year": s.data.get("year", ""),
+        "Framework": s.data.get("framework_id", ""), "Key areas": len(s.data.get("levels", {})),
+        "Entered": long_date_time(s.made_at) if s.made_at else ""} for s in series],
+      st.container(key="peers.series"))
+framework_ids = queries.frameworks()
+with st.expander("Enter a published series"):
+    st.markdown("For example a national diagnostic's aggregates: always shown with its source and year.")
+    framework_id = st.selectbox("Framework", framework_ids, key="peers.series.framework",
+                                index=framework_ids.index("nps-2018") if "nps-2018" in framework_ids else 0)
+    framework = queries.framework(framework_id)
+    with st.form("peers.series.add", border=False):
+        series_name = st.text_input("Name", key="peers.series.name")
+        source = st.text_input("Where it was published (source)", key="peers.series.source")
+        year = st.number_input("Year", min_value=2000, max_value=date.today().year + 1, value=date.today().year,
+                               key="peers.series.year")
+        levels = {k: st.number_input(f"{ka.title} (level, blank if not published)", min_value=1.0,
+                                     max_value=float(framework.max_level), value=None, step=0.1,
+                                     key=f"peers.series.level.{framework_id}.{k}")
+                  for k, ka in framework.key_areas.items()}
+        if st.form_submit_button("Save the series"):
+            given = {k: float(v) for k, v in levels.items() if v is not None}
+            _do(lambda: workflows.add_series(store, actor, series_name, source=source, year=int(year),
+                                             framework_id=framework_id, levels=given),
+                f"Series {series_name.strip()} saved with {counted(len(given), 'key area')}.")
+if series:
+    with st.expander("Remove a series"):
+        dropped = st.selectbox("Series", [s.name for s in series], key="peers.series.remove.name")
+        if st.button("Remove the series", key="peers.series.remove"):
+            _do(lambda: workflows.remove_peer_document(store, actor, SERIES, dropped), f"Series {dropped} removed.")

@@ -1,0 +1,130 @@
+"""The deployment administrator's Peer comparison page (issue 31), through AppTest: the groups, a
+club defined and removed, a release published with the guard's reasons beside it, an outside series
+entered and removed, refusals shown in a line; and nobody else reaches it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assessment import workflows
+from assessment.domain.errors import NotAllowed
+from assessment.storage.store import open_store
+from assessment.workflows import LOCAL_ACTOR, Actor
+
+from .conftest import ROOT, shown, tables, unescape
+from .test_peers import council
+
+ADMIN = Actor("admin@deployment.example", administers_deployment=True)
+PAGE = str(ROOT / "assessment" / "ui" / "peers_admin_page.py")
+
+
+@pytest.fixture
+def peers_url(tmp_path, monkeypatch):
+    """Twelve unitary authorities, six in the East of England and six in the North West, each with an
+    approved period put forward."""
+    url = f"sqlite:///{tmp_path / 'peers-admin.db'}"
+    store = open_store(url)
+    for n in range(12):
+        record = council(n, region="East of England" if n < 6 else "North West")
+        workflows.import_record(store, LOCAL_ACTOR, record)
+        workflows.peers_opt_in(store, LOCAL_ACTOR, record.organisation.id, "2023/24")
+    store.engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+def _page(actor: Actor) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["signin.actor"] = actor
+    return _run(at)
+
+
+def _run(what) -> AppTest:
+    at = what.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _said(at) -> list[str]:
+    return [unescape(e.value) for e in [*at.success, *at.error]]
+
+
+def test_the_administrator_defines_a_club_publishes_a_release_and_enters_a_series(peers_url):
+    at = _page(ADMIN)
+    groups = next(t for t in tables(at) if "Group" in t.columns)
+    counts = dict(zip(groups["Group"], groups["Councils"].astype(int)))
+    assert counts["unitary"] == 12 and counts["East of England"] == 6 and counts["North West"] == 6
+    assert "12 approved periods put forward now, from 12 councils: the next release counts them." in [
+        m.value for m in shown(at.markdown)]
+
+    # a club of three is refused in a line, and nothing is kept
+    at.text_input(key="peers.club.name").input("Eastern buyers")
+    at.multiselect(key="peers.club.members").set_value(["council-00", "council-01", "council-02"])
+    _run(at.button(key="FormSubmitter:peers.club-Save the club").click())
+    assert "A club has at least 5 councils, not 3." in _said(at)
+    assert [g.name for g in workflows.peer_groups(open_store(peers_url), ADMIN).groups if g.kind == "club"] == []
+
+    # the East of England less one: the guard withholds the club, and says why on this page alone
+    at.multiselect(key="peers.club.members").set_value([f"council-{n:02d}" for n in range(5)])
+    _run(at.button(key="FormSubmitter:peers.club-Save the club").click())
+    assert "Club Eastern buyers saved with 5 councils." in _said(at)
+    at.date_input(key="peers.release.on").set_value(date(2026, 4, 1))
+    _run(at.button(key="FormSubmitter:peers.release-Publish the release").click())
+    assert "Release of 1 April 2026 published." in _said(at)
+    releases = next(t for t in tables(at) if "Release" in t.columns)
+    assert list(releases.iloc[0])[:3] == ["2026-04-01 (1)", "1 April 2026", ADMIN.name]
+    assert int(releases.iloc[0]["Groups withheld"]) == 1
+    reasons = next(t for t in tables(at) if "Why" in t.columns)
+    assert list(reasons["Group, year (key area)"]) == ["Eastern buyers, 2023"]
+    assert "differ from those of East of England (region, 6 councils, shown) by 1 council" in reasons["Why"][0]
+
+    # an outside series with two key areas' levels; then removed
+    at.text_input(key="peers.series.name").input("National diagnostic 2025")
+    at.text_input(key="peers.series.source").input("LGA national report")
+    at.number_input(key="peers.series.year").set_value(2025)
+    at.number_input(key="peers.series.level.nps-2018.engaging-councillors").set_value(2.6)
+    at.number_input(key="peers.series.level.nps-2018.engaging-senior-managers").set_value(2.4)
+    _run(at.button(key="FormSubmitter:peers.series.add-Save the series").click())
+    assert "Series National diagnostic 2025 saved with 2 key areas." in _said(at)
+    series = next(t for t in tables(at) if "Series" in t.columns)
+    assert list(series.iloc[0])[:5] == ["National diagnostic 2025", "LGA national report", "2025", "nps-2018", "2"]
+    store = open_store(peers_url)
+    assert workflows.peer_series(store, ADMIN)[0].data["levels"] == {"engaging-councillors": 2.6,
+                                                                     "engaging-senior-managers": 2.4}
+    _run(at.button(key="peers.series.remove").click())
+    assert "Series National diagnostic 2025 removed." in _said(at)
+    assert workflows.peer_series(store, ADMIN) == []
+
+    # removing the club: the release keeps it as it was
+    _run(at.button(key="peers.club.remove").click())
+    assert "Club Eastern buyers removed; releases already published keep it as it was." in _said(at)
+    assert "Eastern buyers" in workflows.peer_releases(store, ADMIN)[0].data["clubs"]
+    store.engine.dispose()
+
+
+def test_markup_in_a_club_name_is_shown_as_typed(peers_url):
+    at = _page(ADMIN)
+    at.text_input(key="peers.club.name").input("**Bold** <b>buyers</b>")
+    at.multiselect(key="peers.club.members").set_value([f"council-{n:02d}" for n in range(6, 12)])
+    _run(at.button(key="FormSubmitter:peers.club-Save the club").click())
+    assert "Club **Bold** <b>buyers</b> saved with 6 councils." in _said(at)
+    groups = next(t for t in tables(at) if "Group" in t.columns)
+    assert "**Bold** <b>buyers</b>" in list(groups["Group"])
+
+
+@pytest.mark.parametrize("role", ["administrator", "editor", "reviewer"])
+def test_a_councils_people_do_not_reach_the_page_or_its_workflows(peers_url, role):
+    someone = Actor(f"{role}@council-00.example", roles={"council-00": role})
+    at = _page(someone)
+    assert [unescape(i.value) for i in at.info] == ["Peer comparison is set up by the deployment's administrator."]
+    assert not at.table and not at.button and not at.text_input
+    store = open_store(peers_url)
+    for refused in (lambda: workflows.peer_releases(store, someone), lambda: workflows.peer_series(store, someone),
+                    lambda: workflows.peers_put_forward(store, someone),
+                    lambda: workflows.remove_peer_document(store, someone, "club", "Any")):
+        with pytest.raises(NotAllowed):
+            refused()
+    store.engine.dispose()
