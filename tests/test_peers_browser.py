@@ -20,12 +20,17 @@ from .test_browser import app_server, idle, page, shot, widget  # noqa: F401 - p
 from .test_peers_report import COLUMN, HOME, SENTENCE, set_up
 
 
-def test_a_councillor_reads_where_the_council_stands_among_its_peers(tmp_path, page):  # noqa: F811
+def _set_up(tmp_path) -> str:
+    """The database of tests/test_peers_report.py: Home, ten other unitary authorities, one release."""
     url = f"sqlite:///{tmp_path / 'peers.db'}"
     store = open_store(url)
     set_up(store)
     store.engine.dispose()
-    with app_server(url) as base:
+    return url
+
+
+def test_a_councillor_reads_where_the_council_stands_among_its_peers(tmp_path, page):  # noqa: F811
+    with app_server(_set_up(tmp_path)) as base:
         page.goto(f"{base}/report?org={HOME}&period=2023%2F24")
         expect(page.get_by_text("Progress report: Home Council, 2023/24")).to_be_visible(timeout=30000)
         idle(page)
@@ -47,11 +52,7 @@ def test_a_councillor_reads_where_the_council_stands_among_its_peers(tmp_path, p
 
 
 def test_the_deployment_administrator_publishes_a_release_on_its_page(tmp_path, page):  # noqa: F811
-    url = f"sqlite:///{tmp_path / 'peers.db'}"
-    store = open_store(url)
-    set_up(store)
-    store.engine.dispose()
-    with app_server(url) as base:
+    with app_server(_set_up(tmp_path)) as base:
         page.goto(f"{base}/peers")
         expect(page.get_by_role("heading", level=1, name="Peer comparison")).to_be_visible(timeout=30000)
         idle(page)
