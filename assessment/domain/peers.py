@@ -18,15 +18,20 @@ the rules only, plain data in and out.
   whose contributing councils differ by 1 to 4 (`CLOSE` - 1) from another group's in the same year
   of the release, or from any set of councils any group has shown in an earlier release (not only
   the last: `Shown`), is withheld, with the reason kept for the deployment's administrator; it
-  comes back once the difference is 5 or more, or nothing shown is that close.
+  comes back once the difference is 5 or more, or nothing shown is that close. A council whose
+  levels for a year have changed since they were shown counts as one council gone and one come
+  (`contributed`), so that no council can read its peers' levels off its own changes.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import groupby
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from .errors import AssessmentError
 from .framework import Framework
@@ -43,9 +48,9 @@ REGIONS: tuple[str, ...] = ("North East", "North West", "Yorkshire and the Humbe
 GROUP_KINDS: tuple[str, ...] = ("type", "region", "club")   # in the order the guard keeps them
 
 Shown = tuple[frozenset[str], ...]
-"""Every distinct set of councils a group (or one key area of it) has shown in a year, oldest first:
-what the differencing guard compares a new release with, so that no chain of releases shows two
-sets of councils 1 to 4 apart."""
+"""Every distinct set of contributions (`contributed`: a council and its levels) a group, or one key
+area of it, has shown in a year, oldest first: what the differencing guard compares a new release
+with, so that no chain of releases shows two sets 1 to 4 apart."""
 
 NO_COMPARATOR_BELOW = 5     # fewer contributing councils: no comparator
 QUARTILES_FROM = 10         # from this many: the quartiles too
@@ -276,14 +281,17 @@ def figure(levels: list[float]) -> Figure:
     return Figure(n, _median(ordered), q1, q3)
 
 
-def memberships(contributions: list[Contribution], groups: list[Group]) -> dict[tuple[str, int], frozenset[str]]:
-    """(group name, year) -> the councils of the group that contribute that year, for every group
-    and every year anyone contributes (a group with none that year: an empty set)."""
+def memberships(contributions: list[Contribution], groups: list[Group],
+                key: Callable[[Contribution], str] = lambda c: c.org_id) -> dict[tuple[str, int], frozenset[str]]:
+    """(group name, year) -> the councils of the group that contribute that year (each as `key`
+    gives it: its id, or for the guard `contributed`), for every group and every year anyone
+    contributes (a group with none that year: an empty set)."""
     _kinds(groups)
-    by_year: dict[int, set[str]] = {}
+    by_year: dict[int, dict[str, str]] = {}
     for c in contributions:
-        by_year.setdefault(c.year, set()).add(c.org_id)
-    return {(g.name, year): g.members.intersection(orgs) for year, orgs in sorted(by_year.items()) for g in groups}
+        by_year.setdefault(c.year, {})[c.org_id] = key(c)
+    return {(g.name, year): frozenset(keyed[o] for o in g.members if o in keyed)
+            for year, keyed in sorted(by_year.items()) for g in groups}
 
 
 def _kinds(groups: Iterable[Group]) -> dict[str, str]:
@@ -308,6 +316,32 @@ def _rank(kinds: dict[str, str], name: str) -> int:
 
 def _close(difference: int) -> bool:
     return 0 < difference < CLOSE
+
+
+def contributed(c: Contribution) -> str:
+    """A council's contribution as the guard knows it: the council and a digest of its levels, so
+    that a council whose levels change (another period of the same year put forward, or the period
+    reopened and approved again) counts as one gone and one come. Without it a council could move
+    its own level from release to release, the same councils contributing, and read the others'
+    levels off the medians it is shown."""
+    levels = json.dumps(sorted((k, round(v, 6)) for k, v in c.levels.items()))
+    return f"{c.org_id}#{hashlib.blake2b(levels.encode(), digest_size=8).hexdigest()}"
+
+
+@lru_cache(maxsize=4096)
+def _councils(members: frozenset[str]) -> frozenset[str]:
+    return frozenset(m.rsplit("#", 1)[0] for m in members)
+
+
+def _apart(a: frozenset[str], b: frozenset[str]) -> int:
+    """How far apart the guard takes two sets of contributions (`contributed`) to be: the
+    contributions in one and not the other, or, where that is 5 or more, the councils (a set of the
+    same councils with some levels changed is as close as its councils are); 0 for the same."""
+    d = len(a ^ b)
+    if _close(d):
+        return d
+    councils = len(_councils(a) ^ _councils(b))
+    return councils if _close(councils) else d
 
 
 def _kept(kinds: dict[str, str], name: str, size: int) -> str:
@@ -369,10 +403,10 @@ def _year(current: dict[str, frozenset[str]], previous: dict[str, Shown]) -> tup
         a = eligible[g]
         for h in names[i + 1:]:
             b = eligible[h]
-            if abs(len(a) - len(b)) < CLOSE and _close(d := len(a ^ b)):
+            if abs(len(a) - len(b)) < CLOSE and _close(d := _apart(a, b)):
                 edges[g][h] = edges[h][g] = d
     before = {g: sorted((d, h) for h, shown in previous.items() for b in shown
-                        if abs(len(eligible[g]) - len(b)) < CLOSE and _close(d := len(eligible[g] ^ b)))
+                        if abs(len(eligible[g]) - len(b)) < CLOSE and _close(d := _apart(eligible[g], b)))
               for g in names}
     return eligible, edges, before
 
@@ -471,7 +505,7 @@ def _guard_key_areas(members: dict[str, frozenset[str]], previous: dict[str, Sho
                 a = cells.now[g].get(k, m)
                 for b in (*cells.before.get(h, {}).get(k, ()), *shown):
                     if (g, k) not in out and min(len(a), len(b)) >= NO_COMPARATOR_BELOW \
-                            and abs(len(a) - len(b)) < CLOSE and _close(d := len(a ^ b)):
+                            and abs(len(a) - len(b)) < CLOSE and _close(d := _apart(a, b)):
                         out[(g, k)] = _since(g, h, d, what)
     for k in key_areas:
         counted_in = {g: cells.now[g].get(k, m) for g, m in members.items()}
@@ -479,7 +513,7 @@ def _guard_key_areas(members: dict[str, frozenset[str]], previous: dict[str, Sho
         edges: dict[str, dict[str, int]] = {g: {} for g in sizes}
         for g in (g for g in sizes if k in cells.now[g]):
             for h in sizes:
-                if h != g and abs(sizes[g] - sizes[h]) < CLOSE and _close(d := len(counted_in[g] ^ counted_in[h])):
+                if h != g and abs(sizes[g] - sizes[h]) < CLOSE and _close(d := _apart(counted_in[g], counted_in[h])):
                     edges[g][h] = edges[h][g] = d
         out.update({(g, k): why for g, why in _resolve(sizes, edges, kinds, what).items()})
     return out
@@ -493,9 +527,9 @@ class ReleaseFigures:
     contributes and every key area asked for. A withheld figure's public reason is `WITHHELD`.
 
     To keep for the next release's guard, everything shown so far (`Shown`, this release's and every
-    earlier one's): `memberships`, (group, year) -> every distinct set of councils the group has
-    shown; and `key_area_memberships`, (group, year, key area) -> every set shown in one key area
-    that was not all the group's councils then (a key area some councils have no level in). For the
+    earlier one's): `memberships`, (group, year) -> every distinct set of contributions the group
+    has shown (`contributed`); and `key_area_memberships`, (group, year, key area) -> every set shown
+    in one key area that was not all the group's then (a key area some councils have no level in). For the
     deployment's administrator only: why groups (`withheld`) and single key areas of groups shown
     (`withheld_key_areas`) are withheld."""
 
@@ -522,14 +556,14 @@ def release_figures(contributions: list[Contribution], groups: list[Group],
     compared; key areas only where some council has no level in them)."""
     kinds = _kinds(groups)
     counted_once = _once(contributions)
-    current = memberships(counted_once, groups)
+    current = memberships(counted_once, groups, contributed)
     before = _by_year(previous_memberships or {})
     before_cells: dict[int, dict[tuple[str, str], Shown]] = {}
     for (name, y, k), kept_cells in (previous_key_area_memberships or {}).items():
         before_cells.setdefault(y, {})[(name, k)] = kept_cells
     by_year: dict[int, dict[str, Contribution]] = {}
     for c in counted_once:
-        by_year.setdefault(c.year, {})[c.org_id] = c
+        by_year.setdefault(c.year, {})[contributed(c)] = c
     made = _Release({}, dict(previous_memberships or {}), {}, {}, dict(previous_key_area_memberships or {}))
     for y, councils in by_year.items():
         previous = before.get(y, {})
