@@ -1692,8 +1692,13 @@ def peers_series_add(obj: Context, name: str, source: str, year: int, framework_
     given: dict[str, float] = {}
     for pair in levels:
         key, _, value = pair.partition("=")
+        key = key.strip()
+        if key in given:
+            raise click.BadParameter(f"{key} is given twice", param_hint="--level")
         try:
-            given[key.strip()] = float(value)
+            if not key:
+                raise ValueError
+            given[key] = float(value)
         except ValueError:
             raise click.BadParameter(f"{pair!r} is not KEY_AREA=LEVEL", param_hint="--level") from None
     made = workflows.add_series(obj.store, obj.actor, name, source=source, year=year, framework_id=framework_id,

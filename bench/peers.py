@@ -41,7 +41,7 @@ connection) takes about as long as the whole floor on its own (printed: "reading
 forward"), and working out each period's contribution with the report's own roll-up
 (`rollups.key_area_summary` once per key area, the overall score from those: `rollups.overall_score`)
 about half as long again; the guard and the figures are small. `publish_release` reads only the
-last release (`latest_peer_document`), which keeps every set of councils shown so far. So the aim
+last release and the guard's one document (every set of contributions shown so far). So the aim
 of 1.5x cannot be met while the key-area level is worked out by the one rule the report uses: the
 floor does that sum in SQL, a second copy of the rule the project will not keep.
 

@@ -8,13 +8,14 @@ figures, and none of another council's scores by any address."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from assessment import workflows
 from assessment.cli import main
 from assessment.domain.errors import AssessmentError, InvalidEdit, NotAllowed
+from assessment.domain.peer_records import GUARD
 from assessment.domain.record import Entry, Organisation, OrganisationRecord, PeriodRecord
 from assessment.domain.scores import Score
 from assessment.formats.framework_file import find_framework
@@ -108,6 +109,57 @@ def test_a_withdrawal_counts_from_the_next_release_and_half_coverage_is_needed(s
         workflows.peers_opt_in(store, LOCAL_ACTOR, draft.organisation.id, "2023/24")
 
 
+def test_a_release_nobody_takes_part_in_does_not_wipe_the_guards_memory(store):
+    """Ten councils shown; all withdraw and a release is published with no one in it; all ten come
+    back with one newcomer: 1 from the ten shown, so withheld (the newcomer's level is not the
+    change in the median)."""
+    ids = [put_forward(store, n) for n in range(10)]
+    workflows.publish_release(store, LOCAL_ACTOR, date(2026, 4, 1))
+    assert figures(store, ids[0])[AREA]["n"] == 10
+    for org_id in ids:
+        workflows.peers_withdraw(store, LOCAL_ACTOR, org_id, "2023/24")
+    empty = workflows.publish_release(store, LOCAL_ACTOR, date(2026, 5, 1))
+    assert empty.data["frameworks"] == {}
+    for org_id in ids:
+        workflows.peers_opt_in(store, LOCAL_ACTOR, org_id, "2023/24")
+    put_forward(store, 10, level=1.0)
+    again = workflows.publish_release(store, LOCAL_ACTOR, date(2026, 6, 1))
+    assert any(key.startswith("unitary|") for key in again.data["frameworks"]["nps-2018"]["withheld"])
+    assert figures(store, ids[0])[AREA] == {"comparator": None,
+                                           "reason": "withheld so that no council's score can be worked out"}
+
+
+def test_a_council_changing_its_own_period_put_forward_reads_nothing_of_the_others(store):
+    """A council with two approved periods of one financial year ("2023" and "2023/24") swaps which
+    is put forward between releases: its group, the same councils, is withheld rather than showing
+    a median moved by its own change alone."""
+    ids = [put_forward(store, n) for n in range(1, 6)]
+    me = council(0, level=1.0)
+    workflows.import_record(store, LOCAL_ACTOR, OrganisationRecord(
+        me.organisation, "nps-2018", "2018", [*me.periods, council(0, level=5.0, period="2023").periods[0]]))
+    workflows.peers_opt_in(store, LOCAL_ACTOR, me.organisation.id, "2023/24")
+    workflows.publish_release(store, LOCAL_ACTOR, date(2026, 4, 1))
+    assert figures(store, ids[0])["enabling-innovation"] == {"n": 6, "median": 3.0}
+    workflows.peers_withdraw(store, LOCAL_ACTOR, me.organisation.id, "2023/24")
+    workflows.peers_opt_in(store, LOCAL_ACTOR, me.organisation.id, "2023")
+    workflows.publish_release(store, LOCAL_ACTOR, date(2026, 5, 1))
+    assert figures(store, ids[0])["enabling-innovation"].get("median") is None
+
+
+def test_a_release_keeps_its_figures_and_the_guard_one_memory(store):
+    """Releases pile up without growing: the sets shown are kept once, in the guard's document, and
+    a council's report reads the one release it shows (a later-dated release waits for its date)."""
+    ids = [put_forward(store, n) for n in range(5)]
+    first = workflows.publish_release(store, LOCAL_ACTOR, date(2026, 4, 1))
+    assert set(first.data["frameworks"]["nps-2018"]) == {"figures", "withheld", "withheld_key_areas"}
+    later = workflows.publish_release(store, LOCAL_ACTOR, date.today() + timedelta(days=30))
+    with store.transaction(write=False) as tx:
+        assert len(tx.peer_documents(GUARD)) == 1
+    assert queries.peer_view(store, LOCAL_ACTOR, ids[0], "2023/24").release == first.name
+    assert queries.peer_view(store, LOCAL_ACTOR, ids[0], "2023/24",
+                             today=date.today() + timedelta(days=30)).release == later.name
+
+
 def test_a_council_sees_only_its_own_groups_and_no_one_elses_scores(store):
     ids = [put_forward(store, n) for n in range(5)]
     workflows.publish_release(store, LOCAL_ACTOR, date(2026, 4, 1))
@@ -183,6 +235,10 @@ def test_the_command_line_runs_peer_comparison(store, db_url, capsys):
     assert "withdrawn" in cli("peers", "withdraw", "2023/24", "--org", "council-04")
     assert "series Diagnostic (LGA, 2025): 1 key area" in cli("peers", "series", "add", "Diagnostic", "--source", "LGA",
                                                              "--year", "2025", "--level", f"{AREA}=2.6")
+    assert "is given twice" in cli("peers", "series", "add", "Twice", "--source", "LGA", "--year", "2025", "--level",
+                                   f"{AREA}=2.6", "--level", f"{AREA}=3", ok=False)
+    assert "'=3' is not KEY_AREA=LEVEL" in cli("peers", "series", "add", "Blank", "--source", "LGA", "--year", "2025",
+                                               "--level", "=3", ok=False)
     assert "series Diagnostic removed" in cli("peers", "series", "remove", "Diagnostic")
     assert "there is no series named 'Diagnostic'" in cli("peers", "series", "remove", "Diagnostic", ok=False)
     assert "club Five removed" in cli("peers", "club", "remove", "Five")

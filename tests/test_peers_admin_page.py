@@ -73,7 +73,7 @@ def test_the_administrator_defines_a_club_publishes_a_release_and_enters_a_serie
     assert "Club Eastern buyers saved with 5 councils." in _said(at)
     at.date_input(key="peers.release.on").set_value(date(2026, 4, 1))
     _run(at.button(key="FormSubmitter:peers.release-Publish the release").click())
-    assert "Release of 1 April 2026 published." in _said(at)
+    assert "Release 2026-04-01 (1) of 1 April 2026 published." in _said(at)
     releases = next(t for t in tables(at) if "Release" in t.columns)
     assert list(releases.iloc[0])[:3] == ["2026-04-01 (1)", "1 April 2026", ADMIN.name]
     assert int(releases.iloc[0]["Groups withheld"]) == 1
@@ -107,7 +107,7 @@ def test_the_administrator_defines_a_club_publishes_a_release_and_enters_a_serie
 
 def test_markup_in_a_club_name_is_shown_as_typed(peers_url):
     at = _page(ADMIN)
-    at.text_input(key="peers.club.name").input("**Bold** <b>buyers</b>")
+    at.text_input(key="peers.club.name").input("**Bold**   <b>buyers</b>\t")
     at.multiselect(key="peers.club.members").set_value([f"council-{n:02d}" for n in range(6, 12)])
     _run(at.button(key="FormSubmitter:peers.club-Save the club").click())
     assert "Club **Bold** <b>buyers</b> saved with 6 councils." in _said(at)

@@ -61,7 +61,8 @@ def test_the_deployment_administrator_publishes_a_release_on_its_page(tmp_path, 
         expect(releases).to_contain_text("2026-04-01 (1)")
         page.get_by_role("button", name="Publish the release").click()
         today = long_date(date.today())
-        expect(page.get_by_text(f"Release of {today} published.")).to_be_visible(timeout=30000)
+        expect(page.get_by_text(f"Release {date.today().isoformat()} (2) of {today} published.")).to_be_visible(
+            timeout=30000)
         idle(page)
         expect(widget(page, "peers.releases")).to_contain_text(f"{date.today().isoformat()} (2)")
         expect(widget(page, "peers.groups")).to_contain_text("Southern buyers")

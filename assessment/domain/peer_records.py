@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-CLUB, RELEASE, SERIES = "club", "release", "series"
-KINDS = (CLUB, RELEASE, SERIES)
+CLUB, RELEASE, SERIES, GUARD = "club", "release", "series", "guard"
+KINDS = (CLUB, RELEASE, SERIES, GUARD)
+GUARD_NAME = "what the guard has seen"   # the one guard document, replaced at every release
 CLUB_AT_LEAST = 5        # councils in a club when it is defined
 NAME_MOST, SOURCE_MOST = 100, 300   # characters in a club's or series' name, and a series' source
 RESERVED = ("type", "region", "none")   # the words `peers show --group` and `export report --peers` take
@@ -45,8 +46,11 @@ class OptIn:
 
 @dataclass(frozen=True)
 class PeerDocument:
-    """A club (data: {"members": [org ids]}), a release (data: the figures, memberships and the
-    guard's reasons) or an outside series (data: {"source", "year", "framework_id", "levels"})."""
+    """A club (data: {"members": [org ids]}), a release (data: the figures, the clubs as they were
+    and the guard's reasons), an outside series (data: {"source", "year", "framework_id",
+    "levels"}), or the guard's memory (data: per framework every set of contributions shown so far,
+    `domain.peers.Shown`: one document, replaced at each release, so that a release stays the size
+    of its figures and a council's report reads only the release it shows)."""
 
     kind: str
     name: str

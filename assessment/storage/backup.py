@@ -329,7 +329,7 @@ class PersonData(TypedDict):
 
 @with_config(_STRICT)
 class PeerData(TypedDict):
-    kind: Literal["club", "release", "series"]
+    kind: Literal["club", "release", "series", "guard"]
     name: str
     released_on: date | None
     data: str

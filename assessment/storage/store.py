@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator
 from urllib.parse import quote
 from uuid import uuid4
 
-from sqlalchemy import Engine, create_engine, delete, event, func, inspect, make_url, select, text, update
+from sqlalchemy import Engine, create_engine, delete, event, func, inspect, make_url, or_, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -42,7 +42,7 @@ from ..domain.errors import (
 )
 from ..domain.framework import Framework
 from ..domain.history import Event, Version
-from ..domain.peer_records import CLUB, RELEASE, OptIn, PeerDocument
+from ..domain.peer_records import CLUB, GUARD, RELEASE, OptIn, PeerDocument
 from ..domain.peer_records import KINDS as PEER_KINDS
 from ..domain.people import Person, SignInLine, printable
 from ..domain.reminders import NEW_PERIOD as PROMPTED, DueAction, LatestPeriod, LoggedReminder, Sent
@@ -725,11 +725,12 @@ class Transaction:
 
     @writes(NOT_A_PERIOD)
     def put_peer_document(self, document: PeerDocument) -> PeerDocument:
-        """Keep a club (replacing the one of that name), a release or a series (each name once)."""
+        """Keep a club or the guard's memory (replacing the one of that name), a release or a series
+        (each name once)."""
         if document.kind not in PEER_KINDS:
             raise AssessmentError(f"'{document.kind}' is not a kind of peer record")
         row = self.s.scalar(select(PeerRow).where(PeerRow.kind == document.kind, PeerRow.name == document.name))
-        if row is not None and document.kind != CLUB:
+        if row is not None and document.kind not in (CLUB, GUARD):
             raise AlreadyExists(f"there is a {document.kind} named {document.name} already")
         if row is None:
             row = PeerRow(kind=document.kind, name=document.name)
@@ -748,12 +749,15 @@ class Transaction:
         return bool(getattr(gone, "rowcount", 0))
 
     @reads
-    def latest_peer_document(self, kind: str) -> tuple[PeerDocument | None, int]:
-        """The latest of a kind (releases by date, then as made) and how many there are: what a new
-        release is checked against, without reading every earlier one."""
+    def latest_peer_document(self, kind: str, on_or_before: date | None = None) -> tuple[PeerDocument | None, int]:
+        """The latest of a kind (releases by date, then as made; with `on_or_before`, the latest dated
+        then or earlier) and how many there are in all: what a new release follows, and what a
+        council's report shows, without reading every earlier one."""
         count = self.s.scalar(select(func.count()).select_from(PeerRow).where(PeerRow.kind == kind)) or 0
-        row = self.s.scalar(select(PeerRow).where(PeerRow.kind == kind)
-                            .order_by(PeerRow.released_on.desc(), PeerRow.id.desc()).limit(1))
+        query = select(PeerRow).where(PeerRow.kind == kind)
+        if on_or_before is not None:
+            query = query.where(or_(PeerRow.released_on.is_(None), PeerRow.released_on <= on_or_before))
+        row = self.s.scalar(query.order_by(PeerRow.released_on.desc(), PeerRow.id.desc()).limit(1))
         return (_peer_document(row) if row is not None else None), count
 
     @reads

@@ -27,7 +27,7 @@ if "peers.done" in st.session_state:
     st.success(md(st.session_state.pop("peers.done")))
 
 
-def _do(change, done: str) -> None:
+def _do(change, done) -> None:
     done_or_said(change, done, "peers.done")
 
 
@@ -54,7 +54,7 @@ with st.form("peers.club", border=True):
                              key="peers.club.members")
     if st.form_submit_button("Save the club"):
         _do(lambda: workflows.add_club(store, actor, club_name, members),
-            f"Club {club_name.strip()} saved with {counted(len(set(members)), 'council')}.")
+            lambda club: f"Club {club.name} saved with {counted(len(club.data['members']), 'council')}.")
 if clubs:
     with st.expander("Remove a club"):
         gone = st.selectbox("Club", [g.name for g in clubs], key="peers.club.remove.name")
@@ -86,7 +86,8 @@ with st.form("peers.release", border=True):
     st.markdown("**Publish a release**")
     on = st.date_input("Dated", value=date.today(), format="DD/MM/YYYY", key="peers.release.on")
     if st.form_submit_button("Publish the release"):
-        _do(lambda: workflows.publish_release(store, actor, on), f"Release of {long_date(on)} published.")
+        _do(lambda: workflows.publish_release(store, actor, on),
+            lambda made: f"Release {made.name} of {long_date(made.released_on)} published.")
 
 st.header("Published outside figures")
 series = workflows.peer_series(store, actor)
@@ -113,7 +114,7 @@ with st.expander("Enter a published series"):
             given = {k: float(v) for k, v in levels.items() if v is not None}
             _do(lambda: workflows.add_series(store, actor, series_name, source=source, year=int(year),
                                              framework_id=framework_id, levels=given),
-                f"Series {series_name.strip()} saved with {counted(len(given), 'key area')}.")
+                lambda made: f"Series {made.name} saved with {counted(len(made.data['levels']), 'key area')}.")
 if series:
     with st.expander("Remove a series"):
         dropped = st.selectbox("Series", [s.name for s in series], key="peers.series.remove.name")

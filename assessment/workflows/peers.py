@@ -26,8 +26,8 @@ from typing import Any, Iterable
 from ..domain import peers as rules
 from ..domain.errors import InvalidEdit, NotFound
 from ..domain.framework import Framework
-from ..domain.peer_records import (CLUB, CLUB_AT_LEAST, RELEASE, RESERVED, SERIES, SOURCE_MOST, OptIn, PeerDocument,
-                                   peer_name)
+from ..domain.peer_records import (CLUB, CLUB_AT_LEAST, GUARD, GUARD_NAME, RELEASE, RESERVED, SERIES, SOURCE_MOST,
+                                   OptIn, PeerDocument, peer_name)
 from ..domain.record import DEFAULT_FRAMEWORK, Organisation, OrganisationRecord
 from ..formats.framework_file import find_framework
 from ..formats.mapping_file import find_mapping
@@ -143,8 +143,9 @@ def _compared_on(framework: Framework) -> tuple[Framework, dict[str, str]]:
 
 def publish_release(store: Store, actor: Actor, on: date | None = None) -> PeerDocument:
     """Publish a release dated `on` (today): every group's figures from the periods put forward now,
-    frozen; the guard compares each group with the others and with every set of councils shown
-    before (the last release keeps them all)."""
+    frozen; the guard compares each group with the others and with every set of contributions shown
+    before (kept in the guard's one document, `GUARD`, which this release brings up to date; a
+    framework nobody on it takes part in this time keeps what was shown of it)."""
     allow_deployment(actor, "publish a release of peer figures")
     today = date.today()
     on = on or today
@@ -173,11 +174,12 @@ def publish_release(store: Store, actor: Actor, on: date | None = None) -> PeerD
             if found is not None:   # keyed by the compared framework's key areas
                 by_base.setdefault(base.id, []).append(found)
             key_areas.setdefault(base.id, list(base.key_areas))
-        previous = last.data.get("frameworks", {}) if last is not None else {}
+        seen, _ = tx.latest_peer_document(GUARD)
+        memory: dict[str, Any] = dict(seen.data.get("frameworks", {})) if seen is not None else {}
         # The clubs as they are now: a council reads its clubs' figures by them, not by a later change.
         data: dict[str, Any] = {"frameworks": {}, "clubs": {c.name: c.data.get("members", []) for c in clubs}}
         for base_id, contributions in sorted(by_base.items()):
-            kept = previous.get(base_id)
+            kept = memory.get(base_id)
             made = rules.release_figures(
                 contributions, groups, _kept(kept.get("memberships", {}), 2) if kept else None,
                 key_areas[base_id],
@@ -185,14 +187,16 @@ def publish_release(store: Store, actor: Actor, on: date | None = None) -> PeerD
             data["frameworks"][base_id] = {
                 "figures": [{"group": g, "kind": kinds.get(g, "club"), "year": y, "key_area": k, **f.as_json()}
                             for (g, y, k), f in sorted(made.figures.items())],
-                "memberships": {f"{g}|{y}": [sorted(m) for m in shown]
-                                for (g, y), shown in sorted(made.memberships.items())},
-                "key_area_memberships": {f"{g}|{y}|{k}": [sorted(m) for m in shown]
-                                         for (g, y, k), shown in sorted(made.key_area_memberships.items())},
                 "withheld": {f"{g}|{y}": why for (g, y), why in sorted(made.withheld.items())},
                 "withheld_key_areas": {f"{g}|{y}|{k}": why
                                        for (g, y, k), why in sorted(made.withheld_key_areas.items())}}
+            memory[base_id] = {
+                "memberships": {f"{g}|{y}": [sorted(m) for m in shown]
+                                for (g, y), shown in sorted(made.memberships.items())},
+                "key_area_memberships": {f"{g}|{y}|{k}": [sorted(m) for m in shown]
+                                         for (g, y, k), shown in sorted(made.key_area_memberships.items())}}
         name = f"{on.isoformat()} ({made_before + 1})"
+        tx.put_peer_document(PeerDocument(GUARD, GUARD_NAME, {"frameworks": memory}, made_by=actor.name))
         return tx.put_peer_document(PeerDocument(RELEASE, name, data, released_on=on, made_by=actor.name))
 
 

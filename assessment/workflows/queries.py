@@ -342,8 +342,10 @@ def peer_view(store: Store, actor: Actor, org_id: str, period: str, *, today: da
     with store.transaction(write=False) as tx:
         _period_visible(tx, actor, org_id, period)
         record_ = _visible(actor, tx.record(org_id))
-        released, clubs, series = tx.peer_documents(RELEASE), tx.peer_documents(CLUB), tx.peer_documents(SERIES)
-    return peer_view_of(record_, period, released, clubs, series, today=today or date.today())
+        today = today or date.today()
+        latest, _ = tx.latest_peer_document(RELEASE, on_or_before=today)   # the one release shown, alone read
+        clubs, series = tx.peer_documents(CLUB), tx.peer_documents(SERIES)
+    return peer_view_of(record_, period, [latest] if latest is not None else [], clubs, series, today=today)
 
 
 def round_report(store: Store, actor: Actor, org_id: str, period: str) -> RoundReport | None:
