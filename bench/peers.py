@@ -88,7 +88,7 @@ CLUB_SIZES = {"Shire buyers": 40, "Northern partnership": 25, "Coastal councils"
               "Five alike": 5}
 NEAR_CLUB, NEAR_REGION = "North East less one", "North East"
 NOT_APPLICABLE, UNSCORED, THIN = 0.04, 0.02, 0.03
-START = date(2026, 4, 1)          # releases are dated from here on, a day apart (a release is dated up to a year ahead)
+START = date(2026, 4, 1)          # releases are dated from here on, a day apart (never after today)
 
 Figures = tuple[int, float | None, float | None, float | None]     # n, median, q1, q3 (None where not shown)
 

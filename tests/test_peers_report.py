@@ -26,6 +26,7 @@ from datetime import date
 import altair as alt
 import pytest
 from docx import Document
+from docx.shared import Cm
 
 from assessment import workflows
 from assessment.domain.peer_report import own_levels, peer_comparison, peers_table
@@ -198,6 +199,36 @@ def test_the_word_report_carries_the_column_the_sentence_and_the_peers_section(s
                for t in regional.tables for row in t.rows for c in row.cells)
     plain = Document(io.BytesIO(report_docx(framework, record, PERIOD, None).data))
     assert "Peers" not in [p.text for p in plain.paragraphs] and SENTENCE not in [p.text for p in plain.paragraphs]
+
+
+def test_many_outside_series_go_in_tables_of_their_own_and_every_column_has_room(peers_db):
+    """Five published series: the Peers table keeps the group's figures; the series follow in tables of
+    four and one, each with the key area; no column is narrower than a number needs, rows kept whole."""
+    store = open_store(peers_db)
+    for year in (2021, 2022, 2023, 2024):
+        workflows.add_series(store, LOCAL_ACTOR, f"Diagnostic {year}", source="LGA national report", year=year,
+                             framework_id="nps-2018", levels={KEY_AREAS[0]: 2.0 + (year - 2020) / 10})
+    view = queries.peer_view(store, LOCAL_ACTOR, HOME, PERIOD, today=date(2026, 5, 1))
+    record = queries.record(store, LOCAL_ACTOR, HOME)
+    store.engine.dispose()
+    data = report_docx(record.framework, record.record, PERIOD, None, today=date(2026, 5, 1), peers=view).data
+    (DOCUMENTS / "peers-report-series.docx").write_bytes(data)
+    document = Document(io.BytesIO(data))
+    main = next(t for t in document.tables if t.rows[0].cells[2].text == "Median")
+    assert [c.text for c in main.rows[0].cells][-1] == "n"                      # no series beside
+    series = [t for t in document.tables if t.rows[0].cells[0].text == "Key area" and t is not main
+              and "(LGA national report" in t.rows[0].cells[-1].text]
+    assert [len(t.columns) for t in series] == [5, 2]
+    assert {c.text for t in series for c in t.rows[0].cells[1:]} == {
+        "National diagnostic 2025 (LGA national report, 2025)",
+        *(f"Diagnostic {y} (LGA national report, {y})" for y in (2021, 2022, 2023, 2024))}
+    four = series[0]
+    assert [r.cells[0].text for r in four.rows[1:]] == [r.cells[0].text for r in main.rows[1:]]  # every key area
+    from docx.oxml.ns import qn
+    for table in (main, four):
+        widths = [c.width for c in table.rows[0].cells]
+        assert all(w is not None and w >= Cm(1.0) for w in widths), widths
+        assert table.rows[1]._tr.trPr.find(qn("w:cantSplit")) is not None
 
 
 def test_the_command_line_report_takes_a_group(peers_db, tmp_path, capsys):

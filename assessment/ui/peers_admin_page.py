@@ -84,7 +84,7 @@ if releases:
                for base, key, why in reasons], st.container(key="peers.withheld"))
 with st.form("peers.release", border=True):
     st.markdown("**Publish a release**")
-    on = st.date_input("Dated", value=date.today(), format="DD/MM/YYYY", key="peers.release.on")
+    on = st.date_input("Dated", value=date.today(), max_value=date.today(), format="DD/MM/YYYY", key="peers.release.on")
     if st.form_submit_button("Publish the release"):
         _do(lambda: workflows.publish_release(store, actor, on),
             lambda made: f"Release {made.name} of {long_date(made.released_on)} published.")

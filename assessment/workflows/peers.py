@@ -20,7 +20,7 @@ through the key areas its mapping marks equal (the others are not compared).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Iterable
 
 from ..domain import peers as rules
@@ -28,7 +28,7 @@ from ..domain.errors import InvalidEdit, NotFound
 from ..domain.framework import Framework
 from ..domain.peer_records import (CLUB, CLUB_AT_LEAST, GUARD, GUARD_NAME, RELEASE, RESERVED, SERIES, SOURCE_MOST,
                                    OptIn, PeerDocument, peer_name)
-from ..domain.record import DEFAULT_FRAMEWORK, Organisation, OrganisationRecord
+from ..domain.record import DEFAULT_FRAMEWORK, Organisation, OrganisationRecord, long_date
 from ..formats.framework_file import find_framework
 from ..formats.mapping_file import find_mapping
 from ..storage.store import Store
@@ -149,8 +149,9 @@ def publish_release(store: Store, actor: Actor, on: date | None = None) -> PeerD
     allow_deployment(actor, "publish a release of peer figures")
     today = date.today()
     on = on or today
-    if not date(2000, 1, 1) <= on <= today + timedelta(days=366):   # a typo (2206) would hold back every later one
-        raise InvalidEdit(f"a release is dated from 2000 to a year from today, not {on.isoformat()}")
+    # published when dated: a later date would show nothing till then and hold back every release before it
+    if not date(2000, 1, 1) <= on <= today:
+        raise InvalidEdit(f"a release is dated from 2000 to today ({long_date(today)}), not {long_date(on)}")
     with store.transaction() as tx:
         last, made_before = tx.latest_peer_document(RELEASE)
         if last is not None and last.released_on and on < last.released_on:

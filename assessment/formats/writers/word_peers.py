@@ -41,18 +41,33 @@ def numbers_widths(headers: list[str], peers: PeerComparison) -> list:
     return [first if h == "Key area" else rest if h == peers.column else number for h in headers]
 
 
+SERIES_BESIDE = 2     # outside series beside the group's figures; more go in tables of their own
+SERIES_A_TABLE = 4    # outside series in one table of their own
+
+
 def write_peers(document: Any, peers: PeerComparison, rows: list[dict[str, Any]], clean: TextCleaner) -> None:
     """The "Peers" section: what the figures are, then per key area the council's level beside the
-    group's median, quartiles and n, and any published outside series with its source and year."""
+    group's median, quartiles and n, and the published outside series with their sources and years:
+    beside them where there are one or two, else in tables of their own (four series a table), so
+    that no column is too narrow for its words. No row is split across pages."""
     document.add_heading(PEERS_HEADING, level=1)
     document.add_paragraph(clean(peers.about()))
     shown = peers_table(rows, peers)
-    headers = list(shown[0])
-    fixed = {"n": Cm(1.0), "Median": Cm(3.0), "Quartiles": Cm(2.4)}
-    fixed |= {h: Cm(2.0) for h in headers[1:2]}                        # the council's own level
-    fixed |= {s.heading: Cm(3.2) for s in peers.series}
+    headings = [s.heading for s in peers.series]
+    beside = headings if len(headings) <= SERIES_BESIDE else []
+    main = [{k: v for k, v in row.items() if k not in headings or k in beside} for row in shown]
+    headers = list(main[0])
+    fixed = {"n": Cm(1.0), "Median": Cm(2.6), "Quartiles": Cm(2.2)}
+    fixed |= {h: Cm(1.8) for h in headers[1:2]}                        # the council's own level
+    fixed |= {h: Cm(2.3) for h in beside}
     first = PORTRAIT_USABLE - sum((fixed[h] for h in headers if h in fixed), Cm(0))
-    _table(document, shown, clean, widths=[first if h == "Key area" else fixed[h] for h in headers])
+    _table(document, main, clean, widths=[first if h == "Key area" else fixed[h] for h in headers], rows_whole=True)
+    rest = [h for h in headings if h not in beside]
+    for start in range(0, len(rest), SERIES_A_TABLE):
+        part = rest[start:start + SERIES_A_TABLE]
+        each = min(Cm(3.0), (PORTRAIT_USABLE - Cm(5.0)) // len(part))
+        _table(document, [{"Key area": row["Key area"], **{h: row[h] for h in part}} for row in shown], clean,
+               widths=[PORTRAIT_USABLE - each * len(part), *([each] * len(part))], rows_whole=True)
     if peers.series:
         _note(document, "Published outside figures are shown as published, each with its source and year; they are "
                         "not this tool's figures.")

@@ -257,8 +257,10 @@ _LAST_WORD = re.compile(r" (\S{1,3})$")
 _KEPT_TOGETHER = {"Target", "Against target", "Direction"}
 
 
-def _table(document, rows: list[dict], clean: TextCleaner, *, widths: list, bold_last: bool = False) -> None:
-    """A plain table of dict rows: bold header row repeated on every page, fixed widths."""
+def _table(document, rows: list[dict], clean: TextCleaner, *, widths: list, bold_last: bool = False,
+           rows_whole: bool = False) -> None:
+    """A plain table of dict rows: bold header row repeated on every page, fixed widths; with
+    `rows_whole` (short rows only: a row taller than a page would be cut) no row split across pages."""
     headers = list(rows[0])
     table = document.add_table(rows=1 + len(rows), cols=len(headers))
     table.style = "Table Grid"
@@ -281,6 +283,10 @@ def _table(document, rows: list[dict], clean: TextCleaner, *, widths: list, bold
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     table.rows[0]._tr.get_or_add_trPr().append(header)
+    for row in table.rows if rows_whole else ():
+        whole = OxmlElement("w:cantSplit")
+        whole.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(whole)
     document.add_paragraph()
 
 
