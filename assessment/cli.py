@@ -19,7 +19,7 @@ import click
 from . import workflows
 from .domain import limits
 from .domain.errors import AssessmentError, BackupError, InvalidFile
-from .domain.numbers import counted
+from .domain.numbers import counted, format_mean
 from .domain.plan import Plan
 from .domain.plan_report import number_words
 from .domain.people import DEPLOYMENT_ADMINISTRATOR, ROLES, email_address
@@ -334,6 +334,18 @@ def orgs_add(obj: Context, org_id: str, name: str, org_type: str | None, region:
     """Add an organisation with a short id (lower case letters, digits, '-' and '_')."""
     org = workflows.add_organisation(obj.store, obj.actor, org_id, name, org_type, region)
     click.echo(f"added {org.id} ({org.name})")
+
+
+@orgs.command("set")
+@click.argument("org_id", metavar="ORG")
+@click.option("--type", "org_type", help="One of: county, district, unitary, metropolitan borough, London borough, "
+                                         "combined authority, other ('' for none; left out: as it is).")
+@click.option("--region", help="One of England's nine regions, e.g. 'South East' ('' for none; left out: as it is).")
+@click.pass_obj
+def orgs_set(obj: Context, org_id: str, org_type: str | None, region: str | None) -> None:
+    """Put an organisation's type and region right (the groups peers are compared in)."""
+    org = workflows.set_organisation_place(obj.store, obj.actor, org_id, org_type, region)
+    click.echo(f"{org.name}: type {org.type or 'none'}, region {org.region or 'none'}")
 
 
 @orgs.command("delete")
@@ -749,8 +761,10 @@ def period_approve(obj: Context, name: str, org_id: str, decision: str | None, o
 def period_reopen(obj: Context, name: str, org_id: str, reason: str, record: str) -> None:
     """Take a submitted or approved period back to draft, giving the reason."""
     key = record_of(org_id, record)
+    put = any(o.period == name for o in workflows.peers_opted_in(obj.store, obj.actor, key))
     workflows.reopen_period(obj.store, obj.actor, key, name, reason=reason)
-    click.echo(f"{record_name(key)} {name}: reopened as a draft")
+    click.echo(f"{record_name(key)} {name}: reopened as a draft" + (
+        "; it is withdrawn from the next release of peer figures (put it forward again once approved)" if put else ""))
 
 
 @cli.group()
@@ -1666,11 +1680,15 @@ def peers_show(obj: Context, org_id: str, period_name: str, group: str, fmt: str
                "key_areas": chosen.figures})
         return
     click.echo(f"release {view.release}; {chosen.kind} {chosen.name}; year {view.year}")
-    for key_area, figure in chosen.figures.items():
-        said = (f"median {figure['median']:g}, n = {figure['n']}" + (
-            f", quartiles {figure['q1']:g} to {figure['q3']:g}" if figure.get("q1") is not None else "")
-            if figure.get("median") is not None else f"no comparator: {figure.get('reason')}")
-        click.echo(f"{key_area}\t{said}")
+    if not chosen.figures:
+        raise AssessmentError(f"release {view.release} has no figures of {chosen.name} for {period_name}")
+    framework = queries.record(obj.store, obj.actor, org_id).framework     # its key areas' order and titles
+    for key_area in sorted(chosen.figures, key=list(framework.key_areas).index):
+        figure = chosen.figures[key_area]
+        said = (f"median {format_mean(figure['median'])}, n = {figure['n']}" + (
+            f", quartiles {format_mean(figure['q1'])} to {format_mean(figure['q3'])}" if figure.get("q1") is not None
+            else "") if figure.get("median") is not None else f"no comparator: {figure.get('reason')}")
+        click.echo(f"{framework.key_areas[key_area].title}\t{said}")
 
 
 @peers.group("series")

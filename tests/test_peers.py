@@ -230,7 +230,8 @@ def test_the_command_line_runs_peer_comparison(store, db_url, capsys):
     shown = json.loads(cli("peers", "show", "--org", "council-00", "--period", "2023/24", "--group", "type",
                            "--format", "json"))
     assert shown["group"] == "unitary" and shown["key_areas"][AREA] == {"n": 5, "median": 4.0}
-    assert "median 4, n = 5" in cli("peers", "show", "--org", "council-00", "--period", "2023/24", "--group", "region")
+    shown_table = cli("peers", "show", "--org", "council-00", "--period", "2023/24", "--group", "region")
+    assert shown_table.splitlines()[1] == "Engaging Councillors\tmedian 4.00, n = 5"   # the framework's order
     assert "is in no group 'Nope'" in cli("peers", "show", "--org", "council-00", "--period", "2023/24", "--group",
                                           "Nope", ok=False)
     assert "withdrawn" in cli("peers", "withdraw", "2023/24", "--org", "council-04")
@@ -296,3 +297,11 @@ def test_a_name_a_chart_cannot_draw_does_not_bring_the_process_down():
             "data": {"values": [{"a": "Esc\x01club\x00", "b": 1}]}, "mark": "bar",
             "encoding": {"x": {"field": "a", "type": "nominal"}, "y": {"field": "b", "type": "quantitative"}}}
     assert chart_png(spec)[:4] == b"\x89PNG"
+
+
+def test_reopening_a_period_put_forward_says_it_is_withdrawn(store, db_url, capsys):
+    org_id = put_forward(store, 0)
+    assert main(["--database", db_url, "period", "reopen", "2023/24", "--org", org_id, "--reason", "A late fix"]) == 0
+    assert ("reopened as a draft; it is withdrawn from the next release of peer figures (put it forward again once "
+            "approved)") in capsys.readouterr().out
+    assert workflows.peers_opted_in(store, LOCAL_ACTOR, org_id) == []

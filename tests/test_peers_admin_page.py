@@ -128,3 +128,34 @@ def test_a_councils_people_do_not_reach_the_page_or_its_workflows(peers_url, rol
         with pytest.raises(NotAllowed):
             refused()
     store.engine.dispose()
+
+
+def test_a_type_or_region_that_could_not_be_read_is_put_right_on_the_page_and_the_command_line(peers_url, capsys):
+    from assessment.cli import main
+    from assessment.domain.record import OrganisationRecord
+    store = open_store(peers_url)
+    odd = council(20)
+    workflows.import_record(store, LOCAL_ACTOR, OrganisationRecord(
+        odd.organisation.__class__(odd.organisation.id, "Fire Authority", "Fire and Rescue Authority", "Wales"),
+        odd.framework_id, odd.framework_version, odd.periods))
+    at = _page(ADMIN)
+    assert [unescape(w.value) for w in at.warning] == [
+        "Not in any type or region group until put right below (their type or region could not be read): Fire "
+        "Authority: type “Fire and Rescue Authority”; Fire Authority: region “Wales”"]
+    assert at.selectbox(key="peers.place.org").value == "council-20"          # the first to put right
+    at.selectbox(key="peers.place.type").set_value("other")
+    at.selectbox(key="peers.place.region").set_value("South West")
+    _run(at.button(key="FormSubmitter:peers.place-Save the type and region").click())
+    assert ("Fire Authority: type other, region South West; it counts in its groups from the next release."
+            in _said(at))
+    assert not at.warning
+    assert workflows.peer_groups(store, ADMIN).unmapped == []
+    # on the command line: one of the two, the other left as it is; a value not on the lists refused
+    assert main(["--database", peers_url, "orgs", "set", "council-20", "--region", "North East"]) == 0
+    assert "Fire Authority: type other, region North East" in capsys.readouterr().out
+    assert main(["--database", peers_url, "orgs", "set", "council-20", "--type", "Fire and Rescue"]) != 0
+    assert "'Fire and Rescue' is not a type: use one of county" in capsys.readouterr().err
+    with pytest.raises(NotAllowed):
+        workflows.set_organisation_place(store, Actor("x@council-00.example", roles={"council-00": "editor"}),
+                                         "council-20", "other", None)
+    store.engine.dispose()

@@ -118,7 +118,7 @@ def test_the_radar_table_gains_the_groups_column_in_words(seen):
     region = peer_comparison(view, by_kind["region"], framework)
     assert set(line[region.column] for line in radar_text_table(rows, None, region)) == {
         "no comparator: fewer than 5 councils contribute"}
-    assert region.column == "Councils in the South East (median; quartiles), release 2026-04-01 (1), published 1 April 2026"
+    assert region.column == "Councils in the South East (median), release 2026-04-01 (1), published 1 April 2026"
 
 
 def test_the_at_a_glance_sentence_and_the_peers_table_worked_by_hand(seen):

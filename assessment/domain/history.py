@@ -85,6 +85,11 @@ class Event:
         if self.kind == "import":
             return f"imported {d.get('source')} ({d.get('entries', 0)} entries" + (
                 f"; undone {long_date(date.fromisoformat(d['undone_on']))}" if d.get("undone_on") else "") + ")"
+        if self.kind == "organisation":
+            return f"type set to {d.get('type') or 'none'}, region to {d.get('region') or 'none'}"
+        if self.kind == "peers":
+            return ("put forward for comparison with other councils" if d.get("opted_in")
+                    else "withdrawn from comparison with other councils")
         if self.kind == "undo import":
             return f"undid the import of {d.get('source')} ({d.get('entries', 0)} entries)"
         return self.kind + (f" ({d['note']})" if d.get("note") else "")

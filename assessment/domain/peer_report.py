@@ -65,6 +65,9 @@ class ReleaseLike(Protocol):
     def framework_id(self) -> str: ...
 
     @property
+    def period(self) -> str: ...
+
+    @property
     def groups(self) -> Sequence[GroupLike]: ...
 
     @property
@@ -129,6 +132,14 @@ class PeerComparison:
     year: int
     figures: dict[str, Figure]            # key area title -> figure; a key area not compared is absent
     series: list[SeriesColumn] = field(default_factory=list)
+    period: str = ""                      # the council's own name for the period ("2025")
+
+    @property
+    def year_words(self) -> str:
+        """The year compared as the council names it: "2023/24", or "2025 (financial year 2025/26)"
+        where the council's period is named otherwise (periods are compared by financial year)."""
+        financial = financial_year_words(self.year)
+        return financial if self.period in ("", financial) else f"{self.period} (financial year {financial})"
 
     @property
     def release_words(self) -> str:
@@ -150,7 +161,8 @@ class PeerComparison:
     def column(self) -> str:
         """The radar table's column: the group, n and the release."""
         n = f", n = {self.n:,}" if self.n is not None else ""
-        return f"{self.group_title} (median; quartiles){n}, {self.release_words}"
+        shown = "median; quartiles" if self.quartiles else "median"
+        return f"{self.group_title} ({shown}){n}, {self.release_words}"
 
     def cell(self, title: str) -> str:
         """A key area's figure in words: "3.00 (2.50 to 3.50)", "3.00" (the median alone), with
@@ -177,12 +189,13 @@ class PeerComparison:
 
     def about(self) -> str:
         """What the figures are, for the Peers section: whose, which release and year, the rules."""
-        return (f"The figures of {self.words} who chose to take part, for {financial_year_words(self.year)}, from "
-                f"{self.release_words}: each council counted once, with its key-area level. Where fewer than "
+        return (f"The figures of {self.words} who chose to take part, for {self.year_words}, from "
+                f"{self.release_words}: each council counted once, with its key-area score (the mean of its "
+                "scored objectives in the key area, as the radar shows this council's). Where fewer than "
                 f"{NO_COMPARATOR_BELOW} councils contribute there is no comparator; from {NO_COMPARATOR_BELOW} the "
                 f"median is shown, and from {QUARTILES_FROM} the quartiles (the middle half of the councils lies "
-                "between them) too. A figure that would let a council's level be worked out is withheld. No "
-                "council is named, and no council's level is shown but this council's own.")
+                "between them) too. A figure that would let a council's score be worked out is withheld. No "
+                "council is named, and no council's score is shown but this council's own.")
 
 
 def peer_comparison(view: ReleaseLike, group: GroupLike, framework: Framework) -> PeerComparison:
@@ -198,7 +211,7 @@ def peer_comparison(view: ReleaseLike, group: GroupLike, framework: Framework) -
         if shown:
             series.append(SeriesColumn(f"{s.name} ({s.data.get('source')}, {s.data.get('year')})", shown))
     return PeerComparison(group.kind, group.name, _words(group), group.n, view.release, view.released_on, view.year,
-                          figures, series)
+                          figures, series, view.period)
 
 
 def own_levels(rows: list[dict[str, Any]]) -> dict[str, float]:

@@ -21,7 +21,7 @@ import altair as alt
 
 from ..domain.framework import Framework
 from ..domain.numbers import format_mean
-from ..domain.peer_report import PeerComparison, financial_year_words
+from ..domain.peer_report import PeerComparison
 from ..domain.round_report import BAND_COLUMN
 from .layouts import CARRIED
 from .writers.word_text import xml_safe_text
@@ -226,7 +226,7 @@ def _peers_words(rows: list[dict[str, Any]], peers: PeerComparison) -> str:
     shown = [t for t in dict.fromkeys(r["key_area"] for r in rows) if t not in radar_left_off(rows)]
     marked = [t for t in shown if (f := peers.figures.get(t)) is not None and f.median is not None]
     n = f"{peers.n:,} " if peers.n is not None else ""
-    whose = f"{n}{peers.words} in {financial_year_words(peers.year)} ({peers.release_words})"
+    whose = f"{n}{peers.words} in {peers.year_words} ({peers.release_words})"
     if not marked:
         return (f" Compared with {whose}: no key area has a comparator, so nothing of theirs is drawn; the column "
                 f"“{peers.column}” of the table says why. No council is named.")

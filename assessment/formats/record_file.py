@@ -56,7 +56,7 @@ def new_organisation(org_id: str | None, name: str, org_type: str | None = None,
     if not name:
         raise AssessmentError("write the organisation's name, such as Kent County Council")
     org_id = (org_id or "").strip() or suggest_id(name)
-    org_type, region = _fixed("type", org_type, council_type, TYPES), _fixed("region", region, in_region, REGIONS)
+    org_type, region = fixed_place(org_type, region)
     too_long = organisation_problems(Organisation(org_id, name, org_type, region))
     if too_long:
         raise AssessmentError(f"cannot add this organisation: {too_long[0]}")
@@ -68,6 +68,12 @@ def new_organisation(org_id: str | None, name: str, org_type: str | None = None,
         raise AssessmentError(f"cannot add '{org_id or name}': check {fields} (an id is lower case letters, "
                               "digits, '-' and '_'; a name may not be empty)") from None
     return Organisation(checked.id, checked.name, checked.type, checked.region)
+
+
+def fixed_place(org_type: str | None, region: str | None) -> tuple[str | None, str | None]:
+    """A type and region as the fixed lists peers are compared by have them (`_fixed`): blank is
+    None; anything not read as one of them is refused, with the list."""
+    return _fixed("type", org_type, council_type, TYPES), _fixed("region", region, in_region, REGIONS)
 
 
 def _fixed(what: str, given: str | None, read, allowed: tuple[str, ...]) -> str | None:

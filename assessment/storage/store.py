@@ -419,6 +419,14 @@ class Transaction:
         self.s.flush()
         self.touched.add(org.id)
 
+    @writes(NOT_A_PERIOD)
+    def set_organisation_place(self, org_id: str, org_type: str | None, region: str | None) -> None:
+        """An organisation's type and region (the groups peers are compared in)."""
+        row = self._org(org_id)
+        row.type, row.region = org_type, region
+        self.s.flush()
+        self.touched.add(org_id)
+
     @reads
     def organisations(self, ids: Iterable[str] | None = None) -> list[tuple[Organisation, list[str]]]:
         """Every organisation (or those of `ids`) by name, with its periods, oldest first: two

@@ -11,6 +11,7 @@ import streamlit as st
 from assessment import workflows
 from assessment.domain.numbers import counted
 from assessment.domain.peer_records import CLUB, SERIES
+from assessment.domain.peers import REGIONS, TYPES
 from assessment.domain.record import long_date, long_date_time
 from assessment.ui import state
 from assessment.ui.html_tables import table
@@ -42,8 +43,18 @@ st.header("Groups")
 table([{"Kind": g.kind.capitalize(), "Group": g.name, "Councils": len(g.members)} for g in found.groups],
       st.container(key="peers.groups"))
 if found.unmapped:
-    st.warning(md("Not in any type or region group until put right on Start (their type or region could not be "
+    st.warning(md("Not in any type or region group until put right below (their type or region could not be "
                   "read): " + "; ".join(f"{names.get(o, o)}: {what} “{text}”" for o, what, text in found.unmapped)))
+with st.expander("Put a council's type or region right", expanded=bool(found.unmapped)), \
+        st.form("peers.place", border=False):
+    first = [o for o, _, _ in found.unmapped] + list(names)
+    whose = st.selectbox("Council", list(dict.fromkeys(first)), format_func=lambda o: names[o], key="peers.place.org")
+    kind = st.selectbox("Type", ["", *TYPES], format_func=lambda t: t or "None", key="peers.place.type")
+    place = st.selectbox("Region", ["", *REGIONS], format_func=lambda r: r or "None", key="peers.place.region")
+    if st.form_submit_button("Save the type and region"):
+        _do(lambda: workflows.set_organisation_place(store, actor, whose, kind, place),
+            lambda org: f"{org.name}: type {org.type or 'none'}, region {org.region or 'none'}; it counts in its "
+                        "groups from the next release.")
 
 st.header("Clubs")
 clubs = [g for g in found.groups if g.kind == "club"]

@@ -27,7 +27,8 @@ def show(org_id: str, period: PeriodRecord) -> None:
     with st.container(key="home.peers"):
         st.subheader("Compared with other councils")
         if put is None:
-            st.markdown(md(f"{period.period} is not put forward. Put forward, its key-area levels count in the "
+            st.markdown(md(f"{period.period} is not put forward (a release already published keeps it as it "
+                           "was, where it was). Put forward, its key-area scores count in the "
                            "group figures of the next release (by type, by region and in any club the council is "
                            "in): other councils see only each group's median and quartiles, never this council's "
                            "scores or name, and nothing from a group of fewer than five councils."))
@@ -36,9 +37,10 @@ def show(org_id: str, period: PeriodRecord) -> None:
                              f"{period.period} is put forward: it counts from the next release.", DONE)
         else:
             since = f" on {long_date(put.at.date())}" if put.at else ""
-            st.markdown(md(f"{period.period} is put forward{since}" + (f" by {put.by}" if put.by else "") +
+            st.markdown(md(f"{period.period} was put forward{since}" + (f" by {put.by}" if put.by else "") +
                            ". Withdrawn, it leaves the figures at the next release; a release already "
-                           "published stays as it was."))
+                           "published stays as it was. Reopened, it is withdrawn too, and put forward again "
+                           "only by choice once approved again."))
             if st.button("Withdraw it", key="home.peers.withdraw"):
                 done_or_said(lambda: workflows.peers_withdraw(store, actor, org_id, period.period),
                              f"{period.period} is withdrawn: it leaves the figures at the next release.", DONE)

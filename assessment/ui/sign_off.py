@@ -46,6 +46,9 @@ def show(org: str, current: PeriodRecord) -> None:
         _approve(org, current)
     if current.status in ("submitted", "approved") and actor.may(org, ADMINISTER):
         with st.expander("Reopen as a draft"):
+            if current.status == "approved":
+                st.caption("Reopened, an approved period put forward for comparison with other councils is "
+                           "withdrawn from the next release; put it forward again once it is approved again.")
             reason = st.text_area("Reason (kept in the period's history)", key="home.reopen.reason", height=68)
             if st.button(f"Reopen {period}", key="home.reopen"):
                 _do(lambda: workflows.reopen_period(state.store(), actor, org, period, reason=reason),

@@ -44,7 +44,7 @@ from .entries import (
                      take_drafts_here,
 )
 from .imports import ImportPreview, apply_import, import_record, preview_import, undo_import
-from .organisations import add_organisation
+from .organisations import add_organisation, set_organisation_place
 from .plans import rate_plan, start_plan_period
 from .rounds import (Invited, Questionnaire, RoundSpread, answer_as, answer_by_link, apply_round,
                      close_round, import_answers, invite, may_moderate, moderate, open_round, questionnaire_by_link,
@@ -96,7 +96,7 @@ __all__ = ["ADMINISTER", "EDIT", "EXAMPLES_ACTOR", "LOCAL_ACTOR", "PEOPLE", "REA
            "withdraw_period", "check_decision_date", "check_not_far_ahead", "ACTION_PLAN_LOCKED", "may_change",
            "take_drafts_here", "set_key_area_target",
            "CoveringImport", "import_covering", "save_covering", "set_report_shape", "shape_named",
-           "PlanEdit", "rate_plan", "start_plan_period"]
+           "PlanEdit", "rate_plan", "start_plan_period", "set_organisation_place"]
 __all__ += ["PlanImported", "import_plan_record"]
 __all__ += ["DatedBackup", "check_backup", "save_dated_backup"]
 __all__ += ["MailFailed", "MailSettings", "SmtpMailer", "Delivery", "NotifyRun", "action_owners",

@@ -303,6 +303,7 @@ class PeerView:
     framework_id: str
     groups: list[GroupFigures]
     series: list[PeerDocument]
+    period: str = ""          # the council's own name for the period
 
 
 def peer_view_of(record: OrganisationRecord, period: str, released: list[PeerDocument], clubs: list[PeerDocument],
@@ -330,4 +331,4 @@ def peer_view_of(record: OrganisationRecord, period: str, released: list[PeerDoc
                  for f in figures if f["group"] == name and f["year"] == year and f["key_area"] in own_of}
         groups.append(GroupFigures(kind, name, found))
     return PeerView(latest.name, latest.released_on, year, base.id, groups,
-                    [s for s in series if s.data.get("framework_id") == base.id])
+                    [s for s in series if s.data.get("framework_id") == base.id], period)
