@@ -49,7 +49,7 @@ def test_radar_spec_closes_polygons_and_names_levels(nps, medway):
     assert today[0]["order"] == 0 and today[-1]["order"] == 14 and today[-1]["value"] == today[0]["value"]
     # Medway sets no targets, so the legend names only the two periods.
     legend = next(layer for layer in spec["layer"] if layer is series_layer)["encoding"]["color"]["scale"]["domain"]
-    assert legend == ["2023 (where we are today)", "2022 (last year)"]
+    assert legend == ["2023 (where we are today)", "2022 (the period before)"]
     assert [t["text"] for t in spec["datasets"]["legend_text"]] == legend   # the drawn legend says the same
 
 

@@ -442,7 +442,7 @@ def _radar_layers(n: int, present: tuple[str, ...], legend_names: tuple[str, ...
 
 def _legend_name(row: dict[str, Any]) -> str:
     return {"today": f"{row['label']} (where we are today)", "target": "Target (where we want to be)",
-            "last year": f"{row['label']} (last year)"}[row["series"]]
+            "last year": f"{row['label']} (the period before)"}[row["series"]]
 
 
 
