@@ -226,7 +226,7 @@ def test_the_command_line_runs_peer_comparison(store, db_url, capsys):
     assert "club Five: 5 councils" in cli("peers", "club", "add", "Five", *[a for n in range(5)
                                                                               for a in ("--org", f"council-{n:02d}")])
     assert "unitary\t5 councils" in cli("peers", "groups").replace("type\t", "")
-    assert "release 2026-04-01 (1)" in cli("peers", "release", "--date", "2026-04-01")
+    assert "release 1" in cli("peers", "release", "--date", "2026-04-01")
     shown = json.loads(cli("peers", "show", "--org", "council-00", "--period", "2023/24", "--group", "type",
                            "--format", "json"))
     assert shown["group"] == "unitary" and shown["key_areas"][AREA] == {"n": 5, "median": 4.0}

@@ -38,7 +38,7 @@ def test_a_councillor_reads_where_the_council_stands_among_its_peers(tmp_path, p
         expect(radar.locator("svg, canvas").first).to_be_visible(timeout=30000)
         expect(page.get_by_text(SENTENCE)).to_be_visible()
         expect(page.get_by_role("combobox", name="Compared with")).to_have_value("Type: unitary authorities (n = 11)")
-        expect(page.get_by_text("Compared with 11 unitary authorities in 2023/24 (release 2026-04-01 (1), "
+        expect(page.get_by_text("Compared with 11 unitary authorities in 2023/24 (release 1, "
                                 "published 1 April 2026): the pale green striped band")).to_be_visible()
         numbers = page.locator("table").filter(has_text=COLUMN).first
         expect(numbers).to_contain_text("3.00 (2.50 to 4.00)")
@@ -58,13 +58,12 @@ def test_the_deployment_administrator_publishes_a_release_on_its_page(tmp_path, 
         idle(page)
         expect(page.get_by_text("11 approved periods put forward now, from 11 councils")).to_be_visible()
         releases = widget(page, "peers.releases")
-        expect(releases).to_contain_text("2026-04-01 (1)")
+        expect(releases).to_contain_text("1")
         page.get_by_role("button", name="Publish the release").click()
         today = long_date(date.today())
-        expect(page.get_by_text(f"Release {date.today().isoformat()} (2) of {today} published.")).to_be_visible(
-            timeout=30000)
+        expect(page.get_by_text(f"Release 2 of {today} published.")).to_be_visible(timeout=30000)
         idle(page)
-        expect(widget(page, "peers.releases")).to_contain_text(f"{date.today().isoformat()} (2)")
+        expect(widget(page, "peers.releases")).to_contain_text(today)
         expect(widget(page, "peers.groups")).to_contain_text("Southern buyers")
         page.get_by_text("Withheld by the guard in release").click()
         idle(page)

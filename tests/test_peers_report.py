@@ -47,9 +47,9 @@ HOME = "home"
 PERIOD = "2023/24"
 RELEASE_ON = date(2026, 4, 1)
 OTHERS = [1, 2, 2, 3, 3, 3, 4, 4, 5, 5]
-SENTENCE = ("At or above the median of 11 unitary authorities in 9 of 14 key areas (release 2026-04-01 (1), "
+SENTENCE = ("At or above the median of 11 unitary authorities in 9 of 14 key areas (release 1, "
             "published 1 April 2026).")
-COLUMN = "Unitary authorities (median; quartiles), n = 11, release 2026-04-01 (1), published 1 April 2026"
+COLUMN = "Unitary authorities (median; quartiles), n = 11, release 1, published 1 April 2026"
 DOCUMENTS = ROOT / "test-artifacts" / "documents"
 
 
@@ -118,7 +118,7 @@ def test_the_radar_table_gains_the_groups_column_in_words(seen):
     region = peer_comparison(view, by_kind["region"], framework)
     assert set(line[region.column] for line in radar_text_table(rows, None, region)) == {
         "no comparator: fewer than 5 councils contribute"}
-    assert region.column == "Councils in the South East (median), release 2026-04-01 (1), published 1 April 2026"
+    assert region.column == "Councils in the South East (median), release 1, published 1 April 2026"
 
 
 def test_the_at_a_glance_sentence_and_the_peers_table_worked_by_hand(seen):
@@ -138,7 +138,7 @@ def test_the_at_a_glance_sentence_and_the_peers_table_worked_by_hand(seen):
                                                                     "report, 2025)"]) == ("3.00", "2.00 to 4.00", "–")
     region = peer_comparison(view, next(g for g in view.groups if g.kind == "region"), framework)
     assert region.sentence(own) == ("There is no median of councils in the South East to compare with in any key "
-                                    "area (release 2026-04-01 (1), published 1 April 2026).")
+                                    "area (release 1, published 1 April 2026).")
     assert peers_table(rows, region)[0]["Median"] == "no comparator: fewer than 5 councils contribute"
 
 
@@ -149,9 +149,9 @@ def test_the_chart_draws_the_band_and_ticks_says_so_validates_and_renders(seen):
     alt.LayerChart.from_dict(spec, validate=True)
     assert len(spec["datasets"]["peer_bands"]) == 2 * 14 and len(spec["datasets"]["peer_ticks"]) == 2 * 14
     legend = [t["text"] for t in spec["datasets"]["legend_text"]]
-    assert "Unitary authorities, release 2026-04-01 (1): quartiles (band), median (tick)" in legend
+    assert "Unitary authorities, release 1: quartiles (band), median (tick)" in legend
     caption = radar_caption(rows, None, peers)
-    assert ("Compared with 11 unitary authorities in 2023/24 (release 2026-04-01 (1), published 1 April 2026): the "
+    assert ("Compared with 11 unitary authorities in 2023/24 (release 1, published 1 April 2026): the "
             "pale green striped band along each key area's spoke runs from the lower to the upper quartile of "
             "unitary authorities") in caption
     assert "No council is named" in caption and COLUMN in caption
@@ -268,8 +268,8 @@ def test_the_report_page_with_peers(peers_db):
     _no_other_council(page)
     chooser.set_value("region").run()
     assert not at.exception, at.exception
-    assert ("There is no median of councils in the South East to compare with in any key area (release 2026-04-01 "
-            "(1), published 1 April 2026).") in [m.value for m in shown(at.markdown)]
+    assert ("There is no median of councils in the South East to compare with in any key area (release 1, "
+            "published 1 April 2026).") in [m.value for m in shown(at.markdown)]
 
 
 def test_a_period_no_release_has_figures_for_shows_no_peers(peers_db):

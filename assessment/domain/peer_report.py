@@ -5,7 +5,7 @@ the report page and the Word report share, from a release's figures for one of t
   tick across it (the median alone where only that may be shown; nothing where there is no
   comparator); the radar's table gains a column (`PeerComparison.column`, `PeerComparison.cell`).
 - At a glance: "At or above the median of 23 unitary authorities in 9 of 14 key areas (release
-  2026-04-01 (1), published 1 April 2026)." (`PeerComparison.sentence`, by `peers.standing`).
+  1, published 1 April 2026)." (`PeerComparison.sentence`, by `peers.standing`).
 - A "Peers" section: per key area, the council's level beside the group's median, quartiles and n,
   and any published outside series of the framework compared, always with its source and year
   (`peers_table`).
@@ -127,7 +127,7 @@ class PeerComparison:
     name: str
     words: str                            # "unitary authorities"
     n: int | None                         # councils contributing (the most of any key area)
-    release: str                          # "2026-04-01 (1)"
+    release: str                          # "1"
     released_on: date | None
     year: int
     figures: dict[str, Figure]            # key area title -> figure; a key area not compared is absent
@@ -143,7 +143,7 @@ class PeerComparison:
 
     @property
     def release_words(self) -> str:
-        """"release 2026-04-01 (1), published 1 April 2026"."""
+        """"release 1, published 1 April 2026"."""
         published = f", published {long_date(self.released_on)}" if self.released_on else ""
         return f"release {self.release}{published}"
 
@@ -183,7 +183,7 @@ class PeerComparison:
 
     def sentence(self, own: dict[str, float]) -> str:
         """The at-a-glance sentence with its release: "At or above the median of 23 unitary
-        authorities in 9 of 14 key areas (release 2026-04-01 (1), published 1 April 2026)."."""
+        authorities in 9 of 14 key areas (release 1, published 1 April 2026)."."""
         said = standing_sentence(*self.standing(own), self.n, self.words)
         return f"{said.rstrip('.')} ({self.release_words})."
 

@@ -53,7 +53,7 @@ def choose(view: ReleaseLike, framework: Framework, where: Any = st) -> tuple[st
 
 def glance(peers: PeerComparison, rows: list[dict[str, Any]], where: Any = st) -> None:
     """The at-a-glance sentence: "At or above the median of 23 unitary authorities in 9 of 14 key areas
-    (release 2026-04-01 (1), published 1 April 2026)." (`rows`: the whole framework's radar rows)."""
+    (release 1, published 1 April 2026)." (`rows`: the whole framework's radar rows)."""
     where.markdown(md(peers.sentence(own_levels(rows))))
 
 

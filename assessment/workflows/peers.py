@@ -196,7 +196,7 @@ def publish_release(store: Store, actor: Actor, on: date | None = None) -> PeerD
                                 for (g, y), shown in sorted(made.memberships.items())},
                 "key_area_memberships": {f"{g}|{y}|{k}": [sorted(m) for m in shown]
                                          for (g, y, k), shown in sorted(made.key_area_memberships.items())}}
-        name = f"{on.isoformat()} ({made_before + 1})"
+        name = f"{made_before + 1}"   # releases are numbered; each names its date beside it
         tx.put_peer_document(PeerDocument(GUARD, GUARD_NAME, {"frameworks": memory}, made_by=actor.name))
         return tx.put_peer_document(PeerDocument(RELEASE, name, data, released_on=on, made_by=actor.name))
 
