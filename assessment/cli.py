@@ -1584,7 +1584,7 @@ def round_apply(obj: Context, round_id: int) -> None:
 @cli.group()
 def peers() -> None:
     """Councils side by side on a shared deployment: approved periods put forward, groups (type,
-    region, clubs), releases of group figures that give no council's score away (issue 31)."""
+    region, clubs), releases of group figures that give no council's score away."""
 
 
 @peers.command("opt-in")

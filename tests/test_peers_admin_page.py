@@ -90,7 +90,8 @@ def test_the_administrator_defines_a_club_publishes_a_release_and_enters_a_serie
     _run(at.button(key="FormSubmitter:peers.series.add-Save the series").click())
     assert "Series National diagnostic 2025 saved with 2 key areas." in _said(at)
     series = next(t for t in tables(at) if "Series" in t.columns)
-    assert list(series.iloc[0])[:5] == ["National diagnostic 2025", "LGA national report", "2025", "nps-2018", "2"]
+    assert list(series.iloc[0])[:5] == ["National diagnostic 2025", "LGA national report", "2025",
+                                        "National Procurement Strategy for Local Government in England 2018", "2"]
     store = open_store(peers_url)
     assert workflows.peer_series(store, ADMIN)[0].data["levels"] == {"engaging-councillors": 2.6,
                                                                      "engaging-senior-managers": 2.4}

@@ -102,14 +102,17 @@ with st.form("peers.release", border=True):
 
 st.header("Published outside figures")
 series = workflows.peer_series(store, actor)
+framework_ids = queries.frameworks()
+frameworks = {f: queries.framework(f).name for f in framework_ids}
 table([{"Series": s.name, "Source": s.data.get("source", ""), "Year": s.data.get("year", ""),
-        "Framework": s.data.get("framework_id", ""), "Key areas": len(s.data.get("levels", {})),
+        "Framework": frameworks.get(s.data.get("framework_id", ""), s.data.get("framework_id", "")),
+        "Key areas": len(s.data.get("levels", {})),
         "Entered": long_date_time(s.made_at) if s.made_at else ""} for s in series],
       st.container(key="peers.series"))
-framework_ids = queries.frameworks()
 with st.expander("Enter a published series"):
     st.markdown("For example a national diagnostic's aggregates: always shown with its source and year.")
     framework_id = st.selectbox("Framework", framework_ids, key="peers.series.framework",
+                                format_func=lambda f: frameworks.get(f, f),
                                 index=framework_ids.index("nps-2018") if "nps-2018" in framework_ids else 0)
     framework = queries.framework(framework_id)
     with st.form("peers.series.add", border=False):
