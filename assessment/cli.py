@@ -1645,18 +1645,20 @@ def peers_groups(obj: Context) -> None:
 
 
 @peers.command("release")
-@click.option("--date", "on", type=DecisionDate(), help="The release's date (default: today).")
+@click.option("--date", "on", type=DecisionDate(), help="The release's date (default: today; never later).")
+@click.option("--preview", is_flag=True, help="Say what the release would show and withhold; publish nothing.")
 @click.pass_obj
-def peers_release(obj: Context, on: date | None) -> None:
+def peers_release(obj: Context, on: date | None, preview: bool) -> None:
     """Publish a release: every group's figures from the periods put forward now, frozen."""
-    made = workflows.publish_release(obj.store, obj.actor, on)
+    made = workflows.publish_release(obj.store, obj.actor, on, preview=preview)
     for base, part in made.data.get("frameworks", {}).items():
         shown = sum(1 for f in part["figures"] if f.get("median") is not None)
         click.echo(f"{base}: {counted(len(part['figures']), 'figure')}, {shown} with a median; "
                    f"{counted(len(part['withheld']), 'group-year')} withheld by the guard")
         for key, why in part["withheld"].items():
             click.echo(f"  withheld {key.replace('|', ' ')}: {why}")
-    click.echo(f"release {made.name}")
+    click.echo(f"release {made.name} would be published (a preview: nothing is kept)" if preview
+               else f"release {made.name}")
 
 
 @peers.command("show")

@@ -226,6 +226,8 @@ def test_the_command_line_runs_peer_comparison(store, db_url, capsys):
     assert "club Five: 5 councils" in cli("peers", "club", "add", "Five", *[a for n in range(5)
                                                                               for a in ("--org", f"council-{n:02d}")])
     assert "unitary\t5 councils" in cli("peers", "groups").replace("type\t", "")
+    assert "release 1 would be published (a preview: nothing is kept)" in cli("peers", "release", "--preview")
+    assert workflows.peer_releases(store, LOCAL_ACTOR) == []
     assert "release 1" in cli("peers", "release", "--date", "2026-04-01")
     shown = json.loads(cli("peers", "show", "--org", "council-00", "--period", "2023/24", "--group", "type",
                            "--format", "json"))

@@ -72,6 +72,12 @@ def test_the_administrator_defines_a_club_publishes_a_release_and_enters_a_serie
     _run(at.button(key="FormSubmitter:peers.club-Save the club").click())
     assert "Club Eastern buyers saved with 5 councils." in _said(at)
     at.date_input(key="peers.release.on").set_value(date(2026, 4, 1))
+    _run(at.button(key="FormSubmitter:peers.release-Preview the release").click())    # first, a preview
+    assert "**Preview of release 1, dated 1 April 2026** (nothing is published): 42 figures with a median." in [
+        m.value for m in shown(at.markdown)]
+    previewed = next(t for t in tables(at) if "Why" in t.columns)
+    assert list(previewed["Group, year (key area)"]) == ["Eastern buyers, 2023"]
+    assert workflows.peer_releases(open_store(peers_url), ADMIN) == []                 # nothing kept
     _run(at.button(key="FormSubmitter:peers.release-Publish the release").click())
     assert "Release 1 of 1 April 2026 published." in _said(at)
     releases = next(t for t in tables(at) if "Release" in t.columns)

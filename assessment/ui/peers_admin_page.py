@@ -9,6 +9,7 @@ from datetime import date
 import streamlit as st
 
 from assessment import workflows
+from assessment.domain.errors import AssessmentError
 from assessment.domain.numbers import counted
 from assessment.domain.peer_records import CLUB, SERIES
 from assessment.domain.peers import REGIONS, TYPES
@@ -16,7 +17,7 @@ from assessment.domain.record import long_date, long_date_time
 from assessment.ui import state
 from assessment.ui.html_tables import table
 from assessment.ui.messages import done_or_said
-from assessment.ui.text import md
+from assessment.ui.text import md, said
 from assessment.workflows import queries
 
 store, actor = state.store(), state.actor()
@@ -77,33 +78,57 @@ st.header("Releases")
 st.markdown(md(f"{counted(len(put_forward), 'approved period')} put forward now, from "
                f"{counted(len({o.org_id for o in put_forward}), 'council')}: the next release counts them."))
 releases = workflows.peer_releases(store, actor)
-table([{"Release": r.name, "Published": long_date(r.released_on) if r.released_on else "",
-        "By": r.made_by or "",
-        "Figures with a median": sum(1 for part in r.data.get("frameworks", {}).values()
-                                     for f in part.get("figures", []) if f.get("median") is not None),
+
+
+def _shown(release) -> int:
+    return sum(1 for part in release.data.get("frameworks", {}).values()
+               for f in part.get("figures", []) if f.get("median") is not None)
+
+
+def _withheld(release, key: str) -> None:
+    """Why the guard withheld what it did in `release` (only the deployment's administrator sees it)."""
+    reasons = [(frameworks_named.get(base, base), group, why)
+               for base, part in release.data.get("frameworks", {}).items()
+               for group, why in {**part.get("withheld", {}), **part.get("withheld_key_areas", {})}.items()]
+    st.caption("A group (or one key area of it) whose councils differ by 1 to 4 from another group's, or from any "
+               "set shown in an earlier release (a council whose levels changed counting as one gone and one come), "
+               "is withheld so that no council's score can be worked out; it comes back once the difference is 5 "
+               f"or more. Only you see these reasons. Withheld: {len(reasons)}.")
+    table([{"Framework": base, "Group, year (key area)": group.replace("|", ", "), "Why": why}
+           for base, group, why in reasons], st.container(key=key))
+
+
+frameworks_named = {f: queries.framework(f).name for f in queries.frameworks()}
+table([{"Release": r.name, "Published": long_date(r.released_on) if r.released_on else "", "By": r.made_by or "",
+        "Figures with a median": _shown(r),
         "Groups withheld": sum(len(part.get("withheld", {})) for part in r.data.get("frameworks", {}).values())}
        for r in reversed(releases)], st.container(key="peers.releases"))
 if releases:
-    latest = releases[-1]
-    reasons = [(base, key, why) for base, part in latest.data.get("frameworks", {}).items()
-               for key, why in {**part.get("withheld", {}), **part.get("withheld_key_areas", {})}.items()]
-    with st.expander(f"Withheld by the guard in release {latest.name} ({len(reasons)})"):
-        st.caption("A group (or one key area of it) whose councils differ by 1 to 4 from another group's, or from "
-                   "any set of councils shown in an earlier release, is withheld so that no council's score can be "
-                   "worked out; it comes back once the difference is 5 or more. Only you see these reasons.")
-        table([{"Framework": base, "Group, year (key area)": key.replace("|", ", "), "Why": why}
-               for base, key, why in reasons], st.container(key="peers.withheld"))
+    with st.expander(f"Withheld by the guard in release {releases[-1].name}"):
+        _withheld(releases[-1], "peers.withheld")
 with st.form("peers.release", border=True):
-    st.markdown("**Publish a release**")
+    st.markdown("**Publish a release**: preview it first to see what it would show and withhold")
     on = st.date_input("Dated", value=date.today(), max_value=date.today(), format="DD/MM/YYYY", key="peers.release.on")
-    if st.form_submit_button("Publish the release"):
+    preview, publish = st.columns(2)
+    if preview.form_submit_button("Preview the release"):
+        try:
+            st.session_state["peers.preview"] = workflows.publish_release(store, actor, on, preview=True)
+        except AssessmentError as exc:
+            st.error(said(exc))
+    if publish.form_submit_button("Publish the release"):
+        st.session_state.pop("peers.preview", None)
         _do(lambda: workflows.publish_release(store, actor, on),
             lambda made: f"Release {made.name} of {long_date(made.released_on)} published.")
+if (shown := st.session_state.get("peers.preview")) is not None:
+    with st.container(border=True, key="peers.preview"):
+        st.markdown("**" + md(f"Preview of release {shown.name}, dated {long_date(shown.released_on)}") + "** "
+                    + md(f"(nothing is published): {counted(_shown(shown), 'figure')} with a median."))
+        _withheld(shown, "peers.preview.withheld")
 
 st.header("Published outside figures")
 series = workflows.peer_series(store, actor)
 framework_ids = queries.frameworks()
-frameworks = {f: queries.framework(f).name for f in framework_ids}
+frameworks = frameworks_named
 table([{"Series": s.name, "Source": s.data.get("source", ""), "Year": s.data.get("year", ""),
         "Framework": frameworks.get(s.data.get("framework_id", ""), s.data.get("framework_id", "")),
         "Key areas": len(s.data.get("levels", {})),

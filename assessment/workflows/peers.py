@@ -141,18 +141,19 @@ def _compared_on(framework: Framework) -> tuple[Framework, dict[str, str]]:
     return base, rules.comparable_key_areas(mapping)
 
 
-def publish_release(store: Store, actor: Actor, on: date | None = None) -> PeerDocument:
+def publish_release(store: Store, actor: Actor, on: date | None = None, *, preview: bool = False) -> PeerDocument:
     """Publish a release dated `on` (today): every group's figures from the periods put forward now,
     frozen; the guard compares each group with the others and with every set of contributions shown
     before (kept in the guard's one document, `GUARD`, which this release brings up to date; a
-    framework nobody on it takes part in this time keeps what was shown of it)."""
+    framework nobody on it takes part in this time keeps what was shown of it). With `preview`, the
+    release as it would be, nothing kept: what would be withheld, and why, before it is published."""
     allow_deployment(actor, "publish a release of peer figures")
     today = date.today()
     on = on or today
     # published when dated: a later date would show nothing till then and hold back every release before it
     if not date(2000, 1, 1) <= on <= today:
         raise InvalidEdit(f"a release is dated from 2000 to today ({long_date(today)}), not {long_date(on)}")
-    with store.transaction() as tx:
+    with store.transaction(write=not preview) as tx:
         last, made_before = tx.latest_peer_document(RELEASE)
         if last is not None and last.released_on and on < last.released_on:
             raise InvalidEdit(f"a release is dated on or after the last one ({last.released_on.isoformat()})")
@@ -197,6 +198,8 @@ def publish_release(store: Store, actor: Actor, on: date | None = None) -> PeerD
                 "key_area_memberships": {f"{g}|{y}|{k}": [sorted(m) for m in shown]
                                          for (g, y, k), shown in sorted(made.key_area_memberships.items())}}
         name = f"{made_before + 1}"   # releases are numbered; each names its date beside it
+        if preview:
+            return PeerDocument(RELEASE, name, data, released_on=on, made_by=actor.name)
         tx.put_peer_document(PeerDocument(GUARD, GUARD_NAME, {"frameworks": memory}, made_by=actor.name))
         return tx.put_peer_document(PeerDocument(RELEASE, name, data, released_on=on, made_by=actor.name))
 
