@@ -424,8 +424,8 @@ def _radar_layers(n: int, present: tuple[str, ...], legend_names: tuple[str, ...
              alt.Chart(alt.Data(name="band_legend")).mark_line(**band_mark).encode(x=x, y=y, order="end:Q")
              ] if banded else []
     # A group of councils: a narrower striped band (quartiles) over the respondents' and a tick (median).
-    peer_mark: dict[str, Any] = dict(color=PEER_COLOUR, strokeWidth=max(4, round(unit * 0.16)), strokeCap="butt",
-                                     strokeDash=PEER_DASH, opacity=0.45, aria=False)
+    peer_mark: dict[str, Any] = dict(color=PEER_COLOUR, strokeWidth=max(6, round(unit * 0.22)), strokeCap="butt",
+                                     strokeDash=PEER_DASH, opacity=0.55, aria=False)
     peer_bands = [alt.Chart(alt.Data(name=name)).mark_line(**peer_mark).encode(
                       x=x, y=y, order="end:Q", **({"detail": "key_area:N"} if name == "peer_bands" else {}))
                   for name in ("peer_bands", "peer_legend")] if peer_banded else []
