@@ -518,7 +518,8 @@ SHAPES = {"organisations": backup_module.OrganisationData, "baselines": backup_m
           "moderations": backup_module.ModerationData, "peers": backup_module.PeerData}
 NOT_IN_THE_FILE = {"organisations": {"changed"},   # a stamp for reading: a restored organisation gets a new one
                    "baselines": {"organisation_id"}, "settings": set(),
-                   "assessments": {"id", "organisation_id"}, "entries": {"id", "assessment_id"},
+                   "assessments": {"id", "organisation_id", "peers_contribution"},   # a cache: worked out again
+                   "entries": {"id", "assessment_id"},
                    "actions": {"entry_id"}, "evidence": {"id", "entry_id"}, "entry_history": {"id", "entry_id"},
                    "drafts": {"id", "assessment_id"}, "action_updates": {"id", "action_id"},
                    "events": {"organisation_id"}, "people": {"id"}, "memberships": {"person_id"},

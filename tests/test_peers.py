@@ -307,3 +307,31 @@ def test_reopening_a_period_put_forward_says_it_is_withdrawn(store, db_url, caps
     assert ("reopened as a draft; it is withdrawn from the next release of peer figures (put it forward again once "
             "approved)") in capsys.readouterr().out
     assert workflows.peers_opted_in(store, LOCAL_ACTOR, org_id) == []
+
+
+def test_a_release_reads_the_scores_of_councils_changed_since_the_last_only(store, monkeypatch):
+    """What a period contributes is kept with it at a release: the next release reads no scores
+    unless its council's records have changed (then its contribution is worked out again), and a
+    kept contribution that cannot be read is worked out again too."""
+    from assessment.storage.store import Transaction
+    ids = [put_forward(store, n) for n in range(6)]
+    read: list[list[str]] = []
+    real = Transaction.peer_periods
+
+    def spied(self, put):
+        read.append(sorted(p.org_id for p in put))
+        return real(self, put)
+    monkeypatch.setattr(Transaction, "peer_periods", spied)
+    workflows.publish_release(store, LOCAL_ACTOR, date(2026, 4, 1))
+    assert read == [ids]                                                 # the first: every council's scores
+    workflows.publish_release(store, LOCAL_ACTOR, date(2026, 4, 2))
+    assert read == [ids]                                                 # nothing changed: none read
+    # council 0 starts a new period (its records change): its 2023/24 is read again, alone
+    workflows.start_period(store, LOCAL_ACTOR, ids[0], "2024/25")
+    workflows.publish_release(store, LOCAL_ACTOR, date(2026, 4, 3))
+    assert read[-1] == [ids[0]]
+    with store.transaction() as tx:
+        tx.keep_peer_contributions({p.assessment_id: "not json" for p in tx.peer_put_forward() if p.org_id == ids[1]})
+    workflows.publish_release(store, LOCAL_ACTOR, date(2026, 4, 4))
+    assert read[-1] == [ids[1]]
+    assert figures(store, ids[0])[AREA] == {"n": 6, "median": 4.0}      # 3 + n % 3 for n = 0..5: 3,4,5,3,4,5

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 from urllib.parse import quote
 from uuid import uuid4
 
@@ -383,6 +383,22 @@ ROUND_OF_A_PERIOD = "round"
 # Putting an approved period forward for peer comparison, or withdrawing it: its content does not
 # change, and only an approved period is put forward (`set_peers_opt_in`).
 PEERS_OF_A_PERIOD = "peers"
+PEER_ALL_AT = 500   # periods of a release to work out afresh from which all put forward are read, not by id
+
+
+class PutForward(NamedTuple):
+    """A period put forward (`Transaction.peer_put_forward`): its row, organisation, name and
+    status; the framework its record follows (its latest period's, as `load_record` gives it); the
+    organisation's stamp (`organisations.changed`, new at every change to its records); and what
+    the last release kept of its contribution (JSON, or None)."""
+
+    assessment_id: int
+    org_id: str
+    period: str
+    status: str
+    framework_id: str
+    stamp: str
+    kept: str | None
 
 
 def writes(case: str):
@@ -666,7 +682,7 @@ class Transaction:
         row.decision, row.decision_date, row.minute = (kept.decision, kept.on, kept.minute) if kept else (None,) * 3
         row.approved_by, row.approved_at = (kept.by, kept.at or _now()) if kept else (None, None)
         if status != "approved":   # what members approved is what was put forward: reopened, it must be again
-            row.peers_opted_in_by = row.peers_opted_in_at = None
+            row.peers_opted_in_by = row.peers_opted_in_at = row.peers_contribution = None
         self.s.flush()
 
     # ------------------------------------------------------------ peer comparison (issue 31)
@@ -682,6 +698,7 @@ class Transaction:
         if by is not None and row.status != "approved":
             raise PeriodLocked(f"{period} is {row.status}: only an approved period is compared with other councils")
         row.peers_opted_in_by, row.peers_opted_in_at = (by, _now()) if by is not None else (None, None)
+        row.peers_contribution = None
         self.s.flush()
 
     @reads
@@ -694,21 +711,10 @@ class Transaction:
         return [OptIn(org, period, by, _utc(at)) for org, period, by, at in self.s.execute(query)]
 
     @reads
-    def peer_periods(self) -> list[tuple[str, str, PeriodRecord]]:
-        """Every period put forward, in `peer_opt_ins`' order, with only what a release works out from
-        it: (organisation, the framework id its record follows (its latest period's, as `load_record`
-        gives it), the period with its status and its objective and key-area entries' scores). No
-        targets, comments, actions, evidence, approval or covering report: three plain queries of the
-        columns needed, no records loaded (a release reads every council's periods). Read-only: entries
-        of the same item and score are one object, shared between periods."""
+    def peer_put_forward(self) -> list[PutForward]:
+        """Every period put forward, by organisation and period, with what a release needs before it
+        reads any score (`PutForward`): two plain queries of a few columns."""
         put = (AssessmentRow.record == MAIN_RECORD, AssessmentRow.peers_opted_in_at.is_not(None))
-        periods: dict[int, PeriodRecord] = {}
-        out: list[tuple[str, PeriodRecord]] = []
-        for assessment_id, org, period, status in self.s.execute(
-                select(AssessmentRow.id, AssessmentRow.organisation_id, AssessmentRow.period, AssessmentRow.status)
-                .where(*put).order_by(AssessmentRow.organisation_id, AssessmentRow.period)):
-            periods[assessment_id] = PeriodRecord(period, status)
-            out.append((org, periods[assessment_id]))
         latest: dict[str, tuple[str, str]] = {}     # organisation -> (its latest period, that period's framework)
         for org, period, framework_id in self.s.execute(
                 select(AssessmentRow.organisation_id, AssessmentRow.period, AssessmentRow.framework_id)
@@ -716,20 +722,47 @@ class Transaction:
                        AssessmentRow.organisation_id.in_(select(AssessmentRow.organisation_id).where(*put)))):
             if org not in latest or period_key(period) > period_key(latest[org][0]):
                 latest[org] = (period, framework_id)
+        return [PutForward(assessment_id, org, period, status, latest[org][1] if org in latest else "", stamp or "",
+                           kept)
+                for assessment_id, org, period, status, stamp, kept in self.s.execute(
+                    select(AssessmentRow.id, AssessmentRow.organisation_id, AssessmentRow.period, AssessmentRow.status,
+                           OrganisationRow.changed, AssessmentRow.peers_contribution)
+                    .join(OrganisationRow, OrganisationRow.id == AssessmentRow.organisation_id)
+                    .where(*put).order_by(AssessmentRow.organisation_id, AssessmentRow.period))]
+
+    @reads
+    def peer_periods(self, put: list[PutForward]) -> dict[int, PeriodRecord]:
+        """The periods `put` (`peer_put_forward`'s), by assessment id, with only what a release works
+        out from them: status and the objective and key-area entries' scores. No targets, comments,
+        actions, evidence, approval or covering report, no records loaded: one plain query of the
+        columns needed (a release may read every council's periods). Read-only: entries of the same
+        item and score are one object, shared between periods."""
+        periods = {p.assessment_id: PeriodRecord(p.period, p.status) for p in put}
         shared: dict[tuple[str, str, float | None, bool], Entry] = {}     # (item, kind, score, n/a) -> entry
+        query = (select(EntryRow.assessment_id, EntryRow.kind, EntryRow.item_id, EntryRow.score,
+                        EntryRow.not_applicable)
+                 .join(AssessmentRow, EntryRow.assessment_id == AssessmentRow.id)
+                 .where(AssessmentRow.record == MAIN_RECORD, AssessmentRow.peers_opted_in_at.is_not(None),
+                        EntryRow.kind.not_in(PLAN_KINDS)))
+        if len(periods) < PEER_ALL_AT:        # some: by id; most: all put forward, the rest passed over
+            query = query.where(EntryRow.assessment_id.in_(list(periods)))
         # the session's connection, not the session: plain rows, without the ORM's per-row work
-        for assessment_id, kind, item, value, na in self.s.connection().execute(
-                select(EntryRow.assessment_id, EntryRow.kind, EntryRow.item_id, EntryRow.score, EntryRow.not_applicable)
-                .join(AssessmentRow, EntryRow.assessment_id == AssessmentRow.id)
-                .where(*put, EntryRow.kind.not_in(PLAN_KINDS))):     # one entry per item: any order
+        for assessment_id, kind, item, value, na in self.s.connection().execute(query):   # any order
             found = periods.get(assessment_id)
-            if found is None:       # put forward since the first query (PostgreSQL reads each statement afresh)
+            if found is None:       # not asked for, or put forward since (PostgreSQL reads each statement afresh)
                 continue
             entry = shared.get((item, kind, value, na))
             if entry is None:
                 entry = shared[(item, kind, value, na)] = Entry(item, kind, _score(value, na))
             (found.entries if kind == "objective" else found.key_area_entries)[item] = entry
-        return [(org, latest[org][1] if org in latest else "", period) for org, period in out]
+        return periods
+
+    @writes(PEERS_OF_A_PERIOD)
+    def keep_peer_contributions(self, kept: dict[int, str]) -> None:
+        """Keep what periods put forward contribute (assessment id -> JSON, `peer_put_forward`'s
+        `kept`): not a change to their records, so no organisation's stamp moves."""
+        if kept:
+            self.s.execute(update(AssessmentRow), [{"id": i, "peers_contribution": c} for i, c in kept.items()])
 
     @writes(NOT_A_PERIOD)
     def put_peer_document(self, document: PeerDocument) -> PeerDocument:

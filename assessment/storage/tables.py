@@ -103,6 +103,11 @@ class AssessmentRow(Base):
     # period only; counted from the next release; cleared when withdrawn.
     peers_opted_in_by: Mapped[str | None] = mapped_column(String(PERSON))
     peers_opted_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # What the period put forward contributes, as the last release worked it out (JSON: the
+    # organisation's stamp then, the framework its record followed, the financial year and key-area
+    # levels): kept while the stamp stands, so a release reads the entries of changed councils only.
+    # Not in backups: worked out again at the next release.
+    peers_contribution: Mapped[str | None] = mapped_column(Text)
     organisation: Mapped[OrganisationRow] = relationship(back_populates="assessments")
     entries: Mapped[list["EntryRow"]] = relationship(back_populates="assessment", cascade="all, delete-orphan")
     drafts: Mapped[list["DraftRow"]] = relationship(cascade="all, delete-orphan")

@@ -19,6 +19,7 @@ through the key areas its mapping marks equal (the others are not compared).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable
@@ -31,7 +32,7 @@ from ..domain.peer_records import (CLUB, CLUB_AT_LEAST, GUARD, GUARD_NAME, RELEA
 from ..domain.record import DEFAULT_FRAMEWORK, Organisation, OrganisationRecord, long_date
 from ..formats.framework_file import find_framework
 from ..formats.mapping_file import find_mapping
-from ..storage.store import Store
+from ..storage.store import PutForward, Store, Transaction
 from .access import ADMINISTER, Actor, allow, allow_deployment
 from .common import framework_of
 
@@ -161,21 +162,9 @@ def publish_release(store: Store, actor: Actor, on: date | None = None, *, previ
         clubs = tx.peer_documents(CLUB)
         groups = _groups(organisations, clubs).groups
         kinds = {g.name: g.kind for g in groups}
-        by_base: dict[str, list[rules.Contribution]] = {}
-        key_areas: dict[str, list[str]] = {}
-        # each council's record follows its latest period's framework (`framework_of`); each
-        # framework is found, and what it is compared on worked out, once
-        compared: dict[str, tuple[Framework, Framework, dict[str, str]]] = {}
-        for org_id, framework_id, period in tx.peer_periods():   # scores only: no whole records loaded
-            if framework_id not in compared:
-                own = find_framework(framework_id or DEFAULT_FRAMEWORK)
-                base, comparable = _compared_on(own)
-                compared[framework_id] = (own, base, comparable)
-            own, base, comparable = compared[framework_id]
-            found = rules.contribution(own, period, org_id, comparable=comparable)
-            if found is not None:   # keyed by the compared framework's key areas
-                by_base.setdefault(base.id, []).append(found)
-            key_areas.setdefault(base.id, list(base.key_areas))
+        by_base, key_areas, worked_out = _contributions(tx)
+        if worked_out and not preview:
+            tx.keep_peer_contributions(worked_out)
         seen, _ = tx.latest_peer_document(GUARD)
         memory: dict[str, Any] = dict(seen.data.get("frameworks", {})) if seen is not None else {}
         # The clubs as they are now: a council reads its clubs' figures by them, not by a later change.
@@ -202,6 +191,65 @@ def publish_release(store: Store, actor: Actor, on: date | None = None, *, previ
             return PeerDocument(RELEASE, name, data, released_on=on, made_by=actor.name)
         tx.put_peer_document(PeerDocument(GUARD, GUARD_NAME, {"frameworks": memory}, made_by=actor.name))
         return tx.put_peer_document(PeerDocument(RELEASE, name, data, released_on=on, made_by=actor.name))
+
+
+def _contributions(tx: Transaction) -> tuple[dict[str, list[rules.Contribution]], dict[str, list[str]], dict[int, str]]:
+    """Every period put forward's contribution, by the framework it is compared on, with that
+    framework's key areas; and the contributions worked out afresh, to keep (assessment id -> JSON).
+
+    A contribution the last release kept stands while its council's stamp does (no change to its
+    records since) and its record follows the same framework; the others' scores are read and
+    worked out (`domain.peers.contribution`, the report's own roll-up), so a release reads the
+    entries of the councils that changed only. Each framework is found, and what it is compared on
+    worked out, once."""
+    by_base: dict[str, list[rules.Contribution]] = {}
+    key_areas: dict[str, list[str]] = {}
+    compared: dict[str, tuple[Framework, Framework, dict[str, str]]] = {}
+    fresh: list[PutForward] = []
+    kept: dict[int, str] = {}
+    for put in tx.peer_put_forward():
+        if put.framework_id not in compared:
+            own = find_framework(put.framework_id or DEFAULT_FRAMEWORK)
+            compared[put.framework_id] = (own, *_compared_on(own))
+        own, base, comparable = compared[put.framework_id]
+        key_areas.setdefault(base.id, list(base.key_areas))
+        found = _kept_contribution(put)
+        if found is _STALE:
+            fresh.append(put)
+        elif isinstance(found, rules.Contribution):
+            by_base.setdefault(base.id, []).append(found)
+    periods = tx.peer_periods(fresh) if fresh else {}
+    for put in fresh:
+        own, base, comparable = compared[put.framework_id]
+        found = rules.contribution(own, periods[put.assessment_id], put.org_id, comparable=comparable)
+        if found is not None:   # keyed by the compared framework's key areas
+            by_base.setdefault(base.id, []).append(found)
+        kept[put.assessment_id] = json.dumps({"stamp": put.stamp, "framework": put.framework_id,
+                                              "year": found.year if found else None,
+                                              "levels": found.levels if found else None}, sort_keys=True)
+    return by_base, key_areas, kept
+
+
+_STALE = object()
+
+
+def _kept_contribution(put: PutForward) -> rules.Contribution | None | object:
+    """What the last release kept of a period's contribution, where it still stands: the
+    Contribution, None (it contributes nothing), or `_STALE` (none kept, or its council's records
+    have changed since, or it follows another framework now)."""
+    try:
+        kept = json.loads(put.kept) if put.kept else None
+    except ValueError:
+        return _STALE
+    if not isinstance(kept, dict) or kept.get("stamp") != put.stamp or kept.get("framework") != put.framework_id \
+            or not put.stamp:
+        return _STALE
+    levels, year = kept.get("levels"), kept.get("year")
+    if levels is None:
+        return None
+    if not isinstance(levels, dict) or not isinstance(year, int):
+        return _STALE
+    return rules.Contribution(put.org_id, year, {str(k): float(v) for k, v in levels.items()})
 
 
 def _plain(text: str) -> str:
