@@ -335,3 +335,11 @@ def test_a_release_reads_the_scores_of_councils_changed_since_the_last_only(stor
     workflows.publish_release(store, LOCAL_ACTOR, date(2026, 4, 4))
     assert read[-1] == [ids[1]]
     assert figures(store, ids[0])[AREA] == {"n": 6, "median": 4.0}      # 3 + n % 3 for n = 0..5: 3,4,5,3,4,5
+
+
+def test_a_new_version_of_a_framework_has_every_contribution_worked_out_again():
+    from assessment.workflows.peers import _framework_key
+    same = _framework_key(NPS, NPS, {})
+    assert same == _framework_key(find_framework("nps-2018"), NPS, {}) and same.startswith("nps-2018@")
+    assert _framework_key(NPS.model_copy(update={"version": "2019"}), NPS, {}) != same
+    assert _framework_key(NPS, NPS, {"a": "a"}) != same

@@ -19,6 +19,7 @@ through the key areas its mapping marks equal (the others are not compared).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -205,15 +206,17 @@ def _contributions(tx: Transaction) -> tuple[dict[str, list[rules.Contribution]]
     by_base: dict[str, list[rules.Contribution]] = {}
     key_areas: dict[str, list[str]] = {}
     compared: dict[str, tuple[Framework, Framework, dict[str, str]]] = {}
+    as_kept: dict[str, str] = {}      # framework id -> what a kept contribution must name (`_framework_key`)
     fresh: list[PutForward] = []
     kept: dict[int, str] = {}
     for put in tx.peer_put_forward():
         if put.framework_id not in compared:
             own = find_framework(put.framework_id or DEFAULT_FRAMEWORK)
             compared[put.framework_id] = (own, *_compared_on(own))
+            as_kept[put.framework_id] = _framework_key(*compared[put.framework_id])
         own, base, comparable = compared[put.framework_id]
         key_areas.setdefault(base.id, list(base.key_areas))
-        found = _kept_contribution(put)
+        found = _kept_contribution(put, as_kept[put.framework_id])
         if found is _STALE:
             fresh.append(put)
         elif isinstance(found, rules.Contribution):
@@ -224,7 +227,7 @@ def _contributions(tx: Transaction) -> tuple[dict[str, list[rules.Contribution]]
         found = rules.contribution(own, periods[put.assessment_id], put.org_id, comparable=comparable)
         if found is not None:   # keyed by the compared framework's key areas
             by_base.setdefault(base.id, []).append(found)
-        kept[put.assessment_id] = json.dumps({"stamp": put.stamp, "framework": put.framework_id,
+        kept[put.assessment_id] = json.dumps({"stamp": put.stamp, "framework": as_kept[put.framework_id],
                                               "year": found.year if found else None,
                                               "levels": found.levels if found else None}, sort_keys=True)
     return by_base, key_areas, kept
@@ -233,15 +236,26 @@ def _contributions(tx: Transaction) -> tuple[dict[str, list[rules.Contribution]]
 _STALE = object()
 
 
-def _kept_contribution(put: PutForward) -> rules.Contribution | None | object:
+def _framework_key(own: Framework, base: Framework, comparable: dict[str, str]) -> str:
+    """What a kept contribution names of the framework it was worked out on: its id and a digest of
+    it, of the framework it is compared on and of the key areas compared, so that a new version of
+    a framework or mapping file has every contribution worked out again."""
+    digest = hashlib.blake2b(digest_size=8)
+    for part in (own.model_dump_json(), base.model_dump_json(), json.dumps(comparable, sort_keys=True)):
+        digest.update(part.encode())
+    return f"{own.id}@{digest.hexdigest()}"
+
+
+def _kept_contribution(put: PutForward, framework: str) -> rules.Contribution | None | object:
     """What the last release kept of a period's contribution, where it still stands: the
     Contribution, None (it contributes nothing), or `_STALE` (none kept, or its council's records
-    have changed since, or it follows another framework now)."""
+    have changed since, or it follows another framework now, or a new version of it:
+    `_framework_key`)."""
     try:
         kept = json.loads(put.kept) if put.kept else None
     except ValueError:
         return _STALE
-    if not isinstance(kept, dict) or kept.get("stamp") != put.stamp or kept.get("framework") != put.framework_id \
+    if not isinstance(kept, dict) or kept.get("stamp") != put.stamp or kept.get("framework") != framework \
             or not put.stamp:
         return _STALE
     levels, year = kept.get("levels"), kept.get("year")
