@@ -135,6 +135,10 @@ def _every_change(store, imported_event: int, prepared):
         "peer_groups": lambda a: workflows.peer_groups(store, a),
         "publish_release": lambda a: workflows.publish_release(store, a),
         "peer_releases": lambda a: workflows.peer_releases(store, a),
+        "peer_series": lambda a: workflows.peer_series(store, a),
+        "peers_put_forward": lambda a: workflows.peers_put_forward(store, a),
+        "remove_peer_document": lambda a: workflows.remove_peer_document(store, a, "club", "Club"),
+        "set_organisation_place": lambda a: workflows.set_organisation_place(store, a, "medway", "unitary", None),
         "add_series": lambda a: workflows.add_series(store, a, "National", source="LGA", year=2025,
                                                      framework_id="nps-2018", levels={"engaging-councillors": 3}),
         "paper_questionnaire": lambda a: workflows.paper_questionnaire(store, a, 1, "x@partner.org"),
@@ -244,7 +248,8 @@ DEPLOYMENT_WORK = {"add_organisation", "add_person", "remove_person", "load_exam
                    # personal data: the law's requests reach into records (docs/privacy.md), and are theirs to answer
                    "erase_person", "personal_data_of", "delete_organisation", "run_retention",
                    # peer comparison's clubs, releases and outside series are the deployment's
-                   "add_club", "peer_groups", "publish_release", "peer_releases", "add_series"}
+                   "add_club", "peer_groups", "publish_release", "peer_releases", "add_series", "peer_series",
+                   "peers_put_forward", "remove_peer_document", "set_organisation_place"}
 
 
 def test_the_deployment_administrator_manages_organisations_and_people_but_sees_no_record_without_a_role(medway_year):
