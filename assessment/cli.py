@@ -1186,10 +1186,16 @@ def export_report(obj: Context, org_id: str, period_name: str, compare_with: str
     compare = None if no_compare else (compare_with or PREVIOUS)
     views = queries.round_report(obj.store, obj.actor, org_id, period_name)   # its respondent round, if applied
     peers = None if peer_group == "none" else queries.peer_view(obj.store, obj.actor, org_id, period_name)
-    if peers is not None and peer_group is not None and not any(
-            (g.kind if g.kind != "club" else g.name) == peer_group for g in peers.groups):
-        raise AssessmentError(f"{org_id} is in no group '{peer_group}' (its groups: "
-                              f"{', '.join(g.kind if g.kind != 'club' else g.name for g in peers.groups) or 'none'})")
+    if peer_group not in (None, "none"):     # asked for by name: say why it cannot be shown
+        if peers is None:
+            raise AssessmentError(f"no release of peer figures has {period_name} yet; leave out --peers, or give "
+                                  "--peers none")
+        chosen = [g for g in peers.groups if (g.kind if g.kind != "club" else g.name) == peer_group]
+        if not chosen:
+            named = ", ".join(g.kind if g.kind != "club" else g.name for g in peers.groups) or "none"
+            raise AssessmentError(f"{org_id} is in no group '{peer_group}' (its groups: {named})")
+        if not chosen[0].figures:
+            raise AssessmentError(f"release {peers.release} has no figures of {chosen[0].name} for {period_name}")
     _write(out, _in_format(report_docx(view.framework, view.record, period_name, compare, attach_appendix=attach,
                                        views=views, peers=peers, peer_group=peer_group), fmt))
 

@@ -246,6 +246,12 @@ def test_the_command_line_report_takes_a_group(peers_db, tmp_path, capsys):
     assert main(["--database", peers_db, "export", "report", "--org", HOME, "--period", PERIOD, "--peers", "Nope",
                  "--out", str(out)]) != 0
     assert "is in no group 'Nope'" in capsys.readouterr().err
+    store = open_store(peers_db)                     # a period no release has: said, not left out silently
+    workflows.start_period(store, LOCAL_ACTOR, HOME, "2024/25")
+    store.engine.dispose()
+    assert main(["--database", peers_db, "export", "report", "--org", HOME, "--period", "2024/25", "--peers", "type",
+                 "--out", str(out)]) != 0
+    assert "release 1 has no figures of unitary for 2024/25" in capsys.readouterr().err
 
 
 def test_the_report_page_with_peers(peers_db):
