@@ -343,3 +343,27 @@ def test_a_new_version_of_a_framework_has_every_contribution_worked_out_again():
     assert same == _framework_key(find_framework("nps-2018"), NPS, {}) and same.startswith("nps-2018@")
     assert _framework_key(NPS.model_copy(update={"version": "2019"}), NPS, {}) != same
     assert _framework_key(NPS, NPS, {"a": "a"}) != same
+
+
+def test_peer_comparison_round_trips_through_a_backup_and_its_guard_holds_after(store, empty):
+    """Periods put forward, a club, a series and two releases: a backup restores and is written back
+    byte for byte; a council reads the same figures; and the guard's memory came with it: a
+    newcomer one council from the ten shown is withheld at the first release after the restore."""
+    from assessment.storage.backup import backup, restore
+    ids = [put_forward(store, n) for n in range(10)]
+    workflows.add_club(store, LOCAL_ACTOR, "Ten", ids)
+    workflows.add_series(store, LOCAL_ACTOR, "National", source="LGA", year=2025, framework_id="nps-2018",
+                         levels={AREA: 2.6})
+    workflows.publish_release(store, LOCAL_ACTOR, date(2026, 4, 1))
+    workflows.publish_release(store, LOCAL_ACTOR, date(2026, 4, 2))
+    before = figures(store, ids[0], "Ten")
+    data = backup(store)
+    target = empty()
+    restore(target, data)
+    assert backup(target) == data
+    assert figures(target, ids[0], "Ten") == before == {**before, AREA: {"n": 10, "median": 4.0, "q1": 3.0, "q3": 5.0}}
+    assert [o.period for o in workflows.peers_opted_in(target, LOCAL_ACTOR, ids[0])] == ["2023/24"]
+    put_forward(target, 10)
+    workflows.add_club(target, LOCAL_ACTOR, "Ten", [*ids, "council-10"])
+    workflows.publish_release(target, LOCAL_ACTOR, date(2026, 4, 3))
+    assert figures(target, ids[0], "Ten")[AREA].get("median") is None
