@@ -8,6 +8,7 @@ figures, and none of another council's scores by any address."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -367,3 +368,29 @@ def test_peer_comparison_round_trips_through_a_backup_and_its_guard_holds_after(
     workflows.add_club(target, LOCAL_ACTOR, "Ten", [*ids, "council-10"])
     workflows.publish_release(target, LOCAL_ACTOR, date(2026, 4, 3))
     assert figures(target, ids[0], "Ten")[AREA].get("median") is None
+
+
+def test_an_unreadable_kept_contribution_is_worked_out_and_an_unreadable_guard_refuses(store):
+    """A kept level that is not a number, or out of any scale, is worked out again; the guard's memory
+    not as kept stops a release (forgetting would show what it withheld) and says what to do."""
+    ids = [put_forward(store, n) for n in range(6)]
+    workflows.publish_release(store, LOCAL_ACTOR, date(2026, 4, 1))
+    with store.transaction() as tx:
+        put = {p.org_id: p for p in tx.peer_put_forward()}
+        bad = {"stamp": put[ids[0]].stamp, "year": 2023}
+        kept = json.loads(put[ids[0]].kept)
+        tx.keep_peer_contributions({
+            put[ids[0]].assessment_id: json.dumps({**kept, "levels": {AREA: "x"}}),
+            put[ids[1]].assessment_id: json.dumps({**kept, **bad, "levels": {AREA: 99.0}}),
+            put[ids[2]].assessment_id: json.dumps({**kept, "levels": None, "year": "x"})})
+    workflows.publish_release(store, LOCAL_ACTOR, date(2026, 4, 2))
+    assert figures(store, ids[0])[AREA] == {"n": 6, "median": 4.0}
+    with store.transaction() as tx:
+        guard, _ = tx.latest_peer_document(GUARD)
+        tx.put_peer_document(replace(guard, data={"frameworks": {"nps-2018": {"memberships": {"unitary|2023": "x"}}}}))
+    with pytest.raises(AssessmentError, match="the guard's memory of what earlier releases showed cannot be read"):
+        workflows.publish_release(store, LOCAL_ACTOR, date(2026, 4, 3))
+    with store.transaction() as tx:
+        tx.put_peer_document(replace(guard, data={"frameworks": []}))
+    with pytest.raises(AssessmentError, match="restore the database from a backup taken after the last release"):
+        workflows.publish_release(store, LOCAL_ACTOR, date(2026, 4, 3))

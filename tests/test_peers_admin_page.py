@@ -150,18 +150,26 @@ def test_a_type_or_region_that_could_not_be_read_is_put_right_on_the_page_and_th
         "Not in any type or region group until put right below (their type or region could not be read): Fire "
         "Authority: type “Fire and Rescue Authority”; Fire Authority: region “Wales”"]
     assert at.selectbox(key="peers.place.org").value == "council-20"          # the first to put right
-    at.selectbox(key="peers.place.type").set_value("other")
-    at.selectbox(key="peers.place.region").set_value("South West")
+    at.selectbox(key="peers.place.type.council-20").set_value("other")
+    at.selectbox(key="peers.place.region.council-20").set_value("South West")
     _run(at.button(key="FormSubmitter:peers.place-Save the type and region").click())
     assert ("Fire Authority: type other, region South West; it counts in its groups from the next release."
             in _said(at))
     assert not at.warning
+    # another council: the form starts at its own type and region, so changing one keeps the other
+    _run(at.selectbox(key="peers.place.org").set_value("council-00"))
+    assert at.selectbox(key="peers.place.type.council-00").value == "unitary"
+    at.selectbox(key="peers.place.region.council-00").set_value("London")
+    _run(at.button(key="FormSubmitter:peers.place-Save the type and region").click())
+    assert "Council 0: type unitary, region London; it counts in its groups from the next release." in _said(at)
     assert workflows.peer_groups(store, ADMIN).unmapped == []
     # on the command line: one of the two, the other left as it is; a value not on the lists refused
     assert main(["--database", peers_url, "orgs", "set", "council-20", "--region", "North East"]) == 0
     assert "Fire Authority: type other, region North East" in capsys.readouterr().out
     assert main(["--database", peers_url, "orgs", "set", "council-20", "--type", "Fire and Rescue"]) != 0
     assert "'Fire and Rescue' is not a type: use one of county" in capsys.readouterr().err
+    assert main(["--database", peers_url, "orgs", "set", "council-20", "--type", "\x1b]0;x\x07"]) != 0
+    assert "'\\x1b]0;x\\x07' is not a type" in capsys.readouterr().err            # shown, not acted on
     with pytest.raises(NotAllowed):
         workflows.set_organisation_place(store, Actor("x@council-00.example", roles={"council-00": "editor"}),
                                          "council-20", "other", None)

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from pydantic import BaseModel, ValidationError
 
+from ..domain.people import printable
 from ..domain.peers import REGIONS, TYPES, council_type
 from ..domain.peers import region as in_region
 from ..domain.errors import AssessmentError, InvalidFile, NotFound, Problem, ScoreError
@@ -83,7 +84,8 @@ def _fixed(what: str, given: str | None, read, allowed: tuple[str, ...]) -> str 
         return None
     found = read(given)
     if found is None:
-        raise AssessmentError(f"'{(given or '').strip()[:60]}' is not a {what}: use one of {', '.join(allowed)}")
+        raise AssessmentError(f"'{printable((given or '').strip()[:60])}' is not a {what}: use one of "
+                              f"{', '.join(allowed)}")
     return found
 
 

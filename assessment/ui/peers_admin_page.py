@@ -34,7 +34,8 @@ def _do(change, done) -> None:
 
 
 found = workflows.peer_groups(store, actor)
-names = {o.id: o.name for o in queries.managed_organisations(store, actor)}
+managed = {o.id: o for o in queries.managed_organisations(store, actor)}
+names = {o: org.name for o, org in managed.items()}
 put_forward = workflows.peers_put_forward(store, actor)
 st.caption("Councils are compared in fixed groups: by type, by region and in the clubs defined here. A release "
            "freezes every group's figures from the approved periods put forward at that moment; a council sees "
@@ -46,16 +47,20 @@ table([{"Kind": g.kind.capitalize(), "Group": g.name, "Councils": len(g.members)
 if found.unmapped:
     st.warning(md("Not in any type or region group until put right below (their type or region could not be "
                   "read): " + "; ".join(f"{names.get(o, o)}: {what} “{text}”" for o, what, text in found.unmapped)))
-with st.expander("Put a council's type or region right", expanded=bool(found.unmapped)), \
-        st.form("peers.place", border=False):
+with st.expander("Put a council's type or region right", expanded=bool(found.unmapped)):
     first = [o for o, _, _ in found.unmapped] + list(names)
     whose = st.selectbox("Council", list(dict.fromkeys(first)), format_func=lambda o: names[o], key="peers.place.org")
-    kind = st.selectbox("Type", ["", *TYPES], format_func=lambda t: t or "None", key="peers.place.type")
-    place = st.selectbox("Region", ["", *REGIONS], format_func=lambda r: r or "None", key="peers.place.region")
-    if st.form_submit_button("Save the type and region"):
-        _do(lambda: workflows.set_organisation_place(store, actor, whose, kind, place),
-            lambda org: f"{org.name}: type {org.type or 'none'}, region {org.region or 'none'}; it counts in its "
-                        "groups from the next release.")
+    now = managed[whose]
+    with st.form("peers.place", border=False):   # each starts at the council's own (None where unread)
+        kind = st.selectbox("Type", ["", *TYPES], format_func=lambda t: t or "None", key=f"peers.place.type.{whose}",
+                            index=1 + TYPES.index(now.type) if now.type in TYPES else 0)
+        place = st.selectbox("Region", ["", *REGIONS], format_func=lambda r: r or "None",
+                             key=f"peers.place.region.{whose}",
+                             index=1 + REGIONS.index(now.region) if now.region in REGIONS else 0)
+        if st.form_submit_button("Save the type and region"):
+            _do(lambda: workflows.set_organisation_place(store, actor, whose, kind, place),
+                lambda org: f"{org.name}: type {org.type or 'none'}, region {org.region or 'none'}; it counts in "
+                            "its groups from the next release.")
 
 st.header("Clubs")
 clubs = [g for g in found.groups if g.kind == "club"]

@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any, Iterable
 
 from ..domain import peers as rules
-from ..domain.errors import InvalidEdit, NotFound
+from ..domain.errors import AssessmentError, InvalidEdit, NotFound
 from ..domain.framework import Framework
 from ..domain.peer_records import (CLUB, CLUB_AT_LEAST, GUARD, GUARD_NAME, RELEASE, RESERVED, SERIES, SOURCE_MOST,
                                    OptIn, PeerDocument, peer_name)
@@ -167,7 +167,7 @@ def publish_release(store: Store, actor: Actor, on: date | None = None, *, previ
         if worked_out and not preview:
             tx.keep_peer_contributions(worked_out)
         seen, _ = tx.latest_peer_document(GUARD)
-        memory: dict[str, Any] = dict(seen.data.get("frameworks", {})) if seen is not None else {}
+        memory = _memory(seen)
         # The clubs as they are now: a council reads its clubs' figures by them, not by a later change.
         data: dict[str, Any] = {"frameworks": {}, "clubs": {c.name: c.data.get("members", []) for c in clubs}}
         for base_id, contributions in sorted(by_base.items()):
@@ -234,6 +234,7 @@ def _contributions(tx: Transaction) -> tuple[dict[str, list[rules.Contribution]]
 
 
 _STALE = object()
+MOST_LEVEL = 10     # no framework's scale goes higher: a kept level above it (or not a number) is worked out again
 
 
 def _framework_key(own: Framework, base: Framework, comparable: dict[str, str]) -> str:
@@ -261,7 +262,8 @@ def _kept_contribution(put: PutForward, framework: str) -> rules.Contribution | 
     levels, year = kept.get("levels"), kept.get("year")
     if levels is None:
         return None
-    if not isinstance(levels, dict) or not isinstance(year, int):
+    if not isinstance(levels, dict) or not isinstance(year, int) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and 1 <= v <= MOST_LEVEL for v in levels.values()):
         return _STALE
     return rules.Contribution(put.org_id, year, {str(k): float(v) for k, v in levels.items()})
 
@@ -271,11 +273,30 @@ def _plain(text: str) -> str:
     return "".join(c for c in text.casefold() if c.isalnum())
 
 
-def _kept(kept: dict[str, list[list[str]]], parts: int) -> dict[tuple, rules.Shown]:
+_UNREAD = ("the guard's memory of what earlier releases showed cannot be read, so no release can be published "
+           "safely; restore the database from a backup taken after the last release")
+
+
+def _memory(seen: PeerDocument | None) -> dict[str, Any]:
+    """The guard's memory, per framework (`GUARD`): refused, not forgotten, where it is not as kept
+    (forgetting would let the next release show what the guard withheld)."""
+    if seen is None:
+        return {}
+    memory = seen.data.get("frameworks")
+    if not isinstance(memory, dict) or not all(isinstance(m, dict) for m in memory.values()):
+        raise AssessmentError(_UNREAD)
+    return dict(memory)
+
+
+def _kept(kept: Any, parts: int) -> dict[tuple, rules.Shown]:
     """Every set of councils shown, as a release kept them, back from their keys: "group|year"
     (`parts` 2) or "group|year|key area" (3), a group's name read up to the last bars (a club's name
-    may hold one)."""
+    may hold one). Anything else is refused (`_UNREAD`)."""
     out: dict[tuple, rules.Shown] = {}
+    if not isinstance(kept, dict) or not all(
+            isinstance(shown, list) and all(isinstance(m, list) and all(isinstance(o, str) for o in m) for m in shown)
+            for shown in kept.values()):
+        raise AssessmentError(_UNREAD)
     for key, shown in kept.items():
         pieces = key.rsplit("|", parts - 1)
         if len(pieces) == parts and pieces[1].isdigit():
