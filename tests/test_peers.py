@@ -394,3 +394,15 @@ def test_an_unreadable_kept_contribution_is_worked_out_and_an_unreadable_guard_r
         tx.put_peer_document(replace(guard, data={"frameworks": []}))
     with pytest.raises(AssessmentError, match="restore the database from a backup taken after the last release"):
         workflows.publish_release(store, LOCAL_ACTOR, date(2026, 4, 3))
+
+
+def test_a_council_reads_its_type_and_region_as_they_were_at_the_release(store):
+    """Changing its own type or region after a release gives a council no other group's figures:
+    it reads the groups it was in when the release was made."""
+    ids = [put_forward(store, n) for n in range(5)]
+    others = [put_forward(store, n, kind="district", region="North West") for n in range(5, 10)]
+    workflows.publish_release(store, LOCAL_ACTOR, date(2026, 4, 1))
+    assert figures(store, others[0])[AREA]["n"] == 5
+    workflows.set_organisation_place(store, LOCAL_ACTOR, ids[0], "district", "North West")
+    view = queries.peer_view(store, LOCAL_ACTOR, ids[0], "2023/24")
+    assert {(g.kind, g.name) for g in view.groups} == {("type", "unitary"), ("region", "South East")}

@@ -168,8 +168,11 @@ def publish_release(store: Store, actor: Actor, on: date | None = None, *, previ
             tx.keep_peer_contributions(worked_out)
         seen, _ = tx.latest_peer_document(GUARD)
         memory = _memory(seen)
-        # The clubs as they are now: a council reads its clubs' figures by them, not by a later change.
-        data: dict[str, Any] = {"frameworks": {}, "clubs": {c.name: c.data.get("members", []) for c in clubs}}
+        # Every group's councils as they are now: a council reads its groups' figures by them, not by
+        # a later change to a club or to its own type or region.
+        data: dict[str, Any] = {"frameworks": {}, "clubs": {c.name: c.data.get("members", []) for c in clubs},
+                                "types": {g.name: sorted(g.members) for g in groups if g.kind == "type"},
+                                "regions": {g.name: sorted(g.members) for g in groups if g.kind == "region"}}
         for base_id, contributions in sorted(by_base.items()):
             kept = memory.get(base_id)
             made = rules.release_figures(
@@ -266,6 +269,14 @@ def _kept_contribution(put: PutForward, framework: str) -> rules.Contribution | 
             isinstance(v, (int, float)) and not isinstance(v, bool) and 1 <= v <= MOST_LEVEL for v in levels.values()):
         return _STALE
     return rules.Contribution(put.org_id, year, {str(k): float(v) for k, v in levels.items()})
+
+
+def _members(kept: Any) -> list[tuple[str, list[str]]]:
+    """A release's groups of one kind with their councils ({name: [organisation ids]}); nothing
+    where it kept none."""
+    if not isinstance(kept, dict):
+        return []
+    return [(name, members) for name, members in kept.items() if isinstance(members, list)]
 
 
 def _plain(text: str) -> str:
@@ -392,10 +403,10 @@ class PeerView:
     period: str = ""          # the council's own name for the period
 
 
-def peer_view_of(record: OrganisationRecord, period: str, released: list[PeerDocument], clubs: list[PeerDocument],
-                 series: list[PeerDocument], *, today: date) -> PeerView | None:
+def peer_view_of(record: OrganisationRecord, period: str, released: list[PeerDocument], series: list[PeerDocument],
+                 *, today: date) -> PeerView | None:
     """`queries.peer_view`'s figures, from what was read: the latest release on or before `today`,
-    the council's groups in it (its type, its region, the clubs it is in), for the period's year."""
+    the council's groups in it (its type, its region, the clubs it was in then), for the period's year."""
     year = rules.financial_year(period)
     shown = [r for r in released if r.released_on is None or r.released_on <= today]
     if year is None or not shown:
@@ -404,10 +415,10 @@ def peer_view_of(record: OrganisationRecord, period: str, released: list[PeerDoc
     base, comparable = _compared_on(framework_of(record))
     own_of = {b: own for own, b in comparable.items()}
     org = record.organisation
-    in_release = latest.data.get("clubs")   # the clubs as they were at the release (older ones: as now)
-    kept = in_release.items() if isinstance(in_release, dict) else ((c.name, c.data.get("members", [])) for c in clubs)
-    mine = [("type", rules.council_type(org.type)), ("region", rules.region(org.region)),
-            *(("club", name) for name, members in kept if org.id in members)]
+    # its groups as they were at the release: a club redefined, or its own type or region changed
+    # since, gives it no other group's figures
+    mine = [(kind, name) for kind, part in (("type", "types"), ("region", "regions"), ("club", "clubs"))
+            for name, members in _members(latest.data.get(part)) if org.id in members]
     figures = latest.data.get("frameworks", {}).get(base.id, {}).get("figures", [])
     groups = []
     for kind, name in mine:

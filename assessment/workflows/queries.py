@@ -337,15 +337,15 @@ def peer_view(store: Store, actor: Actor, org_id: str, period: str, *, today: da
     """The latest release's figures for the council's groups in the period's year, for those who may
     read the period (`peers.peer_view_of`); None where no release has figures for it. Nothing of any
     other council is in it but the released medians and quartiles of groups."""
-    from ..domain.peer_records import CLUB, RELEASE, SERIES
+    from ..domain.peer_records import RELEASE, SERIES
     from .peers import peer_view_of
     with store.transaction(write=False) as tx:
         _period_visible(tx, actor, org_id, period)
         record_ = _visible(actor, tx.record(org_id))
         today = today or date.today()
         latest, _ = tx.latest_peer_document(RELEASE, on_or_before=today)   # the one release shown, alone read
-        clubs, series = tx.peer_documents(CLUB), tx.peer_documents(SERIES)
-    return peer_view_of(record_, period, [latest] if latest is not None else [], clubs, series, today=today)
+        series = tx.peer_documents(SERIES)
+    return peer_view_of(record_, period, [latest] if latest is not None else [], series, today=today)
 
 
 def round_report(store: Store, actor: Actor, org_id: str, period: str) -> RoundReport | None:
