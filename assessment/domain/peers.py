@@ -26,12 +26,11 @@ the rules only, plain data in and out.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from .errors import AssessmentError
 from .framework import Framework
@@ -318,14 +317,45 @@ def _close(difference: int) -> bool:
     return 0 < difference < CLOSE
 
 
-def contributed(c: Contribution) -> str:
-    """A council's contribution as the guard knows it: the council and a digest of its levels, so
-    that a council whose levels change (another period of the same year put forward, or the period
-    reopened and approved again) counts as one gone and one come. Without it a council could move
-    its own level from release to release, the same councils contributing, and read the others'
-    levels off the medians it is shown."""
-    levels = json.dumps(sorted((k, round(v, 6)) for k, v in c.levels.items()))
-    return f"{c.org_id}#{hashlib.blake2b(levels.encode(), digest_size=8).hexdigest()}"
+_PIECE = 4   # hex characters of one key area's level in a contribution (`contributed`)
+
+
+def _piece(key_area: str, level: float | None) -> str:
+    said = "none" if level is None else repr(round(level, 6))
+    return hashlib.blake2b(f"{key_area}={said}".encode(), digest_size=_PIECE // 2).hexdigest()
+
+
+def contributed(c: Contribution, key_areas: Sequence[str]) -> str:
+    """A council's contribution as the guard knows it: the council and, key area by key area (in
+    `key_areas`' order), a digest of its level there, so that a council whose levels change (another
+    period of the same year put forward, or the period reopened and approved again) counts as one
+    gone and one come, as a whole (`_apart`) and in each key area whose level changed
+    (`_in_key_area`). Without it a council could move its own level from release to release, the
+    same councils contributing, and read the others' levels off the medians it is shown, however
+    many other councils changed their levels elsewhere."""
+    return c.org_id + "#" + "".join(_piece(k, c.levels.get(k)) for k in key_areas)
+
+
+@lru_cache(maxsize=65536)
+def _in_key_area(members: frozenset[str], key_area: str, i: int) -> frozenset[str]:
+    """The contributions of `members` counted in the key area `i`th in their digests (those with a
+    level in it), each as its council and its level there."""
+    none = _piece(key_area, None)
+    out = set()
+    for m in members:
+        org, _, pieces = m.rpartition("#")
+        piece = pieces[i * _PIECE:(i + 1) * _PIECE]
+        if piece and piece != none:
+            out.add(f"{org}#{piece}")
+    return frozenset(out)
+
+
+@lru_cache(maxsize=16384)
+def _lacking(members: frozenset[str], key_areas: tuple[str, ...]) -> int:
+    """How many of `members` have no level in some key area."""
+    nones = [_piece(k, None) for k in key_areas]
+    return sum(1 for m in members
+               if any(m.rpartition("#")[2][i * _PIECE:(i + 1) * _PIECE] == n for i, n in enumerate(nones)))
 
 
 @lru_cache(maxsize=4096)
@@ -499,6 +529,17 @@ def _guard_key_areas(members: dict[str, frozenset[str]], previous: dict[str, Sho
     were in an earlier release, need comparing: elsewhere the groups' own comparison holds."""
     what = "its councils with a level in this key area"
     out: dict[tuple[str, str], str] = {}
+    areas = tuple(key_areas)
+    for g, m in members.items():   # against every set shown before, key area by key area (`_in_key_area`)
+        for h, shown in previous.items():
+            for b in shown:
+                if len(_councils(m) ^ _councils(b)) >= CLOSE + _lacking(m, areas) + _lacking(b, areas):
+                    continue       # too far apart in every key area
+                for i, k in enumerate(areas):
+                    a_k, b_k = _in_key_area(m, k, i), _in_key_area(b, k, i)
+                    if (g, k) not in out and min(len(a_k), len(b_k)) >= NO_COMPARATOR_BELOW \
+                            and abs(len(a_k) - len(b_k)) < CLOSE and _close(d := len(a_k ^ b_k)):
+                        out[(g, k)] = _since(g, h, d, what)
     for g, m in members.items():
         for h, shown in previous.items():
             for k in cells.now[g].keys() | cells.before.get(h, {}).keys():
@@ -556,14 +597,14 @@ def release_figures(contributions: list[Contribution], groups: list[Group],
     compared; key areas only where some council has no level in them)."""
     kinds = _kinds(groups)
     counted_once = _once(contributions)
-    current = memberships(counted_once, groups, contributed)
+    current = memberships(counted_once, groups, lambda c: contributed(c, key_areas))
     before = _by_year(previous_memberships or {})
     before_cells: dict[int, dict[tuple[str, str], Shown]] = {}
     for (name, y, k), kept_cells in (previous_key_area_memberships or {}).items():
         before_cells.setdefault(y, {})[(name, k)] = kept_cells
     by_year: dict[int, dict[str, Contribution]] = {}
     for c in counted_once:
-        by_year.setdefault(c.year, {})[contributed(c)] = c
+        by_year.setdefault(c.year, {})[contributed(c, key_areas)] = c
     made = _Release({}, dict(previous_memberships or {}), {}, {}, dict(previous_key_area_memberships or {}))
     for y, councils in by_year.items():
         previous = before.get(y, {})
