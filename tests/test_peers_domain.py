@@ -15,7 +15,8 @@ import pytest
 
 from assessment.domain.errors import AssessmentError
 from assessment.domain.peers import (CLOSE, FEWER, NO_COMPARATOR_BELOW, QUARTILES_FROM, REGIONS, TYPES, WITHHELD,
-                                     Contribution, Figure, Group, comparable_key_areas, contribution, council_type,
+                                     Contribution, Figure, Group, comparable_key_areas, contributed, contribution,
+                                     council_type,
                                      figure, financial_year, group_words, memberships, region, release_figures,
                                      standing, standing_sentence, withheld)
 from assessment.domain.record import Entry, PeriodRecord
@@ -446,6 +447,23 @@ def test_a_councils_own_change_is_not_hidden_by_others_changing_elsewhere():
     assert second.figures[("Club", 2023, KEY_AREAS[1])] == Figure(7, 2.5)
 
 
+def test_two_levels_of_one_key_area_are_never_taken_for_the_same():
+    # a third attack found two means a council can reach in engaging VCSEs (1.5625: 7 objectives at
+    # 1.5 and one at 2; 2.2142857…: 6 at 2 and one at 3.5, the last n/a) that a 16-bit digest took
+    # for the same: moving between them, the reader was shown medians of 1.75 and 2 with nothing
+    # withheld. Levels are kept exactly, so the move is a change like any other.
+    area = KEY_AREAS[9]
+    others = [Contribution(f"o{i}", 2023, {area: level}) for i, level in enumerate([1.0, 1.75, 2.0, 4.0])]
+    group = [club("Club", ["me", *(c.org_id for c in others)])]
+    low, high = (7 * 1.5 + 2) / 8, (6 * 2 + 3.5) / 7
+    first = release_figures([Contribution("me", 2023, {area: low}), *others], group, None, KEY_AREAS)
+    assert first.figures[("Club", 2023, area)] == Figure(5, 1.75)
+    second = release_figures([Contribution("me", 2023, {area: high}), *others], group, first.memberships, KEY_AREAS)
+    assert second.figures[("Club", 2023, area)] == Figure(5, reason=WITHHELD)
+    assert contributed(Contribution("me", 2023, {area: low}), KEY_AREAS) != \
+        contributed(Contribution("me", 2023, {area: high}), KEY_AREAS)
+
+
 def test_withheld_alone_compares_each_year_on_its_own():
     kinds = {"A": "club", "B": "club"}
     current = {("A", 2022): frozenset(names("c", 1, 10)), ("B", 2022): frozenset(names("c", 1, 9)),
@@ -553,8 +571,9 @@ def test_no_two_figures_shown_rest_on_councils_1_to_4_apart_in_a_release_or_any_
         for _ in range(5):
             for i in rnd.sample(range(len(contributions)), rnd.choice([0, 0, 1, 2, 3])):   # some levels change
                 c = contributions[i]
-                contributions[i] = Contribution(c.org_id, c.year, {
-                    k: float(rnd.randint(1, 5)) if rnd.random() < 0.5 else v for k, v in c.levels.items()})
+                contributions[i] = Contribution(c.org_id, c.year, {   # whole, half or a mean's fraction
+                    k: rnd.choice([rnd.randint(2, 10) / 2, rnd.randint(7, 35) / 7]) if rnd.random() < 0.5 else v
+                    for k, v in c.levels.items()})
             now = [c for c in contributions if rnd.random() > 0.1]
             for name, g in list(groups.items()):   # a club, region or type gains or loses councils
                 if rnd.random() < 0.4:

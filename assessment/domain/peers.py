@@ -25,7 +25,6 @@ the rules only, plain data in and out.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -317,45 +316,50 @@ def _close(difference: int) -> bool:
     return 0 < difference < CLOSE
 
 
-_PIECE = 4   # hex characters of one key area's level in a contribution (`contributed`)
+NO_LEVEL = "-"   # a key area a contribution has no level in (`contributed`)
 
 
-def _piece(key_area: str, level: float | None) -> str:
-    said = "none" if level is None else repr(round(level, 6))
-    return hashlib.blake2b(f"{key_area}={said}".encode(), digest_size=_PIECE // 2).hexdigest()
+def _piece(level: float | None) -> str:
+    """A key-area level as the guard keeps it: exactly, to six places (levels are means of whole and
+    half levels, so two that differ do so well before the sixth place). Not a digest: a short one
+    gives two levels of the same key area the same digest, and a council could move between them
+    unseen; a long one is no shorter than the level, and no more private (the levels a key area can
+    take are few enough to try every one)."""
+    return NO_LEVEL if level is None else repr(round(level, 6))
 
 
 def contributed(c: Contribution, key_areas: Sequence[str]) -> str:
     """A council's contribution as the guard knows it: the council and, key area by key area (in
-    `key_areas`' order), a digest of its level there, so that a council whose levels change (another
+    `key_areas`' order), its level there (`_piece`), so that a council whose levels change (another
     period of the same year put forward, or the period reopened and approved again) counts as one
     gone and one come, as a whole (`_apart`) and in each key area whose level changed
     (`_in_key_area`). Without it a council could move its own level from release to release, the
     same councils contributing, and read the others' levels off the medians it is shown, however
     many other councils changed their levels elsewhere."""
-    return c.org_id + "#" + "".join(_piece(k, c.levels.get(k)) for k in key_areas)
+    return c.org_id + "#" + ",".join(_piece(c.levels.get(k)) for k in key_areas)
+
+
+def _pieces(member: str) -> tuple[str, list[str]]:
+    org, _, pieces = member.rpartition("#")
+    return org, pieces.split(",")
 
 
 @lru_cache(maxsize=65536)
-def _in_key_area(members: frozenset[str], key_area: str, i: int) -> frozenset[str]:
-    """The contributions of `members` counted in the key area `i`th in their digests (those with a
-    level in it), each as its council and its level there."""
-    none = _piece(key_area, None)
+def _in_key_area(members: frozenset[str], i: int) -> frozenset[str]:
+    """The contributions of `members` counted in the `i`th key area (those with a level in it), each
+    as its council and its level there."""
     out = set()
     for m in members:
-        org, _, pieces = m.rpartition("#")
-        piece = pieces[i * _PIECE:(i + 1) * _PIECE]
-        if piece and piece != none:
-            out.add(f"{org}#{piece}")
+        org, pieces = _pieces(m)
+        if i < len(pieces) and pieces[i] != NO_LEVEL:
+            out.add(f"{org}#{pieces[i]}")
     return frozenset(out)
 
 
 @lru_cache(maxsize=16384)
-def _lacking(members: frozenset[str], key_areas: tuple[str, ...]) -> int:
+def _lacking(members: frozenset[str]) -> int:
     """How many of `members` have no level in some key area."""
-    nones = [_piece(k, None) for k in key_areas]
-    return sum(1 for m in members
-               if any(m.rpartition("#")[2][i * _PIECE:(i + 1) * _PIECE] == n for i, n in enumerate(nones)))
+    return sum(1 for m in members if NO_LEVEL in _pieces(m)[1])
 
 
 @lru_cache(maxsize=4096)
@@ -533,10 +537,10 @@ def _guard_key_areas(members: dict[str, frozenset[str]], previous: dict[str, Sho
     for g, m in members.items():   # against every set shown before, key area by key area (`_in_key_area`)
         for h, shown in previous.items():
             for b in shown:
-                if len(_councils(m) ^ _councils(b)) >= CLOSE + _lacking(m, areas) + _lacking(b, areas):
+                if len(_councils(m) ^ _councils(b)) >= CLOSE + _lacking(m) + _lacking(b):
                     continue       # too far apart in every key area
                 for i, k in enumerate(areas):
-                    a_k, b_k = _in_key_area(m, k, i), _in_key_area(b, k, i)
+                    a_k, b_k = _in_key_area(m, i), _in_key_area(b, i)
                     if (g, k) not in out and min(len(a_k), len(b_k)) >= NO_COMPARATOR_BELOW \
                             and abs(len(a_k) - len(b_k)) < CLOSE and _close(d := len(a_k ^ b_k)):
                         out[(g, k)] = _since(g, h, d, what)
