@@ -22,6 +22,8 @@ from .domain.errors import AssessmentError, BackupError, InvalidFile
 from .domain.numbers import counted, format_mean
 from .domain.plan import Plan
 from .domain.plan_report import number_words
+from .domain.peer_records import with_a_median
+from .domain.peer_report import GroupLike, ReleaseLike, chosen_group, group_key
 from .domain.people import DEPLOYMENT_ADMINISTRATOR, ROLES, email_address
 from .domain.record import (
     DEFAULT_FRAMEWORK,
@@ -1190,12 +1192,9 @@ def export_report(obj: Context, org_id: str, period_name: str, compare_with: str
         if peers is None:
             raise AssessmentError(f"no release of peer figures has {period_name} yet; leave out --peers, or give "
                                   "--peers none")
-        chosen = [g for g in peers.groups if (g.kind if g.kind != "club" else g.name) == peer_group]
-        if not chosen:
-            named = ", ".join(g.kind if g.kind != "club" else g.name for g in peers.groups) or "none"
-            raise AssessmentError(f"{org_id} is in no group '{peer_group}' (its groups: {named})")
-        if not chosen[0].figures:
-            raise AssessmentError(f"release {peers.release} has no figures of {chosen[0].name} for {period_name}")
+        chosen = _peer_group(peers, org_id, peer_group)
+        if not chosen.figures:
+            raise AssessmentError(f"release {peers.release} has no figures of {chosen.name} for {period_name}")
     _write(out, _in_format(report_docx(view.framework, view.record, period_name, compare, attach_appendix=attach,
                                        views=views, peers=peers, peer_group=peer_group), fmt))
 
@@ -1658,13 +1657,22 @@ def peers_release(obj: Context, on: date | None, preview: bool) -> None:
     """Publish a release: every group's figures from the periods put forward now, frozen."""
     made = workflows.publish_release(obj.store, obj.actor, on, preview=preview)
     for base, part in made.data.get("frameworks", {}).items():
-        shown = sum(1 for f in part["figures"] if f.get("median") is not None)
-        click.echo(f"{base}: {counted(len(part['figures']), 'figure')}, {shown} with a median; "
+        click.echo(f"{base}: {counted(len(part['figures']), 'figure')}, {with_a_median(part)} with a median; "
                    f"{counted(len(part['withheld']), 'group-year')} withheld by the guard")
         for key, why in part["withheld"].items():
             click.echo(f"  withheld {key.replace('|', ' ')}: {why}")
     click.echo(f"release {made.name} would be published (a preview: nothing is kept)" if preview
                else f"release {made.name}")
+
+
+def _peer_group(view: ReleaseLike, org_id: str, key: str) -> GroupLike:
+    """The council's group `key` names ("type", "region" or a club; `peer_report.chosen_group`), or
+    a refusal naming the groups it is in."""
+    chosen = chosen_group(view, key)
+    if chosen is None:
+        named = ", ".join(group_key(g) for g in view.groups) or "none"
+        raise AssessmentError(f"{org_id} is in no group '{key}' (its groups: {named})")
+    return chosen
 
 
 @peers.command("show")
@@ -1678,10 +1686,7 @@ def peers_show(obj: Context, org_id: str, period_name: str, group: str, fmt: str
     view = queries.peer_view(obj.store, obj.actor, org_id, period_name)
     if view is None:
         raise AssessmentError(f"no release has figures for {period_name} yet")
-    chosen = next((g for g in view.groups if g.kind == group or (g.kind == "club" and g.name == group)), None)
-    if chosen is None:
-        raise AssessmentError(f"{org_id} is in no group '{group}' (its groups: "
-                              f"{', '.join(g.kind if g.kind != 'club' else g.name for g in view.groups) or 'none'})")
+    chosen = _peer_group(view, org_id, group)
     if fmt == "json":
         _json({"release": view.release, "released_on": view.released_on.isoformat() if view.released_on else None,
                "year": view.year, "framework": view.framework_id, "group": chosen.name, "kind": chosen.kind,

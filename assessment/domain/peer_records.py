@@ -44,6 +44,12 @@ class OptIn:
     at: datetime | None
 
 
+def with_a_median(part: dict[str, Any]) -> int:
+    """How many of a release's figures for one framework (`data["frameworks"][id]`) show a median
+    (the rest show no comparator, or were withheld)."""
+    return sum(1 for f in part.get("figures", []) if f.get("median") is not None)
+
+
 @dataclass(frozen=True)
 class PeerDocument:
     """A club (data: {"members": [org ids]}), a release (data: the figures, the clubs as they were

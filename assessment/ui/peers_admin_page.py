@@ -11,7 +11,7 @@ import streamlit as st
 from assessment import workflows
 from assessment.domain.errors import AssessmentError
 from assessment.domain.numbers import counted
-from assessment.domain.peer_records import CLUB, SERIES
+from assessment.domain.peer_records import CLUB, SERIES, with_a_median
 from assessment.domain.peers import REGIONS, TYPES
 from assessment.domain.record import long_date, long_date_time
 from assessment.ui import state
@@ -86,8 +86,7 @@ releases = workflows.peer_releases(store, actor)
 
 
 def _shown(release) -> int:
-    return sum(1 for part in release.data.get("frameworks", {}).values()
-               for f in part.get("figures", []) if f.get("median") is not None)
+    return sum(with_a_median(part) for part in release.data.get("frameworks", {}).values())
 
 
 def _withheld(release, key: str) -> None:
@@ -133,16 +132,15 @@ if (shown := st.session_state.get("peers.preview")) is not None:
 st.header("Published outside figures")
 series = workflows.peer_series(store, actor)
 framework_ids = queries.frameworks()
-frameworks = frameworks_named
 table([{"Series": s.name, "Source": s.data.get("source", ""), "Year": s.data.get("year", ""),
-        "Framework": frameworks.get(s.data.get("framework_id", ""), s.data.get("framework_id", "")),
+        "Framework": frameworks_named.get(s.data.get("framework_id", ""), s.data.get("framework_id", "")),
         "Key areas": len(s.data.get("levels", {})),
         "Entered": long_date_time(s.made_at) if s.made_at else ""} for s in series],
       st.container(key="peers.series"))
 with st.expander("Enter a published series"):
     st.markdown("For example a national diagnostic's aggregates: always shown with its source and year.")
     framework_id = st.selectbox("Framework", framework_ids, key="peers.series.framework",
-                                format_func=lambda f: frameworks.get(f, f),
+                                format_func=lambda f: frameworks_named.get(f, f),
                                 index=framework_ids.index("nps-2018") if "nps-2018" in framework_ids else 0)
     framework = queries.framework(framework_id)
     with st.form("peers.series.add", border=False):

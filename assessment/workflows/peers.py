@@ -403,15 +403,14 @@ class PeerView:
     period: str = ""          # the council's own name for the period
 
 
-def peer_view_of(record: OrganisationRecord, period: str, released: list[PeerDocument], series: list[PeerDocument],
-                 *, today: date) -> PeerView | None:
-    """`queries.peer_view`'s figures, from what was read: the latest release on or before `today`,
-    the council's groups in it (its type, its region, the clubs it was in then), for the period's year."""
+def peer_view_of(record: OrganisationRecord, period: str, latest: PeerDocument | None,
+                 series: list[PeerDocument]) -> PeerView | None:
+    """`queries.peer_view`'s figures, from what was read: the release shown (the latest on or before
+    today), the council's groups in it (its type, its region, the clubs it was in then), for the
+    period's year."""
     year = rules.financial_year(period)
-    shown = [r for r in released if r.released_on is None or r.released_on <= today]
-    if year is None or not shown:
+    if year is None or latest is None:
         return None
-    latest = shown[-1]
     base, comparable = _compared_on(framework_of(record))
     own_of = {b: own for own, b in comparable.items()}
     org = record.organisation

@@ -345,7 +345,7 @@ def peer_view(store: Store, actor: Actor, org_id: str, period: str, *, today: da
         today = today or date.today()
         latest, _ = tx.latest_peer_document(RELEASE, on_or_before=today)   # the one release shown, alone read
         series = tx.peer_documents(SERIES)
-    return peer_view_of(record_, period, [latest] if latest is not None else [], series, today=today)
+    return peer_view_of(record_, period, latest, series)
 
 
 def round_report(store: Store, actor: Actor, org_id: str, period: str) -> RoundReport | None:
