@@ -52,11 +52,12 @@ def with_a_median(part: dict[str, Any]) -> int:
 
 @dataclass(frozen=True)
 class PeerDocument:
-    """A club (data: {"members": [org ids]}), a release (data: the figures, the clubs as they were
-    and the guard's reasons), an outside series (data: {"source", "year", "framework_id",
-    "levels"}), or the guard's memory (data: per framework every set of contributions shown so far,
-    `domain.peers.Shown`: one document, replaced at each release, so that a release stays the size
-    of its figures and a council's report reads only the release it shows)."""
+    """A club (data: {"members": [org ids]}), a release (data: the figures, each club's, type's and
+    region's councils as they were, and the guard's reasons), an outside series (data: {"source",
+    "year", "framework_id", "levels"}), or the guard's memory (data: per framework every set of
+    contributions shown so far, `domain.peers.Shown`: one document, replaced at each release, so
+    that a release stays the size of its figures and a council's report reads only the release it
+    shows)."""
 
     kind: str
     name: str
